@@ -1,0 +1,127 @@
+"""Load a call script from YAML, reporting every problem with its line and reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from receptionist.call_flows.schema import STEP_KINDS, Loc, Script, graph_problems
+
+
+@dataclass(frozen=True)
+class ScriptProblem:
+    line: int | None  # 1-based; None when the problem is about the whole file
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else "script"
+        return f"{where}: {self.path}: {self.reason}" if self.path else f"{where}: {self.reason}"
+
+
+class ScriptError(ValueError):
+    """A script that cannot be used; `problems` lists each reason with its line."""
+
+    def __init__(self, problems: list[ScriptProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
+    """Copy ruamel's tree into plain Python, recording the line of every key and item."""
+    if isinstance(node, CommentedMap):
+        out: dict[Any, Any] = {}
+        for key, value in node.items():
+            key_loc = (*loc, key)
+            try:
+                lines[key_loc] = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError):
+                lines[key_loc] = lines.get(loc, 1)
+            out[key] = _plain(value, key_loc, lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for index, value in enumerate(node):
+            item_loc = (*loc, index)
+            try:
+                lines[item_loc] = node.lc.item(index)[0] + 1
+            except (KeyError, TypeError):
+                lines[item_loc] = lines.get(loc, 1)
+            items.append(_plain(value, item_loc, lines))
+        return items
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return None
+
+
+def _path(loc: Loc) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _reason(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "union_tag_invalid":
+        tag = error.get("ctx", {}).get("tag", "?")
+        return f"unknown step kind {tag!r} (expected one of: {', '.join(STEP_KINDS)})"
+    if kind == "union_tag_not_found":
+        return f"a step needs a `kind` (one of: {', '.join(STEP_KINDS)})"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+    # Pydantic puts the discriminator tag in the location of a tagged-union member
+    # (steps.menu1.menu.prompt): drop it so the path matches the YAML.
+    parts = list(loc)
+    if len(parts) >= 3 and parts[0] == "steps" and parts[2] in STEP_KINDS:
+        del parts[2]
+    return tuple(parts)
+
+
+def parse_script(text: str) -> Script:
+    """Parse and validate; raises ScriptError listing every problem found."""
+    yaml = YAML(typ="rt")
+    try:
+        tree = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise ScriptError([ScriptProblem(line, "", f"invalid YAML: {exc.problem or exc}")]) from None
+    except Exception as exc:  # ruamel raises a handful of unrelated types for bad input
+        raise ScriptError([ScriptProblem(None, "", f"invalid YAML: {exc}")]) from None
+    if not isinstance(tree, CommentedMap):
+        raise ScriptError([ScriptProblem(1, "", "a script must be a mapping of fields")])
+    lines: dict[Loc, int] = {}
+    data = _plain(tree, (), lines)
+    try:
+        script = Script.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = _clean_loc(error["loc"])
+            if error["type"] == "union_tag_invalid":
+                loc = (*loc, "kind")
+            problems.append(ScriptProblem(_line_for(loc, lines), _path(loc), _reason(dict(error))))
+        raise ScriptError(problems) from None
+    graph = graph_problems(script)
+    if graph:
+        raise ScriptError([ScriptProblem(_line_for(loc, lines), _path(loc), reason)
+                           for loc, reason in graph])
+    return script

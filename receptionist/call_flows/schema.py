@@ -1,0 +1,247 @@
+"""The call-script schema: what operators write in YAML, validated before it is stored.
+
+Structural checks are pydantic's; the graph checks (every `goto` names a step, no digit used
+twice in a menu...) run after, with the location of the offending field so that
+`call_flows.loader` can report the YAML line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from datetime import time
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Language = Literal["en-US", "fr-FR"]
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+STEP_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
+_RANGE = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OpeningRange(_Strict):
+    start: time
+    end: time  # time.max stands for 24:00
+
+    def contains(self, moment: time) -> bool:
+        return self.start <= moment < self.end or (self.end == time.max and moment >= self.start)
+
+
+def parse_range(text: str) -> OpeningRange:
+    match = _RANGE.match(text.strip())
+    if not match:
+        raise ValueError(f"opening range {text!r} must look like 09:00-18:00")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
+        raise ValueError(f"opening range {text!r} has an invalid time")
+    end = time.max if h2 == 24 else time(h2, m2)
+    if end <= time(h1, m1):
+        raise ValueError(f"opening range {text!r} ends before it starts")
+    return OpeningRange(start=time(h1, m1), end=end)
+
+
+class Holiday(_Strict):
+    date: dt.date
+    name: str = ""
+
+
+class StepBase(_Strict):
+    """Fields every step may have. `say`-like text is spoken before the step acts."""
+
+
+class SayStep(StepBase):
+    kind: Literal["say"]
+    text: str = Field(min_length=1, max_length=2000)
+    next: str
+
+
+class HoursStep(StepBase):
+    kind: Literal["hours"]
+    open: str
+    closed: str
+    holiday: str | None = None  # defaults to `closed`
+
+
+class MenuChoice(_Strict):
+    intent: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    digit: str | None = Field(default=None, pattern=r"^[0-9*#]$")
+    phrases: list[str] = Field(default_factory=list)
+    goto: str
+
+    @field_validator("phrases")
+    @classmethod
+    def _phrases_not_blank(cls, phrases: list[str]) -> list[str]:
+        if any(not p.strip() for p in phrases):
+            raise ValueError("phrases must not be empty strings")
+        return phrases
+
+
+class MenuStep(StepBase):
+    kind: Literal["menu"]
+    prompt: str = Field(min_length=1, max_length=2000)
+    choices: list[MenuChoice] = Field(min_length=1, max_length=12)
+    timeout: int = Field(default=6, ge=1, le=60)
+    retries: int = Field(default=2, ge=0, le=5)
+    reprompt: str | None = None  # said before the prompt on a retry
+    no_match: str
+
+
+class MessageStep(StepBase):
+    kind: Literal["message"]
+    prompt: str = Field(min_length=1, max_length=2000)
+    max_length: int = Field(default=120, ge=5, le=3600)
+    finish_key: str = Field(default="#", pattern=r"^[0-9*#]{1,12}$")
+    silence_timeout: int = Field(default=5, ge=1, le=60)
+    thanks: str | None = None
+    next: str
+
+
+class TransferStep(StepBase):
+    kind: Literal["transfer"]
+    number: str = Field(pattern=r"^\+[1-9][0-9]{6,14}$")
+    prompt: str | None = None
+    timeout: int = Field(default=20, ge=5, le=120)
+    fallback: str  # busy / no-answer / failed / canceled
+    next: str | None = None  # after a completed conversation; default: the call ends
+
+
+class BookStep(StepBase):
+    kind: Literal["book"]
+    agenda: str = Field(default="main", min_length=1, max_length=64)
+    fallback: str  # no free slot in the horizon (and, until booking lands, always)
+    next: str | None = None
+
+
+class ManageBookingStep(StepBase):
+    kind: Literal["manage_booking"]
+    fallback: str
+    next: str | None = None
+
+
+class HangupStep(StepBase):
+    kind: Literal["hangup"]
+    text: str | None = None
+
+
+Step = Annotated[
+    SayStep | HoursStep | MenuStep | MessageStep | TransferStep | BookStep | ManageBookingStep
+    | HangupStep,
+    Field(discriminator="kind"),
+]
+STEP_KINDS = ("say", "hours", "menu", "message", "transfer", "book", "manage_booking", "hangup")
+
+
+class Script(_Strict):
+    business: str = Field(min_length=1, max_length=200)
+    timezone: str
+    language: Language
+    voice: str | None = Field(default=None, max_length=64)
+    hours: dict[str, list[OpeningRange]] = Field(default_factory=dict)
+    holidays: list[Holiday] = Field(default_factory=list)
+    start: str
+    main_menu: str | None = None  # the menu `route` and speech use; default: first menu
+    steps: dict[str, Step] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as "
+                             "Europe/Paris)") from None
+        return value
+
+    @field_validator("hours", mode="before")
+    @classmethod
+    def _parse_hours(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        parsed: dict[str, list[OpeningRange]] = {}
+        for day, ranges in value.items():
+            if day not in DAYS:
+                raise ValueError(f"unknown day {day!r} (use {', '.join(DAYS)})")
+            if isinstance(ranges, str):
+                ranges = [ranges]
+            if not isinstance(ranges, list):
+                raise ValueError(f"{day}: expected a list of ranges such as 09:00-12:00")
+            parsed[day] = [parse_range(str(r)) for r in ranges]
+        return parsed
+
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _holiday_shorthand(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [{"date": h} if not isinstance(h, dict) else h for h in value]
+        return value
+
+    @field_validator("steps")
+    @classmethod
+    def _step_ids(cls, steps: dict[str, Step]) -> dict[str, Step]:
+        for step_id in steps:
+            if not re.match(STEP_ID, step_id):
+                raise ValueError(f"step id {step_id!r} must be a letter followed by letters, "
+                                 "digits, _ or - (64 at most)")
+        return steps
+
+    def menu_step_id(self) -> str | None:
+        if self.main_menu:
+            return self.main_menu
+        return next((sid for sid, s in self.steps.items() if isinstance(s, MenuStep)), None)
+
+    def main_menu_step(self) -> MenuStep | None:
+        step_id = self.menu_step_id()
+        step = self.steps.get(step_id) if step_id else None
+        return step if isinstance(step, MenuStep) else None
+
+
+Loc = tuple[str | int, ...]
+
+
+def graph_problems(script: Script) -> list[tuple[Loc, str]]:
+    """Problems pydantic cannot see: dangling references and ambiguous menus."""
+    problems: list[tuple[Loc, str]] = []
+
+    def check(loc: Loc, target: str | None) -> None:
+        if target is not None and target not in script.steps:
+            problems.append((loc, f"refers to missing step {target!r}"))
+
+    check(("start",), script.start)
+    if script.main_menu is not None:
+        check(("main_menu",), script.main_menu)
+        if script.main_menu in script.steps and not isinstance(
+            script.steps[script.main_menu], MenuStep
+        ):
+            problems.append((("main_menu",), f"step {script.main_menu!r} is not a menu"))
+    for sid, step in script.steps.items():
+        base: Loc = ("steps", sid)
+        for attr in ("next", "open", "closed", "holiday", "fallback", "no_match"):
+            if hasattr(step, attr):
+                check((*base, attr), getattr(step, attr))
+        if isinstance(step, MenuStep):
+            seen_digits: dict[str, int] = {}
+            seen_intents: dict[str, int] = {}
+            for i, choice in enumerate(step.choices):
+                check((*base, "choices", i, "goto"), choice.goto)
+                if choice.digit is not None:
+                    if choice.digit in seen_digits:
+                        problems.append(((*base, "choices", i, "digit"),
+                                         f"digit {choice.digit!r} is already used by choice "
+                                         f"{seen_digits[choice.digit] + 1}"))
+                    seen_digits.setdefault(choice.digit, i)
+                if choice.intent in seen_intents:
+                    problems.append(((*base, "choices", i, "intent"),
+                                     f"intent {choice.intent!r} is already used by choice "
+                                     f"{seen_intents[choice.intent] + 1}"))
+                seen_intents.setdefault(choice.intent, i)
+                if choice.digit is None and not choice.phrases:
+                    problems.append(((*base, "choices", i),
+                                     "a choice needs a digit or phrases, or it can never be "
+                                     "chosen"))
+    return problems

@@ -1,0 +1,58 @@
+"""Call log: one row per Twilio call, the path of steps it took, and replayable replies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from receptionist.clock import utcnow
+
+
+class Call(SQLModel, table=True):
+    __tablename__ = "calls"
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_sid: str = Field(unique=True, index=True, max_length=64)
+    tenant_id: int | None = Field(default=None, foreign_key="tenants.id", index=True)
+    from_number: str = Field(default="", max_length=64)
+    to_number: str = Field(default="", max_length=64)
+    script_version: int | None = None
+    started_at: datetime = Field(default_factory=utcnow, index=True)
+    ended_at: datetime | None = None
+    status: str = Field(default="in-progress", max_length=32)
+    duration_s: int | None = None
+    current_step: str | None = Field(default=None, max_length=100)
+    # Bumped every time a step that waits for the caller is rendered; callbacks carry the
+    # value they were issued with, so a late or out-of-order callback is recognised.
+    seq: int = 0
+
+
+class CallEvent(SQLModel, table=True):
+    """One entry of a call's timeline: a step entered, a key pressed, a transfer result..."""
+
+    __tablename__ = "call_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="calls.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    step: str | None = Field(default=None, max_length=100)
+    kind: str = Field(max_length=40)
+    detail: str = Field(default="", max_length=1000)
+
+
+class WebhookReply(SQLModel, table=True):
+    """The TwiML answered to one webhook request, keyed by a hash of URL and form.
+
+    Twilio retries a webhook that timed out; answering the retry from here makes every
+    webhook idempotent (same answer, no second side effect).
+    """
+
+    __tablename__ = "webhook_replies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True, max_length=64)
+    call_sid: str = Field(index=True, max_length=64)
+    twiml: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)

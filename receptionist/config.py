@@ -1,0 +1,81 @@
+"""The one place settings are read (environment variables or `.env`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values that mean "nobody configured this": accepted in dev mode only.
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "secret", "dev-auth-token", "dev-secret-key", "placeholder"}
+)
+DEV_AUTH_TOKEN = "dev-auth-token"
+DEV_SECRET_KEY = "dev-secret-key"
+DEV_ACCOUNT_SID = "AC00000000000000000000000000000000"
+
+
+class InsecureSettingsError(RuntimeError):
+    """Raised when the service would start in production with placeholder secrets."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    receptionist_env: Literal["dev", "production"] = Field(
+        default="production",
+        description="`dev` allows placeholder secrets; anything facing real callers is production.",
+    )
+    database_url: str = "sqlite:///./receptionist.db"
+    public_base_url: str = "http://localhost:8000"
+    twilio_account_sid: str = DEV_ACCOUNT_SID
+    twilio_auth_token: str = DEV_AUTH_TOKEN
+    twilio_api_base: str = "https://api.twilio.com"
+    secret_key: str = DEV_SECRET_KEY
+    speech_engine: Literal["vosk", "pocketsphinx"] = "pocketsphinx"
+    vosk_model_dir: Path = Path("./data/models")
+    smtp_url: str = ""
+    recordings_dir: Path = Path("./data/recordings")
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    recording_fetch_max_attempts: int = Field(default=8, ge=1)
+    recording_fetch_timeout_s: float = Field(default=15.0, gt=0)
+    worker_poll_seconds: float = Field(default=10.0, gt=0)
+
+    @field_validator("public_base_url", "twilio_api_base")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def dev_mode(self) -> bool:
+        return self.receptionist_env == "dev"
+
+    def insecure_reasons(self) -> list[str]:
+        """Why these settings must not face real callers (empty when they may)."""
+        reasons = []
+        if self.twilio_auth_token.strip().lower() in PLACEHOLDER_SECRETS:
+            reasons.append("TWILIO_AUTH_TOKEN is unset or a placeholder")
+        key = self.secret_key.strip()
+        if key.lower() in PLACEHOLDER_SECRETS or len(key) < 16:
+            reasons.append("SECRET_KEY is unset, a placeholder or shorter than 16 characters")
+        return reasons
+
+    def check_secrets(self) -> None:
+        """Refuse production with placeholder secrets; dev mode only warns (see cli)."""
+        reasons = self.insecure_reasons()
+        if reasons and not self.dev_mode:
+            raise InsecureSettingsError(
+                "refusing to start: "
+                + "; ".join(reasons)
+                + ". Set real values, or RECEPTIONIST_ENV=dev for a local trial."
+            )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,35 @@
+"""Voice messages left by callers, and the state of fetching their recordings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from receptionist.clock import utcnow
+
+
+class FetchStatus(StrEnum):
+    pending = "pending"
+    fetched = "fetched"
+    failed = "failed"  # gave up after the configured attempts; the row and URL remain
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    call_id: int = Field(foreign_key="calls.id", index=True)
+    recording_sid: str = Field(unique=True, index=True, max_length=64)
+    caller: str = Field(default="", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    duration_s: int = 0
+    recording_url: str = Field(max_length=1000)
+    audio_path: str | None = Field(default=None, max_length=1000)
+    fetch_status: FetchStatus = Field(default=FetchStatus.pending, max_length=16, index=True)
+    fetch_attempts: int = 0
+    next_fetch_at: datetime | None = Field(default_factory=utcnow, index=True)
+    fetch_error: str = Field(default="", max_length=1000)
+    handled: bool = False

@@ -1,0 +1,147 @@
+"""Match what a caller said (typed text now, recognised speech later) to a menu intent.
+
+The matcher is deliberately simple and predictable for operators: each choice lists
+phrases; an utterance matches a phrase when the phrase's meaningful words appear in it,
+tolerating accents, case, punctuation, filler words and small typos ("apointment").
+Saying a choice's digit ("one", "press 2", « tapez trois ») picks that choice too.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.fuzz import ratio
+
+from receptionist.call_flows.schema import MenuChoice
+
+# Words that carry no intent. Removed from both the utterance and the phrases.
+FILLERS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        """a an the i im id d m ll s ve re me my your to like would want wanna please um uh
+        er erm hi hello hey yes yeah yep so just can could you is it its for of and or some
+        thanks thank well okay ok need with do be there are am was this that please get""".split()
+    ),
+    "fr": frozenset(
+        """je j voudrais veux voulais aimerais souhaite souhaiterais bonjour bonsoir oui euh
+        heu ben bah alors svp s il vous plait merci le la les l un une des de du d pour me
+        moi m a est ce c que qu avec au aux et ou en y ca cela mon ma mes votre vos tu te
+        bien donc peux pouvez pourriez""".split()
+    ),
+}
+DIGIT_WORDS: dict[str, dict[str, str]] = {
+    "en": {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+           "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+           "star": "*", "pound": "#", "hash": "#"},
+    "fr": {"zero": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5",
+           "six": "6", "sept": "7", "huit": "8", "neuf": "9", "etoile": "*", "diese": "#"},
+}
+# Words that may surround a spoken digit: "press one", « tapez le un », "option 2".
+DIGIT_CONTEXT = frozenset(
+    "press push dial option number choice key touche tapez tape taper appuyez appuie "
+    "numero choix le la".split()
+)
+_NON_WORD = re.compile(r"[^a-z0-9*#]+")
+
+# Below this a phrase word is not considered heard; short words must match exactly.
+WORD_THRESHOLD = 0.8
+MIN_CONFIDENCE = 0.75
+# When the two best intents are this close, the caller's wish is ambiguous.
+AMBIGUITY_MARGIN = 0.05
+
+
+def lang_key(language: str) -> str:
+    return "fr" if language.lower().startswith("fr") else "en"
+
+
+def normalize(text: str) -> list[str]:
+    """Lowercase words without accents or punctuation: « Ré-server ! » -> [re, server]."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = bare.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    return [w for w in _NON_WORD.split(bare) if w]
+
+
+def content_words(words: Sequence[str], language: str) -> list[str]:
+    fillers = FILLERS[lang_key(language)]
+    kept = [w for w in words if w not in fillers]
+    return kept if kept else list(words)
+
+
+def word_similarity(said: str, expected: str) -> float:
+    if said == expected:
+        return 1.0
+    shorter = min(len(said), len(expected))
+    if shorter <= 3:
+        return 0.0
+    # Inflections: "booking" ~ "book", « horaire » ~ « horaires ».
+    if shorter >= 4 and (said.startswith(expected) or expected.startswith(said)):
+        return 0.9
+    # Shared stem: « réservation » ~ « réserver », "scheduling" ~ "schedule".
+    stem = len(os.path.commonprefix([said, expected]))
+    if stem >= 5 and stem >= 0.7 * shorter:
+        return 0.85
+    return float(ratio(said, expected)) / 100.0
+
+
+def phrase_score(said: Sequence[str], phrase: Sequence[str]) -> tuple[float, int]:
+    """(score, words matched): the mean similarity of the phrase's words, each to its best
+    match in the utterance, scaled by the share of the phrase that was heard."""
+    if not phrase or not said:
+        return 0.0, 0
+    sims = [max(word_similarity(s, p) for s in said) for p in phrase]
+    heard = [s for s in sims if s >= WORD_THRESHOLD]
+    if not heard:
+        return 0.0, 0
+    return (sum(heard) / len(heard)) * (len(heard) / len(phrase)), len(heard)
+
+
+@dataclass(frozen=True)
+class IntentMatch:
+    intent: str | None
+    confidence: float
+    transcript: str
+    choice: MenuChoice | None = None
+
+
+def spoken_digit(words: Sequence[str], language: str) -> str | None:
+    """The key a caller named instead of pressing it: "one", "press 2", « tapez trois »."""
+    table = DIGIT_WORDS[lang_key(language)]
+    rest = [w for w in words if w not in DIGIT_CONTEXT]
+    if len(rest) != 1:
+        return None
+    word = rest[0]
+    if re.fullmatch(r"[0-9*#]", word):
+        return word
+    return table.get(word)
+
+
+def match_intent(text: str, choices: Sequence[MenuChoice], language: str) -> IntentMatch:
+    words = normalize(text)
+    transcript = text.strip()
+    if not words:
+        return IntentMatch(None, 0.0, transcript)
+    digit = spoken_digit(words, language)
+    if digit is not None:
+        for choice in choices:
+            if choice.digit == digit:
+                return IntentMatch(choice.intent, 0.95, transcript, choice)
+    said = content_words(words, language)
+    ranked: list[tuple[float, int, MenuChoice]] = []
+    for choice in choices:
+        best = (0.0, 0)
+        for phrase in choice.phrases:
+            best = max(best, phrase_score(said, content_words(normalize(phrase), language)))
+        ranked.append((best[0], best[1], choice))
+    ranked.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    top_score, _, top_choice = ranked[0]
+    if top_score < MIN_CONFIDENCE:
+        return IntentMatch(None, round(top_score, 3), transcript)
+    if len(ranked) > 1:
+        second_score = ranked[1][0]
+        if top_score - second_score < AMBIGUITY_MARGIN:
+            return IntentMatch(None, round(top_score, 3), transcript)
+    return IntentMatch(top_choice.intent, round(top_score, 3), transcript, top_choice)

@@ -1,0 +1,48 @@
+"""Businesses served by this instance, their phone numbers and their versioned call scripts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from receptionist.clock import utcnow
+
+
+class Tenant(SQLModel, table=True):
+    __tablename__ = "tenants"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=64)
+    name: str = Field(max_length=200)
+    # Mirrors of the active script, kept for listing and querying without parsing YAML.
+    language: str = Field(max_length=10)
+    timezone: str = Field(max_length=64)
+    active_version: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class TenantNumber(SQLModel, table=True):
+    """A dialled number (E.164) that routes to a tenant; one number has one tenant."""
+
+    __tablename__ = "tenant_numbers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, index=True, max_length=32)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+
+
+class ScriptVersion(SQLModel, table=True):
+    """One immutable version of a tenant's call script; rollback publishes a copy."""
+
+    __tablename__ = "script_versions"
+    __table_args__ = (UniqueConstraint("tenant_id", "version", name="uq_script_tenant_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    version: int
+    yaml_text: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(default="", max_length=200)
+    comment: str = Field(default="", max_length=500)
