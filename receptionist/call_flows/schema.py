@@ -244,4 +244,40 @@ def graph_problems(script: Script) -> list[tuple[Loc, str]]:
                     problems.append(((*base, "choices", i),
                                      "a choice needs a digit or phrases, or it can never be "
                                      "chosen"))
+    problems.extend(_instant_loops(script))
     return problems
+
+
+def _instant_edges(step: Step) -> list[str]:
+    """Where a step goes without waiting for the caller."""
+    if isinstance(step, SayStep):
+        return [step.next]
+    if isinstance(step, HoursStep):
+        return [s for s in (step.open, step.closed, step.holiday) if s]
+    if isinstance(step, BookStep | ManageBookingStep):
+        return [step.fallback]
+    return []
+
+
+def _instant_loops(script: Script) -> list[tuple[Loc, str]]:
+    """Cycles made only of steps that never wait (say -> say...) would loop forever."""
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    found: list[tuple[Loc, str]] = []
+
+    def visit(sid: str, trail: list[str]) -> None:
+        state[sid] = 1
+        for nxt in _instant_edges(script.steps[sid]):
+            if nxt not in script.steps:
+                continue
+            if state.get(nxt) == 1:
+                cycle = [*trail[trail.index(nxt):], nxt] if nxt in trail else [sid, nxt]
+                found.append((("steps", nxt), "steps loop without ever waiting for the caller: "
+                              + " -> ".join(cycle)))
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[sid] = 2
+
+    for sid in script.steps:
+        if sid not in state:
+            visit(sid, [sid])
+    return found

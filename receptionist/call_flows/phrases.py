@@ -1,0 +1,44 @@
+"""What the engine itself says (not the script), in each supported language."""
+
+from __future__ import annotations
+
+from receptionist.speech.intents import lang_key
+
+PHRASES: dict[str, dict[str, str]] = {
+    "no_input": {
+        "en": "Sorry, I did not hear anything.",
+        "fr": "Désolé, je n'ai rien entendu.",
+    },
+    "invalid_choice": {
+        "en": "Sorry, that is not a valid choice.",
+        "fr": "Désolé, ce choix n'est pas valide.",
+    },
+    "no_recording": {
+        "en": "I did not hear a message.",
+        "fr": "Je n'ai pas entendu de message.",
+    },
+    "technical_error": {
+        "en": "Sorry, we are having technical difficulties. Please call again later.",
+        "fr": "Désolé, nous rencontrons un problème technique. Merci de rappeler plus tard.",
+    },
+    "call_ended": {
+        "en": "This call has ended. Goodbye.",
+        "fr": "Cet appel est terminé. Au revoir.",
+    },
+}
+
+# Said when the dialled number belongs to no business: we cannot know the language.
+UNKNOWN_NUMBER = (
+    ("en-US", "Sorry, this number is not in service. Goodbye."),
+    ("fr-FR", "Désolé, ce numéro n'est pas attribué. Au revoir."),
+)
+
+DEFAULT_VOICES = {"en": "Polly.Joanna", "fr": "Polly.Lea"}
+
+
+def phrase(key: str, language: str) -> str:
+    return PHRASES[key][lang_key(language)]
+
+
+def default_voice(language: str) -> str:
+    return DEFAULT_VOICES[lang_key(language)]

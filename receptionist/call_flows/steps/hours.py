@@ -1,0 +1,15 @@
+"""`hours`: branch on open / closed / holiday in the business's time zone."""
+
+from __future__ import annotations
+
+from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.hours import business_state
+from receptionist.call_flows.schema import HoursStep
+
+
+def render(ctx: FlowContext, step_id: str, step: HoursStep) -> str | None:
+    state = business_state(ctx.script, ctx.now)
+    ctx.log("hours", step_id, state)
+    if state == "holiday":
+        return step.holiday or step.closed
+    return step.open if state == "open" else step.closed

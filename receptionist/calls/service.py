@@ -1,0 +1,99 @@
+"""Call log and webhook replay store (no HTTP here)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from receptionist.calls.models import Call, CallEvent, WebhookReply
+
+# Twilio's CallStatus values; the last five end a call.
+TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+KNOWN_STATUSES = TERMINAL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
+
+
+def get_call(session: Session, *, call_sid: str) -> Call | None:
+    return session.exec(select(Call).where(Call.call_sid == call_sid)).first()
+
+
+def open_call(session: Session, *, call_sid: str, tenant_id: int | None, from_number: str,
+              to_number: str, script_version: int | None, now: datetime) -> Call:
+    """The call's row, created on its first webhook (a second /voice reuses it)."""
+    call = get_call(session, call_sid=call_sid)
+    if call is None:
+        call = Call(call_sid=call_sid, tenant_id=tenant_id, from_number=from_number,
+                    to_number=to_number, script_version=script_version, started_at=now)
+        session.add(call)
+        session.flush()
+    return call
+
+
+def claim_step(session: Session, *, call: Call, seq: int) -> bool:
+    """Compare-and-set on the call's sequence: True for the first callback answering the
+    waiting step, False for a late or duplicate one (keypad and speech racing, say)."""
+    result = session.execute(
+        update(Call).where(Call.id == call.id, Call.seq == seq)  # type: ignore[arg-type]
+        .values(seq=seq + 1)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    call.seq = seq + 1
+    return True
+
+
+def apply_status(session: Session, *, call: Call, status: str, duration_s: int | None,
+                 now: datetime) -> bool:
+    """Record a status callback. Returns False when it is stale (an earlier status arriving
+    after the call already ended) and was ignored."""
+    assert call.id is not None
+    if call.status in TERMINAL_STATUSES and status not in TERMINAL_STATUSES:
+        session.add(CallEvent(call_id=call.id, at=now, kind="status_ignored",
+                              detail=f"late {status!r} after {call.status!r}"))
+        return False
+    if call.status in TERMINAL_STATUSES and status in TERMINAL_STATUSES and call.ended_at:
+        return False
+    call.status = status
+    if status in TERMINAL_STATUSES:
+        call.ended_at = now
+        if duration_s is not None:
+            call.duration_s = duration_s
+    session.add(call)
+    session.add(CallEvent(call_id=call.id, at=now, kind="status", detail=status))
+    return True
+
+
+def call_events(session: Session, *, call: Call) -> list[CallEvent]:
+    return list(session.exec(select(CallEvent).where(CallEvent.call_id == call.id)
+                             .order_by(CallEvent.id)).all())  # type: ignore[arg-type]
+
+
+def reply_key(path_and_query: str, form: Iterable[tuple[str, str]]) -> str:
+    digest = hashlib.sha256(path_and_query.encode())
+    for key, value in sorted(form):
+        digest.update(b"\0" + key.encode() + b"=" + value.encode())
+    return digest.hexdigest()
+
+
+def stored_reply(session: Session, *, key: str) -> str | None:
+    return session.exec(select(WebhookReply.twiml).where(WebhookReply.key == key)).first()
+
+
+def save_reply(session: Session, *, key: str, call_sid: str, twiml: str,
+               now: datetime) -> str:
+    """Store the answer with the side effects (same transaction). If a concurrent replay
+    stored one first, its answer wins and this one must be rolled back by the caller."""
+    session.add(WebhookReply(key=key, call_sid=call_sid, twiml=twiml, created_at=now))
+    try:
+        session.flush()
+    except IntegrityError:
+        raise DuplicateWebhook(key) from None
+    return twiml
+
+
+class DuplicateWebhook(Exception):
+    """The same webhook was answered concurrently; use the stored answer."""

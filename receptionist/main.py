@@ -1,0 +1,49 @@
+"""FastAPI app factory."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from receptionist import __version__
+from receptionist.clock import Clock, utcnow
+from receptionist.config import Settings, get_settings
+from receptionist.runtime import Runtime
+from receptionist.twilio.views import router as twilio_router
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
+               runtime: Runtime | None = None) -> FastAPI:
+    """Build the app. Nothing touches the database here: `receptionist migrate` does."""
+    settings = settings or get_settings()
+    settings.check_secrets()
+    rt = runtime or Runtime.from_settings(settings, clock=clock)
+    app = FastAPI(title="receptionist", version=__version__,
+                  description="Self-hosted virtual receptionist: Twilio webhooks and API.")
+    app.state.runtime = rt
+    app.include_router(twilio_router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> JSONResponse:
+        try:
+            with rt.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            log.error("health check: database unreachable: %s", exc)
+            return JSONResponse({"status": "error", "detail": "database unreachable"}, 503)
+        return JSONResponse({"status": "ok"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Twilio routes turn their own failures into spoken apologies; this is the last net
+        # so that nothing else ever answers with a bare traceback.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    return app

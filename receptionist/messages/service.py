@@ -1,0 +1,75 @@
+"""Messages left by callers: created from Twilio's recording callbacks, idempotently."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from receptionist.calls.models import Call, CallEvent
+from receptionist.messages.models import FetchStatus, Message
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RecordingInfo:
+    sid: str
+    url: str
+    duration_s: int
+
+
+def store_recording(session: Session, *, call: Call, info: RecordingInfo,
+                    now: datetime) -> Message | None:
+    """Create the message for a recording (once per RecordingSid). A zero-length recording
+    is not a message: it is logged on the call instead. Returns None in that case."""
+    assert call.id is not None
+    if info.duration_s <= 0 or not info.url:
+        if not _reported_absent(session, call_id=call.id, recording_sid=info.sid):
+            session.add(CallEvent(call_id=call.id, at=now, step=call.current_step,
+                                  kind="message_absent", detail=_absent_detail(info.sid)))
+        return None
+    existing = session.exec(select(Message).where(Message.recording_sid == info.sid)).first()
+    if existing is not None:
+        return existing
+    if _reported_absent(session, call_id=call.id, recording_sid=info.sid):
+        return None
+    if call.tenant_id is None:
+        return None
+    message = Message(tenant_id=call.tenant_id, call_id=call.id, recording_sid=info.sid,
+                      caller=call.from_number, created_at=now, duration_s=info.duration_s,
+                      recording_url=info.url, next_fetch_at=now)
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:  # the same recording stored concurrently by the other callback
+        return session.exec(select(Message).where(Message.recording_sid == info.sid)).one()
+    session.add(CallEvent(call_id=call.id, at=now, step=call.current_step,
+                          kind="message_recorded",
+                          detail=f"{info.duration_s}s recording {info.sid}"))
+    return message
+
+
+def _absent_detail(recording_sid: str) -> str:
+    return f"recording {recording_sid} absent"
+
+
+def _reported_absent(session: Session, *, call_id: int, recording_sid: str) -> bool:
+    return session.exec(select(CallEvent.id).where(
+        CallEvent.call_id == call_id, CallEvent.kind == "message_absent",
+        CallEvent.detail == _absent_detail(recording_sid),
+    )).first() is not None
+
+
+def discard_absent(session: Session, *, call: Call, recording_sid: str, now: datetime) -> None:
+    """Twilio says the recording is silent and was not kept: no message, but a log entry."""
+    assert call.id is not None
+    message = session.exec(select(Message).where(Message.recording_sid == recording_sid)).first()
+    if message is not None and message.fetch_status != FetchStatus.fetched:
+        session.delete(message)
+    if not _reported_absent(session, call_id=call.id, recording_sid=recording_sid):
+        session.add(CallEvent(call_id=call.id, at=now, step=call.current_step,
+                              kind="message_absent", detail=_absent_detail(recording_sid)))

@@ -1,0 +1,108 @@
+"""Reading Twilio's webhook requests: size limit, form decoding, field validation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeVar
+from urllib.parse import parse_qsl
+
+from fastapi import HTTPException, Request
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+async def read_form(request: Request, *, max_bytes: int) -> list[tuple[str, str]]:
+    """The urlencoded body as (key, value) pairs; 413 / 415 / 400 for bad bodies."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != FORM_TYPE:
+        raise HTTPException(415, f"expected {FORM_TYPE}, got {content_type or 'no body type'}")
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+        raise HTTPException(413, f"body larger than {max_bytes} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            raise HTTPException(413, f"body larger than {max_bytes} bytes")
+    try:
+        text = body.decode("utf-8")
+        return parse_qsl(text, keep_blank_values=True, max_num_fields=200,
+                         errors="strict", strict_parsing=bool(text))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise HTTPException(400, f"body is not a valid urlencoded form: {exc}") from None
+
+
+def _blank_to_none(value: object) -> object:
+    return None if value == "" else value
+
+
+Optional = BeforeValidator(_blank_to_none)
+CallSid = Annotated[str, Field(alias="CallSid", pattern=r"^CA[0-9A-Za-z]{8,62}$")]
+Phone = Annotated[str, Field(max_length=64, pattern=r"^[\x20-\x7e]*$")]
+
+
+class TwilioForm(BaseModel):
+    """Known fields are validated; Twilio's many other fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+    call_sid: CallSid
+
+
+class VoiceForm(TwilioForm):
+    from_number: Phone = Field(default="", alias="From")
+    to_number: Annotated[Phone, Field(alias="To", min_length=1)]
+
+
+class MenuForm(TwilioForm):
+    digits: str = Field(default="", alias="Digits", max_length=32, pattern=r"^[0-9*#w]*$")
+
+
+class RecordedForm(TwilioForm):
+    recording_sid: Annotated[str | None, Optional] = Field(
+        default=None, alias="RecordingSid", pattern=r"^RE[0-9A-Za-z]{8,62}$")
+    recording_url: Annotated[str | None, Optional] = Field(
+        default=None, alias="RecordingUrl", max_length=1000, pattern=r"^https?://\S+$")
+    recording_duration: Annotated[int | None, Optional] = Field(
+        default=None, alias="RecordingDuration", ge=-1, le=86400)
+
+
+class RecordingStatusForm(RecordedForm):
+    recording_status: str = Field(alias="RecordingStatus", max_length=32)
+
+
+class DialForm(TwilioForm):
+    dial_status: str = Field(default="", alias="DialCallStatus", max_length=32)
+    dial_duration: Annotated[int | None, Optional] = Field(
+        default=None, alias="DialCallDuration", ge=0, le=864000)
+
+
+class StatusForm(TwilioForm):
+    call_status: Literal["queued", "initiated", "ringing", "in-progress", "completed", "busy",
+                         "failed", "no-answer", "canceled"] = Field(alias="CallStatus")
+    call_duration: Annotated[int | None, Optional] = Field(
+        default=None, alias="CallDuration", ge=0, le=864000)
+    from_number: Phone = Field(default="", alias="From")
+    to_number: Phone = Field(default="", alias="To")
+
+
+class StepQuery(BaseModel):
+    """The query string our own TwiML put on a callback URL."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    step: str = Field(max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
+    attempt: int = Field(default=0, ge=0, le=10)
+    seq: int | None = Field(default=None, ge=0)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M], data: dict[str, str]) -> M:
+    """Validate or answer 400 with every problem in plain words."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}" for e in exc.errors()
+        )
+        raise HTTPException(400, f"invalid Twilio request: {problems}") from None

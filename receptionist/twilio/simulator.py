@@ -1,0 +1,354 @@
+"""Plays Twilio's role against our webhooks: signs requests, follows the TwiML we return.
+
+Used by the test suite (tests/twilio_sim.py adds test-only parts), by
+`receptionist simulate` (an interactive call in the terminal) and by the benchmarks.
+Only what our TwiML uses is implemented: Say, Play, Pause, Gather (dtmf), Record, Dial,
+Redirect, Hangup; each request carries the form fields Twilio sends.
+"""
+
+from __future__ import annotations
+
+import secrets
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from twilio.request_validator import RequestValidator
+
+MAX_REQUESTS_PER_CALL = 200
+
+
+class SimulationError(RuntimeError):
+    """The app answered something Twilio could not follow (or the caller ran out of input)."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    verb: str  # Say or Play
+    text: str
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What the caller leaves at a <Record>: `seconds` of audio (0 = silence)."""
+
+    seconds: int
+    finish_key: str = "#"
+
+
+class HttpPoster(Protocol):
+    """What reaches the app: an httpx.Client with base_url, or a Starlette TestClient."""
+
+    def post(self, url: str, *, data: dict[str, str], headers: dict[str, str]) -> Any: ...
+
+
+class Caller(Protocol):
+    """The person on the phone: asked for input whenever the TwiML waits for some."""
+
+    def press(self, prompt: list[Heard]) -> str | None:
+        """Digits for a <Gather> ("" = no input, None = hang up)."""
+
+    def record(self, prompt: list[Heard]) -> Recording | None:
+        """A message for a <Record> (None = hang up before recording)."""
+
+    def dial_result(self, number: str) -> str:
+        """The DialCallStatus of a <Dial>: completed, busy, no-answer, failed."""
+
+
+# Scripted caller actions, for tests and benchmarks.
+@dataclass(frozen=True)
+class Press:
+    digits: str
+
+
+@dataclass(frozen=True)
+class NoInput:
+    pass
+
+
+@dataclass(frozen=True)
+class LeaveMessage:
+    seconds: int = 5
+
+
+@dataclass(frozen=True)
+class StaySilent:
+    """At a <Record>: say nothing (Twilio falls through without calling the action)."""
+
+
+@dataclass(frozen=True)
+class HangUp:
+    pass
+
+
+@dataclass(frozen=True)
+class DialOutcome:
+    status: str  # completed, busy, no-answer, failed, canceled
+    seconds: int = 30
+
+
+Action = Press | NoInput | LeaveMessage | StaySilent | HangUp | DialOutcome
+
+
+class ScriptedCaller:
+    """Answers from a list of actions, in order; running out is an error."""
+
+    def __init__(self, actions: Iterable[Action]) -> None:
+        self.actions = list(actions)
+        self.dial_seconds = 0
+
+    def _next(self, where: str) -> Action:
+        if not self.actions:
+            raise SimulationError(f"the scripted caller has no action left for {where}")
+        return self.actions.pop(0)
+
+    def press(self, prompt: list[Heard]) -> str | None:
+        action = self._next("a <Gather>")
+        if isinstance(action, Press):
+            return action.digits
+        if isinstance(action, NoInput):
+            return ""
+        if isinstance(action, HangUp):
+            return None
+        raise SimulationError(f"expected a key press, the script has {action}")
+
+    def record(self, prompt: list[Heard]) -> Recording | None:
+        action = self._next("a <Record>")
+        if isinstance(action, LeaveMessage):
+            return Recording(action.seconds)
+        if isinstance(action, StaySilent):
+            return Recording(0)
+        if isinstance(action, HangUp):
+            return None
+        raise SimulationError(f"expected a message, the script has {action}")
+
+    def dial_result(self, number: str) -> str:
+        action = self._next("a <Dial>")
+        if not isinstance(action, DialOutcome):
+            raise SimulationError(f"expected a dial outcome, the script has {action}")
+        self.dial_seconds = action.seconds
+        return action.status
+
+
+def new_sid(prefix: str) -> str:
+    return prefix + secrets.token_hex(16)
+
+
+@dataclass
+class Exchange:
+    url: str
+    form: dict[str, str]
+    status_code: int
+    body: str
+
+
+@dataclass
+class SimulatedCall:
+    sim: TwilioSim
+    caller: Caller
+    to: str
+    from_: str
+    call_sid: str = field(default_factory=lambda: new_sid("CA"))
+    heard: list[Heard] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)
+    recordings: list[tuple[str, int]] = field(default_factory=list)  # (RecordingSid, seconds)
+    ended: bool = False
+    seconds: int = 0
+
+    @property
+    def said(self) -> str:
+        """Everything the caller heard, as one text (for assertions)."""
+        return " ".join(h.text for h in self.heard)
+
+    def base_form(self) -> dict[str, str]:
+        return {
+            "CallSid": self.call_sid, "AccountSid": self.sim.account_sid, "From": self.from_,
+            "To": self.to, "Caller": self.from_, "Called": self.to, "CallStatus": "in-progress",
+            "Direction": "inbound", "ApiVersion": "2010-04-01",
+        }
+
+    def request(self, url: str, extra: dict[str, str] | None = None) -> str:
+        if len(self.exchanges) >= MAX_REQUESTS_PER_CALL:
+            raise SimulationError("too many webhook requests for one call (a loop?)")
+        form = {**self.base_form(), **(extra or {})}
+        response = self.sim.post(url, form)
+        self.exchanges.append(Exchange(url, form, response.status_code, response.text))
+        if response.status_code != 200:
+            raise SimulationError(f"{url} answered {response.status_code}: {response.text}")
+        return response.text
+
+    def run(self) -> SimulatedCall:
+        """Place the call and follow the TwiML until it ends."""
+        document = self.request(self.sim.public_url("/twilio/voice"))
+        while document is not None and not self.ended:
+            document = self.follow(document)
+        self.finish()
+        return self
+
+    def finish(self, status: str = "completed") -> None:
+        if self.exchanges and self.exchanges[-1].url.endswith("/twilio/status"):
+            return
+        self.ended = True
+        self.request(self.sim.public_url("/twilio/status"),
+                     {"CallStatus": status, "CallDuration": str(self.seconds)})
+
+    def follow(self, document: str) -> str | None:
+        """Execute one TwiML document; returns the next document, or None when it ends."""
+        try:
+            root = ET.fromstring(document)
+        except ET.ParseError as exc:
+            raise SimulationError(f"not XML: {exc}: {document[:200]}") from None
+        if root.tag != "Response":
+            raise SimulationError(f"root element is {root.tag}, not Response")
+        for verb in root:
+            outcome = self.execute(verb)
+            if outcome is not _CONTINUE:
+                return outcome if isinstance(outcome, str) else None
+        return None
+
+    def _speak(self, verb: ET.Element) -> None:
+        text = (verb.text or "").strip()
+        self.heard.append(Heard(verb.tag, text, verb.get("language", "")))
+        self.seconds += max(1, len(text) // 15)
+
+    def execute(self, verb: ET.Element) -> str | object | None:
+        tag = verb.tag
+        if tag in ("Say", "Play"):
+            self._speak(verb)
+            return _CONTINUE
+        if tag == "Pause":
+            self.seconds += int(verb.get("length", "1"))
+            return _CONTINUE
+        if tag == "Hangup":
+            self.ended = True
+            return None
+        if tag == "Redirect":
+            return self.request(self._absolute(verb.text or ""))
+        if tag == "Gather":
+            return self._gather(verb)
+        if tag == "Record":
+            return self._record(verb)
+        if tag == "Dial":
+            return self._dial(verb)
+        raise SimulationError(f"unsupported TwiML verb <{tag}>")
+
+    def _gather(self, verb: ET.Element) -> str | object | None:
+        heard_before = len(self.heard)
+        for nested in verb:
+            if nested.tag not in ("Say", "Play", "Pause"):
+                raise SimulationError(f"<{nested.tag}> is not allowed inside <Gather>")
+            self.execute(nested)
+        if verb.get("input", "dtmf") != "dtmf":
+            raise SimulationError("only keypad <Gather> is simulated")
+        digits = self.caller.press(self.heard[heard_before:])
+        if digits is None:
+            self.ended = True
+            return None
+        self.seconds += int(verb.get("timeout", "5")) if digits == "" else 1
+        if digits == "" and verb.get("actionOnEmptyResult") != "true":
+            return _CONTINUE
+        return self.request(self._absolute(verb.get("action", "")), {"Digits": digits})
+
+    def _record(self, verb: ET.Element) -> str | object | None:
+        outcome = self.caller.record(self.heard[-3:])
+        max_length = int(verb.get("maxLength", "3600"))
+        recording_sid = new_sid("RE")
+        status_url = verb.get("recordingStatusCallback")
+        if outcome is None or outcome.seconds <= 0:
+            # Silence: Twilio keeps no recording, skips the action and goes on with the
+            # next verb; the status callback (if asked for) says "absent".
+            if status_url and "absent" in verb.get("recordingStatusCallbackEvent", ""):
+                self.request(self._absolute(status_url), {
+                    "RecordingSid": recording_sid, "RecordingStatus": "absent",
+                    "RecordingDuration": "0", "RecordingUrl": ""})
+            if outcome is None:
+                self.ended = True
+                return None
+            self.seconds += int(verb.get("timeout", "5"))
+            return _CONTINUE
+        seconds = min(outcome.seconds, max_length)
+        self.seconds += seconds
+        url = self.sim.recording_url(recording_sid)
+        self.recordings.append((recording_sid, seconds))
+        self.sim.recording_made(recording_sid, seconds)
+        fields = {"RecordingSid": recording_sid, "RecordingUrl": url,
+                  "RecordingDuration": str(seconds), "Digits": outcome.finish_key}
+        document = self.request(self._absolute(verb.get("action", "")), fields)
+        if status_url:
+            self.request(self._absolute(status_url), {
+                "RecordingSid": recording_sid, "RecordingUrl": url,
+                "RecordingDuration": str(seconds), "RecordingStatus": "completed"})
+        return document
+
+    def _dial(self, verb: ET.Element) -> str | object | None:
+        number = next((n.text or "" for n in verb if n.tag == "Number"), (verb.text or ""))
+        status = self.caller.dial_result(number.strip())
+        talked = getattr(self.caller, "dial_seconds", 0) if status == "completed" else 0
+        self.seconds += talked or int(verb.get("timeout", "30"))
+        action = verb.get("action")
+        if action is None:
+            return _CONTINUE
+        fields = {"DialCallStatus": status, "DialCallSid": new_sid("CA")}
+        if status == "completed":
+            fields["DialCallDuration"] = str(talked)
+        return self.request(self._absolute(action), fields)
+
+    def _absolute(self, url: str) -> str:
+        url = url.strip()
+        if not url:
+            raise SimulationError("TwiML names an empty URL")
+        if url.startswith("/"):
+            return self.sim.public_base + url
+        return url
+
+
+_CONTINUE = object()
+
+
+@dataclass
+class TwilioSim:
+    """Signs and sends Twilio's requests. `http` reaches the app (a TestClient works);
+    `public_base` is PUBLIC_BASE_URL, which signatures and our TwiML URLs use."""
+
+    http: HttpPoster
+    public_base: str
+    auth_token: str
+    account_sid: str = "AC" + "0" * 32
+    recordings_base: str = "https://api.twilio.com"
+    on_recording: Callable[[str, int], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.public_base = self.public_base.rstrip("/")
+        self.validator = RequestValidator(self.auth_token)
+
+    def public_url(self, path: str) -> str:
+        return self.public_base + path
+
+    def sign(self, url: str, form: dict[str, str]) -> str:
+        return str(self.validator.compute_signature(url, form))
+
+    def post(self, url: str, form: dict[str, str], *, signature: str | None = None) -> Any:
+        if not url.startswith(self.public_base + "/"):
+            raise SimulationError(f"TwiML points outside the app: {url}")
+        parts = urlsplit(url)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {"X-Twilio-Signature": signature if signature is not None
+                   else self.sign(url, form)}
+        return self.http.post(target, data=form, headers=headers)
+
+    def recording_url(self, recording_sid: str) -> str:
+        return (f"{self.recordings_base}/2010-04-01/Accounts/{self.account_sid}"
+                f"/Recordings/{recording_sid}")
+
+    def recording_made(self, recording_sid: str, seconds: int) -> None:
+        if self.on_recording is not None:
+            self.on_recording(recording_sid, seconds)
+
+    def call(self, to: str, actions: Iterable[Action] = (), *, from_: str = "+15551230001",
+             caller: Caller | None = None) -> SimulatedCall:
+        """Place a whole call, following our TwiML, answered by `caller` or `actions`."""
+        who = caller if caller is not None else ScriptedCaller(actions)
+        return SimulatedCall(self, who, to=to, from_=from_).run()

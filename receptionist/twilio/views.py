@@ -1,0 +1,119 @@
+"""Twilio's HTTP routes. Thin: read + verify the request, run the webhook in a thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
+
+from receptionist.runtime import Runtime
+from receptionist.twilio import webhooks
+from receptionist.twilio.forms import (
+    DialForm,
+    MenuForm,
+    RecordedForm,
+    RecordingStatusForm,
+    StatusForm,
+    StepQuery,
+    TwilioForm,
+    VoiceForm,
+    parse,
+    read_form,
+)
+from receptionist.twilio.signature import is_valid, public_url
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/twilio", tags=["twilio"])
+F = TypeVar("F", bound=TwilioForm)
+TWIML = "application/xml"
+
+
+def runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+async def _signed(request: Request, rt: Runtime) -> list[tuple[str, str]]:
+    """The form, once its size, encoding and X-Twilio-Signature are checked."""
+    form = await read_form(request, max_bytes=rt.settings.max_body_bytes)
+    url = public_url(rt.settings.public_base_url, request.url)
+    if not is_valid(rt.validator, url=url, form=form,
+                    signature=request.headers.get("x-twilio-signature")):
+        log.warning("rejected unsigned or wrongly signed request to %s", url)
+        raise HTTPException(403, "invalid or missing X-Twilio-Signature")
+    return form
+
+
+def _query(request: Request) -> StepQuery:
+    return parse(StepQuery, dict(request.query_params))
+
+
+async def _answer(request: Request, form_model: type[F],
+                  handle: Callable[[Runtime, Session, F], str]) -> Response:
+    rt = runtime(request)
+    pairs = await _signed(request, rt)
+    form = parse(form_model, dict(pairs))
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    try:
+        twiml = await run_in_threadpool(
+            webhooks.answered_once, rt, path_and_query=path, form=pairs,
+            call_sid=form.call_sid, handle=lambda session: handle(rt, session, form),
+        )
+    except Exception:
+        # Database down, a bug...: the caller still hears a sentence, never Twilio's
+        # "application error". Nothing was committed, so a retry starts clean.
+        log.exception("webhook %s failed for call %s", path, form.call_sid)
+        twiml = webhooks.apology()
+    return Response(twiml, media_type=TWIML)
+
+
+def _with_query(handle: Callable[[Runtime, Session, Any, StepQuery], str],
+                query: StepQuery) -> Callable[[Runtime, Session, Any], str]:
+    return lambda rt, session, form: handle(rt, session, form, query)
+
+
+@router.post("/voice", summary="Incoming call (the number's voice webhook)")
+async def voice(request: Request) -> Response:
+    return await _answer(request, VoiceForm, webhooks.incoming_call)
+
+
+@router.post("/status", summary="Call status callback")
+async def status(request: Request) -> Response:
+    return await _answer(request, StatusForm, webhooks.call_status)
+
+
+@router.post("/menu", include_in_schema=False)
+async def menu(request: Request) -> Response:
+    return await _answer(request, MenuForm, _with_query(webhooks.menu_input, _query(request)))
+
+
+@router.post("/recorded", include_in_schema=False)
+async def recorded(request: Request) -> Response:
+    return await _answer(request, RecordedForm, _with_query(webhooks.recorded, _query(request)))
+
+
+@router.post("/no-recording", include_in_schema=False)
+async def no_recording(request: Request) -> Response:
+    return await _answer(request, MenuForm,
+                         _with_query(webhooks.no_recording, _query(request)))
+
+
+@router.post("/recording-status", include_in_schema=False)
+async def recording_status(request: Request) -> Response:
+    return await _answer(request, RecordingStatusForm, webhooks.recording_status)
+
+
+@router.post("/dialed", include_in_schema=False)
+async def dialed(request: Request) -> Response:
+    return await _answer(request, DialForm, _with_query(webhooks.dialed, _query(request)))
+
+
+@router.post("/step", include_in_schema=False)
+async def step(request: Request) -> Response:
+    return await _answer(request, MenuForm, _with_query(webhooks.goto_step, _query(request)))
+
+

@@ -1,0 +1,229 @@
+"""What each Twilio webhook does, as plain functions returning TwiML (no HTTP here).
+
+Every handler runs in one transaction together with the storage of its answer, keyed by
+URL and form: a webhook Twilio retries gets the same answer and causes nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from urllib.parse import urlencode
+
+from sqlmodel import Session
+from twilio.twiml.voice_response import VoiceResponse
+
+from receptionist.call_flows import engine as flow
+from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.phrases import UNKNOWN_NUMBER, default_voice, phrase
+from receptionist.call_flows.schema import Script
+from receptionist.calls import service as calls
+from receptionist.calls.models import Call, CallEvent
+from receptionist.messages import service as messages
+from receptionist.runtime import Runtime
+from receptionist.tenants import service as tenants
+from receptionist.tenants.models import Tenant
+from receptionist.twilio.forms import (
+    DialForm,
+    MenuForm,
+    RecordedForm,
+    RecordingStatusForm,
+    StatusForm,
+    StepQuery,
+    VoiceForm,
+)
+
+log = logging.getLogger(__name__)
+EMPTY = str(VoiceResponse())
+
+
+def url_builder(base_url: str) -> Callable[..., str]:
+    def build(route: str, **query: object) -> str:
+        return f"{base_url}/twilio/{route}" + (f"?{urlencode(query)}" if query else "")
+    return build
+
+
+def answered_once(rt: Runtime, *, path_and_query: str, form: Sequence[tuple[str, str]],
+                  call_sid: str, handle: Callable[[Session], str]) -> str:
+    key = calls.reply_key(path_and_query, form)
+    with Session(rt.engine, expire_on_commit=False) as session:
+        cached = calls.stored_reply(session, key=key)
+        if cached is not None:
+            return cached
+        try:
+            twiml = handle(session)
+            calls.save_reply(session, key=key, call_sid=call_sid, twiml=twiml, now=rt.clock())
+            session.commit()
+            return twiml
+        except calls.DuplicateWebhook:
+            session.rollback()
+            return calls.stored_reply(session, key=key) or EMPTY
+
+
+def _context(rt: Runtime, session: Session, call: Call, script: Script) -> FlowContext:
+    return FlowContext(session=session, call=call, script=script, now=rt.clock(),
+                       url=url_builder(rt.settings.public_base_url))
+
+
+def _call_script(session: Session, call: Call) -> Script | None:
+    """The script version the call started with, so publishing mid-call changes nothing."""
+    if call.tenant_id is None or call.script_version is None:
+        return None
+    row = tenants.script_version(session, tenant_id=call.tenant_id, version=call.script_version)
+    return tenants.compiled_script(row.yaml_text)
+
+
+def _unknown_number() -> str:
+    response = VoiceResponse()
+    for language, text in UNKNOWN_NUMBER:
+        response.say(text, voice=default_voice(language), language=language)
+    response.hangup()
+    return str(response)
+
+
+def apology(language: str = "en-US") -> str:
+    response = VoiceResponse()
+    response.say(phrase("technical_error", language), voice=default_voice(language),
+                 language=language)
+    response.hangup()
+    return str(response)
+
+
+def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
+    now = rt.clock()
+    tenant = tenants.tenant_for_number(session, number=form.to_number)
+    if tenant is None or tenant.active_version is None:
+        call = calls.open_call(session, call_sid=form.call_sid, tenant_id=None,
+                               from_number=form.from_number, to_number=form.to_number,
+                               script_version=None, now=now)
+        reason = "unknown number" if tenant is None else f"tenant {tenant.slug} has no script"
+        log.warning("call %s to %s rejected: %s", form.call_sid, form.to_number, reason)
+        assert call.id is not None
+        session.add(CallEvent(call_id=call.id, at=now, kind="rejected", detail=reason))
+        return _unknown_number()
+    version, script = tenants.active_script(session, tenant=tenant)
+    call = calls.open_call(session, call_sid=form.call_sid, tenant_id=tenant.id,
+                           from_number=form.from_number, to_number=form.to_number,
+                           script_version=version, now=now)
+    if call.script_version is None:  # a status callback created the row first
+        call.tenant_id, call.script_version = tenant.id, version
+    ctx = _context(rt, session, call, script)
+    flow.start_call(ctx)
+    return str(ctx.response)
+
+
+def _resume(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
+            act: Callable[[FlowContext], None], *, claim: bool = True,
+            before_claim: Callable[[FlowContext], None] | None = None) -> str:
+    """Continue a known call at `query.step`; stale callbacks do nothing harmful."""
+    call = calls.get_call(session, call_sid=call_sid)
+    if call is None:
+        log.warning("callback for unknown call %s (step %s)", call_sid, query.step)
+        return apology()
+    script = _call_script(session, call)
+    if script is None:
+        return apology()
+    ctx = _context(rt, session, call, script)
+    if before_claim is not None:
+        before_claim(ctx)
+    if claim and (query.seq is None or not calls.claim_step(session, call=call, seq=query.seq)):
+        return _stale(ctx, query)
+    try:
+        act(ctx)
+    except flow.FlowError:
+        log.exception("call %s cannot continue at step %s", call_sid, query.step)
+        ctx.response = VoiceResponse()
+        flow.apologise_and_hang_up(ctx)
+    return str(ctx.response)
+
+
+def _stale(ctx: FlowContext, query: StepQuery) -> str:
+    """A callback for a step the call has already left (keypad after a speech redirect,
+    a late duplicate...): the first answer counted; bring Twilio back to where we are."""
+    ctx.log("stale_callback", query.step, f"seq {query.seq} != {ctx.call.seq}")
+    if ctx.call.status in calls.TERMINAL_STATUSES or ctx.call.current_step is None:
+        ctx.say(phrase("call_ended", ctx.language))
+        ctx.response.hangup()
+    else:
+        ctx.response.redirect(ctx.url("step", step=ctx.call.current_step))
+    return str(ctx.response)
+
+
+def menu_input(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:
+    digits = form.digits[:1] if form.digits else ""
+    return _resume(rt, session, form.call_sid, query, lambda ctx: flow.on_menu_input(
+        ctx, query.step, attempt=query.attempt, digits=digits))
+
+
+def _recording_info(form: RecordedForm) -> messages.RecordingInfo | None:
+    if form.recording_sid is None:
+        return None
+    return messages.RecordingInfo(sid=form.recording_sid, url=form.recording_url or "",
+                                  duration_s=max(form.recording_duration or 0, 0))
+
+
+def recorded(rt: Runtime, session: Session, form: RecordedForm, query: StepQuery) -> str:
+    info = _recording_info(form)
+
+    def keep_message(ctx: FlowContext) -> None:
+        # Stored before anything else can go wrong: a message is never lost to a stale
+        # or failed flow step.
+        if info is not None:
+            messages.store_recording(ctx.session, call=ctx.call, info=info, now=ctx.now)
+
+    def act(ctx: FlowContext) -> None:
+        if info is None:
+            flow.on_no_recording(ctx, query.step)
+        else:
+            flow.on_recorded(ctx, query.step, recording=info)
+
+    return _resume(rt, session, form.call_sid, query, act, before_claim=keep_message)
+
+
+def no_recording(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:
+    return _resume(rt, session, form.call_sid, query,
+                   lambda ctx: flow.on_no_recording(ctx, query.step))
+
+
+def dialed(rt: Runtime, session: Session, form: DialForm, query: StepQuery) -> str:
+    return _resume(rt, session, form.call_sid, query, lambda ctx: flow.on_dial_result(
+        ctx, query.step, status=form.dial_status, duration=form.dial_duration))
+
+
+def goto_step(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:
+    return _resume(rt, session, form.call_sid, query,
+                   lambda ctx: flow.goto_step(ctx, query.step), claim=False)
+
+
+def recording_status(rt: Runtime, session: Session, form: RecordingStatusForm) -> str:
+    call = calls.get_call(session, call_sid=form.call_sid)
+    info = _recording_info(form)
+    if call is None or info is None:
+        log.warning("recording status for unknown call %s / recording %s", form.call_sid,
+                    form.recording_sid)
+        return EMPTY
+    now = rt.clock()
+    if form.recording_status == "absent":
+        messages.discard_absent(session, call=call, recording_sid=info.sid, now=now)
+    elif form.recording_status == "completed":
+        messages.store_recording(session, call=call, info=info, now=now)
+    else:
+        assert call.id is not None
+        session.add(CallEvent(call_id=call.id, at=now, kind="recording_status",
+                              detail=f"{info.sid}: {form.recording_status}"))
+    return EMPTY
+
+
+def call_status(rt: Runtime, session: Session, form: StatusForm) -> str:
+    now = rt.clock()
+    call = calls.get_call(session, call_sid=form.call_sid)
+    if call is None:
+        # Out of order (status before /voice) or a call we never answered: log it anyway.
+        tenant: Tenant | None = tenants.tenant_for_number(session, number=form.to_number)
+        call = calls.open_call(session, call_sid=form.call_sid,
+                               tenant_id=tenant.id if tenant else None,
+                               from_number=form.from_number, to_number=form.to_number,
+                               script_version=None, now=now)
+    calls.apply_status(session, call=call, status=form.call_status,
+                       duration_s=form.call_duration, now=now)
+    return EMPTY

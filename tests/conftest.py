@@ -1,0 +1,99 @@
+"""Shared fixtures: a migrated database per test, the demo tenants, the app, a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from receptionist.config import Settings
+from receptionist.db import make_engine
+from receptionist.main import create_app
+from receptionist.migrations_runner import upgrade
+from receptionist.runtime import Runtime
+from receptionist.tenants.service import seed_demo
+from tests.twilio_sim import FakeTwilioApi, TestTwilioSim
+
+PUBLIC_BASE = "https://receptionist.example.com"
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+DEMO_EN = "+15005550006"
+DEMO_FR = "+33180000000"
+# A Tuesday, 15:00 UTC: 10:00 in New York and 16:00 in Paris: both demo offices open.
+OPEN_TUESDAY = datetime(2026, 11, 17, 15, 0, tzinfo=UTC)
+
+
+class FixedClock:
+    """A clock tests can move; the app reads it for every timestamp and hours check."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(OPEN_TUESDAY)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        receptionist_env="production",
+        database_url=f"sqlite:///{tmp_path / 'test.db'}",
+        public_base_url=PUBLIC_BASE,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_account_sid="AC" + "1" * 32,
+        secret_key="test-secret-key-0123456789abcdef",
+        recordings_dir=tmp_path / "recordings",
+        recording_fetch_timeout_s=5.0,
+    )
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        seed_demo(session)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def runtime(settings: Settings, engine: Engine, clock: FixedClock) -> Runtime:
+    return Runtime(settings=settings, engine=engine, clock=clock)
+
+
+@pytest.fixture
+def client(settings: Settings, runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, runtime=runtime)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def twilio_api(settings: Settings) -> Iterator[FakeTwilioApi]:
+    with FakeTwilioApi(account_sid=settings.twilio_account_sid,
+                       auth_token=settings.twilio_auth_token) as api:
+        yield api
+
+
+@pytest.fixture
+def sim(client: TestClient, settings: Settings, twilio_api: FakeTwilioApi) -> TestTwilioSim:
+    return TestTwilioSim(http=client, public_base=PUBLIC_BASE, auth_token=AUTH_TOKEN,
+                         account_sid=settings.twilio_account_sid,
+                         recordings_base=twilio_api.base_url,
+                         on_recording=twilio_api.add_recording)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as db:
+        yield db
