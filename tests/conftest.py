@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,13 +57,25 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
-@pytest.fixture
-def engine(settings: Settings) -> Iterator[Engine]:
-    upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated, demo-seeded SQLite file per test session; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    upgrade(f"sqlite:///{path}")
+    engine = make_engine(f"sqlite:///{path}")
     with Session(engine) as session:
         seed_demo(session)
         session.commit()
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def engine(settings: Settings, seeded_template: Path) -> Iterator[Engine]:
+    shutil.copyfile(seeded_template, settings.database_url.removeprefix("sqlite:///"))
+    engine = make_engine(settings.database_url)
     yield engine
     engine.dispose()
 

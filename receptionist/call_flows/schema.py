@@ -171,7 +171,10 @@ class Script(_Strict):
                 ranges = [ranges]
             if not isinstance(ranges, list):
                 raise ValueError(f"{day}: expected a list of ranges such as 09:00-12:00")
-            parsed[day] = [parse_range(str(r)) for r in ranges]
+            try:
+                parsed[day] = [parse_range(str(r)) for r in ranges]
+            except ValueError as exc:
+                raise ValueError(f"{day}: {exc}") from None
         return parsed
 
     @field_validator("holidays", mode="before")

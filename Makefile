@@ -1,0 +1,38 @@
+# Quick start: `make run` (service + demo tenants on SQLite), `make test` (whole suite).
+# Both create .venv and install what they need, apt packages included.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit bench deps clean
+
+run: $(STAMP)
+	RECEPTIONIST_ENV=$${RECEPTIONIST_ENV:-dev} $(BIN)/receptionist serve \
+		--host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check receptionist tests bench migrations
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.webhooks
+
+deps: $(STAMP)
+
+$(STAMP): pyproject.toml packaging/apt-packages.txt packaging/install-system-deps
+	packaging/install-system-deps packaging/apt-packages.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

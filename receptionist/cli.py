@@ -1,0 +1,376 @@
+"""The `receptionist` command."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from receptionist.call_flows.loader import ScriptError, parse_script
+from receptionist.config import InsecureSettingsError, Settings, get_settings
+from receptionist.db import make_engine
+from receptionist.migrations_runner import upgrade
+from receptionist.speech.intents import match_intent
+from receptionist.tenants import service as tenants
+from receptionist.twilio.simulator import Heard, Recording, SimulationError, TwilioSim
+
+app = typer.Typer(help="Self-hosted virtual receptionist for Twilio numbers.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+script_app = typer.Typer(help="Call scripts: validate, publish, history, rollback.",
+                         no_args_is_help=True)
+tenant_app = typer.Typer(help="Businesses served by this instance.", no_args_is_help=True)
+app.add_typer(script_app, name="script")
+app.add_typer(tenant_app, name="tenant")
+
+TenantOpt = Annotated[str, typer.Option("--tenant", help="Tenant slug, e.g. demo")]
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _session(settings: Settings) -> Session:
+    return Session(make_engine(settings.database_url), expire_on_commit=False)
+
+
+def _check_secrets(settings: Settings) -> None:
+    try:
+        settings.check_secrets()
+    except InsecureSettingsError as exc:
+        raise _fail(str(exc)) from None
+    if settings.insecure_reasons():
+        typer.secho("dev mode: " + "; ".join(settings.insecure_reasons())
+                    + " (fine for a local trial, never for real callers)",
+                    fg=typer.colors.YELLOW, err=True)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (Alembic)."""
+    settings = _settings()
+    upgrade(settings.database_url)
+    typer.echo(f"database at head: {settings.database_url}")
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo tenants `demo` and `demo-fr` if they are missing (idempotent)."""
+    settings = _settings()
+    with _session(settings) as session:
+        created = tenants.seed_demo(session)
+        session.commit()
+    typer.echo(f"created: {', '.join(created)}" if created else "demo tenants already exist")
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
+          port: Annotated[int, typer.Option()] = 8000) -> None:
+    """Migrate, seed the demo on an empty database, then run the web app and the worker."""
+    import uvicorn
+
+    from receptionist.main import create_app
+    from receptionist.runtime import Runtime
+    from receptionist.worker import start_background
+
+    _setup_logging()
+    settings = _settings()
+    _check_secrets(settings)
+    upgrade(settings.database_url)
+    with _session(settings) as session:
+        if not tenants.has_tenants(session):
+            tenants.seed_demo(session)
+            session.commit()
+            typer.echo("empty database: seeded the demo tenants demo and demo-fr")
+    rt = Runtime.from_settings(settings)
+    scheduler = start_background(rt)
+    try:
+        uvicorn.run(create_app(settings, runtime=rt), host=host, port=port,
+                    proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="info")
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+@app.command()
+def worker() -> None:
+    """Run the background jobs alone (for deployments with separate web processes)."""
+    from receptionist.runtime import Runtime
+    from receptionist.worker import run_forever
+
+    _setup_logging()
+    settings = _settings()
+    _check_secrets(settings)
+    run_forever(Runtime.from_settings(settings))
+
+
+@app.command()
+def route(tenant: TenantOpt,
+          text: Annotated[str | None, typer.Option(help="What the caller said")] = None,
+          audio: Annotated[Path | None, typer.Option(help="A WAV of the caller")] = None,
+          ) -> None:
+    """Match an utterance against the tenant's main menu; prints one JSON object."""
+    if (text is None) == (audio is None):
+        raise _fail("give exactly one of --text or --audio", 2)
+    if audio is not None:
+        raise _fail("--audio: offline speech recognition is not available yet "
+                    "(see README, 'Not yet'); use --text", 2)
+    settings = _settings()
+    with _session(settings) as session:
+        try:
+            row = tenants.get_tenant(session, slug=tenant)
+            _, script = tenants.active_script(session, tenant=row)
+        except tenants.TenantError as exc:
+            raise _fail(str(exc), 2) from None
+    menu = script.main_menu_step()
+    if menu is None:
+        raise _fail(f"tenant {tenant!r} has no menu step", 2)
+    assert text is not None
+    result = match_intent(text, menu.choices, script.language)
+    typer.echo(json.dumps({"intent": result.intent, "transcript": result.transcript,
+                           "confidence": result.confidence, "engine": "text"},
+                          ensure_ascii=False))
+
+
+class TerminalCaller:
+    """A person at the terminal answering the simulated call."""
+
+    def press(self, prompt: list[Heard]) -> str | None:
+        answer = typer.prompt("keys (Enter = say nothing, h = hang up)", default="",
+                              show_default=False)
+        return None if answer.strip().lower() == "h" else answer.strip()
+
+    def record(self, prompt: list[Heard]) -> Recording | None:
+        answer = typer.prompt("seconds of message to leave (0 = silence, h = hang up)",
+                              default="10")
+        if answer.strip().lower() == "h":
+            return None
+        return Recording(int(answer) if answer.strip().isdigit() else 10)
+
+    def dial_result(self, number: str) -> str:
+        typer.echo(f"[transferring to {number}]")
+        return typer.prompt("transfer outcome (completed, busy, no-answer, failed)",
+                            default="no-answer")
+
+
+class EchoingSim(TwilioSim):
+    def post(self, url: str, form: dict[str, str], *, signature: str | None = None) -> object:
+        response = super().post(url, form, signature=signature)
+        if response.status_code == 403:
+            raise SimulationError("403: signature rejected. The server and this command must "
+                                  "share PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN.")
+        return response
+
+
+@app.command()
+def simulate(tenant: TenantOpt,
+             url: Annotated[str, typer.Option(help="Where the server listens")] =
+             "http://127.0.0.1:8000",
+             caller_id: Annotated[str, typer.Option("--from")] = "+15551230001") -> None:
+    """Place an interactive phone call in the terminal against a running server."""
+    import httpx
+
+    settings = _settings()
+    with _session(settings) as session:
+        try:
+            row = tenants.get_tenant(session, slug=tenant)
+        except tenants.TenantError as exc:
+            raise _fail(str(exc), 2) from None
+        assert row.id is not None
+        numbers = tenants.numbers_of(session, tenant_id=row.id)
+    if not numbers:
+        raise _fail(f"tenant {tenant!r} has no phone number", 2)
+    printed = 0
+    with httpx.Client(base_url=url, timeout=30) as http:
+        sim = EchoingSim(http=http, public_base=settings.public_base_url,
+                         auth_token=settings.twilio_auth_token,
+                         account_sid=settings.twilio_account_sid,
+                         recordings_base=settings.twilio_api_base)
+
+        class Speaker(TerminalCaller):
+            def _flush(self) -> None:
+                nonlocal printed
+                for heard in call.heard[printed:]:
+                    typer.secho(f"  🔊 {heard.text}", fg=typer.colors.CYAN)
+                printed = len(call.heard)
+
+            def press(self, prompt: list[Heard]) -> str | None:
+                self._flush()
+                return super().press(prompt)
+
+            def record(self, prompt: list[Heard]) -> Recording | None:
+                self._flush()
+                return super().record(prompt)
+
+            def dial_result(self, number: str) -> str:
+                self._flush()
+                return super().dial_result(number)
+
+        from receptionist.twilio.simulator import SimulatedCall
+
+        typer.echo(f"calling {row.name} at {numbers[0]} from {caller_id}")
+        call = SimulatedCall(sim, Speaker(), to=numbers[0], from_=caller_id)
+        try:
+            call.run()
+        except (SimulationError, httpx.HTTPError) as exc:
+            raise _fail(f"call failed: {exc}") from None
+        Speaker()._flush()
+    typer.echo(f"call ended ({call.call_sid})")
+
+
+# --- scripts -----------------------------------------------------------------------------
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"cannot read {path}: {exc}", 2) from None
+
+
+def _report(exc: ScriptError, path: Path) -> typer.Exit:
+    for problem in exc.problems:
+        typer.secho(f"{path}:{problem}", fg=typer.colors.RED, err=True)
+    return typer.Exit(1)
+
+
+@script_app.command("validate")
+def script_validate(path: Path) -> None:
+    """Check a script file; prints each problem with its line."""
+    try:
+        script = parse_script(_read(path))
+    except ScriptError as exc:
+        raise _report(exc, path) from None
+    typer.echo(f"{path}: ok ({script.business}, {script.language}, {len(script.steps)} steps)")
+
+
+@script_app.command("load")
+def script_load(tenant: TenantOpt, path: Path,
+                author: Annotated[str, typer.Option()] = "cli",
+                comment: Annotated[str, typer.Option()] = "") -> None:
+    """Publish a script file as the tenant's new version."""
+    settings = _settings()
+    with _session(settings) as session:
+        try:
+            row = tenants.get_tenant(session, slug=tenant)
+            version = tenants.publish_script(session, tenant=row, yaml_text=_read(path),
+                                             author=author, comment=comment)
+        except ScriptError as exc:
+            raise _report(exc, path) from None
+        except tenants.TenantError as exc:
+            raise _fail(str(exc), 2) from None
+        session.commit()
+        typer.echo(f"{tenant}: published version {version.version}")
+
+
+@script_app.command("history")
+def script_history(tenant: TenantOpt) -> None:
+    """List the tenant's script versions (the active one is marked *)."""
+    settings = _settings()
+    with _session(settings) as session:
+        try:
+            row = tenants.get_tenant(session, slug=tenant)
+        except tenants.TenantError as exc:
+            raise _fail(str(exc), 2) from None
+        for v in tenants.script_history(session, tenant=row):
+            mark = "*" if v.version == row.active_version else " "
+            typer.echo(f"{mark} v{v.version}  {v.created_at:%Y-%m-%d %H:%M}Z  "
+                       f"{v.created_by or '-'}  {v.comment}")
+
+
+@script_app.command("show")
+def script_show(tenant: TenantOpt,
+                version: Annotated[int | None, typer.Option()] = None) -> None:
+    """Print a version of the tenant's script (default: the active one)."""
+    settings = _settings()
+    with _session(settings) as session:
+        try:
+            row = tenants.get_tenant(session, slug=tenant)
+            assert row.id is not None
+            number = version or row.active_version
+            if number is None:
+                raise tenants.TenantError(f"tenant {tenant!r} has no script")
+            sys.stdout.write(tenants.script_version(session, tenant_id=row.id,
+                                                    version=number).yaml_text)
+        except tenants.TenantError as exc:
+            raise _fail(str(exc), 2) from None
+
+
+@script_app.command("diff")
+def script_diff(tenant: TenantOpt, old: int, new: int) -> None:
+    """Unified diff between two versions."""
+    settings = _settings()
+    with _session(settings) as session:
+        try:
+            row = tenants.get_tenant(session, slug=tenant)
+            sys.stdout.write(tenants.script_diff(session, tenant=row, old=old, new=new))
+        except tenants.TenantError as exc:
+            raise _fail(str(exc), 2) from None
+
+
+@script_app.command("rollback")
+def script_rollback(tenant: TenantOpt,
+                    to: Annotated[int, typer.Option("--to", help="Version to restore")],
+                    author: Annotated[str, typer.Option()] = "cli") -> None:
+    """Publish a copy of an earlier version as the new active version."""
+    settings = _settings()
+    with _session(settings) as session:
+        try:
+            row = tenants.get_tenant(session, slug=tenant)
+            version = tenants.rollback_script(session, tenant=row, to_version=to, author=author)
+        except tenants.TenantError as exc:
+            raise _fail(str(exc), 2) from None
+        session.commit()
+        typer.echo(f"{tenant}: version {to} republished as version {version.version}")
+
+
+# --- tenants -----------------------------------------------------------------------------
+
+@tenant_app.command("create")
+def tenant_create(slug: Annotated[str, typer.Option()],
+                  script: Annotated[Path, typer.Option(help="Call script YAML")],
+                  number: Annotated[list[str], typer.Option(help="E.164, repeatable")]) -> None:
+    """Create a business with its phone number(s) and first script version."""
+    settings = _settings()
+    with _session(settings) as session:
+        try:
+            row = tenants.create_tenant(session, slug=slug, numbers=number,
+                                        yaml_text=_read(script), author="cli")
+        except ScriptError as exc:
+            raise _report(exc, script) from None
+        except tenants.TenantError as exc:
+            raise _fail(str(exc), 2) from None
+        session.commit()
+        typer.echo(f"created tenant {row.slug} ({row.name}) on {', '.join(number)}")
+
+
+@tenant_app.command("list")
+def tenant_list() -> None:
+    """List tenants with their numbers, language and active script version."""
+    settings = _settings()
+    with _session(settings) as session:
+        from sqlmodel import select
+
+        from receptionist.tenants.models import Tenant
+
+        for row in session.exec(select(Tenant).order_by(Tenant.slug)).all():
+            assert row.id is not None
+            numbers = ", ".join(tenants.numbers_of(session, tenant_id=row.id))
+            typer.echo(f"{row.slug:20} {row.language:6} v{row.active_version}  {numbers}  "
+                       f"{row.name}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

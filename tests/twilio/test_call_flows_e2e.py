@@ -1,0 +1,166 @@
+"""Whole calls placed by the Twilio simulator against the real app, in both languages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from receptionist.twilio.simulator import DialOutcome, HangUp, LeaveMessage, NoInput, Press, \
+    StaySilent
+from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
+from tests.twilio.helpers import events, kinds, messages, path, stored_call
+from tests.twilio_sim import TestTwilioSim
+
+GREETING = {DEMO_EN: "Thank you for calling Demo Dental Clinic.",
+            DEMO_FR: "Bonjour, vous êtes bien au Cabinet Démo."}
+LANG = {DEMO_EN: "en-US", DEMO_FR: "fr-FR"}
+BOTH = pytest.mark.parametrize("number", [DEMO_EN, DEMO_FR], ids=["en", "fr"])
+
+
+@BOTH
+def test_message_by_keypad_is_stored_with_call_details(
+        sim: TestTwilioSim, engine: Engine, number: str) -> None:
+    call = sim.call(number, [Press("2"), LeaveMessage(12)], from_="+15557654321")
+    assert call.heard[0].text == GREETING[number]
+    assert {h.language for h in call.heard} == {LANG[number]}
+    assert path(engine, call.call_sid) == ["greeting", "check_hours", "main_menu", "message",
+                                           "goodbye"]
+    [message] = messages(engine)
+    assert message.caller == "+15557654321"
+    assert message.duration_s == 12
+    assert message.recording_sid == call.recordings[0][0]
+    assert message.created_at == datetime(2026, 11, 17, 15, 0, tzinfo=UTC)
+    row = stored_call(engine, call.call_sid)
+    assert (row.status, row.from_number, row.to_number) == ("completed", "+15557654321", number)
+    assert row.ended_at is not None and row.duration_s is not None and row.duration_s > 12
+
+
+@BOTH
+def test_hours_choice_then_back_to_menu(sim: TestTwilioSim, engine: Engine, number: str) -> None:
+    call = sim.call(number, [Press("3"), Press("2"), LeaveMessage(3)])
+    assert path(engine, call.call_sid) == ["greeting", "check_hours", "main_menu",
+                                           "opening_hours", "main_menu", "message", "goodbye"]
+    assert ("9 AM to 6 PM" if number == DEMO_EN else "de 9 heures à 18 heures") in call.said
+
+
+@BOTH
+def test_book_falls_back_to_a_booking_request_message(
+        sim: TestTwilioSim, engine: Engine, number: str) -> None:
+    call = sim.call(number, [Press("1"), LeaveMessage(20)])
+    assert path(engine, call.call_sid)[-3:] == ["book", "booking_request", "goodbye"]
+    assert "booking_unavailable" in kinds(engine, call.call_sid)
+    assert len(messages(engine)) == 1
+
+
+@BOTH
+@pytest.mark.parametrize("outcome", ["no-answer", "busy", "failed", "canceled"])
+def test_transfer_not_answered_goes_to_fallback(
+        sim: TestTwilioSim, engine: Engine, number: str, outcome: str) -> None:
+    call = sim.call(number, [Press("0"), DialOutcome(outcome), LeaveMessage(4)])
+    assert path(engine, call.call_sid)[2:] == ["main_menu", "transfer", "transfer_failed",
+                                               "message", "goodbye"]
+    failed = [e for e in events(engine, call.call_sid) if e.kind == "transfer_failed"]
+    assert [e.detail for e in failed] == [outcome]
+
+
+@BOTH
+def test_transfer_answered_ends_the_call(sim: TestTwilioSim, engine: Engine, number: str) -> None:
+    call = sim.call(number, [Press("0"), DialOutcome("completed", seconds=95)])
+    assert path(engine, call.call_sid)[-1] == "transfer"
+    completed = [e for e in events(engine, call.call_sid) if e.kind == "transfer_completed"]
+    assert [e.detail for e in completed] == ["talked 95s"]
+    assert call.exchanges[-2].body.endswith("<Hangup /></Response>")
+    assert messages(engine) == []
+
+
+@BOTH
+def test_wrong_keys_and_silence_retry_then_no_match(
+        sim: TestTwilioSim, engine: Engine, number: str) -> None:
+    call = sim.call(number, [Press("7"), NoInput(), Press("*"), LeaveMessage(5)])
+    log = kinds(engine, call.call_sid)
+    assert log.count("prompt") == 3
+    assert ["invalid_key", "no_input", "invalid_key", "no_match"] == [
+        k for k in log if k in ("invalid_key", "no_input", "no_match")]
+    reprompt = "Sorry, I did not get that." if number == DEMO_EN else "Désolé, je n'ai pas compris."
+    assert call.said.count(reprompt) == 2
+    assert path(engine, call.call_sid)[-2:] == ["message", "goodbye"]
+
+
+@BOTH
+def test_closed_hours_go_to_the_message_step(
+        sim: TestTwilioSim, engine: Engine, clock: FixedClock, number: str) -> None:
+    clock.now = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)  # a Saturday
+    call = sim.call(number, [LeaveMessage(6)])
+    assert path(engine, call.call_sid) == ["greeting", "check_hours", "closed_notice",
+                                           "message", "goodbye"]
+    assert [e.detail for e in events(engine, call.call_sid) if e.kind == "hours"] == ["closed"]
+
+
+def test_holiday_branch(sim: TestTwilioSim, engine: Engine, clock: FixedClock) -> None:
+    clock.now = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)  # Thanksgiving, 11:00 in New York
+    call = sim.call(DEMO_EN, [LeaveMessage(6)])
+    assert path(engine, call.call_sid)[2] == "holiday_notice"
+    assert "closed today for the holiday" in call.said
+    clock.now = datetime(2026, 11, 11, 10, 0, tzinfo=UTC)  # 11 novembre, Paris
+    call = sim.call(DEMO_FR, [LeaveMessage(6)])
+    assert path(engine, call.call_sid)[2] == "holiday_notice"
+
+
+@BOTH
+def test_silent_message_is_logged_not_stored(
+        sim: TestTwilioSim, engine: Engine, number: str) -> None:
+    call = sim.call(number, [Press("2"), StaySilent()])
+    assert messages(engine) == []
+    assert "message_absent" in kinds(engine, call.call_sid)
+    assert path(engine, call.call_sid)[-1] == "goodbye"
+    assert ("I did not hear a message." if number == DEMO_EN
+            else "Je n'ai pas entendu de message.") in call.said
+
+
+def test_caller_hanging_up_during_menu_is_logged(sim: TestTwilioSim, engine: Engine) -> None:
+    call = sim.call(DEMO_EN, [HangUp()])
+    row = stored_call(engine, call.call_sid)
+    assert row.status == "completed"
+    assert row.current_step == "main_menu"
+
+
+def test_unknown_number_gets_a_polite_bilingual_goodbye(
+        sim: TestTwilioSim, engine: Engine) -> None:
+    call = sim.call("+18005550199")
+    assert [h.language for h in call.heard] == ["en-US", "fr-FR"]
+    assert "not in service" in call.said
+    assert call.exchanges[0].body.endswith("<Hangup /></Response>")
+    row = stored_call(engine, call.call_sid)
+    assert row.tenant_id is None
+    assert [e.detail for e in events(engine, call.call_sid) if e.kind == "rejected"] == [
+        "unknown number"]
+
+
+def test_call_log_has_timestamps_for_each_step(
+        sim: TestTwilioSim, engine: Engine, clock: FixedClock) -> None:
+    call = sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)])
+    log = events(engine, call.call_sid)
+    assert all(e.at == clock.now for e in log)
+    assert log[0].kind == "call_started"
+    assert "status" in [e.kind for e in log]
+
+
+def test_publishing_mid_call_does_not_break_the_call(
+        sim: TestTwilioSim, engine: Engine) -> None:
+    from sqlmodel import Session
+
+    from receptionist.tenants import service as tenants
+
+    first = sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)])
+    assert stored_call(engine, first.call_sid).script_version == 1
+    with Session(engine) as session:
+        demo = tenants.get_tenant(session, slug="demo")
+        text = tenants.demo_script_text("demo.yaml").replace(
+            "Thank you for calling Demo Dental Clinic.", "Welcome to the new Demo Dental.")
+        tenants.publish_script(session, tenant=demo, yaml_text=text)
+        session.commit()
+    second = sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)])
+    assert second.heard[0].text == "Welcome to the new Demo Dental."
+    assert stored_call(engine, second.call_sid).script_version == 2
