@@ -162,8 +162,8 @@ class TerminalCaller:
 
     def dial_result(self, number: str) -> str:
         typer.echo(f"[transferring to {number}]")
-        return typer.prompt("transfer outcome (completed, busy, no-answer, failed)",
-                            default="no-answer")
+        return str(typer.prompt("transfer outcome (completed, busy, no-answer, failed)",
+                                default="no-answer"))
 
 
 class EchoingSim(TwilioSim):

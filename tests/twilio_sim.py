@@ -51,7 +51,7 @@ class TestTwilioSim(TwilioSim):
         target = path
         headers = {"X-Twilio-Signature": sig} if sig else {}
         headers.update(kwargs.pop("headers", {}))
-        return self.http.post(target, data=form, headers=headers, **kwargs)  # type: ignore[call-arg]
+        return self.http.post(target, data=form, headers=headers, **kwargs)
 
 
 class FakeTwilioApi:
@@ -84,8 +84,8 @@ class FakeTwilioApi:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever,
+                                        kwargs={"poll_interval": 0.02}, daemon=True)
 
     def __enter__(self) -> FakeTwilioApi:
         self._thread.start()

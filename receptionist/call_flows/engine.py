@@ -77,7 +77,7 @@ def apologise_and_hang_up(ctx: FlowContext) -> None:
 
 def _step(ctx: FlowContext, step_id: str, kind: type[Step]) -> Step:
     step = ctx.script.steps.get(step_id)
-    if not isinstance(step, kind):  # type: ignore[arg-type]
+    if not isinstance(step, kind):
         raise FlowError(f"step {step_id!r} is not a {kind.__name__}")
     return step
 

@@ -103,7 +103,8 @@ def parse_script(text: str) -> Script:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise ScriptError([ScriptProblem(line, "", f"invalid YAML: {exc.problem or exc}")]) from None
+        reason = f"invalid YAML: {exc.problem or exc}"
+        raise ScriptError([ScriptProblem(line, "", reason)]) from None
     except Exception as exc:  # ruamel raises a handful of unrelated types for bad input
         raise ScriptError([ScriptProblem(None, "", f"invalid YAML: {exc}")]) from None
     if not isinstance(tree, CommentedMap):

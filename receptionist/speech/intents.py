@@ -8,7 +8,6 @@ Saying a choice's digit ("one", "press 2", « tapez trois ») picks that choice 
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -18,19 +17,22 @@ from rapidfuzz.fuzz import ratio
 
 from receptionist.call_flows.schema import MenuChoice
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words that carry no intent. Removed from both the utterance and the phrases.
 FILLERS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        """a an the i im id d m ll s ve re me my your to like would want wanna please um uh
+    "en": _words("""
+        a an the i im id d m ll s ve re me my your to like would want wanna please um uh
         er erm hi hello hey yes yeah yep so just can could you is it its for of and or some
-        thanks thank well okay ok need with do be there are am was this that please get""".split()
-    ),
-    "fr": frozenset(
-        """je j voudrais veux voulais aimerais souhaite souhaiterais bonjour bonsoir oui euh
+        thanks thank well okay ok need with do be there are am was this that get"""),
+    "fr": _words("""
+        je j voudrais veux voulais aimerais souhaite souhaiterais bonjour bonsoir oui euh
         heu ben bah alors svp s il vous plait merci le la les l un une des de du d pour me
         moi m a est ce c que qu avec au aux et ou en y ca cela mon ma mes votre vos tu te
-        bien donc peux pouvez pourriez""".split()
-    ),
+        bien donc peux pouvez pourriez"""),
 }
 DIGIT_WORDS: dict[str, dict[str, str]] = {
     "en": {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -40,10 +42,9 @@ DIGIT_WORDS: dict[str, dict[str, str]] = {
            "six": "6", "sept": "7", "huit": "8", "neuf": "9", "etoile": "*", "diese": "#"},
 }
 # Words that may surround a spoken digit: "press one", « tapez le un », "option 2".
-DIGIT_CONTEXT = frozenset(
-    "press push dial option number choice key touche tapez tape taper appuyez appuie "
-    "numero choix le la".split()
-)
+DIGIT_CONTEXT = _words("""
+    press push dial option number choice key touche tapez tape taper appuyez appuie numero
+    choix le la""")
 _NON_WORD = re.compile(r"[^a-z0-9*#]+")
 
 # Below this a phrase word is not considered heard; short words must match exactly.
@@ -81,7 +82,8 @@ def word_similarity(said: str, expected: str) -> float:
     if shorter >= 4 and (said.startswith(expected) or expected.startswith(said)):
         return 0.9
     # Shared stem: « réservation » ~ « réserver », "scheduling" ~ "schedule".
-    stem = len(os.path.commonprefix([said, expected]))
+    stem = next((i for i, (a, b) in enumerate(zip(said, expected, strict=False)) if a != b),
+                shorter)
     if stem >= 5 and stem >= 0.7 * shorter:
         return 0.85
     return float(ratio(said, expected)) / 100.0

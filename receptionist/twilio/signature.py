@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from starlette.datastructures import ImmutableMultiDict, URL
+from starlette.datastructures import URL, ImmutableMultiDict
 from twilio.request_validator import RequestValidator
 
 

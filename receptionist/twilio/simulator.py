@@ -178,11 +178,11 @@ class SimulatedCall:
         self.exchanges.append(Exchange(url, form, response.status_code, response.text))
         if response.status_code != 200:
             raise SimulationError(f"{url} answered {response.status_code}: {response.text}")
-        return response.text
+        return str(response.text)
 
     def run(self) -> SimulatedCall:
         """Place the call and follow the TwiML until it ends."""
-        document = self.request(self.sim.public_url("/twilio/voice"))
+        document: str | None = self.request(self.sim.public_url("/twilio/voice"))
         while document is not None and not self.ended:
             document = self.follow(document)
         self.finish()

@@ -14,8 +14,8 @@ EN = parse_script(demo_script_text("demo.yaml"))  # America/New_York, Mon-Fri 09
 FR = parse_script(demo_script_text("demo-fr.yaml"))  # Europe/Paris, Mon-Fri 09-18
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("moment", "expected"), [

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from receptionist.cli import app
+from receptionist.config import Settings, get_settings
+from receptionist.tenants.service import demo_script_text
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, engine: Engine) -> Iterator[None]:
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("RECEPTIONIST_ENV", "dev")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def route(*args: str) -> dict[str, object]:
+    result = runner.invoke(app, ["route", *args])
+    assert result.exit_code == 0, result.output
+    parsed: dict[str, object] = json.loads(result.stdout)
+    return parsed
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_route_prints_the_design_json() -> None:
+    assert route("--tenant", "demo", "--text", "I'd like to book an apointment") == {
+        "intent": "book", "transcript": "I'd like to book an apointment", "confidence": 1.0,
+        "engine": "text"}
+    assert route("--tenant", "demo-fr", "--text", "Je voudrais laisser un message")[
+        "intent"] == "message"
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_route_without_match_exits_0_with_null_intent() -> None:
+    out = route("--tenant", "demo", "--text", "pizza")
+    assert out["intent"] is None and out["engine"] == "text"
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_route_errors_are_clear() -> None:
+    result = runner.invoke(app, ["route", "--tenant", "nope", "--text", "x"])
+    assert result.exit_code == 2 and "no tenant with slug 'nope'" in result.output
+    result = runner.invoke(app, ["route", "--tenant", "demo"])
+    assert result.exit_code == 2 and "exactly one of --text or --audio" in result.output
+    result = runner.invoke(app, ["route", "--tenant", "demo", "--audio", "x.wav"])
+    assert result.exit_code == 2 and "not available yet" in result.output
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_script_validate_load_history_rollback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(demo_script_text("demo.yaml").replace("no_match: message",
+                                                         "no_match: nowhere"))
+    result = runner.invoke(app, ["script", "validate", str(bad)])
+    assert result.exit_code == 1
+    assert "line 45: steps.main_menu.no_match: refers to missing step 'nowhere'" in result.output
+    result = runner.invoke(app, ["script", "load", "--tenant", "demo", str(bad)])
+    assert result.exit_code == 1
+    good = tmp_path / "good.yaml"
+    good.write_text(demo_script_text("demo.yaml").replace("retries: 2", "retries: 1"))
+    assert runner.invoke(app, ["script", "validate", str(good)]).exit_code == 0
+    result = runner.invoke(app, ["script", "load", "--tenant", "demo", str(good)])
+    assert result.exit_code == 0 and "published version 2" in result.output
+    diff = runner.invoke(app, ["script", "diff", "--tenant", "demo", "1", "2"])
+    assert "-    retries: 2\n+    retries: 1" in diff.output
+    rollback = runner.invoke(app, ["script", "rollback", "--tenant", "demo", "--to", "1"])
+    assert rollback.exit_code == 0
+    history = runner.invoke(app, ["script", "history", "--tenant", "demo"]).output
+    assert "* v3" in history and "rollback to version 1" in history
+    shown = runner.invoke(app, ["script", "show", "--tenant", "demo"]).output
+    assert shown == demo_script_text("demo.yaml")
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_tenant_create_and_list(tmp_path: Path) -> None:
+    script = tmp_path / "s.yaml"
+    script.write_text(demo_script_text("demo-fr.yaml"))
+    result = runner.invoke(app, ["tenant", "create", "--slug", "plombier", "--script",
+                                 str(script), "--number", "+33100000009"])
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(app, ["tenant", "list"]).output
+    assert "plombier" in listing and "+33100000009" in listing
+    again = runner.invoke(app, ["tenant", "create", "--slug", "x", "--script", str(script),
+                                "--number", "+33100000009"])
+    assert again.exit_code == 2 and "already belongs" in again.output
+
+
+def test_serve_refuses_placeholder_secrets_in_production(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("RECEPTIONIST_ENV", "production")
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    get_settings.cache_clear()
+    try:
+        for command in (["serve"], ["worker"]):
+            result = runner.invoke(app, command)
+            assert result.exit_code == 1
+            assert "refusing to start" in result.output
+    finally:
+        get_settings.cache_clear()
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_migrate_and_seed_demo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    get_settings.cache_clear()
+    try:
+        assert runner.invoke(app, ["migrate"]).exit_code == 0
+        assert "created: demo, demo-fr" in runner.invoke(app, ["seed-demo"]).output
+        assert "already exist" in runner.invoke(app, ["seed-demo"]).output
+    finally:
+        get_settings.cache_clear()
