@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 
+from receptionist.call_flows.schema import Script
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings
 from receptionist.db import make_engine
@@ -18,9 +21,29 @@ class Runtime:
     engine: Engine
     clock: Clock = utcnow
     validator: RequestValidator = field(init=False)
+    # Parsed scripts by (tenant id, version): versions are immutable, so never stale.
+    scripts: dict[tuple[int, int], Script] = field(default_factory=dict, init=False)
+    _write_lock: threading.Lock | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.validator = RequestValidator(self.settings.twilio_auth_token)
+        if self.engine.dialect.name == "sqlite":
+            self._write_lock = threading.Lock()
+
+    @property
+    def inline_writes(self) -> bool:
+        """Run webhook transactions on the event loop instead of the thread pool. On SQLite
+        they are serialized by `writing()` anyway (one writer at a time), so a thread hop
+        only adds latency and GIL hand-offs; they take a few milliseconds on local disk.
+        PostgreSQL serves concurrent transactions, so there they go to the thread pool."""
+        return self._write_lock is not None
+
+    def writing(self) -> AbstractContextManager[object]:
+        """Held around a webhook's transaction on SQLite. SQLite admits one writer at a
+        time; threads that race for it back off in its busy handler with sleeps of up to
+        100 ms, which wrecks tail latency. Queueing on a lock in-process is fair and
+        immediate. Other processes (the worker) still meet SQLite's busy timeout."""
+        return self._write_lock if self._write_lock is not None else nullcontext()
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utcnow) -> Runtime:

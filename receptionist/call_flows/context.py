@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session
 from twilio.twiml import TwiML
 from twilio.twiml.voice_response import VoiceResponse
@@ -26,6 +27,7 @@ class FlowContext:
     now: datetime  # aware UTC
     url: UrlBuilder
     response: VoiceResponse = field(default_factory=VoiceResponse)
+    events: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def language(self) -> str:
@@ -38,9 +40,20 @@ class FlowContext:
                    language=self.language)
 
     def log(self, kind: str, step: str | None, detail: str = "") -> None:
-        assert self.call.id is not None
-        self.session.add(CallEvent(call_id=self.call.id, at=self.now, step=step, kind=kind,
-                                   detail=detail[:1000]))
+        """Add to the call's timeline; written in one statement by `finish`."""
+        self.events.append({"at": self.now, "step": step, "kind": kind,
+                            "detail": detail[:1000]})
+
+    def finish(self) -> str:
+        """Write the call's state (one INSERT for a new call) and its buffered timeline
+        (one statement); return the TwiML."""
+        self.session.add(self.call)
+        self.session.flush()
+        if self.events:
+            rows = [{"call_id": self.call.id, **event} for event in self.events]
+            self.session.connection().execute(insert(CallEvent.__table__), rows)  # type: ignore[attr-defined]
+            self.events = []
+        return str(self.response)
 
     def wait_here(self, step_id: str) -> int:
         """Mark `step_id` as the step waiting for the caller; returns the new sequence

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -23,13 +23,13 @@ def get_call(session: Session, *, call_sid: str) -> Call | None:
 
 def open_call(session: Session, *, call_sid: str, tenant_id: int | None, from_number: str,
               to_number: str, script_version: int | None, now: datetime) -> Call:
-    """The call's row, created on its first webhook (a second /voice reuses it)."""
+    """The call's row, created on its first webhook (a second /voice reuses it). A new row
+    is only added to the session: it is inserted with its final state when flushed."""
     call = get_call(session, call_sid=call_sid)
     if call is None:
         call = Call(call_sid=call_sid, tenant_id=tenant_id, from_number=from_number,
                     to_number=to_number, script_version=script_version, started_at=now)
         session.add(call)
-        session.flush()
     return call
 
 
@@ -50,6 +50,8 @@ def apply_status(session: Session, *, call: Call, status: str, duration_s: int |
                  now: datetime) -> bool:
     """Record a status callback. Returns False when it is stale (an earlier status arriving
     after the call already ended) and was ignored."""
+    if call.id is None:
+        session.flush()
     assert call.id is not None
     if call.status in TERMINAL_STATUSES and status not in TERMINAL_STATUSES:
         session.add(CallEvent(call_id=call.id, at=now, kind="status_ignored",
@@ -80,16 +82,18 @@ def reply_key(path_and_query: str, form: Iterable[tuple[str, str]]) -> str:
 
 
 def stored_reply(session: Session, *, key: str) -> str | None:
-    return session.exec(select(WebhookReply.twiml).where(WebhookReply.key == key)).first()
+    row = session.connection().execute(
+        select(WebhookReply.twiml).where(WebhookReply.key == key)).first()
+    return None if row is None else str(row[0])
 
 
 def save_reply(session: Session, *, key: str, call_sid: str, twiml: str,
                now: datetime) -> str:
     """Store the answer with the side effects (same transaction). If a concurrent replay
     stored one first, its answer wins and this one must be rolled back by the caller."""
-    session.add(WebhookReply(key=key, call_sid=call_sid, twiml=twiml, created_at=now))
     try:
-        session.flush()
+        session.connection().execute(insert(WebhookReply.__table__).values(  # type: ignore[attr-defined]
+            key=key, call_sid=call_sid, twiml=twiml, created_at=now))
     except IntegrityError:
         raise DuplicateWebhook(key) from None
     return twiml

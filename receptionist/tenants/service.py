@@ -52,6 +52,21 @@ def tenant_for_number(session: Session, *, number: str) -> Tenant | None:
     return row
 
 
+@dataclass(frozen=True)
+class NumberRoute:
+    tenant_id: int
+    active_version: int | None
+
+
+def route_number(session: Session, *, number: str) -> NumberRoute | None:
+    """Which tenant (and script version) answers a dialled number: one indexed lookup."""
+    row = session.connection().execute(
+        select(Tenant.id, Tenant.active_version).join(TenantNumber)
+        .where(TenantNumber.number == number)
+    ).first()
+    return None if row is None else NumberRoute(tenant_id=row[0], active_version=row[1])
+
+
 def numbers_of(session: Session, *, tenant_id: int) -> list[str]:
     return list(session.exec(
         select(TenantNumber.number).where(TenantNumber.tenant_id == tenant_id)

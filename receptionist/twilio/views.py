@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -58,11 +59,10 @@ async def _answer(request: Request, form_model: type[F],
     pairs = await _signed(request, rt)
     form = parse(form_model, dict(pairs))
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    run = partial(webhooks.answered_once, rt, path_and_query=path, form=pairs,
+                  call_sid=form.call_sid, handle=lambda session: handle(rt, session, form))
     try:
-        twiml = await run_in_threadpool(
-            webhooks.answered_once, rt, path_and_query=path, form=pairs,
-            call_sid=form.call_sid, handle=lambda session: handle(rt, session, form),
-        )
+        twiml = run() if rt.inline_writes else await run_in_threadpool(run)
     except Exception:
         # Database down, a bug...: the caller still hears a sentence, never Twilio's
         # "application error". Nothing was committed, so a retry starts clean.

@@ -15,6 +15,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from receptionist.call_flows import engine as flow
 from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.phrases import UNKNOWN_NUMBER, default_voice, phrase
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
@@ -22,7 +23,6 @@ from receptionist.calls.models import Call, CallEvent
 from receptionist.messages import service as messages
 from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
-from receptionist.tenants.models import Tenant
 from receptionist.twilio.forms import (
     DialForm,
     MenuForm,
@@ -46,7 +46,7 @@ def url_builder(base_url: str) -> Callable[..., str]:
 def answered_once(rt: Runtime, *, path_and_query: str, form: Sequence[tuple[str, str]],
                   call_sid: str, handle: Callable[[Session], str]) -> str:
     key = calls.reply_key(path_and_query, form)
-    with Session(rt.engine, expire_on_commit=False) as session:
+    with rt.writing(), Session(rt.engine, expire_on_commit=False) as session:
         cached = calls.stored_reply(session, key=key)
         if cached is not None:
             return cached
@@ -65,12 +65,20 @@ def _context(rt: Runtime, session: Session, call: Call, script: Script) -> FlowC
                        url=url_builder(rt.settings.public_base_url))
 
 
-def _call_script(session: Session, call: Call) -> Script | None:
+def _script(rt: Runtime, session: Session, tenant_id: int, version: int) -> Script:
+    key = (tenant_id, version)
+    script = rt.scripts.get(key)
+    if script is None:
+        row = tenants.script_version(session, tenant_id=tenant_id, version=version)
+        script = rt.scripts[key] = parse_script(row.yaml_text)
+    return script
+
+
+def _call_script(rt: Runtime, session: Session, call: Call) -> Script | None:
     """The script version the call started with, so publishing mid-call changes nothing."""
     if call.tenant_id is None or call.script_version is None:
         return None
-    row = tenants.script_version(session, tenant_id=call.tenant_id, version=call.script_version)
-    return tenants.compiled_script(row.yaml_text)
+    return _script(rt, session, call.tenant_id, call.script_version)
 
 
 def _unknown_number() -> str:
@@ -91,25 +99,26 @@ def apology(language: str = "en-US") -> str:
 
 def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
     now = rt.clock()
-    tenant = tenants.tenant_for_number(session, number=form.to_number)
-    if tenant is None or tenant.active_version is None:
+    route = tenants.route_number(session, number=form.to_number)
+    if route is None or route.active_version is None:
         call = calls.open_call(session, call_sid=form.call_sid, tenant_id=None,
                                from_number=form.from_number, to_number=form.to_number,
                                script_version=None, now=now)
-        reason = "unknown number" if tenant is None else f"tenant {tenant.slug} has no script"
+        reason = "unknown number" if route is None else "the tenant has no published script"
         log.warning("call %s to %s rejected: %s", form.call_sid, form.to_number, reason)
+        session.flush()
         assert call.id is not None
         session.add(CallEvent(call_id=call.id, at=now, kind="rejected", detail=reason))
         return _unknown_number()
-    version, script = tenants.active_script(session, tenant=tenant)
-    call = calls.open_call(session, call_sid=form.call_sid, tenant_id=tenant.id,
+    script = _script(rt, session, route.tenant_id, route.active_version)
+    call = calls.open_call(session, call_sid=form.call_sid, tenant_id=route.tenant_id,
                            from_number=form.from_number, to_number=form.to_number,
-                           script_version=version, now=now)
+                           script_version=route.active_version, now=now)
     if call.script_version is None:  # a status callback created the row first
-        call.tenant_id, call.script_version = tenant.id, version
+        call.tenant_id, call.script_version = route.tenant_id, route.active_version
     ctx = _context(rt, session, call, script)
     flow.start_call(ctx)
-    return str(ctx.response)
+    return ctx.finish()
 
 
 def _resume(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
@@ -120,7 +129,7 @@ def _resume(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
     if call is None:
         log.warning("callback for unknown call %s (step %s)", call_sid, query.step)
         return apology()
-    script = _call_script(session, call)
+    script = _call_script(rt, session, call)
     if script is None:
         return apology()
     ctx = _context(rt, session, call, script)
@@ -134,7 +143,7 @@ def _resume(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
         log.exception("call %s cannot continue at step %s", call_sid, query.step)
         ctx.response = VoiceResponse()
         flow.apologise_and_hang_up(ctx)
-    return str(ctx.response)
+    return ctx.finish()
 
 
 def _stale(ctx: FlowContext, query: StepQuery) -> str:
@@ -146,7 +155,7 @@ def _stale(ctx: FlowContext, query: StepQuery) -> str:
         ctx.response.hangup()
     else:
         ctx.response.redirect(ctx.url("step", step=ctx.call.current_step))
-    return str(ctx.response)
+    return ctx.finish()
 
 
 def menu_input(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:
@@ -219,9 +228,9 @@ def call_status(rt: Runtime, session: Session, form: StatusForm) -> str:
     call = calls.get_call(session, call_sid=form.call_sid)
     if call is None:
         # Out of order (status before /voice) or a call we never answered: log it anyway.
-        tenant: Tenant | None = tenants.tenant_for_number(session, number=form.to_number)
+        route = tenants.route_number(session, number=form.to_number)
         call = calls.open_call(session, call_sid=form.call_sid,
-                               tenant_id=tenant.id if tenant else None,
+                               tenant_id=route.tenant_id if route else None,
                                from_number=form.from_number, to_number=form.to_number,
                                script_version=None, now=now)
     calls.apply_status(session, call=call, status=form.call_status,

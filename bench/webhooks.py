@@ -1,0 +1,184 @@
+"""Webhook latency and throughput: our app vs a bare FastAPI endpoint, in the same run.
+
+Both run in one uvicorn process each on loopback, same flags, SQLite for ours. Each
+simulated call makes three signed requests (incoming call, menu key, recorded message), as
+Twilio would. Two measurements:
+
+- saturation: N calls at a time with no pause between requests (closed loop): requests/s
+  and our share of the bare endpoint's throughput;
+- paced: 50 concurrent calls whose caller pauses `--think` seconds between requests (real
+  prompts last 5-15 s, so 1 s is already ~10x a real load): webhook latency p50/p99.
+
+    python -m bench.webhooks [--calls 600] [--concurrency 1,10,50] [--think 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+
+import aiohttp
+from twilio.request_validator import RequestValidator
+
+PUBLIC_BASE = "https://bench.example.com"
+TOKEN = "bench-token-0123456789abcdef0123"
+ACCOUNT = "AC" + "3" * 32
+ACTION = re.compile(r'action="([^"]+)"')
+
+
+@dataclass
+class Stats:
+    voice: list[float] = field(default_factory=list)
+    all: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", *args, "--port", str(port),
+                             "--no-access-log", "--log-level", "warning"], env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return proc
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"server {args} did not start")
+
+
+async def one_call(session: aiohttp.ClientSession, base: str, validator: RequestValidator,
+                   stats: Stats, think: float) -> None:
+    sid = "CA" + secrets.token_hex(16)
+    form = {"CallSid": sid, "AccountSid": ACCOUNT, "From": "+15551230001",
+            "To": "+15005550006", "CallStatus": "in-progress", "Direction": "inbound"}
+    url = PUBLIC_BASE + "/twilio/voice"
+    steps = [{}, {"Digits": "2"}, {"RecordingSid": "RE" + secrets.token_hex(16),
+                                   "RecordingUrl": "https://api.twilio.com/r/1",
+                                   "RecordingDuration": "5", "Digits": "#"}]
+    for index, extra in enumerate(steps):
+        if index and think:
+            await asyncio.sleep(think)
+        data = {**form, **extra}
+        headers = {"X-Twilio-Signature": validator.compute_signature(url, data)}
+        began = time.perf_counter()
+        async with session.post(base + url.removeprefix(PUBLIC_BASE), data=data,
+                                headers=headers) as response:
+            body = await response.text()
+        took = (time.perf_counter() - began) * 1000
+        stats.all.append(took)
+        if index == 0:
+            stats.voice.append(took)
+        if response.status != 200:
+            stats.errors += 1
+            return
+        match = ACTION.search(body)
+        if match is None:
+            return
+        url = unescape(match.group(1))
+
+
+async def drive(base: str, calls: int, concurrency: int, think: float = 0.0) -> Stats:
+    stats = Stats()
+    validator = RequestValidator(TOKEN)
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(calls):
+        queue.put_nowait(i)
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        async def worker() -> None:
+            while not queue.empty():
+                queue.get_nowait()
+                await one_call(session, base, validator, stats, think)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        stats.elapsed = time.perf_counter() - began
+    return stats
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=600)
+    parser.add_argument("--concurrency", default="1,10,50")
+    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--paced-calls", type=int, default=250)
+    args = parser.parse_args()
+    levels = [int(c) for c in args.concurrency.split(",")]
+    tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
+    env = {**os.environ, "RECEPTIONIST_ENV": "production", "PUBLIC_BASE_URL": PUBLIC_BASE,
+           "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "TWILIO_AUTH_TOKEN": TOKEN,
+           "TWILIO_ACCOUNT_SID": ACCOUNT, "SECRET_KEY": "bench-secret-key-0123456789abcdef",
+           "RECORDINGS_DIR": str(tmp / "rec")}
+    for command in (["migrate"], ["seed-demo"]):
+        subprocess.run([sys.executable, "-m", "receptionist.cli", *command], env=env,
+                       check=True, capture_output=True)
+    ours_port, bare_port = free_port(), free_port()
+    ours = start(["--factory", "receptionist.main:create_app"], env, ours_port)
+    bare = start(["bench.bare_app:app"], env, bare_port)
+    rows = []
+    try:
+        for name, port in (("receptionist", ours_port), ("bare FastAPI", bare_port)):
+            asyncio.run(drive(f"http://127.0.0.1:{port}", 60, 10))  # warm-up
+        for level in levels:
+            result = {}
+            for name, port in (("receptionist", ours_port), ("bare FastAPI", bare_port)):
+                result[name] = asyncio.run(drive(f"http://127.0.0.1:{port}", args.calls, level))
+            rows.append((level, result))
+        paced = {name: asyncio.run(drive(f"http://127.0.0.1:{port}", args.paced_calls, 50,
+                                         args.think))
+                 for name, port in (("receptionist", ours_port), ("bare FastAPI", bare_port))}
+    finally:
+        ours.terminate()
+        bare.terminate()
+        ours.wait()
+        bare.wait()
+    print(f"\nsaturation: {args.calls} calls x 3 signed requests per level "
+          f"(incoming, menu key, recording), 1 uvicorn process each, SQLite, {os.cpu_count()} "
+          "cores\n")
+    print("| concurrency | endpoint | req/s | /voice p50 ms | /voice p99 ms | all p99 ms "
+          "| errors |")
+    print("|---|---|---|---|---|---|---|")
+    for level, result in rows:
+        for name, stats in result.items():
+            rps = len(stats.all) / stats.elapsed
+            print(f"| {level} | {name} | {rps:.0f} | {pct(stats.voice, 50):.2f} | "
+                  f"{pct(stats.voice, 99):.2f} | {pct(stats.all, 99):.2f} | {stats.errors} |")
+        ours_rps = len(result["receptionist"].all) / result["receptionist"].elapsed
+        bare_rps = len(result["bare FastAPI"].all) / result["bare FastAPI"].elapsed
+        print(f"| {level} | **ratio** | **{ours_rps / bare_rps:.0%}** of bare | | | | |")
+    print(f"\npaced: {args.paced_calls} calls, 50 at a time, {args.think:g} s between a "
+          "caller's requests\n")
+    print("| endpoint | req/s | /voice p50 ms | /voice p99 ms | all p50 ms | all p99 ms "
+          "| errors |")
+    print("|---|---|---|---|---|---|---|")
+    for name, stats in paced.items():
+        print(f"| {name} | {len(stats.all) / stats.elapsed:.0f} | {pct(stats.voice, 50):.2f} "
+              f"| {pct(stats.voice, 99):.2f} | {pct(stats.all, 50):.2f} | "
+              f"{pct(stats.all, 99):.2f} | {stats.errors} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""The real thing: `receptionist serve` in a subprocess (uvicorn, migrations, demo seeding,
+background worker), answering a call placed by `receptionist simulate` over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session, select
+
+from receptionist.call_flows.schema import DAYS
+from receptionist.db import make_engine
+from receptionist.messages.models import FetchStatus, Message
+from receptionist.tenants.service import demo_script_text
+from tests.twilio_sim import FakeTwilioApi
+
+ACCOUNT_SID = "AC" + "2" * 32
+TOKEN = "serve-test-token-0123456789abcdef"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeTwilioApi]:
+    with FakeTwilioApi(account_sid=ACCOUNT_SID, auth_token=TOKEN) as api:
+        yield api
+
+
+@pytest.fixture
+def server(tmp_path: Path, fake_api: FakeTwilioApi) -> Iterator[tuple[str, dict[str, str]]]:
+    port = free_port()
+    env = {**os.environ, "RECEPTIONIST_ENV": "production",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+           "PUBLIC_BASE_URL": "https://rx.example.org", "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+           "TWILIO_AUTH_TOKEN": TOKEN, "SECRET_KEY": "serve-test-secret-key-0123456789",
+           "TWILIO_API_BASE": fake_api.base_url, "RECORDINGS_DIR": str(tmp_path / "rec"),
+           "WORKER_POLL_SECONDS": "0.2"}
+    log_path = tmp_path / "serve.log"
+    log_file = log_path.open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "receptionist.cli", "serve", "--port", str(port)],
+        env=env, cwd=tmp_path, stdout=log_file, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"server did not start:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        yield url, env
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log_file.close()
+
+
+def test_serve_answers_a_simulated_call_and_fetches_the_recording(
+        server: tuple[str, dict[str, str]], tmp_path: Path, fake_api: FakeTwilioApi) -> None:
+    url, env = server
+    # The demo office may be closed today: use a copy of its script that is always open.
+    script = tmp_path / "always-open.yaml"
+    text = demo_script_text("demo-fr.yaml")
+    hours_and_holidays = text[text.index("hours:"):text.index("start:")]
+    always = "hours:\n" + "".join(f'  {day}: ["00:00-24:00"]\n' for day in DAYS)
+    script.write_text(text.replace(hours_and_holidays, always))
+    created = subprocess.run(
+        [sys.executable, "-m", "receptionist.cli", "tenant", "create", "--slug", "always",
+         "--script", str(script), "--number", "+33100000077"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert created.returncode == 0, created.stderr
+    # Keys: menu -> 2 (message); record 7 seconds.
+    result = subprocess.run(
+        [sys.executable, "-m", "receptionist.cli", "simulate", "--tenant", "always",
+         "--url", url], input="2\n7\n", env=env, cwd=tmp_path, capture_output=True,
+        text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Bonjour, vous êtes bien au Cabinet Démo." in result.stdout
+    assert "Merci, nous avons bien reçu votre message." in result.stdout
+    assert "call ended" in result.stdout
+    engine = make_engine(env["DATABASE_URL"])
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            [message] = session.exec(select(Message)).all()
+        assert message.duration_s == 7
+        # The simulate command cannot upload audio; give the fake API the recording, and
+        # the server's background worker fetches it.
+        fake_api.add_recording(message.recording_sid, 2)
+        deadline = time.monotonic() + 20
+        while message.fetch_status != FetchStatus.fetched and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with Session(engine, expire_on_commit=False) as session:
+                message = session.exec(select(Message)).one()
+                if message.fetch_attempts and message.fetch_status == FetchStatus.pending:
+                    message.next_fetch_at = message.created_at  # skip the backoff wait
+                    session.add(message)
+                    session.commit()
+        assert message.fetch_status == FetchStatus.fetched
+        assert message.audio_path is not None and Path(message.audio_path).is_file()
+    finally:
+        engine.dispose()
+
+
+def test_simulate_reports_a_signature_mismatch(
+        server: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+    url, env = server
+    result = subprocess.run(
+        [sys.executable, "-m", "receptionist.cli", "simulate", "--tenant", "demo",
+         "--url", url], input="", env={**env, "TWILIO_AUTH_TOKEN": "x" * 32}, cwd=tmp_path,
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "signature rejected" in result.stderr
