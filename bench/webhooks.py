@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import secrets
 import socket
@@ -76,7 +77,8 @@ async def one_call(session: aiohttp.ClientSession, base: str, validator: Request
                                    "RecordingDuration": "5", "Digits": "#"}]
     for index, extra in enumerate(steps):
         if index and think:
-            await asyncio.sleep(think)
+            # Callers are not synchronised: pauses vary around `think`.
+            await asyncio.sleep(random.uniform(0.5, 1.5) * think)
         data = {**form, **extra}
         headers = {"X-Twilio-Signature": validator.compute_signature(url, data)}
         began = time.perf_counter()
@@ -105,6 +107,8 @@ async def drive(base: str, calls: int, concurrency: int, think: float = 0.0) -> 
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
         async def worker() -> None:
+            if think:
+                await asyncio.sleep(random.uniform(0, think))  # staggered arrivals
             while not queue.empty():
                 queue.get_nowait()
                 await one_call(session, base, validator, stats, think)
@@ -140,7 +144,7 @@ def main() -> None:
     bare = start(["bench.bare_app:app"], env, bare_port)
     rows = []
     try:
-        for name, port in (("receptionist", ours_port), ("bare FastAPI", bare_port)):
+        for port in (ours_port, bare_port):
             asyncio.run(drive(f"http://127.0.0.1:{port}", 60, 10))  # warm-up
         for level in levels:
             result = {}

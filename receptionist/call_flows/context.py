@@ -15,6 +15,7 @@ from receptionist.call_flows.phrases import default_voice
 from receptionist.call_flows.schema import Script
 from receptionist.calls.models import Call, CallEvent
 
+_INSERT_EVENTS = insert(CallEvent.__table__)  # type: ignore[attr-defined]
 # url(route, **query) -> absolute public URL of one of our Twilio routes.
 UrlBuilder = Callable[..., str]
 
@@ -51,7 +52,7 @@ class FlowContext:
         self.session.flush()
         if self.events:
             rows = [{"call_id": self.call.id, **event} for event in self.events]
-            self.session.connection().execute(insert(CallEvent.__table__), rows)  # type: ignore[attr-defined]
+            self.session.connection().execute(_INSERT_EVENTS, rows)
             self.events = []
         return str(self.response)
 

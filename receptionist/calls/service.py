@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -17,8 +17,18 @@ TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canc
 KNOWN_STATUSES = TERMINAL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
 
 
+# Statements on every webhook's path are built once: building and keying a statement costs
+# SQLAlchemy more than running it on SQLite (see bench/webhooks.py).
+_CALL_BY_SID = select(Call).where(Call.call_sid == bindparam("sid"))
+_CLAIM_STEP = (update(Call).where(Call.id == bindparam("call_id"),  # type: ignore[arg-type]
+                                  Call.seq == bindparam("expected"))  # type: ignore[arg-type]
+               .values(seq=bindparam("claimed")))
+_REPLY_BY_KEY = select(WebhookReply.twiml).where(WebhookReply.key == bindparam("key"))
+_INSERT_REPLY = insert(WebhookReply.__table__)  # type: ignore[attr-defined]
+
+
 def get_call(session: Session, *, call_sid: str) -> Call | None:
-    return session.exec(select(Call).where(Call.call_sid == call_sid)).first()
+    return session.execute(_CALL_BY_SID, {"sid": call_sid}).scalars().first()
 
 
 def open_call(session: Session, *, call_sid: str, tenant_id: int | None, from_number: str,
@@ -36,11 +46,9 @@ def open_call(session: Session, *, call_sid: str, tenant_id: int | None, from_nu
 def claim_step(session: Session, *, call: Call, seq: int) -> bool:
     """Compare-and-set on the call's sequence: True for the first callback answering the
     waiting step, False for a late or duplicate one (keypad and speech racing, say)."""
-    result = session.execute(
-        update(Call).where(Call.id == call.id, Call.seq == seq)  # type: ignore[arg-type]
-        .values(seq=seq + 1)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    result = session.connection().execute(
+        _CLAIM_STEP, {"call_id": call.id, "expected": seq, "claimed": seq + 1})
+    if result.rowcount != 1:
         return False
     call.seq = seq + 1
     return True
@@ -82,8 +90,7 @@ def reply_key(path_and_query: str, form: Iterable[tuple[str, str]]) -> str:
 
 
 def stored_reply(session: Session, *, key: str) -> str | None:
-    row = session.connection().execute(
-        select(WebhookReply.twiml).where(WebhookReply.key == key)).first()
+    row = session.connection().execute(_REPLY_BY_KEY, {"key": key}).first()
     return None if row is None else str(row[0])
 
 
@@ -92,8 +99,8 @@ def save_reply(session: Session, *, key: str, call_sid: str, twiml: str,
     """Store the answer with the side effects (same transaction). If a concurrent replay
     stored one first, its answer wins and this one must be rolled back by the caller."""
     try:
-        session.connection().execute(insert(WebhookReply.__table__).values(  # type: ignore[attr-defined]
-            key=key, call_sid=call_sid, twiml=twiml, created_at=now))
+        session.connection().execute(_INSERT_REPLY, {"key": key, "call_sid": call_sid,
+                                                     "twiml": twiml, "created_at": now})
     except IntegrityError:
         raise DuplicateWebhook(key) from None
     return twiml

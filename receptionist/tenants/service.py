@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from receptionist.call_flows.loader import parse_script
@@ -58,12 +58,13 @@ class NumberRoute:
     active_version: int | None
 
 
+_ROUTE = (select(Tenant.id, Tenant.active_version).join(TenantNumber)
+          .where(TenantNumber.number == bindparam("number")))
+
+
 def route_number(session: Session, *, number: str) -> NumberRoute | None:
     """Which tenant (and script version) answers a dialled number: one indexed lookup."""
-    row = session.connection().execute(
-        select(Tenant.id, Tenant.active_version).join(TenantNumber)
-        .where(TenantNumber.number == number)
-    ).first()
+    row = session.connection().execute(_ROUTE, {"number": number}).first()
     return None if row is None else NumberRoute(tenant_id=row[0], active_version=row[1])
 
 

@@ -1,0 +1,29 @@
+# receptionist: web (webhooks + background jobs) or worker (jobs only).
+#   docker build -t receptionist .
+#   docker run -p 8000:8000 --env-file .env -v rx-data:/app/data receptionist        # web
+#   docker run --env-file .env -v rx-data:/app/data receptionist worker              # worker
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DATABASE_URL=sqlite:////app/data/receptionist.db \
+    RECORDINGS_DIR=/app/data/recordings
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY receptionist ./receptionist
+RUN pip install .
+COPY migrations ./migrations
+COPY alembic.ini ./
+COPY packaging/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+
+RUN useradd --create-home --uid 10001 receptionist \
+    && mkdir -p /app/data \
+    && chown receptionist /app/data
+USER receptionist
+
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["web"]
