@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -129,12 +131,9 @@ def route(tenant: TenantOpt,
         raise _fail("--audio: offline speech recognition is not available yet "
                     "(see README, 'Not yet'); use --text", 2)
     settings = _settings()
-    with _session(settings) as session:
-        try:
-            row = tenants.get_tenant(session, slug=tenant)
-            _, script = tenants.active_script(session, tenant=row)
-        except tenants.TenantError as exc:
-            raise _fail(str(exc), 2) from None
+    with _session(settings) as session, _clear_errors():
+        row = tenants.get_tenant(session, slug=tenant)
+        _, script = tenants.active_script(session, tenant=row)
     menu = script.main_menu_step()
     if menu is None:
         raise _fail(f"tenant {tenant!r} has no menu step", 2)
@@ -185,10 +184,8 @@ def simulate(tenant: TenantOpt,
 
     settings = _settings()
     with _session(settings) as session:
-        try:
+        with _clear_errors():
             row = tenants.get_tenant(session, slug=tenant)
-        except tenants.TenantError as exc:
-            raise _fail(str(exc), 2) from None
         assert row.id is not None
         numbers = tenants.numbers_of(session, tenant_id=row.id)
     if not numbers:
@@ -246,6 +243,17 @@ def _report(exc: ScriptError, path: Path) -> typer.Exit:
     return typer.Exit(1)
 
 
+@contextmanager
+def _clear_errors(script: Path | None = None) -> Iterator[None]:
+    """Script problems print with their lines (exit 1); tenant errors in one line (exit 2)."""
+    try:
+        yield
+    except ScriptError as exc:
+        raise _report(exc, script or Path("script")) from None
+    except tenants.TenantError as exc:
+        raise _fail(str(exc), 2) from None
+
+
 @script_app.command("validate")
 def script_validate(path: Path) -> None:
     """Check a script file; prints each problem with its line."""
@@ -263,14 +271,10 @@ def script_load(tenant: TenantOpt, path: Path,
     """Publish a script file as the tenant's new version."""
     settings = _settings()
     with _session(settings) as session:
-        try:
+        with _clear_errors(path):
             row = tenants.get_tenant(session, slug=tenant)
             version = tenants.publish_script(session, tenant=row, yaml_text=_read(path),
                                              author=author, comment=comment)
-        except ScriptError as exc:
-            raise _report(exc, path) from None
-        except tenants.TenantError as exc:
-            raise _fail(str(exc), 2) from None
         session.commit()
         typer.echo(f"{tenant}: published version {version.version}")
 
@@ -280,10 +284,8 @@ def script_history(tenant: TenantOpt) -> None:
     """List the tenant's script versions (the active one is marked *)."""
     settings = _settings()
     with _session(settings) as session:
-        try:
+        with _clear_errors():
             row = tenants.get_tenant(session, slug=tenant)
-        except tenants.TenantError as exc:
-            raise _fail(str(exc), 2) from None
         for v in tenants.script_history(session, tenant=row):
             mark = "*" if v.version == row.active_version else " "
             typer.echo(f"{mark} v{v.version}  {v.created_at:%Y-%m-%d %H:%M}Z  "
@@ -295,29 +297,23 @@ def script_show(tenant: TenantOpt,
                 version: Annotated[int | None, typer.Option()] = None) -> None:
     """Print a version of the tenant's script (default: the active one)."""
     settings = _settings()
-    with _session(settings) as session:
-        try:
-            row = tenants.get_tenant(session, slug=tenant)
-            assert row.id is not None
-            number = version or row.active_version
-            if number is None:
-                raise tenants.TenantError(f"tenant {tenant!r} has no script")
-            sys.stdout.write(tenants.script_version(session, tenant_id=row.id,
-                                                    version=number).yaml_text)
-        except tenants.TenantError as exc:
-            raise _fail(str(exc), 2) from None
+    with _session(settings) as session, _clear_errors():
+        row = tenants.get_tenant(session, slug=tenant)
+        assert row.id is not None
+        number = version or row.active_version
+        if number is None:
+            raise tenants.TenantError(f"tenant {tenant!r} has no script")
+        sys.stdout.write(tenants.script_version(session, tenant_id=row.id,
+                                                version=number).yaml_text)
 
 
 @script_app.command("diff")
 def script_diff(tenant: TenantOpt, old: int, new: int) -> None:
     """Unified diff between two versions."""
     settings = _settings()
-    with _session(settings) as session:
-        try:
-            row = tenants.get_tenant(session, slug=tenant)
-            sys.stdout.write(tenants.script_diff(session, tenant=row, old=old, new=new))
-        except tenants.TenantError as exc:
-            raise _fail(str(exc), 2) from None
+    with _session(settings) as session, _clear_errors():
+        row = tenants.get_tenant(session, slug=tenant)
+        sys.stdout.write(tenants.script_diff(session, tenant=row, old=old, new=new))
 
 
 @script_app.command("rollback")
@@ -327,11 +323,9 @@ def script_rollback(tenant: TenantOpt,
     """Publish a copy of an earlier version as the new active version."""
     settings = _settings()
     with _session(settings) as session:
-        try:
+        with _clear_errors():
             row = tenants.get_tenant(session, slug=tenant)
             version = tenants.rollback_script(session, tenant=row, to_version=to, author=author)
-        except tenants.TenantError as exc:
-            raise _fail(str(exc), 2) from None
         session.commit()
         typer.echo(f"{tenant}: version {to} republished as version {version.version}")
 
@@ -345,13 +339,9 @@ def tenant_create(slug: Annotated[str, typer.Option()],
     """Create a business with its phone number(s) and first script version."""
     settings = _settings()
     with _session(settings) as session:
-        try:
+        with _clear_errors(script):
             row = tenants.create_tenant(session, slug=slug, numbers=number,
                                         yaml_text=_read(script), author="cli")
-        except ScriptError as exc:
-            raise _report(exc, script) from None
-        except tenants.TenantError as exc:
-            raise _fail(str(exc), 2) from None
         session.commit()
         typer.echo(f"created tenant {row.slug} ({row.name}) on {', '.join(number)}")
 
