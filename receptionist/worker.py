@@ -1,4 +1,5 @@
-"""Background jobs (APScheduler). Jobs so far: fetching message recordings.
+"""Background jobs (APScheduler): fetching message recordings, pruning stored webhook
+answers.
 
 `receptionist serve` runs these in a background thread beside the web app;
 `receptionist worker` runs them alone, for deployments with separate worker processes.
@@ -12,6 +13,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from receptionist.calls.service import prune_replies
+from receptionist.db import session_scope
 from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.runtime import Runtime
 
@@ -27,10 +30,22 @@ def fetch_recordings_job(rt: Runtime) -> None:
         log.exception("recording fetch job failed")
 
 
+def prune_replies_job(rt: Runtime) -> None:
+    try:
+        with session_scope(rt.engine) as session:
+            count = prune_replies(session, now=rt.clock())
+        if count:
+            log.info("pruned %d stored webhook answers", count)
+    except Exception:
+        log.exception("webhook answer pruning failed")
+
+
 def add_jobs(scheduler: BaseScheduler, rt: Runtime) -> None:
     scheduler.add_job(fetch_recordings_job, "interval", args=[rt], id="fetch_recordings",
                       seconds=rt.settings.worker_poll_seconds, max_instances=1,
                       coalesce=True, replace_existing=True)
+    scheduler.add_job(prune_replies_job, "interval", args=[rt], id="prune_replies", hours=1,
+                      max_instances=1, coalesce=True, replace_existing=True)
 
 
 def start_background(rt: Runtime) -> BackgroundScheduler:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 
@@ -104,6 +104,18 @@ def save_reply(session: Session, *, key: str, call_sid: str, twiml: str,
     except IntegrityError:
         raise DuplicateWebhook(key) from None
     return twiml
+
+
+# Twilio retries a webhook within seconds; a day of replies is a wide margin.
+REPLY_RETENTION = timedelta(days=1)
+
+
+def prune_replies(session: Session, *, now: datetime) -> int:
+    """Forget stored webhook answers older than REPLY_RETENTION; returns how many."""
+    result = session.connection().execute(
+        delete(WebhookReply.__table__).where(  # type: ignore[attr-defined]
+            col(WebhookReply.created_at) < now - REPLY_RETENTION))
+    return int(result.rowcount)
 
 
 class DuplicateWebhook(Exception):

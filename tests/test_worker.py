@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlmodel import Session, func, select
+
+from receptionist.calls.models import WebhookReply
+from receptionist.calls.service import REPLY_RETENTION
+from receptionist.runtime import Runtime
+from receptionist.twilio.simulator import LeaveMessage, Press
+from receptionist.worker import add_jobs, prune_replies_job
+from tests.conftest import DEMO_EN, FixedClock
+from tests.twilio_sim import TestTwilioSim
+
+
+def reply_count(rt: Runtime) -> int:
+    with Session(rt.engine) as session:
+        return session.exec(select(func.count()).select_from(WebhookReply)).one()
+
+
+def test_old_webhook_answers_are_pruned_recent_ones_kept(
+        sim: TestTwilioSim, runtime: Runtime, clock: FixedClock) -> None:
+    sim.call(DEMO_EN, [Press("2"), LeaveMessage(3)])
+    stored = reply_count(runtime)
+    assert stored >= 4
+    prune_replies_job(runtime)
+    assert reply_count(runtime) == stored
+    clock.now += REPLY_RETENTION + timedelta(seconds=1)
+    prune_replies_job(runtime)
+    assert reply_count(runtime) == 0
+
+
+def test_scheduler_has_the_jobs(runtime: Runtime) -> None:
+    scheduler = BackgroundScheduler(timezone="UTC")
+    add_jobs(scheduler, runtime)
+    assert {job.id for job in scheduler.get_jobs()} == {"fetch_recordings", "prune_replies"}
