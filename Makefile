@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml packaging/apt-packages.txt packaging/install-system-dep
 	packaging/install-system-deps packaging/apt-packages.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,vosk-test]'
 	touch $@
 
 clean:

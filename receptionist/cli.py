@@ -14,6 +14,7 @@ import typer
 from sqlmodel import Session
 
 from receptionist.call_flows.loader import ScriptError, parse_script
+from receptionist.call_flows.schema import MenuChoice
 from receptionist.config import InsecureSettingsError, Settings, get_settings
 from receptionist.db import make_engine
 from receptionist.migrations_runner import upgrade
@@ -124,12 +125,10 @@ def route(tenant: TenantOpt,
           text: Annotated[str | None, typer.Option(help="What the caller said")] = None,
           audio: Annotated[Path | None, typer.Option(help="A WAV of the caller")] = None,
           ) -> None:
-    """Match an utterance against the tenant's main menu; prints one JSON object."""
+    """Match an utterance (typed, or a WAV recognised offline) against the tenant's main
+    menu; prints one JSON object. Exit 0 even when nothing matched (intent null)."""
     if (text is None) == (audio is None):
         raise _fail("give exactly one of --text or --audio", 2)
-    if audio is not None:
-        raise _fail("--audio: offline speech recognition is not available yet "
-                    "(see README, 'Not yet'); use --text", 2)
     settings = _settings()
     with _session(settings) as session, _clear_errors():
         row = tenants.get_tenant(session, slug=tenant)
@@ -137,11 +136,34 @@ def route(tenant: TenantOpt,
     menu = script.main_menu_step()
     if menu is None:
         raise _fail(f"tenant {tenant!r} has no menu step", 2)
+    engine = "text"
+    if audio is not None:
+        text, engine = _transcribe_menu_audio(settings, audio, menu.choices, script.language)
     assert text is not None
     result = match_intent(text, menu.choices, script.language)
     typer.echo(json.dumps({"intent": result.intent, "transcript": result.transcript,
-                           "confidence": result.confidence, "engine": "text"},
+                           "confidence": result.confidence, "engine": engine},
                           ensure_ascii=False))
+
+
+def _transcribe_menu_audio(settings: Settings, audio: Path, choices: list[MenuChoice],
+                           language: str) -> tuple[str, str]:
+    """The transcript of a WAV heard with the menu's grammar, and the engine's name."""
+    from receptionist.speech.audio import AudioError, read_wav
+    from receptionist.speech.engines import build_recognizer
+    from receptionist.speech.grammar import menu_phrases
+    from receptionist.speech.recognizer import ModelUnavailable, recognize
+
+    try:
+        samples, rate = read_wav(audio)
+        recognizer = build_recognizer(settings)
+        heard = recognize(recognizer, samples, rate, language=language,
+                          phrases=menu_phrases(choices, language))
+    except AudioError as exc:
+        raise _fail(f"{audio}: {exc}", 2) from None
+    except ModelUnavailable as exc:
+        raise _fail(str(exc), 2) from None
+    return heard.transcript, recognizer.name
 
 
 class TerminalCaller:

@@ -1,9 +1,11 @@
-"""Shared fixtures: a migrated database per test, the demo tenants, the app, a fixed clock."""
+"""Shared fixtures: a migrated database per test, the demo tenants, the app, a fixed clock,
+and caller utterances synthesized with espeak-ng (installed by the project's setup)."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from receptionist.db import make_engine
 from receptionist.main import create_app
 from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
+from receptionist.speech.audio import Samples, read_wav, twilio_frames, ulaw_decode
 from receptionist.tenants.service import seed_demo
 from tests.twilio_sim import FakeTwilioApi, TestTwilioSim
 
@@ -110,3 +113,24 @@ def sim(client: TestClient, settings: Settings, twilio_api: FakeTwilioApi) -> Te
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine) as db:
         yield db
+
+
+Speak = Callable[..., tuple[Samples, int]]
+
+
+@pytest.fixture(scope="session")
+def speak(tmp_path_factory: pytest.TempPathFactory) -> Speak:
+    """speak(text, voice="en-us") -> what Twilio would stream of it, decoded: 8 kHz PCM."""
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is missing: `make deps` installs packaging/apt-packages.txt")
+    folder = tmp_path_factory.mktemp("speech")
+
+    def synthesize(text: str, voice: str = "en-us", speed: int = 140) -> tuple[Samples, int]:
+        path = folder / f"{abs(hash((text, voice, speed)))}.wav"
+        if not path.exists():
+            subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text],
+                           check=True, capture_output=True)
+        samples, rate = read_wav(path)
+        return ulaw_decode(b"".join(twilio_frames(samples, rate))), 8000
+
+    return synthesize

@@ -4,13 +4,16 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from receptionist.cli import app
 from receptionist.config import Settings, get_settings
+from receptionist.speech.audio import resample, to_wav
 from receptionist.tenants.service import demo_script_text
+from tests.conftest import Speak
 
 runner = CliRunner()
 
@@ -52,8 +55,8 @@ def test_route_errors_are_clear() -> None:
     assert result.exit_code == 2 and "no tenant with slug 'nope'" in result.output
     result = runner.invoke(app, ["route", "--tenant", "demo"])
     assert result.exit_code == 2 and "exactly one of --text or --audio" in result.output
-    result = runner.invoke(app, ["route", "--tenant", "demo", "--audio", "x.wav"])
-    assert result.exit_code == 2 and "not available yet" in result.output
+    result = runner.invoke(app, ["route", "--tenant", "demo", "--audio", "missing.wav"])
+    assert result.exit_code == 2 and "cannot read audio" in result.output
 
 
 @pytest.mark.usefixtures("cli_env")
@@ -121,3 +124,30 @@ def test_migrate_and_seed_demo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
         assert "already exist" in runner.invoke(app, ["seed-demo"]).output
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_route_audio_recognises_speech_offline(speak: Speak, tmp_path: Path) -> None:
+    samples, rate = speak("book an appointment")
+    wav = tmp_path / "caller.wav"
+    wav.write_bytes(to_wav(resample(samples, rate, 22050), 22050))  # any common rate
+    assert route("--tenant", "demo", "--audio", str(wav)) == {
+        "intent": "book", "transcript": "book an appointment", "confidence": 1.0,
+        "engine": "pocketsphinx"}
+    silence = tmp_path / "silence.wav"
+    silence.write_bytes(to_wav(np.zeros(8000, dtype=np.int16), 8000))
+    assert route("--tenant", "demo", "--audio", str(silence))["intent"] is None
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_route_audio_without_a_model_for_the_language(speak: Speak, tmp_path: Path) -> None:
+    samples, rate = speak("message")
+    wav = tmp_path / "caller.wav"
+    wav.write_bytes(to_wav(samples, rate))
+    result = runner.invoke(app, ["route", "--tenant", "demo-fr", "--audio", str(wav)])
+    assert result.exit_code == 2
+    assert "en-US only, not fr-FR" in result.output
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF....junk")
+    result = runner.invoke(app, ["route", "--tenant", "demo", "--audio", str(bad)])
+    assert result.exit_code == 2 and "not a PCM WAV file" in result.output

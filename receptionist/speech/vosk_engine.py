@@ -1,0 +1,87 @@
+"""Vosk (Kaldi): the production engine. One model per language, loaded once and shared;
+one KaldiRecognizer per stream, in grammar mode with an "[unk]" catch-all for menus."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import vosk
+
+from receptionist.speech.audio import Samples
+from receptionist.speech.recognizer import ModelUnavailable, Recognition
+
+vosk.SetLogLevel(-1)
+UNKNOWN = "[unk]"
+
+
+class VoskRecognizer:
+    name = "vosk"
+    sample_rate = 16000
+
+    def __init__(self, model_dirs: Mapping[str, Path]) -> None:
+        """`model_dirs`: language key ("en", "fr", ...) -> an unpacked Vosk model folder."""
+        self._dirs = {k.split("-")[0].lower(): Path(v) for k, v in model_dirs.items()}
+        self._models: dict[str, vosk.Model] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_folder(cls, root: Path) -> VoskRecognizer:
+        """Models installed as ROOT/<language>/ (what `receptionist models install` makes)."""
+        dirs = {p.name: p for p in root.iterdir() if (p / "am").is_dir()} if root.is_dir() else {}
+        return cls(dirs)
+
+    def _key(self, language: str) -> str:
+        return language.split("-")[0].lower()
+
+    def supports(self, language: str) -> bool:
+        return self._key(language) in self._dirs
+
+    def model(self, language: str) -> vosk.Model:
+        key = self._key(language)
+        if key not in self._dirs:
+            raise ModelUnavailable(f"no Vosk model installed for {language} "
+                                   f"(installed: {', '.join(sorted(self._dirs)) or 'none'})")
+        with self._lock:
+            if key not in self._models:
+                self._models[key] = vosk.Model(str(self._dirs[key]))
+            return self._models[key]
+
+    def stream(self, *, language: str, phrases: Sequence[str] | None) -> VoskStream:
+        model = self.model(language)
+        if phrases is None:
+            recognizer = vosk.KaldiRecognizer(model, self.sample_rate)
+        else:
+            grammar = json.dumps([*phrases, UNKNOWN], ensure_ascii=False)
+            recognizer = vosk.KaldiRecognizer(model, self.sample_rate, grammar)
+        recognizer.SetWords(True)
+        return VoskStream(recognizer)
+
+
+def _recognition(result_json: str) -> Recognition | None:
+    result = json.loads(result_json)
+    words = [w for w in result.get("result", []) if w.get("word") != UNKNOWN]
+    text = " ".join(w["word"] for w in words)
+    if not text:
+        return None if not result.get("text") else Recognition("", 0.0)
+    return Recognition(text, sum(float(w.get("conf", 0.0)) for w in words) / len(words))
+
+
+class VoskStream:
+    def __init__(self, recognizer: vosk.KaldiRecognizer) -> None:
+        self._recognizer: vosk.KaldiRecognizer | None = recognizer
+
+    def accept(self, samples: Samples) -> Recognition | None:
+        if self._recognizer is None:
+            raise RuntimeError("stream already finished")
+        if self._recognizer.AcceptWaveform(samples.astype("<i2").tobytes()):
+            return _recognition(self._recognizer.Result())
+        return None
+
+    def finish(self) -> Recognition | None:
+        if self._recognizer is None:
+            return None
+        recognizer, self._recognizer = self._recognizer, None
+        return _recognition(recognizer.FinalResult())
