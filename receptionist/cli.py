@@ -20,7 +20,7 @@ from receptionist.db import make_engine
 from receptionist.migrations_runner import upgrade
 from receptionist.speech.intents import match_intent
 from receptionist.tenants import service as tenants
-from receptionist.twilio.simulator import Heard, Recording, SimulationError, TwilioSim
+from receptionist.twilio.simulator import Heard, Recording, SimulationError, Spoken, TwilioSim
 
 app = typer.Typer(help="Self-hosted virtual receptionist for Twilio numbers.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -169,7 +169,7 @@ def _transcribe_menu_audio(settings: Settings, audio: Path, choices: list[MenuCh
 class TerminalCaller:
     """A person at the terminal answering the simulated call."""
 
-    def press(self, prompt: list[Heard]) -> str | None:
+    def press(self, prompt: list[Heard]) -> str | Spoken | None:
         answer = typer.prompt("keys (Enter = say nothing, h = hang up)", default="",
                               show_default=False)
         return None if answer.strip().lower() == "h" else answer.strip()
@@ -226,7 +226,7 @@ def simulate(tenant: TenantOpt,
                     typer.secho(f"  🔊 {heard.text}", fg=typer.colors.CYAN)
                 printed = len(call.heard)
 
-            def press(self, prompt: list[Heard]) -> str | None:
+            def press(self, prompt: list[Heard]) -> str | Spoken | None:
                 self._flush()
                 return super().press(prompt)
 

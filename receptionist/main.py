@@ -13,6 +13,7 @@ from receptionist import __version__
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings, get_settings
 from receptionist.runtime import Runtime
+from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
                   description="Self-hosted virtual receptionist: Twilio webhooks and API.")
     app.state.runtime = rt
     app.include_router(twilio_router)
+    app.include_router(media_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

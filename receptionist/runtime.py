@@ -13,6 +13,8 @@ from receptionist.call_flows.schema import Script
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings
 from receptionist.db import make_engine
+from receptionist.speech.engines import build_recognizer
+from receptionist.speech.recognizer import Recognizer
 
 
 @dataclass
@@ -24,11 +26,24 @@ class Runtime:
     # Parsed scripts by (tenant id, version): versions are immutable, so never stale.
     scripts: dict[tuple[int, int], Script] = field(default_factory=dict, init=False)
     _write_lock: threading.Lock | None = field(default=None, init=False)
+    _recognizer: Recognizer | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.validator = RequestValidator(self.settings.twilio_auth_token)
         if self.engine.dialect.name == "sqlite":
             self._write_lock = threading.Lock()
+
+    @property
+    def recognizer(self) -> Recognizer:
+        """The speech engine (SPEECH_ENGINE), built on first use."""
+        if self._recognizer is None:
+            self._recognizer = build_recognizer(self.settings)
+        return self._recognizer
+
+    def media_stream_url(self) -> str:
+        base = self.settings.public_base_url
+        return base.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + (
+            "/twilio/media")
 
     @property
     def inline_writes(self) -> bool:

@@ -46,14 +46,24 @@ def clock() -> FixedClock:
     return FixedClock(OPEN_TUESDAY)
 
 
+ACCOUNT_SID = "AC" + "1" * 32
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def twilio_api() -> Iterator[FakeTwilioApi]:
+    with FakeTwilioApi(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN) as api:
+        yield api
+
+
+@pytest.fixture
+def settings(tmp_path: Path, twilio_api: FakeTwilioApi) -> Settings:
     return Settings(
         receptionist_env="production",
         database_url=f"sqlite:///{tmp_path / 'test.db'}",
         public_base_url=PUBLIC_BASE,
         twilio_auth_token=AUTH_TOKEN,
-        twilio_account_sid="AC" + "1" * 32,
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_api_base=twilio_api.base_url,
         secret_key="test-secret-key-0123456789abcdef",
         recordings_dir=tmp_path / "recordings",
         recording_fetch_timeout_s=5.0,
@@ -92,13 +102,6 @@ def runtime(settings: Settings, engine: Engine, clock: FixedClock) -> Runtime:
 def client(settings: Settings, runtime: Runtime) -> Iterator[TestClient]:
     with TestClient(create_app(settings, runtime=runtime)) as test_client:
         yield test_client
-
-
-@pytest.fixture
-def twilio_api(settings: Settings) -> Iterator[FakeTwilioApi]:
-    with FakeTwilioApi(account_sid=settings.twilio_account_sid,
-                       auth_token=settings.twilio_auth_token) as api:
-        yield api
 
 
 @pytest.fixture

@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import math
 import re
 import struct
 import threading
 import wave
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
-from receptionist.twilio.simulator import SimulatedCall, TwilioSim
+import numpy as np
 
-__all__ = ["FakeTwilioApi", "SimulatedCall", "TestTwilioSim", "tone_wav"]
+from receptionist.speech.audio import Samples, twilio_frames
+from receptionist.twilio.simulator import SimulatedCall, TwilioSim, new_sid
+
+__all__ = ["FakeTwilioApi", "SimulatedCall", "TestMediaStreams", "TestTwilioSim", "tone_wav"]
 
 
 def tone_wav(seconds: float, rate: int = 8000) -> bytes:
@@ -64,12 +71,27 @@ class FakeTwilioApi:
         self.failures_left = 0
         self.failure_status = 500
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status)
+        self.redirects: dict[str, list[str]] = {}  # CallSid -> URLs it was updated to
+        self._redirected = threading.Condition()
         self._lock = threading.Lock()
         api = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, format: str, *args: Any) -> None:
                 return
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length).decode()
+                status, reply = api.handle_post(self.path, self.headers.get("Authorization"),
+                                                body)
+                with api._lock:
+                    api.requests.append(("POST", self.path, status))
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
 
             def do_GET(self) -> None:
                 status, body, ctype = api.handle_get(self.path, self.headers.get("Authorization"))
@@ -105,10 +127,35 @@ class FakeTwilioApi:
             self.failures_left = count
             self.failure_status = status
 
-    def handle_get(self, path: str, authorization: str | None) -> tuple[int, bytes, str]:
+    def _authorized(self, authorization: str | None) -> bool:
         expected = "Basic " + base64.b64encode(
             f"{self.account_sid}:{self.auth_token}".encode()).decode()
-        if authorization != expected:
+        return authorization == expected
+
+    def handle_post(self, path: str, authorization: str | None, body: str) -> tuple[int, bytes]:
+        """calls(sid).update(url=...): what the app does to move a live call."""
+        if not self._authorized(authorization):
+            return 401, b'{"message": "Authenticate"}'
+        match = re.fullmatch(rf"/2010-04-01/Accounts/{self.account_sid}/Calls/(CA\w+)\.json",
+                             path)
+        form = dict(parse_qsl(body))
+        if match is None or "Url" not in form:
+            return 400, b'{"message": "bad request"}'
+        with self._redirected:
+            self.redirects.setdefault(match.group(1), []).append(form["Url"])
+            self._redirected.notify_all()
+        return 200, json.dumps({"sid": match.group(1), "status": "in-progress"}).encode()
+
+    def wait_for_redirect(self, call_sid: str, *, after: int, timeout: float) -> str | None:
+        """The URL of the call's redirect number `after` (0-based), once it arrives."""
+        with self._redirected:
+            self._redirected.wait_for(lambda: len(self.redirects.get(call_sid, [])) > after,
+                                      timeout=timeout)
+            urls = self.redirects.get(call_sid, [])
+            return urls[after] if len(urls) > after else None
+
+    def handle_get(self, path: str, authorization: str | None) -> tuple[int, bytes, str]:
+        if not self._authorized(authorization):
             return 401, b'{"message": "Authenticate"}', "application/json"
         with self._lock:
             if self.failures_left > 0:
@@ -122,3 +169,62 @@ class FakeTwilioApi:
 
     def fetched(self) -> list[str]:
         return [path for method, path, status in self.requests if status == 200]
+
+
+class TestMediaStreams:
+    """Twilio's media-stream side: opens the <Stream> WebSocket (signed), sends `start`,
+    then the caller's speech as Twilio frames it (8 kHz μ-law, 20 ms, base64) followed by
+    a second of silence, and waits for the app's REST redirect."""
+
+    __test__ = False
+
+    def __init__(self, client: Any, api: FakeTwilioApi, validator_sign: Callable[..., str],
+                 speak: Callable[..., tuple[Samples, int]], *, voice: str = "en-us",
+                 wait_s: float = 10.0) -> None:
+        self.client = client
+        self.api = api
+        self.sign = validator_sign
+        self.synthesize = speak
+        self.voice = voice
+        self.wait_s = wait_s
+        self.sockets: dict[str, tuple[AbstractContextManager[Any], Any, str]] = {}
+
+    def open(self, call: SimulatedCall, url: str, parameters: dict[str, str]) -> None:
+        manager = self.client.websocket_connect(
+            urlsplit(url).path, headers={"X-Twilio-Signature": self.sign(url, {})})
+        socket = manager.__enter__()
+        stream_sid = new_sid("MZ")
+        socket.send_text(json.dumps({"event": "connected", "protocol": "Call",
+                                     "version": "1.0.0"}))
+        socket.send_text(json.dumps({
+            "event": "start", "sequenceNumber": "1", "streamSid": stream_sid,
+            "start": {"streamSid": stream_sid, "accountSid": call.sim.account_sid,
+                      "callSid": call.call_sid, "tracks": ["inbound"],
+                      "customParameters": parameters,
+                      "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000,
+                                      "channels": 1}}}))
+        self.sockets[call.call_sid] = (manager, socket, stream_sid)
+
+    def send_audio(self, call: SimulatedCall, samples: Samples, rate: int) -> None:
+        _, socket, stream_sid = self.sockets[call.call_sid]
+        audio = np.concatenate([samples, np.zeros(rate, dtype=np.int16)])
+        for chunk, frame in enumerate(twilio_frames(audio, rate)):
+            socket.send_text(json.dumps({
+                "event": "media", "sequenceNumber": str(chunk + 2), "streamSid": stream_sid,
+                "media": {"track": "inbound", "chunk": str(chunk + 1),
+                          "timestamp": str(chunk * 20),
+                          "payload": base64.b64encode(frame).decode()}}))
+
+    def speak(self, call: SimulatedCall, text: str) -> str | None:
+        before = len(self.api.redirects.get(call.call_sid, []))
+        samples, rate = self.synthesize(text, voice=self.voice)
+        self.send_audio(call, samples, rate)
+        return self.api.wait_for_redirect(call.call_sid, after=before, timeout=self.wait_s)
+
+    def close(self, call: SimulatedCall) -> None:
+        entry = self.sockets.pop(call.call_sid, None)
+        if entry is None:
+            return
+        manager, socket, stream_sid = entry
+        socket.send_text(json.dumps({"event": "stop", "streamSid": stream_sid}))
+        manager.__exit__(None, None, None)

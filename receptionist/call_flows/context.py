@@ -29,6 +29,8 @@ class FlowContext:
     url: UrlBuilder
     response: VoiceResponse = field(default_factory=VoiceResponse)
     events: list[dict[str, object]] = field(default_factory=list)
+    # Where the caller's audio is forked for speech routing (None: keypad only).
+    media_stream_url: str | None = None
 
     @property
     def language(self) -> str:

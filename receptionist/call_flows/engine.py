@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 
+from twilio.twiml.voice_response import Start
+
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import (
@@ -84,6 +86,14 @@ def _step(ctx: FlowContext, step_id: str, kind: type[Step]) -> Step:
 
 def start_call(ctx: FlowContext) -> None:
     ctx.log("call_started", None, f"script v{ctx.call.script_version}")
+    if ctx.media_stream_url is not None:
+        # Fork the caller's audio to our WebSocket for the whole call; call data travels
+        # as <Parameter>s because Twilio strips query strings from stream URLs.
+        start = Start()
+        stream = start.stream(url=ctx.media_stream_url, track="inbound_track")
+        stream.parameter(name="callSid", value=ctx.call.call_sid)
+        ctx.response.append(start)
+        ctx.log("speech", None, "listening")
     run_from(ctx, ctx.script.start)
 
 

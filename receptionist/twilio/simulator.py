@@ -45,11 +45,31 @@ class HttpPoster(Protocol):
     def post(self, url: str, *, data: dict[str, str], headers: dict[str, str]) -> Any: ...
 
 
+@dataclass(frozen=True)
+class Spoken:
+    """What the caller says (instead of pressing keys) while a <Gather> waits."""
+
+    text: str
+
+
+class MediaStreams(Protocol):
+    """Plays the media-stream side of Twilio: opens the WebSocket a <Start><Stream> names,
+    streams the caller's speech, and reports the REST redirect the app made in return."""
+
+    def open(self, call: SimulatedCall, url: str, parameters: dict[str, str]) -> None: ...
+
+    def speak(self, call: SimulatedCall, text: str) -> str | None:
+        """Stream `text` as the caller's audio; the URL the app redirected the call to,
+        or None when it did not (no match)."""
+
+    def close(self, call: SimulatedCall) -> None: ...
+
+
 class Caller(Protocol):
     """The person on the phone: asked for input whenever the TwiML waits for some."""
 
-    def press(self, prompt: list[Heard]) -> str | None:
-        """Digits for a <Gather> ("" = no input, None = hang up)."""
+    def press(self, prompt: list[Heard]) -> str | Spoken | None:
+        """Digits for a <Gather> ("" = no input, None = hang up), or speech."""
 
     def record(self, prompt: list[Heard]) -> Recording | None:
         """A message for a <Record> (None = hang up before recording)."""
@@ -85,12 +105,19 @@ class HangUp:
 
 
 @dataclass(frozen=True)
+class Speak:
+    """At a <Gather>: say this instead of pressing a key (needs media streams)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class DialOutcome:
     status: str  # completed, busy, no-answer, failed, canceled
     seconds: int = 30
 
 
-Action = Press | NoInput | LeaveMessage | StaySilent | HangUp | DialOutcome
+Action = Press | NoInput | LeaveMessage | StaySilent | HangUp | DialOutcome | Speak
 
 
 class ScriptedCaller:
@@ -105,10 +132,12 @@ class ScriptedCaller:
             raise SimulationError(f"the scripted caller has no action left for {where}")
         return self.actions.pop(0)
 
-    def press(self, prompt: list[Heard]) -> str | None:
+    def press(self, prompt: list[Heard]) -> str | Spoken | None:
         action = self._next("a <Gather>")
         if isinstance(action, Press):
             return action.digits
+        if isinstance(action, Speak):
+            return Spoken(action.text)
         if isinstance(action, NoInput):
             return ""
         if isinstance(action, HangUp):
@@ -157,6 +186,7 @@ class SimulatedCall:
     recordings: list[tuple[str, int]] = field(default_factory=list)  # (RecordingSid, seconds)
     ended: bool = False
     seconds: int = 0
+    stream: tuple[str, dict[str, str]] | None = None  # (url, parameters) of <Start><Stream>
 
     @property
     def said(self) -> str:
@@ -192,6 +222,8 @@ class SimulatedCall:
         if self.exchanges and self.exchanges[-1].url.endswith("/twilio/status"):
             return
         self.ended = True
+        if self.stream is not None and self.sim.media is not None:
+            self.sim.media.close(self)
         self.request(self.sim.public_url("/twilio/status"),
                      {"CallStatus": status, "CallDuration": str(self.seconds)})
 
@@ -225,6 +257,19 @@ class SimulatedCall:
         if tag == "Hangup":
             self.ended = True
             return None
+        if tag == "Start":
+            for noun in verb:
+                if noun.tag != "Stream":
+                    raise SimulationError(f"unsupported <Start><{noun.tag}>")
+                url = noun.get("url", "")
+                if "?" in url:
+                    raise SimulationError("Twilio strips query strings from stream URLs")
+                params = {p.get("name", ""): p.get("value", "") for p in noun
+                          if p.tag == "Parameter"}
+                self.stream = (url, params)
+                if self.sim.media is not None:
+                    self.sim.media.open(self, url, params)
+            return _CONTINUE
         if tag == "Redirect":
             return self.request(self._absolute(verb.text or ""))
         if tag == "Gather":
@@ -243,10 +288,18 @@ class SimulatedCall:
             self.execute(nested)
         if verb.get("input", "dtmf") != "dtmf":
             raise SimulationError("only keypad <Gather> is simulated")
-        digits = self.caller.press(self.heard[heard_before:])
-        if digits is None:
+        answer = self.caller.press(self.heard[heard_before:])
+        if answer is None:
             self.ended = True
             return None
+        if isinstance(answer, Spoken):
+            if self.stream is None or self.sim.media is None:
+                raise SimulationError("the caller spoke, but no media stream is open")
+            redirect = self.sim.media.speak(self, answer.text)
+            if redirect is not None:  # the app moved the live call (REST update)
+                return self.request(redirect)
+            answer = ""  # not understood: the <Gather> times out as with silence
+        digits = answer
         self.seconds += int(verb.get("timeout", "5")) if digits == "" else 1
         if digits == "" and verb.get("actionOnEmptyResult") != "true":
             return _CONTINUE
@@ -319,6 +372,7 @@ class TwilioSim:
     account_sid: str = "AC" + "0" * 32
     recordings_base: str = "https://api.twilio.com"
     on_recording: Callable[[str, int], None] | None = None
+    media: MediaStreams | None = None
 
     def __post_init__(self) -> None:
         self.public_base = self.public_base.rstrip("/")

@@ -74,7 +74,7 @@ def _script(rt: Runtime, session: Session, tenant_id: int, version: int) -> Scri
     return script
 
 
-def _call_script(rt: Runtime, session: Session, call: Call) -> Script | None:
+def call_script(rt: Runtime, session: Session, call: Call) -> Script | None:
     """The script version the call started with, so publishing mid-call changes nothing."""
     if call.tenant_id is None or call.script_version is None:
         return None
@@ -117,6 +117,8 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
     if call.script_version is None:  # a status callback created the row first
         call.tenant_id, call.script_version = route.tenant_id, route.active_version
     ctx = _context(rt, session, call, script)
+    if script.main_menu_step() is not None and rt.recognizer.supports(script.language):
+        ctx.media_stream_url = rt.media_stream_url()
     flow.start_call(ctx)
     return ctx.finish()
 
@@ -129,7 +131,7 @@ def _resume(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
     if call is None:
         log.warning("callback for unknown call %s (step %s)", call_sid, query.step)
         return apology()
-    script = _call_script(rt, session, call)
+    script = call_script(rt, session, call)
     if script is None:
         return apology()
     ctx = _context(rt, session, call, script)

@@ -1,0 +1,242 @@
+"""Twilio media streams: the caller's audio, forked by <Start><Stream>, routed by speech.
+
+Twilio opens a WebSocket (signed like a webhook: X-Twilio-Signature over the wss URL) and
+sends JSON messages: `connected`, `start` (streamSid, callSid, customParameters), `media`
+(base64 μ-law, 8 kHz, 20 ms frames), `stop`. While the call waits at a menu, the audio
+goes to a recognizer restricted to that menu's phrases. When an utterance matches a
+choice, the step is claimed exactly like a key press (the first answer counts) and the
+live call is redirected to the choice's step through Twilio's REST API. Recognition and
+database work run in the thread pool, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import time
+from dataclasses import dataclass
+
+import anyio
+import numpy as np
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from sqlmodel import Session
+
+from receptionist.call_flows.schema import MenuStep, Script
+from receptionist.calls import service as calls
+from receptionist.calls.models import CallEvent
+from receptionist.runtime import Runtime
+from receptionist.speech.audio import resample, ulaw_decode
+from receptionist.speech.grammar import menu_phrases
+from receptionist.speech.intents import match_intent
+from receptionist.speech.recognizer import ModelUnavailable, UtteranceStream
+from receptionist.twilio import rest, webhooks
+from receptionist.twilio.signature import is_valid
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/twilio")
+
+# Audio is handed to the recognizer in 100 ms batches (5 Twilio frames).
+BATCH_SAMPLES = 800
+# How often the call's current step is re-read while audio flows.
+STEP_REFRESH_S = 0.25
+MAX_MESSAGE_BYTES = 64 * 1024
+POLICY_VIOLATION = 1008
+
+
+@dataclass
+class Listening:
+    """The recognizer stream for one menu step of one call."""
+
+    step_id: str
+    seq: int
+    menu: MenuStep
+    stream: UtteranceStream
+
+
+class MediaSession:
+    """One call's media stream. Only `feed` and `close` run in worker threads."""
+
+    def __init__(self, rt: Runtime, call_sid: str, script: Script) -> None:
+        self.rt = rt
+        self.call_sid = call_sid
+        self.script = script
+        self.pending = np.zeros(0, dtype=np.int16)
+        self.listening: Listening | None = None
+        self.checked_at = 0.0
+        self.done = False
+
+    def _current(self) -> tuple[str | None, int]:
+        with Session(self.rt.engine) as session:
+            call = calls.get_call(session, call_sid=self.call_sid)
+            if call is None or call.status in calls.TERMINAL_STATUSES:
+                return None, -1
+            return call.current_step, call.seq
+
+    def _listen_to_current_step(self) -> None:
+        now = time.monotonic()
+        if now - self.checked_at < STEP_REFRESH_S and self.listening is not None:
+            return
+        self.checked_at = now
+        step_id, seq = self._current()
+        if self.listening is not None and (self.listening.step_id, self.listening.seq) == (
+                step_id, seq):
+            return
+        self._stop_listening()
+        step = self.script.steps.get(step_id) if step_id else None
+        if isinstance(step, MenuStep) and step_id is not None:
+            stream = self.rt.recognizer.stream(
+                language=self.script.language,
+                phrases=menu_phrases(step.choices, self.script.language))
+            self.listening = Listening(step_id, seq, step, stream)
+
+    def _stop_listening(self) -> None:
+        if self.listening is not None:
+            self.listening.stream.finish()
+            self.listening = None
+
+    def feed(self, samples: np.ndarray) -> str | None:
+        """Recognise a batch of 8 kHz samples; returns a URL to redirect the call to."""
+        if self.done:
+            return None
+        self._listen_to_current_step()
+        listening = self.listening
+        if listening is None:
+            return None
+        heard = listening.stream.accept(resample(samples, 8000, self.rt.recognizer.sample_rate))
+        if heard is None or not heard.transcript:
+            return None
+        match = match_intent(heard.transcript, listening.menu.choices, self.script.language)
+        if match.choice is None:
+            log.info("call %s: heard %r at %s, no choice matched", self.call_sid,
+                     heard.transcript, listening.step_id)
+            return None
+        if not self._claim(listening, match.choice.intent, match.choice.goto, heard.transcript,
+                           match.confidence):
+            return None
+        self._stop_listening()
+        return webhooks.url_builder(self.rt.settings.public_base_url)(
+            "step", step=match.choice.goto)
+
+    def _claim(self, listening: Listening, intent: str, goto: str, transcript: str,
+               confidence: float) -> bool:
+        """Take the menu's answer if nobody (a key press) took it first."""
+        with self.rt.writing(), Session(self.rt.engine, expire_on_commit=False) as session:
+            call = calls.get_call(session, call_sid=self.call_sid)
+            if call is None or call.current_step != listening.step_id:
+                return False
+            if not calls.claim_step(session, call=call, seq=listening.seq):
+                return False
+            assert call.id is not None
+            call.current_step = goto  # a late key press is now sent to where speech went
+            session.add(call)
+            session.add(CallEvent(call_id=call.id, at=self.rt.clock(), step=listening.step_id,
+                                  kind="choice",
+                                  detail=f"intent={intent} via=speech heard={transcript!r} "
+                                         f"confidence={confidence:.2f}"))
+            session.commit()
+        return True
+
+    def close(self) -> None:
+        self.done = True
+        self._stop_listening()
+
+
+def _script_for(rt: Runtime, call_sid: str) -> Script | None:
+    with Session(rt.engine) as session:
+        call = calls.get_call(session, call_sid=call_sid)
+        if call is None or call.status in calls.TERMINAL_STATUSES:
+            return None
+        return webhooks.call_script(rt, session, call)
+
+
+@router.websocket("/media")
+async def media_stream(websocket: WebSocket) -> None:
+    rt: Runtime = websocket.app.state.runtime
+    url = rt.media_stream_url()
+    if not is_valid(rt.validator, url=url, form=[],
+                    signature=websocket.headers.get("x-twilio-signature")):
+        log.warning("rejected unsigned media stream connection")
+        await websocket.close(code=POLICY_VIOLATION)
+        return
+    await websocket.accept()
+    session: MediaSession | None = None
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            text = message.get("text")
+            if text is None:
+                log.warning("media stream: binary frame ignored")
+                continue
+            if len(text) > MAX_MESSAGE_BYTES:
+                log.warning("media stream: oversized message ignored")
+                continue
+            try:
+                event = json.loads(text)
+                kind = event["event"]
+            except (ValueError, KeyError, TypeError):
+                log.warning("media stream: not a Twilio message: %.80r", text)
+                continue
+            if kind == "start":
+                session = await _start(rt, websocket, event)
+                if session is None:
+                    return
+            elif kind == "media" and session is not None:
+                await _media(rt, session, event)
+            elif kind == "stop":
+                break
+            elif kind not in ("connected", "mark", "dtmf", "media"):
+                log.warning("media stream: unknown event %.40r", kind)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        if session is not None:
+            await anyio.to_thread.run_sync(session.close)
+
+
+async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
+                 ) -> MediaSession | None:
+    start = event.get("start")
+    params = start.get("customParameters") if isinstance(start, dict) else None
+    call_sid = params.get("callSid") if isinstance(params, dict) else None
+    if not isinstance(call_sid, str) or not call_sid.startswith("CA"):
+        log.warning("media stream: start without a callSid parameter")
+        await websocket.close(code=POLICY_VIOLATION)
+        return None
+    script = await anyio.to_thread.run_sync(_script_for, rt, call_sid)
+    if script is None:
+        log.warning("media stream for unknown or ended call %s", call_sid)
+        await websocket.close(code=POLICY_VIOLATION)
+        return None
+    return MediaSession(rt, call_sid, script)
+
+
+async def _media(rt: Runtime, session: MediaSession, event: dict[str, object]) -> None:
+    media = event.get("media")
+    payload = media.get("payload") if isinstance(media, dict) else None
+    if not isinstance(payload, str):
+        return
+    try:
+        audio = ulaw_decode(base64.b64decode(payload, validate=True))
+    except (binascii.Error, ValueError):
+        log.warning("media stream: payload is not base64")
+        return
+    session.pending = np.concatenate([session.pending, audio])
+    if session.pending.size < BATCH_SAMPLES:
+        return
+    batch, session.pending = session.pending, np.zeros(0, dtype=np.int16)
+    try:
+        redirect = await anyio.to_thread.run_sync(session.feed, batch)
+    except ModelUnavailable as exc:
+        log.warning("call %s: speech off: %s", session.call_sid, exc)
+        session.done = True
+        return
+    if redirect is not None:
+        try:
+            await anyio.to_thread.run_sync(lambda: rest.redirect_call(
+                rt.settings, call_sid=session.call_sid, url=redirect))
+        except rest.TwilioRestError as exc:
+            log.error("%s", exc)

@@ -1,0 +1,168 @@
+"""Live speech routing: whole calls where the caller speaks into Twilio's media stream
+(synthesized with espeak-ng, sent as 8 kHz μ-law frames) and the app redirects the call
+through the REST API. English runs on pocketsphinx's bundled model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from starlette.websockets import WebSocketDisconnect
+
+from receptionist.twilio.simulator import (
+    DialOutcome,
+    LeaveMessage,
+    Press,
+    ScriptedCaller,
+    SimulatedCall,
+    Speak,
+    Spoken,
+)
+from tests.conftest import DEMO_EN, DEMO_FR, PUBLIC_BASE
+from tests.conftest import Speak as SpeakFixture
+from tests.twilio.helpers import events, kinds, path
+from tests.twilio_sim import FakeTwilioApi, TestMediaStreams, TestTwilioSim
+
+STREAM_URL = "wss://receptionist.example.com/twilio/media"
+
+
+@pytest.fixture
+def media(client: TestClient, sim: TestTwilioSim, twilio_api: FakeTwilioApi,
+          speak: SpeakFixture) -> TestMediaStreams:
+    streams = TestMediaStreams(client, twilio_api, sim.sign, speak, wait_s=6.0)
+    sim.media = streams
+    return streams
+
+
+def speech_choices(engine: Engine, call_sid: str) -> list[str]:
+    return [e.detail for e in events(engine, call_sid)
+            if e.kind == "choice" and "via=speech" in e.detail]
+
+
+@pytest.mark.usefixtures("media")
+def test_saying_appointment_routes_to_booking(sim: TestTwilioSim, engine: Engine,
+                                              twilio_api: FakeTwilioApi) -> None:
+    call = sim.call(DEMO_EN, [Speak("appointment"), LeaveMessage(8)])
+    assert call.stream == (STREAM_URL, {"callSid": call.call_sid})
+    assert twilio_api.redirects[call.call_sid] == [f"{PUBLIC_BASE}/twilio/step?step=book"]
+    assert path(engine, call.call_sid)[2:] == ["main_menu", "book", "booking_request",
+                                               "goodbye"]
+    [choice] = speech_choices(engine, call.call_sid)
+    assert choice.startswith("intent=book via=speech heard='appointment'")
+
+
+@pytest.mark.usefixtures("media")
+@pytest.mark.parametrize(("said", "then", "expected_step"), [
+    ("leave a message", [LeaveMessage(5)], "message"),
+    ("opening hours", [Press("2"), LeaveMessage(5)], "opening_hours"),
+    ("operator", [DialOutcome("no-answer"), LeaveMessage(5)], "transfer"),
+])
+def test_each_menu_intent_by_voice(sim: TestTwilioSim, engine: Engine, said: str,
+                                   then: list[Press | LeaveMessage | DialOutcome],
+                                   expected_step: str) -> None:
+    call = sim.call(DEMO_EN, [Speak(said), *then])
+    assert path(engine, call.call_sid)[3] == expected_step
+    assert len(speech_choices(engine, call.call_sid)) == 1
+
+
+@pytest.mark.usefixtures("media")
+def test_unrecognised_speech_falls_back_to_the_menu_retry(
+        sim: TestTwilioSim, engine: Engine, twilio_api: FakeTwilioApi) -> None:
+    call = sim.call(DEMO_EN, [Speak("pizza"), Press("2"), LeaveMessage(4)])
+    assert call.call_sid not in twilio_api.redirects
+    assert "no_input" in kinds(engine, call.call_sid)
+    assert path(engine, call.call_sid)[-2:] == ["message", "goodbye"]
+
+
+@pytest.mark.usefixtures("media")
+def test_french_without_a_model_is_keypad_only(sim: TestTwilioSim, engine: Engine) -> None:
+    call = sim.call(DEMO_FR, [Press("2"), LeaveMessage(4)])
+    assert call.stream is None
+    assert "speech" not in kinds(engine, call.call_sid)
+
+
+def test_a_key_pressed_after_speech_does_not_count(
+        sim: TestTwilioSim, engine: Engine, media: TestMediaStreams) -> None:
+    # Speech wins the menu; the caller's key arrives before Twilio follows the redirect.
+    call = SimulatedCall(sim, ScriptedCaller([]), to=DEMO_EN, from_="+15550002222")
+    answer = sim.post(PUBLIC_BASE + "/twilio/voice", call.base_form())
+    action = answer.text.split('action="')[1].split('"')[0].replace("&amp;", "&")
+    media.open(call, STREAM_URL, {"callSid": call.call_sid})
+    redirect = media.speak(call, "operator")
+    assert redirect == f"{PUBLIC_BASE}/twilio/step?step=transfer"
+    late = sim.post(action, {**call.base_form(), "Digits": "2"})
+    assert late.status_code == 200
+    assert f"<Redirect>{PUBLIC_BASE}/twilio/step?step=transfer</Redirect>" in late.text
+    followed = sim.post(redirect, call.base_form())
+    assert "<Dial" in followed.text
+    media.close(call)
+    details = [e.detail for e in events(engine, call.call_sid) if e.kind == "choice"]
+    assert len(details) == 1 and details[0].startswith("intent=transfer via=speech")
+
+
+def test_unsigned_stream_is_refused(client: TestClient) -> None:
+    with pytest.raises(WebSocketDisconnect) as info, client.websocket_connect("/twilio/media"):
+        pass
+    assert info.value.code == 1008
+
+
+def test_stream_for_an_unknown_call_is_closed(client: TestClient, sim: TestTwilioSim) -> None:
+    headers = {"X-Twilio-Signature": sim.sign(STREAM_URL, {})}
+    with client.websocket_connect("/twilio/media", headers=headers) as socket:
+        socket.send_text(json.dumps({"event": "start", "start": {
+            "customParameters": {"callSid": "CA" + "9" * 32}}}))
+        with pytest.raises(WebSocketDisconnect) as info:
+            socket.receive_text()
+    assert info.value.code == 1008
+
+
+@pytest.mark.usefixtures("media")
+def test_protocol_junk_does_not_break_the_stream(
+        client: TestClient, sim: TestTwilioSim, media: TestMediaStreams, speak: SpeakFixture,
+        twilio_api: FakeTwilioApi) -> None:
+    class JunkFirst:
+        """Sends garbage on the open stream before speaking."""
+
+        def __init__(self) -> None:
+            self.sent = False
+
+        def press(self, prompt: object) -> object:
+            if not self.sent:
+                self.sent = True
+                _, socket, _ = media.sockets[call_sid[0]]
+                for junk in ("not json", '{"no_event": 1}', '{"event": "teleport"}',
+                             '{"event": "media", "media": {"payload": "%%%"}}',
+                             '{"event": "media"}', "[1, 2]"):
+                    socket.send_text(junk)
+                socket.send_bytes(b"\x00\x01binary")
+                return Spoken("operator")
+            return None
+
+        def record(self, prompt: object) -> None:
+            return None
+
+        def dial_result(self, number: str) -> str:
+            return "busy"
+
+    call_sid: list[str] = []
+    call = SimulatedCall(sim, JunkFirst(), to=DEMO_EN, from_="+15550001111")  # type: ignore[arg-type]
+    call_sid.append(call.call_sid)
+    call.run()
+    assert twilio_api.redirects[call.call_sid] == [f"{PUBLIC_BASE}/twilio/step?step=transfer"]
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.usefixtures("media")
+def test_abrupt_close_is_harmless(client: TestClient, sim: TestTwilioSim,
+                                  media: TestMediaStreams) -> None:
+    response = sim.post_raw("/twilio/voice", {"CallSid": "CA" + "7" * 32, "From": "+1555",
+                                              "To": DEMO_EN})
+    assert "<Stream" in response.text
+    headers = {"X-Twilio-Signature": sim.sign(STREAM_URL, {})}
+    with client.websocket_connect("/twilio/media", headers=headers) as socket:
+        socket.send_text(json.dumps({"event": "start", "start": {
+            "customParameters": {"callSid": "CA" + "7" * 32}}}))
+        socket.send_text(json.dumps({"event": "media", "media": {"payload": "//8="}}))
+    assert client.get("/healthz").status_code == 200
