@@ -22,11 +22,12 @@ class Runtime:
     settings: Settings
     engine: Engine
     clock: Clock = utcnow
+    # The speech engine; built from SPEECH_ENGINE on first use unless given.
+    speech: Recognizer | None = None
     validator: RequestValidator = field(init=False)
     # Parsed scripts by (tenant id, version): versions are immutable, so never stale.
     scripts: dict[tuple[int, int], Script] = field(default_factory=dict, init=False)
     _write_lock: threading.Lock | None = field(default=None, init=False)
-    _recognizer: Recognizer | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.validator = RequestValidator(self.settings.twilio_auth_token)
@@ -36,9 +37,9 @@ class Runtime:
     @property
     def recognizer(self) -> Recognizer:
         """The speech engine (SPEECH_ENGINE), built on first use."""
-        if self._recognizer is None:
-            self._recognizer = build_recognizer(self.settings)
-        return self._recognizer
+        if self.speech is None:
+            self.speech = build_recognizer(self.settings)
+        return self.speech
 
     def media_stream_url(self) -> str:
         base = self.settings.public_base_url

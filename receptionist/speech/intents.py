@@ -45,7 +45,7 @@ DIGIT_WORDS: dict[str, dict[str, str]] = {
 DIGIT_CONTEXT = _words("""
     press push dial option number choice key touche tapez tape taper appuyez appuie numero
     choix le la""")
-_NON_WORD = re.compile(r"[^a-z0-9*#]+")
+_NON_WORD = re.compile(r"[^\w*#]+|_+")  # any script's letters and digits are words
 
 # Below this a phrase word is not considered heard; short words must match exactly.
 WORD_THRESHOLD = 0.8
