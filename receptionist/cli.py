@@ -27,6 +27,8 @@ app = typer.Typer(help="Self-hosted virtual receptionist for Twilio numbers.",
 script_app = typer.Typer(help="Call scripts: validate, publish, history, rollback.",
                          no_args_is_help=True)
 tenant_app = typer.Typer(help="Businesses served by this instance.", no_args_is_help=True)
+models_app = typer.Typer(help="Vosk speech models (one per language).", no_args_is_help=True)
+app.add_typer(models_app, name="models")
 app.add_typer(script_app, name="script")
 app.add_typer(tenant_app, name="tenant")
 
@@ -248,6 +250,60 @@ def simulate(tenant: TenantOpt,
             raise _fail(f"call failed: {exc}") from None
         Speaker()._flush()
     typer.echo(f"call ended ({call.call_sid})")
+
+
+# --- speech models -----------------------------------------------------------------------
+
+@models_app.command("list")
+def models_list() -> None:
+    """Installed models and the official ones that can be installed."""
+    from receptionist.speech.models import CATALOG, installed
+
+    settings = _settings()
+    found = installed(settings.vosk_model_dir)
+    typer.echo(f"installed in {settings.vosk_model_dir}:")
+    for model in found:
+        typer.echo(f"  {model.language:4} {model.name}  ({model.size_mb:.0f} MB)")
+    if not found:
+        typer.echo("  (none)")
+    typer.echo("available:")
+    for spec in CATALOG.values():
+        typer.echo(f"  {spec.language:4} {spec.name}  (~{spec.size_mb} MB)  "
+                   f"receptionist models install {spec.language}")
+    typer.echo(f"engine in use: SPEECH_ENGINE={settings.speech_engine}")
+
+
+@models_app.command("install")
+def models_install(
+        source: Annotated[str, typer.Argument(help="A language (en, fr) or a local .zip")],
+        language: Annotated[str | None, typer.Option(help="Language of a .zip")] = None,
+        sha256: Annotated[str | None, typer.Option(help="Expected SHA-256 of the archive")]
+        = None) -> None:
+    """Install an official Vosk model (download with progress) or a local .zip (offline)."""
+    from receptionist.speech.models import OFFICIAL_BASE, ModelError, install
+
+    settings = _settings()
+    shown = {"percent": -1}
+
+    def progress(done: int, total: int | None) -> None:
+        percent = int(done * 100 / total) if total else -1
+        if percent != shown["percent"]:
+            shown["percent"] = percent
+            label = f"{percent:3d}%" if total else f"{done / 1e6:.0f} MB"
+            typer.echo(f"\rdownloading {label}", nl=False, err=True)
+
+    try:
+        target, digest = install(source, settings.vosk_model_dir, language=language,
+                                 sha256=sha256, base_url=settings.vosk_models_url or
+                                 OFFICIAL_BASE, progress=progress)
+    except ModelError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        if shown["percent"] != -1:
+            typer.echo("", err=True)
+    typer.echo(f"installed {target} (sha256 {digest})")
+    if settings.speech_engine != "vosk":
+        typer.echo("set SPEECH_ENGINE=vosk to use it")
 
 
 # --- scripts -----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET_KEY
     speech_engine: Literal["vosk", "pocketsphinx"] = "pocketsphinx"
     vosk_model_dir: Path = Path("./data/models")
+    vosk_models_url: str = ""  # where `models install LANG` downloads from; default official
     smtp_url: str = ""
     recordings_dir: Path = Path("./data/recordings")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
