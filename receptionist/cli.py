@@ -18,6 +18,7 @@ from receptionist.call_flows.schema import MenuChoice
 from receptionist.config import InsecureSettingsError, Settings, get_settings
 from receptionist.db import make_engine
 from receptionist.migrations_runner import upgrade
+from receptionist.runtime import Runtime
 from receptionist.speech.intents import match_intent
 from receptionist.tenants import service as tenants
 from receptionist.twilio.simulator import Heard, Recording, SimulationError, Spoken, TwilioSim
@@ -89,7 +90,6 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     import uvicorn
 
     from receptionist.main import create_app
-    from receptionist.runtime import Runtime
     from receptionist.worker import start_background
 
     _setup_logging()
@@ -102,6 +102,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
             session.commit()
             typer.echo("empty database: seeded the demo tenants demo and demo-fr")
     rt = Runtime.from_settings(settings)
+    _report_speech(rt)
     scheduler = start_background(rt)
     try:
         uvicorn.run(create_app(settings, runtime=rt), host=host, port=port,
@@ -110,10 +111,21 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
         scheduler.shutdown(wait=False)
 
 
+def _report_speech(rt: Runtime) -> None:
+    from sqlmodel import select
+
+    from receptionist.speech.engines import speech_report
+    from receptionist.tenants.models import Tenant
+
+    with Session(rt.engine) as session:
+        languages = list(session.exec(select(Tenant.language)).all())
+    for line in speech_report(rt.recognizer, languages):
+        typer.echo(line)
+
+
 @app.command()
 def worker() -> None:
     """Run the background jobs alone (for deployments with separate web processes)."""
-    from receptionist.runtime import Runtime
     from receptionist.worker import run_forever
 
     _setup_logging()

@@ -93,6 +93,9 @@ def test_serve_answers_a_simulated_call_and_fetches_the_recording(
     assert "Bonjour, vous êtes bien au Cabinet Démo." in result.stdout
     assert "Merci, nous avons bien reçu votre message." in result.stdout
     assert "call ended" in result.stdout
+    log = (tmp_path / "serve.log").read_text()
+    assert "speech en-US: pocketsphinx" in log
+    assert "speech fr-FR: no pocketsphinx model, keypad only" in log
     engine = make_engine(env["DATABASE_URL"])
     try:
         with Session(engine, expire_on_commit=False) as session:

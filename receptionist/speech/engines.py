@@ -14,3 +14,15 @@ def build_recognizer(settings: Settings) -> Recognizer:
     from receptionist.speech.pocketsphinx_engine import PocketsphinxRecognizer
 
     return PocketsphinxRecognizer()
+
+
+def speech_report(recognizer: Recognizer, languages: list[str]) -> list[str]:
+    """One line per language: heard by which engine, or keypad only (and why)."""
+    lines = []
+    for language in sorted(set(languages)):
+        if recognizer.supports(language):
+            lines.append(f"speech {language}: {recognizer.name}")
+        else:
+            lines.append(f"speech {language}: no {recognizer.name} model, keypad only "
+                         "(see `receptionist models list`)")
+    return lines
