@@ -1,5 +1,5 @@
-"""Background jobs (APScheduler): fetching message recordings, pruning stored webhook
-answers.
+"""Background jobs (APScheduler): fetching message recordings, transcribing them offline,
+pruning stored webhook answers.
 
 `receptionist serve` runs these in a background thread beside the web app;
 `receptionist worker` runs them alone, for deployments with separate worker processes.
@@ -16,6 +16,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from receptionist.calls.service import prune_replies
 from receptionist.db import session_scope
 from receptionist.messages.recordings import fetch_due_recordings
+from receptionist.messages.transcripts import transcribe_due
 from receptionist.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,15 @@ def fetch_recordings_job(rt: Runtime) -> None:
         log.exception("recording fetch job failed")
 
 
+def transcribe_job(rt: Runtime) -> None:
+    try:
+        count = transcribe_due(rt)
+        if count:
+            log.info("transcribed %d message(s)", count)
+    except Exception:
+        log.exception("transcription job failed")
+
+
 def prune_replies_job(rt: Runtime) -> None:
     try:
         with session_scope(rt.engine) as session:
@@ -42,6 +52,9 @@ def prune_replies_job(rt: Runtime) -> None:
 
 def add_jobs(scheduler: BaseScheduler, rt: Runtime) -> None:
     scheduler.add_job(fetch_recordings_job, "interval", args=[rt], id="fetch_recordings",
+                      seconds=rt.settings.worker_poll_seconds, max_instances=1,
+                      coalesce=True, replace_existing=True)
+    scheduler.add_job(transcribe_job, "interval", args=[rt], id="transcribe_messages",
                       seconds=rt.settings.worker_poll_seconds, max_instances=1,
                       coalesce=True, replace_existing=True)
     scheduler.add_job(prune_replies_job, "interval", args=[rt], id="prune_replies", hours=1,

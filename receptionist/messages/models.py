@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from receptionist.clock import utcnow
@@ -14,6 +15,13 @@ class FetchStatus(StrEnum):
     pending = "pending"
     fetched = "fetched"
     failed = "failed"  # gave up after the configured attempts; the row and URL remain
+
+
+class TranscriptStatus(StrEnum):
+    pending = "pending"  # waiting for the audio, or for its turn
+    done = "done"
+    no_model = "no_model"  # no speech model for the language yet: retried when one appears
+    failed = "failed"  # gave up after the configured attempts; the message is intact
 
 
 class Message(SQLModel, table=True):
@@ -33,3 +41,10 @@ class Message(SQLModel, table=True):
     next_fetch_at: datetime | None = Field(default_factory=utcnow, index=True)
     fetch_error: str = Field(default="", max_length=1000)
     handled: bool = False
+    transcript: str | None = Field(default=None, sa_type=Text)
+    transcript_confidence: float | None = None
+    transcript_status: TranscriptStatus = Field(default=TranscriptStatus.pending,
+                                                max_length=16, index=True)
+    transcript_attempts: int = 0
+    transcript_next_at: datetime | None = None
+    transcript_error: str = Field(default="", max_length=1000)

@@ -9,7 +9,11 @@ from pocketsphinx import Decoder, Endpointer
 
 from receptionist.speech.audio import Samples
 from receptionist.speech.intents import lang_key
-from receptionist.speech.recognizer import ModelUnavailable, Recognition
+from receptionist.speech.recognizer import (
+    ModelUnavailable,
+    Recognition,
+    recognize_by_streaming,
+)
 
 
 class PocketsphinxRecognizer:
@@ -35,7 +39,19 @@ class PocketsphinxRecognizer:
         with self._lock:
             self._pool.append(decoder)
 
+    def recognize_whole(self, audio: Samples, *, language: str,
+                        phrases: Sequence[str] | None) -> Recognition:
+        """Streamed through the endpointer like a live call. (Batch mode over a whole
+        recording was measured worse: short utterances give it too little audio to
+        normalise on.)"""
+        return recognize_by_streaming(self.stream(language=language, phrases=phrases),
+                                      audio, self.sample_rate)
+
     def stream(self, *, language: str, phrases: Sequence[str] | None) -> PocketsphinxStream:
+        return PocketsphinxStream(self, self._prepare(language, phrases))
+
+    def _prepare(self, language: str, phrases: Sequence[str] | None) -> Decoder:
+        """A pooled decoder searching `phrases` (or the whole language model)."""
         if not self.supports(language):
             raise ModelUnavailable(
                 f"pocketsphinx has a model for en-US only, not {language}: unpack a Vosk model "
@@ -53,7 +69,7 @@ class PocketsphinxRecognizer:
             decoder.add_jsgf_string("menu", "#JSGF V1.0;\ngrammar menu;\n"
                                     f"public <menu> = {alternatives} ;\n")
             decoder.activate_search("menu")
-        return PocketsphinxStream(self, decoder)
+        return decoder
 
 
 class PocketsphinxStream:

@@ -41,15 +41,26 @@ class Recognizer(Protocol):
         """A stream restricted to `phrases` (grammar mode, plus an unknown-word catch-all),
         or the full vocabulary when `phrases` is None. Raises ModelUnavailable."""
 
+    def recognize_whole(self, audio: Samples, *, language: str,
+                        phrases: Sequence[str] | None) -> Recognition:
+        """A complete recording at `sample_rate` (messages, `route --audio`), which lets an
+        engine normalise over all of it instead of adapting as it goes."""
+
 
 def recognize(recognizer: Recognizer, samples: Samples, rate: int, *, language: str,
               phrases: Sequence[str] | None) -> Recognition:
-    """Recognise a whole recording (any rate): utterances joined, confidence averaged."""
-    stream = recognizer.stream(language=language, phrases=phrases)
-    audio = resample(samples, rate, recognizer.sample_rate)
+    """Recognise a whole recording of any sample rate."""
+    return recognizer.recognize_whole(resample(samples, rate, recognizer.sample_rate),
+                                      language=language, phrases=phrases)
+
+
+def recognize_by_streaming(stream: UtteranceStream, audio: Samples,
+                           sample_rate: int) -> Recognition:
+    """Feed a recording through a live stream in 20 ms chunks, as a call would: utterances
+    joined, confidence averaged."""
     # Trailing silence lets the engine's endpointer close the last utterance naturally.
-    audio = np.concatenate([audio, np.zeros(recognizer.sample_rate // 2, dtype=np.int16)])
-    chunk = recognizer.sample_rate // 50  # 20 ms, as a live stream would deliver it
+    audio = np.concatenate([audio, np.zeros(sample_rate // 2, dtype=np.int16)])
+    chunk = sample_rate // 50
     results = [r for i in range(0, audio.size, chunk)
                if (r := stream.accept(audio[i:i + chunk])) is not None]
     last = stream.finish()

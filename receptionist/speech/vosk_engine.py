@@ -11,7 +11,11 @@ from pathlib import Path
 import vosk
 
 from receptionist.speech.audio import Samples
-from receptionist.speech.recognizer import ModelUnavailable, Recognition
+from receptionist.speech.recognizer import (
+    ModelUnavailable,
+    Recognition,
+    recognize_by_streaming,
+)
 
 vosk.SetLogLevel(-1)
 UNKNOWN = "[unk]"
@@ -48,6 +52,11 @@ class VoskRecognizer:
             if key not in self._models:
                 self._models[key] = vosk.Model(str(self._dirs[key]))
             return self._models[key]
+
+    def recognize_whole(self, audio: Samples, *, language: str,
+                        phrases: Sequence[str] | None) -> Recognition:
+        stream = self.stream(language=language, phrases=phrases)
+        return recognize_by_streaming(stream, audio, self.sample_rate)
 
     def stream(self, *, language: str, phrases: Sequence[str] | None) -> VoskStream:
         model = self.model(language)

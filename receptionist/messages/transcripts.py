@@ -1,0 +1,95 @@
+"""Offline transcripts of recorded messages, made by the worker in the background.
+
+The same engine as live routing, with its full vocabulary (not a menu grammar). The
+message exists and is complete without a transcript; a failure only schedules a retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from receptionist.messages.models import FetchStatus, Message, TranscriptStatus
+from receptionist.runtime import Runtime
+from receptionist.speech.audio import AudioError, read_wav
+from receptionist.speech.recognizer import ModelUnavailable, recognize
+from receptionist.tenants.models import Tenant
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=10)
+
+
+def _due(session: Session, now: datetime, limit: int) -> list[tuple[Message, str]]:
+    rows = session.exec(
+        select(Message, Tenant.language).join(Tenant)
+        .where(Message.fetch_status == FetchStatus.fetched,
+               col(Message.transcript_status).in_([TranscriptStatus.pending,
+                                                   TranscriptStatus.no_model]),
+               or_(col(Message.transcript_next_at).is_(None),
+                   col(Message.transcript_next_at) <= now))
+        .order_by(col(Message.created_at)).limit(limit)
+    ).all()
+    return [(message, language) for message, language in rows]
+
+
+def _claim(session: Session, message: Message, now: datetime) -> bool:
+    """Lease the message so that another worker does not transcribe it at the same time."""
+    guard = (col(Message.transcript_next_at).is_(None) if message.transcript_next_at is None
+             else col(Message.transcript_next_at) == message.transcript_next_at)
+    result = session.execute(update(Message).where(col(Message.id) == message.id, guard)
+                             .values(transcript_next_at=now + LEASE))
+    session.commit()
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def transcribe_due(rt: Runtime, *, limit: int = 5) -> int:
+    """Transcribe messages whose audio is stored; returns how many got a transcript."""
+    now = rt.clock()
+    done = 0
+    with Session(rt.engine, expire_on_commit=False) as session:
+        for message, language in _due(session, now, limit):
+            if message.transcript_status == TranscriptStatus.no_model and not (
+                    rt.recognizer.supports(language)):
+                continue  # still no model: nothing to try
+            if _claim(session, message, now):
+                done += _transcribe(rt, session, message, language, now)
+    return done
+
+
+def _transcribe(rt: Runtime, session: Session, message: Message, language: str,
+                now: datetime) -> int:
+    try:
+        samples, rate = read_wav(Path(message.audio_path or ""))
+        heard = recognize(rt.recognizer, samples, rate, language=language, phrases=None)
+    except ModelUnavailable as exc:
+        message.transcript_status = TranscriptStatus.no_model
+        message.transcript_error = str(exc)[:1000]
+        message.transcript_next_at = None
+        session.add(message)
+        session.commit()
+        return 0
+    except (AudioError, OSError, RuntimeError) as exc:
+        message.transcript_attempts += 1
+        message.transcript_error = str(exc)[:1000]
+        if message.transcript_attempts >= MAX_ATTEMPTS:
+            message.transcript_status = TranscriptStatus.failed
+            message.transcript_next_at = None
+            log.error("gave up transcribing message %s: %s", message.id, exc)
+        else:
+            message.transcript_next_at = now + timedelta(minutes=2 ** message.transcript_attempts)
+        session.add(message)
+        session.commit()
+        return 0
+    message.transcript = heard.transcript
+    message.transcript_confidence = round(heard.confidence, 3)
+    message.transcript_status = TranscriptStatus.done
+    message.transcript_error = ""
+    message.transcript_next_at = None
+    session.add(message)
+    session.commit()
+    return 1
