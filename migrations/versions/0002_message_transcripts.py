@@ -1,4 +1,4 @@
-"""message transcripts
+"""message transcripts; menu attempt on calls
 
 Revision ID: 0002
 Revises: 0001
@@ -17,6 +17,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('attempt', sa.Integer(), nullable=False,
+                                      server_default='0'))
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('transcript', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('transcript_confidence', sa.Float(), nullable=True))
@@ -37,4 +40,6 @@ def downgrade() -> None:
         batch_op.drop_column('transcript_status')
         batch_op.drop_column('transcript_confidence')
         batch_op.drop_column('transcript')
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.drop_column('attempt')
 

@@ -101,10 +101,12 @@ def goto_step(ctx: FlowContext, step_id: str) -> None:
     run_from(ctx, step_id)
 
 
-def on_menu_input(ctx: FlowContext, step_id: str, *, attempt: int, digits: str) -> None:
+def on_menu_input(ctx: FlowContext, step_id: str, *, attempt: int, digits: str,
+                  misheard: str | None = None) -> None:
     step = _step(ctx, step_id, MenuStep)
     assert isinstance(step, MenuStep)
-    nxt = menu.handle_input(ctx, step_id, step, attempt=attempt, digits=digits)
+    nxt = menu.handle_input(ctx, step_id, step, attempt=attempt, digits=digits,
+                            misheard=misheard)
     if nxt is not None:
         run_from(ctx, nxt)
 

@@ -27,6 +27,7 @@ class Call(SQLModel, table=True):
     # Bumped every time a step that waits for the caller is rendered; callbacks carry the
     # value they were issued with, so a late or out-of-order callback is recognised.
     seq: int = 0
+    attempt: int = 0  # of the menu the call waits at (speech needs it for retries)
 
 
 class CallEvent(SQLModel, table=True):

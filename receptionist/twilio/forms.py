@@ -92,6 +92,7 @@ class StepQuery(BaseModel):
     step: str = Field(max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
     attempt: int = Field(default=0, ge=0, le=10)
     seq: int | None = Field(default=None, ge=0)
+    heard: str | None = Field(default=None, max_length=200)  # speech that matched nothing
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -51,6 +51,7 @@ class Listening:
 
     step_id: str
     seq: int
+    attempt: int
     menu: MenuStep
     stream: UtteranceStream
 
@@ -67,19 +68,19 @@ class MediaSession:
         self.checked_at = 0.0
         self.done = False
 
-    def _current(self) -> tuple[str | None, int]:
+    def _current(self) -> tuple[str | None, int, int]:
         with Session(self.rt.engine) as session:
             call = calls.get_call(session, call_sid=self.call_sid)
             if call is None or call.status in calls.TERMINAL_STATUSES:
-                return None, -1
-            return call.current_step, call.seq
+                return None, -1, 0
+            return call.current_step, call.seq, call.attempt
 
     def _listen_to_current_step(self) -> None:
         now = time.monotonic()
         if now - self.checked_at < STEP_REFRESH_S and self.listening is not None:
             return
         self.checked_at = now
-        step_id, seq = self._current()
+        step_id, seq, attempt = self._current()
         if self.listening is not None and (self.listening.step_id, self.listening.seq) == (
                 step_id, seq):
             return
@@ -89,7 +90,7 @@ class MediaSession:
             stream = self.rt.recognizer.stream(
                 language=self.script.language,
                 phrases=menu_phrases(step.choices, self.script.language))
-            self.listening = Listening(step_id, seq, step, stream)
+            self.listening = Listening(step_id, seq, attempt, step, stream)
 
     def _stop_listening(self) -> None:
         if self.listening is not None:
@@ -105,19 +106,24 @@ class MediaSession:
         if listening is None:
             return None
         heard = listening.stream.accept(resample(samples, 8000, self.rt.recognizer.sample_rate))
-        if heard is None or not heard.transcript:
+        if heard is None:
             return None
+        # An utterance ended. Empty means the caller spoke but said no menu phrase.
         match = match_intent(heard.transcript, listening.menu.choices, self.script.language)
+        url = webhooks.url_builder(self.rt.settings.public_base_url)
         if match.choice is None:
+            # Like a wrong key: the menu's retry / no-match path, through the same
+            # callback the keypad uses (which claims the step, so only one answer counts).
             log.info("call %s: heard %r at %s, no choice matched", self.call_sid,
                      heard.transcript, listening.step_id)
-            return None
+            self._stop_listening()
+            return url("menu", step=listening.step_id, attempt=listening.attempt,
+                       seq=listening.seq, heard=heard.transcript[:200])
         if not self._claim(listening, match.choice.intent, match.choice.goto, heard.transcript,
                            match.confidence):
             return None
         self._stop_listening()
-        return webhooks.url_builder(self.rt.settings.public_base_url)(
-            "step", step=match.choice.goto)
+        return url("step", step=match.choice.goto)
 
     def _claim(self, listening: Listening, intent: str, goto: str, transcript: str,
                confidence: float) -> bool:

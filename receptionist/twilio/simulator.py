@@ -212,10 +212,14 @@ class SimulatedCall:
 
     def run(self) -> SimulatedCall:
         """Place the call and follow the TwiML until it ends."""
-        document: str | None = self.request(self.sim.public_url("/twilio/voice"))
-        while document is not None and not self.ended:
-            document = self.follow(document)
-        self.finish()
+        try:
+            document: str | None = self.request(self.sim.public_url("/twilio/voice"))
+            while document is not None and not self.ended:
+                document = self.follow(document)
+            self.finish()
+        finally:  # a failed call must not leave its media stream open
+            if self.stream is not None and self.sim.media is not None:
+                self.sim.media.close(self)
         return self
 
     def finish(self, status: str = "completed") -> None:

@@ -163,7 +163,7 @@ def _stale(ctx: FlowContext, query: StepQuery) -> str:
 def menu_input(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:
     digits = form.digits[:1] if form.digits else ""
     return _resume(rt, session, form.call_sid, query, lambda ctx: flow.on_menu_input(
-        ctx, query.step, attempt=query.attempt, digits=digits))
+        ctx, query.step, attempt=query.attempt, digits=digits, misheard=query.heard))
 
 
 def _recording_info(form: RecordedForm) -> messages.RecordingInfo | None:

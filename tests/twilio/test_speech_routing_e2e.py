@@ -68,12 +68,31 @@ def test_each_menu_intent_by_voice(sim: TestTwilioSim, engine: Engine, said: str
 
 
 @pytest.mark.usefixtures("media")
-def test_unrecognised_speech_falls_back_to_the_menu_retry(
+def test_unrecognised_speech_takes_the_wrong_key_path(
         sim: TestTwilioSim, engine: Engine, twilio_api: FakeTwilioApi) -> None:
     call = sim.call(DEMO_EN, [Speak("pizza"), Press("2"), LeaveMessage(4)])
-    assert call.call_sid not in twilio_api.redirects
-    assert "no_input" in kinds(engine, call.call_sid)
+    [redirect] = twilio_api.redirects[call.call_sid]
+    assert redirect.startswith(f"{PUBLIC_BASE}/twilio/menu?step=main_menu&attempt=0&seq=")
+    log = kinds(engine, call.call_sid)
+    assert "invalid_speech" in log and "no_input" not in log
+    assert call.said.count("Sorry, I did not get that.") == 1  # the re-prompt
     assert path(engine, call.call_sid)[-2:] == ["message", "goodbye"]
+
+
+def test_repeated_misunderstanding_reaches_no_match(sim: TestTwilioSim, engine: Engine) -> None:
+    # The callback the media handler redirects to when speech matches nothing, three times
+    # (deterministic: no recognizer involved).
+    sid = "CA" + "6" * 32
+    answer = sim.post_raw("/twilio/voice", {"CallSid": sid, "From": "+1555", "To": DEMO_EN})
+    for attempt in range(3):
+        seq = answer.text.split("seq=")[1].split('"')[0].split("&")[0]
+        answer = sim.post_raw(
+            f"/twilio/menu?step=main_menu&attempt={attempt}&seq={seq}&heard=pizza",
+            {"CallSid": sid})
+        assert answer.status_code == 200
+    assert kinds(engine, sid).count("invalid_speech") == 3
+    assert "no_match" in kinds(engine, sid)
+    assert "<Record" in answer.text
 
 
 @pytest.mark.usefixtures("media")

@@ -12,6 +12,7 @@ from receptionist.call_flows.schema import MenuChoice, MenuStep
 def render(ctx: FlowContext, step_id: str, step: MenuStep, *, attempt: int = 0,
            preface: str | None = None) -> str | None:
     seq = ctx.wait_here(step_id)
+    ctx.call.attempt = attempt
     gather = Gather(
         input="dtmf", num_digits=1, timeout=step.timeout, action_on_empty_result=True,
         action=ctx.url("menu", step=step_id, attempt=attempt, seq=seq),
@@ -29,9 +30,13 @@ def choice_for_digit(step: MenuStep, digits: str) -> MenuChoice | None:
 
 
 def handle_input(ctx: FlowContext, step_id: str, step: MenuStep, *, attempt: int,
-                 digits: str) -> str | None:
-    """The step to enter next, or None when the menu was rendered again for a retry."""
-    if digits:
+                 digits: str, misheard: str | None = None) -> str | None:
+    """The step to enter next, or None when the menu was rendered again for a retry.
+    `misheard`: the caller spoke, but nothing they said matches a choice."""
+    if misheard is not None:
+        ctx.log("invalid_speech", step_id, f"heard={misheard!r}")
+        preface = step.reprompt or phrase("invalid_choice", ctx.language)
+    elif digits:
         choice = choice_for_digit(step, digits)
         if choice is not None:
             ctx.log("choice", step_id, f"intent={choice.intent} digit={digits} via=keypad")
