@@ -121,6 +121,7 @@ def _report_speech(rt: Runtime) -> None:
         languages = list(session.exec(select(Tenant.language)).all())
     for line in speech_report(rt.recognizer, languages):
         typer.echo(line)
+    rt.recognizer.prewarm(languages)
 
 
 @app.command()

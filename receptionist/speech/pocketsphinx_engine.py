@@ -20,24 +20,80 @@ class PocketsphinxRecognizer:
     name = "pocketsphinx"
     sample_rate = 16000
 
-    def __init__(self) -> None:
-        # Creating a decoder loads the model (~0.5 s); switching its grammar is ~0.5 ms.
-        # Streams borrow decoders from this pool and give them back when finished.
+    def __init__(self, max_decoders: int = 4) -> None:
+        # A decoder costs ~0.5 s and ~95 MB to create (it loads the model), so there are
+        # few of them, shared: a stream only holds its endpointer (voice activity
+        # detection) and borrows a decoder for the few milliseconds an utterance takes.
         self._pool: list[Decoder] = []
-        self._lock = threading.Lock()
+        self._created = 0
+        self._max = max_decoders
+        self._available = threading.Condition()
+        self._initial_cmn: str | None = None
 
     def supports(self, language: str) -> bool:
         return lang_key(language) == "en"
 
+    def prewarm(self, languages: Sequence[str], count: int = 2) -> None:
+        """Create decoders ahead of the first calls (at start-up)."""
+        if not any(self.supports(language) for language in languages):
+            return
+        for _ in range(min(count, self._max)):
+            with self._available:
+                if self._created >= self._max:
+                    return
+                self._created += 1
+            self._give_back(self._new_decoder())
+
     def _borrow(self) -> Decoder:
-        with self._lock:
+        with self._available:
+            while not self._pool and self._created >= self._max:
+                self._available.wait()
             if self._pool:
                 return self._pool.pop()
-        return Decoder(samprate=self.sample_rate, loglevel="FATAL")
+            self._created += 1
+        return self._new_decoder()
+
+    def _new_decoder(self) -> Decoder:
+        decoder = Decoder(samprate=self.sample_rate, loglevel="FATAL")
+        if self._initial_cmn is None:
+            self._initial_cmn = decoder.get_cmn(False)
+        return decoder
 
     def _give_back(self, decoder: Decoder) -> None:
-        with self._lock:
+        with self._available:
             self._pool.append(decoder)
+            self._available.notify()
+
+    def _check(self, language: str) -> None:
+        if not self.supports(language):
+            raise ModelUnavailable(
+                f"pocketsphinx has a model for en-US only, not {language}: unpack a Vosk model "
+                "for it under VOSK_MODEL_DIR/<language> and set SPEECH_ENGINE=vosk")
+
+    def decode(self, speech: bytes, phrases: Sequence[str] | None) -> Recognition:
+        """One utterance (16 kHz 16-bit PCM) with a pooled decoder."""
+        decoder = self._borrow()
+        try:
+            if phrases is None:
+                decoder.activate_search("_default")
+            else:
+                alternatives = " | ".join(f"( {p} )" for p in phrases)
+                decoder.add_jsgf_string("menu", "#JSGF V1.0;\ngrammar menu;\n"
+                                        f"public <menu> = {alternatives} ;\n")
+                decoder.activate_search("menu")
+            # Every utterance starts from the model's initial cepstral mean, not from
+            # whatever the previous caller on this shared decoder sounded like.
+            if self._initial_cmn is not None:
+                decoder.set_cmn(self._initial_cmn)
+            decoder.start_utt()
+            decoder.process_raw(speech, False, False)
+            decoder.end_utt()
+            hyp = decoder.hyp()
+        finally:
+            self._give_back(decoder)
+        if hyp is None or not hyp.hypstr.strip():
+            return Recognition("", 0.0)
+        return Recognition(hyp.hypstr.strip(), float(min(max(hyp.prob, 0.0), 1.0)))
 
     def recognize_whole(self, audio: Samples, *, language: str,
                         phrases: Sequence[str] | None) -> Recognition:
@@ -48,78 +104,56 @@ class PocketsphinxRecognizer:
                                       audio, self.sample_rate)
 
     def stream(self, *, language: str, phrases: Sequence[str] | None) -> PocketsphinxStream:
-        return PocketsphinxStream(self, self._prepare(language, phrases))
-
-    def _prepare(self, language: str, phrases: Sequence[str] | None) -> Decoder:
-        """A pooled decoder searching `phrases` (or the whole language model)."""
-        if not self.supports(language):
-            raise ModelUnavailable(
-                f"pocketsphinx has a model for en-US only, not {language}: unpack a Vosk model "
-                "for it under VOSK_MODEL_DIR/<language> and set SPEECH_ENGINE=vosk")
-        decoder = self._borrow()
-        if phrases is None:
-            decoder.activate_search("_default")
-        else:
-            known = [p for p in phrases
-                     if all(decoder.lookup_word(w) is not None for w in p.split())]
+        self._check(language)
+        if phrases is not None:
+            probe = self._borrow()
+            try:
+                known = [p for p in phrases
+                         if all(probe.lookup_word(w) is not None for w in p.split())]
+            finally:
+                self._give_back(probe)
             if not known:
-                self._give_back(decoder)
                 raise ModelUnavailable("none of the menu's phrases are in the en-US dictionary")
-            alternatives = " | ".join(f"( {p} )" for p in known)
-            decoder.add_jsgf_string("menu", "#JSGF V1.0;\ngrammar menu;\n"
-                                    f"public <menu> = {alternatives} ;\n")
-            decoder.activate_search("menu")
-        return decoder
+            phrases = known
+        return PocketsphinxStream(self, phrases)
 
 
 class PocketsphinxStream:
-    def __init__(self, owner: PocketsphinxRecognizer, decoder: Decoder) -> None:
+    """Voice activity detection per call; decoding only for finished utterances."""
+
+    def __init__(self, owner: PocketsphinxRecognizer, phrases: Sequence[str] | None) -> None:
         self._owner = owner
-        self._decoder: Decoder | None = decoder
+        self._phrases = phrases
         self._endpointer = Endpointer(sample_rate=owner.sample_rate)
         self._pending = b""
-        self._in_utterance = False
-
-    def _result(self) -> Recognition:
-        assert self._decoder is not None
-        self._decoder.end_utt()
-        self._in_utterance = False
-        hyp = self._decoder.hyp()
-        if hyp is None or not hyp.hypstr.strip():
-            return Recognition("", 0.0)
-        return Recognition(hyp.hypstr.strip(), float(min(max(hyp.prob, 0.0), 1.0)))
+        self._speech = bytearray()
+        self._finished = False
 
     def accept(self, samples: Samples) -> Recognition | None:
-        if self._decoder is None:
+        if self._finished:
             raise RuntimeError("stream already finished")
         self._pending += samples.astype("<i2").tobytes()
         size = self._endpointer.frame_bytes
         result: Recognition | None = None
         while len(self._pending) >= size:
             frame, self._pending = self._pending[:size], self._pending[size:]
-            was_in_speech = self._endpointer.in_speech
             speech = self._endpointer.process(frame)
             if speech is None:
                 continue
-            if not was_in_speech and not self._in_utterance:
-                self._decoder.start_utt()
-                self._in_utterance = True
-            self._decoder.process_raw(speech, False, False)
+            self._speech += speech
             if not self._endpointer.in_speech:
-                result = self._result()
+                result = self._owner.decode(bytes(self._speech), self._phrases)
+                self._speech.clear()
         return result
 
     def finish(self) -> Recognition | None:
-        if self._decoder is None:
+        if self._finished:
             return None
-        result = None
-        if self._in_utterance:
-            speech = self._endpointer.end_stream(self._pending)
-            if speech is not None:
-                self._decoder.process_raw(speech, False, False)
-            result = self._result()
-        decoder, self._decoder = self._decoder, None
-        self._owner._give_back(decoder)
-        return result
-
-
+        self._finished = True
+        if self._endpointer.in_speech:
+            tail = self._endpointer.end_stream(self._pending)
+            if tail is not None:
+                self._speech += tail
+        if not self._speech:
+            return None
+        return self._owner.decode(bytes(self._speech), self._phrases)

@@ -37,6 +37,9 @@ class Recognizer(Protocol):
 
     def supports(self, language: str) -> bool: ...
 
+    def prewarm(self, languages: Sequence[str]) -> None:
+        """Load what the first calls in these languages would otherwise wait for."""
+
     def stream(self, *, language: str, phrases: Sequence[str] | None) -> UtteranceStream:
         """A stream restricted to `phrases` (grammar mode, plus an unknown-word catch-all),
         or the full vocabulary when `phrases` is None. Raises ModelUnavailable."""

@@ -53,6 +53,12 @@ class VoskRecognizer:
                 self._models[key] = vosk.Model(str(self._dirs[key]))
             return self._models[key]
 
+    def prewarm(self, languages: Sequence[str]) -> None:
+        """Load the model of every language that has one, once, before the first call."""
+        for language in set(languages):
+            if self.supports(language):
+                self.model(language)
+
     def recognize_whole(self, audio: Samples, *, language: str,
                         phrases: Sequence[str] | None) -> Recognition:
         stream = self.stream(language=language, phrases=phrases)
