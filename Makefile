@@ -24,6 +24,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.webhooks
+	$(BIN)/python -m bench.speech
 
 deps: $(STAMP)
 
