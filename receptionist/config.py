@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     vosk_models_url: str = ""  # where `models install LANG` downloads from; default official
     smtp_url: str = ""
     recordings_dir: Path = Path("./data/recordings")
+    prompts_dir: Path = Path("./data/prompts")  # local-voice prompt cache
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     recording_fetch_max_attempts: int = Field(default=8, ge=1)
     recording_fetch_timeout_s: float = Field(default=15.0, gt=0)

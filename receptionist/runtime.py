@@ -14,6 +14,7 @@ from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings
 from receptionist.db import make_engine
 from receptionist.speech.engines import build_recognizer
+from receptionist.speech.prompts import PromptCache
 from receptionist.speech.recognizer import Recognizer
 
 
@@ -28,9 +29,11 @@ class Runtime:
     # Parsed scripts by (tenant id, version): versions are immutable, so never stale.
     scripts: dict[tuple[int, int], Script] = field(default_factory=dict, init=False)
     _write_lock: threading.Lock | None = field(default=None, init=False)
+    prompts: PromptCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.validator = RequestValidator(self.settings.twilio_auth_token)
+        self.prompts = PromptCache(self.settings.prompts_dir)
         if self.engine.dialect.name == "sqlite":
             self._write_lock = threading.Lock()
 

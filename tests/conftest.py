@@ -66,6 +66,7 @@ def settings(tmp_path: Path, twilio_api: FakeTwilioApi) -> Settings:
         twilio_api_base=twilio_api.base_url,
         secret_key="test-secret-key-0123456789abcdef",
         recordings_dir=tmp_path / "recordings",
+        prompts_dir=tmp_path / "prompts",
         recording_fetch_timeout_s=5.0,
     )
 

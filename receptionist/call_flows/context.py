@@ -14,6 +14,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from receptionist.call_flows.phrases import default_voice
 from receptionist.call_flows.schema import Script
 from receptionist.calls.models import Call, CallEvent
+from receptionist.speech.prompts import is_local
 
 _INSERT_EVENTS = insert(CallEvent.__table__)  # type: ignore[attr-defined]
 # url(route, **query) -> absolute public URL of one of our Twilio routes.
@@ -31,6 +32,9 @@ class FlowContext:
     events: list[dict[str, object]] = field(default_factory=list)
     # Where the caller's audio is forked for speech routing (None: keypad only).
     media_stream_url: str | None = None
+    # Local-voice prompts: (text, voice, language) -> URL of the rendered audio, or None
+    # when not rendered yet (then <Say> is used for this call).
+    local_prompt: Callable[[str, str, str], str | None] | None = None
 
     @property
     def language(self) -> str:
@@ -39,8 +43,15 @@ class FlowContext:
     def say(self, text: str, into: TwiML | None = None) -> None:
         """Speak `text` in the script's voice, into the response or a nested verb."""
         target = self.response if into is None else into
-        target.say(text, voice=self.script.voice or default_voice(self.language),
-                   language=self.language)
+        voice = self.script.voice
+        if is_local(voice) and self.local_prompt is not None:
+            assert voice is not None
+            url = self.local_prompt(text, voice, self.language)
+            if url is not None:
+                target.play(url)
+                return
+            voice = None
+        target.say(text, voice=voice or default_voice(self.language), language=self.language)
 
     def log(self, kind: str, step: str | None, detail: str = "") -> None:
         """Add to the call's timeline; written in one statement by `finish`."""

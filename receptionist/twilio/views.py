@@ -9,9 +9,11 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
 from sqlmodel import Session
 
 from receptionist.runtime import Runtime
+from receptionist.speech.prompts import KEY
 from receptionist.twilio import webhooks
 from receptionist.twilio.forms import (
     DialForm,
@@ -74,6 +76,15 @@ async def _answer(request: Request, form_model: type[F],
 def _with_query(handle: Callable[[Runtime, Session, Any, StepQuery], str],
                 query: StepQuery) -> Callable[[Runtime, Session, Any], str]:
     return lambda rt, session, form: handle(rt, session, form, query)
+
+
+@router.get("/prompts/{key}.wav", include_in_schema=False)
+async def prompt_audio(key: str, request: Request) -> Response:
+    """A rendered local-voice prompt (8 kHz μ-law WAV), fetched by Twilio for <Play>."""
+    rt = runtime(request)
+    if not KEY.match(key) or not rt.prompts.path(key).is_file():
+        raise HTTPException(404, "no such prompt")
+    return FileResponse(rt.prompts.path(key), media_type="audio/wav")
 
 
 @router.post("/voice", summary="Incoming call (the number's voice webhook)")

@@ -61,8 +61,14 @@ def answered_once(rt: Runtime, *, path_and_query: str, form: Sequence[tuple[str,
 
 
 def _context(rt: Runtime, session: Session, call: Call, script: Script) -> FlowContext:
-    return FlowContext(session=session, call=call, script=script, now=rt.clock(),
-                       url=url_builder(rt.settings.public_base_url))
+    build = url_builder(rt.settings.public_base_url)
+
+    def local_prompt(text: str, voice: str, language: str) -> str | None:
+        key = rt.prompts.ready(text, voice, language)
+        return None if key is None else f"{rt.settings.public_base_url}/twilio/prompts/{key}.wav"
+
+    return FlowContext(session=session, call=call, script=script, now=rt.clock(), url=build,
+                       local_prompt=local_prompt)
 
 
 def _script(rt: Runtime, session: Session, tenant_id: int, version: int) -> Script:
