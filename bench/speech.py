@@ -64,6 +64,17 @@ steps:
 """
 
 
+LOOP_LINE = re.compile(r"max event-loop time per message ([0-9.]+) ms")
+# uvicorn with the app's own loggers at INFO (uvicorn's access log off).
+SERVER = """
+import logging, sys, uvicorn
+logging.basicConfig(level=logging.WARNING)
+logging.getLogger("receptionist.twilio.media").setLevel(logging.INFO)
+uvicorn.run("receptionist.main:create_app", factory=True, port=int(sys.argv[1]),
+            access_log=False, log_level="warning", log_config=None)
+"""
+
+
 class RedirectReceiver:
     """Twilio's REST API on loopback: records when each call's redirect arrives."""
 
@@ -216,9 +227,11 @@ def bench_engine(engine: str, levels: list[int], tmp: Path) -> list[str]:
         said = [("예약", "bye"), ("상담원", "bye"), ("메시지", "bye")]
         frames = [speech_frames(text, "ko", tmp) for text, _ in said]
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory",
-                             "receptionist.main:create_app", "--port", str(port),
-                             "--no-access-log", "--log-level", "warning"], env=env)
+    log_path = tmp / f"{engine}-server.log"
+    log_file = log_path.open("w")
+    # The app's INFO lines carry each stream's longest event-loop time per message.
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env,
+                            stderr=log_file, stdout=log_file)
     rows = []
     try:
         for _ in range(100):
@@ -229,20 +242,27 @@ def bench_engine(engine: str, levels: list[int], tmp: Path) -> list[str]:
         base = f"http://127.0.0.1:{port}"
         asyncio.run(run_level(base, number, frames, [e for _, e in said], receiver, 2))  # warm
         for n in levels:
+            log_start = log_path.stat().st_size
             cpu_before = cpu_seconds(proc.pid)
             outcome = asyncio.run(run_level(base, number, frames, [e for _, e in said],
                                             receiver, n))
             cpu = cpu_seconds(proc.pid) - cpu_before
+            time.sleep(0.5)  # let the server log the closed streams
+            with log_path.open() as handle:
+                handle.seek(log_start)
+                loop_ms = [float(m) for m in LOOP_LINE.findall(handle.read())] or [float("nan")]
             lat = sorted(outcome.latencies) or [float("nan")]
             p50 = statistics.median(lat) * 1000
             p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))] * 1000
             realtime = outcome.correct == outcome.calls and p95 < 1500
             rows.append(f"| {engine} | {n} | {outcome.correct}/{outcome.calls} | {p50:.0f} | "
                         f"{p95:.0f} | {cpu / max(outcome.audio_s, 1e-9):.3f} | "
-                        f"{rss_mb(proc.pid):.0f} | {'yes' if realtime else 'no'} |")
+                        f"{rss_mb(proc.pid):.0f} | {max(loop_ms):.2f} | "
+                        f"{'yes' if realtime else 'no'} |")
     finally:
         proc.terminate()
         proc.wait()
+        log_file.close()
         receiver.server.shutdown()
     return rows
 
@@ -262,8 +282,8 @@ def main() -> None:
     print(f"\nspeech routing: concurrent calls streaming real-time speech, 1 uvicorn process, "
           f"{os.cpu_count()} cores; CPU/audio-s is the server's real-time factor\n")
     print("| engine | calls | routed right | decision p50 ms | decision p95 ms | "
-          "CPU s per audio s | RSS MB | real time |")
-    print("|---|---|---|---|---|---|---|---|")
+          "CPU s per audio s | RSS MB | max loop ms per frame | real time |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(row)
 
