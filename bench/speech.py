@@ -144,11 +144,9 @@ async def one_call(http: aiohttp.ClientSession, base: str, number: str, frames: 
             "callSid": sid, "customParameters": {"callSid": sid}}}))
         start = time.monotonic()
         sent = 0
-        spoken_end = None
+        spoken_end = start + len(frames) * 0.02  # when the caller stops talking
         for index in range(len(frames) + 250):  # speech, then up to 5 s of silence
             frame = frames[index] if index < len(frames) else silence
-            if index == len(frames):
-                spoken_end = time.monotonic()
             await ws.send_str(json.dumps({"event": "media", "media": {
                 "payload": base64.b64encode(frame).decode()}}))
             sent += 1
@@ -161,9 +159,10 @@ async def one_call(http: aiohttp.ClientSession, base: str, number: str, frames: 
         await ws.send_str(json.dumps({"event": "stop"}))
     outcome.calls += 1
     outcome.audio_s += sent * 0.02
-    if sid in receiver.arrived and spoken_end is not None:
+    if sid in receiver.arrived:
         at, url = receiver.arrived[sid]
-        outcome.latencies.append(at - spoken_end)
+        # A decision before the caller finished speaking counts as 0 ms.
+        outcome.latencies.append(max(at - spoken_end, 0.0))
         if url.endswith(f"step={expected_step}"):
             outcome.correct += 1
 

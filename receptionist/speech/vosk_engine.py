@@ -95,6 +95,13 @@ class VoskStream:
             return _recognition(self._recognizer.Result())
         return None
 
+    def partial(self) -> str:
+        """What the current utterance sounds like so far (grammar phrases only)."""
+        if self._recognizer is None:
+            return ""
+        text = str(json.loads(self._recognizer.PartialResult()).get("partial", ""))
+        return " ".join(w for w in text.split() if w != UNKNOWN)
+
     def finish(self) -> Recognition | None:
         if self._recognizer is None:
             return None

@@ -30,7 +30,7 @@ from receptionist.runtime import Runtime
 from receptionist.speech.audio import resample, ulaw_decode
 from receptionist.speech.grammar import menu_phrases
 from receptionist.speech.intents import match_intent
-from receptionist.speech.recognizer import ModelUnavailable, UtteranceStream
+from receptionist.speech.recognizer import ModelUnavailable, Recognition, UtteranceStream
 from receptionist.twilio import rest, webhooks
 from receptionist.twilio.signature import is_valid
 
@@ -54,6 +54,7 @@ class Listening:
     attempt: int
     menu: MenuStep
     stream: UtteranceStream
+    last_partial: str = ""
 
 
 class MediaSession:
@@ -109,6 +110,8 @@ class MediaSession:
             return None
         heard = listening.stream.accept(resample(samples, 8000, self.rt.recognizer.sample_rate))
         if heard is None:
+            heard = self._stable_partial(listening)
+        if heard is None:
             return None
         # An utterance ended. Empty means the caller spoke but said no menu phrase.
         match = match_intent(heard.transcript, listening.menu.choices, self.script.language)
@@ -126,6 +129,20 @@ class MediaSession:
             return None
         self._stop_listening()
         return url("step", step=match.choice.goto)
+
+    def _stable_partial(self, listening: Listening) -> Recognition | None:
+        """Decide before the engine's end-of-utterance silence when its partial result
+        names a choice and stays the same for two batches in a row (~100 ms)."""
+        partial_of = getattr(listening.stream, "partial", None)
+        if partial_of is None:
+            return None
+        partial = partial_of()
+        stable = partial and partial == listening.last_partial
+        listening.last_partial = partial
+        if not stable:
+            return None
+        match = match_intent(partial, listening.menu.choices, self.script.language)
+        return Recognition(partial, match.confidence) if match.choice is not None else None
 
     def _claim(self, listening: Listening, intent: str, goto: str, transcript: str,
                confidence: float) -> bool:
