@@ -57,3 +57,16 @@ def test_missing_language_is_reported(engine: VoskRecognizer, tmp_path: Path) ->
     with pytest.raises(ModelUnavailable, match="no Vosk model installed for fr-FR"):
         engine.stream(language="fr-FR", phrases=None)
     assert not VoskRecognizer.from_folder(tmp_path / "nothing").supports("en-US")
+
+
+def test_partial_result_names_the_phrase_before_the_silence(
+        engine: VoskRecognizer, speak: Speak) -> None:
+    samples, rate = speak("상담원", voice="ko", speed=130)
+    audio = resample(samples, rate, 16000)
+    stream = engine.stream(language="ko-KR", phrases=PHRASES)
+    assert stream.partial() == ""
+    for i in range(0, audio.size, 320):  # the word only: no trailing silence yet
+        assert stream.accept(audio[i:i + 320]) is None
+    assert stream.partial() == "상담원"
+    final = stream.finish()
+    assert final is not None and final.transcript == "상담원"
