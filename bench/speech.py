@@ -1,9 +1,10 @@
 """Live speech routing under load: N concurrent calls stream synthesized speech in real time
-over loopback WebSockets to one uvicorn process; the decision is the REST redirect.
+over loopback WebSockets to one uvicorn process (and its recognition child processes); the
+decision is the REST redirect.
 
 Per engine and N: decision latency (end of the caller's speech -> redirect received) p50 /
 p95, calls routed correctly, server CPU per second of audio (real-time factor: < 1 keeps up)
-and RSS. "Real time" = every call routed correctly with p95 decision latency under 1.5 s.
+and RSS, both summed over the web process and its recognition processes. "Real time" = every call routed correctly with p95 decision latency under 1.5 s.
 
     python -m bench.speech [--levels 1,10,20,30] [--engines pocketsphinx,vosk]
 
@@ -167,16 +168,27 @@ async def one_call(http: aiohttp.ClientSession, base: str, number: str, frames: 
             outcome.correct += 1
 
 
+def family(pid: int) -> list[int]:
+    """The server and its recognition child processes."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid, *(int(c) for c in children.read_text().split())] if children.exists() else [pid]
+
+
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for member in family(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    total = 0.0
+    for member in family(pid):
+        for line in Path(f"/proc/{member}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
 async def run_level(base: str, number: str, frames: list[list[bytes]], expected: list[str],

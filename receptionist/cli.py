@@ -121,7 +121,10 @@ def _report_speech(rt: Runtime) -> None:
         languages = list(session.exec(select(Tenant.language)).all())
     for line in speech_report(rt.recognizer, languages):
         typer.echo(line)
-    rt.recognizer.prewarm(languages)
+    # Live recognition runs in child processes: start them now, loading the models.
+    heard = [language for language in languages if rt.recognizer.supports(language)]
+    if heard:
+        rt.recognition.start(heard)
 
 
 @app.command()

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET_KEY
     speech_engine: Literal["vosk", "pocketsphinx"] = "pocketsphinx"
     vosk_model_dir: Path = Path("./data/models")
+    speech_processes: int = Field(
+        default=0, ge=0, description="live recognition processes; 0 = one per CPU core")
     vosk_models_url: str = ""  # where `models install LANG` downloads from; default official
     smtp_url: str = ""
     recordings_dir: Path = Path("./data/recordings")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -25,7 +27,15 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     settings = settings or get_settings()
     settings.check_secrets()
     rt = runtime or Runtime.from_settings(settings, clock=clock)
-    app = FastAPI(title="receptionist", version=__version__,
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            rt.close()  # recognition processes, HTTP clients
+
+    app = FastAPI(title="receptionist", version=__version__, lifespan=lifespan,
                   description="Self-hosted virtual receptionist: Twilio webhooks and API.")
     app.state.runtime = rt
     app.include_router(twilio_router)

@@ -6,6 +6,7 @@ import threading
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
+import httpx
 from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 
@@ -13,7 +14,8 @@ from receptionist.call_flows.schema import Script
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings
 from receptionist.db import make_engine
-from receptionist.speech.engines import build_recognizer
+from receptionist.speech.engines import build_recognizer, spec_of
+from receptionist.speech.process_pool import RecognitionPool
 from receptionist.speech.prompts import PromptCache
 from receptionist.speech.recognizer import Recognizer
 
@@ -30,6 +32,9 @@ class Runtime:
     scripts: dict[tuple[int, int], Script] = field(default_factory=dict, init=False)
     _write_lock: threading.Lock | None = field(default=None, init=False)
     prompts: PromptCache = field(init=False)
+    _recognition: RecognitionPool | None = field(default=None, init=False)
+    _twilio_http: httpx.Client | None = field(default=None, init=False)
+    _lazy_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
         self.validator = RequestValidator(self.settings.twilio_auth_token)
@@ -43,6 +48,36 @@ class Runtime:
         if self.speech is None:
             self.speech = build_recognizer(self.settings)
         return self.speech
+
+    @property
+    def recognition(self) -> RecognitionPool:
+        """Live recognition for media streams, in child processes running the same engine
+        (started on first use, or by `serve` with the tenants' models preloaded)."""
+        with self._lazy_lock:
+            if self._recognition is None:
+                self._recognition = RecognitionPool(
+                    spec_of(self.recognizer), processes=self.settings.speech_processes)
+            return self._recognition
+
+    @property
+    def twilio_http(self) -> httpx.Client:
+        """One HTTP client for Twilio's REST API: connections and TLS setup are reused."""
+        with self._lazy_lock:
+            if self._twilio_http is None:
+                self._twilio_http = httpx.Client(
+                    timeout=5.0, auth=(self.settings.twilio_account_sid,
+                                       self.settings.twilio_auth_token))
+            return self._twilio_http
+
+    def close(self) -> None:
+        """Stop the recognition processes and close HTTP clients (app shutdown)."""
+        with self._lazy_lock:
+            pool, self._recognition = self._recognition, None
+            client, self._twilio_http = self._twilio_http, None
+        if pool is not None:
+            pool.close()
+        if client is not None:
+            client.close()
 
     def media_stream_url(self) -> str:
         base = self.settings.public_base_url

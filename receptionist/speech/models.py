@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 
 import httpx
 
+from receptionist.speech.vosk_config import turn_dither_off
+
 OFFICIAL_BASE = "https://alphacephei.com/vosk/models"
 
 
@@ -153,6 +155,7 @@ def extract_model(archive: Path, dest_root: Path, language: str) -> Path:
             zf.extractall(staging)
             model = staging / root if root else staging
             (model / "MODEL_NAME").write_text(archive.stem + "\n")
+            turn_dither_off(model)
             target = dest_root / language
             old = dest_root / f".old-{language}-{os.getpid()}"
             if target.exists():

@@ -16,6 +16,7 @@ from receptionist.speech.recognizer import (
     Recognition,
     recognize_by_streaming,
 )
+from receptionist.speech.vosk_config import without_dither
 
 vosk.SetLogLevel(-1)
 UNKNOWN = "[unk]"
@@ -37,6 +38,10 @@ class VoskRecognizer:
         dirs = {p.name: p for p in root.iterdir() if (p / "am").is_dir()} if root.is_dir() else {}
         return cls(dirs)
 
+    @property
+    def model_dirs(self) -> dict[str, Path]:
+        return dict(self._dirs)
+
     def _key(self, language: str) -> str:
         return language.split("-")[0].lower()
 
@@ -50,7 +55,7 @@ class VoskRecognizer:
                                    f"(installed: {', '.join(sorted(self._dirs)) or 'none'})")
         with self._lock:
             if key not in self._models:
-                self._models[key] = vosk.Model(str(self._dirs[key]))
+                self._models[key] = vosk.Model(str(without_dither(self._dirs[key])))
             return self._models[key]
 
     def prewarm(self, languages: Sequence[str]) -> None:

@@ -5,8 +5,10 @@ sends JSON messages: `connected`, `start` (streamSid, callSid, customParameters)
 (base64 μ-law, 8 kHz, 20 ms frames), `stop`. While the call waits at a menu, the audio
 goes to a recognizer restricted to that menu's phrases. When an utterance matches a
 choice, the step is claimed exactly like a key press (the first answer counts) and the
-live call is redirected to the choice's step through Twilio's REST API. Recognition and
-database work run in the thread pool, never on the event loop.
+live call is redirected to the choice's step through Twilio's REST API.
+
+The event loop only unwraps frames and batches the μ-law bytes: recognition runs in child
+processes (speech.process_pool), database work and the REST call in the thread pool.
 """
 
 from __future__ import annotations
@@ -19,30 +21,31 @@ import time
 from dataclasses import dataclass
 
 import anyio
-import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from sqlalchemy import select
 from sqlmodel import Session
 
 from receptionist.call_flows.schema import MenuStep, Script
 from receptionist.calls import service as calls
-from receptionist.calls.models import CallEvent
+from receptionist.calls.models import Call, CallEvent
 from receptionist.runtime import Runtime
-from receptionist.speech.audio import resample, ulaw_decode
 from receptionist.speech.grammar import menu_phrases
 from receptionist.speech.intents import match_intent
-from receptionist.speech.recognizer import ModelUnavailable, Recognition, UtteranceStream
+from receptionist.speech.process_pool import RemoteStream, SpeechUnavailable
+from receptionist.speech.recognizer import ModelUnavailable, Recognition
 from receptionist.twilio import rest, webhooks
 from receptionist.twilio.signature import is_valid
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/twilio")
 
-# Audio is handed to the recognizer in 100 ms batches (5 Twilio frames).
-BATCH_SAMPLES = 800
+# Audio is handed to the recognizer in 100 ms batches (5 Twilio frames of 160 bytes).
+BATCH_BYTES = 800
 # How often the call's current step is re-read while audio flows.
 STEP_REFRESH_S = 0.25
 MAX_MESSAGE_BYTES = 64 * 1024
 POLICY_VIOLATION = 1008
+_CURRENT_STEP = select(Call.current_step, Call.seq, Call.attempt, Call.status)  # type: ignore[call-overload]
 
 
 @dataclass
@@ -53,18 +56,18 @@ class Listening:
     seq: int
     attempt: int
     menu: MenuStep
-    stream: UtteranceStream
+    stream: RemoteStream
     last_partial: str = ""
 
 
 class MediaSession:
-    """One call's media stream. Only `feed` and `close` run in worker threads."""
+    """One call's media stream."""
 
     def __init__(self, rt: Runtime, call_sid: str, script: Script) -> None:
         self.rt = rt
         self.call_sid = call_sid
         self.script = script
-        self.pending = np.zeros(0, dtype=np.int16)
+        self.pending = bytearray()
         self.listening: Listening | None = None
         self.checked_at = 0.0
         self.done = False
@@ -72,71 +75,73 @@ class MediaSession:
         self.max_loop_ms = 0.0  # longest event-loop time spent on one message
 
     def _current(self) -> tuple[str | None, int, int]:
-        with Session(self.rt.engine) as session:
-            call = calls.get_call(session, call_sid=self.call_sid)
-            if call is None or call.status in calls.TERMINAL_STATUSES:
-                return None, -1, 0
-            return call.current_step, call.seq, call.attempt
+        """(step, seq, attempt) of the live call; runs in a worker thread."""
+        with self.rt.engine.connect() as conn:
+            row = conn.execute(_CURRENT_STEP.where(Call.call_sid == self.call_sid)).first()
+        if row is None or row.status in calls.TERMINAL_STATUSES:
+            return None, -1, 0
+        return row.current_step, row.seq, row.attempt
 
-    def _listen_to_current_step(self) -> None:
+    async def _listen_to_current_step(self) -> None:
         now = time.monotonic()
         if now - self.checked_at < STEP_REFRESH_S and self.listening is not None:
             return
         self.checked_at = now
-        step_id, seq, attempt = self._current()
+        step_id, seq, attempt = await anyio.to_thread.run_sync(self._current)
         if self.listening is not None and (self.listening.step_id, self.listening.seq) == (
                 step_id, seq):
             return
         self._stop_listening()
         step = self.script.steps.get(step_id) if step_id else None
         if isinstance(step, MenuStep) and step_id is not None:
-            stream = self.rt.recognizer.stream(
+            stream = await self.rt.recognition.open(
                 language=self.script.language,
                 phrases=menu_phrases(step.choices, self.script.language))
+            if self.done:
+                stream.close()
+                return
             self.listening = Listening(step_id, seq, attempt, step, stream)
 
     def _stop_listening(self) -> None:
         if self.listening is not None:
-            self.listening.stream.finish()
+            self.listening.stream.close()
             self.listening = None
 
-    def feed(self, samples: np.ndarray) -> str | None:
-        """Recognise a batch of 8 kHz samples; returns a URL to redirect the call to."""
+    async def feed(self, ulaw: bytes) -> str | None:
+        """Recognise a batch of 8 kHz μ-law audio; returns a URL to redirect the call to."""
         if self.done:
             return None
-        self._listen_to_current_step()
+        await self._listen_to_current_step()
         listening = self.listening
         if listening is None:
             return None
-        heard = listening.stream.accept(resample(samples, 8000, self.rt.recognizer.sample_rate))
-        if heard is None:
-            heard = self._stable_partial(listening)
-        if heard is None:
+        heard = await listening.stream.accept(ulaw)
+        recognition = heard.final or self._stable_partial(listening, heard.partial)
+        if recognition is None:
             return None
         # An utterance ended. Empty means the caller spoke but said no menu phrase.
-        match = match_intent(heard.transcript, listening.menu.choices, self.script.language)
+        match = match_intent(recognition.transcript, listening.menu.choices,
+                             self.script.language)
         url = webhooks.url_builder(self.rt.settings.public_base_url)
         if match.choice is None:
             # Like a wrong key: the menu's retry / no-match path, through the same
             # callback the keypad uses (which claims the step, so only one answer counts).
             log.info("call %s: heard %r at %s, no choice matched", self.call_sid,
-                     heard.transcript, listening.step_id)
+                     recognition.transcript, listening.step_id)
             self._stop_listening()
             return url("menu", step=listening.step_id, attempt=listening.attempt,
-                       seq=listening.seq, heard=heard.transcript[:200])
-        if not self._claim(listening, match.choice.intent, match.choice.goto, heard.transcript,
-                           match.confidence):
+                       seq=listening.seq, heard=recognition.transcript[:200])
+        choice = match.choice
+        if not await anyio.to_thread.run_sync(
+                lambda: self._claim(listening, choice.intent, choice.goto,
+                                    recognition.transcript, match.confidence)):
             return None
         self._stop_listening()
-        return url("step", step=match.choice.goto)
+        return url("step", step=choice.goto)
 
-    def _stable_partial(self, listening: Listening) -> Recognition | None:
+    def _stable_partial(self, listening: Listening, partial: str) -> Recognition | None:
         """Decide before the engine's end-of-utterance silence when its partial result
         names a choice and stays the same for two batches in a row (~100 ms)."""
-        partial_of = getattr(listening.stream, "partial", None)
-        if partial_of is None:
-            return None
-        partial = partial_of()
         stable = partial and partial == listening.last_partial
         listening.last_partial = partial
         if not stable:
@@ -226,7 +231,7 @@ async def media_stream(websocket: WebSocket) -> None:
         pass
     finally:
         if session is not None:
-            await anyio.to_thread.run_sync(session.close)
+            session.close()
             # Read by bench/speech.py: the event loop must never be held long by a frame.
             log.info("media stream %s closed: %d frames, max event-loop time per message "
                      "%.3f ms", session.call_sid, session.frames, session.max_loop_ms)
@@ -249,35 +254,35 @@ async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
     return MediaSession(rt, call_sid, script)
 
 
-async def _recognise(rt: Runtime, session: MediaSession, batch: np.ndarray) -> None:
+async def _recognise(rt: Runtime, session: MediaSession, batch: bytes) -> None:
     try:
-        redirect = await anyio.to_thread.run_sync(session.feed, batch)
-    except ModelUnavailable as exc:
-        log.warning("call %s: speech off: %s", session.call_sid, exc)
-        session.done = True
+        redirect = await session.feed(batch)
+    except (ModelUnavailable, SpeechUnavailable) as exc:
+        log.warning("call %s: speech off, keypad only: %s", session.call_sid, exc)
+        session.close()
         return
     if redirect is not None:
         try:
             await anyio.to_thread.run_sync(lambda: rest.redirect_call(
-                rt.settings, call_sid=session.call_sid, url=redirect))
+                rt.settings, rt.twilio_http, call_sid=session.call_sid, url=redirect))
         except rest.TwilioRestError as exc:
             log.error("%s", exc)
 
 
-def _on_loop_part(session: MediaSession, event: dict[str, object]) -> np.ndarray | None:
-    """Decode one frame and batch it (cheap, on the event loop); a full batch goes to the
-    thread pool."""
+def _on_loop_part(session: MediaSession, event: dict[str, object]) -> bytes | None:
+    """Unwrap one frame and batch it (cheap, on the event loop); a full batch goes to the
+    recognition process."""
     media = event.get("media")
     payload = media.get("payload") if isinstance(media, dict) else None
     if not isinstance(payload, str):
         return None
     try:
-        audio = ulaw_decode(base64.b64decode(payload, validate=True))
+        session.pending += base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         log.warning("media stream: payload is not base64")
         return None
-    session.pending = np.concatenate([session.pending, audio])
-    if session.pending.size < BATCH_SAMPLES:
+    if len(session.pending) < BATCH_BYTES:
         return None
-    batch, session.pending = session.pending, np.zeros(0, dtype=np.int16)
+    batch = bytes(session.pending)
+    session.pending.clear()
     return batch

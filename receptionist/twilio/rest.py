@@ -14,13 +14,13 @@ class TwilioRestError(RuntimeError):
     pass
 
 
-def redirect_call(settings: Settings, *, call_sid: str, url: str, timeout_s: float = 5.0) -> None:
-    """Ask Twilio to fetch `url` for the live call now (POST)."""
+def redirect_call(settings: Settings, client: httpx.Client, *, call_sid: str, url: str) -> None:
+    """Ask Twilio to fetch `url` for the live call now (POST). `client` carries the
+    account's credentials (Runtime.twilio_http)."""
     endpoint = (f"{settings.twilio_api_base}/2010-04-01/Accounts/{settings.twilio_account_sid}"
                 f"/Calls/{call_sid}.json")
     try:
-        response = httpx.post(endpoint, data={"Url": url, "Method": "POST"}, timeout=timeout_s,
-                              auth=(settings.twilio_account_sid, settings.twilio_auth_token))
+        response = client.post(endpoint, data={"Url": url, "Method": "POST"})
     except httpx.HTTPError as exc:
         raise TwilioRestError(f"redirect of {call_sid} failed: {exc}") from None
     if response.status_code >= 300:
