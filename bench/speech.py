@@ -4,7 +4,8 @@ decision is the REST redirect.
 
 Per engine and N: decision latency (end of the caller's speech -> redirect received) p50 /
 p95, calls routed correctly, server CPU per second of audio (real-time factor: < 1 keeps up)
-and RSS, both summed over the web process and its recognition processes. "Real time" = every call routed correctly with p95 decision latency under 1.5 s.
+and RSS, both summed over the web process and its recognition processes. "Real time" =
+every call routed correctly with p95 decision latency under 1.5 s.
 
     python -m bench.speech [--levels 1,10,20,30] [--engines pocketsphinx,vosk]
 

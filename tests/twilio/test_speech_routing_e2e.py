@@ -5,12 +5,15 @@ through the REST API. English runs on pocketsphinx's bundled model."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from starlette.websockets import WebSocketDisconnect
 
+from receptionist.speech.process_pool import Heard, RemoteStream
 from receptionist.twilio.simulator import (
     DialOutcome,
     LeaveMessage,
@@ -185,3 +188,28 @@ def test_abrupt_close_is_harmless(client: TestClient, sim: TestTwilioSim,
             "customParameters": {"callSid": "CA" + "7" * 32}}}))
         socket.send_text(json.dumps({"event": "media", "media": {"payload": "//8="}}))
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.usefixtures("media")
+def test_a_recognition_process_crash_mid_call_leaves_the_keypad(
+        sim: TestTwilioSim, engine: Engine, twilio_api: FakeTwilioApi,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    original = RemoteStream.accept
+    killed: list[int] = []
+
+    async def crash_first(self: RemoteStream, ulaw: bytes) -> Heard:
+        if not killed:  # the child dies while the caller is speaking
+            killed.append(self._child.proc.pid)
+            os.kill(self._child.proc.pid, signal.SIGKILL)
+        return await original(self, ulaw)
+
+    monkeypatch.setattr(RemoteStream, "accept", crash_first)
+    call = sim.call(DEMO_EN, [Speak("operator"), Press("2"), LeaveMessage(4)])
+    assert killed
+    assert call.call_sid not in twilio_api.redirects  # speech is off for this call
+    assert path(engine, call.call_sid)[-2:] == ["message", "goodbye"]
+    assert "speech off, keypad only" in caplog.text
+    # The next call gets a fresh recognition process and is heard again.
+    monkeypatch.setattr(RemoteStream, "accept", original)
+    again = sim.call(DEMO_EN, [Speak("operator"), DialOutcome("busy"), LeaveMessage(4)])
+    assert len(speech_choices(engine, again.call_sid)) == 1
