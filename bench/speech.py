@@ -291,7 +291,8 @@ def main() -> None:
     rows = []
     for engine in args.engines.split(","):
         rows += bench_engine(engine, levels, tmp)
-    print(f"\nspeech routing: concurrent calls streaming real-time speech, 1 uvicorn process, "
+    print(f"\nspeech routing: concurrent calls streaming real-time speech, 1 uvicorn process "
+          f"+ {os.cpu_count()} recognition processes, "
           f"{os.cpu_count()} cores; CPU/audio-s is the server's real-time factor\n")
     print("| engine | calls | routed right | decision p50 ms | decision p95 ms | "
           "CPU s per audio s | RSS MB | max loop ms per frame | real time |")
