@@ -28,6 +28,9 @@ class Call(SQLModel, table=True):
     # value they were issued with, so a late or out-of-order callback is recognised.
     seq: int = 0
     attempt: int = 0  # of the menu the call waits at (speech needs it for retries)
+    # What the waiting step offered (JSON), e.g. a `book` step's slots, so that speech can
+    # pick among them as the keypad does.
+    step_data: str | None = Field(default=None, sa_type=Text)
 
 
 class CallEvent(SQLModel, table=True):

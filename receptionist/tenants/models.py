@@ -46,3 +46,17 @@ class ScriptVersion(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = Field(default="", max_length=200)
     comment: str = Field(default="", max_length=500)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the JSON API, scoped to one tenant. Only its SHA-256 is kept:
+    the token itself is shown once, when created."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    name: str = Field(default="", max_length=200)
+    token_sha256: str = Field(unique=True, index=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from datetime import time
 from functools import lru_cache
 from importlib import resources
 
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
+from receptionist.appointments import service as appointments
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.schema import Script
 from receptionist.tenants.models import ScriptVersion, Tenant, TenantNumber
@@ -155,7 +157,23 @@ def create_tenant(session: Session, *, slug: str, numbers: list[str], yaml_text:
         session.add(TenantNumber(number=number, tenant_id=tenant.id))
     publish_script(session, tenant=tenant, yaml_text=yaml_text, author=author,
                    comment="initial version")
+    ensure_main_agenda(session, tenant=tenant, script=script)
     return tenant
+
+
+def ensure_main_agenda(session: Session, *, tenant: Tenant, script: Script) -> None:
+    """Every business starts with one agenda, `main`, open during the script's hours and
+    closed on its holidays, in 30-minute slots (what `book` steps use by default)."""
+    assert tenant.id is not None
+    if appointments.get_agenda(session, tenant_id=tenant.id, slug="main") is not None:
+        return
+    weekly = {day: [f"{r.start:%H:%M}-" + ("24:00" if r.end == time.max else f"{r.end:%H:%M}")
+                    for r in ranges] for day, ranges in script.hours.items()}
+    closures = [{"start": h.date.isoformat(), "end": h.date.isoformat(), "name": h.name}
+                for h in script.holidays]
+    appointments.create_agenda(session, tenant=tenant, slug="main", name="Main agenda",
+                               weekly_hours=weekly, timezone=script.timezone,
+                               closures=closures)
 
 
 def demo_script_text(filename: str) -> str:
@@ -170,6 +188,10 @@ def seed_demo(session: Session) -> list[str]:
             create_tenant(session, slug=demo.slug, numbers=[demo.number],
                           yaml_text=demo_script_text(demo.script_file), author="seed-demo")
             created.append(demo.slug)
+        else:  # seeded before agendas existed
+            tenant = session.exec(select(Tenant).where(Tenant.slug == demo.slug)).one()
+            ensure_main_agenda(session, tenant=tenant,
+                               script=parse_script(demo_script_text(demo.script_file)))
     return created
 
 

@@ -1,0 +1,116 @@
+"""Agendas (bookable calendars with their rules), appointments, and what blocks time.
+
+No double booking is a database rule, not a check: every appointment claims the 5-minute
+units it occupies (its length plus the agenda's buffer) in `slot_claims`, whose primary
+key is (agenda, unit). Two transactions booking overlapping times insert the same key and
+one of them fails, on SQLite as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from receptionist.clock import utcnow
+
+UNIT_MINUTES = 5  # granularity of slot claims; slot lengths and buffers are multiples
+
+
+class Agenda(SQLModel, table=True):
+    """One bookable calendar of a tenant (a practitioner, a room...)."""
+
+    __tablename__ = "agendas"
+    __table_args__ = (UniqueConstraint("tenant_id", "slug", name="uq_agenda_tenant_slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    slug: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    timezone: str = Field(max_length=64)
+    # {"mon": ["09:00-12:00", "13:00-18:00"], ...} in the agenda's time zone.
+    weekly_hours: str = Field(sa_type=Text)
+    # [{"start": "2026-12-24", "end": "2026-12-26", "name": "..."}] (inclusive dates).
+    closures: str = Field(default="[]", sa_type=Text)
+    slot_minutes: int = 30
+    buffer_minutes: int = 0
+    min_notice_minutes: int = 60
+    horizon_days: int = 60
+    reminder_hours: int = 24  # 0: no reminder
+    # The read-only ICS feed lives at /ics/{feed_token}.ics (unguessable, revocable).
+    feed_token: str = Field(unique=True, index=True, max_length=64)
+    caldav_url: str | None = Field(default=None, max_length=1000)
+    caldav_username: str | None = Field(default=None, max_length=200)
+    caldav_password: str | None = Field(default=None, max_length=2000)  # encrypted
+    caldav_checked_at: datetime | None = None  # last successful read of busy times
+    caldav_error: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AppointmentStatus(StrEnum):
+    booked = "booked"
+    cancelled = "cancelled"
+
+
+class SyncState(StrEnum):
+    none = "none"  # the agenda has no CalDAV link
+    pending = "pending"
+    synced = "synced"
+    failed = "failed"  # gave up after the configured attempts; shown, booking intact
+
+
+class Appointment(SQLModel, table=True):
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_agenda_starts", "agenda_id", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    agenda_id: int = Field(foreign_key="agendas.id")
+    # The iCalendar UID: stable across moves, so the event in the owner's calendar moves.
+    uid: str = Field(unique=True, max_length=200)
+    starts_at: datetime
+    ends_at: datetime
+    status: AppointmentStatus = Field(default=AppointmentStatus.booked, max_length=16,
+                                      index=True)
+    caller_number: str = Field(default="", max_length=64, index=True)
+    caller_name: str = Field(default="", max_length=200)
+    name_recording_url: str | None = Field(default=None, max_length=1000)
+    language: str = Field(default="en-US", max_length=10)
+    source: str = Field(default="phone", max_length=16)  # phone | api | admin
+    call_sid: str | None = Field(default=None, max_length=64)
+    sequence: int = 0  # iCalendar SEQUENCE, bumped on every change
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    reminder_sent_at: datetime | None = None
+    sync_state: SyncState = Field(default=SyncState.none, max_length=16, index=True)
+    sync_attempts: int = 0
+    sync_next_at: datetime | None = None
+    sync_error: str = Field(default="", max_length=1000)
+
+
+class SlotClaim(SQLModel, table=True):
+    """A 5-minute unit of an agenda taken by an appointment (see module docstring)."""
+
+    __tablename__ = "slot_claims"
+
+    agenda_id: int = Field(foreign_key="agendas.id", primary_key=True)
+    unit_start: datetime = Field(primary_key=True)
+    appointment_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("appointments.id", ondelete="CASCADE"), nullable=False,
+        index=True))
+
+
+class ExternalBusy(SQLModel, table=True):
+    """An event in the linked CalDAV calendar that is not ours: it blocks availability."""
+
+    __tablename__ = "external_busy"
+    __table_args__ = (Index("ix_external_busy_agenda_starts", "agenda_id", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_id: int = Field(foreign_key="agendas.id")
+    uid: str = Field(max_length=300)
+    starts_at: datetime
+    ends_at: datetime
+    summary: str = Field(default="", max_length=300)

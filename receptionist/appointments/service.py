@@ -1,0 +1,367 @@
+"""Agendas, availability and appointments (no HTTP here).
+
+Booking, moving and cancelling each happen in the caller's transaction together with
+what they cause: the slot claims (the no-double-booking rule), the calendar sync state,
+and the caller's SMS in the outbox. The caller commits; a SlotTaken error means the
+transaction must be rolled back (or the savepoint, see `book`).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from receptionist.appointments.availability import (
+    AgendaRules,
+    Interval,
+    epoch,
+    free_slots,
+    is_slot_start,
+    parse_closures,
+    parse_hours,
+)
+from receptionist.appointments.models import (
+    UNIT_MINUTES,
+    Agenda,
+    Appointment,
+    AppointmentStatus,
+    ExternalBusy,
+    SlotClaim,
+    SyncState,
+)
+from receptionist.appointments.texts import sms_text
+from receptionist.notifications import service as outbox
+from receptionist.tenants.models import Tenant, TenantNumber
+
+_INSERT_CLAIMS = insert(SlotClaim.__table__)  # type: ignore[attr-defined]
+REMINDER_KINDS = ("reminder",)
+MAX_REMINDER_HOURS = 168
+
+
+class BookingError(ValueError):
+    """The request cannot be booked as asked (with a reason for the caller or client)."""
+
+
+class NotASlot(BookingError):
+    pass
+
+
+class SlotTaken(BookingError):
+    pass
+
+
+def rules_of(agenda: Agenda) -> AgendaRules:
+    return AgendaRules(
+        tz=ZoneInfo(agenda.timezone), weekly=parse_hours(agenda.weekly_hours),
+        closures=parse_closures(agenda.closures), slot_s=agenda.slot_minutes * 60,
+        buffer_s=agenda.buffer_minutes * 60, notice_s=agenda.min_notice_minutes * 60,
+        horizon_s=agenda.horizon_days * 86400)
+
+
+def validate_agenda(agenda: Agenda) -> None:
+    """Raise ValueError with the reason when the agenda's settings cannot work."""
+    ZoneInfo(agenda.timezone)
+    parse_hours(agenda.weekly_hours)
+    parse_closures(agenda.closures)
+    for name in ("slot_minutes", "buffer_minutes"):
+        value = getattr(agenda, name)
+        if value < 0 or value % UNIT_MINUTES:
+            raise ValueError(f"{name} must be a multiple of {UNIT_MINUTES} minutes")
+    if agenda.slot_minutes <= 0:
+        raise ValueError("slot_minutes must be positive")
+    if agenda.horizon_days <= 0 or agenda.min_notice_minutes < 0:
+        raise ValueError("horizon_days must be positive and min_notice_minutes >= 0")
+    if not 0 <= agenda.reminder_hours <= MAX_REMINDER_HOURS:
+        raise ValueError(f"reminder_hours must be between 0 and {MAX_REMINDER_HOURS}")
+
+
+def create_agenda(session: Session, *, tenant: Tenant, slug: str, name: str,
+                  weekly_hours: dict[str, list[str]], timezone: str | None = None,
+                  slot_minutes: int = 30, buffer_minutes: int = 0,
+                  min_notice_minutes: int = 60, horizon_days: int = 60,
+                  reminder_hours: int = 24,
+                  closures: Sequence[dict[str, str]] = ()) -> Agenda:
+    assert tenant.id is not None
+    agenda = Agenda(tenant_id=tenant.id, slug=slug, name=name,
+                    timezone=timezone or tenant.timezone, weekly_hours=json.dumps(weekly_hours),
+                    closures=json.dumps(list(closures)), slot_minutes=slot_minutes,
+                    buffer_minutes=buffer_minutes, min_notice_minutes=min_notice_minutes,
+                    horizon_days=horizon_days, reminder_hours=reminder_hours,
+                    feed_token=secrets.token_urlsafe(32))
+    validate_agenda(agenda)
+    session.add(agenda)
+    session.flush()
+    return agenda
+
+
+def get_agenda(session: Session, *, tenant_id: int, slug: str) -> Agenda | None:
+    return session.execute(select(Agenda).where(
+        col(Agenda.tenant_id) == tenant_id, col(Agenda.slug) == slug)).scalars().first()
+
+
+def list_agendas(session: Session, *, tenant_id: int) -> list[Agenda]:
+    return list(session.execute(select(Agenda).where(col(Agenda.tenant_id) == tenant_id)
+                                .order_by(col(Agenda.slug))).scalars())
+
+
+def blocked(session: Session, agenda: Agenda, start: datetime, end: datetime,
+            *, ignore: int | None = None) -> list[Interval]:
+    """What blocks slots in [start, end): appointments plus the buffer after each, and
+    busy times of the linked calendar. `ignore`: an appointment being moved."""
+    buffer_s = agenda.buffer_minutes * 60
+    reach = timedelta(seconds=agenda.slot_minutes * 60 + buffer_s)
+    ours = select(col(Appointment.starts_at), col(Appointment.ends_at), col(Appointment.id)).where(
+        col(Appointment.agenda_id) == agenda.id,
+        col(Appointment.status) == AppointmentStatus.booked,
+        col(Appointment.starts_at) < end + reach,
+        col(Appointment.ends_at) > start - timedelta(seconds=buffer_s))
+    theirs = select(col(ExternalBusy.starts_at), col(ExternalBusy.ends_at)).where(
+        col(ExternalBusy.agenda_id) == agenda.id, col(ExternalBusy.starts_at) < end + reach,
+        col(ExternalBusy.ends_at) > start - timedelta(seconds=buffer_s))
+    intervals = [(epoch(s), epoch(e) + buffer_s)
+                 for s, e, appointment_id in session.execute(ours) if appointment_id != ignore]
+    intervals += [(epoch(s), epoch(e) + buffer_s) for s, e in session.execute(theirs)]
+    return intervals
+
+
+def available(session: Session, agenda: Agenda, *, now: datetime, start: datetime,
+              end: datetime, limit: int | None = None, ignore: int | None = None
+              ) -> list[datetime]:
+    return list(free_slots(rules_of(agenda), now=now, start=start, end=end,
+                           blocked=blocked(session, agenda, start, end, ignore=ignore),
+                           limit=limit))
+
+
+def day_bounds(agenda: Agenda, day: datetime) -> tuple[datetime, datetime]:
+    """[local midnight, next local midnight) of the agenda day containing `day`."""
+    tz = ZoneInfo(agenda.timezone)
+    local = day.astimezone(tz).date()
+    start = datetime.combine(local, datetime.min.time(), tz)
+    return start, datetime.combine(local + timedelta(days=1), datetime.min.time(), tz)
+
+
+def first_day_with_slots(session: Session, agenda: Agenda, *, now: datetime,
+                         after: datetime | None = None, count: int = 3,
+                         ignore: int | None = None) -> list[datetime]:
+    """The first `count` free slots of the first day (after the day of `after`) that has
+    any: what a receptionist offers on the phone. Empty when the horizon is full."""
+    cursor = now if after is None else day_bounds(agenda, after)[1]
+    horizon_end = now + timedelta(days=agenda.horizon_days)
+    window = timedelta(days=7)
+    while cursor < horizon_end:
+        stop = min(cursor + window, horizon_end)
+        first = available(session, agenda, now=now, start=cursor, end=stop, limit=1,
+                          ignore=ignore)
+        if first:
+            _, day_end = day_bounds(agenda, first[0])
+            return available(session, agenda, now=now, start=first[0], end=day_end,
+                             limit=count, ignore=ignore)
+        cursor = stop
+    return []
+
+
+def _claims(agenda: Agenda, appointment_id: int, starts_at: datetime, ends_at: datetime
+            ) -> list[dict[str, object]]:
+    assert agenda.id is not None
+    unit = timedelta(minutes=UNIT_MINUTES)
+    until = ends_at + timedelta(minutes=agenda.buffer_minutes)
+    rows: list[dict[str, object]] = []
+    t = starts_at
+    while t < until:
+        rows.append({"agenda_id": agenda.id, "unit_start": t, "appointment_id": appointment_id})
+        t += unit
+    return rows
+
+
+def _check_slot(session: Session, agenda: Agenda, starts_at: datetime, now: datetime,
+                ignore: int | None = None) -> datetime:
+    rules = rules_of(agenda)
+    if starts_at.tzinfo is None:
+        raise NotASlot("the time must include its UTC offset")
+    if not is_slot_start(rules, starts_at):
+        raise NotASlot("not a slot start of this agenda (see its availability)")
+    if starts_at < now + timedelta(minutes=agenda.min_notice_minutes):
+        raise NotASlot(f"too soon: at least {agenda.min_notice_minutes} minutes' notice")
+    if starts_at >= now + timedelta(days=agenda.horizon_days):
+        raise NotASlot(f"too far ahead: at most {agenda.horizon_days} days")
+    ends_at = starts_at + timedelta(minutes=agenda.slot_minutes)
+    if not available(session, agenda, now=now, start=starts_at, end=ends_at, limit=1,
+                     ignore=ignore):
+        raise SlotTaken("this time is no longer free")
+    return ends_at
+
+
+def _sender(session: Session, tenant_id: int, preferred: str | None) -> str:
+    if preferred:
+        return preferred
+    number = session.execute(select(col(TenantNumber.number)).where(
+        col(TenantNumber.tenant_id) == tenant_id).order_by(col(TenantNumber.id))).scalar()
+    return number or ""
+
+
+def _notify(session: Session, appointment: Appointment, agenda: Agenda, *, kind: str,
+            now: datetime, sender: str | None) -> None:
+    """Queue the caller's SMS for this change (when we have a number to text)."""
+    if not appointment.caller_number.startswith("+") or appointment.id is None:
+        return
+    tenant = session.get(Tenant, appointment.tenant_id)
+    business = tenant.name if tenant is not None else ""
+    local = appointment.starts_at.astimezone(ZoneInfo(agenda.timezone))
+    from_number = _sender(session, appointment.tenant_id, sender)
+    if not from_number:
+        return
+    key_time = appointment.starts_at.strftime("%Y%m%dT%H%M%SZ")
+    outbox.enqueue(session, tenant_id=appointment.tenant_id,
+                   key=f"appointment:{appointment.id}:{kind}:{appointment.sequence}:{key_time}",
+                   channel="sms", kind=kind, recipient=appointment.caller_number,
+                   sender=from_number, appointment_id=appointment.id, now=now,
+                   body=sms_text(kind, appointment.language, business=business, when=local,
+                                 phone=from_number))
+
+
+def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime,
+         caller_number: str = "", caller_name: str = "", language: str = "en-US",
+         source: str = "phone", call_sid: str | None = None,
+         sms_sender: str | None = None, savepoint: bool = False) -> Appointment:
+    """Book `starts_at` or raise NotASlot / SlotTaken. With `savepoint`, a lost race
+    rolls back only the booking, so the surrounding transaction (a webhook's) goes on."""
+    ends_at = _check_slot(session, agenda, starts_at, now)
+    assert agenda.id is not None
+    appointment = Appointment(
+        tenant_id=agenda.tenant_id, agenda_id=agenda.id, uid=f"{uuid.uuid4()}@receptionist",
+        starts_at=starts_at, ends_at=ends_at, caller_number=caller_number,
+        caller_name=caller_name[:200], language=language, source=source, call_sid=call_sid,
+        created_at=now, updated_at=now,
+        sync_state=SyncState.pending if agenda.caldav_url else SyncState.none,
+        sync_next_at=now if agenda.caldav_url else None)
+    nested = session.begin_nested() if savepoint else None
+    try:
+        session.add(appointment)
+        session.flush()
+        assert appointment.id is not None
+        session.execute(_INSERT_CLAIMS, _claims(agenda, appointment.id, starts_at, ends_at))
+    except IntegrityError:
+        if nested is not None:
+            nested.rollback()
+        raise SlotTaken("this time was just taken") from None
+    if nested is not None:
+        nested.commit()
+    _notify(session, appointment, agenda, kind="booking_confirmed", now=now, sender=sms_sender)
+    return appointment
+
+
+def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_at: datetime,
+         now: datetime, sms_sender: str | None = None, savepoint: bool = False) -> Appointment:
+    if appointment.status != AppointmentStatus.booked:
+        raise BookingError("this appointment is cancelled")
+    assert appointment.id is not None
+    ends_at = _check_slot(session, agenda, starts_at, now, ignore=appointment.id)
+    nested = session.begin_nested() if savepoint else None
+    try:
+        session.execute(delete(SlotClaim).where(
+            col(SlotClaim.appointment_id) == appointment.id))
+        session.execute(_INSERT_CLAIMS, _claims(agenda, appointment.id, starts_at, ends_at))
+    except IntegrityError:
+        if nested is not None:
+            nested.rollback()
+        raise SlotTaken("this time was just taken") from None
+    if nested is not None:
+        nested.commit()
+    session.refresh(appointment)
+    appointment.starts_at, appointment.ends_at = starts_at, ends_at
+    appointment.sequence += 1
+    appointment.updated_at = now
+    appointment.reminder_sent_at = None
+    _mark_for_sync(appointment, agenda, now)
+    session.add(appointment)
+    session.flush()
+    outbox.void_pending(session, appointment_id=appointment.id, kinds=REMINDER_KINDS,
+                        reason="appointment moved")
+    _notify(session, appointment, agenda, kind="booking_moved", now=now, sender=sms_sender)
+    return appointment
+
+
+def cancel(session: Session, *, appointment: Appointment, agenda: Agenda, now: datetime,
+           sms_sender: str | None = None) -> Appointment:
+    if appointment.status == AppointmentStatus.cancelled:
+        return appointment
+    assert appointment.id is not None
+    session.execute(delete(SlotClaim).where(col(SlotClaim.appointment_id) == appointment.id))
+    appointment.status = AppointmentStatus.cancelled
+    appointment.sequence += 1
+    appointment.updated_at = now
+    _mark_for_sync(appointment, agenda, now)
+    session.add(appointment)
+    session.flush()
+    outbox.void_pending(session, appointment_id=appointment.id, kinds=REMINDER_KINDS,
+                        reason="appointment cancelled")
+    _notify(session, appointment, agenda, kind="booking_cancelled", now=now,
+            sender=sms_sender)
+    return appointment
+
+
+def _mark_for_sync(appointment: Appointment, agenda: Agenda, now: datetime) -> None:
+    if agenda.caldav_url:
+        appointment.sync_state = SyncState.pending
+        appointment.sync_attempts = 0
+        appointment.sync_next_at = now
+        appointment.sync_error = ""
+
+
+def upcoming_for_caller(session: Session, *, tenant_id: int, caller_number: str,
+                        now: datetime) -> Appointment | None:
+    """The caller's next booked appointment with this business (by caller ID)."""
+    if not caller_number:
+        return None
+    return session.execute(select(Appointment).where(
+        col(Appointment.tenant_id) == tenant_id, col(Appointment.caller_number) == caller_number,
+        col(Appointment.status) == AppointmentStatus.booked, col(Appointment.starts_at) > now)
+        .order_by(col(Appointment.starts_at))).scalars().first()
+
+
+def get_appointment(session: Session, *, tenant_id: int, appointment_id: int
+                    ) -> Appointment | None:
+    appointment = session.get(Appointment, appointment_id)
+    return appointment if appointment is not None and appointment.tenant_id == tenant_id \
+        else None
+
+
+def queue_due_reminders(session: Session, *, now: datetime) -> int:
+    """Queue the reminder SMS of appointments now within their agenda's reminder window.
+    Marked in the same transaction, so a reminder is queued once per appointment time
+    (moving the appointment re-arms it); cancelled ones are never reminded."""
+    rows = session.execute(
+        select(Appointment, Agenda).join(Agenda, col(Agenda.id) == Appointment.agenda_id)
+        .where(col(Appointment.status) == AppointmentStatus.booked,
+               col(Appointment.reminder_sent_at).is_(None), col(Agenda.reminder_hours) > 0,
+               col(Appointment.starts_at) > now,
+               col(Appointment.starts_at) <= now + timedelta(hours=MAX_REMINDER_HOURS))).all()
+    count = 0
+    for appointment, agenda in rows:
+        if appointment.starts_at - timedelta(hours=agenda.reminder_hours) > now:
+            continue
+        appointment.reminder_sent_at = now
+        session.add(appointment)
+        session.flush()
+        _notify(session, appointment, agenda, kind="reminder", now=now, sender=None)
+        count += 1
+    return count
+
+
+def ensure_demo_agenda(session: Session, *, tenant: Tenant, weekly_hours: dict[str, list[str]]
+                       ) -> Agenda:
+    """The demo tenants' `main` agenda (DESIGN §4: 30-minute slots in business hours)."""
+    assert tenant.id is not None
+    existing = get_agenda(session, tenant_id=tenant.id, slug="main")
+    if existing is not None:
+        return existing
+    return create_agenda(session, tenant=tenant, slug="main", name="Main agenda",
+                         weekly_hours=weekly_hours, slot_minutes=30, min_notice_minutes=60)
