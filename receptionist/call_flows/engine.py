@@ -8,6 +8,7 @@ import logging
 
 from twilio.twiml.voice_response import Start
 
+from receptionist.appointments.availability import from_epoch
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import (
@@ -21,7 +22,16 @@ from receptionist.call_flows.schema import (
     Step,
     TransferStep,
 )
-from receptionist.call_flows.steps import book, hangup, hours, menu, message, say, transfer
+from receptionist.call_flows.steps import (
+    book,
+    hangup,
+    hours,
+    manage_booking,
+    menu,
+    message,
+    say,
+    transfer,
+)
 from receptionist.messages.service import RecordingInfo
 
 log = logging.getLogger(__name__)
@@ -46,8 +56,10 @@ def _render(ctx: FlowContext, step_id: str, step: Step) -> str | None:
             return message.render(ctx, step_id, step)
         case TransferStep():
             return transfer.render(ctx, step_id, step)
-        case BookStep() | ManageBookingStep():
+        case BookStep():
             return book.render(ctx, step_id, step)
+        case ManageBookingStep():
+            return manage_booking.render(ctx, step_id, step)
         case HangupStep():
             return hangup.render(ctx, step_id, step)
     raise FlowError(f"step {step_id!r} has an unsupported kind")
@@ -132,3 +144,38 @@ def on_dial_result(ctx: FlowContext, step_id: str, *, status: str,
         run_from(ctx, nxt)
     else:
         ctx.log("end", step_id)
+
+
+def on_booking_input(ctx: FlowContext, step_id: str, *, stage: str, digits: str,
+                     attempt: int, slots: str, slot: int | None, appointment_id: int | None,
+                     recording_url: str | None) -> None:
+    """A callback of the booking dialogue (`book` or `manage_booking`)."""
+    step = ctx.script.steps.get(step_id)
+    if not isinstance(step, BookStep | ManageBookingStep):
+        raise FlowError(f"step {step_id!r} is not a booking step")
+    moving = book.own_appointment(ctx, appointment_id)
+    nxt: str | None
+    if stage == "manage" and isinstance(step, ManageBookingStep):
+        nxt = manage_booking.on_choice(ctx, step_id, step, moving, digits=digits,
+                                       attempt=attempt)
+    elif stage == "name" and isinstance(step, BookStep):
+        nxt = book.on_name(ctx, step_id, step, appointment=moving, recording_url=recording_url)
+    elif stage in ("offer", "confirm"):
+        agenda = book.agenda_for(ctx, step, moving)
+        if agenda is None:
+            ctx.log("booking_unavailable", step_id, "agenda gone: fallback")
+            nxt = step.fallback
+        elif stage == "offer":
+            nxt = book.on_offer(ctx, step_id, step, agenda, slots=book.slots_of(slots),
+                                digits=digits, attempt=attempt,
+                                moving=moving.id if moving is not None else None)
+        elif slot is None:
+            raise FlowError("confirmation without a slot")
+        else:
+            nxt = book.on_confirm(ctx, step_id, step, agenda,
+                                  slot=from_epoch(slot), digits=digits, attempt=attempt,
+                                  moving=moving)
+    else:
+        raise FlowError(f"stage {stage!r} does not belong to step {step_id!r}")
+    if nxt is not None:
+        run_from(ctx, nxt)

@@ -114,14 +114,17 @@ class TransferStep(StepBase):
 class BookStep(StepBase):
     kind: Literal["book"]
     agenda: str = Field(default="main", min_length=1, max_length=64)
-    fallback: str  # no free slot in the horizon (and, until booking lands, always)
+    fallback: str  # no free slot in the horizon, no agenda, or the caller gave up
     next: str | None = None
+    ask_name: bool = True  # record the caller's name after booking
+    timeout: int = Field(default=6, ge=1, le=30)
 
 
 class ManageBookingStep(StepBase):
     kind: Literal["manage_booking"]
-    fallback: str
+    fallback: str  # no upcoming appointment for the caller's number, or they gave up
     next: str | None = None
+    timeout: int = Field(default=6, ge=1, le=30)
 
 
 class HangupStep(StepBase):

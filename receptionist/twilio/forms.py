@@ -95,6 +95,19 @@ class StepQuery(BaseModel):
     heard: str | None = Field(default=None, max_length=200)  # speech that matched nothing
 
 
+class BookQuery(StepQuery):
+    """The booking dialogue's own state, carried by its callback URLs."""
+
+    stage: Literal["offer", "confirm", "name", "manage"]
+    slots: str = Field(default="", max_length=200, pattern=r"^(\d{9,11}(,\d{9,11}){0,8})?$")
+    slot: int | None = Field(default=None, ge=0, le=10**11)
+    appointment: int | None = Field(default=None, ge=1)  # the one being moved or managed
+
+
+class BookForm(RecordedForm):
+    digits: str = Field(default="", alias="Digits", max_length=32, pattern=r"^[0-9*#w]*$")
+
+
 M = TypeVar("M", bound=BaseModel)
 
 

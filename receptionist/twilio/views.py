@@ -16,6 +16,8 @@ from receptionist.runtime import Runtime
 from receptionist.speech.prompts import KEY
 from receptionist.twilio import webhooks
 from receptionist.twilio.forms import (
+    BookForm,
+    BookQuery,
     DialForm,
     MenuForm,
     RecordedForm,
@@ -32,6 +34,7 @@ from receptionist.twilio.signature import is_valid, public_url
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/twilio", tags=["twilio"])
 F = TypeVar("F", bound=TwilioForm)
+Q = TypeVar("Q", bound=StepQuery)
 TWIML = "application/xml"
 
 
@@ -73,8 +76,8 @@ async def _answer(request: Request, form_model: type[F],
     return Response(twiml, media_type=TWIML)
 
 
-def _with_query(handle: Callable[[Runtime, Session, Any, StepQuery], str],
-                query: StepQuery) -> Callable[[Runtime, Session, Any], str]:
+def _with_query(handle: Callable[[Runtime, Session, Any, Q], str],
+                query: Q) -> Callable[[Runtime, Session, Any], str]:
     return lambda rt, session, form: handle(rt, session, form, query)
 
 
@@ -121,6 +124,12 @@ async def recording_status(request: Request) -> Response:
 @router.post("/dialed", include_in_schema=False)
 async def dialed(request: Request) -> Response:
     return await _answer(request, DialForm, _with_query(webhooks.dialed, _query(request)))
+
+
+@router.post("/book", include_in_schema=False)
+async def book(request: Request) -> Response:
+    query = parse(BookQuery, dict(request.query_params))
+    return await _answer(request, BookForm, _with_query(webhooks.booking_input, query))
 
 
 @router.post("/step", include_in_schema=False)

@@ -24,6 +24,8 @@ from receptionist.messages import service as messages
 from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
 from receptionist.twilio.forms import (
+    BookForm,
+    BookQuery,
     DialForm,
     MenuForm,
     RecordedForm,
@@ -205,6 +207,14 @@ def no_recording(rt: Runtime, session: Session, form: MenuForm, query: StepQuery
 def dialed(rt: Runtime, session: Session, form: DialForm, query: StepQuery) -> str:
     return _resume(rt, session, form.call_sid, query, lambda ctx: flow.on_dial_result(
         ctx, query.step, status=form.dial_status, duration=form.dial_duration))
+
+
+def booking_input(rt: Runtime, session: Session, form: BookForm, query: BookQuery) -> str:
+    digits = form.digits[:1] if form.digits else ""
+    return _resume(rt, session, form.call_sid, query, lambda ctx: flow.on_booking_input(
+        ctx, query.step, stage=query.stage, digits=digits, attempt=query.attempt,
+        slots=query.slots, slot=query.slot, appointment_id=query.appointment,
+        recording_url=form.recording_url))
 
 
 def goto_step(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:

@@ -52,15 +52,6 @@ def test_hours_choice_then_back_to_menu(sim: TestTwilioSim, engine: Engine, numb
 
 
 @BOTH
-def test_book_falls_back_to_a_booking_request_message(
-        sim: TestTwilioSim, engine: Engine, number: str) -> None:
-    call = sim.call(number, [Press("1"), LeaveMessage(20)])
-    assert path(engine, call.call_sid)[-3:] == ["book", "booking_request", "goodbye"]
-    assert "booking_unavailable" in kinds(engine, call.call_sid)
-    assert len(messages(engine)) == 1
-
-
-@BOTH
 @pytest.mark.parametrize("outcome", ["no-answer", "busy", "failed", "canceled"])
 def test_transfer_not_answered_goes_to_fallback(
         sim: TestTwilioSim, engine: Engine, number: str, outcome: str) -> None:

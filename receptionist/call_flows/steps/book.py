@@ -1,12 +1,227 @@
-"""`book` and `manage_booking`: phone booking is not built yet (see README), so these steps
-take the script's fallback, exactly as they will when no slot is free in the horizon."""
+"""`book`: offer the first free slots of the next open day, let the caller pick one by
+keypad (9: another day), confirm, book, then record the caller's name.
+
+The dialogue's state (what was offered, which slot is being confirmed, which appointment
+is being moved) travels in the callback URLs, which Twilio signs. Booking re-checks the
+slot and relies on the database's slot claims, so a caller who loses a race is told and
+offered the next free times. `manage_booking` reuses the offer and confirm stages to move
+an appointment.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from twilio.twiml.voice_response import Gather, Record
+
+from receptionist.appointments import service as appointments
+from receptionist.appointments.availability import epoch, from_epoch
+from receptionist.appointments.models import Agenda, Appointment
+from receptionist.appointments.spoken import spoken_day, spoken_slot, spoken_time
+from receptionist.call_flows.booking_phrases import booking_phrase
 from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import BookStep, ManageBookingStep
 
+OTHER_DAY = "9"
+RETRIES = 2
+NAME_SECONDS = 6
 
-def render(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep) -> str | None:
-    ctx.log("booking_unavailable", step_id, "phone booking not available: fallback")
+
+def _agenda(ctx: FlowContext, slug: str) -> Agenda | None:
+    assert ctx.call.tenant_id is not None
+    return appointments.get_agenda(ctx.session, tenant_id=ctx.call.tenant_id, slug=slug)
+
+
+def _local(agenda: Agenda, moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo(agenda.timezone))
+
+
+def render(ctx: FlowContext, step_id: str, step: BookStep) -> str | None:
+    agenda = _agenda(ctx, step.agenda)
+    if agenda is None:
+        ctx.log("booking_unavailable", step_id, f"no agenda {step.agenda!r}: fallback")
+        return step.fallback
+    slots = appointments.first_day_with_slots(ctx.session, agenda, now=ctx.now)
+    if not slots:
+        ctx.log("no_slot", step_id, f"agenda {agenda.slug} is full: fallback")
+        ctx.say(booking_phrase("no_slot", ctx.language))
+        return step.fallback
+    offer(ctx, step_id, step, agenda, slots)
+    return None
+
+
+def offer(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep, agenda: Agenda,
+          slots: list[datetime], *, attempt: int = 0, moving: int | None = None,
+          preface: str | None = None) -> None:
+    seq = ctx.wait_here(step_id)
+    extra = {"appointment": moving} if moving is not None else {}
+    gather = Gather(input="dtmf", num_digits=1, timeout=step.timeout,
+                    action_on_empty_result=True,
+                    action=ctx.url("book", step=step_id, seq=seq, stage="offer",
+                                   slots=",".join(str(epoch(s)) for s in slots),
+                                   attempt=attempt, **extra))
+    if preface:
+        ctx.say(preface, into=gather)
+    first = _local(agenda, slots[0])
+    parts = [booking_phrase("offer_intro", ctx.language, day=spoken_day(first, ctx.language))]
+    parts += [booking_phrase("offer_item", ctx.language,
+                             time=spoken_time(_local(agenda, slot), ctx.language),
+                             digit=str(index + 1)) for index, slot in enumerate(slots)]
+    parts.append(booking_phrase("offer_other_day", ctx.language))
+    ctx.say(" ".join(parts), into=gather)
+    ctx.response.append(gather)
+    ctx.call.step_data = json.dumps({"stage": "offer", "agenda": agenda.slug,
+                                     "slots": [s.isoformat() for s in slots]})
+    ctx.log("offer", step_id, ", ".join(_local(agenda, s).strftime("%a %d %H:%M")
+                                        for s in slots))
+
+
+def confirm(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep,
+            agenda: Agenda, slot: datetime, *, attempt: int = 0, moving: int | None = None,
+            preface: str | None = None) -> None:
+    seq = ctx.wait_here(step_id)
+    extra = {"appointment": moving} if moving is not None else {}
+    gather = Gather(input="dtmf", num_digits=1, timeout=step.timeout,
+                    action_on_empty_result=True,
+                    action=ctx.url("book", step=step_id, seq=seq, stage="confirm",
+                                   slot=epoch(slot), attempt=attempt, **extra))
+    if preface:
+        ctx.say(preface, into=gather)
+    ctx.say(booking_phrase("confirm", ctx.language,
+                           when=spoken_slot(_local(agenda, slot), ctx.language)), into=gather)
+    ctx.response.append(gather)
+    ctx.call.step_data = json.dumps({"stage": "confirm", "slot": slot.isoformat()})
+
+
+def _retry_preface(ctx: FlowContext, digits: str) -> str:
+    return phrase("invalid_choice" if digits else "no_input", ctx.language)
+
+
+def on_offer(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep,
+             agenda: Agenda, *, slots: list[datetime], digits: str, attempt: int,
+             moving: int | None) -> str | None:
+    if digits.isdigit() and 1 <= int(digits) <= len(slots):
+        chosen = slots[int(digits) - 1]
+        ctx.log("slot_chosen", step_id, f"{_local(agenda, chosen):%a %d %H:%M} digit={digits}")
+        confirm(ctx, step_id, step, agenda, chosen, moving=moving)
+        return None
+    if digits == OTHER_DAY:
+        later = appointments.first_day_with_slots(ctx.session, agenda, now=ctx.now,
+                                                  after=slots[-1], ignore=moving)
+        if later:
+            ctx.log("other_day", step_id)
+            offer(ctx, step_id, step, agenda, later, moving=moving)
+            return None
+        ctx.log("no_other_day", step_id)
+        return _offer_again(ctx, step_id, step, agenda, moving=moving,
+                            preface=booking_phrase("no_other_day", ctx.language))
+    ctx.log("invalid_key" if digits else "no_input", step_id, f"digit={digits}")
+    if attempt >= RETRIES:
+        ctx.log("no_match", step_id, f"after {attempt + 1} attempts")
+        return step.fallback
+    fresh = appointments.first_day_with_slots(ctx.session, agenda, now=ctx.now, ignore=moving)
+    if not fresh:
+        return _no_slot(ctx, step_id, step)
+    offer(ctx, step_id, step, agenda, fresh, attempt=attempt + 1, moving=moving,
+          preface=_retry_preface(ctx, digits))
+    return None
+
+
+def _offer_again(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep,
+                 agenda: Agenda, *, moving: int | None, preface: str) -> str | None:
+    slots = appointments.first_day_with_slots(ctx.session, agenda, now=ctx.now, ignore=moving)
+    if not slots:
+        return _no_slot(ctx, step_id, step)
+    offer(ctx, step_id, step, agenda, slots, moving=moving, preface=preface)
+    return None
+
+
+def _no_slot(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep) -> str:
+    ctx.log("no_slot", step_id, "fallback")
+    ctx.say(booking_phrase("no_slot", ctx.language))
     return step.fallback
+
+
+def on_confirm(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep,
+               agenda: Agenda, *, slot: datetime, digits: str, attempt: int,
+               moving: Appointment | None) -> str | None:
+    moving_id = moving.id if moving is not None else None
+    if digits == "2":
+        ctx.log("slot_declined", step_id)
+        return _offer_again(ctx, step_id, step, agenda, moving=moving_id, preface="")
+    if digits != "1":
+        ctx.log("invalid_key" if digits else "no_input", step_id, f"digit={digits}")
+        if attempt >= RETRIES:
+            ctx.log("no_match", step_id, f"after {attempt + 1} attempts")
+            return step.fallback
+        confirm(ctx, step_id, step, agenda, slot, attempt=attempt + 1, moving=moving_id,
+                preface=_retry_preface(ctx, digits))
+        return None
+    try:
+        if moving is not None:
+            appointment = appointments.move(ctx.session, appointment=moving, agenda=agenda,
+                                            starts_at=slot, now=ctx.now,
+                                            sms_sender=ctx.call.to_number, savepoint=True)
+        else:
+            appointment = appointments.book(
+                ctx.session, agenda=agenda, starts_at=slot, now=ctx.now,
+                caller_number=ctx.call.from_number, language=ctx.language,
+                source="phone", call_sid=ctx.call.call_sid, sms_sender=ctx.call.to_number,
+                savepoint=True)
+    except appointments.BookingError as exc:
+        ctx.log("slot_taken", step_id, str(exc))
+        return _offer_again(ctx, step_id, step, agenda, moving=moving_id,
+                            preface=booking_phrase("taken", ctx.language))
+    when = spoken_slot(_local(agenda, appointment.starts_at), ctx.language)
+    ctx.log("moved" if moving is not None else "booked", step_id,
+            f"appointment {appointment.id} at {appointment.starts_at.isoformat()}")
+    said = booking_phrase("moved" if moving is not None else "booked", ctx.language, when=when)
+    if appointment.caller_number.startswith("+"):
+        said += " " + booking_phrase("sms_follows", ctx.language)
+    ctx.say(said)
+    if isinstance(step, BookStep) and step.ask_name and moving is None:
+        assert appointment.id is not None
+        ask_name(ctx, step_id, appointment.id)
+        return None
+    return step.next
+
+
+def ask_name(ctx: FlowContext, step_id: str, appointment_id: int) -> None:
+    seq = ctx.wait_here(step_id)
+    ctx.say(booking_phrase("ask_name", ctx.language))
+    after = ctx.url("book", step=step_id, seq=seq, stage="name", appointment=appointment_id)
+    ctx.response.append(Record(action=after, max_length=NAME_SECONDS, timeout=3,
+                               finish_on_key="#", play_beep=True, trim="trim-silence"))
+    ctx.response.redirect(after)  # said nothing: Twilio skips the action, comes here
+
+
+def on_name(ctx: FlowContext, step_id: str, step: BookStep, *,
+            appointment: Appointment | None, recording_url: str | None) -> str | None:
+    if appointment is not None and recording_url:
+        appointment.name_recording_url = recording_url
+        ctx.session.add(appointment)
+        ctx.log("name_recorded", step_id, f"appointment {appointment.id}")
+        ctx.say(booking_phrase("name_thanks", ctx.language))
+    return step.next
+
+
+def own_appointment(ctx: FlowContext, appointment_id: int | None) -> Appointment | None:
+    if appointment_id is None or ctx.call.tenant_id is None:
+        return None
+    return appointments.get_appointment(ctx.session, tenant_id=ctx.call.tenant_id,
+                                        appointment_id=appointment_id)
+
+
+def agenda_for(ctx: FlowContext, step: BookStep | ManageBookingStep,
+               moving: Appointment | None) -> Agenda | None:
+    """The agenda a booking callback works on: the moved appointment's, or the step's."""
+    if moving is not None:
+        return ctx.session.get(Agenda, moving.agenda_id)
+    return _agenda(ctx, step.agenda) if isinstance(step, BookStep) else None
+
+
+def slots_of(query_slots: str) -> list[datetime]:
+    return [from_epoch(int(s)) for s in query_slots.split(",") if s]

@@ -1,0 +1,45 @@
+"""What the booking dialogue says, in English and French ({placeholders} filled in)."""
+
+from __future__ import annotations
+
+from receptionist.speech.intents import lang_key
+
+BOOKING: dict[str, dict[str, str]] = {
+    "offer_intro": {"en": "I can offer {day}.", "fr": "Je peux vous proposer le {day}."},
+    "offer_item": {"en": "At {time}, press {digit}.", "fr": "À {time}, tapez {digit}."},
+    "offer_other_day": {"en": "For another day, press 9.",
+                        "fr": "Pour un autre jour, tapez 9."},
+    "confirm": {"en": "{when}. To confirm, press 1. To choose another time, press 2.",
+                "fr": "Le {when}. Pour confirmer, tapez 1. Pour choisir un autre horaire, "
+                      "tapez 2."},
+    "booked": {"en": "Your appointment is booked for {when}.",
+               "fr": "Votre rendez-vous est confirmé pour le {when}."},
+    "moved": {"en": "Your appointment is moved to {when}.",
+              "fr": "Votre rendez-vous est déplacé au {when}."},
+    "sms_follows": {"en": "You will receive a text message confirmation.",
+                    "fr": "Vous allez recevoir une confirmation par SMS."},
+    "ask_name": {"en": "After the beep, please say your first and last name.",
+                 "fr": "Après le bip, dites votre prénom et votre nom, s'il vous plaît."},
+    "name_thanks": {"en": "Thank you.", "fr": "Merci."},
+    "taken": {"en": "Sorry, that time was just taken.",
+              "fr": "Désolé, cet horaire vient d'être pris."},
+    "no_other_day": {"en": "Sorry, there is no other free day in the coming weeks.",
+                     "fr": "Désolé, il n'y a pas d'autre jour libre dans les semaines à venir."},
+    "no_slot": {"en": "Sorry, we have no free appointment in the coming weeks.",
+                "fr": "Désolé, nous n'avons plus de rendez-vous libre dans les semaines à "
+                      "venir."},
+    "found": {"en": "You have an appointment on {when}. To cancel it, press 1. To move it, "
+                    "press 2. To keep it, press 3.",
+              "fr": "Vous avez rendez-vous le {when}. Pour l'annuler, tapez 1. Pour le "
+                    "déplacer, tapez 2. Pour le garder, tapez 3."},
+    "not_found": {"en": "I could not find an upcoming appointment for this phone number.",
+                  "fr": "Je ne trouve pas de rendez-vous à venir pour ce numéro."},
+    "cancelled": {"en": "Your appointment of {when} is cancelled.",
+                  "fr": "Votre rendez-vous du {when} est annulé."},
+    "kept": {"en": "Your appointment is kept. See you on {when}.",
+             "fr": "Votre rendez-vous est maintenu. À bientôt, le {when}."},
+}
+
+
+def booking_phrase(key: str, language: str, **values: str) -> str:
+    return BOOKING[key][lang_key(language)].format(**values)

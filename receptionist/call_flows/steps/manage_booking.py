@@ -1,0 +1,88 @@
+"""`manage_booking`: the caller (known by caller ID) hears their next appointment and can
+cancel it, move it (the `book` step's offer and confirm stages) or keep it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from twilio.twiml.voice_response import Gather
+
+from receptionist.appointments import service as appointments
+from receptionist.appointments.models import Agenda, Appointment
+from receptionist.appointments.spoken import spoken_slot
+from receptionist.call_flows.booking_phrases import booking_phrase
+from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.phrases import phrase
+from receptionist.call_flows.schema import ManageBookingStep
+from receptionist.call_flows.steps import book
+
+RETRIES = 2
+
+
+def _when(ctx: FlowContext, agenda: Agenda, moment: datetime) -> str:
+    return spoken_slot(moment.astimezone(ZoneInfo(agenda.timezone)), ctx.language)
+
+
+def render(ctx: FlowContext, step_id: str, step: ManageBookingStep) -> str | None:
+    assert ctx.call.tenant_id is not None
+    appointment = appointments.upcoming_for_caller(
+        ctx.session, tenant_id=ctx.call.tenant_id, caller_number=ctx.call.from_number,
+        now=ctx.now)
+    if appointment is None:
+        ctx.log("no_appointment", step_id, f"none for {ctx.call.from_number or 'unknown'}")
+        ctx.say(booking_phrase("not_found", ctx.language))
+        return step.fallback
+    ask(ctx, step_id, step, appointment)
+    return None
+
+
+def ask(ctx: FlowContext, step_id: str, step: ManageBookingStep, appointment: Appointment,
+        *, attempt: int = 0, preface: str | None = None) -> None:
+    agenda = ctx.session.get(Agenda, appointment.agenda_id)
+    assert agenda is not None
+    seq = ctx.wait_here(step_id)
+    gather = Gather(input="dtmf", num_digits=1, timeout=step.timeout,
+                    action_on_empty_result=True,
+                    action=ctx.url("book", step=step_id, seq=seq, stage="manage",
+                                   appointment=appointment.id, attempt=attempt))
+    if preface:
+        ctx.say(preface, into=gather)
+    ctx.say(booking_phrase("found", ctx.language,
+                           when=_when(ctx, agenda, appointment.starts_at)), into=gather)
+    ctx.response.append(gather)
+    ctx.log("appointment_found", step_id, f"appointment {appointment.id}")
+
+
+def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
+              appointment: Appointment | None, *, digits: str, attempt: int) -> str | None:
+    if appointment is None or appointment.caller_number != ctx.call.from_number:
+        ctx.log("no_appointment", step_id, "appointment gone")
+        return step.fallback
+    agenda = ctx.session.get(Agenda, appointment.agenda_id)
+    assert agenda is not None
+    when = _when(ctx, agenda, appointment.starts_at)
+    if digits == "1":
+        appointments.cancel(ctx.session, appointment=appointment, agenda=agenda, now=ctx.now,
+                            sms_sender=ctx.call.to_number)
+        ctx.log("cancelled", step_id, f"appointment {appointment.id}")
+        ctx.say(booking_phrase("cancelled", ctx.language, when=when))
+        return step.next
+    if digits == "2":
+        slots = appointments.first_day_with_slots(ctx.session, agenda, now=ctx.now,
+                                                  ignore=appointment.id)
+        if not slots:
+            ctx.say(booking_phrase("no_slot", ctx.language))
+            return step.fallback
+        book.offer(ctx, step_id, step, agenda, slots, moving=appointment.id)
+        return None
+    if digits == "3":
+        ctx.log("kept", step_id, f"appointment {appointment.id}")
+        ctx.say(booking_phrase("kept", ctx.language, when=when))
+        return step.next
+    ctx.log("invalid_key" if digits else "no_input", step_id, f"digit={digits}")
+    if attempt >= RETRIES:
+        return step.fallback
+    ask(ctx, step_id, step, appointment, attempt=attempt + 1,
+        preface=phrase("invalid_choice" if digits else "no_input", ctx.language))
+    return None
