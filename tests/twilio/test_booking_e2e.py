@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
 from receptionist.notifications.models import OutboxItem
@@ -36,16 +36,16 @@ CALLER = "+15551230001"
 
 def appointments(engine: Engine) -> list[Appointment]:
     with Session(engine) as session:
-        return list(session.execute(select(Appointment).order_by(Appointment.id)).scalars())
+        return list(session.execute(select(Appointment).order_by(col(Appointment.id))).scalars())
 
 
 def outbox(engine: Engine) -> list[OutboxItem]:
     with Session(engine) as session:
-        return list(session.execute(select(OutboxItem).order_by(OutboxItem.id)).scalars())
+        return list(session.execute(select(OutboxItem).order_by(col(OutboxItem.id))).scalars())
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_book_the_first_offered_slot(sim: TestTwilioSim, engine: Engine) -> None:
@@ -99,8 +99,9 @@ class SlowToConfirm(ScriptedCaller):
         self.meanwhile: Callable[[], object] | None = meanwhile
 
     def press(self, prompt: list[Heard]) -> str | Spoken | None:
-        if self.meanwhile is not None and any("To confirm" in h.text for h in prompt):
-            self.meanwhile, other = None, self.meanwhile
+        other = self.meanwhile
+        if other is not None and any("To confirm" in h.text for h in prompt):
+            self.meanwhile = None
             other()
         return super().press(prompt)
 
