@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from receptionist.call_flows.loader import ScriptError, parse_script
 from receptionist.call_flows.schema import MenuChoice
+from receptionist.cli_booking import agenda_app, token_app
 from receptionist.config import InsecureSettingsError, Settings, get_settings
 from receptionist.db import make_engine
 from receptionist.migrations_runner import upgrade
@@ -32,6 +33,8 @@ models_app = typer.Typer(help="Vosk speech models (one per language).", no_args_
 app.add_typer(models_app, name="models")
 app.add_typer(script_app, name="script")
 app.add_typer(tenant_app, name="tenant")
+app.add_typer(agenda_app, name="agenda")
+app.add_typer(token_app, name="token")
 
 TenantOpt = Annotated[str, typer.Option("--tenant", help="Tenant slug, e.g. demo")]
 

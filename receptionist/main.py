@@ -12,6 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from receptionist import __version__
+from receptionist.api.views import router as api_router
+from receptionist.appointments.views import router as ics_router
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings, get_settings
 from receptionist.runtime import Runtime
@@ -38,8 +40,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app = FastAPI(title="receptionist", version=__version__, lifespan=lifespan,
                   description="Self-hosted virtual receptionist: Twilio webhooks and API.")
     app.state.runtime = rt
+    app.state.engine = rt.engine  # db.get_db
     app.include_router(twilio_router)
     app.include_router(media_router)
+    app.include_router(api_router)
+    app.include_router(ics_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

@@ -1,5 +1,9 @@
 """Background jobs (APScheduler): fetching message recordings, transcribing them offline,
+delivering the outbox (SMS), queueing appointment reminders, syncing linked calendars,
 pruning stored webhook answers.
+
+Jobs keep their state in the database (what is due, claimed, sent), not in the
+scheduler: a restarted worker picks up exactly where the last one stopped.
 
 `receptionist serve` runs these in a background thread beside the web app;
 `receptionist worker` runs them alone, for deployments with separate worker processes.
@@ -13,10 +17,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from receptionist.appointments import caldav_sync
+from receptionist.appointments import service as appointments
 from receptionist.calls.service import prune_replies
 from receptionist.db import session_scope
 from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.messages.transcripts import transcribe_due
+from receptionist.notifications.delivery import deliver_due
 from receptionist.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -40,6 +47,41 @@ def transcribe_job(rt: Runtime) -> None:
         log.exception("transcription job failed")
 
 
+def deliver_outbox_job(rt: Runtime) -> None:
+    try:
+        count = deliver_due(rt)
+        if count:
+            log.info("delivered %d notification(s)", count)
+    except Exception:
+        log.exception("outbox delivery failed")
+
+
+def reminders_job(rt: Runtime) -> None:
+    try:
+        with rt.writing(), session_scope(rt.engine) as session:
+            count = appointments.queue_due_reminders(session, now=rt.clock())
+        if count:
+            log.info("queued %d appointment reminder(s)", count)
+    except Exception:
+        log.exception("reminder job failed")
+
+
+def calendar_push_job(rt: Runtime) -> None:
+    try:
+        count = caldav_sync.push_due(rt)
+        if count:
+            log.info("wrote %d appointment change(s) to linked calendars", count)
+    except Exception:
+        log.exception("calendar push failed")
+
+
+def calendar_pull_job(rt: Runtime) -> None:
+    try:
+        caldav_sync.pull_busy(rt)
+    except Exception:
+        log.exception("calendar read failed")
+
+
 def prune_replies_job(rt: Runtime) -> None:
     try:
         with session_scope(rt.engine) as session:
@@ -57,6 +99,12 @@ def add_jobs(scheduler: BaseScheduler, rt: Runtime) -> None:
     scheduler.add_job(transcribe_job, "interval", args=[rt], id="transcribe_messages",
                       seconds=rt.settings.worker_poll_seconds, max_instances=1,
                       coalesce=True, replace_existing=True)
+    every = rt.settings.worker_poll_seconds
+    for job, seconds in ((deliver_outbox_job, min(every, 5.0)), (reminders_job, 60.0),
+                         (calendar_push_job, every), (calendar_pull_job, 300.0)):
+        scheduler.add_job(job, "interval", args=[rt], id=job.__name__.removesuffix("_job"),
+                          seconds=seconds, max_instances=1, coalesce=True,
+                          replace_existing=True)
     scheduler.add_job(prune_replies_job, "interval", args=[rt], id="prune_replies", hours=1,
                       max_instances=1, coalesce=True, replace_existing=True)
 

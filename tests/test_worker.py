@@ -34,5 +34,6 @@ def test_old_webhook_answers_are_pruned_recent_ones_kept(
 def test_scheduler_has_the_jobs(runtime: Runtime) -> None:
     scheduler = BackgroundScheduler(timezone="UTC")
     add_jobs(scheduler, runtime)
-    assert {job.id for job in scheduler.get_jobs()} == {"fetch_recordings", "prune_replies",
-                                                        "transcribe_messages"}
+    assert {job.id for job in scheduler.get_jobs()} == {
+        "fetch_recordings", "prune_replies", "transcribe_messages", "deliver_outbox",
+        "reminders", "calendar_push", "calendar_pull"}

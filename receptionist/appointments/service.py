@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -314,6 +314,20 @@ def _mark_for_sync(appointment: Appointment, agenda: Agenda, now: datetime) -> N
         appointment.sync_attempts = 0
         appointment.sync_next_at = now
         appointment.sync_error = ""
+
+
+def resync_all(session: Session, *, agenda: Agenda, now: datetime) -> None:
+    """After linking a calendar: push every current appointment to it."""
+    session.execute(update(Appointment).where(
+        col(Appointment.agenda_id) == agenda.id, col(Appointment.ends_at) > now)
+        .values(sync_state=SyncState.pending, sync_attempts=0, sync_next_at=now,
+                sync_error=""))
+
+
+def forget_external(session: Session, *, agenda: Agenda) -> None:
+    session.execute(delete(ExternalBusy).where(col(ExternalBusy.agenda_id) == agenda.id))
+    session.execute(update(Appointment).where(col(Appointment.agenda_id) == agenda.id)
+                    .values(sync_state=SyncState.none, sync_next_at=None))
 
 
 def upcoming_for_caller(session: Session, *, tenant_id: int, caller_number: str,

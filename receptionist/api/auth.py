@@ -1,0 +1,55 @@
+"""Bearer tokens for the JSON API: each token belongs to one tenant, and a request for any
+other tenant's data answers 404, exactly as for a tenant that does not exist."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from receptionist.db import SessionDep
+from receptionist.tenants.models import ApiToken, Tenant
+
+TOKEN_PREFIX = "rcp_"
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, *, tenant: Tenant, name: str, now: datetime) -> str:
+    """A new token for `tenant`; only its digest is stored, so show it now or never."""
+    assert tenant.id is not None
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(tenant_id=tenant.id, name=name, token_sha256=digest(token),
+                         created_at=now))
+    return token
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def tenant_from_token(request: Request, session: SessionDep, slug: str) -> Tenant:
+    """The tenant named in the path, if the request's token may see it (else 401 / 404)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("missing bearer token (Authorization: Bearer <token>)")
+    row = session.execute(select(ApiToken).where(
+        col(ApiToken.token_sha256) == digest(token.strip()),
+        col(ApiToken.revoked_at).is_(None))).scalars().first()
+    if row is None:
+        raise _unauthorized("unknown or revoked token")
+    tenant = session.get(Tenant, row.tenant_id)
+    if tenant is None or tenant.slug != slug:
+        raise HTTPException(404, "no such tenant")
+    return tenant
+
+
+TenantDep = Annotated[Tenant, Depends(tenant_from_token)]

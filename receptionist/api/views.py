@@ -1,0 +1,230 @@
+"""JSON API under /api/v1 (DESIGN §5): a tenant's calls, messages, availability and
+appointments, for owners' tools and integrations. Every route checks the bearer token's
+tenant (api.auth)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from receptionist.api.auth import TenantDep
+from receptionist.appointments import service as appointments
+from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
+from receptionist.calls.models import Call
+from receptionist.db import SessionDep
+from receptionist.messages.models import Message
+from receptionist.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1/tenants/{slug}", tags=["api"])
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+def _runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+class CallOut(BaseModel):
+    call_sid: str
+    from_number: str
+    to_number: str
+    started_at: datetime
+    ended_at: datetime | None
+    status: str
+    duration_s: int | None
+
+
+class MessageOut(BaseModel):
+    id: int
+    call_sid: str
+    caller: str
+    created_at: datetime
+    duration_s: int
+    handled: bool
+    transcript: str | None
+    fetch_status: str
+
+
+class AppointmentOut(BaseModel):
+    id: int
+    agenda: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    caller_number: str
+    caller_name: str
+    source: str
+    sync_state: str
+
+
+class AvailabilityOut(BaseModel):
+    agenda: str
+    date: date
+    timezone: str
+    slot_minutes: int
+    slots: list[datetime]
+
+
+class AppointmentIn(BaseModel):
+    starts_at: datetime = Field(description="a slot start from the availability, with offset")
+    agenda: str = Field(default="main", max_length=64)
+    caller_number: str = Field(default="", max_length=32, pattern=r"^(\+[1-9]\d{6,14})?$")
+    caller_name: str = Field(default="", max_length=200)
+    language: str = Field(default="", pattern=r"^((en-US)|(fr-FR))?$")
+
+
+class MoveIn(BaseModel):
+    starts_at: datetime
+
+
+def _agenda(session: Session, tenant_id: int, slug: str) -> Agenda:
+    agenda = appointments.get_agenda(session, tenant_id=tenant_id, slug=slug)
+    if agenda is None:
+        raise HTTPException(404, f"no agenda {slug!r}")
+    return agenda
+
+
+def _appointment_out(appointment: Appointment, agenda_slug: str) -> AppointmentOut:
+    assert appointment.id is not None
+    return AppointmentOut(
+        id=appointment.id, agenda=agenda_slug, starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at, status=appointment.status,
+        caller_number=appointment.caller_number, caller_name=appointment.caller_name,
+        source=appointment.source, sync_state=appointment.sync_state)
+
+
+@router.get("/calls", summary="Calls, newest first")
+def list_calls(tenant: TenantDep, session: SessionDep, limit: Limit = 50,
+               offset: Offset = 0) -> list[CallOut]:
+    rows = session.execute(select(Call).where(col(Call.tenant_id) == tenant.id)
+                           .order_by(col(Call.started_at).desc(), col(Call.id).desc())
+                           .limit(limit).offset(offset)).scalars()
+    return [CallOut.model_validate(row, from_attributes=True) for row in rows]
+
+
+@router.get("/messages", summary="Messages left by callers, newest first")
+def list_messages(tenant: TenantDep, session: SessionDep, limit: Limit = 50,
+                  offset: Offset = 0) -> list[MessageOut]:
+    rows = session.execute(
+        select(Message, col(Call.call_sid)).join(Call, col(Call.id) == Message.call_id)
+        .where(col(Message.tenant_id) == tenant.id)
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(limit).offset(offset)).all()
+    return [MessageOut(id=m.id, call_sid=sid, caller=m.caller, created_at=m.created_at,
+                       duration_s=m.duration_s, handled=m.handled, transcript=m.transcript,
+                       fetch_status=m.fetch_status) for m, sid in rows]
+
+
+@router.get("/availability", summary="Free slot starts of one local day")
+def availability(request: Request, tenant: TenantDep, session: SessionDep,
+                 day: Annotated[date, Query(alias="date")],
+                 agenda: Annotated[str, Query(max_length=64)] = "main") -> AvailabilityOut:
+    assert tenant.id is not None
+    found = _agenda(session, tenant.id, agenda)
+    start, end = appointments.day_bounds(found, datetime.combine(
+        day, time(12), appointments.rules_of(found).tz))
+    slots = appointments.available(session, found, now=_runtime(request).clock(), start=start,
+                                   end=end)
+    return AvailabilityOut(agenda=found.slug, date=day, timezone=found.timezone,
+                           slot_minutes=found.slot_minutes, slots=slots)
+
+
+@router.get("/appointments", summary="Appointments from a date on (default: today)")
+def list_appointments(request: Request, tenant: TenantDep, session: SessionDep,
+                      since: date | None = None, include_cancelled: bool = False,
+                      limit: Limit = 100, offset: Offset = 0) -> list[AppointmentOut]:
+    start = (datetime.combine(since, time(0), ZoneInfo(tenant.timezone))
+             if since is not None else _runtime(request).clock() - timedelta(days=1))
+    query = (select(Appointment, col(Agenda.slug)).join(Agenda, col(Agenda.id) ==
+                                                   Appointment.agenda_id)
+             .where(col(Appointment.tenant_id) == tenant.id,
+                    col(Appointment.starts_at) >= start))
+    if not include_cancelled:
+        query = query.where(col(Appointment.status) == AppointmentStatus.booked)
+    rows = session.execute(query.order_by(col(Appointment.starts_at)).limit(limit)
+                           .offset(offset)).all()
+    return [_appointment_out(a, slug) for a, slug in rows]
+
+
+def _booking_errors(exc: appointments.BookingError) -> HTTPException:
+    if isinstance(exc, appointments.SlotTaken):
+        return HTTPException(409, str(exc))
+    return HTTPException(422, str(exc))
+
+
+@router.post("/appointments", status_code=201, summary="Book a free slot (409 if taken)",
+             responses={409: {"description": "the slot is taken"},
+                        422: {"description": "not a bookable slot"}})
+def create_appointment(request: Request, tenant: TenantDep, session: SessionDep,
+                       body: AppointmentIn) -> AppointmentOut:
+    rt = _runtime(request)
+    assert tenant.id is not None
+    agenda = _agenda(session, tenant.id, body.agenda)
+    with rt.writing():
+        session.rollback()  # a fresh snapshot, taken under the write lock
+        try:
+            appointment = appointments.book(
+                session, agenda=agenda, starts_at=body.starts_at, now=rt.clock(),
+                caller_number=body.caller_number, caller_name=body.caller_name,
+                language=body.language or tenant.language, source="api")
+            session.commit()
+        except appointments.BookingError as exc:
+            session.rollback()
+            raise _booking_errors(exc) from None
+        except IntegrityError:  # lost a race at commit time (another process)
+            session.rollback()
+            raise HTTPException(409, "this time was just taken") from None
+    return _appointment_out(appointment, agenda.slug)
+
+
+def _own(session: Session, tenant_id: int, appointment_id: int) -> tuple[Appointment, Agenda]:
+    appointment = appointments.get_appointment(session, tenant_id=tenant_id,
+                                               appointment_id=appointment_id)
+    if appointment is None:
+        raise HTTPException(404, "no such appointment")
+    agenda = session.get(Agenda, appointment.agenda_id)
+    assert agenda is not None
+    return appointment, agenda
+
+
+@router.patch("/appointments/{appointment_id}", summary="Move an appointment (409 if taken)")
+def move_appointment(request: Request, tenant: TenantDep, session: SessionDep,
+                     appointment_id: int, body: MoveIn) -> AppointmentOut:
+    rt = _runtime(request)
+    assert tenant.id is not None
+    appointment, agenda = _own(session, tenant.id, appointment_id)
+    with rt.writing():
+        session.rollback()  # a fresh snapshot, taken under the write lock
+        try:
+            appointments.move(session, appointment=appointment, agenda=agenda,
+                              starts_at=body.starts_at, now=rt.clock())
+            session.commit()
+        except appointments.BookingError as exc:
+            session.rollback()
+            raise _booking_errors(exc) from None
+        except IntegrityError:
+            session.rollback()
+            raise HTTPException(409, "this time was just taken") from None
+    return _appointment_out(appointment, agenda.slug)
+
+
+@router.delete("/appointments/{appointment_id}", status_code=204,
+               summary="Cancel an appointment")
+def cancel_appointment(request: Request, tenant: TenantDep, session: SessionDep,
+                       appointment_id: int) -> Response:
+    rt = _runtime(request)
+    assert tenant.id is not None
+    appointment, agenda = _own(session, tenant.id, appointment_id)
+    with rt.writing():
+        session.rollback()  # a fresh snapshot, taken under the write lock
+        appointments.cancel(session, appointment=appointment, agenda=agenda, now=rt.clock())
+        session.commit()
+    return Response(status_code=204)

@@ -1,0 +1,197 @@
+"""Two-way sync of linked agendas with the owner's CalDAV calendar (worker jobs).
+
+- push: each booked, moved or cancelled appointment is written there as a VEVENT under its
+  stable UID (PUT again = update in place; cancel = delete). Failures back off and retry;
+  after MAX_ATTEMPTS the appointment shows `failed` with the error. The booking itself is
+  never touched by a sync failure.
+- pull: the calendar's other events over the booking horizon are read and replace the
+  agenda's `external_busy` rows, so the owner's own appointments block those times. A
+  failed read keeps the previous busy times and records the error on the agenda.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from caldav import DAVClient
+from caldav.lib.error import DAVError, NotFoundError
+from sqlalchemy import delete, insert, select
+from sqlmodel import Session, col
+
+from receptionist.appointments.ics import calendar, vevent
+from receptionist.appointments.models import (
+    Agenda,
+    Appointment,
+    AppointmentStatus,
+    ExternalBusy,
+    SyncState,
+)
+from receptionist.runtime import Runtime
+from receptionist.secret_box import SecretError, unseal
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+TIMEOUT_S = 15
+OUR_UID_SUFFIX = "@receptionist"
+_INSERT_BUSY = insert(ExternalBusy.__table__)  # type: ignore[attr-defined]
+# What a CalDAV server or the network can throw at us: retried, never fatal.
+SYNC_ERRORS = (DAVError, OSError, ValueError, SecretError)
+# The caldav library types its methods as "result or coroutine" (sync and async clients
+# share them); we use the sync client only.
+Calendar = Any
+
+
+class CalendarUnavailable(RuntimeError):
+    pass
+
+
+@contextmanager
+def open_calendar(rt: Runtime, agenda: Agenda) -> Iterator[Calendar]:
+    if not agenda.caldav_url:
+        raise CalendarUnavailable("the agenda has no calendar link")
+    password = unseal(rt.settings.secret_key, agenda.caldav_password or "")
+    make_client: Any = DAVClient
+    client = make_client(url=agenda.caldav_url, username=agenda.caldav_username,
+                         password=password, timeout=TIMEOUT_S, require_tls=False,
+                         enable_rfc6764=False)
+    try:
+        yield client.calendar(url=agenda.caldav_url)
+    finally:
+        client.close()
+
+
+def _error_text(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".strip()
+    return text[:1000]
+
+
+def push_due(rt: Runtime, *, limit: int = 50) -> int:
+    """Write due appointment changes to their calendars; returns how many succeeded."""
+    now = rt.clock()
+    done = 0
+    with Session(rt.engine, expire_on_commit=False) as session:
+        rows = session.execute(
+            select(Appointment, Agenda).join(Agenda, col(Agenda.id) == Appointment.agenda_id)
+            .where(col(Appointment.sync_state) == SyncState.pending,
+                   col(Appointment.sync_next_at) <= now,
+                   col(Agenda.caldav_url).is_not(None))
+            .order_by(col(Appointment.sync_next_at)).limit(limit)).all()
+        session.rollback()  # end the read; each result is written under the lock
+        for appointment, agenda in rows:
+            pushed = appointment.sequence
+            try:
+                with open_calendar(rt, agenda) as cal:
+                    _push(cal, appointment, now)
+            except SYNC_ERRORS as exc:
+                log.warning("calendar sync of appointment %s failed: %s", appointment.id, exc)
+                _record(rt, session, appointment, pushed, error=_error_text(exc))
+                continue
+            _record(rt, session, appointment, pushed, error=None)
+            done += 1
+    return done
+
+
+def _push(cal: Calendar, appointment: Appointment, now: datetime) -> None:
+    if appointment.status == AppointmentStatus.cancelled:
+        # NotFoundError: never written, or already gone; the goal is reached.
+        with contextlib.suppress(NotFoundError):
+            cal.event_by_uid(appointment.uid).delete()
+        return
+    cal.save_event(calendar([vevent(appointment, stamp=now)], name="").decode())
+
+
+def _record(rt: Runtime, session: Session, appointment: Appointment, pushed: int, *,
+            error: str | None) -> None:
+    """Store one push outcome, unless the appointment changed again meanwhile."""
+    now = rt.clock()
+    with rt.writing():
+        current = session.get(Appointment, appointment.id, populate_existing=True)
+        if current is None or current.sequence != pushed:
+            session.rollback()
+            return  # changed since: its new version is pending and will be pushed
+        if error is None:
+            current.sync_state, current.sync_error, current.sync_next_at = (
+                SyncState.synced, "", None)
+        else:
+            current.sync_attempts += 1
+            give_up = current.sync_attempts >= MAX_ATTEMPTS
+            current.sync_state = SyncState.failed if give_up else SyncState.pending
+            current.sync_error = error
+            current.sync_next_at = now + timedelta(
+                seconds=min(30 * 2 ** (current.sync_attempts - 1), 3600))
+        session.add(current)
+        session.commit()
+
+
+def pull_busy(rt: Runtime) -> int:
+    """Refresh the busy times of every linked agenda; returns how many agendas were read."""
+    now = rt.clock()
+    read = 0
+    with Session(rt.engine, expire_on_commit=False) as session:
+        agendas = list(session.execute(select(Agenda).where(
+            col(Agenda.caldav_url).is_not(None))).scalars())
+        session.rollback()
+        for agenda in agendas:
+            try:
+                with open_calendar(rt, agenda) as cal:
+                    busy = list(_busy_times(cal, agenda, now))
+            except SYNC_ERRORS as exc:
+                log.warning("reading the calendar of agenda %s failed: %s", agenda.id, exc)
+                with rt.writing():
+                    agenda.caldav_error = _error_text(exc)
+                    session.add(agenda)
+                    session.commit()
+                continue
+            with rt.writing():
+                session.execute(delete(ExternalBusy).where(
+                    col(ExternalBusy.agenda_id) == agenda.id))
+                if busy:
+                    session.execute(_INSERT_BUSY, [
+                        {"agenda_id": agenda.id, "uid": uid[:300], "starts_at": start,
+                         "ends_at": end, "summary": text[:300]}
+                        for uid, start, end, text in busy])
+                agenda.caldav_checked_at, agenda.caldav_error = now, ""
+                session.add(agenda)
+                session.commit()
+            read += 1
+    return read
+
+
+def _busy_times(cal: Calendar, agenda: Agenda, now: datetime
+                ) -> Iterator[tuple[str, datetime, datetime, str]]:
+    """(uid, start, end, summary) of the calendar's events that are not ours, over the
+    horizon; recurring events come expanded, all-day events block whole local days."""
+    tz = ZoneInfo(agenda.timezone)
+    end = now + timedelta(days=agenda.horizon_days + 1)
+    for found in cal.search(start=now - timedelta(days=1), end=end, event=True, expand=True):
+        component: Any = found.icalendar_component
+        uid = str(component.get("uid", ""))
+        if uid.endswith(OUR_UID_SUFFIX):
+            continue
+        if str(component.get("transp", "OPAQUE")).upper() == "TRANSPARENT":
+            continue  # marked "free" by the owner
+        if str(component.get("status", "")).upper() == "CANCELLED":
+            continue
+        start = _moment(component.get("dtstart").dt, tz)
+        stop_field = component.get("dtend")
+        if stop_field is not None:
+            stop = _moment(stop_field.dt, tz)
+        else:
+            duration = component.get("duration")
+            stop = start + (duration.dt if duration is not None else timedelta(days=1)
+                            if not isinstance(component.get("dtstart").dt, datetime)
+                            else timedelta(0))
+        if stop > start:
+            yield uid, start, stop, str(component.get("summary", ""))
+
+
+def _moment(value: date | datetime, tz: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+    return datetime.combine(value, time(0), tz)  # an all-day event: local midnight

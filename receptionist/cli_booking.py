@@ -1,0 +1,146 @@
+"""`receptionist agenda ...` and `receptionist token ...` (added to the main command)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from receptionist.api.auth import create_token
+from receptionist.appointments import service as appointments
+from receptionist.appointments.models import Agenda
+from receptionist.clock import utcnow
+from receptionist.config import get_settings
+from receptionist.db import make_engine
+from receptionist.secret_box import seal
+from receptionist.tenants import service as tenants
+from receptionist.tenants.models import Tenant
+
+agenda_app = typer.Typer(help="Bookable agendas: rules, CalDAV link, ICS feed.",
+                         no_args_is_help=True)
+token_app = typer.Typer(help="Bearer tokens for the JSON API.", no_args_is_help=True)
+TenantOpt = Annotated[str, typer.Option("--tenant", help="Tenant slug, e.g. demo")]
+AgendaOpt = Annotated[str, typer.Option("--agenda", help="Agenda slug")]
+
+
+def _session() -> Session:
+    return Session(make_engine(get_settings().database_url), expire_on_commit=False)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(1)
+
+
+def _tenant(session: Session, slug: str) -> Tenant:
+    try:
+        return tenants.get_tenant(session, slug=slug)
+    except tenants.TenantError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _agenda(session: Session, tenant: Tenant, slug: str) -> Agenda:
+    assert tenant.id is not None
+    agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug=slug)
+    if agenda is None:
+        raise _fail(f"tenant {tenant.slug!r} has no agenda {slug!r}")
+    return agenda
+
+
+@agenda_app.command("list")
+def agenda_list(tenant: TenantOpt) -> None:
+    """Agendas of a tenant with their rules, feed URL and calendar link."""
+    base = get_settings().public_base_url
+    with _session() as session:
+        row = _tenant(session, tenant)
+        assert row.id is not None
+        for agenda in appointments.list_agendas(session, tenant_id=row.id):
+            typer.echo(f"{agenda.slug}: {agenda.name} ({agenda.timezone}), "
+                       f"{agenda.slot_minutes} min slots + {agenda.buffer_minutes} min buffer, "
+                       f"notice {agenda.min_notice_minutes} min, horizon "
+                       f"{agenda.horizon_days} days, reminder {agenda.reminder_hours} h")
+            typer.echo(f"  hours: {agenda.weekly_hours}")
+            typer.echo(f"  ICS feed: {base}/ics/{agenda.feed_token}.ics")
+            if agenda.caldav_url:
+                state = agenda.caldav_error or (
+                    f"last read {agenda.caldav_checked_at:%Y-%m-%d %H:%M} UTC"
+                    if agenda.caldav_checked_at else "not read yet")
+                typer.echo(f"  CalDAV: {agenda.caldav_url} ({state})")
+
+
+@agenda_app.command("set")
+def agenda_set(tenant: TenantOpt, agenda: AgendaOpt = "main",
+               hours: Annotated[str | None, typer.Option(
+                   help='JSON, e.g. {"mon": ["09:00-12:00", "14:00-18:00"]}')] = None,
+               slot_minutes: int | None = None, buffer_minutes: int | None = None,
+               notice_minutes: int | None = None, horizon_days: int | None = None,
+               reminder_hours: int | None = None,
+               closures: Annotated[str | None, typer.Option(
+                   help='JSON, e.g. [{"start": "2026-12-24", "end": "2026-12-26"}]')] = None
+               ) -> None:
+    """Change an agenda's rules (only the options given)."""
+    with _session() as session:
+        row = _agenda(session, _tenant(session, tenant), agenda)
+        changes = {"weekly_hours": hours, "slot_minutes": slot_minutes,
+                   "buffer_minutes": buffer_minutes, "min_notice_minutes": notice_minutes,
+                   "horizon_days": horizon_days, "reminder_hours": reminder_hours,
+                   "closures": closures}
+        for name, value in changes.items():
+            if value is not None:
+                setattr(row, name, value)
+        try:
+            if hours is not None and not isinstance(json.loads(hours), dict):
+                raise ValueError("hours must be a JSON object of day -> ranges")
+            appointments.validate_agenda(row)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _fail(f"invalid agenda settings: {exc}") from None
+        session.add(row)
+        session.commit()
+        typer.echo(f"agenda {row.slug} updated")
+
+
+@agenda_app.command("link")
+def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calendar URL")],
+                username: Annotated[str, typer.Option()], agenda: AgendaOpt = "main",
+                password: Annotated[str, typer.Option(
+                    prompt=True, hide_input=True, help="kept encrypted with SECRET_KEY")] = ""
+                ) -> None:
+    """Link an agenda to a CalDAV calendar: bookings are written there, and the owner's
+    own events there block availability (the worker syncs both ways)."""
+    if not url.startswith(("http://", "https://")):
+        raise _fail("the calendar URL must start with http:// or https://")
+    settings = get_settings()
+    with _session() as session:
+        row = _agenda(session, _tenant(session, tenant), agenda)
+        row.caldav_url, row.caldav_username = url.rstrip("/") + "/", username
+        row.caldav_password = seal(settings.secret_key, password)
+        row.caldav_error, row.caldav_checked_at = "", None
+        session.add(row)
+        appointments.resync_all(session, agenda=row, now=utcnow())
+        session.commit()
+        typer.echo(f"agenda {row.slug} linked to {row.caldav_url}; the worker syncs it")
+
+
+@agenda_app.command("unlink")
+def agenda_unlink(tenant: TenantOpt, agenda: AgendaOpt = "main") -> None:
+    """Stop syncing an agenda with its CalDAV calendar (events there are left as they are)."""
+    with _session() as session:
+        row = _agenda(session, _tenant(session, tenant), agenda)
+        row.caldav_url = row.caldav_username = row.caldav_password = None
+        session.add(row)
+        appointments.forget_external(session, agenda=row)
+        session.commit()
+        typer.echo(f"agenda {row.slug} unlinked")
+
+
+@token_app.command("create")
+def token_create(tenant: TenantOpt,
+                 name: Annotated[str, typer.Option(help="what the token is for")] = "") -> None:
+    """Create an API token for one tenant; it is shown once."""
+    with _session() as session:
+        row = _tenant(session, tenant)
+        token = create_token(session, tenant=row, name=name, now=utcnow())
+        session.commit()
+    typer.echo(token)
