@@ -62,7 +62,9 @@ class TestTwilioSim(TwilioSim):
 
 
 class FakeTwilioApi:
-    """Serves GET /2010-04-01/Accounts/{AC}/Recordings/{RE}.wav with basic auth."""
+    """Twilio's REST API on loopback, with basic auth: serves recordings
+    (GET .../Recordings/{RE}.wav), accepts call redirects (POST .../Calls/{CA}.json) and
+    text messages (POST .../Messages.json)."""
 
     def __init__(self, *, account_sid: str, auth_token: str) -> None:
         self.account_sid = account_sid
@@ -72,6 +74,9 @@ class FakeTwilioApi:
         self.failure_status = 500
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status)
         self.redirects: dict[str, list[str]] = {}  # CallSid -> URLs it was updated to
+        self.sms: list[dict[str, str]] = []  # To, From, Body of each message accepted
+        self.sms_failures_left = 0
+        self.sms_failure_status = 500
         self._redirected = threading.Condition()
         self._lock = threading.Lock()
         api = self
@@ -132,10 +137,18 @@ class FakeTwilioApi:
             f"{self.account_sid}:{self.auth_token}".encode()).decode()
         return authorization == expected
 
+    def fail_next_sms(self, count: int, status: int = 500) -> None:
+        with self._lock:
+            self.sms_failures_left = count
+            self.sms_failure_status = status
+
     def handle_post(self, path: str, authorization: str | None, body: str) -> tuple[int, bytes]:
-        """calls(sid).update(url=...): what the app does to move a live call."""
+        """calls(sid).update(url=...): what the app does to move a live call; and
+        messages.create(to, from_, body) for SMS."""
         if not self._authorized(authorization):
             return 401, b'{"message": "Authenticate"}'
+        if path == f"/2010-04-01/Accounts/{self.account_sid}/Messages.json":
+            return self._message(dict(parse_qsl(body)))
         match = re.fullmatch(rf"/2010-04-01/Accounts/{self.account_sid}/Calls/(CA\w+)\.json",
                              path)
         form = dict(parse_qsl(body))
@@ -145,6 +158,19 @@ class FakeTwilioApi:
             self.redirects.setdefault(match.group(1), []).append(form["Url"])
             self._redirected.notify_all()
         return 200, json.dumps({"sid": match.group(1), "status": "in-progress"}).encode()
+
+    def _message(self, form: dict[str, str]) -> tuple[int, bytes]:
+        with self._lock:
+            if self.sms_failures_left > 0:
+                self.sms_failures_left -= 1
+                return self.sms_failure_status, b'{"message": "try again"}'
+            if not {"To", "From", "Body"} <= form.keys():
+                return 400, b'{"code": 21604, "message": "To, From and Body are required"}'
+            if not re.fullmatch(r"\+[1-9]\d{6,14}", form["To"]):
+                return 400, b'{"code": 21211, "message": "invalid To number"}'
+            self.sms.append(form)
+            sid = f"SM{len(self.sms):032x}"
+        return 201, json.dumps({"sid": sid, "status": "queued"}).encode()
 
     def wait_for_redirect(self, call_sid: str, *, after: int, timeout: float) -> str | None:
         """The URL of the call's redirect number `after` (0-based), once it arrives."""

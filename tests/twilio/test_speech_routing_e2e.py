@@ -21,8 +21,8 @@ from receptionist.twilio.simulator import (
     ScriptedCaller,
     SimulatedCall,
     Speak,
-    StaySilent,
     Spoken,
+    StaySilent,
 )
 from tests.conftest import DEMO_EN, DEMO_FR, PUBLIC_BASE
 from tests.conftest import Speak as SpeakFixture
