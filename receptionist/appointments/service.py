@@ -12,7 +12,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select, update
@@ -234,6 +234,7 @@ def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime
     """Book `starts_at` or raise NotASlot / SlotTaken. With `savepoint`, a lost race
     rolls back only the booking, so the surrounding transaction (a webhook's) goes on."""
     ends_at = _check_slot(session, agenda, starts_at, now)
+    starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     assert agenda.id is not None
     appointment = Appointment(
         tenant_id=agenda.tenant_id, agenda_id=agenda.id, uid=f"{uuid.uuid4()}@receptionist",
@@ -264,6 +265,7 @@ def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_a
         raise BookingError("this appointment is cancelled")
     assert appointment.id is not None
     ends_at = _check_slot(session, agenda, starts_at, now, ignore=appointment.id)
+    starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     nested = session.begin_nested() if savepoint else None
     try:
         session.execute(delete(SlotClaim).where(
