@@ -97,25 +97,29 @@ def free_slots(rules: AgendaRules, *, now: datetime, start: datetime, end: datet
     if earliest >= latest:
         return
     taken = merge(blocked)
+    count = len(taken)
+    slot_s, step_s = rules.slot_s, rules.occupied_s
     k = 0
     found = 0
     first_day = from_epoch(earliest).astimezone(rules.tz).date()
     last_day = from_epoch(latest).astimezone(rules.tz).date()
     for opens, closes in working_intervals(rules, first_day, last_day):
         t = opens
-        while t + rules.slot_s <= closes:
+        while t + slot_s <= closes:
             if t >= latest:
                 return
             if t >= earliest:
-                occupied_end = t + rules.occupied_s
-                while k < len(taken) and taken[k][1] <= t:
+                while k < count and taken[k][1] <= t:
                     k += 1
-                if k >= len(taken) or taken[k][0] >= occupied_end:
-                    yield from_epoch(t)
-                    found += 1
-                    if limit is not None and found >= limit:
-                        return
-            t += rules.occupied_s
+                if k < count and taken[k][0] < t + step_s:
+                    # Blocked: jump to the first grid start at or after the blocker's end.
+                    t += max(step_s, -(-(taken[k][1] - t) // step_s) * step_s)
+                    continue
+                yield from_epoch(t)
+                found += 1
+                if limit is not None and found >= limit:
+                    return
+            t += step_s
 
 
 def is_slot_start(rules: AgendaRules, moment: datetime) -> bool:
