@@ -73,6 +73,17 @@ def fill(session: Session, agenda: Agenda, count: int, rng: random.Random) -> No
     session.commit()
 
 
+def computations(session: Session, agenda: Agenda) -> dict[str, Callable[[], list[datetime]]]:
+    return {
+        "whole horizon": lambda: appointments.available(
+            session, agenda, now=NOW, start=NOW, end=NOW + timedelta(days=60)),
+        "phone offer": lambda: appointments.first_day_with_slots(session, agenda, now=NOW),
+        "one day": lambda: appointments.available(
+            session, agenda, now=NOW, start=NOW + timedelta(days=30),
+            end=NOW + timedelta(days=31)),
+    }
+
+
 def availability_rows(tmp: Path, repeat: int) -> list[str]:
     rows = []
     base: dict[str, float] = {}
@@ -89,15 +100,7 @@ def availability_rows(tmp: Path, repeat: int) -> list[str]:
                 horizon_days=60)
             session.commit()
             fill(session, agenda, count, random.Random(count))
-            cases: dict[str, Callable[[], list[datetime]]] = {
-                "whole horizon": lambda: appointments.available(
-                    session, agenda, now=NOW, start=NOW, end=NOW + timedelta(days=60)),
-                "phone offer": lambda: appointments.first_day_with_slots(
-                    session, agenda, now=NOW),
-                "one day": lambda: appointments.available(
-                    session, agenda, now=NOW, start=NOW + timedelta(days=30),
-                    end=NOW + timedelta(days=31)),
-            }
+            cases = computations(session, agenda)
             for name, run in cases.items():
                 run()  # warm
                 timings = []
