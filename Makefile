@@ -25,6 +25,7 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.webhooks
 	$(BIN)/python -m bench.speech
+	$(BIN)/python -m bench.booking
 
 deps: $(STAMP)
 

@@ -15,6 +15,7 @@ import math
 import re
 import struct
 import threading
+import time
 import wave
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -26,6 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 import numpy as np
 
 from receptionist.speech.audio import Samples, twilio_frames
+from receptionist.twilio.media import STEP_REFRESH_S
 from receptionist.twilio.simulator import SimulatedCall, TwilioSim, new_sid
 
 __all__ = ["FakeTwilioApi", "SimulatedCall", "TestMediaStreams", "TestTwilioSim", "tone_wav"]
@@ -244,6 +246,10 @@ class TestMediaStreams:
     def speak(self, call: SimulatedCall, text: str) -> str | None:
         before = len(self.api.redirects.get(call.call_sid, []))
         samples, rate = self.synthesize(text, voice=self.voice)
+        # A caller answers after hearing the prompt, which takes seconds; the app looks at
+        # the call's current prompt every STEP_REFRESH_S while audio flows, and our audio
+        # comes in one burst, not in real time.
+        time.sleep(STEP_REFRESH_S + 0.05)
         self.send_audio(call, samples, rate)
         return self.api.wait_for_redirect(call.call_sid, after=before, timeout=self.wait_s)
 

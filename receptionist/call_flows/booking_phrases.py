@@ -43,3 +43,34 @@ BOOKING: dict[str, dict[str, str]] = {
 
 def booking_phrase(key: str, language: str, **values: str) -> str:
     return BOOKING[key][lang_key(language)].format(**values)
+
+
+# What a caller may say instead of pressing a key in the booking dialogue (the digits'
+# names, "press one" / « tapez un », are added by the grammar builder).
+ORDINALS = {"en": ["first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                   "eighth"],
+            "fr": ["premier", "deuxième", "troisième", "quatrième", "cinquième", "sixième",
+                   "septième", "huitième"]}
+SPOKEN_KEYS: dict[str, dict[str, dict[str, list[str]]]] = {
+    "offer": {"en": {"9": ["another day", "a different day", "other day"]},
+              "fr": {"9": ["un autre jour", "autre jour"]}},
+    "confirm": {"en": {"1": ["yes", "confirm", "yes please"],
+                       "2": ["no", "another time", "no thanks"]},
+                "fr": {"1": ["oui", "je confirme", "d'accord"],
+                       "2": ["non", "un autre horaire", "non merci"]}},
+    "manage": {"en": {"1": ["cancel", "cancel it"], "2": ["move", "move it", "change it"],
+                      "3": ["keep", "keep it"]},
+               "fr": {"1": ["annuler", "l'annuler"], "2": ["déplacer", "le déplacer"],
+                      "3": ["garder", "le garder"]}},
+}
+
+
+def voice_choices(stage: str, language: str, *, offered: int = 0) -> list[dict[str, object]]:
+    """[{"digit": "1", "phrases": [...]}, ...] for the keys of one booking prompt."""
+    lang = lang_key(language)
+    keys = {digit: list(phrases) for digit, phrases in SPOKEN_KEYS[stage][lang].items()}
+    for index in range(offered):
+        ordinal = ORDINALS[lang][index]
+        keys[str(index + 1)] = ([ordinal, f"the {ordinal} one"] if lang == "en"
+                                else [ordinal if index else "premier", f"le {ordinal}"])
+    return [{"digit": digit, "phrases": phrases} for digit, phrases in sorted(keys.items())]

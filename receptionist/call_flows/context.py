@@ -74,5 +74,6 @@ class FlowContext:
         number that this step's callbacks must carry."""
         self.call.current_step = step_id
         self.call.seq += 1
+        self.call.step_data = None  # a prompt that speech may answer sets its own
         self.session.add(self.call)
         return self.call.seq

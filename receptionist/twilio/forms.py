@@ -102,6 +102,7 @@ class BookQuery(StepQuery):
     slots: str = Field(default="", max_length=200, pattern=r"^(\d{9,11}(,\d{9,11}){0,8})?$")
     slot: int | None = Field(default=None, ge=0, le=10**11)
     appointment: int | None = Field(default=None, ge=1)  # the one being moved or managed
+    pressed: str | None = Field(default=None, pattern=r"^[0-9]$")  # said instead of pressed
 
 
 class BookForm(RecordedForm):

@@ -25,7 +25,13 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select
 from sqlmodel import Session
 
-from receptionist.call_flows.schema import MenuStep, Script
+from receptionist.call_flows.schema import (
+    BookStep,
+    ManageBookingStep,
+    MenuChoice,
+    MenuStep,
+    Script,
+)
 from receptionist.calls import service as calls
 from receptionist.calls.models import Call, CallEvent
 from receptionist.runtime import Runtime
@@ -45,7 +51,8 @@ BATCH_BYTES = 800
 STEP_REFRESH_S = 0.25
 MAX_MESSAGE_BYTES = 64 * 1024
 POLICY_VIOLATION = 1008
-_CURRENT_STEP = select(Call.current_step, Call.seq, Call.attempt, Call.status)  # type: ignore[call-overload]
+_CURRENT_STEP = select(Call.current_step, Call.seq, Call.attempt, Call.status,  # type: ignore[call-overload]
+                       Call.step_data)
 
 
 @dataclass
@@ -58,6 +65,8 @@ class Listening:
     menu: MenuStep
     stream: RemoteStream
     last_partial: str = ""
+    # A booking prompt: a recognised answer goes to this callback as the key it stands for.
+    booking_query: dict[str, object] | None = None
 
 
 class MediaSession:
@@ -69,30 +78,40 @@ class MediaSession:
         self.script = script
         self.pending = bytearray()
         self.listening: Listening | None = None
+        # The prompt speech just answered: until the call has moved on from it, audio is
+        # not for anything (and the call's state is re-read on every batch).
+        self.answered: tuple[str, int] | None = None
         self.checked_at = 0.0
         self.done = False
         self.frames = 0
         self.max_loop_ms = 0.0  # longest event-loop time spent on one message
 
-    def _current(self) -> tuple[str | None, int, int]:
-        """(step, seq, attempt) of the live call; runs in a worker thread."""
+    def _current(self) -> tuple[str | None, int, int, str | None]:
+        """(step, seq, attempt, step data) of the live call; runs in a worker thread."""
         with self.rt.engine.connect() as conn:
             row = conn.execute(_CURRENT_STEP.where(Call.call_sid == self.call_sid)).first()
         if row is None or row.status in calls.TERMINAL_STATUSES:
-            return None, -1, 0
-        return row.current_step, row.seq, row.attempt
+            return None, -1, 0, None
+        return row.current_step, row.seq, row.attempt, row.step_data
 
     async def _listen_to_current_step(self) -> None:
         now = time.monotonic()
         if now - self.checked_at < STEP_REFRESH_S and self.listening is not None:
             return
         self.checked_at = now
-        step_id, seq, attempt = await anyio.to_thread.run_sync(self._current)
+        step_id, seq, attempt, step_data = await anyio.to_thread.run_sync(self._current)
         if self.listening is not None and (self.listening.step_id, self.listening.seq) == (
                 step_id, seq):
             return
         self._stop_listening()
+        if step_id is not None and (step_id, seq) == self.answered:
+            self.checked_at = 0.0  # look again at the next batch
+            return
+        self.answered = None
         step = self.script.steps.get(step_id) if step_id else None
+        booking_query = None
+        if isinstance(step, BookStep | ManageBookingStep) and step_id is not None:
+            step, booking_query = _booking_prompt(step_id, step_data)
         if isinstance(step, MenuStep) and step_id is not None:
             stream = await self.rt.recognition.open(
                 language=self.script.language,
@@ -100,7 +119,8 @@ class MediaSession:
             if self.done:
                 stream.close()
                 return
-            self.listening = Listening(step_id, seq, attempt, step, stream)
+            self.listening = Listening(step_id, seq, attempt, step, stream,
+                                       booking_query=booking_query)
 
     def _stop_listening(self) -> None:
         if self.listening is not None:
@@ -123,19 +143,31 @@ class MediaSession:
         match = match_intent(recognition.transcript, listening.menu.choices,
                              self.script.language)
         url = webhooks.url_builder(self.rt.settings.public_base_url)
+        if listening.booking_query is not None:
+            if match.choice is None:
+                return None  # not an answer: the keypad prompt goes on, so do we
+            # The booking callback claims the prompt by its seq, as for a key press.
+            self.answered = (listening.step_id, listening.seq)
+            self._stop_listening()
+            log.info("call %s: heard %r at %s: key %s", self.call_sid,
+                     recognition.transcript, listening.step_id, match.choice.digit)
+            return url("book", **listening.booking_query, pressed=match.choice.digit)
         if match.choice is None:
             # Like a wrong key: the menu's retry / no-match path, through the same
             # callback the keypad uses (which claims the step, so only one answer counts).
             log.info("call %s: heard %r at %s, no choice matched", self.call_sid,
                      recognition.transcript, listening.step_id)
+            self.answered = (listening.step_id, listening.seq)
             self._stop_listening()
             return url("menu", step=listening.step_id, attempt=listening.attempt,
                        seq=listening.seq, heard=recognition.transcript[:200])
         choice = match.choice
-        if not await anyio.to_thread.run_sync(
-                lambda: self._claim(listening, choice.intent, choice.goto,
-                                    recognition.transcript, match.confidence)):
+        claimed = await anyio.to_thread.run_sync(
+            lambda: self._claim(listening, choice.intent, choice.goto, recognition.transcript,
+                                match.confidence))
+        if claimed is None:
             return None
+        self.answered = (choice.goto, claimed)  # until the redirect renders that step
         self._stop_listening()
         return url("step", step=choice.goto)
 
@@ -150,27 +182,44 @@ class MediaSession:
         return Recognition(partial, match.confidence) if match.choice is not None else None
 
     def _claim(self, listening: Listening, intent: str, goto: str, transcript: str,
-               confidence: float) -> bool:
-        """Take the menu's answer if nobody (a key press) took it first."""
+               confidence: float) -> int | None:
+        """Take the menu's answer if nobody (a key press) took it first; returns the
+        call's new sequence number."""
         with self.rt.writing(), Session(self.rt.engine, expire_on_commit=False) as session:
             call = calls.get_call(session, call_sid=self.call_sid)
             if call is None or call.current_step != listening.step_id:
-                return False
+                return None
             if not calls.claim_step(session, call=call, seq=listening.seq):
-                return False
+                return None
             assert call.id is not None
             call.current_step = goto  # a late key press is now sent to where speech went
+            call.step_data = None
             session.add(call)
             session.add(CallEvent(call_id=call.id, at=self.rt.clock(), step=listening.step_id,
                                   kind="choice",
                                   detail=f"intent={intent} via=speech heard={transcript!r} "
                                          f"confidence={confidence:.2f}"))
             session.commit()
-        return True
+            return call.seq
 
     def close(self) -> None:
         self.done = True
         self._stop_listening()
+
+
+def _booking_prompt(step_id: str, step_data: str | None
+                    ) -> tuple[MenuStep | None, dict[str, object] | None]:
+    """The booking prompt the call waits at, as a menu of spoken keys (see
+    call_flows.steps.book.listen_for), and the callback query its answers go to."""
+    try:
+        data = json.loads(step_data or "")
+        choices = [MenuChoice(intent=f"key{c['digit']}", digit=str(c["digit"]),
+                              phrases=list(c["phrases"]), goto=step_id)
+                   for c in data["voice"]]
+        query = dict(data["query"])
+    except (ValueError, KeyError, TypeError):
+        return None, None
+    return MenuStep(kind="menu", prompt="booking", choices=choices, no_match=step_id), query
 
 
 def _script_for(rt: Runtime, call_sid: str) -> Script | None:

@@ -210,7 +210,8 @@ def dialed(rt: Runtime, session: Session, form: DialForm, query: StepQuery) -> s
 
 
 def booking_input(rt: Runtime, session: Session, form: BookForm, query: BookQuery) -> str:
-    digits = form.digits[:1] if form.digits else ""
+    # `pressed`: the caller said the key's meaning (a speech redirect, see twilio.media).
+    digits = form.digits[:1] if form.digits else (query.pressed or "")
     return _resume(rt, session, form.call_sid, query, lambda ctx: flow.on_booking_input(
         ctx, query.step, stage=query.stage, digits=digits, attempt=query.attempt,
         slots=query.slots, slot=query.slot, appointment_id=query.appointment,

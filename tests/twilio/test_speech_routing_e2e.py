@@ -214,3 +214,27 @@ def test_a_recognition_process_crash_mid_call_leaves_the_keypad(
     monkeypatch.setattr(RemoteStream, "accept", original)
     again = sim.call(DEMO_EN, [Speak("operator"), DialOutcome("busy"), LeaveMessage(4)])
     assert len(speech_choices(engine, again.call_sid)) == 1
+
+
+@pytest.mark.usefixtures("media")
+def test_booking_by_voice_from_menu_to_confirmation(
+        sim: TestTwilioSim, engine: Engine, twilio_api: FakeTwilioApi) -> None:
+    call = sim.call(DEMO_EN, [Speak("appointment"), Speak("second"), Speak("yes please"),
+                              StaySilent()])
+    redirects = twilio_api.redirects[call.call_sid]
+    assert len(redirects) == 3
+    assert "stage=offer" in redirects[1] and redirects[1].endswith("pressed=2")
+    assert "stage=confirm" in redirects[2] and redirects[2].endswith("pressed=1")
+    assert "Your appointment is booked for Tuesday, November 17th at 11:30 AM." in call.said
+    assert "booked" in kinds(engine, call.call_sid)
+
+
+@pytest.mark.usefixtures("media")
+def test_booking_voice_and_keys_mix(sim: TestTwilioSim, engine: Engine,
+                                    twilio_api: FakeTwilioApi) -> None:
+    call = sim.call(DEMO_EN, [Press("1"), Speak("another day"), Press("1"), Speak("no"),
+                              Press("3"), Press("1"), StaySilent()])
+    assert [r.rsplit("pressed=", 1)[1] for r in twilio_api.redirects[call.call_sid]] == [
+        "9", "2"]
+    assert "I can offer Wednesday, November 18th." in call.said
+    assert "Your appointment is booked for Tuesday, November 17th at noon." in call.said

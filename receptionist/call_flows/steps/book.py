@@ -20,7 +20,7 @@ from receptionist.appointments import service as appointments
 from receptionist.appointments.availability import epoch, from_epoch
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.appointments.spoken import spoken_day, spoken_slot, spoken_time
-from receptionist.call_flows.booking_phrases import booking_phrase
+from receptionist.call_flows.booking_phrases import booking_phrase, voice_choices
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import BookStep, ManageBookingStep
@@ -57,12 +57,13 @@ def offer(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep, ag
           slots: list[datetime], *, attempt: int = 0, moving: int | None = None,
           preface: str | None = None) -> None:
     seq = ctx.wait_here(step_id)
-    extra = {"appointment": moving} if moving is not None else {}
+    query: dict[str, object] = {"step": step_id, "seq": seq, "stage": "offer",
+                                "slots": ",".join(str(epoch(s)) for s in slots),
+                                "attempt": attempt}
+    if moving is not None:
+        query["appointment"] = moving
     gather = Gather(input="dtmf", num_digits=1, timeout=step.timeout,
-                    action_on_empty_result=True,
-                    action=ctx.url("book", step=step_id, seq=seq, stage="offer",
-                                   slots=",".join(str(epoch(s)) for s in slots),
-                                   attempt=attempt, **extra))
+                    action_on_empty_result=True, action=ctx.url("book", **query))
     if preface:
         ctx.say(preface, into=gather)
     first = _local(agenda, slots[0])
@@ -73,8 +74,7 @@ def offer(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep, ag
     parts.append(booking_phrase("offer_other_day", ctx.language))
     ctx.say(" ".join(parts), into=gather)
     ctx.response.append(gather)
-    ctx.call.step_data = json.dumps({"stage": "offer", "agenda": agenda.slug,
-                                     "slots": [s.isoformat() for s in slots]})
+    listen_for(ctx, query, voice_choices("offer", ctx.language, offered=len(slots)))
     ctx.log("offer", step_id, ", ".join(_local(agenda, s).strftime("%a %d %H:%M")
                                         for s in slots))
 
@@ -83,17 +83,25 @@ def confirm(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep,
             agenda: Agenda, slot: datetime, *, attempt: int = 0, moving: int | None = None,
             preface: str | None = None) -> None:
     seq = ctx.wait_here(step_id)
-    extra = {"appointment": moving} if moving is not None else {}
+    query: dict[str, object] = {"step": step_id, "seq": seq, "stage": "confirm",
+                                "slot": epoch(slot), "attempt": attempt}
+    if moving is not None:
+        query["appointment"] = moving
     gather = Gather(input="dtmf", num_digits=1, timeout=step.timeout,
-                    action_on_empty_result=True,
-                    action=ctx.url("book", step=step_id, seq=seq, stage="confirm",
-                                   slot=epoch(slot), attempt=attempt, **extra))
+                    action_on_empty_result=True, action=ctx.url("book", **query))
     if preface:
         ctx.say(preface, into=gather)
     ctx.say(booking_phrase("confirm", ctx.language,
                            when=spoken_slot(_local(agenda, slot), ctx.language)), into=gather)
     ctx.response.append(gather)
-    ctx.call.step_data = json.dumps({"stage": "confirm", "slot": slot.isoformat()})
+    listen_for(ctx, query, voice_choices("confirm", ctx.language))
+
+
+def listen_for(ctx: FlowContext, query: dict[str, object],
+               choices: list[dict[str, object]]) -> None:
+    """Let speech answer this prompt: the media stream reads what may be said, and where
+    to send the call with the key it stands for (twilio.media)."""
+    ctx.call.step_data = json.dumps({"query": query, "voice": choices})
 
 
 def _retry_preface(ctx: FlowContext, digits: str) -> str:

@@ -11,7 +11,7 @@ from twilio.twiml.voice_response import Gather
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.appointments.spoken import spoken_slot
-from receptionist.call_flows.booking_phrases import booking_phrase
+from receptionist.call_flows.booking_phrases import booking_phrase, voice_choices
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import ManageBookingStep
@@ -42,16 +42,17 @@ def ask(ctx: FlowContext, step_id: str, step: ManageBookingStep, appointment: Ap
     agenda = ctx.session.get(Agenda, appointment.agenda_id)
     assert agenda is not None
     seq = ctx.wait_here(step_id)
+    query: dict[str, object] = {"step": step_id, "seq": seq, "stage": "manage",
+                                "appointment": appointment.id, "attempt": attempt}
     gather = Gather(input="dtmf", num_digits=1, timeout=step.timeout,
-                    action_on_empty_result=True,
-                    action=ctx.url("book", step=step_id, seq=seq, stage="manage",
-                                   appointment=appointment.id, attempt=attempt))
+                    action_on_empty_result=True, action=ctx.url("book", **query))
     if preface:
         ctx.say(preface, into=gather)
     ctx.say(booking_phrase("found", ctx.language,
                            when=_when(ctx, agenda, appointment.starts_at)), into=gather)
     ctx.response.append(gather)
     ctx.log("appointment_found", step_id, f"appointment {appointment.id}")
+    book.listen_for(ctx, query, voice_choices("manage", ctx.language))
 
 
 def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
