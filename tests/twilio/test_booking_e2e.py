@@ -6,6 +6,7 @@ confirms and says their name; `manage_booking` cancels or moves. The clock is Tu
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -187,3 +188,39 @@ def test_unknown_caller_has_nothing_to_manage(sim: TestTwilioSim, engine: Engine
     call = sim.call(managed, [Press("4"), LeaveMessage(4)], from_="+15559999999")
     assert "I could not find an upcoming appointment for this phone number." in call.said
     assert path(engine, call.call_sid)[-3:] == ["manage", "message", "goodbye"]
+
+
+class ConfirmsTogether(ScriptedCaller):
+    """Waits at the confirmation until every other caller has reached theirs."""
+
+    def __init__(self, actions: list[Action], barrier: threading.Barrier) -> None:
+        super().__init__(actions)
+        self.barrier: threading.Barrier | None = barrier
+
+    def press(self, prompt: list[Heard]) -> str | Spoken | None:
+        barrier = self.barrier
+        if barrier is not None and any("To confirm" in h.text for h in prompt):
+            self.barrier = None
+            barrier.wait(timeout=30)
+        return super().press(prompt)
+
+
+def test_many_simultaneous_callers_one_slot(sim: TestTwilioSim, engine: Engine) -> None:
+    calls: list[str] = []
+    barrier = threading.Barrier(6)
+
+    def caller(index: int) -> None:
+        who = ConfirmsTogether([Press("1"), Press("1"), Press("1"), HangUp()], barrier)
+        call = sim.call(DEMO_EN, caller=who, from_=f"+1555000010{index}")
+        calls.append(call.call_sid)
+
+    threads = [threading.Thread(target=caller, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 6
+    booked = appointments(engine)
+    assert [a.starts_at for a in booked] == [utc(2026, 11, 17, 16)]  # one winner
+    losers = [sid for sid in calls if "slot_taken" in kinds(engine, sid)]
+    assert len(losers) == 5
