@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-22 21:29:02.999902
+Create Date: 2026-11-22 22:09:20.011699
 """
 from collections.abc import Sequence
 
@@ -66,6 +66,8 @@ def upgrade() -> None:
     sa.Column('uid', sa.String(length=200), nullable=False),
     sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('start_s', sa.BigInteger(), nullable=False),
+    sa.Column('end_s', sa.BigInteger(), nullable=False),
     sa.Column('status', sa.Enum('booked', 'cancelled', name='appointmentstatus'), nullable=False),
     sa.Column('caller_number', sa.String(length=64), nullable=False),
     sa.Column('caller_name', sa.String(length=200), nullable=False),
@@ -87,7 +89,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('uid')
     )
     with op.batch_alter_table('appointments', schema=None) as batch_op:
-        batch_op.create_index('ix_appointments_agenda_starts', ['agenda_id', 'starts_at'], unique=False)
+        batch_op.create_index('ix_appointments_agenda_span', ['agenda_id', 'start_s', 'end_s', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_appointments_caller_number'), ['caller_number'], unique=False)
         batch_op.create_index(batch_op.f('ix_appointments_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_appointments_sync_state'), ['sync_state'], unique=False)
@@ -99,12 +101,14 @@ def upgrade() -> None:
     sa.Column('uid', sa.String(length=300), nullable=False),
     sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('start_s', sa.BigInteger(), nullable=False),
+    sa.Column('end_s', sa.BigInteger(), nullable=False),
     sa.Column('summary', sa.String(length=300), nullable=False),
     sa.ForeignKeyConstraint(['agenda_id'], ['agendas.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('external_busy', schema=None) as batch_op:
-        batch_op.create_index('ix_external_busy_agenda_starts', ['agenda_id', 'starts_at'], unique=False)
+        batch_op.create_index('ix_external_busy_agenda_span', ['agenda_id', 'start_s', 'end_s'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -168,7 +172,7 @@ def downgrade() -> None:
 
     op.drop_table('outbox')
     with op.batch_alter_table('external_busy', schema=None) as batch_op:
-        batch_op.drop_index('ix_external_busy_agenda_starts')
+        batch_op.drop_index('ix_external_busy_agenda_span')
 
     op.drop_table('external_busy')
     with op.batch_alter_table('appointments', schema=None) as batch_op:
@@ -176,7 +180,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_appointments_sync_state'))
         batch_op.drop_index(batch_op.f('ix_appointments_status'))
         batch_op.drop_index(batch_op.f('ix_appointments_caller_number'))
-        batch_op.drop_index('ix_appointments_agenda_starts')
+        batch_op.drop_index('ix_appointments_agenda_span')
 
     op.drop_table('appointments')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:

@@ -154,7 +154,8 @@ def pull_busy(rt: Runtime) -> int:
                 if busy:
                     session.execute(_INSERT_BUSY, [
                         {"agenda_id": agenda.id, "uid": uid[:300], "starts_at": start,
-                         "ends_at": end, "summary": text[:300]}
+                         "ends_at": end, "start_s": int(start.timestamp()),
+                         "end_s": int(end.timestamp()), "summary": text[:300]}
                         for uid, start, end, text in busy])
                 agenda.caldav_checked_at, agenda.caldav_error = now, ""
                 session.add(agenda)
