@@ -5,11 +5,15 @@ from sqlmodel import SQLModel
 from receptionist.appointments.models import Agenda, Appointment, ExternalBusy, SlotClaim
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 from receptionist.messages.models import Message
-from receptionist.notifications.models import OutboxItem
+from receptionist.notifications.models import (
+    NotificationChannel,
+    NotificationSettings,
+    OutboxItem,
+)
 from receptionist.tenants.models import ApiToken, ScriptVersion, Tenant, TenantNumber
 
 metadata = SQLModel.metadata
 
 __all__ = ["Agenda", "ApiToken", "Appointment", "Call", "CallEvent", "ExternalBusy", "Message",
-           "OutboxItem", "ScriptVersion", "SlotClaim", "Tenant", "TenantNumber",
-           "WebhookReply", "metadata"]
+           "NotificationChannel", "NotificationSettings", "OutboxItem", "ScriptVersion",
+           "SlotClaim", "Tenant", "TenantNumber", "WebhookReply", "metadata"]

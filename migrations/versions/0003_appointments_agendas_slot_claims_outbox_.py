@@ -1,8 +1,8 @@
-"""appointments, agendas, slot claims, outbox, api tokens
+"""appointments, agendas, slot claims, outbox, notification channels, api tokens
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-22 22:09:20.011699
+Create Date: 2026-11-22 22:12:42.543386
 """
 from collections.abc import Sequence
 
@@ -59,6 +59,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_api_tokens_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_api_tokens_token_sha256'), ['token_sha256'], unique=True)
 
+    op.create_table('notification_channels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('target', sa.String(length=1000), nullable=False),
+    sa.Column('secret', sa.String(length=2000), nullable=True),
+    sa.Column('events', sa.String(length=200), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('notification_channels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_channels_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('notification_settings',
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('quiet_start', sa.String(length=5), nullable=True),
+    sa.Column('quiet_end', sa.String(length=5), nullable=True),
+    sa.Column('digest_time', sa.String(length=5), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], ),
+    sa.PrimaryKeyConstraint('tenant_id')
+    )
     op.create_table('appointments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -120,6 +143,8 @@ def upgrade() -> None:
     sa.Column('sender', sa.String(length=300), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('appointment_id', sa.Integer(), nullable=True),
+    sa.Column('call_id', sa.Integer(), nullable=True),
+    sa.Column('channel_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('pending', 'sent', 'failed', 'void', name='outboxstatus'), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
@@ -130,12 +155,15 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['appointment_id'], ['appointments.id'], ),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], ),
+    sa.ForeignKeyConstraint(['channel_id'], ['notification_channels.id'], ),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('idempotency_key')
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_appointment_id'), ['appointment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_call_id'), ['call_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_next_attempt_at'), ['next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_tenant_id'), ['tenant_id'], unique=False)
@@ -168,6 +196,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_outbox_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_outbox_status'))
         batch_op.drop_index(batch_op.f('ix_outbox_next_attempt_at'))
+        batch_op.drop_index(batch_op.f('ix_outbox_call_id'))
         batch_op.drop_index(batch_op.f('ix_outbox_appointment_id'))
 
     op.drop_table('outbox')
@@ -183,6 +212,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_appointments_agenda_span')
 
     op.drop_table('appointments')
+    op.drop_table('notification_settings')
+    with op.batch_alter_table('notification_channels', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notification_channels_tenant_id'))
+
+    op.drop_table('notification_channels')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_token_sha256'))
         batch_op.drop_index(batch_op.f('ix_api_tokens_tenant_id'))

@@ -1,4 +1,4 @@
-"""The outbox: every message we send (SMS now; email and webhooks later) is first a row,
+"""The outbox: every message we send (SMS, email, webhook) is first a row,
 written in the same transaction as the event that causes it, then delivered by the worker
 with retries. A crash between the two loses nothing; the idempotency key means the same
 event never queues two messages, and a delivered row is never sent again."""
@@ -27,13 +27,17 @@ class OutboxItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenants.id", index=True)
     idempotency_key: str = Field(unique=True, max_length=200)
-    channel: str = Field(max_length=16)  # sms
+    channel: str = Field(max_length=16)  # sms | email | webhook
     kind: str = Field(max_length=40)  # booking_confirmed, booking_moved, reminder, ...
     recipient: str = Field(max_length=300)
     sender: str = Field(default="", max_length=300)
     body: str = Field(sa_type=Text)
     appointment_id: int | None = Field(default=None, foreign_key="appointments.id",
                                        index=True)
+    # A call summary is written when it is sent, from the call as it is then (the
+    # message's transcript arrives after the call ends).
+    call_id: int | None = Field(default=None, foreign_key="calls.id", index=True)
+    channel_id: int | None = Field(default=None, foreign_key="notification_channels.id")
     status: OutboxStatus = Field(default=OutboxStatus.pending, max_length=16, index=True)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
@@ -44,3 +48,30 @@ class OutboxItem(SQLModel, table=True):
     provider_id: str | None = Field(default=None, max_length=100)  # e.g. Twilio's SM...
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+class NotificationChannel(SQLModel, table=True):
+    """Where a business's owner is told about calls: an email address, a mobile number or
+    a webhook URL, and which events go there."""
+
+    __tablename__ = "notification_channels"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    channel: str = Field(max_length=16)  # email | sms | webhook
+    target: str = Field(max_length=1000)
+    secret: str | None = Field(default=None, max_length=2000)  # webhook HMAC key, sealed
+    events: str = Field(default="call_summary,digest", max_length=200)  # comma-separated
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class NotificationSettings(SQLModel, table=True):
+    """A business's quiet hours and daily digest time (local to the business)."""
+
+    __tablename__ = "notification_settings"
+
+    tenant_id: int = Field(foreign_key="tenants.id", primary_key=True)
+    quiet_start: str | None = Field(default=None, max_length=5)  # "20:00"
+    quiet_end: str | None = Field(default=None, max_length=5)  # "08:00"
+    digest_time: str | None = Field(default="19:00", max_length=5)
