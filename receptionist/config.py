@@ -40,7 +40,8 @@ class Settings(BaseSettings):
     speech_processes: int = Field(
         default=0, ge=0, description="live recognition processes; 0 = one per CPU core")
     vosk_models_url: str = ""  # where `models install LANG` downloads from; default official
-    smtp_url: str = ""
+    smtp_url: str = ""  # smtp://user:password@host:587 (STARTTLS) or smtps://...:465
+    smtp_from: str = "receptionist@localhost"
     recordings_dir: Path = Path("./data/recordings")
     prompts_dir: Path = Path("./data/prompts")  # local-voice prompt cache
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)

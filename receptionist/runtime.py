@@ -34,6 +34,7 @@ class Runtime:
     prompts: PromptCache = field(init=False)
     _recognition: RecognitionPool | None = field(default=None, init=False)
     _twilio_http: httpx.Client | None = field(default=None, init=False)
+    _web_http: httpx.Client | None = field(default=None, init=False)
     _lazy_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
@@ -69,15 +70,25 @@ class Runtime:
                                        self.settings.twilio_auth_token))
             return self._twilio_http
 
+    @property
+    def web_http(self) -> httpx.Client:
+        """For owners' webhooks: no credentials of ours, no redirects followed."""
+        with self._lazy_lock:
+            if self._web_http is None:
+                self._web_http = httpx.Client(timeout=10.0, follow_redirects=False)
+            return self._web_http
+
     def close(self) -> None:
         """Stop the recognition processes and close HTTP clients (app shutdown)."""
         with self._lazy_lock:
             pool, self._recognition = self._recognition, None
-            client, self._twilio_http = self._twilio_http, None
+            clients = [self._twilio_http, self._web_http]
+            self._twilio_http = self._web_http = None
         if pool is not None:
             pool.close()
-        if client is not None:
-            client.close()
+        for client in clients:
+            if client is not None:
+                client.close()
 
     def media_stream_url(self) -> str:
         base = self.settings.public_base_url

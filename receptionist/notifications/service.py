@@ -1,27 +1,118 @@
-"""Queueing and claiming outbox rows. No HTTP here: senders live beside (sms.py)."""
+"""Owners' channels, queueing and claiming outbox rows. No HTTP here: senders live beside
+(sms.py, email.py, webhook.py) and delivery.py runs them."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
-from receptionist.notifications.models import OutboxItem, OutboxStatus
+from receptionist.notifications.models import (
+    NotificationChannel,
+    NotificationSettings,
+    OutboxItem,
+    OutboxStatus,
+)
 
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=2)  # a claimed row comes back if its worker died
 
 
+CHANNELS = ("email", "sms", "webhook")
+EVENTS = ("call_summary", "digest")
+
+
+def add_channel(session: Session, *, tenant_id: int, channel: str, target: str,
+                events: tuple[str, ...] = EVENTS, secret: str | None = None
+                ) -> NotificationChannel:
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
+    unknown = set(events) - set(EVENTS)
+    if unknown or not events:
+        raise ValueError(f"events must be among {', '.join(EVENTS)}")
+    if channel == "webhook" and not target.startswith(("https://", "http://")):
+        raise ValueError("a webhook target must be an http(s) URL")
+    if channel == "webhook" and not secret:
+        raise ValueError("a webhook needs a signing secret")
+    if channel == "sms" and not (target.startswith("+") and target[1:].isdigit()):
+        raise ValueError("an SMS target must be an E.164 number such as +15551234567")
+    if channel == "email" and "@" not in target:
+        raise ValueError("an email target must be an address")
+    row = NotificationChannel(tenant_id=tenant_id, channel=channel, target=target,
+                              secret=secret, events=",".join(events))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def channels_for(session: Session, *, tenant_id: int, event: str) -> list[NotificationChannel]:
+    rows = session.execute(select(NotificationChannel).where(
+        col(NotificationChannel.tenant_id) == tenant_id,
+        col(NotificationChannel.active).is_(True))).scalars()
+    return [r for r in rows if event in r.events.split(",")]
+
+
+def settings_for(session: Session, *, tenant_id: int) -> NotificationSettings:
+    return session.get(NotificationSettings, tenant_id) or NotificationSettings(
+        tenant_id=tenant_id)
+
+
+def _clock(text: str) -> time:
+    hours, minutes = (int(part) for part in text.split(":"))
+    return time(hours, minutes)
+
+
+def quiet_until(settings: NotificationSettings, *, timezone: str, now: datetime
+                ) -> datetime | None:
+    """When the business's quiet hours end, if `now` is inside them (else None)."""
+    if not settings.quiet_start or not settings.quiet_end:
+        return None
+    tz = ZoneInfo(timezone)
+    local = now.astimezone(tz)
+    start, end = _clock(settings.quiet_start), _clock(settings.quiet_end)
+    moment = local.time()
+    inside = (start <= moment < end) if start < end else (moment >= start or moment < end)
+    if not inside:
+        return None
+    day = local.date() if moment < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tz)
+
+
+def queue_call_summary(session: Session, *, tenant_id: int, call_id: int, now: datetime
+                       ) -> int:
+    """At the end of a call: one outbox row per channel that wants call summaries. The
+    text is written when the row is sent (delivery.py), with the transcript if ready."""
+    queued = 0
+    for channel in channels_for(session, tenant_id=tenant_id, event="call_summary"):
+        enqueue(session, tenant_id=tenant_id, key=f"summary:{call_id}:{channel.id}",
+                channel=channel.channel, kind="call_summary", recipient=channel.target,
+                body="", now=now, call_id=call_id, channel_id=channel.id)
+        queued += 1
+    return queued
+
+
+def postpone(session: Session, item: OutboxItem, *, worker: str, until: datetime,
+             reason: str) -> None:
+    """Not yet (quiet hours, a transcript on its way): later, and not counted as a try."""
+    session.execute(update(OutboxItem).where(
+        col(OutboxItem.id) == item.id, col(OutboxItem.claimed_by) == worker)
+        .values(next_attempt_at=until, claimed_until=None, last_error=reason[:1000]))
+    session.commit()
+
+
 def enqueue(session: Session, *, tenant_id: int, key: str, channel: str, kind: str,
             recipient: str, body: str, now: datetime, sender: str = "",
-            appointment_id: int | None = None, not_before: datetime | None = None) -> None:
+            appointment_id: int | None = None, not_before: datetime | None = None,
+            call_id: int | None = None, channel_id: int | None = None) -> None:
     """Queue a message in the caller's transaction; a key already queued does nothing."""
     values = {"tenant_id": tenant_id, "idempotency_key": key[:200], "channel": channel,
               "kind": kind, "recipient": recipient, "sender": sender, "body": body,
-              "appointment_id": appointment_id, "status": OutboxStatus.pending,
+              "appointment_id": appointment_id, "call_id": call_id,
+              "channel_id": channel_id, "status": OutboxStatus.pending,
               "attempts": 0, "next_attempt_at": not_before or now, "last_error": "",
               "created_at": now}
     table = OutboxItem.__table__  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
 from receptionist.calls.models import Call, CallEvent
 from receptionist.messages import service as messages
+from receptionist.notifications import service as notifications
 from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
 from receptionist.twilio.forms import (
@@ -252,6 +253,12 @@ def call_status(rt: Runtime, session: Session, form: StatusForm) -> str:
                                tenant_id=route.tenant_id if route else None,
                                from_number=form.from_number, to_number=form.to_number,
                                script_version=None, now=now)
-    calls.apply_status(session, call=call, status=form.call_status,
-                       duration_s=form.call_duration, now=now)
+    was_live = call.status not in calls.TERMINAL_STATUSES
+    applied = calls.apply_status(session, call=call, status=form.call_status,
+                                 duration_s=form.call_duration, now=now)
+    if applied and was_live and call.status in calls.TERMINAL_STATUSES and call.tenant_id:
+        assert call.id is not None
+        # In this transaction: the owner's summary can't be lost between the two.
+        notifications.queue_call_summary(session, tenant_id=call.tenant_id, call_id=call.id,
+                                         now=now)
     return EMPTY

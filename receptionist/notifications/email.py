@@ -1,0 +1,65 @@
+"""Sending one email (plain text + HTML) through the SMTP server of SMTP_URL.
+
+SMTP_URL: `smtp://[user:password@]host[:port]` uses STARTTLS when the server offers it
+(`?starttls=require` refuses a server that doesn't), `smtps://…` is TLS from the first
+byte (port 465). SMTP_FROM is the sender address.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from receptionist.config import Settings
+
+
+class EmailError(RuntimeError):
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def send_email(settings: Settings, *, to: str, subject: str, text: str, html: str,
+               idempotency_key: str, timeout_s: float = 15.0) -> str:
+    """Returns the Message-ID."""
+    if not settings.smtp_url:
+        raise EmailError("SMTP_URL is not set", permanent=False)
+    url = urlsplit(settings.smtp_url)
+    if url.scheme not in ("smtp", "smtps") or not url.hostname:
+        raise EmailError("SMTP_URL must look like smtp://user:password@host:587",
+                         permanent=False)
+    message = EmailMessage()
+    message["From"] = settings.smtp_from
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="receptionist")
+    # Lets a receiving system drop a duplicate should a crash make us send twice.
+    message["X-Receptionist-Idempotency-Key"] = idempotency_key
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    require_tls = parse_qs(url.query).get("starttls", ["auto"])[0] == "require"
+    context = ssl.create_default_context()
+    try:
+        if url.scheme == "smtps":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(url.hostname, url.port or 465,
+                                                    timeout=timeout_s, context=context)
+        else:
+            client = smtplib.SMTP(url.hostname, url.port or 587, timeout=timeout_s)
+        with client:
+            client.ehlo()
+            if url.scheme == "smtp" and client.has_extn("starttls"):
+                client.starttls(context=context)
+                client.ehlo()
+            elif require_tls and url.scheme == "smtp":
+                raise EmailError("the SMTP server does not offer STARTTLS", permanent=False)
+            if url.username:
+                client.login(unquote(url.username), unquote(url.password or ""))
+            client.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise EmailError(f"recipient refused: {exc.recipients}", permanent=True) from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise EmailError(f"SMTP: {type(exc).__name__}: {exc}", permanent=False) from None
+    return str(message["Message-ID"])

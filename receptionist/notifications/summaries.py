@@ -1,0 +1,160 @@
+"""The owner's summary of one call, in the business's language: who called (and whether
+they called before), when, how long, what they chose, what was booked or transferred,
+and the messages they left with their transcripts. Urgent-sounding messages are flagged.
+
+Built when the summary is sent, not when the call ends, so that the transcript of a
+message (made in the background) can be included.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from receptionist.appointments.models import Appointment, AppointmentStatus
+from receptionist.appointments.spoken import spoken_slot
+from receptionist.calls.models import Call, CallEvent
+from receptionist.messages.models import Message, TranscriptStatus
+from receptionist.speech.intents import lang_key
+from receptionist.tenants.models import Tenant
+
+URGENT_WORDS = {
+    "en": ("urgent", "emergency", "asap", "as soon as possible", "immediately", "right away"),
+    "fr": ("urgent", "urgence", "au plus vite", "immédiatement", "tout de suite",
+           "rapidement"),
+}
+TEXT = {
+    "subject": {"en": "Call from {caller}", "fr": "Appel de {caller}"},
+    "urgent": {"en": "URGENT", "fr": "URGENT"},
+    "known": {"en": "known caller", "fr": "appelant connu"},
+    "new": {"en": "first call", "fr": "premier appel"},
+    "when": {"en": "{when}, {duration}", "fr": "{when}, {duration}"},
+    "chose": {"en": "Chose: {intents}", "fr": "Choix : {intents}"},
+    "booked": {"en": "Booked: {slot}", "fr": "Rendez-vous pris : {slot}"},
+    "transfer": {"en": "Transfer: {result}", "fr": "Transfert : {result}"},
+    "message": {"en": "Message ({seconds} s): {text}", "fr": "Message ({seconds} s) : {text}"},
+    "no_transcript": {"en": "(no transcript)", "fr": "(pas de transcription)"},
+    "no_message": {"en": "No message left.", "fr": "Aucun message laissé."},
+    "status": {"en": "Call ended: {status}", "fr": "Fin de l'appel : {status}"},
+}
+_INTENT = re.compile(r"intent=(\w+)")
+
+
+def say(key: str, language: str, **values: object) -> str:
+    return TEXT[key][lang_key(language)].format(**values)
+
+
+def is_urgent(text: str, language: str) -> bool:
+    lowered = text.lower()
+    words = {*URGENT_WORDS["en"], *URGENT_WORDS[lang_key(language)]}
+    return any(re.search(rf"\b{re.escape(word)}\b", lowered) for word in words)
+
+
+@dataclass
+class CallSummary:
+    call_sid: str
+    business: str
+    language: str
+    caller: str
+    known_caller: bool
+    started: datetime  # local to the business
+    duration_s: int
+    status: str
+    intents: list[str] = field(default_factory=list)
+    booked: list[str] = field(default_factory=list)  # spoken slots
+    transfers: list[str] = field(default_factory=list)
+    messages: list[tuple[int, str | None]] = field(default_factory=list)  # (s, transcript)
+
+    @property
+    def urgent(self) -> bool:
+        return any(t and is_urgent(t, self.language) for _, t in self.messages)
+
+    def subject(self) -> str:
+        subject = say("subject", self.language, caller=self.caller)
+        return f"[{say('urgent', self.language)}] {subject}" if self.urgent else subject
+
+    def lines(self) -> list[str]:
+        minutes, seconds = divmod(self.duration_s, 60)
+        duration = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+        lines = [f"{self.business}: {self.subject()} "
+                 f"({say('known' if self.known_caller else 'new', self.language)})",
+                 say("when", self.language, when=self.started.strftime("%Y-%m-%d %H:%M"),
+                     duration=duration)]
+        if self.intents:
+            lines.append(say("chose", self.language, intents=", ".join(self.intents)))
+        lines += [say("booked", self.language, slot=slot) for slot in self.booked]
+        lines += [say("transfer", self.language, result=r) for r in self.transfers]
+        for seconds_long, transcript in self.messages:
+            lines.append(say("message", self.language, seconds=seconds_long,
+                             text=transcript or say("no_transcript", self.language)))
+        if not self.messages:
+            lines.append(say("no_message", self.language))
+        if self.status != "completed":
+            lines.append(say("status", self.language, status=self.status))
+        return lines
+
+    def text(self) -> str:
+        return "\n".join(self.lines()) + "\n"
+
+    def html(self) -> str:
+        first, *rest = self.lines()
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in rest)
+        return (f"<html><body><p><strong>{html.escape(first)}</strong></p><ul>{items}</ul>"
+                "</body></html>")
+
+    def sms(self) -> str:
+        return " / ".join(self.lines())[:600]
+
+    def as_json(self) -> dict[str, object]:
+        return {"event": "call_summary", "call_sid": self.call_sid, "business": self.business,
+                "language": self.language, "caller": self.caller,
+                "known_caller": self.known_caller, "started_at": self.started.isoformat(),
+                "duration_s": self.duration_s, "status": self.status, "intents": self.intents,
+                "booked": self.booked, "transfers": self.transfers, "urgent": self.urgent,
+                "messages": [{"seconds": s, "transcript": t} for s, t in self.messages],
+                "text": self.text()}
+
+
+def build(session: Session, call_id: int) -> CallSummary | None:
+    call = session.get(Call, call_id)
+    if call is None or call.tenant_id is None:
+        return None
+    tenant = session.get(Tenant, call.tenant_id)
+    assert tenant is not None
+    earlier = session.execute(select(func.count()).select_from(Call).where(
+        col(Call.tenant_id) == call.tenant_id, col(Call.from_number) == call.from_number,
+        col(Call.started_at) < call.started_at)).scalar_one()
+    tz = ZoneInfo(tenant.timezone)
+    events = session.execute(select(CallEvent).where(col(CallEvent.call_id) == call_id)
+                             .order_by(col(CallEvent.id))).scalars().all()
+    intents = [m.group(1) for e in events if e.kind == "choice"
+               if (m := _INTENT.search(e.detail))]
+    transfers = [e.detail or e.kind for e in events
+                 if e.kind in ("transfer_completed", "transfer_failed")]
+    booked = [spoken_slot(a.starts_at.astimezone(tz), tenant.language)
+              for a in session.execute(select(Appointment).where(
+                  col(Appointment.call_sid) == call.call_sid,
+                  col(Appointment.status) == AppointmentStatus.booked)).scalars()]
+    messages = [(m.duration_s, m.transcript) for m in session.execute(
+        select(Message).where(col(Message.call_id) == call_id)
+        .order_by(col(Message.id))).scalars()]
+    return CallSummary(
+        call_sid=call.call_sid, business=tenant.name, language=tenant.language,
+        caller=call.from_number or "?", known_caller=earlier > 0,
+        started=call.started_at.astimezone(tz), duration_s=call.duration_s or 0,
+        status=call.status, intents=intents, booked=booked, transfers=transfers,
+        messages=messages)
+
+
+def transcripts_pending(session: Session, call_id: int) -> bool:
+    """Whether a message of the call still waits for its transcript."""
+    pending = session.execute(select(func.count()).select_from(Message).where(
+        col(Message.call_id) == call_id,
+        col(Message.transcript_status) == TranscriptStatus.pending)).scalar_one()
+    return bool(pending)
