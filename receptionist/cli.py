@@ -16,6 +16,7 @@ from sqlmodel import Session
 from receptionist.call_flows.loader import ScriptError, parse_script
 from receptionist.call_flows.schema import MenuChoice
 from receptionist.cli_booking import agenda_app, token_app
+from receptionist.cli_notify import notify_app
 from receptionist.config import InsecureSettingsError, Settings, get_settings
 from receptionist.db import make_engine
 from receptionist.migrations_runner import upgrade
@@ -35,6 +36,7 @@ app.add_typer(script_app, name="script")
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(agenda_app, name="agenda")
 app.add_typer(token_app, name="token")
+app.add_typer(notify_app, name="notify")
 
 TenantOpt = Annotated[str, typer.Option("--tenant", help="Tenant slug, e.g. demo")]
 

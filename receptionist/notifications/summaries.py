@@ -82,7 +82,8 @@ class CallSummary:
     def lines(self) -> list[str]:
         minutes, seconds = divmod(self.duration_s, 60)
         duration = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
-        lines = [f"{self.business}: {self.subject()} "
+        colon = " :" if lang_key(self.language) == "fr" else ":"
+        lines = [f"{self.business}{colon} {self.subject()} "
                  f"({say('known' if self.known_caller else 'new', self.language)})",
                  say("when", self.language, when=self.started.strftime("%Y-%m-%d %H:%M"),
                      duration=duration)]
@@ -129,7 +130,7 @@ def build(session: Session, call_id: int) -> CallSummary | None:
     assert tenant is not None
     earlier = session.execute(select(func.count()).select_from(Call).where(
         col(Call.tenant_id) == call.tenant_id, col(Call.from_number) == call.from_number,
-        col(Call.started_at) < call.started_at)).scalar_one()
+        col(Call.id) < call.id)).scalar_one()
     tz = ZoneInfo(tenant.timezone)
     events = session.execute(select(CallEvent).where(col(CallEvent.call_id) == call_id)
                              .order_by(col(CallEvent.id))).scalars().all()

@@ -1,0 +1,122 @@
+"""`receptionist notify ...`: where a business's owner hears about calls."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from receptionist.config import get_settings
+from receptionist.db import make_engine
+from receptionist.notifications import service as notifications
+from receptionist.notifications.models import NotificationChannel
+from receptionist.secret_box import seal
+from receptionist.tenants import service as tenants
+from receptionist.tenants.models import Tenant
+
+notify_app = typer.Typer(help="Owner notifications: channels, quiet hours, digest time.",
+                         no_args_is_help=True)
+TenantOpt = Annotated[str, typer.Option("--tenant", help="Tenant slug, e.g. demo")]
+HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _session() -> Session:
+    return Session(make_engine(get_settings().database_url), expire_on_commit=False)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(1)
+
+
+def _tenant(session: Session, slug: str) -> Tenant:
+    try:
+        return tenants.get_tenant(session, slug=slug)
+    except tenants.TenantError as exc:
+        raise _fail(str(exc)) from None
+
+
+@notify_app.command("add")
+def notify_add(tenant: TenantOpt,
+               channel: Annotated[str, typer.Option(help="email | sms | webhook")],
+               to: Annotated[str, typer.Option(help="address, E.164 number or URL")],
+               events: Annotated[str, typer.Option(help="call_summary,digest")] =
+               "call_summary,digest") -> None:
+    """Add a channel. A webhook gets a new signing secret, printed once."""
+    settings = get_settings()
+    with _session() as session:
+        row = _tenant(session, tenant)
+        assert row.id is not None
+        secret = secrets.token_urlsafe(32) if channel == "webhook" else None
+        try:
+            added = notifications.add_channel(
+                session, tenant_id=row.id, channel=channel, target=to,
+                events=tuple(e.strip() for e in events.split(",") if e.strip()),
+                secret=seal(settings.secret_key, secret) if secret else None)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+        session.commit()
+        typer.echo(f"channel {added.id}: {channel} {to} ({added.events})")
+        if secret:
+            typer.echo(f"signing secret (keep it for the receiver; shown once): {secret}")
+
+
+@notify_app.command("list")
+def notify_list(tenant: TenantOpt) -> None:
+    with _session() as session:
+        row = _tenant(session, tenant)
+        assert row.id is not None
+        for channel in session.execute(select(NotificationChannel).where(
+                col(NotificationChannel.tenant_id) == row.id)).scalars():
+            state = "" if channel.active else " (off)"
+            typer.echo(f"{channel.id}: {channel.channel} {channel.target} "
+                       f"[{channel.events}]{state}")
+        settings = notifications.settings_for(session, tenant_id=row.id)
+        quiet = (f"{settings.quiet_start}-{settings.quiet_end}"
+                 if settings.quiet_start else "none")
+        typer.echo(f"quiet hours: {quiet}; daily digest: {settings.digest_time or 'off'} "
+                   f"({row.timezone})")
+
+
+@notify_app.command("remove")
+def notify_remove(tenant: TenantOpt, channel_id: Annotated[int, typer.Argument()]) -> None:
+    with _session() as session:
+        row = _tenant(session, tenant)
+        channel = session.get(NotificationChannel, channel_id)
+        if channel is None or channel.tenant_id != row.id:
+            raise _fail(f"tenant {tenant!r} has no channel {channel_id}")
+        channel.active = False  # kept: the outbox rows that went there still point to it
+        session.add(channel)
+        session.commit()
+        typer.echo(f"channel {channel_id} turned off")
+
+
+@notify_app.command("settings")
+def notify_settings(tenant: TenantOpt,
+                    quiet: Annotated[str | None, typer.Option(
+                        help="HH:MM-HH:MM local, or 'none'")] = None,
+                    digest: Annotated[str | None, typer.Option(
+                        help="HH:MM local, or 'off'")] = None) -> None:
+    with _session() as session:
+        row = _tenant(session, tenant)
+        assert row.id is not None
+        settings = notifications.settings_for(session, tenant_id=row.id)
+        if quiet is not None:
+            if quiet == "none":
+                settings.quiet_start = settings.quiet_end = None
+            else:
+                start, _, end = quiet.partition("-")
+                if not (HHMM.match(start) and HHMM.match(end)) or start == end:
+                    raise _fail("quiet hours look like 20:00-08:00")
+                settings.quiet_start, settings.quiet_end = start, end
+        if digest is not None:
+            if digest != "off" and not HHMM.match(digest):
+                raise _fail("the digest time looks like 19:00 (or off)")
+            settings.digest_time = None if digest == "off" else digest
+        session.add(settings)
+        session.commit()
+        typer.echo("notification settings updated")

@@ -1,0 +1,93 @@
+"""Real receivers for the owner's channels: an SMTP server (aiosmtpd) and an HTTP webhook
+endpoint that checks our signature."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import hmac
+import json
+import socket
+import threading
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Mailbox:
+    """aiosmtpd on loopback; `messages` holds what it accepted, parsed."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.messages: list[EmailMessage] = []
+        self.controller: Controller | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.append(parsed)
+        return "250 Message accepted"
+
+    def start(self) -> Mailbox:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+class WebhookReceiver:
+    """Accepts signed JSON posts; answers the statuses queued in `replies` first."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+        self.events: list[dict[str, Any]] = []
+        self.keys: list[str] = []
+        self.bad_signatures = 0
+        self.replies: list[int] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                timestamp = self.headers.get("X-Receptionist-Timestamp", "")
+                expected = "v1=" + hmac.new(receiver.secret.encode(),
+                                            f"{timestamp}.".encode() + body,
+                                            hashlib.sha256).hexdigest()
+                given = self.headers.get("X-Receptionist-Signature", "")
+                status = receiver.replies.pop(0) if receiver.replies else 200
+                if not hmac.compare_digest(expected, given):
+                    receiver.bad_signatures += 1
+                    status = 401
+                elif status < 300:
+                    receiver.events.append(json.loads(body))
+                    receiver.keys.append(self.headers.get("Idempotency-Key", ""))
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/calls"
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       kwargs={"poll_interval": 0.02}, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
