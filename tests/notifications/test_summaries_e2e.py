@@ -124,6 +124,7 @@ def test_quiet_hours_hold_all_but_urgent(sim: TestTwilioSim, session: Session,
                                          runtime: Runtime, clock: FixedClock,
                                          mailbox: Mailbox) -> None:
     tenant = get_tenant(session, slug="demo")
+    assert tenant.id is not None
     session.add(NotificationSettings(tenant_id=tenant.id, quiet_start="09:30",
                                      quiet_end="12:00"))  # New York; it is 10:00
     session.commit()
