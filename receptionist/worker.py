@@ -19,10 +19,12 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from receptionist.appointments import caldav_sync
 from receptionist.appointments import service as appointments
-from receptionist.calls.service import prune_replies
+from receptionist.calls.service import close_stale_calls, prune_replies
 from receptionist.db import session_scope
 from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.messages.transcripts import transcribe_due
+from receptionist.notifications import digest
+from receptionist.notifications import service as notifications
 from receptionist.notifications.delivery import deliver_due
 from receptionist.runtime import Runtime
 
@@ -66,6 +68,29 @@ def reminders_job(rt: Runtime) -> None:
         log.exception("reminder job failed")
 
 
+def digest_job(rt: Runtime) -> None:
+    try:
+        with rt.writing(), session_scope(rt.engine) as session:
+            count = digest.queue_due_digests(session, now=rt.clock())
+        if count:
+            log.info("queued %d daily digest(s)", count)
+    except Exception:
+        log.exception("digest job failed")
+
+
+def stale_calls_job(rt: Runtime) -> None:
+    try:
+        now = rt.clock()
+        with rt.writing(), session_scope(rt.engine) as session:
+            for call in close_stale_calls(session, now=now):
+                if call.tenant_id is not None and call.id is not None:
+                    notifications.queue_call_summary(session, tenant_id=call.tenant_id,
+                                                     call_id=call.id, now=now)
+                    log.info("call %s had no final status: closed", call.call_sid)
+    except Exception:
+        log.exception("stale call job failed")
+
+
 def calendar_push_job(rt: Runtime) -> None:
     try:
         count = caldav_sync.push_due(rt)
@@ -101,6 +126,7 @@ def add_jobs(scheduler: BaseScheduler, rt: Runtime) -> None:
                       coalesce=True, replace_existing=True)
     every = rt.settings.worker_poll_seconds
     for job, seconds in ((deliver_outbox_job, min(every, 5.0)), (reminders_job, 60.0),
+                         (digest_job, 60.0), (stale_calls_job, 300.0),
                          (calendar_push_job, every), (calendar_pull_job, 300.0)):
         scheduler.add_job(job, "interval", args=[rt], id=job.__name__.removesuffix("_job"),
                           seconds=seconds, max_instances=1, coalesce=True,

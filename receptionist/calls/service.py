@@ -12,8 +12,12 @@ from sqlmodel import Session, col, select
 
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 
-# Twilio's CallStatus values; the last five end a call.
-TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+# Twilio's CallStatus values; the last five end a call. "timed-out" is ours: Twilio never
+# sent the final status (see close_stale_calls).
+TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled",
+                               "timed-out"})
+# Twilio ends any call after 4 hours; a call still open well after that lost its callback.
+CALL_TIMEOUT = timedelta(hours=4, minutes=15)
 KNOWN_STATUSES = TERMINAL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
 
 
@@ -120,3 +124,17 @@ def prune_replies(session: Session, *, now: datetime) -> int:
 
 class DuplicateWebhook(Exception):
     """The same webhook was answered concurrently; use the stored answer."""
+
+
+def close_stale_calls(session: Session, *, now: datetime) -> list[Call]:
+    """Mark as ended the calls whose final status callback never came."""
+    stale = list(session.execute(select(Call).where(
+        col(Call.status).not_in(TERMINAL_STATUSES),
+        col(Call.started_at) < now - CALL_TIMEOUT)).scalars())
+    for call in stale:
+        assert call.id is not None
+        call.status, call.ended_at = "timed-out", now
+        session.add(call)
+        session.add(CallEvent(call_id=call.id, at=now, kind="status_timeout",
+                              detail=f"no final status from Twilio after {CALL_TIMEOUT}"))
+    return stale

@@ -12,7 +12,8 @@ import os
 import socket
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from receptionist.calls.models import Call
 from receptionist.notifications import service as outbox
@@ -23,7 +24,7 @@ from receptionist.notifications.sms import SmsError, send_sms
 from receptionist.notifications.webhook import WebhookError, post_event
 from receptionist.runtime import Runtime
 from receptionist.secret_box import SecretError, unseal
-from receptionist.tenants.models import Tenant
+from receptionist.tenants.models import Tenant, TenantNumber
 
 log = logging.getLogger(__name__)
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
@@ -69,9 +70,11 @@ def _send(rt: Runtime, session: Session, item: OutboxItem) -> str | None:
     subject, text, html = "", item.body, ""
     if item.kind == "call_summary" and item.call_id is not None:
         subject, text, html, payload = _summary(rt, session, item)
+    elif item.kind == "digest":
+        subject = item.body.splitlines()[0] if item.body else "digest"
     if item.channel == "sms":
         return send_sms(rt.settings, rt.twilio_http, to=item.recipient,
-                        sender=item.sender or _business_number(session, item), body=text)
+                        sender=item.sender or _business_number(session, item), body=text[:1500])
     if item.channel == "email":
         return send_email(rt.settings, to=item.recipient, subject=subject or item.kind,
                           text=text, html=html or f"<pre>{text}</pre>",
@@ -115,4 +118,8 @@ def _summary(rt: Runtime, session: Session, item: OutboxItem
 
 def _business_number(session: Session, item: OutboxItem) -> str:
     call = session.get(Call, item.call_id) if item.call_id else None
-    return call.to_number if call is not None else ""
+    if call is not None:
+        return call.to_number
+    number = session.execute(select(col(TenantNumber.number)).where(
+        col(TenantNumber.tenant_id) == item.tenant_id)).scalar()
+    return str(number or "")
