@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.webhooks
 	$(BIN)/python -m bench.speech
 	$(BIN)/python -m bench.booking
+	$(BIN)/python -m bench.outbox
 
 deps: $(STAMP)
 

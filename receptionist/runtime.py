@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 import httpx
+import urllib3
 from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 
@@ -34,7 +35,7 @@ class Runtime:
     prompts: PromptCache = field(init=False)
     _recognition: RecognitionPool | None = field(default=None, init=False)
     _twilio_http: httpx.Client | None = field(default=None, init=False)
-    _web_http: httpx.Client | None = field(default=None, init=False)
+    _web_http: urllib3.PoolManager | None = field(default=None, init=False)
     _lazy_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
@@ -71,24 +72,25 @@ class Runtime:
             return self._twilio_http
 
     @property
-    def web_http(self) -> httpx.Client:
-        """For owners' webhooks: no credentials of ours, no redirects followed."""
+    def web_http(self) -> urllib3.PoolManager:
+        """For owners' webhooks: no credentials of ours (redirects are not followed)."""
         with self._lazy_lock:
             if self._web_http is None:
-                self._web_http = httpx.Client(timeout=10.0, follow_redirects=False)
+                self._web_http = urllib3.PoolManager(num_pools=50, maxsize=16)
             return self._web_http
 
     def close(self) -> None:
         """Stop the recognition processes and close HTTP clients (app shutdown)."""
         with self._lazy_lock:
             pool, self._recognition = self._recognition, None
-            clients = [self._twilio_http, self._web_http]
-            self._twilio_http = self._web_http = None
+            client, self._twilio_http = self._twilio_http, None
+            web, self._web_http = self._web_http, None
         if pool is not None:
             pool.close()
-        for client in clients:
-            if client is not None:
-                client.close()
+        if client is not None:
+            client.close()
+        if web is not None:
+            web.clear()
 
     def media_stream_url(self) -> str:
         base = self.settings.public_base_url

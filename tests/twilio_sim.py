@@ -49,6 +49,13 @@ def tone_wav(seconds: float, rate: int = 8000) -> bytes:
     return out.getvalue()
 
 
+class BusyHTTPServer(ThreadingHTTPServer):
+    """Many deliveries arrive at once (the outbox sends in parallel): a longer accept
+    queue than http.server's default of 5."""
+
+    request_queue_size = 128
+
+
 class TestTwilioSim(TwilioSim):
     __test__ = False  # not a test class, despite the name
 
@@ -110,7 +117,7 @@ class FakeTwilioApi:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = BusyHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever,

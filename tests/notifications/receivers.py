@@ -23,6 +23,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class BusyHTTPServer(ThreadingHTTPServer):
+    """Many deliveries arrive at once (the outbox sends in parallel): a longer accept
+    queue than http.server's default of 5."""
+
+    request_queue_size = 128
+
+
 class Mailbox:
     """aiosmtpd on loopback; `messages` holds what it accepted, parsed."""
 
@@ -81,7 +88,7 @@ class WebhookReceiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = BusyHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/calls"
         self.thread = threading.Thread(target=self.server.serve_forever,
