@@ -37,6 +37,7 @@ RECHECK = timedelta(seconds=20)
 # with bench/outbox.py (more threads only fight over the GIL).
 SENDERS = 8
 BATCH = 500
+FLUSH_ROWS, FLUSH_SECONDS = 50, 0.2
 
 
 class Postponed(Exception):
@@ -55,7 +56,7 @@ def deliver_due(rt: Runtime, *, worker: str = WORKER_ID, limit: int = BATCH,
 
     Rows are claimed in a batch and prepared here (summaries written, secrets read once
     per channel); the network part runs on a few threads at once (the time goes to
-    waiting on SMTP and HTTP servers); the batch is marked sent in one statement."""
+    waiting on SMTP and HTTP servers); what was sent is marked in small groups."""
     with Session(rt.engine, expire_on_commit=False) as session:
         with rt.writing():
             items = outbox.claim_due(session, worker=worker, now=rt.clock(), limit=limit)
@@ -75,23 +76,35 @@ def deliver_due(rt: Runtime, *, worker: str = WORKER_ID, limit: int = BATCH,
         # Sending must end well within the claim's lease, or another worker could take
         # the rows still waiting here: past the deadline they are handed back unsent.
         deadline = time.monotonic() + outbox.LEASE.total_seconds() / 2
-        with ThreadPoolExecutor(max_workers=max(1, min(senders, len(ready)))) as pool:
-            outcomes = list(pool.map(lambda send: _run(send, deadline),
-                                     (send for _, send in ready)))
+        sent = 0
         delivered: list[tuple[OutboxItem, str | None]] = []
-        for (item, _), outcome in zip(ready, outcomes, strict=True):
-            if outcome is LATE:
-                with rt.writing():
-                    outbox.postpone(session, item, worker=worker, until=rt.clock(),
-                                    reason="not reached in its batch; next round")
-            elif isinstance(outcome, SmsError | EmailError | WebhookError):
-                _failed(rt, session, item, outcome, worker)
-            else:
-                delivered.append((item, outcome if isinstance(outcome, str) else None))
-        if not delivered:
-            return 0
-        with rt.writing():
-            return outbox.mark_all_sent(session, delivered, worker=worker, now=rt.clock())
+        flushed_at = time.monotonic()
+        with ThreadPoolExecutor(max_workers=max(1, min(senders, len(ready)))) as pool:
+            outcomes = pool.map(lambda send: _run(send, deadline), (s for _, s in ready))
+            for (item, _), outcome in zip(ready, outcomes, strict=True):
+                if outcome is LATE:
+                    with rt.writing():
+                        outbox.postpone(session, item, worker=worker, until=rt.clock(),
+                                        reason="not reached in its batch; next round")
+                elif isinstance(outcome, SmsError | EmailError | WebhookError):
+                    _failed(rt, session, item, outcome, worker)
+                else:
+                    delivered.append((item, outcome if isinstance(outcome, str) else None))
+                # Marked sent in small groups: few statements, and a crash re-sends at
+                # most the last group (with the same idempotency keys).
+                if delivered and (len(delivered) >= FLUSH_ROWS
+                                  or time.monotonic() - flushed_at >= FLUSH_SECONDS):
+                    sent += _mark(rt, session, delivered, worker)
+                    delivered, flushed_at = [], time.monotonic()
+        if delivered:
+            sent += _mark(rt, session, delivered, worker)
+        return sent
+
+
+def _mark(rt: Runtime, session: Session, delivered: list[tuple[OutboxItem, str | None]],
+          worker: str) -> int:
+    with rt.writing():
+        return outbox.mark_all_sent(session, delivered, worker=worker, now=rt.clock())
 
 
 LATE = object()
