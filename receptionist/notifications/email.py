@@ -2,7 +2,8 @@
 
 SMTP_URL: `smtp://[user:password@]host[:port]` uses STARTTLS when the server offers it
 (`?starttls=require` refuses a server that doesn't), `smtps://…` is TLS from the first
-byte (port 465). SMTP_FROM is the sender address.
+byte (port 465). Certificates are verified; `?cafile=/path/ca.pem` trusts a private CA.
+SMTP_FROM is the sender address.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ def send_email(settings: Settings, *, to: str, subject: str, text: str, html: st
     message["X-Receptionist-Idempotency-Key"] = idempotency_key
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    require_tls = parse_qs(url.query).get("starttls", ["auto"])[0] == "require"
-    context = ssl.create_default_context()
+    query = parse_qs(url.query)
+    require_tls = query.get("starttls", ["auto"])[0] == "require"
+    context = ssl.create_default_context(cafile=query.get("cafile", [None])[0])
     try:
         if url.scheme == "smtps":
             client: smtplib.SMTP = smtplib.SMTP_SSL(url.hostname, url.port or 465,
