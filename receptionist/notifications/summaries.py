@@ -145,9 +145,15 @@ def build(session: Session, call_id: int) -> CallSummary | None:
     messages = [(m.duration_s, m.transcript) for m in session.execute(
         select(Message).where(col(Message.call_id) == call_id)
         .order_by(col(Message.id))).scalars()]
+    # A name the caller gave when booking, if any (Twilio's CallerName is a paid lookup).
+    name = session.execute(select(col(Appointment.caller_name)).where(
+        col(Appointment.tenant_id) == tenant.id,
+        col(Appointment.caller_number) == call.from_number,
+        col(Appointment.caller_name) != "").order_by(col(Appointment.id).desc())).scalar()
+    caller = call.from_number or "?"
     return CallSummary(
         call_sid=call.call_sid, business=tenant.name, language=tenant.language,
-        caller=call.from_number or "?", known_caller=earlier > 0,
+        caller=f"{name} ({caller})" if name else caller, known_caller=earlier > 0,
         started=call.started_at.astimezone(tz), duration_s=call.duration_s or 0,
         status=call.status, intents=intents, booked=booked, transfers=transfers,
         messages=messages)

@@ -18,6 +18,8 @@ import json
 
 import urllib3
 
+TIMEOUT_S = 10.0  # a receiver that takes longer is retried later
+
 
 class WebhookError(RuntimeError):
     def __init__(self, message: str, *, permanent: bool) -> None:
@@ -41,7 +43,7 @@ def post_event(client: urllib3.PoolManager, *, url: str, secret: str,
                "User-Agent": "receptionist-webhook/1"}
     try:
         response = client.request("POST", url, body=body, headers=headers, redirect=False,
-                                  retries=False, timeout=urllib3.Timeout(total=10.0))
+                                  retries=False, timeout=urllib3.Timeout(total=TIMEOUT_S))
     except (urllib3.exceptions.HTTPError, ValueError) as exc:
         raise WebhookError(f"webhook {url}: {type(exc).__name__}: {exc}",
                            permanent=False) from None

@@ -10,6 +10,7 @@ import hmac
 import json
 import socket
 import threading
+import time
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -64,6 +65,7 @@ class WebhookReceiver:
         self.keys: list[str] = []
         self.bad_signatures = 0
         self.replies: list[int] = []
+        self.delay_s = 0.0  # answer slowly (timeouts)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -78,6 +80,8 @@ class WebhookReceiver:
                                             hashlib.sha256).hexdigest()
                 given = self.headers.get("X-Receptionist-Signature", "")
                 status = receiver.replies.pop(0) if receiver.replies else 200
+                if receiver.delay_s:
+                    time.sleep(receiver.delay_s)
                 if not hmac.compare_digest(expected, given):
                     receiver.bad_signatures += 1
                     status = 401

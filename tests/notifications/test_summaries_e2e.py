@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from receptionist.config import Settings
 from receptionist.messages.models import Message, TranscriptStatus
 from receptionist.notifications import service as notifications
+from receptionist.notifications import webhook
 from receptionist.notifications.delivery import deliver_due
 from receptionist.notifications.models import NotificationSettings, OutboxItem, OutboxStatus
 from receptionist.runtime import Runtime
@@ -176,3 +177,38 @@ def test_webhook_errors_retry_or_fail_visibly(sim: TestTwilioSim, session: Sessi
     deliver_due(runtime)
     gone = [i for i in outbox(session) if i.channel == "webhook"][-1]
     assert gone.status == OutboxStatus.failed and "HTTP 410" in gone.last_error
+
+
+@pytest.mark.usefixtures("channels")
+def test_a_webhook_that_times_out_is_retried(sim: TestTwilioSim, session: Session,
+                                             runtime: Runtime, clock: FixedClock,
+                                             hook: WebhookReceiver,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(webhook, "TIMEOUT_S", 0.3)
+    sim.call(DEMO_EN, [Press("3"), Press("2"), LeaveMessage(3)])
+    transcribe(session, "Hello")
+    hook.delay_s = 1.0
+    deliver_due(runtime)
+    [row] = [i for i in outbox(session) if i.channel == "webhook"]
+    assert row.status == OutboxStatus.pending and "Timeout" in row.last_error
+    hook.delay_s = 0.0
+    clock.now += timedelta(seconds=31)
+    assert deliver_due(runtime) == 1
+    assert hook.keys.count(row.idempotency_key) >= 1
+
+
+@pytest.mark.usefixtures("channels")
+def test_a_caller_who_booked_by_name_is_named(sim: TestTwilioSim, session: Session,
+                                              runtime: Runtime, clock: FixedClock,
+                                              mailbox: Mailbox) -> None:
+    from receptionist.appointments import service as appointments
+    from tests.appointments.test_service import NOON, main_agenda
+
+    appointments.book(session, agenda=main_agenda(session), starts_at=NOON, now=clock(),
+                      caller_number="+15551230001", caller_name="Ada Lovelace", source="api")
+    session.commit()
+    sim.call(DEMO_EN, [Press("3"), Press("2"), LeaveMessage(3)])
+    transcribe(session, "Hello")
+    deliver_due(runtime)
+    subjects = {m["Subject"] for m in mailbox.messages}
+    assert "Call from Ada Lovelace (+15551230001)" in subjects
