@@ -17,6 +17,7 @@ from receptionist.call_flows.loader import ScriptError, parse_script
 from receptionist.call_flows.schema import MenuChoice
 from receptionist.cli_booking import agenda_app, token_app
 from receptionist.cli_notify import notify_app
+from receptionist.cli_users import user_app
 from receptionist.config import InsecureSettingsError, Settings, get_settings
 from receptionist.db import make_engine
 from receptionist.migrations_runner import upgrade
@@ -37,6 +38,7 @@ app.add_typer(tenant_app, name="tenant")
 app.add_typer(agenda_app, name="agenda")
 app.add_typer(token_app, name="token")
 app.add_typer(notify_app, name="notify")
+app.add_typer(user_app, name="user")
 
 TenantOpt = Annotated[str, typer.Option("--tenant", help="Tenant slug, e.g. demo")]
 

@@ -7,11 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from receptionist import __version__
+from receptionist.admin.views import ADMIN_UI, LoginRequired
+from receptionist.admin.views import router as admin_router
 from receptionist.api.views import router as api_router
 from receptionist.appointments.views import router as ics_router
 from receptionist.clock import Clock, utcnow
@@ -45,6 +48,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.include_router(media_router)
     app.include_router(api_router)
     app.include_router(ics_router)
+    app.include_router(admin_router)
+    app.mount("/admin/static", StaticFiles(directory=ADMIN_UI / "static"), name="admin-static")
+
+    @app.exception_handler(LoginRequired)
+    async def _login_first(request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse("/admin/login", status_code=303)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

@@ -11,9 +11,11 @@ from receptionist.notifications.models import (
     OutboxItem,
 )
 from receptionist.tenants.models import ApiToken, ScriptVersion, Tenant, TenantNumber
+from receptionist.users.models import User, UserTenant
 
 metadata = SQLModel.metadata
 
 __all__ = ["Agenda", "ApiToken", "Appointment", "Call", "CallEvent", "ExternalBusy", "Message",
            "NotificationChannel", "NotificationSettings", "OutboxItem", "ScriptVersion",
-           "SlotClaim", "Tenant", "TenantNumber", "WebhookReply", "metadata"]
+           "SlotClaim", "Tenant", "TenantNumber", "User", "UserTenant", "WebhookReply",
+           "metadata"]

@@ -1,0 +1,48 @@
+"""The admin UI's words, in English and French (per user)."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "login": {"en": "Log in", "fr": "Connexion"},
+    "email": {"en": "Email", "fr": "E-mail"},
+    "password": {"en": "Password", "fr": "Mot de passe"},
+    "logout": {"en": "Log out", "fr": "Déconnexion"},
+    "inbox": {"en": "Messages", "fr": "Messages"},
+    "calls": {"en": "Calls", "fr": "Appels"},
+    "tenants": {"en": "Businesses", "fr": "Entreprises"},
+    "new": {"en": "New", "fr": "Nouveaux"},
+    "handled": {"en": "Handled", "fr": "Traités"},
+    "all": {"en": "All", "fr": "Tous"},
+    "mark_handled": {"en": "Mark handled", "fr": "Marquer comme traité"},
+    "call_back": {"en": "Call back", "fr": "Rappeler"},
+    "search": {"en": "Search", "fr": "Rechercher"},
+    "from_date": {"en": "From", "fr": "Du"},
+    "to_date": {"en": "To", "fr": "Au"},
+    "no_messages": {"en": "No messages.", "fr": "Aucun message."},
+    "no_calls": {"en": "No calls.", "fr": "Aucun appel."},
+    "no_audio": {"en": "Recording not downloaded yet.",
+                 "fr": "Enregistrement pas encore téléchargé."},
+    "no_transcript": {"en": "No transcript yet.", "fr": "Pas encore de transcription."},
+    "caller": {"en": "Caller", "fr": "Appelant"},
+    "when": {"en": "When", "fr": "Quand"},
+    "duration": {"en": "Duration", "fr": "Durée"},
+    "status": {"en": "Status", "fr": "Statut"},
+    "timeline": {"en": "Timeline", "fr": "Déroulé"},
+    "older": {"en": "Older", "fr": "Plus anciens"},
+    "newer": {"en": "Newer", "fr": "Plus récents"},
+    "change_password": {"en": "Change password", "fr": "Changer le mot de passe"},
+    "current_password": {"en": "Current password", "fr": "Mot de passe actuel"},
+    "new_password": {"en": "New password", "fr": "Nouveau mot de passe"},
+    "saved": {"en": "Saved.", "fr": "Enregistré."},
+    "not_built": {"en": "Not built yet: agenda, dashboard, settings and the script editor.",
+                  "fr": "Pas encore là : agenda, tableau de bord, réglages et éditeur de "
+                        "scripts."},
+}
+
+
+def translator(language: str) -> object:
+    lang = language if language in ("en", "fr") else "en"
+
+    def t(key: str) -> str:
+        return TEXTS[key][lang]
+    return t

@@ -1,0 +1,37 @@
+"""`receptionist user add`: accounts of the admin UI."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from receptionist.config import get_settings
+from receptionist.db import make_engine
+from receptionist.tenants import service as tenants
+from receptionist.users import service as users
+
+user_app = typer.Typer(help="Admin UI accounts.", no_args_is_help=True)
+
+
+@user_app.command("add")
+def user_add(email: Annotated[str, typer.Option()],
+             role: Annotated[str, typer.Option(help="owner | operator")],
+             tenant: Annotated[list[str] | None, typer.Option(
+                 help="business slug (an owner: exactly one; an operator: repeatable)")] = None,
+             language: Annotated[str, typer.Option(help="en | fr")] = "en",
+             password: Annotated[str, typer.Option(
+                 prompt=True, hide_input=True, confirmation_prompt=True,
+                 help="at least 10 characters")] = "") -> None:
+    """Create an account (the first one, and those of owners)."""
+    with Session(make_engine(get_settings().database_url), expire_on_commit=False) as session:
+        try:
+            rows = [tenants.get_tenant(session, slug=slug) for slug in tenant or []]
+            user = users.create_user(session, email=email, password=password, role=role,
+                                     tenants=rows, language=language)
+        except (tenants.TenantError, users.AccountError) as exc:
+            typer.secho(str(exc), fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from None
+        session.commit()
+        typer.echo(f"{user.email} ({user.role}) can log in at /admin")

@@ -1,0 +1,37 @@
+"""People who log in to the admin UI: owners (one business) and operators (the agency
+serving several businesses)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from receptionist.clock import utcnow
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, index=True, max_length=320)
+    password_hash: str = Field(max_length=200)  # argon2id
+    role: str = Field(max_length=16)  # owner | operator
+    language: str = Field(default="en", max_length=5)  # of the admin UI: en | fr
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    # Bumped on password change and logout-everywhere: older sessions stop working.
+    session_version: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class UserTenant(SQLModel, table=True):
+    """Which businesses a user may see: an owner has one, an operator those assigned."""
+
+    __tablename__ = "user_tenants"
+    __table_args__ = (UniqueConstraint("user_id", "tenant_id", name="uq_user_tenant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)

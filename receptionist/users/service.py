@@ -1,0 +1,104 @@
+"""Accounts: creation, password checks with lockout, which tenants a user may see."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from receptionist.tenants.models import Tenant
+from receptionist.users.models import User, UserTenant
+
+ROLES = ("owner", "operator")
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+# Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    pass
+
+
+def create_user(session: Session, *, email: str, password: str, role: str,
+                tenants: list[Tenant], language: str = "en") -> User:
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if "@" not in email:
+        raise AccountError("that is not an email address")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+    if role == "owner" and len(tenants) != 1:
+        raise AccountError("an owner belongs to exactly one business (--tenant)")
+    if session.execute(select(User).where(col(User.email) == email)).scalar() is not None:
+        raise AccountError(f"{email} already has an account")
+    user = User(email=email, password_hash=_hasher.hash(password), role=role,
+                language=language if language in ("en", "fr") else "en")
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    for tenant in tenants:
+        assert tenant.id is not None
+        session.add(UserTenant(user_id=user.id, tenant_id=tenant.id))
+    return user
+
+
+def authenticate(session: Session, *, email: str, password: str, now: datetime
+                 ) -> tuple[User | None, str]:
+    """(user, "") on success, else (None, reason). Five failures lock the account for
+    fifteen minutes; the reason never tells whether the email exists."""
+    user = session.execute(select(User).where(
+        col(User.email) == email.strip().lower())).scalar()
+    if user is None:
+        _verify(_DUMMY_HASH, password)
+        return None, "wrong email or password"
+    if user.locked_until is not None and user.locked_until > now:
+        return None, "too many failed attempts: try again in a few minutes"
+    if not _verify(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until, user.failed_logins = now + LOCKOUT, 0
+        session.add(user)
+        return None, "wrong email or password"
+    user.failed_logins, user.locked_until = 0, None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    session.add(user)
+    return user, ""
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(session: Session, user: User, *, current: str, new: str) -> None:
+    if not _verify(user.password_hash, current):
+        raise AccountError("the current password is wrong")
+    if len(new) < MIN_PASSWORD:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+    user.password_hash = _hasher.hash(new)
+    user.session_version += 1  # every other session ends
+    session.add(user)
+
+
+def tenants_of(session: Session, user: User) -> list[Tenant]:
+    return list(session.execute(
+        select(Tenant).join(UserTenant, col(UserTenant.tenant_id) == Tenant.id)
+        .where(col(UserTenant.user_id) == user.id).order_by(col(Tenant.slug))).scalars())
+
+
+def tenant_for(session: Session, user: User, slug: str) -> Tenant | None:
+    """The tenant `slug` if this user may see it: otherwise None, exactly as if it did not
+    exist (the pages answer 404 either way)."""
+    return session.execute(
+        select(Tenant).join(UserTenant, col(UserTenant.tenant_id) == Tenant.id)
+        .where(col(UserTenant.user_id) == user.id, col(Tenant.slug) == slug)).scalar()

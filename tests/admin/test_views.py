@@ -1,0 +1,185 @@
+"""The admin UI over HTTP: login, lockout, CSRF, session expiry and logout, an owner's
+inbox and call log, and tenant isolation (another business's URLs are 404)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from receptionist.config import Settings
+from receptionist.messages.models import Message
+from receptionist.messages.recordings import fetch_due_recordings
+from receptionist.tenants.service import get_tenant
+from receptionist.twilio.simulator import LeaveMessage, Press
+from receptionist.users.service import create_user
+from tests.admin.helpers import PASSWORD, csrf_of, login
+from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
+from tests.twilio_sim import TestTwilioSim
+
+
+@pytest.fixture
+def accounts(session: Session) -> None:
+    demo, demo_fr = get_tenant(session, slug="demo"), get_tenant(session, slug="demo-fr")
+    create_user(session, email="owner@demo.test", password=PASSWORD, role="owner",
+                tenants=[demo])
+    create_user(session, email="owner@demo-fr.test", password=PASSWORD, role="owner",
+                tenants=[demo_fr], language="fr")
+    create_user(session, email="agency@ops.test", password=PASSWORD, role="operator",
+                tenants=[demo, demo_fr])
+    session.commit()
+
+
+@pytest.fixture
+def messages_left(sim: TestTwilioSim, settings: Settings, engine: Engine,
+                  clock: FixedClock) -> dict[str, str]:
+    calls = {"demo": sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)]).call_sid,
+             "demo-fr": sim.call(DEMO_FR, [Press("2"), LeaveMessage(4)],
+                                 from_="+33612345678").call_sid}
+    fetch_due_recordings(settings, engine, now=clock())
+    with Session(engine) as session:
+        for message in session.execute(select(Message)).scalars():
+            message.transcript = "Please call me back about my crown"
+            session.add(message)
+        session.commit()
+    return calls
+
+
+def message_ids(engine: Engine) -> dict[int, int]:
+    with Session(engine) as session:
+        return {m.tenant_id: m.id for m in session.execute(select(Message)).scalars()
+                if m.id is not None}
+
+
+@pytest.mark.usefixtures("accounts")
+def test_pages_need_a_login(client: TestClient) -> None:
+    response = client.get("/admin/t/demo/inbox", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/admin/login"
+
+
+@pytest.mark.usefixtures("accounts")
+def test_wrong_password_then_lockout(client: TestClient) -> None:
+    status, page = login(client, "owner@demo.test", "wrong password!")
+    assert status == 401 and "wrong email or password" in page
+    status, page = login(client, "nobody@demo.test")
+    assert status == 401 and "wrong email or password" in page  # same answer
+    for _ in range(4):
+        login(client, "owner@demo.test", "wrong password!")
+    status, page = login(client, "owner@demo.test")  # right password, but locked
+    assert status == 401 and "too many failed attempts" in page
+
+
+@pytest.mark.usefixtures("accounts")
+def test_owner_inbox_play_and_mark_handled(client: TestClient, engine: Engine,
+                                           messages_left: dict[str, str]) -> None:
+    status, page = login(client, "owner@demo.test")
+    assert status == 200 and "Demo Dental Clinic" in page
+    assert "Please call me back about my crown" in page and 'href="tel:+15551230001"' in page
+    ids = message_ids(engine)
+    demo_id = ids[get_tenant_id(engine, "demo")]
+    audio = client.get(f"/admin/t/demo/messages/{demo_id}/audio")
+    assert audio.status_code == 200 and audio.content[:4] == b"RIFF"
+    url = f"/admin/t/demo/messages/{demo_id}/handled"
+    assert client.post(url, data={"csrf": "forged"}).status_code == 403
+    assert client.post(url, data={}).status_code == 422
+    page = client.get("/admin/t/demo/inbox").text
+    assert client.post(url, data={"csrf": csrf_of(page)}, follow_redirects=True
+                       ).status_code == 200
+    assert "No messages." in client.get("/admin/t/demo/inbox").text
+    assert "crown" in client.get("/admin/t/demo/inbox?status=handled").text
+    assert "crown" in client.get("/admin/t/demo/inbox?status=all&q=crown").text
+    assert "No messages." in client.get("/admin/t/demo/inbox?status=all&q=pizza").text
+    assert "No messages." in client.get("/admin/t/demo/inbox?status=all&from=2026-11-18").text
+
+
+@pytest.mark.usefixtures("accounts")
+def test_an_owner_never_sees_another_business(client: TestClient, engine: Engine,
+                                              messages_left: dict[str, str]) -> None:
+    login(client, "owner@demo.test")
+    fr_id = message_ids(engine)[get_tenant_id(engine, "demo-fr")]
+    page = client.get("/admin/t/demo/inbox").text
+    for url in ("/admin/t/demo-fr/inbox", "/admin/t/demo-fr/calls",
+                f"/admin/t/demo-fr/messages/{fr_id}/audio",
+                f"/admin/t/demo/messages/{fr_id}/audio",  # the id, under one's own slug
+                f"/admin/t/demo/calls/{messages_left['demo-fr']}",
+                "/admin/t/nobody/inbox"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/admin/t/demo/messages/{fr_id}/handled",
+                       data={"csrf": csrf_of(page)}).status_code == 404
+    assert "Cabinet" not in client.get("/admin/tenants").text
+
+
+@pytest.mark.usefixtures("accounts")
+def test_call_log_and_timeline(client: TestClient, messages_left: dict[str, str]) -> None:
+    login(client, "owner@demo.test")
+    calls = client.get("/admin/t/demo/calls").text
+    assert messages_left["demo"] in calls and messages_left["demo-fr"] not in calls
+    detail = client.get(f"/admin/t/demo/calls/{messages_left['demo']}").text
+    assert "main_menu" in detail and "intent=message digit=2 via=keypad" in detail
+
+
+@pytest.mark.usefixtures("accounts")
+def test_operator_and_french_owner(client: TestClient) -> None:
+    login(client, "agency@ops.test")
+    tenants = client.get("/admin/tenants").text
+    assert "Demo Dental Clinic" in tenants and "Cabinet" in tenants
+    assert client.get("/admin/t/demo-fr/inbox").status_code == 200
+    client.cookies.clear()
+    login(client, "owner@demo-fr.test")
+    page = client.get("/admin/t/demo-fr/inbox").text
+    assert "Déconnexion" in page and "Aucun message." in page
+
+
+@pytest.mark.usefixtures("accounts")
+def test_sessions_expire_and_logout_ends_them(client: TestClient, clock: FixedClock) -> None:
+    login(client, "owner@demo.test")
+    assert client.get("/admin/t/demo/inbox").status_code == 200
+    clock.now += timedelta(hours=7)
+    assert client.get("/admin/t/demo/inbox").status_code == 200  # idle time restarts
+    clock.now += timedelta(hours=8, minutes=1)
+    assert client.get("/admin/t/demo/inbox", follow_redirects=False).status_code == 303
+    login(client, "owner@demo.test")
+    page = client.get("/admin/t/demo/inbox").text
+    stolen = dict(client.cookies)
+    client.post("/admin/logout", data={"csrf": csrf_of(page)})
+    client.cookies.clear()
+    for name, value in stolen.items():
+        client.cookies.set(name, value, path="/admin")
+    assert client.get("/admin/t/demo/inbox", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.usefixtures("accounts")
+def test_password_change_ends_other_sessions(client: TestClient, settings: Settings) -> None:
+    other = TestClient(client.app)
+    login(other, "owner@demo.test")
+    login(client, "owner@demo.test")
+    page = client.get("/admin/password").text
+    bad = client.post("/admin/password", data={"current": "nope", "new": "0123456789ab",
+                                               "csrf": csrf_of(page)})
+    assert bad.status_code == 400 and "current password is wrong" in bad.text
+    done = client.post("/admin/password", data={
+        "current": PASSWORD, "new": "a much better password", "csrf": csrf_of(page)})
+    assert done.status_code == 200 and "Saved." in done.text
+    assert client.get("/admin/t/demo/inbox").status_code == 200  # this session goes on
+    assert other.get("/admin/t/demo/inbox", follow_redirects=False).status_code == 303
+    assert login(other, "owner@demo.test", "a much better password")[0] == 200
+
+
+def test_security_headers(client: TestClient) -> None:
+    page = client.get("/admin/login")
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "httponly" in page.headers["set-cookie"].lower()
+
+
+def get_tenant_id(engine: Engine, slug: str) -> int:
+    with Session(engine) as session:
+        tenant_id = get_tenant(session, slug=slug).id
+        assert tenant_id is not None
+        return tenant_id
+
+
