@@ -1,0 +1,113 @@
+"""The admin UI in a real browser: Debian's chromium, driven by Playwright, against the
+app served by uvicorn on loopback. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, expect, sync_playwright
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from receptionist.config import Settings
+from receptionist.main import create_app
+from receptionist.messages.recordings import fetch_due_recordings
+from receptionist.runtime import Runtime
+from receptionist.tenants.service import get_tenant
+from receptionist.twilio.simulator import LeaveMessage, Press
+from receptionist.users.service import create_user
+from tests.admin.helpers import PASSWORD
+from tests.conftest import DEMO_EN, FixedClock
+from tests.twilio_sim import TestTwilioSim
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def live_server(settings: Settings, runtime: Runtime) -> Iterator[str]:
+    config = uvicorn.Config(create_app(settings, runtime=runtime), host="127.0.0.1", port=0,
+                            log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail("chromium is missing: `make deps` installs packaging/apt-packages.txt")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+def test_owner_reads_plays_and_handles_a_message(
+        browser: Browser, live_server: str, sim: TestTwilioSim, session: Session,
+        settings: Settings, engine: Engine, clock: FixedClock) -> None:
+    create_user(session, email="owner@demo.test", password=PASSWORD, role="owner",
+                tenants=[get_tenant(session, slug="demo")])
+    session.commit()
+    sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)])
+    fetch_due_recordings(settings, engine, now=clock())
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone screen
+    page.goto(f"{live_server}/admin/t/demo/inbox")
+    expect(page).to_have_url(f"{live_server}/admin/login")
+    page.fill("input[name=email]", "owner@demo.test")
+    page.fill("input[name=password]", PASSWORD)
+    page.screenshot(path=str(ARTIFACTS / "admin-login.png"))
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{live_server}/admin/t/demo/inbox")
+    message = page.locator("li.message")
+    expect(message).to_have_count(1)
+    expect(message).to_contain_text("+15551230001")
+    expect(message.locator("a.callback")).to_have_attribute("href", "tel:+15551230001")
+    # Play the recording: the browser fetches and decodes the WAV.
+    played = page.evaluate("""async () => {
+        const audio = document.querySelector('li.message audio');
+        audio.muted = true;
+        await audio.play();
+        await new Promise(resolve => setTimeout(resolve, 300));
+        return {time: audio.currentTime, duration: audio.duration, error: audio.error};
+    }""")
+    assert played["error"] is None and played["duration"] > 1 and played["time"] > 0
+    page.screenshot(path=str(ARTIFACTS / "admin-inbox.png"), full_page=True)
+    message.locator("button", has_text="Mark handled").click()
+    expect(page.locator("li.message")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("No messages.")
+    page.click("text=Calls")
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    page.screenshot(path=str(ARTIFACTS / "admin-calls.png"), full_page=True)
+
+
+def test_another_business_is_not_found_in_the_browser(
+        browser: Browser, live_server: str, session: Session) -> None:
+    create_user(session, email="owner@demo.test", password=PASSWORD, role="owner",
+                tenants=[get_tenant(session, slug="demo")])
+    session.commit()
+    page = browser.new_page()
+    page.goto(f"{live_server}/admin/login")
+    page.fill("input[name=email]", "owner@demo.test")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{live_server}/admin/t/demo/inbox")
+    response = page.goto(f"{live_server}/admin/t/demo-fr/inbox")
+    assert response is not None and response.status == 404
