@@ -34,9 +34,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "current_password": {"en": "Current password", "fr": "Mot de passe actuel"},
     "new_password": {"en": "New password", "fr": "Nouveau mot de passe"},
     "saved": {"en": "Saved.", "fr": "Enregistré."},
-    "not_built": {"en": "Not built yet: agenda, dashboard, settings and the script editor.",
-                  "fr": "Pas encore là : agenda, tableau de bord, réglages et éditeur de "
-                        "scripts."},
+    "not_built": {"en": "Not built yet: agenda, dashboard, settings and the test-call panel.",
+                  "fr": "Pas encore là : agenda, tableau de bord, réglages et appel de test."},
+    "script": {"en": "Call script", "fr": "Script d'appel"},
+    "script_invalid": {"en": "This script cannot be published:",
+                       "fr": "Ce script ne peut pas être publié :"},
+    "script_valid": {"en": "The script is valid.", "fr": "Le script est valide."},
+    "check": {"en": "Check", "fr": "Vérifier"},
+    "publish": {"en": "Publish", "fr": "Publier"},
+    "comment": {"en": "Comment", "fr": "Commentaire"},
+    "flow": {"en": "Steps and where they lead", "fr": "Étapes et enchaînements"},
+    "history": {"en": "Versions", "fr": "Versions"},
+    "author": {"en": "By", "fr": "Par"},
+    "rollback": {"en": "Publish this version again", "fr": "Republier cette version"},
 }
 
 

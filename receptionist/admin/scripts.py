@@ -1,0 +1,132 @@
+"""Operators' script pages: edit a business's call script with inline validation (line and
+reason of every problem), a readable preview of its steps and where each one leads, then
+publish; version history with diffs and one-click rollback. Owners get 404 here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
+from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_script
+from receptionist.call_flows.schema import MenuStep, Script
+from receptionist.db import SessionDep
+from receptionist.tenants import service as tenants
+from receptionist.tenants.models import Tenant
+from receptionist.users.models import User
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+MAX_SCRIPT = 200_000
+EXITS = ("next", "open", "closed", "holiday", "fallback", "no_match")
+
+
+def _operator(user: User) -> None:
+    if user.role != "operator":
+        raise HTTPException(404, "no such page")
+
+
+def preview(script: Script) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(step, kind, [(how, where it leads)]) in script order: the flow graph as a list."""
+    rows = []
+    for step_id, step in script.steps.items():
+        exits = [(attr, str(getattr(step, attr))) for attr in EXITS
+                 if getattr(step, attr, None)]
+        if isinstance(step, MenuStep):
+            exits = [(f"{c.digit or '-'} / {c.intent}", c.goto) for c in step.choices] + exits
+        if step.kind == "hangup":
+            exits = [("", "end of call")]
+        rows.append((step_id, str(step.kind), exits))
+    return rows
+
+
+def _editor(request: Request, user: User, data: object, tenant: Tenant, db: SessionDep, *,
+            yaml_text: str, problems: list[ScriptProblem], checked: bool, notice: str = ""
+            ) -> Response:
+    script = None
+    if not problems:
+        try:
+            script = parse_script(yaml_text)
+        except ScriptError as exc:
+            problems = exc.problems
+    return _page(request, "script.html", data, user, tenant=tenant, section="script",  # type: ignore[arg-type]
+                 yaml_text=yaml_text, problems=problems, checked=checked, notice=notice,
+                 steps=preview(script) if script is not None else [],
+                 history=list(reversed(tenants.script_history(db, tenant=tenant))))
+
+
+@router.get("/t/{slug}/script")
+def script_page(request: Request, db: SessionDep, slug: str,
+                notice: Annotated[str, Query(max_length=200)] = "") -> Response:
+    user, data = _user(request, db)
+    _operator(user)
+    tenant = _tenant(db, user, slug)
+    assert tenant.id is not None and tenant.active_version is not None
+    active = tenants.script_version(db, tenant_id=tenant.id, version=tenant.active_version)
+    return _editor(request, user, data, tenant, db, yaml_text=active.yaml_text, problems=[],
+                   checked=False, notice=notice)
+
+
+@router.post("/t/{slug}/script")
+def script_submit(request: Request, db: SessionDep, slug: str,
+                  yaml_text: Annotated[str, Form(max_length=MAX_SCRIPT)],
+                  action: Annotated[str, Form(pattern="^(check|publish)$")],
+                  csrf: Annotated[str, Form(max_length=100)],
+                  comment: Annotated[str, Form(max_length=500)] = "") -> Response:
+    user, data = _user(request, db)
+    _check_csrf(data, csrf)
+    _operator(user)
+    tenant = _tenant(db, user, slug)
+    try:
+        parse_script(yaml_text)
+    except ScriptError as exc:
+        response = _editor(request, user, data, tenant, db, yaml_text=yaml_text,
+                           problems=exc.problems, checked=True)
+        response.status_code = 422
+        return response
+    if action == "check":
+        return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
+                       checked=True)
+    with _rt(request).writing():
+        row = tenants.publish_script(db, tenant=tenant, yaml_text=yaml_text,
+                                     author=user.email, comment=comment)
+        tenants.ensure_main_agenda(db, tenant=tenant, script=parse_script(yaml_text))
+        db.commit()
+    return RedirectResponse(f"/admin/t/{slug}/script?notice=published+v{row.version}",
+                            status_code=303)
+
+
+@router.post("/t/{slug}/script/rollback")
+def script_rollback(request: Request, db: SessionDep, slug: str,
+                    version: Annotated[int, Form(ge=1)],
+                    csrf: Annotated[str, Form(max_length=100)]) -> Response:
+    user, data = _user(request, db)
+    _check_csrf(data, csrf)
+    _operator(user)
+    tenant = _tenant(db, user, slug)
+    try:
+        with _rt(request).writing():
+            row = tenants.rollback_script(db, tenant=tenant, to_version=version,
+                                          author=user.email)
+            db.commit()
+    except tenants.TenantError:
+        raise HTTPException(404, "no such version") from None
+    return RedirectResponse(
+        f"/admin/t/{slug}/script?notice=v{version}+published+again+as+v{row.version}",
+        status_code=303)
+
+
+@router.get("/t/{slug}/script/diff")
+def script_diff(request: Request, db: SessionDep, slug: str,
+                old: Annotated[int, Query(ge=1)], new: Annotated[int, Query(ge=1)]
+                ) -> Response:
+    user, data = _user(request, db)
+    _operator(user)
+    tenant = _tenant(db, user, slug)
+    try:
+        diff = tenants.script_diff(db, tenant=tenant, old=old, new=new)
+    except tenants.TenantError:
+        raise HTTPException(404, "no such version") from None
+    return _page(request, "diff.html", data, user, tenant=tenant, section="script",
+                 diff=diff, old=old, new=new)

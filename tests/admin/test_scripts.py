@@ -1,0 +1,73 @@
+"""The operator's script editor: inline errors with their line, a check, publishing, the
+flow preview, history with diffs and rollback; owners cannot reach it."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from receptionist.tenants.service import demo_script_text, get_tenant
+from receptionist.users.service import create_user
+from tests.admin.helpers import PASSWORD, csrf_of, login
+
+BROKEN = demo_script_text("demo.yaml").replace("goto: opening_hours", "goto: opening_ours")
+
+
+@pytest.fixture
+def operator(session: Session, client: TestClient) -> TestClient:
+    demo = get_tenant(session, slug="demo")
+    create_user(session, email="agency@ops.test", password=PASSWORD, role="operator",
+                tenants=[demo])
+    create_user(session, email="owner@demo.test", password=PASSWORD, role="owner",
+                tenants=[demo])
+    session.commit()
+    login(client, "agency@ops.test")
+    return client
+
+
+def test_edit_with_an_error_fix_publish_and_roll_back(operator: TestClient,
+                                                      session: Session) -> None:
+    page = operator.get("/admin/t/demo/script")
+    assert page.status_code == 200 and "Steps and where they lead" in page.text
+    assert "3 / hours → opening_hours" in page.text
+    csrf = csrf_of(page.text)
+    broken = operator.post("/admin/t/demo/script", data={
+        "yaml_text": BROKEN, "action": "publish", "csrf": csrf})
+    assert broken.status_code == 422
+    assert "refers to missing step &#39;opening_ours&#39;" in broken.text
+    line = next(i for i, text in enumerate(BROKEN.splitlines(), 1) if "opening_ours" in text)
+    assert f"line {line}:" in broken.text
+    assert get_tenant(session, slug="demo").active_version == 1  # nothing published
+    fixed = BROKEN.replace("opening_ours", "opening_hours").replace(
+        "Thank you for calling Demo Dental Clinic.", "Welcome to Demo Dental Clinic.")
+    checked = operator.post("/admin/t/demo/script", data={
+        "yaml_text": fixed, "action": "check", "csrf": csrf})
+    assert checked.status_code == 200 and "The script is valid." in checked.text
+    published = operator.post("/admin/t/demo/script", data={
+        "yaml_text": fixed, "action": "publish", "comment": "new greeting", "csrf": csrf},
+        follow_redirects=True)
+    assert "published v2" in published.text and "new greeting" in published.text
+    diff = operator.get("/admin/t/demo/script/diff?old=1&new=2").text
+    assert "+    text: Welcome to Demo Dental Clinic." in diff
+    back = operator.post("/admin/t/demo/script/rollback",
+                         data={"version": "1", "csrf": csrf_of(published.text)},
+                         follow_redirects=True)
+    assert "v1 published again as v3" in back.text
+    session.expire_all()
+    assert get_tenant(session, slug="demo").active_version == 3
+    assert operator.get("/admin/t/demo/script/diff?old=1&new=9").status_code == 404
+
+
+def test_without_csrf_nothing_is_published(operator: TestClient, session: Session) -> None:
+    response = operator.post("/admin/t/demo/script", data={
+        "yaml_text": demo_script_text("demo.yaml"), "action": "publish", "csrf": "x"})
+    assert response.status_code == 403
+    assert get_tenant(session, slug="demo").active_version == 1
+
+
+def test_owners_and_other_businesses_get_404(operator: TestClient) -> None:
+    assert operator.get("/admin/t/demo-fr/script").status_code == 404
+    operator.cookies.clear()
+    login(operator, "owner@demo.test")
+    assert operator.get("/admin/t/demo/script").status_code == 404
