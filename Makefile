@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.speech
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.outbox
+	$(BIN)/python -m bench.admin
 
 deps: $(STAMP)
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlmodel import Session, col
 
 from receptionist.admin import sessions
@@ -238,10 +238,8 @@ def call_log(request: Request, db: SessionDep, slug: str,
     rows = list(db.execute(select(Call).where(col(Call.tenant_id) == tenant.id)
                            .order_by(col(Call.started_at).desc(), col(Call.id).desc())
                            .limit(PAGE + 1).offset(page * PAGE)).scalars())
-    total = db.execute(select(func.count()).select_from(Call).where(
-        col(Call.tenant_id) == tenant.id)).scalar_one()
     return _page(request, "calls.html", data, user, tenant=tenant, calls=rows[:PAGE],
-                 more=len(rows) > PAGE, page=page, total=total,
+                 more=len(rows) > PAGE, page=page,
                  tz=ZoneInfo(tenant.timezone), section="calls")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 from receptionist.clock import utcnow
@@ -12,6 +12,8 @@ from receptionist.clock import utcnow
 
 class Call(SQLModel, table=True):
     __tablename__ = "calls"
+    # The call log: one business's calls, newest first.
+    __table_args__ = (Index("ix_calls_log", "tenant_id", "started_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     call_sid: str = Field(unique=True, index=True, max_length=64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 from receptionist.clock import utcnow
@@ -26,6 +26,9 @@ class TranscriptStatus(StrEnum):
 
 class Message(SQLModel, table=True):
     __tablename__ = "messages"
+    # The inbox: one business's messages, new or handled, newest first.
+    __table_args__ = (Index("ix_messages_inbox", "tenant_id", "handled", "created_at"),
+                      Index("ix_messages_tenant_created", "tenant_id", "created_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenants.id", index=True)

@@ -1,8 +1,8 @@
-"""admin users and their tenants
+"""admin users, their tenants; inbox and call log indexes
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-22 22:42:15.326061
+Create Date: 2026-11-22 22:47:05.934429
 """
 from collections.abc import Sequence
 
@@ -45,9 +45,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_user_tenants_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_tenants_user_id'), ['user_id'], unique=False)
 
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.create_index('ix_calls_log', ['tenant_id', 'started_at'], unique=False)
+
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.create_index('ix_messages_inbox', ['tenant_id', 'handled', 'created_at'], unique=False)
+        batch_op.create_index('ix_messages_tenant_created', ['tenant_id', 'created_at'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_messages_tenant_created')
+        batch_op.drop_index('ix_messages_inbox')
+
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.drop_index('ix_calls_log')
+
     with op.batch_alter_table('user_tenants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_tenants_user_id'))
         batch_op.drop_index(batch_op.f('ix_user_tenants_tenant_id'))
