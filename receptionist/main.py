@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from receptionist import __version__
+from receptionist.admin.agenda import router as admin_agenda_router
 from receptionist.admin.scripts import router as admin_scripts_router
 from receptionist.admin.views import ADMIN_UI, LoginRequired
 from receptionist.admin.views import router as admin_router
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.include_router(ics_router)
     app.include_router(admin_router)
     app.include_router(admin_scripts_router)
+    app.include_router(admin_agenda_router)
     app.mount("/admin/static", StaticFiles(directory=ADMIN_UI / "static"), name="admin-static")
 
     @app.exception_handler(LoginRequired)

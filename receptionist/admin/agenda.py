@@ -1,0 +1,108 @@
+"""The owner's agenda: a week of appointments per agenda, with cancel and move (the same
+no-double-booking rule and the same SMS to the caller as by phone or API)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlmodel import col
+
+from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
+from receptionist.appointments import service as appointments
+from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
+from receptionist.db import SessionDep
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+
+@router.get("/t/{slug}/agenda")
+def agenda_week(request: Request, db: SessionDep, slug: str,
+                week: date | None = None,
+                agenda: Annotated[str, Query(max_length=64)] = "main",
+                notice: Annotated[str, Query(max_length=200)] = "") -> Response:
+    user, data = _user(request, db)
+    tenant = _tenant(db, user, slug)
+    assert tenant.id is not None
+    found = appointments.get_agenda(db, tenant_id=tenant.id, slug=agenda)
+    if found is None:
+        raise HTTPException(404, "no such agenda")
+    tz = ZoneInfo(found.timezone)
+    today = _rt(request).clock().astimezone(tz).date()
+    monday = (week or today) - timedelta(days=(week or today).weekday())
+    start = datetime.combine(monday, time(0), tz)
+    rows = list(db.execute(select(Appointment).where(
+        col(Appointment.agenda_id) == found.id,
+        col(Appointment.status) == AppointmentStatus.booked,
+        col(Appointment.starts_at) >= start,
+        col(Appointment.starts_at) < start + timedelta(days=7))
+        .order_by(col(Appointment.starts_at))).scalars())
+    days = [(monday + timedelta(days=i),
+             [a for a in rows if a.starts_at.astimezone(tz).date() == monday + timedelta(days=i)])
+            for i in range(7)]
+    return _page(request, "agenda.html", data, user, tenant=tenant, section="agenda",
+                 agenda=found, agendas=appointments.list_agendas(db, tenant_id=tenant.id),
+                 days=days, tz=tz, monday=monday, previous=monday - timedelta(days=7),
+                 following=monday + timedelta(days=7), notice=notice)
+
+
+def _appointment(request: Request, db: SessionDep, slug: str, appointment_id: int
+                 ) -> tuple[Appointment, Agenda]:
+    user, _ = _user(request, db)
+    tenant = _tenant(db, user, slug)
+    assert tenant.id is not None
+    appointment = appointments.get_appointment(db, tenant_id=tenant.id,
+                                               appointment_id=appointment_id)
+    if appointment is None:
+        raise HTTPException(404, "no such page")
+    agenda = db.get(Agenda, appointment.agenda_id)
+    assert agenda is not None
+    return appointment, agenda
+
+
+def _back(slug: str, agenda: Agenda, when: datetime, notice: str) -> RedirectResponse:
+    day = when.astimezone(ZoneInfo(agenda.timezone)).date().isoformat()
+    return RedirectResponse(f"/admin/t/{slug}/agenda?agenda={agenda.slug}&week={day}"
+                            f"&notice={notice.replace(' ', '+')}", status_code=303)
+
+
+@router.post("/t/{slug}/appointments/{appointment_id}/cancel")
+def cancel(request: Request, db: SessionDep, slug: str, appointment_id: int,
+           csrf: Annotated[str, Form(max_length=100)]) -> Response:
+    _, data = _user(request, db)
+    _check_csrf(data, csrf)
+    appointment, agenda = _appointment(request, db, slug, appointment_id)
+    rt = _rt(request)
+    with rt.writing():
+        appointments.cancel(db, appointment=appointment, agenda=agenda, now=rt.clock())
+        db.commit()
+    return _back(slug, agenda, appointment.starts_at, "cancelled")
+
+
+@router.post("/t/{slug}/appointments/{appointment_id}/move")
+def move(request: Request, db: SessionDep, slug: str, appointment_id: int,
+         csrf: Annotated[str, Form(max_length=100)],
+         starts_at: Annotated[str, Form(max_length=20)]) -> Response:
+    _, data = _user(request, db)
+    _check_csrf(data, csrf)
+    appointment, agenda = _appointment(request, db, slug, appointment_id)
+    rt = _rt(request)
+    try:
+        local = datetime.fromisoformat(starts_at).replace(tzinfo=ZoneInfo(agenda.timezone))
+    except ValueError:
+        return _back(slug, agenda, appointment.starts_at, "not a date and time")
+    try:
+        with rt.writing():
+            db.rollback()  # a fresh snapshot under the write lock
+            appointment = db.get(Appointment, appointment_id) or appointment
+            appointments.move(db, appointment=appointment, agenda=agenda, starts_at=local,
+                              now=rt.clock())
+            db.commit()
+    except appointments.BookingError as exc:
+        db.rollback()
+        return _back(slug, agenda, local, f"not moved: {exc}")
+    return _back(slug, agenda, appointment.starts_at, "moved")

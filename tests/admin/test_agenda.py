@@ -1,0 +1,72 @@
+"""The owner's agenda page: the week's appointments, cancel and move with the same rules
+(and SMS) as by phone, another business's appointment is 404."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlmodel import Session
+
+from receptionist.appointments import service as appointments
+from receptionist.appointments.models import Appointment, AppointmentStatus
+from receptionist.notifications.models import OutboxItem
+from receptionist.tenants.service import get_tenant
+from receptionist.users.service import create_user
+from tests.admin.helpers import PASSWORD, csrf_of, login
+from tests.appointments.test_service import NOON, main_agenda
+from tests.conftest import FixedClock
+
+
+@pytest.fixture
+def booked(session: Session, clock: FixedClock, client: TestClient) -> tuple[int, int]:
+    create_user(session, email="owner@demo.test", password=PASSWORD, role="owner",
+                tenants=[get_tenant(session, slug="demo")])
+    ours = appointments.book(session, agenda=main_agenda(session), starts_at=NOON,
+                             now=clock(), caller_number="+15551112222", caller_name="Ada")
+    theirs = appointments.book(session, agenda=main_agenda(session, "demo-fr"),
+                               starts_at=datetime(2026, 11, 18, 9, tzinfo=UTC), now=clock())
+    session.commit()
+    login(client, "owner@demo.test")
+    assert ours.id is not None and theirs.id is not None
+    return ours.id, theirs.id
+
+
+def test_week_view_move_and_cancel(client: TestClient, session: Session,
+                                   booked: tuple[int, int]) -> None:
+    ours, theirs = booked
+    page = client.get("/admin/t/demo/agenda")
+    assert page.status_code == 200 and "12:00" in page.text and "Ada" in page.text
+    csrf = csrf_of(page.text)
+    taken = appointments.book(session, agenda=main_agenda(session),
+                              starts_at=NOON + timedelta(hours=1),
+                              now=NOON - timedelta(hours=2))
+    session.commit()
+    clash = client.post(f"/admin/t/demo/appointments/{ours}/move",
+                        data={"csrf": csrf, "starts_at": "2026-11-17T13:00"},
+                        follow_redirects=True)
+    assert "not moved: this time is no longer free" in clash.text
+    moved = client.post(f"/admin/t/demo/appointments/{ours}/move",
+                        data={"csrf": csrf, "starts_at": "2026-11-17T15:30"},
+                        follow_redirects=True)
+    assert "moved" in moved.text and "15:30" in moved.text
+    assert client.post(f"/admin/t/demo/appointments/{theirs}/cancel",
+                       data={"csrf": csrf}).status_code == 404
+    assert client.post(f"/admin/t/demo/appointments/{ours}/cancel",
+                       data={"csrf": "forged"}).status_code == 403
+    client.post(f"/admin/t/demo/appointments/{ours}/cancel", data={"csrf": csrf})
+    session.expire_all()
+    row = session.get(Appointment, ours)
+    assert row is not None and row.status == AppointmentStatus.cancelled
+    kinds = [i.kind for i in session.execute(select(OutboxItem)).scalars()
+             if i.appointment_id == ours]
+    assert kinds == ["booking_confirmed", "booking_moved", "booking_cancelled"]
+    assert taken.id is not None
+
+
+def test_other_weeks_and_agendas(client: TestClient, booked: tuple[int, int]) -> None:
+    assert "Ada" not in client.get("/admin/t/demo/agenda?week=2026-11-24").text
+    assert client.get("/admin/t/demo/agenda?agenda=nope").status_code == 404
+    assert client.get("/admin/t/demo-fr/agenda").status_code == 404
