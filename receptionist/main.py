@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from receptionist import __version__
 from receptionist.admin.agenda import router as admin_agenda_router
+from receptionist.admin.dashboard import router as admin_dashboard_router
 from receptionist.admin.scripts import router as admin_scripts_router
 from receptionist.admin.views import ADMIN_UI, LoginRequired
 from receptionist.admin.views import router as admin_router
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.include_router(admin_router)
     app.include_router(admin_scripts_router)
     app.include_router(admin_agenda_router)
+    app.include_router(admin_dashboard_router)
     app.mount("/admin/static", StaticFiles(directory=ADMIN_UI / "static"), name="admin-static")
 
     @app.exception_handler(LoginRequired)

@@ -183,3 +183,17 @@ def get_tenant_id(engine: Engine, slug: str) -> int:
         return tenant_id
 
 
+
+
+@pytest.mark.usefixtures("accounts")
+def test_dashboard_counts(client: TestClient, sim: TestTwilioSim) -> None:
+    sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)])
+    sim.call(DEMO_EN, [Press("3"), Press("2"), LeaveMessage(3)])
+    login(client, "owner@demo.test")
+    page = client.get("/admin/t/demo/dashboard")
+    assert page.status_code == 200
+    assert "<strong>2</strong> calls in 14 days" in page.text
+    assert "<strong>2</strong> messages to handle" in page.text
+    assert "<td>message</td><td>2</td>" in page.text and "<td>hours</td><td>1</td>" in page.text
+    assert "<title>2026-11-17: 2</title>" in page.text
+    assert client.get("/admin/t/demo-fr/dashboard").status_code == 404
