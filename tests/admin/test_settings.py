@@ -1,0 +1,82 @@
+"""The owner's settings page: channels, quiet hours and digest time, calendar link, API
+tokens; validation errors are explained; another business's rows are 404."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlmodel import Session
+
+from receptionist.config import Settings
+from receptionist.notifications.models import NotificationChannel, NotificationSettings
+from receptionist.secret_box import unseal
+from receptionist.tenants.service import get_tenant
+from receptionist.users.service import create_user
+from tests.admin.helpers import PASSWORD, csrf_of, login
+
+
+@pytest.fixture
+def owner(session: Session, client: TestClient) -> str:
+    create_user(session, email="owner@demo.test", password=PASSWORD, role="owner",
+                tenants=[get_tenant(session, slug="demo")])
+    session.commit()
+    login(client, "owner@demo.test")
+    return csrf_of(client.get("/admin/t/demo/settings").text)
+
+
+def test_channels_quiet_hours_and_digest(client: TestClient, session: Session,
+                                         settings: Settings, owner: str) -> None:
+    base = "/admin/t/demo/settings"
+    bad = client.post(f"{base}/channels", data={"csrf": owner, "channel": "sms",
+                                                "target": "555", "summaries": "true"})
+    assert bad.status_code == 400 and "E.164" in bad.text
+    hook = client.post(f"{base}/channels", data={
+        "csrf": owner, "channel": "webhook", "target": "https://crm.example.com/hook",
+        "summaries": "true", "digest": "true"})
+    shown = re.search(r'<code class="secret">([^<]+)</code>', hook.text)
+    assert shown is not None
+    [row] = session.execute(select(NotificationChannel)).scalars().all()
+    assert row.secret is not None and unseal(settings.secret_key, row.secret) == shown.group(1)
+    assert row.events == "call_summary,digest"
+    client.post(f"{base}/notifications", data={"csrf": owner, "quiet_start": "20:00",
+                                               "quiet_end": "08:00", "digest_time": "18:30"})
+    tenant_id = get_tenant(session, slug="demo").id
+    session.expire_all()
+    prefs = session.get(NotificationSettings, tenant_id)
+    assert prefs is not None
+    assert (prefs.quiet_start, prefs.quiet_end, prefs.digest_time) == ("20:00", "08:00",
+                                                                       "18:30")
+    wrong = client.post(f"{base}/notifications", data={"csrf": owner, "quiet_start": "20:00"})
+    assert wrong.status_code == 400 and "quiet hours need" in wrong.text
+    client.post(f"{base}/channels/{row.id}/remove", data={"csrf": owner})
+    session.expire_all()
+    assert session.get(NotificationChannel, row.id).active is False  # type: ignore[union-attr]
+
+
+def test_api_token_from_the_page_works_then_is_revoked(client: TestClient,
+                                                       owner: str) -> None:
+    page = client.post("/admin/t/demo/settings/tokens", data={"csrf": owner, "name": "crm"})
+    token = re.search(r'<code class="secret">([^<]+)</code>', page.text)
+    assert token is not None
+    api = {"Authorization": f"Bearer {token.group(1)}"}
+    assert client.get("/api/v1/tenants/demo/calls", headers=api).status_code == 200
+    token_id = re.search(r'/settings/tokens/(\d+)/revoke', page.text)
+    assert token_id is not None
+    client.post(f"/admin/t/demo/settings/tokens/{token_id.group(1)}/revoke",
+                data={"csrf": owner})
+    assert client.get("/api/v1/tenants/demo/calls", headers=api).status_code == 401
+
+
+def test_calendar_link_and_isolation(client: TestClient, session: Session,
+                                     owner: str) -> None:
+    done = client.post("/admin/t/demo/settings/agendas/main/caldav", data={
+        "csrf": owner, "url": "https://dav.example.com/owner/practice", "username": "owner",
+        "password": "calendar secret"}, follow_redirects=True)
+    assert "calendar linked" in done.text and "https://dav.example.com/owner/practice/" in done.text
+    assert client.post("/admin/t/demo-fr/settings/agendas/main/caldav",
+                       data={"csrf": owner, "url": ""}).status_code == 404
+    assert client.post("/admin/t/demo/settings/agendas/nope/caldav",
+                       data={"csrf": owner, "url": ""}).status_code == 404
