@@ -9,6 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from receptionist.admin.test_call import (
+    InputError,
+    TestCallResult,
+    parse_inputs,
+    run_test_call,
+)
 from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
 from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_script
 from receptionist.call_flows.schema import MenuStep, Script
@@ -42,7 +48,8 @@ def preview(script: Script) -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 
 def _editor(request: Request, user: User, data: object, tenant: Tenant, db: SessionDep, *,
-            yaml_text: str, problems: list[ScriptProblem], checked: bool, notice: str = ""
+            yaml_text: str, problems: list[ScriptProblem], checked: bool, notice: str = "",
+            test: TestCallResult | None = None, test_error: str = "", inputs: str = ""
             ) -> Response:
     script = None
     if not problems:
@@ -52,6 +59,7 @@ def _editor(request: Request, user: User, data: object, tenant: Tenant, db: Sess
             problems = exc.problems
     return _page(request, "script.html", data, user, tenant=tenant, section="script",  # type: ignore[arg-type]
                  yaml_text=yaml_text, problems=problems, checked=checked, notice=notice,
+                 test=test, test_error=test_error, inputs=inputs,
                  steps=preview(script) if script is not None else [],
                  history=list(reversed(tenants.script_history(db, tenant=tenant))))
 
@@ -95,6 +103,37 @@ def script_submit(request: Request, db: SessionDep, slug: str,
         db.commit()
     return RedirectResponse(f"/admin/t/{slug}/script?notice=published+v{row.version}",
                             status_code=303)
+
+
+@router.post("/t/{slug}/script/test")
+def script_test_call(request: Request, db: SessionDep, slug: str,
+                     yaml_text: Annotated[str, Form(max_length=MAX_SCRIPT)],
+                     csrf: Annotated[str, Form(max_length=100)],
+                     inputs: Annotated[str, Form(max_length=2000)] = "",
+                     caller: Annotated[str, Form(max_length=20,
+                                                 pattern=r"^\+[1-9]\d{6,14}$")] = "+15550001234",
+                     ) -> Response:
+    """Run the draft (checked first) through a simulated call; nothing is published."""
+    user, data = _user(request, db)
+    _check_csrf(data, csrf)
+    _operator(user)
+    tenant = _tenant(db, user, slug)
+    try:
+        parse_script(yaml_text)
+        actions = parse_inputs(inputs)
+    except ScriptError as exc:
+        response = _editor(request, user, data, tenant, db, yaml_text=yaml_text,
+                           problems=exc.problems, checked=True)
+        response.status_code = 422
+        return response
+    except InputError as exc:
+        return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
+                       checked=True, test_error=str(exc), inputs=inputs)
+    rt = _rt(request)
+    result = run_test_call(rt.settings, rt.clock, slug=tenant.slug, yaml_text=yaml_text,
+                           actions=actions, caller=caller)
+    return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
+                   checked=True, test=result, inputs=inputs)
 
 
 @router.post("/t/{slug}/script/rollback")

@@ -34,11 +34,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "current_password": {"en": "Current password", "fr": "Mot de passe actuel"},
     "new_password": {"en": "New password", "fr": "Nouveau mot de passe"},
     "saved": {"en": "Saved.", "fr": "Enregistré."},
-    "not_built": {"en": "Not built yet: opening hours and agenda rules here (use the CLI), "
-                        "tenant creation and the test-call panel.",
-                  "fr": "Pas encore là : horaires et règles d'agenda ici (en ligne de "
-                        "commande), création d'entreprise et appel de test."},
+    "not_built": {"en": "Not built yet: agenda rules here (use the CLI), tenant creation, "
+                        "speech in test calls.",
+                  "fr": "Pas encore là : règles d'agenda ici (en ligne de commande), création "
+                        "d'entreprise, la parole dans l'appel de test."},
     "settings": {"en": "Settings", "fr": "Réglages"},
+    "test_call": {"en": "Test call (the draft above, not published)",
+                  "fr": "Appel de test (le brouillon ci-dessus, non publié)"},
+    "test_inputs": {"en": "What the caller does, one per line: a key, nothing, message 8, "
+                          "silence, dial busy, hang up",
+                    "fr": "Ce que fait l'appelant, une action par ligne : une touche, "
+                          "nothing, message 8, silence, dial busy, hang up"},
+    "run_test_call": {"en": "Call", "fr": "Appeler"},
+    "path": {"en": "Steps", "fr": "Étapes"},
     "shown_once": {"en": "Copy it now, it will not be shown again:",
                    "fr": "Copiez-le maintenant, il ne sera plus affiché :"},
     "channels": {"en": "Where you are told about calls", "fr": "Où vous êtes prévenu"},

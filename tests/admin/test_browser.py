@@ -111,3 +111,36 @@ def test_another_business_is_not_found_in_the_browser(
     expect(page).to_have_url(f"{live_server}/admin/t/demo/inbox")
     response = page.goto(f"{live_server}/admin/t/demo-fr/inbox")
     assert response is not None and response.status == 404
+
+
+def test_operator_edits_tests_publishes_and_rolls_back(
+        browser: Browser, live_server: str, session: Session) -> None:
+    create_user(session, email="agency@ops.test", password=PASSWORD, role="operator",
+                tenants=[get_tenant(session, slug="demo")])
+    session.commit()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server}/admin/login")
+    page.fill("input[name=email]", "agency@ops.test")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server}/admin/t/demo/script")
+    editor = page.locator("textarea[name=yaml_text]")
+    original = editor.input_value()
+    editor.fill(original.replace("goto: opening_hours", "goto: opening_ours"))
+    page.click("button[value=check]")
+    expect(page.locator(".problems")).to_contain_text("refers to missing step 'opening_ours'")
+    page.screenshot(path=str(ARTIFACTS / "admin-script-error.png"), full_page=True)
+    fixed = original.replace("Thank you for calling Demo Dental Clinic.",
+                             "Welcome to Demo Dental Clinic.")
+    page.locator("textarea[name=yaml_text]").fill(fixed)
+    page.locator("textarea[name=inputs]").fill("3\n2\nmessage 5")
+    page.click("#run-test-call")
+    expect(page.locator(".test-result")).to_contain_text("Welcome to Demo Dental Clinic.")
+    expect(page.locator(".test-result")).to_contain_text("opening_hours")
+    page.screenshot(path=str(ARTIFACTS / "admin-test-call.png"), full_page=True)
+    page.click("button[value=publish]")
+    expect(page.locator("p.ok")).to_contain_text("published v2")
+    page.locator("form[action$='/script/rollback'] button").first.click()
+    expect(page.locator("p.ok")).to_contain_text("v1 published again as v3")
+    expect(page.locator("textarea[name=yaml_text]")).to_have_value(original)

@@ -71,3 +71,28 @@ def test_owners_and_other_businesses_get_404(operator: TestClient) -> None:
     operator.cookies.clear()
     login(operator, "owner@demo.test")
     assert operator.get("/admin/t/demo/script").status_code == 404
+
+
+def test_test_call_runs_the_draft_without_publishing(operator: TestClient,
+                                                     session: Session) -> None:
+    page = operator.get("/admin/t/demo/script")
+    draft = demo_script_text("demo.yaml").replace(
+        "Thank you for calling Demo Dental Clinic.", "Hello from the draft.")
+    result = operator.post("/admin/t/demo/script/test", data={
+        "yaml_text": draft, "inputs": "2\nmessage 6", "csrf": csrf_of(page.text)})
+    assert result.status_code == 200
+    assert "<li>Hello from the draft.</li>" in result.text
+    assert "Please leave your name, number and message after the beep" in result.text
+    assert "greeting → check_hours → main_menu → message → goodbye" in result.text
+    session.expire_all()
+    assert get_tenant(session, slug="demo").active_version == 1  # nothing published
+    from sqlalchemy import func, select
+
+    from receptionist.calls.models import Call
+    assert session.execute(select(func.count()).select_from(Call)).scalar_one() == 0
+    bad = operator.post("/admin/t/demo/script/test", data={
+        "yaml_text": draft, "inputs": "press the red button", "csrf": csrf_of(page.text)})
+    assert "is not a caller action" in bad.text
+    broken = operator.post("/admin/t/demo/script/test", data={
+        "yaml_text": BROKEN, "inputs": "1", "csrf": csrf_of(page.text)})
+    assert broken.status_code == 422 and "opening_ours" in broken.text

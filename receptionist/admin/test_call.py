@@ -1,0 +1,169 @@
+"""The script editor's test call: a draft script answers a simulated call through the real
+webhooks and flow engine, in a throwaway in-memory database, before it is published.
+
+Nothing touches the business's data: the sandbox has its own copy of the business (with
+the draft as its script and a fresh agenda built from the draft's hours), and the call
+plays Twilio's part exactly as the tests do (twilio.simulator), through the app's ASGI
+interface. Keypad, messages, silence, transfer outcomes and hang-ups are simulated;
+speech is not (no audio here).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, SQLModel, col, create_engine
+
+import receptionist.model_registry  # noqa: F401 - every table, for the sandbox schema
+from receptionist.calls.models import Call, CallEvent
+from receptionist.clock import Clock
+from receptionist.config import Settings
+from receptionist.runtime import Runtime
+from receptionist.speech.recognizer import ModelUnavailable, Recognition
+from receptionist.tenants.service import create_tenant
+from receptionist.twilio.simulator import (
+    Action,
+    DialOutcome,
+    HangUp,
+    LeaveMessage,
+    NoInput,
+    Press,
+    ScriptedCaller,
+    SimulatedCall,
+    SimulationError,
+    StaySilent,
+    TwilioSim,
+)
+
+NUMBER = "+10000000000"
+SANDBOX_BASE = "https://sandbox.invalid"
+MAX_INPUTS = 40
+_DIAL = re.compile(r"^dial (completed|busy|no-answer|failed|canceled)$")
+_MESSAGE = re.compile(r"^message (\d{1,3})$")
+
+
+class InputError(ValueError):
+    pass
+
+
+def parse_inputs(text: str) -> list[Action]:
+    """One caller action per line: a key (`1`, `#`), `nothing` (no key before the
+    timeout), `message 8` (speak 8 s after the beep), `silence` (say nothing at a beep),
+    `dial busy|no-answer|failed|canceled|completed`, `hang up`."""
+    actions: list[Action] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip().lower()
+        if not line:
+            continue
+        if re.fullmatch(r"[0-9*#]{1,10}", line):
+            actions.append(Press(line))
+        elif line == "nothing":
+            actions.append(NoInput())
+        elif line == "silence":
+            actions.append(StaySilent())
+        elif line == "hang up":
+            actions.append(HangUp())
+        elif match := _MESSAGE.match(line):
+            actions.append(LeaveMessage(int(match.group(1))))
+        elif match := _DIAL.match(line):
+            actions.append(DialOutcome(match.group(1)))
+        else:
+            raise InputError(f"line {number}: {raw.strip()!r} is not a caller action "
+                             "(a key, nothing, message N, silence, dial busy, hang up)")
+    if len(actions) > MAX_INPUTS:
+        raise InputError(f"at most {MAX_INPUTS} actions")
+    return actions
+
+
+class KeypadOnly:
+    """The sandbox's speech engine: none (typed calls use the keypad)."""
+
+    name = "none"
+    sample_rate = 16000
+
+    def supports(self, language: str) -> bool:
+        return False
+
+    def prewarm(self, languages: Sequence[str]) -> None:
+        return None
+
+    def stream(self, *, language: str, phrases: Sequence[str] | None) -> Any:
+        raise ModelUnavailable("no speech in test calls")
+
+    def recognize_whole(self, audio: Any, *, language: str,
+                        phrases: Sequence[str] | None) -> Recognition:
+        raise ModelUnavailable("no speech in test calls")
+
+
+class _Caller(ScriptedCaller):
+    """Hangs up when the operator's actions run out, instead of failing."""
+
+    def _next(self, where: str) -> Action:
+        return self.actions.pop(0) if self.actions else HangUp()
+
+
+class _AsgiPoster:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def post(self, url: str, *, data: dict[str, str], headers: dict[str, str]) -> Any:
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url=SANDBOX_BASE) as client:
+                return await client.post(url, data=data, headers=headers)
+        return asyncio.run(send())
+
+
+@dataclass
+class TestCallResult:
+    heard: list[str] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)
+    timeline: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def run_test_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: str,
+                  actions: list[Action], caller: str) -> TestCallResult:
+    from receptionist.main import create_app  # the app imports the admin pages
+
+    engine = create_engine("sqlite://", poolclass=StaticPool,
+                           connect_args={"check_same_thread": False})
+    SQLModel.metadata.create_all(engine)  # a throwaway schema in memory, not the database
+    with Session(engine) as session:
+        create_tenant(session, slug=slug, numbers=[NUMBER], yaml_text=yaml_text,
+                      author="test call")
+        session.commit()
+    sandbox = settings.model_copy(update={"database_url": "sqlite://",
+                                          "public_base_url": SANDBOX_BASE,
+                                          "twilio_api_base": "http://127.0.0.1:9"})
+    runtime = Runtime(settings=sandbox, engine=engine, clock=clock, speech=KeypadOnly())
+    sim = TwilioSim(http=_AsgiPoster(create_app(sandbox, runtime=runtime)),
+                    public_base=SANDBOX_BASE, auth_token=sandbox.twilio_auth_token,
+                    account_sid=sandbox.twilio_account_sid)
+    result = TestCallResult()
+    call = SimulatedCall(sim, _Caller(actions), to=NUMBER, from_=caller)
+    try:
+        call.run()
+    except SimulationError as exc:
+        result.error = str(exc)
+    finally:
+        runtime.close()
+    result.heard = [h.text for h in call.heard]
+    with Session(engine) as session:
+        row = session.execute(select(Call).where(col(Call.call_sid) == call.call_sid)).scalar()
+        if row is not None:
+            events = session.execute(select(CallEvent).where(
+                col(CallEvent.call_id) == row.id).order_by(col(CallEvent.id))).scalars()
+            for event in events:
+                if event.kind == "enter" and event.step:
+                    result.path.append(event.step)
+                result.timeline.append(f"{event.kind} {event.step or ''} {event.detail}".strip())
+    engine.dispose()
+    return result
