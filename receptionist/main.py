@@ -17,6 +17,7 @@ from receptionist.admin.agenda import router as admin_agenda_router
 from receptionist.admin.dashboard import router as admin_dashboard_router
 from receptionist.admin.scripts import router as admin_scripts_router
 from receptionist.admin.settings import router as admin_settings_router
+from receptionist.admin.tenants import router as admin_tenants_router
 from receptionist.admin.views import ADMIN_UI, LoginRequired
 from receptionist.admin.views import router as admin_router
 from receptionist.api.views import router as api_router
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.include_router(admin_agenda_router)
     app.include_router(admin_dashboard_router)
     app.include_router(admin_settings_router)
+    app.include_router(admin_tenants_router)
     app.mount("/admin/static", StaticFiles(directory=ADMIN_UI / "static"), name="admin-static")
 
     @app.exception_handler(LoginRequired)

@@ -34,11 +34,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "current_password": {"en": "Current password", "fr": "Mot de passe actuel"},
     "new_password": {"en": "New password", "fr": "Nouveau mot de passe"},
     "saved": {"en": "Saved.", "fr": "Enregistré."},
-    "not_built": {"en": "Not built yet: agenda rules here (use the CLI), tenant creation, "
-                        "speech in test calls.",
-                  "fr": "Pas encore là : règles d'agenda ici (en ligne de commande), création "
-                        "d'entreprise, la parole dans l'appel de test."},
+    "not_built": {"en": "Not built yet: agenda rules here (use the CLI), speech in test "
+                        "calls.",
+                  "fr": "Pas encore là : règles d'agenda ici (en ligne de commande), la "
+                        "parole dans l'appel de test."},
     "settings": {"en": "Settings", "fr": "Réglages"},
+    "new_business": {"en": "New business", "fr": "Nouvelle entreprise"},
+    "name": {"en": "Name", "fr": "Nom"},
+    "numbers": {"en": "Phone numbers", "fr": "Numéros"},
+    "language": {"en": "Language", "fr": "Langue"},
+    "timezone": {"en": "Time zone", "fr": "Fuseau horaire"},
+    "create": {"en": "Create", "fr": "Créer"},
     "test_call": {"en": "Test call (the draft above, not published)",
                   "fr": "Appel de test (le brouillon ci-dessus, non publié)"},
     "test_inputs": {"en": "What the caller does, one per line: a key, nothing, message 8, "

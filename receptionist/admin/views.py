@@ -161,7 +161,8 @@ def home(request: Request, db: SessionDep) -> Response:
 @router.get("/tenants")
 def tenant_list(request: Request, db: SessionDep) -> Response:
     user, data = _user(request, db)
-    return _page(request, "tenants.html", data, user, tenants=users.tenants_of(db, user))
+    return _page(request, "tenants.html", data, user, tenants=users.tenants_of(db, user),
+                 error="")
 
 
 def _local_day(day: date | None, tz: ZoneInfo, *, end: bool) -> datetime | None:

@@ -3,6 +3,8 @@ flow preview, history with diffs and rollback; owners cannot reach it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -96,3 +98,20 @@ def test_test_call_runs_the_draft_without_publishing(operator: TestClient,
     broken = operator.post("/admin/t/demo/script/test", data={
         "yaml_text": BROKEN, "inputs": "1", "csrf": csrf_of(page.text)})
     assert broken.status_code == 422 and "opening_ours" in broken.text
+
+
+def test_operator_creates_a_business(operator: TestClient, session: Session) -> None:
+    page = operator.get("/admin/tenants")
+    form = {"csrf": csrf_of(page.text), "slug": "plumber", "name": "Mario's Plumbing: 24/7",
+            "numbers": "+15557770000", "language": "en-US", "timezone": "America/Chicago"}
+    bad = operator.post("/admin/tenants", data={**form, "numbers": "555"})
+    assert bad.status_code == 400 and "E.164" in bad.text
+    taken = operator.post("/admin/tenants", data={**form, "numbers": "+15005550006"})
+    assert taken.status_code == 400, taken.text
+    assert re.search(r'class="error"[^>]*>[^<]*already belongs', taken.text), taken.text[-1500:]
+    created = operator.post("/admin/tenants", data=form, follow_redirects=True)
+    assert "business created" in created.text
+    assert "Thank you for calling Mario&#39;s Plumbing: 24/7." in created.text
+    tenant = get_tenant(session, slug="plumber")
+    assert (tenant.name, tenant.timezone) == ("Mario's Plumbing: 24/7", "America/Chicago")
+    assert "Mario" in operator.get("/admin/tenants").text

@@ -1,0 +1,85 @@
+"""Operators create businesses here: a slug, a name, phone numbers, a language and a time
+zone. The new business starts from the demo script of its language (renamed, in its
+zone), to be edited in the script editor; its creator is assigned to it."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from ruamel.yaml import YAML
+
+from receptionist.admin.views import _check_csrf, _page, _rt, _user
+from receptionist.call_flows.loader import ScriptError
+from receptionist.db import SessionDep
+from receptionist.tenants import service as tenants
+from receptionist.users import service as users
+from receptionist.users.models import UserTenant
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+TEMPLATES = {"en-US": "demo.yaml", "fr-FR": "demo-fr.yaml"}
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+DEMO_NAMES = {"en-US": "Demo Dental Clinic", "fr-FR": "Cabinet Démo"}
+
+
+def starter_script(*, name: str, language: str, timezone: str) -> str:
+    """The demo script of `language`, with the business's name (in its prompts too) and
+    time zone; edited as YAML, so any name stays valid YAML."""
+    yaml = YAML()
+    yaml.width = 100
+    document = yaml.load(tenants.demo_script_text(TEMPLATES[language]))
+    document["business"] = name
+    document["timezone"] = timezone
+    for step in document["steps"].values():
+        for key in ("text", "prompt", "thanks", "reprompt"):
+            if isinstance(step.get(key), str):
+                step[key] = step[key].replace(DEMO_NAMES[language], name)
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+@router.post("/tenants")
+def create(request: Request, db: SessionDep,
+           csrf: Annotated[str, Form(max_length=100)],
+           slug: Annotated[str, Form(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")],
+           name: Annotated[str, Form(min_length=1, max_length=200)],
+           numbers: Annotated[str, Form(max_length=500)],
+           language: Annotated[str, Form(pattern="^(en-US|fr-FR)$")],
+           timezone: Annotated[str, Form(max_length=64)]) -> Response:
+    user, data = _user(request, db)
+    _check_csrf(data, csrf)
+    if user.role != "operator":
+        raise HTTPException(404, "no such page")
+    phones = [n.strip() for n in re.split(r"[,\s]+", numbers) if n.strip()]
+    error = ""
+    if not phones or any(not E164.match(n) for n in phones):
+        error = "numbers must be E.164, such as +15551234567 (comma-separated)"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        error = f"unknown time zone {timezone!r} (use a name such as Europe/Paris)"
+    if not error:
+        try:
+            with _rt(request).writing():
+                tenant = tenants.create_tenant(
+                    db, slug=slug, numbers=phones, author=user.email,
+                    yaml_text=starter_script(name=name, language=language, timezone=timezone))
+                assert tenant.id is not None and user.id is not None
+                db.add(UserTenant(user_id=user.id, tenant_id=tenant.id))
+                db.commit()
+            return RedirectResponse(f"/admin/t/{slug}/script?notice=business+created",
+                                    status_code=303)
+        except (tenants.TenantError, ScriptError) as exc:
+            db.rollback()
+            error = str(exc)
+    response = _page(request, "tenants.html", data, user, tenants=users.tenants_of(db, user),
+                     error=error)
+    response.status_code = 400
+    return response
