@@ -14,6 +14,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY receptionist ./receptionist
 RUN pip install .
+COPY admin_ui ./admin_ui
 COPY migrations ./migrations
 COPY alembic.ini ./
 COPY packaging/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh

@@ -28,7 +28,19 @@ from receptionist.tenants.models import Tenant
 from receptionist.users import service as users
 from receptionist.users.models import User
 
-ADMIN_UI = Path(__file__).resolve().parents[2] / "admin_ui"
+
+def _admin_ui() -> Path:
+    """admin_ui/ (DESIGN §2: beside the package): in the checkout for an editable
+    install, or in the working directory (the Docker image copies it to /app)."""
+    for candidate in (Path(__file__).resolve().parents[2] / "admin_ui",
+                      Path.cwd() / "admin_ui"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise RuntimeError("admin_ui/ (templates and static files) not found next to the "
+                       "package or in the working directory")
+
+
+ADMIN_UI = _admin_ui()
 templates = Jinja2Templates(directory=str(ADMIN_UI / "templates"))
 router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE = 25
