@@ -178,7 +178,8 @@ def _summary(rt: Runtime, session: Session, item: OutboxItem
     assert item.call_id is not None
     now = rt.clock()
     call = session.get(Call, item.call_id)
-    summary = summaries.build(session, item.call_id)
+    summary = summaries.build(session, item.call_id,
+                              public_base=rt.settings.public_base_url)
     if call is None or summary is None:
         raise WebhookError("the call of this summary is gone", permanent=True)
     ended = call.ended_at or call.started_at

@@ -40,6 +40,7 @@ TEXT = {
     "transfer": {"en": "Transfer: {result}", "fr": "Transfert : {result}"},
     "message": {"en": "Message ({seconds} s): {text}", "fr": "Message ({seconds} s) : {text}"},
     "no_transcript": {"en": "(no transcript)", "fr": "(pas de transcription)"},
+    "listen": {"en": "Listen: {url}", "fr": "Écouter : {url}"},
     "no_message": {"en": "No message left.", "fr": "Aucun message laissé."},
     "status": {"en": "Call ended: {status}", "fr": "Fin de l'appel : {status}"},
 }
@@ -70,6 +71,7 @@ class CallSummary:
     booked: list[str] = field(default_factory=list)  # spoken slots
     transfers: list[str] = field(default_factory=list)
     messages: list[tuple[int, str | None]] = field(default_factory=list)  # (s, transcript)
+    links: list[str] = field(default_factory=list)  # each message's page in the admin UI
 
     @property
     def urgent(self) -> bool:
@@ -91,9 +93,11 @@ class CallSummary:
             lines.append(say("chose", self.language, intents=", ".join(self.intents)))
         lines += [say("booked", self.language, slot=slot) for slot in self.booked]
         lines += [say("transfer", self.language, result=r) for r in self.transfers]
-        for seconds_long, transcript in self.messages:
+        for index, (seconds_long, transcript) in enumerate(self.messages):
             lines.append(say("message", self.language, seconds=seconds_long,
                              text=transcript or say("no_transcript", self.language)))
+            if index < len(self.links):
+                lines.append(say("listen", self.language, url=self.links[index]))
         if not self.messages:
             lines.append(say("no_message", self.language))
         if self.status != "completed":
@@ -118,11 +122,14 @@ class CallSummary:
                 "known_caller": self.known_caller, "started_at": self.started.isoformat(),
                 "duration_s": self.duration_s, "status": self.status, "intents": self.intents,
                 "booked": self.booked, "transfers": self.transfers, "urgent": self.urgent,
-                "messages": [{"seconds": s, "transcript": t} for s, t in self.messages],
+                "messages": [{"seconds": s, "transcript": t,
+                              "url": self.links[i] if i < len(self.links) else None}
+                             for i, (s, t) in enumerate(self.messages)],
                 "text": self.text()}
 
 
-def build(session: Session, call_id: int) -> CallSummary | None:
+def build(session: Session, call_id: int, *, public_base: str = "") -> CallSummary | None:
+    """`public_base`: PUBLIC_BASE_URL, for links to the messages in the admin UI."""
     call = session.get(Call, call_id)
     if call is None or call.tenant_id is None:
         return None
@@ -142,9 +149,13 @@ def build(session: Session, call_id: int) -> CallSummary | None:
               for a in session.execute(select(Appointment).where(
                   col(Appointment.call_sid) == call.call_sid,
                   col(Appointment.status) == AppointmentStatus.booked)).scalars()]
-    messages = [(m.duration_s, m.transcript) for m in session.execute(
-        select(Message).where(col(Message.call_id) == call_id)
-        .order_by(col(Message.id))).scalars()]
+    rows = list(session.execute(select(Message).where(col(Message.call_id) == call_id)
+                                .order_by(col(Message.id))).scalars())
+    messages = [(m.duration_s, m.transcript) for m in rows]
+    # The recording plays in the inbox (behind the owner's login), opened on this day.
+    day = call.started_at.astimezone(tz).date().isoformat()
+    links = [f"{public_base}/admin/t/{tenant.slug}/inbox?status=all&from={day}&to={day}"
+             f"#message-{m.id}" for m in rows] if public_base else []
     # A name the caller gave when booking, if any (Twilio's CallerName is a paid lookup).
     name = session.execute(select(col(Appointment.caller_name)).where(
         col(Appointment.tenant_id) == tenant.id,
@@ -156,7 +167,7 @@ def build(session: Session, call_id: int) -> CallSummary | None:
         caller=f"{name} ({caller})" if name else caller, known_caller=earlier > 0,
         started=call.started_at.astimezone(tz), duration_s=call.duration_s or 0,
         status=call.status, intents=intents, booked=booked, transfers=transfers,
-        messages=messages)
+        messages=messages, links=links)
 
 
 def transcripts_pending(session: Session, call_id: int) -> bool:
