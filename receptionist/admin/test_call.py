@@ -5,7 +5,8 @@ Nothing touches the business's data: the sandbox has its own copy of the busines
 the draft as its script and a fresh agenda built from the draft's hours), and the call
 plays Twilio's part exactly as the tests do (twilio.simulator), through the app's ASGI
 interface. Keypad, messages, silence, transfer outcomes and hang-ups are simulated;
-speech is not (no audio here).
+typed speech ("say: leave a message") goes through the same intent matcher as the
+recognizer's words do, against the menu the call waits at.
 """
 
 from __future__ import annotations
@@ -22,22 +23,28 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine
 
 import receptionist.model_registry  # noqa: F401 - every table, for the sandbox schema
+from receptionist.call_flows.loader import parse_script
+from receptionist.call_flows.schema import MenuStep, Script
 from receptionist.calls.models import Call, CallEvent
 from receptionist.clock import Clock
 from receptionist.config import Settings
 from receptionist.runtime import Runtime
+from receptionist.speech.intents import match_intent
 from receptionist.speech.recognizer import ModelUnavailable, Recognition
 from receptionist.tenants.service import create_tenant
 from receptionist.twilio.simulator import (
     Action,
     DialOutcome,
     HangUp,
+    Heard,
     LeaveMessage,
     NoInput,
     Press,
     ScriptedCaller,
     SimulatedCall,
     SimulationError,
+    Speak,
+    Spoken,
     StaySilent,
     TwilioSim,
 )
@@ -54,9 +61,10 @@ class InputError(ValueError):
 
 
 def parse_inputs(text: str) -> list[Action]:
-    """One caller action per line: a key (`1`, `#`), `nothing` (no key before the
-    timeout), `message 8` (speak 8 s after the beep), `silence` (say nothing at a beep),
-    `dial busy|no-answer|failed|canceled|completed`, `hang up`."""
+    """One caller action per line: a key (`1`, `#`), `say: words` (spoken at a menu),
+    `nothing` (no key before the timeout), `message 8` (speak 8 s after the beep),
+    `silence` (say nothing at a beep), `dial busy|no-answer|failed|canceled|completed`,
+    `hang up`."""
     actions: list[Action] = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip().lower()
@@ -64,6 +72,8 @@ def parse_inputs(text: str) -> list[Action]:
             continue
         if re.fullmatch(r"[0-9*#]{1,10}", line):
             actions.append(Press(line))
+        elif line.startswith("say:") and line[4:].strip():
+            actions.append(Speak(raw.strip()[4:].strip()))
         elif line == "nothing":
             actions.append(NoInput())
         elif line == "silence":
@@ -76,7 +86,8 @@ def parse_inputs(text: str) -> list[Action]:
             actions.append(DialOutcome(match.group(1)))
         else:
             raise InputError(f"line {number}: {raw.strip()!r} is not a caller action "
-                             "(a key, nothing, message N, silence, dial busy, hang up)")
+                             "(a key, say: words, nothing, message N, silence, dial busy, "
+                             "hang up)")
     if len(actions) > MAX_INPUTS:
         raise InputError(f"at most {MAX_INPUTS} actions")
     return actions
@@ -103,10 +114,42 @@ class KeypadOnly:
 
 
 class _Caller(ScriptedCaller):
-    """Hangs up when the operator's actions run out, instead of failing."""
+    """Hangs up when the operator's actions run out, instead of failing; turns typed
+    speech into the key of the menu choice it matches (no match: like silence)."""
+
+    def __init__(self, actions: list[Action], script: Script) -> None:
+        super().__init__(actions)
+        self.script = script
+        self.call: SimulatedCall | None = None
+        self.understood: list[str] = []
 
     def _next(self, where: str) -> Action:
         return self.actions.pop(0) if self.actions else HangUp()
+
+    def press(self, prompt: list[Heard]) -> str | Spoken | None:
+        answer = super().press(prompt)
+        if not isinstance(answer, Spoken):
+            return answer
+        step = self._waiting_step()
+        menu = self.script.steps.get(step or "")
+        if not isinstance(menu, MenuStep):
+            self.understood.append(f"{answer.text!r}: not at a menu, not understood")
+            return ""
+        match = match_intent(answer.text, menu.choices, self.script.language)
+        if match.choice is None or match.choice.digit is None:
+            self.understood.append(f"{answer.text!r}: no choice of {step} matched")
+            return ""
+        self.understood.append(f"{answer.text!r}: {match.choice.intent} "
+                               f"(key {match.choice.digit})")
+        return match.choice.digit
+
+    def _waiting_step(self) -> str | None:
+        """The step of the <Gather> the call is at, from its callback URL."""
+        if self.call is None or not self.call.exchanges:
+            return None
+        found = re.findall(r'<Gather [^>]*action="[^"]*[?&]step=([\w-]+)',
+                           self.call.exchanges[-1].body)
+        return found[-1] if found else None
 
 
 class _AsgiPoster:
@@ -126,6 +169,7 @@ class TestCallResult:
     heard: list[str] = field(default_factory=list)
     path: list[str] = field(default_factory=list)
     timeline: list[str] = field(default_factory=list)
+    understood: list[str] = field(default_factory=list)  # typed speech, as matched
     error: str = ""
 
 
@@ -148,7 +192,9 @@ def run_test_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: str
                     public_base=SANDBOX_BASE, auth_token=sandbox.twilio_auth_token,
                     account_sid=sandbox.twilio_account_sid)
     result = TestCallResult()
-    call = SimulatedCall(sim, _Caller(actions), to=NUMBER, from_=caller)
+    answering = _Caller(actions, parse_script(yaml_text))
+    call = SimulatedCall(sim, answering, to=NUMBER, from_=caller)
+    answering.call = call
     try:
         call.run()
     except SimulationError as exc:
@@ -156,6 +202,7 @@ def run_test_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: str
     finally:
         runtime.close()
     result.heard = [h.text for h in call.heard]
+    result.understood = answering.understood
     with Session(engine) as session:
         row = session.execute(select(Call).where(col(Call.call_sid) == call.call_sid)).scalar()
         if row is not None:

@@ -34,10 +34,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "current_password": {"en": "Current password", "fr": "Mot de passe actuel"},
     "new_password": {"en": "New password", "fr": "Nouveau mot de passe"},
     "saved": {"en": "Saved.", "fr": "Enregistré."},
-    "not_built": {"en": "Not built yet: agenda rules here (use the CLI), speech in test "
-                        "calls.",
-                  "fr": "Pas encore là : règles d'agenda ici (en ligne de commande), la "
-                        "parole dans l'appel de test."},
+    "not_built": {"en": "Not built yet: agenda rules here (use the CLI).",
+                  "fr": "Pas encore là : règles d'agenda ici (en ligne de commande)."},
     "settings": {"en": "Settings", "fr": "Réglages"},
     "new_business": {"en": "New business", "fr": "Nouvelle entreprise"},
     "name": {"en": "Name", "fr": "Nom"},
@@ -47,10 +45,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "create": {"en": "Create", "fr": "Créer"},
     "test_call": {"en": "Test call (the draft above, not published)",
                   "fr": "Appel de test (le brouillon ci-dessus, non publié)"},
-    "test_inputs": {"en": "What the caller does, one per line: a key, nothing, message 8, "
-                          "silence, dial busy, hang up",
+    "test_inputs": {"en": "What the caller does, one per line: a key, say: words, nothing, "
+                          "message 8, silence, dial busy, hang up",
                     "fr": "Ce que fait l'appelant, une action par ligne : une touche, "
-                          "nothing, message 8, silence, dial busy, hang up"},
+                          "say: des mots, nothing, message 8, silence, dial busy, hang up"},
     "run_test_call": {"en": "Call", "fr": "Appeler"},
     "path": {"en": "Steps", "fr": "Étapes"},
     "shown_once": {"en": "Copy it now, it will not be shown again:",

@@ -115,3 +115,15 @@ def test_operator_creates_a_business(operator: TestClient, session: Session) -> 
     tenant = get_tenant(session, slug="plumber")
     assert (tenant.name, tenant.timezone) == ("Mario's Plumbing: 24/7", "America/Chicago")
     assert "Mario" in operator.get("/admin/tenants").text
+
+
+def test_test_call_with_typed_speech(operator: TestClient) -> None:
+    page = operator.get("/admin/t/demo/script")
+    french = demo_script_text("demo-fr.yaml")
+    result = operator.post("/admin/t/demo/script/test", data={
+        "yaml_text": french, "inputs": "say: pizza\nsay: je voudrais laisser un message\n"
+        "message 4", "csrf": csrf_of(page.text)})
+    assert result.status_code == 200
+    assert "&#39;pizza&#39;: no choice of main_menu matched" in result.text
+    assert "&#39;je voudrais laisser un message&#39;: message (key 2)" in result.text
+    assert "main_menu → message → goodbye" in result.text
