@@ -3,8 +3,10 @@ link of each agenda, and API tokens (shown once, revocable). Same rules as the C
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -15,6 +17,7 @@ from sqlmodel import Session, col
 from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
 from receptionist.api.auth import create_token
 from receptionist.appointments import service as appointments
+from receptionist.call_flows.schema import DAYS, parse_range
 from receptionist.db import SessionDep
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
@@ -179,3 +182,89 @@ def link_calendar(request: Request, db: SessionDep, slug: str, agenda_slug: str,
         db.add(agenda)
         db.commit()
     return _done(slug, "calendar unlinked" if not url else "calendar linked")
+
+
+@router.post("/t/{slug}/settings/agendas/{agenda_slug}/rules")
+def agenda_rules(request: Request, db: SessionDep, slug: str, agenda_slug: str,
+                 csrf: Annotated[str, Form(max_length=100)],
+                 hours: Annotated[str, Form(max_length=2000)],
+                 closures: Annotated[str, Form(max_length=4000)],
+                 slot_minutes: Annotated[int, Form(ge=5, le=1440)],
+                 buffer_minutes: Annotated[int, Form(ge=0, le=1440)],
+                 min_notice_minutes: Annotated[int, Form(ge=0, le=100_000)],
+                 horizon_days: Annotated[int, Form(ge=1, le=730)],
+                 reminder_hours: Annotated[int, Form(ge=0, le=168)]) -> Response:
+    """Hours as lines `mon 09:00-12:00 14:00-18:00`; closures as lines
+    `2026-12-24 2026-12-26 Christmas` (end date and name optional)."""
+    tenant = _owner_tenant(request, db, slug, csrf)
+    assert tenant.id is not None
+    agenda = appointments.get_agenda(db, tenant_id=tenant.id, slug=agenda_slug)
+    if agenda is None:
+        raise HTTPException(404, "no such page")
+    try:
+        weekly = parse_hours_lines(hours)
+        closed = parse_closure_lines(closures)
+    except ValueError as exc:
+        return _settings_page(request, db, slug, error=str(exc))
+    before = (agenda.weekly_hours, agenda.closures, agenda.slot_minutes,
+              agenda.buffer_minutes, agenda.min_notice_minutes, agenda.horizon_days,
+              agenda.reminder_hours)
+    agenda.weekly_hours, agenda.closures = json.dumps(weekly), json.dumps(closed)
+    agenda.slot_minutes, agenda.buffer_minutes = slot_minutes, buffer_minutes
+    agenda.min_notice_minutes, agenda.horizon_days = min_notice_minutes, horizon_days
+    agenda.reminder_hours = reminder_hours
+    try:
+        appointments.validate_agenda(agenda)
+    except ValueError as exc:
+        (agenda.weekly_hours, agenda.closures, agenda.slot_minutes, agenda.buffer_minutes,
+         agenda.min_notice_minutes, agenda.horizon_days, agenda.reminder_hours) = before
+        db.expire(agenda)
+        return _settings_page(request, db, slug, error=f"{agenda_slug}: {exc}")
+    with _rt(request).writing():
+        db.add(agenda)
+        db.commit()
+    return _done(slug, f"{agenda_slug} saved")
+
+
+def parse_hours_lines(text: str) -> dict[str, list[str]]:
+    weekly: dict[str, list[str]] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        parts = raw.split()
+        if not parts:
+            continue
+        day, ranges = parts[0].lower(), parts[1:]
+        if day not in DAYS or not ranges:
+            raise ValueError(f"hours, line {number}: write a day ({', '.join(DAYS)}) "
+                             "then ranges such as 09:00-12:00")
+        for text_range in ranges:
+            parse_range(text_range)  # raises ValueError with the reason
+        weekly[day] = ranges
+    return weekly
+
+
+def parse_closure_lines(text: str) -> list[dict[str, str]]:
+    closed = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        parts = raw.strip().split(maxsplit=1)
+        if not parts:
+            continue
+        if not _is_date(parts[0]):
+            raise ValueError(f"closures, line {number}: start with a date such as 2026-12-24")
+        start = end = date.fromisoformat(parts[0])
+        rest = parts[1] if len(parts) > 1 else ""
+        first, _, after = rest.partition(" ")
+        if _is_date(first):
+            end, rest = date.fromisoformat(first), after
+        if end < start:
+            raise ValueError(f"closures, line {number}: the end is before the start")
+        closed.append({"start": start.isoformat(), "end": end.isoformat(),
+                       "name": rest.strip()})
+    return closed
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

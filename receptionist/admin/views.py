@@ -7,6 +7,7 @@ does not exist. Every form carries the session's CSRF token.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -42,6 +43,7 @@ def _admin_ui() -> Path:
 
 ADMIN_UI = _admin_ui()
 templates = Jinja2Templates(directory=str(ADMIN_UI / "templates"))
+templates.env.filters["fromjson"] = json.loads
 router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE = 25
 

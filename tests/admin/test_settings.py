@@ -80,3 +80,31 @@ def test_calendar_link_and_isolation(client: TestClient, session: Session,
                        data={"csrf": owner, "url": ""}).status_code == 404
     assert client.post("/admin/t/demo/settings/agendas/nope/caldav",
                        data={"csrf": owner, "url": ""}).status_code == 404
+
+
+def test_agenda_rules(client: TestClient, session: Session, owner: str) -> None:
+    from receptionist.appointments import service as appointments
+
+    url = "/admin/t/demo/settings/agendas/main/rules"
+    form = {"csrf": owner, "hours": "mon 09:00-12:00 14:00-18:00\ntue 10:00-16:00",
+            "closures": "2026-12-24 2026-12-26 Christmas break\n2027-01-01",
+            "slot_minutes": "45", "buffer_minutes": "15", "min_notice_minutes": "120",
+            "horizon_days": "30", "reminder_hours": "12"}
+    done = client.post(url, data=form, follow_redirects=True)
+    assert "main saved" in done.text and "mon 09:00-12:00 14:00-18:00" in done.text
+    tenant = get_tenant(session, slug="demo")
+    assert tenant.id is not None
+    session.expire_all()
+    agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    assert agenda is not None
+    assert (agenda.slot_minutes, agenda.buffer_minutes, agenda.horizon_days) == (45, 15, 30)
+    assert '"name": "Christmas break"' in agenda.closures and '"2027-01-01"' in agenda.closures
+    for field, value, reason in (("hours", "funday 09:00-10:00", "write a day"),
+                                 ("hours", "mon 18:00-09:00", "ends before it starts"),
+                                 ("closures", "christmas", "start with a date"),
+                                 ("slot_minutes", "7", "multiple of 5")):
+        bad = client.post(url, data={**form, field: value})
+        assert bad.status_code == 400 and reason in bad.text, (field, value)
+    session.expire_all()
+    again = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    assert again is not None and again.slot_minutes == 45  # refused changes left nothing
