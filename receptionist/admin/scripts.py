@@ -19,6 +19,8 @@ from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
 from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_script
 from receptionist.call_flows.schema import MenuStep, Script
 from receptionist.db import SessionDep
+from receptionist.runtime import Runtime
+from receptionist.speech.prompts import is_local
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import Tenant
 from receptionist.users.models import User
@@ -47,6 +49,26 @@ def preview(script: Script) -> list[tuple[str, str, list[tuple[str, str]]]]:
     return rows
 
 
+PROMPT_FIELDS = ("text", "prompt", "reprompt", "thanks")
+
+
+def prompt_previews(rt: Runtime, script: Script) -> list[tuple[str, str | None]]:
+    """With the local voice: each prompt, and the URL of its rendered audio (None while
+    it is rendered, in the background; the page shows it on the next load)."""
+    voice = script.voice
+    if not is_local(voice):
+        return []
+    assert voice is not None
+    previews = []
+    for step in script.steps.values():
+        for name in PROMPT_FIELDS:
+            text = getattr(step, name, None)
+            if isinstance(text, str) and text:
+                key = rt.prompts.ready(text, voice, script.language)
+                previews.append((text, None if key is None else f"/twilio/prompts/{key}.wav"))
+    return previews
+
+
 def _editor(request: Request, user: User, data: object, tenant: Tenant, db: SessionDep, *,
             yaml_text: str, problems: list[ScriptProblem], checked: bool, notice: str = "",
             test: TestCallResult | None = None, test_error: str = "", inputs: str = ""
@@ -57,7 +79,9 @@ def _editor(request: Request, user: User, data: object, tenant: Tenant, db: Sess
             script = parse_script(yaml_text)
         except ScriptError as exc:
             problems = exc.problems
+    voices = prompt_previews(_rt(request), script) if script is not None else []
     return _page(request, "script.html", data, user, tenant=tenant, section="script",  # type: ignore[arg-type]
+                 voices=voices,
                  yaml_text=yaml_text, problems=problems, checked=checked, notice=notice,
                  test=test, test_error=test_error, inputs=inputs,
                  steps=preview(script) if script is not None else [],

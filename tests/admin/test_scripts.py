@@ -127,3 +127,25 @@ def test_test_call_with_typed_speech(operator: TestClient) -> None:
     assert "&#39;pizza&#39;: no choice of main_menu matched" in result.text
     assert "&#39;je voudrais laisser un message&#39;: message (key 2)" in result.text
     assert "main_menu → message → goodbye" in result.text
+
+
+def test_local_voice_prompts_can_be_heard(operator: TestClient, session: Session) -> None:
+    import time
+
+    page = operator.get("/admin/t/demo/script")
+    local = demo_script_text("demo.yaml").replace("language: en-US",
+                                                  "language: en-US\nvoice: local")
+    data = {"yaml_text": local, "action": "check", "csrf": csrf_of(page.text)}
+    first = operator.post("/admin/t/demo/script", data=data)
+    assert "Prompts in the local voice" in first.text
+    assert "Being rendered" in first.text
+    for _ in range(100):  # rendered in the background by espeak-ng
+        later = operator.post("/admin/t/demo/script", data=data)
+        if "Being rendered" not in later.text:
+            break
+        time.sleep(0.2)
+    urls = re.findall(r'<audio controls preload="none" src="(/twilio/prompts/\w+\.wav)"',
+                      later.text)
+    assert len(urls) >= 10
+    audio = operator.get(urls[0])
+    assert audio.status_code == 200 and audio.content[:4] == b"RIFF"
