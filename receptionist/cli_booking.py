@@ -6,7 +6,8 @@ import json
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from receptionist.api.auth import create_token
 from receptionist.appointments import service as appointments
@@ -136,11 +137,41 @@ def agenda_unlink(tenant: TenantOpt, agenda: AgendaOpt = "main") -> None:
 
 
 @token_app.command("create")
-def token_create(tenant: TenantOpt,
+def token_create(email: Annotated[str | None, typer.Option(
+                     help="the account the token acts for (DESIGN §5)")] = None,
+                 tenant: Annotated[str | None, typer.Option(
+                     "--tenant", help="business slug (needed when the account has several)")]
+                 = None,
                  name: Annotated[str, typer.Option(help="what the token is for")] = "") -> None:
-    """Create an API token for one tenant; it is shown once."""
+    """Create an API token for one business; it is shown once. With --email, the token
+    acts for that account and can only reach a business the account can see."""
+    from receptionist.users import service as users
+    from receptionist.users.models import User
+
     with _session() as session:
-        row = _tenant(session, tenant)
-        token = create_token(session, tenant=row, name=name, now=utcnow())
+        if email is None and tenant is None:
+            raise _fail("give --email (and --tenant if the account has several businesses) "
+                        "or --tenant")
+        row: Tenant | None = None
+        user = None
+        if email is not None:
+            user = session.execute(select(User).where(
+                col(User.email) == email.strip().lower())).scalar()
+            if user is None:
+                raise _fail(f"no account {email!r} (see `receptionist user add`)")
+            mine = users.tenants_of(session, user)
+            if tenant is not None:
+                row = next((t for t in mine if t.slug == tenant), None)
+                if row is None:
+                    raise _fail(f"{email} cannot see business {tenant!r}")
+            elif len(mine) == 1:
+                row = mine[0]
+            else:
+                raise _fail(f"{email} sees {len(mine)} businesses: choose one with --tenant")
+        else:
+            assert tenant is not None
+            row = _tenant(session, tenant)
+        token = create_token(session, tenant=row, name=name or (user.email if user else ""),
+                             now=utcnow(), user=user)
         session.commit()
     typer.echo(token)

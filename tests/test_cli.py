@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,3 +152,23 @@ def test_route_audio_without_a_model_for_the_language(speak: Speak, tmp_path: Pa
     bad.write_bytes(b"RIFF....junk")
     result = runner.invoke(app, ["route", "--tenant", "demo", "--audio", str(bad)])
     assert result.exit_code == 2 and "not a PCM WAV file" in result.output
+
+
+def test_token_create_for_an_account(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+           "RECEPTIONIST_ENV": "dev"}
+    cli = [sys.executable, "-m", "receptionist.cli"]
+    for command in (["migrate"], ["seed-demo"]):
+        subprocess.run([*cli, *command], env=env, check=True, capture_output=True)
+    subprocess.run([*cli, "user", "add", "--email", "Owner@Demo.test", "--role", "owner",
+                    "--tenant", "demo", "--password", "a long password 1"], env=env,
+                   check=True, capture_output=True)
+    made = subprocess.run([*cli, "token", "create", "--email", "owner@demo.test"], env=env,
+                          capture_output=True, text=True)
+    assert made.returncode == 0 and made.stdout.startswith("rcp_")
+    refused = subprocess.run([*cli, "token", "create", "--email", "owner@demo.test",
+                              "--tenant", "demo-fr"], env=env, capture_output=True, text=True)
+    assert refused.returncode == 1 and "cannot see business 'demo-fr'" in refused.stderr

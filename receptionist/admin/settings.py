@@ -134,9 +134,11 @@ def new_token(request: Request, db: SessionDep, slug: str,
               csrf: Annotated[str, Form(max_length=100)],
               name: Annotated[str, Form(max_length=200)] = "") -> Response:
     tenant = _owner_tenant(request, db, slug, csrf)
+    user, _ = _user(request, db)
     rt = _rt(request)
     with rt.writing():
-        token = create_token(db, tenant=tenant, name=name, now=rt.clock())
+        token = create_token(db, tenant=tenant, name=name or user.email, now=rt.clock(),
+                             user=user)
         db.commit()
     return _settings_page(request, db, slug, notice="token created", secret=token)
 

@@ -14,6 +14,8 @@ from sqlmodel import Session, col
 
 from receptionist.db import SessionDep
 from receptionist.tenants.models import ApiToken, Tenant
+from receptionist.users import service as users
+from receptionist.users.models import User
 
 TOKEN_PREFIX = "rcp_"
 
@@ -22,12 +24,14 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, *, tenant: Tenant, name: str, now: datetime) -> str:
-    """A new token for `tenant`; only its digest is stored, so show it now or never."""
+def create_token(session: Session, *, tenant: Tenant, name: str, now: datetime,
+                 user: User | None = None) -> str:
+    """A new token for `tenant` (acting for `user`, if given); only its digest is stored,
+    so show it now or never."""
     assert tenant.id is not None
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiToken(tenant_id=tenant.id, name=name, token_sha256=digest(token),
-                         created_at=now))
+                         created_at=now, user_id=user.id if user is not None else None))
     return token
 
 
@@ -49,6 +53,11 @@ def tenant_from_token(request: Request, session: SessionDep, slug: str) -> Tenan
     tenant = session.get(Tenant, row.tenant_id)
     if tenant is None or tenant.slug != slug:
         raise HTTPException(404, "no such tenant")
+    if row.user_id is not None:
+        # A token acting for an account stops with the account's access to the business.
+        user = session.get(User, row.user_id)
+        if user is None or users.tenant_for(session, user, slug) is None:
+            raise HTTPException(404, "no such tenant")
     return tenant
 
 

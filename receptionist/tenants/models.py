@@ -57,6 +57,8 @@ class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenants.id", index=True)
     name: str = Field(default="", max_length=200)
+    # The account the token acts for (`token create --email`), if any.
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     token_sha256: str = Field(unique=True, index=True, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None

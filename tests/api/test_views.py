@@ -140,3 +140,22 @@ def test_calls_and_messages_are_listed(client: TestClient, tokens: dict[str, str
 def test_openapi_lists_the_api(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "/api/v1/tenants/{slug}/appointments/{appointment_id}" in paths
+
+
+def test_a_token_acting_for_an_account_follows_its_access(client: TestClient,
+                                                          session: Session,
+                                                          clock: FixedClock) -> None:
+    from sqlalchemy import delete
+
+    from receptionist.users.models import UserTenant
+    from receptionist.users.service import create_user
+
+    demo = get_tenant(session, slug="demo")
+    user = create_user(session, email="agency@ops.test", password="a long password 1",
+                       role="operator", tenants=[demo])
+    token = create_token(session, tenant=demo, name="crm", now=clock(), user=user)
+    session.commit()
+    assert client.get("/api/v1/tenants/demo/calls", headers=auth(token)).status_code == 200
+    session.execute(delete(UserTenant).where(UserTenant.user_id == user.id))  # type: ignore[arg-type]
+    session.commit()
+    assert client.get("/api/v1/tenants/demo/calls", headers=auth(token)).status_code == 404

@@ -1,8 +1,8 @@
-"""admin users, their tenants; inbox and call log indexes
+"""admin users, their tenants; tokens for users; inbox and call log indexes
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-22 22:47:05.934429
+Create Date: 2026-11-22 23:07:29.042963
 """
 from collections.abc import Sequence
 
@@ -45,6 +45,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_user_tenants_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_tenants_user_id'), ['user_id'], unique=False)
 
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('user_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
+        batch_op.create_foreign_key('fk_api_tokens_user_id', 'users', ['user_id'], ['id'])
+
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.create_index('ix_calls_log', ['tenant_id', 'started_at'], unique=False)
 
@@ -61,6 +66,11 @@ def downgrade() -> None:
 
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.drop_index('ix_calls_log')
+
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_api_tokens_user_id', type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
+        batch_op.drop_column('user_id')
 
     with op.batch_alter_table('user_tenants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_tenants_user_id'))
