@@ -197,3 +197,14 @@ def test_dashboard_counts(client: TestClient, sim: TestTwilioSim) -> None:
     assert "<td>message</td><td>2</td>" in page.text and "<td>hours</td><td>1</td>" in page.text
     assert "<title>2026-11-17: 2</title>" in page.text
     assert client.get("/admin/t/demo-fr/dashboard").status_code == 404
+
+
+@pytest.mark.usefixtures("accounts")
+def test_many_failures_from_one_address_are_throttled(client: TestClient,
+                                                      clock: FixedClock) -> None:
+    for index in range(20):  # spread over accounts: no single account locks
+        login(client, f"guess{index}@demo.test", "not the password")
+    status, page = login(client, "owner@demo.test")
+    assert status == 429 and "too many failed logins from your address" in page
+    clock.now += timedelta(minutes=11)
+    assert login(client, "owner@demo.test")[0] == 200
