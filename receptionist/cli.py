@@ -17,6 +17,7 @@ from receptionist.call_flows.loader import ScriptError, parse_script
 from receptionist.call_flows.schema import MenuChoice
 from receptionist.cli_booking import agenda_app, token_app
 from receptionist.cli_notify import notify_app
+from receptionist.cli_support import fail
 from receptionist.cli_users import user_app
 from receptionist.config import InsecureSettingsError, Settings, get_settings
 from receptionist.db import make_engine
@@ -48,10 +49,6 @@ def _setup_logging() -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    return typer.Exit(code)
-
 
 def _settings() -> Settings:
     return get_settings()
@@ -65,7 +62,7 @@ def _check_secrets(settings: Settings) -> None:
     try:
         settings.check_secrets()
     except InsecureSettingsError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if settings.insecure_reasons():
         typer.secho("dev mode: " + "; ".join(settings.insecure_reasons())
                     + " (fine for a local trial, never for real callers)",
@@ -153,14 +150,14 @@ def route(tenant: TenantOpt,
     """Match an utterance (typed, or a WAV recognised offline) against the tenant's main
     menu; prints one JSON object. Exit 0 even when nothing matched (intent null)."""
     if (text is None) == (audio is None):
-        raise _fail("give exactly one of --text or --audio", 2)
+        raise fail("give exactly one of --text or --audio", 2)
     settings = _settings()
     with _session(settings) as session, _clear_errors():
         row = tenants.get_tenant(session, slug=tenant)
         _, script = tenants.active_script(session, tenant=row)
     menu = script.main_menu_step()
     if menu is None:
-        raise _fail(f"tenant {tenant!r} has no menu step", 2)
+        raise fail(f"tenant {tenant!r} has no menu step", 2)
     engine = "text"
     if audio is not None:
         text, engine = _transcribe_menu_audio(settings, audio, menu.choices, script.language)
@@ -185,9 +182,9 @@ def _transcribe_menu_audio(settings: Settings, audio: Path, choices: list[MenuCh
         heard = recognize(recognizer, samples, rate, language=language,
                           phrases=menu_phrases(choices, language))
     except AudioError as exc:
-        raise _fail(f"{audio}: {exc}", 2) from None
+        raise fail(f"{audio}: {exc}", 2) from None
     except ModelUnavailable as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
     return heard.transcript, recognizer.name
 
 
@@ -236,7 +233,7 @@ def simulate(tenant: TenantOpt,
         assert row.id is not None
         numbers = tenants.numbers_of(session, tenant_id=row.id)
     if not numbers:
-        raise _fail(f"tenant {tenant!r} has no phone number", 2)
+        raise fail(f"tenant {tenant!r} has no phone number", 2)
     printed = 0
     with httpx.Client(base_url=url, timeout=30) as http:
         sim = EchoingSim(http=http, public_base=settings.public_base_url,
@@ -270,7 +267,7 @@ def simulate(tenant: TenantOpt,
         try:
             call.run()
         except (SimulationError, httpx.HTTPError) as exc:
-            raise _fail(f"call failed: {exc}") from None
+            raise fail(f"call failed: {exc}") from None
         Speaker()._flush()
     typer.echo(f"call ended ({call.call_sid})")
 
@@ -320,7 +317,7 @@ def models_install(
                                  sha256=sha256, base_url=settings.vosk_models_url or
                                  OFFICIAL_BASE, progress=progress)
     except ModelError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         if shown["percent"] != -1:
             typer.echo("", err=True)
@@ -335,7 +332,7 @@ def _read(path: Path) -> str:
     try:
         return path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(f"cannot read {path}: {exc}", 2) from None
+        raise fail(f"cannot read {path}: {exc}", 2) from None
 
 
 def _report(exc: ScriptError, path: Path) -> typer.Exit:
@@ -352,7 +349,7 @@ def _clear_errors(script: Path | None = None) -> Iterator[None]:
     except ScriptError as exc:
         raise _report(exc, script or Path("script")) from None
     except tenants.TenantError as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
 
 
 @script_app.command("validate")

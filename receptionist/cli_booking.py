@@ -12,11 +12,10 @@ from sqlmodel import Session, col
 from receptionist.api.auth import create_token
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda
+from receptionist.cli_support import fail, open_session, tenant_or_exit
 from receptionist.clock import utcnow
 from receptionist.config import get_settings
-from receptionist.db import make_engine
 from receptionist.secret_box import seal
-from receptionist.tenants import service as tenants
 from receptionist.tenants.models import Tenant
 
 agenda_app = typer.Typer(help="Bookable agendas: rules, CalDAV link, ICS feed.",
@@ -26,27 +25,11 @@ TenantOpt = Annotated[str, typer.Option("--tenant", help="Tenant slug, e.g. demo
 AgendaOpt = Annotated[str, typer.Option("--agenda", help="Agenda slug")]
 
 
-def _session() -> Session:
-    return Session(make_engine(get_settings().database_url), expire_on_commit=False)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    return typer.Exit(1)
-
-
-def _tenant(session: Session, slug: str) -> Tenant:
-    try:
-        return tenants.get_tenant(session, slug=slug)
-    except tenants.TenantError as exc:
-        raise _fail(str(exc)) from None
-
-
 def _agenda(session: Session, tenant: Tenant, slug: str) -> Agenda:
     assert tenant.id is not None
     agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug=slug)
     if agenda is None:
-        raise _fail(f"tenant {tenant.slug!r} has no agenda {slug!r}")
+        raise fail(f"tenant {tenant.slug!r} has no agenda {slug!r}")
     return agenda
 
 
@@ -54,8 +37,8 @@ def _agenda(session: Session, tenant: Tenant, slug: str) -> Agenda:
 def agenda_list(tenant: TenantOpt) -> None:
     """Agendas of a tenant with their rules, feed URL and calendar link."""
     base = get_settings().public_base_url
-    with _session() as session:
-        row = _tenant(session, tenant)
+    with open_session() as session:
+        row = tenant_or_exit(session, tenant)
         assert row.id is not None
         for agenda in appointments.list_agendas(session, tenant_id=row.id):
             typer.echo(f"{agenda.slug}: {agenda.name} ({agenda.timezone}), "
@@ -82,8 +65,8 @@ def agenda_set(tenant: TenantOpt, agenda: AgendaOpt = "main",
                    help='JSON, e.g. [{"start": "2026-12-24", "end": "2026-12-26"}]')] = None
                ) -> None:
     """Change an agenda's rules (only the options given)."""
-    with _session() as session:
-        row = _agenda(session, _tenant(session, tenant), agenda)
+    with open_session() as session:
+        row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         changes = {"weekly_hours": hours, "slot_minutes": slot_minutes,
                    "buffer_minutes": buffer_minutes, "min_notice_minutes": notice_minutes,
                    "horizon_days": horizon_days, "reminder_hours": reminder_hours,
@@ -96,7 +79,7 @@ def agenda_set(tenant: TenantOpt, agenda: AgendaOpt = "main",
                 raise ValueError("hours must be a JSON object of day -> ranges")
             appointments.validate_agenda(row)
         except (ValueError, KeyError, TypeError) as exc:
-            raise _fail(f"invalid agenda settings: {exc}") from None
+            raise fail(f"invalid agenda settings: {exc}") from None
         session.add(row)
         session.commit()
         typer.echo(f"agenda {row.slug} updated")
@@ -111,10 +94,10 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
     """Link an agenda to a CalDAV calendar: bookings are written there, and the owner's
     own events there block availability (the worker syncs both ways)."""
     if not url.startswith(("http://", "https://")):
-        raise _fail("the calendar URL must start with http:// or https://")
+        raise fail("the calendar URL must start with http:// or https://")
     settings = get_settings()
-    with _session() as session:
-        row = _agenda(session, _tenant(session, tenant), agenda)
+    with open_session() as session:
+        row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         row.caldav_url, row.caldav_username = url.rstrip("/") + "/", username
         row.caldav_password = seal(settings.secret_key, password)
         row.caldav_error, row.caldav_checked_at = "", None
@@ -127,8 +110,8 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
 @agenda_app.command("unlink")
 def agenda_unlink(tenant: TenantOpt, agenda: AgendaOpt = "main") -> None:
     """Stop syncing an agenda with its CalDAV calendar (events there are left as they are)."""
-    with _session() as session:
-        row = _agenda(session, _tenant(session, tenant), agenda)
+    with open_session() as session:
+        row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         row.caldav_url = row.caldav_username = row.caldav_password = None
         session.add(row)
         appointments.forget_external(session, agenda=row)
@@ -148,9 +131,9 @@ def token_create(email: Annotated[str | None, typer.Option(
     from receptionist.users import service as users
     from receptionist.users.models import User
 
-    with _session() as session:
+    with open_session() as session:
         if email is None and tenant is None:
-            raise _fail("give --email (and --tenant if the account has several businesses) "
+            raise fail("give --email (and --tenant if the account has several businesses) "
                         "or --tenant")
         row: Tenant | None = None
         user = None
@@ -158,19 +141,19 @@ def token_create(email: Annotated[str | None, typer.Option(
             user = session.execute(select(User).where(
                 col(User.email) == email.strip().lower())).scalar()
             if user is None:
-                raise _fail(f"no account {email!r} (see `receptionist user add`)")
+                raise fail(f"no account {email!r} (see `receptionist user add`)")
             mine = users.tenants_of(session, user)
             if tenant is not None:
                 row = next((t for t in mine if t.slug == tenant), None)
                 if row is None:
-                    raise _fail(f"{email} cannot see business {tenant!r}")
+                    raise fail(f"{email} cannot see business {tenant!r}")
             elif len(mine) == 1:
                 row = mine[0]
             else:
-                raise _fail(f"{email} sees {len(mine)} businesses: choose one with --tenant")
+                raise fail(f"{email} sees {len(mine)} businesses: choose one with --tenant")
         else:
             assert tenant is not None
-            row = _tenant(session, tenant)
+            row = tenant_or_exit(session, tenant)
         token = create_token(session, tenant=row, name=name or (user.email if user else ""),
                              now=utcnow(), user=user)
         session.commit()

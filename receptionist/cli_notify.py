@@ -8,36 +8,18 @@ from typing import Annotated
 
 import typer
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import col
 
+from receptionist.cli_support import fail, open_session, tenant_or_exit
 from receptionist.config import get_settings
-from receptionist.db import make_engine
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
 from receptionist.secret_box import seal
-from receptionist.tenants import service as tenants
-from receptionist.tenants.models import Tenant
 
 notify_app = typer.Typer(help="Owner notifications: channels, quiet hours, digest time.",
                          no_args_is_help=True)
 TenantOpt = Annotated[str, typer.Option("--tenant", help="Tenant slug, e.g. demo")]
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-def _session() -> Session:
-    return Session(make_engine(get_settings().database_url), expire_on_commit=False)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    return typer.Exit(1)
-
-
-def _tenant(session: Session, slug: str) -> Tenant:
-    try:
-        return tenants.get_tenant(session, slug=slug)
-    except tenants.TenantError as exc:
-        raise _fail(str(exc)) from None
 
 
 @notify_app.command("add")
@@ -48,8 +30,8 @@ def notify_add(tenant: TenantOpt,
                "call_summary,digest") -> None:
     """Add a channel. A webhook gets a new signing secret, printed once."""
     settings = get_settings()
-    with _session() as session:
-        row = _tenant(session, tenant)
+    with open_session() as session:
+        row = tenant_or_exit(session, tenant)
         assert row.id is not None
         secret = secrets.token_urlsafe(32) if channel == "webhook" else None
         try:
@@ -58,7 +40,7 @@ def notify_add(tenant: TenantOpt,
                 events=tuple(e.strip() for e in events.split(",") if e.strip()),
                 secret=seal(settings.secret_key, secret) if secret else None)
         except ValueError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         session.commit()
         typer.echo(f"channel {added.id}: {channel} {to} ({added.events})")
         if secret:
@@ -67,8 +49,8 @@ def notify_add(tenant: TenantOpt,
 
 @notify_app.command("list")
 def notify_list(tenant: TenantOpt) -> None:
-    with _session() as session:
-        row = _tenant(session, tenant)
+    with open_session() as session:
+        row = tenant_or_exit(session, tenant)
         assert row.id is not None
         for channel in session.execute(select(NotificationChannel).where(
                 col(NotificationChannel.tenant_id) == row.id)).scalars():
@@ -84,11 +66,11 @@ def notify_list(tenant: TenantOpt) -> None:
 
 @notify_app.command("remove")
 def notify_remove(tenant: TenantOpt, channel_id: Annotated[int, typer.Argument()]) -> None:
-    with _session() as session:
-        row = _tenant(session, tenant)
+    with open_session() as session:
+        row = tenant_or_exit(session, tenant)
         channel = session.get(NotificationChannel, channel_id)
         if channel is None or channel.tenant_id != row.id:
-            raise _fail(f"tenant {tenant!r} has no channel {channel_id}")
+            raise fail(f"tenant {tenant!r} has no channel {channel_id}")
         channel.active = False  # kept: the outbox rows that went there still point to it
         session.add(channel)
         session.commit()
@@ -101,8 +83,8 @@ def notify_settings(tenant: TenantOpt,
                         help="HH:MM-HH:MM local, or 'none'")] = None,
                     digest: Annotated[str | None, typer.Option(
                         help="HH:MM local, or 'off'")] = None) -> None:
-    with _session() as session:
-        row = _tenant(session, tenant)
+    with open_session() as session:
+        row = tenant_or_exit(session, tenant)
         assert row.id is not None
         settings = notifications.settings_for(session, tenant_id=row.id)
         if quiet is not None:
@@ -111,11 +93,11 @@ def notify_settings(tenant: TenantOpt,
             else:
                 start, _, end = quiet.partition("-")
                 if not (HHMM.match(start) and HHMM.match(end)) or start == end:
-                    raise _fail("quiet hours look like 20:00-08:00")
+                    raise fail("quiet hours look like 20:00-08:00")
                 settings.quiet_start, settings.quiet_end = start, end
         if digest is not None:
             if digest != "off" and not HHMM.match(digest):
-                raise _fail("the digest time looks like 19:00 (or off)")
+                raise fail("the digest time looks like 19:00 (or off)")
             settings.digest_time = None if digest == "off" else digest
         session.add(settings)
         session.commit()

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
-from receptionist.config import get_settings
-from receptionist.db import make_engine
+from receptionist.cli_support import fail, open_session
 from receptionist.tenants import service as tenants
 from receptionist.users import service as users
 
@@ -25,13 +23,12 @@ def user_add(email: Annotated[str, typer.Option()],
                  prompt=True, hide_input=True, confirmation_prompt=True,
                  help="at least 10 characters")] = "") -> None:
     """Create an account (the first one, and those of owners)."""
-    with Session(make_engine(get_settings().database_url), expire_on_commit=False) as session:
+    with open_session() as session:
         try:
             rows = [tenants.get_tenant(session, slug=slug) for slug in tenant or []]
             user = users.create_user(session, email=email, password=password, role=role,
                                      tenants=rows, language=language)
         except (tenants.TenantError, users.AccountError) as exc:
-            typer.secho(str(exc), fg=typer.colors.RED, err=True)
-            raise typer.Exit(1) from None
+            raise fail(str(exc)) from None
         session.commit()
         typer.echo(f"{user.email} ({user.role}) can log in at /admin")
