@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -246,6 +247,21 @@ def _notify(session: Session, appointment: Appointment, agenda: Agenda, *, kind:
                                  phone=from_number))
 
 
+@contextmanager
+def _claiming(session: Session, savepoint: bool) -> Iterator[None]:
+    """Writing slot claims: a key conflict (someone else holds a unit) is SlotTaken. With
+    `savepoint`, only the claims roll back and the caller's transaction goes on."""
+    nested = session.begin_nested() if savepoint else None
+    try:
+        yield
+    except IntegrityError:
+        if nested is not None:
+            nested.rollback()
+        raise SlotTaken("this time was just taken") from None
+    if nested is not None:
+        nested.commit()
+
+
 def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime,
          caller_number: str = "", caller_name: str = "", language: str = "en-US",
          source: str = "phone", call_sid: str | None = None,
@@ -262,18 +278,11 @@ def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime
         created_at=now, updated_at=now,
         sync_state=SyncState.pending if agenda.caldav_url else SyncState.none,
         sync_next_at=now if agenda.caldav_url else None)
-    nested = session.begin_nested() if savepoint else None
-    try:
+    with _claiming(session, savepoint):
         session.add(appointment)
         session.flush()
         assert appointment.id is not None
         session.execute(_INSERT_CLAIMS, _claims(agenda, appointment.id, starts_at, ends_at))
-    except IntegrityError:
-        if nested is not None:
-            nested.rollback()
-        raise SlotTaken("this time was just taken") from None
-    if nested is not None:
-        nested.commit()
     _notify(session, appointment, agenda, kind="booking_confirmed", now=now, sender=sms_sender)
     return appointment
 
@@ -285,17 +294,10 @@ def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_a
     assert appointment.id is not None
     ends_at = _check_slot(session, agenda, starts_at, now, ignore=appointment.id)
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
-    nested = session.begin_nested() if savepoint else None
-    try:
+    with _claiming(session, savepoint):
         session.execute(delete(SlotClaim).where(
             col(SlotClaim.appointment_id) == appointment.id))
         session.execute(_INSERT_CLAIMS, _claims(agenda, appointment.id, starts_at, ends_at))
-    except IntegrityError:
-        if nested is not None:
-            nested.rollback()
-        raise SlotTaken("this time was just taken") from None
-    if nested is not None:
-        nested.commit()
     session.refresh(appointment)
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
     appointment.sequence += 1
