@@ -3,7 +3,6 @@ the summary of a call whose final status never came."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -30,13 +29,6 @@ from receptionist.worker import stale_calls_job
 from tests.conftest import DEMO_EN, FixedClock
 from tests.notifications.receivers import Mailbox
 from tests.twilio_sim import TestTwilioSim
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture

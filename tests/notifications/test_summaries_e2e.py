@@ -30,13 +30,6 @@ OWNER_MOBILE = "+15557654321"
 
 
 @pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox().start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
 def settings(settings: Settings, mailbox: Mailbox) -> Settings:
     return settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{mailbox.port}",
                                        "smtp_from": "receptionist@demo.test"})
