@@ -224,3 +224,23 @@ def test_many_simultaneous_callers_one_slot(sim: TestTwilioSim, engine: Engine) 
     assert [a.starts_at for a in booked] == [utc(2026, 11, 17, 16)]  # one winner
     losers = [sid for sid in calls if "slot_taken" in kinds(engine, sid)]
     assert len(losers) == 5
+
+
+def test_french_wrong_keys_and_no_appointment_to_manage(sim: TestTwilioSim,
+                                                        engine: Engine) -> None:
+    call = sim.call(DEMO_FR, [Press("1"), Press("7"), NoInput(), Press("1"), Press("5"),
+                              Press("1"), StaySilent()], from_="+33611112222")
+    assert call.said.count("Désolé, ce choix n'est pas valide.") == 2
+    assert "Désolé, je n'ai rien entendu." in call.said
+    assert "Votre rendez-vous est confirmé pour le mardi 17 novembre à 17 h." in call.said
+    managed = demo_script_text("demo-fr.yaml").replace(
+        "      - intent: transfer\n", "      - intent: manage\n        digit: \"4\"\n"
+        "        phrases: [changer mon rendez-vous]\n        goto: gerer\n"
+        "      - intent: transfer\n").replace(
+        "  booking_request:\n", "  gerer:\n    kind: manage_booking\n    fallback: message\n"
+        "    next: goodbye\n  booking_request:\n")
+    with Session(engine) as session:
+        create_tenant(session, slug="gere", numbers=["+33180000099"], yaml_text=managed)
+        session.commit()
+    unknown = sim.call("+33180000099", [Press("4"), LeaveMessage(3)], from_="+33699999999")
+    assert "Je ne trouve pas de rendez-vous à venir pour ce numéro." in unknown.said
