@@ -5,13 +5,13 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench deps clean
+.PHONY: run test lint typecheck unit unit-pg bench deps clean
 
 run: $(STAMP)
 	RECEPTIONIST_ENV=$${RECEPTIONIST_ENV:-dev} $(BIN)/receptionist serve \
 		--host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
-test: lint typecheck unit
+test: lint typecheck unit unit-pg
 
 lint: $(STAMP)
 	$(BIN)/ruff check receptionist tests bench migrations
@@ -21,6 +21,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# The whole suite again on a real PostgreSQL server the tests start (Debian's postgresql).
+unit-pg: $(STAMP)
+	RECEPTIONIST_TEST_DATABASE=postgresql $(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.webhooks

@@ -17,10 +17,9 @@ from receptionist.call_flows.loader import ScriptError, parse_script
 from receptionist.call_flows.schema import MenuChoice
 from receptionist.cli_booking import agenda_app, token_app
 from receptionist.cli_notify import notify_app
-from receptionist.cli_support import fail
+from receptionist.cli_support import fail, open_session
 from receptionist.cli_users import user_app
 from receptionist.config import InsecureSettingsError, Settings, get_settings
-from receptionist.db import make_engine
 from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
 from receptionist.speech.intents import match_intent
@@ -54,10 +53,6 @@ def _settings() -> Settings:
     return get_settings()
 
 
-def _session(settings: Settings) -> Session:
-    return Session(make_engine(settings.database_url), expire_on_commit=False)
-
-
 def _check_secrets(settings: Settings) -> None:
     try:
         settings.check_secrets()
@@ -81,7 +76,7 @@ def migrate() -> None:
 def seed_demo() -> None:
     """Create the demo tenants `demo` and `demo-fr` if they are missing (idempotent)."""
     settings = _settings()
-    with _session(settings) as session:
+    with open_session(settings) as session:
         created = tenants.seed_demo(session)
         session.commit()
     typer.echo(f"created: {', '.join(created)}" if created else "demo tenants already exist")
@@ -100,7 +95,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     settings = _settings()
     _check_secrets(settings)
     upgrade(settings.database_url)
-    with _session(settings) as session:
+    with open_session(settings) as session:
         if not tenants.has_tenants(session):
             tenants.seed_demo(session)
             session.commit()
@@ -152,7 +147,7 @@ def route(tenant: TenantOpt,
     if (text is None) == (audio is None):
         raise fail("give exactly one of --text or --audio", 2)
     settings = _settings()
-    with _session(settings) as session, _clear_errors():
+    with open_session(settings) as session, _clear_errors():
         row = tenants.get_tenant(session, slug=tenant)
         _, script = tenants.active_script(session, tenant=row)
     menu = script.main_menu_step()
@@ -227,7 +222,7 @@ def simulate(tenant: TenantOpt,
     import httpx
 
     settings = _settings()
-    with _session(settings) as session:
+    with open_session(settings) as session:
         with _clear_errors():
             row = tenants.get_tenant(session, slug=tenant)
         assert row.id is not None
@@ -368,7 +363,7 @@ def script_load(tenant: TenantOpt, path: Path,
                 comment: Annotated[str, typer.Option()] = "") -> None:
     """Publish a script file as the tenant's new version."""
     settings = _settings()
-    with _session(settings) as session:
+    with open_session(settings) as session:
         with _clear_errors(path):
             row = tenants.get_tenant(session, slug=tenant)
             version = tenants.publish_script(session, tenant=row, yaml_text=_read(path),
@@ -381,7 +376,7 @@ def script_load(tenant: TenantOpt, path: Path,
 def script_history(tenant: TenantOpt) -> None:
     """List the tenant's script versions (the active one is marked *)."""
     settings = _settings()
-    with _session(settings) as session:
+    with open_session(settings) as session:
         with _clear_errors():
             row = tenants.get_tenant(session, slug=tenant)
         for v in tenants.script_history(session, tenant=row):
@@ -395,7 +390,7 @@ def script_show(tenant: TenantOpt,
                 version: Annotated[int | None, typer.Option()] = None) -> None:
     """Print a version of the tenant's script (default: the active one)."""
     settings = _settings()
-    with _session(settings) as session, _clear_errors():
+    with open_session(settings) as session, _clear_errors():
         row = tenants.get_tenant(session, slug=tenant)
         assert row.id is not None
         number = version or row.active_version
@@ -409,7 +404,7 @@ def script_show(tenant: TenantOpt,
 def script_diff(tenant: TenantOpt, old: int, new: int) -> None:
     """Unified diff between two versions."""
     settings = _settings()
-    with _session(settings) as session, _clear_errors():
+    with open_session(settings) as session, _clear_errors():
         row = tenants.get_tenant(session, slug=tenant)
         sys.stdout.write(tenants.script_diff(session, tenant=row, old=old, new=new))
 
@@ -420,7 +415,7 @@ def script_rollback(tenant: TenantOpt,
                     author: Annotated[str, typer.Option()] = "cli") -> None:
     """Publish a copy of an earlier version as the new active version."""
     settings = _settings()
-    with _session(settings) as session:
+    with open_session(settings) as session:
         with _clear_errors():
             row = tenants.get_tenant(session, slug=tenant)
             version = tenants.rollback_script(session, tenant=row, to_version=to, author=author)
@@ -436,7 +431,7 @@ def tenant_create(slug: Annotated[str, typer.Option()],
                   number: Annotated[list[str], typer.Option(help="E.164, repeatable")]) -> None:
     """Create a business with its phone number(s) and first script version."""
     settings = _settings()
-    with _session(settings) as session:
+    with open_session(settings) as session:
         with _clear_errors(script):
             row = tenants.create_tenant(session, slug=slug, numbers=number,
                                         yaml_text=_read(script), author="cli")
@@ -448,7 +443,7 @@ def tenant_create(slug: Annotated[str, typer.Option()],
 def tenant_list() -> None:
     """List tenants with their numbers, language and active script version."""
     settings = _settings()
-    with _session(settings) as session:
+    with open_session(settings) as session:
         from sqlmodel import select
 
         from receptionist.tenants.models import Tenant

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import typer
 from sqlmodel import Session
 
-from receptionist.config import get_settings
+from receptionist.config import Settings, get_settings
 from receptionist.db import make_engine
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import Tenant
 
 
-def open_session() -> Session:
-    return Session(make_engine(get_settings().database_url), expire_on_commit=False)
+@contextmanager
+def open_session(settings: Settings | None = None) -> Iterator[Session]:
+    """A session on its own engine, whose connections are closed when the command ends."""
+    engine = make_engine((settings or get_settings()).database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

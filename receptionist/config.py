@@ -30,6 +30,8 @@ class Settings(BaseSettings):
         description="`dev` allows placeholder secrets; anything facing real callers is production.",
     )
     database_url: str = "sqlite:///./receptionist.db"
+    db_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections kept open")
+    db_max_overflow: int = Field(default=20, ge=0, description="extra connections under load")
     public_base_url: str = "http://localhost:8000"
     twilio_account_sid: str = DEV_ACCOUNT_SID
     twilio_auth_token: str = DEV_AUTH_TOKEN

@@ -16,9 +16,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 
-def make_engine(database_url: str) -> Engine:
+def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Engine:
     """An engine tuned for the backend: SQLite gets WAL and a busy timeout so the web
-    process and the worker can write concurrently without `database is locked`."""
+    process and the worker can write concurrently without `database is locked`.
+    PostgreSQL gets a connection pool (DB_POOL_SIZE + DB_MAX_OVERFLOW per process) whose
+    connections are checked before use, so a restarted server costs no failed request."""
     if database_url.startswith("sqlite"):
         engine = create_engine(
             database_url,
@@ -35,7 +37,8 @@ def make_engine(database_url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(database_url, pool_pre_ping=True, pool_size=pool_size,
+                         max_overflow=max_overflow, pool_timeout=10)
 
 
 @contextmanager

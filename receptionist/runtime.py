@@ -114,4 +114,6 @@ class Runtime:
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utcnow) -> Runtime:
-        return cls(settings=settings, engine=make_engine(settings.database_url), clock=clock)
+        engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
+                             max_overflow=settings.db_max_overflow)
+        return cls(settings=settings, engine=engine, clock=clock)

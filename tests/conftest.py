@@ -1,10 +1,18 @@
 """Shared fixtures: a migrated database per test, the demo tenants, the app, a fixed clock,
-and caller utterances synthesized with espeak-ng (installed by the project's setup)."""
+and caller utterances synthesized with espeak-ng (installed by the project's setup).
+
+The database is SQLite unless RECEPTIONIST_TEST_DATABASE=postgresql: then a real PostgreSQL
+server is started for the session (tests/postgres_server.py) and each test gets its own
+database, copied from a migrated, seeded template.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +29,7 @@ from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import Samples, read_wav, twilio_frames, ulaw_decode
 from receptionist.tenants.service import seed_demo
+from tests.postgres_server import PostgresServer, running_postgres
 from tests.twilio_sim import FakeTwilioApi, TestTwilioSim
 
 PUBLIC_BASE = "https://receptionist.example.com"
@@ -55,11 +64,87 @@ def twilio_api() -> Iterator[FakeTwilioApi]:
         yield api
 
 
+TEST_DATABASE = os.environ.get("RECEPTIONIST_TEST_DATABASE", "sqlite")
+ON_POSTGRES = TEST_DATABASE == "postgresql"
+sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="about SQLite itself")
+
+
+def _migrate_and_seed(url: str) -> None:
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        seed_demo(session)
+        session.commit()
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server (started on first use, on loopback)."""
+    folder = Path(tempfile.mkdtemp(prefix="receptionist-pg-"))
+    folder.chmod(0o755)  # the server may run as the `postgres` user (see postgres_server)
+    try:
+        with running_postgres(folder / "cluster") as server:
+            yield server
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory,
+                    request: pytest.FixtureRequest) -> str:
+    """A migrated, demo-seeded database per test session that each test copies: a SQLite
+    file, or a PostgreSQL template database."""
+    if ON_POSTGRES:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        server.execute("CREATE DATABASE seeded")
+        _migrate_and_seed(server.url("seeded"))
+        return "seeded"
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    _migrate_and_seed(f"sqlite:///{path}")
+    return str(path)
+
+
+_database_numbers = itertools.count()
+
+
 @pytest.fixture
-def settings(tmp_path: Path, twilio_api: FakeTwilioApi) -> Settings:
+def database_url(tmp_path: Path, seeded_template: str,
+                 request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh copy of the seeded template for this test."""
+    if not ON_POSTGRES:
+        path = tmp_path / "test.db"
+        shutil.copyfile(seeded_template, path)
+        yield f"sqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = f"test_{os.getpid()}_{next(_database_numbers)}"
+    server.execute(f"CREATE DATABASE {name} TEMPLATE {seeded_template} STRATEGY FILE_COPY")
+    yield server.url(name)
+    server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database with nothing in it (not even migrations)."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = f"empty_{os.getpid()}_{next(_database_numbers)}"
+    server.execute(f"CREATE DATABASE {name}")
+    yield server.url(name)
+    server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def settings(tmp_path: Path, twilio_api: FakeTwilioApi, database_url: str) -> Settings:
     return Settings(
         receptionist_env="production",
-        database_url=f"sqlite:///{tmp_path / 'test.db'}",
+        database_url=database_url,
         public_base_url=PUBLIC_BASE,
         twilio_auth_token=AUTH_TOKEN,
         twilio_account_sid=ACCOUNT_SID,
@@ -71,24 +156,8 @@ def settings(tmp_path: Path, twilio_api: FakeTwilioApi) -> Settings:
     )
 
 
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated, demo-seeded SQLite file per test session; each test gets a copy."""
-    path = tmp_path_factory.mktemp("template") / "seeded.db"
-    upgrade(f"sqlite:///{path}")
-    engine = make_engine(f"sqlite:///{path}")
-    with Session(engine) as session:
-        seed_demo(session)
-        session.commit()
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def engine(settings: Settings, seeded_template: Path) -> Iterator[Engine]:
-    shutil.copyfile(seeded_template, settings.database_url.removeprefix("sqlite:///"))
+def engine(settings: Settings) -> Iterator[Engine]:
     engine = make_engine(settings.database_url)
     yield engine
     engine.dispose()

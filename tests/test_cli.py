@@ -116,8 +116,8 @@ def test_serve_refuses_placeholder_secrets_in_production(
     assert not (tmp_path / "x.db").exists()
 
 
-def test_migrate_and_seed_demo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+def test_migrate_and_seed_demo(monkeypatch: pytest.MonkeyPatch, empty_database_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
     get_settings.cache_clear()
     try:
         assert runner.invoke(app, ["migrate"]).exit_code == 0
@@ -154,11 +154,11 @@ def test_route_audio_without_a_model_for_the_language(speak: Speak, tmp_path: Pa
     assert result.exit_code == 2 and "not a PCM WAV file" in result.output
 
 
-def test_token_create_for_an_account(tmp_path: Path) -> None:
+def test_token_create_for_an_account(empty_database_url: str) -> None:
     import subprocess
     import sys
 
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+    env = {**os.environ, "DATABASE_URL": empty_database_url,
            "RECEPTIONIST_ENV": "dev"}
     cli = [sys.executable, "-m", "receptionist.cli"]
     for command in (["migrate"], ["seed-demo"]):

@@ -17,8 +17,8 @@ from receptionist.migrations_runner import alembic_config, upgrade
 from receptionist.model_registry import metadata
 
 
-def test_upgrade_matches_models_and_downgrade_empties(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.db'}"
+def test_upgrade_matches_models_and_downgrade_empties(empty_database_url: str) -> None:
+    url = empty_database_url
     upgrade(url)
     engine = make_engine(url)
     with engine.connect() as conn:

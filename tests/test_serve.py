@@ -38,10 +38,11 @@ def fake_api() -> Iterator[FakeTwilioApi]:
 
 
 @pytest.fixture
-def server(tmp_path: Path, fake_api: FakeTwilioApi) -> Iterator[tuple[str, dict[str, str]]]:
+def server(tmp_path: Path, fake_api: FakeTwilioApi,
+           empty_database_url: str) -> Iterator[tuple[str, dict[str, str]]]:
     port = free_port()
     env = {**os.environ, "RECEPTIONIST_ENV": "production",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+           "DATABASE_URL": empty_database_url,
            "PUBLIC_BASE_URL": "https://rx.example.org", "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
            "TWILIO_AUTH_TOKEN": TOKEN, "SECRET_KEY": "serve-test-secret-key-0123456789",
            "TWILIO_API_BASE": fake_api.base_url, "RECORDINGS_DIR": str(tmp_path / "rec"),

@@ -172,4 +172,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_tenants_slug'))
 
     op.drop_table('tenants')
-    
+    # PostgreSQL keeps enum types after their table (a no-op on SQLite).
+    sa.Enum(name='fetchstatus').drop(op.get_bind(), checkfirst=True)

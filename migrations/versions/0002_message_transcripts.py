@@ -16,14 +16,19 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+TRANSCRIPT_STATUS = sa.Enum('pending', 'done', 'no_model', 'failed', name='transcriptstatus')
+
+
 def upgrade() -> None:
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attempt', sa.Integer(), nullable=False,
                                       server_default='0'))
+    # PostgreSQL needs the enum type before a column can use it (a no-op on SQLite).
+    TRANSCRIPT_STATUS.create(op.get_bind(), checkfirst=True)
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('transcript', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('transcript_confidence', sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column('transcript_status', sa.Enum('pending', 'done', 'no_model', 'failed', name='transcriptstatus'), nullable=False, server_default='pending'))
+        batch_op.add_column(sa.Column('transcript_status', TRANSCRIPT_STATUS, nullable=False, server_default='pending'))
         batch_op.add_column(sa.Column('transcript_attempts', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('transcript_next_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('transcript_error', sa.String(length=1000), nullable=False, server_default=''))
@@ -42,4 +47,5 @@ def downgrade() -> None:
         batch_op.drop_column('transcript')
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.drop_column('attempt')
+    TRANSCRIPT_STATUS.drop(op.get_bind(), checkfirst=True)
 

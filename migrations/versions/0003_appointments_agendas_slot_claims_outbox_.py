@@ -227,3 +227,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_agendas_feed_token'))
 
     op.drop_table('agendas')
+    # PostgreSQL keeps enum types after their table (a no-op on SQLite).
+    for name in ('appointmentstatus', 'syncstate', 'outboxstatus'):
+        sa.Enum(name=name).drop(op.get_bind(), checkfirst=True)
