@@ -1,7 +1,10 @@
-# receptionist: web (webhooks + background jobs) or worker (jobs only).
+# receptionist: one image, three roles.
 #   docker build -t receptionist .
-#   docker run -p 8000:8000 --env-file .env -v rx-data:/app/data receptionist        # web
-#   docker run --env-file .env -v rx-data:/app/data receptionist worker              # worker
+#   docker run -p 8000:8000 --env-file .env -v rx-data:/app/data receptionist        # web + jobs
+#   docker run -p 8000:8000 --env-file .env receptionist web-only                    # web only
+#   docker run --env-file .env -v rx-data:/app/data receptionist worker              # jobs only
+# Several instances: DATABASE_URL=postgresql+psycopg://..., N x web-only, 1+ worker
+# (see the README's production layout).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -20,6 +20,13 @@ def run_offline() -> None:
 
 
 def run_online() -> None:
+    given = config.attributes.get("connection")
+    if given is not None:  # the caller holds a connection (and a lock on PostgreSQL)
+        context.configure(connection=given, target_metadata=metadata,
+                          render_as_batch=True, compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     section = config.get_section(config.config_ini_section) or {}
     section["sqlalchemy.url"] = url
     engine = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)

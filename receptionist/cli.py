@@ -17,6 +17,7 @@ from receptionist.call_flows.loader import ScriptError, parse_script
 from receptionist.call_flows.schema import MenuChoice
 from receptionist.cli_booking import agenda_app, token_app
 from receptionist.cli_notify import notify_app
+from receptionist.cli_privacy import privacy_app
 from receptionist.cli_support import fail, open_session
 from receptionist.cli_users import user_app
 from receptionist.config import InsecureSettingsError, Settings, get_settings
@@ -39,6 +40,7 @@ app.add_typer(agenda_app, name="agenda")
 app.add_typer(token_app, name="token")
 app.add_typer(notify_app, name="notify")
 app.add_typer(user_app, name="user")
+app.add_typer(privacy_app, name="privacy")
 
 TenantOpt = Annotated[str, typer.Option("--tenant", help="Tenant slug, e.g. demo")]
 
@@ -84,9 +86,14 @@ def seed_demo() -> None:
 
 @app.command()
 def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
-          port: Annotated[int, typer.Option()] = 8000) -> None:
+          port: Annotated[int, typer.Option()] = 8000,
+          jobs: Annotated[bool, typer.Option(
+              "--jobs/--no-jobs",
+              help="also run the background jobs (use --no-jobs for web instances beside "
+                   "separate `receptionist worker` processes)")] = True) -> None:
     """Migrate, seed the demo on an empty database, then run the web app and the worker."""
     import uvicorn
+    from sqlalchemy.exc import IntegrityError
 
     from receptionist.main import create_app
     from receptionist.worker import start_background
@@ -97,17 +104,22 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     upgrade(settings.database_url)
     with open_session(settings) as session:
         if not tenants.has_tenants(session):
-            tenants.seed_demo(session)
-            session.commit()
-            typer.echo("empty database: seeded the demo tenants demo and demo-fr")
+            try:
+                tenants.seed_demo(session)
+                session.commit()
+                typer.echo("empty database: seeded the demo tenants demo and demo-fr")
+            except IntegrityError:  # another instance starting at the same time did it
+                session.rollback()
     rt = Runtime.from_settings(settings)
     _report_speech(rt)
-    scheduler = start_background(rt)
+    scheduler = start_background(rt) if jobs else None
     try:
         uvicorn.run(create_app(settings, runtime=rt), host=host, port=port,
-                    proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="info")
+                    proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
+                    log_level="info")
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
 
 
 def _report_speech(rt: Runtime) -> None:

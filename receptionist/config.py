@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     smtp_from: str = "receptionist@localhost"
     recordings_dir: Path = Path("./data/recordings")
     prompts_dir: Path = Path("./data/prompts")  # local-voice prompt cache
+    # Proxies whose X-Forwarded-For is believed (comma-separated addresses, or "*").
+    forwarded_allow_ips: str = "127.0.0.1"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     recording_fetch_max_attempts: int = Field(default=8, ge=1)
     recording_fetch_timeout_s: float = Field(default=15.0, gt=0)

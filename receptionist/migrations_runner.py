@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 
 def migrations_dir() -> Path:
@@ -26,5 +28,29 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+# Any constant: PostgreSQL advisory lock taken around migrations.
+_MIGRATION_LOCK = 7_412_001
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+    """Migrate to `revision`. On PostgreSQL, instances starting together take turns (an
+    advisory lock), so the second finds the schema at head instead of racing to build it."""
+    config = alembic_config(database_url)
+    if not database_url.startswith("postgresql"):
+        command.upgrade(config, revision)
+        return
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
+            connection.commit()
+            try:
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                connection.commit()
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"),
+                                   {"key": _MIGRATION_LOCK})
+                connection.commit()
+    finally:
+        engine.dispose()

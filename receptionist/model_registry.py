@@ -4,18 +4,20 @@ from sqlmodel import SQLModel
 
 from receptionist.appointments.models import Agenda, Appointment, ExternalBusy, SlotClaim
 from receptionist.calls.models import Call, CallEvent, WebhookReply
+from receptionist.leases import Lease
 from receptionist.messages.models import Message
 from receptionist.notifications.models import (
     NotificationChannel,
     NotificationSettings,
     OutboxItem,
 )
+from receptionist.privacy.models import ErasureRequest
 from receptionist.tenants.models import ApiToken, ScriptVersion, Tenant, TenantNumber
 from receptionist.users.models import User, UserTenant
 
 metadata = SQLModel.metadata
 
-__all__ = ["Agenda", "ApiToken", "Appointment", "Call", "CallEvent", "ExternalBusy", "Message",
-           "NotificationChannel", "NotificationSettings", "OutboxItem", "ScriptVersion",
-           "SlotClaim", "Tenant", "TenantNumber", "User", "UserTenant", "WebhookReply",
-           "metadata"]
+__all__ = ["Agenda", "ApiToken", "Appointment", "Call", "CallEvent", "ErasureRequest",
+           "ExternalBusy", "Lease", "Message", "NotificationChannel", "NotificationSettings",
+           "OutboxItem", "ScriptVersion", "SlotClaim", "Tenant", "TenantNumber", "User",
+           "UserTenant", "WebhookReply", "metadata"]

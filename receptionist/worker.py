@@ -5,6 +5,10 @@ pruning stored webhook answers.
 Jobs keep their state in the database (what is due, claimed, sent), not in the
 scheduler: a restarted worker picks up exactly where the last one stopped.
 
+Several workers may run against one database. Jobs that claim their rows (recordings,
+transcriptions, outbox) run on every worker and share the work; the periodic sweeps run
+only on the worker holding the `scheduler` lease (receptionist.leases), so they run once.
+
 `receptionist serve` runs these in a background thread beside the web app;
 `receptionist worker` runs them alone, for deployments with separate worker processes.
 """
@@ -12,6 +16,7 @@ scheduler: a restarted worker picks up exactly where the last one stopped.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -21,11 +26,13 @@ from receptionist.appointments import caldav_sync
 from receptionist.appointments import service as appointments
 from receptionist.calls.service import close_stale_calls, prune_replies
 from receptionist.db import session_scope
+from receptionist.leases import Leader
 from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.messages.transcripts import transcribe_due
 from receptionist.notifications import digest
 from receptionist.notifications import service as notifications
 from receptionist.notifications.delivery import deliver_due
+from receptionist.privacy import service as privacy
 from receptionist.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -117,7 +124,37 @@ def prune_replies_job(rt: Runtime) -> None:
         log.exception("webhook answer pruning failed")
 
 
-def add_jobs(scheduler: BaseScheduler, rt: Runtime) -> None:
+def retention_job(rt: Runtime) -> None:
+    try:
+        with session_scope(rt.engine) as session:
+            privacy.retain_all(session, rt.settings, now=rt.clock())
+    except Exception:
+        log.exception("retention job failed")
+
+
+def erasure_job(rt: Runtime) -> None:
+    try:
+        with session_scope(rt.engine) as session:
+            privacy.carry_out_erasures(session, rt.settings, now=rt.clock())
+    except Exception:
+        log.exception("erasure job failed")
+
+
+def _on_leader(leader: Leader, job: Callable[[Runtime], None]) -> Callable[[Runtime], None]:
+    def run_if_leader(rt: Runtime) -> None:
+        if leader.held():
+            job(rt)
+    run_if_leader.__name__ = job.__name__
+    return run_if_leader
+
+
+def add_jobs(scheduler: BaseScheduler, rt: Runtime, leader: Leader | None = None) -> Leader:
+    """Schedule every job; the sweeps run only while `leader` holds the scheduler lease."""
+    leader = leader or Leader(rt.engine)
+    leader.renew()
+    scheduler.add_job(leader.renew, "interval", id="scheduler_lease",
+                      seconds=leader.ttl.total_seconds() / 3, max_instances=1,
+                      coalesce=True, replace_existing=True)
     scheduler.add_job(fetch_recordings_job, "interval", args=[rt], id="fetch_recordings",
                       seconds=rt.settings.worker_poll_seconds, max_instances=1,
                       coalesce=True, replace_existing=True)
@@ -125,14 +162,17 @@ def add_jobs(scheduler: BaseScheduler, rt: Runtime) -> None:
                       seconds=rt.settings.worker_poll_seconds, max_instances=1,
                       coalesce=True, replace_existing=True)
     every = rt.settings.worker_poll_seconds
-    for job, seconds in ((deliver_outbox_job, min(every, 5.0)), (reminders_job, 60.0),
-                         (digest_job, 60.0), (stale_calls_job, 300.0),
-                         (calendar_push_job, every), (calendar_pull_job, 300.0)):
-        scheduler.add_job(job, "interval", args=[rt], id=job.__name__.removesuffix("_job"),
-                          seconds=seconds, max_instances=1, coalesce=True,
-                          replace_existing=True)
-    scheduler.add_job(prune_replies_job, "interval", args=[rt], id="prune_replies", hours=1,
-                      max_instances=1, coalesce=True, replace_existing=True)
+    scheduler.add_job(deliver_outbox_job, "interval", args=[rt], id="deliver_outbox",
+                      seconds=min(every, 5.0), max_instances=1, coalesce=True,
+                      replace_existing=True)
+    for job, seconds in ((reminders_job, 60.0), (digest_job, 60.0), (stale_calls_job, 300.0),
+                         (calendar_push_job, every), (calendar_pull_job, 300.0),
+                         (erasure_job, min(every, 60.0)), (retention_job, 3600.0),
+                         (prune_replies_job, 3600.0)):
+        scheduler.add_job(_on_leader(leader, job), "interval", args=[rt],
+                          id=job.__name__.removesuffix("_job"), seconds=seconds,
+                          max_instances=1, coalesce=True, replace_existing=True)
+    return leader
 
 
 def start_background(rt: Runtime) -> BackgroundScheduler:
@@ -144,6 +184,11 @@ def start_background(rt: Runtime) -> BackgroundScheduler:
 
 def run_forever(rt: Runtime) -> None:
     scheduler = BlockingScheduler(timezone="UTC")
-    add_jobs(scheduler, rt)
-    log.info("worker started: jobs %s", [job.id for job in scheduler.get_jobs()])
-    scheduler.start()
+    leader = add_jobs(scheduler, rt)
+    log.info("worker started: jobs %s; %s", [job.id for job in scheduler.get_jobs()],
+             "holding the scheduler lease" if leader.held()
+             else "another worker holds the scheduler lease (standing by)")
+    try:
+        scheduler.start()
+    finally:
+        leader.release()

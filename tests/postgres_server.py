@@ -97,8 +97,11 @@ class PostgresServer:
     def stop(self, *, fast: bool = True) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        # SIGINT is a "fast" shutdown: open sessions are cut, as in a real restart.
-        self.process.send_signal(signal.SIGINT if fast else signal.SIGTERM)
+        # SIGINT is a "fast" shutdown: open sessions are cut, as in a real restart. It goes
+        # to the postmaster itself (runuser, in between, does not pass signals on).
+        pid_file = self.data / "postmaster.pid"
+        pid = int(pid_file.read_text().split()[0]) if pid_file.exists() else self.process.pid
+        os.kill(pid, signal.SIGINT if fast else signal.SIGTERM)
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:

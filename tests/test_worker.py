@@ -36,4 +36,5 @@ def test_scheduler_has_the_jobs(runtime: Runtime) -> None:
     add_jobs(scheduler, runtime)
     assert {job.id for job in scheduler.get_jobs()} == {
         "fetch_recordings", "prune_replies", "transcribe_messages", "deliver_outbox",
-        "reminders", "calendar_push", "calendar_pull", "digest", "stale_calls"}
+        "reminders", "calendar_push", "calendar_pull", "digest", "stale_calls",
+        "erasure", "retention", "scheduler_lease"}

@@ -21,6 +21,10 @@ class Tenant(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     active_version: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # Privacy: messages and calls older than this many days are deleted (none: kept).
+    retention_days: int | None = None
+    # New calls admitted per minute (none: CALLS_PER_MINUTE); over it callers hear busy.
+    calls_per_minute: int | None = None
 
 
 class TenantNumber(SQLModel, table=True):

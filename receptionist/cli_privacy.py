@@ -1,0 +1,62 @@
+"""`receptionist privacy`: a business's retention period and erasing one caller's data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from receptionist.cli_support import fail, open_session, tenant_or_exit
+from receptionist.clock import utcnow
+from receptionist.config import get_settings
+from receptionist.privacy import service as privacy
+
+privacy_app = typer.Typer(help="Retention and erasure of callers' data.", no_args_is_help=True)
+TenantOpt = Annotated[str, typer.Option("--tenant", help="business slug")]
+
+
+@privacy_app.command("retention")
+def retention(tenant: TenantOpt,
+              days: Annotated[int | None, typer.Option(
+                  min=1, help="delete messages and calls older than this")] = None,
+              keep: Annotated[bool, typer.Option(
+                  "--keep-forever", help="remove the retention period")] = False) -> None:
+    """Show or set how long messages, recordings and calls are kept."""
+    with open_session() as session:
+        row = tenant_or_exit(session, tenant)
+        if days is not None and keep:
+            raise fail("give --days or --keep-forever, not both", 2)
+        if days is not None or keep:
+            row.retention_days = None if keep else days
+            session.add(row)
+            session.commit()
+        typer.echo(f"{row.slug}: " + (f"kept {row.retention_days} days"
+                                      if row.retention_days else "kept until deleted"))
+
+
+@privacy_app.command("erase")
+def erase(tenant: TenantOpt,
+          phone: Annotated[str, typer.Option(help="the caller's number, +country code")],
+          now: Annotated[bool, typer.Option(
+              "--now", help="erase at once instead of leaving it to the worker")] = False
+          ) -> None:
+    """Erase everything a business holds about one caller (GDPR): messages, recordings,
+    calls, notifications; upcoming appointments are cancelled, past ones anonymised."""
+    settings = get_settings()
+    with open_session(settings) as session:
+        row = tenant_or_exit(session, tenant)
+        assert row.id is not None
+        try:
+            number = privacy.normalize_phone(phone)
+        except privacy.PhoneError as exc:
+            raise fail(str(exc), 2) from None
+        request = privacy.request_erasure(session, tenant_id=row.id, phone=number,
+                                          requested_by="cli", now=utcnow())
+        session.commit()
+        if not now:
+            typer.echo(f"erasure {request.id} queued: the worker carries it out within a "
+                       "minute")
+            return
+        privacy.carry_out_erasures(session, settings, now=utcnow())
+        session.refresh(request)
+        typer.echo(f"erased: {request.result}")

@@ -1,0 +1,99 @@
+"""Leases in the database: which worker runs the jobs that must run once.
+
+Several `receptionist worker` processes can run against one database. Work that is claimed
+row by row (outbox, recordings, transcriptions) runs on all of them; the periodic sweeps
+(reminders, digests, stale calls, calendars, retention, pruning) run only on the worker
+holding the `scheduler` lease. The holder renews it well before it expires; if it dies,
+another worker takes over once the lease has expired. Works on SQLite and PostgreSQL: one
+conditional UPDATE, or an INSERT that the primary key lets only one process win.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import time
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel
+
+from receptionist.clock import utcnow
+
+
+class Lease(SQLModel, table=True):
+    __tablename__ = "leases"
+
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=128)
+    expires_at: datetime
+
+
+def take(engine: Engine, *, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+    """Take or renew lease `name` for `holder` until now + ttl. True if `holder` has it."""
+    until = now + ttl
+    with Session(engine) as session:
+        renewed = session.execute(
+            update(Lease).where(Lease.name == name,  # type: ignore[arg-type]
+                                or_(Lease.holder == holder,  # type: ignore[arg-type]
+                                    Lease.expires_at < now))  # type: ignore[arg-type]
+            .values(holder=holder, expires_at=until))
+        if renewed.rowcount == 1:  # type: ignore[attr-defined]
+            session.commit()
+            return True
+        session.rollback()
+        if session.get(Lease, name) is not None:
+            return False  # someone else holds it
+        session.add(Lease(name=name, holder=holder, expires_at=until))
+        try:
+            session.commit()
+        except IntegrityError:  # another worker inserted it first
+            session.rollback()
+            return False
+        return True
+
+
+def release(engine: Engine, *, name: str, holder: str) -> None:
+    """Give the lease up now (clean shutdown), so another worker need not wait it out."""
+    with Session(engine) as session:
+        session.execute(update(Lease).where(Lease.name == name,  # type: ignore[arg-type]
+                                            Lease.holder == holder)  # type: ignore[arg-type]
+                        .values(expires_at=datetime(1970, 1, 1, tzinfo=utcnow().tzinfo)))
+        session.commit()
+
+
+class Leader:
+    """This process's claim on one lease, renewed by `renew()` (a job every `ttl / 3`).
+
+    `held()` answers from memory, with a safety margin: a job starts only while the lease
+    is certainly still ours, even if renewing has been failing (database down)."""
+
+    def __init__(self, engine: Engine, *, name: str = "scheduler",
+                 ttl: timedelta = timedelta(seconds=30)) -> None:
+        self.engine, self.name, self.ttl = engine, name, ttl
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._until = 0.0  # time.monotonic() until which the lease is surely ours
+
+    def renew(self) -> bool:
+        started = time.monotonic()
+        try:
+            ours = take(self.engine, name=self.name, holder=self.holder, now=utcnow(),
+                        ttl=self.ttl)
+        except Exception:
+            ours = False
+        # Another holder may take over at expiry: stop using it a third of a TTL before.
+        self._until = started + self.ttl.total_seconds() * 2 / 3 if ours else 0.0
+        return ours
+
+    def held(self) -> bool:
+        return time.monotonic() < self._until
+
+    def release(self) -> None:
+        if self._until:
+            self._until = 0.0
+            with contextlib.suppress(Exception):  # otherwise the lease simply expires
+                release(self.engine, name=self.name, holder=self.holder)

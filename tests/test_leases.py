@@ -1,0 +1,73 @@
+"""Jobs that must run once run on one worker: the one holding the scheduler lease."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+
+from receptionist.leases import Leader, take
+from receptionist.runtime import Runtime
+from receptionist.worker import _on_leader
+
+T0 = datetime(2026, 11, 17, 12, 0, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+
+
+def test_one_holder_until_it_expires(engine: Engine) -> None:
+    assert take(engine, name="x", holder="a", now=T0, ttl=MINUTE)
+    assert not take(engine, name="x", holder="b", now=T0 + MINUTE / 2, ttl=MINUTE)
+    assert take(engine, name="x", holder="a", now=T0 + MINUTE / 2, ttl=MINUTE)  # renewed
+    assert not take(engine, name="x", holder="b", now=T0 + MINUTE, ttl=MINUTE)
+    # a stops renewing (it died): b takes over once the lease has run out
+    assert take(engine, name="x", holder="b", now=T0 + 2 * MINUTE, ttl=MINUTE)
+    assert not take(engine, name="x", holder="a", now=T0 + 2 * MINUTE, ttl=MINUTE)
+    assert take(engine, name="other", holder="a", now=T0, ttl=MINUTE)  # leases are by name
+
+
+def test_racing_workers_one_wins(engine: Engine) -> None:
+    results: list[bool] = []
+    barrier = threading.Barrier(8)
+
+    def contend(holder: str) -> None:
+        barrier.wait()
+        results.append(take(engine, name="race", holder=holder, now=T0, ttl=MINUTE))
+
+    threads = [threading.Thread(target=contend, args=(f"w{i}",)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 7 + [True]
+
+
+def test_sweeps_run_on_the_leader_only_and_move_when_it_leaves(runtime: Runtime) -> None:
+    first = Leader(runtime.engine, ttl=timedelta(seconds=30))
+    second = Leader(runtime.engine, ttl=timedelta(seconds=30))
+    assert first.renew() and not second.renew()
+    runs: list[str] = []
+
+    def job_of(leader: Leader) -> Callable[[Runtime], None]:
+        return _on_leader(leader, lambda rt: runs.append(leader.holder))
+
+    jobs = {leader.holder: job_of(leader) for leader in (first, second)}
+    for _ in range(3):
+        for job in jobs.values():
+            job(runtime)
+    assert runs == [first.holder] * 3
+    first.release()  # clean shutdown: no need to wait for the lease to run out
+    assert not first.held() and second.renew()
+    runs.clear()
+    for job in jobs.values():
+        job(runtime)
+    assert runs == [second.holder]
+
+
+def test_a_leader_that_cannot_renew_stops_before_its_lease_runs_out(runtime: Runtime) -> None:
+    leader = Leader(runtime.engine, ttl=timedelta(seconds=0.3))
+    assert leader.renew() and leader.held()
+    time.sleep(0.25)  # 2/3 of the TTL: past the safety margin, not yet expired
+    assert not leader.held()
