@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     smtp_url: str = ""  # smtp://user:password@host:587 (STARTTLS) or smtps://...:465
     smtp_from: str = "receptionist@localhost"
     recordings_dir: Path = Path("./data/recordings")
+    # Messages taken by the fallback flow while the database was unreachable, waiting to be
+    # imported (each web instance drains its own; keep it on persistent storage).
+    spool_dir: Path = Path("./data/spool")
+    calls_per_minute: int = Field(
+        default=60, ge=1, description="new calls admitted per business per minute "
+                                      "(a business's own setting overrides it)")
     prompts_dir: Path = Path("./data/prompts")  # local-voice prompt cache
     # Proxies whose X-Forwarded-For is believed (comma-separated addresses, or "*").
     forwarded_allow_ips: str = "127.0.0.1"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -24,11 +26,28 @@ from receptionist.api.views import router as api_router
 from receptionist.appointments.views import router as ics_router
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings, get_settings
+from receptionist.messages import spool
 from receptionist.runtime import Runtime
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
 
 log = logging.getLogger(__name__)
+
+
+SPOOL_DRAIN_SECONDS = 15.0
+
+
+async def drain_spool_forever(rt: Runtime) -> None:
+    """Import the messages the fallback flow spooled to this instance's disk, as soon as
+    the database answers again (each web instance drains its own spool)."""
+    while True:
+        if spool.pending(rt.settings.spool_dir):
+            try:
+                await run_in_threadpool(spool.import_spool, rt.engine, rt.settings.spool_dir,
+                                        now=rt.clock())
+            except Exception as exc:  # database still down: next round
+                log.warning("fallback spool not imported yet: %s", exc)
+        await asyncio.sleep(SPOOL_DRAIN_SECONDS)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
@@ -40,9 +59,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        drain = asyncio.create_task(drain_spool_forever(rt))
         try:
             yield
         finally:
+            drain.cancel()
             rt.close()  # recognition processes, HTTP clients
 
     app = FastAPI(title="receptionist", version=__version__, lifespan=lifespan,

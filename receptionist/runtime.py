@@ -37,6 +37,9 @@ class Runtime:
     _twilio_http: httpx.Client | None = field(default=None, init=False)
     _web_http: urllib3.PoolManager | None = field(default=None, init=False)
     _lazy_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    # Dialled number -> its business's language, learnt from answered calls: lets the
+    # fallback flow speak one language when the database is down (else both).
+    number_languages: dict[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.validator = RequestValidator(self.settings.twilio_auth_token)

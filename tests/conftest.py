@@ -152,6 +152,7 @@ def settings(tmp_path: Path, twilio_api: FakeTwilioApi, database_url: str) -> Se
         secret_key="test-secret-key-0123456789abcdef",
         recordings_dir=tmp_path / "recordings",
         prompts_dir=tmp_path / "prompts",
+        spool_dir=tmp_path / "spool",
         recording_fetch_timeout_s=5.0,
     )
 

@@ -21,6 +21,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Sorry, we are having technical difficulties. Please call again later.",
         "fr": "Désolé, nous rencontrons un problème technique. Merci de rappeler plus tard.",
     },
+    "all_lines_busy": {
+        "en": "Sorry, all our lines are busy. Please call again in a few minutes. Goodbye.",
+        "fr": "Désolé, toutes nos lignes sont occupées. Merci de rappeler dans quelques "
+              "minutes. Au revoir.",
+    },
     "call_ended": {
         "en": "This call has ended. Goodbye.",
         "fr": "Cet appel est terminé. Au revoir.",

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -14,8 +14,9 @@ from receptionist.calls.models import Call, CallEvent, WebhookReply
 
 # Twilio's CallStatus values; the last five end a call. "timed-out" is ours: Twilio never
 # sent the final status (see close_stale_calls).
+# "rejected": turned away by us (over the business's call rate), not a Twilio status.
 TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled",
-                               "timed-out"})
+                               "timed-out", "rejected"})
 # Twilio ends any call after 4 hours; a call still open well after that lost its callback.
 CALL_TIMEOUT = timedelta(hours=4, minutes=15)
 KNOWN_STATUSES = TERMINAL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
@@ -138,3 +139,11 @@ def close_stale_calls(session: Session, *, now: datetime) -> list[Call]:
         session.add(CallEvent(call_id=call.id, at=now, kind="status_timeout",
                               detail=f"no final status from Twilio after {CALL_TIMEOUT}"))
     return stale
+
+
+def admitted_since(session: Session, *, tenant_id: int, since: datetime) -> int:
+    """Calls of the business answered with its script since `since` (the rate limit's
+    count: shared by every web instance because it is read from the database)."""
+    return session.exec(select(func.count()).select_from(Call).where(
+        Call.tenant_id == tenant_id, col(Call.started_at) >= since,
+        col(Call.script_version).is_not(None))).one()

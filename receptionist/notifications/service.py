@@ -95,6 +95,23 @@ def queue_call_summary(session: Session, *, tenant_id: int, call_id: int, now: d
     return queued
 
 
+def queue_late_summary(session: Session, *, tenant_id: int, call_id: int, now: datetime
+                       ) -> int:
+    """A message of the call arrived after its end (imported from the fallback spool): a
+    summary not sent yet will include it; one already sent gets a follow-up."""
+    queued = 0
+    for channel in channels_for(session, tenant_id=tenant_id, event="call_summary"):
+        key = f"summary:{call_id}:{channel.id}"
+        sent = session.execute(select(col(OutboxItem.id)).where(
+            col(OutboxItem.idempotency_key) == key,
+            col(OutboxItem.status) != OutboxStatus.pending)).first()
+        enqueue(session, tenant_id=tenant_id, key=key + (":late" if sent else ""),
+                channel=channel.channel, kind="call_summary", recipient=channel.target,
+                body="", now=now, call_id=call_id, channel_id=channel.id)
+        queued += 1
+    return queued
+
+
 def postpone(session: Session, item: OutboxItem, *, worker: str, until: datetime,
              reason: str) -> None:
     """Not yet (quiet hours, a transcript on its way): later, and not counted as a try."""

@@ -58,16 +58,18 @@ def tenant_for_number(session: Session, *, number: str) -> Tenant | None:
 class NumberRoute:
     tenant_id: int
     active_version: int | None
+    calls_per_minute: int | None = None  # the business's own limit, if set
 
 
-_ROUTE = (select(Tenant.id, Tenant.active_version).join(TenantNumber)
+_ROUTE = (select(Tenant.id, Tenant.active_version, Tenant.calls_per_minute).join(TenantNumber)
           .where(TenantNumber.number == bindparam("number")))
 
 
 def route_number(session: Session, *, number: str) -> NumberRoute | None:
     """Which tenant (and script version) answers a dialled number: one indexed lookup."""
     row = session.connection().execute(_ROUTE, {"number": number}).first()
-    return None if row is None else NumberRoute(tenant_id=row[0], active_version=row[1])
+    return None if row is None else NumberRoute(tenant_id=row[0], active_version=row[1],
+                                                calls_per_minute=row[2])
 
 
 def numbers_of(session: Session, *, tenant_id: int) -> list[str]:

@@ -121,3 +121,11 @@ def parse(model: type[M], data: dict[str, str]) -> M:
             f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}" for e in exc.errors()
         )
         raise HTTPException(400, f"invalid Twilio request: {problems}") from None
+
+
+def parse_or_none(model: type[M], data: dict[str, str]) -> M | None:
+    """The form if it validates as `model`, else None (the fallback flow's best effort)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        return None

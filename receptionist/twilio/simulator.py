@@ -187,6 +187,9 @@ class SimulatedCall:
     ended: bool = False
     seconds: int = 0
     stream: tuple[str, dict[str, str]] | None = None  # (url, parameters) of <Start><Stream>
+    voice_path: str = "/twilio/voice"  # or the number's fallback URL
+    # Called with each webhook's path before it is sent (tests inject faults with it).
+    before_post: Callable[[str], None] | None = None
 
     @property
     def said(self) -> str:
@@ -204,6 +207,8 @@ class SimulatedCall:
         if len(self.exchanges) >= MAX_REQUESTS_PER_CALL:
             raise SimulationError("too many webhook requests for one call (a loop?)")
         form = {**self.base_form(), **(extra or {})}
+        if self.before_post is not None:
+            self.before_post(url.removeprefix(self.sim.public_base))
         response = self.sim.post(url, form)
         self.exchanges.append(Exchange(url, form, response.status_code, response.text))
         if response.status_code != 200:
@@ -213,7 +218,7 @@ class SimulatedCall:
     def run(self) -> SimulatedCall:
         """Place the call and follow the TwiML until it ends."""
         try:
-            document: str | None = self.request(self.sim.public_url("/twilio/voice"))
+            document: str | None = self.request(self.sim.public_url(self.voice_path))
             while document is not None and not self.ended:
                 document = self.follow(document)
             self.finish()
@@ -406,7 +411,9 @@ class TwilioSim:
             self.on_recording(recording_sid, seconds)
 
     def call(self, to: str, actions: Iterable[Action] = (), *, from_: str = "+15551230001",
-             caller: Caller | None = None) -> SimulatedCall:
+             caller: Caller | None = None, voice_path: str = "/twilio/voice",
+             before_post: Callable[[str], None] | None = None) -> SimulatedCall:
         """Place a whole call, following our TwiML, answered by `caller` or `actions`."""
         who = caller if caller is not None else ScriptedCaller(actions)
-        return SimulatedCall(self, who, to=to, from_=from_).run()
+        return SimulatedCall(self, who, to=to, from_=from_, voice_path=voice_path,
+                             before_post=before_post).run()

@@ -11,10 +11,12 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sqlmodel import Session
+from twilio.twiml.voice_response import VoiceResponse
 
+from receptionist.call_flows.phrases import default_voice
 from receptionist.runtime import Runtime
 from receptionist.speech.prompts import KEY
-from receptionist.twilio import webhooks
+from receptionist.twilio import fallback, webhooks
 from receptionist.twilio.forms import (
     BookForm,
     BookQuery,
@@ -27,6 +29,7 @@ from receptionist.twilio.forms import (
     TwilioForm,
     VoiceForm,
     parse,
+    parse_or_none,
     read_form,
 )
 from receptionist.twilio.signature import is_valid, public_url
@@ -69,11 +72,66 @@ async def _answer(request: Request, form_model: type[F],
     try:
         twiml = run() if rt.inline_writes else await run_in_threadpool(run)
     except Exception:
-        # Database down, a bug...: the caller still hears a sentence, never Twilio's
-        # "application error". Nothing was committed, so a retry starts clean.
+        # Database down, a bug...: the caller is never cut off with Twilio's "application
+        # error"; the fallback flow takes a message without the database. Nothing was
+        # committed, so a retry starts clean.
         log.exception("webhook %s failed for call %s", path, form.call_sid)
-        twiml = webhooks.apology()
+        twiml = await _fall_back(rt, dict(pairs))
     return Response(twiml, media_type=TWIML)
+
+
+async def _fall_back(rt: Runtime, fields: dict[str, str]) -> str:
+    languages = fallback.languages_for(rt.number_languages.get(fields.get("To", "")))
+    recording = parse_or_none(RecordedForm, fields)
+    if recording is not None and recording.recording_sid and recording.recording_url and (
+            recording.recording_duration or 0) > 0:
+        # The caller's message is in this request: keep it, do not ask for it again.
+        kept = await _spool(rt, fields, recording)
+        return fallback.thank(languages) if kept else webhooks.apology(languages[0])
+    return fallback.take_message(rt.settings.public_base_url, languages)
+
+
+async def _spool(rt: Runtime, fields: dict[str, str], form: RecordedForm) -> bool:
+    assert form.recording_sid is not None and form.recording_url is not None
+    try:
+        await run_in_threadpool(partial(
+            fallback.keep_recording, rt.settings.spool_dir, call_sid=form.call_sid,
+            from_number=fields.get("From", "")[:64], to_number=fields.get("To", "")[:64],
+            recording_sid=form.recording_sid, recording_url=form.recording_url,
+            duration_s=form.recording_duration or 0))
+    except (OSError, ValueError):
+        log.exception("could not spool recording %s of call %s", form.recording_sid,
+                      form.call_sid)
+        return False
+    log.warning("recording %s of call %s spooled to disk for later import",
+                form.recording_sid, form.call_sid)
+    return True
+
+
+@router.post("/fallback", summary="Fallback voice URL: takes a message without the database")
+async def fallback_voice(request: Request) -> Response:
+    """Set as the number's "primary handler fails" URL. Any webhook's form is accepted."""
+    rt = runtime(request)
+    fields = dict(await _signed(request, rt))
+    return Response(await _fall_back(rt, fields), media_type=TWIML)
+
+
+@router.post("/fallback/recorded", include_in_schema=False)
+async def fallback_recorded(request: Request) -> Response:
+    rt = runtime(request)
+    fields = dict(await _signed(request, rt))
+    form = parse(RecordedForm, fields)
+    languages = fallback.languages_of_query(request.query_params.get("lang"))
+    if not form.recording_sid or not form.recording_url or (form.recording_duration or 0) <= 0:
+        response = VoiceResponse()
+        for language in languages:
+            response.say(fallback.TEXTS["nothing"][language[:2]],
+                         voice=default_voice(language), language=language)
+        response.hangup()
+        return Response(str(response), media_type=TWIML)
+    kept = await _spool(rt, fields, form)
+    return Response(fallback.thank(languages) if kept else webhooks.apology(languages[0]),
+                    media_type=TWIML)
 
 
 def _with_query(handle: Callable[[Runtime, Session, Any, Q], str],

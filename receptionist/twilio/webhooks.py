@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from sqlmodel import Session
@@ -120,6 +121,12 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
         session.add(CallEvent(call_id=call.id, at=now, kind="rejected", detail=reason))
         return _unknown_number()
     script = _script(rt, session, route.tenant_id, route.active_version)
+    rt.number_languages[form.to_number] = script.language
+    limit = route.calls_per_minute or rt.settings.calls_per_minute
+    if calls.get_call(session, call_sid=form.call_sid) is None and calls.admitted_since(
+            session, tenant_id=route.tenant_id, since=now - timedelta(minutes=1)) >= limit:
+        return _over_limit(session, form, tenant_id=route.tenant_id, limit=limit, now=now,
+                           language=script.language)
     call = calls.open_call(session, call_sid=form.call_sid, tenant_id=route.tenant_id,
                            from_number=form.from_number, to_number=form.to_number,
                            script_version=route.active_version, now=now)
@@ -130,6 +137,27 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
         ctx.media_stream_url = rt.media_stream_url()
     flow.start_call(ctx)
     return ctx.finish()
+
+
+def _over_limit(session: Session, form: VoiceForm, *, tenant_id: int, limit: int,
+                now: datetime, language: str) -> str:
+    """More new calls this minute than the business admits: a polite "lines busy", and a
+    line in its call log (the call is not counted as admitted)."""
+    call = calls.open_call(session, call_sid=form.call_sid, tenant_id=tenant_id,
+                           from_number=form.from_number, to_number=form.to_number,
+                           script_version=None, now=now)
+    call.status, call.ended_at = "rejected", now
+    session.flush()
+    assert call.id is not None
+    session.add(CallEvent(call_id=call.id, at=now, kind="rejected",
+                          detail=f"over the limit of {limit} new calls per minute"))
+    log.warning("call %s to %s turned away: over %d calls per minute", form.call_sid,
+                form.to_number, limit)
+    response = VoiceResponse()
+    response.say(phrase("all_lines_busy", language), voice=default_voice(language),
+                 language=language)
+    response.hangup()
+    return str(response)
 
 
 def _resume(rt: Runtime, session: Session, call_sid: str, query: StepQuery,

@@ -146,11 +146,12 @@ def test_callback_naming_a_step_of_another_kind_apologises(
     assert "technical difficulties" in response.text
 
 
-def test_database_failure_is_a_spoken_apology_not_a_500(
+def test_database_failure_takes_a_message_not_a_500(
         sim: TestTwilioSim, engine: Engine) -> None:
     with engine.connect() as conn:
         conn.exec_driver_sql("DROP TABLE webhook_replies")
         conn.commit()
     response = sim.post_raw("/twilio/voice", voice_form())
     assert response.status_code == 200
-    assert "technical difficulties" in response.text
+    assert "leave your name, number and message" in response.text
+    assert "/twilio/fallback/recorded" in response.text

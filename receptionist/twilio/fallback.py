@@ -1,0 +1,79 @@
+"""The fallback flow: "please leave a message", answered without the database.
+
+Served at /twilio/fallback (set it as the number's "primary handler fails" URL in Twilio,
+pointing at another instance or at the same proxy) and used by every webhook that fails
+(database down, a bug): the caller is never cut off with Twilio's "application error".
+The recording's reference goes to the spool on disk (messages/spool.py) and is imported
+into the database later. Only the request signature is checked: that needs no database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from receptionist.call_flows.phrases import default_voice
+from receptionist.messages.spool import SpooledMessage, spool
+
+TEXTS = {
+    "take_message": {
+        "en": "Sorry, we cannot take your call right now. Please leave your name, number "
+              "and message after the tone, and we will call you back.",
+        "fr": "Désolé, nous ne pouvons pas prendre votre appel pour le moment. Laissez votre "
+              "nom, votre numéro et votre message après le bip, nous vous rappellerons.",
+    },
+    "thanks": {
+        "en": "Thank you, your message has been recorded. Goodbye.",
+        "fr": "Merci, votre message a bien été enregistré. Au revoir.",
+    },
+    "nothing": {
+        "en": "We did not hear a message. Please call again later. Goodbye.",
+        "fr": "Nous n'avons pas entendu de message. Merci de rappeler plus tard. Au revoir.",
+    },
+}
+# Without the database the business's language may be unknown: both, French second.
+BOTH = ("en-US", "fr-FR")
+
+
+def _say(response: VoiceResponse, key: str, languages: tuple[str, ...]) -> None:
+    for language in languages:
+        response.say(TEXTS[key][language[:2]], voice=default_voice(language),
+                     language=language)
+
+
+def languages_for(known: str | None) -> tuple[str, ...]:
+    return (known,) if known and known[:2] in ("en", "fr") else BOTH
+
+
+def take_message(base_url: str, languages: tuple[str, ...]) -> str:
+    response = VoiceResponse()
+    _say(response, "take_message", languages)
+    lang = "fr" if languages == ("fr-FR",) else ("en" if len(languages) == 1 else "both")
+    response.record(action=f"{base_url}/twilio/fallback/recorded?lang={lang}",
+                    method="POST", max_length=180, play_beep=True, timeout=5,
+                    finish_on_key="#")
+    _say(response, "nothing", languages)
+    response.hangup()
+    return str(response)
+
+
+def thank(languages: tuple[str, ...]) -> str:
+    response = VoiceResponse()
+    _say(response, "thanks", languages)
+    response.hangup()
+    return str(response)
+
+
+def languages_of_query(lang: str | None) -> tuple[str, ...]:
+    return {"en": ("en-US",), "fr": ("fr-FR",)}.get(lang or "", BOTH)
+
+
+def keep_recording(folder: Path, *, call_sid: str, from_number: str, to_number: str,
+                   recording_sid: str, recording_url: str, duration_s: int) -> None:
+    """Spool the recording's reference (raises OSError if the disk refuses)."""
+    spool(folder, SpooledMessage(
+        call_sid=call_sid, from_number=from_number, to_number=to_number,
+        recording_sid=recording_sid, recording_url=recording_url, duration_s=duration_s,
+        received_at=datetime.now(UTC).isoformat()))

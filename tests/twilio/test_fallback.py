@@ -1,0 +1,141 @@
+"""The fallback flow: with the database unreachable, the caller still hears a sensible
+sentence and can leave a message; its reference waits on disk and becomes a normal message
+(downloaded, summarised to the owner) once the database is back. Nothing lost, nothing
+twice."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from receptionist import main
+from receptionist.calls.models import Call
+from receptionist.config import Settings
+from receptionist.db import make_engine
+from receptionist.messages import spool
+from receptionist.messages.models import Message
+from receptionist.messages.recordings import fetch_due_recordings
+from receptionist.notifications.models import NotificationChannel, OutboxItem
+from receptionist.runtime import Runtime
+from receptionist.tenants.service import get_tenant
+from receptionist.twilio.simulator import LeaveMessage, Press
+from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
+from tests.twilio_sim import TestTwilioSim
+
+CALLER = "+15551112222"
+
+
+@pytest.fixture
+def database_down(runtime: Runtime, tmp_path: Path) -> Iterator[None]:
+    """The app's database is unreachable (a file it cannot open), then comes back."""
+    healthy = runtime.engine
+    broken = make_engine(f"sqlite:///{tmp_path / 'no-such-dir' / 'x.db'}")
+    runtime.engine = broken
+    try:
+        yield
+    finally:
+        runtime.engine = healthy
+        broken.dispose()
+
+
+def count(engine: Engine, model: type, *where: object) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(model).where(*where)).one()  # type: ignore[arg-type]
+
+
+def test_fallback_url_takes_a_message_in_both_languages(sim: TestTwilioSim,
+                                                        settings: Settings) -> None:
+    """Twilio's "primary handler fails" URL: no database needed, signature still checked."""
+    call = sim.call(DEMO_EN, [LeaveMessage(4)], from_=CALLER, voice_path="/twilio/fallback")
+    assert "leave your name, number and message" in call.said
+    assert "Laissez votre nom" in call.said  # the language is unknown here: both
+    assert "your message has been recorded" in call.said
+    files = spool.pending(settings.spool_dir)
+    assert len(files) == 1
+    item = spool.SpooledMessage.load(files[0])
+    assert (item.from_number, item.to_number, item.duration_s) == (CALLER, DEMO_EN, 4)
+    assert sim.post_raw("/twilio/fallback", {"CallSid": "CA" + "1" * 32, "To": DEMO_EN},
+                        signed=False).status_code == 403
+
+
+def test_database_down_mid_call_then_back(
+        sim: TestTwilioSim, runtime: Runtime, engine: Engine, settings: Settings,
+        clock: FixedClock, database_down: None, request: pytest.FixtureRequest) -> None:
+    # A first call while everything works: the app learns the number's language.
+    runtime.engine = engine
+    sim.call(DEMO_FR, [Press("2"), LeaveMessage(3)], from_="+33611111111")
+    runtime.engine = make_engine("sqlite:////nonexistent/dir/x.db")
+    call = sim.call(DEMO_FR, [LeaveMessage(5)], from_=CALLER)
+    assert "Laissez votre nom" in call.said and "Sorry" not in call.said
+    assert "votre message a bien été enregistré" in call.said
+    runtime.engine.dispose()
+    assert len(spool.pending(settings.spool_dir)) == 1
+
+    runtime.engine = engine  # the database is back
+    with Session(engine) as session:
+        fr = get_tenant(session, slug="demo-fr")
+        assert fr.id is not None
+        session.add(NotificationChannel(tenant_id=fr.id, channel="webhook",
+                                        target="https://owner.example/hook",
+                                        events="call_summary", secret="s" * 32))
+        session.commit()
+    assert spool.import_spool(engine, settings.spool_dir, now=clock()) == 1
+    assert spool.pending(settings.spool_dir) == []
+    assert count(engine, Message, Message.caller == CALLER) == 1
+    assert count(engine, Call, Call.call_sid == call.call_sid) == 1
+    assert count(engine, OutboxItem, OutboxItem.kind == "call_summary") == 1
+    assert fetch_due_recordings(settings, engine, now=clock()) == 1  # the audio, from Twilio
+    # Imported twice (a crash before the file was deleted): still one message.
+    spool.spool(settings.spool_dir, spool.SpooledMessage(
+        call_sid=call.call_sid, from_number=CALLER, to_number=DEMO_FR,
+        recording_sid=call.recordings[0][0], recording_url="https://api.twilio.com/x",
+        duration_s=5, received_at=clock().isoformat()))
+    assert spool.import_spool(engine, settings.spool_dir, now=clock()) == 1
+    assert count(engine, Message, Message.caller == CALLER) == 1
+    assert count(engine, OutboxItem, OutboxItem.kind == "call_summary") == 1
+
+
+def test_a_message_recorded_as_the_database_fails_is_kept(
+        sim: TestTwilioSim, runtime: Runtime, engine: Engine, settings: Settings,
+        clock: FixedClock) -> None:
+    """The database fails exactly when the caller's recording arrives: it is spooled from
+    that very request; the caller is thanked, not asked to record again."""
+    real = runtime.engine
+    calls = {"n": 0}
+
+    def flaky_post(path: str) -> None:
+        if path.startswith("/twilio/recorded"):
+            calls["n"] += 1
+            runtime.engine = make_engine("sqlite:////nonexistent/dir/x.db")
+
+    call = sim.call(DEMO_EN, [Press("2"), LeaveMessage(3)], from_=CALLER,
+                    before_post=flaky_post)
+    runtime.engine = real
+    assert calls["n"] == 1
+    assert "your message has been recorded" in call.said
+    assert spool.import_spool(engine, settings.spool_dir, now=clock()) == 1
+    assert count(engine, Message, Message.caller == CALLER) == 1
+
+
+def test_web_instance_drains_its_spool_when_the_database_is_back(
+        runtime: Runtime, engine: Engine, settings: Settings, clock: FixedClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for digit, number in (("7", DEMO_EN), ("8", "+19999999999")):
+        spool.spool(settings.spool_dir, spool.SpooledMessage(
+            call_sid="CA" + digit * 32, from_number=CALLER, to_number=number,
+            recording_sid="RE" + digit * 32, recording_url="https://api.twilio.com/r",
+            duration_s=3, received_at=clock().isoformat()))
+    monkeypatch.setattr(main, "SPOOL_DRAIN_SECONDS", 0.05)
+    with TestClient(main.create_app(settings, runtime=runtime)):
+        deadline = time.monotonic() + 10
+        while spool.pending(settings.spool_dir) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert count(engine, Message, Message.caller == CALLER) == 1
+    # A number that routes nowhere is set aside for a human, not retried forever or lost.
+    assert (settings.spool_dir / "unroutable" / f"RE{'8' * 32}.json").is_file()
