@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     recording_fetch_max_attempts: int = Field(default=8, ge=1)
     recording_fetch_timeout_s: float = Field(default=15.0, gt=0)
     worker_poll_seconds: float = Field(default=10.0, gt=0)
+    # A worker that stops renewing the scheduler lease is replaced after this long.
+    scheduler_lease_seconds: float = Field(default=30.0, ge=1)
 
     @field_validator("public_base_url", "twilio_api_base")
     @classmethod

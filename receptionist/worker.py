@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -150,7 +151,8 @@ def _on_leader(leader: Leader, job: Callable[[Runtime], None]) -> Callable[[Runt
 
 def add_jobs(scheduler: BaseScheduler, rt: Runtime, leader: Leader | None = None) -> Leader:
     """Schedule every job; the sweeps run only while `leader` holds the scheduler lease."""
-    leader = leader or Leader(rt.engine)
+    leader = leader or Leader(
+        rt.engine, ttl=timedelta(seconds=rt.settings.scheduler_lease_seconds))
     leader.renew()
     scheduler.add_job(leader.renew, "interval", id="scheduler_lease",
                       seconds=leader.ttl.total_seconds() / 3, max_instances=1,

@@ -1,0 +1,109 @@
+"""Two worker processes on one database: claimed work (the outbox) is shared and done once;
+the sweeps run on the lease holder only, and move to the other worker when it dies."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from receptionist.clock import utcnow
+from receptionist.leases import Lease
+from receptionist.notifications import service as outbox
+from receptionist.privacy.models import ErasureRequest
+from receptionist.privacy.service import request_erasure
+from receptionist.tenants.service import get_tenant
+from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, ON_POSTGRES
+from tests.twilio_sim import FakeTwilioApi
+
+pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="several workers share PostgreSQL")
+SMS = 300
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def workers(database_url: str, tmp_path: Path,
+            twilio_api: FakeTwilioApi) -> Iterator[list[subprocess.Popen[bytes]]]:
+    env = {**os.environ, "RECEPTIONIST_ENV": "production", "DATABASE_URL": database_url,
+           "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+           "SECRET_KEY": "scale-test-secret-key-0123456789",
+           "TWILIO_API_BASE": twilio_api.base_url, "RECORDINGS_DIR": str(tmp_path / "rec"),
+           "WORKER_POLL_SECONDS": "0.2", "SCHEDULER_LEASE_SECONDS": "3"}
+    procs = []
+    for name in ("w1", "w2"):
+        log = (tmp_path / f"{name}.log").open("wb")
+        procs.append(subprocess.Popen([sys.executable, "-m", "receptionist.cli", "worker"],
+                                      env=env, cwd=tmp_path, stdout=log,
+                                      stderr=subprocess.STDOUT))
+        log.close()
+    try:
+        yield procs
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+
+
+def holder_pid(engine: Engine) -> int | None:
+    with Session(engine) as session:
+        lease = session.get(Lease, "scheduler")
+        if lease is None or lease.expires_at < utcnow():
+            return None
+        return int(lease.holder.split(":")[1])
+
+
+def test_outbox_shared_once_and_sweeps_move_to_the_survivor(
+        workers: list[subprocess.Popen[bytes]], engine: Engine,
+        twilio_api: FakeTwilioApi) -> None:
+    with Session(engine) as session:
+        demo_id = get_tenant(session, slug="demo").id
+        assert demo_id is not None
+        for n in range(SMS):
+            outbox.enqueue(session, tenant_id=demo_id, key=f"load:{n}", channel="sms",
+                           kind="booking_confirmed", recipient="+15551112222",
+                           body=f"message {n}", now=utcnow())
+        session.commit()
+    wait_for(lambda: len(twilio_api.sms) >= SMS, 60, "every SMS")
+    time.sleep(1.0)  # a duplicate would show up now
+    bodies = Counter(sms["Body"] for sms in twilio_api.sms)
+    assert len(bodies) == SMS and max(bodies.values()) == 1  # all sent, none twice
+
+    wait_for(lambda: holder_pid(engine) is not None, 10, "a lease holder")
+    leader = holder_pid(engine)
+    pids = {proc.pid: proc for proc in workers}
+    assert leader in pids
+    pids[leader].kill()
+    pids[leader].wait()
+    survivor = next(pid for pid in pids if pid != leader)
+    wait_for(lambda: holder_pid(engine) == survivor, 15, "the other worker to take over")
+
+    # A sweep (erasures run on the lease holder only) still happens.
+    with Session(engine) as session:
+        request = request_erasure(session, tenant_id=demo_id, phone="+15551112222",
+                                  requested_by="test", now=utcnow())
+        session.commit()
+        request_id = request.id
+
+    def erased() -> bool:
+        with Session(engine) as session:
+            row = session.get(ErasureRequest, request_id)
+            return row is not None and row.done_at is not None
+
+    wait_for(erased, 15, "the erasure")
+    with Session(engine) as session:
+        assert session.exec(select(Lease)).one().holder.split(":")[1] == str(survivor)
