@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     # Messages taken by the fallback flow while the database was unreachable, waiting to be
     # imported (each web instance drains its own; keep it on persistent storage).
     spool_dir: Path = Path("./data/spool")
+    spool_drain_seconds: float = Field(default=15.0, gt=0)
     calls_per_minute: int = Field(
         default=60, ge=1, description="new calls admitted per business per minute "
                                       "(a business's own setting overrides it)")

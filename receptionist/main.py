@@ -34,9 +34,6 @@ from receptionist.twilio.views import router as twilio_router
 log = logging.getLogger(__name__)
 
 
-SPOOL_DRAIN_SECONDS = 15.0
-
-
 async def drain_spool_forever(rt: Runtime) -> None:
     """Import the messages the fallback flow spooled to this instance's disk, as soon as
     the database answers again (each web instance drains its own spool)."""
@@ -47,7 +44,7 @@ async def drain_spool_forever(rt: Runtime) -> None:
                                         now=rt.clock())
             except Exception as exc:  # database still down: next round
                 log.warning("fallback spool not imported yet: %s", exc)
-        await asyncio.sleep(SPOOL_DRAIN_SECONDS)
+        await asyncio.sleep(rt.settings.spool_drain_seconds)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,

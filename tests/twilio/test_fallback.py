@@ -124,14 +124,13 @@ def test_a_message_recorded_as_the_database_fails_is_kept(
 
 
 def test_web_instance_drains_its_spool_when_the_database_is_back(
-        runtime: Runtime, engine: Engine, settings: Settings, clock: FixedClock,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        runtime: Runtime, engine: Engine, settings: Settings, clock: FixedClock) -> None:
     for digit, number in (("7", DEMO_EN), ("8", "+19999999999")):
         spool.spool(settings.spool_dir, spool.SpooledMessage(
             call_sid="CA" + digit * 32, from_number=CALLER, to_number=number,
             recording_sid="RE" + digit * 32, recording_url="https://api.twilio.com/r",
             duration_s=3, received_at=clock().isoformat()))
-    monkeypatch.setattr(main, "SPOOL_DRAIN_SECONDS", 0.05)
+    runtime.settings = settings.model_copy(update={"spool_drain_seconds": 0.05})
     with TestClient(main.create_app(settings, runtime=runtime)):
         deadline = time.monotonic() + 10
         while spool.pending(settings.spool_dir) and time.monotonic() < deadline:

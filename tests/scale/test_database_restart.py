@@ -1,0 +1,83 @@
+"""The PostgreSQL server restarts under a running web instance: while it is down callers
+hear the fallback flow and can leave a message (spooled on disk); once it is back calls are
+answered normally again and the spooled message is imported once."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from receptionist.messages.models import Message
+from receptionist.tenants.service import create_tenant
+from receptionist.twilio.simulator import LeaveMessage, Press, TwilioSim
+from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, ON_POSTGRES, PUBLIC_BASE
+from tests.instances import Instance, RoundRobin, always_open
+from tests.postgres_server import PostgresServer
+from tests.twilio_sim import FakeTwilioApi
+
+pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="restarts the PostgreSQL server")
+NUMBER = "+15550007777"
+
+
+@pytest.fixture
+def web(database_url: str, engine: Engine, tmp_path: Path,
+        twilio_api: FakeTwilioApi) -> Iterator[Instance]:
+    with Session(engine) as session:
+        create_tenant(session, slug="always", numbers=[NUMBER], yaml_text=always_open(),
+                      author="test")
+        session.commit()
+    env = {**os.environ, "RECEPTIONIST_ENV": "production", "DATABASE_URL": database_url,
+           "PUBLIC_BASE_URL": PUBLIC_BASE, "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+           "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "SECRET_KEY": "scale-test-secret-key-0123456789",
+           "TWILIO_API_BASE": twilio_api.base_url, "SPOOL_DIR": str(tmp_path / "spool"),
+           "SPOOL_DRAIN_SECONDS": "0.5", "SPEECH_PROCESSES": "1"}
+    instance = Instance(env, tmp_path, "web").start()
+    try:
+        yield instance
+    finally:
+        instance.stop()
+
+
+def messages_from(engine: Engine, caller: str) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(Message)
+                            .where(Message.caller == caller)).one()
+
+
+def test_database_restart(web: Instance, engine: Engine, postgres: PostgresServer,
+                          twilio_api: FakeTwilioApi, tmp_path: Path) -> None:
+    proxy = RoundRobin([web])
+    sim = TwilioSim(http=proxy, public_base=PUBLIC_BASE, auth_token=AUTH_TOKEN,
+                    account_sid=ACCOUNT_SID, recordings_base=twilio_api.base_url,
+                    on_recording=twilio_api.add_recording)
+    try:
+        before = sim.call(NUMBER, [Press("2"), LeaveMessage(2)], from_="+15550000001")
+        assert "Thank you" in before.said or "message" in before.said
+        engine.dispose()  # the test's own connections: the server cuts them anyway
+        postgres.stop()
+        try:
+            assert httpx.get(f"{web.url}/healthz", timeout=5).status_code == 503
+            during = sim.call(NUMBER, [LeaveMessage(6)], from_="+15550000002")
+        finally:
+            postgres.start()
+        assert "cannot take your call right now" in during.said
+        assert "your message has been recorded" in during.said
+        assert list((tmp_path / "spool").glob("*.json"))  # waiting on disk
+        deadline = time.monotonic() + 30
+        while messages_from(engine, "+15550000002") == 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        after = sim.call(NUMBER, [Press("2"), LeaveMessage(2)], from_="+15550000003")
+    finally:
+        proxy.close()
+    assert "cannot take your call" not in after.said  # the normal flow again
+    assert httpx.get(f"{web.url}/healthz", timeout=5).status_code == 200
+    assert [messages_from(engine, f"+1555000000{n}") for n in (1, 2, 3)] == [1, 1, 1]
+    assert not list((tmp_path / "spool").glob("*.json"))
+    assert proxy.statuses == {200: sum(proxy.statuses.values())}  # never a 500
