@@ -15,7 +15,7 @@ from sqlmodel import col
 from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
-from receptionist.db import SessionDep
+from receptionist.db import RowId, SessionDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -71,7 +71,7 @@ def _back(slug: str, agenda: Agenda, when: datetime, notice: str) -> RedirectRes
 
 
 @router.post("/t/{slug}/appointments/{appointment_id}/cancel")
-def cancel(request: Request, db: SessionDep, slug: str, appointment_id: int,
+def cancel(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
            csrf: Annotated[str, Form(max_length=100)]) -> Response:
     _, data = _user(request, db)
     _check_csrf(data, csrf)
@@ -84,7 +84,7 @@ def cancel(request: Request, db: SessionDep, slug: str, appointment_id: int,
 
 
 @router.post("/t/{slug}/appointments/{appointment_id}/move")
-def move(request: Request, db: SessionDep, slug: str, appointment_id: int,
+def move(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
          csrf: Annotated[str, Form(max_length=100)],
          starts_at: Annotated[str, Form(max_length=20)]) -> Response:
     _, data = _user(request, db)

@@ -18,7 +18,7 @@ from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
 from receptionist.api.auth import create_token
 from receptionist.appointments import service as appointments
 from receptionist.call_flows.schema import DAYS, parse_range
-from receptionist.db import SessionDep
+from receptionist.db import RowId, SessionDep
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
 from receptionist.secret_box import seal
@@ -93,7 +93,7 @@ def add_channel(request: Request, db: SessionDep, slug: str,
 
 
 @router.post("/t/{slug}/settings/channels/{channel_id}/remove")
-def remove_channel(request: Request, db: SessionDep, slug: str, channel_id: int,
+def remove_channel(request: Request, db: SessionDep, slug: str, channel_id: RowId,
                    csrf: Annotated[str, Form(max_length=100)]) -> Response:
     tenant = _owner_tenant(request, db, slug, csrf)
     row = db.get(NotificationChannel, channel_id)
@@ -144,7 +144,7 @@ def new_token(request: Request, db: SessionDep, slug: str,
 
 
 @router.post("/t/{slug}/settings/tokens/{token_id}/revoke")
-def revoke_token(request: Request, db: SessionDep, slug: str, token_id: int,
+def revoke_token(request: Request, db: SessionDep, slug: str, token_id: RowId,
                  csrf: Annotated[str, Form(max_length=100)]) -> Response:
     tenant = _owner_tenant(request, db, slug, csrf)
     row = db.get(ApiToken, token_id)

@@ -23,7 +23,7 @@ from receptionist.admin import sessions
 from receptionist.admin.texts import translator
 from receptionist.admin.throttle import LoginThrottle
 from receptionist.calls.models import Call, CallEvent
-from receptionist.db import SessionDep
+from receptionist.db import RowId, SessionDep
 from receptionist.messages.models import Message
 from receptionist.runtime import Runtime
 from receptionist.tenants.models import Tenant
@@ -241,7 +241,7 @@ def _message(db: Session, tenant: Tenant, message_id: int) -> Message:
 
 
 @router.get("/t/{slug}/messages/{message_id}/audio")
-def message_audio(request: Request, db: SessionDep, slug: str, message_id: int) -> Response:
+def message_audio(request: Request, db: SessionDep, slug: str, message_id: RowId) -> Response:
     user, _ = _user(request, db)
     message = _message(db, _tenant(db, user, slug), message_id)
     if not message.audio_path or not Path(message.audio_path).is_file():
@@ -251,7 +251,7 @@ def message_audio(request: Request, db: SessionDep, slug: str, message_id: int) 
 
 
 @router.post("/t/{slug}/messages/{message_id}/handled")
-def mark_handled(request: Request, db: SessionDep, slug: str, message_id: int,
+def mark_handled(request: Request, db: SessionDep, slug: str, message_id: RowId,
                  csrf: Annotated[str, Form(max_length=100)],
                  handled: Annotated[bool, Form()] = True) -> Response:
     user, data = _user(request, db)

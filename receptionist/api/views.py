@@ -18,7 +18,7 @@ from receptionist.api.auth import TenantDep
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
 from receptionist.calls.models import Call
-from receptionist.db import SessionDep
+from receptionist.db import RowId, SessionDep
 from receptionist.messages.models import Message
 from receptionist.runtime import Runtime
 
@@ -197,7 +197,7 @@ def _own(session: Session, tenant_id: int, appointment_id: int) -> tuple[Appoint
 
 @router.patch("/appointments/{appointment_id}", summary="Move an appointment (409 if taken)")
 def move_appointment(request: Request, tenant: TenantDep, session: SessionDep,
-                     appointment_id: int, body: MoveIn) -> AppointmentOut:
+                     appointment_id: RowId, body: MoveIn) -> AppointmentOut:
     rt = _runtime(request)
     assert tenant.id is not None
     appointment, agenda = _own(session, tenant.id, appointment_id)
@@ -219,7 +219,7 @@ def move_appointment(request: Request, tenant: TenantDep, session: SessionDep,
 @router.delete("/appointments/{appointment_id}", status_code=204,
                summary="Cancel an appointment")
 def cancel_appointment(request: Request, tenant: TenantDep, session: SessionDep,
-                       appointment_id: int) -> Response:
+                       appointment_id: RowId) -> Response:
     rt = _runtime(request)
     assert tenant.id is not None
     appointment, agenda = _own(session, tenant.id, appointment_id)

@@ -91,7 +91,7 @@ class StepQuery(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
     step: str = Field(max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
     attempt: int = Field(default=0, ge=0, le=10)
-    seq: int | None = Field(default=None, ge=0)
+    seq: int | None = Field(default=None, ge=0, le=2**31 - 1)
     heard: str | None = Field(default=None, max_length=200)  # speech that matched nothing
 
 
@@ -101,7 +101,7 @@ class BookQuery(StepQuery):
     stage: Literal["offer", "confirm", "name", "manage"]
     slots: str = Field(default="", max_length=200, pattern=r"^(\d{9,11}(,\d{9,11}){0,8})?$")
     slot: int | None = Field(default=None, ge=0, le=10**11)
-    appointment: int | None = Field(default=None, ge=1)  # the one being moved or managed
+    appointment: int | None = Field(default=None, ge=1, le=2**31 - 1)  # moved or managed
     pressed: str | None = Field(default=None, pattern=r"^[0-9]$")  # said instead of pressed
 
 
