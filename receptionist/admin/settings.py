@@ -21,6 +21,8 @@ from receptionist.call_flows.schema import DAYS, parse_range
 from receptionist.db import RowId, SessionDep
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
+from receptionist.privacy import service as privacy
+from receptionist.privacy.models import ErasureRequest
 from receptionist.secret_box import seal
 from receptionist.tenants.models import ApiToken, Tenant
 
@@ -38,8 +40,12 @@ def _settings_page(request: Request, db: Session, slug: str, *, notice: str = ""
         col(NotificationChannel.active).is_(True))).scalars())
     tokens = list(db.execute(select(ApiToken).where(
         col(ApiToken.tenant_id) == tenant.id, col(ApiToken.revoked_at).is_(None))).scalars())
+    erasures = list(db.execute(select(ErasureRequest).where(
+        col(ErasureRequest.tenant_id) == tenant.id).order_by(
+        col(ErasureRequest.id).desc()).limit(20)).scalars())
     response = _page(request, "settings.html", data, user, tenant=tenant, section="settings",
                      channels=channels, tokens=tokens, notice=notice, error=error,
+                     erasures=erasures,
                      secret=secret,
                      prefs=notifications.settings_for(db, tenant_id=tenant.id),
                      agendas=appointments.list_agendas(db, tenant_id=tenant.id),
@@ -90,6 +96,41 @@ def add_channel(request: Request, db: SessionDep, slug: str,
         db.rollback()
         return _settings_page(request, db, slug, error=str(exc))
     return _settings_page(request, db, slug, notice=f"{channel} added", secret=secret)
+
+
+@router.post("/t/{slug}/settings/retention")
+def set_retention(request: Request, db: SessionDep, slug: str,
+                  csrf: Annotated[str, Form(max_length=100)],
+                  days: Annotated[str, Form(max_length=10)] = "") -> Response:
+    tenant = _owner_tenant(request, db, slug, csrf)
+    text = days.strip()
+    if text and (not text.isdigit() or not 1 <= int(text) <= 3650):
+        return _settings_page(request, db, slug,
+                              error="retention: a number of days from 1 to 3650, or empty")
+    with _rt(request).writing():
+        tenant.retention_days = int(text) if text else None
+        db.add(tenant)
+        db.commit()
+    return _done(slug, "retention saved")
+
+
+@router.post("/t/{slug}/settings/erasures")
+def erase_caller(request: Request, db: SessionDep, slug: str,
+                 csrf: Annotated[str, Form(max_length=100)],
+                 phone: Annotated[str, Form(max_length=64)]) -> Response:
+    tenant = _owner_tenant(request, db, slug, csrf)
+    assert tenant.id is not None
+    user, _ = _user(request, db)
+    try:
+        number = privacy.normalize_phone(phone)
+    except privacy.PhoneError as exc:
+        return _settings_page(request, db, slug, error=str(exc))
+    rt = _rt(request)
+    with rt.writing():
+        privacy.request_erasure(db, tenant_id=tenant.id, phone=number, requested_by=user.email,
+                                now=rt.clock())
+        db.commit()
+    return _done(slug, "erasure queued")
 
 
 @router.post("/t/{slug}/settings/channels/{channel_id}/remove")

@@ -69,6 +69,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "summaries": {"en": "each call", "fr": "chaque appel"},
     "digest": {"en": "daily digest", "fr": "résumé du jour"},
     "add": {"en": "Add", "fr": "Ajouter"},
+    "privacy": {"en": "Privacy", "fr": "Confidentialité"},
+    "retention_days": {"en": "Delete messages and calls after (days)",
+                       "fr": "Supprimer messages et appels après (jours)"},
+    "keep_forever": {"en": "keep", "fr": "garder"},
+    "retention_help": {
+        "en": "Recordings, transcripts and call logs older than this are deleted every hour; "
+              "past appointments keep their time but lose the caller's details. Empty: kept.",
+        "fr": "Enregistrements, transcriptions et journaux d'appels plus anciens sont supprimés "
+              "toutes les heures ; les rendez-vous passés gardent l'heure mais plus "
+              "l'appelant. Vide : conservés."},
+    "erase_caller": {"en": "Erase a caller's data", "fr": "Effacer les données d'un appelant"},
+    "erase": {"en": "Erase", "fr": "Effacer"},
+    "erase_help": {
+        "en": "Their messages, recordings, calls and notifications are deleted within a "
+              "minute; upcoming appointments are cancelled without SMS.",
+        "fr": "Ses messages, enregistrements, appels et notifications sont supprimés dans la "
+              "minute ; ses rendez-vous à venir sont annulés sans SMS."},
+    "pending": {"en": "pending", "fr": "en attente"},
     "quiet_and_digest": {"en": "Quiet hours and digest", "fr": "Heures calmes et résumé"},
     "quiet_from": {"en": "Quiet from", "fr": "Calme de"},
     "quiet_to": {"en": "to", "fr": "à"},

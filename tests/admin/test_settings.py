@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from receptionist.config import Settings
 from receptionist.notifications.models import NotificationChannel, NotificationSettings
+from receptionist.privacy.models import ErasureRequest
 from receptionist.secret_box import unseal
 from receptionist.tenants.service import get_tenant
 from receptionist.users.service import create_user
@@ -108,3 +109,29 @@ def test_agenda_rules(client: TestClient, session: Session, owner: str) -> None:
     session.expire_all()
     again = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
     assert again is not None and again.slot_minutes == 45  # refused changes left nothing
+
+
+def test_retention_and_erasure_from_the_page(client: TestClient, session: Session,
+                                             owner: str) -> None:
+    base = "/admin/t/demo/settings"
+    bad = client.post(f"{base}/retention", data={"csrf": owner, "days": "0"})
+    assert bad.status_code == 400 and "1 to 3650" in bad.text
+    assert client.post(f"{base}/retention", data={"csrf": owner, "days": "90"},
+                       follow_redirects=False).status_code == 303
+    session.expire_all()
+    assert get_tenant(session, slug="demo").retention_days == 90
+    wrong = client.post(f"{base}/erasures", data={"csrf": owner, "phone": "call me"})
+    assert wrong.status_code == 400 and "international form" in wrong.text
+    client.post(f"{base}/erasures", data={"csrf": owner, "phone": "+1 555 111 2222"})
+    page = client.get(base).text
+    assert "+15551112222" in page and "pending" in page  # until the worker has done it
+    [request] = session.execute(select(ErasureRequest)).scalars().all()
+    assert (request.phone, request.requested_by) == ("+15551112222", "owner@demo.test")
+    assert client.post(f"{base}/erasures", data={"csrf": "forged", "phone": "+15551112222"}
+                       ).status_code in (400, 403)
+    assert client.post("/admin/t/demo-fr/settings/retention",
+                       data={"csrf": owner, "days": "5"}).status_code == 404
+    assert client.post(f"{base}/retention", data={"csrf": owner, "days": ""},
+                       follow_redirects=False).status_code == 303
+    session.expire_all()
+    assert get_tenant(session, slug="demo").retention_days is None

@@ -1,0 +1,254 @@
+"""Load: many simultaneous simulated calls against several web instances on PostgreSQL.
+
+Each call follows our TwiML as Twilio would (signed webhooks, spread round-robin over the
+instances as a proxy would), with a caller who pauses between answers as real prompts last
+seconds. The mix: messages by keypad, messages by voice (a media stream of synthesized
+speech, recognised live; the decision is the REST redirect), bookings (everyone wants the
+first slot offered: races are the point) and transfers (answered or not; unanswered ones
+end at voicemail).
+
+Printed per configuration: calls completed, webhook latency p50 / p99, errors (non-200
+answers or calls that failed), messages left vs stored, bookings, double bookings. The
+baseline is the same load on one instance, in the same run.
+
+    python -m bench.load [--calls 200] [--instances 2] [--think 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from receptionist.db import make_engine
+from receptionist.migrations_runner import upgrade
+from receptionist.speech.audio import Samples, read_wav, twilio_frames, ulaw_decode
+from receptionist.tenants.service import create_tenant, seed_demo
+from receptionist.twilio.simulator import Heard, Recording, SimulatedCall, Spoken, TwilioSim
+from tests.instances import Instance, RoundRobin, always_open
+from tests.postgres_server import PostgresServer
+from tests.twilio_sim import FakeTwilioApi, TestMediaStreams
+
+PUBLIC = "https://load.example.com"
+TOKEN = "load-token-0123456789abcdef01234"
+ACCOUNT = "AC" + "5" * 32
+NUMBER = "+15550007777"
+KINDS = ["message"] * 8 + ["voice"] * 4 + ["booking"] * 5 + ["transfer"] * 3
+
+
+class Timed:
+    """Wraps the round-robin poster: the latency of every webhook."""
+
+    def __init__(self, inner: RoundRobin) -> None:
+        self.inner = inner
+        self.latencies: list[float] = []
+        self._lock = threading.Lock()
+
+    def post(self, url: str, *, data: dict[str, str], headers: dict[str, str]) -> Any:
+        began = time.perf_counter()
+        response = self.inner.post(url, data=data, headers=headers)
+        with self._lock:
+            self.latencies.append(time.perf_counter() - began)
+        return response
+
+    def websocket_connect(self, path: str, headers: dict[str, str]) -> Any:
+        return self.inner.websocket_connect(path, headers)
+
+
+@dataclass
+class LoadCaller:
+    """A caller of one kind; at booking prompts always takes the first slot and confirms
+    (if it was just taken, the next offer's first slot)."""
+
+    kind: str
+    rng: random.Random
+    answers: int = 0
+    dial_seconds: int = 40
+    left_message: bool = False
+
+    def press(self, prompt: list[Heard]) -> str | Spoken | None:
+        self.answers += 1
+        if self.answers > 12:
+            return None  # a loop would be a bug: hang up (counted as an error)
+        if self.answers == 1:
+            first: dict[str, str | Spoken] = {
+                "message": "2", "voice": Spoken("leave a message"), "booking": "1",
+                "transfer": "0"}
+            return first[self.kind]
+        if self.kind == "voice":
+            return "2"  # not understood: the caller presses the key instead
+        return "1"
+
+    def record(self, prompt: list[Heard]) -> Recording | None:
+        self.left_message = True
+        return Recording(self.rng.randint(3, 20))
+
+    def dial_result(self, number: str) -> str:
+        return "completed" if self.rng.random() < 0.5 else "no-answer"
+
+
+@dataclass
+class Outcome:
+    completed: int = 0
+    failed: list[str] = field(default_factory=list)
+    messages_left: int = 0
+    bookings_said: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+
+
+def synthesizer(folder: Path) -> Any:
+    cache: dict[tuple[str, str], tuple[Samples, int]] = {}
+
+    def synthesize(words: str, voice: str = "en-us", speed: int = 140) -> tuple[Samples, int]:
+        if (words, voice) not in cache:
+            path = folder / f"{abs(hash((words, voice)))}.wav"
+            subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path),
+                            words], check=True, capture_output=True)
+            samples, rate = read_wav(path)
+            cache[(words, voice)] = (ulaw_decode(b"".join(twilio_frames(samples, rate))), 8000)
+        return cache[(words, voice)]
+
+    return synthesize
+
+
+def run(calls: int, instances: int, think: float, server: PostgresServer,
+        tmp: Path) -> tuple[str, list[str]]:
+    name = f"load_{instances}"
+    server.execute(f"CREATE DATABASE {name}")
+    url = server.url(name)
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        seed_demo(session)
+        create_tenant(session, slug="always", numbers=[NUMBER], yaml_text=always_open(),
+                      author="bench")
+        session.commit()
+    api = FakeTwilioApi(account_sid=ACCOUNT, auth_token=TOKEN).__enter__()
+    env = {**os.environ, "RECEPTIONIST_ENV": "production", "DATABASE_URL": url,
+           "PUBLIC_BASE_URL": PUBLIC, "TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN,
+           "SECRET_KEY": "load-secret-key-0123456789abcdef", "TWILIO_API_BASE": api.base_url,
+           "SPOOL_DIR": str(tmp / f"spool-{instances}"), "SPEECH_PROCESSES": "1",
+           "CALLS_PER_MINUTE": str(calls * 10), "DB_POOL_SIZE": "20",
+           "DB_MAX_OVERFLOW": "40"}
+    web = [Instance(env, tmp, f"{name}-web{i}") for i in range(instances)]
+    for instance in web:
+        instance.start()
+    proxy = RoundRobin(web, timeout=60)
+    timed = Timed(proxy)
+    sim = TwilioSim(http=timed, public_base=PUBLIC, auth_token=TOKEN, account_sid=ACCOUNT,
+                    recordings_base=api.base_url, on_recording=api.add_recording)
+    sim.media = TestMediaStreams(timed, api, sim.sign, synthesizer(tmp), wait_s=30.0)
+    outcome = Outcome()
+    lock = threading.Lock()
+    start = threading.Barrier(calls)
+
+    def one(index: int) -> None:
+        rng = random.Random(index)
+        kind = KINDS[index % len(KINDS)]
+        caller = LoadCaller(kind, rng)
+
+        def pause(path: str) -> None:  # the prompt the caller is listening to
+            if not path.startswith(("/twilio/voice", "/twilio/status",
+                                    "/twilio/recording-status")):
+                time.sleep(rng.uniform(0.5, 1.5) * think)
+
+        start.wait()
+        time.sleep(rng.uniform(0, 1.0))  # a second's spread of arrivals
+        try:
+            call: SimulatedCall = sim.call(NUMBER, caller=caller,
+                                           from_=f"+1555{index:07d}", before_post=pause)
+        except Exception as exc:
+            with lock:
+                outcome.failed.append(f"{kind}: {exc}"[:200])
+            return
+        with lock:
+            outcome.completed += 1
+            outcome.kinds[kind] += 1
+            outcome.messages_left += sum(
+                1 for exchange in call.exchanges if "/twilio/recorded" in exchange.url
+                and int(exchange.form.get("RecordingDuration", "0")) > 0)
+            outcome.bookings_said += "is booked for" in call.said
+            if caller.answers > 12:
+                outcome.failed.append(f"{kind}: looped")
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    for instance in web:
+        instance.stop()
+    proxy.close()
+    api.__exit__(None, None, None)
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT count(*) FROM messages")).scalar_one()
+        booked = conn.execute(text(
+            "SELECT count(*) FROM appointments WHERE status = 'booked'")).scalar_one()
+        overlaps = conn.execute(text(
+            "SELECT count(*) FROM appointments a JOIN appointments b ON a.agenda_id = "
+            "b.agenda_id AND a.id < b.id AND a.status = 'booked' AND b.status = 'booked' "
+            "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at")).scalar_one()
+    engine.dispose()
+    tracebacks = sum(instance.log().count("Traceback") for instance in web)
+    lat = sorted(timed.latencies)
+    p50 = statistics.median(lat) * 1000
+    p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] * 1000
+    errors = len(outcome.failed) + sum(n for status, n in proxy.statuses.items()
+                                       if status != 200) + tracebacks
+    row = (f"| {instances} | {calls} | {outcome.completed} | {len(lat)} | {p50:.0f} | "
+           f"{p99:.0f} | {errors} | {outcome.messages_left} | {stored} | "
+           f"{outcome.bookings_said} | {booked} | {overlaps} | {elapsed:.0f} |")
+    return row, outcome.failed[:5]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--instances", type=int, default=2)
+    parser.add_argument("--think", type=float, default=1.0)
+    args = parser.parse_args()
+    if shutil.which("espeak-ng") is None:
+        sys.exit("espeak-ng is needed (make deps)")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    tmp.chmod(0o755)
+    server = PostgresServer(tmp / "pg")
+    server.init()
+    server.start()
+    rows = []
+    try:
+        for instances in sorted({1, args.instances}):
+            row, failures = run(args.calls, instances, args.think, server, tmp)
+            rows.append(row)
+            for failure in failures:
+                print("failed:", failure)
+    finally:
+        server.stop()
+    print(f"\nload: {args.calls} simultaneous calls (mix: {Counter(KINDS)}), callers pause "
+          f"~{args.think:.1f} s per prompt; PostgreSQL; {os.cpu_count()} cores; baseline: "
+          "1 instance\n")
+    print("| web instances | calls | completed | webhooks | p50 ms | p99 ms | errors | "
+          "messages left | messages stored | bookings heard | bookings stored | "
+          "double bookings | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(row)
+
+
+if __name__ == "__main__":
+    main()
