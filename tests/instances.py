@@ -94,17 +94,31 @@ class RoundRobin:
 
     def __init__(self, instances: list[Instance], timeout: float = 30.0) -> None:
         self.instances = instances
-        self.clients = [httpx.Client(base_url=i.url, timeout=timeout) for i in instances]
+        self.timeout = timeout
+        # One connection pool per thread (calls run in parallel threads in bench/load.py).
+        self._local = threading.local()
+        self._all: list[httpx.Client] = []
         self._turn = itertools.count()
         self._lock = threading.Lock()
         self.served: Counter[str] = Counter()
         self.failovers = 0
         self.statuses: Counter[int] = Counter()
 
+    @property
+    def clients(self) -> list[httpx.Client]:
+        clients: list[httpx.Client] | None = getattr(self._local, "clients", None)
+        if clients is None:
+            clients = [httpx.Client(base_url=i.url, timeout=self.timeout)
+                       for i in self.instances]
+            self._local.clients = clients
+            with self._lock:
+                self._all.extend(clients)
+        return clients
+
     def _order(self) -> list[int]:
         with self._lock:
-            first = next(self._turn) % len(self.clients)
-        return [(first + k) % len(self.clients) for k in range(len(self.clients))]
+            first = next(self._turn) % len(self.instances)
+        return [(first + k) % len(self.instances) for k in range(len(self.instances))]
 
     def post(self, url: str, *, data: dict[str, str], headers: dict[str, str]) -> Any:
         error: Exception | None = None
@@ -138,7 +152,9 @@ class RoundRobin:
         raise RuntimeError(f"no instance accepted the media stream: {error}")
 
     def close(self) -> None:
-        for client in self.clients:
+        with self._lock:
+            clients, self._all = self._all, []
+        for client in clients:
             client.close()
 
 
