@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.outbox
 	$(BIN)/python -m bench.admin
+	$(BIN)/python -m bench.load
 
 deps: $(STAMP)
 

@@ -11,7 +11,7 @@ Printed per configuration: calls completed, webhook latency p50 / p99, errors (n
 answers or calls that failed), messages left vs stored, bookings, double bookings. The
 baseline is the same load on one instance, in the same run.
 
-    python -m bench.load [--calls 200] [--instances 2] [--think 1.0]
+    python -m bench.load [--calls 200] [--instances 2] [--think 1.0] [--ramp 1]
 """
 
 from __future__ import annotations
@@ -56,13 +56,16 @@ class Timed:
     def __init__(self, inner: RoundRobin) -> None:
         self.inner = inner
         self.latencies: list[float] = []
+        self.slowest: list[tuple[float, float, str]] = []  # (seconds, at, url)
         self._lock = threading.Lock()
 
     def post(self, url: str, *, data: dict[str, str], headers: dict[str, str]) -> Any:
         began = time.perf_counter()
         response = self.inner.post(url, data=data, headers=headers)
+        took = time.perf_counter() - began
         with self._lock:
-            self.latencies.append(time.perf_counter() - began)
+            self.latencies.append(took)
+            self.slowest = sorted([*self.slowest, (took, began, url.split("?")[0])])[-5:]
         return response
 
     def websocket_connect(self, path: str, headers: dict[str, str]) -> Any:
@@ -110,6 +113,8 @@ class LoadCaller:
 
 @dataclass
 class Outcome:
+    in_progress: int = 0
+    most_in_progress: int = 0
     completed: int = 0
     failed: list[str] = field(default_factory=list)
     messages_left: int = 0
@@ -119,8 +124,13 @@ class Outcome:
 
 def synthesizer(folder: Path) -> Any:
     cache: dict[tuple[str, str], tuple[Samples, int]] = {}
+    lock = threading.Lock()
 
     def synthesize(words: str, voice: str = "en-us", speed: int = 140) -> tuple[Samples, int]:
+        with lock:
+            return synthesize_once(words, voice, speed)
+
+    def synthesize_once(words: str, voice: str, speed: int) -> tuple[Samples, int]:
         if (words, voice) not in cache:
             path = folder / f"{abs(hash((words, voice)))}.wav"
             subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path),
@@ -132,7 +142,7 @@ def synthesizer(folder: Path) -> Any:
     return synthesize
 
 
-def run(calls: int, instances: int, think: float, server: PostgresServer,
+def run(calls: int, instances: int, think: float, ramp: float, server: PostgresServer,
         tmp: Path) -> tuple[str, list[str]]:
     name = f"load_{instances}"
     server.execute(f"CREATE DATABASE {name}")
@@ -174,7 +184,10 @@ def run(calls: int, instances: int, think: float, server: PostgresServer,
                 time.sleep(rng.uniform(0.5, 1.5) * think)
 
         start.wait()
-        time.sleep(rng.uniform(0, 1.0))  # a second's spread of arrivals
+        time.sleep(rng.uniform(0, ramp))  # arrivals spread over `ramp` seconds
+        with lock:
+            outcome.in_progress += 1
+            outcome.most_in_progress = max(outcome.most_in_progress, outcome.in_progress)
         try:
             call: SimulatedCall = sim.call(NUMBER, caller=caller,
                                            from_=f"+1555{index:07d}", before_post=pause)
@@ -182,6 +195,9 @@ def run(calls: int, instances: int, think: float, server: PostgresServer,
             with lock:
                 outcome.failed.append(f"{kind}: {exc}"[:400])
             return
+        finally:
+            with lock:
+                outcome.in_progress -= 1
         with lock:
             outcome.completed += 1
             outcome.kinds[kind] += 1
@@ -218,9 +234,13 @@ def run(calls: int, instances: int, think: float, server: PostgresServer,
     p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] * 1000
     errors = len(outcome.failed) + sum(n for status, n in proxy.statuses.items()
                                        if status != 200) + tracebacks
-    row = (f"| {instances} | {calls} | {outcome.completed} | {len(lat)} | {p50:.0f} | "
+    row = (f"| {instances} | {calls} | {outcome.most_in_progress} | {outcome.completed} | "
+           f"{len(lat)} | {p50:.0f} | "
            f"{p99:.0f} | {errors} | {outcome.messages_left} | {stored} | "
            f"{outcome.bookings_said} | {booked} | {overlaps} | {elapsed:.0f} |")
+    if os.environ.get("LOAD_DEBUG"):
+        print("slowest webhooks:", [(round(t, 2), round(at - began, 1), u)
+                                    for t, at, u in timed.slowest])
     return row, outcome.failed[:2]
 
 
@@ -229,6 +249,8 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--ramp", type=float, default=1.0,
+                        help="the calls arrive within this many seconds")
     args = parser.parse_args()
     if shutil.which("espeak-ng") is None:
         sys.exit("espeak-ng is needed (make deps)")
@@ -240,19 +262,20 @@ def main() -> None:
     rows = []
     try:
         for instances in sorted({1, args.instances}):
-            row, failures = run(args.calls, instances, args.think, server, tmp)
+            row, failures = run(args.calls, instances, args.think, args.ramp, server, tmp)
             rows.append(row)
             for failure in failures:
                 print("failed:", failure)
     finally:
         server.stop()
-    print(f"\nload: {args.calls} simultaneous calls (mix: {Counter(KINDS)}), callers pause "
-          f"~{args.think:.1f} s per prompt; PostgreSQL; {os.cpu_count()} cores; baseline: "
-          "1 instance\n")
-    print("| web instances | calls | completed | webhooks | p50 ms | p99 ms | errors | "
-          "messages left | messages stored | bookings heard | bookings stored | "
+    print(f"\nload: {args.calls} calls arriving within {args.ramp:.0f} s, all in progress "
+          f"together (mix: {dict(Counter(KINDS))}), callers pause ~{args.think:.1f} s per "
+          f"prompt; PostgreSQL; {os.cpu_count()} cores shared with the load generator; "
+          "baseline: 1 instance\n")
+    print("| web instances | calls | most at once | completed | webhooks | p50 ms | p99 ms | "
+          "errors | messages left | messages stored | bookings heard | bookings stored | "
           "double bookings | seconds |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(row)
 
