@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from receptionist.admin.throttle import LoginFailure
 from receptionist.appointments.models import Agenda, Appointment, ExternalBusy, SlotClaim
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 from receptionist.leases import Lease
@@ -18,6 +19,6 @@ from receptionist.users.models import User, UserTenant
 metadata = SQLModel.metadata
 
 __all__ = ["Agenda", "ApiToken", "Appointment", "Call", "CallEvent", "ErasureRequest",
-           "ExternalBusy", "Lease", "Message", "NotificationChannel", "NotificationSettings",
-           "OutboxItem", "ScriptVersion", "SlotClaim", "Tenant", "TenantNumber", "User",
-           "UserTenant", "WebhookReply", "metadata"]
+           "ExternalBusy", "Lease", "LoginFailure", "Message", "NotificationChannel",
+           "NotificationSettings", "OutboxItem", "ScriptVersion", "SlotClaim", "Tenant",
+           "TenantNumber", "User", "UserTenant", "WebhookReply", "metadata"]

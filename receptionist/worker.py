@@ -23,6 +23,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from receptionist.admin import throttle
 from receptionist.appointments import caldav_sync
 from receptionist.appointments import service as appointments
 from receptionist.calls.service import close_stale_calls, prune_replies
@@ -119,6 +120,7 @@ def prune_replies_job(rt: Runtime) -> None:
     try:
         with session_scope(rt.engine) as session:
             count = prune_replies(session, now=rt.clock())
+            throttle.prune(session, rt.clock())
         if count:
             log.info("pruned %d stored webhook answers", count)
     except Exception:

@@ -1,4 +1,4 @@
-"""leases, erasure requests, tenant retention and call rate
+"""leases, erasure requests, login failures, tenant retention and call rate
 
 Revision ID: 0005
 Revises: 0004
@@ -38,6 +38,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_erasure_requests_done_at'), ['done_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_erasure_requests_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('login_failures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.create_index('ix_login_failures_address_at', ['address', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_failures_at'), ['at'], unique=False)
+
     with op.batch_alter_table('tenants', schema=None) as batch_op:
         batch_op.add_column(sa.Column('retention_days', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('calls_per_minute', sa.Integer(), nullable=True))
@@ -54,4 +64,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_erasure_requests_done_at'))
 
     op.drop_table('erasure_requests')
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_failures_at'))
+        batch_op.drop_index('ix_login_failures_address_at')
+
+    op.drop_table('login_failures')
     op.drop_table('leases')

@@ -19,9 +19,8 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import or_, select
 from sqlmodel import Session, col
 
-from receptionist.admin import sessions
+from receptionist.admin import sessions, throttle
 from receptionist.admin.texts import translator
-from receptionist.admin.throttle import LoginThrottle
 from receptionist.calls.models import Call, CallEvent
 from receptionist.db import RowId, SessionDep
 from receptionist.messages.models import Message
@@ -47,15 +46,6 @@ templates = Jinja2Templates(directory=str(ADMIN_UI / "templates"))
 templates.env.filters["fromjson"] = json.loads
 router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE = 25
-
-
-def _throttle(request: Request) -> LoginThrottle:
-    """One per app (so per process): failures counted per client address."""
-    state = request.app.state
-    if not hasattr(state, "login_throttle"):
-        state.login_throttle = LoginThrottle()
-    throttle: LoginThrottle = state.login_throttle
-    return throttle
 
 
 class LoginRequired(Exception):
@@ -142,8 +132,7 @@ def login(request: Request, db: SessionDep, email: Annotated[str, Form(max_lengt
     data = _session_data(request)
     _check_csrf(data, csrf)
     address = request.client.host if request.client else "?"
-    throttle = _throttle(request)
-    if throttle.blocked(address, rt.clock()):
+    if throttle.blocked(db, address, rt.clock()):
         response = _page(request, "login.html", sessions.new_session(None, 0, rt.clock()),
                          None, error="too many failed logins from your address: try again "
                                      "in a few minutes")
@@ -151,9 +140,10 @@ def login(request: Request, db: SessionDep, email: Annotated[str, Form(max_lengt
         return response
     with rt.writing():
         user, reason = users.authenticate(db, email=email, password=password, now=rt.clock())
+        if user is None:
+            throttle.failed(db, address, rt.clock())
         db.commit()
     if user is None:
-        throttle.failed(address, rt.clock())
         fresh = sessions.new_session(None, 0, rt.clock())
         response = _page(request, "login.html", fresh, None, error=reason)
         response.status_code = 401

@@ -7,16 +7,20 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from receptionist.admin.throttle import LoginFailure
 from receptionist.config import Settings
+from receptionist.main import create_app
 from receptionist.messages.models import Message
 from receptionist.messages.recordings import fetch_due_recordings
+from receptionist.runtime import Runtime
 from receptionist.tenants.service import get_tenant
 from receptionist.twilio.simulator import LeaveMessage, Press
 from receptionist.users.service import create_user
+from receptionist.worker import prune_replies_job
 from tests.admin.helpers import PASSWORD, csrf_of, login
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.twilio_sim import TestTwilioSim
@@ -208,3 +212,19 @@ def test_many_failures_from_one_address_are_throttled(client: TestClient,
     assert status == 429 and "too many failed logins from your address" in page
     clock.now += timedelta(minutes=11)
     assert login(client, "owner@demo.test")[0] == 200
+
+
+@pytest.mark.usefixtures("accounts")
+def test_the_throttle_is_shared_by_every_instance(client: TestClient, settings: Settings,
+                                                  runtime: Runtime, clock: FixedClock) -> None:
+    """Failures counted by one web instance block the address on another one (they share
+    the database), and the worker prunes them once the window has passed."""
+    for index in range(20):
+        login(client, f"guess{index}@demo.test", "not the password")
+    with TestClient(create_app(settings, runtime=Runtime(
+            settings=settings, engine=runtime.engine, clock=clock))) as other:
+        assert login(other, "owner@demo.test")[0] == 429
+    clock.now += timedelta(minutes=11)
+    prune_replies_job(runtime)
+    with Session(runtime.engine) as session:
+        assert session.execute(select(func.count()).select_from(LoginFailure)).scalar_one() == 0
