@@ -15,7 +15,7 @@ import os
 import socket
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
@@ -62,7 +62,7 @@ def release(engine: Engine, *, name: str, holder: str) -> None:
     with Session(engine) as session:
         session.execute(update(Lease).where(Lease.name == name,  # type: ignore[arg-type]
                                             Lease.holder == holder)  # type: ignore[arg-type]
-                        .values(expires_at=datetime(1970, 1, 1, tzinfo=utcnow().tzinfo)))
+                        .values(expires_at=datetime(1970, 1, 1, tzinfo=UTC)))
         session.commit()
 
 

@@ -50,7 +50,7 @@ def languages_for(known: str | None) -> tuple[str, ...]:
 def take_message(base_url: str, languages: tuple[str, ...]) -> str:
     response = VoiceResponse()
     _say(response, "take_message", languages)
-    lang = "fr" if languages == ("fr-FR",) else ("en" if len(languages) == 1 else "both")
+    lang = languages[0][:2] if len(languages) == 1 else "both"
     response.record(action=f"{base_url}/twilio/fallback/recorded?lang={lang}",
                     method="POST", max_length=180, play_beep=True, timeout=5,
                     finish_on_key="#")
@@ -59,9 +59,10 @@ def take_message(base_url: str, languages: tuple[str, ...]) -> str:
     return str(response)
 
 
-def thank(languages: tuple[str, ...]) -> str:
+def say_and_hang_up(key: str, languages: tuple[str, ...]) -> str:
+    """`thanks` (the message is kept) or `nothing` (no message was heard)."""
     response = VoiceResponse()
-    _say(response, "thanks", languages)
+    _say(response, key, languages)
     response.hangup()
     return str(response)
 

@@ -11,9 +11,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sqlmodel import Session
-from twilio.twiml.voice_response import VoiceResponse
 
-from receptionist.call_flows.phrases import default_voice
 from receptionist.runtime import Runtime
 from receptionist.speech.prompts import KEY
 from receptionist.twilio import fallback, webhooks
@@ -83,12 +81,23 @@ async def _answer(request: Request, form_model: type[F],
 async def _fall_back(rt: Runtime, fields: dict[str, str]) -> str:
     languages = fallback.languages_for(rt.number_languages.get(fields.get("To", "")))
     recording = parse_or_none(RecordedForm, fields)
-    if recording is not None and recording.recording_sid and recording.recording_url and (
-            recording.recording_duration or 0) > 0:
+    if recording is not None and _has_recording(recording):
         # The caller's message is in this request: keep it, do not ask for it again.
-        kept = await _spool(rt, fields, recording)
-        return fallback.thank(languages) if kept else webhooks.apology(languages[0])
+        return await _keep(rt, fields, recording, languages)
     return fallback.take_message(rt.settings.public_base_url, languages)
+
+
+def _has_recording(form: RecordedForm) -> bool:
+    return bool(form.recording_sid and form.recording_url
+                and (form.recording_duration or 0) > 0)
+
+
+async def _keep(rt: Runtime, fields: dict[str, str], form: RecordedForm,
+                languages: tuple[str, ...]) -> str:
+    """Spool the recording and thank the caller (an apology if even the disk fails)."""
+    if await _spool(rt, fields, form):
+        return fallback.say_and_hang_up("thanks", languages)
+    return webhooks.apology(languages[0])
 
 
 async def _spool(rt: Runtime, fields: dict[str, str], form: RecordedForm) -> bool:
@@ -122,16 +131,9 @@ async def fallback_recorded(request: Request) -> Response:
     fields = dict(await _signed(request, rt))
     form = parse(RecordedForm, fields)
     languages = fallback.languages_of_query(request.query_params.get("lang"))
-    if not form.recording_sid or not form.recording_url or (form.recording_duration or 0) <= 0:
-        response = VoiceResponse()
-        for language in languages:
-            response.say(fallback.TEXTS["nothing"][language[:2]],
-                         voice=default_voice(language), language=language)
-        response.hangup()
-        return Response(str(response), media_type=TWIML)
-    kept = await _spool(rt, fields, form)
-    return Response(fallback.thank(languages) if kept else webhooks.apology(languages[0]),
-                    media_type=TWIML)
+    if not _has_recording(form):
+        return Response(fallback.say_and_hang_up("nothing", languages), media_type=TWIML)
+    return Response(await _keep(rt, fields, form, languages), media_type=TWIML)
 
 
 def _with_query(handle: Callable[[Runtime, Session, Any, Q], str],

@@ -24,7 +24,7 @@ from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.notifications.models import NotificationChannel, OutboxItem
 from receptionist.runtime import Runtime
 from receptionist.tenants.service import get_tenant
-from receptionist.twilio.simulator import LeaveMessage, Press
+from receptionist.twilio.simulator import LeaveMessage, Press, StaySilent
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.twilio_sim import TestTwilioSim
 
@@ -62,6 +62,21 @@ def test_fallback_url_takes_a_message_in_both_languages(sim: TestTwilioSim,
     assert (item.from_number, item.to_number, item.duration_s) == (CALLER, DEMO_EN, 4)
     assert sim.post_raw("/twilio/fallback", {"CallSid": "CA" + "1" * 32, "To": DEMO_EN},
                         signed=False).status_code == 403
+
+
+def test_a_silent_caller_at_the_fallback_is_told_so(sim: TestTwilioSim,
+                                                     settings: Settings) -> None:
+    call = sim.call(DEMO_EN, [StaySilent()], from_=CALLER, voice_path="/twilio/fallback")
+    assert "We did not hear a message" in call.said
+    assert "Nous n'avons pas entendu de message" in call.said
+    assert spool.pending(settings.spool_dir) == []
+    # The same at the recording callback, with a zero-length recording.
+    for lang, words in (("en", "We did not hear"), ("fr", "Nous n'avons pas entendu")):
+        answer = sim.post_raw(f"/twilio/fallback/recorded?lang={lang}", {
+            "CallSid": "CA" + "2" * 32, "RecordingSid": "RE" + "2" * 32,
+            "RecordingUrl": "https://api.twilio.com/r", "RecordingDuration": "0"})
+        assert answer.status_code == 200 and words in answer.text
+        assert ("Nous" in answer.text) == (lang == "fr")
 
 
 def test_database_down_mid_call_then_back(

@@ -44,6 +44,14 @@ def test_calls_over_the_limit_hear_busy(sim: TestTwilioSim, session: Session,
     assert "occupées" not in sim.call(DEMO_FR, [Press("2"), LeaveMessage(2)]).said
 
 
+def test_english_callers_hear_it_in_english(sim: TestTwilioSim, session: Session) -> None:
+    set_limit(session, "demo", 1)
+    sim.call(DEMO_EN, [Press("2"), LeaveMessage(2)])
+    busy = sim.call(DEMO_EN, [])
+    assert busy.said == ("Sorry, all our lines are busy. Please call again in a few "
+                         "minutes. Goodbye.")
+
+
 def test_a_retried_voice_webhook_is_not_turned_away(sim: TestTwilioSim,
                                                     session: Session) -> None:
     set_limit(session, "demo", 1)
