@@ -38,8 +38,8 @@ from receptionist.db import make_engine
 from receptionist.migrations_runner import upgrade
 from receptionist.speech.audio import Samples, read_wav, twilio_frames, ulaw_decode
 from receptionist.tenants.service import create_tenant, seed_demo
-from receptionist.twilio.simulator import Heard, Recording, SimulatedCall, Spoken, TwilioSim
-from tests.instances import Instance, RoundRobin, always_open
+from receptionist.twilio.simulator import Heard, Recording, SimulatedCall, Spoken
+from tests.instances import Instance, RoundRobin, always_open, twilio_through
 from tests.postgres_server import PostgresServer
 from tests.twilio_sim import FakeTwilioApi, TestMediaStreams
 
@@ -166,8 +166,8 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
         instance.start()
     proxy = RoundRobin(web, timeout=60)
     timed = Timed(proxy)
-    sim = TwilioSim(http=timed, public_base=PUBLIC, auth_token=TOKEN, account_sid=ACCOUNT,
-                    recordings_base=api.base_url, on_recording=api.add_recording)
+    sim = twilio_through(timed, api, public_base=PUBLIC, auth_token=TOKEN,
+                         account_sid=ACCOUNT)
     sim.media = TestMediaStreams(timed, api, sim.sign, synthesizer(tmp), wait_s=30.0)
     outcome = Outcome()
     lock = threading.Lock()

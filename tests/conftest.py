@@ -111,6 +111,17 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory,
 _database_numbers = itertools.count()
 
 
+def _postgres_database(request: pytest.FixtureRequest, template: str | None = None
+                       ) -> Iterator[str]:
+    """A database of its own on the session's server (a copy of `template`), dropped after."""
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = f"test_{os.getpid()}_{next(_database_numbers)}"
+    copy = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
+    server.execute(f"CREATE DATABASE {name}{copy}")
+    yield server.url(name)
+    server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture
 def database_url(tmp_path: Path, seeded_template: str,
                  request: pytest.FixtureRequest) -> Iterator[str]:
@@ -120,11 +131,7 @@ def database_url(tmp_path: Path, seeded_template: str,
         shutil.copyfile(seeded_template, path)
         yield f"sqlite:///{path}"
         return
-    server: PostgresServer = request.getfixturevalue("postgres")
-    name = f"test_{os.getpid()}_{next(_database_numbers)}"
-    server.execute(f"CREATE DATABASE {name} TEMPLATE {seeded_template} STRATEGY FILE_COPY")
-    yield server.url(name)
-    server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    yield from _postgres_database(request, template=seeded_template)
 
 
 @pytest.fixture
@@ -133,11 +140,7 @@ def empty_database_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterat
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    server: PostgresServer = request.getfixturevalue("postgres")
-    name = f"empty_{os.getpid()}_{next(_database_numbers)}"
-    server.execute(f"CREATE DATABASE {name}")
-    yield server.url(name)
-    server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    yield from _postgres_database(request)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from receptionist.call_flows.schema import DAYS
 from receptionist.tenants.service import demo_script_text
+from receptionist.twilio.simulator import HttpPoster, TwilioSim
 
 
 def free_port() -> int:
@@ -182,3 +183,12 @@ class _Socket:
     def send_text(self, text: str) -> None:
         with contextlib.suppress(Exception):  # the instance died: the call goes on
             self.connection.send(text)
+
+
+def twilio_through(proxy: HttpPoster, api: Any, *, public_base: str, auth_token: str,
+                   account_sid: str) -> TwilioSim:
+    """Twilio's side of calls sent through `proxy`; `api` (a FakeTwilioApi) serves the
+    recordings the callers leave."""
+    return TwilioSim(http=proxy, public_base=public_base, auth_token=auth_token,
+                     account_sid=account_sid, recordings_base=api.base_url,
+                     on_recording=api.add_recording)

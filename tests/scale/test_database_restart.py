@@ -4,7 +4,6 @@ answered normally again and the spooled message is imported once."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,30 +14,19 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from receptionist.messages.models import Message
-from receptionist.tenants.service import create_tenant
-from receptionist.twilio.simulator import LeaveMessage, Press, TwilioSim
+from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, ON_POSTGRES, PUBLIC_BASE
-from tests.instances import Instance, RoundRobin, always_open
+from tests.instances import Instance, RoundRobin, twilio_through
 from tests.postgres_server import PostgresServer
+from tests.scale.conftest import NUMBER
 from tests.twilio_sim import FakeTwilioApi
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="restarts the PostgreSQL server")
-NUMBER = "+15550007777"
 
 
 @pytest.fixture
-def web(database_url: str, engine: Engine, tmp_path: Path,
-        twilio_api: FakeTwilioApi) -> Iterator[Instance]:
-    with Session(engine) as session:
-        create_tenant(session, slug="always", numbers=[NUMBER], yaml_text=always_open(),
-                      author="test")
-        session.commit()
-    env = {**os.environ, "RECEPTIONIST_ENV": "production", "DATABASE_URL": database_url,
-           "PUBLIC_BASE_URL": PUBLIC_BASE, "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-           "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "SECRET_KEY": "scale-test-secret-key-0123456789",
-           "TWILIO_API_BASE": twilio_api.base_url, "SPOOL_DIR": str(tmp_path / "spool"),
-           "SPOOL_DRAIN_SECONDS": "0.5", "SPEECH_PROCESSES": "1"}
-    instance = Instance(env, tmp_path, "web").start()
+def web(deployment_env: dict[str, str], tmp_path: Path) -> Iterator[Instance]:
+    instance = Instance(deployment_env, tmp_path, "web").start()
     try:
         yield instance
     finally:
@@ -54,9 +42,8 @@ def messages_from(engine: Engine, caller: str) -> int:
 def test_database_restart(web: Instance, engine: Engine, postgres: PostgresServer,
                           twilio_api: FakeTwilioApi, tmp_path: Path) -> None:
     proxy = RoundRobin([web])
-    sim = TwilioSim(http=proxy, public_base=PUBLIC_BASE, auth_token=AUTH_TOKEN,
-                    account_sid=ACCOUNT_SID, recordings_base=twilio_api.base_url,
-                    on_recording=twilio_api.add_recording)
+    sim = twilio_through(proxy, twilio_api, public_base=PUBLIC_BASE, auth_token=AUTH_TOKEN,
+                         account_sid=ACCOUNT_SID)
     try:
         before = sim.call(NUMBER, [Press("2"), LeaveMessage(2)], from_="+15550000001")
         assert "Thank you" in before.said or "message" in before.said

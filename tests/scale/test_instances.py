@@ -4,7 +4,6 @@ an instance killed mid-call costs the caller nothing (the next instance answers)
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,30 +14,19 @@ from sqlmodel import Session, func, select
 from receptionist.appointments.models import Appointment
 from receptionist.calls.models import Call
 from receptionist.messages.models import Message
-from receptionist.tenants.service import create_tenant
-from receptionist.twilio.simulator import LeaveMessage, Press, Speak, TwilioSim
+from receptionist.twilio.simulator import LeaveMessage, Press, Speak
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, ON_POSTGRES, PUBLIC_BASE
 from tests.conftest import Speak as Synthesize
-from tests.instances import Instance, RoundRobin, always_open
+from tests.instances import Instance, RoundRobin, twilio_through
+from tests.scale.conftest import NUMBER
 from tests.twilio_sim import FakeTwilioApi, TestMediaStreams
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="several instances share PostgreSQL")
-NUMBER = "+15550007777"
 
 
 @pytest.fixture
-def instances(database_url: str, engine: Engine, tmp_path: Path,
-              twilio_api: FakeTwilioApi) -> Iterator[list[Instance]]:
-    with Session(engine) as session:
-        create_tenant(session, slug="always", numbers=[NUMBER], yaml_text=always_open(),
-                      author="test")
-        session.commit()
-    env = {**os.environ, "RECEPTIONIST_ENV": "production", "DATABASE_URL": database_url,
-           "PUBLIC_BASE_URL": PUBLIC_BASE, "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-           "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "SECRET_KEY": "scale-test-secret-key-0123456789",
-           "TWILIO_API_BASE": twilio_api.base_url, "RECORDINGS_DIR": str(tmp_path / "rec"),
-           "SPOOL_DIR": str(tmp_path / "spool"), "SPEECH_PROCESSES": "1"}
-    started = [Instance(env, tmp_path, name) for name in ("a", "b")]
+def instances(deployment_env: dict[str, str], tmp_path: Path) -> Iterator[list[Instance]]:
+    started = [Instance(deployment_env, tmp_path, name) for name in ("a", "b")]
     try:
         for instance in started:
             instance.start()
@@ -58,9 +46,8 @@ def count(engine: Engine, model: type, *where: object) -> int:
 def test_a_call_spread_over_two_instances(instances: list[Instance], engine: Engine,
                                           twilio_api: FakeTwilioApi, speak: Synthesize) -> None:
     proxy = RoundRobin(instances)
-    sim = TwilioSim(http=proxy, public_base=PUBLIC_BASE, auth_token=AUTH_TOKEN,
-                    account_sid=ACCOUNT_SID, recordings_base=twilio_api.base_url,
-                    on_recording=twilio_api.add_recording)
+    sim = twilio_through(proxy, twilio_api, public_base=PUBLIC_BASE, auth_token=AUTH_TOKEN,
+                         account_sid=ACCOUNT_SID)
     sim.media = TestMediaStreams(proxy, twilio_api, sim.sign, speak, wait_s=15.0)
     try:
         # Speech at the menu (stream on one instance, redirect served by the other), then
@@ -83,9 +70,8 @@ def test_a_call_spread_over_two_instances(instances: list[Instance], engine: Eng
 def test_an_instance_killed_mid_call(instances: list[Instance], engine: Engine,
                                      twilio_api: FakeTwilioApi) -> None:
     proxy = RoundRobin(instances)
-    sim = TwilioSim(http=proxy, public_base=PUBLIC_BASE, auth_token=AUTH_TOKEN,
-                    account_sid=ACCOUNT_SID, recordings_base=twilio_api.base_url,
-                    on_recording=twilio_api.add_recording)
+    sim = twilio_through(proxy, twilio_api, public_base=PUBLIC_BASE, auth_token=AUTH_TOKEN,
+                         account_sid=ACCOUNT_SID)
     sent: list[str] = []
 
     def crash_after_greeting(path: str) -> None:

@@ -3,7 +3,6 @@ the sweeps run on the lease holder only, and move to the other worker when it di
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from receptionist.notifications import service as outbox
 from receptionist.privacy.models import ErasureRequest
 from receptionist.privacy.service import request_erasure
 from receptionist.tenants.service import get_tenant
-from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, ON_POSTGRES
+from tests.conftest import ON_POSTGRES
 from tests.twilio_sim import FakeTwilioApi
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="several workers share PostgreSQL")
@@ -37,18 +36,13 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 @pytest.fixture
-def workers(database_url: str, tmp_path: Path,
-            twilio_api: FakeTwilioApi) -> Iterator[list[subprocess.Popen[bytes]]]:
-    env = {**os.environ, "RECEPTIONIST_ENV": "production", "DATABASE_URL": database_url,
-           "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-           "SECRET_KEY": "scale-test-secret-key-0123456789",
-           "TWILIO_API_BASE": twilio_api.base_url, "RECORDINGS_DIR": str(tmp_path / "rec"),
-           "WORKER_POLL_SECONDS": "0.2", "SCHEDULER_LEASE_SECONDS": "3"}
+def workers(deployment_env: dict[str, str],
+            tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
     procs = []
     for name in ("w1", "w2"):
         log = (tmp_path / f"{name}.log").open("wb")
         procs.append(subprocess.Popen([sys.executable, "-m", "receptionist.cli", "worker"],
-                                      env=env, cwd=tmp_path, stdout=log,
+                                      env=deployment_env, cwd=tmp_path, stdout=log,
                                       stderr=subprocess.STDOUT))
         log.close()
     try:
