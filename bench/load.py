@@ -134,7 +134,7 @@ def synthesizer(folder: Path) -> Any:
         if (words, voice) not in cache:
             path = folder / f"{abs(hash((words, voice)))}.wav"
             subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path),
-                            words], check=True, capture_output=True)
+                            "--stdin"], input=words.encode(), check=True, capture_output=True)
             samples, rate = read_wav(path)
             cache[(words, voice)] = (ulaw_decode(b"".join(twilio_frames(samples, rate))), 8000)
         return cache[(words, voice)]

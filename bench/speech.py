@@ -120,7 +120,8 @@ def free_port() -> int:
 
 def speech_frames(text: str, voice: str, tmp: Path) -> list[bytes]:
     path = tmp / f"{abs(hash((text, voice)))}.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-w", str(path), text], check=True)
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-w", str(path), "--stdin"],
+                   input=text.encode(), check=True)
     samples, rate = read_wav(path)
     return twilio_frames(samples, rate)
 

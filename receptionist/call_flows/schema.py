@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from receptionist.speech.prompts import LOCAL_VOICE
+
 Language = Literal["en-US", "fr-FR"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 STEP_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
@@ -144,12 +146,22 @@ class Script(_Strict):
     business: str = Field(min_length=1, max_length=200)
     timezone: str
     language: Language
-    voice: str | None = Field(default=None, max_length=64)
+    # A Twilio <Say> voice (Polly.Lea, alice…) or the local one: `local[:VOICE[+variant]]`.
+    voice: str | None = Field(default=None, max_length=64,
+                              pattern=r"^[A-Za-z][A-Za-z0-9._:/+-]{0,63}$")
     hours: dict[str, list[OpeningRange]] = Field(default_factory=dict)
     holidays: list[Holiday] = Field(default_factory=list)
     start: str
     main_menu: str | None = None  # the menu `route` and speech use; default: first menu
     steps: dict[str, Step] = Field(min_length=1)
+
+    @field_validator("voice")
+    @classmethod
+    def _voice_name(cls, value: str | None) -> str | None:
+        if value is not None and value.startswith("local") and not LOCAL_VOICE.match(value):
+            raise ValueError("a local voice is `local` or `local:NAME` with an espeak-ng "
+                             "voice name such as fr-fr, en-us or fr-fr+f3")
+        return value
 
     @field_validator("timezone")
     @classmethod

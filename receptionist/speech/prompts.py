@@ -2,9 +2,12 @@
 
 A prompt is rendered once, offline, to an 8 kHz μ-law WAV (what a phone line carries),
 cached on disk under a hash of (text, voice, language), and served for <Play>. Rendering
-runs in one dedicated thread that calls espeak-ng in a subprocess: never on the event loop,
-never in a webhook. A webhook asking for a prompt not rendered yet queues it and falls back
-to <Say> for that call.
+runs in one dedicated thread: never on the event loop, never in a webhook. A webhook asking
+for a prompt not rendered yet queues it and falls back to <Say> for that call.
+
+The text an operator typed reaches libespeak-ng as data (speech.espeak_lib), never on a
+command line: a prompt such as `-f .env` is spoken as those words, it cannot name a file
+for espeak-ng to read (SECURITY.md).
 """
 
 from __future__ import annotations
@@ -15,18 +18,21 @@ import os
 import queue
 import re
 import struct
-import subprocess
 import tempfile
 import threading
 from pathlib import Path
 
-from receptionist.speech.audio import TWILIO_RATE, read_wav, resample, ulaw_encode
+from receptionist.speech import espeak_lib
+from receptionist.speech.audio import TWILIO_RATE, resample, ulaw_encode
 
 log = logging.getLogger(__name__)
 LOCAL = "local"
 KEY = re.compile(r"^[0-9a-f]{32}$")
-# espeak-ng voices for our languages; a script may name another as `local:VOICE`.
+# espeak-ng voices for our languages; a script may name another as `local:VOICE`
+# (a language such as `fr-be`, a voice identifier such as `roa/fr`, with a `+variant`).
 DEFAULT_LOCAL_VOICES = {"en-US": "en-us", "fr-FR": "fr-fr"}
+LOCAL_VOICE = re.compile(r"^local(:[a-z][a-z0-9/_-]{0,39}(\+[a-z0-9_-]{1,20})?)?$")
+RATE_WPM = 150
 
 
 def is_local(voice: str | None) -> bool:
@@ -88,25 +94,26 @@ class PromptCache:
             key = prompt_key(text, voice, language)
             try:
                 self.render(text, voice, language)
-            except (OSError, subprocess.SubprocessError, ValueError) as exc:
-                log.error("rendering prompt %s failed: %s", key, exc)
+            except Exception:  # the thread must outlive any one prompt
+                log.exception("rendering prompt %s failed", key)
             finally:
                 with self._lock:
                     self._queued.discard(key)
                 self._queue.task_done()
 
     def render(self, text: str, voice: str, language: str) -> Path:
-        """espeak-ng -> 8 kHz μ-law WAV, written atomically into the cache."""
+        """Text -> 8 kHz μ-law WAV, written atomically into the cache."""
         key = prompt_key(text, voice, language)
         self.folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            raw = Path(tmp) / "raw.wav"
-            subprocess.run(["espeak-ng", "-v", espeak_voice(voice, language), "-s", "150",
-                            "-w", str(raw), text], check=True, capture_output=True, timeout=30)
-            samples, rate = read_wav(raw)
-        data = ulaw_wav(ulaw_encode(resample(samples, rate, TWILIO_RATE)))
+        espeak = espeak_lib.get()
+        samples = espeak.synthesize(text, voice=espeak_voice(voice, language),
+                                    rate_wpm=RATE_WPM)
+        if not len(samples):
+            raise ValueError(f"the local voice produced no audio for prompt {key}")
+        data = ulaw_wav(ulaw_encode(resample(samples, espeak.sample_rate, TWILIO_RATE)))
         fd, part = tempfile.mkstemp(dir=self.folder, prefix=".part-")
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(part, self.path(key))
         return self.path(key)
+
