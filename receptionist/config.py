@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     prompts_dir: Path = Path("./data/prompts")  # local-voice prompt cache
     # Proxies whose X-Forwarded-For is believed (comma-separated addresses, or "*").
     forwarded_allow_ips: str = "127.0.0.1"
-    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)  # every route, streamed or not
     recording_fetch_max_attempts: int = Field(default=8, ge=1)
     recording_fetch_timeout_s: float = Field(default=15.0, gt=0)
     worker_poll_seconds: float = Field(default=10.0, gt=0)

@@ -27,6 +27,7 @@ from receptionist.appointments.views import router as ics_router
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings, get_settings
 from receptionist.messages import spool
+from receptionist.request_guards import RequestGuards
 from receptionist.runtime import Runtime
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
 
     app = FastAPI(title="receptionist", version=__version__, lifespan=lifespan,
                   description="Self-hosted virtual receptionist: Twilio webhooks and API.")
+    app.add_middleware(RequestGuards, runtime=rt)
     app.state.runtime = rt
     app.state.engine = rt.engine  # db.get_db
     app.include_router(twilio_router)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from receptionist.calls.models import Call
+from receptionist.config import Settings
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.conftest import DEMO_EN, DEMO_FR, PUBLIC_BASE
 from tests.twilio.helpers import events, kinds, messages, stored_call
@@ -55,8 +56,8 @@ def test_garbled_callback_fields_are_400(sim: TestTwilioSim, route: str,
     assert sim.post_raw(route, form).status_code == 400
 
 
-def test_oversized_body_is_413(sim: TestTwilioSim) -> None:
-    response = sim.post_raw("/twilio/voice", voice_form(Junk="x" * 70_000))
+def test_oversized_body_is_413(sim: TestTwilioSim, settings: Settings) -> None:
+    response = sim.post_raw("/twilio/voice", voice_form(Junk="x" * settings.max_body_bytes))
     assert response.status_code == 413
 
 

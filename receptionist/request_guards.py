@@ -1,0 +1,114 @@
+"""Refusals made before a request's body is read: who is asking, then how much they send.
+
+One ASGI middleware in front of every route (Twilio, JSON API, admin UI, ICS):
+- `/api/…` needs a known bearer token and `POST /admin/…` (but the login form) a valid
+  signed session cookie, checked on the headers alone: an anonymous client never gets a
+  body parsed (401 / a redirect to the login page);
+- every body is limited to MAX_BODY_BYTES: a larger Content-Length is refused at once, and
+  a body sent without one (chunked) is counted while it streams and cut off at the limit
+  (413). Nothing is buffered beyond the limit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import cookie_parser
+
+from receptionist.admin import sessions
+from receptionist.api import auth
+from receptionist.runtime import Runtime
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+_ANONYMOUS_POSTS = frozenset({"/admin/login"})
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        # Connection: close, so the server drops the rest instead of reading it away.
+        super().__init__(413, f"request body larger than {limit} bytes",
+                         headers={"Connection": "close"})
+
+
+class RequestGuards:
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.rt = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                   for k, v in scope.get("headers", [])}
+        refusal = await self._refusal(scope, headers)
+        if refusal is not None:
+            await refusal(send)
+            return
+        limit = self.rt.settings.max_body_bytes
+        declared = headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _json(send, 413, f"request body larger than {limit} bytes")
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+    async def _refusal(self, scope: Scope, headers: dict[str, str]
+                       ) -> Callable[[Send], Awaitable[None]] | None:
+        path: str = scope["path"]
+        if path.startswith("/api/"):
+            token = await run_in_threadpool(self._token, headers.get("authorization", ""))
+            if token is None:
+                return lambda send: _json(send, 401, "missing, unknown or revoked bearer "
+                                          "token (Authorization: Bearer <token>)",
+                                          [(b"www-authenticate", b"Bearer")])
+            scope.setdefault("state", {})[auth.STATE_KEY] = token
+        elif (scope["method"] == "POST" and path.startswith("/admin/")
+              and path not in _ANONYMOUS_POSTS and not self._signed_in(headers)):
+            return _to_login
+        return None
+
+    def _token(self, header: str) -> auth.TokenGrant | None:
+        with Session(self.rt.engine) as session:
+            return auth.find_token(session, header)
+
+    def _signed_in(self, headers: dict[str, str]) -> bool:
+        value = cookie_parser(headers.get("cookie", "")).get(sessions.COOKIE)
+        data = sessions.decode(self.rt.settings.secret_key, value, self.rt.clock())
+        return data is not None and data.user_id is not None
+
+
+async def _json(send: Send, status: int, detail: str,
+                extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close"), *(extra or [])]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _to_login(send: Send) -> None:
+    await send({"type": "http.response.start", "status": 303,
+                "headers": [(b"location", b"/admin/login"), (b"content-length", b"0"),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": b""})

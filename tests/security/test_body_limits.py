@@ -1,0 +1,146 @@
+"""Finding 2: a 256 MB body was read (and grew the process by 500 MB) before the JSON API
+looked at the token. Now the token or the admin session is checked on the headers, and
+every body is cut off at MAX_BODY_BYTES while it streams.
+
+The attacks go to a real uvicorn server over a socket, chunked (no Content-Length), because
+the test client buffers a whole body before the app sees it. A counter between the server
+and the app says how many body bytes the app pulled, which is what it could hold."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from receptionist.admin import sessions
+from receptionist.config import Settings
+from receptionist.main import create_app
+from receptionist.runtime import Runtime
+from tests.admin.helpers import login
+from tests.security.conftest import OWNER
+
+MB = 1024 * 1024
+BOOK = "/api/v1/tenants/demo/appointments"
+
+
+class Pulled:
+    """Counts the body bytes the app pulls from the server."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.bytes = 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def counted() -> Any:
+            message = await receive()
+            self.bytes += len(message.get("body", b""))
+            return message
+
+        await self.app(scope, counted, send)
+
+
+@pytest.fixture
+def pulled(settings: Settings, runtime: Runtime) -> Pulled:
+    return Pulled(create_app(settings, runtime=runtime))
+
+
+@pytest.fixture
+def port(pulled: Pulled) -> Iterator[int]:
+    server = uvicorn.Server(uvicorn.Config(pulled, host="127.0.0.1", port=0,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(250):
+        if server.started:
+            break
+        time.sleep(0.02)
+    yield int(server.servers[0].sockets[0].getsockname()[1])
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def flood(port: int, path: str, headers: dict[str, str], megabytes: int = 256
+          ) -> tuple[int, int]:
+    """POST `megabytes` of chunked body; (status, bytes the socket took) once the server
+    answers or stops reading."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    sock.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                 f"{head}\r\n".encode())
+    sock.settimeout(0.5)
+    chunk = f"{MB:x}\r\n".encode() + b"a" * MB + b"\r\n"
+    sent = 0
+    try:
+        for _ in range(megabytes):
+            sent += sock.send(chunk)
+    except OSError:  # the server answered and closed, or stopped reading
+        pass
+    sock.settimeout(10)
+    answer = b""
+    try:
+        while b"\r\n" not in answer:
+            part = sock.recv(4096)
+            if not part:
+                break
+            answer += part
+    finally:
+        sock.close()
+    return int(answer.split(b" ", 2)[1]), sent
+
+
+def test_api_without_token_refuses_before_reading(port: int, pulled: Pulled) -> None:
+    status, _ = flood(port, BOOK, {"Content-Type": "application/json"})
+    assert status == 401
+    assert pulled.bytes == 0
+
+
+def test_api_declared_oversized_body_is_413(client: TestClient, demo_token: str) -> None:
+    response = client.post(BOOK, content=b"{" + b" " * (300 * 1024) + b"}", headers={
+        "Authorization": f"Bearer {demo_token}", "Content-Type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_api_streamed_body_is_cut_off_at_the_limit(port: int, pulled: Pulled,
+                                                   demo_token: str, settings: Settings) -> None:
+    status, sent = flood(port, BOOK, {"Authorization": f"Bearer {demo_token}",
+                                      "Content-Type": "application/json"})
+    assert status == 413
+    assert pulled.bytes <= settings.max_body_bytes + MB
+    assert sent < 64 * MB  # the server stopped reading long before 256 MB
+
+
+def test_twilio_streamed_body_is_cut_off(port: int, pulled: Pulled, settings: Settings) -> None:
+    status, _ = flood(port, "/twilio/voice", {
+        "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"})
+    assert status == 413
+    assert pulled.bytes <= settings.max_body_bytes + MB
+
+
+@pytest.mark.usefixtures("accounts")
+def test_admin_form_without_session_is_not_read(port: int, pulled: Pulled) -> None:
+    status, _ = flood(port, "/admin/t/demo/settings/retention",
+                      {"Content-Type": "application/x-www-form-urlencoded",
+                       "Cookie": f"{sessions.COOKIE}=forged.0000"})
+    assert status == 303
+    assert pulled.bytes == 0
+
+
+@pytest.mark.usefixtures("accounts")
+def test_admin_forms_are_limited_too(port: int, pulled: Pulled, settings: Settings,
+                                     client: TestClient) -> None:
+    status, _ = flood(port, "/admin/login", {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 413 and pulled.bytes <= settings.max_body_bytes + MB
+    assert login(client, OWNER)[0] == 200
+    cookie = client.cookies.get(sessions.COOKIE)
+    assert cookie
+    pulled.bytes = 0
+    status, _ = flood(port, "/admin/password", {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"{sessions.COOKIE}={cookie}"})
+    assert status == 413 and pulled.bytes <= settings.max_body_bytes + MB
