@@ -9,6 +9,12 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    NodeEvent,
+)
 
 from receptionist.call_flows.schema import STEP_KINDS, Loc, Script, graph_problems
 
@@ -95,16 +101,52 @@ def _clean_loc(loc: tuple[Any, ...]) -> Loc:
     return tuple(parts)
 
 
+# An operator's script is untrusted input: bounded before it is built into a tree, so that
+# a few hundred bytes of aliases or thousands of nested brackets cannot tie up a worker.
+MAX_SCRIPT_CHARS = 100_000
+MAX_DEPTH = 24  # a script needs about 7 levels (steps > menu > choices > item > phrases)
+MAX_NODES = 20_000
+
+
+def _limits(yaml: YAML, text: str) -> None:
+    """Refuse oversized scripts, anchors and aliases, deep nesting and node floods, from
+    the event stream (nothing is composed, nothing expanded)."""
+    if len(text) > MAX_SCRIPT_CHARS:
+        raise ScriptError([ScriptProblem(None, "", f"the script is {len(text):,} characters "
+                                                   f"long; at most {MAX_SCRIPT_CHARS:,}")])
+    depth = nodes = 0
+    for event in yaml.parse(text):
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise ScriptError([ScriptProblem(line, "", "YAML anchors and aliases (&name, "
+                                                       "*name) are not allowed in scripts: "
+                                                       "write each value out")])
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ScriptError([ScriptProblem(line, "", f"nested more than {MAX_DEPTH} "
+                                                           "levels deep")])
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, NodeEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise ScriptError([ScriptProblem(line, "", f"more than {MAX_NODES:,} values")])
+
+
 def parse_script(text: str) -> Script:
     """Parse and validate; raises ScriptError listing every problem found."""
     yaml = YAML(typ="rt")
     try:
+        _limits(yaml, text)
         tree = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         reason = f"invalid YAML: {exc.problem or exc}"
         raise ScriptError([ScriptProblem(line, "", reason)]) from None
+    except ScriptError:
+        raise
     except Exception as exc:  # ruamel raises a handful of unrelated types for bad input
         raise ScriptError([ScriptProblem(None, "", f"invalid YAML: {exc}")]) from None
     if not isinstance(tree, CommentedMap):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from receptionist.speech.prompts import LOCAL_VOICE
 
 Language = Literal["en-US", "fr-FR"]
+MAX_STEPS = 500  # far beyond any real receptionist; bounds the work of one check
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 STEP_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 _RANGE = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
@@ -153,7 +154,7 @@ class Script(_Strict):
     holidays: list[Holiday] = Field(default_factory=list)
     start: str
     main_menu: str | None = None  # the menu `route` and speech use; default: first menu
-    steps: dict[str, Step] = Field(min_length=1)
+    steps: dict[str, Step] = Field(min_length=1, max_length=MAX_STEPS)
 
     @field_validator("voice")
     @classmethod
@@ -278,24 +279,31 @@ def _instant_edges(step: Step) -> list[str]:
 
 
 def _instant_loops(script: Script) -> list[tuple[Loc, str]]:
-    """Cycles made only of steps that never wait (say -> say...) would loop forever."""
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-    found: list[tuple[Loc, str]] = []
+    """Cycles made only of steps that never wait (say -> say...) would loop forever.
 
-    def visit(sid: str, trail: list[str]) -> None:
-        state[sid] = 1
-        for nxt in _instant_edges(script.steps[sid]):
-            if nxt not in script.steps:
+    Depth-first with an explicit stack: a chain of thousands of steps must not overflow
+    Python's recursion limit."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    found: list[tuple[Loc, str]] = []
+    for root in script.steps:
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]
+        stack = [iter(_instant_edges(script.steps[root]))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif nxt not in script.steps:
                 continue
-            if state.get(nxt) == 1:
-                cycle = [*trail[trail.index(nxt):], nxt] if nxt in trail else [sid, nxt]
+            elif state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt):], nxt]
                 found.append((("steps", nxt), "steps loop without ever waiting for the caller: "
                               + " -> ".join(cycle)))
             elif nxt not in state:
-                visit(nxt, [*trail, nxt])
-        state[sid] = 2
-
-    for sid in script.steps:
-        if sid not in state:
-            visit(sid, [sid])
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(_instant_edges(script.steps[nxt])))
     return found
