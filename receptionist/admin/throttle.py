@@ -1,12 +1,18 @@
-"""Login attempts per client address: beyond LIMIT failures in WINDOW, more attempts from
-that address get 429 until the window moves on. Complements the per-account lockout
-(which a spray across many accounts would not trigger).
+"""Failed logins, slowed down rather than locked out.
+
+- Per client address: beyond LIMIT failures in WINDOW, more attempts from that address get
+  429 until the window moves on (a spray across many accounts).
+- Per (account, address): after FREE_TRIES failures in ACCOUNT_WINDOW, each further try
+  must wait twice as long as the last (1 s, 2 s, 4 s … at most MAX_DELAY). Counted on the
+  email typed whether or not it has an account, so the answer never tells which emails
+  exist; and keyed by address too, so nobody can lock an owner out from elsewhere.
 
 Failures are rows in the database, so every web instance counts the same attempts; the
-worker prunes rows older than the window."""
+worker prunes rows older than the longer window."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import Index, delete, func, select
@@ -14,14 +20,20 @@ from sqlmodel import Field, Session, SQLModel, col
 
 LIMIT = 20
 WINDOW = timedelta(minutes=10)
+FREE_TRIES = 3
+ACCOUNT_WINDOW = timedelta(minutes=15)
+MAX_DELAY = timedelta(minutes=5)
 
 
 class LoginFailure(SQLModel, table=True):
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_address_at", "address", "at"),)
+    __table_args__ = (Index("ix_login_failures_address_at", "address", "at"),
+                      Index("ix_login_failures_account_address_at", "account", "address", "at"))
 
     id: int | None = Field(default=None, primary_key=True)
     address: str = Field(max_length=64)
+    # SHA-256 of the email typed (known or not), so that the table holds no addresses.
+    account: str = Field(default="", max_length=64)
     at: datetime = Field(index=True)
 
 
@@ -33,11 +45,31 @@ def blocked(session: Session, address: str, now: datetime, *, limit: int = LIMIT
     return bool(count >= limit)
 
 
-def failed(session: Session, address: str, now: datetime) -> None:
+def account_key(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def wait_before_next(session: Session, *, address: str, email: str, now: datetime
+                     ) -> timedelta:
+    """How long this address must wait before trying this account again (zero: go on)."""
+    count, last = session.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            col(LoginFailure.account) == account_key(email),
+            col(LoginFailure.address) == address[:64],
+            col(LoginFailure.at) > now - ACCOUNT_WINDOW)).one()
+    if count < FREE_TRIES or last is None:
+        return timedelta(0)
+    if last.tzinfo is None:  # SQLite gives naive UTC back
+        last = last.replace(tzinfo=now.tzinfo)
+    delay = min(timedelta(seconds=2 ** (count - FREE_TRIES)), MAX_DELAY)
+    return max(last + delay - now, timedelta(0))
+
+
+def failed(session: Session, address: str, now: datetime, *, email: str = "") -> None:
     """Count a failure (in the caller's transaction)."""
-    session.add(LoginFailure(address=address[:64], at=now))
+    session.add(LoginFailure(address=address[:64], account=account_key(email), at=now))
 
 
-def prune(session: Session, now: datetime, window: timedelta = WINDOW) -> int:
+def prune(session: Session, now: datetime, window: timedelta = ACCOUNT_WINDOW) -> int:
     result = session.execute(delete(LoginFailure).where(col(LoginFailure.at) <= now - window))
     return int(result.rowcount)  # type: ignore[attr-defined]

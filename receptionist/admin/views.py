@@ -8,6 +8,8 @@ does not exist. Every form carries the session's CSRF token.
 from __future__ import annotations
 
 import json
+import logging
+import math
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -46,6 +48,7 @@ templates = Jinja2Templates(directory=str(ADMIN_UI / "templates"))
 templates.env.filters["fromjson"] = json.loads
 router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE = 25
+log = logging.getLogger(__name__)
 
 
 class LoginRequired(Exception):
@@ -124,6 +127,12 @@ def login_page(request: Request) -> Response:
     return _page(request, "login.html", data, None, error="")
 
 
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return "1 second" if seconds == 1 else f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
 @router.post("/login")
 def login(request: Request, db: SessionDep, email: Annotated[str, Form(max_length=320)],
           password: Annotated[str, Form(max_length=500)],
@@ -132,16 +141,26 @@ def login(request: Request, db: SessionDep, email: Annotated[str, Form(max_lengt
     data = _session_data(request)
     _check_csrf(data, csrf)
     address = request.client.host if request.client else "?"
-    if throttle.blocked(db, address, rt.clock()):
-        response = _page(request, "login.html", sessions.new_session(None, 0, rt.clock()),
-                         None, error="too many failed logins from your address: try again "
-                                     "in a few minutes")
+    now = rt.clock()
+    wait = throttle.wait_before_next(db, address=address, email=email, now=now)
+    whole_address = throttle.blocked(db, address, now)
+    if whole_address or wait:
+        log.warning("login slowed down: address %s, account %s…, wait %s", address,
+                    throttle.account_key(email)[:12], "window" if whole_address else wait)
+        seconds = (math.ceil(throttle.WINDOW.total_seconds()) if whole_address
+                   else max(1, math.ceil(wait.total_seconds())))
+        who = " from your address" if whole_address else ""
+        response = _page(request, "login.html", sessions.new_session(None, 0, now), None,
+                         error=f"too many failed logins{who}: try again in "
+                               f"{_duration(seconds)}")
         response.status_code = 429
+        response.headers["Retry-After"] = str(seconds)
         return response
     with rt.writing():
-        user, reason = users.authenticate(db, email=email, password=password, now=rt.clock())
+        user, reason = users.authenticate(db, email=email, password=password)
         if user is None:
-            throttle.failed(db, address, rt.clock())
+            throttle.failed(db, address, now, email=email)
+            log.info("failed login from %s", address)
         db.commit()
     if user is None:
         fresh = sessions.new_session(None, 0, rt.clock())

@@ -33,6 +33,8 @@ class Call(SQLModel, table=True):
     # What the waiting step offered (JSON), e.g. a `book` step's slots, so that speech can
     # pick among them as the keypad does.
     step_data: str | None = Field(default=None, sa_type=Text)
+    # The one media stream (Twilio streamSid) accepted for this call: a second is refused.
+    media_stream_sid: str | None = Field(default=None, max_length=64)
 
 
 class CallEvent(SQLModel, table=True):

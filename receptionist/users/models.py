@@ -19,8 +19,6 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)  # argon2id
     role: str = Field(max_length=16)  # owner | operator
     language: str = Field(default="en", max_length=5)  # of the admin UI: en | fr
-    failed_logins: int = 0
-    locked_until: datetime | None = None
     # Bumped on password change and logout-everywhere: older sessions stop working.
     session_version: int = 0
     created_at: datetime = Field(default_factory=utcnow)

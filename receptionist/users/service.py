@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -13,8 +11,7 @@ from receptionist.tenants.models import Tenant
 from receptionist.users.models import User, UserTenant
 
 ROLES = ("owner", "operator")
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
+WRONG_LOGIN = "wrong email or password"
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 # Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
@@ -49,24 +46,17 @@ def create_user(session: Session, *, email: str, password: str, role: str,
     return user
 
 
-def authenticate(session: Session, *, email: str, password: str, now: datetime
-                 ) -> tuple[User | None, str]:
-    """(user, "") on success, else (None, reason). Five failures lock the account for
-    fifteen minutes; the reason never tells whether the email exists."""
+def authenticate(session: Session, *, email: str, password: str) -> tuple[User | None, str]:
+    """(user, "") on success, else (None, reason). The reason never tells whether the email
+    exists, and nothing here locks an account: repeated failures are slowed down per
+    (account, address) by the login page (admin.throttle), so nobody can lock an owner out."""
     user = session.execute(select(User).where(
         col(User.email) == email.strip().lower())).scalar()
     if user is None:
         _verify(_DUMMY_HASH, password)
-        return None, "wrong email or password"
-    if user.locked_until is not None and user.locked_until > now:
-        return None, "too many failed attempts: try again in a few minutes"
+        return None, WRONG_LOGIN
     if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until, user.failed_logins = now + LOCKOUT, 0
-        session.add(user)
-        return None, "wrong email or password"
-    user.failed_logins, user.locked_until = 0, None
+        return None, WRONG_LOGIN
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     session.add(user)
