@@ -143,8 +143,10 @@ async def one_call(http: aiohttp.ClientSession, base: str, number: str, frames: 
     silence = b"\xff" * 160
     async with http.ws_connect(base.replace("http", "ws") + "/twilio/media",
                                headers={"X-Twilio-Signature": ws_sig}) as ws:
+        parameters = dict(re.findall(r'<Parameter name="([^"]+)" value="([^"]*)"', twiml))
         await ws.send_str(json.dumps({"event": "start", "start": {
-            "callSid": sid, "customParameters": {"callSid": sid}}}))
+            "callSid": sid, "streamSid": "MZ" + secrets.token_hex(16),
+            "customParameters": parameters}}))
         start = time.monotonic()
         sent = 0
         spoken_end = start + len(frames) * 0.02  # when the caller stops talking

@@ -59,10 +59,9 @@ def wait_before_next(session: Session, *, address: str, email: str, now: datetim
             col(LoginFailure.at) > now - ACCOUNT_WINDOW)).one()
     if count < FREE_TRIES or last is None:
         return timedelta(0)
-    if last.tzinfo is None:  # SQLite gives naive UTC back
-        last = last.replace(tzinfo=now.tzinfo)
+    latest: datetime = last if last.tzinfo is not None else last.replace(tzinfo=now.tzinfo)
     delay = min(timedelta(seconds=2 ** (count - FREE_TRIES)), MAX_DELAY)
-    return max(last + delay - now, timedelta(0))
+    return max(latest + delay - now, timedelta(0))
 
 
 def failed(session: Session, address: str, now: datetime, *, email: str = "") -> None:

@@ -32,6 +32,8 @@ class FlowContext:
     events: list[dict[str, object]] = field(default_factory=list)
     # Where the caller's audio is forked for speech routing (None: keypad only).
     media_stream_url: str | None = None
+    # The stream's own credential for this call (twilio.stream_token), sent as a parameter.
+    media_stream_token: str = ""
     # Local-voice prompts: (text, voice, language) -> URL of the rendered audio, or None
     # when not rendered yet (then <Say> is used for this call).
     local_prompt: Callable[[str, str, str], str | None] | None = None

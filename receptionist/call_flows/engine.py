@@ -104,6 +104,7 @@ def start_call(ctx: FlowContext) -> None:
         start = Start()
         stream = start.stream(url=ctx.media_stream_url, track="inbound_track")
         stream.parameter(name="callSid", value=ctx.call.call_sid)
+        stream.parameter(name="token", value=ctx.media_stream_token)
         ctx.response.append(start)
         ctx.log("speech", None, "listening")
     run_from(ctx, ctx.script.start)

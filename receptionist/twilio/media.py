@@ -17,13 +17,15 @@ import base64
 import binascii
 import json
 import logging
+import re
+import secrets
 import time
 from dataclasses import dataclass
 
 import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import select, update
+from sqlmodel import Session, col
 
 from receptionist.call_flows.schema import (
     BookStep,
@@ -39,7 +41,7 @@ from receptionist.speech.grammar import menu_phrases
 from receptionist.speech.intents import match_intent
 from receptionist.speech.process_pool import RemoteStream, SpeechUnavailable
 from receptionist.speech.recognizer import ModelUnavailable, Recognition
-from receptionist.twilio import rest, webhooks
+from receptionist.twilio import rest, stream_token, webhooks
 from receptionist.twilio.signature import is_valid
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,8 @@ BATCH_BYTES = 800
 STEP_REFRESH_S = 0.25
 MAX_MESSAGE_BYTES = 64 * 1024
 POLICY_VIOLATION = 1008
+CALL_SID = re.compile(r"^CA[0-9A-Za-z]{8,62}$")
+STREAM_SID = re.compile(r"^MZ[0-9A-Za-z]{8,62}$")
 _CURRENT_STEP = select(Call.current_step, Call.seq, Call.attempt, Call.status,  # type: ignore[call-overload]
                        Call.step_data)
 
@@ -222,12 +226,20 @@ def _booking_prompt(step_id: str, step_data: str | None
     return MenuStep(kind="menu", prompt="booking", choices=choices, no_match=step_id), query
 
 
-def _script_for(rt: Runtime, call_sid: str) -> Script | None:
-    with Session(rt.engine) as session:
-        call = calls.get_call(session, call_sid=call_sid)
-        if call is None or call.status in calls.TERMINAL_STATUSES:
+def _claim_stream(rt: Runtime, call_sid: str, stream_sid: str) -> Script | None:
+    """Record this stream as the call's only one (a conditional UPDATE, so two sockets
+    racing for one call cannot both win); the call's script, or None if refused."""
+    with rt.writing(), Session(rt.engine) as session:
+        claimed = session.execute(
+            update(Call).where(col(Call.call_sid) == call_sid,
+                               col(Call.media_stream_sid).is_(None),
+                               col(Call.status).not_in(calls.TERMINAL_STATUSES))
+            .values(media_stream_sid=stream_sid))
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return None
-        return webhooks.call_script(rt, session, call)
+        session.commit()
+        call = calls.get_call(session, call_sid=call_sid)
+        return None if call is None else webhooks.call_script(rt, session, call)
 
 
 @router.websocket("/media")
@@ -288,16 +300,29 @@ async def media_stream(websocket: WebSocket) -> None:
 
 async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
                  ) -> MediaSession | None:
+    """The call's session, if `start` brings that call's own unexpired token and the call
+    has no stream yet; otherwise the socket is closed (a policy violation)."""
     start = event.get("start")
     params = start.get("customParameters") if isinstance(start, dict) else None
     call_sid = params.get("callSid") if isinstance(params, dict) else None
-    if not isinstance(call_sid, str) or not call_sid.startswith("CA"):
+    stream_sid = start.get("streamSid") if isinstance(start, dict) else None
+    if not isinstance(call_sid, str) or not CALL_SID.match(call_sid):
         log.warning("media stream: start without a callSid parameter")
         await websocket.close(code=POLICY_VIOLATION)
         return None
-    script = await anyio.to_thread.run_sync(_script_for, rt, call_sid)
+    assert isinstance(params, dict)
+    if not stream_token.valid(rt.settings.secret_key, call_sid, params.get("token"),
+                              rt.clock()):
+        log.warning("media stream for call %s refused: missing, wrong or expired token",
+                    call_sid)
+        await websocket.close(code=POLICY_VIOLATION)
+        return None
+    if not isinstance(stream_sid, str) or not STREAM_SID.match(stream_sid):
+        stream_sid = "local-" + secrets.token_hex(8)
+    script = await anyio.to_thread.run_sync(_claim_stream, rt, call_sid, stream_sid)
     if script is None:
-        log.warning("media stream for unknown or ended call %s", call_sid)
+        log.warning("media stream for call %s refused: unknown or ended call, or it has a "
+                    "stream already", call_sid)
         await websocket.close(code=POLICY_VIOLATION)
         return None
     return MediaSession(rt, call_sid, script)

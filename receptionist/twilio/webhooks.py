@@ -25,6 +25,7 @@ from receptionist.messages import service as messages
 from receptionist.notifications import service as notifications
 from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
+from receptionist.twilio import stream_token
 from receptionist.twilio.forms import (
     BookForm,
     BookQuery,
@@ -135,6 +136,7 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
     ctx = _context(rt, session, call, script)
     if script.main_menu_step() is not None and rt.recognizer.supports(script.language):
         ctx.media_stream_url = rt.media_stream_url()
+        ctx.media_stream_token = stream_token.issue(rt.settings.secret_key, call.call_sid, now)
     flow.start_call(ctx)
     return ctx.finish()
 

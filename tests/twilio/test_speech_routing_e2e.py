@@ -49,7 +49,10 @@ def speech_choices(engine: Engine, call_sid: str) -> list[str]:
 def test_saying_appointment_routes_to_booking(sim: TestTwilioSim, engine: Engine,
                                               twilio_api: FakeTwilioApi) -> None:
     call = sim.call(DEMO_EN, [Speak("appointment"), Press("1"), Press("1"), StaySilent()])
-    assert call.stream == (STREAM_URL, {"callSid": call.call_sid})
+    assert call.stream is not None
+    url, parameters = call.stream
+    assert url == STREAM_URL and parameters["callSid"] == call.call_sid
+    assert parameters["token"]  # the call's own credential for its stream
     assert twilio_api.redirects[call.call_sid] == [f"{PUBLIC_BASE}/twilio/step?step=book"]
     assert path(engine, call.call_sid)[2:] == ["main_menu", "book", "goodbye"]
     assert "booked" in kinds(engine, call.call_sid)
@@ -112,7 +115,8 @@ def test_a_key_pressed_after_speech_does_not_count(
     call = SimulatedCall(sim, ScriptedCaller([]), to=DEMO_EN, from_="+15550002222")
     answer = sim.post(PUBLIC_BASE + "/twilio/voice", call.base_form())
     action = answer.text.split('action="')[1].split('"')[0].replace("&amp;", "&")
-    media.open(call, STREAM_URL, {"callSid": call.call_sid})
+    token = answer.text.split('name="token" value="')[1].split('"')[0]
+    media.open(call, STREAM_URL, {"callSid": call.call_sid, "token": token})
     redirect = media.speak(call, "operator")
     assert redirect == f"{PUBLIC_BASE}/twilio/step?step=transfer"
     late = sim.post(action, {**call.base_form(), "Digits": "2"})
