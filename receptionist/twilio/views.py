@@ -45,8 +45,15 @@ def runtime(request: Request) -> Runtime:
 
 
 async def _signed(request: Request, rt: Runtime) -> list[tuple[str, str]]:
-    """The form, once its size, encoding and X-Twilio-Signature are checked."""
+    """The form, once its size, encoding and X-Twilio-Signature are checked.
+
+    A parameter repeated is refused: Twilio never sends one, and the signature check folds
+    repeats together while a replay would otherwise look like a new request."""
     form = await read_form(request, max_bytes=rt.settings.max_body_bytes)
+    names = [name for name, _ in form]
+    if len(set(names)) != len(names):
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        raise HTTPException(400, f"repeated form parameter: {', '.join(repeated)[:200]}")
     url = public_url(rt.settings.public_base_url, request.url)
     if not is_valid(rt.validator, url=url, form=form,
                     signature=request.headers.get("x-twilio-signature")):
