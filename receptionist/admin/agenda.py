@@ -3,7 +3,7 @@ no-double-booking rule and the same SMS to the caller as by phone or API)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from sqlmodel import col
 from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
+from receptionist.clock import SaneDate, sane_datetime
 from receptionist.db import RowId, SessionDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 
 @router.get("/t/{slug}/agenda")
 def agenda_week(request: Request, db: SessionDep, slug: str,
-                week: date | None = None,
+                week: SaneDate | None = None,
                 agenda: Annotated[str, Query(max_length=64)] = "main",
                 notice: Annotated[str, Query(max_length=200)] = "") -> Response:
     user, data = _user(request, db)
@@ -92,7 +93,8 @@ def move(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
     appointment, agenda = _appointment(request, db, slug, appointment_id)
     rt = _rt(request)
     try:
-        local = datetime.fromisoformat(starts_at).replace(tzinfo=ZoneInfo(agenda.timezone))
+        local = sane_datetime(datetime.fromisoformat(starts_at)).replace(
+            tzinfo=ZoneInfo(agenda.timezone))
     except ValueError:
         return _back(slug, agenda, appointment.starts_at, "not a date and time")
     try:

@@ -18,6 +18,7 @@ from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
 from receptionist.api.auth import create_token
 from receptionist.appointments import service as appointments
 from receptionist.call_flows.schema import DAYS, parse_range
+from receptionist.clock import sane_date
 from receptionist.db import RowId, SessionDep
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
@@ -307,7 +308,7 @@ def parse_closure_lines(text: str) -> list[dict[str, str]]:
 
 def _is_date(text: str) -> bool:
     try:
-        date.fromisoformat(text)
+        sane_date(date.fromisoformat(text))
     except ValueError:
         return False
     return True

@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 from receptionist.admin import sessions, throttle
 from receptionist.admin.texts import translator
 from receptionist.calls.models import Call, CallEvent
+from receptionist.clock import SaneDate
 from receptionist.db import RowId, SessionDep
 from receptionist.messages.models import Message
 from receptionist.runtime import Runtime
@@ -217,8 +218,8 @@ def _local_day(day: date | None, tz: ZoneInfo, *, end: bool) -> datetime | None:
 def inbox(request: Request, db: SessionDep, slug: str,
           status: Annotated[str, Query(pattern="^(new|handled|all)$")] = "new",
           q: Annotated[str, Query(max_length=100)] = "",
-          since: date | None = Query(default=None, alias="from"),
-          until: date | None = Query(default=None, alias="to"),
+          since: SaneDate | None = Query(default=None, alias="from"),
+          until: SaneDate | None = Query(default=None, alias="to"),
           page: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
     user, data = _user(request, db)
     tenant = _tenant(db, user, slug)

@@ -18,6 +18,7 @@ from receptionist.api.auth import TenantDep
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
 from receptionist.calls.models import Call
+from receptionist.clock import SaneDate, SaneDateTime
 from receptionist.db import RowId, SessionDep
 from receptionist.messages.models import Message
 from receptionist.runtime import Runtime
@@ -74,7 +75,8 @@ class AvailabilityOut(BaseModel):
 
 
 class AppointmentIn(BaseModel):
-    starts_at: datetime = Field(description="a slot start from the availability, with offset")
+    starts_at: SaneDateTime = Field(description="a slot start from the availability, "
+                                                "with offset")
     agenda: str = Field(default="main", max_length=64)
     caller_number: str = Field(default="", max_length=32, pattern=r"^(\+[1-9]\d{6,14})?$")
     caller_name: str = Field(default="", max_length=200)
@@ -82,7 +84,7 @@ class AppointmentIn(BaseModel):
 
 
 class MoveIn(BaseModel):
-    starts_at: datetime
+    starts_at: SaneDateTime
 
 
 def _agenda(session: Session, tenant_id: int, slug: str) -> Agenda:
@@ -125,7 +127,7 @@ def list_messages(tenant: TenantDep, session: SessionDep, limit: Limit = 50,
 
 @router.get("/availability", summary="Free slot starts of one local day")
 def availability(request: Request, tenant: TenantDep, session: SessionDep,
-                 day: Annotated[date, Query(alias="date")],
+                 day: Annotated[SaneDate, Query(alias="date")],
                  agenda: Annotated[str, Query(max_length=64)] = "main") -> AvailabilityOut:
     assert tenant.id is not None
     found = _agenda(session, tenant.id, agenda)
@@ -139,7 +141,7 @@ def availability(request: Request, tenant: TenantDep, session: SessionDep,
 
 @router.get("/appointments", summary="Appointments from a date on (default: today)")
 def list_appointments(request: Request, tenant: TenantDep, session: SessionDep,
-                      since: date | None = None, include_cancelled: bool = False,
+                      since: SaneDate | None = None, include_cancelled: bool = False,
                       limit: Limit = 100, offset: Offset = 0) -> list[AppointmentOut]:
     start = (datetime.combine(since, time(0), ZoneInfo(tenant.timezone))
              if since is not None else _runtime(request).clock() - timedelta(days=1))
