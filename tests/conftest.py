@@ -29,6 +29,7 @@ from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import Samples, read_wav, twilio_frames, ulaw_decode
 from receptionist.tenants.service import seed_demo
+from tests.notifications.receivers import Mailbox
 from tests.postgres_server import PostgresServer, running_postgres
 from tests.twilio_sim import FakeTwilioApi, TestTwilioSim
 
@@ -212,3 +213,11 @@ def speak(tmp_path_factory: pytest.TempPathFactory) -> Speak:
         return ulaw_decode(b"".join(twilio_frames(samples, rate))), 8000
 
     return synthesize
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) for the tests that send owners' email."""
+    box = Mailbox().start()
+    yield box
+    box.stop()

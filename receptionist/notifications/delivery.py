@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from receptionist.calls.models import Call
+from receptionist.notifications import email_html, summaries
 from receptionist.notifications import service as outbox
-from receptionist.notifications import summaries
 from receptionist.notifications.email import EmailError, send_email
 from receptionist.notifications.models import NotificationChannel, OutboxItem
 from receptionist.notifications.sms import SmsError, send_sms
@@ -142,7 +142,7 @@ def _prepare(rt: Runtime, session: Session, item: OutboxItem,
                                 sender=sender, body=text[:1500])
     if item.channel == "email":
         return lambda: send_email(rt.settings, to=item.recipient, subject=subject or item.kind,
-                                  text=text, html=html or f"<pre>{text}</pre>",
+                                  text=text, html=html or email_html.plain(text),
                                   idempotency_key=item.idempotency_key)
     if item.channel == "webhook":
         secret = _webhook_secret(rt, session, item, secrets)

@@ -8,7 +8,6 @@ message (made in the background) can be included.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +20,7 @@ from receptionist.appointments.models import Appointment, AppointmentStatus
 from receptionist.appointments.spoken import spoken_slot
 from receptionist.calls.models import Call, CallEvent
 from receptionist.messages.models import Message, TranscriptStatus
+from receptionist.notifications import email_html
 from receptionist.speech.intents import lang_key
 from receptionist.tenants.models import Tenant
 
@@ -108,10 +108,7 @@ class CallSummary:
         return "\n".join(self.lines()) + "\n"
 
     def html(self) -> str:
-        first, *rest = self.lines()
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in rest)
-        return (f"<html><body><p><strong>{html.escape(first)}</strong></p><ul>{items}</ul>"
-                "</body></html>")
+        return email_html.summary(self.lines())
 
     def sms(self) -> str:
         return " / ".join(self.lines())[:600]
