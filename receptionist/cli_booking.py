@@ -15,6 +15,7 @@ from receptionist.appointments.models import Agenda
 from receptionist.cli_support import fail, open_session, tenant_or_exit
 from receptionist.clock import utcnow
 from receptionist.config import get_settings
+from receptionist.outbound import OutboundRefused, Policy
 from receptionist.secret_box import seal
 from receptionist.tenants.models import Tenant
 
@@ -93,9 +94,11 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
                 ) -> None:
     """Link an agenda to a CalDAV calendar: bookings are written there, and the owner's
     own events there block availability (the worker syncs both ways)."""
-    if not url.startswith(("http://", "https://")):
-        raise fail("the calendar URL must start with http:// or https://")
     settings = get_settings()
+    try:
+        Policy.from_settings(settings).check(url)
+    except OutboundRefused as exc:
+        raise fail(f"calendar URL refused: {exc}") from None
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         row.caldav_url, row.caldav_username = url.rstrip("/") + "/", username

@@ -14,6 +14,7 @@ from receptionist.cli_support import fail, open_session, tenant_or_exit
 from receptionist.config import get_settings
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
+from receptionist.outbound import Policy
 from receptionist.secret_box import seal
 
 notify_app = typer.Typer(help="Owner notifications: channels, quiet hours, digest time.",
@@ -38,7 +39,8 @@ def notify_add(tenant: TenantOpt,
             added = notifications.add_channel(
                 session, tenant_id=row.id, channel=channel, target=to,
                 events=tuple(e.strip() for e in events.split(",") if e.strip()),
-                secret=seal(settings.secret_key, secret) if secret else None)
+                secret=seal(settings.secret_key, secret) if secret else None,
+                outbound=Policy.from_settings(settings))
         except ValueError as exc:
             raise fail(str(exc)) from None
         session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -16,6 +17,21 @@ PLACEHOLDER_SECRETS = frozenset(
 DEV_AUTH_TOKEN = "dev-auth-token"
 DEV_SECRET_KEY = "dev-secret-key"
 DEV_ACCOUNT_SID = "AC00000000000000000000000000000000"
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """`10.0.0.0/8, fd00::/8` -> networks; ValueError names the bad entry."""
+    networks = []
+    for part in text.replace(";", ",").split(","):
+        if part.strip():
+            try:
+                networks.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError:
+                raise ValueError(f"not a network in CIDR form: {part.strip()!r}") from None
+    return tuple(networks)
 
 
 class InsecureSettingsError(RuntimeError):
@@ -55,6 +71,9 @@ class Settings(BaseSettings):
     prompts_dir: Path = Path("./data/prompts")  # local-voice prompt cache
     # Proxies whose X-Forwarded-For is believed (comma-separated addresses, or "*").
     forwarded_allow_ips: str = "127.0.0.1"
+    # Networks (CIDRs, comma-separated) that owners' webhook and CalDAV URLs may reach
+    # although they are not public (receptionist.outbound); dev mode adds loopback.
+    outbound_allow_networks: str = ""
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)  # every route, streamed or not
     recording_fetch_max_attempts: int = Field(default=8, ge=1)
     recording_fetch_timeout_s: float = Field(default=15.0, gt=0)
@@ -68,6 +87,12 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("outbound_allow_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parse_networks(value)
+        return value
 
     @property
     def dev_mode(self) -> bool:

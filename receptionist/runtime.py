@@ -15,6 +15,7 @@ from receptionist.call_flows.schema import Script
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings
 from receptionist.db import make_engine
+from receptionist.outbound import Policy
 from receptionist.speech.engines import build_recognizer, spec_of
 from receptionist.speech.process_pool import RecognitionPool
 from receptionist.speech.prompts import PromptCache
@@ -33,6 +34,7 @@ class Runtime:
     scripts: dict[tuple[int, int], Script] = field(default_factory=dict, init=False)
     _write_lock: threading.Lock | None = field(default=None, init=False)
     prompts: PromptCache = field(init=False)
+    outbound: Policy = field(init=False)  # where owners' URLs may lead
     _recognition: RecognitionPool | None = field(default=None, init=False)
     _twilio_http: httpx.Client | None = field(default=None, init=False)
     _web_http: urllib3.PoolManager | None = field(default=None, init=False)
@@ -44,6 +46,7 @@ class Runtime:
     def __post_init__(self) -> None:
         self.validator = RequestValidator(self.settings.twilio_auth_token)
         self.prompts = PromptCache(self.settings.prompts_dir)
+        self.outbound = Policy.from_settings(self.settings)
         if self.engine.dialect.name == "sqlite":
             self._write_lock = threading.Lock()
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -158,6 +161,8 @@ def settings(tmp_path: Path, twilio_api: FakeTwilioApi, database_url: str) -> Se
         prompts_dir=tmp_path / "prompts",
         spool_dir=tmp_path / "spool",
         recording_fetch_timeout_s=5.0,
+        # Webhook receivers and Radicale listen on loopback in the tests.
+        outbound_allow_networks="127.0.0.0/8,::1/128",
     )
 
 
@@ -221,3 +226,24 @@ def mailbox() -> Iterator[Mailbox]:
     box = Mailbox().start()
     yield box
     box.stop()
+
+
+# A public address (example.com's) for made-up host names: the tests have no DNS.
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+def resolving(names: dict[str, str]) -> Callable[..., list[tuple[Any, ...]]]:
+    """A getaddrinfo that answers `names` (host -> address) and asks the system otherwise."""
+    def resolve(host: str, port: int, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
+        if host in names:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (names[host], port))]
+        return socket.getaddrinfo(host, port, *args, **kwargs)
+    return resolve
+
+
+@pytest.fixture
+def public_names(runtime: Runtime) -> None:
+    """*.example.com hosts resolve to a public address for this test's app."""
+    runtime.outbound = replace(runtime.outbound, resolve=resolving(
+        {host: PUBLIC_ADDRESS for host in ("crm.example.com", "dav.example.com",
+                                          "hooks.example.com")}))

@@ -22,6 +22,7 @@ from receptionist.clock import sane_date
 from receptionist.db import RowId, SessionDep
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
+from receptionist.outbound import OutboundRefused
 from receptionist.privacy import service as privacy
 from receptionist.privacy.models import ErasureRequest
 from receptionist.secret_box import seal
@@ -91,7 +92,8 @@ def add_channel(request: Request, db: SessionDep, slug: str,
         with rt.writing():
             notifications.add_channel(
                 db, tenant_id=tenant.id, channel=channel, target=target.strip(),
-                events=events, secret=seal(rt.settings.secret_key, secret) if secret else None)
+                events=events, secret=seal(rt.settings.secret_key, secret) if secret else None,
+                outbound=rt.outbound)
             db.commit()
     except ValueError as exc:
         db.rollback()
@@ -212,8 +214,11 @@ def link_calendar(request: Request, db: SessionDep, slug: str, agenda_slug: str,
     if agenda is None:
         raise HTTPException(404, "no such page")
     rt = _rt(request)
-    if url and not url.startswith(("http://", "https://")):
-        return _settings_page(request, db, slug, error="the calendar URL must be http(s)")
+    if url:
+        try:
+            rt.outbound.check(url)
+        except OutboundRefused as exc:
+            return _settings_page(request, db, slug, error=f"calendar URL refused: {exc}")
     with rt.writing():
         if not url:
             agenda.caldav_url = agenda.caldav_username = agenda.caldav_password = None

@@ -55,6 +55,7 @@ class CalendarUnavailable(RuntimeError):
 def open_calendar(rt: Runtime, agenda: Agenda) -> Iterator[Calendar]:
     if not agenda.caldav_url:
         raise CalendarUnavailable("the agenda has no calendar link")
+    rt.outbound.check(agenda.caldav_url)  # OutboundRefused: a sync error, shown and retried
     password = unseal(rt.settings.secret_key, agenda.caldav_password or "")
     make_client: Any = DAVClient
     client = make_client(url=agenda.caldav_url, username=agenda.caldav_username,

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import update
@@ -41,15 +43,30 @@ def media_url(recording_url: str) -> str:
     return recording_url if "." in last else recording_url + ".wav"
 
 
+# The path of a recording on Twilio's REST API; the host is always TWILIO_API_BASE.
+_RECORDING_PATH = re.compile(r"^/2010-04-01/Accounts/AC[0-9A-Za-z]{8,62}/Recordings/"
+                             r"RE[0-9A-Za-z]{8,62}(\.wav)?$")
+
+
+def api_url(settings: Settings, recording_url: str) -> str:
+    """The recording's WAV on TWILIO_API_BASE. The account's credentials go only there:
+    whatever host a RecordingUrl names (a forged one, say) is not asked."""
+    path = urlsplit(recording_url).path
+    if not _RECORDING_PATH.match(path):
+        raise FetchError(f"not a Twilio recording URL: {recording_url[:200]!r}")
+    return media_url(settings.twilio_api_base + path)
+
+
 def download(settings: Settings, url: str) -> bytes:
+    target = api_url(settings, url)
     try:
-        response = httpx.get(media_url(url), timeout=settings.recording_fetch_timeout_s,
+        response = httpx.get(target, timeout=settings.recording_fetch_timeout_s,
                              auth=(settings.twilio_account_sid, settings.twilio_auth_token),
                              follow_redirects=True)
     except httpx.HTTPError as exc:
         raise FetchError(f"{type(exc).__name__}: {exc}") from None
     if response.status_code != 200:
-        raise FetchError(f"HTTP {response.status_code} from {media_url(url)}")
+        raise FetchError(f"HTTP {response.status_code} from {target}")
     body = response.content
     if not body.startswith(b"RIFF") or body[8:12] != b"WAVE":
         raise FetchError("the answer is not a WAV file")

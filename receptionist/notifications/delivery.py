@@ -25,6 +25,7 @@ from receptionist.notifications.email import EmailError, send_email
 from receptionist.notifications.models import NotificationChannel, OutboxItem
 from receptionist.notifications.sms import SmsError, send_sms
 from receptionist.notifications.webhook import WebhookError, post_event
+from receptionist.outbound import OutboundRefused
 from receptionist.runtime import Runtime
 from receptionist.secret_box import SecretError, unseal
 from receptionist.tenants.models import Tenant, TenantNumber
@@ -149,6 +150,10 @@ def _prepare(rt: Runtime, session: Session, item: OutboxItem,
         timestamp = int(rt.clock().timestamp())
 
         def post() -> str:
+            try:  # again at each use: the host's DNS answer may have changed since
+                rt.outbound.check(item.recipient)
+            except OutboundRefused as exc:
+                raise WebhookError(f"webhook {item.recipient}: {exc}", permanent=False) from None
             status = post_event(rt.web_http, url=item.recipient, secret=secret,
                                 payload=payload, idempotency_key=item.idempotency_key,
                                 timestamp=timestamp)

@@ -17,6 +17,7 @@ from receptionist.notifications.models import (
     OutboxItem,
     OutboxStatus,
 )
+from receptionist.outbound import Policy
 
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=2)  # a claimed row comes back if its worker died
@@ -27,8 +28,9 @@ EVENTS = ("call_summary", "digest")
 
 
 def add_channel(session: Session, *, tenant_id: int, channel: str, target: str,
-                events: tuple[str, ...] = EVENTS, secret: str | None = None
-                ) -> NotificationChannel:
+                events: tuple[str, ...] = EVENTS, secret: str | None = None,
+                outbound: Policy | None = None) -> NotificationChannel:
+    """A new channel. A webhook's URL must pass `outbound` (default: public addresses only)."""
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
     unknown = set(events) - set(EVENTS)
@@ -36,6 +38,8 @@ def add_channel(session: Session, *, tenant_id: int, channel: str, target: str,
         raise ValueError(f"events must be among {', '.join(EVENTS)}")
     if channel == "webhook" and not target.startswith(("https://", "http://")):
         raise ValueError("a webhook target must be an http(s) URL")
+    if channel == "webhook":
+        (outbound or Policy()).check(target)
     if channel == "webhook" and not secret:
         raise ValueError("a webhook needs a signing secret")
     if channel == "sms" and not (target.startswith("+") and target[1:].isdigit()):

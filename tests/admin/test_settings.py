@@ -28,6 +28,7 @@ def owner(session: Session, client: TestClient) -> str:
     return csrf_of(client.get("/admin/t/demo/settings").text)
 
 
+@pytest.mark.usefixtures("public_names")
 def test_channels_quiet_hours_and_digest(client: TestClient, session: Session,
                                          settings: Settings, owner: str) -> None:
     base = "/admin/t/demo/settings"
@@ -71,6 +72,7 @@ def test_api_token_from_the_page_works_then_is_revoked(client: TestClient,
     assert client.get("/api/v1/tenants/demo/calls", headers=api).status_code == 401
 
 
+@pytest.mark.usefixtures("public_names")
 def test_calendar_link_and_isolation(client: TestClient, session: Session,
                                      owner: str) -> None:
     done = client.post("/admin/t/demo/settings/agendas/main/caldav", data={

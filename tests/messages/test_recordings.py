@@ -98,12 +98,8 @@ def test_wrong_credentials_and_non_wav_answers_are_errors(
 def test_unreachable_server_is_retried(
         sim: TestTwilioSim, settings: Settings, engine: Engine, clock: FixedClock) -> None:
     leave_message(sim)
-    with Session(engine) as session:
-        [message] = messages(engine)
-        message.recording_url = "http://127.0.0.1:9/2010-04-01/Accounts/AC1/Recordings/RE1"
-        session.add(message)
-        session.commit()
-    assert fetch_due_recordings(settings, engine, now=clock.now) == 0
+    down = settings.model_copy(update={"twilio_api_base": "http://127.0.0.1:9"})
+    assert fetch_due_recordings(down, engine, now=clock.now) == 0
     [message] = messages(engine)
     assert message.fetch_status == FetchStatus.pending and message.fetch_error
 

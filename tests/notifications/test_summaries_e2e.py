@@ -17,6 +17,7 @@ from receptionist.notifications import service as notifications
 from receptionist.notifications import webhook
 from receptionist.notifications.delivery import deliver_due
 from receptionist.notifications.models import NotificationSettings, OutboxItem, OutboxStatus
+from receptionist.outbound import Policy
 from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
 from receptionist.tenants.service import get_tenant
@@ -50,7 +51,8 @@ def channels(session: Session, settings: Settings, hook: WebhookReceiver) -> Non
         notifications.add_channel(session, tenant_id=tenant.id, channel="email",
                                   target=f"owner@{slug}.test")
         notifications.add_channel(session, tenant_id=tenant.id, channel="webhook",
-                                  target=hook.url, secret=seal(settings.secret_key, HOOK_SECRET))
+                                  target=hook.url, secret=seal(settings.secret_key, HOOK_SECRET),
+                                  outbound=Policy.from_settings(settings))
         notifications.add_channel(session, tenant_id=tenant.id, channel="sms",
                                   target=OWNER_MOBILE, events=("call_summary",))
     session.commit()
