@@ -77,7 +77,7 @@ def fill(url: str, calls: int, messages: int) -> str:
 
 async def measure(url: str, middle_call: str, repeat: int) -> dict[str, tuple[float, float]]:
     settings = Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef",
-                        twilio_auth_token="bench-token-0123456789abcdef0123")
+                        twilio_auth_token="be4c0123456789abcdef0123456789ab")
     app = create_app(settings, runtime=Runtime.from_settings(settings))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:

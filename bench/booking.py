@@ -156,7 +156,7 @@ def booking_rows(tmp: Path, clients: int) -> tuple[list[str], int]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "RECEPTIONIST_ENV": "production",
            "SECRET_KEY": "bench-secret-key-0123456789abcdef",
-           "TWILIO_AUTH_TOKEN": "bench-token-0123456789abcdef0123",
+           "TWILIO_AUTH_TOKEN": "be4c0123456789abcdef0123456789ab",
            "PUBLIC_BASE_URL": "http://bench.example.com"}
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory",
                                "receptionist.main:create_app", "--port", str(port),

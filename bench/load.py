@@ -44,7 +44,7 @@ from tests.postgres_server import PostgresServer
 from tests.twilio_sim import FakeTwilioApi, TestMediaStreams
 
 PUBLIC = "https://load.example.com"
-TOKEN = "load-token-0123456789abcdef01234"
+TOKEN = "10ad0123456789abcdef0123456789ab"
 ACCOUNT = "AC" + "5" * 32
 NUMBER = "+15550007777"
 KINDS = ["message"] * 8 + ["voice"] * 4 + ["booking"] * 5 + ["transfer"] * 3

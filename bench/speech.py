@@ -44,7 +44,7 @@ from receptionist.speech.audio import read_wav, twilio_frames
 from receptionist.tenants.service import demo_script_text
 
 PUBLIC = "http://bench.example.com"
-TOKEN = "bench-token-0123456789abcdef0123"
+TOKEN = "be4c0123456789abcdef0123456789ab"
 ACCOUNT = "AC" + "4" * 32
 KOREAN_SCRIPT = """\
 business: Seoul Bench

@@ -34,7 +34,7 @@ import aiohttp
 from twilio.request_validator import RequestValidator
 
 PUBLIC_BASE = "https://bench.example.com"
-TOKEN = "bench-token-0123456789abcdef0123"
+TOKEN = "be4c0123456789abcdef0123456789ab"
 ACCOUNT = "AC" + "3" * 32
 ACTION = re.compile(r'action="([^"]+)"')
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import math
+import re
+import string
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -32,6 +35,29 @@ def parse_networks(text: str) -> tuple[Network, ...]:
             except ValueError:
                 raise ValueError(f"not a network in CIDR form: {part.strip()!r}") from None
     return tuple(networks)
+
+
+TWILIO_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+MIN_KEY_BITS = 128
+
+
+def key_bits(key: str) -> float:
+    """A generous estimate of a key's strength: its length times the bits of the alphabet
+    it draws from; nothing for placeholders, few distinct characters or a repeated chunk."""
+    if key.lower() in PLACEHOLDER_SECRETS or len(set(key)) < 8:
+        return 0.0
+    for size in range(1, len(key) // 2 + 1):
+        if len(key) % size == 0 and key == key[:size] * (len(key) // size):
+            return 0.0
+    if all(c in string.hexdigits for c in key):
+        alphabet = 16
+    else:
+        alphabet = sum(size for chars, size in ((string.ascii_lowercase, 26),
+                                                (string.ascii_uppercase, 26),
+                                                (string.digits, 10))
+                       if any(c in chars for c in key))
+        alphabet += 33 if any(not c.isalnum() for c in key) else 0
+    return len(key) * math.log2(alphabet)
 
 
 class InsecureSettingsError(RuntimeError):
@@ -74,6 +100,9 @@ class Settings(BaseSettings):
     # Networks (CIDRs, comma-separated) that owners' webhook and CalDAV URLs may reach
     # although they are not public (receptionist.outbound); dev mode adds loopback.
     outbound_allow_networks: str = ""
+    # The interactive API docs (/docs, /redoc): on in dev mode, off unless asked in
+    # production (the schema at /openapi.json stays, for API clients).
+    api_docs: bool | None = None
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)  # every route, streamed or not
     recording_fetch_max_attempts: int = Field(default=8, ge=1)
     recording_fetch_timeout_s: float = Field(default=15.0, gt=0)
@@ -98,14 +127,21 @@ class Settings(BaseSettings):
     def dev_mode(self) -> bool:
         return self.receptionist_env == "dev"
 
+    @property
+    def docs_enabled(self) -> bool:
+        return self.dev_mode if self.api_docs is None else self.api_docs
+
     def insecure_reasons(self) -> list[str]:
         """Why these settings must not face real callers (empty when they may)."""
         reasons = []
-        if self.twilio_auth_token.strip().lower() in PLACEHOLDER_SECRETS:
-            reasons.append("TWILIO_AUTH_TOKEN is unset or a placeholder")
-        key = self.secret_key.strip()
-        if key.lower() in PLACEHOLDER_SECRETS or len(key) < 16:
-            reasons.append("SECRET_KEY is unset, a placeholder or shorter than 16 characters")
+        token = self.twilio_auth_token.strip()
+        if not TWILIO_TOKEN.match(token) or len(set(token)) < 8:
+            reasons.append("TWILIO_AUTH_TOKEN is unset, a placeholder or not a Twilio auth "
+                           "token (32 hexadecimal characters, from the Twilio console)")
+        if key_bits(self.secret_key.strip()) < MIN_KEY_BITS:
+            reasons.append(f"SECRET_KEY is unset, a placeholder or weaker than {MIN_KEY_BITS} "
+                           "bits (use `python -c 'import secrets; "
+                           "print(secrets.token_urlsafe(32))'`)")
         return reasons
 
     def check_secrets(self) -> None:

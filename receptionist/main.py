@@ -64,7 +64,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
             drain.cancel()
             rt.close()  # recognition processes, HTTP clients
 
+    docs = settings.docs_enabled
     app = FastAPI(title="receptionist", version=__version__, lifespan=lifespan,
+                  docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
                   description="Self-hosted virtual receptionist: Twilio webhooks and API.")
     app.add_middleware(RequestGuards, runtime=rt)
     app.state.runtime = rt

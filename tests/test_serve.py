@@ -22,7 +22,7 @@ from receptionist.tenants.service import demo_script_text
 from tests.twilio_sim import FakeTwilioApi
 
 ACCOUNT_SID = "AC" + "2" * 32
-TOKEN = "serve-test-token-0123456789abcdef"
+TOKEN = "5e7e0123456789abcdef5e7e0a1b2c3d"
 
 
 def free_port() -> int:
@@ -125,7 +125,8 @@ def test_simulate_reports_a_signature_mismatch(
     url, env = server
     result = subprocess.run(
         [sys.executable, "-m", "receptionist.cli", "simulate", "--tenant", "demo",
-         "--url", url], input="", env={**env, "TWILIO_AUTH_TOKEN": "x" * 32}, cwd=tmp_path,
+         "--url", url], input="", env={**env, "TWILIO_AUTH_TOKEN": "0123456789abcdef" * 2},
+        cwd=tmp_path,
         capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "signature rejected" in result.stderr

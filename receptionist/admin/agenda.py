@@ -12,7 +12,15 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import col
 
-from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
+from receptionist.admin.views import (
+    Notice,
+    _check_csrf,
+    _page,
+    _rt,
+    _tenant,
+    _user,
+    redirect_with_notice,
+)
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
 from receptionist.clock import SaneDate, sane_datetime
@@ -25,7 +33,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 def agenda_week(request: Request, db: SessionDep, slug: str,
                 week: SaneDate | None = None,
                 agenda: Annotated[str, Query(max_length=64)] = "main",
-                notice: Annotated[str, Query(max_length=200)] = "") -> Response:
+                notice: Notice = "") -> Response:
     user, data = _user(request, db)
     tenant = _tenant(db, user, slug)
     assert tenant.id is not None
@@ -65,10 +73,11 @@ def _appointment(request: Request, db: SessionDep, slug: str, appointment_id: in
     return appointment, agenda
 
 
-def _back(slug: str, agenda: Agenda, when: datetime, notice: str) -> RedirectResponse:
+def _back(request: Request, slug: str, agenda: Agenda, when: datetime,
+          notice: str) -> RedirectResponse:
     day = when.astimezone(ZoneInfo(agenda.timezone)).date().isoformat()
-    return RedirectResponse(f"/admin/t/{slug}/agenda?agenda={agenda.slug}&week={day}"
-                            f"&notice={notice.replace(' ', '+')}", status_code=303)
+    return redirect_with_notice(request, f"/admin/t/{slug}/agenda", notice,
+                                agenda=agenda.slug, week=day)
 
 
 @router.post("/t/{slug}/appointments/{appointment_id}/cancel")
@@ -81,7 +90,7 @@ def cancel(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
     with rt.writing():
         appointments.cancel(db, appointment=appointment, agenda=agenda, now=rt.clock())
         db.commit()
-    return _back(slug, agenda, appointment.starts_at, "cancelled")
+    return _back(request, slug, agenda, appointment.starts_at, "cancelled")
 
 
 @router.post("/t/{slug}/appointments/{appointment_id}/move")
@@ -96,7 +105,7 @@ def move(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
         local = sane_datetime(datetime.fromisoformat(starts_at)).replace(
             tzinfo=ZoneInfo(agenda.timezone))
     except ValueError:
-        return _back(slug, agenda, appointment.starts_at, "not a date and time")
+        return _back(request, slug, agenda, appointment.starts_at, "not a date and time")
     try:
         with rt.writing():
             db.rollback()  # a fresh snapshot under the write lock
@@ -106,5 +115,5 @@ def move(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
             db.commit()
     except appointments.BookingError as exc:
         db.rollback()
-        return _back(slug, agenda, local, f"not moved: {exc}")
-    return _back(slug, agenda, appointment.starts_at, "moved")
+        return _back(request, slug, agenda, local, f"not moved: {exc}")
+    return _back(request, slug, agenda, appointment.starts_at, "moved")

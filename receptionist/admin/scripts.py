@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from receptionist.admin.test_call import (
     InputError,
@@ -15,7 +15,15 @@ from receptionist.admin.test_call import (
     parse_inputs,
     run_test_call,
 )
-from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
+from receptionist.admin.views import (
+    Notice,
+    _check_csrf,
+    _page,
+    _rt,
+    _tenant,
+    _user,
+    redirect_with_notice,
+)
 from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_script
 from receptionist.call_flows.schema import MenuStep, Script
 from receptionist.db import SessionDep
@@ -90,7 +98,7 @@ def _editor(request: Request, user: User, data: object, tenant: Tenant, db: Sess
 
 @router.get("/t/{slug}/script")
 def script_page(request: Request, db: SessionDep, slug: str,
-                notice: Annotated[str, Query(max_length=200)] = "") -> Response:
+                notice: Notice = "") -> Response:
     user, data = _user(request, db)
     _operator(user)
     tenant = _tenant(db, user, slug)
@@ -125,8 +133,7 @@ def script_submit(request: Request, db: SessionDep, slug: str,
                                      author=user.email, comment=comment)
         tenants.ensure_main_agenda(db, tenant=tenant, script=parse_script(yaml_text))
         db.commit()
-    return RedirectResponse(f"/admin/t/{slug}/script?notice=published+v{row.version}",
-                            status_code=303)
+    return redirect_with_notice(request, f"/admin/t/{slug}/script", f"published v{row.version}")
 
 
 @router.post("/t/{slug}/script/test")
@@ -175,9 +182,8 @@ def script_rollback(request: Request, db: SessionDep, slug: str,
             db.commit()
     except tenants.TenantError:
         raise HTTPException(404, "no such version") from None
-    return RedirectResponse(
-        f"/admin/t/{slug}/script?notice=v{version}+published+again+as+v{row.version}",
-        status_code=303)
+    return redirect_with_notice(request, f"/admin/t/{slug}/script",
+                                f"v{version} published again as v{row.version}")
 
 
 @router.get("/t/{slug}/script/diff")

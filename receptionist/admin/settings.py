@@ -9,12 +9,20 @@ import secrets
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from receptionist.admin.views import _check_csrf, _page, _rt, _tenant, _user
+from receptionist.admin.views import (
+    Notice,
+    _check_csrf,
+    _page,
+    _rt,
+    _tenant,
+    _user,
+    redirect_with_notice,
+)
 from receptionist.api.auth import create_token
 from receptionist.appointments import service as appointments
 from receptionist.call_flows.schema import DAYS, parse_range
@@ -59,7 +67,7 @@ def _settings_page(request: Request, db: Session, slug: str, *, notice: str = ""
 
 @router.get("/t/{slug}/settings")
 def settings_page(request: Request, db: SessionDep, slug: str,
-                  notice: Annotated[str, Query(max_length=200)] = "") -> Response:
+                  notice: Notice = "") -> Response:
     return _settings_page(request, db, slug, notice=notice)
 
 
@@ -71,9 +79,8 @@ def _owner_tenant(request: Request, db: Session, slug: str, csrf: str) -> Tenant
     return tenant
 
 
-def _done(slug: str, notice: str) -> RedirectResponse:
-    return RedirectResponse(f"/admin/t/{slug}/settings?notice={notice.replace(' ', '+')}",
-                            status_code=303)
+def _done(request: Request, slug: str, notice: str) -> RedirectResponse:
+    return redirect_with_notice(request, f"/admin/t/{slug}/settings", notice)
 
 
 @router.post("/t/{slug}/settings/channels")
@@ -114,7 +121,7 @@ def set_retention(request: Request, db: SessionDep, slug: str,
         tenant.retention_days = int(text) if text else None
         db.add(tenant)
         db.commit()
-    return _done(slug, "retention saved")
+    return _done(request, slug, "retention saved")
 
 
 @router.post("/t/{slug}/settings/erasures")
@@ -133,7 +140,7 @@ def erase_caller(request: Request, db: SessionDep, slug: str,
         privacy.request_erasure(db, tenant_id=tenant.id, phone=number, requested_by=user.email,
                                 now=rt.clock())
         db.commit()
-    return _done(slug, "erasure queued")
+    return _done(request, slug, "erasure queued")
 
 
 @router.post("/t/{slug}/settings/channels/{channel_id}/remove")
@@ -147,7 +154,7 @@ def remove_channel(request: Request, db: SessionDep, slug: str, channel_id: RowI
         row.active = False
         db.add(row)
         db.commit()
-    return _done(slug, "channel removed")
+    return _done(request, slug, "channel removed")
 
 
 @router.post("/t/{slug}/settings/notifications")
@@ -170,7 +177,7 @@ def notification_settings(request: Request, db: SessionDep, slug: str,
         prefs.digest_time = digest_time or None
         db.add(prefs)
         db.commit()
-    return _done(slug, "notifications saved")
+    return _done(request, slug, "notifications saved")
 
 
 @router.post("/t/{slug}/settings/tokens")
@@ -199,7 +206,7 @@ def revoke_token(request: Request, db: SessionDep, slug: str, token_id: RowId,
         row.revoked_at = rt.clock()
         db.add(row)
         db.commit()
-    return _done(slug, "token revoked")
+    return _done(request, slug, "token revoked")
 
 
 @router.post("/t/{slug}/settings/agendas/{agenda_slug}/caldav")
@@ -230,7 +237,7 @@ def link_calendar(request: Request, db: SessionDep, slug: str, agenda_slug: str,
             appointments.resync_all(db, agenda=agenda, now=rt.clock())
         db.add(agenda)
         db.commit()
-    return _done(slug, "calendar unlinked" if not url else "calendar linked")
+    return _done(request, slug, "calendar unlinked" if not url else "calendar linked")
 
 
 @router.post("/t/{slug}/settings/agendas/{agenda_slug}/rules")
@@ -272,7 +279,7 @@ def agenda_rules(request: Request, db: SessionDep, slug: str, agenda_slug: str,
     with _rt(request).writing():
         db.add(agenda)
         db.commit()
-    return _done(slug, f"{agenda_slug} saved")
+    return _done(request, slug, f"{agenda_slug} saved")
 
 
 def parse_hours_lines(text: str) -> dict[str, list[str]]:

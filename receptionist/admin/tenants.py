@@ -10,10 +10,10 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from ruamel.yaml import YAML
 
-from receptionist.admin.views import _check_csrf, _page, _rt, _user
+from receptionist.admin.views import _check_csrf, _page, _rt, _user, redirect_with_notice
 from receptionist.call_flows.loader import ScriptError
 from receptionist.db import SessionDep
 from receptionist.tenants import service as tenants
@@ -74,8 +74,7 @@ def create(request: Request, db: SessionDep,
                 assert tenant.id is not None and user.id is not None
                 db.add(UserTenant(user_id=user.id, tenant_id=tenant.id))
                 db.commit()
-            return RedirectResponse(f"/admin/t/{slug}/script?notice=business+created",
-                                    status_code=303)
+            return redirect_with_notice(request, f"/admin/t/{slug}/script", "business created")
         except (tenants.TenantError, ScriptError) as exc:
             db.rollback()
             error = str(exc)

@@ -7,15 +7,18 @@ does not exist. Every form carries the session's CSRF token.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import math
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import or_, select
@@ -114,6 +117,29 @@ def _security_headers(response: Response) -> None:
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'")
+
+
+def _notice_mac(request: Request, notice: str) -> str:
+    key = hashlib.sha256(b"receptionist/admin-notice/v1\0"
+                         + _rt(request).settings.secret_key.encode()).digest()
+    return hmac.new(key, notice.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def redirect_with_notice(request: Request, path: str, notice: str,
+                         **query: str) -> RedirectResponse:
+    """303 to `path`, where the page shows `notice`: signed, so that a link made elsewhere
+    cannot put its own words on our pages."""
+    params = {**query, "notice": notice, "n": _notice_mac(request, notice)}
+    return RedirectResponse(f"{path}?{urlencode(params)}", status_code=303)
+
+
+def signed_notice(request: Request, notice: Annotated[str, Query(max_length=300)] = "",
+                  n: Annotated[str, Query(max_length=64)] = "") -> str:
+    """The page's notice if this server wrote it, else nothing."""
+    return notice if notice and hmac.compare_digest(_notice_mac(request, notice), n) else ""
+
+
+Notice = Annotated[str, Depends(signed_notice)]
 
 
 def _check_csrf(data: sessions.SessionData | None, token: str | None) -> None:

@@ -149,7 +149,8 @@ def create_tenant(session: Session, *, slug: str, numbers: list[str], yaml_text:
     for number in numbers:
         owner = tenant_for_number(session, number=number)
         if owner is not None:
-            raise TenantError(f"number {number} already belongs to tenant {owner.slug!r}")
+            # Never which one: an operator must not learn other agencies' businesses.
+            raise TenantError(f"number {number} already belongs to another business")
     tenant = Tenant(slug=slug, name=script.business, language=script.language,
                     timezone=script.timezone)
     session.add(tenant)

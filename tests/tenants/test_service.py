@@ -42,7 +42,7 @@ def test_invalid_script_is_not_published(session: Session) -> None:
 
 
 def test_numbers_and_slugs_are_unique(session: Session) -> None:
-    with pytest.raises(tenants.TenantError, match="already belongs to tenant 'demo'"):
+    with pytest.raises(tenants.TenantError, match="already belongs to another business"):
         tenants.create_tenant(session, slug="other", numbers=["+15005550006"],
                               yaml_text=MINIMAL)
     with pytest.raises(tenants.TenantError, match="already exists"):
