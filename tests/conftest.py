@@ -14,24 +14,29 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from receptionist.api.auth import create_token
 from receptionist.config import Settings
 from receptionist.db import make_engine
 from receptionist.main import create_app
 from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import Samples, read_wav, twilio_frames, ulaw_decode
-from receptionist.tenants.service import seed_demo
+from receptionist.tenants.service import get_tenant, seed_demo
 from tests.notifications.receivers import Mailbox
 from tests.postgres_server import PostgresServer, running_postgres
 from tests.twilio_sim import FakeTwilioApi, TestTwilioSim
@@ -247,3 +252,30 @@ def public_names(runtime: Runtime) -> None:
     runtime.outbound = replace(runtime.outbound, resolve=resolving(
         {host: PUBLIC_ADDRESS for host in ("crm.example.com", "dav.example.com",
                                           "hooks.example.com")}))
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[int]:
+    """`app` on a real uvicorn server in a thread, on a free loopback port (yielded)."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(250):
+        if server.started:
+            break
+        time.sleep(0.02)
+    try:
+        yield int(server.servers[0].sockets[0].getsockname()[1])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def demo_token(session: Session, clock: FixedClock) -> str:
+    """A JSON API bearer token of the `demo` business."""
+    token = create_token(session, tenant=get_tenant(session, slug="demo"), name="tests",
+                         now=clock())
+    session.commit()
+    return token

@@ -14,12 +14,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.core import NotSet
-from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
-from receptionist.api.auth import create_token
-from receptionist.tenants.service import get_tenant
-from tests.conftest import AUTH_TOKEN, DEMO_EN, DEMO_FR, PUBLIC_BASE, FixedClock
+from tests.conftest import AUTH_TOKEN, DEMO_EN, DEMO_FR, PUBLIC_BASE
 
 FUZZ = settings(max_examples=40, deadline=None, database=None,
                 suppress_health_check=list(HealthCheck))
@@ -31,15 +28,7 @@ def unhandled(caplog: pytest.LogCaptureFixture) -> list[str]:
             if r.levelno >= logging.ERROR or r.exc_info]
 
 
-@pytest.fixture
-def bearer(session: Session, clock: FixedClock) -> str:
-    token = create_token(session, tenant=get_tenant(session, slug="demo"), name="fuzz",
-                         now=clock())
-    session.commit()
-    return token
-
-
-def test_every_openapi_route(client: TestClient, bearer: str,
+def test_every_openapi_route(client: TestClient, demo_token: str,
                              caplog: pytest.LogCaptureFixture) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
@@ -59,7 +48,7 @@ def test_every_openapi_route(client: TestClient, bearer: str,
             response = client.request(
                 case.method, case.formatted_path, params=case.query or None,
                 headers={**{k: str(v) for k, v in dict(case.headers or {}).items()},
-                         "Authorization": f"Bearer {bearer}"}, **body)  # type: ignore[arg-type]
+                         "Authorization": f"Bearer {demo_token}"}, **body)  # type: ignore[arg-type]
             seen.setdefault(f"{case.method} {case.path}", set()).add(response.status_code)
             assert response.status_code < 500, (case.method, case.formatted_path,
                                                 response.text[:300])

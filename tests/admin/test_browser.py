@@ -4,13 +4,10 @@ app served by uvicorn on loopback. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, expect, sync_playwright
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -23,7 +20,7 @@ from receptionist.tenants.service import get_tenant
 from receptionist.twilio.simulator import LeaveMessage, Press
 from receptionist.users.service import create_user
 from tests.admin.helpers import PASSWORD
-from tests.conftest import DEMO_EN, FixedClock
+from tests.conftest import DEMO_EN, FixedClock, serving
 from tests.twilio_sim import TestTwilioSim
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,19 +30,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 
 @pytest.fixture
 def live_server(settings: Settings, runtime: Runtime) -> Iterator[str]:
-    config = uvicorn.Config(create_app(settings, runtime=runtime), host="127.0.0.1", port=0,
-                            log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings, runtime=runtime)) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

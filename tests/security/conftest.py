@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from receptionist.api.auth import create_token
 from receptionist.tenants.service import get_tenant
 from receptionist.users.service import create_user
 from tests.admin.helpers import PASSWORD
-from tests.conftest import FixedClock
 
 OWNER, OPERATOR = "owner@demo.test", "agency@ops.test"
 __all__ = ["OPERATOR", "OWNER", "PASSWORD"]
@@ -22,11 +20,3 @@ def accounts(session: Session) -> None:
     create_user(session, email=OPERATOR, password=PASSWORD, role="operator",
                 tenants=[demo, demo_fr])
     session.commit()
-
-
-@pytest.fixture
-def demo_token(session: Session, clock: FixedClock) -> str:
-    token = create_token(session, tenant=get_tenant(session, slug="demo"), name="tests",
-                         now=clock())
-    session.commit()
-    return token

@@ -9,13 +9,10 @@ and the app says how many body bytes the app pulled, which is what it could hold
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from receptionist.admin import sessions
@@ -23,6 +20,7 @@ from receptionist.config import Settings
 from receptionist.main import create_app
 from receptionist.runtime import Runtime
 from tests.admin.helpers import login
+from tests.conftest import serving
 from tests.security.conftest import OWNER
 
 MB = 1024 * 1024
@@ -52,17 +50,8 @@ def pulled(settings: Settings, runtime: Runtime) -> Pulled:
 
 @pytest.fixture
 def port(pulled: Pulled) -> Iterator[int]:
-    server = uvicorn.Server(uvicorn.Config(pulled, host="127.0.0.1", port=0,
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(250):
-        if server.started:
-            break
-        time.sleep(0.02)
-    yield int(server.servers[0].sockets[0].getsockname()[1])
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(pulled) as bound:
+        yield bound
 
 
 def flood(port: int, path: str, headers: dict[str, str], megabytes: int = 256

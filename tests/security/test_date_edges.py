@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from receptionist.appointments import service as appointments
+from receptionist.appointments.models import Appointment
 from receptionist.tenants.service import get_tenant
 from tests.admin.helpers import csrf_of, login
 from tests.conftest import FixedClock
@@ -17,6 +18,16 @@ from tests.security.conftest import OWNER
 
 API = "/api/v1/tenants/demo"
 EDGES = ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00Z"]
+
+
+def _book(session: Session, clock: FixedClock) -> Appointment:
+    agenda = appointments.get_agenda(session, tenant_id=get_tenant(session, slug="demo").id or 0,
+                                     slug="main")
+    assert agenda is not None
+    booked = appointments.book(session, agenda=agenda, now=clock(),
+                               starts_at=datetime(2026, 11, 18, 16, tzinfo=UTC))
+    session.commit()
+    return booked
 
 
 def _reason(response: object) -> str:
@@ -41,12 +52,7 @@ def test_api_booking_and_moving_at_the_edges(client: TestClient, demo_token: str
     response = client.post(f"{API}/appointments", json={"starts_at": starts_at},
                            headers=headers)
     assert response.status_code == 422 and "dates must be between" in _reason(response)
-    agenda = appointments.get_agenda(session, tenant_id=get_tenant(session, slug="demo").id or 0,
-                                     slug="main")
-    assert agenda is not None
-    booked = appointments.book(session, agenda=agenda, now=clock(),
-                               starts_at=datetime(2026, 11, 18, 16, tzinfo=UTC))
-    session.commit()
+    booked = _book(session, clock)
     response = client.patch(f"{API}/appointments/{booked.id}", json={"starts_at": starts_at},
                             headers=headers)
     assert response.status_code == 422
@@ -61,12 +67,7 @@ def test_admin_pages_at_the_edges(client: TestClient, session: Session,
         response = client.get(url)
         assert response.status_code == 422, url
         assert "dates must be between" in response.text
-    agenda = appointments.get_agenda(session, tenant_id=get_tenant(session, slug="demo").id or 0,
-                                     slug="main")
-    assert agenda is not None
-    booked = appointments.book(session, agenda=agenda, now=clock(),
-                               starts_at=datetime(2026, 11, 18, 16, tzinfo=UTC))
-    session.commit()
+    booked = _book(session, clock)
     page = client.get("/admin/t/demo/agenda?week=2026-11-16")
     moved = client.post(f"/admin/t/demo/appointments/{booked.id}/move", data={
         "csrf": csrf_of(page.text), "starts_at": "9999-12-31T23:30"}, follow_redirects=True)
