@@ -6,7 +6,9 @@ One ASGI middleware in front of every route (Twilio, JSON API, admin UI, ICS):
   body parsed (401 / a redirect to the login page);
 - every body is limited to MAX_BODY_BYTES: a larger Content-Length is refused at once, and
   a body sent without one (chunked) is counted while it streams and cut off at the limit
-  (413). Nothing is buffered beyond the limit.
+  (413). Nothing is buffered beyond the limit;
+- a NUL character anywhere (path, query, form or JSON body) is refused (400): no field of
+  ours may hold one, and PostgreSQL cannot store one.
 """
 
 from __future__ import annotations
@@ -39,6 +41,21 @@ class BodyTooLarge(HTTPException):
                          headers={"Connection": "close"})
 
 
+class NulCharacter(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(400, "NUL characters are not allowed in requests",
+                         headers={"Connection": "close"})
+
+
+# A NUL as it travels: raw, urlencoded, or escaped in JSON.
+_NUL_FORMS = (b"\x00", b"%00", b"\\u0000")
+
+
+def _has_nul(data: bytes) -> bool:
+    lowered = data.lower()
+    return any(form in lowered for form in _NUL_FORMS)
+
+
 class RequestGuards:
     def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
         self.app = app
@@ -50,6 +67,9 @@ class RequestGuards:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope.get("headers", [])}
+        if "\x00" in scope["path"] or _has_nul(scope.get("query_string", b"")):
+            await _json(send, 400, "NUL characters are not allowed in requests")
+            return
         refusal = await self._refusal(scope, headers)
         if refusal is not None:
             await refusal(send)
@@ -60,14 +80,19 @@ class RequestGuards:
             await _json(send, 413, f"request body larger than {limit} bytes")
             return
         received = 0
+        tail = b""  # the end of the previous chunk: a NUL's escape may be split
 
         async def counted() -> Message:
-            nonlocal received
+            nonlocal received, tail
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                body = message.get("body", b"")
+                received += len(body)
                 if received > limit:
                     raise BodyTooLarge(limit)
+                if _has_nul(tail + body):
+                    raise NulCharacter
+                tail = body[-5:]
             return message
 
         await self.app(scope, counted, send)

@@ -26,7 +26,7 @@ from receptionist.admin.views import (
 )
 from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_script
 from receptionist.call_flows.schema import MenuStep, Script
-from receptionist.db import SessionDep
+from receptionist.db import MAX_ROW_ID, SessionDep
 from receptionist.runtime import Runtime
 from receptionist.speech.prompts import is_local
 from receptionist.tenants import service as tenants
@@ -169,7 +169,7 @@ def script_test_call(request: Request, db: SessionDep, slug: str,
 
 @router.post("/t/{slug}/script/rollback")
 def script_rollback(request: Request, db: SessionDep, slug: str,
-                    version: Annotated[int, Form(ge=1)],
+                    version: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
                     csrf: Annotated[str, Form(max_length=100)]) -> Response:
     user, data = _user(request, db)
     _check_csrf(data, csrf)
@@ -188,7 +188,8 @@ def script_rollback(request: Request, db: SessionDep, slug: str,
 
 @router.get("/t/{slug}/script/diff")
 def script_diff(request: Request, db: SessionDep, slug: str,
-                old: Annotated[int, Query(ge=1)], new: Annotated[int, Query(ge=1)]
+                old: Annotated[int, Query(ge=1, le=MAX_ROW_ID)],
+                new: Annotated[int, Query(ge=1, le=MAX_ROW_ID)]
                 ) -> Response:
     user, data = _user(request, db)
     _operator(user)

@@ -133,3 +133,18 @@ def test_admin_forms_are_limited_too(port: int, pulled: Pulled, settings: Settin
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": f"{sessions.COOKIE}={cookie}"})
     assert status == 413 and pulled.bytes <= settings.max_body_bytes + MB
+
+
+@pytest.mark.usefixtures("accounts")
+def test_nul_characters_are_refused_everywhere(client: TestClient, demo_token: str) -> None:
+    """Found by the admin form fuzz on PostgreSQL (which cannot store NUL): a 500."""
+    assert login(client, OWNER)[0] == 200
+    form = client.post("/admin/t/demo/settings/tokens", content=b"csrf=x&name=%00",
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert form.status_code == 400 and "NUL" in form.text
+    api = client.post(BOOK, content=b'{"starts_at": "2026-11-18T16:00:00Z", '
+                                    b'"caller_name": "a\\u0000b"}', headers={
+        "Authorization": f"Bearer {demo_token}", "Content-Type": "application/json"})
+    assert api.status_code == 400
+    assert client.get("/admin/t/demo/inbox?q=%00").status_code == 400
+    assert client.get("/admin/t/demo/inbox?q=100%25").status_code == 200  # "%" is fine
