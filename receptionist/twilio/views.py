@@ -49,7 +49,7 @@ async def _signed(request: Request, rt: Runtime) -> list[tuple[str, str]]:
 
     A parameter repeated is refused: Twilio never sends one, and the signature check folds
     repeats together while a replay would otherwise look like a new request."""
-    form = await read_form(request, max_bytes=rt.settings.max_body_bytes)
+    form = await read_form(request)
     names = [name for name, _ in form]
     if len(set(names)) != len(names):
         repeated = sorted({name for name in names if names.count(name) > 1})
