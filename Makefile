@@ -13,8 +13,10 @@ run: $(STAMP)
 
 test: lint typecheck unit unit-pg
 
+# ruff, then the layers of DESIGN §2 (import-linter contract in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check receptionist tests bench migrations
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

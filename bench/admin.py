@@ -25,11 +25,12 @@ from sqlmodel import Session, col
 from receptionist.calls.models import Call, CallEvent
 from receptionist.config import Settings
 from receptionist.db import make_engine
+from receptionist.demo import seed_demo
 from receptionist.main import create_app
 from receptionist.messages.models import Message
 from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
-from receptionist.tenants.service import get_tenant, seed_demo
+from receptionist.tenants.service import get_tenant
 from receptionist.users.service import create_user
 
 PASSWORD = "bench password 123"

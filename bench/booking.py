@@ -35,12 +35,13 @@ import httpx
 from sqlalchemy import insert, text
 from sqlmodel import Session
 
-from receptionist.api.auth import create_token
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, SlotClaim
 from receptionist.db import make_engine
+from receptionist.demo import seed_demo
 from receptionist.migrations_runner import upgrade
-from receptionist.tenants.service import get_tenant, seed_demo
+from receptionist.tenants.service import get_tenant
+from receptionist.tenants.tokens import create_token
 
 NOW = datetime(2026, 11, 17, 0, 0, tzinfo=UTC)
 ALWAYS = {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}

@@ -34,10 +34,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from receptionist.call_flows.publishing import create_tenant
 from receptionist.db import make_engine
+from receptionist.demo import seed_demo
 from receptionist.migrations_runner import upgrade
 from receptionist.speech.audio import Samples, read_wav, twilio_frames, ulaw_decode
-from receptionist.tenants.service import create_tenant, seed_demo
 from receptionist.twilio.simulator import Heard, Recording, SimulatedCall, Spoken
 from tests.instances import Instance, RoundRobin, always_open, twilio_through
 from tests.postgres_server import PostgresServer

@@ -28,11 +28,13 @@ from sqlmodel import Session
 
 from receptionist.config import parse_networks
 from receptionist.db import make_engine
+from receptionist.demo import seed_demo
 from receptionist.migrations_runner import upgrade
-from receptionist.notifications import service as outbox
+from receptionist.notifications import service as notifications
 from receptionist.outbound import Policy
+from receptionist.outbox import service as outbox
 from receptionist.secret_box import seal
-from receptionist.tenants.service import get_tenant, seed_demo
+from receptionist.tenants.service import get_tenant
 
 SECRET_KEY = "bench-secret-key-0123456789abcdef"
 RECEIVER = """
@@ -104,7 +106,7 @@ def run(tmp: Path, count: int, workers: int) -> str:
             seed_demo(session)
             tenant = get_tenant(session, slug="demo")
             assert tenant.id is not None
-            channel = outbox.add_channel(session, tenant_id=tenant.id, channel="webhook",
+            channel = notifications.add_channel(session, tenant_id=tenant.id, channel="webhook",
                                          target=f"http://127.0.0.1:{port}/hook",
                                          secret=seal(SECRET_KEY, hook_secret),
                                          outbound=Policy(allowed=parse_networks("127.0.0.0/8")))

@@ -39,9 +39,9 @@ from urllib.parse import parse_qsl
 import aiohttp
 from twilio.request_validator import RequestValidator
 
-from receptionist.call_flows.schema import DAYS
+from receptionist.demo import demo_script_text
 from receptionist.speech.audio import read_wav, twilio_frames
-from receptionist.tenants.service import demo_script_text
+from receptionist.weekly_hours import DAYS
 
 PUBLIC = "http://bench.example.com"
 TOKEN = "be4c0123456789abcdef0123456789ab"

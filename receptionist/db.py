@@ -1,4 +1,4 @@
-"""Database engine and sessions.
+"""Database engine, sessions and the one unit of work for writes.
 
 Nothing here touches the database at import time: the engine is built lazily and tables are
 created only by Alembic migrations (`receptionist migrate`).
@@ -6,14 +6,21 @@ created only by Alembic migrations (`receptionist migrate`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
+
+
+class WriteConflict(Exception):
+    """A unique constraint refused the commit: another writer (often another process)
+    claimed the same row first, e.g. the same booking slot."""
 
 
 def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Engine:
@@ -41,21 +48,66 @@ def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 2
                          max_overflow=max_overflow, pool_timeout=10)
 
 
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session for background work: commits on success, rolls back on error."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
+class Database:
+    """The engine plus what every write needs: on SQLite, an in-process write lock.
+
+    SQLite admits one writer at a time; threads that race for it back off in its busy
+    handler with sleeps of up to 100 ms, which wrecks tail latency. Queueing on a lock
+    in-process is fair and immediate. Other processes (the worker) still meet SQLite's
+    busy timeout. PostgreSQL serves concurrent transactions: no lock there."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    def session(self) -> Session:
+        """A session whose objects stay readable after commit (the one way to open one)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    def writing(self) -> AbstractContextManager[object]:
+        """The write lock alone, for code that commits in several steps of its own."""
+        return self._write_lock if self._write_lock is not None else nullcontext()
+
+    @property
+    def inline_writes(self) -> bool:
+        """Run webhook transactions on the event loop instead of the thread pool. On SQLite
+        they are serialized by the write lock anyway, so a thread hop only adds latency and
+        GIL hand-offs; they take a few milliseconds on local disk. PostgreSQL serves
+        concurrent transactions, so there they go to the thread pool."""
+        return self._write_lock is not None
+
+    @contextmanager
+    def write_transaction(self, session: Session | None = None) -> Iterator[Session]:
+        """One write: take the lock, start from a fresh snapshot (objects loaded earlier
+        are re-read on use), commit on success, roll back on any error. A unique
+        constraint refusing the commit becomes `WriteConflict`. Without `session`, a new
+        one is opened and closed."""
+        if session is None:
+            with self.session() as own, self.write_transaction(own) as same:
+                yield same
+            return
+        with self.writing():
             session.rollback()
-            raise
+            try:
+                yield session
+                session.commit()
+            except IntegrityError as exc:
+                session.rollback()
+                raise WriteConflict(str(exc.orig)) from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reads (and writes committed with `write_transaction`)."""
+        with self.session() as session:
+            yield session
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    engine: Engine = request.app.state.engine
-    with Session(engine, expire_on_commit=False) as session:
+    database: Database = request.app.state.database
+    with database.session() as session:
         yield session
 
 

@@ -22,13 +22,13 @@ from receptionist.admin.settings import router as admin_settings_router
 from receptionist.admin.tenants import router as admin_tenants_router
 from receptionist.admin.views import ADMIN_UI, LoginRequired
 from receptionist.admin.views import router as admin_router
+from receptionist.api.ics import router as ics_router
 from receptionist.api.views import router as api_router
-from receptionist.appointments.views import router as ics_router
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings, get_settings
-from receptionist.messages import spool
 from receptionist.request_guards import RequestGuards
 from receptionist.runtime import Runtime
+from receptionist.twilio import spool
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
 
@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
                   description="Self-hosted virtual receptionist: Twilio webhooks and API.")
     app.add_middleware(RequestGuards, runtime=rt)
     app.state.runtime = rt
-    app.state.engine = rt.engine  # db.get_db
+    app.state.database = rt.database  # db.get_db
     app.include_router(twilio_router)
     app.include_router(media_router)
     app.include_router(api_router)

@@ -2,19 +2,15 @@
 
 from sqlmodel import SQLModel
 
-from receptionist.admin.throttle import LoginFailure
 from receptionist.appointments.models import Agenda, Appointment, ExternalBusy, SlotClaim
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 from receptionist.leases import Lease
 from receptionist.messages.models import Message
-from receptionist.notifications.models import (
-    NotificationChannel,
-    NotificationSettings,
-    OutboxItem,
-)
+from receptionist.notifications.models import NotificationChannel, NotificationSettings
+from receptionist.outbox.models import OutboxItem
 from receptionist.privacy.models import ErasureRequest
 from receptionist.tenants.models import ApiToken, ScriptVersion, Tenant, TenantNumber
-from receptionist.users.models import User, UserTenant
+from receptionist.users.models import LoginFailure, User, UserTenant
 
 metadata = SQLModel.metadata
 

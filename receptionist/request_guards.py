@@ -18,13 +18,13 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 
 from receptionist.admin import sessions
 from receptionist.api import auth
 from receptionist.runtime import Runtime
+from receptionist.tenants.tokens import TokenGrant, find_token
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -112,9 +112,9 @@ class RequestGuards:
             return _to_login
         return None
 
-    def _token(self, header: str) -> auth.TokenGrant | None:
-        with Session(self.rt.engine) as session:
-            return auth.find_token(session, header)
+    def _token(self, header: str) -> TokenGrant | None:
+        with self.rt.database.session() as session:
+            return find_token(session, header)
 
     def _signed_in(self, headers: dict[str, str]) -> bool:
         value = cookie_parser(headers.get("cookie", "")).get(sessions.COOKIE)

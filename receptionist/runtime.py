@@ -1,9 +1,12 @@
-"""What a running app holds: settings, database engine, clock, Twilio validator."""
+"""What a running app holds: settings, database, clock, speech, HTTP clients, caches.
+
+Built once by the entry points (app factory, CLI, worker) and handed down; services and jobs
+take only the pieces they need (a `Database`, a clock, a client), never the whole runtime."""
 
 from __future__ import annotations
 
 import threading
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import httpx
@@ -11,10 +14,10 @@ import urllib3
 from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 
-from receptionist.call_flows.schema import Script
+from receptionist.call_flows.loader import ScriptCache
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings
-from receptionist.db import make_engine
+from receptionist.db import Database, make_engine
 from receptionist.outbound import Policy
 from receptionist.speech.engines import build_recognizer, spec_of
 from receptionist.speech.process_pool import RecognitionPool
@@ -30,9 +33,8 @@ class Runtime:
     # The speech engine; built from SPEECH_ENGINE on first use unless given.
     speech: Recognizer | None = None
     validator: RequestValidator = field(init=False)
-    # Parsed scripts by (tenant id, version): versions are immutable, so never stale.
-    scripts: dict[tuple[int, int], Script] = field(default_factory=dict, init=False)
-    _write_lock: threading.Lock | None = field(default=None, init=False)
+    database: Database = field(init=False)
+    scripts: ScriptCache = field(default_factory=ScriptCache, init=False)
     prompts: PromptCache = field(init=False)
     outbound: Policy = field(init=False)  # where owners' URLs may lead
     _recognition: RecognitionPool | None = field(default=None, init=False)
@@ -47,8 +49,7 @@ class Runtime:
         self.validator = RequestValidator(self.settings.twilio_auth_token)
         self.prompts = PromptCache(self.settings.prompts_dir)
         self.outbound = Policy.from_settings(self.settings)
-        if self.engine.dialect.name == "sqlite":
-            self._write_lock = threading.Lock()
+        self.database = Database(self.engine)
 
     @property
     def recognizer(self) -> Recognizer:
@@ -105,18 +106,11 @@ class Runtime:
 
     @property
     def inline_writes(self) -> bool:
-        """Run webhook transactions on the event loop instead of the thread pool. On SQLite
-        they are serialized by `writing()` anyway (one writer at a time), so a thread hop
-        only adds latency and GIL hand-offs; they take a few milliseconds on local disk.
-        PostgreSQL serves concurrent transactions, so there they go to the thread pool."""
-        return self._write_lock is not None
+        return self.database.inline_writes
 
     def writing(self) -> AbstractContextManager[object]:
-        """Held around a webhook's transaction on SQLite. SQLite admits one writer at a
-        time; threads that race for it back off in its busy handler with sleeps of up to
-        100 ms, which wrecks tail latency. Queueing on a lock in-process is fair and
-        immediate. Other processes (the worker) still meet SQLite's busy timeout."""
-        return self._write_lock if self._write_lock is not None else nullcontext()
+        """The database's write lock (see `Database`)."""
+        return self.database.writing()
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utcnow) -> Runtime:

@@ -15,6 +15,7 @@ only on the worker holding the `scheduler` lease (receptionist.leases), so they 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -23,124 +24,107 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from receptionist.admin import throttle
 from receptionist.appointments import caldav_sync
 from receptionist.appointments import service as appointments
 from receptionist.calls.service import close_stale_calls, prune_replies
-from receptionist.db import session_scope
 from receptionist.leases import Leader
 from receptionist.messages.recordings import fetch_due_recordings
-from receptionist.messages.transcripts import transcribe_due
 from receptionist.notifications import digest
 from receptionist.notifications import service as notifications
 from receptionist.notifications.delivery import deliver_due
 from receptionist.privacy import service as privacy
 from receptionist.runtime import Runtime
+from receptionist.speech.transcripts import transcribe_due
+from receptionist.users import login_throttle as throttle
 
 log = logging.getLogger(__name__)
+Job = Callable[[Runtime], None]
 
 
-def fetch_recordings_job(rt: Runtime) -> None:
-    try:
-        count = fetch_due_recordings(rt.settings, rt.engine, now=rt.clock())
-        if count:
-            log.info("stored %d recording(s)", count)
-    except Exception:  # a job must never kill the scheduler
-        log.exception("recording fetch job failed")
+def job(what: str) -> Callable[[Callable[[Runtime], int | None]], Job]:
+    """A scheduled job: runs, logs what it did ("stored 3 recording(s)") when it did
+    something, and never lets an error kill the scheduler (it is logged; the next run
+    tries again, since every job keeps its state in the database)."""
+    def wrap(work: Callable[[Runtime], int | None]) -> Job:
+        @functools.wraps(work)
+        def run(rt: Runtime) -> None:
+            try:
+                count = work(rt)
+            except Exception:
+                log.exception("%s job failed", work.__name__.removesuffix("_job"))
+                return
+            if count:
+                log.info(what, count)
+        return run
+    return wrap
 
 
-def transcribe_job(rt: Runtime) -> None:
-    try:
-        count = transcribe_due(rt)
-        if count:
-            log.info("transcribed %d message(s)", count)
-    except Exception:
-        log.exception("transcription job failed")
+@job("stored %d recording(s)")
+def fetch_recordings_job(rt: Runtime) -> int:
+    return fetch_due_recordings(rt.settings, rt.engine, now=rt.clock())
 
 
-def deliver_outbox_job(rt: Runtime) -> None:
-    try:
-        count = deliver_due(rt)
-        if count:
-            log.info("delivered %d notification(s)", count)
-    except Exception:
-        log.exception("outbox delivery failed")
+@job("transcribed %d message(s)")
+def transcribe_job(rt: Runtime) -> int:
+    return transcribe_due(rt)
 
 
-def reminders_job(rt: Runtime) -> None:
-    try:
-        with rt.writing(), session_scope(rt.engine) as session:
-            count = appointments.queue_due_reminders(session, now=rt.clock())
-        if count:
-            log.info("queued %d appointment reminder(s)", count)
-    except Exception:
-        log.exception("reminder job failed")
+@job("delivered %d notification(s)")
+def deliver_outbox_job(rt: Runtime) -> int:
+    return deliver_due(rt)
 
 
-def digest_job(rt: Runtime) -> None:
-    try:
-        with rt.writing(), session_scope(rt.engine) as session:
-            count = digest.queue_due_digests(session, now=rt.clock())
-        if count:
-            log.info("queued %d daily digest(s)", count)
-    except Exception:
-        log.exception("digest job failed")
+@job("queued %d appointment reminder(s)")
+def reminders_job(rt: Runtime) -> int:
+    with rt.database.write_transaction() as session:
+        return appointments.queue_due_reminders(session, now=rt.clock())
 
 
-def stale_calls_job(rt: Runtime) -> None:
-    try:
-        now = rt.clock()
-        with rt.writing(), session_scope(rt.engine) as session:
-            for call in close_stale_calls(session, now=now):
-                if call.tenant_id is not None and call.id is not None:
-                    notifications.queue_call_summary(session, tenant_id=call.tenant_id,
-                                                     call_id=call.id, now=now)
-                    log.info("call %s had no final status: closed", call.call_sid)
-    except Exception:
-        log.exception("stale call job failed")
+@job("queued %d daily digest(s)")
+def digest_job(rt: Runtime) -> int:
+    with rt.database.write_transaction() as session:
+        return digest.queue_due_digests(session, now=rt.clock())
 
 
-def calendar_push_job(rt: Runtime) -> None:
-    try:
-        count = caldav_sync.push_due(rt)
-        if count:
-            log.info("wrote %d appointment change(s) to linked calendars", count)
-    except Exception:
-        log.exception("calendar push failed")
+@job("closed %d call(s) that had no final status")
+def stale_calls_job(rt: Runtime) -> int:
+    now = rt.clock()
+    with rt.database.write_transaction() as session:
+        stale = close_stale_calls(session, now=now)
+        for call in stale:
+            notifications.call_ended(session, call=call, now=now)
+    return len(stale)
 
 
-def calendar_pull_job(rt: Runtime) -> None:
-    try:
-        caldav_sync.pull_busy(rt)
-    except Exception:
-        log.exception("calendar read failed")
+@job("wrote %d appointment change(s) to linked calendars")
+def calendar_push_job(rt: Runtime) -> int:
+    return caldav_sync.push_due(rt)
 
 
-def prune_replies_job(rt: Runtime) -> None:
-    try:
-        with session_scope(rt.engine) as session:
-            count = prune_replies(session, now=rt.clock())
-            throttle.prune(session, rt.clock())
-        if count:
-            log.info("pruned %d stored webhook answers", count)
-    except Exception:
-        log.exception("webhook answer pruning failed")
+@job("read the busy times of %d linked calendar(s)")
+def calendar_pull_job(rt: Runtime) -> int:
+    caldav_sync.pull_busy(rt)
+    return 0  # every few minutes: not worth a log line
 
 
+@job("pruned %d stored webhook answers")
+def prune_replies_job(rt: Runtime) -> int:
+    with rt.database.write_transaction() as session:
+        count = prune_replies(session, now=rt.clock())
+        throttle.prune(session, rt.clock())
+    return count
+
+
+@job("")  # retention logs what it removed itself
 def retention_job(rt: Runtime) -> None:
-    try:
-        with session_scope(rt.engine) as session:
-            privacy.retain_all(session, rt.settings, now=rt.clock())
-    except Exception:
-        log.exception("retention job failed")
+    with rt.database.write_transaction() as session:
+        privacy.retain_all(session, rt.settings, now=rt.clock())
 
 
-def erasure_job(rt: Runtime) -> None:
-    try:
-        with session_scope(rt.engine) as session:
-            privacy.carry_out_erasures(session, rt.settings, now=rt.clock())
-    except Exception:
-        log.exception("erasure job failed")
+@job("carried out %d erasure request(s)")
+def erasure_job(rt: Runtime) -> int:
+    with rt.database.write_transaction() as session:
+        return privacy.carry_out_erasures(session, rt.settings, now=rt.clock())
 
 
 def _on_leader(leader: Leader, job: Callable[[Runtime], None]) -> Callable[[Runtime], None]:

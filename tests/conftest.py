@@ -29,14 +29,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from receptionist.api.auth import create_token
 from receptionist.config import Settings
 from receptionist.db import make_engine
+from receptionist.demo import seed_demo
 from receptionist.main import create_app
 from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import Samples, read_wav, twilio_frames, ulaw_decode
-from receptionist.tenants.service import get_tenant, seed_demo
+from receptionist.tenants.service import get_tenant
+from receptionist.tenants.tokens import create_token
 from tests.notifications.receivers import Mailbox
 from tests.postgres_server import PostgresServer, running_postgres
 from tests.twilio_sim import FakeTwilioApi, TestTwilioSim

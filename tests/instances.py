@@ -23,9 +23,9 @@ from typing import Any
 import httpx
 from websockets.sync.client import ClientConnection, connect
 
-from receptionist.call_flows.schema import DAYS
-from receptionist.tenants.service import demo_script_text
+from receptionist.demo import demo_script_text
 from receptionist.twilio.simulator import HttpPoster, TwilioSim
+from receptionist.weekly_hours import DAYS
 
 
 def free_port() -> int:

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from receptionist.cli import app
 from receptionist.config import Settings, get_settings
+from receptionist.demo import demo_script_text
 from receptionist.speech.audio import resample, to_wav
-from receptionist.tenants.service import demo_script_text
 from tests.conftest import Speak
 
 runner = CliRunner()

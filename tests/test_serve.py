@@ -15,10 +15,10 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from receptionist.call_flows.schema import DAYS
 from receptionist.db import make_engine
+from receptionist.demo import demo_script_text
 from receptionist.messages.models import FetchStatus, Message
-from receptionist.tenants.service import demo_script_text
+from receptionist.weekly_hours import DAYS
 from tests.twilio_sim import FakeTwilioApi
 
 ACCOUNT_SID = "AC" + "2" * 32

@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from receptionist.admin.test_call import (
+from receptionist.admin.trial_call import (
     InputError,
-    TestCallResult,
+    TrialCallResult,
     parse_inputs,
-    run_test_call,
+    run_trial_call,
 )
 from receptionist.admin.views import (
     Notice,
@@ -24,6 +24,7 @@ from receptionist.admin.views import (
     _user,
     redirect_with_notice,
 )
+from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_script
 from receptionist.call_flows.schema import MenuStep, Script
 from receptionist.db import MAX_ROW_ID, SessionDep
@@ -79,7 +80,7 @@ def prompt_previews(rt: Runtime, script: Script) -> list[tuple[str, str | None]]
 
 def _editor(request: Request, user: User, data: object, tenant: Tenant, db: SessionDep, *,
             yaml_text: str, problems: list[ScriptProblem], checked: bool, notice: str = "",
-            test: TestCallResult | None = None, test_error: str = "", inputs: str = ""
+            test: TrialCallResult | None = None, test_error: str = "", inputs: str = ""
             ) -> Response:
     script = None
     if not problems:
@@ -129,9 +130,9 @@ def script_submit(request: Request, db: SessionDep, slug: str,
         return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
                        checked=True)
     with _rt(request).writing():
-        row = tenants.publish_script(db, tenant=tenant, yaml_text=yaml_text,
+        row = publishing.publish_script(db, tenant=tenant, yaml_text=yaml_text,
                                      author=user.email, comment=comment)
-        tenants.ensure_main_agenda(db, tenant=tenant, script=parse_script(yaml_text))
+        publishing.ensure_main_agenda(db, tenant=tenant, script=parse_script(yaml_text))
         db.commit()
     return redirect_with_notice(request, f"/admin/t/{slug}/script", f"published v{row.version}")
 
@@ -161,7 +162,7 @@ def script_test_call(request: Request, db: SessionDep, slug: str,
         return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
                        checked=True, test_error=str(exc), inputs=inputs)
     rt = _rt(request)
-    result = run_test_call(rt.settings, rt.clock, slug=tenant.slug, yaml_text=yaml_text,
+    result = run_trial_call(rt.settings, rt.clock, slug=tenant.slug, yaml_text=yaml_text,
                            actions=actions, caller=caller)
     return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
                    checked=True, test=result, inputs=inputs)
@@ -177,7 +178,7 @@ def script_rollback(request: Request, db: SessionDep, slug: str,
     tenant = _tenant(db, user, slug)
     try:
         with _rt(request).writing():
-            row = tenants.rollback_script(db, tenant=tenant, to_version=version,
+            row = publishing.rollback_script(db, tenant=tenant, to_version=version,
                                           author=user.email)
             db.commit()
     except tenants.TenantError:

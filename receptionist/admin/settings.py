@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -23,10 +22,7 @@ from receptionist.admin.views import (
     _user,
     redirect_with_notice,
 )
-from receptionist.api.auth import create_token
 from receptionist.appointments import service as appointments
-from receptionist.call_flows.schema import DAYS, parse_range
-from receptionist.clock import sane_date
 from receptionist.db import RowId, SessionDep
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
@@ -35,6 +31,8 @@ from receptionist.privacy import service as privacy
 from receptionist.privacy.models import ErasureRequest
 from receptionist.secret_box import seal
 from receptionist.tenants.models import ApiToken, Tenant
+from receptionist.tenants.tokens import create_token
+from receptionist.weekly_hours import parse_closure_lines, parse_hours_lines
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -189,7 +187,7 @@ def new_token(request: Request, db: SessionDep, slug: str,
     rt = _rt(request)
     with rt.writing():
         token = create_token(db, tenant=tenant, name=name or user.email, now=rt.clock(),
-                             user=user)
+                             user_id=user.id)
         db.commit()
     return _settings_page(request, db, slug, notice="token created", secret=token)
 
@@ -280,47 +278,3 @@ def agenda_rules(request: Request, db: SessionDep, slug: str, agenda_slug: str,
         db.add(agenda)
         db.commit()
     return _done(request, slug, f"{agenda_slug} saved")
-
-
-def parse_hours_lines(text: str) -> dict[str, list[str]]:
-    weekly: dict[str, list[str]] = {}
-    for number, raw in enumerate(text.splitlines(), 1):
-        parts = raw.split()
-        if not parts:
-            continue
-        day, ranges = parts[0].lower(), parts[1:]
-        if day not in DAYS or not ranges:
-            raise ValueError(f"hours, line {number}: write a day ({', '.join(DAYS)}) "
-                             "then ranges such as 09:00-12:00")
-        for text_range in ranges:
-            parse_range(text_range)  # raises ValueError with the reason
-        weekly[day] = ranges
-    return weekly
-
-
-def parse_closure_lines(text: str) -> list[dict[str, str]]:
-    closed = []
-    for number, raw in enumerate(text.splitlines(), 1):
-        parts = raw.strip().split(maxsplit=1)
-        if not parts:
-            continue
-        if not _is_date(parts[0]):
-            raise ValueError(f"closures, line {number}: start with a date such as 2026-12-24")
-        start = end = date.fromisoformat(parts[0])
-        rest = parts[1] if len(parts) > 1 else ""
-        first, _, after = rest.partition(" ")
-        if _is_date(first):
-            end, rest = date.fromisoformat(first), after
-        if end < start:
-            raise ValueError(f"closures, line {number}: the end is before the start")
-        closed.append({"start": start.isoformat(), "end": end.isoformat(),
-                       "name": rest.strip()})
-    return closed
-
-
-def _is_date(text: str) -> bool:
-    try:
-        sane_date(date.fromisoformat(text))
-    except ValueError:
-        return False
-    return True

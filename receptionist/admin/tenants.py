@@ -13,7 +13,9 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from ruamel.yaml import YAML
 
+from receptionist import demo
 from receptionist.admin.views import _check_csrf, _page, _rt, _user, redirect_with_notice
+from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError
 from receptionist.db import SessionDep
 from receptionist.tenants import service as tenants
@@ -33,7 +35,7 @@ def starter_script(*, name: str, language: str, timezone: str) -> str:
     time zone; edited as YAML, so any name stays valid YAML."""
     yaml = YAML()
     yaml.width = 100
-    document = yaml.load(tenants.demo_script_text(TEMPLATES[language]))
+    document = yaml.load(demo.demo_script_text(TEMPLATES[language]))
     document["business"] = name
     document["timezone"] = timezone
     for step in document["steps"].values():
@@ -68,7 +70,7 @@ def create(request: Request, db: SessionDep,
     if not error:
         try:
             with _rt(request).writing():
-                tenant = tenants.create_tenant(
+                tenant = publishing.create_tenant(
                     db, slug=slug, numbers=phones, author=user.email,
                     yaml_text=starter_script(name=name, language=language, timezone=timezone))
                 assert tenant.id is not None and user.id is not None

@@ -24,7 +24,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import or_, select
 from sqlmodel import Session, col
 
-from receptionist.admin import sessions, throttle
+from receptionist.admin import sessions
 from receptionist.admin.texts import translator
 from receptionist.calls.models import Call, CallEvent
 from receptionist.clock import SaneDate
@@ -32,6 +32,7 @@ from receptionist.db import RowId, SessionDep
 from receptionist.messages.models import Message
 from receptionist.runtime import Runtime
 from receptionist.tenants.models import Tenant
+from receptionist.users import login_throttle as throttle
 from receptionist.users import service as users
 from receptionist.users.models import User
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from receptionist.call_flows.schema import DAYS, parse_range
+from receptionist.weekly_hours import DAYS, parse_range
 
 Interval = tuple[int, int]  # [start, end) in epoch seconds
 

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from caldav import DAVClient
@@ -32,7 +32,10 @@ from receptionist.appointments.models import (
     ExternalBusy,
     SyncState,
 )
-from receptionist.runtime import Runtime
+from receptionist.clock import Clock
+from receptionist.config import Settings
+from receptionist.db import Database
+from receptionist.outbound import Policy
 from receptionist.secret_box import SecretError, unseal
 
 log = logging.getLogger(__name__)
@@ -47,12 +50,25 @@ SYNC_ERRORS = (DAVError, OSError, ValueError, SecretError)
 Calendar = Any
 
 
+class SyncDeps(Protocol):
+    """What calendar sync needs (the runtime provides it)."""
+
+    @property
+    def database(self) -> Database: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def outbound(self) -> Policy: ...
+    @property
+    def settings(self) -> Settings: ...
+
+
 class CalendarUnavailable(RuntimeError):
     pass
 
 
 @contextmanager
-def open_calendar(rt: Runtime, agenda: Agenda) -> Iterator[Calendar]:
+def open_calendar(rt: SyncDeps, agenda: Agenda) -> Iterator[Calendar]:
     if not agenda.caldav_url:
         raise CalendarUnavailable("the agenda has no calendar link")
     rt.outbound.check(agenda.caldav_url)  # OutboundRefused: a sync error, shown and retried
@@ -72,11 +88,11 @@ def _error_text(exc: BaseException) -> str:
     return text[:1000]
 
 
-def push_due(rt: Runtime, *, limit: int = 50) -> int:
+def push_due(rt: SyncDeps, *, limit: int = 50) -> int:
     """Write due appointment changes to their calendars; returns how many succeeded."""
     now = rt.clock()
     done = 0
-    with Session(rt.engine, expire_on_commit=False) as session:
+    with rt.database.session() as session:
         rows = session.execute(
             select(Appointment, Agenda).join(Agenda, col(Agenda.id) == Appointment.agenda_id)
             .where(col(Appointment.sync_state) == SyncState.pending,
@@ -107,11 +123,11 @@ def _push(cal: Calendar, appointment: Appointment, now: datetime) -> None:
     cal.save_event(calendar([vevent(appointment, stamp=now)], name="").decode())
 
 
-def _record(rt: Runtime, session: Session, appointment: Appointment, pushed: int, *,
+def _record(rt: SyncDeps, session: Session, appointment: Appointment, pushed: int, *,
             error: str | None) -> None:
     """Store one push outcome, unless the appointment changed again meanwhile."""
     now = rt.clock()
-    with rt.writing():
+    with rt.database.writing():
         current = session.get(Appointment, appointment.id, populate_existing=True)
         if current is None or current.sequence != pushed:
             session.rollback()
@@ -130,11 +146,11 @@ def _record(rt: Runtime, session: Session, appointment: Appointment, pushed: int
         session.commit()
 
 
-def pull_busy(rt: Runtime) -> int:
+def pull_busy(rt: SyncDeps) -> int:
     """Refresh the busy times of every linked agenda; returns how many agendas were read."""
     now = rt.clock()
     read = 0
-    with Session(rt.engine, expire_on_commit=False) as session:
+    with rt.database.session() as session:
         agendas = list(session.execute(select(Agenda).where(
             col(Agenda.caldav_url).is_not(None))).scalars())
         session.rollback()
@@ -144,12 +160,12 @@ def pull_busy(rt: Runtime) -> int:
                     busy = list(_busy_times(cal, agenda, now))
             except SYNC_ERRORS as exc:
                 log.warning("reading the calendar of agenda %s failed: %s", agenda.id, exc)
-                with rt.writing():
+                with rt.database.writing():
                     agenda.caldav_error = _error_text(exc)
                     session.add(agenda)
                     session.commit()
                 continue
-            with rt.writing():
+            with rt.database.writing():
                 session.execute(delete(ExternalBusy).where(
                     col(ExternalBusy.agenda_id) == agenda.id))
                 if busy:

@@ -40,7 +40,7 @@ from receptionist.appointments.models import (
     SyncState,
 )
 from receptionist.appointments.texts import sms_text
-from receptionist.notifications import service as outbox
+from receptionist.outbox import service as outbox
 from receptionist.tenants.models import Tenant, TenantNumber
 
 _INSERT_CLAIMS = insert(SlotClaim.__table__)  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from receptionist.speech.intents import lang_key
+from receptionist.i18n import lang_key
 
 EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

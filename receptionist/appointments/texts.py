@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from receptionist.appointments.spoken import spoken_slot
-from receptionist.speech.intents import lang_key
+from receptionist.i18n import lang_key
 
 SMS = {
     "booking_confirmed": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from receptionist.speech.intents import lang_key
+from receptionist.i18n import lang_key
 
 BOOKING: dict[str, dict[str, str]] = {
     "offer_intro": {"en": "I can offer {day}.", "fr": "Je peux vous proposer le {day}."},

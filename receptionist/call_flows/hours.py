@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from receptionist.call_flows.schema import DAYS, Script
+from receptionist.call_flows.schema import Script
+from receptionist.weekly_hours import DAYS
 
 Branch = Literal["open", "closed", "holiday"]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -168,3 +170,25 @@ def parse_script(text: str) -> Script:
         raise ScriptError([ScriptProblem(_line_for(loc, lines), _path(loc), reason)
                            for loc, reason in graph])
     return script
+
+
+@lru_cache(maxsize=512)
+def compiled_script(yaml_text: str) -> Script:
+    """Parsed scripts by text. Versions are immutable, so a cache entry never goes stale."""
+    return parse_script(yaml_text)
+
+
+class ScriptCache:
+    """Parsed scripts by (tenant id, version), so a webhook reads no YAML: versions are
+    immutable, so an entry is never stale."""
+
+    def __init__(self) -> None:
+        self._scripts: dict[tuple[int, int], Script] = {}
+
+    def get(self, tenant_id: int, version: int, yaml_text: Callable[[], str]) -> Script:
+        """The parsed version; `yaml_text` is only called on a miss."""
+        key = (tenant_id, version)
+        script = self._scripts.get(key)
+        if script is None:
+            script = self._scripts[key] = parse_script(yaml_text())
+        return script

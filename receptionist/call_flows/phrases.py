@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from receptionist.speech.intents import lang_key
+from receptionist.i18n import lang_key
 
 PHRASES: dict[str, dict[str, str]] = {
     "no_input": {

@@ -9,44 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from datetime import time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from receptionist.speech.prompts import LOCAL_VOICE
+from receptionist.weekly_hours import DAYS, OpeningRange, parse_range
 
 Language = Literal["en-US", "fr-FR"]
 MAX_STEPS = 500  # far beyond any real receptionist; bounds the work of one check
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 STEP_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
-_RANGE = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class OpeningRange(_Strict):
-    start: time
-    end: time  # time.max stands for 24:00
-
-    def contains(self, moment: time) -> bool:
-        return self.start <= moment < self.end or (self.end == time.max and moment >= self.start)
-
-
-def parse_range(text: str) -> OpeningRange:
-    match = _RANGE.match(text.strip())
-    if not match:
-        raise ValueError(f"opening range {text!r} must look like 09:00-18:00")
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
-        raise ValueError(f"opening range {text!r} has an invalid time")
-    end = time.max if h2 == 24 else time(h2, m2)
-    if end <= time(h1, m1):
-        raise ValueError(f"opening range {text!r} ends before it starts")
-    return OpeningRange(start=time(h1, m1), end=end)
 
 
 class Holiday(_Strict):

@@ -14,19 +14,26 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import Protocol
 
+import httpx
+import urllib3
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from receptionist.calls.models import Call
+from receptionist.clock import Clock
+from receptionist.config import Settings
+from receptionist.db import Database
 from receptionist.notifications import email_html, summaries
-from receptionist.notifications import service as outbox
+from receptionist.notifications import service as notifications
 from receptionist.notifications.email import EmailError, send_email
-from receptionist.notifications.models import NotificationChannel, OutboxItem
+from receptionist.notifications.models import NotificationChannel
 from receptionist.notifications.sms import SmsError, send_sms
 from receptionist.notifications.webhook import WebhookError, post_event
-from receptionist.outbound import OutboundRefused
-from receptionist.runtime import Runtime
+from receptionist.outbound import OutboundRefused, Policy
+from receptionist.outbox import service as outbox
+from receptionist.outbox.models import OutboxItem
 from receptionist.secret_box import SecretError, unseal
 from receptionist.tenants.models import Tenant, TenantNumber
 
@@ -41,6 +48,23 @@ BATCH = 500
 FLUSH_ROWS, FLUSH_SECONDS = 50, 0.2
 
 
+class DeliveryDeps(Protocol):
+    """What delivery needs (the runtime provides it)."""
+
+    @property
+    def database(self) -> Database: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def outbound(self) -> Policy: ...
+    @property
+    def twilio_http(self) -> httpx.Client: ...
+    @property
+    def web_http(self) -> urllib3.PoolManager: ...
+
+
 class Postponed(Exception):
     def __init__(self, until: datetime, reason: str) -> None:
         super().__init__(reason)
@@ -51,15 +75,15 @@ Send = Callable[[], "str | None"]
 Failure = SmsError | EmailError | WebhookError
 
 
-def deliver_due(rt: Runtime, *, worker: str = WORKER_ID, limit: int = BATCH,
+def deliver_due(rt: DeliveryDeps, *, worker: str = WORKER_ID, limit: int = BATCH,
                 senders: int = SENDERS) -> int:
     """Deliver what is due now; returns how many were sent.
 
     Rows are claimed in a batch and prepared here (summaries written, secrets read once
     per channel); the network part runs on a few threads at once (the time goes to
     waiting on SMTP and HTTP servers); what was sent is marked in small groups."""
-    with Session(rt.engine, expire_on_commit=False) as session:
-        with rt.writing():
+    with rt.database.session() as session:
+        with rt.database.writing():
             items = outbox.claim_due(session, worker=worker, now=rt.clock(), limit=limit)
         if not items:
             return 0
@@ -69,7 +93,7 @@ def deliver_due(rt: Runtime, *, worker: str = WORKER_ID, limit: int = BATCH,
             try:
                 ready.append((item, _prepare(rt, session, item, secrets)))
             except Postponed as later:
-                with rt.writing():
+                with rt.database.writing():
                     outbox.postpone(session, item, worker=worker, until=later.until,
                                     reason=str(later))
             except (SmsError, EmailError, WebhookError) as exc:
@@ -84,7 +108,7 @@ def deliver_due(rt: Runtime, *, worker: str = WORKER_ID, limit: int = BATCH,
             outcomes = pool.map(lambda send: _run(send, deadline), (s for _, s in ready))
             for (item, _), outcome in zip(ready, outcomes, strict=True):
                 if outcome is LATE:
-                    with rt.writing():
+                    with rt.database.writing():
                         outbox.postpone(session, item, worker=worker, until=rt.clock(),
                                         reason="not reached in its batch; next round")
                 elif isinstance(outcome, SmsError | EmailError | WebhookError):
@@ -102,9 +126,9 @@ def deliver_due(rt: Runtime, *, worker: str = WORKER_ID, limit: int = BATCH,
         return sent
 
 
-def _mark(rt: Runtime, session: Session, delivered: list[tuple[OutboxItem, str | None]],
+def _mark(rt: DeliveryDeps, session: Session, delivered: list[tuple[OutboxItem, str | None]],
           worker: str) -> int:
-    with rt.writing():
+    with rt.database.writing():
         return outbox.mark_all_sent(session, delivered, worker=worker, now=rt.clock())
 
 
@@ -120,15 +144,15 @@ def _run(send: Send, deadline: float) -> str | Failure | object | None:
         return failure
 
 
-def _failed(rt: Runtime, session: Session, item: OutboxItem, exc: Failure,
+def _failed(rt: DeliveryDeps, session: Session, item: OutboxItem, exc: Failure,
             worker: str) -> None:
     log.warning("outbox %s (%s to %s): %s", item.id, item.kind, item.recipient, exc)
-    with rt.writing():
+    with rt.database.writing():
         outbox.mark_failed(session, item, worker=worker, now=rt.clock(), error=str(exc),
                            permanent=exc.permanent)
 
 
-def _prepare(rt: Runtime, session: Session, item: OutboxItem,
+def _prepare(rt: DeliveryDeps, session: Session, item: OutboxItem,
              secrets: dict[int, str]) -> Send:
     """Everything but the network: what to send, where, signed with what."""
     payload: dict[str, object] = {"event": item.kind, "text": item.body}
@@ -162,7 +186,7 @@ def _prepare(rt: Runtime, session: Session, item: OutboxItem,
     raise SmsError(f"unknown channel {item.channel!r}", permanent=True)
 
 
-def _webhook_secret(rt: Runtime, session: Session, item: OutboxItem,
+def _webhook_secret(rt: DeliveryDeps, session: Session, item: OutboxItem,
                     secrets: dict[int, str]) -> str:
     if item.channel_id is None:
         raise WebhookError("the webhook channel is gone", permanent=True)
@@ -178,7 +202,7 @@ def _webhook_secret(rt: Runtime, session: Session, item: OutboxItem,
     return secrets[item.channel_id]
 
 
-def _summary(rt: Runtime, session: Session, item: OutboxItem
+def _summary(rt: DeliveryDeps, session: Session, item: OutboxItem
              ) -> tuple[str, str, str, dict[str, object]]:
     assert item.call_id is not None
     now = rt.clock()
@@ -192,8 +216,8 @@ def _summary(rt: Runtime, session: Session, item: OutboxItem
         raise Postponed(now + RECHECK, "waiting for the message transcript")
     if not summary.urgent:
         tenant = session.get(Tenant, item.tenant_id)
-        settings = outbox.settings_for(session, tenant_id=item.tenant_id)
-        until = outbox.quiet_until(settings, timezone=tenant.timezone if tenant else "UTC",
+        settings = notifications.settings_for(session, tenant_id=item.tenant_id)
+        until = notifications.quiet_until(settings, timezone=tenant.timezone if tenant else "UTC",
                                    now=now)
         if until is not None:
             raise Postponed(until, "held for the quiet hours")

@@ -18,9 +18,10 @@ from sqlmodel import Session, col
 
 from receptionist.appointments.models import Appointment, AppointmentStatus
 from receptionist.calls.models import Call, CallEvent
+from receptionist.i18n import lang_key
 from receptionist.messages.models import Message
-from receptionist.notifications import service as outbox
-from receptionist.speech.intents import lang_key
+from receptionist.notifications import service as notifications
+from receptionist.outbox import service as outbox
 from receptionist.tenants.models import Tenant
 
 UNHANDLED_LISTED = 20
@@ -92,10 +93,10 @@ def queue_due_digests(session: Session, *, now: datetime) -> int:
     queued = 0
     for tenant in session.execute(select(Tenant)).scalars():
         assert tenant.id is not None
-        settings = outbox.settings_for(session, tenant_id=tenant.id)
+        settings = notifications.settings_for(session, tenant_id=tenant.id)
         if not settings.digest_time:
             continue
-        channels = outbox.channels_for(session, tenant_id=tenant.id, event="digest")
+        channels = notifications.channels_for(session, tenant_id=tenant.id, event="digest")
         if not channels:
             continue
         tz = ZoneInfo(tenant.timezone)

@@ -19,9 +19,9 @@ from sqlmodel import Session, col
 from receptionist.appointments.models import Appointment, AppointmentStatus
 from receptionist.appointments.spoken import spoken_slot
 from receptionist.calls.models import Call, CallEvent
+from receptionist.i18n import lang_key
 from receptionist.messages.models import Message, TranscriptStatus
 from receptionist.notifications import email_html
-from receptionist.speech.intents import lang_key
 from receptionist.tenants.models import Tenant
 
 URGENT_WORDS = {

@@ -28,7 +28,7 @@ from receptionist.appointments.models import Agenda, Appointment, AppointmentSta
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 from receptionist.config import Settings
 from receptionist.messages.models import Message
-from receptionist.notifications.models import OutboxItem
+from receptionist.outbox.models import OutboxItem
 from receptionist.privacy.models import ErasureRequest
 from receptionist.tenants.models import Tenant
 

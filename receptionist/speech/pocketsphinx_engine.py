@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from pocketsphinx import Decoder, Endpointer
 
+from receptionist.i18n import lang_key
 from receptionist.speech.audio import Samples
-from receptionist.speech.intents import lang_key
 from receptionist.speech.recognizer import (
     ModelUnavailable,
     Recognition,

@@ -3,7 +3,7 @@
 Served at /twilio/fallback (set it as the number's "primary handler fails" URL in Twilio,
 pointing at another instance or at the same proxy) and used by every webhook that fails
 (database down, a bug): the caller is never cut off with Twilio's "application error".
-The recording's reference goes to the spool on disk (messages/spool.py) and is imported
+The recording's reference goes to the spool on disk (twilio/spool.py) and is imported
 into the database later. Only the request signature is checked: that needs no database.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from twilio.twiml.voice_response import VoiceResponse
 
 from receptionist.call_flows.phrases import default_voice
-from receptionist.messages.spool import SpooledMessage, spool
+from receptionist.twilio.spool import SpooledMessage, spool
 
 TEXTS = {
     "take_message": {

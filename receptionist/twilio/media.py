@@ -38,11 +38,11 @@ from receptionist.calls import service as calls
 from receptionist.calls.models import Call, CallEvent
 from receptionist.runtime import Runtime
 from receptionist.speech.grammar import menu_phrases
-from receptionist.speech.intents import match_intent
 from receptionist.speech.process_pool import RemoteStream, SpeechUnavailable
 from receptionist.speech.recognizer import ModelUnavailable, Recognition
 from receptionist.twilio import rest, stream_token, webhooks
 from receptionist.twilio.signature import is_valid
+from receptionist.understanding.phrase_match import match_intent
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/twilio")
@@ -119,7 +119,8 @@ class MediaSession:
         if isinstance(step, MenuStep) and step_id is not None:
             stream = await self.rt.recognition.open(
                 language=self.script.language,
-                phrases=menu_phrases(step.choices, self.script.language))
+                phrases=menu_phrases([(c.phrases, c.digit) for c in step.choices],
+                                     self.script.language))
             if self.done:
                 stream.close()
                 return

@@ -16,7 +16,6 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from receptionist.call_flows import engine as flow
 from receptionist.call_flows.context import FlowContext
-from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.phrases import UNKNOWN_NUMBER, default_voice, phrase
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
@@ -77,12 +76,8 @@ def _context(rt: Runtime, session: Session, call: Call, script: Script) -> FlowC
 
 
 def _script(rt: Runtime, session: Session, tenant_id: int, version: int) -> Script:
-    key = (tenant_id, version)
-    script = rt.scripts.get(key)
-    if script is None:
-        row = tenants.script_version(session, tenant_id=tenant_id, version=version)
-        script = rt.scripts[key] = parse_script(row.yaml_text)
-    return script
+    return rt.scripts.get(tenant_id, version, lambda: tenants.script_version(
+        session, tenant_id=tenant_id, version=version).yaml_text)
 
 
 def call_script(rt: Runtime, session: Session, call: Call) -> Script | None:
@@ -286,9 +281,6 @@ def call_status(rt: Runtime, session: Session, form: StatusForm) -> str:
     was_live = call.status not in calls.TERMINAL_STATUSES
     applied = calls.apply_status(session, call=call, status=form.call_status,
                                  duration_s=form.call_duration, now=now)
-    if applied and was_live and call.status in calls.TERMINAL_STATUSES and call.tenant_id:
-        assert call.id is not None
-        # In this transaction: the owner's summary can't be lost between the two.
-        notifications.queue_call_summary(session, tenant_id=call.tenant_id, call_id=call.id,
-                                         now=now)
+    if applied and was_live and call.status in calls.TERMINAL_STATUSES:
+        notifications.call_ended(session, call=call, now=now)
     return EMPTY

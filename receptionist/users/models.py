@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from receptionist.clock import utcnow
@@ -33,3 +33,15 @@ class UserTenant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
     tenant_id: int = Field(foreign_key="tenants.id", index=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_address_at", "address", "at"),
+                      Index("ix_login_failures_account_address_at", "account", "address", "at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=64)
+    # SHA-256 of the email typed (known or not), so that the table holds no addresses.
+    account: str = Field(default="", max_length=64)
+    at: datetime = Field(index=True)

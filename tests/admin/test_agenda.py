@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Appointment, AppointmentStatus
-from receptionist.notifications.models import OutboxItem
+from receptionist.outbox.models import OutboxItem
 from receptionist.tenants.service import get_tenant
 from receptionist.users.service import create_user
 from tests.admin.helpers import PASSWORD, csrf_of, login

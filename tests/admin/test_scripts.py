@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from receptionist.tenants.service import demo_script_text, get_tenant
+from receptionist.demo import demo_script_text
+from receptionist.tenants.service import get_tenant
 from receptionist.users.service import create_user
 from tests.admin.helpers import PASSWORD, csrf_of, login
 

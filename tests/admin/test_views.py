@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from receptionist.admin.throttle import LoginFailure
 from receptionist.config import Settings
 from receptionist.main import create_app
 from receptionist.messages.models import Message
@@ -19,6 +18,7 @@ from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.runtime import Runtime
 from receptionist.tenants.service import get_tenant
 from receptionist.twilio.simulator import LeaveMessage, Press
+from receptionist.users.models import LoginFailure
 from receptionist.users.service import create_user
 from receptionist.worker import prune_replies_job
 from tests.admin.helpers import PASSWORD, csrf_of, login

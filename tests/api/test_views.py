@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from receptionist.api.auth import create_token
 from receptionist.tenants.service import get_tenant
+from receptionist.tenants.tokens import create_token
 from tests.conftest import FixedClock
 
 NOON = "2026-11-17T12:00:00-05:00"
@@ -153,7 +153,7 @@ def test_a_token_acting_for_an_account_follows_its_access(client: TestClient,
     demo = get_tenant(session, slug="demo")
     user = create_user(session, email="agency@ops.test", password="a long password 1",
                        role="operator", tenants=[demo])
-    token = create_token(session, tenant=demo, name="crm", now=clock(), user=user)
+    token = create_token(session, tenant=demo, name="crm", now=clock(), user_id=user.id)
     session.commit()
     assert client.get("/api/v1/tenants/demo/calls", headers=auth(token)).status_code == 200
     session.execute(delete(UserTenant).where(UserTenant.user_id == user.id))  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, SlotClaim
-from receptionist.notifications.models import OutboxItem, OutboxStatus
+from receptionist.outbox.models import OutboxItem, OutboxStatus
 from receptionist.tenants.service import get_tenant
 from tests.conftest import FixedClock
 

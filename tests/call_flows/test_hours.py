@@ -8,7 +8,7 @@ import pytest
 
 from receptionist.call_flows.hours import business_state
 from receptionist.call_flows.loader import parse_script
-from receptionist.tenants.service import demo_script_text
+from receptionist.demo import demo_script_text
 
 EN = parse_script(demo_script_text("demo.yaml"))  # America/New_York, Mon-Fri 09-18
 FR = parse_script(demo_script_text("demo-fr.yaml"))  # Europe/Paris, Mon-Fri 09-18

@@ -4,7 +4,7 @@ import pytest
 
 from receptionist.call_flows.loader import ScriptError, parse_script
 from receptionist.call_flows.schema import MenuStep
-from receptionist.tenants.service import demo_script_text
+from receptionist.demo import demo_script_text
 
 MINIMAL = """\
 business: Test Plumbing

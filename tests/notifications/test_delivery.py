@@ -9,9 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from receptionist.notifications import service as outbox
 from receptionist.notifications.delivery import deliver_due
-from receptionist.notifications.models import OutboxItem, OutboxStatus
+from receptionist.outbox import service as outbox
+from receptionist.outbox.models import OutboxItem, OutboxStatus
 from receptionist.runtime import Runtime
 from receptionist.tenants.service import get_tenant
 from tests.conftest import FixedClock

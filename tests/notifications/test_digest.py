@@ -14,7 +14,8 @@ from receptionist.config import Settings
 from receptionist.notifications import service as notifications
 from receptionist.notifications.delivery import deliver_due
 from receptionist.notifications.digest import queue_due_digests
-from receptionist.notifications.models import NotificationSettings, OutboxItem
+from receptionist.notifications.models import NotificationSettings
+from receptionist.outbox.models import OutboxItem
 from receptionist.runtime import Runtime
 from receptionist.tenants.service import get_tenant
 from receptionist.twilio.simulator import (

@@ -16,8 +16,9 @@ from receptionist.messages.models import Message, TranscriptStatus
 from receptionist.notifications import service as notifications
 from receptionist.notifications import webhook
 from receptionist.notifications.delivery import deliver_due
-from receptionist.notifications.models import NotificationSettings, OutboxItem, OutboxStatus
+from receptionist.notifications.models import NotificationSettings
 from receptionist.outbound import Policy
+from receptionist.outbox.models import OutboxItem, OutboxStatus
 from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
 from receptionist.tenants.service import get_tenant

@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from receptionist.config import Settings
-from receptionist.notifications import service as outbox
+from receptionist.notifications import service as notifications
 from receptionist.notifications.delivery import deliver_due
-from receptionist.notifications.models import OutboxItem, OutboxStatus
+from receptionist.outbox import service as outbox
+from receptionist.outbox.models import OutboxItem, OutboxStatus
 from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
 from receptionist.tenants.service import get_tenant
@@ -51,7 +52,7 @@ def test_killed_worker_loses_nothing(session: Session, settings: Settings, runti
     try:
         tenant = get_tenant(session, slug="demo")
         assert tenant.id is not None
-        channel = outbox.add_channel(session, tenant_id=tenant.id, channel="webhook",
+        channel = notifications.add_channel(session, tenant_id=tenant.id, channel="webhook",
                                      target=hook.url,
                                      secret=seal(settings.secret_key, "crash-secret-0123"),
                                      outbound=runtime.outbound)

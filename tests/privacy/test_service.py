@@ -18,7 +18,7 @@ from receptionist.cli import app
 from receptionist.config import Settings
 from receptionist.messages.models import Message
 from receptionist.messages.recordings import fetch_due_recordings
-from receptionist.notifications.models import OutboxItem
+from receptionist.outbox.models import OutboxItem
 from receptionist.privacy.models import ErasureRequest
 from receptionist.privacy.service import request_erasure
 from receptionist.runtime import Runtime

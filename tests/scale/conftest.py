@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from receptionist.tenants.service import create_tenant
+from receptionist.call_flows.publishing import create_tenant
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE
 from tests.instances import always_open
 from tests.twilio_sim import FakeTwilioApi

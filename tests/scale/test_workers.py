@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from receptionist.clock import utcnow
 from receptionist.leases import Lease
-from receptionist.notifications import service as outbox
+from receptionist.outbox import service as outbox
 from receptionist.privacy.models import ErasureRequest
 from receptionist.privacy.service import request_erasure
 from receptionist.tenants.service import get_tenant

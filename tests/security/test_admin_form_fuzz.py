@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from receptionist.tenants.service import demo_script_text
+from receptionist.demo import demo_script_text
 from tests.admin.helpers import csrf_of, login
 from tests.security.conftest import OPERATOR, OWNER
 from tests.test_fuzz import unhandled

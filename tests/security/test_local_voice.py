@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from receptionist.call_flows.publishing import create_tenant
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import ulaw_decode
 from receptionist.speech.prompts import PromptCache, prompt_key
-from receptionist.tenants.service import create_tenant
 from receptionist.twilio.simulator import DialOutcome, LeaveMessage, Press
 from tests.speech.test_prompts import parse_ulaw_wav
 from tests.twilio_sim import TestTwilioSim

@@ -20,8 +20,9 @@ from receptionist.messages.models import Message
 from receptionist.messages.recordings import FetchError, api_url, fetch_due_recordings
 from receptionist.notifications import service as notifications
 from receptionist.notifications.delivery import deliver_due
-from receptionist.notifications.models import OutboxItem, OutboxStatus
 from receptionist.outbound import OutboundRefused, Policy
+from receptionist.outbox import service as outbox
+from receptionist.outbox.models import OutboxItem, OutboxStatus
 from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
 from receptionist.tenants.service import get_tenant
@@ -87,7 +88,7 @@ def test_dns_changed_after_saving_is_refused_at_delivery(
             session, tenant_id=tenant.id, channel="webhook", target=url,
             secret=seal(settings.secret_key, "secret-0123456789"),
             outbound=Policy(resolve=resolving({"hooks.example.com": PUBLIC_ADDRESS})))
-        notifications.enqueue(session, tenant_id=tenant.id, key="k1", channel="webhook",
+        outbox.enqueue(session, tenant_id=tenant.id, key="k1", channel="webhook",
                               kind="test", recipient=url, body="hello", now=clock(),
                               channel_id=channel.id)
         session.commit()

@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 
 from receptionist.call_flows.loader import MAX_SCRIPT_CHARS, ScriptError, parse_script
 from receptionist.call_flows.schema import MAX_STEPS
-from receptionist.tenants.service import demo_script_text
+from receptionist.demo import demo_script_text
 from tests.admin.helpers import csrf_of, login
 from tests.security.conftest import OPERATOR
 

@@ -7,18 +7,18 @@ import pytest
 
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.schema import MenuStep
+from receptionist.demo import demo_script_text
 from receptionist.speech.audio import resample
 from receptionist.speech.grammar import menu_phrases
-from receptionist.speech.intents import match_intent
 from receptionist.speech.pocketsphinx_engine import PocketsphinxRecognizer
 from receptionist.speech.recognizer import ModelUnavailable, recognize
-from receptionist.tenants.service import demo_script_text
+from receptionist.understanding.phrase_match import match_intent
 from tests.conftest import Speak
 
 _MENU = parse_script(demo_script_text("demo.yaml")).main_menu_step()
 assert isinstance(_MENU, MenuStep)
 MENU: MenuStep = _MENU
-PHRASES = menu_phrases(MENU.choices, "en-US")
+PHRASES = menu_phrases([(c.phrases, c.digit) for c in MENU.choices], "en-US")
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from receptionist.call_flows.publishing import create_tenant
+from receptionist.demo import demo_script_text
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import ulaw_decode
 from receptionist.speech.pocketsphinx_engine import PocketsphinxRecognizer
 from receptionist.speech.prompts import PromptCache, prompt_key, ulaw_wav
 from receptionist.speech.recognizer import recognize
-from receptionist.tenants.service import create_tenant, demo_script_text
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.twilio_sim import TestTwilioSim
 

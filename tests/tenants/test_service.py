@@ -3,55 +3,34 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from receptionist.call_flows.loader import ScriptError
 from receptionist.tenants import service as tenants
-from tests.call_flows.test_loader import MINIMAL
 
 
-def test_seed_demo_is_idempotent(session: Session) -> None:
-    assert tenants.seed_demo(session) == []  # already seeded by the fixture
-    demo = tenants.tenant_for_number(session, number="+15005550006")
-    demo_fr = tenants.tenant_for_number(session, number="+33180000000")
-    assert demo is not None and demo_fr is not None
-    assert (demo.slug, demo.language, demo.timezone) == ("demo", "en-US", "America/New_York")
-    assert (demo_fr.slug, demo_fr.language, demo_fr.timezone) == (
-        "demo-fr", "fr-FR", "Europe/Paris")
-
-
-def test_versions_rollback_and_diff(session: Session) -> None:
-    tenant = tenants.create_tenant(session, slug="plumber", numbers=["+33100000001"],
-                                   yaml_text=MINIMAL, author="op@example.com")
-    changed = MINIMAL.replace("Tapez 1.", "Tapez un.")
-    v2 = tenants.publish_script(session, tenant=tenant, yaml_text=changed, author="op2")
-    assert (v2.version, tenant.active_version) == (2, 2)
-    assert "-    prompt: Tapez 1.\n+    prompt: Tapez un." in tenants.script_diff(
-        session, tenant=tenant, old=1, new=2)
-    v3 = tenants.rollback_script(session, tenant=tenant, to_version=1, author="op")
-    assert (v3.version, v3.comment, v3.yaml_text) == (3, "rollback to version 1", MINIMAL)
-    assert [v.version for v in tenants.script_history(session, tenant=tenant)] == [1, 2, 3]
-    _, script = tenants.active_script(session, tenant=tenant)
-    assert script.steps["menu"].prompt == "Tapez 1."  # type: ignore[union-attr]
-
-
-def test_invalid_script_is_not_published(session: Session) -> None:
-    tenant = tenants.get_tenant(session, slug="demo")
-    with pytest.raises(ScriptError):
-        tenants.publish_script(session, tenant=tenant, yaml_text="business: [")
-    assert tenant.active_version == 1
-    assert len(tenants.script_history(session, tenant=tenant)) == 1
-
-
-def test_numbers_and_slugs_are_unique(session: Session) -> None:
-    with pytest.raises(tenants.TenantError, match="already belongs to another business"):
-        tenants.create_tenant(session, slug="other", numbers=["+15005550006"],
-                              yaml_text=MINIMAL)
-    with pytest.raises(tenants.TenantError, match="already exists"):
-        tenants.create_tenant(session, slug="demo", numbers=["+15550000000"], yaml_text=MINIMAL)
-
-
-def test_unknown_tenant_and_version(session: Session) -> None:
-    with pytest.raises(tenants.TenantError, match="no tenant"):
-        tenants.get_tenant(session, slug="nope")
+def test_a_number_routes_to_its_tenant_and_active_version(session: Session) -> None:
+    route = tenants.route_number(session, number="+15005550006")
     demo = tenants.get_tenant(session, slug="demo")
-    with pytest.raises(tenants.TenantError, match="version 9 does not exist"):
-        tenants.rollback_script(session, tenant=demo, to_version=9)
+    assert route is not None and (route.tenant_id, route.active_version) == (demo.id, 1)
+    assert tenants.route_number(session, number="+15550000000") is None
+
+
+def test_add_version_activates_it_and_history_grows(session: Session) -> None:
+    demo = tenants.get_tenant(session, slug="demo")
+    assert demo.id is not None
+    first = tenants.script_version(session, tenant_id=demo.id, version=1)
+    row = tenants.add_version(session, tenant=demo, yaml_text=first.yaml_text + "\n",
+                              business="Renamed", language="en-GB", timezone="Europe/London")
+    assert (row.version, demo.active_version, demo.name, demo.language) == (
+        2, 2, "Renamed", "en-GB")
+    assert [v.version for v in tenants.script_history(session, tenant=demo)] == [1, 2]
+    assert tenants.script_diff(session, tenant=demo, old=1, new=2).startswith("--- v1")
+
+
+def test_add_tenant_refuses_taken_numbers_without_naming_the_owner(session: Session) -> None:
+    with pytest.raises(tenants.TenantError) as caught:
+        tenants.add_tenant(session, slug="new", numbers=["+15005550006"], name="New",
+                           language="en-US", timezone="UTC")
+    assert "demo" not in str(caught.value)
+    tenant = tenants.add_tenant(session, slug="new", numbers=["+15550000001"], name="New",
+                                language="en-US", timezone="UTC")
+    assert tenants.numbers_of(session, tenant_id=tenant.id or 0) == ["+15550000001"]
+    assert tenant.active_version is None

@@ -15,8 +15,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
-from receptionist.notifications.models import OutboxItem
-from receptionist.tenants.service import create_tenant, demo_script_text
+from receptionist.call_flows.publishing import create_tenant
+from receptionist.demo import demo_script_text
+from receptionist.outbox.models import OutboxItem
 from receptionist.twilio.simulator import (
     Action,
     HangUp,

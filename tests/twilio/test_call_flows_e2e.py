@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.engine import Engine
 
+from receptionist.call_flows import publishing
+from receptionist.demo import demo_script_text
 from receptionist.twilio.simulator import (
     DialOutcome,
     HangUp,
@@ -154,9 +156,9 @@ def test_publishing_mid_call_does_not_break_the_call(
     assert stored_call(engine, first.call_sid).script_version == 1
     with Session(engine) as session:
         demo = tenants.get_tenant(session, slug="demo")
-        text = tenants.demo_script_text("demo.yaml").replace(
+        text = demo_script_text("demo.yaml").replace(
             "Thank you for calling Demo Dental Clinic.", "Welcome to the new Demo Dental.")
-        tenants.publish_script(session, tenant=demo, yaml_text=text)
+        publishing.publish_script(session, tenant=demo, yaml_text=text)
         session.commit()
     second = sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)])
     assert second.heard[0].text == "Welcome to the new Demo Dental."

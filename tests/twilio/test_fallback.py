@@ -18,12 +18,13 @@ from receptionist import main
 from receptionist.calls.models import Call
 from receptionist.config import Settings
 from receptionist.db import make_engine
-from receptionist.messages import spool
 from receptionist.messages.models import Message
 from receptionist.messages.recordings import fetch_due_recordings
-from receptionist.notifications.models import NotificationChannel, OutboxItem
+from receptionist.notifications.models import NotificationChannel
+from receptionist.outbox.models import OutboxItem
 from receptionist.runtime import Runtime
 from receptionist.tenants.service import get_tenant
+from receptionist.twilio import spool
 from receptionist.twilio.simulator import LeaveMessage, Press, StaySilent
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.twilio_sim import TestTwilioSim

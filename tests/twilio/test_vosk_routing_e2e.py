@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from receptionist.call_flows.publishing import create_tenant
 from receptionist.config import Settings
 from receptionist.main import create_app
 from receptionist.runtime import Runtime
 from receptionist.speech.vosk_engine import VoskRecognizer
-from receptionist.tenants.service import create_tenant
 from receptionist.twilio.simulator import DialOutcome, LeaveMessage, Press, Speak
 from tests.conftest import AUTH_TOKEN, PUBLIC_BASE, FixedClock
 from tests.conftest import Speak as SpeakFixture

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from receptionist.cli_support import fail, open_session, tenant_or_exit
+from receptionist.cli.support import fail, open_session, tenant_or_exit
 from receptionist.clock import utcnow
 from receptionist.config import get_settings
 from receptionist.privacy import service as privacy

@@ -10,7 +10,7 @@ import typer
 from sqlalchemy import select
 from sqlmodel import col
 
-from receptionist.cli_support import fail, open_session, tenant_or_exit
+from receptionist.cli.support import fail, open_session, tenant_or_exit
 from receptionist.config import get_settings
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel

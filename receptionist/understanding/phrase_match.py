@@ -12,10 +12,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from rapidfuzz.fuzz import ratio
 
-from receptionist.call_flows.schema import MenuChoice
+from receptionist.i18n import DIGIT_WORDS, lang_key
 
 
 def _words(text: str) -> frozenset[str]:
@@ -34,13 +35,6 @@ FILLERS: dict[str, frozenset[str]] = {
         moi m a est ce c que qu avec au aux et ou en y ca cela mon ma mes votre vos tu te
         bien donc peux pouvez pourriez"""),
 }
-DIGIT_WORDS: dict[str, dict[str, str]] = {
-    "en": {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-           "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-           "star": "*", "pound": "#", "hash": "#"},
-    "fr": {"zero": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5",
-           "six": "6", "sept": "7", "huit": "8", "neuf": "9", "etoile": "*", "diese": "#"},
-}
 # Words that may surround a spoken digit: "press one", « tapez le un », "option 2".
 DIGIT_CONTEXT = _words("""
     press push dial option number choice key touche tapez tape taper appuyez appuie numero
@@ -52,10 +46,6 @@ WORD_THRESHOLD = 0.8
 MIN_CONFIDENCE = 0.75
 # When the two best intents are this close, the caller's wish is ambiguous.
 AMBIGUITY_MARGIN = 0.05
-
-
-def lang_key(language: str) -> str:
-    return "fr" if language.lower().startswith("fr") else "en"
 
 
 def normalize(text: str) -> list[str]:
@@ -101,12 +91,26 @@ def phrase_score(said: Sequence[str], phrase: Sequence[str]) -> tuple[float, int
     return (sum(heard) / len(heard)) * (len(heard) / len(phrase)), len(heard)
 
 
+class Option(Protocol):
+    """One thing a caller may ask for: its intent, its key, the phrases that name it."""
+
+    @property
+    def intent(self) -> str: ...
+    @property
+    def digit(self) -> str | None: ...
+    @property
+    def phrases(self) -> Sequence[str]: ...
+
+
+OptionT = TypeVar("OptionT", bound=Option)
+
+
 @dataclass(frozen=True)
-class IntentMatch:
+class IntentMatch(Generic[OptionT]):
     intent: str | None
     confidence: float
     transcript: str
-    choice: MenuChoice | None = None
+    choice: OptionT | None = None
 
 
 def spoken_digit(words: Sequence[str], language: str) -> str | None:
@@ -121,7 +125,8 @@ def spoken_digit(words: Sequence[str], language: str) -> str | None:
     return table.get(word)
 
 
-def match_intent(text: str, choices: Sequence[MenuChoice], language: str) -> IntentMatch:
+def match_intent(text: str, choices: Sequence[OptionT],
+                 language: str) -> IntentMatch[OptionT]:
     words = normalize(text)
     transcript = text.strip()
     if not words:
@@ -132,7 +137,7 @@ def match_intent(text: str, choices: Sequence[MenuChoice], language: str) -> Int
             if choice.digit == digit:
                 return IntentMatch(choice.intent, 0.95, transcript, choice)
     said = content_words(words, language)
-    ranked: list[tuple[float, int, MenuChoice]] = []
+    ranked: list[tuple[float, int, OptionT]] = []
     for choice in choices:
         best = (0.0, 0)
         for phrase in choice.phrases:

@@ -9,15 +9,15 @@ import typer
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from receptionist.api.auth import create_token
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda
-from receptionist.cli_support import fail, open_session, tenant_or_exit
+from receptionist.cli.support import fail, open_session, tenant_or_exit
 from receptionist.clock import utcnow
 from receptionist.config import get_settings
 from receptionist.outbound import OutboundRefused, Policy
 from receptionist.secret_box import seal
 from receptionist.tenants.models import Tenant
+from receptionist.tenants.tokens import create_token
 
 agenda_app = typer.Typer(help="Bookable agendas: rules, CalDAV link, ICS feed.",
                          no_args_is_help=True)
@@ -158,6 +158,6 @@ def token_create(email: Annotated[str | None, typer.Option(
             assert tenant is not None
             row = tenant_or_exit(session, tenant)
         token = create_token(session, tenant=row, name=name or (user.email if user else ""),
-                             now=utcnow(), user=user)
+                             now=utcnow(), user_id=user.id if user else None)
         session.commit()
     typer.echo(token)

@@ -12,9 +12,9 @@ from sqlmodel import Session
 from receptionist.config import Settings
 from receptionist.messages.models import FetchStatus, Message, TranscriptStatus
 from receptionist.messages.recordings import fetch_due_recordings
-from receptionist.messages.transcripts import MAX_ATTEMPTS, transcribe_due
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import to_wav
+from receptionist.speech.transcripts import MAX_ATTEMPTS, transcribe_due
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock, Speak
 from tests.twilio.helpers import messages
@@ -87,7 +87,7 @@ def test_a_leased_message_is_not_transcribed_twice(
         engine: Engine, runtime: Runtime, clock: FixedClock) -> None:
     leave_spoken_message(sim, twilio_api, speak, DEMO_EN, "operator")
     fetch_due_recordings(settings, engine, now=clock.now)
-    from receptionist.messages.transcripts import _claim
+    from receptionist.speech.transcripts import _claim
 
     with Session(engine) as session:
         message = session.get(Message, messages(engine)[0].id)

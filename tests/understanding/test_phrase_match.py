@@ -4,8 +4,8 @@ import pytest
 
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.schema import MenuChoice
-from receptionist.speech.intents import match_intent, normalize, word_similarity
-from receptionist.tenants.service import demo_script_text
+from receptionist.demo import demo_script_text
+from receptionist.understanding.phrase_match import match_intent, normalize, word_similarity
 
 
 def choices(name: str) -> list[MenuChoice]:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from receptionist.cli_support import fail, open_session
+from receptionist.cli.support import fail, open_session
 from receptionist.tenants import service as tenants
 from receptionist.users import service as users
 

@@ -1,4 +1,4 @@
-"""The script editor's test call: a draft script answers a simulated call through the real
+"""The script editor's trial ("test") call: a draft script answers a simulated call through the real
 webhooks and flow engine, in a throwaway in-memory database, before it is published.
 
 Nothing touches the business's data: the sandbox has its own copy of the business (with
@@ -24,14 +24,14 @@ from sqlmodel import Session, SQLModel, col, create_engine
 
 import receptionist.model_registry  # noqa: F401 - every table, for the sandbox schema
 from receptionist.call_flows.loader import parse_script
+from receptionist.call_flows.publishing import create_tenant
 from receptionist.call_flows.schema import MenuStep, Script
 from receptionist.calls.models import Call, CallEvent
 from receptionist.clock import Clock
 from receptionist.config import Settings
 from receptionist.runtime import Runtime
-from receptionist.speech.intents import match_intent
 from receptionist.speech.recognizer import ModelUnavailable, Recognition
-from receptionist.tenants.service import create_tenant
+from receptionist.twilio.app import create_call_app
 from receptionist.twilio.simulator import (
     Action,
     DialOutcome,
@@ -48,6 +48,7 @@ from receptionist.twilio.simulator import (
     StaySilent,
     TwilioSim,
 )
+from receptionist.understanding.phrase_match import match_intent
 
 NUMBER = "+10000000000"
 SANDBOX_BASE = "https://sandbox.invalid"
@@ -165,7 +166,7 @@ class _AsgiPoster:
 
 
 @dataclass
-class TestCallResult:
+class TrialCallResult:
     heard: list[str] = field(default_factory=list)
     path: list[str] = field(default_factory=list)
     timeline: list[str] = field(default_factory=list)
@@ -173,10 +174,8 @@ class TestCallResult:
     error: str = ""
 
 
-def run_test_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: str,
-                  actions: list[Action], caller: str) -> TestCallResult:
-    from receptionist.main import create_app  # the app imports the admin pages
-
+def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: str,
+                  actions: list[Action], caller: str) -> TrialCallResult:
     engine = create_engine("sqlite://", poolclass=StaticPool,
                            connect_args={"check_same_thread": False})
     SQLModel.metadata.create_all(engine)  # a throwaway schema in memory, not the database
@@ -188,10 +187,10 @@ def run_test_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: str
                                           "public_base_url": SANDBOX_BASE,
                                           "twilio_api_base": "http://127.0.0.1:9"})
     runtime = Runtime(settings=sandbox, engine=engine, clock=clock, speech=KeypadOnly())
-    sim = TwilioSim(http=_AsgiPoster(create_app(sandbox, runtime=runtime)),
+    sim = TwilioSim(http=_AsgiPoster(create_call_app(runtime)),
                     public_base=SANDBOX_BASE, auth_token=sandbox.twilio_auth_token,
                     account_sid=sandbox.twilio_account_sid)
-    result = TestCallResult()
+    result = TrialCallResult()
     answering = _Caller(actions, parse_script(yaml_text))
     call = SimulatedCall(sim, answering, to=NUMBER, from_=caller)
     answering.call = call

@@ -13,19 +13,21 @@ from typing import Annotated
 import typer
 from sqlmodel import Session
 
+from receptionist import demo
+from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError, parse_script
 from receptionist.call_flows.schema import MenuChoice
-from receptionist.cli_booking import agenda_app, token_app
-from receptionist.cli_notify import notify_app
-from receptionist.cli_privacy import privacy_app
-from receptionist.cli_support import fail, open_session
-from receptionist.cli_users import user_app
+from receptionist.cli.booking import agenda_app, token_app
+from receptionist.cli.notify import notify_app
+from receptionist.cli.privacy import privacy_app
+from receptionist.cli.support import fail, open_session
+from receptionist.cli.users import user_app
 from receptionist.config import InsecureSettingsError, Settings, get_settings
 from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
-from receptionist.speech.intents import match_intent
 from receptionist.tenants import service as tenants
 from receptionist.twilio.simulator import Heard, Recording, SimulationError, Spoken, TwilioSim
+from receptionist.understanding.phrase_match import match_intent
 
 app = typer.Typer(help="Self-hosted virtual receptionist for Twilio numbers.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -79,7 +81,7 @@ def seed_demo() -> None:
     """Create the demo tenants `demo` and `demo-fr` if they are missing (idempotent)."""
     settings = _settings()
     with open_session(settings) as session:
-        created = tenants.seed_demo(session)
+        created = demo.seed_demo(session)
         session.commit()
     typer.echo(f"created: {', '.join(created)}" if created else "demo tenants already exist")
 
@@ -105,7 +107,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     with open_session(settings) as session:
         if not tenants.has_tenants(session):
             try:
-                tenants.seed_demo(session)
+                demo.seed_demo(session)
                 session.commit()
                 typer.echo("empty database: seeded the demo tenants demo and demo-fr")
             except IntegrityError:  # another instance starting at the same time did it
@@ -161,7 +163,7 @@ def route(tenant: TenantOpt,
     settings = _settings()
     with open_session(settings) as session, _clear_errors():
         row = tenants.get_tenant(session, slug=tenant)
-        _, script = tenants.active_script(session, tenant=row)
+        _, script = publishing.active_script(session, tenant=row)
     menu = script.main_menu_step()
     if menu is None:
         raise fail(f"tenant {tenant!r} has no menu step", 2)
@@ -187,7 +189,7 @@ def _transcribe_menu_audio(settings: Settings, audio: Path, choices: list[MenuCh
         samples, rate = read_wav(audio)
         recognizer = build_recognizer(settings)
         heard = recognize(recognizer, samples, rate, language=language,
-                          phrases=menu_phrases(choices, language))
+                          phrases=menu_phrases([(c.phrases, c.digit) for c in choices], language))
     except AudioError as exc:
         raise fail(f"{audio}: {exc}", 2) from None
     except ModelUnavailable as exc:
@@ -378,7 +380,7 @@ def script_load(tenant: TenantOpt, path: Path,
     with open_session(settings) as session:
         with _clear_errors(path):
             row = tenants.get_tenant(session, slug=tenant)
-            version = tenants.publish_script(session, tenant=row, yaml_text=_read(path),
+            version = publishing.publish_script(session, tenant=row, yaml_text=_read(path),
                                              author=author, comment=comment)
         session.commit()
         typer.echo(f"{tenant}: published version {version.version}")
@@ -430,7 +432,7 @@ def script_rollback(tenant: TenantOpt,
     with open_session(settings) as session:
         with _clear_errors():
             row = tenants.get_tenant(session, slug=tenant)
-            version = tenants.rollback_script(session, tenant=row, to_version=to, author=author)
+            version = publishing.rollback_script(session, tenant=row, to_version=to, author=author)
         session.commit()
         typer.echo(f"{tenant}: version {to} republished as version {version.version}")
 
@@ -445,7 +447,7 @@ def tenant_create(slug: Annotated[str, typer.Option()],
     settings = _settings()
     with open_session(settings) as session:
         with _clear_errors(script):
-            row = tenants.create_tenant(session, slug=slug, numbers=number,
+            row = publishing.create_tenant(session, slug=slug, numbers=number,
                                         yaml_text=_read(script), author="cli")
         session.commit()
         typer.echo(f"created tenant {row.slug} ({row.name}) on {', '.join(number)}")
@@ -465,28 +467,3 @@ def tenant_list() -> None:
             numbers = ", ".join(tenants.numbers_of(session, tenant_id=row.id))
             typer.echo(f"{row.slug:20} {row.language:6} v{row.active_version}  {numbers}  "
                        f"{row.name}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()
-
-
-@tenant_app.command("limit")
-def tenant_limit(tenant: TenantOpt,
-                 calls_per_minute: Annotated[int | None, typer.Option(
-                     min=1, help="new calls admitted per minute")] = None,
-                 default: Annotated[bool, typer.Option(
-                     "--default", help="back to CALLS_PER_MINUTE")] = False) -> None:
-    """Show or set how many new calls per minute a business admits (the rest hear "all
-    our lines are busy"): a flood of calls to one business cannot starve the others."""
-    settings = _settings()
-    with open_session(settings) as session:
-        with _clear_errors():
-            row = tenants.get_tenant(session, slug=tenant)
-        if calls_per_minute is not None or default:
-            row.calls_per_minute = None if default else calls_per_minute
-            session.add(row)
-            session.commit()
-        own = row.calls_per_minute
-        typer.echo(f"{row.slug}: {own or settings.calls_per_minute} new calls per minute"
-                   + ("" if own else " (the default, CALLS_PER_MINUTE)"))

@@ -15,26 +15,16 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, delete, func, select
-from sqlmodel import Field, Session, SQLModel, col
+from sqlalchemy import delete, func, select
+from sqlmodel import Session, col
+
+from receptionist.users.models import LoginFailure
 
 LIMIT = 20
 WINDOW = timedelta(minutes=10)
 FREE_TRIES = 3
 ACCOUNT_WINDOW = timedelta(minutes=15)
 MAX_DELAY = timedelta(minutes=5)
-
-
-class LoginFailure(SQLModel, table=True):
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_address_at", "address", "at"),
-                      Index("ix_login_failures_account_address_at", "account", "address", "at"))
-
-    id: int | None = Field(default=None, primary_key=True)
-    address: str = Field(max_length=64)
-    # SHA-256 of the email typed (known or not), so that the table holds no addresses.
-    account: str = Field(default="", max_length=64)
-    at: datetime = Field(index=True)
 
 
 def blocked(session: Session, address: str, now: datetime, *, limit: int = LIMIT,

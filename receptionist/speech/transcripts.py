@@ -9,19 +9,32 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
+from receptionist.clock import Clock
+from receptionist.db import Database
 from receptionist.messages.models import FetchStatus, Message, TranscriptStatus
-from receptionist.runtime import Runtime
 from receptionist.speech.audio import AudioError, read_wav
-from receptionist.speech.recognizer import ModelUnavailable, recognize
+from receptionist.speech.recognizer import ModelUnavailable, Recognizer, recognize
 from receptionist.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 LEASE = timedelta(minutes=10)
+
+
+class TranscriptionDeps(Protocol):
+    """What transcription needs (the runtime provides it)."""
+
+    @property
+    def database(self) -> Database: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def recognizer(self) -> Recognizer: ...
 
 
 def _due(session: Session, now: datetime, limit: int) -> list[tuple[Message, str]]:
@@ -47,11 +60,11 @@ def _claim(session: Session, message: Message, now: datetime) -> bool:
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def transcribe_due(rt: Runtime, *, limit: int = 5) -> int:
+def transcribe_due(rt: TranscriptionDeps, *, limit: int = 5) -> int:
     """Transcribe messages whose audio is stored; returns how many got a transcript."""
     now = rt.clock()
     done = 0
-    with Session(rt.engine, expire_on_commit=False) as session:
+    with rt.database.session() as session:
         for message, language in _due(session, now, limit):
             if message.transcript_status == TranscriptStatus.no_model and not (
                     rt.recognizer.supports(language)):
@@ -61,7 +74,7 @@ def transcribe_due(rt: Runtime, *, limit: int = 5) -> int:
     return done
 
 
-def _transcribe(rt: Runtime, session: Session, message: Message, language: str,
+def _transcribe(rt: TranscriptionDeps, session: Session, message: Message, language: str,
                 now: datetime) -> int:
     try:
         samples, rate = read_wav(Path(message.audio_path or ""))

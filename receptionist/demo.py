@@ -1,0 +1,45 @@
+"""The demo businesses (DESIGN §4): their scripts, shipped in `receptionist/scripts/`, and
+seeding them (`receptionist seed-demo`, `make run`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+from sqlmodel import Session, select
+
+from receptionist.call_flows.loader import parse_script
+from receptionist.call_flows.publishing import create_tenant, ensure_main_agenda
+from receptionist.tenants.models import Tenant
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    slug: str
+    number: str
+    script_file: str
+
+
+DEMO_TENANTS = (
+    DemoTenant("demo", "+15005550006", "demo.yaml"),
+    DemoTenant("demo-fr", "+33180000000", "demo-fr.yaml"),
+)
+
+
+def demo_script_text(filename: str) -> str:
+    return resources.files("receptionist.scripts").joinpath(filename).read_text("utf-8")
+
+
+def seed_demo(session: Session) -> list[str]:
+    """Create the demo tenants that do not exist yet; returns the slugs created."""
+    created = []
+    for demo in DEMO_TENANTS:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == demo.slug)).first()
+        if tenant is None:
+            create_tenant(session, slug=demo.slug, numbers=[demo.number],
+                          yaml_text=demo_script_text(demo.script_file), author="seed-demo")
+            created.append(demo.slug)
+        else:  # seeded before agendas existed
+            ensure_main_agenda(session, tenant=tenant,
+                               script=parse_script(demo_script_text(demo.script_file)))
+    return created

@@ -1,0 +1,31 @@
+"""An app that answers Twilio's webhooks and media streams only: the admin's trial call
+runs a draft script through it, in a sandbox, without the rest of the service."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from receptionist.runtime import Runtime
+from receptionist.twilio.media import router as media_router
+from receptionist.twilio.views import router as twilio_router
+
+log = logging.getLogger(__name__)
+
+
+def create_call_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.runtime = runtime
+    app.state.database = runtime.database  # db.get_db
+    app.include_router(twilio_router)
+    app.include_router(media_router)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # As in the full app: the simulated Twilio sees a 500 and reports it.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    return app

@@ -1,0 +1,82 @@
+"""Opening hours and closures as people write them: days (mon…sun), ranges such as
+09:00-18:00 (24:00 closes the day), closure lines such as `2026-12-24 2026-12-26 Holidays`.
+One parser for scripts, agendas and the admin forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+from pydantic import BaseModel, ConfigDict
+
+from receptionist.clock import sane_date
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_RANGE = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
+
+
+class OpeningRange(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: time
+    end: time  # time.max stands for 24:00
+
+    def contains(self, moment: time) -> bool:
+        return self.start <= moment < self.end or (self.end == time.max and moment >= self.start)
+
+
+def parse_range(text: str) -> OpeningRange:
+    match = _RANGE.match(text.strip())
+    if not match:
+        raise ValueError(f"opening range {text!r} must look like 09:00-18:00")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
+        raise ValueError(f"opening range {text!r} has an invalid time")
+    end = time.max if h2 == 24 else time(h2, m2)
+    if end <= time(h1, m1):
+        raise ValueError(f"opening range {text!r} ends before it starts")
+    return OpeningRange(start=time(h1, m1), end=end)
+
+
+def parse_hours_lines(text: str) -> dict[str, list[str]]:
+    weekly: dict[str, list[str]] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        parts = raw.split()
+        if not parts:
+            continue
+        day, ranges = parts[0].lower(), parts[1:]
+        if day not in DAYS or not ranges:
+            raise ValueError(f"hours, line {number}: write a day ({', '.join(DAYS)}) "
+                             "then ranges such as 09:00-12:00")
+        for text_range in ranges:
+            parse_range(text_range)  # raises ValueError with the reason
+        weekly[day] = ranges
+    return weekly
+
+
+def parse_closure_lines(text: str) -> list[dict[str, str]]:
+    closed = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        parts = raw.strip().split(maxsplit=1)
+        if not parts:
+            continue
+        if not _is_date(parts[0]):
+            raise ValueError(f"closures, line {number}: start with a date such as 2026-12-24")
+        start = end = date.fromisoformat(parts[0])
+        rest = parts[1] if len(parts) > 1 else ""
+        first, _, after = rest.partition(" ")
+        if _is_date(first):
+            end, rest = date.fromisoformat(first), after
+        if end < start:
+            raise ValueError(f"closures, line {number}: the end is before the start")
+        closed.append({"start": start.isoformat(), "end": end.isoformat(),
+                       "name": rest.strip()})
+    return closed
+
+
+def _is_date(text: str) -> bool:
+    try:
+        sane_date(date.fromisoformat(text))
+    except ValueError:
+        return False
+    return True
