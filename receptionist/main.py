@@ -17,11 +17,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from receptionist import __version__
 from receptionist.admin.agenda import router as admin_agenda_router
 from receptionist.admin.dashboard import router as admin_dashboard_router
+from receptionist.admin.deps import ADMIN_UI, LoginRequired
 from receptionist.admin.scripts import router as admin_scripts_router
 from receptionist.admin.settings import router as admin_settings_router
 from receptionist.admin.tenants import router as admin_tenants_router
-from receptionist.admin.views import ADMIN_UI, LoginRequired
 from receptionist.admin.views import router as admin_router
+from receptionist.api.errors import add_error_handlers
 from receptionist.api.ics import router as ics_router
 from receptionist.api.views import router as api_router
 from receptionist.clock import Clock, utcnow
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.include_router(twilio_router)
     app.include_router(media_router)
     app.include_router(api_router)
+    add_error_handlers(app)
     app.include_router(ics_router)
     app.include_router(admin_router)
     app.include_router(admin_scripts_router)

@@ -12,19 +12,19 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import col
 
-from receptionist.admin.views import (
+from receptionist.admin.deps import (
     Notice,
-    _check_csrf,
-    _page,
-    _rt,
-    _tenant,
-    _user,
+    check_csrf,
+    owned_tenant,
     redirect_with_notice,
+    render,
+    runtime_of,
+    signed_in,
 )
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
 from receptionist.clock import SaneDate, sane_datetime
-from receptionist.db import RowId, SessionDep
+from receptionist.db import RowId, SessionDep, WriteConflict
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -34,14 +34,14 @@ def agenda_week(request: Request, db: SessionDep, slug: str,
                 week: SaneDate | None = None,
                 agenda: Annotated[str, Query(max_length=64)] = "main",
                 notice: Notice = "") -> Response:
-    user, data = _user(request, db)
-    tenant = _tenant(db, user, slug)
+    user, data = signed_in(request, db)
+    tenant = owned_tenant(db, user, slug)
     assert tenant.id is not None
     found = appointments.get_agenda(db, tenant_id=tenant.id, slug=agenda)
     if found is None:
         raise HTTPException(404, "no such agenda")
     tz = ZoneInfo(found.timezone)
-    today = _rt(request).clock().astimezone(tz).date()
+    today = runtime_of(request).clock().astimezone(tz).date()
     monday = (week or today) - timedelta(days=(week or today).weekday())
     start = datetime.combine(monday, time(0), tz)
     rows = list(db.execute(select(Appointment).where(
@@ -53,7 +53,7 @@ def agenda_week(request: Request, db: SessionDep, slug: str,
     days = [(monday + timedelta(days=i),
              [a for a in rows if a.starts_at.astimezone(tz).date() == monday + timedelta(days=i)])
             for i in range(7)]
-    return _page(request, "agenda.html", data, user, tenant=tenant, section="agenda",
+    return render(request, "agenda.html", data, user, tenant=tenant, section="agenda",
                  agenda=found, agendas=appointments.list_agendas(db, tenant_id=tenant.id),
                  days=days, tz=tz, monday=monday, previous=monday - timedelta(days=7),
                  following=monday + timedelta(days=7), notice=notice)
@@ -61,8 +61,8 @@ def agenda_week(request: Request, db: SessionDep, slug: str,
 
 def _appointment(request: Request, db: SessionDep, slug: str, appointment_id: int
                  ) -> tuple[Appointment, Agenda]:
-    user, _ = _user(request, db)
-    tenant = _tenant(db, user, slug)
+    user, _ = signed_in(request, db)
+    tenant = owned_tenant(db, user, slug)
     assert tenant.id is not None
     appointment = appointments.get_appointment(db, tenant_id=tenant.id,
                                                appointment_id=appointment_id)
@@ -83,13 +83,12 @@ def _back(request: Request, slug: str, agenda: Agenda, when: datetime,
 @router.post("/t/{slug}/appointments/{appointment_id}/cancel")
 def cancel(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
            csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    _, data = _user(request, db)
-    _check_csrf(data, csrf)
+    _, data = signed_in(request, db)
+    check_csrf(data, csrf)
     appointment, agenda = _appointment(request, db, slug, appointment_id)
-    rt = _rt(request)
-    with rt.writing():
+    rt = runtime_of(request)
+    with rt.database.write_transaction(db):
         appointments.cancel(db, appointment=appointment, agenda=agenda, now=rt.clock())
-        db.commit()
     return _back(request, slug, agenda, appointment.starts_at, "cancelled")
 
 
@@ -97,23 +96,22 @@ def cancel(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
 def move(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
          csrf: Annotated[str, Form(max_length=100)],
          starts_at: Annotated[str, Form(max_length=20)]) -> Response:
-    _, data = _user(request, db)
-    _check_csrf(data, csrf)
+    _, data = signed_in(request, db)
+    check_csrf(data, csrf)
     appointment, agenda = _appointment(request, db, slug, appointment_id)
-    rt = _rt(request)
+    rt = runtime_of(request)
     try:
         local = sane_datetime(datetime.fromisoformat(starts_at)).replace(
             tzinfo=ZoneInfo(agenda.timezone))
     except ValueError:
         return _back(request, slug, agenda, appointment.starts_at, "not a date and time")
     try:
-        with rt.writing():
-            db.rollback()  # a fresh snapshot under the write lock
+        with rt.database.write_transaction(db):
             appointment = db.get(Appointment, appointment_id) or appointment
             appointments.move(db, appointment=appointment, agenda=agenda, starts_at=local,
                               now=rt.clock())
-            db.commit()
     except appointments.BookingError as exc:
-        db.rollback()
         return _back(request, slug, agenda, local, f"not moved: {exc}")
+    except WriteConflict:  # lost a race at commit time (another process)
+        return _back(request, slug, agenda, local, "not moved: this time was just taken")
     return _back(request, slug, agenda, appointment.starts_at, "moved")

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from receptionist.admin.views import _page, _rt, _tenant, _user
+from receptionist.admin.deps import owned_tenant, render, runtime_of, signed_in
 from receptionist.appointments.models import Appointment, AppointmentStatus
 from receptionist.calls.models import Call, CallEvent
 from receptionist.db import SessionDep
@@ -26,10 +26,10 @@ _INTENT = re.compile(r"intent=(\w+)")
 
 @router.get("/t/{slug}/dashboard")
 def dashboard(request: Request, db: SessionDep, slug: str) -> Response:
-    user, data = _user(request, db)
-    tenant = _tenant(db, user, slug)
+    user, data = signed_in(request, db)
+    tenant = owned_tenant(db, user, slug)
     tz = ZoneInfo(tenant.timezone)
-    now = _rt(request).clock()
+    now = runtime_of(request).clock()
     today = now.astimezone(tz).date()
     first = today - timedelta(days=DAYS - 1)
     since = datetime.combine(first, time(0), tz)
@@ -50,6 +50,6 @@ def dashboard(request: Request, db: SessionDep, slug: str) -> Response:
         col(Appointment.status) == AppointmentStatus.booked,
         col(Appointment.starts_at) >= now)).scalar_one()
     peak = max((count for _, count in days), default=0) or 1
-    return _page(request, "dashboard.html", data, user, tenant=tenant, section="dashboard",
+    return render(request, "dashboard.html", data, user, tenant=tenant, section="dashboard",
                  days=days, peak=peak, intents=intents.most_common(), waiting=waiting,
                  upcoming=upcoming, total=sum(per_day.values()))

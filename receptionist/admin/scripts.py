@@ -9,20 +9,20 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from receptionist.admin.deps import (
+    Notice,
+    check_csrf,
+    owned_tenant,
+    redirect_with_notice,
+    render,
+    runtime_of,
+    signed_in,
+)
 from receptionist.admin.trial_call import (
     InputError,
     TrialCallResult,
     parse_inputs,
     run_trial_call,
-)
-from receptionist.admin.views import (
-    Notice,
-    _check_csrf,
-    _page,
-    _rt,
-    _tenant,
-    _user,
-    redirect_with_notice,
 )
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_script
@@ -88,8 +88,8 @@ def _editor(request: Request, user: User, data: object, tenant: Tenant, db: Sess
             script = parse_script(yaml_text)
         except ScriptError as exc:
             problems = exc.problems
-    voices = prompt_previews(_rt(request), script) if script is not None else []
-    return _page(request, "script.html", data, user, tenant=tenant, section="script",  # type: ignore[arg-type]
+    voices = prompt_previews(runtime_of(request), script) if script is not None else []
+    return render(request, "script.html", data, user, tenant=tenant, section="script",  # type: ignore[arg-type]
                  voices=voices,
                  yaml_text=yaml_text, problems=problems, checked=checked, notice=notice,
                  test=test, test_error=test_error, inputs=inputs,
@@ -100,9 +100,9 @@ def _editor(request: Request, user: User, data: object, tenant: Tenant, db: Sess
 @router.get("/t/{slug}/script")
 def script_page(request: Request, db: SessionDep, slug: str,
                 notice: Notice = "") -> Response:
-    user, data = _user(request, db)
+    user, data = signed_in(request, db)
     _operator(user)
-    tenant = _tenant(db, user, slug)
+    tenant = owned_tenant(db, user, slug)
     assert tenant.id is not None and tenant.active_version is not None
     active = tenants.script_version(db, tenant_id=tenant.id, version=tenant.active_version)
     return _editor(request, user, data, tenant, db, yaml_text=active.yaml_text, problems=[],
@@ -115,10 +115,10 @@ def script_submit(request: Request, db: SessionDep, slug: str,
                   action: Annotated[str, Form(pattern="^(check|publish)$")],
                   csrf: Annotated[str, Form(max_length=100)],
                   comment: Annotated[str, Form(max_length=500)] = "") -> Response:
-    user, data = _user(request, db)
-    _check_csrf(data, csrf)
+    user, data = signed_in(request, db)
+    check_csrf(data, csrf)
     _operator(user)
-    tenant = _tenant(db, user, slug)
+    tenant = owned_tenant(db, user, slug)
     try:
         parse_script(yaml_text)
     except ScriptError as exc:
@@ -129,11 +129,10 @@ def script_submit(request: Request, db: SessionDep, slug: str,
     if action == "check":
         return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
                        checked=True)
-    with _rt(request).writing():
+    with runtime_of(request).database.write_transaction(db):
         row = publishing.publish_script(db, tenant=tenant, yaml_text=yaml_text,
                                      author=user.email, comment=comment)
         publishing.ensure_main_agenda(db, tenant=tenant, script=parse_script(yaml_text))
-        db.commit()
     return redirect_with_notice(request, f"/admin/t/{slug}/script", f"published v{row.version}")
 
 
@@ -146,10 +145,10 @@ def script_test_call(request: Request, db: SessionDep, slug: str,
                                                  pattern=r"^\+[1-9]\d{6,14}$")] = "+15550001234",
                      ) -> Response:
     """Run the draft (checked first) through a simulated call; nothing is published."""
-    user, data = _user(request, db)
-    _check_csrf(data, csrf)
+    user, data = signed_in(request, db)
+    check_csrf(data, csrf)
     _operator(user)
-    tenant = _tenant(db, user, slug)
+    tenant = owned_tenant(db, user, slug)
     try:
         parse_script(yaml_text)
         actions = parse_inputs(inputs)
@@ -161,7 +160,7 @@ def script_test_call(request: Request, db: SessionDep, slug: str,
     except InputError as exc:
         return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
                        checked=True, test_error=str(exc), inputs=inputs)
-    rt = _rt(request)
+    rt = runtime_of(request)
     result = run_trial_call(rt.settings, rt.clock, slug=tenant.slug, yaml_text=yaml_text,
                            actions=actions, caller=caller)
     return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
@@ -172,15 +171,14 @@ def script_test_call(request: Request, db: SessionDep, slug: str,
 def script_rollback(request: Request, db: SessionDep, slug: str,
                     version: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
                     csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    user, data = _user(request, db)
-    _check_csrf(data, csrf)
+    user, data = signed_in(request, db)
+    check_csrf(data, csrf)
     _operator(user)
-    tenant = _tenant(db, user, slug)
+    tenant = owned_tenant(db, user, slug)
     try:
-        with _rt(request).writing():
+        with runtime_of(request).database.write_transaction(db):
             row = publishing.rollback_script(db, tenant=tenant, to_version=version,
                                           author=user.email)
-            db.commit()
     except tenants.TenantError:
         raise HTTPException(404, "no such version") from None
     return redirect_with_notice(request, f"/admin/t/{slug}/script",
@@ -192,12 +190,12 @@ def script_diff(request: Request, db: SessionDep, slug: str,
                 old: Annotated[int, Query(ge=1, le=MAX_ROW_ID)],
                 new: Annotated[int, Query(ge=1, le=MAX_ROW_ID)]
                 ) -> Response:
-    user, data = _user(request, db)
+    user, data = signed_in(request, db)
     _operator(user)
-    tenant = _tenant(db, user, slug)
+    tenant = owned_tenant(db, user, slug)
     try:
         diff = tenants.script_diff(db, tenant=tenant, old=old, new=new)
     except tenants.TenantError:
         raise HTTPException(404, "no such version") from None
-    return _page(request, "diff.html", data, user, tenant=tenant, section="script",
+    return render(request, "diff.html", data, user, tenant=tenant, section="script",
                  diff=diff, old=old, new=new)

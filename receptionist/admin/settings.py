@@ -3,7 +3,6 @@ link of each agenda, and API tokens (shown once, revocable). Same rules as the C
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from typing import Annotated
@@ -13,14 +12,14 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from receptionist.admin.views import (
+from receptionist.admin.deps import (
     Notice,
-    _check_csrf,
-    _page,
-    _rt,
-    _tenant,
-    _user,
+    check_csrf,
+    owned_tenant,
     redirect_with_notice,
+    render,
+    runtime_of,
+    signed_in,
 )
 from receptionist.appointments import service as appointments
 from receptionist.db import RowId, SessionDep
@@ -40,8 +39,8 @@ HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 def _settings_page(request: Request, db: Session, slug: str, *, notice: str = "",
                    error: str = "", secret: str = "") -> Response:
-    user, data = _user(request, db)
-    tenant = _tenant(db, user, slug)
+    user, data = signed_in(request, db)
+    tenant = owned_tenant(db, user, slug)
     assert tenant.id is not None
     channels = list(db.execute(select(NotificationChannel).where(
         col(NotificationChannel.tenant_id) == tenant.id,
@@ -51,13 +50,13 @@ def _settings_page(request: Request, db: Session, slug: str, *, notice: str = ""
     erasures = list(db.execute(select(ErasureRequest).where(
         col(ErasureRequest.tenant_id) == tenant.id).order_by(
         col(ErasureRequest.id).desc()).limit(20)).scalars())
-    response = _page(request, "settings.html", data, user, tenant=tenant, section="settings",
+    response = render(request, "settings.html", data, user, tenant=tenant, section="settings",
                      channels=channels, tokens=tokens, notice=notice, error=error,
                      erasures=erasures,
                      secret=secret,
                      prefs=notifications.settings_for(db, tenant_id=tenant.id),
                      agendas=appointments.list_agendas(db, tenant_id=tenant.id),
-                     base=_rt(request).settings.public_base_url)
+                     base=runtime_of(request).settings.public_base_url)
     if error:
         response.status_code = 400
     return response
@@ -70,9 +69,9 @@ def settings_page(request: Request, db: SessionDep, slug: str,
 
 
 def _owner_tenant(request: Request, db: Session, slug: str, csrf: str) -> Tenant:
-    user, data = _user(request, db)
-    _check_csrf(data, csrf)
-    tenant = _tenant(db, user, slug)
+    user, data = signed_in(request, db)
+    check_csrf(data, csrf)
+    tenant = owned_tenant(db, user, slug)
     assert tenant.id is not None
     return tenant
 
@@ -92,14 +91,13 @@ def add_channel(request: Request, db: SessionDep, slug: str,
     assert tenant.id is not None
     events = tuple(e for e, on in (("call_summary", summaries), ("digest", digest)) if on)
     secret = secrets.token_urlsafe(32) if channel == "webhook" else ""
-    rt = _rt(request)
+    rt = runtime_of(request)
     try:
-        with rt.writing():
+        with rt.database.write_transaction(db):
             notifications.add_channel(
                 db, tenant_id=tenant.id, channel=channel, target=target.strip(),
                 events=events, secret=seal(rt.settings.secret_key, secret) if secret else None,
                 outbound=rt.outbound)
-            db.commit()
     except ValueError as exc:
         db.rollback()
         return _settings_page(request, db, slug, error=str(exc))
@@ -112,13 +110,14 @@ def set_retention(request: Request, db: SessionDep, slug: str,
                   days: Annotated[str, Form(max_length=10)] = "") -> Response:
     tenant = _owner_tenant(request, db, slug, csrf)
     text = days.strip()
-    if text and (not text.isdigit() or not 1 <= int(text) <= 3650):
-        return _settings_page(request, db, slug,
-                              error="retention: a number of days from 1 to 3650, or empty")
-    with _rt(request).writing():
-        tenant.retention_days = int(text) if text else None
-        db.add(tenant)
-        db.commit()
+    try:
+        if text and not text.isdigit():
+            raise ValueError("retention: a number of days from 1 to "
+                             f"{privacy.MAX_RETENTION_DAYS}, or empty")
+        with runtime_of(request).database.write_transaction(db):
+            privacy.set_retention(db, tenant, int(text) if text else None)
+    except ValueError as exc:
+        return _settings_page(request, db, slug, error=str(exc))
     return _done(request, slug, "retention saved")
 
 
@@ -128,16 +127,15 @@ def erase_caller(request: Request, db: SessionDep, slug: str,
                  phone: Annotated[str, Form(max_length=64)]) -> Response:
     tenant = _owner_tenant(request, db, slug, csrf)
     assert tenant.id is not None
-    user, _ = _user(request, db)
+    user, _ = signed_in(request, db)
     try:
         number = privacy.normalize_phone(phone)
     except privacy.PhoneError as exc:
         return _settings_page(request, db, slug, error=str(exc))
-    rt = _rt(request)
-    with rt.writing():
+    rt = runtime_of(request)
+    with rt.database.write_transaction(db):
         privacy.request_erasure(db, tenant_id=tenant.id, phone=number, requested_by=user.email,
                                 now=rt.clock())
-        db.commit()
     return _done(request, slug, "erasure queued")
 
 
@@ -148,10 +146,9 @@ def remove_channel(request: Request, db: SessionDep, slug: str, channel_id: RowI
     row = db.get(NotificationChannel, channel_id)
     if row is None or row.tenant_id != tenant.id:
         raise HTTPException(404, "no such page")
-    with _rt(request).writing():
+    with runtime_of(request).database.write_transaction(db):
         row.active = False
         db.add(row)
-        db.commit()
     return _done(request, slug, "channel removed")
 
 
@@ -169,12 +166,11 @@ def notification_settings(request: Request, db: SessionDep, slug: str,
     if bool(quiet_start) != bool(quiet_end) or (quiet_start and quiet_start == quiet_end):
         return _settings_page(request, db, slug,
                               error="quiet hours need a start and a different end")
-    with _rt(request).writing():
+    with runtime_of(request).database.write_transaction(db):
         prefs = notifications.settings_for(db, tenant_id=tenant.id)
         prefs.quiet_start, prefs.quiet_end = quiet_start or None, quiet_end or None
         prefs.digest_time = digest_time or None
         db.add(prefs)
-        db.commit()
     return _done(request, slug, "notifications saved")
 
 
@@ -183,12 +179,11 @@ def new_token(request: Request, db: SessionDep, slug: str,
               csrf: Annotated[str, Form(max_length=100)],
               name: Annotated[str, Form(max_length=200)] = "") -> Response:
     tenant = _owner_tenant(request, db, slug, csrf)
-    user, _ = _user(request, db)
-    rt = _rt(request)
-    with rt.writing():
+    user, _ = signed_in(request, db)
+    rt = runtime_of(request)
+    with rt.database.write_transaction(db):
         token = create_token(db, tenant=tenant, name=name or user.email, now=rt.clock(),
                              user_id=user.id)
-        db.commit()
     return _settings_page(request, db, slug, notice="token created", secret=token)
 
 
@@ -199,11 +194,10 @@ def revoke_token(request: Request, db: SessionDep, slug: str, token_id: RowId,
     row = db.get(ApiToken, token_id)
     if row is None or row.tenant_id != tenant.id:
         raise HTTPException(404, "no such page")
-    rt = _rt(request)
-    with rt.writing():
+    rt = runtime_of(request)
+    with rt.database.write_transaction(db):
         row.revoked_at = rt.clock()
         db.add(row)
-        db.commit()
     return _done(request, slug, "token revoked")
 
 
@@ -218,13 +212,13 @@ def link_calendar(request: Request, db: SessionDep, slug: str, agenda_slug: str,
     agenda = appointments.get_agenda(db, tenant_id=tenant.id, slug=agenda_slug)
     if agenda is None:
         raise HTTPException(404, "no such page")
-    rt = _rt(request)
+    rt = runtime_of(request)
     if url:
         try:
             rt.outbound.check(url)
         except OutboundRefused as exc:
             return _settings_page(request, db, slug, error=f"calendar URL refused: {exc}")
-    with rt.writing():
+    with rt.database.write_transaction(db):
         if not url:
             agenda.caldav_url = agenda.caldav_username = agenda.caldav_password = None
             appointments.forget_external(db, agenda=agenda)
@@ -234,7 +228,6 @@ def link_calendar(request: Request, db: SessionDep, slug: str, agenda_slug: str,
             agenda.caldav_error, agenda.caldav_checked_at = "", None
             appointments.resync_all(db, agenda=agenda, now=rt.clock())
         db.add(agenda)
-        db.commit()
     return _done(request, slug, "calendar unlinked" if not url else "calendar linked")
 
 
@@ -260,21 +253,13 @@ def agenda_rules(request: Request, db: SessionDep, slug: str, agenda_slug: str,
         closed = parse_closure_lines(closures)
     except ValueError as exc:
         return _settings_page(request, db, slug, error=str(exc))
-    before = (agenda.weekly_hours, agenda.closures, agenda.slot_minutes,
-              agenda.buffer_minutes, agenda.min_notice_minutes, agenda.horizon_days,
-              agenda.reminder_hours)
-    agenda.weekly_hours, agenda.closures = json.dumps(weekly), json.dumps(closed)
-    agenda.slot_minutes, agenda.buffer_minutes = slot_minutes, buffer_minutes
-    agenda.min_notice_minutes, agenda.horizon_days = min_notice_minutes, horizon_days
-    agenda.reminder_hours = reminder_hours
     try:
-        appointments.validate_agenda(agenda)
+        with runtime_of(request).database.write_transaction(db):
+            appointments.update_rules(
+                db, agenda=agenda, weekly_hours=weekly, closures=closed,
+                slot_minutes=slot_minutes, buffer_minutes=buffer_minutes,
+                min_notice_minutes=min_notice_minutes, horizon_days=horizon_days,
+                reminder_hours=reminder_hours)
     except ValueError as exc:
-        (agenda.weekly_hours, agenda.closures, agenda.slot_minutes, agenda.buffer_minutes,
-         agenda.min_notice_minutes, agenda.horizon_days, agenda.reminder_hours) = before
-        db.expire(agenda)
         return _settings_page(request, db, slug, error=f"{agenda_slug}: {exc}")
-    with _rt(request).writing():
-        db.add(agenda)
-        db.commit()
     return _done(request, slug, f"{agenda_slug} saved")

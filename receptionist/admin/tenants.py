@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from ruamel.yaml import YAML
 
 from receptionist import demo
-from receptionist.admin.views import _check_csrf, _page, _rt, _user, redirect_with_notice
+from receptionist.admin.deps import check_csrf, redirect_with_notice, render, runtime_of, signed_in
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError
 from receptionist.db import SessionDep
@@ -55,8 +55,8 @@ def create(request: Request, db: SessionDep,
            numbers: Annotated[str, Form(max_length=500)],
            language: Annotated[str, Form(pattern="^(en-US|fr-FR)$")],
            timezone: Annotated[str, Form(max_length=64)]) -> Response:
-    user, data = _user(request, db)
-    _check_csrf(data, csrf)
+    user, data = signed_in(request, db)
+    check_csrf(data, csrf)
     if user.role != "operator":
         raise HTTPException(404, "no such page")
     phones = [n.strip() for n in re.split(r"[,\s]+", numbers) if n.strip()]
@@ -69,18 +69,17 @@ def create(request: Request, db: SessionDep,
         error = f"unknown time zone {timezone!r} (use a name such as Europe/Paris)"
     if not error:
         try:
-            with _rt(request).writing():
+            with runtime_of(request).database.write_transaction(db):
                 tenant = publishing.create_tenant(
                     db, slug=slug, numbers=phones, author=user.email,
                     yaml_text=starter_script(name=name, language=language, timezone=timezone))
                 assert tenant.id is not None and user.id is not None
                 db.add(UserTenant(user_id=user.id, tenant_id=tenant.id))
-                db.commit()
             return redirect_with_notice(request, f"/admin/t/{slug}/script", "business created")
         except (tenants.TenantError, ScriptError) as exc:
             db.rollback()
             error = str(exc)
-    response = _page(request, "tenants.html", data, user, tenants=users.tenants_of(db, user),
+    response = render(request, "tenants.html", data, user, tenants=users.tenants_of(db, user),
                      error=error)
     response.status_code = 400
     return response

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from receptionist.api.auth import TenantDep
@@ -156,12 +155,6 @@ def list_appointments(request: Request, tenant: TenantDep, session: SessionDep,
     return [_appointment_out(a, slug) for a, slug in rows]
 
 
-def _booking_errors(exc: appointments.BookingError) -> HTTPException:
-    if isinstance(exc, appointments.SlotTaken):
-        return HTTPException(409, str(exc))
-    return HTTPException(422, str(exc))
-
-
 @router.post("/appointments", status_code=201, summary="Book a free slot (409 if taken)",
              responses={409: {"description": "the slot is taken"},
                         422: {"description": "not a bookable slot"}})
@@ -170,20 +163,11 @@ def create_appointment(request: Request, tenant: TenantDep, session: SessionDep,
     rt = _runtime(request)
     assert tenant.id is not None
     agenda = _agenda(session, tenant.id, body.agenda)
-    with rt.writing():
-        session.rollback()  # a fresh snapshot, taken under the write lock
-        try:
-            appointment = appointments.book(
-                session, agenda=agenda, starts_at=body.starts_at, now=rt.clock(),
-                caller_number=body.caller_number, caller_name=body.caller_name,
-                language=body.language or tenant.language, source="api")
-            session.commit()
-        except appointments.BookingError as exc:
-            session.rollback()
-            raise _booking_errors(exc) from None
-        except IntegrityError:  # lost a race at commit time (another process)
-            session.rollback()
-            raise HTTPException(409, "this time was just taken") from None
+    with rt.database.write_transaction(session):
+        appointment = appointments.book(
+            session, agenda=agenda, starts_at=body.starts_at, now=rt.clock(),
+            caller_number=body.caller_number, caller_name=body.caller_name,
+            language=body.language or tenant.language, source="api")
     return _appointment_out(appointment, agenda.slug)
 
 
@@ -203,18 +187,9 @@ def move_appointment(request: Request, tenant: TenantDep, session: SessionDep,
     rt = _runtime(request)
     assert tenant.id is not None
     appointment, agenda = _own(session, tenant.id, appointment_id)
-    with rt.writing():
-        session.rollback()  # a fresh snapshot, taken under the write lock
-        try:
-            appointments.move(session, appointment=appointment, agenda=agenda,
-                              starts_at=body.starts_at, now=rt.clock())
-            session.commit()
-        except appointments.BookingError as exc:
-            session.rollback()
-            raise _booking_errors(exc) from None
-        except IntegrityError:
-            session.rollback()
-            raise HTTPException(409, "this time was just taken") from None
+    with rt.database.write_transaction(session):
+        appointments.move(session, appointment=appointment, agenda=agenda,
+                          starts_at=body.starts_at, now=rt.clock())
     return _appointment_out(appointment, agenda.slug)
 
 
@@ -225,8 +200,6 @@ def cancel_appointment(request: Request, tenant: TenantDep, session: SessionDep,
     rt = _runtime(request)
     assert tenant.id is not None
     appointment, agenda = _own(session, tenant.id, appointment_id)
-    with rt.writing():
-        session.rollback()  # a fresh snapshot, taken under the write lock
+    with rt.database.write_transaction(session):
         appointments.cancel(session, appointment=appointment, agenda=agenda, now=rt.clock())
-        session.commit()
     return Response(status_code=204)

@@ -85,6 +85,22 @@ def validate_agenda(agenda: Agenda) -> None:
         raise ValueError(f"reminder_hours must be between 0 and {MAX_REMINDER_HOURS}")
 
 
+def update_rules(session: Session, *, agenda: Agenda, weekly_hours: dict[str, list[str]],
+                 closures: Sequence[dict[str, str]], slot_minutes: int, buffer_minutes: int,
+                 min_notice_minutes: int, horizon_days: int, reminder_hours: int) -> None:
+    """Change an agenda's booking rules, all or nothing: a ValueError (with the reason)
+    leaves the agenda as it was."""
+    changes: dict[str, Any] = {
+        "weekly_hours": json.dumps(weekly_hours), "closures": json.dumps(list(closures)),
+        "slot_minutes": slot_minutes, "buffer_minutes": buffer_minutes,
+        "min_notice_minutes": min_notice_minutes, "horizon_days": horizon_days,
+        "reminder_hours": reminder_hours}
+    validate_agenda(Agenda.model_validate(agenda.model_dump() | changes))
+    for name, value in changes.items():
+        setattr(agenda, name, value)
+    session.add(agenda)
+
+
 def create_agenda(session: Session, *, tenant: Tenant, slug: str, name: str,
                   weekly_hours: dict[str, list[str]], timezone: str | None = None,
                   slot_minutes: int = 30, buffer_minutes: int = 0,

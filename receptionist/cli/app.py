@@ -467,3 +467,24 @@ def tenant_list() -> None:
             numbers = ", ".join(tenants.numbers_of(session, tenant_id=row.id))
             typer.echo(f"{row.slug:20} {row.language:6} v{row.active_version}  {numbers}  "
                        f"{row.name}")
+
+
+@tenant_app.command("limit")
+def tenant_limit(tenant: TenantOpt,
+                 calls_per_minute: Annotated[int | None, typer.Option(
+                     min=1, help="new calls admitted per minute")] = None,
+                 default: Annotated[bool, typer.Option(
+                     "--default", help="back to CALLS_PER_MINUTE")] = False) -> None:
+    """Show or set how many new calls per minute a business admits (the rest hear "all
+    our lines are busy"): a flood of calls to one business cannot starve the others."""
+    settings = _settings()
+    with open_session(settings) as session:
+        with _clear_errors():
+            row = tenants.get_tenant(session, slug=tenant)
+        if calls_per_minute is not None or default:
+            row.calls_per_minute = None if default else calls_per_minute
+            session.add(row)
+            session.commit()
+        own = row.calls_per_minute
+        typer.echo(f"{row.slug}: {own or settings.calls_per_minute} new calls per minute"
+                   + ("" if own else " (the default, CALLS_PER_MINUTE)"))

@@ -18,7 +18,7 @@ TenantOpt = Annotated[str, typer.Option("--tenant", help="business slug")]
 @privacy_app.command("retention")
 def retention(tenant: TenantOpt,
               days: Annotated[int | None, typer.Option(
-                  min=1, help="delete messages and calls older than this")] = None,
+                  help="delete messages and calls older than this (1-3650)")] = None,
               keep: Annotated[bool, typer.Option(
                   "--keep-forever", help="remove the retention period")] = False) -> None:
     """Show or set how long messages, recordings and calls are kept."""
@@ -27,8 +27,10 @@ def retention(tenant: TenantOpt,
         if days is not None and keep:
             raise fail("give --days or --keep-forever, not both", 2)
         if days is not None or keep:
-            row.retention_days = None if keep else days
-            session.add(row)
+            try:
+                privacy.set_retention(session, row, None if keep else days)
+            except ValueError as exc:
+                raise fail(str(exc), 2) from None
             session.commit()
         typer.echo(f"{row.slug}: " + (f"kept {row.retention_days} days"
                                       if row.retention_days else "kept until deleted"))

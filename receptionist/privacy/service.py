@@ -97,6 +97,19 @@ def _anonymise(session: Session, condition: object, erased: Erased) -> None:
     erased.appointments_anonymised += result.rowcount  # type: ignore[attr-defined]
 
 
+MAX_RETENTION_DAYS = 3650
+
+
+def set_retention(session: Session, tenant: Tenant, days: int | None) -> None:
+    """How long the business keeps messages and calls: 1 to 3650 days, or None (until
+    deleted). The one rule for the admin UI and the CLI; ValueError otherwise."""
+    if days is not None and not 1 <= days <= MAX_RETENTION_DAYS:
+        raise ValueError(f"retention: a number of days from 1 to {MAX_RETENTION_DAYS}, "
+                         "or none")
+    tenant.retention_days = days
+    session.add(tenant)
+
+
 def apply_retention(session: Session, settings: Settings, tenant: Tenant, *,
                     now: datetime) -> Erased:
     """Delete what is older than the tenant's retention period (nothing if it has none)."""
