@@ -95,9 +95,15 @@ def update_rules(session: Session, *, agenda: Agenda, weekly_hours: dict[str, li
         "slot_minutes": slot_minutes, "buffer_minutes": buffer_minutes,
         "min_notice_minutes": min_notice_minutes, "horizon_days": horizon_days,
         "reminder_hours": reminder_hours}
-    validate_agenda(Agenda.model_validate(agenda.model_dump() | changes))
+    before = {name: getattr(agenda, name) for name in changes}
     for name, value in changes.items():
         setattr(agenda, name, value)
+    try:
+        validate_agenda(agenda)
+    except ValueError:
+        for name, value in before.items():
+            setattr(agenda, name, value)
+        raise
     session.add(agenda)
 
 
