@@ -26,7 +26,8 @@ from receptionist.admin.trial_call import (
 )
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_script
-from receptionist.call_flows.schema import MenuStep, Script
+from receptionist.call_flows.registry import kind_of
+from receptionist.call_flows.schema import Script
 from receptionist.db import MAX_ROW_ID, SessionDep
 from receptionist.runtime import Runtime
 from receptionist.speech.prompts import is_local
@@ -36,7 +37,6 @@ from receptionist.users.models import User
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 MAX_SCRIPT = 200_000
-EXITS = ("next", "open", "closed", "holiday", "fallback", "no_match")
 
 
 def _operator(user: User) -> None:
@@ -46,16 +46,9 @@ def _operator(user: User) -> None:
 
 def preview(script: Script) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(step, kind, [(how, where it leads)]) in script order: the flow graph as a list."""
-    rows = []
-    for step_id, step in script.steps.items():
-        exits = [(attr, str(getattr(step, attr))) for attr in EXITS
-                 if getattr(step, attr, None)]
-        if isinstance(step, MenuStep):
-            exits = [(f"{c.digit or '-'} / {c.intent}", c.goto) for c in step.choices] + exits
-        if step.kind == "hangup":
-            exits = [("", "end of call")]
-        rows.append((step_id, str(step.kind), exits))
-    return rows
+    return [(step_id, str(step.kind),
+             [(way.label, way.target or "end of call") for way in kind_of(step).exits(step)])
+            for step_id, step in script.steps.items()]
 
 
 PROMPT_FIELDS = ("text", "prompt", "reprompt", "thanks")

@@ -65,12 +65,12 @@ SPOKEN_KEYS: dict[str, dict[str, dict[str, list[str]]]] = {
 }
 
 
-def voice_choices(stage: str, language: str, *, offered: int = 0) -> list[dict[str, object]]:
-    """[{"digit": "1", "phrases": [...]}, ...] for the keys of one booking prompt."""
+def voice_choices(stage: str, language: str, *, offered: int = 0) -> dict[str, list[str]]:
+    """{key: [phrases…]} (in key order) for the keys of one booking prompt."""
     lang = lang_key(language)
     keys = {digit: list(phrases) for digit, phrases in SPOKEN_KEYS[stage][lang].items()}
     for index in range(offered):
         ordinal = ORDINALS[lang][index]
         keys[str(index + 1)] = ([ordinal, f"the {ordinal} one"] if lang == "en"
                                 else [ordinal if index else "premier", f"le {ordinal}"])
-    return [{"digit": digit, "phrases": phrases} for digit, phrases in sorted(keys.items())]
+    return dict(sorted(keys.items()))

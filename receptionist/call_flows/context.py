@@ -1,4 +1,5 @@
-"""What a step needs while it runs: the call, its script, the clock and the TwiML being built."""
+"""What a step needs while it runs: the call, its script, the clock and the actions being
+built (neutral: the provider adapter renders them)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,15 @@ from datetime import datetime
 
 from sqlalchemy import insert
 from sqlmodel import Session
-from twilio.twiml import TwiML
-from twilio.twiml.voice_response import VoiceResponse
 
+from receptionist.call_flows.actions import Action, Callback, Gather, Hangup, Play, Redirect, Say
+from receptionist.call_flows.listening import ListenFor
 from receptionist.call_flows.phrases import default_voice
 from receptionist.call_flows.schema import Script
 from receptionist.calls.models import Call, CallEvent
 from receptionist.speech.prompts import is_local
 
 _INSERT_EVENTS = insert(CallEvent.__table__)  # type: ignore[attr-defined]
-# url(route, **query) -> absolute public URL of one of our Twilio routes.
-UrlBuilder = Callable[..., str]
 
 
 @dataclass
@@ -27,8 +26,7 @@ class FlowContext:
     call: Call
     script: Script
     now: datetime  # aware UTC
-    url: UrlBuilder
-    response: VoiceResponse = field(default_factory=VoiceResponse)
+    actions: list[Action] = field(default_factory=list)
     events: list[dict[str, object]] = field(default_factory=list)
     # Where the caller's audio is forked for speech routing (None: keypad only).
     media_stream_url: str | None = None
@@ -42,34 +40,48 @@ class FlowContext:
     def language(self) -> str:
         return self.script.language
 
-    def say(self, text: str, into: TwiML | None = None) -> None:
-        """Speak `text` in the script's voice, into the response or a nested verb."""
-        target = self.response if into is None else into
+    def say(self, text: str, into: Gather | None = None) -> None:
+        """Speak `text` in the script's voice, now or while `into` waits for a key."""
+        target = self.actions if into is None else into.prompts
         voice = self.script.voice
         if is_local(voice) and self.local_prompt is not None:
             assert voice is not None
             url = self.local_prompt(text, voice, self.language)
             if url is not None:
-                target.play(url)
+                target.append(Play(url))
                 return
             voice = None
-        target.say(text, voice=voice or default_voice(self.language), language=self.language)
+        target.append(Say(text, voice or default_voice(self.language), self.language))
+
+    def do(self, action: Action) -> None:
+        self.actions.append(action)
+
+    def hang_up(self) -> None:
+        self.actions.append(Hangup())
+
+    def redirect(self, callback: Callback) -> None:
+        self.actions.append(Redirect(callback))
+
+    def listen(self, listen: ListenFor) -> None:
+        """Let speech answer the prompt this step now waits at (see call_flows.listening);
+        after `wait_here`, which forgets what the previous prompt listened for."""
+        self.call.step_data = listen.dump()
 
     def log(self, kind: str, step: str | None, detail: str = "") -> None:
         """Add to the call's timeline; written in one statement by `finish`."""
         self.events.append({"at": self.now, "step": step, "kind": kind,
                             "detail": detail[:1000]})
 
-    def finish(self) -> str:
+    def finish(self) -> list[Action]:
         """Write the call's state (one INSERT for a new call) and its buffered timeline
-        (one statement); return the TwiML."""
+        (one statement); return the actions."""
         self.session.add(self.call)
         self.session.flush()
         if self.events:
             rows = [{"call_id": self.call.id, **event} for event in self.events]
             self.session.connection().execute(_INSERT_EVENTS, rows)
             self.events = []
-        return str(self.response)
+        return self.actions
 
     def wait_here(self, step_id: str) -> int:
         """Mark `step_id` as the step waiting for the caller; returns the new sequence

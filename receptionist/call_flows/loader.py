@@ -18,7 +18,11 @@ from ruamel.yaml.events import (
     NodeEvent,
 )
 
-from receptionist.call_flows.schema import STEP_KINDS, Loc, Script, graph_problems
+from receptionist.call_flows.checks import graph_problems
+from receptionist.call_flows.registry import KINDS
+from receptionist.call_flows.schema import Loc, Script
+
+STEP_KIND_NAMES = tuple(KINDS)
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,9 @@ def _reason(error: dict[str, Any]) -> str:
     kind = error["type"]
     if kind == "union_tag_invalid":
         tag = error.get("ctx", {}).get("tag", "?")
-        return f"unknown step kind {tag!r} (expected one of: {', '.join(STEP_KINDS)})"
+        return f"unknown step kind {tag!r} (expected one of: {', '.join(STEP_KIND_NAMES)})"
     if kind == "union_tag_not_found":
-        return f"a step needs a `kind` (one of: {', '.join(STEP_KINDS)})"
+        return f"a step needs a `kind` (one of: {', '.join(STEP_KIND_NAMES)})"
     if kind == "extra_forbidden":
         return "unknown field"
     if kind == "missing":
@@ -98,7 +102,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> Loc:
     # Pydantic puts the discriminator tag in the location of a tagged-union member
     # (steps.menu1.menu.prompt): drop it so the path matches the YAML.
     parts = list(loc)
-    if len(parts) >= 3 and parts[0] == "steps" and parts[2] in STEP_KINDS:
+    if len(parts) >= 3 and parts[0] == "steps" and parts[2] in STEP_KIND_NAMES:
         del parts[2]
     return tuple(parts)
 

@@ -117,7 +117,6 @@ Step = Annotated[
     | HangupStep,
     Field(discriminator="kind"),
 ]
-STEP_KINDS = ("say", "hours", "menu", "message", "transfer", "book", "manage_booking", "hangup")
 
 
 class Script(_Strict):
@@ -198,89 +197,3 @@ class Script(_Strict):
 
 
 Loc = tuple[str | int, ...]
-
-
-def graph_problems(script: Script) -> list[tuple[Loc, str]]:
-    """Problems pydantic cannot see: dangling references and ambiguous menus."""
-    problems: list[tuple[Loc, str]] = []
-
-    def check(loc: Loc, target: str | None) -> None:
-        if target is not None and target not in script.steps:
-            problems.append((loc, f"refers to missing step {target!r}"))
-
-    check(("start",), script.start)
-    if script.main_menu is not None:
-        check(("main_menu",), script.main_menu)
-        if script.main_menu in script.steps and not isinstance(
-            script.steps[script.main_menu], MenuStep
-        ):
-            problems.append((("main_menu",), f"step {script.main_menu!r} is not a menu"))
-    for sid, step in script.steps.items():
-        base: Loc = ("steps", sid)
-        for attr in ("next", "open", "closed", "holiday", "fallback", "no_match"):
-            if hasattr(step, attr):
-                check((*base, attr), getattr(step, attr))
-        if isinstance(step, MenuStep):
-            seen_digits: dict[str, int] = {}
-            seen_intents: dict[str, int] = {}
-            for i, choice in enumerate(step.choices):
-                check((*base, "choices", i, "goto"), choice.goto)
-                if choice.digit is not None:
-                    if choice.digit in seen_digits:
-                        problems.append(((*base, "choices", i, "digit"),
-                                         f"digit {choice.digit!r} is already used by choice "
-                                         f"{seen_digits[choice.digit] + 1}"))
-                    seen_digits.setdefault(choice.digit, i)
-                if choice.intent in seen_intents:
-                    problems.append(((*base, "choices", i, "intent"),
-                                     f"intent {choice.intent!r} is already used by choice "
-                                     f"{seen_intents[choice.intent] + 1}"))
-                seen_intents.setdefault(choice.intent, i)
-                if choice.digit is None and not choice.phrases:
-                    problems.append(((*base, "choices", i),
-                                     "a choice needs a digit or phrases, or it can never be "
-                                     "chosen"))
-    problems.extend(_instant_loops(script))
-    return problems
-
-
-def _instant_edges(step: Step) -> list[str]:
-    """Where a step goes without waiting for the caller."""
-    if isinstance(step, SayStep):
-        return [step.next]
-    if isinstance(step, HoursStep):
-        return [s for s in (step.open, step.closed, step.holiday) if s]
-    if isinstance(step, BookStep | ManageBookingStep):
-        return [step.fallback]
-    return []
-
-
-def _instant_loops(script: Script) -> list[tuple[Loc, str]]:
-    """Cycles made only of steps that never wait (say -> say...) would loop forever.
-
-    Depth-first with an explicit stack: a chain of thousands of steps must not overflow
-    Python's recursion limit."""
-    state: dict[str, int] = {}  # 1 on the current path, 2 done
-    found: list[tuple[Loc, str]] = []
-    for root in script.steps:
-        if root in state:
-            continue
-        state[root] = 1
-        path = [root]
-        stack = [iter(_instant_edges(script.steps[root]))]
-        while stack:
-            nxt = next(stack[-1], None)
-            if nxt is None:
-                state[path.pop()] = 2
-                stack.pop()
-            elif nxt not in script.steps:
-                continue
-            elif state.get(nxt) == 1:
-                cycle = [*path[path.index(nxt):], nxt]
-                found.append((("steps", nxt), "steps loop without ever waiting for the caller: "
-                              + " -> ".join(cycle)))
-            elif nxt not in state:
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append(iter(_instant_edges(script.steps[nxt])))
-    return found

@@ -2,10 +2,11 @@
 
 Twilio opens a WebSocket (signed like a webhook: X-Twilio-Signature over the wss URL) and
 sends JSON messages: `connected`, `start` (streamSid, callSid, customParameters), `media`
-(base64 μ-law, 8 kHz, 20 ms frames), `stop`. While the call waits at a menu, the audio
-goes to a recognizer restricted to that menu's phrases. When an utterance matches a
-choice, the step is claimed exactly like a key press (the first answer counts) and the
-live call is redirected to the choice's step through Twilio's REST API.
+(base64 μ-law, 8 kHz, 20 ms frames), `stop`. While the call waits at a prompt that
+listens (call_flows.listening), the audio goes to a recognizer hinted with its phrases;
+what an utterance means there, and claiming a menu's answer like a key press (the first
+answer counts), is the flow's (call_flows.engine.on_speech). The live call is then
+redirected through Twilio's REST API.
 
 The event loop only unwraps frames and batches the μ-law bytes: recognition runs in child
 processes (speech.process_pool), database work and the REST call in the thread pool.
@@ -27,22 +28,18 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from receptionist.call_flows.schema import (
-    BookStep,
-    ManageBookingStep,
-    MenuChoice,
-    MenuStep,
-    Script,
-)
+from receptionist.call_flows import engine as flow
+from receptionist.call_flows.actions import Callback
+from receptionist.call_flows.listening import Chose, Ignore, ListenFor, Send, hear, names_an_option
+from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
-from receptionist.calls.models import Call, CallEvent
+from receptionist.calls.models import Call
 from receptionist.runtime import Runtime
 from receptionist.speech.grammar import menu_phrases
 from receptionist.speech.process_pool import RemoteStream, SpeechUnavailable
 from receptionist.speech.recognizer import ModelUnavailable, Recognition
-from receptionist.twilio import rest, stream_token, webhooks
+from receptionist.twilio import rest, stream_token, twiml, webhooks
 from receptionist.twilio.signature import is_valid
-from receptionist.understanding.phrase_match import match_intent
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/twilio")
@@ -61,20 +58,19 @@ _CURRENT_STEP = select(Call.current_step, Call.seq, Call.attempt, Call.status,  
 
 @dataclass
 class Listening:
-    """The recognizer stream for one menu step of one call."""
+    """The recognizer stream for the prompt one call waits at."""
 
     step_id: str
     seq: int
     attempt: int
-    menu: MenuStep
+    listen: ListenFor
     stream: RemoteStream
     last_partial: str = ""
-    # A booking prompt: a recognised answer goes to this callback as the key it stands for.
-    booking_query: dict[str, object] | None = None
 
 
 class MediaSession:
-    """One call's media stream."""
+    """One call's media stream: batches its audio for the recognizer while the call waits
+    at a prompt that listens (call_flows.listening), and asks the flow what was meant."""
 
     def __init__(self, rt: Runtime, call_sid: str, script: Script) -> None:
         self.rt = rt
@@ -90,20 +86,20 @@ class MediaSession:
         self.frames = 0
         self.max_loop_ms = 0.0  # longest event-loop time spent on one message
 
-    def _current(self) -> tuple[str | None, int, int, str | None]:
-        """(step, seq, attempt, step data) of the live call; runs in a worker thread."""
+    def _current(self) -> tuple[str | None, int, int, ListenFor | None]:
+        """(step, seq, attempt, what it listens for) of the live call; in a worker thread."""
         with self.rt.engine.connect() as conn:
             row = conn.execute(_CURRENT_STEP.where(Call.call_sid == self.call_sid)).first()
         if row is None or row.status in calls.TERMINAL_STATUSES:
             return None, -1, 0, None
-        return row.current_step, row.seq, row.attempt, row.step_data
+        return row.current_step, row.seq, row.attempt, ListenFor.load(row.step_data)
 
     async def _listen_to_current_step(self) -> None:
         now = time.monotonic()
         if now - self.checked_at < STEP_REFRESH_S and self.listening is not None:
             return
         self.checked_at = now
-        step_id, seq, attempt, step_data = await anyio.to_thread.run_sync(self._current)
+        step_id, seq, attempt, listen = await anyio.to_thread.run_sync(self._current)
         if self.listening is not None and (self.listening.step_id, self.listening.seq) == (
                 step_id, seq):
             return
@@ -112,20 +108,15 @@ class MediaSession:
             self.checked_at = 0.0  # look again at the next batch
             return
         self.answered = None
-        step = self.script.steps.get(step_id) if step_id else None
-        booking_query = None
-        if isinstance(step, BookStep | ManageBookingStep) and step_id is not None:
-            step, booking_query = _booking_prompt(step_id, step_data)
-        if isinstance(step, MenuStep) and step_id is not None:
+        if listen is not None and step_id is not None:
             stream = await self.rt.recognition.open(
                 language=self.script.language,
-                phrases=menu_phrases([(c.phrases, c.digit) for c in step.choices],
+                phrases=menu_phrases([(o.phrases, o.digit) for o in listen.options],
                                      self.script.language))
             if self.done:
                 stream.close()
                 return
-            self.listening = Listening(step_id, seq, attempt, step, stream,
-                                       booking_query=booking_query)
+            self.listening = Listening(step_id, seq, attempt, listen, stream)
 
     def _stop_listening(self) -> None:
         if self.listening is not None:
@@ -144,87 +135,51 @@ class MediaSession:
         recognition = heard.final or self._stable_partial(listening, heard.partial)
         if recognition is None:
             return None
-        # An utterance ended. Empty means the caller spoke but said no menu phrase.
-        match = match_intent(recognition.transcript, listening.menu.choices,
-                             self.script.language)
-        url = webhooks.url_builder(self.rt.settings.public_base_url)
-        if listening.booking_query is not None:
-            if match.choice is None:
-                return None  # not an answer: the keypad prompt goes on, so do we
-            # The booking callback claims the prompt by its seq, as for a key press.
+        # An utterance ended: what does it mean at this prompt?
+        meaning = hear(listening.listen, recognition.transcript, self.script.language,
+                       step=listening.step_id, seq=listening.seq, attempt=listening.attempt)
+        url = twiml.url_for(self.rt.settings.public_base_url)
+        if isinstance(meaning, Ignore):
+            return None  # not an answer: the keypad prompt goes on, so do we
+        if isinstance(meaning, Send):
+            # The callback claims the prompt by its seq, as for a key press.
+            log.info("call %s: heard %r at %s", self.call_sid, recognition.transcript,
+                     listening.step_id)
             self.answered = (listening.step_id, listening.seq)
             self._stop_listening()
-            log.info("call %s: heard %r at %s: key %s", self.call_sid,
-                     recognition.transcript, listening.step_id, match.choice.digit)
-            return url("book", **listening.booking_query, pressed=match.choice.digit)
-        if match.choice is None:
-            # Like a wrong key: the menu's retry / no-match path, through the same
-            # callback the keypad uses (which claims the step, so only one answer counts).
-            log.info("call %s: heard %r at %s, no choice matched", self.call_sid,
-                     recognition.transcript, listening.step_id)
-            self.answered = (listening.step_id, listening.seq)
-            self._stop_listening()
-            return url("menu", step=listening.step_id, attempt=listening.attempt,
-                       seq=listening.seq, heard=recognition.transcript[:200])
-        choice = match.choice
+            return url(meaning.callback)
         claimed = await anyio.to_thread.run_sync(
-            lambda: self._claim(listening, choice.intent, choice.goto, recognition.transcript,
-                                match.confidence))
+            lambda: self._claim(listening, meaning, recognition.transcript))
         if claimed is None:
             return None
-        self.answered = (choice.goto, claimed)  # until the redirect renders that step
+        callback, seq = claimed
+        assert meaning.option.goto is not None
+        self.answered = (meaning.option.goto, seq)  # until the redirect renders that step
         self._stop_listening()
-        return url("step", step=choice.goto)
+        return url(callback)
 
     def _stable_partial(self, listening: Listening, partial: str) -> Recognition | None:
         """Decide before the engine's end-of-utterance silence when its partial result
-        names a choice and stays the same for two batches in a row (~100 ms)."""
+        names an option and stays the same for two batches in a row (~100 ms)."""
         stable = partial and partial == listening.last_partial
         listening.last_partial = partial
         if not stable:
             return None
-        match = match_intent(partial, listening.menu.choices, self.script.language)
-        return Recognition(partial, match.confidence) if match.choice is not None else None
+        confidence = names_an_option(listening.listen, partial, self.script.language)
+        return Recognition(partial, confidence) if confidence is not None else None
 
-    def _claim(self, listening: Listening, intent: str, goto: str, transcript: str,
-               confidence: float) -> int | None:
-        """Take the menu's answer if nobody (a key press) took it first; returns the
-        call's new sequence number."""
-        with self.rt.writing(), Session(self.rt.engine, expire_on_commit=False) as session:
-            call = calls.get_call(session, call_sid=self.call_sid)
-            if call is None or call.current_step != listening.step_id:
-                return None
-            if not calls.claim_step(session, call=call, seq=listening.seq):
-                return None
-            assert call.id is not None
-            call.current_step = goto  # a late key press is now sent to where speech went
-            call.step_data = None
-            session.add(call)
-            session.add(CallEvent(call_id=call.id, at=self.rt.clock(), step=listening.step_id,
-                                  kind="choice",
-                                  detail=f"intent={intent} via=speech heard={transcript!r} "
-                                         f"confidence={confidence:.2f}"))
-            session.commit()
-            return call.seq
+    def _claim(self, listening: Listening, meaning: Chose, transcript: str
+               ) -> tuple[Callback, int] | None:
+        """Take the menu's answer if nobody (a key press) took it first."""
+        with self.rt.database.write_transaction() as session:
+            return flow.on_speech(session, call_sid=self.call_sid, step_id=listening.step_id,
+                                  seq=listening.seq, option=meaning.option,
+                                  transcript=transcript, confidence=meaning.confidence,
+                                  now=self.rt.clock())
 
     def close(self) -> None:
         self.done = True
         self._stop_listening()
-
-
-def _booking_prompt(step_id: str, step_data: str | None
-                    ) -> tuple[MenuStep | None, dict[str, object] | None]:
-    """The booking prompt the call waits at, as a menu of spoken keys (see
-    call_flows.steps.book.listen_for), and the callback query its answers go to."""
-    try:
-        data = json.loads(step_data or "")
-        choices = [MenuChoice(intent=f"key{c['digit']}", digit=str(c["digit"]),
-                              phrases=list(c["phrases"]), goto=step_id)
-                   for c in data["voice"]]
-        query = dict(data["query"])
-    except (ValueError, KeyError, TypeError):
-        return None, None
-    return MenuStep(kind="menu", prompt="booking", choices=choices, no_match=step_id), query
 
 
 def _claim_stream(rt: Runtime, call_sid: str, stream_sid: str) -> Script | None:

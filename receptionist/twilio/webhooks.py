@@ -9,13 +9,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
 from sqlmodel import Session
 from twilio.twiml.voice_response import VoiceResponse
 
 from receptionist.call_flows import engine as flow
+from receptionist.call_flows.actions import Callback
 from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.events import (
+    BookingAnswer,
+    DialResult,
+    Event,
+    KeyPressed,
+    NoRecording,
+    Recorded,
+)
 from receptionist.call_flows.phrases import UNKNOWN_NUMBER, default_voice, phrase
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
@@ -24,7 +32,7 @@ from receptionist.messages import service as messages
 from receptionist.notifications import service as notifications
 from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
-from receptionist.twilio import stream_token
+from receptionist.twilio import stream_token, twiml
 from receptionist.twilio.forms import (
     BookForm,
     BookQuery,
@@ -39,12 +47,6 @@ from receptionist.twilio.forms import (
 
 log = logging.getLogger(__name__)
 EMPTY = str(VoiceResponse())
-
-
-def url_builder(base_url: str) -> Callable[..., str]:
-    def build(route: str, **query: object) -> str:
-        return f"{base_url}/twilio/{route}" + (f"?{urlencode(query)}" if query else "")
-    return build
 
 
 def answered_once(rt: Runtime, *, path_and_query: str, form: Sequence[tuple[str, str]],
@@ -65,14 +67,17 @@ def answered_once(rt: Runtime, *, path_and_query: str, form: Sequence[tuple[str,
 
 
 def _context(rt: Runtime, session: Session, call: Call, script: Script) -> FlowContext:
-    build = url_builder(rt.settings.public_base_url)
-
     def local_prompt(text: str, voice: str, language: str) -> str | None:
         key = rt.prompts.ready(text, voice, language)
         return None if key is None else f"{rt.settings.public_base_url}/twilio/prompts/{key}.wav"
 
-    return FlowContext(session=session, call=call, script=script, now=rt.clock(), url=build,
+    return FlowContext(session=session, call=call, script=script, now=rt.clock(),
                        local_prompt=local_prompt)
+
+
+def _twiml(rt: Runtime, ctx: FlowContext) -> str:
+    """Store the call's state and timeline, and answer with its actions as TwiML."""
+    return twiml.render(ctx.finish(), twiml.url_for(rt.settings.public_base_url))
 
 
 def _script(rt: Runtime, session: Session, tenant_id: int, version: int) -> Script:
@@ -133,7 +138,7 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
         ctx.media_stream_url = rt.media_stream_url()
         ctx.media_stream_token = stream_token.issue(rt.settings.secret_key, call.call_sid, now)
     flow.start_call(ctx)
-    return ctx.finish()
+    return _twiml(rt, ctx)
 
 
 def _over_limit(session: Session, form: VoiceForm, *, tenant_id: int, limit: int,
@@ -172,32 +177,39 @@ def _resume(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
     if before_claim is not None:
         before_claim(ctx)
     if claim and (query.seq is None or not calls.claim_step(session, call=call, seq=query.seq)):
-        return _stale(ctx, query)
+        return _stale(rt, ctx, query)
     try:
         act(ctx)
     except flow.FlowError:
         log.exception("call %s cannot continue at step %s", call_sid, query.step)
-        ctx.response = VoiceResponse()
+        ctx.actions = []
         flow.apologise_and_hang_up(ctx)
-    return ctx.finish()
+    return _twiml(rt, ctx)
 
 
-def _stale(ctx: FlowContext, query: StepQuery) -> str:
+def _answer(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
+            event: Event) -> str:
+    """Resume the call with the caller's answer to the step `query` names."""
+    return _resume(rt, session, call_sid, query,
+                   lambda ctx: flow.resume(ctx, query.step, event))
+
+
+def _stale(rt: Runtime, ctx: FlowContext, query: StepQuery) -> str:
     """A callback for a step the call has already left (keypad after a speech redirect,
     a late duplicate...): the first answer counted; bring Twilio back to where we are."""
     ctx.log("stale_callback", query.step, f"seq {query.seq} != {ctx.call.seq}")
     if ctx.call.status in calls.TERMINAL_STATUSES or ctx.call.current_step is None:
         ctx.say(phrase("call_ended", ctx.language))
-        ctx.response.hangup()
+        ctx.hang_up()
     else:
-        ctx.response.redirect(ctx.url("step", step=ctx.call.current_step))
-    return ctx.finish()
+        ctx.redirect(Callback.to("step", step=ctx.call.current_step))
+    return _twiml(rt, ctx)
 
 
 def menu_input(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:
     digits = form.digits[:1] if form.digits else ""
-    return _resume(rt, session, form.call_sid, query, lambda ctx: flow.on_menu_input(
-        ctx, query.step, attempt=query.attempt, digits=digits, misheard=query.heard))
+    return _answer(rt, session, form.call_sid, query,
+                   KeyPressed(digits, query.attempt, misheard=query.heard))
 
 
 def _recording_info(form: RecordedForm) -> messages.RecordingInfo | None:
@@ -216,32 +228,26 @@ def recorded(rt: Runtime, session: Session, form: RecordedForm, query: StepQuery
         if info is not None:
             messages.store_recording(ctx.session, call=ctx.call, info=info, now=ctx.now)
 
-    def act(ctx: FlowContext) -> None:
-        if info is None:
-            flow.on_no_recording(ctx, query.step)
-        else:
-            flow.on_recorded(ctx, query.step, recording=info)
-
-    return _resume(rt, session, form.call_sid, query, act, before_claim=keep_message)
+    event: Event = NoRecording() if info is None else Recorded(info)
+    return _resume(rt, session, form.call_sid, query,
+                   lambda ctx: flow.resume(ctx, query.step, event), before_claim=keep_message)
 
 
 def no_recording(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:
-    return _resume(rt, session, form.call_sid, query,
-                   lambda ctx: flow.on_no_recording(ctx, query.step))
+    return _answer(rt, session, form.call_sid, query, NoRecording())
 
 
 def dialed(rt: Runtime, session: Session, form: DialForm, query: StepQuery) -> str:
-    return _resume(rt, session, form.call_sid, query, lambda ctx: flow.on_dial_result(
-        ctx, query.step, status=form.dial_status, duration=form.dial_duration))
+    return _answer(rt, session, form.call_sid, query,
+                   DialResult(form.dial_status, form.dial_duration))
 
 
 def booking_input(rt: Runtime, session: Session, form: BookForm, query: BookQuery) -> str:
     # `pressed`: the caller said the key's meaning (a speech redirect, see twilio.media).
     digits = form.digits[:1] if form.digits else (query.pressed or "")
-    return _resume(rt, session, form.call_sid, query, lambda ctx: flow.on_booking_input(
-        ctx, query.step, stage=query.stage, digits=digits, attempt=query.attempt,
-        slots=query.slots, slot=query.slot, appointment_id=query.appointment,
-        recording_url=form.recording_url))
+    return _answer(rt, session, form.call_sid, query, BookingAnswer(
+        query.stage, digits, query.attempt, slots=query.slots, slot=query.slot,
+        appointment_id=query.appointment, recording_url=form.recording_url))
 
 
 def goto_step(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:

@@ -10,20 +10,21 @@ an appointment.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
-
-from twilio.twiml.voice_response import Gather, Record
 
 from receptionist.appointments import service as appointments
 from receptionist.appointments.availability import epoch, from_epoch
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.appointments.spoken import spoken_day, spoken_slot, spoken_time
+from receptionist.call_flows.actions import Callback, Gather, Record, Redirect
 from receptionist.call_flows.booking_phrases import booking_phrase, voice_choices
 from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.events import BookingAnswer, Event
+from receptionist.call_flows.listening import ListenFor, SpokenOption
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import BookStep, ManageBookingStep
+from receptionist.call_flows.step_kind import Exit, FlowError, StepKind, unexpected
 
 OTHER_DAY = "9"
 RETRIES = 2
@@ -57,13 +58,12 @@ def offer(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep, ag
           slots: list[datetime], *, attempt: int = 0, moving: int | None = None,
           preface: str | None = None) -> None:
     seq = ctx.wait_here(step_id)
-    query: dict[str, object] = {"step": step_id, "seq": seq, "stage": "offer",
+    query: dict[str, str | int] = {"step": step_id, "seq": seq, "stage": "offer",
                                 "slots": ",".join(str(epoch(s)) for s in slots),
                                 "attempt": attempt}
     if moving is not None:
         query["appointment"] = moving
-    gather = Gather(input="dtmf", num_digits=1, timeout=step.timeout,
-                    action_on_empty_result=True, action=ctx.url("book", **query))
+    gather = Gather(Callback.to("book", **query), timeout=step.timeout)
     if preface:
         ctx.say(preface, into=gather)
     first = _local(agenda, slots[0])
@@ -73,7 +73,7 @@ def offer(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep, ag
                              digit=str(index + 1)) for index, slot in enumerate(slots)]
     parts.append(booking_phrase("offer_other_day", ctx.language))
     ctx.say(" ".join(parts), into=gather)
-    ctx.response.append(gather)
+    ctx.do(gather)
     listen_for(ctx, query, voice_choices("offer", ctx.language, offered=len(slots)))
     ctx.log("offer", step_id, ", ".join(_local(agenda, s).strftime("%a %d %H:%M")
                                         for s in slots))
@@ -83,25 +83,26 @@ def confirm(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep,
             agenda: Agenda, slot: datetime, *, attempt: int = 0, moving: int | None = None,
             preface: str | None = None) -> None:
     seq = ctx.wait_here(step_id)
-    query: dict[str, object] = {"step": step_id, "seq": seq, "stage": "confirm",
+    query: dict[str, str | int] = {"step": step_id, "seq": seq, "stage": "confirm",
                                 "slot": epoch(slot), "attempt": attempt}
     if moving is not None:
         query["appointment"] = moving
-    gather = Gather(input="dtmf", num_digits=1, timeout=step.timeout,
-                    action_on_empty_result=True, action=ctx.url("book", **query))
+    gather = Gather(Callback.to("book", **query), timeout=step.timeout)
     if preface:
         ctx.say(preface, into=gather)
     ctx.say(booking_phrase("confirm", ctx.language,
                            when=spoken_slot(_local(agenda, slot), ctx.language)), into=gather)
-    ctx.response.append(gather)
+    ctx.do(gather)
     listen_for(ctx, query, voice_choices("confirm", ctx.language))
 
 
-def listen_for(ctx: FlowContext, query: dict[str, object],
-               choices: list[dict[str, object]]) -> None:
-    """Let speech answer this prompt: the media stream reads what may be said, and where
-    to send the call with the key it stands for (twilio.media)."""
-    ctx.call.step_data = json.dumps({"query": query, "voice": choices})
+def listen_for(ctx: FlowContext, query: dict[str, str | int],
+               keys: dict[str, list[str]]) -> None:
+    """Let speech answer this prompt: a phrase stands for its key, sent to the prompt's
+    own callback as if pressed (call_flows.listening)."""
+    ctx.listen(ListenFor(answer="key", route="book", query=tuple(query.items()), options=tuple(
+        SpokenOption(intent=f"key{digit}", digit=digit, phrases=tuple(phrases))
+        for digit, phrases in keys.items())))
 
 
 def _retry_preface(ctx: FlowContext, digits: str) -> str:
@@ -200,10 +201,9 @@ def on_confirm(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingSte
 def ask_name(ctx: FlowContext, step_id: str, appointment_id: int) -> None:
     seq = ctx.wait_here(step_id)
     ctx.say(booking_phrase("ask_name", ctx.language))
-    after = ctx.url("book", step=step_id, seq=seq, stage="name", appointment=appointment_id)
-    ctx.response.append(Record(action=after, max_length=NAME_SECONDS, timeout=3,
-                               finish_on_key="#", play_beep=True, trim="trim-silence"))
-    ctx.response.redirect(after)  # said nothing: Twilio skips the action, comes here
+    after = Callback.to("book", step=step_id, seq=seq, stage="name", appointment=appointment_id)
+    ctx.do(Record(after, max_length=NAME_SECONDS, timeout=3, finish_on_key="#"))
+    ctx.do(Redirect(after))  # said nothing: the provider skips the callback, comes here
 
 
 def on_name(ctx: FlowContext, step_id: str, step: BookStep, *,
@@ -233,3 +233,39 @@ def agenda_for(ctx: FlowContext, step: BookStep | ManageBookingStep,
 
 def slots_of(query_slots: str) -> list[datetime]:
     return [from_epoch(int(s)) for s in query_slots.split(",") if s]
+
+
+def resume(ctx: FlowContext, step_id: str, step: BookStep, event: Event) -> str | None:
+    if not isinstance(event, BookingAnswer):
+        raise unexpected(step_id, event)
+    moving = own_appointment(ctx, event.appointment_id)
+    if event.stage == "name":
+        return on_name(ctx, step_id, step, appointment=moving, recording_url=event.recording_url)
+    return resume_slots(ctx, step_id, step, event, moving)
+
+
+def resume_slots(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep,
+                 event: BookingAnswer, moving: Appointment | None) -> str | None:
+    """The offer and confirm stages, shared with `manage_booking` (moving a booking)."""
+    if event.stage not in ("offer", "confirm"):
+        raise FlowError(f"stage {event.stage!r} does not belong to step {step_id!r}")
+    agenda = agenda_for(ctx, step, moving)
+    if agenda is None:
+        ctx.log("booking_unavailable", step_id, "agenda gone: fallback")
+        return step.fallback
+    if event.stage == "offer":
+        return on_offer(ctx, step_id, step, agenda, slots=slots_of(event.slots),
+                        digits=event.digits, attempt=event.attempt,
+                        moving=moving.id if moving is not None else None)
+    if event.slot is None:
+        raise FlowError("confirmation without a slot")
+    return on_confirm(ctx, step_id, step, agenda, slot=from_epoch(event.slot),
+                      digits=event.digits, attempt=event.attempt, moving=moving)
+
+
+def exits(step: BookStep | ManageBookingStep) -> list[Exit]:
+    return [*([Exit("next", step.next, ("next",))] if step.next else []),
+            Exit("fallback", step.fallback, ("fallback",), instant=True)]
+
+
+KIND = StepKind("book", BookStep, render, exits, resume)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.hours import business_state
 from receptionist.call_flows.schema import HoursStep
+from receptionist.call_flows.step_kind import Exit, StepKind
 
 
 def render(ctx: FlowContext, step_id: str, step: HoursStep) -> str | None:
@@ -13,3 +14,12 @@ def render(ctx: FlowContext, step_id: str, step: HoursStep) -> str | None:
     if state == "holiday":
         return step.holiday or step.closed
     return step.open if state == "open" else step.closed
+
+
+def exits(step: HoursStep) -> list[Exit]:
+    return [Exit(name, target, (name,), instant=True)
+            for name, target in (("open", step.open), ("closed", step.closed),
+                                 ("holiday", step.holiday)) if target]
+
+
+KIND = StepKind("hours", HoursStep, render, exits)

@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from twilio.twiml.voice_response import Gather
-
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.appointments.spoken import spoken_slot
+from receptionist.call_flows.actions import Callback, Gather
 from receptionist.call_flows.booking_phrases import booking_phrase, voice_choices
 from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.events import BookingAnswer, Event
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import ManageBookingStep
+from receptionist.call_flows.step_kind import StepKind, unexpected
 from receptionist.call_flows.steps import book
 
 RETRIES = 2
@@ -42,15 +43,15 @@ def ask(ctx: FlowContext, step_id: str, step: ManageBookingStep, appointment: Ap
     agenda = ctx.session.get(Agenda, appointment.agenda_id)
     assert agenda is not None
     seq = ctx.wait_here(step_id)
-    query: dict[str, object] = {"step": step_id, "seq": seq, "stage": "manage",
-                                "appointment": appointment.id, "attempt": attempt}
-    gather = Gather(input="dtmf", num_digits=1, timeout=step.timeout,
-                    action_on_empty_result=True, action=ctx.url("book", **query))
+    assert appointment.id is not None
+    query: dict[str, str | int] = {"step": step_id, "seq": seq, "stage": "manage",
+                                   "appointment": appointment.id, "attempt": attempt}
+    gather = Gather(Callback.to("book", **query), timeout=step.timeout)
     if preface:
         ctx.say(preface, into=gather)
     ctx.say(booking_phrase("found", ctx.language,
                            when=_when(ctx, agenda, appointment.starts_at)), into=gather)
-    ctx.response.append(gather)
+    ctx.do(gather)
     ctx.log("appointment_found", step_id, f"appointment {appointment.id}")
     book.listen_for(ctx, query, voice_choices("manage", ctx.language))
 
@@ -87,3 +88,17 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
     ask(ctx, step_id, step, appointment, attempt=attempt + 1,
         preface=phrase("invalid_choice" if digits else "no_input", ctx.language))
     return None
+
+
+def resume(ctx: FlowContext, step_id: str, step: ManageBookingStep,
+           event: Event) -> str | None:
+    if not isinstance(event, BookingAnswer):
+        raise unexpected(step_id, event)
+    moving = book.own_appointment(ctx, event.appointment_id)
+    if event.stage == "manage":
+        return on_choice(ctx, step_id, step, moving, digits=event.digits,
+                         attempt=event.attempt)
+    return book.resume_slots(ctx, step_id, step, event, moving)
+
+
+KIND = StepKind("manage_booking", ManageBookingStep, render, book.exits, resume)

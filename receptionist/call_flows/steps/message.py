@@ -1,45 +1,47 @@
-"""`message`: prompt, then <Record>. The Record action stores the message; when the caller
-says nothing Twilio skips the action and falls through to our <Redirect>."""
+"""`message`: prompt, then record. The record callback stores the message; when the
+caller says nothing the provider skips it and falls through to our redirect."""
 
 from __future__ import annotations
 
-from twilio.twiml.voice_response import Record
-
+from receptionist.call_flows.actions import Callback, Record
 from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.events import Event, NoRecording, Recorded
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import MessageStep
+from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
 from receptionist.messages import service as messages
 
 
 def render(ctx: FlowContext, step_id: str, step: MessageStep) -> str | None:
     seq = ctx.wait_here(step_id)
     ctx.say(step.prompt)
-    ctx.response.append(Record(
-        action=ctx.url("recorded", step=step_id, seq=seq),
-        max_length=step.max_length,
-        finish_on_key=step.finish_key,
-        timeout=step.silence_timeout,
-        play_beep=True,
-        trim="trim-silence",
-        recording_status_callback=ctx.url("recording-status", step=step_id),
-        recording_status_callback_event="completed absent",
-    ))
-    ctx.response.redirect(ctx.url("no-recording", step=step_id, seq=seq))
+    ctx.do(Record(Callback.to("recorded", step=step_id, seq=seq),
+                  max_length=step.max_length, timeout=step.silence_timeout,
+                  finish_on_key=step.finish_key,
+                  status_callback=Callback.to("recording-status", step=step_id)))
+    ctx.redirect(Callback.to("no-recording", step=step_id, seq=seq))
     ctx.log("record", step_id, f"max {step.max_length}s")
     return None
 
 
-def handle_recorded(ctx: FlowContext, step_id: str, step: MessageStep, *,
-                    recording: messages.RecordingInfo) -> str | None:
-    stored = messages.store_recording(ctx.session, call=ctx.call, info=recording, now=ctx.now)
-    if stored is None:
+def resume(ctx: FlowContext, step_id: str, step: MessageStep, event: Event) -> str | None:
+    if isinstance(event, Recorded):
+        stored = messages.store_recording(ctx.session, call=ctx.call, info=event.recording,
+                                          now=ctx.now)
+        if stored is None:
+            ctx.say(phrase("no_recording", ctx.language))
+        elif step.thanks:
+            ctx.say(step.thanks)
+        return step.next
+    if isinstance(event, NoRecording):
+        ctx.log("message_absent", step_id, "caller left no audio")
         ctx.say(phrase("no_recording", ctx.language))
-    elif step.thanks:
-        ctx.say(step.thanks)
-    return step.next
+        return step.next
+    raise unexpected(step_id, event)
 
 
-def handle_no_recording(ctx: FlowContext, step_id: str, step: MessageStep) -> str | None:
-    ctx.log("message_absent", step_id, "caller left no audio")
-    ctx.say(phrase("no_recording", ctx.language))
-    return step.next
+def exits(step: MessageStep) -> list[Exit]:
+    return [Exit("next", step.next, ("next",))]
+
+
+KIND = StepKind("message", MessageStep, render, exits, resume)

@@ -1,0 +1,92 @@
+"""What a call hears and does next, in neutral terms: steps emit these actions and the
+provider adapter (twilio/twiml.py) turns them into its own markup. A callback names one of
+our resume points (`menu`, `recorded`, `book`…) with its query; the adapter makes it a URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Callback:
+    """Where the provider reports the caller's answer: a resume point and its query."""
+
+    route: str
+    query: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def to(cls, route: str, **query: object) -> Callback:
+        return cls(route, tuple(query.items()))
+
+
+@dataclass(frozen=True)
+class Say:
+    """Speak `text` with the provider's text-to-speech."""
+
+    text: str
+    voice: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Play:
+    """Play audio we serve (a prompt rendered by the local voice)."""
+
+    url: str
+
+
+Prompt = Say | Play
+
+
+@dataclass
+class Gather:
+    """Wait for one key (prompts play meanwhile); the callback gets it, or nothing."""
+
+    callback: Callback
+    timeout: int
+    prompts: list[Prompt] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Record:
+    """Record the caller after a beep, trimmed of silence; `callback` gets the recording
+    (the provider skips it when nothing was said), `status_callback` its final state."""
+
+    callback: Callback
+    max_length: int
+    timeout: int
+    finish_on_key: str
+    status_callback: Callback | None = None
+
+
+@dataclass(frozen=True)
+class Dial:
+    """Connect the caller to `number`; the callback gets the outcome."""
+
+    number: str
+    timeout: int
+    callback: Callback
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """Continue at a resume point now."""
+
+    callback: Callback
+
+
+@dataclass(frozen=True)
+class Hangup:
+    pass
+
+
+@dataclass(frozen=True)
+class StreamAudio:
+    """Fork the caller's audio to our media-stream endpoint for the whole call."""
+
+    url: str
+    parameters: tuple[tuple[str, str], ...]
+
+
+Action = Say | Play | Gather | Record | Dial | Redirect | Hangup | StreamAudio

@@ -1,0 +1,51 @@
+"""What resumes a call waiting at a step: the caller's answer as the provider reported it
+(a key, a recording, the outcome of a transfer, a booking dialogue's answer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from receptionist.messages.service import RecordingInfo
+
+
+@dataclass(frozen=True)
+class KeyPressed:
+    """A key (or none: `digits` empty) at a menu; `misheard`: the caller spoke, but said
+    no choice (speech routing sends that as a wrong key)."""
+
+    digits: str
+    attempt: int
+    misheard: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    recording: RecordingInfo
+
+
+@dataclass(frozen=True)
+class NoRecording:
+    pass
+
+
+@dataclass(frozen=True)
+class DialResult:
+    status: str
+    duration: int | None
+
+
+@dataclass(frozen=True)
+class BookingAnswer:
+    """An answer in the booking dialogue (`book`, `manage_booking`): which stage asked,
+    the key (typed or spoken), and the state the stage put in its callback."""
+
+    stage: str
+    digits: str
+    attempt: int
+    slots: str = ""
+    slot: int | None = None
+    appointment_id: int | None = None
+    recording_url: str | None = None
+
+
+Event = KeyPressed | Recorded | NoRecording | DialResult | BookingAnswer

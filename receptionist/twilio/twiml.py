@@ -1,0 +1,83 @@
+"""The call flow's neutral actions as Twilio's TwiML, and callbacks as our public URLs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from urllib.parse import urlencode
+
+from twilio.twiml import TwiML
+from twilio.twiml.voice_response import Dial as TwilioDial
+from twilio.twiml.voice_response import Gather as TwilioGather
+from twilio.twiml.voice_response import Record as TwilioRecord
+from twilio.twiml.voice_response import Start, VoiceResponse
+
+from receptionist.call_flows.actions import (
+    Action,
+    Callback,
+    Dial,
+    Gather,
+    Hangup,
+    Play,
+    Prompt,
+    Record,
+    Redirect,
+    Say,
+    StreamAudio,
+)
+
+UrlFor = Callable[[Callback], str]
+
+
+def url_for(base_url: str) -> UrlFor:
+    """A callback's public URL under `base_url`."""
+    def url(callback: Callback) -> str:
+        query = urlencode(callback.query) if callback.query else ""
+        return f"{base_url}/twilio/{callback.route}" + (f"?{query}" if query else "")
+    return url
+
+
+def _prompt(target: TwiML, prompt: Prompt) -> None:
+    if isinstance(prompt, Play):
+        target.play(prompt.url)
+    else:
+        target.say(prompt.text, voice=prompt.voice,
+                   language=prompt.language)
+
+
+def render(actions: Sequence[Action], url: UrlFor) -> str:
+    """The TwiML document that carries out `actions` in order."""
+    response = VoiceResponse()
+    for action in actions:
+        match action:
+            case Say() | Play():
+                _prompt(response, action)
+            case Gather():
+                gather = TwilioGather(input="dtmf", num_digits=1, timeout=action.timeout,
+                                      action_on_empty_result=True, action=url(action.callback))
+                for prompt in action.prompts:
+                    _prompt(gather, prompt)
+                response.append(gather)
+            case Record():
+                extra: dict[str, str] = {}
+                if action.status_callback is not None:
+                    extra = {"recording_status_callback": url(action.status_callback),
+                             "recording_status_callback_event": "completed absent"}
+                response.append(TwilioRecord(
+                    action=url(action.callback), max_length=action.max_length,
+                    finish_on_key=action.finish_on_key, timeout=action.timeout,
+                    play_beep=True, trim="trim-silence", **extra))
+            case Dial():
+                dial = TwilioDial(timeout=action.timeout, action=url(action.callback))
+                dial.number(action.number)
+                response.append(dial)
+            case Redirect():
+                response.redirect(url(action.callback))
+            case Hangup():
+                response.hangup()
+            case StreamAudio():
+                start = Start()
+                stream = start.stream(url=action.url, track="inbound_track")
+                for name, value in action.parameters:
+                    stream.parameter(name=name, value=value)
+                response.append(start)
+    return str(response)
