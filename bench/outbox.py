@@ -67,8 +67,9 @@ import sys
 from receptionist.config import Settings
 from receptionist.notifications.delivery import deliver_due
 from receptionist.runtime import Runtime
-rt = Runtime.from_settings(Settings(database_url=sys.argv[1], secret_key=sys.argv[2],
-                                    outbound_allow_networks="127.0.0.0/8"))
+from receptionist.twilio import rest
+rt = rest.plug(Runtime.from_settings(Settings(database_url=sys.argv[1], secret_key=sys.argv[2],
+                                    outbound_allow_networks="127.0.0.0/8")))
 idle = 0
 while idle < 3:
     idle = idle + 1 if deliver_due(rt, worker=sys.argv[3]) == 0 else 0

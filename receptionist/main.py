@@ -29,7 +29,7 @@ from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings, get_settings
 from receptionist.request_guards import RequestGuards
 from receptionist.runtime import Runtime
-from receptionist.twilio import spool
+from receptionist.twilio import rest, spool
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
 
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     """Build the app. Nothing touches the database here: `receptionist migrate` does."""
     settings = settings or get_settings()
     settings.check_secrets()
-    rt = runtime or Runtime.from_settings(settings, clock=clock)
+    rt = rest.plug(runtime or Runtime.from_settings(settings, clock=clock))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import threading
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Protocol
 
-import httpx
 import urllib3
 from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
@@ -18,11 +18,20 @@ from receptionist.call_flows.loader import ScriptCache
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings
 from receptionist.db import Database, make_engine
+from receptionist.messages.recordings import RecordingSource
+from receptionist.notifications.sms import SmsSender
 from receptionist.outbound import Policy
 from receptionist.speech.engines import build_recognizer, spec_of
 from receptionist.speech.process_pool import RecognitionPool
 from receptionist.speech.prompts import PromptCache
 from receptionist.speech.recognizer import Recognizer
+
+
+class Telephony(SmsSender, RecordingSource, Protocol):
+    """What the service asks of its telephony provider's REST API."""
+
+    def redirect_call(self, *, call_sid: str, url: str) -> None: ...
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -38,7 +47,9 @@ class Runtime:
     prompts: PromptCache = field(init=False)
     outbound: Policy = field(init=False)  # where owners' URLs may lead
     _recognition: RecognitionPool | None = field(default=None, init=False)
-    _twilio_http: httpx.Client | None = field(default=None, init=False)
+    # The telephony provider's REST client, plugged in by the entry points (it lives in
+    # the provider's adapter, above this layer): see `twilio.rest.TwilioRest`.
+    provider: Telephony | None = None
     _web_http: urllib3.PoolManager | None = field(default=None, init=False)
     _lazy_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     # Dialled number -> its business's language, learnt from answered calls: lets the
@@ -69,14 +80,11 @@ class Runtime:
             return self._recognition
 
     @property
-    def twilio_http(self) -> httpx.Client:
-        """One HTTP client for Twilio's REST API: connections and TLS setup are reused."""
-        with self._lazy_lock:
-            if self._twilio_http is None:
-                self._twilio_http = httpx.Client(
-                    timeout=5.0, auth=(self.settings.twilio_account_sid,
-                                       self.settings.twilio_auth_token))
-            return self._twilio_http
+    def telephony(self) -> Telephony:
+        """The provider's REST client (redirects, SMS, recordings)."""
+        if self.provider is None:
+            raise RuntimeError("no telephony provider plugged into this runtime")
+        return self.provider
 
     @property
     def web_http(self) -> urllib3.PoolManager:
@@ -90,7 +98,7 @@ class Runtime:
         """Stop the recognition processes and close HTTP clients (app shutdown)."""
         with self._lazy_lock:
             pool, self._recognition = self._recognition, None
-            client, self._twilio_http = self._twilio_http, None
+            client = self.provider  # it reconnects if used again
             web, self._web_http = self._web_http, None
         if pool is not None:
             pool.close()

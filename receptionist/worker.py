@@ -35,6 +35,7 @@ from receptionist.notifications.delivery import deliver_due
 from receptionist.privacy import service as privacy
 from receptionist.runtime import Runtime
 from receptionist.speech.transcripts import transcribe_due
+from receptionist.twilio import rest
 from receptionist.users import login_throttle as throttle
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def job(what: str) -> Callable[[Callable[[Runtime], int | None]], Job]:
 
 @job("stored %d recording(s)")
 def fetch_recordings_job(rt: Runtime) -> int:
-    return fetch_due_recordings(rt.settings, rt.engine, now=rt.clock())
+    return fetch_due_recordings(rt.settings, rt.engine, now=rt.clock(), source=rt.telephony)
 
 
 @job("transcribed %d message(s)")
@@ -164,6 +165,7 @@ def add_jobs(scheduler: BaseScheduler, rt: Runtime, leader: Leader | None = None
 
 
 def start_background(rt: Runtime) -> BackgroundScheduler:
+    rest.plug(rt)
     scheduler = BackgroundScheduler(timezone="UTC")
     add_jobs(scheduler, rt)
     scheduler.start()
@@ -171,6 +173,7 @@ def start_background(rt: Runtime) -> BackgroundScheduler:
 
 
 def run_forever(rt: Runtime) -> None:
+    rest.plug(rt)
     scheduler = BlockingScheduler(timezone="UTC")
     leader = add_jobs(scheduler, rt)
     log.info("worker started: jobs %s; %s", [job.id for job in scheduler.get_jobs()],

@@ -38,6 +38,7 @@ from receptionist.runtime import Runtime
 from receptionist.speech.audio import Samples, read_wav, twilio_frames, ulaw_decode
 from receptionist.tenants.service import get_tenant
 from receptionist.tenants.tokens import create_token
+from receptionist.twilio import rest
 from tests.notifications.receivers import Mailbox
 from tests.postgres_server import PostgresServer, running_postgres
 from tests.twilio_sim import FakeTwilioApi, TestTwilioSim
@@ -181,7 +182,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
 
 @pytest.fixture
 def runtime(settings: Settings, engine: Engine, clock: FixedClock) -> Runtime:
-    return Runtime(settings=settings, engine=engine, clock=clock)
+    return rest.plug(Runtime(settings=settings, engine=engine, clock=clock))
 
 
 @pytest.fixture

@@ -10,32 +10,33 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from receptionist.admin.deps import (
+    CsrfChecked,
+    CurrentUser,
     Notice,
-    check_csrf,
-    owned_tenant,
+    OwnedTenant,
     redirect_with_notice,
     render,
     runtime_of,
-    signed_in,
 )
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
 from receptionist.clock import SaneDate, sane_datetime
 from receptionist.db import RowId, SessionDep, WriteConflict
+from receptionist.tenants.models import Tenant
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 @router.get("/t/{slug}/agenda")
-def agenda_week(request: Request, db: SessionDep, slug: str,
+def agenda_week(request: Request, db: SessionDep,
+                signed: CurrentUser, tenant: OwnedTenant, slug: str,
                 week: SaneDate | None = None,
                 agenda: Annotated[str, Query(max_length=64)] = "main",
                 notice: Notice = "") -> Response:
-    user, data = signed_in(request, db)
-    tenant = owned_tenant(db, user, slug)
+    user, data = signed
     assert tenant.id is not None
     found = appointments.get_agenda(db, tenant_id=tenant.id, slug=agenda)
     if found is None:
@@ -59,10 +60,8 @@ def agenda_week(request: Request, db: SessionDep, slug: str,
                  following=monday + timedelta(days=7), notice=notice)
 
 
-def _appointment(request: Request, db: SessionDep, slug: str, appointment_id: int
+def _appointment(db: Session, tenant: Tenant, appointment_id: int
                  ) -> tuple[Appointment, Agenda]:
-    user, _ = signed_in(request, db)
-    tenant = owned_tenant(db, user, slug)
     assert tenant.id is not None
     appointment = appointments.get_appointment(db, tenant_id=tenant.id,
                                                appointment_id=appointment_id)
@@ -81,11 +80,10 @@ def _back(request: Request, slug: str, agenda: Agenda, when: datetime,
 
 
 @router.post("/t/{slug}/appointments/{appointment_id}/cancel")
-def cancel(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
-           csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    _, data = signed_in(request, db)
-    check_csrf(data, csrf)
-    appointment, agenda = _appointment(request, db, slug, appointment_id)
+def cancel(request: Request, db: SessionDep,
+           signed: CsrfChecked, tenant: OwnedTenant, slug: str,
+           appointment_id: RowId) -> Response:
+    appointment, agenda = _appointment(db, tenant, appointment_id)
     rt = runtime_of(request)
     with rt.database.write_transaction(db):
         appointments.cancel(db, appointment=appointment, agenda=agenda, now=rt.clock())
@@ -93,12 +91,10 @@ def cancel(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
 
 
 @router.post("/t/{slug}/appointments/{appointment_id}/move")
-def move(request: Request, db: SessionDep, slug: str, appointment_id: RowId,
-         csrf: Annotated[str, Form(max_length=100)],
+def move(request: Request, db: SessionDep,
+         signed: CsrfChecked, tenant: OwnedTenant, slug: str, appointment_id: RowId,
          starts_at: Annotated[str, Form(max_length=20)]) -> Response:
-    _, data = signed_in(request, db)
-    check_csrf(data, csrf)
-    appointment, agenda = _appointment(request, db, slug, appointment_id)
+    appointment, agenda = _appointment(db, tenant, appointment_id)
     rt = runtime_of(request)
     try:
         local = sane_datetime(datetime.fromisoformat(starts_at)).replace(

@@ -13,7 +13,12 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from receptionist.admin.deps import owned_tenant, render, runtime_of, signed_in
+from receptionist.admin.deps import (
+    CurrentUser,
+    OwnedTenant,
+    render,
+    runtime_of,
+)
 from receptionist.appointments.models import Appointment, AppointmentStatus
 from receptionist.calls.models import Call, CallEvent
 from receptionist.db import SessionDep
@@ -25,9 +30,9 @@ _INTENT = re.compile(r"intent=(\w+)")
 
 
 @router.get("/t/{slug}/dashboard")
-def dashboard(request: Request, db: SessionDep, slug: str) -> Response:
-    user, data = signed_in(request, db)
-    tenant = owned_tenant(db, user, slug)
+def dashboard(request: Request, db: SessionDep,
+              signed: CurrentUser, tenant: OwnedTenant, slug: str) -> Response:
+    user, data = signed
     tz = ZoneInfo(tenant.timezone)
     now = runtime_of(request).clock()
     today = now.astimezone(tz).date()

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from receptionist.admin.deps import (
+    CsrfChecked,
+    CurrentUser,
     Notice,
-    check_csrf,
-    owned_tenant,
+    OwnedTenant,
     redirect_with_notice,
     render,
     runtime_of,
-    signed_in,
 )
 from receptionist.admin.trial_call import (
     InputError,
@@ -91,11 +91,11 @@ def _editor(request: Request, user: User, data: object, tenant: Tenant, db: Sess
 
 
 @router.get("/t/{slug}/script")
-def script_page(request: Request, db: SessionDep, slug: str,
+def script_page(request: Request, db: SessionDep,
+                signed: CurrentUser, tenant: OwnedTenant, slug: str,
                 notice: Notice = "") -> Response:
-    user, data = signed_in(request, db)
+    user, data = signed
     _operator(user)
-    tenant = owned_tenant(db, user, slug)
     assert tenant.id is not None and tenant.active_version is not None
     active = tenants.script_version(db, tenant_id=tenant.id, version=tenant.active_version)
     return _editor(request, user, data, tenant, db, yaml_text=active.yaml_text, problems=[],
@@ -103,15 +103,13 @@ def script_page(request: Request, db: SessionDep, slug: str,
 
 
 @router.post("/t/{slug}/script")
-def script_submit(request: Request, db: SessionDep, slug: str,
+def script_submit(request: Request, db: SessionDep,
+                  signed: CsrfChecked, tenant: OwnedTenant, slug: str,
                   yaml_text: Annotated[str, Form(max_length=MAX_SCRIPT)],
                   action: Annotated[str, Form(pattern="^(check|publish)$")],
-                  csrf: Annotated[str, Form(max_length=100)],
                   comment: Annotated[str, Form(max_length=500)] = "") -> Response:
-    user, data = signed_in(request, db)
-    check_csrf(data, csrf)
+    user, data = signed
     _operator(user)
-    tenant = owned_tenant(db, user, slug)
     try:
         parse_script(yaml_text)
     except ScriptError as exc:
@@ -130,18 +128,16 @@ def script_submit(request: Request, db: SessionDep, slug: str,
 
 
 @router.post("/t/{slug}/script/test")
-def script_test_call(request: Request, db: SessionDep, slug: str,
+def script_test_call(request: Request, db: SessionDep,
+                     signed: CsrfChecked, tenant: OwnedTenant, slug: str,
                      yaml_text: Annotated[str, Form(max_length=MAX_SCRIPT)],
-                     csrf: Annotated[str, Form(max_length=100)],
                      inputs: Annotated[str, Form(max_length=2000)] = "",
                      caller: Annotated[str, Form(max_length=20,
                                                  pattern=r"^\+[1-9]\d{6,14}$")] = "+15550001234",
                      ) -> Response:
     """Run the draft (checked first) through a simulated call; nothing is published."""
-    user, data = signed_in(request, db)
-    check_csrf(data, csrf)
+    user, data = signed
     _operator(user)
-    tenant = owned_tenant(db, user, slug)
     try:
         parse_script(yaml_text)
         actions = parse_inputs(inputs)
@@ -161,13 +157,11 @@ def script_test_call(request: Request, db: SessionDep, slug: str,
 
 
 @router.post("/t/{slug}/script/rollback")
-def script_rollback(request: Request, db: SessionDep, slug: str,
-                    version: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
-                    csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    user, data = signed_in(request, db)
-    check_csrf(data, csrf)
+def script_rollback(request: Request, db: SessionDep,
+                    signed: CsrfChecked, tenant: OwnedTenant, slug: str,
+                    version: Annotated[int, Form(ge=1, le=MAX_ROW_ID)]) -> Response:
+    user = signed.user
     _operator(user)
-    tenant = owned_tenant(db, user, slug)
     try:
         with runtime_of(request).database.write_transaction(db):
             row = publishing.rollback_script(db, tenant=tenant, to_version=version,
@@ -179,13 +173,13 @@ def script_rollback(request: Request, db: SessionDep, slug: str,
 
 
 @router.get("/t/{slug}/script/diff")
-def script_diff(request: Request, db: SessionDep, slug: str,
+def script_diff(request: Request, db: SessionDep,
+                signed: CurrentUser, tenant: OwnedTenant, slug: str,
                 old: Annotated[int, Query(ge=1, le=MAX_ROW_ID)],
                 new: Annotated[int, Query(ge=1, le=MAX_ROW_ID)]
                 ) -> Response:
-    user, data = signed_in(request, db)
+    user, data = signed
     _operator(user)
-    tenant = owned_tenant(db, user, slug)
     try:
         diff = tenants.script_diff(db, tenant=tenant, old=old, new=new)
     except tenants.TenantError:

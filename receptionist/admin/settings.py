@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from receptionist.admin.deps import (
+    CsrfChecked,
     Notice,
-    check_csrf,
+    OwnedTenant,
     owned_tenant,
     redirect_with_notice,
     render,
@@ -29,7 +30,7 @@ from receptionist.outbound import OutboundRefused
 from receptionist.privacy import service as privacy
 from receptionist.privacy.models import ErasureRequest
 from receptionist.secret_box import seal
-from receptionist.tenants.models import ApiToken, Tenant
+from receptionist.tenants.models import ApiToken
 from receptionist.tenants.tokens import create_token
 from receptionist.weekly_hours import parse_closure_lines, parse_hours_lines
 
@@ -68,26 +69,17 @@ def settings_page(request: Request, db: SessionDep, slug: str,
     return _settings_page(request, db, slug, notice=notice)
 
 
-def _owner_tenant(request: Request, db: Session, slug: str, csrf: str) -> Tenant:
-    user, data = signed_in(request, db)
-    check_csrf(data, csrf)
-    tenant = owned_tenant(db, user, slug)
-    assert tenant.id is not None
-    return tenant
-
-
 def _done(request: Request, slug: str, notice: str) -> RedirectResponse:
     return redirect_with_notice(request, f"/admin/t/{slug}/settings", notice)
 
 
 @router.post("/t/{slug}/settings/channels")
-def add_channel(request: Request, db: SessionDep, slug: str,
-                csrf: Annotated[str, Form(max_length=100)],
+def add_channel(request: Request, db: SessionDep,
+                signed: CsrfChecked, tenant: OwnedTenant, slug: str,
                 channel: Annotated[str, Form(pattern="^(email|sms|webhook)$")],
                 target: Annotated[str, Form(max_length=1000)],
                 summaries: Annotated[bool, Form()] = False,
                 digest: Annotated[bool, Form()] = False) -> Response:
-    tenant = _owner_tenant(request, db, slug, csrf)
     assert tenant.id is not None
     events = tuple(e for e, on in (("call_summary", summaries), ("digest", digest)) if on)
     secret = secrets.token_urlsafe(32) if channel == "webhook" else ""
@@ -105,10 +97,10 @@ def add_channel(request: Request, db: SessionDep, slug: str,
 
 
 @router.post("/t/{slug}/settings/retention")
-def set_retention(request: Request, db: SessionDep, slug: str,
-                  csrf: Annotated[str, Form(max_length=100)],
+def set_retention(request: Request, db: SessionDep,
+                  signed: CsrfChecked, tenant: OwnedTenant, slug: str,
                   days: Annotated[str, Form(max_length=10)] = "") -> Response:
-    tenant = _owner_tenant(request, db, slug, csrf)
+    assert tenant.id is not None
     text = days.strip()
     try:
         if text and not text.isdigit():
@@ -122,12 +114,11 @@ def set_retention(request: Request, db: SessionDep, slug: str,
 
 
 @router.post("/t/{slug}/settings/erasures")
-def erase_caller(request: Request, db: SessionDep, slug: str,
-                 csrf: Annotated[str, Form(max_length=100)],
+def erase_caller(request: Request, db: SessionDep,
+                 signed: CsrfChecked, tenant: OwnedTenant, slug: str,
                  phone: Annotated[str, Form(max_length=64)]) -> Response:
-    tenant = _owner_tenant(request, db, slug, csrf)
     assert tenant.id is not None
-    user, _ = signed_in(request, db)
+    user, _ = signed
     try:
         number = privacy.normalize_phone(phone)
     except privacy.PhoneError as exc:
@@ -140,9 +131,10 @@ def erase_caller(request: Request, db: SessionDep, slug: str,
 
 
 @router.post("/t/{slug}/settings/channels/{channel_id}/remove")
-def remove_channel(request: Request, db: SessionDep, slug: str, channel_id: RowId,
-                   csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    tenant = _owner_tenant(request, db, slug, csrf)
+def remove_channel(request: Request, db: SessionDep,
+                   signed: CsrfChecked, tenant: OwnedTenant, slug: str,
+                   channel_id: RowId) -> Response:
+    assert tenant.id is not None
     row = db.get(NotificationChannel, channel_id)
     if row is None or row.tenant_id != tenant.id:
         raise HTTPException(404, "no such page")
@@ -153,12 +145,11 @@ def remove_channel(request: Request, db: SessionDep, slug: str, channel_id: RowI
 
 
 @router.post("/t/{slug}/settings/notifications")
-def notification_settings(request: Request, db: SessionDep, slug: str,
-                          csrf: Annotated[str, Form(max_length=100)],
+def notification_settings(request: Request, db: SessionDep,
+                          signed: CsrfChecked, tenant: OwnedTenant, slug: str,
                           quiet_start: Annotated[str, Form(max_length=5)] = "",
                           quiet_end: Annotated[str, Form(max_length=5)] = "",
                           digest_time: Annotated[str, Form(max_length=5)] = "") -> Response:
-    tenant = _owner_tenant(request, db, slug, csrf)
     assert tenant.id is not None
     for value in (quiet_start, quiet_end, digest_time):
         if value and not HHMM.match(value):
@@ -175,11 +166,11 @@ def notification_settings(request: Request, db: SessionDep, slug: str,
 
 
 @router.post("/t/{slug}/settings/tokens")
-def new_token(request: Request, db: SessionDep, slug: str,
-              csrf: Annotated[str, Form(max_length=100)],
+def new_token(request: Request, db: SessionDep,
+              signed: CsrfChecked, tenant: OwnedTenant, slug: str,
               name: Annotated[str, Form(max_length=200)] = "") -> Response:
-    tenant = _owner_tenant(request, db, slug, csrf)
-    user, _ = signed_in(request, db)
+    assert tenant.id is not None
+    user, _ = signed
     rt = runtime_of(request)
     with rt.database.write_transaction(db):
         token = create_token(db, tenant=tenant, name=name or user.email, now=rt.clock(),
@@ -188,9 +179,9 @@ def new_token(request: Request, db: SessionDep, slug: str,
 
 
 @router.post("/t/{slug}/settings/tokens/{token_id}/revoke")
-def revoke_token(request: Request, db: SessionDep, slug: str, token_id: RowId,
-                 csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    tenant = _owner_tenant(request, db, slug, csrf)
+def revoke_token(request: Request, db: SessionDep,
+                 signed: CsrfChecked, tenant: OwnedTenant, slug: str, token_id: RowId) -> Response:
+    assert tenant.id is not None
     row = db.get(ApiToken, token_id)
     if row is None or row.tenant_id != tenant.id:
         raise HTTPException(404, "no such page")
@@ -202,12 +193,11 @@ def revoke_token(request: Request, db: SessionDep, slug: str, token_id: RowId,
 
 
 @router.post("/t/{slug}/settings/agendas/{agenda_slug}/caldav")
-def link_calendar(request: Request, db: SessionDep, slug: str, agenda_slug: str,
-                  csrf: Annotated[str, Form(max_length=100)],
+def link_calendar(request: Request, db: SessionDep,
+                  signed: CsrfChecked, tenant: OwnedTenant, slug: str, agenda_slug: str,
                   url: Annotated[str, Form(max_length=1000)] = "",
                   username: Annotated[str, Form(max_length=200)] = "",
                   password: Annotated[str, Form(max_length=500)] = "") -> Response:
-    tenant = _owner_tenant(request, db, slug, csrf)
     assert tenant.id is not None
     agenda = appointments.get_agenda(db, tenant_id=tenant.id, slug=agenda_slug)
     if agenda is None:
@@ -232,8 +222,8 @@ def link_calendar(request: Request, db: SessionDep, slug: str, agenda_slug: str,
 
 
 @router.post("/t/{slug}/settings/agendas/{agenda_slug}/rules")
-def agenda_rules(request: Request, db: SessionDep, slug: str, agenda_slug: str,
-                 csrf: Annotated[str, Form(max_length=100)],
+def agenda_rules(request: Request, db: SessionDep,
+                 signed: CsrfChecked, tenant: OwnedTenant, slug: str, agenda_slug: str,
                  hours: Annotated[str, Form(max_length=2000)],
                  closures: Annotated[str, Form(max_length=4000)],
                  slot_minutes: Annotated[int, Form(ge=5, le=1440)],
@@ -243,7 +233,6 @@ def agenda_rules(request: Request, db: SessionDep, slug: str, agenda_slug: str,
                  reminder_hours: Annotated[int, Form(ge=0, le=168)]) -> Response:
     """Hours as lines `mon 09:00-12:00 14:00-18:00`; closures as lines
     `2026-12-24 2026-12-26 Christmas` (end date and name optional)."""
-    tenant = _owner_tenant(request, db, slug, csrf)
     assert tenant.id is not None
     agenda = appointments.get_agenda(db, tenant_id=tenant.id, slug=agenda_slug)
     if agenda is None:

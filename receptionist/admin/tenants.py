@@ -14,7 +14,12 @@ from fastapi.responses import Response
 from ruamel.yaml import YAML
 
 from receptionist import demo
-from receptionist.admin.deps import check_csrf, redirect_with_notice, render, runtime_of, signed_in
+from receptionist.admin.deps import (
+    CsrfChecked,
+    redirect_with_notice,
+    render,
+    runtime_of,
+)
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError
 from receptionist.db import SessionDep
@@ -49,14 +54,13 @@ def starter_script(*, name: str, language: str, timezone: str) -> str:
 
 @router.post("/tenants")
 def create(request: Request, db: SessionDep,
-           csrf: Annotated[str, Form(max_length=100)],
+           signed: CsrfChecked,
            slug: Annotated[str, Form(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")],
            name: Annotated[str, Form(min_length=1, max_length=200)],
            numbers: Annotated[str, Form(max_length=500)],
            language: Annotated[str, Form(pattern="^(en-US|fr-FR)$")],
            timezone: Annotated[str, Form(max_length=64)]) -> Response:
-    user, data = signed_in(request, db)
-    check_csrf(data, csrf)
+    user, data = signed
     if user.role != "operator":
         raise HTTPException(404, "no such page")
     phones = [n.strip() for n in re.split(r"[,\s]+", numbers) if n.strip()]

@@ -31,6 +31,7 @@ from receptionist.clock import Clock
 from receptionist.config import Settings
 from receptionist.runtime import Runtime
 from receptionist.speech.recognizer import ModelUnavailable, Recognition
+from receptionist.twilio import rest
 from receptionist.twilio.app import create_call_app
 from receptionist.twilio.simulator import (
     Action,
@@ -186,7 +187,8 @@ def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: st
     sandbox = settings.model_copy(update={"database_url": "sqlite://",
                                           "public_base_url": SANDBOX_BASE,
                                           "twilio_api_base": "http://127.0.0.1:9"})
-    runtime = Runtime(settings=sandbox, engine=engine, clock=clock, speech=KeypadOnly())
+    runtime = rest.plug(Runtime(settings=sandbox, engine=engine, clock=clock,
+                                speech=KeypadOnly()))
     sim = TwilioSim(http=_AsgiPoster(create_call_app(runtime)),
                     public_base=SANDBOX_BASE, auth_token=sandbox.twilio_auth_token,
                     account_sid=sandbox.twilio_account_sid)

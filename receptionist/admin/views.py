@@ -21,13 +21,14 @@ from sqlmodel import Session, col
 
 from receptionist.admin import sessions
 from receptionist.admin.deps import (
+    CsrfChecked,
+    CurrentUser,
+    OwnedTenant,
     check_csrf,
-    owned_tenant,
     render,
     runtime_of,
     session_data,
     set_cookie,
-    signed_in,
 )
 from receptionist.calls.models import Call, CallEvent
 from receptionist.clock import SaneDate
@@ -97,9 +98,8 @@ def login(request: Request, db: SessionDep, email: Annotated[str, Form(max_lengt
 
 @router.post("/logout")
 def logout(request: Request, db: SessionDep,
-           csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    user, data = signed_in(request, db)
-    check_csrf(data, csrf)
+           signed: CsrfChecked) -> Response:
+    user = signed.user
     # The cookie is signed, not stored: a copy of it must stop working too, so the
     # user's session version moves on (this logs out their other devices as well).
     with runtime_of(request).database.write_transaction(db):
@@ -111,8 +111,9 @@ def logout(request: Request, db: SessionDep,
 
 
 @router.get("")
-def home(request: Request, db: SessionDep) -> Response:
-    user, _ = signed_in(request, db)
+def home(request: Request, db: SessionDep,
+         signed: CurrentUser) -> Response:
+    user, _ = signed
     mine = users.tenants_of(db, user)
     if user.role == "owner" and mine:
         return RedirectResponse(f"/admin/t/{mine[0].slug}/inbox", status_code=303)
@@ -120,8 +121,9 @@ def home(request: Request, db: SessionDep) -> Response:
 
 
 @router.get("/tenants")
-def tenant_list(request: Request, db: SessionDep) -> Response:
-    user, data = signed_in(request, db)
+def tenant_list(request: Request, db: SessionDep,
+                signed: CurrentUser) -> Response:
+    user, data = signed
     return render(request, "tenants.html", data, user, tenants=users.tenants_of(db, user),
                  error="")
 
@@ -133,14 +135,14 @@ def _local_day(day: date | None, tz: ZoneInfo, *, end: bool) -> datetime | None:
 
 
 @router.get("/t/{slug}/inbox")
-def inbox(request: Request, db: SessionDep, slug: str,
+def inbox(request: Request, db: SessionDep,
+          signed: CurrentUser, tenant: OwnedTenant, slug: str,
           status: Annotated[str, Query(pattern="^(new|handled|all)$")] = "new",
           q: Annotated[str, Query(max_length=100)] = "",
           since: SaneDate | None = Query(default=None, alias="from"),
           until: SaneDate | None = Query(default=None, alias="to"),
           page: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
-    user, data = signed_in(request, db)
-    tenant = owned_tenant(db, user, slug)
+    user, data = signed
     tz = ZoneInfo(tenant.timezone)
     query = select(Message).where(col(Message.tenant_id) == tenant.id)
     if status != "all":
@@ -169,9 +171,9 @@ def _message(db: Session, tenant: Tenant, message_id: int) -> Message:
 
 
 @router.get("/t/{slug}/messages/{message_id}/audio")
-def message_audio(request: Request, db: SessionDep, slug: str, message_id: RowId) -> Response:
-    user, _ = signed_in(request, db)
-    message = _message(db, owned_tenant(db, user, slug), message_id)
+def message_audio(request: Request, db: SessionDep,
+                  tenant: OwnedTenant, message_id: RowId) -> Response:
+    message = _message(db, tenant, message_id)
     if not message.audio_path or not Path(message.audio_path).is_file():
         raise HTTPException(404, "recording not downloaded yet")
     return FileResponse(message.audio_path, media_type="audio/wav",
@@ -179,12 +181,10 @@ def message_audio(request: Request, db: SessionDep, slug: str, message_id: RowId
 
 
 @router.post("/t/{slug}/messages/{message_id}/handled")
-def mark_handled(request: Request, db: SessionDep, slug: str, message_id: RowId,
-                 csrf: Annotated[str, Form(max_length=100)],
+def mark_handled(request: Request, db: SessionDep,
+                 signed: CsrfChecked, tenant: OwnedTenant, slug: str, message_id: RowId,
                  handled: Annotated[bool, Form()] = True) -> Response:
-    user, data = signed_in(request, db)
-    check_csrf(data, csrf)
-    message = _message(db, owned_tenant(db, user, slug), message_id)
+    message = _message(db, tenant, message_id)
     with runtime_of(request).database.write_transaction(db):
         message.handled = handled
         db.add(message)
@@ -192,10 +192,10 @@ def mark_handled(request: Request, db: SessionDep, slug: str, message_id: RowId,
 
 
 @router.get("/t/{slug}/calls")
-def call_log(request: Request, db: SessionDep, slug: str,
+def call_log(request: Request, db: SessionDep,
+             signed: CurrentUser, tenant: OwnedTenant, slug: str,
              page: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
-    user, data = signed_in(request, db)
-    tenant = owned_tenant(db, user, slug)
+    user, data = signed
     rows = list(db.execute(select(Call).where(col(Call.tenant_id) == tenant.id)
                            .order_by(col(Call.started_at).desc(), col(Call.id).desc())
                            .limit(PAGE + 1).offset(page * PAGE)).scalars())
@@ -205,9 +205,9 @@ def call_log(request: Request, db: SessionDep, slug: str,
 
 
 @router.get("/t/{slug}/calls/{call_sid}")
-def call_detail(request: Request, db: SessionDep, slug: str, call_sid: str) -> Response:
-    user, data = signed_in(request, db)
-    tenant = owned_tenant(db, user, slug)
+def call_detail(request: Request, db: SessionDep,
+                signed: CurrentUser, tenant: OwnedTenant, slug: str, call_sid: str) -> Response:
+    user, data = signed
     call = db.execute(select(Call).where(col(Call.call_sid) == call_sid)).scalar()
     if call is None or call.tenant_id != tenant.id:
         raise HTTPException(404, "no such page")
@@ -220,18 +220,18 @@ def call_detail(request: Request, db: SessionDep, slug: str, call_sid: str) -> R
 
 
 @router.get("/password")
-def password_page(request: Request, db: SessionDep) -> Response:
-    user, data = signed_in(request, db)
+def password_page(request: Request, db: SessionDep,
+                  signed: CurrentUser) -> Response:
+    user, data = signed
     return render(request, "password.html", data, user, error="", done=False)
 
 
 @router.post("/password")
 def change_password(request: Request, db: SessionDep,
+                    signed: CsrfChecked,
                     current: Annotated[str, Form(max_length=500)],
-                    new: Annotated[str, Form(max_length=500)],
-                    csrf: Annotated[str, Form(max_length=100)]) -> Response:
-    user, data = signed_in(request, db)
-    check_csrf(data, csrf)
+                    new: Annotated[str, Form(max_length=500)]) -> Response:
+    user, data = signed
     try:
         with runtime_of(request).database.write_transaction(db):
             users.change_password(db, user, current=current, new=new)

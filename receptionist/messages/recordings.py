@@ -12,9 +12,9 @@ import re
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
-import httpx
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -57,20 +57,12 @@ def api_url(settings: Settings, recording_url: str) -> str:
     return media_url(settings.twilio_api_base + path)
 
 
-def download(settings: Settings, url: str) -> bytes:
-    target = api_url(settings, url)
-    try:
-        response = httpx.get(target, timeout=settings.recording_fetch_timeout_s,
-                             auth=(settings.twilio_account_sid, settings.twilio_auth_token),
-                             follow_redirects=True)
-    except httpx.HTTPError as exc:
-        raise FetchError(f"{type(exc).__name__}: {exc}") from None
-    if response.status_code != 200:
-        raise FetchError(f"HTTP {response.status_code} from {target}")
-    body = response.content
-    if not body.startswith(b"RIFF") or body[8:12] != b"WAVE":
-        raise FetchError("the answer is not a WAV file")
-    return body
+class RecordingSource(Protocol):
+    """Where recordings come from (`twilio.rest.TwilioRest`)."""
+
+    def download_recording(self, recording_url: str) -> bytes:
+        """The recording's WAV bytes. Raises FetchError."""
+        ...
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -100,7 +92,7 @@ def _claim(session: Session, message: Message, now: datetime) -> bool:
 
 
 def fetch_due_recordings(settings: Settings, engine: Engine, *, now: datetime,
-                         limit: int = 20) -> int:
+                         source: RecordingSource, limit: int = 20) -> int:
     """Fetch every pending recording whose retry time has come. Returns how many were
     stored. Each message is claimed first, so several workers never fetch the same one."""
     stored = 0
@@ -112,15 +104,15 @@ def fetch_due_recordings(settings: Settings, engine: Engine, *, now: datetime,
         ).all()
         for message in due:
             if _claim(session, message, now):
-                stored += fetch_one(settings, session, message, now=now)
+                stored += fetch_one(settings, source, session, message, now=now)
     return stored
 
 
-def fetch_one(settings: Settings, session: Session, message: Message, *,
-              now: datetime) -> int:
+def fetch_one(settings: Settings, source: RecordingSource, session: Session,
+              message: Message, *, now: datetime) -> int:
     message.fetch_attempts += 1
     try:
-        audio = download(settings, message.recording_url)
+        audio = source.download_recording(message.recording_url)
         path = (settings.recordings_dir / str(message.tenant_id)
                 / f"{message.recording_sid}.wav")
         write_atomically(path, audio)

@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Protocol
 
-import httpx
 import urllib3
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -29,7 +28,7 @@ from receptionist.notifications import email_html, summaries
 from receptionist.notifications import service as notifications
 from receptionist.notifications.email import EmailError, send_email
 from receptionist.notifications.models import NotificationChannel
-from receptionist.notifications.sms import SmsError, send_sms
+from receptionist.notifications.sms import SmsError, SmsSender
 from receptionist.notifications.webhook import WebhookError, post_event
 from receptionist.outbound import OutboundRefused, Policy
 from receptionist.outbox import service as outbox
@@ -60,7 +59,7 @@ class DeliveryDeps(Protocol):
     @property
     def outbound(self) -> Policy: ...
     @property
-    def twilio_http(self) -> httpx.Client: ...
+    def telephony(self) -> SmsSender: ...
     @property
     def web_http(self) -> urllib3.PoolManager: ...
 
@@ -163,8 +162,8 @@ def _prepare(rt: DeliveryDeps, session: Session, item: OutboxItem,
         subject = item.body.splitlines()[0] if item.body else "digest"
     if item.channel == "sms":
         sender = item.sender or _business_number(session, item)
-        return lambda: send_sms(rt.settings, rt.twilio_http, to=item.recipient,
-                                sender=sender, body=text[:1500])
+        return lambda: rt.telephony.send_sms(to=item.recipient, sender=sender,
+                                             body=text[:1500])
     if item.channel == "email":
         return lambda: send_email(rt.settings, to=item.recipient, subject=subject or item.kind,
                                   text=text, html=html or email_html.plain(text),

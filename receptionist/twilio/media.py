@@ -293,8 +293,8 @@ async def _recognise(rt: Runtime, session: MediaSession, batch: bytes) -> None:
         return
     if redirect is not None:
         try:
-            await anyio.to_thread.run_sync(lambda: rest.redirect_call(
-                rt.settings, rt.twilio_http, call_sid=session.call_sid, url=redirect))
+            await anyio.to_thread.run_sync(lambda: rt.telephony.redirect_call(
+                call_sid=session.call_sid, url=redirect))
         except rest.TwilioRestError as exc:
             log.error("%s", exc)
 

@@ -17,6 +17,7 @@ from receptionist.main import create_app
 from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.runtime import Runtime
 from receptionist.tenants.service import get_tenant
+from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press
 from receptionist.users.service import create_user
 from tests.admin.helpers import PASSWORD
@@ -51,7 +52,7 @@ def test_owner_reads_plays_and_handles_a_message(
                 tenants=[get_tenant(session, slug="demo")])
     session.commit()
     sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)])
-    fetch_due_recordings(settings, engine, now=clock())
+    fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings))
     ARTIFACTS.mkdir(exist_ok=True)
 
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone screen

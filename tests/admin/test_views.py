@@ -17,6 +17,7 @@ from receptionist.messages.models import Message
 from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.runtime import Runtime
 from receptionist.tenants.service import get_tenant
+from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press
 from receptionist.users.models import LoginFailure
 from receptionist.users.service import create_user
@@ -44,7 +45,7 @@ def messages_left(sim: TestTwilioSim, settings: Settings, engine: Engine,
     calls = {"demo": sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)]).call_sid,
              "demo-fr": sim.call(DEMO_FR, [Press("2"), LeaveMessage(4)],
                                  from_="+33612345678").call_sid}
-    fetch_due_recordings(settings, engine, now=clock())
+    fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings))
     with Session(engine) as session:
         for message in session.execute(select(Message)).scalars():
             message.transcript = "Please call me back about my crown"

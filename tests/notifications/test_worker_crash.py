@@ -33,14 +33,15 @@ from receptionist.config import Settings
 from receptionist.notifications import delivery
 from receptionist.notifications.webhook import post_event
 from receptionist.runtime import Runtime
+from receptionist.twilio import rest
 
 def slow(*args, **kwargs):
     time.sleep(0.2)  # a slow receiver: the kill lands mid-batch
     return post_event(*args, **kwargs)
 
 delivery.post_event = slow
-rt = Runtime.from_settings(Settings(database_url=sys.argv[1], secret_key=sys.argv[2],
-                                    outbound_allow_networks="127.0.0.0/8"))
+rt = rest.plug(Runtime.from_settings(Settings(database_url=sys.argv[1], secret_key=sys.argv[2],
+                                    outbound_allow_networks="127.0.0.0/8")))
 print("started", flush=True)
 delivery.deliver_due(rt, worker="doomed", senders=2)
 """

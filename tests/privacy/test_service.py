@@ -23,6 +23,7 @@ from receptionist.privacy.models import ErasureRequest
 from receptionist.privacy.service import request_erasure
 from receptionist.runtime import Runtime
 from receptionist.tenants.service import get_tenant
+from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press
 from receptionist.worker import erasure_job, retention_job
 from tests.appointments.test_service import NOON, main_agenda
@@ -51,7 +52,7 @@ def test_erasure_of_one_caller(sim: TestTwilioSim, runtime: Runtime, session: Se
     for caller in (ADA, BOB):
         leave_message(sim, DEMO_EN, caller)
     leave_message(sim, DEMO_FR, ADA)  # the same person, another business: not erased here
-    assert fetch_due_recordings(settings, engine, now=clock()) == 3
+    assert fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings)) == 3
     past = appointments.book(session, agenda=main_agenda(session), starts_at=NOON,
                              now=clock(), caller_number=ADA, caller_name="Ada")
     ada_booking = appointments.book(session, agenda=main_agenda(session),
@@ -103,10 +104,10 @@ def test_retention_deletes_old_messages_and_calls(
         engine: Engine, clock: FixedClock) -> None:
     leave_message(sim, DEMO_EN, ADA)
     leave_message(sim, DEMO_FR, ADA)
-    assert fetch_due_recordings(settings, engine, now=clock()) == 2
+    assert fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings)) == 2
     clock.now += timedelta(days=20)
     leave_message(sim, DEMO_EN, BOB)
-    assert fetch_due_recordings(settings, engine, now=clock()) == 1
+    assert fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings)) == 1
     demo = get_tenant(session, slug="demo")
     retention_job(runtime)  # no retention set: nothing goes
     assert count(session, Message) == 3

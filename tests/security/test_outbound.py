@@ -26,6 +26,7 @@ from receptionist.outbox.models import OutboxItem, OutboxStatus
 from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
 from receptionist.tenants.service import get_tenant
+from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.admin.helpers import csrf_of, login
 from tests.conftest import ACCOUNT_SID, DEMO_EN, PUBLIC_ADDRESS, FixedClock, resolving
@@ -144,7 +145,9 @@ def test_a_forged_recording_url_never_gets_the_credentials(
             message.recording_url = f"http://127.0.0.1:{catcher.server_port}{path}"
             session.add(message)
             session.commit()
-        assert fetch_due_recordings(settings, engine, now=clock()) == 1  # from Twilio's API
+        # from Twilio's API:
+        assert fetch_due_recordings(settings, engine, now=clock(),
+                                    source=TwilioRest(settings)) == 1
         assert catcher.seen == []
     finally:
         catcher.shutdown()

@@ -15,6 +15,7 @@ from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import to_wav
 from receptionist.speech.transcripts import MAX_ATTEMPTS, transcribe_due
+from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock, Speak
 from tests.twilio.helpers import messages
@@ -33,7 +34,7 @@ def test_a_fetched_message_gets_its_transcript(
         engine: Engine, runtime: Runtime, clock: FixedClock) -> None:
     leave_spoken_message(sim, twilio_api, speak, DEMO_EN, "good morning")
     assert transcribe_due(runtime) == 0  # audio not fetched yet: nothing to do
-    fetch_due_recordings(settings, engine, now=clock.now)
+    fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
     assert transcribe_due(runtime) == 1
     [message] = messages(engine)
     assert message.transcript_status == TranscriptStatus.done
@@ -46,7 +47,7 @@ def test_no_model_waits_for_one(
         sim: TestTwilioSim, twilio_api: FakeTwilioApi, speak: Speak, settings: Settings,
         engine: Engine, runtime: Runtime, clock: FixedClock) -> None:
     leave_spoken_message(sim, twilio_api, speak, DEMO_FR, "예약", voice="ko")
-    fetch_due_recordings(settings, engine, now=clock.now)
+    fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
     transcribe_due(runtime)
     [message] = messages(engine)
     assert message.transcript_status == TranscriptStatus.no_model
@@ -68,7 +69,7 @@ def test_unreadable_audio_is_retried_then_given_up_keeping_the_message(
         sim: TestTwilioSim, twilio_api: FakeTwilioApi, speak: Speak, settings: Settings,
         engine: Engine, runtime: Runtime, clock: FixedClock) -> None:
     leave_spoken_message(sim, twilio_api, speak, DEMO_EN, "operator")
-    fetch_due_recordings(settings, engine, now=clock.now)
+    fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
     [message] = messages(engine)
     assert message.audio_path is not None
     Path(message.audio_path).write_bytes(b"garbage")
@@ -86,7 +87,7 @@ def test_a_leased_message_is_not_transcribed_twice(
         sim: TestTwilioSim, twilio_api: FakeTwilioApi, speak: Speak, settings: Settings,
         engine: Engine, runtime: Runtime, clock: FixedClock) -> None:
     leave_spoken_message(sim, twilio_api, speak, DEMO_EN, "operator")
-    fetch_due_recordings(settings, engine, now=clock.now)
+    fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
     from receptionist.speech.transcripts import _claim
 
     with Session(engine) as session:

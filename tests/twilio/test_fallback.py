@@ -25,6 +25,7 @@ from receptionist.outbox.models import OutboxItem
 from receptionist.runtime import Runtime
 from receptionist.tenants.service import get_tenant
 from receptionist.twilio import spool
+from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press, StaySilent
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.twilio_sim import TestTwilioSim
@@ -106,7 +107,8 @@ def test_database_down_mid_call_then_back(
     assert count(engine, Message, Message.caller == CALLER) == 1
     assert count(engine, Call, Call.call_sid == call.call_sid) == 1
     assert count(engine, OutboxItem, OutboxItem.kind == "call_summary") == 1
-    assert fetch_due_recordings(settings, engine, now=clock()) == 1  # the audio, from Twilio
+    # the audio, from Twilio:
+    assert fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings)) == 1
     # Imported twice (a crash before the file was deleted): still one message.
     spool.spool(settings.spool_dir, spool.SpooledMessage(
         call_sid=call.call_sid, from_number=CALLER, to_number=DEMO_FR,
