@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, func, select
 
@@ -9,7 +11,7 @@ from receptionist.calls.models import WebhookReply
 from receptionist.calls.service import REPLY_RETENTION
 from receptionist.runtime import Runtime
 from receptionist.twilio.simulator import LeaveMessage, Press
-from receptionist.worker import add_jobs, prune_replies_job
+from receptionist.worker import add_jobs, job, prune_replies_job
 from tests.conftest import DEMO_EN, FixedClock
 from tests.twilio_sim import TestTwilioSim
 
@@ -38,3 +40,26 @@ def test_scheduler_has_the_jobs(runtime: Runtime) -> None:
         "fetch_recordings", "prune_replies", "transcribe_messages", "deliver_outbox",
         "reminders", "calendar_push", "calendar_pull", "digest", "stale_calls",
         "erasure", "retention", "scheduler_lease"}
+
+
+def test_a_job_logs_what_it_did_and_survives_errors(caplog: pytest.LogCaptureFixture,
+                                                    runtime: Runtime) -> None:
+    @job("did %d thing(s)")
+    def busy_job(rt: Runtime) -> int:
+        return 3
+
+    @job("did %d thing(s)")
+    def idle_job(rt: Runtime) -> int:
+        return 0
+
+    @job("never")
+    def broken_job(rt: Runtime) -> int:
+        raise RuntimeError("the database is down")
+
+    with caplog.at_level(logging.INFO, logger="receptionist.worker"):
+        busy_job(runtime)
+        idle_job(runtime)
+        broken_job(runtime)  # logged, not raised: the scheduler goes on
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["did 3 thing(s)", "broken job failed"]
+    assert busy_job.__name__ == "busy_job"

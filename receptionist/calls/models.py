@@ -30,8 +30,8 @@ class Call(SQLModel, table=True):
     # value they were issued with, so a late or out-of-order callback is recognised.
     seq: int = 0
     attempt: int = 0  # of the menu the call waits at (speech needs it for retries)
-    # What the waiting step offered (JSON), e.g. a `book` step's slots, so that speech can
-    # pick among them as the keypad does.
+    # What the waiting prompt listens for (call_flows.listening.ListenFor as JSON): its
+    # options and where a spoken answer goes, so that speech answers as the keypad does.
     step_data: str | None = Field(default=None, sa_type=Text)
     # The one media stream (Twilio streamSid) accepted for this call: a second is refused.
     media_stream_sid: str | None = Field(default=None, max_length=64)

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from receptionist.call_flows import engine
+from receptionist.call_flows.actions import Callback, Gather, Hangup, Say, StreamAudio
+from receptionist.call_flows.events import DialResult, KeyPressed
+from receptionist.call_flows.listening import SpokenOption
+from receptionist.calls import service as calls
+from receptionist.calls.models import Call, CallEvent
+from tests.call_flows.flow_helpers import MONDAY_10H_PARIS, logged, make_ctx, said
+from tests.conftest import FixedClock
+
+
+def test_instant_steps_run_until_one_waits_for_the_caller() -> None:
+    ctx = make_ctx()
+    engine.start_call(ctx)
+    assert said(ctx.actions) == ["Bonjour.",
+                                 "Tapez 1 pour un message, 2 pour parler à quelqu'un."]
+    assert isinstance(ctx.actions[-1], Gather)
+    assert (ctx.call.current_step, ctx.call.seq) == ("menu", 1)
+    assert [k for k, _ in logged(ctx)] == ["call_started", "enter", "enter", "hours", "enter",
+                                           "prompt"]
+
+
+def test_the_media_stream_is_forked_before_the_first_words() -> None:
+    ctx = make_ctx()
+    ctx.media_stream_url, ctx.media_stream_token = "wss://example.com/twilio/media", "tok"
+    engine.start_call(ctx)
+    assert ctx.actions[0] == StreamAudio("wss://example.com/twilio/media",
+                                         (("callSid", ctx.call.call_sid), ("token", "tok")))
+
+
+def test_an_answer_resumes_the_step_that_asked() -> None:
+    ctx = make_ctx()
+    engine.run_from(ctx, "menu")
+    ctx.actions = []
+    engine.resume(ctx, "menu", KeyPressed("2", attempt=0))
+    assert ctx.call.current_step == "person"
+    assert ("choice", "menu") in logged(ctx) and ("transfer", "person") in logged(ctx)
+
+
+def test_the_end_of_the_script_hangs_up() -> None:
+    ctx = make_ctx()
+    engine.run_from(ctx, None)
+    assert ctx.actions == [Hangup()]
+
+
+def test_answers_the_step_cannot_take_are_flow_errors() -> None:
+    ctx = make_ctx()
+    with pytest.raises(engine.FlowError, match="does not wait"):
+        engine.resume(ctx, "welcome", KeyPressed("1", attempt=0))
+    with pytest.raises(engine.FlowError, match="cannot take DialResult"):
+        engine.resume(ctx, "menu", DialResult("completed", 3))
+    with pytest.raises(engine.FlowError, match="no step 'nowhere'"):
+        engine.resume(ctx, "nowhere", KeyPressed("1", attempt=0))
+
+
+def test_a_loop_of_instant_steps_is_stopped() -> None:
+    ctx = make_ctx()
+    looping = ctx.script.steps["welcome"].model_copy(update={"next": "welcome"})
+    ctx.script.steps["welcome"] = looping
+    with pytest.raises(engine.FlowError, match="without waiting"):
+        engine.run_from(ctx, "welcome")
+
+
+def test_apology_speaks_the_script_language_and_hangs_up() -> None:
+    ctx = make_ctx()
+    engine.apologise_and_hang_up(ctx)
+    assert isinstance(ctx.actions[0], Say) and ctx.actions[0].language == "fr-FR"
+    assert ctx.actions[-1] == Hangup()
+
+
+def test_speech_claims_a_menu_once(session: Session, clock: FixedClock) -> None:
+    call = calls.open_call(session, call_sid="CA" + "1" * 32, tenant_id=None,
+                           from_number="+15550001111", to_number="+15005550006",
+                           script_version=None, now=clock())
+    call.current_step, call.seq = "menu", 4
+    session.add(call)
+    session.commit()
+    option = SpokenOption(intent="book", digit="1", phrases=("appointment",), goto="book")
+    first = engine.on_speech(session, call_sid=call.call_sid, step_id="menu", seq=4,
+                             option=option, transcript="an appointment please",
+                             confidence=0.9, now=MONDAY_10H_PARIS)
+    session.commit()
+    assert first == (Callback.to("step", step="book"), 5)
+    again = engine.on_speech(session, call_sid=call.call_sid, step_id="menu", seq=4,
+                             option=option, transcript="appointment", confidence=0.9,
+                             now=MONDAY_10H_PARIS)
+    assert again is None  # the call has moved on: the first answer counted
+    stored = session.get(Call, call.id)
+    assert stored is not None and (stored.current_step, stored.step_data) == ("book", None)
+    events = session.exec(select(CallEvent).where(CallEvent.call_id == call.id)).all()
+    assert [e.detail for e in events if e.kind == "choice"] == [
+        "intent=book via=speech heard='an appointment please' confidence=0.90"]

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from xml.etree import ElementTree
+
+from receptionist.call_flows.actions import (
+    Callback,
+    Dial,
+    Gather,
+    Hangup,
+    Play,
+    Record,
+    Redirect,
+    Say,
+    StreamAudio,
+)
+from receptionist.twilio.twiml import render, url_for
+
+BASE = "https://rcp.example.com"
+
+
+def test_callbacks_are_urls_of_our_twilio_routes() -> None:
+    url = url_for(BASE)
+    assert url(Callback.to("menu", step="main menu", seq=3)) == (
+        f"{BASE}/twilio/menu?step=main+menu&seq=3")
+    assert url(Callback("step")) == f"{BASE}/twilio/step"
+
+
+def test_every_action_becomes_its_verb() -> None:
+    xml = render([
+        StreamAudio("wss://rcp.example.com/twilio/media", (("callSid", "CA1"), ("token", "t"))),
+        Say("Bonjour.", "Polly.Lea", "fr-FR"),
+        Gather(Callback.to("menu", step="m", seq=1), timeout=5,
+               prompts=[Play(f"{BASE}/twilio/prompts/abc.wav"), Say("Tapez 1.", "v", "fr-FR")]),
+        Record(Callback.to("recorded", step="r", seq=2), max_length=60, timeout=4,
+               finish_on_key="#", status_callback=Callback.to("recording-status", step="r")),
+        Dial("+33100000001", timeout=20, callback=Callback.to("dialed", step="d", seq=3)),
+        Redirect(Callback.to("no-recording", step="r", seq=2)),
+        Hangup(),
+    ], url_for(BASE))
+    root = ElementTree.fromstring(xml)
+    assert [child.tag for child in root] == ["Start", "Say", "Gather", "Record", "Dial",
+                                             "Redirect", "Hangup"]
+    stream = root.find("Start/Stream")
+    assert stream is not None and stream.get("track") == "inbound_track"
+    assert [(p.get("name"), p.get("value")) for p in stream] == [("callSid", "CA1"),
+                                                                  ("token", "t")]
+    say = root.find("Say")
+    assert say is not None and (say.text, say.get("voice"), say.get("language")) == (
+        "Bonjour.", "Polly.Lea", "fr-FR")
+    gather = root.find("Gather")
+    assert gather is not None
+    assert (gather.get("input"), gather.get("numDigits"), gather.get("actionOnEmptyResult"),
+            gather.get("action")) == ("dtmf", "1", "true", f"{BASE}/twilio/menu?step=m&seq=1")
+    assert [c.tag for c in gather] == ["Play", "Say"]
+    record = root.find("Record")
+    assert record is not None
+    assert (record.get("maxLength"), record.get("finishOnKey"), record.get("trim"),
+            record.get("recordingStatusCallbackEvent")) == ("60", "#", "trim-silence",
+                                                            "completed absent")
+    dial = root.find("Dial")
+    assert dial is not None and dial.findtext("Number") == "+33100000001"
+
+
+def test_a_record_without_status_callback_asks_for_none() -> None:
+    xml = render([Record(Callback.to("book"), max_length=6, timeout=3, finish_on_key="#")],
+                 url_for(BASE))
+    record = ElementTree.fromstring(xml).find("Record")
+    assert record is not None and record.get("recordingStatusCallback") is None
