@@ -42,8 +42,8 @@ async def drain_spool_forever(rt: Runtime) -> None:
     while True:
         if spool.pending(rt.settings.spool_dir):
             try:
-                await run_in_threadpool(spool.import_spool, rt.engine, rt.settings.spool_dir,
-                                        now=rt.clock())
+                await run_in_threadpool(spool.import_spool, rt.database.engine,
+                                        rt.settings.spool_dir, now=rt.clock())
             except Exception as exc:  # database still down: next round
                 log.warning("fallback spool not imported yet: %s", exc)
         await asyncio.sleep(rt.settings.spool_drain_seconds)
@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:
         try:
-            with rt.engine.connect() as conn:
+            with rt.database.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
             log.error("health check: database unreachable: %s", exc)

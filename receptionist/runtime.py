@@ -6,11 +6,11 @@ take only the pieces they need (a `Database`, a clock, a client), never the whol
 from __future__ import annotations
 
 import threading
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import InitVar, dataclass, field
+from typing import Annotated, Protocol
 
 import urllib3
+from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 
@@ -37,7 +37,7 @@ class Telephony(SmsSender, RecordingSource, Protocol):
 @dataclass
 class Runtime:
     settings: Settings
-    engine: Engine
+    engine: InitVar[Engine]  # held by `database`: swap `database.engine` to change it
     clock: Clock = utcnow
     # The speech engine; built from SPEECH_ENGINE on first use unless given.
     speech: Recognizer | None = None
@@ -56,11 +56,11 @@ class Runtime:
     # fallback flow speak one language when the database is down (else both).
     number_languages: dict[str, str] = field(default_factory=dict, init=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, engine: Engine) -> None:
         self.validator = RequestValidator(self.settings.twilio_auth_token)
         self.prompts = PromptCache(self.settings.prompts_dir)
         self.outbound = Policy.from_settings(self.settings)
-        self.database = Database(self.engine)
+        self.database = Database(engine)
 
     @property
     def recognizer(self) -> Recognizer:
@@ -112,16 +112,22 @@ class Runtime:
         return base.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + (
             "/twilio/media")
 
-    @property
-    def inline_writes(self) -> bool:
-        return self.database.inline_writes
-
-    def writing(self) -> AbstractContextManager[object]:
-        """The database's write lock (see `Database`)."""
-        return self.database.writing()
-
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utcnow) -> Runtime:
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
                              max_overflow=settings.db_max_overflow)
         return cls(settings=settings, engine=engine, clock=clock)
+
+
+def runtime_of(request: Request) -> Runtime:
+    """The app's runtime (set by the app factory)."""
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+def clock_of(rt: Annotated[Runtime, Depends(runtime_of)]) -> Clock:
+    return rt.clock
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+ClockDep = Annotated[Clock, Depends(clock_of)]

@@ -62,7 +62,8 @@ def job(what: str) -> Callable[[Callable[[Runtime], int | None]], Job]:
 
 @job("stored %d recording(s)")
 def fetch_recordings_job(rt: Runtime) -> int:
-    return fetch_due_recordings(rt.settings, rt.engine, now=rt.clock(), source=rt.telephony)
+    return fetch_due_recordings(rt.settings, rt.database.engine, now=rt.clock(),
+                                source=rt.telephony)
 
 
 @job("transcribed %d message(s)")
@@ -139,7 +140,7 @@ def _on_leader(leader: Leader, job: Callable[[Runtime], None]) -> Callable[[Runt
 def add_jobs(scheduler: BaseScheduler, rt: Runtime, leader: Leader | None = None) -> Leader:
     """Schedule every job; the sweeps run only while `leader` holds the scheduler lease."""
     leader = leader or Leader(
-        rt.engine, ttl=timedelta(seconds=rt.settings.scheduler_lease_seconds))
+        rt.database.engine, ttl=timedelta(seconds=rt.settings.scheduler_lease_seconds))
     leader.renew()
     scheduler.add_job(leader.renew, "interval", id="scheduler_lease",
                       seconds=leader.ttl.total_seconds() / 3, max_instances=1,

@@ -32,6 +32,7 @@ def test_a_refused_commit_is_a_write_conflict(engine: Engine) -> None:
     database = Database(engine)
     with database.session() as session:
         demo_id = session.exec(select(Tenant.id).where(Tenant.slug == "demo")).one()
+        assert demo_id is not None
         with pytest.raises(WriteConflict), database.write_transaction(session):
             session.add(TenantNumber(number="+15005550006", tenant_id=demo_id))  # taken
         # The session is usable again: the failed transaction was rolled back.

@@ -45,8 +45,8 @@ def test_racing_workers_one_wins(engine: Engine) -> None:
 
 
 def test_sweeps_run_on_the_leader_only_and_move_when_it_leaves(runtime: Runtime) -> None:
-    first = Leader(runtime.engine, ttl=timedelta(seconds=30))
-    second = Leader(runtime.engine, ttl=timedelta(seconds=30))
+    first = Leader(runtime.database.engine, ttl=timedelta(seconds=30))
+    second = Leader(runtime.database.engine, ttl=timedelta(seconds=30))
     assert first.renew() and not second.renew()
     runs: list[str] = []
 
@@ -67,7 +67,7 @@ def test_sweeps_run_on_the_leader_only_and_move_when_it_leaves(runtime: Runtime)
 
 
 def test_a_leader_that_cannot_renew_stops_before_its_lease_runs_out(runtime: Runtime) -> None:
-    leader = Leader(runtime.engine, ttl=timedelta(seconds=0.3))
+    leader = Leader(runtime.database.engine, ttl=timedelta(seconds=0.3))
     assert leader.renew() and leader.held()
     time.sleep(0.25)  # 2/3 of the TTL: past the safety margin, not yet expired
     assert not leader.held()

@@ -17,7 +17,7 @@ from tests.twilio_sim import TestTwilioSim
 
 
 def reply_count(rt: Runtime) -> int:
-    with Session(rt.engine) as session:
+    with Session(rt.database.engine) as session:
         return session.exec(select(func.count()).select_from(WebhookReply)).one()
 
 

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from receptionist.admin.deps import (
     CsrfChecked,
@@ -22,7 +21,7 @@ from receptionist.admin.deps import (
     runtime_of,
 )
 from receptionist.appointments import service as appointments
-from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
+from receptionist.appointments.models import Agenda, Appointment
 from receptionist.clock import SaneDate, sane_datetime
 from receptionist.db import RowId, SessionDep, WriteConflict
 from receptionist.tenants.models import Tenant
@@ -45,12 +44,9 @@ def agenda_week(request: Request, db: SessionDep,
     today = runtime_of(request).clock().astimezone(tz).date()
     monday = (week or today) - timedelta(days=(week or today).weekday())
     start = datetime.combine(monday, time(0), tz)
-    rows = list(db.execute(select(Appointment).where(
-        col(Appointment.agenda_id) == found.id,
-        col(Appointment.status) == AppointmentStatus.booked,
-        col(Appointment.starts_at) >= start,
-        col(Appointment.starts_at) < start + timedelta(days=7))
-        .order_by(col(Appointment.starts_at))).scalars())
+    assert found.id is not None
+    rows = appointments.booked_between(db, agenda_id=found.id, start=start,
+                                       end=start + timedelta(days=7))
     days = [(monday + timedelta(days=i),
              [a for a in rows if a.starts_at.astimezone(tz).date() == monday + timedelta(days=i)])
             for i in range(7)]

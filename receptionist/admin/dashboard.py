@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
-from sqlmodel import col
 
 from receptionist.admin.deps import (
     CurrentUser,
@@ -19,10 +17,10 @@ from receptionist.admin.deps import (
     render,
     runtime_of,
 )
-from receptionist.appointments.models import Appointment, AppointmentStatus
-from receptionist.calls.models import Call, CallEvent
+from receptionist.appointments import service as appointments
+from receptionist.calls import service as calls
 from receptionist.db import SessionDep
-from receptionist.messages.models import Message
+from receptionist.messages import service as messages
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 DAYS = 14
@@ -38,22 +36,15 @@ def dashboard(request: Request, db: SessionDep,
     today = now.astimezone(tz).date()
     first = today - timedelta(days=DAYS - 1)
     since = datetime.combine(first, time(0), tz)
-    starts = db.execute(select(col(Call.started_at)).where(
-        col(Call.tenant_id) == tenant.id, col(Call.started_at) >= since)).scalars()
+    assert tenant.id is not None
+    starts = calls.start_times(db, tenant_id=tenant.id, since=since)
     per_day = Counter(moment.astimezone(tz).date() for moment in starts)
     days = [(first + timedelta(days=i), per_day.get(first + timedelta(days=i), 0))
             for i in range(DAYS)]
-    details = db.execute(select(col(CallEvent.detail)).join(
-        Call, col(Call.id) == CallEvent.call_id).where(
-        col(Call.tenant_id) == tenant.id, col(Call.started_at) >= since,
-        col(CallEvent.kind) == "choice")).scalars()
+    details = calls.choice_details(db, tenant_id=tenant.id, since=since)
     intents = Counter(m.group(1) for d in details if (m := _INTENT.search(d)))
-    waiting = db.execute(select(func.count()).select_from(Message).where(
-        col(Message.tenant_id) == tenant.id, col(Message.handled).is_(False))).scalar_one()
-    upcoming = db.execute(select(func.count()).select_from(Appointment).where(
-        col(Appointment.tenant_id) == tenant.id,
-        col(Appointment.status) == AppointmentStatus.booked,
-        col(Appointment.starts_at) >= now)).scalar_one()
+    waiting = messages.count_unhandled(db, tenant_id=tenant.id)
+    upcoming = appointments.count_upcoming(db, tenant_id=tenant.id, now=now)
     peak = max((count for _, count in days), default=0) or 1
     return render(request, "dashboard.html", data, user, tenant=tenant, section="dashboard",
                  days=days, peak=peak, intents=intents.most_common(), waiting=waiting,

@@ -9,8 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from receptionist.admin.deps import (
     CsrfChecked,
@@ -28,10 +27,9 @@ from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
 from receptionist.outbound import OutboundRefused
 from receptionist.privacy import service as privacy
-from receptionist.privacy.models import ErasureRequest
 from receptionist.secret_box import seal
 from receptionist.tenants.models import ApiToken
-from receptionist.tenants.tokens import create_token
+from receptionist.tenants.tokens import create_token, live_tokens
 from receptionist.weekly_hours import parse_closure_lines, parse_hours_lines
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -43,14 +41,9 @@ def _settings_page(request: Request, db: Session, slug: str, *, notice: str = ""
     user, data = signed_in(request, db)
     tenant = owned_tenant(db, user, slug)
     assert tenant.id is not None
-    channels = list(db.execute(select(NotificationChannel).where(
-        col(NotificationChannel.tenant_id) == tenant.id,
-        col(NotificationChannel.active).is_(True))).scalars())
-    tokens = list(db.execute(select(ApiToken).where(
-        col(ApiToken.tenant_id) == tenant.id, col(ApiToken.revoked_at).is_(None))).scalars())
-    erasures = list(db.execute(select(ErasureRequest).where(
-        col(ErasureRequest.tenant_id) == tenant.id).order_by(
-        col(ErasureRequest.id).desc()).limit(20)).scalars())
+    channels = notifications.channels_of(db, tenant_id=tenant.id)
+    tokens = live_tokens(db, tenant_id=tenant.id)
+    erasures = privacy.recent_erasures(db, tenant_id=tenant.id)
     response = render(request, "settings.html", data, user, tenant=tenant, section="settings",
                      channels=channels, tokens=tokens, notice=notice, error=error,
                      erasures=erasures,

@@ -18,15 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, col, create_engine
+from sqlmodel import SQLModel, create_engine
 
 import receptionist.model_registry  # noqa: F401 - every table, for the sandbox schema
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.publishing import create_tenant
 from receptionist.call_flows.schema import MenuStep, Script
-from receptionist.calls.models import Call, CallEvent
+from receptionist.calls import service as calls
 from receptionist.clock import Clock
 from receptionist.config import Settings
 from receptionist.runtime import Runtime
@@ -180,15 +179,14 @@ def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: st
     engine = create_engine("sqlite://", poolclass=StaticPool,
                            connect_args={"check_same_thread": False})
     SQLModel.metadata.create_all(engine)  # a throwaway schema in memory, not the database
-    with Session(engine) as session:
-        create_tenant(session, slug=slug, numbers=[NUMBER], yaml_text=yaml_text,
-                      author="test call")
-        session.commit()
     sandbox = settings.model_copy(update={"database_url": "sqlite://",
                                           "public_base_url": SANDBOX_BASE,
                                           "twilio_api_base": "http://127.0.0.1:9"})
     runtime = rest.plug(Runtime(settings=sandbox, engine=engine, clock=clock,
                                 speech=KeypadOnly()))
+    with runtime.database.write_transaction() as session:
+        create_tenant(session, slug=slug, numbers=[NUMBER], yaml_text=yaml_text,
+                      author="test call")
     sim = TwilioSim(http=_AsgiPoster(create_call_app(runtime)),
                     public_base=SANDBOX_BASE, auth_token=sandbox.twilio_auth_token,
                     account_sid=sandbox.twilio_account_sid)
@@ -204,12 +202,10 @@ def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: st
         runtime.close()
     result.heard = [h.text for h in call.heard]
     result.understood = answering.understood
-    with Session(engine) as session:
-        row = session.execute(select(Call).where(col(Call.call_sid) == call.call_sid)).scalar()
+    with runtime.database.session() as session:
+        row = calls.get_call(session, call_sid=call.call_sid)
         if row is not None:
-            events = session.execute(select(CallEvent).where(
-                col(CallEvent.call_id) == row.id).order_by(col(CallEvent.id))).scalars()
-            for event in events:
+            for event in calls.call_events(session, call=row):
                 if event.kind == "enter" and event.step:
                     result.path.append(event.step)
                 result.timeline.append(f"{event.kind} {event.step or ''} {event.detail}".strip())

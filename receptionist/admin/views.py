@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from sqlalchemy import or_, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from receptionist.admin import sessions
 from receptionist.admin.deps import (
@@ -30,9 +29,10 @@ from receptionist.admin.deps import (
     session_data,
     set_cookie,
 )
-from receptionist.calls.models import Call, CallEvent
+from receptionist.calls import service as calls
 from receptionist.clock import SaneDate
 from receptionist.db import RowId, SessionDep
+from receptionist.messages import service as messages
 from receptionist.messages.models import Message
 from receptionist.tenants.models import Tenant
 from receptionist.users import login_throttle as throttle
@@ -144,20 +144,11 @@ def inbox(request: Request, db: SessionDep,
           page: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
     user, data = signed
     tz = ZoneInfo(tenant.timezone)
-    query = select(Message).where(col(Message.tenant_id) == tenant.id)
-    if status != "all":
-        query = query.where(col(Message.handled).is_(status == "handled"))
-    if q.strip():
-        like = f"%{q.strip()}%"
-        query = query.where(or_(col(Message.caller).like(like),
-                                col(Message.transcript).like(like)))
-    if (start := _local_day(since, tz, end=False)) is not None:
-        query = query.where(col(Message.created_at) >= start)
-    if (stop := _local_day(until, tz, end=True)) is not None:
-        query = query.where(col(Message.created_at) < stop)
-    rows = list(db.execute(query.order_by(col(Message.created_at).desc(),
-                                          col(Message.id).desc())
-                           .limit(PAGE + 1).offset(page * PAGE)).scalars())
+    assert tenant.id is not None
+    rows = messages.inbox(db, tenant_id=tenant.id, status=status, text=q,
+                          start=_local_day(since, tz, end=False),
+                          stop=_local_day(until, tz, end=True), limit=PAGE + 1,
+                          offset=page * PAGE)
     return render(request, "inbox.html", data, user, tenant=tenant, messages=rows[:PAGE],
                  more=len(rows) > PAGE, page=page, status=status, q=q, since=since or "",
                  until=until or "", tz=tz, section="inbox")
@@ -196,9 +187,8 @@ def call_log(request: Request, db: SessionDep,
              signed: CurrentUser, tenant: OwnedTenant, slug: str,
              page: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
     user, data = signed
-    rows = list(db.execute(select(Call).where(col(Call.tenant_id) == tenant.id)
-                           .order_by(col(Call.started_at).desc(), col(Call.id).desc())
-                           .limit(PAGE + 1).offset(page * PAGE)).scalars())
+    assert tenant.id is not None
+    rows = calls.list_calls(db, tenant_id=tenant.id, limit=PAGE + 1, offset=page * PAGE)
     return render(request, "calls.html", data, user, tenant=tenant, calls=rows[:PAGE],
                  more=len(rows) > PAGE, page=page,
                  tz=ZoneInfo(tenant.timezone), section="calls")
@@ -208,15 +198,14 @@ def call_log(request: Request, db: SessionDep,
 def call_detail(request: Request, db: SessionDep,
                 signed: CurrentUser, tenant: OwnedTenant, slug: str, call_sid: str) -> Response:
     user, data = signed
-    call = db.execute(select(Call).where(col(Call.call_sid) == call_sid)).scalar()
-    if call is None or call.tenant_id != tenant.id:
+    assert tenant.id is not None
+    call = calls.tenant_call(db, tenant_id=tenant.id, call_sid=call_sid)
+    if call is None or call.id is None:
         raise HTTPException(404, "no such page")
-    events = list(db.execute(select(CallEvent).where(col(CallEvent.call_id) == call.id)
-                             .order_by(col(CallEvent.id))).scalars())
-    messages = list(db.execute(select(Message).where(col(Message.call_id) == call.id))
-                    .scalars())
-    return render(request, "call.html", data, user, tenant=tenant, call=call, events=events,
-                 messages=messages, tz=ZoneInfo(tenant.timezone), section="calls")
+    return render(request, "call.html", data, user, tenant=tenant, call=call,
+                  events=calls.call_events(db, call=call),
+                  messages=messages.messages_of_call(db, call_id=call.id),
+                  tz=ZoneInfo(tenant.timezone), section="calls")
 
 
 @router.get("/password")

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, HTTPException, Request, Response
-from sqlalchemy import select
-from sqlmodel import col
+from fastapi import APIRouter, HTTPException, Response
 
+from receptionist.appointments import service as appointments
 from receptionist.appointments.ics import feed
-from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
 from receptionist.db import SessionDep
-from receptionist.runtime import Runtime
+from receptionist.runtime import ClockDep
 from receptionist.tenants.models import Tenant
 
 router = APIRouter(tags=["calendar"])
@@ -23,19 +21,15 @@ PAST_DAYS = 30
 
 
 @router.get("/ics/{token}.ics", summary="Read-only iCalendar feed of one agenda")
-def agenda_feed(token: str, request: Request, session: SessionDep) -> Response:
+def agenda_feed(token: str, session: SessionDep, clock: ClockDep) -> Response:
     if not 20 <= len(token) <= 64:
         raise HTTPException(404, "no such calendar")
-    agenda = session.execute(select(Agenda).where(col(Agenda.feed_token) == token)).scalar()
-    if agenda is None:
+    agenda = appointments.agenda_by_feed_token(session, token)
+    if agenda is None or agenda.id is None:
         raise HTTPException(404, "no such calendar")
-    rt: Runtime = request.app.state.runtime
-    now = rt.clock()
-    rows = session.execute(select(Appointment).where(
-        col(Appointment.agenda_id) == agenda.id,
-        col(Appointment.status) == AppointmentStatus.booked,
-        col(Appointment.starts_at) >= now - timedelta(days=PAST_DAYS))
-        .order_by(col(Appointment.starts_at))).scalars()
+    now = clock()
+    rows = appointments.booked_between(session, agenda_id=agenda.id,
+                                       start=now - timedelta(days=PAST_DAYS))
     tenant = session.get(Tenant, agenda.tenant_id)
     body = feed(agenda, rows, business=tenant.name if tenant else "", stamp=now)
     return Response(body, media_type="text/calendar; charset=utf-8",

@@ -8,28 +8,22 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from receptionist.api.auth import TenantDep
 from receptionist.appointments import service as appointments
-from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
-from receptionist.calls.models import Call
+from receptionist.appointments.models import Agenda, Appointment
+from receptionist.calls import service as calls
 from receptionist.clock import SaneDate, SaneDateTime
 from receptionist.db import RowId, SessionDep
-from receptionist.messages.models import Message
-from receptionist.runtime import Runtime
+from receptionist.messages import service as messages
+from receptionist.runtime import ClockDep, RuntimeDep
 
 router = APIRouter(prefix="/api/v1/tenants/{slug}", tags=["api"])
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
-
-
-def _runtime(request: Request) -> Runtime:
-    rt: Runtime = request.app.state.runtime
-    return rt
 
 
 class CallOut(BaseModel):
@@ -105,62 +99,53 @@ def _appointment_out(appointment: Appointment, agenda_slug: str) -> AppointmentO
 @router.get("/calls", summary="Calls, newest first")
 def list_calls(tenant: TenantDep, session: SessionDep, limit: Limit = 50,
                offset: Offset = 0) -> list[CallOut]:
-    rows = session.execute(select(Call).where(col(Call.tenant_id) == tenant.id)
-                           .order_by(col(Call.started_at).desc(), col(Call.id).desc())
-                           .limit(limit).offset(offset)).scalars()
+    assert tenant.id is not None
+    rows = calls.list_calls(session, tenant_id=tenant.id, limit=limit, offset=offset)
     return [CallOut.model_validate(row, from_attributes=True) for row in rows]
 
 
 @router.get("/messages", summary="Messages left by callers, newest first")
 def list_messages(tenant: TenantDep, session: SessionDep, limit: Limit = 50,
                   offset: Offset = 0) -> list[MessageOut]:
-    rows = session.execute(
-        select(Message, col(Call.call_sid)).join(Call, col(Call.id) == Message.call_id)
-        .where(col(Message.tenant_id) == tenant.id)
-        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
-        .limit(limit).offset(offset)).all()
+    assert tenant.id is not None
+    rows = messages.list_messages(session, tenant_id=tenant.id, limit=limit, offset=offset)
     return [MessageOut(id=m.id, call_sid=sid, caller=m.caller, created_at=m.created_at,
                        duration_s=m.duration_s, handled=m.handled, transcript=m.transcript,
                        fetch_status=m.fetch_status) for m, sid in rows]
 
 
 @router.get("/availability", summary="Free slot starts of one local day")
-def availability(request: Request, tenant: TenantDep, session: SessionDep,
+def availability(tenant: TenantDep, session: SessionDep, clock: ClockDep,
                  day: Annotated[SaneDate, Query(alias="date")],
                  agenda: Annotated[str, Query(max_length=64)] = "main") -> AvailabilityOut:
     assert tenant.id is not None
     found = _agenda(session, tenant.id, agenda)
     start, end = appointments.day_bounds(found, datetime.combine(
         day, time(12), appointments.rules_of(found).tz))
-    slots = appointments.available(session, found, now=_runtime(request).clock(), start=start,
+    slots = appointments.available(session, found, now=clock(), start=start,
                                    end=end)
     return AvailabilityOut(agenda=found.slug, date=day, timezone=found.timezone,
                            slot_minutes=found.slot_minutes, slots=slots)
 
 
 @router.get("/appointments", summary="Appointments from a date on (default: today)")
-def list_appointments(request: Request, tenant: TenantDep, session: SessionDep,
+def list_appointments(tenant: TenantDep, session: SessionDep, clock: ClockDep,
                       since: SaneDate | None = None, include_cancelled: bool = False,
                       limit: Limit = 100, offset: Offset = 0) -> list[AppointmentOut]:
     start = (datetime.combine(since, time(0), ZoneInfo(tenant.timezone))
-             if since is not None else _runtime(request).clock() - timedelta(days=1))
-    query = (select(Appointment, col(Agenda.slug)).join(Agenda, col(Agenda.id) ==
-                                                   Appointment.agenda_id)
-             .where(col(Appointment.tenant_id) == tenant.id,
-                    col(Appointment.starts_at) >= start))
-    if not include_cancelled:
-        query = query.where(col(Appointment.status) == AppointmentStatus.booked)
-    rows = session.execute(query.order_by(col(Appointment.starts_at)).limit(limit)
-                           .offset(offset)).all()
+             if since is not None else clock() - timedelta(days=1))
+    assert tenant.id is not None
+    rows = appointments.list_appointments(session, tenant_id=tenant.id, since=start,
+                                          include_cancelled=include_cancelled, limit=limit,
+                                          offset=offset)
     return [_appointment_out(a, slug) for a, slug in rows]
 
 
 @router.post("/appointments", status_code=201, summary="Book a free slot (409 if taken)",
              responses={409: {"description": "the slot is taken"},
                         422: {"description": "not a bookable slot"}})
-def create_appointment(request: Request, tenant: TenantDep, session: SessionDep,
+def create_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
                        body: AppointmentIn) -> AppointmentOut:
-    rt = _runtime(request)
     assert tenant.id is not None
     agenda = _agenda(session, tenant.id, body.agenda)
     with rt.database.write_transaction(session):
@@ -182,9 +167,8 @@ def _own(session: Session, tenant_id: int, appointment_id: int) -> tuple[Appoint
 
 
 @router.patch("/appointments/{appointment_id}", summary="Move an appointment (409 if taken)")
-def move_appointment(request: Request, tenant: TenantDep, session: SessionDep,
+def move_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
                      appointment_id: RowId, body: MoveIn) -> AppointmentOut:
-    rt = _runtime(request)
     assert tenant.id is not None
     appointment, agenda = _own(session, tenant.id, appointment_id)
     with rt.database.write_transaction(session):
@@ -195,9 +179,8 @@ def move_appointment(request: Request, tenant: TenantDep, session: SessionDep,
 
 @router.delete("/appointments/{appointment_id}", status_code=204,
                summary="Cancel an appointment")
-def cancel_appointment(request: Request, tenant: TenantDep, session: SessionDep,
+def cancel_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
                        appointment_id: RowId) -> Response:
-    rt = _runtime(request)
     assert tenant.id is not None
     appointment, agenda = _own(session, tenant.id, appointment_id)
     with rt.database.write_transaction(session):

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Executable, delete, insert, select, update
+from sqlalchemy import Connection, Executable, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -424,3 +424,40 @@ def ensure_demo_agenda(session: Session, *, tenant: Tenant, weekly_hours: dict[s
         return existing
     return create_agenda(session, tenant=tenant, slug="main", name="Main agenda",
                          weekly_hours=weekly_hours, slot_minutes=30, min_notice_minutes=60)
+
+
+def list_appointments(session: Session, *, tenant_id: int, since: datetime,
+                      include_cancelled: bool = False, limit: int, offset: int = 0
+                      ) -> list[tuple[Appointment, str]]:
+    """A business's appointments from `since` on, with their agenda's slug, soonest first."""
+    query = (select(Appointment, col(Agenda.slug)).join(Agenda, col(Agenda.id) ==
+                                                        Appointment.agenda_id)
+             .where(col(Appointment.tenant_id) == tenant_id,
+                    col(Appointment.starts_at) >= since))
+    if not include_cancelled:
+        query = query.where(col(Appointment.status) == AppointmentStatus.booked)
+    rows = session.execute(query.order_by(col(Appointment.starts_at)).limit(limit)
+                           .offset(offset)).all()
+    return [(appointment, slug) for appointment, slug in rows]
+
+
+def booked_between(session: Session, *, agenda_id: int, start: datetime,
+                   end: datetime | None = None) -> list[Appointment]:
+    """The agenda's booked appointments starting in [start, end), soonest first."""
+    query = select(Appointment).where(col(Appointment.agenda_id) == agenda_id,
+                                      col(Appointment.status) == AppointmentStatus.booked,
+                                      col(Appointment.starts_at) >= start)
+    if end is not None:
+        query = query.where(col(Appointment.starts_at) < end)
+    return list(session.execute(query.order_by(col(Appointment.starts_at))).scalars())
+
+
+def count_upcoming(session: Session, *, tenant_id: int, now: datetime) -> int:
+    return int(session.execute(select(func.count()).select_from(Appointment).where(
+        col(Appointment.tenant_id) == tenant_id,
+        col(Appointment.status) == AppointmentStatus.booked,
+        col(Appointment.starts_at) >= now)).scalar_one())
+
+
+def agenda_by_feed_token(session: Session, token: str) -> Agenda | None:
+    return session.execute(select(Agenda).where(col(Agenda.feed_token) == token)).scalar()

@@ -147,3 +147,29 @@ def admitted_since(session: Session, *, tenant_id: int, since: datetime) -> int:
     return session.exec(select(func.count()).select_from(Call).where(
         Call.tenant_id == tenant_id, col(Call.started_at) >= since,
         col(Call.script_version).is_not(None))).one()
+
+
+def list_calls(session: Session, *, tenant_id: int, limit: int, offset: int = 0) -> list[Call]:
+    """A business's calls, newest first (the call log)."""
+    return list(session.exec(select(Call).where(Call.tenant_id == tenant_id)
+                             .order_by(col(Call.started_at).desc(), col(Call.id).desc())
+                             .limit(limit).offset(offset)).all())
+
+
+def tenant_call(session: Session, *, tenant_id: int, call_sid: str) -> Call | None:
+    """The call, if it is this business's."""
+    call = get_call(session, call_sid=call_sid)
+    return call if call is not None and call.tenant_id == tenant_id else None
+
+
+def start_times(session: Session, *, tenant_id: int, since: datetime) -> list[datetime]:
+    return list(session.exec(select(Call.started_at).where(
+        Call.tenant_id == tenant_id, col(Call.started_at) >= since)).all())
+
+
+def choice_details(session: Session, *, tenant_id: int, since: datetime) -> list[str]:
+    """The details of the menu choices made in the business's calls since `since`."""
+    return list(session.exec(select(CallEvent.detail).join(
+        Call, col(Call.id) == CallEvent.call_id).where(
+        Call.tenant_id == tenant_id, col(Call.started_at) >= since,
+        CallEvent.kind == "choice")).all())

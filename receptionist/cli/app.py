@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
 from receptionist import demo
 from receptionist.call_flows import publishing
@@ -130,7 +129,7 @@ def _report_speech(rt: Runtime) -> None:
     from receptionist.speech.engines import speech_report
     from receptionist.tenants.models import Tenant
 
-    with Session(rt.engine) as session:
+    with rt.database.session() as session:
         languages = list(session.exec(select(Tenant.language)).all())
     for line in speech_report(rt.recognizer, languages):
         typer.echo(line)

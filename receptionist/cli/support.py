@@ -9,7 +9,7 @@ import typer
 from sqlmodel import Session
 
 from receptionist.config import Settings, get_settings
-from receptionist.db import make_engine
+from receptionist.db import Database, make_engine
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import Tenant
 
@@ -17,12 +17,12 @@ from receptionist.tenants.models import Tenant
 @contextmanager
 def open_session(settings: Settings | None = None) -> Iterator[Session]:
     """A session on its own engine, whose connections are closed when the command ends."""
-    engine = make_engine((settings or get_settings()).database_url)
+    database = Database(make_engine((settings or get_settings()).database_url))
     try:
-        with Session(engine, expire_on_commit=False) as session:
+        with database.session() as session:
             yield session
     finally:
-        engine.dispose()
+        database.engine.dispose()
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -6,8 +6,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from receptionist.calls.models import Call, CallEvent
 from receptionist.messages.models import FetchStatus, Message
@@ -73,3 +74,44 @@ def discard_absent(session: Session, *, call: Call, recording_sid: str, now: dat
     if not _reported_absent(session, call_id=call.id, recording_sid=recording_sid):
         session.add(CallEvent(call_id=call.id, at=now, step=call.current_step,
                               kind="message_absent", detail=_absent_detail(recording_sid)))
+
+
+def list_messages(session: Session, *, tenant_id: int, limit: int, offset: int = 0
+                  ) -> list[tuple[Message, str]]:
+    """A business's messages with their call's SID, newest first."""
+    rows = session.exec(
+        select(Message, Call.call_sid).join(Call, col(Call.id) == Message.call_id)
+        .where(Message.tenant_id == tenant_id)
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(limit).offset(offset)).all()
+    return [(message, sid) for message, sid in rows]
+
+
+def inbox(session: Session, *, tenant_id: int, status: str = "new", text: str = "",
+          start: datetime | None = None, stop: datetime | None = None, limit: int,
+          offset: int = 0) -> list[Message]:
+    """The owner's inbox: `status` new, handled or all; `text` in the caller's number or
+    the transcript; received in [start, stop). Newest first."""
+    query = select(Message).where(Message.tenant_id == tenant_id)
+    if status != "all":
+        query = query.where(col(Message.handled).is_(status == "handled"))
+    if text.strip():
+        like = f"%{text.strip()}%"
+        query = query.where(or_(col(Message.caller).like(like),
+                                col(Message.transcript).like(like)))
+    if start is not None:
+        query = query.where(col(Message.created_at) >= start)
+    if stop is not None:
+        query = query.where(col(Message.created_at) < stop)
+    return list(session.exec(query.order_by(col(Message.created_at).desc(),
+                                            col(Message.id).desc())
+                             .limit(limit).offset(offset)).all())
+
+
+def messages_of_call(session: Session, *, call_id: int) -> list[Message]:
+    return list(session.exec(select(Message).where(Message.call_id == call_id)).all())
+
+
+def count_unhandled(session: Session, *, tenant_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Message).where(
+        Message.tenant_id == tenant_id, col(Message.handled).is_(False))).one()

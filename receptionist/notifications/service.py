@@ -115,3 +115,10 @@ def queue_late_summary(session: Session, *, tenant_id: int, call_id: int, now: d
                 body="", now=now, call_id=call_id, channel_id=channel.id)
         queued += 1
     return queued
+
+
+def channels_of(session: Session, *, tenant_id: int) -> list[NotificationChannel]:
+    """The business's active channels."""
+    return list(session.execute(select(NotificationChannel).where(
+        col(NotificationChannel.tenant_id) == tenant_id,
+        col(NotificationChannel.active).is_(True))).scalars())

@@ -218,3 +218,10 @@ def retain_all(session: Session, settings: Settings, *, now: datetime) -> Erased
         if erased.messages or erased.calls or erased.appointments_anonymised:
             log.info("retention for %s: %s", tenant.slug, erased.describe())
     return total
+
+
+def recent_erasures(session: Session, *, tenant_id: int, limit: int = 20
+                    ) -> list[ErasureRequest]:
+    return list(session.exec(select(ErasureRequest).where(
+        ErasureRequest.tenant_id == tenant_id).order_by(
+        col(ErasureRequest.id).desc()).limit(limit)).all())

@@ -48,3 +48,6 @@ def find_token(session: Session, header: str) -> TokenGrant | None:
     return None if row is None else TokenGrant(tenant_id=row.tenant_id, user_id=row.user_id)
 
 
+def live_tokens(session: Session, *, tenant_id: int) -> list[ApiToken]:
+    return list(session.execute(select(ApiToken).where(
+        col(ApiToken.tenant_id) == tenant_id, col(ApiToken.revoked_at).is_(None))).scalars())

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select, update
-from sqlmodel import Session, col
+from sqlmodel import col
 
 from receptionist.call_flows import engine as flow
 from receptionist.call_flows.actions import Callback
@@ -88,7 +88,7 @@ class MediaSession:
 
     def _current(self) -> tuple[str | None, int, int, ListenFor | None]:
         """(step, seq, attempt, what it listens for) of the live call; in a worker thread."""
-        with self.rt.engine.connect() as conn:
+        with self.rt.database.engine.connect() as conn:
             row = conn.execute(_CURRENT_STEP.where(Call.call_sid == self.call_sid)).first()
         if row is None or row.status in calls.TERMINAL_STATUSES:
             return None, -1, 0, None
@@ -185,7 +185,7 @@ class MediaSession:
 def _claim_stream(rt: Runtime, call_sid: str, stream_sid: str) -> Script | None:
     """Record this stream as the call's only one (a conditional UPDATE, so two sockets
     racing for one call cannot both win); the call's script, or None if refused."""
-    with rt.writing(), Session(rt.engine) as session:
+    with rt.database.writing(), rt.database.session() as session:
         claimed = session.execute(
             update(Call).where(col(Call.call_sid) == call_sid,
                                col(Call.media_stream_sid).is_(None),

@@ -52,7 +52,7 @@ EMPTY = str(VoiceResponse())
 def answered_once(rt: Runtime, *, path_and_query: str, form: Sequence[tuple[str, str]],
                   call_sid: str, handle: Callable[[Session], str]) -> str:
     key = calls.reply_key(path_and_query, form)
-    with rt.writing(), Session(rt.engine, expire_on_commit=False) as session:
+    with rt.database.writing(), rt.database.session() as session:
         cached = calls.stored_reply(session, key=key)
         if cached is not None:
             return cached

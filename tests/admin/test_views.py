@@ -225,9 +225,9 @@ def test_the_throttle_is_shared_by_every_instance(client: TestClient, settings: 
     for index in range(20):
         login(client, f"guess{index}@demo.test", "not the password")
     with TestClient(create_app(settings, runtime=Runtime(
-            settings=settings, engine=runtime.engine, clock=clock))) as other:
+            settings=settings, engine=runtime.database.engine, clock=clock))) as other:
         assert login(other, "owner@demo.test")[0] == 429
     clock.now += timedelta(minutes=16)
     prune_replies_job(runtime)
-    with Session(runtime.engine) as session:
+    with Session(runtime.database.engine) as session:
         assert session.execute(select(func.count()).select_from(LoginFailure)).scalar_one() == 0

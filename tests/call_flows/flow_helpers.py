@@ -4,6 +4,7 @@ with a session that only remembers what was added (steps that need the database 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -13,6 +14,8 @@ from receptionist.call_flows.actions import Action, Gather, Say
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.loader import parse_script
 from receptionist.calls.models import Call
+from receptionist.demo import demo_script_text
+from receptionist.tenants.service import get_tenant
 
 # Monday 2 March 2026, 10:00 in Paris (open hours of the scripts below).
 MONDAY_10H_PARIS = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -108,3 +111,25 @@ def said(actions: list[Action] | list[Any]) -> list[str]:
 
 def logged(ctx: FlowContext) -> list[tuple[object, object]]:
     return [(e["kind"], e["step"]) for e in ctx.events]
+
+
+CALLER = "+15551234567"
+
+
+def demo_ctx(session: Session, clock: Callable[[], datetime],
+             text: str | None = None) -> FlowContext:
+    """A call from CALLER to the demo business (its real agenda, in the database)."""
+    demo = get_tenant(session, slug="demo")
+    call = Call(call_sid="CA" + "2" * 32, tenant_id=demo.id, from_number=CALLER,
+                to_number="+15005550006", script_version=1)
+    session.add(call)
+    session.flush()
+    return make_ctx(text or demo_script_text("demo.yaml"), now=clock(), session=session,
+                    call=call)
+
+
+def gather_query(ctx: FlowContext) -> dict[str, object]:
+    """The callback query of the gather the call now waits in."""
+    gather = ctx.actions[-1]
+    assert isinstance(gather, Gather)
+    return dict(gather.callback.query)

@@ -125,9 +125,9 @@ def test_worker_job_fetches_and_survives_errors(
         sim: TestTwilioSim, runtime: Runtime, twilio_api: FakeTwilioApi) -> None:
     leave_message(sim)
     fetch_recordings_job(runtime)
-    [message] = messages(runtime.engine)
+    [message] = messages(runtime.database.engine)
     assert message.fetch_status == FetchStatus.fetched
-    with runtime.engine.connect() as conn:
+    with runtime.database.engine.connect() as conn:
         conn.exec_driver_sql("DROP TABLE messages")
         conn.commit()
     fetch_recordings_job(runtime)  # logs the database error, does not raise

@@ -36,13 +36,13 @@ CALLER = "+15551112222"
 @pytest.fixture
 def database_down(runtime: Runtime, tmp_path: Path) -> Iterator[None]:
     """The app's database is unreachable (a file it cannot open), then comes back."""
-    healthy = runtime.engine
+    healthy = runtime.database.engine
     broken = make_engine(f"sqlite:///{tmp_path / 'no-such-dir' / 'x.db'}")
-    runtime.engine = broken
+    runtime.database.engine = broken
     try:
         yield
     finally:
-        runtime.engine = healthy
+        runtime.database.engine = healthy
         broken.dispose()
 
 
@@ -85,16 +85,16 @@ def test_database_down_mid_call_then_back(
         sim: TestTwilioSim, runtime: Runtime, engine: Engine, settings: Settings,
         clock: FixedClock, database_down: None, request: pytest.FixtureRequest) -> None:
     # A first call while everything works: the app learns the number's language.
-    runtime.engine = engine
+    runtime.database.engine = engine
     sim.call(DEMO_FR, [Press("2"), LeaveMessage(3)], from_="+33611111111")
-    runtime.engine = make_engine("sqlite:////nonexistent/dir/x.db")
+    runtime.database.engine = make_engine("sqlite:////nonexistent/dir/x.db")
     call = sim.call(DEMO_FR, [LeaveMessage(5)], from_=CALLER)
     assert "Laissez votre nom" in call.said and "Sorry" not in call.said
     assert "votre message a bien été enregistré" in call.said
-    runtime.engine.dispose()
+    runtime.database.engine.dispose()
     assert len(spool.pending(settings.spool_dir)) == 1
 
-    runtime.engine = engine  # the database is back
+    runtime.database.engine = engine  # the database is back
     with Session(engine) as session:
         fr = get_tenant(session, slug="demo-fr")
         assert fr.id is not None
@@ -124,17 +124,17 @@ def test_a_message_recorded_as_the_database_fails_is_kept(
         clock: FixedClock) -> None:
     """The database fails exactly when the caller's recording arrives: it is spooled from
     that very request; the caller is thanked, not asked to record again."""
-    real = runtime.engine
+    real = runtime.database.engine
     calls = {"n": 0}
 
     def flaky_post(path: str) -> None:
         if path.startswith("/twilio/recorded"):
             calls["n"] += 1
-            runtime.engine = make_engine("sqlite:////nonexistent/dir/x.db")
+            runtime.database.engine = make_engine("sqlite:////nonexistent/dir/x.db")
 
     call = sim.call(DEMO_EN, [Press("2"), LeaveMessage(3)], from_=CALLER,
                     before_post=flaky_post)
-    runtime.engine = real
+    runtime.database.engine = real
     assert calls["n"] == 1
     assert "your message has been recorded" in call.said
     assert spool.import_spool(engine, settings.spool_dir, now=clock()) == 1
