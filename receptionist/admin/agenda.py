@@ -18,12 +18,12 @@ from receptionist.admin.deps import (
     OwnedTenant,
     redirect_with_notice,
     render,
-    runtime_of,
 )
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.clock import SaneDate, sane_datetime
 from receptionist.db import RowId, SessionDep, WriteConflict
+from receptionist.runtime import runtime_of
 from receptionist.tenants.models import Tenant
 
 router = APIRouter(prefix="/admin", include_in_schema=False)

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from receptionist.admin import sessions
 from receptionist.admin.texts import translator
 from receptionist.db import SessionDep
-from receptionist.runtime import Runtime
+from receptionist.runtime import Runtime, runtime_of
 from receptionist.tenants.models import Tenant
 from receptionist.users import service as users
 from receptionist.users.models import User
@@ -44,11 +44,6 @@ templates.env.filters["fromjson"] = json.loads
 
 class LoginRequired(Exception):
     """Raised by pages when nobody (valid) is logged in: answered by a redirect."""
-
-
-def runtime_of(request: Request) -> Runtime:
-    rt: Runtime = request.app.state.runtime
-    return rt
 
 
 def session_data(request: Request) -> sessions.SessionData | None:

@@ -16,7 +16,6 @@ from receptionist.admin.deps import (
     OwnedTenant,
     redirect_with_notice,
     render,
-    runtime_of,
 )
 from receptionist.admin.trial_call import (
     InputError,
@@ -29,7 +28,7 @@ from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_scr
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.schema import Script
 from receptionist.db import MAX_ROW_ID, SessionDep
-from receptionist.runtime import Runtime
+from receptionist.runtime import Runtime, runtime_of
 from receptionist.speech.prompts import is_local
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import Tenant

@@ -18,7 +18,6 @@ from receptionist.admin.deps import (
     owned_tenant,
     redirect_with_notice,
     render,
-    runtime_of,
     signed_in,
 )
 from receptionist.appointments import service as appointments
@@ -27,6 +26,7 @@ from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
 from receptionist.outbound import OutboundRefused
 from receptionist.privacy import service as privacy
+from receptionist.runtime import runtime_of
 from receptionist.secret_box import seal
 from receptionist.tenants.models import ApiToken
 from receptionist.tenants.tokens import create_token, live_tokens

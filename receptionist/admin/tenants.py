@@ -14,15 +14,11 @@ from fastapi.responses import Response
 from ruamel.yaml import YAML
 
 from receptionist import demo
-from receptionist.admin.deps import (
-    CsrfChecked,
-    redirect_with_notice,
-    render,
-    runtime_of,
-)
+from receptionist.admin.deps import CsrfChecked, redirect_with_notice, render
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError
 from receptionist.db import SessionDep
+from receptionist.runtime import runtime_of
 from receptionist.tenants import service as tenants
 from receptionist.users import service as users
 from receptionist.users.models import UserTenant

@@ -25,7 +25,6 @@ from receptionist.admin.deps import (
     OwnedTenant,
     check_csrf,
     render,
-    runtime_of,
     session_data,
     set_cookie,
 )
@@ -34,6 +33,7 @@ from receptionist.clock import SaneDate
 from receptionist.db import RowId, SessionDep
 from receptionist.messages import service as messages
 from receptionist.messages.models import Message
+from receptionist.runtime import runtime_of
 from receptionist.tenants.models import Tenant
 from receptionist.users import login_throttle as throttle
 from receptionist.users import service as users

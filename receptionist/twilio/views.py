@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sqlmodel import Session
 
-from receptionist.runtime import Runtime
+from receptionist.runtime import Runtime, runtime_of
 from receptionist.speech.prompts import KEY
 from receptionist.twilio import fallback, webhooks
 from receptionist.twilio.forms import (
@@ -39,11 +39,6 @@ Q = TypeVar("Q", bound=StepQuery)
 TWIML = "application/xml"
 
 
-def runtime(request: Request) -> Runtime:
-    rt: Runtime = request.app.state.runtime
-    return rt
-
-
 async def _signed(request: Request, rt: Runtime) -> list[tuple[str, str]]:
     """The form, once its size, encoding and X-Twilio-Signature are checked.
 
@@ -68,7 +63,7 @@ def _query(request: Request) -> StepQuery:
 
 async def _answer(request: Request, form_model: type[F],
                   handle: Callable[[Runtime, Session, F], str]) -> Response:
-    rt = runtime(request)
+    rt = runtime_of(request)
     pairs = await _signed(request, rt)
     form = parse(form_model, dict(pairs))
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -127,14 +122,14 @@ async def _spool(rt: Runtime, fields: dict[str, str], form: RecordedForm) -> boo
 @router.post("/fallback", summary="Fallback voice URL: takes a message without the database")
 async def fallback_voice(request: Request) -> Response:
     """Set as the number's "primary handler fails" URL. Any webhook's form is accepted."""
-    rt = runtime(request)
+    rt = runtime_of(request)
     fields = dict(await _signed(request, rt))
     return Response(await _fall_back(rt, fields), media_type=TWIML)
 
 
 @router.post("/fallback/recorded", include_in_schema=False)
 async def fallback_recorded(request: Request) -> Response:
-    rt = runtime(request)
+    rt = runtime_of(request)
     fields = dict(await _signed(request, rt))
     form = parse(RecordedForm, fields)
     languages = fallback.languages_of_query(request.query_params.get("lang"))
@@ -151,7 +146,7 @@ def _with_query(handle: Callable[[Runtime, Session, Any, Q], str],
 @router.get("/prompts/{key}.wav", include_in_schema=False)
 async def prompt_audio(key: str, request: Request) -> Response:
     """A rendered local-voice prompt (8 kHz μ-law WAV), fetched by Twilio for <Play>."""
-    rt = runtime(request)
+    rt = runtime_of(request)
     if not KEY.match(key) or not rt.prompts.path(key).is_file():
         raise HTTPException(404, "no such prompt")
     return FileResponse(rt.prompts.path(key), media_type="audio/wav")
