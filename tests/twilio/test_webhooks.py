@@ -1,0 +1,71 @@
+"""The webhook handlers as plain functions (no HTTP): one transaction each, answers stored
+and replayed, stale callbacks, a flow that cannot go on."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree
+
+from sqlmodel import Session
+
+from receptionist.calls import service as calls
+from receptionist.runtime import Runtime
+from receptionist.twilio import webhooks
+from receptionist.twilio.forms import MenuForm, StepQuery, VoiceForm, parse
+from tests.conftest import DEMO_EN, FixedClock
+
+SID = "CA" + "9" * 32
+
+
+def _voice(runtime: Runtime, to: str = DEMO_EN) -> str:
+    pairs = [("CallSid", SID), ("AccountSid", "AC" + "1" * 32), ("From", "+15551230000"),
+             ("To", to), ("CallStatus", "ringing"), ("Direction", "inbound")]
+    form = parse(VoiceForm, dict(pairs))
+    return webhooks.answered_once(runtime, path_and_query="/twilio/voice", form=pairs,
+                                  call_sid=SID,
+                                  handle=lambda s: webhooks.incoming_call(runtime, s, form))
+
+
+def _verbs(twiml: str) -> list[str]:
+    return [child.tag for child in ElementTree.fromstring(twiml)]
+
+
+def test_a_retried_webhook_gets_the_same_answer_and_changes_nothing(
+        runtime: Runtime, session: Session) -> None:
+    first = _voice(runtime)
+    assert "Gather" in _verbs(first) or "Record" in _verbs(first)
+    assert _voice(runtime) == first
+    call = calls.get_call(session, call_sid=SID)
+    assert call is not None and call.seq == 1  # the step was rendered once
+
+
+def test_an_unknown_number_is_told_so_in_both_languages(runtime: Runtime) -> None:
+    root = ElementTree.fromstring(_voice(runtime, to="+15550009999"))
+    assert [(c.tag, c.get("language")) for c in root] == [
+        ("Say", "en-US"), ("Say", "fr-FR"), ("Hangup", None)]
+
+
+def _menu(runtime: Runtime, session: Session, query: StepQuery, digits: str) -> str:
+    form = parse(MenuForm, {"CallSid": SID, "AccountSid": "AC" + "1" * 32, "Digits": digits})
+    return webhooks.menu_input(runtime, session, form, query)
+
+
+def test_a_late_callback_brings_the_call_back_to_where_it_is(
+        runtime: Runtime, session: Session, clock: FixedClock) -> None:
+    _voice(runtime)
+    call = calls.get_call(session, call_sid=SID)
+    assert call is not None and call.current_step is not None
+    stale = _menu(runtime, session, StepQuery(step=call.current_step, seq=0), "1")
+    root = ElementTree.fromstring(stale)
+    assert [c.tag for c in root] == ["Redirect"]
+    assert (root[0].text or "").endswith(f"/twilio/step?step={call.current_step}")
+
+
+def test_a_callback_for_a_step_of_another_kind_apologises(
+        runtime: Runtime, session: Session) -> None:
+    _voice(runtime)
+    call = calls.get_call(session, call_sid=SID)
+    assert call is not None
+    session.refresh(call)
+    # A keypad answer sent to a step that never waits for keys (a forged or corrupt URL).
+    twiml = _menu(runtime, session, StepQuery(step="greeting", seq=call.seq), "1")
+    assert _verbs(twiml) == ["Say", "Hangup"]
