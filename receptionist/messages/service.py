@@ -91,14 +91,15 @@ def inbox(session: Session, *, tenant_id: int, status: str = "new", text: str = 
           start: datetime | None = None, stop: datetime | None = None, limit: int,
           offset: int = 0) -> list[Message]:
     """The owner's inbox: `status` new, handled or all; `text` in the caller's number or
-    the transcript; received in [start, stop). Newest first."""
+    the transcript, whatever its case (on PostgreSQL too); received in [start, stop).
+    Newest first."""
     query = select(Message).where(Message.tenant_id == tenant_id)
     if status != "all":
         query = query.where(col(Message.handled).is_(status == "handled"))
     if text.strip():
         like = f"%{text.strip()}%"
-        query = query.where(or_(col(Message.caller).like(like),
-                                col(Message.transcript).like(like)))
+        query = query.where(or_(col(Message.caller).ilike(like),
+                                col(Message.transcript).ilike(like)))
     if start is not None:
         query = query.where(col(Message.created_at) >= start)
     if stop is not None:
