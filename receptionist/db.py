@@ -9,13 +9,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Path, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
+
+from receptionist.clock import Clock
 
 
 class WriteConflict(Exception):
@@ -98,11 +100,15 @@ class Database:
                 session.rollback()
                 raise
 
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for reads (and writes committed with `write_transaction`)."""
-        with self.session() as session:
-            yield session
+
+class JobDeps(Protocol):
+    """What every background job needs: the database and the clock. Jobs declare the rest
+    of what they need as a protocol built on this one; the runtime provides all of it."""
+
+    @property
+    def database(self) -> Database: ...
+    @property
+    def clock(self) -> Clock: ...
 
 
 def get_db(request: Request) -> Iterator[Session]:

@@ -30,6 +30,7 @@ from receptionist.config import Settings, get_settings
 from receptionist.request_guards import RequestGuards
 from receptionist.runtime import Runtime
 from receptionist.twilio import rest, spool
+from receptionist.twilio.app import unexpected_error
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
 
@@ -99,11 +100,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
             return JSONResponse({"status": "error", "detail": "database unreachable"}, 503)
         return JSONResponse({"status": "ok"})
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # Twilio routes turn their own failures into spoken apologies; this is the last net
-        # so that nothing else ever answers with a bare traceback.
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error"}, status_code=500)
-
+    app.add_exception_handler(Exception, unexpected_error)
     return app

@@ -32,9 +32,8 @@ from receptionist.appointments.models import (
     ExternalBusy,
     SyncState,
 )
-from receptionist.clock import Clock
 from receptionist.config import Settings
-from receptionist.db import Database
+from receptionist.db import JobDeps
 from receptionist.outbound import Policy
 from receptionist.secret_box import SecretError, unseal
 
@@ -50,13 +49,9 @@ SYNC_ERRORS = (DAVError, OSError, ValueError, SecretError)
 Calendar = Any
 
 
-class SyncDeps(Protocol):
+class SyncDeps(JobDeps, Protocol):
     """What calendar sync needs (the runtime provides it)."""
 
-    @property
-    def database(self) -> Database: ...
-    @property
-    def clock(self) -> Clock: ...
     @property
     def outbound(self) -> Policy: ...
     @property

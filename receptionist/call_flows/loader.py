@@ -194,5 +194,5 @@ class ScriptCache:
         key = (tenant_id, version)
         script = self._scripts.get(key)
         if script is None:
-            script = self._scripts[key] = parse_script(yaml_text())
+            script = self._scripts[key] = compiled_script(yaml_text())
         return script

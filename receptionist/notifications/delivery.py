@@ -21,9 +21,8 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from receptionist.calls.models import Call
-from receptionist.clock import Clock
 from receptionist.config import Settings
-from receptionist.db import Database
+from receptionist.db import JobDeps
 from receptionist.notifications import email_html, summaries
 from receptionist.notifications import service as notifications
 from receptionist.notifications.email import EmailError, send_email
@@ -47,13 +46,9 @@ BATCH = 500
 FLUSH_ROWS, FLUSH_SECONDS = 50, 0.2
 
 
-class DeliveryDeps(Protocol):
+class DeliveryDeps(JobDeps, Protocol):
     """What delivery needs (the runtime provides it)."""
 
-    @property
-    def database(self) -> Database: ...
-    @property
-    def clock(self) -> Clock: ...
     @property
     def settings(self) -> Settings: ...
     @property

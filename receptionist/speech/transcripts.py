@@ -14,8 +14,7 @@ from typing import Protocol
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from receptionist.clock import Clock
-from receptionist.db import Database
+from receptionist.db import JobDeps
 from receptionist.messages.models import FetchStatus, Message, TranscriptStatus
 from receptionist.speech.audio import AudioError, read_wav
 from receptionist.speech.recognizer import ModelUnavailable, Recognizer, recognize
@@ -26,13 +25,9 @@ MAX_ATTEMPTS = 5
 LEASE = timedelta(minutes=10)
 
 
-class TranscriptionDeps(Protocol):
+class TranscriptionDeps(JobDeps, Protocol):
     """What transcription needs (the runtime provides it)."""
 
-    @property
-    def database(self) -> Database: ...
-    @property
-    def clock(self) -> Clock: ...
     @property
     def recognizer(self) -> Recognizer: ...
 

@@ -21,11 +21,12 @@ def create_call_app(runtime: Runtime) -> FastAPI:
     app.state.database = runtime.database  # db.get_db
     app.include_router(twilio_router)
     app.include_router(media_router)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # As in the full app: the simulated Twilio sees a 500 and reports it.
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error"}, status_code=500)
-
+    app.add_exception_handler(Exception, unexpected_error)
     return app
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """The last net: a 500 without a traceback. Twilio routes turn their own failures into
+    spoken apologies; nothing else ever answers with a bare traceback."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse({"detail": "internal error"}, status_code=500)
