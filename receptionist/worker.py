@@ -34,8 +34,10 @@ from receptionist.notifications import service as notifications
 from receptionist.notifications.delivery import deliver_due
 from receptionist.privacy import service as privacy
 from receptionist.runtime import Runtime
+from receptionist.speech.names import transcribe_names_due
 from receptionist.speech.transcripts import transcribe_due
 from receptionist.twilio import rest
+from receptionist.understanding.urgency import sounds_urgent
 from receptionist.users import login_throttle as throttle
 
 log = logging.getLogger(__name__)
@@ -68,7 +70,12 @@ def fetch_recordings_job(rt: Runtime) -> int:
 
 @job("transcribed %d message(s)")
 def transcribe_job(rt: Runtime) -> int:
-    return transcribe_due(rt)
+    return transcribe_due(rt, urgency=sounds_urgent)
+
+
+@job("transcribed %d caller name(s)")
+def transcribe_names_job(rt: Runtime) -> int:
+    return transcribe_names_due(rt)
 
 
 @job("delivered %d notification(s)")
@@ -149,6 +156,9 @@ def add_jobs(scheduler: BaseScheduler, rt: Runtime, leader: Leader | None = None
                       seconds=rt.settings.worker_poll_seconds, max_instances=1,
                       coalesce=True, replace_existing=True)
     scheduler.add_job(transcribe_job, "interval", args=[rt], id="transcribe_messages",
+                      seconds=rt.settings.worker_poll_seconds, max_instances=1,
+                      coalesce=True, replace_existing=True)
+    scheduler.add_job(transcribe_names_job, "interval", args=[rt], id="transcribe_names",
                       seconds=rt.settings.worker_poll_seconds, max_instances=1,
                       coalesce=True, replace_existing=True)
     every = rt.settings.worker_poll_seconds

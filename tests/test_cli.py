@@ -37,17 +37,26 @@ def route(*args: str) -> dict[str, object]:
 
 @pytest.mark.usefixtures("cli_env")
 def test_route_prints_the_design_json() -> None:
-    assert route("--tenant", "demo", "--text", "I'd like to book an apointment") == {
-        "intent": "book", "transcript": "I'd like to book an apointment", "confidence": 1.0,
-        "engine": "text"}
+    out = route("--tenant", "demo", "--text", "I'd like to book an apointment")
+    assert set(out) == {"intent", "transcript", "confidence", "engine", "band",
+                        "alternatives"}
+    assert (out["intent"], out["transcript"], out["engine"], out["band"]) == (
+        "book", "I'd like to book an apointment", "text", "route")
+    assert isinstance(out["confidence"], float) and out["confidence"] > 0.6
+    alternatives = out["alternatives"]
+    assert isinstance(alternatives, list) and len(alternatives) == 3
+    assert all(set(a) == {"intent", "confidence"} and a["intent"] != "book"
+               for a in alternatives)
     assert route("--tenant", "demo-fr", "--text", "Je voudrais laisser un message")[
         "intent"] == "message"
+    asked = route("--tenant", "demo", "--text", "could I come in sometime this week?")
+    assert (asked["intent"], asked["band"]) == ("book", "route")
 
 
 @pytest.mark.usefixtures("cli_env")
 def test_route_without_match_exits_0_with_null_intent() -> None:
     out = route("--tenant", "demo", "--text", "pizza")
-    assert out["intent"] is None and out["engine"] == "text"
+    assert out["intent"] is None and out["engine"] == "text" and out["band"] == "reprompt"
 
 
 @pytest.mark.usefixtures("cli_env")
@@ -67,7 +76,7 @@ def test_script_validate_load_history_rollback(tmp_path: Path) -> None:
                                                          "no_match: nowhere"))
     result = runner.invoke(app, ["script", "validate", str(bad)])
     assert result.exit_code == 1
-    assert "line 45: steps.main_menu.no_match: refers to missing step 'nowhere'" in result.output
+    assert "line 67: steps.main_menu.no_match: refers to missing step 'nowhere'" in result.output
     result = runner.invoke(app, ["script", "load", "--tenant", "demo", str(bad)])
     assert result.exit_code == 1
     good = tmp_path / "good.yaml"
@@ -132,9 +141,9 @@ def test_route_audio_recognises_speech_offline(speak: Speak, tmp_path: Path) -> 
     samples, rate = speak("book an appointment")
     wav = tmp_path / "caller.wav"
     wav.write_bytes(to_wav(resample(samples, rate, 22050), 22050))  # any common rate
-    assert route("--tenant", "demo", "--audio", str(wav)) == {
-        "intent": "book", "transcript": "book an appointment", "confidence": 1.0,
-        "engine": "pocketsphinx"}
+    out = route("--tenant", "demo", "--audio", str(wav))
+    assert (out["intent"], out["transcript"], out["band"], out["engine"]) == (
+        "book", "book an appointment", "route", "pocketsphinx")
     silence = tmp_path / "silence.wav"
     silence.write_bytes(to_wav(np.zeros(8000, dtype=np.int16), 8000))
     assert route("--tenant", "demo", "--audio", str(silence))["intent"] is None

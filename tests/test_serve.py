@@ -85,11 +85,11 @@ def test_serve_answers_a_simulated_call_and_fetches_the_recording(
          "--script", str(script), "--number", "+33100000077"],
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert created.returncode == 0, created.stderr
-    # Keys: menu -> 2 (message); record 7 seconds.
+    # Typed speech at the menu (a message), then a 7-second recording.
     result = subprocess.run(
         [sys.executable, "-m", "receptionist.cli", "simulate", "--tenant", "always",
-         "--url", url], input="2\n7\n", env=env, cwd=tmp_path, capture_output=True,
-        text=True, timeout=60)
+         "--url", url], input="say: pourriez-vous dire au docteur que j'ai appelé\n7\n",
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Bonjour, vous êtes bien au Cabinet Démo." in result.stdout
     assert "Merci, nous avons bien reçu votre message." in result.stdout

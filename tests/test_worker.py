@@ -37,7 +37,8 @@ def test_scheduler_has_the_jobs(runtime: Runtime) -> None:
     scheduler = BackgroundScheduler(timezone="UTC")
     add_jobs(scheduler, runtime)
     assert {job.id for job in scheduler.get_jobs()} == {
-        "fetch_recordings", "prune_replies", "transcribe_messages", "deliver_outbox",
+        "fetch_recordings", "prune_replies", "transcribe_messages", "transcribe_names",
+        "deliver_outbox",
         "reminders", "calendar_push", "calendar_pull", "digest", "stale_calls",
         "erasure", "retention", "scheduler_lease"}
 

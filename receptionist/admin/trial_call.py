@@ -5,8 +5,9 @@ Nothing touches the business's data: the sandbox has its own copy of the busines
 the draft as its script and a fresh agenda built from the draft's hours), and the call
 plays Twilio's part exactly as the tests do (twilio.simulator), through the app's ASGI
 interface. Keypad, messages, silence, transfer outcomes and hang-ups are simulated;
-typed speech ("say: leave a message") goes through the same intent matcher as the
-recognizer's words do, against the menu the call waits at.
+typed speech ("say: could I come in Thursday?") reaches whichever prompt the call waits at
+(a menu, a confirmation, the booking dialogue) and is understood there exactly as the
+recogniser's words are.
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 import receptionist.model_registry  # noqa: F401 - every table, for the sandbox schema
-from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.publishing import create_tenant
-from receptionist.call_flows.schema import MenuStep, Script
 from receptionist.calls import service as calls
 from receptionist.clock import Clock
 from receptionist.config import Settings
@@ -36,7 +35,6 @@ from receptionist.twilio.simulator import (
     Action,
     DialOutcome,
     HangUp,
-    Heard,
     LeaveMessage,
     NoInput,
     Press,
@@ -44,11 +42,9 @@ from receptionist.twilio.simulator import (
     SimulatedCall,
     SimulationError,
     Speak,
-    Spoken,
     StaySilent,
     TwilioSim,
 )
-from receptionist.understanding.phrase_match import match_intent
 
 NUMBER = "+10000000000"
 SANDBOX_BASE = "https://sandbox.invalid"
@@ -115,42 +111,11 @@ class KeypadOnly:
 
 
 class _Caller(ScriptedCaller):
-    """Hangs up when the operator's actions run out, instead of failing; turns typed
-    speech into the key of the menu choice it matches (no match: like silence)."""
-
-    def __init__(self, actions: list[Action], script: Script) -> None:
-        super().__init__(actions)
-        self.script = script
-        self.call: SimulatedCall | None = None
-        self.understood: list[str] = []
+    """Hangs up when the operator's actions run out, instead of failing. Typed speech
+    reaches the call as text at any prompt (menus, confirmations, booking)."""
 
     def _next(self, where: str) -> Action:
         return self.actions.pop(0) if self.actions else HangUp()
-
-    def press(self, prompt: list[Heard]) -> str | Spoken | None:
-        answer = super().press(prompt)
-        if not isinstance(answer, Spoken):
-            return answer
-        step = self._waiting_step()
-        menu = self.script.steps.get(step or "")
-        if not isinstance(menu, MenuStep):
-            self.understood.append(f"{answer.text!r}: not at a menu, not understood")
-            return ""
-        match = match_intent(answer.text, menu.choices, self.script.language)
-        if match.choice is None or match.choice.digit is None:
-            self.understood.append(f"{answer.text!r}: no choice of {step} matched")
-            return ""
-        self.understood.append(f"{answer.text!r}: {match.choice.intent} "
-                               f"(key {match.choice.digit})")
-        return match.choice.digit
-
-    def _waiting_step(self) -> str | None:
-        """The step of the <Gather> the call is at, from its callback URL."""
-        if self.call is None or not self.call.exchanges:
-            return None
-        found = re.findall(r'<Gather [^>]*action="[^"]*[?&]step=([\w-]+)',
-                           self.call.exchanges[-1].body)
-        return found[-1] if found else None
 
 
 class _AsgiPoster:
@@ -170,7 +135,7 @@ class TrialCallResult:
     heard: list[str] = field(default_factory=list)
     path: list[str] = field(default_factory=list)
     timeline: list[str] = field(default_factory=list)
-    understood: list[str] = field(default_factory=list)  # typed speech, as matched
+    understood: list[str] = field(default_factory=list)  # typed speech, as understood
     error: str = ""
 
 
@@ -191,9 +156,8 @@ def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: st
                     public_base=SANDBOX_BASE, auth_token=sandbox.twilio_auth_token,
                     account_sid=sandbox.twilio_account_sid)
     result = TrialCallResult()
-    answering = _Caller(actions, parse_script(yaml_text))
+    answering = _Caller(actions)
     call = SimulatedCall(sim, answering, to=NUMBER, from_=caller)
-    answering.call = call
     try:
         call.run()
     except SimulationError as exc:
@@ -201,13 +165,14 @@ def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: st
     finally:
         runtime.close()
     result.heard = [h.text for h in call.heard]
-    result.understood = answering.understood
     with runtime.database.session() as session:
         row = calls.get_call(session, call_sid=call.call_sid)
         if row is not None:
             for event in calls.call_events(session, call=row):
                 if event.kind == "enter" and event.step:
                     result.path.append(event.step)
+                if event.kind in ("understood", "time_asked"):
+                    result.understood.append(f"{event.step}: {event.detail}")
                 result.timeline.append(f"{event.kind} {event.step or ''} {event.detail}".strip())
     engine.dispose()
     return result

@@ -92,6 +92,10 @@ class Appointment(SQLModel, table=True):
     caller_number: str = Field(default="", max_length=64, index=True)
     caller_name: str = Field(default="", max_length=200)
     name_recording_url: str | None = Field(default=None, max_length=1000)
+    # The spoken name's transcript (speech.names): none | pending | done | failed | no_model
+    name_status: str = Field(default="none", max_length=16, index=True)
+    name_attempts: int = 0
+    name_next_at: datetime | None = None
     language: str = Field(default="en-US", max_length=10)
     source: str = Field(default="phone", max_length=16)  # phone | api | admin
     call_sid: str | None = Field(default=None, max_length=64)

@@ -25,6 +25,8 @@ BOOKING: dict[str, dict[str, str]] = {
               "fr": "Désolé, cet horaire vient d'être pris."},
     "no_other_day": {"en": "Sorry, there is no other free day in the coming weeks.",
                      "fr": "Désolé, il n'y a pas d'autre jour libre dans les semaines à venir."},
+    "no_fit": {"en": "Sorry, I have nothing free then.",
+               "fr": "Désolé, je n'ai rien de libre à ce moment-là."},
     "no_slot": {"en": "Sorry, we have no free appointment in the coming weeks.",
                 "fr": "Désolé, nous n'avons plus de rendez-vous libre dans les semaines à "
                       "venir."},

@@ -30,8 +30,29 @@ def graph_problems(script: Script) -> list[tuple[Loc, str]]:
         for way in exits:
             check((*base, *way.loc), way.target)
         problems.extend(((*base, *loc), reason) for loc, reason in kind.problems(step))
+    problems.extend(_faq_problems(script))
     problems.extend(_instant_loops(script))
     return problems
+
+
+def _faq_problems(script: Script) -> list[tuple[Loc, str]]:
+    found: list[tuple[Loc, str]] = []
+    if script.understanding.confirm > script.understanding.route:
+        found.append((("understanding", "confirm"), "must not be above `route`"))
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(script.faq):
+        loc: Loc = ("faq", index)
+        if entry.next is not None and entry.next not in script.steps:
+            found.append(((*loc, "next"), f"refers to missing step {entry.next!r}"))
+        if entry.intent is None and not entry.questions:
+            found.append((loc, "an answer needs `questions` (or a built-in `intent` such as "
+                               "location), or it can never be asked"))
+        if entry.intent is not None:
+            if entry.intent in seen:
+                found.append(((*loc, "intent"), f"intent {entry.intent!r} is already "
+                                                f"answered by entry {seen[entry.intent] + 1}"))
+            seen.setdefault(entry.intent, index)
+    return found
 
 
 def _instant_edges(script: Script, step_id: str) -> list[str]:

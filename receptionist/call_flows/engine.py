@@ -6,27 +6,21 @@ step that asked, through that step kind's `resume` (call_flows.registry)."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
-from sqlmodel import Session
-
-from receptionist.call_flows.actions import Callback, StreamAudio
+from receptionist.call_flows.actions import StreamAudio
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import Event
-from receptionist.call_flows.listening import SpokenOption
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.step_kind import FlowError
-from receptionist.calls import service as calls
-from receptionist.calls.models import CallEvent
 
 log = logging.getLogger(__name__)
 
 # A script cannot loop through instant steps (the schema rejects it); this is the backstop.
 MAX_STEPS_PER_ANSWER = 50
 
-__all__ = ["FlowError", "apologise_and_hang_up", "goto_step", "on_speech", "resume",
-           "run_from", "start_call"]
+__all__ = ["FlowError", "apologise_and_hang_up", "goto_step", "resume", "run_from",
+           "start_call"]
 
 
 def run_from(ctx: FlowContext, step_id: str | None) -> None:
@@ -80,24 +74,3 @@ def resume(ctx: FlowContext, step_id: str, event: Event) -> None:
     if nxt is not None:
         run_from(ctx, nxt)
 
-
-def on_speech(session: Session, *, call_sid: str, step_id: str, seq: int,
-              option: SpokenOption, transcript: str, confidence: float,
-              now: datetime) -> tuple[Callback, int] | None:
-    """The caller named a menu option (call_flows.listening.Chose): take the menu's answer
-    if nobody (a key press) took it first, exactly like a key, and say where the call goes
-    now, with the call's new sequence number. None: the answer came too late. The caller
-    commits."""
-    call = calls.get_call(session, call_sid=call_sid)
-    if call is None or call.current_step != step_id or option.goto is None:
-        return None
-    if not calls.claim_step(session, call=call, seq=seq):
-        return None
-    assert call.id is not None
-    call.current_step = option.goto  # a late key press is now sent to where speech went
-    call.step_data = None
-    session.add(call)
-    session.add(CallEvent(call_id=call.id, at=now, step=step_id, kind="choice",
-                          detail=f"intent={option.intent} via=speech heard={transcript!r} "
-                                 f"confidence={confidence:.2f}"))
-    return Callback.to("step", step=option.goto), call.seq

@@ -10,12 +10,13 @@ from receptionist.messages.service import RecordingInfo
 
 @dataclass(frozen=True)
 class KeyPressed:
-    """A key (or none: `digits` empty) at a menu; `misheard`: the caller spoke, but said
-    no choice (speech routing sends that as a wrong key)."""
+    """A key (or none: `digits` empty) at a menu, or what the caller `said` there;
+    `confirm`: the intent the menu asked the caller to confirm."""
 
     digits: str
     attempt: int
-    misheard: str | None = None
+    said: str | None = None
+    confirm: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class BookingAnswer:
     slot: int | None = None
     appointment_id: int | None = None
     recording_url: str | None = None
+    said: str | None = None  # words instead of a key (a day or time at an offer)
 
 
 Event = KeyPressed | Recorded | NoRecording | DialResult | BookingAnswer

@@ -1,13 +1,16 @@
-"""What the step a call waits at listens for, and what a spoken answer means there.
+"""What the step a call waits at listens for, and when a spoken answer is one.
 
 A step that speech may answer says so when it waits (`FlowContext.listen`): the options
-(intent, key, phrases) and how an answer is taken. It is stored with the call (typed, as
-JSON in `Call.step_data`), so the media stream needs no knowledge of step kinds:
+(intent, key, phrases: the recogniser's hints) and how an answer is taken. It is stored
+with the call (typed, as JSON in `Call.step_data`), so the media stream needs no knowledge
+of step kinds:
 
-- `choice` (a menu): a phrase picks an option, which is claimed like a key press and the
-  call goes to the option's step; words that pick none are a wrong key (retry path).
+- `said` (a menu, a confirmation): whatever the caller said goes to the prompt's own
+  callback (`said=…`), where the step makes sense of it (call_flows.meaning) exactly as
+  typed speech (`SpeechResult`) would;
 - `key` (the booking dialogue's prompts): a phrase stands for a key, sent to the prompt's
-  own callback as if pressed; words that pick none are ignored (the keypad goes on).
+  callback as if pressed; at an offer (`times`), a day or time ("Thursday afternoon") is
+  sent as `said`; other words are ignored (the keypad goes on).
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from receptionist.call_flows.actions import Callback
-from receptionist.understanding.phrase_match import match_intent
+from receptionist.understanding.phrase_match import match_intent, normalize
+from receptionist.understanding.when import mentions_time
+
+MAX_SAID = 200  # characters of a transcript carried in a callback URL
 
 
 class SpokenOption(BaseModel):
@@ -27,17 +33,17 @@ class SpokenOption(BaseModel):
     intent: str
     digit: str | None = None
     phrases: tuple[str, ...] = ()
-    goto: str | None = None  # `choice` prompts: the step the option leads to
 
 
 class ListenFor(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    answer: Literal["choice", "key"]
+    answer: Literal["said", "key"]
     options: tuple[SpokenOption, ...]
-    # `key` prompts: the callback (resume point and query) a spoken key is sent to.
+    # The callback (resume point and query) an answer is sent to.
     route: str = ""
     query: tuple[tuple[str, str | int], ...] = ()
+    times: bool = False  # `key` prompts: a spoken day or time is an answer too
 
     def dump(self) -> str:
         return self.model_dump_json()
@@ -60,39 +66,31 @@ class Ignore:
 
 @dataclass(frozen=True)
 class Send:
-    """Continue the call at this callback (a spoken key, or words that picked nothing)."""
+    """Continue the call at this callback (the prompt's own, as for a key press)."""
 
     callback: Callback
 
 
-@dataclass(frozen=True)
-class Chose:
-    """The caller named an option of a menu: claim it (`engine.on_speech`)."""
-
-    option: SpokenOption
-    confidence: float
+Heard = Ignore | Send
 
 
-Heard = Ignore | Send | Chose
-
-
-def hear(listen: ListenFor, transcript: str, language: str, *, step: str, seq: int,
-         attempt: int) -> Heard:
-    """What an utterance means at the prompt of `step` (sequence `seq`, try `attempt`)."""
+def hear(listen: ListenFor, transcript: str, language: str) -> Heard:
+    """What an utterance means at the prompt that `listen` describes."""
+    if not normalize(transcript):
+        return Ignore()
+    said = (*listen.query, ("said", transcript.strip()[:MAX_SAID]))
+    if listen.answer == "said":
+        return Send(Callback(listen.route, said))
     match = match_intent(transcript, listen.options, language)
-    if listen.answer == "key":
-        if match.choice is None or match.choice.digit is None:
-            return Ignore()
+    if match.choice is not None and match.choice.digit is not None:
         return Send(Callback(listen.route, (*listen.query, ("pressed", match.choice.digit))))
-    if match.choice is None:
-        # Like a wrong key: the menu's retry / no-match path, through the callback the
-        # keypad uses (which claims the step, so only one answer counts).
-        return Send(Callback.to("menu", step=step, attempt=attempt, seq=seq,
-                                heard=transcript[:200]))
-    return Chose(match.choice, match.confidence)
+    if listen.times and mentions_time(transcript, language):
+        return Send(Callback(listen.route, said))
+    return Ignore()
 
 
 def names_an_option(listen: ListenFor, transcript: str, language: str) -> float | None:
-    """The confidence with which a (partial) transcript names an option, if it does."""
+    """The confidence with which a (partial) transcript names an option by its words,
+    if it does (the media stream's early decision, before the end-of-speech silence)."""
     match = match_intent(transcript, listen.options, language)
     return match.confidence if match.choice is not None else None

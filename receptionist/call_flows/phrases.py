@@ -26,6 +26,26 @@ PHRASES: dict[str, dict[str, str]] = {
         "fr": "Désolé, toutes nos lignes sont occupées. Merci de rappeler dans quelques "
               "minutes. Au revoir.",
     },
+    "not_understood": {
+        "en": "Sorry, I did not understand.",
+        "fr": "Désolé, je n'ai pas compris.",
+    },
+    "confirm_intent": {
+        "en": "You'd like to {label}, is that right? Press 1 for yes, or 2 for no.",
+        "fr": "Vous souhaitez {label}, c'est bien ça ? Tapez 1 pour oui, 2 pour non.",
+    },
+    "what_can_i_do": {
+        "en": "All right. What can I do for you?",
+        "fr": "D'accord. Que puis-je faire pour vous ?",
+    },
+    "anything_else": {
+        "en": "Is there anything else I can help you with?",
+        "fr": "Puis-je vous aider pour autre chose ?",
+    },
+    "goodbye": {
+        "en": "Thank you for calling. Goodbye.",
+        "fr": "Merci de votre appel. Au revoir.",
+    },
     "call_ended": {
         "en": "This call has ended. Goodbye.",
         "fr": "Cet appel est terminé. Au revoir.",
@@ -41,8 +61,9 @@ UNKNOWN_NUMBER = (
 DEFAULT_VOICES = {"en": "Polly.Joanna", "fr": "Polly.Lea"}
 
 
-def phrase(key: str, language: str) -> str:
-    return PHRASES[key][lang_key(language)]
+def phrase(key: str, language: str, **values: str) -> str:
+    text = PHRASES[key][lang_key(language)]
+    return text.format(**values) if values else text
 
 
 def default_voice(language: str) -> str:

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from receptionist.appointments import service as appointments
 from receptionist.call_flows.loader import compiled_script, parse_script
+from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.schema import Script
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import ScriptVersion, Tenant
@@ -24,8 +25,10 @@ def active_script(session: Session, *, tenant: Tenant) -> tuple[int, Script]:
 def publish_script(
     session: Session, *, tenant: Tenant, yaml_text: str, author: str = "", comment: str = ""
 ) -> ScriptVersion:
-    """Validate and store a new version, and make it the active one. Raises ScriptError."""
+    """Validate and store a new version, and make it the active one. Raises ScriptError.
+    The version's intent model is trained now, so its first caller does not wait."""
     script = parse_script(yaml_text)
+    script_model(script)
     return tenants.add_version(session, tenant=tenant, yaml_text=yaml_text,
                                business=script.business, language=script.language,
                                timezone=script.timezone, author=author, comment=comment)

@@ -48,18 +48,49 @@ class HoursStep(StepBase):
     holiday: str | None = None  # defaults to `closed`
 
 
+INTENT = r"^[a-z][a-z0-9_]{0,39}$"
+Sentences = Annotated[list[Annotated[str, Field(max_length=300)]], Field(max_length=200)]
+
+
+def _not_blank(sentences: list[str]) -> list[str]:
+    if any(not p.strip() for p in sentences):
+        raise ValueError("must not contain empty strings")
+    return sentences
+
+
 class MenuChoice(_Strict):
-    intent: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    intent: str = Field(pattern=INTENT)
     digit: str | None = Field(default=None, pattern=r"^[0-9*#]$")
-    phrases: list[str] = Field(default_factory=list)
+    phrases: Sentences = Field(default_factory=list)  # menu words (the recogniser's hints)
+    # Whole sentences callers say for this choice; the intent model learns from them,
+    # beside the built-in examples of a built-in intent (book, message, hours…).
+    examples: Sentences = Field(default_factory=list)
+    # Said when confirming: "You'd like to {label}, is that right?"
+    label: str | None = Field(default=None, min_length=1, max_length=200)
     goto: str
 
-    @field_validator("phrases")
-    @classmethod
-    def _phrases_not_blank(cls, phrases: list[str]) -> list[str]:
-        if any(not p.strip() for p in phrases):
-            raise ValueError("phrases must not be empty strings")
-        return phrases
+    _phrases_not_blank = field_validator("phrases", "examples")(_not_blank)
+
+
+class FaqEntry(_Strict):
+    """A question the receptionist answers at any menu ("Where are you?"), then asks
+    "Anything else?" (or goes to `next`)."""
+
+    # A built-in intent (`location`, `hours`…) lends its examples; default: faq_<n>.
+    intent: str | None = Field(default=None, pattern=INTENT)
+    questions: Sentences = Field(default_factory=list)
+    answer: str = Field(min_length=1, max_length=2000)
+    label: str | None = Field(default=None, min_length=1, max_length=200)
+    next: str | None = None
+
+    _questions_not_blank = field_validator("questions")(_not_blank)
+
+
+class Understanding(_Strict):
+    """Per-script bands: route at or above `route`, confirm at or above `confirm`."""
+
+    route: float = Field(default=0.60, gt=0, le=1)
+    confirm: float = Field(default=0.30, gt=0, le=1)
 
 
 class MenuStep(StepBase):
@@ -130,6 +161,8 @@ class Script(_Strict):
     holidays: list[Holiday] = Field(default_factory=list)
     start: str
     main_menu: str | None = None  # the menu `route` and speech use; default: first menu
+    faq: list[FaqEntry] = Field(default_factory=list, max_length=100)
+    understanding: Understanding = Field(default_factory=Understanding)
     steps: dict[str, Step] = Field(min_length=1, max_length=MAX_STEPS)
 
     @field_validator("voice")

@@ -15,6 +15,7 @@ import typer
 from receptionist import demo
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError, parse_script
+from receptionist.call_flows.meaning import meaning_at_menu
 from receptionist.call_flows.schema import MenuChoice
 from receptionist.cli.booking import agenda_app, token_app
 from receptionist.cli.notify import notify_app
@@ -26,7 +27,6 @@ from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
 from receptionist.twilio.simulator import Heard, Recording, SimulationError, Spoken, TwilioSim
-from receptionist.understanding.phrase_match import match_intent
 
 app = typer.Typer(help="Self-hosted virtual receptionist for Twilio numbers.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -155,8 +155,9 @@ def route(tenant: TenantOpt,
           text: Annotated[str | None, typer.Option(help="What the caller said")] = None,
           audio: Annotated[Path | None, typer.Option(help="A WAV of the caller")] = None,
           ) -> None:
-    """Match an utterance (typed, or a WAV recognised offline) against the tenant's main
-    menu; prints one JSON object. Exit 0 even when nothing matched (intent null)."""
+    """What an utterance (typed, or a WAV recognised offline) means at the tenant's main
+    menu: the ranked intents and the band (route, confirm, reprompt), as one JSON object.
+    Exit 0 even when nothing matched (intent null)."""
     if (text is None) == (audio is None):
         raise fail("give exactly one of --text or --audio", 2)
     settings = _settings()
@@ -170,10 +171,14 @@ def route(tenant: TenantOpt,
     if audio is not None:
         text, engine = _transcribe_menu_audio(settings, audio, menu.choices, script.language)
     assert text is not None
-    result = match_intent(text, menu.choices, script.language)
-    typer.echo(json.dumps({"intent": result.intent, "transcript": result.transcript,
-                           "confidence": result.confidence, "engine": engine},
-                          ensure_ascii=False))
+    meaning = meaning_at_menu(script, menu, text)
+    understood = meaning.understood
+    typer.echo(json.dumps({
+        "intent": understood.intent if meaning.band != "reprompt" else None,
+        "transcript": understood.transcript, "confidence": understood.confidence,
+        "engine": engine, "band": meaning.band,
+        "alternatives": [{"intent": r.intent, "confidence": r.probability}
+                         for r in understood.alternatives]}, ensure_ascii=False))
 
 
 def _transcribe_menu_audio(settings: Settings, audio: Path, choices: list[MenuChoice],
@@ -200,9 +205,11 @@ class TerminalCaller:
     """A person at the terminal answering the simulated call."""
 
     def press(self, prompt: list[Heard]) -> str | Spoken | None:
-        answer = typer.prompt("keys (Enter = say nothing, h = hang up)", default="",
-                              show_default=False)
-        return None if answer.strip().lower() == "h" else answer.strip()
+        answer = typer.prompt("keys, or say: WORDS (Enter = silence, h = hang up)",
+                              default="", show_default=False).strip()
+        if answer.lower().startswith("say:"):
+            return Spoken(answer[4:].strip())
+        return None if answer.lower() == "h" else answer
 
     def record(self, prompt: list[Heard]) -> Recording | None:
         answer = typer.prompt("seconds of message to leave (0 = silence, h = hang up)",

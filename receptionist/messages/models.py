@@ -51,3 +51,6 @@ class Message(SQLModel, table=True):
     transcript_attempts: int = 0
     transcript_next_at: datetime | None = None
     transcript_error: str = Field(default="", max_length=1000)
+    # Whether the transcript asks for urgent help (the intent model, set with the
+    # transcript by the worker); None: not known (no transcript yet).
+    urgent: bool | None = None

@@ -1,6 +1,8 @@
 """The owner's summary of one call, in the business's language: who called (and whether
 they called before), when, how long, what they chose, what was booked or transferred,
-and the messages they left with their transcripts. Urgent-sounding messages are flagged.
+and the messages they left with their transcripts. A call is flagged urgent when the
+caller asked for urgent help at a menu or a message's transcript does (both judged by the
+intent model: understanding.urgency, set by the worker with the transcript).
 
 Built when the summary is sent, not when the call ends, so that the transcript of a
 message (made in the background) can be included.
@@ -24,11 +26,6 @@ from receptionist.messages.models import Message, TranscriptStatus
 from receptionist.notifications import email_html
 from receptionist.tenants.models import Tenant
 
-URGENT_WORDS = {
-    "en": ("urgent", "emergency", "asap", "as soon as possible", "immediately", "right away"),
-    "fr": ("urgent", "urgence", "au plus vite", "immédiatement", "tout de suite",
-           "rapidement"),
-}
 TEXT = {
     "subject": {"en": "Call from {caller}", "fr": "Appel de {caller}"},
     "urgent": {"en": "URGENT", "fr": "URGENT"},
@@ -51,12 +48,6 @@ def say(key: str, language: str, **values: object) -> str:
     return TEXT[key][lang_key(language)].format(**values)
 
 
-def is_urgent(text: str, language: str) -> bool:
-    lowered = text.lower()
-    words = {*URGENT_WORDS["en"], *URGENT_WORDS[lang_key(language)]}
-    return any(re.search(rf"\b{re.escape(word)}\b", lowered) for word in words)
-
-
 @dataclass
 class CallSummary:
     call_sid: str
@@ -72,10 +63,7 @@ class CallSummary:
     transfers: list[str] = field(default_factory=list)
     messages: list[tuple[int, str | None]] = field(default_factory=list)  # (s, transcript)
     links: list[str] = field(default_factory=list)  # each message's page in the admin UI
-
-    @property
-    def urgent(self) -> bool:
-        return any(t and is_urgent(t, self.language) for _, t in self.messages)
+    urgent: bool = False
 
     def subject(self) -> str:
         subject = say("subject", self.language, caller=self.caller)
@@ -164,7 +152,8 @@ def build(session: Session, call_id: int, *, public_base: str = "") -> CallSumma
         caller=f"{name} ({caller})" if name else caller, known_caller=earlier > 0,
         started=call.started_at.astimezone(tz), duration_s=call.duration_s or 0,
         status=call.status, intents=intents, booked=booked, transfers=transfers,
-        messages=messages, links=links)
+        messages=messages, links=links,
+        urgent="urgent" in intents or any(m.urgent for m in rows))
 
 
 def transcripts_pending(session: Session, call_id: int) -> bool:

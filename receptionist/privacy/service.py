@@ -90,10 +90,17 @@ def _delete_calls(session: Session, settings: Settings, calls: Sequence[Call],
     erased.calls += len(ids)
 
 
-def _anonymise(session: Session, condition: object, erased: Erased) -> None:
+def _anonymise(session: Session, settings: Settings, condition: object,
+               erased: Erased) -> None:
+    # The spoken name's audio, if the worker stored it (speech.names), goes too.
+    for appointment_id, tenant_id in session.execute(
+            select(Appointment.id, Appointment.tenant_id).where(condition)):  # type: ignore[arg-type]
+        erased.files.append(settings.recordings_dir / str(tenant_id)
+                            / f"name-{appointment_id}.wav")
     result = session.execute(update(Appointment).where(condition)  # type: ignore[arg-type]
                              .values(caller_number="", caller_name=ERASED_NAME,
-                                     name_recording_url=None))
+                                     name_recording_url=None, name_status="none",
+                                     name_next_at=None))
     erased.appointments_anonymised += result.rowcount  # type: ignore[attr-defined]
 
 
@@ -125,7 +132,7 @@ def apply_retention(session: Session, settings: Settings, tenant: Tenant, *,
         Call.tenant_id == tenant.id, col(Call.started_at) < cutoff,
         col(Call.ended_at).is_not(None))).all()
     _delete_calls(session, settings, old_calls, erased)
-    _anonymise(session, (col(Appointment.tenant_id) == tenant.id)
+    _anonymise(session, settings, (col(Appointment.tenant_id) == tenant.id)
                & (col(Appointment.ends_at) < cutoff)
                & or_(col(Appointment.caller_number) != "",
                      col(Appointment.caller_name) != ERASED_NAME), erased)
@@ -156,7 +163,7 @@ def erase_caller(session: Session, settings: Settings, *, tenant_id: int, phone:
     gone = session.execute(delete(OutboxItem).where(
         col(OutboxItem.tenant_id) == tenant_id, col(OutboxItem.recipient) == phone))
     erased.notifications += gone.rowcount  # type: ignore[attr-defined]
-    _anonymise(session, (col(Appointment.tenant_id) == tenant_id)
+    _anonymise(session, settings, (col(Appointment.tenant_id) == tenant_id)
                & (col(Appointment.caller_number) == phone), erased)
     return erased
 

@@ -7,6 +7,7 @@ message exists and is complete without a transcript; a failure only schedules a 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -55,8 +56,13 @@ def _claim(session: Session, message: Message, now: datetime) -> bool:
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def transcribe_due(rt: TranscriptionDeps, *, limit: int = 5) -> int:
-    """Transcribe messages whose audio is stored; returns how many got a transcript."""
+Judge = Callable[[str, str], bool]  # (transcript, language) -> urgent?
+
+
+def transcribe_due(rt: TranscriptionDeps, *, limit: int = 5, urgency: Judge | None = None
+                   ) -> int:
+    """Transcribe messages whose audio is stored; returns how many got a transcript.
+    `urgency` (the worker passes understanding.urgency) flags the message with it."""
     now = rt.clock()
     done = 0
     with rt.database.session() as session:
@@ -65,12 +71,12 @@ def transcribe_due(rt: TranscriptionDeps, *, limit: int = 5) -> int:
                     rt.recognizer.supports(language)):
                 continue  # still no model: nothing to try
             if _claim(session, message, now):
-                done += _transcribe(rt, session, message, language, now)
+                done += _transcribe(rt, session, message, language, now, urgency)
     return done
 
 
 def _transcribe(rt: TranscriptionDeps, session: Session, message: Message, language: str,
-                now: datetime) -> int:
+                now: datetime, urgency: Judge | None = None) -> int:
     try:
         samples, rate = read_wav(Path(message.audio_path or ""))
         heard = recognize(rt.recognizer, samples, rate, language=language, phrases=None)
@@ -94,6 +100,8 @@ def _transcribe(rt: TranscriptionDeps, session: Session, message: Message, langu
         session.commit()
         return 0
     message.transcript = heard.transcript
+    if urgency is not None:
+        message.urgent = urgency(heard.transcript, language)
     message.transcript_confidence = round(heard.confidence, 3)
     message.transcript_status = TranscriptStatus.done
     message.transcript_error = ""

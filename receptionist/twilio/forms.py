@@ -47,8 +47,20 @@ class VoiceForm(TwilioForm):
     to_number: Annotated[Phone, Field(alias="To", min_length=1)]
 
 
+def _clip_speech(value: object) -> object:
+    """A transcript is the caller's words: kept to its first 1,000 characters (a sentence
+    is a few dozen), never refused for its length."""
+    return value[:1000] if isinstance(value, str) else value
+
+
+Speech = Annotated[str | None, BeforeValidator(_clip_speech), Optional]
+
+
 class MenuForm(TwilioForm):
     digits: str = Field(default="", alias="Digits", max_length=32, pattern=r"^[0-9*#w]*$")
+    # What the caller said, as text (Twilio's field for a speech <Gather>; our simulator
+    # and tools send typed speech in it).
+    speech: Speech = Field(default=None, alias="SpeechResult")
 
 
 class RecordedForm(TwilioForm):
@@ -86,7 +98,9 @@ class StepQuery(BaseModel):
     step: str = Field(max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
     attempt: int = Field(default=0, ge=0, le=10)
     seq: int | None = Field(default=None, ge=0, le=2**31 - 1)
-    heard: str | None = Field(default=None, max_length=200)  # speech that matched nothing
+    # What the caller said at this prompt (a media-stream redirect, see call_flows.listening).
+    said: Annotated[str | None, BeforeValidator(_clip_speech)] = Field(default=None)
+    confirm: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,39}$")
 
 
 class BookQuery(StepQuery):
@@ -101,6 +115,7 @@ class BookQuery(StepQuery):
 
 class BookForm(RecordedForm):
     digits: str = Field(default="", alias="Digits", max_length=32, pattern=r"^[0-9*#w]*$")
+    speech: Speech = Field(default=None, alias="SpeechResult")
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -4,9 +4,9 @@ Twilio opens a WebSocket (signed like a webhook: X-Twilio-Signature over the wss
 sends JSON messages: `connected`, `start` (streamSid, callSid, customParameters), `media`
 (base64 μ-law, 8 kHz, 20 ms frames), `stop`. While the call waits at a prompt that
 listens (call_flows.listening), the audio goes to a recognizer hinted with its phrases;
-what an utterance means there, and claiming a menu's answer like a key press (the first
-answer counts), is the flow's (call_flows.engine.on_speech). The live call is then
-redirected through Twilio's REST API.
+an utterance that answers the prompt redirects the live call (Twilio's REST API) to the
+prompt's own callback with what was said, which the step makes sense of and claims like
+a key press (the first answer counts).
 
 The event loop only unwraps frames and batches the μ-law bytes: recognition runs in child
 processes (speech.process_pool), database work and the REST call in the thread pool.
@@ -28,9 +28,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from receptionist.call_flows import engine as flow
-from receptionist.call_flows.actions import Callback
-from receptionist.call_flows.listening import Chose, Ignore, ListenFor, Send, hear, names_an_option
+from receptionist.call_flows.listening import Ignore, ListenFor, hear, names_an_option
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
 from receptionist.calls.models import Call
@@ -135,28 +133,16 @@ class MediaSession:
         recognition = heard.final or self._stable_partial(listening, heard.partial)
         if recognition is None:
             return None
-        # An utterance ended: what does it mean at this prompt?
-        meaning = hear(listening.listen, recognition.transcript, self.script.language,
-                       step=listening.step_id, seq=listening.seq, attempt=listening.attempt)
-        url = twiml.url_for(self.rt.settings.public_base_url)
+        # An utterance ended: is it an answer to this prompt?
+        meaning = hear(listening.listen, recognition.transcript, self.script.language)
         if isinstance(meaning, Ignore):
             return None  # not an answer: the keypad prompt goes on, so do we
-        if isinstance(meaning, Send):
-            # The callback claims the prompt by its seq, as for a key press.
-            log.info("call %s: heard %r at %s", self.call_sid, recognition.transcript,
-                     listening.step_id)
-            self.answered = (listening.step_id, listening.seq)
-            self._stop_listening()
-            return url(meaning.callback)
-        claimed = await anyio.to_thread.run_sync(
-            lambda: self._claim(listening, meaning, recognition.transcript))
-        if claimed is None:
-            return None
-        callback, seq = claimed
-        assert meaning.option.goto is not None
-        self.answered = (meaning.option.goto, seq)  # until the redirect renders that step
+        # The callback claims the prompt by its seq, as for a key press.
+        log.info("call %s: heard %r at %s", self.call_sid, recognition.transcript,
+                 listening.step_id)
+        self.answered = (listening.step_id, listening.seq)
         self._stop_listening()
-        return url(callback)
+        return twiml.url_for(self.rt.settings.public_base_url)(meaning.callback)
 
     def _stable_partial(self, listening: Listening, partial: str) -> Recognition | None:
         """Decide before the engine's end-of-utterance silence when its partial result
@@ -167,15 +153,6 @@ class MediaSession:
             return None
         confidence = names_an_option(listening.listen, partial, self.script.language)
         return Recognition(partial, confidence) if confidence is not None else None
-
-    def _claim(self, listening: Listening, meaning: Chose, transcript: str
-               ) -> tuple[Callback, int] | None:
-        """Take the menu's answer if nobody (a key press) took it first."""
-        with self.rt.database.write_transaction() as session:
-            return flow.on_speech(session, call_sid=self.call_sid, step_id=listening.step_id,
-                                  seq=listening.seq, option=meaning.option,
-                                  transcript=transcript, confidence=meaning.confidence,
-                                  now=self.rt.clock())
 
     def close(self) -> None:
         self.done = True

@@ -3,7 +3,9 @@
 Used by the test suite (tests/twilio_sim.py adds test-only parts), by
 `receptionist simulate` (an interactive call in the terminal) and by the benchmarks.
 Only what our TwiML uses is implemented: Say, Play, Pause, Gather (dtmf), Record, Dial,
-Redirect, Hangup; each request carries the form fields Twilio sends.
+Redirect, Hangup; each request carries the form fields Twilio sends. A caller's speech is
+streamed as audio when a media stream is open (tests), else typed: sent as text in the
+<Gather>'s answer (`SpeechResult`), as the CLI's simulate and the admin test call do.
 """
 
 from __future__ import annotations
@@ -303,11 +305,15 @@ class SimulatedCall:
             return None
         if isinstance(answer, Spoken):
             if self.stream is None or self.sim.media is None:
-                raise SimulationError("the caller spoke, but no media stream is open")
+                # Typed speech: the words reach the prompt's callback as text, in the
+                # field Twilio uses for what a caller said (SpeechResult).
+                self.seconds += 2
+                return self.request(self._absolute(verb.get("action", "")),
+                                    {"Digits": "", "SpeechResult": answer.text})
             redirect = self.sim.media.speak(self, answer.text)
             if redirect is not None:  # the app moved the live call (REST update)
                 return self.request(redirect)
-            answer = ""  # not understood: the <Gather> times out as with silence
+            answer = ""  # not an answer: the <Gather> times out as with silence
         digits = answer
         self.seconds += int(verb.get("timeout", "5")) if digits == "" else 1
         if digits == "" and verb.get("actionOnEmptyResult") != "true":

@@ -208,8 +208,9 @@ def _stale(rt: Runtime, ctx: FlowContext, query: StepQuery) -> str:
 
 def menu_input(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:
     digits = form.digits[:1] if form.digits else ""
+    said = form.speech if form.speech is not None else query.said
     return _answer(rt, session, form.call_sid, query,
-                   KeyPressed(digits, query.attempt, misheard=query.heard))
+                   KeyPressed(digits, query.attempt, said=said, confirm=query.confirm))
 
 
 def _recording_info(form: RecordedForm) -> messages.RecordingInfo | None:
@@ -245,9 +246,11 @@ def dialed(rt: Runtime, session: Session, form: DialForm, query: StepQuery) -> s
 def booking_input(rt: Runtime, session: Session, form: BookForm, query: BookQuery) -> str:
     # `pressed`: the caller said the key's meaning (a speech redirect, see twilio.media).
     digits = form.digits[:1] if form.digits else (query.pressed or "")
+    said = form.speech if form.speech is not None else query.said
     return _answer(rt, session, form.call_sid, query, BookingAnswer(
         query.stage, digits, query.attempt, slots=query.slots, slot=query.slot,
-        appointment_id=query.appointment, recording_url=form.recording_url))
+        appointment_id=query.appointment, recording_url=form.recording_url,
+        said=None if digits else said))
 
 
 def goto_step(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:

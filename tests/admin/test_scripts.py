@@ -125,9 +125,22 @@ def test_test_call_with_typed_speech(operator: TestClient) -> None:
         "yaml_text": french, "inputs": "say: pizza\nsay: je voudrais laisser un message\n"
         "message 4", "csrf": csrf_of(page.text)})
     assert result.status_code == 200
-    assert "&#39;pizza&#39;: no choice of main_menu matched" in result.text
-    assert "&#39;je voudrais laisser un message&#39;: message (key 2)" in result.text
+    assert "heard=&#39;pizza&#39; band=reprompt intent=out_of_scope" in result.text
+    assert "heard=&#39;je voudrais laisser un message&#39; band=route intent=message" in (
+        result.text)
     assert "main_menu → message → goodbye" in result.text
+
+
+def test_test_call_books_in_words(operator: TestClient) -> None:
+    page = operator.get("/admin/t/demo/script")
+    result = operator.post("/admin/t/demo/script/test", data={
+        "yaml_text": demo_script_text("demo.yaml"),
+        "inputs": "say: could I come in sometime this week?\nsay: Thursday at two thirty\n"
+                  "say: yes please\nsilence", "csrf": csrf_of(page.text)})
+    assert result.status_code == 200
+    assert "band=route intent=book" in result.text
+    assert "heard=&#39;Thursday at two thirty&#39;" in result.text
+    assert "Your appointment is booked for Thursday" in result.text
 
 
 def test_local_voice_prompts_can_be_heard(operator: TestClient, session: Session) -> None:

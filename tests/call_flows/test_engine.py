@@ -1,16 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, select
 
 from receptionist.call_flows import engine
-from receptionist.call_flows.actions import Callback, Gather, Hangup, Say, StreamAudio
+from receptionist.call_flows.actions import Gather, Hangup, Say, StreamAudio
 from receptionist.call_flows.events import DialResult, KeyPressed
-from receptionist.call_flows.listening import SpokenOption
-from receptionist.calls import service as calls
-from receptionist.calls.models import Call, CallEvent
-from tests.call_flows.flow_helpers import MONDAY_10H_PARIS, logged, make_ctx, said
-from tests.conftest import FixedClock
+from tests.call_flows.flow_helpers import logged, make_ctx, said
 
 
 def test_instant_steps_run_until_one_waits_for_the_caller() -> None:
@@ -72,25 +67,3 @@ def test_apology_speaks_the_script_language_and_hangs_up() -> None:
     assert ctx.actions[-1] == Hangup()
 
 
-def test_speech_claims_a_menu_once(session: Session, clock: FixedClock) -> None:
-    call = calls.open_call(session, call_sid="CA" + "1" * 32, tenant_id=None,
-                           from_number="+15550001111", to_number="+15005550006",
-                           script_version=None, now=clock())
-    call.current_step, call.seq = "menu", 4
-    session.add(call)
-    session.commit()
-    option = SpokenOption(intent="book", digit="1", phrases=("appointment",), goto="book")
-    first = engine.on_speech(session, call_sid=call.call_sid, step_id="menu", seq=4,
-                             option=option, transcript="an appointment please",
-                             confidence=0.9, now=MONDAY_10H_PARIS)
-    session.commit()
-    assert first == (Callback.to("step", step="book"), 5)
-    again = engine.on_speech(session, call_sid=call.call_sid, step_id="menu", seq=4,
-                             option=option, transcript="appointment", confidence=0.9,
-                             now=MONDAY_10H_PARIS)
-    assert again is None  # the call has moved on: the first answer counted
-    stored = session.get(Call, call.id)
-    assert stored is not None and (stored.current_step, stored.step_data) == ("book", None)
-    events = session.exec(select(CallEvent).where(CallEvent.call_id == call.id)).all()
-    assert [e.detail for e in events if e.kind == "choice"] == [
-        "intent=book via=speech heard='an appointment please' confidence=0.90"]

@@ -70,3 +70,33 @@ def test_holiday_is_a_local_date() -> None:
 def test_naive_datetime_is_refused() -> None:
     with pytest.raises(ValueError):
         business_state(EN, datetime(2026, 3, 6, 12, 0))
+
+
+@pytest.mark.parametrize(("script", "moment", "said"), [
+    (EN, utc(2026, 3, 6, 15, 0), "We are open today until 6 PM."),  # Fri 10:00 EST
+    (EN, utc(2026, 3, 6, 12, 0), "We are closed right now. We open today at 9 AM."),
+    (EN, utc(2026, 3, 6, 23, 30),  # Friday evening: next is Monday
+     "We are closed right now. We open again on Monday at 9 AM."),
+    (EN, utc(2026, 3, 7, 15, 0), "We are closed today. We open again on Monday at 9 AM."),
+    (EN, utc(2026, 12, 24, 23, 30),  # Thursday evening; Friday is Christmas Day
+     "We are closed right now. We open again on Monday at 9 AM."),
+    (FR, utc(2026, 3, 9, 16, 0), "Nous sommes ouverts aujourd'hui jusqu'à 18 h."),
+    (FR, utc(2026, 3, 9, 18, 0),  # Monday 19:00 in Paris
+     "Nous sommes fermés pour le moment. Nous rouvrons demain à 9 h."),
+    (FR, utc(2026, 11, 11, 9, 0),  # Armistice (a Wednesday)
+     "Nous sommes fermés aujourd'hui. Nous rouvrons demain à 9 h."),
+])
+def test_hours_as_a_receptionist_says_them(script: object, moment: datetime,
+                                           said: str) -> None:
+    from receptionist.call_flows.hours import hours_answer
+    from receptionist.call_flows.schema import Script
+
+    assert isinstance(script, Script)
+    assert hours_answer(script, moment) == said
+
+
+def test_a_business_never_open_says_so() -> None:
+    from receptionist.call_flows.hours import hours_answer
+
+    never = EN.model_copy(update={"hours": {}})
+    assert hours_answer(never, utc(2026, 3, 6, 15, 0)) == "We are closed today."

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from receptionist.call_flows.actions import Callback
 from receptionist.call_flows.listening import (
-    Chose,
     Ignore,
     ListenFor,
     Send,
@@ -11,33 +10,51 @@ from receptionist.call_flows.listening import (
     names_an_option,
 )
 
-MENU = ListenFor(answer="choice", options=(
-    SpokenOption(intent="book", digit="1", phrases=("appointment",), goto="book"),
-    SpokenOption(intent="message", digit="2", phrases=("leave a message",), goto="take")))
+MENU = ListenFor(answer="said", route="menu",
+                 query=(("step", "menu"), ("attempt", 1), ("seq", 3)), options=(
+                     SpokenOption(intent="book", digit="1", phrases=("appointment",)),
+                     SpokenOption(intent="message", digit="2", phrases=("leave a message",))))
 KEYS = ListenFor(answer="key", route="book", query=(("step", "book"), ("seq", 4)), options=(
     SpokenOption(intent="key1", digit="1", phrases=("yes",)),
     SpokenOption(intent="key2", digit="2", phrases=("no",))))
+OFFER = KEYS.model_copy(update={"times": True})
 
 
-def test_a_menu_phrase_chooses_its_option() -> None:
-    heard = hear(MENU, "I'd like an appointment", "en-US", step="menu", seq=3, attempt=0)
-    assert isinstance(heard, Chose) and heard.option.goto == "book"
+def test_at_a_menu_whatever_was_said_goes_to_the_prompts_callback() -> None:
+    heard = hear(MENU, "could I come in sometime this week?", "en-US")
+    assert heard == Send(Callback("menu", (("step", "menu"), ("attempt", 1), ("seq", 3),
+                                           ("said", "could I come in sometime this week?"))))
 
 
-def test_words_that_pick_nothing_are_a_wrong_key_at_a_menu() -> None:
-    heard = hear(MENU, "what's the weather", "en-US", step="menu", seq=3, attempt=1)
-    assert heard == Send(Callback.to("menu", step="menu", attempt=1, seq=3,
-                                     heard="what's the weather"))
+def test_silence_and_symbols_are_no_answer() -> None:
+    assert hear(MENU, "", "en-US") == Ignore()
+    assert hear(MENU, " 🙂 ... ", "en-US") == Ignore()
+
+
+def test_a_long_transcript_is_clipped_in_the_callback() -> None:
+    heard = hear(MENU, "word " * 2000, "en-US")
+    assert isinstance(heard, Send)
+    said = dict(heard.callback.query)["said"]
+    assert isinstance(said, str) and len(said) <= 200
 
 
 def test_at_a_key_prompt_words_stand_for_keys_or_are_ignored() -> None:
-    assert hear(KEYS, "yes", "en-US", step="book", seq=4, attempt=0) == Send(
+    assert hear(KEYS, "yes", "en-US") == Send(
         Callback("book", (("step", "book"), ("seq", 4), ("pressed", "1"))))
-    assert hear(KEYS, "the weather", "en-US", step="book", seq=4, attempt=0) == Ignore()
+    assert hear(KEYS, "the weather", "en-US") == Ignore()
+    assert hear(KEYS, "Thursday afternoon", "en-US") == Ignore()  # not an offer
+
+
+def test_at_an_offer_a_day_or_time_is_an_answer() -> None:
+    assert hear(OFFER, "Thursday afternoon", "en-US") == Send(
+        Callback("book", (("step", "book"), ("seq", 4), ("said", "Thursday afternoon"))))
+    assert isinstance(hear(OFFER, "demain matin", "fr-FR"), Send)
+    assert hear(OFFER, "the weather", "en-US") == Ignore()
 
 
 def test_stored_and_read_back_typed() -> None:
     assert ListenFor.load(KEYS.dump()) == KEYS
+    assert ListenFor.load(OFFER.dump()) == OFFER
     assert ListenFor.load(None) is None
     assert ListenFor.load('{"voice": []}') is None  # an older or broken record: ignored
 

@@ -118,5 +118,35 @@ def test_not_a_mapping() -> None:
 def test_choice_that_can_never_be_chosen() -> None:
     text = MINIMAL.replace('        digit: "1"\n', "")
     assert problems(text) == [
-        (11, "steps.menu.choices.0", "a choice needs a digit or phrases, or it can never be "
-                                      "chosen")]
+        (11, "steps.menu.choices.0", "a choice needs a digit, phrases or examples, or it "
+                                      "can never be chosen")]
+
+
+def test_faq_and_bands_are_checked() -> None:
+    text = MINIMAL.replace("steps:\n", """faq:
+  - answer: Nous sommes au 3 rue Haute.
+  - intent: location
+    answer: Rue Haute.
+    next: nowhere
+  - intent: location
+    answer: Encore.
+understanding: {route: 0.3, confirm: 0.5}
+steps:
+""", 1)
+    found = {(path, reason) for _, path, reason in problems(text)}
+    assert found == {
+        ("understanding.confirm", "must not be above `route`"),
+        ("faq.0", "an answer needs `questions` (or a built-in `intent` such as location), "
+                  "or it can never be asked"),
+        ("faq.1.next", "refers to missing step 'nowhere'"),
+        ("faq.2.intent", "intent 'location' is already answered by entry 2"),
+    }
+
+
+def test_examples_are_bounded_sentences() -> None:
+    text = MINIMAL.replace('        digit: "1"\n',
+                           '        digit: "1"\n        examples: ["", "ok"]\n')
+    assert [path for _, path, _ in problems(text)] == ["steps.menu.choices.0.examples"]
+    long = MINIMAL.replace('        digit: "1"\n',
+                           '        digit: "1"\n        examples: ["' + "x" * 301 + '"]\n')
+    assert [path for _, path, _ in problems(long)] == ["steps.menu.choices.0.examples.0"]

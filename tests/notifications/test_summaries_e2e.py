@@ -23,6 +23,7 @@ from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
 from receptionist.tenants.service import get_tenant
 from receptionist.twilio.simulator import LeaveMessage, Press
+from receptionist.understanding.urgency import sounds_urgent
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.notifications.receivers import Mailbox, WebhookReceiver
 from tests.twilio_sim import FakeTwilioApi, TestTwilioSim
@@ -60,8 +61,10 @@ def channels(session: Session, settings: Settings, hook: WebhookReceiver) -> Non
 
 
 def transcribe(session: Session, text: str) -> None:
+    """What the worker's transcription does, with the model's urgency judgment."""
     for message in session.execute(select(Message)).scalars():
         message.transcript, message.transcript_status = text, TranscriptStatus.done
+        message.urgent = sounds_urgent(text, "en-US")
         session.add(message)
     session.commit()
 

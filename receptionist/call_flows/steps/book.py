@@ -1,5 +1,6 @@
 """`book`: offer the first free slots of the next open day, let the caller pick one by
-keypad (9: another day), confirm, book, then record the caller's name.
+keypad (9: another day) or by voice ("the second one", "Thursday at two thirty",
+« demain matin », "the earliest you have"), confirm, book, then record the caller's name.
 
 The dialogue's state (what was offered, which slot is being confirmed, which appointment
 is being moved) travels in the callback URLs, which Twilio signs. Booking re-checks the
@@ -10,7 +11,7 @@ an appointment.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from receptionist.appointments import service as appointments
@@ -22,9 +23,12 @@ from receptionist.call_flows.booking_phrases import booking_phrase, voice_choice
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer, Event
 from receptionist.call_flows.listening import ListenFor, SpokenOption
+from receptionist.call_flows.meaning import yes_or_no
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import BookStep, ManageBookingStep
 from receptionist.call_flows.step_kind import Exit, FlowError, StepKind, unexpected
+from receptionist.understanding.phrase_match import match_intent
+from receptionist.understanding.when import TimeWish, parse_when
 
 OTHER_DAY = "9"
 RETRIES = 2
@@ -74,7 +78,8 @@ def offer(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep, ag
     parts.append(booking_phrase("offer_other_day", ctx.language))
     ctx.say(" ".join(parts), into=gather)
     ctx.do(gather)
-    listen_for(ctx, query, voice_choices("offer", ctx.language, offered=len(slots)))
+    listen_for(ctx, query, voice_choices("offer", ctx.language, offered=len(slots)),
+               times=True)
     ctx.log("offer", step_id, ", ".join(_local(agenda, s).strftime("%a %d %H:%M")
                                         for s in slots))
 
@@ -97,12 +102,87 @@ def confirm(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep,
 
 
 def listen_for(ctx: FlowContext, query: dict[str, str | int],
-               keys: dict[str, list[str]]) -> None:
+               keys: dict[str, list[str]], *, times: bool = False) -> None:
     """Let speech answer this prompt: a phrase stands for its key, sent to the prompt's
-    own callback as if pressed (call_flows.listening)."""
-    ctx.listen(ListenFor(answer="key", route="book", query=tuple(query.items()), options=tuple(
-        SpokenOption(intent=f"key{digit}", digit=digit, phrases=tuple(phrases))
-        for digit, phrases in keys.items())))
+    own callback as if pressed (call_flows.listening); `times`: a day or time too."""
+    ctx.listen(ListenFor(answer="key", route="book", query=tuple(query.items()), times=times,
+                         options=_options(keys)))
+
+
+def _options(keys: dict[str, list[str]]) -> tuple[SpokenOption, ...]:
+    return tuple(SpokenOption(intent=f"key{digit}", digit=digit, phrases=tuple(phrases))
+                 for digit, phrases in keys.items())
+
+
+def said_key(ctx: FlowContext, stage: str, said: str, *, offered: int = 0) -> str:
+    """The key a caller's words stand for at a booking prompt ("" when none): the
+    prompt's key phrases ("the second one", "another day", "cancel it"), or, at a
+    confirmation, a yes or a no."""
+    match = match_intent(said, _options(voice_choices(stage, ctx.language, offered=offered)),
+                         ctx.language)
+    if match.choice is not None and match.choice.digit is not None:
+        return match.choice.digit
+    if stage == "confirm":
+        answer = yes_or_no(ctx.script, said)
+        if answer is not None:
+            return "1" if answer else "2"
+    return ""
+
+
+def slots_for_wish(ctx: FlowContext, agenda: Agenda, wish: TimeWish, *,
+                   moving: int | None, count: int = 3) -> list[datetime]:
+    """The free slots that fit what the caller asked for, on the first day that has any:
+    the asked time first if free, else those nearest to it."""
+    if wish.earliest and wish.first_day is None and wish.after is None:
+        return appointments.first_day_with_slots(ctx.session, agenda, now=ctx.now,
+                                                 ignore=moving, count=count)
+    tz = ZoneInfo(agenda.timezone)
+    start = ctx.now
+    if wish.first_day is not None:
+        start = max(start, datetime.combine(wish.first_day, datetime.min.time(), tz))
+    end = ctx.now + timedelta(days=agenda.horizon_days)
+    if wish.last_day is not None:
+        end = min(end, datetime.combine(wish.last_day + timedelta(days=1),
+                                        datetime.min.time(), tz))
+    if start >= end:
+        return []
+    fitting = [slot for slot in appointments.available(ctx.session, agenda, now=ctx.now,
+                                                       start=start, end=end, ignore=moving)
+               if wish.fits(_local(agenda, slot).date(), _local(agenda, slot).time())]
+    if not fitting:
+        return []
+    first_day = _local(agenda, fitting[0]).date()
+    day = [slot for slot in fitting if _local(agenda, slot).date() == first_day]
+    if wish.at is None:
+        return day[:count]
+    asked = datetime.combine(first_day, wish.at, tz)
+    exact = [slot for slot in day if slot == asked]
+    if exact:
+        return exact
+    nearest = sorted(day, key=lambda slot: (abs((slot - asked).total_seconds()), slot))
+    return sorted(nearest[:count])
+
+
+def on_time_wish(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep,
+                 agenda: Agenda, *, said: str, attempt: int, moving: int | None
+                 ) -> str | None:
+    """The caller named a day or time at the offer: offer what fits (or confirm the very
+    slot they asked for when it is free)."""
+    today = ctx.now.astimezone(ZoneInfo(agenda.timezone)).date()
+    wish = parse_when(said, ctx.language, today)
+    if wish is None:
+        return on_offer(ctx, step_id, step, agenda, slots=[], digits="?", attempt=attempt,
+                        moving=moving)
+    slots = slots_for_wish(ctx, agenda, wish, moving=moving)
+    ctx.log("time_asked", step_id, f"heard={said[:200]!r} found={len(slots)}")
+    if len(slots) == 1 and wish.at is not None:
+        confirm(ctx, step_id, step, agenda, slots[0], moving=moving)
+        return None
+    if slots:
+        offer(ctx, step_id, step, agenda, slots, moving=moving)
+        return None
+    return _offer_again(ctx, step_id, step, agenda, moving=moving,
+                        preface=booking_phrase("no_fit", ctx.language))
 
 
 def _retry_preface(ctx: FlowContext, digits: str) -> str:
@@ -210,6 +290,8 @@ def on_name(ctx: FlowContext, step_id: str, step: BookStep, *,
             appointment: Appointment | None, recording_url: str | None) -> str | None:
     if appointment is not None and recording_url:
         appointment.name_recording_url = recording_url
+        appointment.name_status = "pending"  # transcribed by the worker (speech.names)
+        appointment.name_next_at = None
         ctx.session.add(appointment)
         ctx.log("name_recorded", step_id, f"appointment {appointment.id}")
         ctx.say(booking_phrase("name_thanks", ctx.language))
@@ -253,14 +335,24 @@ def resume_slots(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingS
     if agenda is None:
         ctx.log("booking_unavailable", step_id, "agenda gone: fallback")
         return step.fallback
+    moving_id = moving.id if moving is not None else None
     if event.stage == "offer":
-        return on_offer(ctx, step_id, step, agenda, slots=slots_of(event.slots),
-                        digits=event.digits, attempt=event.attempt,
-                        moving=moving.id if moving is not None else None)
+        slots = slots_of(event.slots)
+        digits = event.digits
+        if event.said is not None and not digits:
+            digits = said_key(ctx, "offer", event.said, offered=len(slots))
+            if not digits:
+                return on_time_wish(ctx, step_id, step, agenda, said=event.said,
+                                    attempt=event.attempt, moving=moving_id)
+        return on_offer(ctx, step_id, step, agenda, slots=slots, digits=digits,
+                        attempt=event.attempt, moving=moving_id)
     if event.slot is None:
         raise FlowError("confirmation without a slot")
+    digits = event.digits
+    if event.said is not None and not digits:
+        digits = said_key(ctx, "confirm", event.said) or "?"
     return on_confirm(ctx, step_id, step, agenda, slot=from_epoch(event.slot),
-                      digits=event.digits, attempt=event.attempt, moving=moving)
+                      digits=digits, attempt=event.attempt, moving=moving)
 
 
 def exits(step: BookStep | ManageBookingStep) -> list[Exit]:

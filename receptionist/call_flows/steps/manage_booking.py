@@ -96,8 +96,10 @@ def resume(ctx: FlowContext, step_id: str, step: ManageBookingStep,
         raise unexpected(step_id, event)
     moving = book.own_appointment(ctx, event.appointment_id)
     if event.stage == "manage":
-        return on_choice(ctx, step_id, step, moving, digits=event.digits,
-                         attempt=event.attempt)
+        digits = event.digits
+        if event.said is not None and not digits:
+            digits = book.said_key(ctx, "manage", event.said) or "?"
+        return on_choice(ctx, step_id, step, moving, digits=digits, attempt=event.attempt)
     return book.resume_slots(ctx, step_id, step, event, moving)
 
 

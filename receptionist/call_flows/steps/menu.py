@@ -1,62 +1,191 @@
-"""`menu`: a prompt inside a keypad gather (and, with speech, the choices' phrases);
-retries, then the script's no-match branch."""
+"""`menu`: a prompt inside a keypad gather that callers may also answer in their own words.
+
+Keys pick a choice as always. Words go through the script's intent model
+(call_flows.meaning) and its bands: sure → the choice (or an FAQ answer, the opening
+hours, a repeat, goodbye); fairly sure → "You'd like to book an appointment, is that
+right?" (yes / no by voice, 1 / 2 by key); unsure → "Sorry, I did not understand" and the
+retry path, then the script's no-match branch.
+"""
 
 from __future__ import annotations
 
 from receptionist.call_flows.actions import Callback, Gather
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import Event, KeyPressed
+from receptionist.call_flows.hours import hours_answer
 from receptionist.call_flows.listening import ListenFor, SpokenOption
+from receptionist.call_flows.meaning import (
+    Meaning,
+    Target,
+    label_of,
+    meaning_at_menu,
+    target_for,
+    yes_or_no,
+)
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import Loc, MenuChoice, MenuStep
 from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
 
+YES_NO_HINTS = {"en": (("1", ("yes", "yeah", "correct")), ("2", ("no", "nope"))),
+                "fr": (("1", ("oui", "c'est ça", "d'accord")), ("2", ("non", "pas du tout")))}
+
 
 def render(ctx: FlowContext, step_id: str, step: MenuStep, *, attempt: int = 0,
-           preface: str | None = None) -> str | None:
+           preface: str | None = None, full_prompt: bool = True) -> str | None:
     seq = ctx.wait_here(step_id)
     ctx.call.attempt = attempt
     gather = Gather(Callback.to("menu", step=step_id, attempt=attempt, seq=seq),
                     timeout=step.timeout)
     if preface:
         ctx.say(preface, into=gather)
-    ctx.say(step.prompt, into=gather)
+    if full_prompt:
+        ctx.say(step.prompt, into=gather)
     ctx.do(gather)
-    ctx.listen(listen_for(step))
+    ctx.listen(ListenFor(answer="said", options=spoken_options(step), route="menu",
+                         query=(("step", step_id), ("attempt", attempt), ("seq", seq))))
     ctx.log("prompt", step_id, f"attempt {attempt + 1}")
     return None
 
 
-def listen_for(step: MenuStep) -> ListenFor:
-    """Speech may pick any choice by its phrases or its key's name."""
-    return ListenFor(answer="choice", options=tuple(
-        SpokenOption(intent=c.intent, digit=c.digit, phrases=tuple(c.phrases), goto=c.goto)
-        for c in step.choices))
+def spoken_options(step: MenuStep) -> tuple[SpokenOption, ...]:
+    """The choices' words and keys: the recogniser's hints at this menu."""
+    return tuple(SpokenOption(intent=c.intent, digit=c.digit, phrases=tuple(c.phrases))
+                 for c in step.choices)
 
 
 def choice_for_digit(step: MenuStep, digits: str) -> MenuChoice | None:
     return next((c for c in step.choices if c.digit is not None and c.digit == digits), None)
 
 
+def ask_to_confirm(ctx: FlowContext, step_id: str, step: MenuStep, target: Target, *,
+                   attempt: int, preface: str | None = None) -> None:
+    seq = ctx.wait_here(step_id)
+    gather = Gather(Callback.to("menu", step=step_id, attempt=attempt, seq=seq,
+                                confirm=target.key), timeout=step.timeout)
+    if preface:
+        ctx.say(preface, into=gather)
+    ctx.say(phrase("confirm_intent", ctx.language, label=label_of(target, ctx.language)),
+            into=gather)
+    ctx.do(gather)
+    hints = YES_NO_HINTS["fr" if ctx.language.startswith("fr") else "en"]
+    ctx.listen(ListenFor(answer="said", route="menu", options=tuple(
+        SpokenOption(intent=f"key{digit}", digit=digit, phrases=words)
+        for digit, words in hints),
+        query=(("step", step_id), ("attempt", attempt), ("seq", seq),
+               ("confirm", target.key))))
+    ctx.log("confirm_asked", step_id, f"intent={target.intent}")
+
+
+def act(ctx: FlowContext, step_id: str, step: MenuStep, target: Target, *, attempt: int,
+        via: str) -> str | None:
+    """Do what the caller asked for; the step to go to, or None (the menu waits again)."""
+    ctx.log("choice", step_id, f"intent={target.intent} via={via}")
+    if target.kind == "choice":
+        assert target.choice is not None
+        return target.choice.goto
+    if target.kind == "faq":
+        assert target.faq is not None
+        if target.faq.next is not None:
+            ctx.say(target.faq.answer)
+            return target.faq.next
+        _answer_then_listen(ctx, step_id, step, target.faq.answer)
+        return None
+    if target.kind == "hours":
+        _answer_then_listen(ctx, step_id, step, hours_answer(ctx.script, ctx.now))
+        return None
+    if target.kind == "goodbye":
+        ctx.say(phrase("goodbye", ctx.language))
+        ctx.hang_up()
+        ctx.log("end", step_id, "the caller said goodbye")
+        return None
+    render(ctx, step_id, step, attempt=attempt)  # repeat
+    return None
+
+
+def _answer_then_listen(ctx: FlowContext, step_id: str, step: MenuStep, answer: str) -> None:
+    """An answer, then "Anything else?" with the menu listening (its prompt comes back
+    if the caller says nothing)."""
+    render(ctx, step_id, step, preface=f"{answer} {phrase('anything_else', ctx.language)}",
+           full_prompt=False)
+
+
+def _on_words(ctx: FlowContext, step_id: str, step: MenuStep, said: str, attempt: int
+              ) -> str | Meaning | None:
+    """Words at the menu: act, ask to confirm, or (returned) the meaning to retry on."""
+    meaning = meaning_at_menu(ctx.script, step, said)
+    understood = meaning.understood
+    ranked = " ".join(f"{r.intent}:{r.probability:.2f}" for r in understood.alternatives)
+    ctx.log("understood", step_id, f"heard={said[:200]!r} band={meaning.band} "
+                                   f"intent={understood.top} "
+                                   f"confidence={understood.confidence:.2f} next={ranked}")
+    if meaning.target is None or meaning.band == "reprompt":
+        return meaning
+    if meaning.band == "confirm":
+        ask_to_confirm(ctx, step_id, step, meaning.target, attempt=attempt)
+        return None
+    return act(ctx, step_id, step, meaning.target, attempt=attempt,
+               via="speech-key" if meaning.via_key else "speech")
+
+
+def _on_confirmation(ctx: FlowContext, step_id: str, step: MenuStep, event: KeyPressed,
+                     intent: str) -> str | None:
+    target = target_for(ctx.script, step, intent)
+    if target is None:  # the script changed under the call: start the menu over
+        render(ctx, step_id, step, attempt=event.attempt)
+        return None
+    answer: bool | None
+    if event.digits:
+        answer = {"1": True, "2": False}.get(event.digits)
+    elif event.said is not None:
+        answer = yes_or_no(ctx.script, event.said)
+        if answer is None:
+            # Not a yes or a no: maybe a new request ("no, I want to leave a message").
+            outcome = _on_words(ctx, step_id, step, event.said, event.attempt)
+            if not isinstance(outcome, Meaning):
+                return outcome
+    else:
+        answer = None
+    if answer is True:
+        ctx.log("confirmed", step_id, f"intent={intent}")
+        return act(ctx, step_id, step, target, attempt=event.attempt, via="confirmed")
+    if answer is False:
+        ctx.log("confirm_refused", step_id, f"intent={intent}")
+        render(ctx, step_id, step, attempt=event.attempt,
+               preface=phrase("what_can_i_do", ctx.language))
+        return None
+    return _retry(ctx, step_id, step, event.attempt,
+                  phrase("no_input" if not event.digits and event.said is None
+                         else "not_understood", ctx.language))
+
+
 def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str | None:
-    """The step to enter next, or None when the menu was rendered again for a retry.
-    `misheard`: the caller spoke, but nothing they said matches a choice."""
+    """The step to enter next, or None when the menu (or a question) waits again."""
     if not isinstance(event, KeyPressed):
         raise unexpected(step_id, event)
     digits, attempt = event.digits, event.attempt
-    if event.misheard is not None:
-        ctx.log("invalid_speech", step_id, f"heard={event.misheard!r}")
-        preface = step.reprompt or phrase("invalid_choice", ctx.language)
-    elif digits:
+    if event.confirm is not None:
+        return _on_confirmation(ctx, step_id, step, event, event.confirm)
+    if digits:
         choice = choice_for_digit(step, digits)
         if choice is not None:
             ctx.log("choice", step_id, f"intent={choice.intent} digit={digits} via=keypad")
             return choice.goto
         ctx.log("invalid_key", step_id, f"digit={digits}")
         preface = step.reprompt or phrase("invalid_choice", ctx.language)
+    elif event.said is not None and event.said.strip():
+        outcome = _on_words(ctx, step_id, step, event.said, attempt)
+        if not isinstance(outcome, Meaning):
+            return outcome
+        ctx.log("invalid_speech", step_id, f"heard={event.said[:200]!r}")
+        preface = step.reprompt or phrase("not_understood", ctx.language)
     else:
         ctx.log("no_input", step_id)
         preface = step.reprompt or phrase("no_input", ctx.language)
+    return _retry(ctx, step_id, step, attempt, preface)
+
+
+def _retry(ctx: FlowContext, step_id: str, step: MenuStep, attempt: int, preface: str
+           ) -> str | None:
     if attempt < step.retries:
         render(ctx, step_id, step, attempt=attempt + 1, preface=preface)
         return None
@@ -87,9 +216,9 @@ def problems(step: MenuStep) -> list[tuple[Loc, str]]:
                           f"intent {choice.intent!r} is already used by choice "
                           f"{seen_intents[choice.intent] + 1}"))
         seen_intents.setdefault(choice.intent, i)
-        if choice.digit is None and not choice.phrases:
-            found.append((("choices", i),
-                          "a choice needs a digit or phrases, or it can never be chosen"))
+        if choice.digit is None and not choice.phrases and not choice.examples:
+            found.append((("choices", i), "a choice needs a digit, phrases or examples, "
+                                          "or it can never be chosen"))
     return found
 
 

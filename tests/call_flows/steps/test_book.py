@@ -66,3 +66,86 @@ def test_book_gives_up_after_retries_and_refuses_foreign_stages(
         book.resume(ctx, "book", step, BookingAnswer("manage", "1", 0))
     with pytest.raises(FlowError, match="cannot take KeyPressed"):
         book.resume(ctx, "book", step, KeyPressed("1", 0))
+
+
+def _offer(ctx: FlowContext) -> tuple[BookStep, str]:
+    step = _book_step(ctx)
+    book.render(ctx, "book", step)
+    return step, str(gather_query(ctx)["slots"])
+
+
+def _local_offer(ctx: FlowContext) -> list[str]:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    slots = str(gather_query(ctx)["slots"])
+    return [datetime.fromtimestamp(int(s), ZoneInfo("America/New_York")).strftime("%a %H:%M")
+            for s in slots.split(",")]
+
+
+def test_a_day_and_time_that_are_free_go_straight_to_confirmation(
+        session: Session, clock: FixedClock) -> None:
+    ctx = demo_ctx(session, clock)  # Tuesday 17 November, 10:00 in New York
+    step, slots = _offer(ctx)
+    said = BookingAnswer("offer", "", 0, slots=slots, said="Thursday at two thirty")
+    assert book.resume(ctx, "book", step, said) is None
+    query = gather_query(ctx)
+    assert query["stage"] == "confirm"
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    asked = datetime(2026, 11, 19, 14, 30, tzinfo=ZoneInfo("America/New_York"))
+    assert query["slot"] == epoch(asked)
+    assert ("time_asked", "book") in logged(ctx)
+
+
+@pytest.mark.parametrize(("words", "offered"), [
+    ("tomorrow afternoon", ["Wed 12:00", "Wed 12:30", "Wed 13:00"]),
+    ("the earliest you have", ["Tue 11:00", "Tue 11:30", "Tue 12:00"]),
+    ("next week in the morning", ["Mon 09:00", "Mon 09:30", "Mon 10:00"]),
+])
+def test_spoken_wishes_narrow_the_offer(session: Session, clock: FixedClock, words: str,
+                                        offered: list[str]) -> None:
+    ctx = demo_ctx(session, clock)
+    step, slots = _offer(ctx)
+    assert book.resume(ctx, "book", step,
+                       BookingAnswer("offer", "", 0, slots=slots, said=words)) is None
+    assert gather_query(ctx)["stage"] == "offer"
+    assert _local_offer(ctx) == offered
+
+
+def test_a_time_when_nothing_is_free_says_so_and_offers_the_next_free(
+        session: Session, clock: FixedClock) -> None:
+    ctx = demo_ctx(session, clock)
+    step, slots = _offer(ctx)
+    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+                                                 said="Saturday morning"))
+    gather = ctx.actions[-1]
+    assert isinstance(gather, Gather)
+    assert "Sorry, I have nothing free then." in [getattr(p, "text", "") for p in gather.prompts]
+    assert _local_offer(ctx)[0] == "Tue 11:00"
+
+
+def test_ordinals_and_yes_no_in_words(session: Session, clock: FixedClock) -> None:
+    ctx = demo_ctx(session, clock)
+    step, slots = _offer(ctx)
+    second = int(slots.split(",")[1])
+    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+                                                 said="the second one please"))
+    assert gather_query(ctx)["slot"] == second
+    book.resume(ctx, "book", step, BookingAnswer("confirm", "", 0, slot=second,
+                                                 said="yeah that works for me"))
+    assert ("booked", "book") in logged(ctx)
+
+
+def test_french_words_at_the_offer(session: Session, clock: FixedClock) -> None:
+    from receptionist.demo import demo_script_text
+
+    ctx = demo_ctx(session, clock, demo_script_text("demo-fr.yaml"))
+    step, slots = _offer(ctx)
+    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+                                                 said="plutôt demain matin"))
+    assert _local_offer(ctx) == ["Wed 09:00", "Wed 09:30", "Wed 10:00"]
+    slots = str(gather_query(ctx)["slots"])
+    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+                                                 said="le deuxième"))
+    assert gather_query(ctx)["slot"] == int(slots.split(",")[1])

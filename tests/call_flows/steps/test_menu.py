@@ -1,63 +1,176 @@
 from __future__ import annotations
 
-from receptionist.call_flows.actions import Callback, Gather
+from datetime import UTC, datetime
+
+import pytest
+
+from receptionist.call_flows.actions import Callback, Gather, Hangup
+from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import KeyPressed
 from receptionist.call_flows.listening import ListenFor
 from receptionist.call_flows.schema import MenuStep
 from receptionist.call_flows.steps import menu
-from tests.call_flows.flow_helpers import logged, make_ctx, said
+from receptionist.demo import demo_script_text
+from tests.call_flows.flow_helpers import SCRIPT, logged, make_ctx, said
+
+FAQ_SCRIPT = SCRIPT.replace("steps:\n", """faq:
+  - intent: location
+    answer: Nous sommes au 3 rue Haute, parking dans la cour.
+  - questions: [c'est combien un devis, vos tarifs, combien vous prenez pour un dépannage,
+                quels sont vos prix, c'est cher]
+    answer: Le déplacement est à 40 euros.
+steps:
+""", 1)
 
 
-def _menu() -> tuple[object, MenuStep]:
-    ctx = make_ctx()
+def _menu(text: str = SCRIPT, now: datetime | None = None) -> tuple[FlowContext, MenuStep]:
+    ctx = make_ctx(text) if now is None else make_ctx(text, now=now)
     step = ctx.script.steps["menu"]
     assert isinstance(step, MenuStep)
     return ctx, step
 
 
-def test_render_waits_in_a_gather_and_listens_for_the_choices() -> None:
-    ctx = make_ctx()
-    step = ctx.script.steps["menu"]
-    assert isinstance(step, MenuStep)
+def _details(ctx: FlowContext, kind: str) -> list[str]:
+    return [str(e["detail"]) for e in ctx.events if e["kind"] == kind]
+
+
+def test_render_waits_in_a_gather_and_listens_for_words() -> None:
+    ctx, step = _menu()
     assert menu.render(ctx, "menu", step) is None
     gather = ctx.actions[-1]
     assert isinstance(gather, Gather)
     assert gather.callback == Callback.to("menu", step="menu", attempt=0, seq=1)
     listen = ListenFor.load(ctx.call.step_data)
-    assert listen is not None and listen.answer == "choice"
-    assert [(o.intent, o.digit, o.goto) for o in listen.options] == [
-        ("message", "1", "take"), ("transfer", "2", "person")]
+    assert listen is not None and listen.answer == "said" and listen.route == "menu"
+    assert dict(listen.query) == {"step": "menu", "attempt": 0, "seq": 1}
+    assert [(o.intent, o.digit) for o in listen.options] == [("message", "1"),
+                                                             ("transfer", "2")]
 
 
 def test_a_key_picks_its_choice() -> None:
-    ctx = make_ctx()
-    step = ctx.script.steps["menu"]
-    assert isinstance(step, MenuStep)
+    ctx, step = _menu()
     assert menu.resume(ctx, "menu", step, KeyPressed("1", attempt=0)) == "take"
     assert ctx.events[-1]["detail"] == "intent=message digit=1 via=keypad"
 
 
-def test_wrong_keys_silence_and_words_retry_then_give_up() -> None:
+def test_a_clear_sentence_is_routed() -> None:
+    ctx, step = _menu()
+    event = KeyPressed("", 0, said="est-ce que je pourrais parler à quelqu'un du cabinet")
+    assert menu.resume(ctx, "menu", step, event) == "person"
+    assert _details(ctx, "choice") == ["intent=transfer via=speech"]
+    assert _details(ctx, "understood")[0].startswith("heard=")
+
+
+def test_a_named_key_is_a_key() -> None:
+    ctx, step = _menu()
+    assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said="tapez deux")) == "person"
+    assert _details(ctx, "choice") == ["intent=transfer via=speech-key"]
+
+
+def test_a_fair_guess_is_confirmed_then_followed_or_asked_again() -> None:
+    # Bands of this script: nothing is sure enough to route without asking.
+    text = SCRIPT.replace("steps:\n", "understanding: {route: 1.0, confirm: 0.2}\nsteps:\n", 1)
+    ctx, step = _menu(text)
+    assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said="laisser un message")) is None
+    question = ctx.actions[-1]
+    assert isinstance(question, Gather)
+    assert said([question]) == [
+        "Vous souhaitez laisser un message, c'est bien ça ? Tapez 1 pour oui, 2 pour non."]
+    assert dict(question.callback.query)["confirm"] == "message"
+    listen = ListenFor.load(ctx.call.step_data)
+    assert listen is not None and dict(listen.query)["confirm"] == "message"
+    # yes by voice
+    assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said="oui c'est ça",
+                                                     confirm="message")) == "take"
+    assert ("confirmed", "menu") in logged(ctx)
+    # no by key: "what can I do for you?" and the menu again
+    ctx2, _ = _menu(text)
+    assert menu.resume(ctx2, "menu", step, KeyPressed("2", 0, confirm="message")) is None
+    assert said(ctx2.actions)[0] == "D'accord. Que puis-je faire pour vous ?"
+    assert ("confirm_refused", "menu") in logged(ctx2)
+    # yes by key
+    ctx3, _ = _menu()
+    assert menu.resume(ctx3, "menu", step, KeyPressed("1", 0, confirm="transfer")) == "person"
+
+
+def test_a_new_request_during_a_confirmation_is_heard() -> None:
+    ctx, step = _menu()
+    event = KeyPressed("", 0, said="non je veux parler à quelqu'un s'il vous plaît",
+                       confirm="message")
+    assert menu.resume(ctx, "menu", step, event) == "person"
+
+
+@pytest.mark.parametrize("said_text", ["la météo", "🙂", "x" * 10_000, "1234 5678",
+                                       "hello I want pizza", "je voudrais un taxi"])
+def test_words_that_mean_nothing_here_retry_then_give_up(said_text: str) -> None:
+    ctx, step = _menu()
+    assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said=said_text)) is None
+    assert said(ctx.actions)[0] == "Désolé, je n'ai pas compris."
+    assert ("invalid_speech", "menu") in logged(ctx) and ctx.call.attempt == 1
+    assert menu.resume(ctx, "menu", step, KeyPressed("", 1, said=said_text)) == "bye"
+    assert ("no_match", "menu") in logged(ctx)
+
+
+def test_wrong_keys_and_silence_retry_then_give_up() -> None:
     for event, kind, preface in (
             (KeyPressed("7", attempt=0), "invalid_key", "Désolé, ce choix n'est pas valide."),
-            (KeyPressed("", attempt=0), "no_input", "Désolé, je n'ai rien entendu."),
-            (KeyPressed("", attempt=0, misheard="la météo"), "invalid_speech",
-             "Désolé, ce choix n'est pas valide.")):
-        ctx = make_ctx()
-        step = ctx.script.steps["menu"]
-        assert isinstance(step, MenuStep)
+            (KeyPressed("", attempt=0), "no_input", "Désolé, je n'ai rien entendu.")):
+        ctx, step = _menu()
         assert menu.resume(ctx, "menu", step, event) is None  # asked again
         assert said(ctx.actions)[0] == preface
         assert (kind, "menu") in logged(ctx) and ctx.call.attempt == 1
-        last = KeyPressed(event.digits, attempt=1, misheard=event.misheard)
+        last = KeyPressed(event.digits, attempt=1)
         assert menu.resume(ctx, "menu", step, last) == "bye"  # retries: 1
         assert ("no_match", "menu") in logged(ctx)
 
 
-def test_exits_and_checks() -> None:
-    ctx = make_ctx()
-    step = ctx.script.steps["menu"]
+def test_faq_answers_then_anything_else_with_the_menu_listening() -> None:
+    ctx, step = _menu(FAQ_SCRIPT)
+    assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said="vous êtes où exactement")
+                       ) is None
+    gather = ctx.actions[-1]
+    assert isinstance(gather, Gather)
+    assert said([gather]) == ["Nous sommes au 3 rue Haute, parking dans la cour. "
+                              "Puis-je vous aider pour autre chose ?"]
+    assert ListenFor.load(ctx.call.step_data) is not None
+    ctx2, _ = _menu(FAQ_SCRIPT)
+    menu.resume(ctx2, "menu", step, KeyPressed("", 0, said="quels sont vos tarifs svp"))
+    assert said(ctx2.actions)[0].startswith("Le déplacement est à 40 euros.")
+
+
+def test_hours_are_answered_from_the_scripts_hours() -> None:
+    ctx, step = _menu()
+    menu.resume(ctx, "menu", step, KeyPressed("", 0, said="vous fermez à quelle heure"))
+    assert said(ctx.actions)[0].startswith("Nous sommes ouverts aujourd'hui jusqu'à 18 h.")
+
+
+def test_repeat_and_goodbye() -> None:
+    ctx, step = _menu()
+    assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said="vous pouvez répéter")
+                       ) is None
+    assert said(ctx.actions) == [step.prompt] and ctx.call.attempt == 0
+    ctx2, _ = _menu()
+    assert menu.resume(ctx2, "menu", step, KeyPressed("", 0, said="merci au revoir")) is None
+    assert said(ctx2.actions) == ["Merci de votre appel. Au revoir."]
+    assert isinstance(ctx2.actions[-1], Hangup)
+
+
+def test_an_urgent_caller_goes_to_a_person() -> None:
+    ctx, step = _menu()
+    event = KeyPressed("", 0, said="c'est une urgence il y a de l'eau partout")
+    assert menu.resume(ctx, "menu", step, event) == "person"
+
+
+def test_english_demo_menu_in_callers_words() -> None:
+    ctx = make_ctx(demo_script_text("demo.yaml"), now=datetime(2026, 3, 2, 15, tzinfo=UTC))
+    step = ctx.script.steps["main_menu"]
     assert isinstance(step, MenuStep)
+    assert menu.resume(ctx, "main_menu", step, KeyPressed(
+        "", 0, said="could I come in sometime this week?")) == "book"
+
+
+def test_exits_and_checks() -> None:
+    _, step = _menu()
     assert [(e.label, e.target) for e in menu.exits(step)] == [
         ("1 / message", "take"), ("2 / transfer", "person"), ("no_match", "bye")]
     assert menu.problems(step) == []

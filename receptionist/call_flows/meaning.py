@@ -1,0 +1,152 @@
+"""What a caller's sentence means at a menu of a script: the script's intent model (the
+built-in examples plus the script's own), and where each intent leads there.
+
+A script version's model is trained once (`understanding.intent_model.model_for` caches
+it by training set, which a version never changes); `publishing.publish` trains it, so
+the first caller of a new version does not wait.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from receptionist.call_flows.schema import FaqEntry, MenuChoice, MenuStep, Script
+from receptionist.i18n import lang_key
+from receptionist.understanding.bands import Band, Thresholds, Understood, understand
+from receptionist.understanding.intent_model import IntentModel, TrainingSet, model_for
+from receptionist.understanding.phrase_match import normalize, spoken_digit
+
+# Built-in intents a menu answers itself when no choice or FAQ entry claims them.
+SPECIAL = ("hours", "repeat", "goodbye")
+# An urgent caller goes to a person if the menu has one, else leaves a message.
+URGENT_FALLBACK = ("urgent", "transfer", "message")
+
+LABELS: dict[str, dict[str, str]] = {
+    "book": {"en": "book an appointment", "fr": "prendre rendez-vous"},
+    "manage_booking": {"en": "change or cancel an appointment",
+                       "fr": "modifier ou annuler un rendez-vous"},
+    "message": {"en": "leave a message", "fr": "laisser un message"},
+    "hours": {"en": "know our opening hours", "fr": "connaître nos horaires"},
+    "location": {"en": "know where we are", "fr": "savoir où nous trouver"},
+    "transfer": {"en": "speak with someone", "fr": "parler à quelqu'un"},
+    "urgent": {"en": "reach someone urgently", "fr": "joindre quelqu'un en urgence"},
+    "goodbye": {"en": "end the call", "fr": "terminer l'appel"},
+}
+
+
+def faq_intent(index: int, entry: FaqEntry) -> str:
+    return entry.intent or f"faq_{index + 1}"
+
+
+def training_set(script: Script) -> TrainingSet:
+    """The built-in examples of the script's language, plus every menu choice's phrases
+    and examples and every FAQ entry's questions under their intents."""
+    extra: dict[str, list[str]] = {}
+    for step in script.steps.values():
+        if isinstance(step, MenuStep):
+            for choice in step.choices:
+                extra.setdefault(choice.intent, []).extend([*choice.phrases,
+                                                            *choice.examples])
+    for index, entry in enumerate(script.faq):
+        extra.setdefault(faq_intent(index, entry), []).extend(entry.questions)
+    return TrainingSet.of(script.language, extra)
+
+
+def script_model(script: Script) -> IntentModel:
+    return model_for(training_set(script))
+
+
+def thresholds(script: Script) -> Thresholds:
+    return Thresholds(script.understanding.route, script.understanding.confirm)
+
+
+TargetKind = Literal["choice", "faq", "hours", "repeat", "goodbye"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an intent does at a menu; `key` travels in the confirmation's callback."""
+
+    kind: TargetKind
+    intent: str
+    choice: MenuChoice | None = None
+    faq: FaqEntry | None = None
+
+    @property
+    def key(self) -> str:
+        return self.intent
+
+
+@dataclass(frozen=True)
+class Meaning:
+    understood: Understood
+    target: Target | None  # None: nothing to do here (reprompt)
+    band: Band
+    via_key: bool = False  # the caller named a key ("one", « tapez deux »)
+
+
+def target_for(script: Script, menu: MenuStep, intent: str | None) -> Target | None:
+    """Where `intent` leads at `menu`: a choice, an FAQ answer, or the menu's own answers
+    (hours from the script, repeat, goodbye); None when it leads nowhere here."""
+    if intent is None:
+        return None
+    wanted = URGENT_FALLBACK if intent == "urgent" else (intent,)
+    for name in wanted:
+        choice = next((c for c in menu.choices if c.intent == name), None)
+        if choice is not None:
+            return Target("choice", intent, choice=choice)
+    for index, entry in enumerate(script.faq):
+        if faq_intent(index, entry) == intent:
+            return Target("faq", intent, faq=entry)
+    if intent in SPECIAL:
+        return Target(intent, intent)  # type: ignore[arg-type]
+    return None
+
+
+def meaning_at_menu(script: Script, menu: MenuStep, text: str) -> Meaning:
+    """What `text` asks for at `menu`: the caller named a key, or the model's intent."""
+    digit = spoken_digit(normalize(text), script.language)
+    if digit is not None:
+        choice = next((c for c in menu.choices if c.digit == digit), None)
+        if choice is not None:
+            understood = Understood(text.strip()[:200], choice.intent, 1.0, "route")
+            return Meaning(understood, Target("choice", choice.intent, choice=choice),
+                           "route", via_key=True)
+    understood = understand(script_model(script), text, thresholds(script))
+    target = target_for(script, menu, understood.intent)
+    band: Band = understood.band if target is not None else "reprompt"
+    if band == "confirm" and target is not None and target.kind == "repeat":
+        band = "route"  # repeating the menu is harmless: no need to ask
+    return Meaning(understood, target, band)
+
+
+def label_of(target: Target, language: str) -> str:
+    """"book an appointment": what the caller would get, for "You'd like to …"."""
+    lang = lang_key(language)
+    if target.choice is not None and target.choice.label:
+        return target.choice.label
+    if target.faq is not None and target.faq.label:
+        return target.faq.label
+    builtin = LABELS.get(target.choice.intent if target.choice else target.intent)
+    if builtin is not None:
+        return builtin[lang]
+    if target.faq is not None and target.faq.questions:
+        return target.faq.questions[0]
+    if target.choice is not None and target.choice.phrases:
+        return target.choice.phrases[0]
+    return target.intent.replace("_", " ")
+
+
+def yes_or_no(script: Script, text: str) -> bool | None:
+    """A confirmation's answer: True (yes), False (no), None (neither, or unsure)."""
+    words = normalize(text)
+    if words[:1] in (["1"], ["one"], ["un"]) and len(words) == 1:
+        return True
+    if words[:1] in (["2"], ["two"], ["deux"]) and len(words) == 1:
+        return False
+    understood = understand(script_model(script), text, thresholds(script),
+                            among=frozenset({"yes", "no"}))
+    if understood.band == "reprompt":
+        return None
+    return understood.intent == "yes"

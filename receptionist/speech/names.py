@@ -1,0 +1,115 @@
+"""Callers' spoken names at booking ("After the beep, please say your name"), transcribed
+offline in the background so that the agenda, the owner's summary and the admin UI show
+"Jane Doe" rather than only a number. The recording stays where it was (playable); the
+appointment is complete without a transcript, and a failure only schedules a retry.
+
+A name the caller or the owner typed (API, admin) is never overwritten.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from receptionist.appointments.models import Appointment
+from receptionist.config import Settings
+from receptionist.messages.recordings import (
+    FetchError,
+    RecordingSource,
+    retry_delay,
+    write_atomically,
+)
+from receptionist.speech.audio import AudioError, read_wav
+from receptionist.speech.recognizer import ModelUnavailable, recognize
+from receptionist.speech.transcripts import TranscriptionDeps
+from receptionist.tenants.models import Tenant
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=10)
+MAX_NAME_CHARS = 80
+
+
+class NameDeps(TranscriptionDeps, Protocol):
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def telephony(self) -> RecordingSource: ...
+
+
+def spoken_name(transcript: str) -> str:
+    """A transcript as a name: "jane doe" -> "Jane Doe" (bounded, tidy spaces)."""
+    words = transcript.split()
+    return " ".join(w[:1].upper() + w[1:] for w in words)[:MAX_NAME_CHARS]
+
+
+def _claim(session: Session, appointment: Appointment, now: datetime) -> bool:
+    guard = (col(Appointment.name_next_at).is_(None) if appointment.name_next_at is None
+             else col(Appointment.name_next_at) == appointment.name_next_at)
+    result = session.execute(update(Appointment).where(col(Appointment.id) == appointment.id,
+                                                       guard)
+                             .values(name_next_at=now + LEASE))
+    session.commit()
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def transcribe_names_due(rt: NameDeps, *, limit: int = 5) -> int:
+    """Transcribe the spoken names whose time has come; returns how many got one."""
+    now = rt.clock()
+    done = 0
+    with rt.database.session() as session:
+        due = session.exec(
+            select(Appointment, Tenant.language).join(Tenant)
+            .where(col(Appointment.name_status).in_(["pending", "no_model"]),
+                   col(Appointment.name_recording_url).is_not(None),
+                   or_(col(Appointment.name_next_at).is_(None),
+                       col(Appointment.name_next_at) <= now))
+            .order_by(col(Appointment.id)).limit(limit)).all()
+        for appointment, language in due:
+            if appointment.name_status == "no_model" and not rt.recognizer.supports(language):
+                continue
+            if _claim(session, appointment, now):
+                done += _transcribe(rt, session, appointment, language, now)
+    return done
+
+
+def _transcribe(rt: NameDeps, session: Session, appointment: Appointment, language: str,
+                now: datetime) -> int:
+    appointment.name_attempts += 1
+    try:
+        audio = rt.telephony.download_recording(appointment.name_recording_url or "")
+        path = (rt.settings.recordings_dir / str(appointment.tenant_id)
+                / f"name-{appointment.id}.wav")
+        write_atomically(path, audio)
+        samples, rate = read_wav(Path(path))
+        heard = recognize(rt.recognizer, samples, rate, language=language, phrases=None)
+    except ModelUnavailable:
+        appointment.name_status = "no_model"
+        appointment.name_next_at = None
+        session.add(appointment)
+        session.commit()
+        return 0
+    except (FetchError, AudioError, OSError, RuntimeError) as exc:
+        if appointment.name_attempts >= MAX_ATTEMPTS:
+            appointment.name_status = "failed"
+            appointment.name_next_at = None
+            log.error("gave up transcribing the name of appointment %s: %s",
+                      appointment.id, exc)
+        else:
+            appointment.name_next_at = now + retry_delay(appointment.name_attempts)
+        session.add(appointment)
+        session.commit()
+        return 0
+    name = spoken_name(heard.transcript)
+    if name and not appointment.caller_name:
+        appointment.caller_name = name
+    appointment.name_status = "done" if name else "failed"
+    appointment.name_next_at = None
+    session.add(appointment)
+    session.commit()
+    return 1 if name else 0

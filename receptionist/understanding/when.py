@@ -1,0 +1,251 @@
+"""When a caller would like to come: "tomorrow afternoon", "Thursday at two thirty",
+"the earliest you have", « jeudi à 14 h 30 », « demain matin », « le plus tôt possible ».
+
+`parse_when` turns a sentence into a `TimeWish` (a range of days, a part of the day, an
+exact time, or "as soon as possible") relative to the business's own today; the booking
+step narrows its offer with it. Hours said without "am"/"pm" that cannot be business
+hours in the morning (1 to 7) are afternoon hours, as a receptionist would hear them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from receptionist.i18n import lang_key
+from receptionist.understanding.phrase_match import normalize
+
+WEEKDAYS = {
+    "en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+}
+MONTHS = {
+    "en": ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december"),
+    "fr": ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+           "septembre", "octobre", "novembre", "decembre"),
+}
+NUMBERS = {
+    "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+           "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50},
+    "fr": {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+           "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12,
+           "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
+           "trente": 30, "quarante": 40, "cinquante": 50},
+}
+# Parts of the day: [from, to).
+PARTS = {
+    "morning": (time(0), time(12)), "afternoon": (time(12), time(18)),
+    "evening": (time(17), time(23, 59)), "lunch": (time(11, 30), time(14)),
+}
+PART_WORDS = {
+    "en": {"morning": "morning", "mornings": "morning", "am": "morning",
+           "afternoon": "afternoon", "afternoons": "afternoon", "evening": "evening",
+           "tonight": "evening", "lunchtime": "lunch", "lunch": "lunch"},
+    "fr": {"matin": "morning", "matinee": "morning", "apres": "afternoon",
+           "aprem": "afternoon", "soir": "evening", "soiree": "evening",
+           "midi": "lunch"},
+}
+EARLIEST = {
+    "en": ("earliest", "soonest", "asap", "as soon as possible", "first available",
+           "next available", "first opening", "first free", "whenever"),
+    "fr": ("plus tot", "au plus vite", "des que possible", "premier disponible",
+           "premiere disponibilite", "premier creneau", "plus vite possible",
+           "n importe quand", "quand vous voulez"),
+}
+
+
+@dataclass(frozen=True)
+class TimeWish:
+    """What the caller asked for. Days are the business's local dates (inclusive)."""
+
+    first_day: date | None = None
+    last_day: date | None = None
+    after: time | None = None  # part of the day: from…
+    before: time | None = None  # …until (exclusive)
+    at: time | None = None  # an exact time
+    earliest: bool = False
+
+    def fits(self, moment_day: date, moment_time: time) -> bool:
+        """Whether a local slot start is what the caller asked for (exact time aside)."""
+        if self.first_day is not None and moment_day < self.first_day:
+            return False
+        if self.last_day is not None and moment_day > self.last_day:
+            return False
+        if self.after is not None and moment_time < self.after:
+            return False
+        return not (self.before is not None and moment_time >= self.before)
+
+
+def _number(word: str, lang: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return NUMBERS[lang].get(word)
+
+
+# Relative days, by the phrases that name them (accents removed, as `normalize` does).
+RELATIVE_DAYS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "en": (("day_after", ("day after tomorrow",)), ("tomorrow", ("tomorrow",)),
+           ("today", ("today", "tonight", "this afternoon", "this morning")),
+           ("next_week", ("next week",)), ("this_week", ("this week",)),
+           ("weekend", ("weekend", "week end"))),
+    "fr": (("day_after", ("apres demain",)), ("tomorrow", ("demain",)),
+           ("today", ("aujourd", "ce soir", "cet apres midi", "ce matin")),
+           ("next_week", ("semaine prochaine",)), ("this_week", ("cette semaine",)),
+           ("weekend", ("week end", "weekend"))),
+}
+
+
+def _relative(kind: str, today: date) -> tuple[date, date]:
+    if kind in ("day_after", "tomorrow", "today"):
+        day = today + timedelta(days={"day_after": 2, "tomorrow": 1, "today": 0}[kind])
+        return day, day
+    if kind == "next_week":
+        start = today + timedelta(days=7 - today.weekday())
+        return start, start + timedelta(days=6)
+    if kind == "this_week":
+        return today, today + timedelta(days=6 - today.weekday())
+    start = today + timedelta(days=(5 - today.weekday()) % 7)  # the weekend
+    return start, start + timedelta(days=1)
+
+
+def _days(words: list[str], joined: str, lang: str, today: date
+          ) -> tuple[date | None, date | None]:
+    padded = f" {joined} "
+    for kind, phrases in RELATIVE_DAYS[lang]:
+        if any(f" {phrase} " in padded for phrase in phrases):
+            return _relative(kind, today)
+    for index, name in enumerate(WEEKDAYS[lang]):
+        if name in words:
+            ahead = (index - today.weekday()) % 7
+            day = today + timedelta(days=ahead or 7)
+            return day, day
+    return _date_of_month(words, lang, today)
+
+
+def _date_of_month(words: list[str], lang: str, today: date
+                   ) -> tuple[date | None, date | None]:
+    """"December 3rd", "the 5th", « le 3 décembre », « le 12 »."""
+    month = next((i + 1 for i, m in enumerate(MONTHS[lang]) if m in words), None)
+    day = None
+    for index, word in enumerate(words):
+        match = re.fullmatch(r"(\d{1,2})(st|nd|rd|th|er)?", word)
+        if match is None:
+            continue
+        follows = words[index + 1] if index + 1 < len(words) else ""
+        before = words[index - 1] if index else ""
+        if (month is not None and (follows in MONTHS[lang] or before in MONTHS[lang])) or (
+                before in ("the", "le") and follows not in ("h", "heure", "heures", "pm",
+                                                            "am")):
+            day = int(match.group(1))
+            break
+    if day is None or not 1 <= day <= 31:
+        return None, None
+    for months_ahead in range(13):
+        year = today.year + (today.month - 1 + months_ahead) // 12
+        candidate_month = (today.month - 1 + months_ahead) % 12 + 1
+        if month is not None and candidate_month != month:
+            continue
+        try:
+            found = date(year, candidate_month, day)
+        except ValueError:
+            continue
+        if found >= today:
+            return found, found
+    return None, None
+
+
+_CLOCK = re.compile(r"\b(\d{1,2})\s*(?:h|:|heures?)\s*(\d{2})?\b")
+
+
+def _exact_time(text: str, words: list[str], lang: str) -> time | None:
+    lowered = text.lower()
+    match = _CLOCK.search(lowered)
+    hour: int | None = None
+    minute = 0
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    else:
+        hour, minute = _spoken_clock(words, lang)
+    if hour is None or not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    pm = re.search(r"\b(\d{1,2}\s*)?(pm|p m)\b", lowered) is not None
+    am = re.search(r"\b(\d{1,2}\s*)?(am|a m)\b", lowered) is not None
+    if pm and hour < 12:
+        hour += 12
+    elif not am and 1 <= hour <= 7:
+        hour += 12  # "at 2": business hours mean the afternoon
+    return time(hour, minute)
+
+
+def _spoken_clock(words: list[str], lang: str) -> tuple[int | None, int]:
+    """"two thirty", "half past two", "quarter to three", "at 2", « quatorze heures
+    trente », « deux heures et demie »."""
+    triggers = ("at", "around", "about", "by") if lang == "en" else ("a", "vers")
+    for index, word in enumerate(words):
+        value = _number(word, lang)
+        if value is None or value > 23:
+            continue
+        before = words[index - 1] if index else ""
+        rest = words[index + 1:index + 4]
+        if lang == "en":
+            if before == "past" and index >= 2:
+                minutes = {"half": 30, "quarter": 15}.get(words[index - 2])
+                if minutes is not None:
+                    return value, minutes
+            if before == "to" and index >= 2 and words[index - 2] == "quarter":
+                return (value - 1) % 24, 45
+            if rest[:1] in (["oclock"], ["o"]):
+                return value, 0
+            if rest and (_number(rest[0], lang) or 0) >= 10 and before in triggers:
+                minutes = _number(rest[0], lang) or 0
+                if len(rest) > 1 and (_number(rest[1], lang) or 0) < 10:
+                    minutes += _number(rest[1], lang) or 0
+                return value, minutes if minutes < 60 else 0
+            if before in triggers or rest[:1] in (["pm"], ["am"]):
+                return value, 0
+        else:
+            if rest[:1] in (["heure"], ["heures"], ["h"]):
+                tail = rest[1:]
+                if tail[:2] == ["et", "demie"] or tail[:2] == ["et", "demi"]:
+                    return value, 30
+                if tail[:2] == ["et", "quart"]:
+                    return value, 15
+                if tail[:3] == ["moins", "le", "quart"]:
+                    return (value - 1) % 24, 45
+                minutes = _number(tail[0], lang) if tail else None
+                return value, minutes if minutes is not None and minutes < 60 else 0
+            if before in triggers and value >= 1:
+                return value, 0
+    return None, 0
+
+
+def parse_when(text: str, language: str, today: date) -> TimeWish | None:
+    """The caller's wish, or None when the sentence names no day, time or "earliest"."""
+    lang = lang_key(language)
+    words = normalize(text[:300])
+    joined = " ".join(words)
+    earliest = any(f" {phrase} " in f" {joined} " for phrase in EARLIEST[lang])
+    first_day, last_day = _days(words, joined, lang, today)
+    part = next((PART_WORDS[lang][w] for w in words if w in PART_WORDS[lang]), None)
+    if lang == "fr" and part == "afternoon" and "apres" in words and "midi" not in words:
+        part = None  # « après » alone is not a part of the day
+    if lang == "fr" and "apres midi" in joined:
+        part = "afternoon"
+    at = _exact_time(text[:300], words, lang)
+    if part == "lunch" and at is None and lang == "fr" and "midi" in words and (
+            "a midi" in joined or joined.endswith("midi")) and "apres midi" not in joined:
+        at = time(12)
+    after, before = PARTS[part] if part else (None, None)
+    if at is not None and part == "morning" and at.hour >= 12 and at.hour - 12 < 12:
+        at = time(at.hour - 12, at.minute)  # "at 8 in the morning"
+    if not (earliest or first_day or part or at):
+        return None
+    return TimeWish(first_day, last_day, after, before, at, earliest)
+
+
+def mentions_time(text: str, language: str) -> bool:
+    """Whether a sentence names a day, a time or "the earliest" (whatever today is)."""
+    return parse_when(text, language, date(2000, 1, 3)) is not None

@@ -1,0 +1,46 @@
+"""The intent model on the evaluation corpus, which it never learns from. The floors sit
+a little under the measured figures (bench/understanding.py), so a regression fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from receptionist.call_flows.loader import parse_script
+from receptionist.call_flows.meaning import script_model, thresholds
+from receptionist.demo import demo_script_text
+from receptionist.understanding.evaluation import evaluate, read_corpus
+from receptionist.understanding.intent_model import BUILTIN_INTENTS, builtin_examples
+from receptionist.understanding.phrase_match import normalize
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "understanding"
+SCRIPTS = {"en": "demo.yaml", "fr": "demo-fr.yaml"}
+# (right at least, wrong at most, out-of-scope routed or confirmed at most)
+FLOORS = {"en": (0.92, 0.02, 0.15), "fr": (0.875, 0.02, 0.20)}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_corpus_is_large_covers_every_intent_and_is_never_trained_on(lang: str) -> None:
+    corpus = read_corpus(CORPUS / f"{lang}.tsv")
+    assert len(corpus) >= 300
+    assert {item.intent for item in corpus} == set(BUILTIN_INTENTS)
+    script = parse_script(demo_script_text(SCRIPTS[lang]))
+    taught = {" ".join(normalize(e)) for examples in builtin_examples(lang).values()
+              for e in examples}
+    for step in script.steps.values():
+        for choice in getattr(step, "choices", []):
+            taught |= {" ".join(normalize(e)) for e in [*choice.phrases, *choice.examples]}
+    overlap = [item.text for item in corpus if " ".join(normalize(item.text)) in taught]
+    assert overlap == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_right_and_wrong_routes_keep_their_floor(lang: str) -> None:
+    script = parse_script(demo_script_text(SCRIPTS[lang]))
+    report = evaluate(script_model(script), read_corpus(CORPUS / f"{lang}.tsv"),
+                      thresholds(script))
+    right, wrong, out_of_scope = FLOORS[lang]
+    assert report.rate(report.right) >= right
+    assert report.rate(report.wrong) <= wrong
+    assert report.out_of_scope_routed / report.out_of_scope <= out_of_scope
