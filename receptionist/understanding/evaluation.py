@@ -46,7 +46,8 @@ class Report:
     confirmed: int = 0  # sentences that went to the confirm band
     reprompted: int = 0
     out_of_scope: int = 0
-    out_of_scope_routed: int = 0
+    out_of_scope_routed: int = 0  # routed or confirmed (the caller is asked)
+    out_of_scope_direct: int = 0  # routed without asking
     seconds: list[float] = field(default_factory=list)
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)  # (gold, decided)
     mistakes: list[tuple[str, str, str, float]] = field(default_factory=list)
@@ -83,6 +84,7 @@ def evaluate(model: IntentModel, corpus: Iterable[Labelled],
             else:
                 report.out_of_scope_routed += 1
                 if result.band == "route":
+                    report.out_of_scope_direct += 1
                     report.wrong += 1
                     report.mistakes.append((item.intent, decided, item.text,
                                             result.confidence))
