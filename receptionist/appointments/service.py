@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -461,3 +461,19 @@ def count_upcoming(session: Session, *, tenant_id: int, now: datetime) -> int:
 
 def agenda_by_feed_token(session: Session, token: str) -> Agenda | None:
     return session.execute(select(Agenda).where(col(Agenda.feed_token) == token)).scalar()
+
+
+def caller_names(session: Session, *, tenant_id: int, numbers: Iterable[str]
+                 ) -> dict[str, str]:
+    """The name each caller gave (typed, or spoken at booking and transcribed), by
+    number: the latest booking that has one."""
+    wanted = {n for n in numbers if n}
+    if not wanted:
+        return {}
+    rows = session.execute(select(col(Appointment.caller_number), col(Appointment.caller_name))
+                           .where(col(Appointment.tenant_id) == tenant_id,
+                                  col(Appointment.caller_number).in_(wanted),
+                                  col(Appointment.caller_name) != "")
+                           .order_by(col(Appointment.id))).all()
+    return {number: name for number, name in rows}
+

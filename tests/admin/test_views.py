@@ -231,3 +231,18 @@ def test_the_throttle_is_shared_by_every_instance(client: TestClient, settings: 
     prune_replies_job(runtime)
     with Session(runtime.database.engine) as session:
         assert session.execute(select(func.count()).select_from(LoginFailure)).scalar_one() == 0
+
+
+@pytest.mark.usefixtures("accounts")
+def test_the_inbox_names_callers_who_gave_their_name(
+        client: TestClient, session: Session, clock: FixedClock,
+        messages_left: dict[str, str]) -> None:
+    from receptionist.appointments import service as appointments
+    from tests.appointments.test_service import NOON, main_agenda
+
+    appointments.book(session, agenda=main_agenda(session), starts_at=NOON, now=clock(),
+                      caller_number="+15551230001", caller_name="Ada <Lovelace>")
+    session.commit()
+    login(client, "owner@demo.test")
+    page = client.get("/admin/t/demo/inbox").text
+    assert "Ada &lt;Lovelace&gt; · +15551230001" in page

@@ -69,3 +69,19 @@ def test_a_callback_for_a_step_of_another_kind_apologises(
     # A keypad answer sent to a step that never waits for keys (a forged or corrupt URL).
     twiml = _menu(runtime, session, StepQuery(step="greeting", seq=call.seq), "1")
     assert _verbs(twiml) == ["Say", "Hangup"]
+
+
+def test_what_a_caller_said_reaches_the_menu_clipped_and_safe(
+        runtime: Runtime, session: Session) -> None:
+    _voice(runtime)
+    call = calls.get_call(session, call_sid=SID)
+    assert call is not None and call.current_step == "main_menu"
+    form = parse(MenuForm, {"CallSid": SID, "Digits": "",
+                            "SpeechResult": "<b>🙂</b> " + "help " * 3000})
+    assert form.speech is not None and len(form.speech) == 1000
+    answer = webhooks.menu_input(runtime, session, form,
+                                 StepQuery(step="main_menu", seq=call.seq))
+    assert "<b>" not in answer  # the caller's words are never echoed as markup
+    assert _verbs(answer)  # a valid TwiML answer (asked again, or routed)
+    query = parse(StepQuery, {"step": "main_menu", "said": "x" * 5000, "confirm": "book"})
+    assert query.said is not None and len(query.said) == 1000

@@ -39,3 +39,13 @@ def test_stricter_thresholds_ask_more() -> None:
     loose = understand(model, text, Thresholds(route=0.05, confirm=0.01))
     strict = understand(model, text, Thresholds(route=1.0, confirm=0.99))
     assert loose.band == "route" and strict.band == "reprompt"
+
+
+def test_bad_input_gets_a_band_and_no_crash() -> None:
+    model = builtin_model("fr-FR")
+    for text in ["", " ", "x" * 10_000, "🙂🚑🙂", "I want un rendez-vous please merci",
+                 "0123456789", "\x00\t\n", "<script>alert(1)</script>"]:
+        result = understand(model, text)
+        assert result.band in ("route", "confirm", "reprompt")
+        assert len(result.transcript) <= 200
+        assert (result.intent is None) == (result.band == "reprompt")
