@@ -149,3 +149,18 @@ def test_french_words_at_the_offer(session: Session, clock: FixedClock) -> None:
     book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
                                                  said="le deuxième"))
     assert gather_query(ctx)["slot"] == int(slots.split(",")[1])
+
+
+def test_a_spoken_day_across_the_clock_change_is_the_local_one(
+        session: Session, clock: FixedClock) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    clock.now = datetime(2026, 10, 30, 15, 0, tzinfo=UTC)  # Friday 11:00 EDT
+    ctx = demo_ctx(session, clock)
+    step, slots = _offer(ctx)
+    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+                                                 said="Monday at nine in the morning"))
+    monday_9 = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("America/New_York"))  # EST
+    assert gather_query(ctx)["slot"] == epoch(monday_9)
+    assert monday_9.astimezone(UTC).hour == 14
