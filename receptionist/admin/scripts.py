@@ -25,6 +25,7 @@ from receptionist.admin.trial_call import (
 )
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_script
+from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.schema import Script
 from receptionist.db import MAX_ROW_ID, SessionDep
@@ -110,7 +111,7 @@ def script_submit(request: Request, db: SessionDep,
     user, data = signed
     _operator(user)
     try:
-        parse_script(yaml_text)
+        script = parse_script(yaml_text)
     except ScriptError as exc:
         response = _editor(request, user, data, tenant, db, yaml_text=yaml_text,
                            problems=exc.problems, checked=True)
@@ -119,10 +120,11 @@ def script_submit(request: Request, db: SessionDep,
     if action == "check":
         return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
                        checked=True)
+    script_model(script)  # trained before the write lock is taken (publish finds it cached)
     with runtime_of(request).database.write_transaction(db):
         row = publishing.publish_script(db, tenant=tenant, yaml_text=yaml_text,
                                      author=user.email, comment=comment)
-        publishing.ensure_main_agenda(db, tenant=tenant, script=parse_script(yaml_text))
+        publishing.ensure_main_agenda(db, tenant=tenant, script=script)
     return redirect_with_notice(request, f"/admin/t/{slug}/script", f"published v{row.version}")
 
 

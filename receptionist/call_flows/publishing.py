@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from receptionist.appointments import service as appointments
 from receptionist.call_flows.loader import compiled_script, parse_script
 from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.schema import Script
+from receptionist.db import Database
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import ScriptVersion, Tenant
 
@@ -68,3 +69,15 @@ def ensure_main_agenda(session: Session, *, tenant: Tenant, script: Script) -> N
     appointments.create_agenda(session, tenant=tenant, slug="main", name="Main agenda",
                                weekly_hours=weekly, timezone=script.timezone,
                                closures=closures)
+
+
+def warm_models(database: Database) -> int:
+    """Train the intent model of every business's active script (at start, in the
+    background), so that no caller waits for it after a restart. Returns how many."""
+    with database.session() as session:
+        scripts = [active_script(session, tenant=tenant)[1]
+                   for tenant in session.exec(select(Tenant)).all()]
+    for script in scripts:
+        script_model(script)
+    return len(scripts)
+

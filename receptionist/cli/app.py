@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -113,6 +114,9 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
                 session.rollback()
     rt = Runtime.from_settings(settings)
     _report_speech(rt)
+    # Each business's intent model, trained while the server starts answering.
+    threading.Thread(target=publishing.warm_models, args=(rt.database,), daemon=True,
+                     name="warm-intent-models").start()
     scheduler = start_background(rt) if jobs else None
     try:
         uvicorn.run(create_app(settings, runtime=rt), host=host, port=port,

@@ -80,6 +80,12 @@ could you book me for a filling
 we need someone to come and fix the sink can you schedule that
 I'd like to sit down with the lawyer
 is there room for me on Thursday
+I'd like to reserve a time with the dentist
+does the doctor have any gaps in her schedule
+I'm looking for a date for a cleaning
+I need to come in for a consultation
+could I have an appointment on Tuesday
+I'd like to come in for an assessment
 """,
     "manage_booking": """
 I need to cancel my appointment
@@ -224,6 +230,11 @@ can you note that I called about my bill
 tell them I'll be in touch
 ask the accountant to phone me
 ring me back please
+I'd like to pass a message to the lawyer
+could you leave her a note
+have him get back to me as soon as he can
+I'll leave my details so someone can call me
+I was supposed to get a call back and nobody did
 """,
     "hours": """
 what are your hours
@@ -287,6 +298,9 @@ times you're open
 what time is the last appointment of the day
 when's the office open
 do you close early on Fridays
+what time do you start in the morning
+are you open Wednesday afternoon
+what are the clinic's opening hours
 """,
     "location": """
 where are you located
@@ -355,6 +369,9 @@ how do I get to the office from the station
 where do I park when I come
 are you on the main road
 is it easy to find you
+what's the exact address
+how do I get into the building
+is there a subway stop near you
 """,
     "transfer": """
 can I speak to someone

@@ -81,6 +81,21 @@ je voudrais rencontrer l'avocate
 il y aurait de la place jeudi pour moi
 j'ai mal aux dents je voudrais passer vous voir
 je voudrais être reçu rapidement pour un contrôle
+je voudrais réserver une séance
+est-ce que le docteur a un trou dans son planning
+je cherche une date pour un détartrage
+j'aurais besoin de venir consulter
+est-ce que je peux avoir une consultation mardi
+je voudrais un rendez-vous pour un bilan
+vous auriez une place en fin de semaine
+bonjour c'est pour prendre un rendez-vous chez le dentiste
+je souhaite venir pour une visite de contrôle
+il me faut un rendez-vous rapidement mais ce n'est pas urgent
+je peux venir quand
+ça serait pour une première visite
+je voudrais m'inscrire pour une consultation
+vous pouvez me recevoir dans la semaine
+j'ai besoin d'un créneau pour mon fils après l'école
 """,
     "manage_booking": """
 je voudrais annuler mon rendez-vous
@@ -228,6 +243,18 @@ demandez au comptable de m'appeler
 rappelez-moi s'il vous plaît
 qu'on me rappelle dans la journée
 je rappelle suite à votre message
+je voudrais qu'on transmette un message à l'avocate
+pouvez-vous lui laisser un mot
+qu'il me recontacte dès que possible
+je laisse mes coordonnées pour qu'on me rappelle
+vous lui direz que j'ai appelé
+dites-lui que c'est madame Durand
+je voulais juste prévenir que je serai en retard sur le paiement
+passez-lui le message s'il vous plaît
+j'attends un rappel du cabinet
+on devait me rappeler et personne ne l'a fait
+je souhaite laisser un message à l'infirmière
+prévenez-le de mon appel
 """,
     "hours": """
 quels sont vos horaires
@@ -290,6 +317,11 @@ le dernier rendez-vous de la journée c'est à quelle heure
 vous êtes ouverts pendant les vacances
 quand est-ce que vous êtes ouverts
 vous faites la pause déjeuner
+vous êtes ouverts à partir de quelle heure
+vous fermez tôt le vendredi
+c'est ouvert le mercredi après-midi
+quelles sont les heures d'ouverture du cabinet
+jusqu'à quelle heure on peut vous appeler
 """,
     "location": """
 où êtes-vous situés
@@ -352,6 +384,14 @@ c'est où chez vous
 vous êtes à quelle adresse
 c'est au rez-de-chaussée
 vous êtes desservis par le tram
+c'est quoi l'adresse exacte
+le cabinet est situé dans quelle rue
+comment on accède au cabinet
+on se gare où
+il y a une station de métro pas loin
+c'est à quel endroit
+vous pouvez me guider je suis en voiture
+le cabinet est au fond de la cour
 """,
     "transfer": """
 je peux parler à quelqu'un
@@ -419,6 +459,12 @@ je voudrais m'adresser à quelqu'un du cabinet
 je préfère en parler de vive voix
 passez-moi un interlocuteur
 je voudrais avoir une vraie personne
+je peux avoir la secrétaire
+mettez-moi en contact avec le docteur
+je souhaite parler à quelqu'un directement
+est-ce que le docteur peut prendre mon appel
+vous pouvez me passer quelqu'un s'il vous plaît
+je veux discuter avec un humain
 """,
     "urgent": """
 c'est une urgence
@@ -490,6 +536,12 @@ le tuyau a éclaté et l'eau coule du plafond
 ma femme n'arrive plus à respirer
 je souffre énormément
 c'est une urgence absolue
+j'ai une douleur terrible
+mon enfant s'est blessé à la bouche
+je ne peux plus ouvrir la bouche tellement ça gonfle
+c'est très urgent il faut que quelqu'un vienne
+il y a une inondation chez moi
+je saigne de la gencive depuis des heures
 """,
     "yes": """
 oui
@@ -618,6 +670,10 @@ pas celui-là
 non je ne veux pas
 non pas comme ça
 ah non
+non pas du tout ça
+ce n'est pas ça non
+non merci pas ça
+non vous vous trompez
 """,
     "repeat": """
 vous pouvez répéter
@@ -680,6 +736,10 @@ redites les options
 j'ai rien compris
 ça grésille
 vous pouvez répéter ce que vous avez dit
+vous pouvez me redire les choix
+je n'ai pas bien compris vous pouvez répéter
+répétez-moi ça
+pardon je n'ai pas saisi
 """,
     "goodbye": """
 au revoir
@@ -749,6 +809,12 @@ voilà merci
 ok merci à bientôt
 je vous remercie au revoir
 merci pour tout
+ce sera tout merci beaucoup
+très bien merci au revoir
+je n'ai plus de questions
+c'est parfait au revoir
+non merci ça ira
+ok c'est noté merci au revoir
 """,
     "out_of_scope": """
 quel temps fait-il aujourd'hui
