@@ -16,6 +16,7 @@ import socket
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
@@ -97,3 +98,16 @@ class Leader:
             self._until = 0.0
             with contextlib.suppress(Exception):  # otherwise the lease simply expires
                 release(self.engine, name=self.name, holder=self.holder)
+
+
+def claim_row(session: Session, model: type[SQLModel], row_id: int | None,
+              next_at: Any, current: datetime | None, until: datetime) -> bool:
+    """Take one row of a queue worked row by row (a transcript to make…): a conditional
+    UPDATE moves its retry time (`next_at`, still `current`) to `until`, so that two
+    workers never take the same row. Commits; True when this worker won it."""
+    guard = next_at.is_(None) if current is None else next_at == current
+    result = session.execute(update(model).where(model.id == row_id, guard)  # type: ignore[attr-defined]
+                             .values({next_at: until}))
+    session.commit()
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import FaqEntry, MenuChoice, MenuStep, Script
 from receptionist.i18n import lang_key
 from receptionist.understanding.bands import Band, Thresholds, Understood, understand
 from receptionist.understanding.intent_model import IntentModel, TrainingSet, model_for
 from receptionist.understanding.phrase_match import normalize, spoken_digit
 
-# Built-in intents a menu answers itself when no choice or FAQ entry claims them.
-SPECIAL = ("hours", "repeat", "goodbye")
+# Built-in intents a menu answers itself when no choice or FAQ entry claims them: SPECIAL.
 # An urgent caller goes to a person if the menu has one, else leaves a message.
 URGENT_FALLBACK = ("urgent", "transfer", "message")
 
@@ -62,20 +62,17 @@ def thresholds(script: Script) -> Thresholds:
 
 
 TargetKind = Literal["choice", "faq", "hours", "repeat", "goodbye"]
+SPECIAL: dict[str, TargetKind] = {"hours": "hours", "repeat": "repeat", "goodbye": "goodbye"}
 
 
 @dataclass(frozen=True)
 class Target:
-    """What an intent does at a menu; `key` travels in the confirmation's callback."""
+    """What an intent does at a menu (its intent travels in a confirmation's callback)."""
 
     kind: TargetKind
     intent: str
     choice: MenuChoice | None = None
     faq: FaqEntry | None = None
-
-    @property
-    def key(self) -> str:
-        return self.intent
 
 
 @dataclass(frozen=True)
@@ -99,9 +96,8 @@ def target_for(script: Script, menu: MenuStep, intent: str | None) -> Target | N
     for index, entry in enumerate(script.faq):
         if faq_intent(index, entry) == intent:
             return Target("faq", intent, faq=entry)
-    if intent in SPECIAL:
-        return Target(intent, intent)  # type: ignore[arg-type]
-    return None
+    kind = SPECIAL.get(intent)
+    return Target(kind, intent) if kind is not None else None
 
 
 def meaning_at_menu(script: Script, menu: MenuStep, text: str) -> Meaning:
@@ -121,30 +117,30 @@ def meaning_at_menu(script: Script, menu: MenuStep, text: str) -> Meaning:
     return Meaning(understood, target, band)
 
 
-def label_of(target: Target, language: str) -> str:
-    """"book an appointment": what the caller would get, for "You'd like to …"."""
+def confirmation(target: Target, language: str) -> str:
+    """The question that confirms a fair guess: "You'd like to book an appointment, is
+    that right?"; for an FAQ entry or a choice without a label, the caller's likely
+    words: "Did you ask: how much is a cleaning?"."""
     lang = lang_key(language)
-    if target.choice is not None and target.choice.label:
-        return target.choice.label
-    if target.faq is not None and target.faq.label:
-        return target.faq.label
+    label = ((target.choice.label if target.choice else None)
+             or (target.faq.label if target.faq else None))
     builtin = LABELS.get(target.choice.intent if target.choice else target.intent)
-    if builtin is not None:
-        return builtin[lang]
+    if label is None and builtin is not None:
+        label = builtin[lang]
+    if label is not None:
+        return phrase("confirm_intent", language, label=label)
     if target.faq is not None and target.faq.questions:
-        return target.faq.questions[0]
-    if target.choice is not None and target.choice.phrases:
-        return target.choice.phrases[0]
-    return target.intent.replace("_", " ")
+        return phrase("confirm_question", language, words=target.faq.questions[0])
+    words = ([*target.choice.phrases, *target.choice.examples] if target.choice else [])
+    return phrase("confirm_question", language,
+                  words=words[0] if words else target.intent.replace("_", " "))
 
 
 def yes_or_no(script: Script, text: str) -> bool | None:
     """A confirmation's answer: True (yes), False (no), None (neither, or unsure)."""
-    words = normalize(text)
-    if words[:1] in (["1"], ["one"], ["un"]) and len(words) == 1:
-        return True
-    if words[:1] in (["2"], ["two"], ["deux"]) and len(words) == 1:
-        return False
+    key = spoken_digit(normalize(text), script.language)  # "one", « tapez deux »
+    if key in ("1", "2"):
+        return key == "1"
     understood = understand(script_model(script), text, thresholds(script),
                             among=frozenset({"yes", "no"}))
     if understood.band == "reprompt":

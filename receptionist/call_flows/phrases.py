@@ -34,6 +34,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "You'd like to {label}, is that right? Press 1 for yes, or 2 for no.",
         "fr": "Vous souhaitez {label}, c'est bien ça ? Tapez 1 pour oui, 2 pour non.",
     },
+    "confirm_question": {
+        "en": "Did you say: {words}? Press 1 for yes, or 2 for no.",
+        "fr": "Vous avez dit : {words}, c'est bien ça ? Tapez 1 pour oui, 2 pour non.",
+    },
     "what_can_i_do": {
         "en": "All right. What can I do for you?",
         "fr": "D'accord. Que puis-je faire pour vous ?",

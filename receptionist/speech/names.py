@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from receptionist.appointments.models import Appointment
 from receptionist.config import Settings
+from receptionist.leases import claim_row
 from receptionist.messages.recordings import (
     FetchError,
     RecordingSource,
@@ -48,16 +49,6 @@ def spoken_name(transcript: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in words)[:MAX_NAME_CHARS]
 
 
-def _claim(session: Session, appointment: Appointment, now: datetime) -> bool:
-    guard = (col(Appointment.name_next_at).is_(None) if appointment.name_next_at is None
-             else col(Appointment.name_next_at) == appointment.name_next_at)
-    result = session.execute(update(Appointment).where(col(Appointment.id) == appointment.id,
-                                                       guard)
-                             .values(name_next_at=now + LEASE))
-    session.commit()
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-
 def transcribe_names_due(rt: NameDeps, *, limit: int = 5) -> int:
     """Transcribe the spoken names whose time has come; returns how many got one."""
     now = rt.clock()
@@ -73,7 +64,8 @@ def transcribe_names_due(rt: NameDeps, *, limit: int = 5) -> int:
         for appointment, language in due:
             if appointment.name_status == "no_model" and not rt.recognizer.supports(language):
                 continue
-            if _claim(session, appointment, now):
+            if claim_row(session, Appointment, appointment.id, col(Appointment.name_next_at),
+                         appointment.name_next_at, now + LEASE):
                 done += _transcribe(rt, session, appointment, language, now)
     return done
 

@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from receptionist.db import JobDeps
+from receptionist.leases import claim_row
 from receptionist.messages.models import FetchStatus, Message, TranscriptStatus
 from receptionist.speech.audio import AudioError, read_wav
 from receptionist.speech.recognizer import ModelUnavailable, Recognizer, recognize
@@ -46,16 +47,6 @@ def _due(session: Session, now: datetime, limit: int) -> list[tuple[Message, str
     return [(message, language) for message, language in rows]
 
 
-def _claim(session: Session, message: Message, now: datetime) -> bool:
-    """Lease the message so that another worker does not transcribe it at the same time."""
-    guard = (col(Message.transcript_next_at).is_(None) if message.transcript_next_at is None
-             else col(Message.transcript_next_at) == message.transcript_next_at)
-    result = session.execute(update(Message).where(col(Message.id) == message.id, guard)
-                             .values(transcript_next_at=now + LEASE))
-    session.commit()
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-
 Judge = Callable[[str, str], bool]  # (transcript, language) -> urgent?
 
 
@@ -70,7 +61,8 @@ def transcribe_due(rt: TranscriptionDeps, *, limit: int = 5, urgency: Judge | No
             if message.transcript_status == TranscriptStatus.no_model and not (
                     rt.recognizer.supports(language)):
                 continue  # still no model: nothing to try
-            if _claim(session, message, now):
+            if claim_row(session, Message, message.id, col(Message.transcript_next_at),
+                         message.transcript_next_at, now + LEASE):
                 done += _transcribe(rt, session, message, language, now, urgency)
     return done
 

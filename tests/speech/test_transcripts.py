@@ -88,10 +88,15 @@ def test_a_leased_message_is_not_transcribed_twice(
         engine: Engine, runtime: Runtime, clock: FixedClock) -> None:
     leave_spoken_message(sim, twilio_api, speak, DEMO_EN, "operator")
     fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
-    from receptionist.speech.transcripts import _claim
+    from sqlmodel import col
+
+    from receptionist.leases import claim_row
+    from receptionist.speech.transcripts import LEASE
 
     with Session(engine) as session:
         message = session.get(Message, messages(engine)[0].id)
         assert message is not None
-        assert _claim(session, message, clock.now)
+        taken = (session, Message, message.id, col(Message.transcript_next_at))
+        assert claim_row(*taken, message.transcript_next_at, clock.now + LEASE)
+        assert not claim_row(*taken, None, clock.now + LEASE)  # the other worker loses
     assert transcribe_due(runtime) == 0  # leased by the other worker

@@ -164,15 +164,10 @@ def slots_for_wish(ctx: FlowContext, agenda: Agenda, wish: TimeWish, *,
 
 
 def on_time_wish(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingStep,
-                 agenda: Agenda, *, said: str, attempt: int, moving: int | None
+                 agenda: Agenda, *, wish: TimeWish, said: str, moving: int | None
                  ) -> str | None:
     """The caller named a day or time at the offer: offer what fits (or confirm the very
     slot they asked for when it is free)."""
-    today = ctx.now.astimezone(ZoneInfo(agenda.timezone)).date()
-    wish = parse_when(said, ctx.language, today)
-    if wish is None:
-        return on_offer(ctx, step_id, step, agenda, slots=[], digits="?", attempt=attempt,
-                        moving=moving)
     slots = slots_for_wish(ctx, agenda, wish, moving=moving)
     ctx.log("time_asked", step_id, f"heard={said[:200]!r} found={len(slots)}")
     if len(slots) == 1 and wish.at is not None:
@@ -341,9 +336,12 @@ def resume_slots(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingS
         digits = event.digits
         if event.said is not None and not digits:
             digits = said_key(ctx, "offer", event.said, offered=len(slots))
-            if not digits:
-                return on_time_wish(ctx, step_id, step, agenda, said=event.said,
-                                    attempt=event.attempt, moving=moving_id)
+            today = ctx.now.astimezone(ZoneInfo(agenda.timezone)).date()
+            wish = None if digits else parse_when(event.said, ctx.language, today)
+            if wish is not None:
+                return on_time_wish(ctx, step_id, step, agenda, wish=wish, said=event.said,
+                                    moving=moving_id)
+            digits = digits or "?"  # words that are no answer here: like a wrong key
         return on_offer(ctx, step_id, step, agenda, slots=slots, digits=digits,
                         attempt=event.attempt, moving=moving_id)
     if event.slot is None:

@@ -10,6 +10,7 @@ retry path, then the script's no-match branch.
 from __future__ import annotations
 
 from receptionist.call_flows.actions import Callback, Gather
+from receptionist.call_flows.booking_phrases import voice_choices
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import Event, KeyPressed
 from receptionist.call_flows.hours import hours_answer
@@ -17,7 +18,7 @@ from receptionist.call_flows.listening import ListenFor, SpokenOption
 from receptionist.call_flows.meaning import (
     Meaning,
     Target,
-    label_of,
+    confirmation,
     meaning_at_menu,
     target_for,
     yes_or_no,
@@ -25,9 +26,6 @@ from receptionist.call_flows.meaning import (
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import Loc, MenuChoice, MenuStep
 from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
-
-YES_NO_HINTS = {"en": (("1", ("yes", "yeah", "correct")), ("2", ("no", "nope"))),
-                "fr": (("1", ("oui", "c'est ça", "d'accord")), ("2", ("non", "pas du tout")))}
 
 
 def render(ctx: FlowContext, step_id: str, step: MenuStep, *, attempt: int = 0,
@@ -61,18 +59,17 @@ def ask_to_confirm(ctx: FlowContext, step_id: str, step: MenuStep, target: Targe
                    attempt: int, preface: str | None = None) -> None:
     seq = ctx.wait_here(step_id)
     gather = Gather(Callback.to("menu", step=step_id, attempt=attempt, seq=seq,
-                                confirm=target.key), timeout=step.timeout)
+                                confirm=target.intent), timeout=step.timeout)
     if preface:
         ctx.say(preface, into=gather)
-    ctx.say(phrase("confirm_intent", ctx.language, label=label_of(target, ctx.language)),
-            into=gather)
+    ctx.say(confirmation(target, ctx.language), into=gather)
     ctx.do(gather)
-    hints = YES_NO_HINTS["fr" if ctx.language.startswith("fr") else "en"]
+    hints = voice_choices("confirm", ctx.language)  # the booking's yes / no words
     ctx.listen(ListenFor(answer="said", route="menu", options=tuple(
-        SpokenOption(intent=f"key{digit}", digit=digit, phrases=words)
-        for digit, words in hints),
+        SpokenOption(intent=f"key{digit}", digit=digit, phrases=tuple(words))
+        for digit, words in hints.items()),
         query=(("step", step_id), ("attempt", attempt), ("seq", seq),
-               ("confirm", target.key))))
+               ("confirm", target.intent))))
     ctx.log("confirm_asked", step_id, f"intent={target.intent}")
 
 

@@ -164,3 +164,15 @@ def test_a_spoken_day_across_the_clock_change_is_the_local_one(
     monday_9 = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("America/New_York"))  # EST
     assert gather_query(ctx)["slot"] == epoch(monday_9)
     assert monday_9.astimezone(UTC).hour == 14
+
+
+def test_words_that_answer_nothing_at_the_offer_are_a_wrong_key(
+        session: Session, clock: FixedClock) -> None:
+    ctx = demo_ctx(session, clock)
+    step, slots = _offer(ctx)
+    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+                                                 said="🙂 what's the weather " * 100))
+    assert ("invalid_key", "book") in logged(ctx)
+    gather = ctx.actions[-1]
+    assert isinstance(gather, Gather)
+    assert getattr(gather.prompts[0], "text", "") == "Sorry, that is not a valid choice."

@@ -177,3 +177,13 @@ def test_exits_and_checks() -> None:
     twice = step.model_copy(update={"choices": [step.choices[0], step.choices[0]]})
     assert [loc for loc, _ in menu.problems(twice)] == [("choices", 1, "digit"),
                                                         ("choices", 1, "intent")]
+
+
+def test_an_unlabelled_faq_is_confirmed_with_its_question() -> None:
+    text = FAQ_SCRIPT.replace("steps:\n", "understanding: {route: 1.0, confirm: 0.05}\nsteps:\n", 1)
+    ctx, step = _menu(text)
+    menu.resume(ctx, "menu", step, KeyPressed("", 0, said="quels sont vos prix svp"))
+    assert said(ctx.actions) == [
+        "Vous avez dit : c'est combien un devis, c'est bien ça ? Tapez 1 pour oui, 2 pour non."]
+    assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said="un", confirm="faq_2")) is None
+    assert said(ctx.actions)[-1].startswith("Le déplacement est à 40 euros.")
