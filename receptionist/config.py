@@ -79,11 +79,14 @@ class Settings(BaseSettings):
     twilio_auth_token: str = DEV_AUTH_TOKEN
     twilio_api_base: str = "https://api.twilio.com"
     secret_key: str = DEV_SECRET_KEY
-    speech_engine: Literal["vosk", "pocketsphinx"] = "pocketsphinx"
+    # auto: each language heard by the best installed engine (speech.engines.ORDER)
+    speech_engine: Literal["auto", "whisper", "vosk", "pocketsphinx"] = "auto"
+    # Installed speech models: Vosk's per language (fr/), faster-whisper's (whisper-base/).
     vosk_model_dir: Path = Path("./data/models")
     speech_processes: int = Field(
         default=0, ge=0, description="live recognition processes; 0 = one per CPU core")
     vosk_models_url: str = ""  # where `models install LANG` downloads from; default official
+    whisper_models_url: str = ""  # where `models install whisper-…` downloads from
     smtp_url: str = ""  # smtp://user:password@host:587 (STARTTLS) or smtps://...:465
     smtp_from: str = "receptionist@localhost"
     recordings_dir: Path = Path("./data/recordings")

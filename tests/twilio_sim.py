@@ -223,6 +223,8 @@ class TestMediaStreams:
         self.voice = voice
         self.wait_s = wait_s
         self.sockets: dict[str, tuple[AbstractContextManager[Any], Any, str]] = {}
+        # Per call: when its stream opened, and the end (ms) of the audio sent so far.
+        self.opened: dict[str, tuple[float, int]] = {}
 
     def open(self, call: SimulatedCall, url: str, parameters: dict[str, str]) -> None:
         manager = self.client.websocket_connect(
@@ -239,16 +241,24 @@ class TestMediaStreams:
                       "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000,
                                       "channels": 1}}}))
         self.sockets[call.call_sid] = (manager, socket, stream_sid)
+        self.opened[call.call_sid] = (time.monotonic(), 0)
 
     def send_audio(self, call: SimulatedCall, samples: Samples, rate: int) -> None:
+        """Frames sent at once, not in real time, but stamped as Twilio would stamp them
+        had the caller started speaking now: milliseconds since the stream began, 20 ms
+        a frame (never before the end of what was sent already)."""
         _, socket, stream_sid = self.sockets[call.call_sid]
         audio = np.concatenate([samples, np.zeros(rate, dtype=np.int16)])
-        for chunk, frame in enumerate(twilio_frames(audio, rate)):
+        opened, sent_until = self.opened[call.call_sid]
+        start_ms = max(int((time.monotonic() - opened) * 1000), sent_until)
+        frames = twilio_frames(audio, rate)
+        for chunk, frame in enumerate(frames):
             socket.send_text(json.dumps({
                 "event": "media", "sequenceNumber": str(chunk + 2), "streamSid": stream_sid,
                 "media": {"track": "inbound", "chunk": str(chunk + 1),
-                          "timestamp": str(chunk * 20),
+                          "timestamp": str(start_ms + chunk * 20),
                           "payload": base64.b64encode(frame).decode()}}))
+        self.opened[call.call_sid] = (opened, start_ms + len(frames) * 20)
 
     def speak(self, call: SimulatedCall, text: str) -> str | None:
         before = len(self.api.redirects.get(call.call_sid, []))

@@ -56,8 +56,8 @@ ORDINALS = {"en": ["first", "second", "third", "fourth", "fifth", "sixth", "seve
 SPOKEN_KEYS: dict[str, dict[str, dict[str, list[str]]]] = {
     "offer": {"en": {"9": ["another day", "a different day", "other day"]},
               "fr": {"9": ["un autre jour", "autre jour"]}},
-    "confirm": {"en": {"1": ["yes", "confirm", "yes please"],
-                       "2": ["no", "another time", "no thanks"]},
+    "confirm": {"en": {"1": ["yes", "confirm", "yes please", "yeah", "yep", "sure"],
+                       "2": ["no", "another time", "no thanks", "nope"]},
                 "fr": {"1": ["oui", "je confirme", "d'accord"],
                        "2": ["non", "un autre horaire", "non merci"]}},
     "manage": {"en": {"1": ["cancel", "cancel it"], "2": ["move", "move it", "change it"],

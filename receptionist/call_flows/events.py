@@ -17,6 +17,9 @@ class KeyPressed:
     attempt: int
     said: str | None = None
     confirm: str | None = None
+    heard: float | None = None  # the speech engine's confidence in `said` (None: typed)
+    # Speech was heard but not decoded (recognition saturated): ask for the keypad.
+    keypad: bool = False
 
 
 @dataclass(frozen=True)

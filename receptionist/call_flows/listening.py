@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from receptionist.call_flows.actions import Callback
+from receptionist.understanding.bands import HEARD_FLOOR
 from receptionist.understanding.phrase_match import match_intent, normalize
 from receptionist.understanding.when import mentions_time
 
@@ -74,18 +75,32 @@ class Send:
 Heard = Ignore | Send
 
 
-def hear(listen: ListenFor, transcript: str, language: str) -> Heard:
-    """What an utterance means at the prompt that `listen` describes."""
-    if not normalize(transcript):
+def hear(listen: ListenFor, transcript: str, language: str, heard: float | None = None
+         ) -> Heard:
+    """What an utterance means at the prompt that `listen` describes. `heard`: the
+    engine's confidence in the transcript; words it barely heard are not an answer (line
+    noise, a cough turned into words): the prompt goes on."""
+    if not normalize(transcript) or (heard is not None and heard < HEARD_FLOOR):
         return Ignore()
-    said = (*listen.query, ("said", transcript.strip()[:MAX_SAID]))
+    said: tuple[tuple[str, str | int], ...] = (
+        *listen.query, ("said", transcript.strip()[:MAX_SAID]))
     if listen.answer == "said":
+        if heard is not None:
+            said = (*said, ("heard", f"{heard:.2f}"))
         return Send(Callback(listen.route, said))
     match = match_intent(transcript, listen.options, language)
     if match.choice is not None and match.choice.digit is not None:
         return Send(Callback(listen.route, (*listen.query, ("pressed", match.choice.digit))))
     if listen.times and mentions_time(transcript, language):
         return Send(Callback(listen.route, said))
+    return Ignore()
+
+
+def keypad_please(listen: ListenFor) -> Heard:
+    """The caller spoke but recognition was saturated (the utterance was not decoded): a
+    prompt that takes words asks for the keypad; a keypad prompt just goes on."""
+    if listen.answer == "said":
+        return Send(Callback(listen.route, (*listen.query, ("keypad", 1))))
     return Ignore()
 
 

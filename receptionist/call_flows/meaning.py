@@ -14,7 +14,13 @@ from typing import Literal
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import FaqEntry, MenuChoice, MenuStep, Script
 from receptionist.i18n import lang_key
-from receptionist.understanding.bands import Band, Thresholds, Understood, understand
+from receptionist.understanding.bands import (
+    Band,
+    Thresholds,
+    Understood,
+    understand,
+    weigh_hearing,
+)
 from receptionist.understanding.intent_model import IntentModel, TrainingSet, model_for
 from receptionist.understanding.phrase_match import normalize, spoken_digit
 
@@ -100,18 +106,20 @@ def target_for(script: Script, menu: MenuStep, intent: str | None) -> Target | N
     return Target(kind, intent) if kind is not None else None
 
 
-def meaning_at_menu(script: Script, menu: MenuStep, text: str) -> Meaning:
-    """What `text` asks for at `menu`: the caller named a key, or the model's intent."""
+def meaning_at_menu(script: Script, menu: MenuStep, text: str,
+                    heard: float | None = None) -> Meaning:
+    """What `text` asks for at `menu`: the caller named a key, or the model's intent.
+    `heard`: the speech engine's confidence in `text` (None: typed)."""
     digit = spoken_digit(normalize(text), script.language)
     if digit is not None:
         choice = next((c for c in menu.choices if c.digit == digit), None)
         if choice is not None:
             understood = Understood(text.strip()[:200], choice.intent, 1.0, "route")
             return Meaning(understood, Target("choice", choice.intent, choice=choice),
-                           "route", via_key=True)
+                           weigh_hearing("route", heard), via_key=True)
     understood = understand(script_model(script), text, thresholds(script))
     target = target_for(script, menu, understood.intent)
-    band: Band = understood.band if target is not None else "reprompt"
+    band: Band = weigh_hearing(understood.band, heard) if target is not None else "reprompt"
     if band == "confirm" and target is not None and target.kind == "repeat":
         band = "route"  # repeating the menu is harmless: no need to ask
     return Meaning(understood, target, band)

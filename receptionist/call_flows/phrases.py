@@ -26,6 +26,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "fr": "Désolé, toutes nos lignes sont occupées. Merci de rappeler dans quelques "
               "minutes. Au revoir.",
     },
+    "use_keypad": {
+        "en": "Sorry, I cannot take spoken answers right now. Please use your keypad.",
+        "fr": "Désolé, je ne peux pas prendre de réponse orale pour le moment. "
+              "Utilisez le clavier de votre téléphone, s'il vous plaît.",
+    },
     "not_understood": {
         "en": "Sorry, I did not understand.",
         "fr": "Désolé, je n'ai pas compris.",

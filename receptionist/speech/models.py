@@ -128,6 +128,18 @@ def _model_root(members: list[str]) -> str:
     raise ModelError(f"not a Vosk model: no {REQUIRED[0]} in the archive")
 
 
+def put_in_place(model: Path, dest_root: Path, name: str) -> Path:
+    """Move a complete model folder to dest_root/<name>: a previous model there is
+    replaced only once the new one is in place (no moment without a model)."""
+    target = dest_root / name
+    old = dest_root / f".old-{name}-{os.getpid()}"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(model, target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
 def extract_model(archive: Path, dest_root: Path, language: str) -> Path:
     """Validate the archive and install its model as dest_root/<language>, atomically: the
     model appears whole or not at all, and a previous one is replaced only on success."""
@@ -156,12 +168,7 @@ def extract_model(archive: Path, dest_root: Path, language: str) -> Path:
             model = staging / root if root else staging
             (model / "MODEL_NAME").write_text(archive.stem + "\n")
             turn_dither_off(model)
-            target = dest_root / language
-            old = dest_root / f".old-{language}-{os.getpid()}"
-            if target.exists():
-                os.replace(target, old)
-            os.replace(model, target)
-            shutil.rmtree(old, ignore_errors=True)
+            target = put_in_place(model, dest_root, language)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target

@@ -25,12 +25,13 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from receptionist.speech.engines import EngineSpec
-from receptionist.speech.recognition_process import STREAM_ID, frame, read_frame
+from receptionist.speech.recognition_process import SENT_AT, STREAM_ID, frame, read_frame
 from receptionist.speech.recognizer import ModelUnavailable, Recognition
 
 log = logging.getLogger(__name__)
@@ -163,14 +164,18 @@ class RemoteStream:
         self._id = stream_id
         self._closed = False
 
-    async def accept(self, ulaw: bytes) -> Heard:
-        """Feed 8 kHz μ-law audio (any length); the child decodes and resamples it."""
-        reply = await self._child.request(self._id, frame(b"A", STREAM_ID.pack(self._id) + ulaw))
+    async def accept(self, ulaw: bytes, *, spoken_at: float | None = None) -> Heard:
+        """Feed 8 kHz μ-law audio (any length); the child decodes and resamples it.
+        `spoken_at`: when (time.monotonic) the end of this audio was spoken, which tells
+        the child how far behind the live call it is (default: now)."""
+        stamp = time.monotonic() if spoken_at is None else spoken_at
+        reply = await self._child.request(self._id, frame(
+            b"A", STREAM_ID.pack(self._id) + SENT_AT.pack(stamp) + ulaw))
         if reply.get("error"):
             raise SpeechUnavailable(str(reply["error"]))
         final = reply.get("final")
-        return Heard(final=None if final is None else Recognition(str(final[0]),
-                                                                  float(final[1])),
+        return Heard(final=None if final is None else Recognition(
+                         str(final[0]), float(final[1]), skipped=bool(reply.get("skipped"))),
                      partial=str(reply.get("partial") or ""))
 
     def close(self) -> None:

@@ -6,11 +6,17 @@ child is single-threaded and serves many streams: requests come on stdin and rep
 out on stdout, as frames of `!IB` (body length, kind) + body:
 
     parent -> child  b"O" open   JSON {"id", "language", "phrases"}       -> one reply
-                     b"A" audio  !Q stream id + 8 kHz μ-law bytes            -> one reply
+                     b"A" audio  !Q stream id + !d time sent (monotonic)
+                                 + 8 kHz μ-law bytes                         -> one reply
                      b"C" close  !Q stream id                                -> no reply
     child -> parent  b"H" hello  JSON {"engine", "ready"} once models are loaded
                      b"R" reply  JSON {"id", "final": [text, confidence] | null,
-                                       "partial": str, "error": str | null}
+                                       "partial": str, "error": str | null,
+                                       "skipped": bool}
+
+CPU is finite: when audio reaches the child more than BEHIND_S after it was sent (the
+child is busy decoding other callers), an utterance that ends is not decoded but
+reported as skipped, and the caller is asked to use the keypad instead of waiting.
 
 The child exits when stdin closes, so it never outlives the web process.
 """
@@ -21,6 +27,7 @@ import json
 import os
 import struct
 import sys
+import time
 from collections.abc import Callable
 from typing import BinaryIO
 
@@ -30,6 +37,8 @@ from receptionist.speech.recognizer import ModelUnavailable, Recognizer, Utteran
 
 HEADER = struct.Struct("!IB")
 STREAM_ID = struct.Struct("!Q")
+SENT_AT = struct.Struct("!d")
+BEHIND_S = 1.0
 MAX_BODY = 16 * 1024 * 1024
 
 
@@ -71,9 +80,9 @@ class Child:
         self.streams: dict[int, UtteranceStream] = {}
 
     def reply(self, stream_id: int, *, final: tuple[str, float] | None = None,
-              partial: str = "", error: str | None = None) -> None:
+              partial: str = "", error: str | None = None, skipped: bool = False) -> None:
         body = json.dumps({"id": stream_id, "final": final, "partial": partial,
-                           "error": error}, ensure_ascii=False).encode()
+                           "error": error, "skipped": skipped}, ensure_ascii=False).encode()
         self.out.write(frame(b"R", body))
 
     def handle(self, kind: bytes, body: bytes) -> None:
@@ -93,12 +102,14 @@ class Child:
             if stream is None:
                 self.reply(stream_id, error="unknown stream")
                 return
-            samples = resample(ulaw_decode(body[STREAM_ID.size:]), 8000,
-                               self.recognizer.sample_rate)
-            heard = stream.accept(samples)
+            (sent_at,) = SENT_AT.unpack_from(body, STREAM_ID.size)
+            start = STREAM_ID.size + SENT_AT.size
+            samples = resample(ulaw_decode(body[start:]), 8000, self.recognizer.sample_rate)
+            heard = stream.accept(samples, decode=time.monotonic() - sent_at < BEHIND_S)
             partial_of = getattr(stream, "partial", None)
             self.reply(stream_id,
                        final=None if heard is None else (heard.transcript, heard.confidence),
+                       skipped=heard is not None and heard.skipped,
                        partial=partial_of() if partial_of is not None and heard is None
                        else "")
         elif kind == b"C":

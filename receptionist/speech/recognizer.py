@@ -15,6 +15,9 @@ from receptionist.speech.audio import Samples, resample
 class Recognition:
     transcript: str
     confidence: float  # the engine's own estimate, 0..1
+    # An utterance ended but was not decoded: the recognition process was too far behind
+    # (see recognition_process.BEHIND_S); the caller is asked to use the keypad.
+    skipped: bool = False
 
 
 class ModelUnavailable(RuntimeError):
@@ -24,8 +27,10 @@ class ModelUnavailable(RuntimeError):
 class UtteranceStream(Protocol):
     """One caller's audio, fed as it arrives; each finished utterance comes back once."""
 
-    def accept(self, samples: Samples) -> Recognition | None:
-        """Feed 16-bit samples at the recognizer's rate; returns an utterance that ended."""
+    def accept(self, samples: Samples, *, decode: bool = True) -> Recognition | None:
+        """Feed 16-bit samples at the recognizer's rate; returns an utterance that ended.
+        `decode=False`: the process is behind; an engine whose decoding is costly
+        (whisper) returns an utterance that ends as `skipped` instead of decoding it."""
 
     def finish(self) -> Recognition | None:
         """End of audio: the last utterance, if one was in progress."""

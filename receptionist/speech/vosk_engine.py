@@ -93,7 +93,7 @@ class VoskStream:
     def __init__(self, recognizer: vosk.KaldiRecognizer) -> None:
         self._recognizer: vosk.KaldiRecognizer | None = recognizer
 
-    def accept(self, samples: Samples) -> Recognition | None:
+    def accept(self, samples: Samples, *, decode: bool = True) -> Recognition | None:
         if self._recognizer is None:
             raise RuntimeError("stream already finished")
         if self._recognizer.AcceptWaveform(samples.astype("<i2").tobytes()):

@@ -61,6 +61,9 @@ class MenuForm(TwilioForm):
     # What the caller said, as text (Twilio's field for a speech <Gather>; our simulator
     # and tools send typed speech in it).
     speech: Speech = Field(default=None, alias="SpeechResult")
+    # Twilio's confidence in SpeechResult (a speech <Gather>); typed speech has none.
+    speech_confidence: Annotated[float | None, Optional] = Field(
+        default=None, alias="Confidence", ge=0.0, le=1.0)
 
 
 class RecordedForm(TwilioForm):
@@ -101,6 +104,8 @@ class StepQuery(BaseModel):
     # What the caller said at this prompt (a media-stream redirect, see call_flows.listening).
     said: Annotated[str | None, BeforeValidator(_clip_speech)] = Field(default=None)
     confirm: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    heard: float | None = Field(default=None, ge=0.0, le=1.0)  # the engine's confidence
+    keypad: bool = False  # speech could not be decoded in time: ask for the keypad
 
 
 class BookQuery(StepQuery):

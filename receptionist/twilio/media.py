@@ -28,7 +28,13 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from receptionist.call_flows.listening import Ignore, ListenFor, hear, names_an_option
+from receptionist.call_flows.listening import (
+    Ignore,
+    ListenFor,
+    hear,
+    keypad_please,
+    names_an_option,
+)
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
 from receptionist.calls.models import Call
@@ -83,6 +89,12 @@ class MediaSession:
         self.done = False
         self.frames = 0
         self.max_loop_ms = 0.0  # longest event-loop time spent on one message
+        # When the latest audio was spoken (time.monotonic), from the media messages'
+        # `timestamp` (ms since the stream began, on Twilio's clock): it tells the
+        # recognition process how far behind the live call it is, however long our own
+        # loop held the frames back. None: no timestamps, the time of receipt is used.
+        self.zero: float | None = None
+        self.spoken_at: float | None = None
 
     def _current(self) -> tuple[str | None, int, int, ListenFor | None]:
         """(step, seq, attempt, what it listens for) of the live call; in a worker thread."""
@@ -121,25 +133,34 @@ class MediaSession:
             self.listening.stream.close()
             self.listening = None
 
-    async def feed(self, ulaw: bytes) -> str | None:
-        """Recognise a batch of 8 kHz μ-law audio; returns a URL to redirect the call to."""
+    async def feed(self, ulaw: bytes, spoken_at: float | None = None) -> str | None:
+        """Recognise a batch of 8 kHz μ-law audio; returns a URL to redirect the call to.
+        `spoken_at`: when the end of the batch was spoken (time.monotonic)."""
         if self.done:
             return None
         await self._listen_to_current_step()
         listening = self.listening
         if listening is None:
             return None
-        heard = await listening.stream.accept(ulaw)
+        heard = await listening.stream.accept(ulaw, spoken_at=spoken_at)
         recognition = heard.final or self._stable_partial(listening, heard.partial)
         if recognition is None:
             return None
-        # An utterance ended: is it an answer to this prompt?
-        meaning = hear(listening.listen, recognition.transcript, self.script.language)
+        if recognition.skipped:
+            log.warning("call %s: speech recognition saturated at %s, keypad asked for",
+                        self.call_sid, listening.step_id)
+            meaning = keypad_please(listening.listen)
+        else:
+            # An utterance ended: is it an answer to this prompt?
+            meaning = hear(listening.listen, recognition.transcript, self.script.language,
+                           recognition.confidence)
         if isinstance(meaning, Ignore):
+            log.debug("call %s: heard %r (confidence %.2f), no answer at %s", self.call_sid,
+                      recognition.transcript, recognition.confidence, listening.step_id)
             return None  # not an answer: the keypad prompt goes on, so do we
         # The callback claims the prompt by its seq, as for a key press.
-        log.info("call %s: heard %r at %s", self.call_sid, recognition.transcript,
-                 listening.step_id)
+        log.info("call %s: heard %r (confidence %.2f) at %s", self.call_sid,
+                 recognition.transcript, recognition.confidence, listening.step_id)
         self.answered = (listening.step_id, listening.seq)
         self._stop_listening()
         return twiml.url_for(self.rt.settings.public_base_url)(meaning.callback)
@@ -263,7 +284,7 @@ async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
 
 async def _recognise(rt: Runtime, session: MediaSession, batch: bytes) -> None:
     try:
-        redirect = await session.feed(batch)
+        redirect = await session.feed(batch, session.spoken_at)
     except (ModelUnavailable, SpeechUnavailable) as exc:
         log.warning("call %s: speech off, keypad only: %s", session.call_sid, exc)
         session.close()
@@ -276,6 +297,19 @@ async def _recognise(rt: Runtime, session: MediaSession, batch: bytes) -> None:
             log.error("%s", exc)
 
 
+def _spoken_at(session: MediaSession, media: dict[str, object]) -> float:
+    """When this frame's audio was spoken: the stream's first frame sets Twilio's clock
+    against ours, later ones are placed by their own timestamp (never in the future)."""
+    now = time.monotonic()
+    try:
+        stamp = float(str(media.get("timestamp"))) / 1000
+    except ValueError:
+        return now
+    if session.zero is None:
+        session.zero = now - stamp
+    return min(session.zero + stamp, now)
+
+
 def _on_loop_part(session: MediaSession, event: dict[str, object]) -> bytes | None:
     """Unwrap one frame and batch it (cheap, on the event loop); a full batch goes to the
     recognition process."""
@@ -284,10 +318,13 @@ def _on_loop_part(session: MediaSession, event: dict[str, object]) -> bytes | No
     if not isinstance(payload, str):
         return None
     try:
-        session.pending += base64.b64decode(payload, validate=True)
+        audio = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         log.warning("media stream: payload is not base64")
         return None
+    assert isinstance(media, dict)  # it holds a payload
+    session.spoken_at = _spoken_at(session, media)
+    session.pending += audio
     if len(session.pending) < BATCH_BYTES:
         return None
     batch = bytes(session.pending)

@@ -208,9 +208,15 @@ def _stale(rt: Runtime, ctx: FlowContext, query: StepQuery) -> str:
 
 def menu_input(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:
     digits = form.digits[:1] if form.digits else ""
-    said = form.speech if form.speech is not None else query.said
+    said: str | None
+    if form.speech is not None:
+        said, heard = form.speech, form.speech_confidence
+    else:
+        said, heard = query.said, query.heard
     return _answer(rt, session, form.call_sid, query,
-                   KeyPressed(digits, query.attempt, said=said, confirm=query.confirm))
+                   KeyPressed(digits, query.attempt, said=said, confirm=query.confirm,
+                              heard=heard if said is not None else None,
+                              keypad=query.keypad))
 
 
 def _recording_info(form: RecordedForm) -> messages.RecordingInfo | None:

@@ -65,3 +65,21 @@ def understand(model: IntentModel, text: str, thresholds: Thresholds | None = No
     return Understood(text.strip()[:200], intent, round(confidence, 3), band,
                       tuple(Ranked(r.intent, round(r.probability, 3))
                             for r in ranked[1:1 + ALTERNATIVES]), top.intent)
+
+
+# How sure the ear must be of its own transcript (the engine's confidence, 0..1) for the
+# words to be acted on without asking, and below which they are not worth a question.
+# A weak engine (pocketsphinx decoding freely) reports at most WEAK: it confirms at best.
+HEARD_ROUTE = 0.5
+HEARD_FLOOR = 0.15
+
+
+def weigh_hearing(band: Band, heard: float | None) -> Band:
+    """The band once the engine's doubt about the words themselves is counted."""
+    if heard is None:  # typed words
+        return band
+    if heard < HEARD_FLOOR:
+        return "reprompt"
+    if heard < HEARD_ROUTE and band == "route":
+        return "confirm"
+    return band

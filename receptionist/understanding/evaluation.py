@@ -12,10 +12,10 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from receptionist.understanding.bands import Thresholds, understand
+from receptionist.understanding.bands import Thresholds, understand, weigh_hearing
 from receptionist.understanding.intent_model import OUT_OF_SCOPE, IntentModel
 
 
@@ -64,11 +64,21 @@ class Report:
 
 
 def evaluate(model: IntentModel, corpus: Iterable[Labelled],
-             thresholds: Thresholds | None = None) -> Report:
+             thresholds: Thresholds | None = None,
+             heard: Sequence[tuple[str, float]] | None = None) -> Report:
+    """`heard`: per sentence, what a speech engine made of it and its confidence (the
+    band then counts the engine's doubt, as at a menu); None: the sentences as written."""
     report = Report()
-    for item in corpus:
+    for index, item in enumerate(corpus):
         started = time.perf_counter()
-        result = understand(model, item.text, thresholds)
+        if heard is None:
+            result = understand(model, item.text, thresholds)
+        else:
+            text, confidence = heard[index]
+            result = understand(model, text, thresholds)
+            band = weigh_hearing(result.band, confidence)
+            result = replace(result, band=band,
+                             intent=result.intent if band != "reprompt" else None)
         report.seconds.append(time.perf_counter() - started)
         report.total += 1
         decided = result.intent if result.intent is not None else "(reprompt)"

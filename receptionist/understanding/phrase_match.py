@@ -38,7 +38,7 @@ FILLERS: dict[str, frozenset[str]] = {
 # Words that may surround a spoken digit: "press one", « tapez le un », "option 2".
 DIGIT_CONTEXT = _words("""
     press push dial option number choice key touche tapez tape taper appuyez appuie numero
-    choix le la""")
+    choix le la please thanks merci s il vous plait plaît""")
 _NON_WORD = re.compile(r"[^\w*#]+|_+")  # any script's letters and digits are words
 
 # Below this a phrase word is not considered heard; short words must match exactly.

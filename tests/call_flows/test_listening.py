@@ -62,3 +62,18 @@ def test_stored_and_read_back_typed() -> None:
 def test_partial_results_name_an_option_or_not() -> None:
     assert names_an_option(MENU, "appointment", "en-US") is not None
     assert names_an_option(MENU, "hmm", "en-US") is None
+
+
+def test_the_engines_confidence_travels_with_the_words() -> None:
+    from receptionist.call_flows.listening import keypad_please
+
+    heard = hear(MENU, "I want to book", "en-US", 0.734)
+    assert heard == Send(Callback("menu", (("step", "menu"), ("attempt", 1), ("seq", 3),
+                                           ("said", "I want to book"), ("heard", "0.73"))))
+    # Words the engine barely heard are no answer: noise turned into words.
+    assert hear(MENU, "thank you", "en-US", 0.05) == Ignore()
+    assert hear(KEYS, "yes", "en-US", 0.05) == Ignore()
+    # Speech not decoded (recognition saturated): a menu asks for the keypad.
+    assert keypad_please(MENU) == Send(Callback("menu", (
+        ("step", "menu"), ("attempt", 1), ("seq", 3), ("keypad", 1))))
+    assert keypad_please(KEYS) == Ignore()

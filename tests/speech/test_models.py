@@ -172,11 +172,12 @@ def test_cli_list_and_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     runner = CliRunner()
     try:
         listing = runner.invoke(app, ["models", "list"])
-        assert "(none)" in listing.output and "vosk-model-small-fr-0.22" in listing.output
+        assert "whisper-tiny-en" in listing.output  # shipped on PyPI, found there
+        assert "vosk-model-small-fr-0.22" in listing.output
         archive = make_zip(tmp_path / "vosk-model-small-fr-0.22.zip")
         result = runner.invoke(app, ["models", "install", str(archive)])
         assert result.exit_code == 0, result.output
-        assert "installed" in result.output and "SPEECH_ENGINE=vosk" in result.output
+        assert "installed" in result.output  # SPEECH_ENGINE=auto uses it
         assert "fr   vosk-model-small-fr-0.22" in runner.invoke(app, ["models", "list"]).output
         bad = runner.invoke(app, ["models", "install", str(tmp_path / "missing.zip")])
         assert bad.exit_code == 1 and "no such file" in bad.output

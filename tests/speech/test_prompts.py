@@ -12,10 +12,11 @@ from sqlmodel import Session
 from receptionist.call_flows.publishing import create_tenant
 from receptionist.demo import demo_script_text
 from receptionist.runtime import Runtime
+from receptionist.speech import whisper_models
 from receptionist.speech.audio import ulaw_decode
-from receptionist.speech.pocketsphinx_engine import PocketsphinxRecognizer
 from receptionist.speech.prompts import PromptCache, prompt_key, ulaw_wav
 from receptionist.speech.recognizer import recognize
+from receptionist.speech.whisper_engine import WhisperRecognizer
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.twilio_sim import TestTwilioSim
 
@@ -36,12 +37,14 @@ def test_ulaw_wav_layout() -> None:
 
 def test_rendered_prompt_is_real_speech(tmp_path: Path) -> None:
     cache = PromptCache(tmp_path)
-    path = cache.render("operator", "local", "en-US")
-    assert path == cache.path(prompt_key("operator", "local", "en-US"))
+    text = "Please hold while I connect you"
+    path = cache.render(text, "local", "en-US")
+    assert path == cache.path(prompt_key(text, "local", "en-US"))
     audio = ulaw_decode(parse_ulaw_wav(path.read_bytes()))
-    heard = recognize(PocketsphinxRecognizer(), audio, 8000, language="en-US",
-                      phrases=["operator", "message"])
-    assert heard.transcript == "operator"
+    tiny = whisper_models.found(tmp_path)["whisper-tiny-en"]
+    heard = recognize(WhisperRecognizer({"whisper-tiny-en": tiny}), audio, 8000,
+                      language="en-US", phrases=None)
+    assert heard.transcript.endswith("while I connect you")
 
 
 def test_prompts_are_rendered_once_in_the_background(tmp_path: Path) -> None:

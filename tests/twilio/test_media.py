@@ -4,9 +4,11 @@ Recognition is replaced by transcripts we choose (the end-to-end tests hear real
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import anyio
+import pytest
 from sqlmodel import Session
 
 from receptionist.call_flows.listening import ListenFor, SpokenOption
@@ -30,7 +32,7 @@ class ScriptedStream:
         self.said = said
         self.closed = False
 
-    async def accept(self, ulaw: bytes) -> Heard:
+    async def accept(self, ulaw: bytes, *, spoken_at: float | None = None) -> Heard:
         text = self.said.pop(0) if self.said else ""
         return Heard(final=Recognition(text, 0.9) if text else None, partial="")
 
@@ -113,3 +115,20 @@ def test_nothing_is_heard_where_nothing_listens(session: Session, clock: FixedCl
     session.commit()
     url, pool = _feed(runtime, ["leave a message"])
     assert url is None and pool.opened == []
+
+
+def test_how_far_behind_the_call_comes_from_twilios_timestamps(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+    from types import SimpleNamespace
+
+    from receptionist.twilio import media as media_module
+
+    clock = iter([100.0, 100.02, 103.0, 103.0])
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
+    session: Any = SimpleNamespace(zero=None)
+    assert media_module._spoken_at(session, {"timestamp": "0"}) == 100.0
+    assert media_module._spoken_at(session, {"timestamp": "20"}) == pytest.approx(100.02)
+    # Our loop held the frames back: audio spoken at 100.5 s arrives at 103 s.
+    assert media_module._spoken_at(session, {"timestamp": "500"}) == pytest.approx(100.5)
+    assert media_module._spoken_at(session, {}) == 103.0  # no timestamp: now

@@ -49,3 +49,14 @@ def test_bad_input_gets_a_band_and_no_crash() -> None:
         assert result.band in ("route", "confirm", "reprompt")
         assert len(result.transcript) <= 200
         assert (result.intent is None) == (result.band == "reprompt")
+
+
+def test_the_engines_doubt_turns_a_route_into_a_question() -> None:
+    from receptionist.understanding.bands import HEARD_FLOOR, HEARD_ROUTE, weigh_hearing
+
+    assert weigh_hearing("route", None) == "route"  # typed words
+    assert weigh_hearing("route", HEARD_ROUTE) == "route"
+    assert weigh_hearing("route", HEARD_ROUTE - 0.01) == "confirm"
+    assert weigh_hearing("confirm", 0.3) == "confirm"
+    assert weigh_hearing("route", HEARD_FLOOR - 0.01) == "reprompt"
+    assert weigh_hearing("reprompt", 0.99) == "reprompt"

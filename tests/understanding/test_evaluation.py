@@ -45,3 +45,18 @@ def test_right_and_wrong_routes_keep_their_floor(lang: str) -> None:
     assert report.rate(report.wrong) <= wrong
     assert report.out_of_scope_routed / report.out_of_scope <= out_of_scope  # asked
     assert report.out_of_scope_direct / report.out_of_scope <= 0.05  # routed unasked
+
+
+def test_words_as_heard_are_weighed_with_the_engines_confidence() -> None:
+    from receptionist.understanding.evaluation import Labelled
+
+    script = parse_script(demo_script_text("demo.yaml"))
+    model, bands = script_model(script), thresholds(script)
+    corpus = [Labelled("book", "I would like to book an appointment"),
+              Labelled("message", "I'd like to leave a message please")]
+    written = evaluate(model, corpus, bands)
+    assert (written.right, written.confirmed) == (2, 0)
+    heard = evaluate(model, corpus, bands, heard=[
+        ("I would like to work an appointment", 0.45),  # doubted: asked, still right
+        ("leave my message", 0.05)])  # barely heard: asked again
+    assert (heard.right, heard.wrong, heard.confirmed, heard.reprompted) == (1, 0, 1, 1)

@@ -78,3 +78,12 @@ def test_normalize_strips_accents_and_punctuation() -> None:
 def test_short_words_must_match_exactly() -> None:
     assert word_similarity("bok", "box") == 0.0
     assert word_similarity("appointment", "apointment") > 0.9
+
+
+def test_a_key_named_politely_or_by_number_is_that_key() -> None:
+    from receptionist.understanding.phrase_match import normalize, spoken_digit
+
+    assert spoken_digit(normalize("number two please"), "en-US") == "2"
+    assert spoken_digit(normalize("Press 2."), "en-US") == "2"
+    assert spoken_digit(normalize("le trois s'il vous plaît"), "fr-FR") == "3"
+    assert spoken_digit(normalize("two or three"), "en-US") is None

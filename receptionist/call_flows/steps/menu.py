@@ -26,6 +26,7 @@ from receptionist.call_flows.meaning import (
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import Loc, MenuChoice, MenuStep
 from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
+from receptionist.understanding.bands import HEARD_FLOOR
 
 
 def render(ctx: FlowContext, step_id: str, step: MenuStep, *, attempt: int = 0,
@@ -106,15 +107,17 @@ def _answer_then_listen(ctx: FlowContext, step_id: str, step: MenuStep, answer: 
            full_prompt=False)
 
 
-def _on_words(ctx: FlowContext, step_id: str, step: MenuStep, said: str, attempt: int
-              ) -> str | Meaning | None:
-    """Words at the menu: act, ask to confirm, or (returned) the meaning to retry on."""
-    meaning = meaning_at_menu(ctx.script, step, said)
+def _on_words(ctx: FlowContext, step_id: str, step: MenuStep, said: str, attempt: int,
+              heard: float | None = None) -> str | Meaning | None:
+    """Words at the menu: act, ask to confirm, or (returned) the meaning to retry on.
+    `heard`: the speech engine's confidence in the words (None: typed)."""
+    meaning = meaning_at_menu(ctx.script, step, said, heard)
     understood = meaning.understood
     ranked = " ".join(f"{r.intent}:{r.probability:.2f}" for r in understood.alternatives)
+    ear = "" if heard is None else f" heard_confidence={heard:.2f}"
     ctx.log("understood", step_id, f"heard={said[:200]!r} band={meaning.band} "
                                    f"intent={understood.top} "
-                                   f"confidence={understood.confidence:.2f} next={ranked}")
+                                   f"confidence={understood.confidence:.2f}{ear} next={ranked}")
     if meaning.target is None or meaning.band == "reprompt":
         return meaning
     if meaning.band == "confirm":
@@ -133,11 +136,12 @@ def _on_confirmation(ctx: FlowContext, step_id: str, step: MenuStep, event: KeyP
     answer: bool | None
     if event.digits:
         answer = {"1": True, "2": False}.get(event.digits)
-    elif event.said is not None:
+    elif event.said is not None and (event.heard is None
+                                     or event.heard >= HEARD_FLOOR):
         answer = yes_or_no(ctx.script, event.said)
         if answer is None:
             # Not a yes or a no: maybe a new request ("no, I want to leave a message").
-            outcome = _on_words(ctx, step_id, step, event.said, event.attempt)
+            outcome = _on_words(ctx, step_id, step, event.said, event.attempt, event.heard)
             if not isinstance(outcome, Meaning):
                 return outcome
     else:
@@ -160,6 +164,11 @@ def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str 
     if not isinstance(event, KeyPressed):
         raise unexpected(step_id, event)
     digits, attempt = event.digits, event.attempt
+    if event.keypad and not digits:
+        # The caller spoke but recognition was saturated: keypad, same attempt.
+        ctx.log("speech_busy", step_id, "asked for the keypad")
+        render(ctx, step_id, step, attempt=attempt, preface=phrase("use_keypad", ctx.language))
+        return None
     if event.confirm is not None:
         return _on_confirmation(ctx, step_id, step, event, event.confirm)
     if digits:
@@ -170,7 +179,7 @@ def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str 
         ctx.log("invalid_key", step_id, f"digit={digits}")
         preface = step.reprompt or phrase("invalid_choice", ctx.language)
     elif event.said is not None and event.said.strip():
-        outcome = _on_words(ctx, step_id, step, event.said, attempt)
+        outcome = _on_words(ctx, step_id, step, event.said, attempt, event.heard)
         if not isinstance(outcome, Meaning):
             return outcome
         ctx.log("invalid_speech", step_id, f"heard={event.said[:200]!r}")
