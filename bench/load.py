@@ -91,8 +91,8 @@ class LoadCaller:
             return None  # a loop would be a bug: hang up (counted as an error)
         if self.answers == 1:
             first: dict[str, str | Spoken] = {
-                "message": "2", "voice": Spoken("leave a message"), "booking": "1",
-                "transfer": "0"}
+                "message": "2", "voice": Spoken("I'd like to leave a message please"),
+                "booking": "1", "transfer": "0"}
             return first[self.kind]
         if self.kind == "voice":
             return "2"  # not understood: the caller presses the key instead

@@ -52,7 +52,7 @@ def test_a_call_spread_over_two_instances(instances: list[Instance], engine: Eng
     try:
         # Speech at the menu (stream on one instance, redirect served by the other), then
         # a message; and a keypad booking.
-        spoken = sim.call(NUMBER, [Speak("leave a message"),
+        spoken = sim.call(NUMBER, [Speak("I'd like to leave a message please"),
                                    LeaveMessage(3)], from_="+15550000001")
         booked = sim.call(NUMBER, [Press("1"), Press("1"), Press("1"), LeaveMessage(2)],
                           from_="+15550000002")
