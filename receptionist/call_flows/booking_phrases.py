@@ -58,7 +58,7 @@ SPOKEN_KEYS: dict[str, dict[str, dict[str, list[str]]]] = {
               "fr": {"9": ["un autre jour", "autre jour"]}},
     "confirm": {"en": {"1": ["yes", "confirm", "yes please", "yeah", "yep", "sure"],
                        "2": ["no", "another time", "no thanks", "nope"]},
-                "fr": {"1": ["oui", "je confirme", "d'accord"],
+                "fr": {"1": ["oui", "je confirme", "d'accord", "ouais", "oui merci"],
                        "2": ["non", "un autre horaire", "non merci"]}},
     "manage": {"en": {"1": ["cancel", "cancel it"], "2": ["move", "move it", "change it"],
                       "3": ["keep", "keep it"]},

@@ -76,8 +76,8 @@ class PocketsphinxRecognizer:
     def _check(self, language: str) -> None:
         if not self.supports(language):
             raise ModelUnavailable(
-                f"pocketsphinx has a model for en-US only, not {language}: unpack a Vosk model "
-                "for it under VOSK_MODEL_DIR/<language> and set SPEECH_ENGINE=vosk")
+                f"pocketsphinx has a model for en-US only, not {language}: install one "
+                "(`receptionist models install whisper-base`, or a Vosk model)")
 
     def decode(self, speech: bytes) -> Recognition:
         """One utterance (16 kHz 16-bit PCM) with a pooled decoder, decoded freely."""

@@ -77,3 +77,16 @@ def test_the_engines_confidence_travels_with_the_words() -> None:
     assert keypad_please(MENU) == Send(Callback("menu", (
         ("step", "menu"), ("attempt", 1), ("seq", 3), ("keypad", 1))))
     assert keypad_please(KEYS) == Ignore()
+
+
+def test_a_booking_confirmation_takes_how_whisper_writes_yes_and_no_in_both_languages(
+        ) -> None:
+    from receptionist.call_flows.booking_phrases import voice_choices
+
+    for language, yes, no in (("en-US", "Yeah, please", "Nope"),
+                              ("fr-FR", "Ouais", "Non merci")):
+        confirm = ListenFor(answer="key", route="book", options=tuple(
+            SpokenOption(intent=f"key{d}", digit=d, phrases=tuple(p))
+            for d, p in voice_choices("confirm", language).items()))
+        assert hear(confirm, yes, language, 0.5) == Send(Callback("book", (("pressed", "1"),)))
+        assert hear(confirm, no, language, 0.5) == Send(Callback("book", (("pressed", "2"),)))
