@@ -170,10 +170,11 @@ class WhisperRecognizer:
     def recognize_whole(self, audio: Samples, *, language: str,
                         phrases: Sequence[str] | None) -> Recognition:
         """A whole recording (a voicemail, `route --audio`): Silero VAD skips its
-        silences; `phrases`, if any, are the hint."""
+        silences; `phrases` are a hint on the same terms as live (HINT_UNDER_S)."""
         model, lang = self._model(language)
+        short = audio.size / RATE < self._hint_under_s
         return self._decode(model, lang, audio.astype(np.float32) / 32768.0, vad=True,
-                            hint=hint_of(phrases))
+                            hint=hint_of(phrases) if short else None)
 
     def stream(self, *, language: str, phrases: Sequence[str] | None) -> WhisperStream:
         """`phrases` are a hint: whisper hears freely (the intent model decides)."""
