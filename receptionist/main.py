@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from receptionist import __version__
 from receptionist.admin.agenda import router as admin_agenda_router
+from receptionist.admin.contacts import router as admin_contacts_router
 from receptionist.admin.dashboard import router as admin_dashboard_router
 from receptionist.admin.deps import ADMIN_UI, LoginRequired
 from receptionist.admin.scripts import router as admin_scripts_router
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.include_router(admin_dashboard_router)
     app.include_router(admin_settings_router)
     app.include_router(admin_tenants_router)
+    app.include_router(admin_contacts_router)
     app.mount("/admin/static", StaticFiles(directory=ADMIN_UI / "static"), name="admin-static")
 
     @app.exception_handler(LoginRequired)

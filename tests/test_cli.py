@@ -76,7 +76,7 @@ def test_script_validate_load_history_rollback(tmp_path: Path) -> None:
                                                          "no_match: nowhere"))
     result = runner.invoke(app, ["script", "validate", str(bad)])
     assert result.exit_code == 1
-    assert "line 67: steps.main_menu.no_match: refers to missing step 'nowhere'" in result.output
+    assert "line 71: steps.main_menu.no_match: refers to missing step 'nowhere'" in result.output
     result = runner.invoke(app, ["script", "load", "--tenant", "demo", str(bad)])
     assert result.exit_code == 1
     good = tmp_path / "good.yaml"

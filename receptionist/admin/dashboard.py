@@ -1,5 +1,6 @@
 """The owner's dashboard: calls per day over two weeks, what callers chose, messages
-waiting, upcoming bookings. One grouped query each."""
+waiting, upcoming bookings, calls blocked and callers challenged as possible robocalls.
+One grouped query each."""
 
 from __future__ import annotations
 
@@ -42,6 +43,10 @@ def dashboard(request: Request, db: SessionDep,
     waiting = messages.count_unhandled(db, tenant_id=tenant.id)
     upcoming = appointments.count_upcoming(db, tenant_id=tenant.id, now=now)
     peak = max((count for _, count in days), default=0) or 1
+    screened = calls.screening_counts(db, tenant_id=tenant.id, since=since)
+    challenged = sum(screened.get(k, 0) for k in ("spam", "passed", "challenged"))
     return render(request, "dashboard.html", data, user, tenant=tenant, section="dashboard",
                  days=days, peak=peak, intents=intents.most_common(), waiting=waiting,
-                 upcoming=upcoming, total=sum(per_day.values()))
+                 upcoming=upcoming, total=sum(per_day.values()),
+                 blocked=screened.get("blocked", 0) + screened.get("anonymous", 0),
+                 challenged=challenged, spam=screened.get("spam", 0))

@@ -116,6 +116,36 @@ TEXTS: dict[str, dict[str, str]] = {
     "history": {"en": "Versions", "fr": "Versions"},
     "author": {"en": "By", "fr": "Par"},
     "rollback": {"en": "Publish this version again", "fr": "Republier cette version"},
+    "contacts": {"en": "Contacts", "fr": "Contacts"},
+    "contacts_help": {
+        "en": "Callers are greeted and announced by these names. Blocked numbers hear a busy "
+              "tone; allowed numbers are never asked to press a key first.",
+        "fr": "Les appelants sont accueillis et annoncés sous ces noms. Les numéros bloqués "
+              "entendent la tonalité occupée ; les numéros autorisés n'ont jamais de touche "
+              "à presser avant le script."},
+    "number": {"en": "Number", "fr": "Numéro"},
+    "note": {"en": "Note", "fr": "Note"},
+    "list": {"en": "List", "fr": "Liste"},
+    "list_none": {"en": "—", "fr": "—"},
+    "list_blocked": {"en": "Blocked", "fr": "Bloqué"},
+    "list_allowed": {"en": "Allowed", "fr": "Autorisé"},
+    "delete": {"en": "Delete", "fr": "Supprimer"},
+    "no_contacts": {"en": "No contacts yet.", "fr": "Aucun contact pour l'instant."},
+    "block": {"en": "Block this number", "fr": "Bloquer ce numéro"},
+    "unblock": {"en": "Unblock", "fr": "Débloquer"},
+    "screening": {"en": "Screening", "fr": "Filtrage"},
+    "caller_id_check": {"en": "Caller ID check (STIR/SHAKEN)",
+                        "fr": "Vérification du numéro (STIR/SHAKEN)"},
+    "caller_id_none": {"en": "none sent", "fr": "aucune"},
+    "screened_blocked": {"en": "blocked", "fr": "bloqué"},
+    "screened_anonymous": {"en": "anonymous, refused", "fr": "masqué, refusé"},
+    "screened_spam": {"en": "robocall (no key pressed)", "fr": "robot (aucune touche)"},
+    "screened_passed": {"en": "pressed the key", "fr": "a pressé la touche"},
+    "screened_challenged": {"en": "asked to press a key", "fr": "touche demandée"},
+    "blocked_calls": {"en": "blocked calls", "fr": "appels bloqués"},
+    "challenged_calls": {"en": "callers asked to press a key ({spam} did not: robocalls)",
+                         "fr": "appelants invités à presser une touche ({spam} ne l'ont pas "
+                               "fait : robots)"},
 }
 
 

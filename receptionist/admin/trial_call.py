@@ -165,6 +165,7 @@ def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: st
     finally:
         runtime.close()
     result.heard = [h.text for h in call.heard]
+    result.heard += [f"[the person rung hears] {h.text}" for h in call.callee_heard]
     with runtime.database.session() as session:
         row = calls.get_call(session, call_sid=call.call_sid)
         if row is not None:

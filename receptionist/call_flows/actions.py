@@ -62,11 +62,16 @@ class Record:
 
 @dataclass(frozen=True)
 class Dial:
-    """Connect the caller to `number`; the callback gets the outcome."""
+    """Ring `numbers` (all at once when several) for `timeout` seconds and connect the
+    caller to the first that answers; the callback gets the outcome. `screen`: what the
+    person answering hears before being connected (our resume point runs on their leg).
+    `caller_id`: the number they see (None: the caller's)."""
 
-    number: str
+    numbers: tuple[str, ...]
     timeout: int
     callback: Callback
+    screen: Callback | None = None
+    caller_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,13 @@ class Hangup:
 
 
 @dataclass(frozen=True)
+class Reject:
+    """Refuse the call without answering it (the caller hears a busy tone)."""
+
+    busy: bool = True
+
+
+@dataclass(frozen=True)
 class StreamAudio:
     """Fork the caller's audio to our media-stream endpoint for the whole call."""
 
@@ -89,4 +101,4 @@ class StreamAudio:
     parameters: tuple[tuple[str, str], ...]
 
 
-Action = Say | Play | Gather | Record | Dial | Redirect | Hangup | StreamAudio
+Action = Say | Play | Gather | Record | Dial | Redirect | Hangup | Reject | StreamAudio

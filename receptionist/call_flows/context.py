@@ -14,6 +14,7 @@ from receptionist.call_flows.actions import Action, Callback, Gather, Hangup, Pl
 from receptionist.call_flows.listening import ListenFor
 from receptionist.call_flows.phrases import default_voice
 from receptionist.call_flows.schema import Script
+from receptionist.calls import service as calls
 from receptionist.calls.models import Call, CallEvent
 from receptionist.speech.prompts import is_local
 
@@ -82,6 +83,17 @@ class FlowContext:
             self.session.connection().execute(_INSERT_EVENTS, rows)
             self.events = []
         return self.actions
+
+    def recording_notice(self, step_id: str) -> None:
+        """Say the script's recording notice if this call has not heard it yet (called
+        before anything is recorded)."""
+        notice = self.script.recording_notice
+        if notice is None or any(e["kind"] == "recording_notice" for e in self.events):
+            return
+        if calls.has_event(self.session, call=self.call, kind="recording_notice"):
+            return
+        self.say(notice)
+        self.log("recording_notice", step_id)
 
     def wait_here(self, step_id: str) -> int:
         """Mark `step_id` as the step waiting for the caller; returns the new sequence

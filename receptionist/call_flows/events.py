@@ -34,8 +34,16 @@ class NoRecording:
 
 @dataclass(frozen=True)
 class DialResult:
+    """A <Dial> ended: the provider's status, and where it was in the step's ring groups.
+    `answer`: what the person rung pressed at the screening announcement (accepted,
+    declined, silent; None when nobody reached it) and `by`, their number."""
+
     status: str
     duration: int | None
+    group: int = 0
+    ring: int = 0
+    answer: str | None = None
+    by: str = ""
 
 
 @dataclass(frozen=True)

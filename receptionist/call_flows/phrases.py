@@ -55,6 +55,42 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Thank you for calling. Goodbye.",
         "fr": "Merci de votre appel. Au revoir.",
     },
+    "challenge": {
+        "en": "To reach {business}, please press {digit}.",
+        "fr": "Pour joindre {business}, appuyez sur la touche {digit}.",
+    },
+    "challenge_again": {
+        "en": "Sorry. To reach {business}, press {digit} on your keypad now.",
+        "fr": "Désolé. Pour joindre {business}, appuyez maintenant sur la touche {digit}.",
+    },
+    "announce": {
+        "en": "{urgent}Call for {business} from {caller}.",
+        "fr": "{urgent}Appel pour {business}. Appelant : {caller}.",
+    },
+    "announce_reason": {
+        "en": "They would like to {reason}.",
+        "fr": "Motif : {reason}.",
+    },
+    "announce_said": {
+        "en": "They said: {said}.",
+        "fr": "La personne a dit : {said}.",
+    },
+    "announce_urgent": {"en": "Urgent. ", "fr": "Urgent. "},
+    "announce_keys": {
+        "en": "Press {accept} to take the call, or {decline} to send it to voicemail.",
+        "fr": "Tapez {accept} pour prendre l'appel, ou {decline} pour le renvoyer vers la "
+              "messagerie.",
+    },
+    "announce_unknown": {"en": "an unknown caller", "fr": "numéro masqué"},
+    "screen_connecting": {"en": "Connecting.", "fr": "Je vous passe l'appel."},
+    "screen_declined": {
+        "en": "All right, the caller will be asked to leave a message. Goodbye.",
+        "fr": "Entendu, la personne va laisser un message. Au revoir.",
+    },
+    "screen_gone": {
+        "en": "Sorry, the caller has already hung up. Goodbye.",
+        "fr": "Désolé, la personne a déjà raccroché. Au revoir.",
+    },
     "call_ended": {
         "en": "This call has ended. Goodbye.",
         "fr": "Cet appel est terminé. Au revoir.",

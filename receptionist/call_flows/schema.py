@@ -93,6 +93,16 @@ class Understanding(_Strict):
     confirm: float = Field(default=0.30, gt=0, le=1)
 
 
+class CallerScreening(_Strict):
+    """Who is let in before the script starts. `challenge`: which unknown callers must
+    press `challenge_key` first (robocalls cannot): `failed` STIR/SHAKEN attestation only,
+    `unverified` (failed or missing), or `off`. Blocked numbers are always refused."""
+
+    challenge: Literal["off", "failed", "unverified"] = "failed"
+    challenge_key: str = Field(default="5", pattern=r"^[0-9]$")
+    reject_anonymous: bool = False
+
+
 class MenuStep(StepBase):
     kind: Literal["menu"]
     prompt: str = Field(min_length=1, max_length=2000)
@@ -113,13 +123,83 @@ class MessageStep(StepBase):
     next: str
 
 
+PHONE = r"^\+[1-9][0-9]{6,14}$"
+Phone = Annotated[str, Field(pattern=PHONE)]
+Ring = Literal["in_order", "all_at_once"]
+When = Literal["open", "closed", "holiday", "always"]
+# What a transfer's `announce` may name (call_flows.screening fills them in).
+ANNOUNCE_FIELDS = frozenset({"business", "caller", "caller_name", "number", "reason", "said",
+                             "urgent"})
+# What a `say` text may name.
+SAY_FIELDS = frozenset({"opening_hours", "caller_name"})
+
+
+def template_fields(text: str) -> list[str]:
+    """The `{field}` names a text uses ("{{" and "}}" are literal braces)."""
+    return re.findall(r"(?<!\{)\{([^{}]*)\}(?!\})", text)
+
+
+def _always() -> list[When]:
+    return ["always"]
+
+
+def _number_list(value: object) -> object:
+    if isinstance(value, str):
+        raise ValueError('expected a list of numbers such as ["+15555550100"], one E.164 '
+                         "number per item")
+    return value
+
+
+class RingGroup(_Strict):
+    """Who takes transferred calls at some times: `numbers` rung in order (`seconds` each)
+    or all at once (`seconds` for all)."""
+
+    when: list[When] = Field(default_factory=lambda: _always(), min_length=1)
+    numbers: list[Phone] = Field(min_length=1, max_length=10)
+    ring: Ring = "in_order"
+    seconds: int | None = Field(default=None, ge=5, le=120)  # default: the step's timeout
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    _numbers_listed = field_validator("numbers", mode="before")(_number_list)
+
+
 class TransferStep(StepBase):
     kind: Literal["transfer"]
-    number: str = Field(pattern=r"^\+[1-9][0-9]{6,14}$")
+    # Who to ring: one `number`, a group of `numbers`, or `targets` by time of day.
+    number: Phone | None = None
+    numbers: list[Phone] | None = Field(default=None, min_length=1, max_length=10)
+    ring: Ring = "in_order"
+    targets: list[RingGroup] | None = Field(default=None, min_length=1, max_length=10)
     prompt: str | None = None
-    timeout: int = Field(default=20, ge=5, le=120)
-    fallback: str  # busy / no-answer / failed / canceled
+    timeout: int = Field(default=20, ge=5, le=120)  # seconds of ringing per number
+    # Screening: the person answering hears `announce` (who, why, how urgent) and takes
+    # the call with `accept_key`; any other key or none sends the caller to `fallback`.
+    screen: bool = True
+    announce: str | None = Field(default=None, min_length=1, max_length=1000)
+    accept_key: str = Field(default="1", pattern=r"^[0-9]$")
+    decline_key: str = Field(default="2", pattern=r"^[0-9]$")
+    # The number the person answering sees: the caller's, or the business's own.
+    caller_id: Literal["caller", "business"] = "caller"
+    # Only transfer urgent calls (or callers the business knows); others go to
+    # `unqualified` (default: `fallback`).
+    only_if: Literal["urgent", "known_caller"] | None = None
+    unqualified: str | None = None
+    fallback: str  # nobody took the call: busy / no answer / declined / nobody on duty
     next: str | None = None  # after a completed conversation; default: the call ends
+
+    _numbers_listed = field_validator("numbers", mode="before")(_number_list)
+
+    def groups(self) -> list[RingGroup]:
+        """Who the step rings, as ring groups (`number` and `numbers` are one group)."""
+        if self.targets is not None:
+            return self.targets
+        numbers = self.numbers if self.numbers is not None else (
+            [self.number] if self.number else [])
+        return [RingGroup(numbers=numbers, ring=self.ring)] if numbers else []
 
 
 class BookStep(StepBase):
@@ -163,6 +243,9 @@ class Script(_Strict):
     main_menu: str | None = None  # the menu `route` and speech use; default: first menu
     faq: list[FaqEntry] = Field(default_factory=list, max_length=100)
     understanding: Understanding = Field(default_factory=Understanding)
+    # Said once before the first recording of a call (a message, a spoken name).
+    recording_notice: str | None = Field(default=None, min_length=1, max_length=1000)
+    callers: CallerScreening = Field(default_factory=lambda: CallerScreening())
     steps: dict[str, Step] = Field(min_length=1, max_length=MAX_STEPS)
 
     @field_validator("voice")

@@ -13,7 +13,9 @@ from receptionist.clock import utcnow
 class Call(SQLModel, table=True):
     __tablename__ = "calls"
     # The call log: one business's calls, newest first.
-    __table_args__ = (Index("ix_calls_log", "tenant_id", "started_at"),)
+    __table_args__ = (Index("ix_calls_log", "tenant_id", "started_at"),
+                      # A caller's earlier calls (returning callers, known numbers).
+                      Index("ix_calls_caller", "tenant_id", "from_number"))
 
     id: int | None = Field(default=None, primary_key=True)
     call_sid: str = Field(unique=True, index=True, max_length=64)
@@ -35,6 +37,14 @@ class Call(SQLModel, table=True):
     step_data: str | None = Field(default=None, sa_type=Text)
     # The one media stream (Twilio streamSid) accepted for this call: a second is refused.
     media_stream_sid: str | None = Field(default=None, max_length=64)
+    # Twilio's STIR/SHAKEN verdict on the caller ID (`StirVerstat`), when it sent one.
+    stir_verstat: str | None = Field(default=None, max_length=64)
+    # Why the call was stopped or questioned before the script: blocked, anonymous,
+    # challenged (waiting for the key), passed (pressed it), spam (did not).
+    screening: str | None = Field(default=None, max_length=16)
+    # The screened transfer's answer from the person rung: "SEQ:accepted|declined|silent:
+    # NUMBER" (SEQ: the step's sequence number when it dialed).
+    transfer_answer: str | None = Field(default=None, max_length=120)
 
 
 class CallEvent(SQLModel, table=True):

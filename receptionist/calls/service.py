@@ -87,6 +87,11 @@ def call_events(session: Session, *, call: Call) -> list[CallEvent]:
                              .order_by(CallEvent.id)).all())  # type: ignore[arg-type]
 
 
+def has_event(session: Session, *, call: Call, kind: str) -> bool:
+    return session.execute(select(CallEvent.id).where(
+        CallEvent.call_id == call.id, CallEvent.kind == kind).limit(1)).first() is not None
+
+
 def reply_key(path_and_query: str, form: Iterable[tuple[str, str]]) -> str:
     digest = hashlib.sha256(path_and_query.encode())
     for key, value in sorted(form):
@@ -173,3 +178,12 @@ def choice_details(session: Session, *, tenant_id: int, since: datetime) -> list
         Call, col(Call.id) == CallEvent.call_id).where(
         Call.tenant_id == tenant_id, col(Call.started_at) >= since,
         CallEvent.kind == "choice")).all())
+
+
+def screening_counts(session: Session, *, tenant_id: int, since: datetime) -> dict[str, int]:
+    """Calls stopped or questioned before the script since `since`, by outcome (blocked,
+    anonymous, spam, passed, challenged)."""
+    rows = session.execute(select(Call.screening, func.count()).where(
+        Call.tenant_id == tenant_id, Call.started_at >= since,
+        Call.screening.is_not(None)).group_by(Call.screening)).all()  # type: ignore[union-attr]
+    return {str(kind): int(count) for kind, count in rows}

@@ -229,6 +229,12 @@ class TerminalCaller:
         return str(typer.prompt("transfer outcome (completed, busy, no-answer, failed)",
                                 default="no-answer"))
 
+    def screen(self, number: str, announcement: list[Heard]) -> str:
+        for heard in announcement:
+            typer.echo(f"  [{number} hears] {heard.text}")
+        return str(typer.prompt(f"key {number} presses (Enter = none, like a voicemail)",
+                                default="", show_default=False)).strip()[:1]
+
 
 class EchoingSim(TwilioSim):
     def post(self, url: str, form: dict[str, str], *, signature: str | None = None) -> object:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from receptionist.calls.models import Call
+from receptionist.contacts.service import SCREENED_OUT
 from receptionist.notifications.models import NotificationChannel, NotificationSettings
 from receptionist.outbound import Policy
 from receptionist.outbox.models import OutboxItem, OutboxStatus
@@ -97,6 +98,8 @@ def call_ended(session: Session, *, call: Call, now: datetime) -> int:
     ends it, so that the summary cannot be lost between the two."""
     if call.tenant_id is None or call.id is None:
         return 0
+    if call.screening in SCREENED_OUT:
+        return 0  # blocked, refused or failed the robocall challenge: no summary noise
     return queue_call_summary(session, tenant_id=call.tenant_id, call_id=call.id, now=now)
 
 

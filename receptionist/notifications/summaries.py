@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 from receptionist.appointments.models import Appointment, AppointmentStatus
 from receptionist.appointments.spoken import spoken_slot
 from receptionist.calls.models import Call, CallEvent
+from receptionist.contacts import service as contacts
 from receptionist.i18n import lang_key
 from receptionist.messages.models import Message, TranscriptStatus
 from receptionist.notifications import email_html
@@ -30,6 +31,8 @@ TEXT = {
     "subject": {"en": "Call from {caller}", "fr": "Appel de {caller}"},
     "urgent": {"en": "URGENT", "fr": "URGENT"},
     "known": {"en": "known caller", "fr": "appelant connu"},
+    "returning": {"en": "returning caller, {nth} call this month",
+                  "fr": "appelant connu, {nth} appel ce mois-ci"},
     "new": {"en": "first call", "fr": "premier appel"},
     "when": {"en": "{when}, {duration}", "fr": "{when}, {duration}"},
     "chose": {"en": "Chose: {intents}", "fr": "Choix : {intents}"},
@@ -42,6 +45,14 @@ TEXT = {
     "status": {"en": "Call ended: {status}", "fr": "Fin de l'appel : {status}"},
 }
 _INTENT = re.compile(r"intent=(\w+)")
+
+
+def ordinal(n: int, language: str) -> str:
+    """1st, 2nd, 3rd, 11th… / 1er, 2e…"""
+    if lang_key(language) == "fr":
+        return "1er" if n == 1 else f"{n}e"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def say(key: str, language: str, **values: object) -> str:
@@ -64,6 +75,7 @@ class CallSummary:
     messages: list[tuple[int, str | None]] = field(default_factory=list)  # (s, transcript)
     links: list[str] = field(default_factory=list)  # each message's page in the admin UI
     urgent: bool = False
+    calls_this_month: int = 1  # this one included
 
     def subject(self) -> str:
         subject = say("subject", self.language, caller=self.caller)
@@ -73,8 +85,12 @@ class CallSummary:
         minutes, seconds = divmod(self.duration_s, 60)
         duration = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
         colon = " :" if lang_key(self.language) == "fr" else ":"
-        lines = [f"{self.business}{colon} {self.subject()} "
-                 f"({say('known' if self.known_caller else 'new', self.language)})",
+        if self.known_caller:
+            standing = say("returning", self.language,
+                           nth=ordinal(self.calls_this_month, self.language))
+        else:
+            standing = say("new", self.language)
+        lines = [f"{self.business}{colon} {self.subject()} ({standing})",
                  say("when", self.language, when=self.started.strftime("%Y-%m-%d %H:%M"),
                      duration=duration)]
         if self.intents:
@@ -104,7 +120,8 @@ class CallSummary:
     def as_json(self) -> dict[str, object]:
         return {"event": "call_summary", "call_sid": self.call_sid, "business": self.business,
                 "language": self.language, "caller": self.caller,
-                "known_caller": self.known_caller, "started_at": self.started.isoformat(),
+                "known_caller": self.known_caller,
+                "calls_this_month": self.calls_this_month, "started_at": self.started.isoformat(),
                 "duration_s": self.duration_s, "status": self.status, "intents": self.intents,
                 "booked": self.booked, "transfers": self.transfers, "urgent": self.urgent,
                 "messages": [{"seconds": s, "transcript": t,
@@ -120,10 +137,15 @@ def build(session: Session, call_id: int, *, public_base: str = "") -> CallSumma
         return None
     tenant = session.get(Tenant, call.tenant_id)
     assert tenant is not None
-    earlier = session.execute(select(func.count()).select_from(Call).where(
-        col(Call.tenant_id) == call.tenant_id, col(Call.from_number) == call.from_number,
-        col(Call.id) < call.id)).scalar_one()
     tz = ZoneInfo(tenant.timezone)
+    assert tenant.id is not None
+    earlier = contacts.earlier_calls(session, tenant_id=tenant.id, number=call.from_number,
+                                     before_id=call.id)
+    month = call.started_at.astimezone(tz).replace(day=1, hour=0, minute=0, second=0,
+                                                   microsecond=0)
+    this_month = contacts.earlier_calls(session, tenant_id=tenant.id,
+                                        number=call.from_number, before_id=call.id,
+                                        since=month) + 1
     events = session.execute(select(CallEvent).where(col(CallEvent.call_id) == call_id)
                              .order_by(col(CallEvent.id))).scalars().all()
     intents = [m.group(1) for e in events if e.kind == "choice"
@@ -141,15 +163,14 @@ def build(session: Session, call_id: int, *, public_base: str = "") -> CallSumma
     day = call.started_at.astimezone(tz).date().isoformat()
     links = [f"{public_base}/admin/t/{tenant.slug}/inbox?status=all&from={day}&to={day}"
              f"#message-{m.id}" for m in rows] if public_base else []
-    # A name the caller gave when booking, if any (Twilio's CallerName is a paid lookup).
-    name = session.execute(select(col(Appointment.caller_name)).where(
-        col(Appointment.tenant_id) == tenant.id,
-        col(Appointment.caller_number) == call.from_number,
-        col(Appointment.caller_name) != "").order_by(col(Appointment.id).desc())).scalar()
+    # The owner's name for the number, else one the caller gave when booking (Twilio's
+    # CallerName is a paid lookup).
+    name = contacts.name_of(session, tenant_id=tenant.id, number=call.from_number)
     caller = call.from_number or "?"
     return CallSummary(
         call_sid=call.call_sid, business=tenant.name, language=tenant.language,
-        caller=f"{name} ({caller})" if name else caller, known_caller=earlier > 0,
+        caller=f"{name} ({caller})" if name else caller,
+        known_caller=earlier > 0 or bool(name), calls_this_month=this_month,
         started=call.started_at.astimezone(tz), duration_s=call.duration_s or 0,
         status=call.status, intents=intents, booked=booked, transfers=transfers,
         messages=messages, links=links,

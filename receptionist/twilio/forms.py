@@ -45,6 +45,9 @@ class TwilioForm(BaseModel):
 class VoiceForm(TwilioForm):
     from_number: Phone = Field(default="", alias="From")
     to_number: Annotated[Phone, Field(alias="To", min_length=1)]
+    # STIR/SHAKEN: TN-Validation-Passed-A…, TN-Validation-Failed-…, No-TN-Validation.
+    stir_verstat: Annotated[str | None, Optional] = Field(
+        default=None, alias="StirVerstat", max_length=64, pattern=r"^[A-Za-z0-9-]*$")
 
 
 def _clip_speech(value: object) -> object:
@@ -85,6 +88,13 @@ class DialForm(TwilioForm):
         default=None, alias="DialCallDuration", ge=0, le=864000)
 
 
+class ScreenForm(TwilioForm):
+    """The leg of the person a call is transferred to (its own CallSid)."""
+
+    to_number: Phone = Field(default="", alias="To")
+    digits: str = Field(default="", alias="Digits", max_length=32, pattern=r"^[0-9*#w]*$")
+
+
 class StatusForm(TwilioForm):
     call_status: Literal["queued", "initiated", "ringing", "in-progress", "completed", "busy",
                          "failed", "no-answer", "canceled"] = Field(alias="CallStatus")
@@ -106,6 +116,24 @@ class StepQuery(BaseModel):
     confirm: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,39}$")
     heard: float | None = Field(default=None, ge=0.0, le=1.0)  # the engine's confidence
     keypad: bool = False  # speech could not be decoded in time: ask for the keypad
+
+
+class DialQuery(StepQuery):
+    """Where a transfer's <Dial> was in the step's ring groups."""
+
+    group: int = Field(default=0, ge=0, le=20)
+    ring: int = Field(default=0, ge=0, le=20)
+
+
+class ScreenQuery(StepQuery):
+    """The screening announcement on the leg of the person rung: the caller's call."""
+
+    parent: str = Field(pattern=r"^CA[0-9A-Za-z]{8,62}$")
+
+
+class ChallengeQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    attempt: int = Field(default=0, ge=0, le=1)
 
 
 class BookQuery(StepQuery):

@@ -2,8 +2,10 @@
 
 Used by the test suite (tests/twilio_sim.py adds test-only parts), by
 `receptionist simulate` (an interactive call in the terminal) and by the benchmarks.
-Only what our TwiML uses is implemented: Say, Play, Pause, Gather (dtmf), Record, Dial,
-Redirect, Hangup; each request carries the form fields Twilio sends. A caller's speech is
+Only what our TwiML uses is implemented: Say, Play, Pause, Gather (dtmf), Record, Dial
+(with <Number url>: the announcement runs on the leg of the person rung, who presses a key
+or stays silent like a voicemail), Redirect, Hangup, Reject; each request carries the form
+fields Twilio sends (`StirVerstat` on the incoming call). A caller's speech is
 streamed as audio when a media stream is open (tests), else typed: sent as text in the
 <Gather>'s answer (`SpeechResult`), as the CLI's simulate and the admin test call do.
 """
@@ -79,6 +81,10 @@ class Caller(Protocol):
     def dial_result(self, number: str) -> str:
         """The DialCallStatus of a <Dial>: completed, busy, no-answer, failed."""
 
+    def screen(self, number: str, announcement: list[Heard]) -> str:
+        """What the person who answered a screened transfer presses after hearing the
+        announcement ("" = nothing, as a voicemail greeting would)."""
+
 
 # Scripted caller actions, for tests and benchmarks.
 @dataclass(frozen=True)
@@ -115,8 +121,14 @@ class Speak:
 
 @dataclass(frozen=True)
 class DialOutcome:
+    """How a <Dial> ends. `completed`: someone picked up (the `answered_by`-th number);
+    when the transfer is screened they press `key` after the announcement ("" = silence:
+    a voicemail picked up)."""
+
     status: str  # completed, busy, no-answer, failed, canceled
     seconds: int = 30
+    key: str = "1"
+    answered_by: int = 0
 
 
 Action = Press | NoInput | LeaveMessage | StaySilent | HangUp | DialOutcome | Speak
@@ -128,6 +140,8 @@ class ScriptedCaller:
     def __init__(self, actions: Iterable[Action]) -> None:
         self.actions = list(actions)
         self.dial_seconds = 0
+        self.dial_key = "1"
+        self.answered_by = 0
 
     def _next(self, where: str) -> Action:
         if not self.actions:
@@ -161,7 +175,12 @@ class ScriptedCaller:
         if not isinstance(action, DialOutcome):
             raise SimulationError(f"expected a dial outcome, the script has {action}")
         self.dial_seconds = action.seconds
+        self.dial_key = action.key
+        self.answered_by = action.answered_by
         return action.status
+
+    def screen(self, number: str, announcement: list[Heard]) -> str:
+        return self.dial_key
 
 
 def new_sid(prefix: str) -> str:
@@ -174,6 +193,16 @@ class Exchange:
     form: dict[str, str]
     status_code: int
     body: str
+
+
+@dataclass(frozen=True)
+class DialAttempt:
+    """One <Dial> as Twilio received it."""
+
+    numbers: tuple[str, ...]
+    timeout: int
+    caller_id: str | None
+    screened: bool
 
 
 @dataclass
@@ -192,6 +221,12 @@ class SimulatedCall:
     voice_path: str = "/twilio/voice"  # or the number's fallback URL
     # Called with each webhook's path before it is sent (tests inject faults with it).
     before_post: Callable[[str], None] | None = None
+    # Twilio's STIR/SHAKEN verdict on the caller ID (None: not sent).
+    stir_verstat: str | None = "TN-Validation-Passed-A"
+    dials: list[DialAttempt] = field(default_factory=list)
+    # What the people rung heard (screening announcements), in order.
+    callee_heard: list[Heard] = field(default_factory=list)
+    rejected: bool = False
 
     @property
     def said(self) -> str:
@@ -203,6 +238,7 @@ class SimulatedCall:
             "CallSid": self.call_sid, "AccountSid": self.sim.account_sid, "From": self.from_,
             "To": self.to, "Caller": self.from_, "Called": self.to, "CallStatus": "in-progress",
             "Direction": "inbound", "ApiVersion": "2010-04-01",
+            **({"StirVerstat": self.stir_verstat} if self.stir_verstat else {}),
         }
 
     def request(self, url: str, extra: dict[str, str] | None = None) -> str:
@@ -235,6 +271,8 @@ class SimulatedCall:
         self.ended = True
         if self.stream is not None and self.sim.media is not None:
             self.sim.media.close(self)
+        if self.rejected:
+            status = "busy"  # <Reject reason="busy">: the call was never answered
         self.request(self.sim.public_url("/twilio/status"),
                      {"CallStatus": status, "CallDuration": str(self.seconds)})
 
@@ -267,6 +305,9 @@ class SimulatedCall:
             return _CONTINUE
         if tag == "Hangup":
             self.ended = True
+            return None
+        if tag == "Reject":
+            self.ended = self.rejected = True
             return None
         if tag == "Start":
             for noun in verb:
@@ -352,10 +393,21 @@ class SimulatedCall:
         return document
 
     def _dial(self, verb: ET.Element) -> str | object | None:
-        number = next((n.text or "" for n in verb if n.tag == "Number"), (verb.text or ""))
-        status = self.caller.dial_result(number.strip())
+        nouns = [(n.text or "").strip() for n in verb if n.tag == "Number"]
+        urls = [n.get("url") for n in verb if n.tag == "Number"]
+        if not nouns:
+            nouns, urls = [(verb.text or "").strip()], [None]
+        timeout = int(verb.get("timeout", "30"))
+        self.dials.append(DialAttempt(tuple(nouns), timeout, verb.get("callerId"),
+                                      any(urls)))
+        status = self.caller.dial_result(", ".join(nouns))
         talked = getattr(self.caller, "dial_seconds", 0) if status == "completed" else 0
-        self.seconds += talked or int(verb.get("timeout", "30"))
+        if status == "completed":
+            index = min(max(getattr(self.caller, "answered_by", 0), 0), len(nouns) - 1)
+            url = urls[index]
+            if url is not None and not self._screen_leg(nouns[index], url):
+                talked = 0  # the person rung (or their voicemail) hung up before bridging
+        self.seconds += talked or timeout
         action = verb.get("action")
         if action is None:
             return _CONTINUE
@@ -363,6 +415,51 @@ class SimulatedCall:
         if status == "completed":
             fields["DialCallDuration"] = str(talked)
         return self.request(self._absolute(action), fields)
+
+    def _screen_leg(self, number: str, url: str) -> bool:
+        """Run a <Number url> on the leg of the person rung, as Twilio does once they
+        answer: True when its TwiML ends without hanging up (the calls are connected)."""
+        child = new_sid("CA")
+        form = {"CallSid": child, "AccountSid": self.sim.account_sid, "From": self.from_,
+                "To": number, "Called": number, "ParentCallSid": self.call_sid,
+                "Direction": "outbound-dial", "CallStatus": "in-progress",
+                "ApiVersion": "2010-04-01"}
+        document: str | None = self._leg_request(self._absolute(url), form)
+        while document is not None:
+            root = ET.fromstring(document)
+            following: str | None = None
+            for verb in root:
+                if verb.tag in ("Say", "Play"):
+                    self.callee_heard.append(Heard(verb.tag, (verb.text or "").strip(),
+                                                   verb.get("language", "")))
+                elif verb.tag == "Hangup":
+                    return False
+                elif verb.tag == "Gather":
+                    start = len(self.callee_heard)
+                    for nested in verb:
+                        self.callee_heard.append(Heard(nested.tag, (nested.text or "").strip(),
+                                                       nested.get("language", "")))
+                    key = self.caller.screen(number, self.callee_heard[start:])
+                    if key == "" and verb.get("actionOnEmptyResult") != "true":
+                        continue
+                    following = self._leg_request(self._absolute(verb.get("action", "")),
+                                                  {**form, "Digits": key})
+                    break
+                elif verb.tag != "Pause":
+                    raise SimulationError(f"<{verb.tag}> on the leg of the person rung")
+            if following is None:
+                return True
+            document = following
+        return True
+
+    def _leg_request(self, url: str, form: dict[str, str]) -> str:
+        if len(self.exchanges) >= MAX_REQUESTS_PER_CALL:
+            raise SimulationError("too many webhook requests for one call (a loop?)")
+        response = self.sim.post(url, form)
+        self.exchanges.append(Exchange(url, form, response.status_code, response.text))
+        if response.status_code != 200:
+            raise SimulationError(f"{url} answered {response.status_code}: {response.text}")
+        return str(response.text)
 
     def _absolute(self, url: str) -> str:
         url = url.strip()
@@ -418,8 +515,9 @@ class TwilioSim:
 
     def call(self, to: str, actions: Iterable[Action] = (), *, from_: str = "+15551230001",
              caller: Caller | None = None, voice_path: str = "/twilio/voice",
-             before_post: Callable[[str], None] | None = None) -> SimulatedCall:
+             before_post: Callable[[str], None] | None = None,
+             stir_verstat: str | None = "TN-Validation-Passed-A") -> SimulatedCall:
         """Place a whole call, following our TwiML, answered by `caller` or `actions`."""
         who = caller if caller is not None else ScriptedCaller(actions)
         return SimulatedCall(self, who, to=to, from_=from_, voice_path=voice_path,
-                             before_post=before_post).run()
+                             before_post=before_post, stir_verstat=stir_verstat).run()

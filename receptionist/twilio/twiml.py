@@ -21,6 +21,7 @@ from receptionist.call_flows.actions import (
     Prompt,
     Record,
     Redirect,
+    Reject,
     Say,
     StreamAudio,
 )
@@ -67,13 +68,21 @@ def render(actions: Sequence[Action], url: UrlFor) -> str:
                     finish_on_key=action.finish_on_key, timeout=action.timeout,
                     play_beep=True, trim="trim-silence", **extra))
             case Dial():
-                dial = TwilioDial(timeout=action.timeout, action=url(action.callback))
-                dial.number(action.number)
+                dial = TwilioDial(timeout=action.timeout, action=url(action.callback),
+                                  **({"caller_id": action.caller_id} if action.caller_id
+                                     else {}))
+                for number in action.numbers:
+                    if action.screen is None:
+                        dial.number(number)
+                    else:
+                        dial.number(number, url=url(action.screen))
                 response.append(dial)
             case Redirect():
                 response.redirect(url(action.callback))
             case Hangup():
                 response.hangup()
+            case Reject():
+                response.reject(reason="busy" if action.busy else "rejected")
             case StreamAudio():
                 start = Start()
                 stream = start.stream(url=action.url, track="inbound_track")

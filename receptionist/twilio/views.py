@@ -10,18 +10,23 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from receptionist.runtime import Runtime, runtime_of
 from receptionist.speech.prompts import KEY
-from receptionist.twilio import fallback, webhooks
+from receptionist.twilio import fallback, screening, webhooks
 from receptionist.twilio.forms import (
     BookForm,
     BookQuery,
+    ChallengeQuery,
     DialForm,
+    DialQuery,
     MenuForm,
     RecordedForm,
     RecordingStatusForm,
+    ScreenForm,
+    ScreenQuery,
     StatusForm,
     StepQuery,
     TwilioForm,
@@ -35,7 +40,7 @@ from receptionist.twilio.signature import is_valid, public_url
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/twilio", tags=["twilio"])
 F = TypeVar("F", bound=TwilioForm)
-Q = TypeVar("Q", bound=StepQuery)
+Q = TypeVar("Q", bound=BaseModel)
 TWIML = "application/xml"
 
 
@@ -185,7 +190,27 @@ async def recording_status(request: Request) -> Response:
 
 @router.post("/dialed", include_in_schema=False)
 async def dialed(request: Request) -> Response:
-    return await _answer(request, DialForm, _with_query(webhooks.dialed, _query(request)))
+    query = parse(DialQuery, dict(request.query_params))
+    return await _answer(request, DialForm, _with_query(webhooks.dialed, query))
+
+
+@router.post("/screen", include_in_schema=False)
+async def screen(request: Request) -> Response:
+    """A transfer's <Number url>: runs on the leg of the person rung, once they answer."""
+    query = parse(ScreenQuery, dict(request.query_params))
+    return await _answer(request, ScreenForm, _with_query(screening.screen_announce, query))
+
+
+@router.post("/screened", include_in_schema=False)
+async def screened(request: Request) -> Response:
+    query = parse(ScreenQuery, dict(request.query_params))
+    return await _answer(request, ScreenForm, _with_query(screening.screen_answer, query))
+
+
+@router.post("/challenge", include_in_schema=False)
+async def challenge(request: Request) -> Response:
+    query = parse(ChallengeQuery, dict(request.query_params))
+    return await _answer(request, MenuForm, _with_query(webhooks.challenge_answer, query))
 
 
 @router.post("/book", include_in_schema=False)

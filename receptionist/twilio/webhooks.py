@@ -14,6 +14,7 @@ from sqlmodel import Session
 from twilio.twiml.voice_response import VoiceResponse
 
 from receptionist.call_flows import engine as flow
+from receptionist.call_flows import gatekeeper
 from receptionist.call_flows.actions import Callback
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import (
@@ -36,7 +37,9 @@ from receptionist.twilio import stream_token, twiml
 from receptionist.twilio.forms import (
     BookForm,
     BookQuery,
+    ChallengeQuery,
     DialForm,
+    DialQuery,
     MenuForm,
     RecordedForm,
     RecordingStatusForm,
@@ -66,7 +69,7 @@ def answered_once(rt: Runtime, *, path_and_query: str, form: Sequence[tuple[str,
             return calls.stored_reply(session, key=key) or EMPTY
 
 
-def _context(rt: Runtime, session: Session, call: Call, script: Script) -> FlowContext:
+def flow_context(rt: Runtime, session: Session, call: Call, script: Script) -> FlowContext:
     def local_prompt(text: str, voice: str, language: str) -> str | None:
         key = rt.prompts.ready(text, voice, language)
         return None if key is None else f"{rt.settings.public_base_url}/twilio/prompts/{key}.wav"
@@ -75,7 +78,7 @@ def _context(rt: Runtime, session: Session, call: Call, script: Script) -> FlowC
                        local_prompt=local_prompt)
 
 
-def _twiml(rt: Runtime, ctx: FlowContext) -> str:
+def twiml_of(rt: Runtime, ctx: FlowContext) -> str:
     """Store the call's state and timeline, and answer with its actions as TwiML."""
     return twiml.render(ctx.finish(), twiml.url_for(rt.settings.public_base_url))
 
@@ -133,12 +136,39 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
                            script_version=route.active_version, now=now)
     if call.script_version is None:  # a status callback created the row first
         call.tenant_id, call.script_version = route.tenant_id, route.active_version
-    ctx = _context(rt, session, call, script)
-    if script.main_menu_step() is not None and rt.recognizer.supports(script.language):
+    ctx = flow_context(rt, session, call, script)
+    if gatekeeper.let_in(ctx, form.stir_verstat):
+        _start(rt, ctx)
+    return twiml_of(rt, ctx)
+
+
+def _start(rt: Runtime, ctx: FlowContext) -> None:
+    """The script begins; speech listens when the script has a menu to answer."""
+    if ctx.script.main_menu_step() is not None and rt.recognizer.supports(ctx.language):
         ctx.media_stream_url = rt.media_stream_url()
-        ctx.media_stream_token = stream_token.issue(rt.settings.secret_key, call.call_sid, now)
+        ctx.media_stream_token = stream_token.issue(rt.settings.secret_key,
+                                                    ctx.call.call_sid, ctx.now)
     flow.start_call(ctx)
-    return _twiml(rt, ctx)
+
+
+def challenge_answer(rt: Runtime, session: Session, form: MenuForm,
+                     query: ChallengeQuery) -> str:
+    """The caller's key at the "press 5 to reach us" challenge."""
+    call = calls.get_call(session, call_sid=form.call_sid)
+    script = call_script(rt, session, call) if call is not None else None
+    if call is None or script is None:
+        return apology()
+    ctx = flow_context(rt, session, call, script)
+    if call.screening != "challenged":  # a retry, or a late key after the answer
+        ctx.log("stale_callback", None, "challenge already answered")
+        if call.status in calls.TERMINAL_STATUSES or call.current_step is None:
+            ctx.hang_up()
+        else:
+            ctx.redirect(Callback.to("step", step=call.current_step))
+        return twiml_of(rt, ctx)
+    if gatekeeper.challenge_answer(ctx, form.digits[:1], query.attempt):
+        _start(rt, ctx)
+    return twiml_of(rt, ctx)
 
 
 def _over_limit(session: Session, form: VoiceForm, *, tenant_id: int, limit: int,
@@ -173,7 +203,7 @@ def _resume(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
     script = call_script(rt, session, call)
     if script is None:
         return apology()
-    ctx = _context(rt, session, call, script)
+    ctx = flow_context(rt, session, call, script)
     if before_claim is not None:
         before_claim(ctx)
     if claim and (query.seq is None or not calls.claim_step(session, call=call, seq=query.seq)):
@@ -184,7 +214,7 @@ def _resume(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
         log.exception("call %s cannot continue at step %s", call_sid, query.step)
         ctx.actions = []
         flow.apologise_and_hang_up(ctx)
-    return _twiml(rt, ctx)
+    return twiml_of(rt, ctx)
 
 
 def _answer(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
@@ -203,7 +233,7 @@ def _stale(rt: Runtime, ctx: FlowContext, query: StepQuery) -> str:
         ctx.hang_up()
     else:
         ctx.redirect(Callback.to("step", step=ctx.call.current_step))
-    return _twiml(rt, ctx)
+    return twiml_of(rt, ctx)
 
 
 def menu_input(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:
@@ -244,9 +274,16 @@ def no_recording(rt: Runtime, session: Session, form: MenuForm, query: StepQuery
     return _answer(rt, session, form.call_sid, query, NoRecording())
 
 
-def dialed(rt: Runtime, session: Session, form: DialForm, query: StepQuery) -> str:
+def dialed(rt: Runtime, session: Session, form: DialForm, query: DialQuery) -> str:
+    call = calls.get_call(session, call_sid=form.call_sid)
+    answer, by = None, ""
+    if call is not None and call.transfer_answer:
+        seq, _, rest = call.transfer_answer.partition(":")
+        if seq == str(query.seq):
+            answer, _, by = rest.partition(":")
     return _answer(rt, session, form.call_sid, query,
-                   DialResult(form.dial_status, form.dial_duration))
+                   DialResult(form.dial_status, form.dial_duration, group=query.group,
+                              ring=query.ring, answer=answer, by=by))
 
 
 def booking_input(rt: Runtime, session: Session, form: BookForm, query: BookQuery) -> str:

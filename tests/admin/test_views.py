@@ -20,23 +20,15 @@ from receptionist.tenants.service import get_tenant
 from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press
 from receptionist.users.models import LoginFailure
-from receptionist.users.service import create_user
 from receptionist.worker import prune_replies_job
-from tests.admin.helpers import PASSWORD, csrf_of, login
+from tests.admin.helpers import PASSWORD, create_accounts, csrf_of, login
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.twilio_sim import TestTwilioSim
 
 
 @pytest.fixture
 def accounts(session: Session) -> None:
-    demo, demo_fr = get_tenant(session, slug="demo"), get_tenant(session, slug="demo-fr")
-    create_user(session, email="owner@demo.test", password=PASSWORD, role="owner",
-                tenants=[demo])
-    create_user(session, email="owner@demo-fr.test", password=PASSWORD, role="owner",
-                tenants=[demo_fr], language="fr")
-    create_user(session, email="agency@ops.test", password=PASSWORD, role="operator",
-                tenants=[demo, demo_fr])
-    session.commit()
+    create_accounts(session)
 
 
 @pytest.fixture

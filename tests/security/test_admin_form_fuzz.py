@@ -29,6 +29,7 @@ PATH_VALUES: dict[str, list[str]] = {
     "message_id": ["1", "999999"],
     "channel_id": ["1", "999999"],
     "token_id": ["1", "999999"],
+    "contact_id": ["1", "999999"],
     "version": ["1", "2", "999"],
 }
 # Values that have broken parsers before: edges of dates and numbers, markup, options.

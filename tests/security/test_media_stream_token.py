@@ -27,7 +27,8 @@ STREAM_URL = PUBLIC_BASE.replace("https://", "wss://") + "/twilio/media"
 def _answer_call(sim: TestTwilioSim, call_sid: str) -> dict[str, str]:
     """Place a call; the <Stream> parameters our TwiML gave it."""
     answer = sim.post(PUBLIC_BASE + "/twilio/voice",
-                      {"CallSid": call_sid, "From": "+15550001111", "To": DEMO_EN})
+                      {"CallSid": call_sid, "From": "+15550001111", "To": DEMO_EN,
+                       "StirVerstat": "TN-Validation-Passed-A"})
     assert "<Stream" in answer.text
     return dict(re.findall(r'<Parameter name="([^"]+)" value="([^"]*)"', answer.text))
 

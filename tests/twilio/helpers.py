@@ -5,9 +5,28 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from receptionist.call_flows import publishing
 from receptionist.calls.models import Call, CallEvent
 from receptionist.calls.service import call_events, get_call
+from receptionist.demo import demo_script_text
 from receptionist.messages.models import Message
+from receptionist.tenants import service as tenants
+from tests.conftest import DEMO_EN, DEMO_FR
+
+DEMO_SLUG = {DEMO_EN: "demo", DEMO_FR: "demo-fr"}
+DEMO_FILE = {DEMO_EN: "demo.yaml", DEMO_FR: "demo-fr.yaml"}
+
+
+def publish_demo(engine: Engine, number: str, *changes: tuple[str, str]) -> None:
+    """Publish the demo script of the business at `number`, with each (old, new) change."""
+    with Session(engine) as session:
+        tenant = tenants.get_tenant(session, slug=DEMO_SLUG[number])
+        text = demo_script_text(DEMO_FILE[number])
+        for old, new in changes:
+            assert old in text, old
+            text = text.replace(old, new)
+        publishing.publish_script(session, tenant=tenant, yaml_text=text)
+        session.commit()
 
 
 def stored_call(engine: Engine, call_sid: str) -> Call:

@@ -19,7 +19,8 @@ SID = "CA" + "b" * 32
 
 
 def voice_form(**extra: str) -> dict[str, str]:
-    return {"CallSid": SID, "From": "+15551112222", "To": DEMO_EN, **extra}
+    return {"CallSid": SID, "From": "+15551112222", "To": DEMO_EN,
+            "StirVerstat": "TN-Validation-Passed-A", **extra}
 
 
 @pytest.mark.parametrize(("form", "fragment"), [

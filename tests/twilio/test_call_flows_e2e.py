@@ -21,6 +21,7 @@ from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.twilio.helpers import events, kinds, messages, path, stored_call
 from tests.twilio_sim import TestTwilioSim
 
+TRANSFER_TO = {DEMO_EN: "+15555550100", DEMO_FR: "+33100000000"}
 GREETING = {DEMO_EN: "Thank you for calling Demo Dental Clinic.",
             DEMO_FR: "Bonjour, vous êtes bien au Cabinet Démo."}
 LANG = {DEMO_EN: "en-US", DEMO_FR: "fr-FR"}
@@ -69,7 +70,7 @@ def test_transfer_answered_ends_the_call(sim: TestTwilioSim, engine: Engine, num
     call = sim.call(number, [Press("0"), DialOutcome("completed", seconds=95)])
     assert path(engine, call.call_sid)[-1] == "transfer"
     completed = [e for e in events(engine, call.call_sid) if e.kind == "transfer_completed"]
-    assert [e.detail for e in completed] == ["talked 95s"]
+    assert [e.detail for e in completed] == ["talked 95s with " + TRANSFER_TO[number]]
     assert call.exchanges[-2].body.endswith("<Hangup /></Response>")
     assert messages(engine) == []
 

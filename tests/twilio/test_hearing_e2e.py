@@ -88,7 +88,8 @@ def test_words_the_engine_doubts_are_confirmed_not_routed(
         sim: TestTwilioSim, engine: Engine) -> None:
     # What a media redirect carries: the words and the engine's confidence in them.
     sid = "CA" + "8" * 32
-    answer = sim.post_raw("/twilio/voice", {"CallSid": sid, "From": "+1555", "To": DEMO_EN})
+    answer = sim.post_raw("/twilio/voice", {"CallSid": sid, "From": "+1555", "To": DEMO_EN,
+                                             "StirVerstat": "TN-Validation-Passed-A"})
     seq = answer.text.split("seq=")[1].split('"')[0].split("&")[0]
     doubted = sim.post_raw(f"/twilio/menu?step=main_menu&attempt=0&seq={seq}"
                            "&said=I+want+to+book+an+appointment&heard=0.35", {"CallSid": sid})
@@ -122,7 +123,8 @@ def test_french_is_heard_by_whisper_base_once_installed(
 def test_twilios_own_speech_confidence_is_weighed_like_ours(
         sim: TestTwilioSim, engine: Engine) -> None:
     sid = "CA" + "9" * 32
-    answer = sim.post_raw("/twilio/voice", {"CallSid": sid, "From": "+1555", "To": DEMO_EN})
+    answer = sim.post_raw("/twilio/voice", {"CallSid": sid, "From": "+1555", "To": DEMO_EN,
+                                             "StirVerstat": "TN-Validation-Passed-A"})
     seq = answer.text.split("seq=")[1].split('"')[0].split("&")[0]
     sure = sim.post_raw(f"/twilio/menu?step=main_menu&attempt=0&seq={seq}", {
         "CallSid": sid, "SpeechResult": "I'd like to leave a message", "Confidence": "0.92"})

@@ -98,7 +98,8 @@ def test_repeated_misunderstanding_reaches_no_match(sim: TestTwilioSim, engine: 
     # The callback the media handler redirects to when speech matches nothing, three times
     # (deterministic: no recognizer involved).
     sid = "CA" + "6" * 32
-    answer = sim.post_raw("/twilio/voice", {"CallSid": sid, "From": "+1555", "To": DEMO_EN})
+    answer = sim.post_raw("/twilio/voice", {"CallSid": sid, "From": "+1555", "To": DEMO_EN,
+                                             "StirVerstat": "TN-Validation-Passed-A"})
     for attempt in range(3):
         seq = answer.text.split("seq=")[1].split('"')[0].split("&")[0]
         answer = sim.post_raw(
@@ -196,7 +197,8 @@ def test_protocol_junk_does_not_break_the_stream(
 def test_abrupt_close_is_harmless(client: TestClient, sim: TestTwilioSim,
                                   media: TestMediaStreams) -> None:
     response = sim.post_raw("/twilio/voice", {"CallSid": "CA" + "7" * 32, "From": "+1555",
-                                              "To": DEMO_EN})
+                                              "To": DEMO_EN,
+                                              "StirVerstat": "TN-Validation-Passed-A"})
     assert "<Stream" in response.text
     headers = {"X-Twilio-Signature": sim.sign(STREAM_URL, {})}
     with client.websocket_connect("/twilio/media", headers=headers) as socket:

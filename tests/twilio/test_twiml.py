@@ -10,6 +10,7 @@ from receptionist.call_flows.actions import (
     Play,
     Record,
     Redirect,
+    Reject,
     Say,
     StreamAudio,
 )
@@ -33,7 +34,7 @@ def test_every_action_becomes_its_verb() -> None:
                prompts=[Play(f"{BASE}/twilio/prompts/abc.wav"), Say("Tapez 1.", "v", "fr-FR")]),
         Record(Callback.to("recorded", step="r", seq=2), max_length=60, timeout=4,
                finish_on_key="#", status_callback=Callback.to("recording-status", step="r")),
-        Dial("+33100000001", timeout=20, callback=Callback.to("dialed", step="d", seq=3)),
+        Dial(("+33100000001",), timeout=20, callback=Callback.to("dialed", step="d", seq=3)),
         Redirect(Callback.to("no-recording", step="r", seq=2)),
         Hangup(),
     ], url_for(BASE))
@@ -59,6 +60,24 @@ def test_every_action_becomes_its_verb() -> None:
                                                             "completed absent")
     dial = root.find("Dial")
     assert dial is not None and dial.findtext("Number") == "+33100000001"
+    number = root.find("Dial/Number")
+    assert dial.get("callerId") is None and number is not None and number.get("url") is None
+
+
+def test_a_screened_ring_group_names_the_announcement_on_each_number() -> None:
+    screen = Callback.to("screen", step="d", seq=3, parent="CA1")
+    xml = render([Dial(("+33100000001", "+33100000002"), timeout=25,
+                       callback=Callback.to("dialed", step="d", seq=3), screen=screen,
+                       caller_id="+33180000000"), Reject()], url_for(BASE))
+    root = ElementTree.fromstring(xml)
+    dial = root.find("Dial")
+    assert dial is not None and dial.get("callerId") == "+33180000000"
+    assert dial.get("timeout") == "25"
+    assert [(n.text, n.get("url")) for n in dial.findall("Number")] == [
+        (n, f"{BASE}/twilio/screen?step=d&seq=3&parent=CA1")
+        for n in ("+33100000001", "+33100000002")]
+    reject = root.find("Reject")
+    assert reject is not None and reject.get("reason") == "busy"
 
 
 def test_a_record_without_status_callback_asks_for_none() -> None:

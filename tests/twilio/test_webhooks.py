@@ -18,7 +18,8 @@ SID = "CA" + "9" * 32
 
 def _voice(runtime: Runtime, to: str = DEMO_EN) -> str:
     pairs = [("CallSid", SID), ("AccountSid", "AC" + "1" * 32), ("From", "+15551230000"),
-             ("To", to), ("CallStatus", "ringing"), ("Direction", "inbound")]
+             ("To", to), ("CallStatus", "ringing"), ("Direction", "inbound"),
+             ("StirVerstat", "TN-Validation-Passed-A")]
     form = parse(VoiceForm, dict(pairs))
     return webhooks.answered_once(runtime, path_and_query="/twilio/voice", form=pairs,
                                   call_sid=SID,

@@ -275,6 +275,7 @@ def on_confirm(ctx: FlowContext, step_id: str, step: BookStep | ManageBookingSte
 
 def ask_name(ctx: FlowContext, step_id: str, appointment_id: int) -> None:
     seq = ctx.wait_here(step_id)
+    ctx.recording_notice(step_id)
     ctx.say(booking_phrase("ask_name", ctx.language))
     after = Callback.to("book", step=step_id, seq=seq, stage="name", appointment=appointment_id)
     ctx.do(Record(after, max_length=NAME_SECONDS, timeout=3, finish_on_key="#"))

@@ -14,6 +14,7 @@ from receptionist.messages import service as messages
 
 def render(ctx: FlowContext, step_id: str, step: MessageStep) -> str | None:
     seq = ctx.wait_here(step_id)
+    ctx.recording_notice(step_id)
     ctx.say(step.prompt)
     ctx.do(Record(Callback.to("recorded", step=step_id, seq=seq),
                   max_length=step.max_length, timeout=step.silence_timeout,

@@ -1,45 +1,139 @@
-"""`transfer`: dial a number; busy / no-answer / failed / canceled go to the fallback."""
+"""`transfer`: hand the caller to a person, like a good receptionist.
+
+Who is rung depends on the time (ring groups by `when`: open, closed, holiday), in order
+(`seconds` each) or all at once. With screening (the default) the person answering first
+hears who is calling and why (call_flows.announce) and takes the call with a key: a
+personal voicemail that picks up never swallows the caller, who goes to `fallback` (a
+message, usually) when nobody takes the call. `only_if` keeps transfers for urgent calls
+or known callers.
+"""
 
 from __future__ import annotations
 
+from receptionist.call_flows import announce
 from receptionist.call_flows.actions import Callback, Dial
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import DialResult, Event
-from receptionist.call_flows.schema import TransferStep
+from receptionist.call_flows.hours import business_state
+from receptionist.call_flows.schema import (
+    ANNOUNCE_FIELDS,
+    Loc,
+    RingGroup,
+    TransferStep,
+    template_fields,
+)
 from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
+from receptionist.contacts import service as contacts
 
 CONNECTED = frozenset({"completed", "answered"})
 KNOWN_STATUSES = CONNECTED | {"busy", "no-answer", "failed", "canceled"}
 
 
+def _group_now(ctx: FlowContext, step: TransferStep) -> int | None:
+    state = business_state(ctx.script, ctx.now)
+    return next((i for i, g in enumerate(step.groups())
+                 if "always" in g.when or state in g.when), None)
+
+
+def _qualifies(ctx: FlowContext, step: TransferStep) -> bool:
+    if step.only_if == "urgent":
+        return announce.reason(ctx).urgent
+    if step.only_if == "known_caller":
+        assert ctx.call.tenant_id is not None
+        return contacts.standing(ctx.session, tenant_id=ctx.call.tenant_id,
+                                 number=ctx.call.from_number,
+                                 calling=ctx.call.call_sid).known
+    return True
+
+
 def render(ctx: FlowContext, step_id: str, step: TransferStep) -> str | None:
-    seq = ctx.wait_here(step_id)
+    if not _qualifies(ctx, step):
+        ctx.log("transfer_skipped", step_id, f"not {step.only_if}: a message instead")
+        return step.unqualified or step.fallback
+    group = _group_now(ctx, step)
+    if group is None:
+        ctx.log("transfer_failed", step_id,
+                f"nobody takes calls now ({business_state(ctx.script, ctx.now)})")
+        return step.fallback
     if step.prompt:
         ctx.say(step.prompt)
-    ctx.do(Dial(step.number, timeout=step.timeout,
-                callback=Callback.to("dialed", step=step_id, seq=seq)))
-    ctx.log("transfer", step_id, f"dialing {step.number}")
+    _ring(ctx, step_id, step, group, 0)
     return None
+
+
+def _ring(ctx: FlowContext, step_id: str, step: TransferStep, group: int, ring: int) -> None:
+    """Dial the group's `ring`-th number (all of them when it rings all at once)."""
+    target: RingGroup = step.groups()[group]
+    seq = ctx.wait_here(step_id)
+    numbers = target.numbers if target.ring == "all_at_once" else [target.numbers[ring]]
+    screen = (Callback.to("screen", step=step_id, seq=seq, parent=ctx.call.call_sid)
+              if step.screen else None)
+    ctx.do(Dial(tuple(numbers), timeout=target.seconds or step.timeout,
+                callback=Callback.to("dialed", step=step_id, seq=seq, group=group, ring=ring),
+                screen=screen,
+                caller_id=ctx.call.to_number if step.caller_id == "business" else None))
+    ctx.log("transfer", step_id, f"dialing {', '.join(numbers)}"
+            + (" (screened)" if screen else ""))
+
+
+def _why_not(event: DialResult) -> str:
+    if event.answer == "declined":
+        return f"declined by {event.by}"
+    if event.answer == "silent":
+        return f"answered by {event.by} but no key pressed (voicemail?)"
+    if event.status in CONNECTED:
+        return "answered but not taken"
+    return (event.status if event.status in KNOWN_STATUSES
+            else f"unknown status {event.status!r}")
 
 
 def resume(ctx: FlowContext, step_id: str, step: TransferStep, event: Event) -> str | None:
     if not isinstance(event, DialResult):
         raise unexpected(step_id, event)
-    if event.status in CONNECTED:
-        ctx.log("transfer_completed", step_id, f"talked {event.duration or 0}s")
+    taken = event.status in CONNECTED and (not step.screen or event.answer == "accepted")
+    if taken:
+        ctx.log("transfer_completed", step_id,
+                f"talked {event.duration or 0}s" + (f" with {event.by}" if event.by else ""))
         if step.next is None:
             ctx.hang_up()
             ctx.log("end", step_id)
         return step.next
-    shown = (event.status if event.status in KNOWN_STATUSES
-             else f"unknown status {event.status!r}")
-    ctx.log("transfer_failed", step_id, shown)
+    ctx.log("transfer_failed", step_id, _why_not(event))
+    groups = step.groups()
+    if event.group < len(groups):
+        target = groups[event.group]
+        if target.ring == "in_order" and event.ring + 1 < len(target.numbers):
+            _ring(ctx, step_id, step, event.group, event.ring + 1)
+            return None
     return step.fallback
 
 
 def exits(step: TransferStep) -> list[Exit]:
     return [*([Exit("next", step.next, ("next",))] if step.next else []),
-            Exit("fallback", step.fallback, ("fallback",))]
+            Exit("fallback", step.fallback, ("fallback",)),
+            *([Exit("not qualified", step.unqualified, ("unqualified",))]
+              if step.unqualified else [])]
 
 
-KIND = StepKind("transfer", TransferStep, render, exits, resume)
+def problems(step: TransferStep) -> list[tuple[Loc, str]]:
+    found: list[tuple[Loc, str]] = []
+    given = [name for name in ("number", "numbers", "targets")
+             if getattr(step, name) is not None]
+    if not given:
+        found.append(((), "a transfer needs `number`, `numbers` or `targets`"))
+    elif len(given) > 1:
+        found.append(((given[1],), f"give one of `number`, `numbers` or `targets`, "
+                                   f"not both {given[0]} and {given[1]}"))
+    if step.accept_key == step.decline_key:
+        found.append((("decline_key",), "must differ from `accept_key`"))
+    if step.announce is not None:
+        unknown = [f for f in template_fields(step.announce) if f not in ANNOUNCE_FIELDS]
+        if unknown:
+            found.append((("announce",), f"unknown field {{{unknown[0]}}} (use "
+                          + ", ".join(f"{{{f}}}" for f in sorted(ANNOUNCE_FIELDS)) + ")"))
+    if step.only_if is None and step.unqualified is not None:
+        found.append((("unqualified",), "only used with `only_if`"))
+    return found
+
+
+KIND = StepKind("transfer", TransferStep, render, exits, resume, problems)

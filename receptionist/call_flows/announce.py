@@ -1,0 +1,106 @@
+"""What the person a call is transferred to hears before taking it (screening): who is
+calling, what they want, how urgent; then which key takes the call. Built from the
+call's own timeline (the menu's choices and what the caller said there)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.meaning import LABELS
+from receptionist.call_flows.phrases import phrase
+from receptionist.call_flows.schema import MenuStep, TransferStep
+from receptionist.calls import service as calls
+from receptionist.contacts import service as contacts
+from receptionist.i18n import lang_key
+
+_INTENT = re.compile(r"intent=(\w+)")
+_HEARD = re.compile(r"""heard=('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+# Intents that say nothing about why the caller wants a person.
+_NO_REASON = frozenset({"transfer", "urgent", "repeat", "yes", "no"})
+
+
+@dataclass(frozen=True)
+class Reason:
+    intent: str | None  # the last thing the caller asked for, other than a person
+    label: str  # that intent said as a receptionist would ("book an appointment")
+    said: str  # the last words the caller said at a menu
+    urgent: bool
+
+
+def _said(detail: str) -> str:
+    match = _HEARD.search(detail)
+    if match is None:
+        return ""
+    try:
+        value = ast.literal_eval(match.group(1))
+    except (ValueError, SyntaxError):
+        return ""
+    return str(value) if isinstance(value, str) else ""
+
+
+def reason(ctx: FlowContext) -> Reason:
+    """Why the caller is calling, from the timeline so far (including this request's)."""
+    timeline = [(e.kind, e.detail) for e in calls.call_events(ctx.session, call=ctx.call)]
+    timeline += [(str(e["kind"]), str(e["detail"])) for e in ctx.events]
+    intent, said, urgent = None, "", False
+    for kind, detail in timeline:
+        if kind == "choice" and (match := _INTENT.search(detail)):
+            urgent = urgent or match.group(1) == "urgent"
+            if match.group(1) not in _NO_REASON:
+                intent = match.group(1)
+        elif kind == "understood":
+            said = _said(detail) or said
+            urgent = urgent or ("intent=urgent" in detail and "band=reprompt" not in detail)
+    return Reason(intent, _label(ctx, intent), said, urgent)
+
+
+def _label(ctx: FlowContext, intent: str | None) -> str:
+    if intent is None:
+        return ""
+    for step in ctx.script.steps.values():
+        if isinstance(step, MenuStep):
+            for choice in step.choices:
+                if choice.intent == intent and choice.label:
+                    return choice.label
+    for entry in ctx.script.faq:
+        if entry.intent == intent and entry.label:
+            return entry.label
+    builtin = LABELS.get(intent)
+    return builtin[lang_key(ctx.language)] if builtin else intent.replace("_", " ")
+
+
+def spoken_number(number: str) -> str:
+    """A phone number read digit by digit ("+1 5 5 5…")."""
+    digits = [c for c in number if c.isdigit()]
+    return " ".join(digits)
+
+
+def announcement(ctx: FlowContext, step: TransferStep) -> str:
+    """The whole text the person answering hears, keys included."""
+    why = reason(ctx)
+    number = ctx.call.from_number
+    assert ctx.call.tenant_id is not None
+    name = contacts.name_of(ctx.session, tenant_id=ctx.call.tenant_id, number=number)
+    anonymous = contacts.is_anonymous(number)
+    spoken = "" if anonymous else spoken_number(number)
+    caller = (f"{name}, {spoken}" if name and spoken else name or spoken
+              or phrase("announce_unknown", ctx.language))
+    urgent = phrase("announce_urgent", ctx.language) if why.urgent else ""
+    if step.announce is not None:
+        text = step.announce.format_map({
+            "business": ctx.script.business, "caller": caller, "caller_name": name,
+            "number": spoken, "reason": why.label, "said": why.said, "urgent": urgent})
+    else:
+        parts = [phrase("announce", ctx.language, urgent=urgent,
+                        business=ctx.script.business, caller=caller)]
+        if why.label:
+            parts.append(phrase("announce_reason", ctx.language, reason=why.label))
+        elif why.said:
+            parts.append(phrase("announce_said", ctx.language, said=why.said[:200]))
+        text = " ".join(parts)
+    keys = phrase("announce_keys", ctx.language, accept=step.accept_key,
+                  decline=step.decline_key)
+    return f"{' '.join(text.split())} {keys}"

@@ -1,0 +1,92 @@
+"""Who is let in before the script starts (the script's `callers` settings).
+
+Blocked numbers are refused unanswered (a busy tone); anonymous callers too when the
+business says so. Unknown callers whose caller ID the carrier could not vouch for
+(STIR/SHAKEN, which Twilio reports as `StirVerstat`) are asked to press a key first:
+robocallers do not, and their calls end without reaching the script or the owner's
+summaries. Known callers (a contact, a name from a booking, an earlier call) and allowed
+numbers are never asked.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from receptionist.call_flows.actions import Callback, Gather, Reject
+from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.phrases import phrase
+from receptionist.contacts import service as contacts
+from receptionist.contacts.models import Listed
+
+Attestation = Literal["passed", "failed", "missing"]
+CHALLENGE_TIMEOUT = 6
+
+
+def attestation(stir_verstat: str | None) -> Attestation:
+    """Twilio's verdict: TN-Validation-Passed-A/B/C, TN-Validation-Failed-A/B/C,
+    No-TN-Validation (or nothing: the call carried no identity)."""
+    if stir_verstat and stir_verstat.startswith("TN-Validation-Passed"):
+        return "passed"
+    if stir_verstat and stir_verstat.startswith("TN-Validation-Failed"):
+        return "failed"
+    return "missing"
+
+
+def _refuse(ctx: FlowContext, why: str, detail: str) -> None:
+    ctx.call.screening = why
+    ctx.log("screened_out", None, detail)
+    ctx.do(Reject())
+
+
+def let_in(ctx: FlowContext, stir_verstat: str | None) -> bool:
+    """At the incoming call: True when the script may start now; otherwise the call is
+    refused or challenged (the actions say which)."""
+    call, rules = ctx.call, ctx.script.callers
+    call.stir_verstat = stir_verstat
+    assert call.tenant_id is not None
+    if contacts.is_anonymous(call.from_number):
+        if rules.reject_anonymous:
+            _refuse(ctx, "anonymous", "anonymous caller refused")
+            return False
+        known, listed = False, Listed.none
+    else:
+        standing = contacts.standing(ctx.session, tenant_id=call.tenant_id,
+                                     number=call.from_number, calling=call.call_sid)
+        if standing.listed == Listed.blocked:
+            _refuse(ctx, "blocked", f"blocked number {call.from_number}")
+            return False
+        known, listed = standing.known, standing.listed
+    if known or listed == Listed.allowed or rules.challenge == "off":
+        return True
+    verdict = attestation(stir_verstat)
+    if verdict == "passed" or (verdict == "missing" and rules.challenge == "failed"):
+        return True
+    call.screening = "challenged"
+    ctx.log("challenge", None, f"caller ID {verdict} ({stir_verstat or 'no StirVerstat'})")
+    challenge(ctx, attempt=0)
+    return False
+
+
+def challenge(ctx: FlowContext, *, attempt: int) -> None:
+    rules = ctx.script.callers
+    gather = Gather(Callback.to("challenge", attempt=attempt), timeout=CHALLENGE_TIMEOUT)
+    ctx.say(phrase("challenge" if attempt == 0 else "challenge_again", ctx.language,
+                   business=ctx.script.business, digit=rules.challenge_key), into=gather)
+    ctx.do(gather)
+
+
+def challenge_answer(ctx: FlowContext, digits: str, attempt: int) -> bool:
+    """The caller's key at the challenge: True when the script may start now; a second
+    miss ends the call as spam."""
+    if digits == ctx.script.callers.challenge_key:
+        ctx.call.screening = "passed"
+        ctx.log("challenge_passed", None, "")
+        return True
+    if attempt == 0:
+        ctx.log("challenge_missed", None, f"key {digits!r}" if digits else "no key")
+        challenge(ctx, attempt=1)
+        return False
+    ctx.call.screening = "spam"
+    ctx.log("challenge_failed", None, f"key {digits!r}" if digits else "no key")
+    ctx.hang_up()
+    return False
