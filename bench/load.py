@@ -111,6 +111,10 @@ class LoadCaller:
     def dial_result(self, number: str) -> str:
         return "completed" if self.rng.random() < 0.5 else "no-answer"
 
+    def screen(self, number: str, announcement: list[Heard]) -> str:
+        """The person rung takes the call, or lets it go to voicemail (no key)."""
+        return "1" if self.rng.random() < 0.8 else ""
+
 
 @dataclass
 class Outcome:

@@ -78,6 +78,7 @@ def test_a_name_from_a_booking_unless_the_owner_named_them(
     from receptionist.appointments.models import Appointment
     from receptionist.appointments.service import list_agendas
     [agenda] = list_agendas(session, tenant_id=tenant_id)
+    assert agenda.id is not None
     start = clock() + timedelta(days=1)
     session.add(Appointment(tenant_id=tenant_id, agenda_id=agenda.id, uid="c@test",
                             caller_number=NUMBER,
