@@ -90,7 +90,7 @@ async def one_call(session: aiohttp.ClientSession, base: str, validator: Request
         stats.all.append(took)
         if index == 0:
             stats.voice.append(took)
-        if response.status != 200:
+        if response.status != 200 or "lines are busy" in body:
             stats.errors += 1
             return
         match = ACTION.search(body)
@@ -136,7 +136,10 @@ def main() -> None:
     env = {**os.environ, "RECEPTIONIST_ENV": "production", "PUBLIC_BASE_URL": PUBLIC_BASE,
            "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "TWILIO_AUTH_TOKEN": TOKEN,
            "TWILIO_ACCOUNT_SID": ACCOUNT, "SECRET_KEY": "bench-secret-key-0123456789abcdef",
-           "RECORDINGS_DIR": str(tmp / "rec")}
+           "RECORDINGS_DIR": str(tmp / "rec"),
+           # The per-business limit of new calls a minute would turn most of the benchmark's
+           # calls into cheap "all lines busy" answers: what is timed is the call flow.
+           "CALLS_PER_MINUTE": "1000000"}
     for command in (["migrate"], ["seed-demo"]):
         subprocess.run([sys.executable, "-m", "receptionist.cli", *command], env=env,
                        check=True, capture_output=True)

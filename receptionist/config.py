@@ -127,6 +127,11 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def intent_model_dir(self) -> Path:
+        """Where trained intent models are kept between processes (beside speech models)."""
+        return self.vosk_model_dir / "intent-models"
+
+    @property
     def dev_mode(self) -> bool:
         return self.receptionist_env == "dev"
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Annotated, Any, Protocol
+from typing import Any, Protocol
 
-from fastapi import Depends, Path, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -109,18 +108,3 @@ class JobDeps(Protocol):
     def database(self) -> Database: ...
     @property
     def clock(self) -> Clock: ...
-
-
-def get_db(request: Request) -> Iterator[Session]:
-    database: Database = request.app.state.database
-    with database.session() as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_db)]
-
-
-# A row id in a URL: anything outside a 32-bit key is a 404 like any unknown id, not a
-# database error (PostgreSQL refuses to compare an INTEGER column with 2**31).
-MAX_ROW_ID = 2**31 - 1
-RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]

@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
                   description="Self-hosted virtual receptionist: Twilio webhooks and API.")
     app.add_middleware(RequestGuards, runtime=rt)
     app.state.runtime = rt
-    app.state.database = rt.database  # db.get_db
+    app.state.database = rt.database  # web_deps.get_db
     app.include_router(twilio_router)
     app.include_router(media_router)
     app.include_router(api_router)

@@ -25,6 +25,7 @@ from receptionist.speech.engines import build_recognizer, spec_of
 from receptionist.speech.process_pool import RecognitionPool
 from receptionist.speech.prompts import PromptCache
 from receptionist.speech.recognizer import Recognizer
+from receptionist.understanding.intent_model import keep_models_in
 
 
 class Telephony(SmsSender, RecordingSource, Protocol):
@@ -61,6 +62,7 @@ class Runtime:
         self.prompts = PromptCache(self.settings.prompts_dir)
         self.outbound = Policy.from_settings(self.settings)
         self.database = Database(engine)
+        keep_models_in(self.settings.intent_model_dir)
 
     @property
     def recognizer(self) -> Recognizer:

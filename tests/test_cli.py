@@ -182,3 +182,27 @@ def test_token_create_for_an_account(empty_database_url: str) -> None:
     refused = subprocess.run([*cli, "token", "create", "--email", "owner@demo.test",
                               "--tenant", "demo-fr"], env=env, capture_output=True, text=True)
     assert refused.returncode == 1 and "cannot see business 'demo-fr'" in refused.stderr
+
+
+def test_commands_import_only_what_they_use(empty_database_url: str, tmp_path: Path) -> None:
+    """`--help` loads neither the database layer nor the web app; a second `route` loads
+    the model the first one trained instead of training (no scikit-learn)."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": empty_database_url, "RECEPTIONIST_ENV": "dev",
+           "VOSK_MODEL_DIR": str(tmp_path / "models")}
+    cli = [sys.executable, "-X", "importtime", "-m", "receptionist.cli"]
+
+    def imported(*command: str) -> str:
+        done = subprocess.run([*cli, *command], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stderr
+
+    helped = imported("--help")
+    assert not any(f" {name}" in helped for name in ("sqlalchemy", "fastapi", "numpy"))
+    imported("migrate")
+    imported("seed-demo")
+    assert " sklearn" in imported("route", "--tenant", "demo", "--text", "book please")
+    assert list((tmp_path / "models" / "intent-models").glob("*.npz"))
+    assert " sklearn" not in imported("route", "--tenant", "demo", "--text", "hours?")

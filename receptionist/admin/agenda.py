@@ -22,9 +22,10 @@ from receptionist.admin.deps import (
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.clock import SaneDate, sane_datetime
-from receptionist.db import RowId, SessionDep, WriteConflict
+from receptionist.db import WriteConflict
 from receptionist.runtime import runtime_of
 from receptionist.tenants.models import Tenant
+from receptionist.web_deps import RowId, SessionDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 

@@ -20,8 +20,8 @@ from receptionist.admin.deps import (
 )
 from receptionist.contacts import service as contacts
 from receptionist.contacts.models import Listed
-from receptionist.db import RowId, SessionDep
 from receptionist.runtime import runtime_of
+from receptionist.web_deps import RowId, SessionDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 # Where a one-click block returns to: our own pages only, never a URL from the form.

@@ -15,9 +15,9 @@ from fastapi.responses import Response
 from receptionist.admin.deps import CurrentUser, OwnedTenant, render
 from receptionist.appointments import service as appointments
 from receptionist.calls import service as calls
-from receptionist.db import SessionDep
 from receptionist.messages import service as messages
 from receptionist.runtime import runtime_of
+from receptionist.web_deps import SessionDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 DAYS = 14

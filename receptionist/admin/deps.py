@@ -19,11 +19,11 @@ from sqlmodel import Session
 
 from receptionist.admin import sessions
 from receptionist.admin.texts import translator
-from receptionist.db import SessionDep
 from receptionist.runtime import Runtime, runtime_of
 from receptionist.tenants.models import Tenant
 from receptionist.users import service as users
 from receptionist.users.models import User
+from receptionist.web_deps import SessionDep
 
 
 def _admin_ui() -> Path:

@@ -17,11 +17,11 @@ from receptionist import demo
 from receptionist.admin.deps import CsrfChecked, redirect_with_notice, render
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError
-from receptionist.db import SessionDep
 from receptionist.runtime import runtime_of
 from receptionist.tenants import service as tenants
 from receptionist.users import service as users
 from receptionist.users.models import UserTenant
+from receptionist.web_deps import SessionDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 TEMPLATES = {"en-US": "demo.yaml", "fr-FR": "demo-fr.yaml"}

@@ -31,13 +31,13 @@ from receptionist.admin.deps import (
 from receptionist.appointments import service as appointments
 from receptionist.calls import service as calls
 from receptionist.clock import SaneDate
-from receptionist.db import RowId, SessionDep
 from receptionist.messages import service as messages
 from receptionist.messages.models import Message
 from receptionist.runtime import runtime_of
 from receptionist.tenants.models import Tenant
 from receptionist.users import login_throttle as throttle
 from receptionist.users import service as users
+from receptionist.web_deps import RowId, SessionDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE = 25

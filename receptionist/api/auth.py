@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from receptionist.db import SessionDep
 from receptionist.tenants.models import Tenant
 from receptionist.tenants.tokens import TokenGrant, find_token
 from receptionist.users import service as users
 from receptionist.users.models import User
+from receptionist.web_deps import SessionDep
 
 # Where request_guards leaves the token it checked before the body was read.
 STATE_KEY = "api_token"

@@ -12,9 +12,9 @@ from fastapi import APIRouter, HTTPException, Response
 
 from receptionist.appointments import service as appointments
 from receptionist.appointments.ics import feed
-from receptionist.db import SessionDep
 from receptionist.runtime import ClockDep
 from receptionist.tenants.models import Tenant
+from receptionist.web_deps import SessionDep
 
 router = APIRouter(tags=["calendar"])
 PAST_DAYS = 30

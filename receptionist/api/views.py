@@ -17,9 +17,9 @@ from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.calls import service as calls
 from receptionist.clock import SaneDate, SaneDateTime
-from receptionist.db import RowId, SessionDep
 from receptionist.messages import service as messages
 from receptionist.runtime import ClockDep, RuntimeDep
+from receptionist.web_deps import RowId, SessionDep
 
 router = APIRouter(prefix="/api/v1/tenants/{slug}", tags=["api"])
 Limit = Annotated[int, Query(ge=1, le=500)]

@@ -41,25 +41,30 @@ def _refuse(ctx: FlowContext, why: str, detail: str) -> None:
 def let_in(ctx: FlowContext, stir_verstat: str | None) -> bool:
     """At the incoming call: True when the script may start now; otherwise the call is
     refused or challenged (the actions say which)."""
+    # The new call row is written once, with its final state, by `ctx.finish`: the
+    # lookups here must not flush it early (an INSERT then an UPDATE).
+    with ctx.session.no_autoflush:
+        return _let_in(ctx, stir_verstat)
+
+
+def _let_in(ctx: FlowContext, stir_verstat: str | None) -> bool:
     call, rules = ctx.call, ctx.script.callers
     call.stir_verstat = stir_verstat
     assert call.tenant_id is not None
-    if contacts.is_anonymous(call.from_number):
-        if rules.reject_anonymous:
-            _refuse(ctx, "anonymous", "anonymous caller refused")
-            return False
-        known, listed = False, Listed.none
-    else:
-        standing = contacts.standing(ctx.session, tenant_id=call.tenant_id,
-                                     number=call.from_number, calling=call.call_sid)
-        if standing.listed == Listed.blocked:
-            _refuse(ctx, "blocked", f"blocked number {call.from_number}")
-            return False
-        known, listed = standing.known, standing.listed
-    if known or listed == Listed.allowed or rules.challenge == "off":
-        return True
+    if contacts.is_anonymous(call.from_number) and rules.reject_anonymous:
+        _refuse(ctx, "anonymous", "anonymous caller refused")
+        return False
+    listing = contacts.standing(ctx.session, tenant_id=call.tenant_id,
+                                number=call.from_number)
+    if listing.listed == Listed.blocked:
+        _refuse(ctx, "blocked", f"blocked number {call.from_number}")
+        return False
     verdict = attestation(stir_verstat)
-    if verdict == "passed" or (verdict == "missing" and rules.challenge == "failed"):
+    if (rules.challenge == "off" or listing.listed == Listed.allowed or verdict == "passed"
+            or (verdict == "missing" and rules.challenge == "failed")):
+        return True
+    if contacts.is_known(ctx.session, tenant_id=call.tenant_id, number=call.from_number,
+                         calling=call.call_sid, listing=listing):
         return True
     call.screening = "challenged"
     ctx.log("challenge", None, f"caller ID {verdict} ({stir_verstat or 'no StirVerstat'})")

@@ -42,9 +42,18 @@ def open_call(session: Session, *, call_sid: str, tenant_id: int | None, from_nu
     is only added to the session: it is inserted with its final state when flushed."""
     call = get_call(session, call_sid=call_sid)
     if call is None:
-        call = Call(call_sid=call_sid, tenant_id=tenant_id, from_number=from_number,
-                    to_number=to_number, script_version=script_version, started_at=now)
-        session.add(call)
+        call = new_call(session, call_sid=call_sid, tenant_id=tenant_id,
+                        from_number=from_number, to_number=to_number,
+                        script_version=script_version, now=now)
+    return call
+
+
+def new_call(session: Session, *, call_sid: str, tenant_id: int | None, from_number: str,
+             to_number: str, script_version: int | None, now: datetime) -> Call:
+    """A call row known not to exist yet (added to the session, inserted when flushed)."""
+    call = Call(call_sid=call_sid, tenant_id=tenant_id, from_number=from_number,
+                to_number=to_number, script_version=script_version, started_at=now)
+    session.add(call)
     return call
 
 

@@ -9,25 +9,21 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from receptionist import demo
-from receptionist.call_flows import publishing
-from receptionist.call_flows.loader import ScriptError, parse_script
-from receptionist.call_flows.meaning import meaning_at_menu
-from receptionist.call_flows.schema import MenuChoice
 from receptionist.cli.booking import agenda_app, token_app
 from receptionist.cli.notify import notify_app
 from receptionist.cli.privacy import privacy_app
 from receptionist.cli.support import fail, open_session
 from receptionist.cli.users import user_app
-from receptionist.config import InsecureSettingsError, Settings, get_settings
-from receptionist.migrations_runner import upgrade
-from receptionist.runtime import Runtime
-from receptionist.tenants import service as tenants
-from receptionist.twilio.simulator import Heard, Recording, SimulationError, Spoken, TwilioSim
+
+if TYPE_CHECKING:
+    from receptionist.call_flows.loader import ScriptError
+    from receptionist.call_flows.schema import MenuChoice
+    from receptionist.config import Settings
+    from receptionist.runtime import Runtime
 
 app = typer.Typer(help="Self-hosted virtual receptionist for Twilio numbers.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -54,10 +50,21 @@ def _setup_logging() -> None:
 
 
 def _settings() -> Settings:
+    from receptionist.config import get_settings
+
     return get_settings()
 
 
+def _keep_models(settings: Settings) -> None:
+    """Commands that train intent models keep them where the server finds them."""
+    from receptionist.understanding.intent_model import keep_models_in
+
+    keep_models_in(settings.intent_model_dir)
+
+
 def _check_secrets(settings: Settings) -> None:
+    from receptionist.config import InsecureSettingsError
+
     try:
         settings.check_secrets()
     except InsecureSettingsError as exc:
@@ -71,6 +78,8 @@ def _check_secrets(settings: Settings) -> None:
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema (Alembic)."""
+    from receptionist.migrations_runner import upgrade
+
     settings = _settings()
     upgrade(settings.database_url)
     typer.echo(f"database at head: {settings.database_url}")
@@ -79,6 +88,8 @@ def migrate() -> None:
 @app.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo tenants `demo` and `demo-fr` if they are missing (idempotent)."""
+    from receptionist import demo
+
     settings = _settings()
     with open_session(settings) as session:
         created = demo.seed_demo(session)
@@ -97,7 +108,12 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     import uvicorn
     from sqlalchemy.exc import IntegrityError
 
+    from receptionist import demo
+    from receptionist.call_flows import publishing
     from receptionist.main import create_app
+    from receptionist.migrations_runner import upgrade
+    from receptionist.runtime import Runtime
+    from receptionist.tenants import service as tenants
     from receptionist.worker import start_background
 
     _setup_logging()
@@ -146,6 +162,7 @@ def _report_speech(rt: Runtime) -> None:
 @app.command()
 def worker() -> None:
     """Run the background jobs alone (for deployments with separate web processes)."""
+    from receptionist.runtime import Runtime
     from receptionist.worker import run_forever
 
     _setup_logging()
@@ -162,9 +179,14 @@ def route(tenant: TenantOpt,
     """What an utterance (typed, or a WAV recognised offline) means at the tenant's main
     menu: the ranked intents and the band (route, confirm, reprompt), as one JSON object.
     Exit 0 even when nothing matched (intent null)."""
+    from receptionist.call_flows import publishing
+    from receptionist.call_flows.meaning import meaning_at_menu
+    from receptionist.tenants import service as tenants
+
     if (text is None) == (audio is None):
         raise fail("give exactly one of --text or --audio", 2)
     settings = _settings()
+    _keep_models(settings)
     with open_session(settings) as session, _clear_errors():
         row = tenants.get_tenant(session, slug=tenant)
         _, script = publishing.active_script(session, tenant=row)
@@ -207,96 +229,15 @@ def _transcribe_menu_audio(settings: Settings, audio: Path, choices: list[MenuCh
     return heard.transcript, heard.confidence, engine_name(recognizer, language)
 
 
-class TerminalCaller:
-    """A person at the terminal answering the simulated call."""
-
-    def press(self, prompt: list[Heard]) -> str | Spoken | None:
-        answer = typer.prompt("keys, or say: WORDS (Enter = silence, h = hang up)",
-                              default="", show_default=False).strip()
-        if answer.lower().startswith("say:"):
-            return Spoken(answer[4:].strip())
-        return None if answer.lower() == "h" else answer
-
-    def record(self, prompt: list[Heard]) -> Recording | None:
-        answer = typer.prompt("seconds of message to leave (0 = silence, h = hang up)",
-                              default="10")
-        if answer.strip().lower() == "h":
-            return None
-        return Recording(int(answer) if answer.strip().isdigit() else 10)
-
-    def dial_result(self, number: str) -> str:
-        typer.echo(f"[transferring to {number}]")
-        return str(typer.prompt("transfer outcome (completed, busy, no-answer, failed)",
-                                default="no-answer"))
-
-    def screen(self, number: str, announcement: list[Heard]) -> str:
-        for heard in announcement:
-            typer.echo(f"  [{number} hears] {heard.text}")
-        return str(typer.prompt(f"key {number} presses (Enter = none, like a voicemail)",
-                                default="", show_default=False)).strip()[:1]
-
-
-class EchoingSim(TwilioSim):
-    def post(self, url: str, form: dict[str, str], *, signature: str | None = None) -> object:
-        response = super().post(url, form, signature=signature)
-        if response.status_code == 403:
-            raise SimulationError("403: signature rejected. The server and this command must "
-                                  "share PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN.")
-        return response
-
-
 @app.command()
 def simulate(tenant: TenantOpt,
              url: Annotated[str, typer.Option(help="Where the server listens")] =
              "http://127.0.0.1:8000",
              caller_id: Annotated[str, typer.Option("--from")] = "+15551230001") -> None:
     """Place an interactive phone call in the terminal against a running server."""
-    import httpx
+    from receptionist.cli.terminal_call import place_call
 
-    settings = _settings()
-    with open_session(settings) as session:
-        with _clear_errors():
-            row = tenants.get_tenant(session, slug=tenant)
-        assert row.id is not None
-        numbers = tenants.numbers_of(session, tenant_id=row.id)
-    if not numbers:
-        raise fail(f"tenant {tenant!r} has no phone number", 2)
-    printed = 0
-    with httpx.Client(base_url=url, timeout=30) as http:
-        sim = EchoingSim(http=http, public_base=settings.public_base_url,
-                         auth_token=settings.twilio_auth_token,
-                         account_sid=settings.twilio_account_sid,
-                         recordings_base=settings.twilio_api_base)
-
-        class Speaker(TerminalCaller):
-            def _flush(self) -> None:
-                nonlocal printed
-                for heard in call.heard[printed:]:
-                    typer.secho(f"  🔊 {heard.text}", fg=typer.colors.CYAN)
-                printed = len(call.heard)
-
-            def press(self, prompt: list[Heard]) -> str | Spoken | None:
-                self._flush()
-                return super().press(prompt)
-
-            def record(self, prompt: list[Heard]) -> Recording | None:
-                self._flush()
-                return super().record(prompt)
-
-            def dial_result(self, number: str) -> str:
-                self._flush()
-                return super().dial_result(number)
-
-        from receptionist.twilio.simulator import SimulatedCall
-
-        typer.echo(f"calling {row.name} at {numbers[0]} from {caller_id}")
-        call = SimulatedCall(sim, Speaker(), to=numbers[0], from_=caller_id)
-        try:
-            call.run()
-        except (SimulationError, httpx.HTTPError) as exc:
-            raise fail(f"call failed: {exc}") from None
-        Speaker()._flush()
-    typer.echo(f"call ended ({call.call_sid})")
+    place_call(_settings(), tenant=tenant, url=url, caller_id=caller_id)
 
 
 # --- speech models -----------------------------------------------------------------------
@@ -418,6 +359,9 @@ def _report(exc: ScriptError, path: Path) -> typer.Exit:
 @contextmanager
 def _clear_errors(script: Path | None = None) -> Iterator[None]:
     """Script problems print with their lines (exit 1); tenant errors in one line (exit 2)."""
+    from receptionist.call_flows.loader import ScriptError
+    from receptionist.tenants import service as tenants
+
     try:
         yield
     except ScriptError as exc:
@@ -429,6 +373,8 @@ def _clear_errors(script: Path | None = None) -> Iterator[None]:
 @script_app.command("validate")
 def script_validate(path: Path) -> None:
     """Check a script file; prints each problem with its line."""
+    from receptionist.call_flows.loader import ScriptError, parse_script
+
     try:
         script = parse_script(_read(path))
     except ScriptError as exc:
@@ -441,7 +387,11 @@ def script_load(tenant: TenantOpt, path: Path,
                 author: Annotated[str, typer.Option()] = "cli",
                 comment: Annotated[str, typer.Option()] = "") -> None:
     """Publish a script file as the tenant's new version."""
+    from receptionist.call_flows import publishing
+    from receptionist.tenants import service as tenants
+
     settings = _settings()
+    _keep_models(settings)
     with open_session(settings) as session:
         with _clear_errors(path):
             row = tenants.get_tenant(session, slug=tenant)
@@ -454,6 +404,8 @@ def script_load(tenant: TenantOpt, path: Path,
 @script_app.command("history")
 def script_history(tenant: TenantOpt) -> None:
     """List the tenant's script versions (the active one is marked *)."""
+    from receptionist.tenants import service as tenants
+
     settings = _settings()
     with open_session(settings) as session:
         with _clear_errors():
@@ -468,6 +420,8 @@ def script_history(tenant: TenantOpt) -> None:
 def script_show(tenant: TenantOpt,
                 version: Annotated[int | None, typer.Option()] = None) -> None:
     """Print a version of the tenant's script (default: the active one)."""
+    from receptionist.tenants import service as tenants
+
     settings = _settings()
     with open_session(settings) as session, _clear_errors():
         row = tenants.get_tenant(session, slug=tenant)
@@ -482,6 +436,8 @@ def script_show(tenant: TenantOpt,
 @script_app.command("diff")
 def script_diff(tenant: TenantOpt, old: int, new: int) -> None:
     """Unified diff between two versions."""
+    from receptionist.tenants import service as tenants
+
     settings = _settings()
     with open_session(settings) as session, _clear_errors():
         row = tenants.get_tenant(session, slug=tenant)
@@ -493,7 +449,11 @@ def script_rollback(tenant: TenantOpt,
                     to: Annotated[int, typer.Option("--to", help="Version to restore")],
                     author: Annotated[str, typer.Option()] = "cli") -> None:
     """Publish a copy of an earlier version as the new active version."""
+    from receptionist.call_flows import publishing
+    from receptionist.tenants import service as tenants
+
     settings = _settings()
+    _keep_models(settings)
     with open_session(settings) as session:
         with _clear_errors():
             row = tenants.get_tenant(session, slug=tenant)
@@ -509,7 +469,10 @@ def tenant_create(slug: Annotated[str, typer.Option()],
                   script: Annotated[Path, typer.Option(help="Call script YAML")],
                   number: Annotated[list[str], typer.Option(help="E.164, repeatable")]) -> None:
     """Create a business with its phone number(s) and first script version."""
+    from receptionist.call_flows import publishing
+
     settings = _settings()
+    _keep_models(settings)
     with open_session(settings) as session:
         with _clear_errors(script):
             row = publishing.create_tenant(session, slug=slug, numbers=number,
@@ -521,6 +484,8 @@ def tenant_create(slug: Annotated[str, typer.Option()],
 @tenant_app.command("list")
 def tenant_list() -> None:
     """List tenants with their numbers, language and active script version."""
+    from receptionist.tenants import service as tenants
+
     settings = _settings()
     with open_session(settings) as session:
         from sqlmodel import select
@@ -542,6 +507,8 @@ def tenant_limit(tenant: TenantOpt,
                      "--default", help="back to CALLS_PER_MINUTE")] = False) -> None:
     """Show or set how many new calls per minute a business admits (the rest hear "all
     our lines are busy"): a flood of calls to one business cannot starve the others."""
+    from receptionist.tenants import service as tenants
+
     settings = _settings()
     with open_session(settings) as session:
         with _clear_errors():

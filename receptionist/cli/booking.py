@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import select
-from sqlmodel import Session, col
 
-from receptionist.appointments import service as appointments
-from receptionist.appointments.models import Agenda
-from receptionist.cli.support import fail, open_session, tenant_or_exit
-from receptionist.clock import utcnow
-from receptionist.config import get_settings
-from receptionist.outbound import OutboundRefused, Policy
-from receptionist.secret_box import seal
-from receptionist.tenants.models import Tenant
-from receptionist.tenants.tokens import create_token
+from receptionist.cli.support import fail, open_session, settings, tenant_or_exit
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from receptionist.appointments.models import Agenda
+    from receptionist.tenants.models import Tenant
 
 agenda_app = typer.Typer(help="Bookable agendas: rules, CalDAV link, ICS feed.",
                          no_args_is_help=True)
@@ -27,6 +23,8 @@ AgendaOpt = Annotated[str, typer.Option("--agenda", help="Agenda slug")]
 
 
 def _agenda(session: Session, tenant: Tenant, slug: str) -> Agenda:
+    from receptionist.appointments import service as appointments
+
     assert tenant.id is not None
     agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug=slug)
     if agenda is None:
@@ -37,7 +35,9 @@ def _agenda(session: Session, tenant: Tenant, slug: str) -> Agenda:
 @agenda_app.command("list")
 def agenda_list(tenant: TenantOpt) -> None:
     """Agendas of a tenant with their rules, feed URL and calendar link."""
-    base = get_settings().public_base_url
+    from receptionist.appointments import service as appointments
+
+    base = settings().public_base_url
     with open_session() as session:
         row = tenant_or_exit(session, tenant)
         assert row.id is not None
@@ -66,6 +66,8 @@ def agenda_set(tenant: TenantOpt, agenda: AgendaOpt = "main",
                    help='JSON, e.g. [{"start": "2026-12-24", "end": "2026-12-26"}]')] = None
                ) -> None:
     """Change an agenda's rules (only the options given)."""
+    from receptionist.appointments import service as appointments
+
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         changes = {"weekly_hours": hours, "slot_minutes": slot_minutes,
@@ -94,15 +96,20 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
                 ) -> None:
     """Link an agenda to a CalDAV calendar: bookings are written there, and the owner's
     own events there block availability (the worker syncs both ways)."""
-    settings = get_settings()
+    from receptionist.appointments import service as appointments
+    from receptionist.clock import utcnow
+    from receptionist.outbound import OutboundRefused, Policy
+    from receptionist.secret_box import seal
+
+    config = settings()
     try:
-        Policy.from_settings(settings).check(url)
+        Policy.from_settings(config).check(url)
     except OutboundRefused as exc:
         raise fail(f"calendar URL refused: {exc}") from None
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         row.caldav_url, row.caldav_username = url.rstrip("/") + "/", username
-        row.caldav_password = seal(settings.secret_key, password)
+        row.caldav_password = seal(config.secret_key, password)
         row.caldav_error, row.caldav_checked_at = "", None
         session.add(row)
         appointments.resync_all(session, agenda=row, now=utcnow())
@@ -113,6 +120,8 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
 @agenda_app.command("unlink")
 def agenda_unlink(tenant: TenantOpt, agenda: AgendaOpt = "main") -> None:
     """Stop syncing an agenda with its CalDAV calendar (events there are left as they are)."""
+    from receptionist.appointments import service as appointments
+
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         row.caldav_url = row.caldav_username = row.caldav_password = None
@@ -131,6 +140,11 @@ def token_create(email: Annotated[str | None, typer.Option(
                  name: Annotated[str, typer.Option(help="what the token is for")] = "") -> None:
     """Create an API token for one business; it is shown once. With --email, the token
     acts for that account and can only reach a business the account can see."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from receptionist.clock import utcnow
+    from receptionist.tenants.tokens import create_token
     from receptionist.users import service as users
     from receptionist.users.models import User
 

@@ -7,15 +7,8 @@ import secrets
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
-from sqlmodel import col
 
 from receptionist.cli.support import fail, open_session, tenant_or_exit
-from receptionist.config import get_settings
-from receptionist.notifications import service as notifications
-from receptionist.notifications.models import NotificationChannel
-from receptionist.outbound import Policy
-from receptionist.secret_box import seal
 
 notify_app = typer.Typer(help="Owner notifications: channels, quiet hours, digest time.",
                          no_args_is_help=True)
@@ -30,6 +23,11 @@ def notify_add(tenant: TenantOpt,
                events: Annotated[str, typer.Option(help="call_summary,digest")] =
                "call_summary,digest") -> None:
     """Add a channel. A webhook gets a new signing secret, printed once."""
+    from receptionist.config import get_settings
+    from receptionist.notifications import service as notifications
+    from receptionist.outbound import Policy
+    from receptionist.secret_box import seal
+
     settings = get_settings()
     with open_session() as session:
         row = tenant_or_exit(session, tenant)
@@ -51,6 +49,12 @@ def notify_add(tenant: TenantOpt,
 
 @notify_app.command("list")
 def notify_list(tenant: TenantOpt) -> None:
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from receptionist.notifications import service as notifications
+    from receptionist.notifications.models import NotificationChannel
+
     with open_session() as session:
         row = tenant_or_exit(session, tenant)
         assert row.id is not None
@@ -68,6 +72,8 @@ def notify_list(tenant: TenantOpt) -> None:
 
 @notify_app.command("remove")
 def notify_remove(tenant: TenantOpt, channel_id: Annotated[int, typer.Argument()]) -> None:
+    from receptionist.notifications.models import NotificationChannel
+
     with open_session() as session:
         row = tenant_or_exit(session, tenant)
         channel = session.get(NotificationChannel, channel_id)
@@ -85,6 +91,8 @@ def notify_settings(tenant: TenantOpt,
                         help="HH:MM-HH:MM local, or 'none'")] = None,
                     digest: Annotated[str | None, typer.Option(
                         help="HH:MM local, or 'off'")] = None) -> None:
+    from receptionist.notifications import service as notifications
+
     with open_session() as session:
         row = tenant_or_exit(session, tenant)
         assert row.id is not None

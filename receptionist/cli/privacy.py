@@ -6,10 +6,7 @@ from typing import Annotated
 
 import typer
 
-from receptionist.cli.support import fail, open_session, tenant_or_exit
-from receptionist.clock import utcnow
-from receptionist.config import get_settings
-from receptionist.privacy import service as privacy
+from receptionist.cli.support import fail, open_session, settings, tenant_or_exit
 
 privacy_app = typer.Typer(help="Retention and erasure of callers' data.", no_args_is_help=True)
 TenantOpt = Annotated[str, typer.Option("--tenant", help="business slug")]
@@ -22,6 +19,8 @@ def retention(tenant: TenantOpt,
               keep: Annotated[bool, typer.Option(
                   "--keep-forever", help="remove the retention period")] = False) -> None:
     """Show or set how long messages, recordings and calls are kept."""
+    from receptionist.privacy import service as privacy
+
     with open_session() as session:
         row = tenant_or_exit(session, tenant)
         if days is not None and keep:
@@ -44,8 +43,11 @@ def erase(tenant: TenantOpt,
           ) -> None:
     """Erase everything a business holds about one caller (GDPR): messages, recordings,
     calls, notifications; upcoming appointments are cancelled, past ones anonymised."""
-    settings = get_settings()
-    with open_session(settings) as session:
+    from receptionist.clock import utcnow
+    from receptionist.privacy import service as privacy
+
+    config = settings()
+    with open_session(config) as session:
         row = tenant_or_exit(session, tenant)
         assert row.id is not None
         try:
@@ -59,6 +61,6 @@ def erase(tenant: TenantOpt,
             typer.echo(f"erasure {request.id} queued: the worker carries it out within a "
                        "minute")
             return
-        privacy.carry_out_erasures(session, settings, now=utcnow())
+        privacy.carry_out_erasures(session, config, now=utcnow())
         session.refresh(request)
         typer.echo(f"erased: {request.result}")

@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from receptionist.cli.support import fail, open_session
-from receptionist.tenants import service as tenants
-from receptionist.users import service as users
 
 user_app = typer.Typer(help="Admin UI accounts.", no_args_is_help=True)
 
@@ -23,6 +21,9 @@ def user_add(email: Annotated[str, typer.Option()],
                  prompt=True, hide_input=True, confirmation_prompt=True,
                  help="at least 10 characters")] = "") -> None:
     """Create an account (the first one, and those of owners)."""
+    from receptionist.tenants import service as tenants
+    from receptionist.users import service as users
+
     with open_session() as session:
         try:
             rows = [tenants.get_tenant(session, slug=slug) for slug in tenant or []]

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
 
 from receptionist.appointments.models import Appointment
@@ -35,27 +35,37 @@ def is_anonymous(number: str) -> bool:
 
 
 def contact_for(session: Session, *, tenant_id: int, number: str) -> Contact | None:
-    return session.execute(select(Contact).where(
-        col(Contact.tenant_id) == tenant_id, col(Contact.number) == number)).scalars().first()
+    return session.execute(_CONTACT, {"tenant": tenant_id, "number": number}
+                           ).scalars().first()
 
 
-def name_of(session: Session, *, tenant_id: int, number: str) -> str:
-    """The caller's name as the business knows it, or ""."""
+_CONTACT = select(Contact).where(col(Contact.tenant_id) == bindparam("tenant"),
+                                 col(Contact.number) == bindparam("number"))
+
+
+def name_of(session: Session, *, tenant_id: int, number: str,
+            contact: Contact | bool | None = True) -> str:
+    """The caller's name as the business knows it, or "". `contact`: the number's
+    contact when the caller looked it up already (None: there is none)."""
     if is_anonymous(number):
         return ""
-    contact = contact_for(session, tenant_id=tenant_id, number=number)
-    if contact is not None and contact.name:
+    if contact is True:
+        contact = contact_for(session, tenant_id=tenant_id, number=number)
+    if isinstance(contact, Contact) and contact.name:
         return contact.name
-    name = session.execute(select(col(Appointment.caller_name)).where(
-        col(Appointment.tenant_id) == tenant_id, col(Appointment.caller_number) == number,
-        col(Appointment.caller_name) != "").order_by(col(Appointment.id).desc())).scalar()
+    name = session.execute(_BOOKED_NAME, {"tenant": tenant_id, "number": number}).scalar()
     return str(name or "")
 
 
+_BOOKED_NAME = (select(col(Appointment.caller_name)).where(
+    col(Appointment.tenant_id) == bindparam("tenant"),
+    col(Appointment.caller_number) == bindparam("number"),
+    col(Appointment.caller_name) != "").order_by(col(Appointment.id).desc()).limit(1))
+
+
 def earlier_calls(session: Session, *, tenant_id: int, number: str, before_id: int | None,
-                  since: datetime | None = None, besides: str | None = None) -> int:
-    """The caller's calls that reached the script, before the call `before_id` (and
-    other than the call `besides`, a CallSid)."""
+                  since: datetime | None = None) -> int:
+    """The caller's calls that reached the script, before the call `before_id`."""
     query = select(func.count()).select_from(Call).where(
         col(Call.tenant_id) == tenant_id, col(Call.from_number) == number,
         col(Call.script_version).is_not(None),
@@ -64,31 +74,43 @@ def earlier_calls(session: Session, *, tenant_id: int, number: str, before_id: i
         query = query.where(col(Call.id) < before_id)
     if since is not None:
         query = query.where(col(Call.started_at) >= since)
-    if besides is not None:
-        query = query.where(col(Call.call_sid) != besides)
     return int(session.execute(query).scalar_one())
 
 
 @dataclass(frozen=True)
 class Standing:
-    """What the business knows of a number when it calls."""
+    """How a number is listed by the business (its contact, if any)."""
 
     listed: Listed
-    name: str
-    known: bool  # a contact, or a caller who reached the script before
+    contact: Contact | None
 
 
-def standing(session: Session, *, tenant_id: int, number: str,
-             calling: str | None = None) -> Standing:
-    """`calling`: the CallSid of the call asking, which does not make its caller known."""
+_EARLIER_CALL = (select(col(Call.id)).where(
+    col(Call.tenant_id) == bindparam("tenant"), col(Call.from_number) == bindparam("number"),
+    col(Call.call_sid) != bindparam("calling"), col(Call.script_version).is_not(None),
+    (col(Call.screening).is_(None)) | (col(Call.screening).not_in(SCREENED_OUT))).limit(1))
+
+
+def standing(session: Session, *, tenant_id: int, number: str) -> Standing:
+    """The number's listing: one query."""
+    contact = None if is_anonymous(number) else contact_for(session, tenant_id=tenant_id,
+                                                            number=number)
+    return Standing(Listed(contact.listed) if contact is not None else Listed.none, contact)
+
+
+def is_known(session: Session, *, tenant_id: int, number: str, calling: str | None = None,
+             listing: Standing | None = None) -> bool:
+    """A contact, a name given when booking, or a call that reached the script before
+    (other than the call `calling`). `listing`: the number's standing, if looked up."""
     if is_anonymous(number):
-        return Standing(Listed.none, "", False)
-    contact = contact_for(session, tenant_id=tenant_id, number=number)
-    listed = Listed(contact.listed) if contact is not None else Listed.none
-    name = name_of(session, tenant_id=tenant_id, number=number)
-    known = contact is not None or bool(name) or earlier_calls(
-        session, tenant_id=tenant_id, number=number, before_id=None, besides=calling) > 0
-    return Standing(listed, name, known)
+        return False
+    listing = listing or standing(session, tenant_id=tenant_id, number=number)
+    if listing.contact is not None:
+        return True
+    if name_of(session, tenant_id=tenant_id, number=number, contact=None):
+        return True
+    return session.execute(_EARLIER_CALL, {"tenant": tenant_id, "number": number,
+                                           "calling": calling or ""}).first() is not None
 
 
 def clean_name(name: str) -> str:

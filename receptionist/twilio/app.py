@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 def create_call_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
-    app.state.database = runtime.database  # db.get_db
+    app.state.database = runtime.database  # web_deps.get_db
     app.include_router(twilio_router)
     app.include_router(media_router)
     app.add_exception_handler(Exception, unexpected_error)

@@ -127,13 +127,15 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
     script = _script(rt, session, route.tenant_id, route.active_version)
     rt.number_languages[form.to_number] = script.language
     limit = route.calls_per_minute or rt.settings.calls_per_minute
-    if calls.get_call(session, call_sid=form.call_sid) is None and calls.admitted_since(
+    known = calls.get_call(session, call_sid=form.call_sid)
+    if known is None and calls.admitted_since(
             session, tenant_id=route.tenant_id, since=now - timedelta(minutes=1)) >= limit:
         return _over_limit(session, form, tenant_id=route.tenant_id, limit=limit, now=now,
                            language=script.language)
-    call = calls.open_call(session, call_sid=form.call_sid, tenant_id=route.tenant_id,
-                           from_number=form.from_number, to_number=form.to_number,
-                           script_version=route.active_version, now=now)
+    call = known or calls.new_call(
+        session, call_sid=form.call_sid, tenant_id=route.tenant_id,
+        from_number=form.from_number, to_number=form.to_number,
+        script_version=route.active_version, now=now)
     if call.script_version is None:  # a status callback created the row first
         call.tenant_id, call.script_version = route.tenant_id, route.active_version
     ctx = flow_context(rt, session, call, script)

@@ -25,13 +25,14 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import snowballstemmer  # type: ignore[import-untyped]
 
 from receptionist.i18n import lang_key
-from receptionist.understanding import examples_en, examples_fr
+from receptionist.understanding import examples_en, examples_fr, model_files
 from receptionist.understanding.phrase_match import normalize
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -135,6 +136,13 @@ class IntentModel:
         self._weights = weights  # (intents, features)
         self._bias = bias
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The model as plain arrays (model_files)."""
+        return {"language": np.array(self.language), "intents": np.array(self.intents),
+                "features": np.array(sorted(self._vocabulary, key=self._vocabulary.__getitem__)),
+                "idf": self._idf, "is_char": self._is_char, "weights": self._weights,
+                "bias": self._bias}
+
     def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         counts: dict[int, int] = {}
         for feature in features(text, self.language):
@@ -231,10 +239,49 @@ def train(training: TrainingSet) -> IntentModel:
                        np.asarray(fitted.intercept_, dtype=np.float32))
 
 
+# Where trained models are kept between processes (None: trained in each process).
+_kept_in: Path | None = None
+_ARRAYS = ("language", "intents", "features", "idf", "is_char", "weights", "bias")
+# Everything besides the examples that shapes a model: a change makes new files.
+_SHAPE = ("v1", CHAR_SIZES, CHAR_WEIGHT, REGULARISATION_C, TOLERANCE, MIN_SEEN,
+          getattr(snowballstemmer, "__version__", ""))
+
+
+def keep_models_in(folder: Path | None) -> None:
+    """Keep trained models in `folder` (model_files), for every later `model_for`."""
+    global _kept_in
+    _kept_in = folder
+
+
 @lru_cache(maxsize=512)  # a model weighs about 0.3 MB (float32 weights)
 def model_for(training: TrainingSet) -> IntentModel:
-    """The trained model of a training set (a script version's never changes)."""
-    return train(training)
+    """The trained model of a training set (a script version's never changes): from
+    memory, else from the folder of `keep_models_in`, else trained (and kept there)."""
+    folder = _kept_in
+    if folder is None:
+        return train(training)
+    path = folder / f"{model_files.digest(training.language, training.intents, _SHAPE)}.npz"
+    arrays = model_files.load(path, _ARRAYS)
+    if arrays is not None:
+        loaded = _from_arrays(arrays)
+        if loaded is not None:
+            return loaded
+    model = train(training)
+    model_files.save(path, model.arrays())
+    return model
+
+
+def _from_arrays(arrays: dict[str, np.ndarray]) -> IntentModel | None:
+    features_ = [str(f) for f in arrays["features"].tolist()]
+    intents = [str(i) for i in arrays["intents"].tolist()]
+    weights, bias = arrays["weights"], arrays["bias"]
+    if (weights.shape != (len(intents), len(features_)) or bias.shape != (len(intents),)
+            or arrays["idf"].shape != (len(features_),)
+            or arrays["is_char"].shape != (len(features_),)):
+        return None
+    return IntentModel(str(arrays["language"]), intents,
+                       {f: i for i, f in enumerate(features_)}, arrays["idf"],
+                       arrays["is_char"].astype(bool), weights, bias)
 
 
 def builtin_model(language: str) -> IntentModel:

@@ -58,19 +58,25 @@ def test_save_validates_and_cleans(session: Session, tenant_id: int, clock: Fixe
 def test_standing_and_earlier_calls(session: Session, tenant_id: int,
                                     clock: FixedClock) -> None:
     assert contacts.standing(session, tenant_id=tenant_id, number=NUMBER) == contacts.Standing(
-        Listed.none, "", False)
-    spam = _call(session, tenant_id, "CA" + "1" * 32, clock, screening="spam")
-    assert not contacts.standing(session, tenant_id=tenant_id, number=NUMBER).known
+        Listed.none, None)
+    assert not contacts.is_known(session, tenant_id=tenant_id, number=NUMBER)
+    _call(session, tenant_id, "CA" + "1" * 32, clock, screening="spam")
+    assert not contacts.is_known(session, tenant_id=tenant_id, number=NUMBER)
     now = _call(session, tenant_id, "CA" + "2" * 32, clock)
-    assert not contacts.standing(session, tenant_id=tenant_id, number=NUMBER,
-                                 calling=now.call_sid).known
-    assert contacts.standing(session, tenant_id=tenant_id, number=NUMBER).known
-    old = _call(session, tenant_id, "CA" + "3" * 32, clock, screening="passed", days_ago=40)
+    assert not contacts.is_known(session, tenant_id=tenant_id, number=NUMBER,
+                                 calling=now.call_sid)
+    assert contacts.is_known(session, tenant_id=tenant_id, number=NUMBER)
+    _call(session, tenant_id, "CA" + "3" * 32, clock, screening="passed", days_ago=40)
     assert contacts.earlier_calls(session, tenant_id=tenant_id, number=NUMBER,
                                   before_id=None) == 2
     assert contacts.earlier_calls(session, tenant_id=tenant_id, number=NUMBER,
                                   before_id=None, since=clock() - timedelta(days=30)) == 1
-    assert spam.id and old.id
+    assert not contacts.is_known(session, tenant_id=tenant_id, number="anonymous")
+    saved = contacts.save_contact(session, tenant_id=tenant_id, number="+15550000000",
+                                  now=clock(), by="t", listed=Listed.allowed)
+    listing = contacts.standing(session, tenant_id=tenant_id, number="+15550000000")
+    assert listing == contacts.Standing(Listed.allowed, saved)
+    assert contacts.is_known(session, tenant_id=tenant_id, number="+15550000000")
 
 
 def test_a_name_from_a_booking_unless_the_owner_named_them(

@@ -40,9 +40,8 @@ def _qualifies(ctx: FlowContext, step: TransferStep) -> bool:
         return announce.reason(ctx).urgent
     if step.only_if == "known_caller":
         assert ctx.call.tenant_id is not None
-        return contacts.standing(ctx.session, tenant_id=ctx.call.tenant_id,
-                                 number=ctx.call.from_number,
-                                 calling=ctx.call.call_sid).known
+        return contacts.is_known(ctx.session, tenant_id=ctx.call.tenant_id,
+                                 number=ctx.call.from_number, calling=ctx.call.call_sid)
     return True
 
 
