@@ -223,6 +223,10 @@ class HangupStep(StepBase):
     text: str | None = None
 
 
+# The kinds above, in the order errors list them (call_flows.registry has one per kind).
+STEP_KINDS = ("say", "hours", "menu", "message", "transfer", "book", "manage_booking",
+              "hangup")
+
 Step = Annotated[
     SayStep | HoursStep | MenuStep | MessageStep | TransferStep | BookStep | ManageBookingStep
     | HangupStep,

@@ -179,7 +179,7 @@ def route(tenant: TenantOpt,
     """What an utterance (typed, or a WAV recognised offline) means at the tenant's main
     menu: the ranked intents and the band (route, confirm, reprompt), as one JSON object.
     Exit 0 even when nothing matched (intent null)."""
-    from receptionist.call_flows import publishing
+    from receptionist.call_flows.loader import parse_script
     from receptionist.call_flows.meaning import meaning_at_menu
     from receptionist.tenants import service as tenants
 
@@ -189,7 +189,11 @@ def route(tenant: TenantOpt,
     _keep_models(settings)
     with open_session(settings) as session, _clear_errors():
         row = tenants.get_tenant(session, slug=tenant)
-        _, script = publishing.active_script(session, tenant=row)
+        if row.active_version is None or row.id is None:
+            raise tenants.TenantError(f"tenant {tenant!r} has no published script")
+        stored = tenants.script_version(session, tenant_id=row.id, version=row.active_version)
+        # Checked when it was published: read back without loading every step kind.
+        script = parse_script(stored.yaml_text, check_graph=False)
     menu = script.main_menu_step()
     if menu is None:
         raise fail(f"tenant {tenant!r} has no menu step", 2)

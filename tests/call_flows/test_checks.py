@@ -4,7 +4,7 @@ import typing
 
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.registry import KINDS
-from receptionist.call_flows.schema import Step
+from receptionist.call_flows.schema import STEP_KINDS, MenuStep, Step
 from tests.call_flows.flow_helpers import SCRIPT
 from tests.call_flows.test_loader import problems
 
@@ -13,6 +13,14 @@ def test_every_step_kind_of_the_schema_is_registered() -> None:
     union = typing.get_args(typing.get_args(Step)[0])
     assert {kind.config for kind in KINDS.values()} == set(union)
     assert all(name == kind.name for name, kind in KINDS.items())
+    assert tuple(KINDS) == STEP_KINDS  # what the loader's errors list, without the registry
+
+
+def test_a_stored_version_parses_without_the_graph_checks() -> None:
+    broken = SCRIPT.replace("no_match: bye", "no_match: nowhere")
+    menu = parse_script(broken, check_graph=False).steps["menu"]
+    assert isinstance(menu, MenuStep) and menu.no_match == "nowhere"
+    assert problems(broken)  # checked when it is published
 
 
 def test_a_loop_of_instant_steps_is_refused_with_its_path() -> None:
