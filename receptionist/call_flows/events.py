@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from receptionist.messages.models import Message
 from receptionist.messages.service import RecordingInfo
 
 
@@ -25,6 +26,8 @@ class KeyPressed:
 @dataclass(frozen=True)
 class Recorded:
     recording: RecordingInfo
+    # The message made of it, when the webhook stored it already (else the step does).
+    message: Message | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from receptionist.calls.models import Call, CallEvent, WebhookReply
@@ -64,7 +65,8 @@ def claim_step(session: Session, *, call: Call, seq: int) -> bool:
         _CLAIM_STEP, {"call_id": call.id, "expected": seq, "claimed": seq + 1})
     if result.rowcount != 1:
         return False
-    call.seq = seq + 1
+    # The row says so already: the object learns it without a second UPDATE at flush.
+    set_committed_value(call, "seq", seq + 1)
     return True
 
 

@@ -30,6 +30,7 @@ from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
 from receptionist.calls.models import Call, CallEvent
 from receptionist.messages import service as messages
+from receptionist.messages.models import Message
 from receptionist.notifications import service as notifications
 from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
@@ -260,16 +261,24 @@ def _recording_info(form: RecordedForm) -> messages.RecordingInfo | None:
 
 def recorded(rt: Runtime, session: Session, form: RecordedForm, query: StepQuery) -> str:
     info = _recording_info(form)
+    kept: list[Message] = []
 
     def keep_message(ctx: FlowContext) -> None:
         # Stored before anything else can go wrong: a message is never lost to a stale
         # or failed flow step.
         if info is not None:
-            messages.store_recording(ctx.session, call=ctx.call, info=info, now=ctx.now)
+            stored = messages.store_recording(ctx.session, call=ctx.call, info=info,
+                                              now=ctx.now)
+            kept.extend([stored] if stored is not None else [])
 
-    event: Event = NoRecording() if info is None else Recorded(info)
-    return _resume(rt, session, form.call_sid, query,
-                   lambda ctx: flow.resume(ctx, query.step, event), before_claim=keep_message)
+    def resume(ctx: FlowContext) -> None:
+        assert info is not None
+        flow.resume(ctx, query.step, Recorded(info, kept[0] if kept else None))
+
+    if info is None:
+        return _resume(rt, session, form.call_sid, query,
+                       lambda ctx: flow.resume(ctx, query.step, NoRecording()))
+    return _resume(rt, session, form.call_sid, query, resume, before_claim=keep_message)
 
 
 def no_recording(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:

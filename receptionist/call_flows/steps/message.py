@@ -27,8 +27,8 @@ def render(ctx: FlowContext, step_id: str, step: MessageStep) -> str | None:
 
 def resume(ctx: FlowContext, step_id: str, step: MessageStep, event: Event) -> str | None:
     if isinstance(event, Recorded):
-        stored = messages.store_recording(ctx.session, call=ctx.call, info=event.recording,
-                                          now=ctx.now)
+        stored = event.message or messages.store_recording(
+            ctx.session, call=ctx.call, info=event.recording, now=ctx.now)
         if stored is None:
             ctx.say(phrase("no_recording", ctx.language))
         elif step.thanks:
