@@ -8,6 +8,9 @@ Twilio would. Two measurements:
   and our share of the bare endpoint's throughput;
 - paced: 50 concurrent calls whose caller pauses `--think` seconds between requests (real
   prompts last 5-15 s, so 1 s is already ~10x a real load): webhook latency p50/p99.
+  A run's p99 is its few slowest requests, which vary a lot from run to run on a shared
+  machine: the paced runs are repeated (`--paced-runs`) and the median p99 is reported
+  with the range.
 
     python -m bench.webhooks [--calls 600] [--concurrency 1,10,50] [--think 1.0]
 """
@@ -26,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -130,6 +134,7 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,10,50")
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--paced-calls", type=int, default=250)
+    parser.add_argument("--paced-runs", type=int, default=5)
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
@@ -155,9 +160,11 @@ def main() -> None:
             for name, port in (("receptionist", ours_port), ("bare FastAPI", bare_port)):
                 result[name] = asyncio.run(drive(f"http://127.0.0.1:{port}", args.calls, level))
             rows.append((level, result))
-        paced = {name: asyncio.run(drive(f"http://127.0.0.1:{port}", args.paced_calls, 50,
-                                         args.think))
-                 for name, port in (("receptionist", ours_port), ("bare FastAPI", bare_port))}
+        paced: dict[str, list[Stats]] = {"receptionist": [], "bare FastAPI": []}
+        for _ in range(args.paced_runs):  # interleaved, so both see the same machine
+            for name, port in (("receptionist", ours_port), ("bare FastAPI", bare_port)):
+                paced[name].append(asyncio.run(drive(f"http://127.0.0.1:{port}",
+                                                     args.paced_calls, 50, args.think)))
     finally:
         ours.terminate()
         bare.terminate()
@@ -178,14 +185,24 @@ def main() -> None:
         bare_rps = len(result["bare FastAPI"].all) / result["bare FastAPI"].elapsed
         print(f"| {level} | **ratio** | **{ours_rps / bare_rps:.0%}** of bare | | | | |")
     print(f"\npaced: {args.paced_calls} calls, 50 at a time, {args.think:g} s between a "
-          "caller's requests\n")
+          f"caller's requests; median of {args.paced_runs} runs (p99 range in brackets)\n")
     print("| endpoint | req/s | /voice p50 ms | /voice p99 ms | all p50 ms | all p99 ms "
           "| errors |")
     print("|---|---|---|---|---|---|---|")
-    for name, stats in paced.items():
-        print(f"| {name} | {len(stats.all) / stats.elapsed:.0f} | {pct(stats.voice, 50):.2f} "
-              f"| {pct(stats.voice, 99):.2f} | {pct(stats.all, 50):.2f} | "
-              f"{pct(stats.all, 99):.2f} | {stats.errors} |")
+    for name, runs in paced.items():
+        def median(measure: Callable[[Stats], float], runs: list[Stats] = runs) -> float:
+            return statistics.median(measure(stats) for stats in runs)
+
+        def spread(measure: Callable[[Stats], float], runs: list[Stats] = runs) -> str:
+            values = [measure(stats) for stats in runs]
+            return f"{statistics.median(values):.2f} [{min(values):.0f}–{max(values):.0f}]"
+
+        print(f"| {name} | {median(lambda st: len(st.all) / st.elapsed):.0f} "
+              f"| {median(lambda st: pct(st.voice, 50)):.2f} "
+              f"| {spread(lambda st: pct(st.voice, 99))} "
+              f"| {median(lambda st: pct(st.all, 50)):.2f} "
+              f"| {spread(lambda st: pct(st.all, 99))} "
+              f"| {sum(st.errors for st in runs)} |")
 
 
 if __name__ == "__main__":
