@@ -17,6 +17,7 @@ from receptionist import demo
 from receptionist.admin.deps import CsrfChecked, redirect_with_notice, render
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError
+from receptionist.contacts.models import E164
 from receptionist.runtime import runtime_of
 from receptionist.tenants import service as tenants
 from receptionist.users import service as users
@@ -25,7 +26,7 @@ from receptionist.web_deps import SessionDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 TEMPLATES = {"en-US": "demo.yaml", "fr-FR": "demo-fr.yaml"}
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_E164 = re.compile(E164)
 
 
 DEMO_NAMES = {"en-US": "Demo Dental Clinic", "fr-FR": "Cabinet Démo"}
@@ -61,7 +62,7 @@ def create(request: Request, db: SessionDep,
         raise HTTPException(404, "no such page")
     phones = [n.strip() for n in re.split(r"[,\s]+", numbers) if n.strip()]
     error = ""
-    if not phones or any(not E164.match(n) for n in phones):
+    if not phones or any(not _E164.match(n) for n in phones):
         error = "numbers must be E.164, such as +15551234567 (comma-separated)"
     try:
         ZoneInfo(timezone)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from receptionist.contacts.models import E164
 from receptionist.speech.prompts import LOCAL_VOICE
 from receptionist.weekly_hours import DAYS, OpeningRange, parse_range
 
@@ -123,11 +124,10 @@ class MessageStep(StepBase):
     next: str
 
 
-PHONE = r"^\+[1-9][0-9]{6,14}$"
-Phone = Annotated[str, Field(pattern=PHONE)]
+Phone = Annotated[str, Field(pattern=E164)]
 Ring = Literal["in_order", "all_at_once"]
 When = Literal["open", "closed", "holiday", "always"]
-# What a transfer's `announce` may name (call_flows.screening fills them in).
+# What a transfer's `announce` may name (call_flows.announce fills them in).
 ANNOUNCE_FIELDS = frozenset({"business", "caller", "caller_name", "number", "reason", "said",
                              "urgent"})
 # What a `say` text may name.
@@ -154,7 +154,7 @@ class RingGroup(_Strict):
     """Who takes transferred calls at some times: `numbers` rung in order (`seconds` each)
     or all at once (`seconds` for all)."""
 
-    when: list[When] = Field(default_factory=lambda: _always(), min_length=1)
+    when: list[When] = Field(default_factory=_always, min_length=1)
     numbers: list[Phone] = Field(min_length=1, max_length=10)
     ring: Ring = "in_order"
     seconds: int | None = Field(default=None, ge=5, le=120)  # default: the step's timeout
@@ -249,7 +249,7 @@ class Script(_Strict):
     understanding: Understanding = Field(default_factory=Understanding)
     # Said once before the first recording of a call (a message, a spoken name).
     recording_notice: str | None = Field(default=None, min_length=1, max_length=1000)
-    callers: CallerScreening = Field(default_factory=lambda: CallerScreening())
+    callers: CallerScreening = Field(default_factory=CallerScreening)
     steps: dict[str, Step] = Field(min_length=1, max_length=MAX_STEPS)
 
     @field_validator("voice")

@@ -11,6 +11,9 @@ from sqlmodel import Field, SQLModel
 
 from receptionist.clock import utcnow
 
+# A phone number as Twilio writes it: +, country code, number (E.164).
+E164 = r"^\+[1-9][0-9]{6,14}$"
+
 
 class Listed(StrEnum):
     none = "none"

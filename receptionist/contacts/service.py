@@ -15,9 +15,9 @@ from sqlmodel import Session, col
 
 from receptionist.appointments.models import Appointment
 from receptionist.calls.models import Call
-from receptionist.contacts.models import Contact, Listed
+from receptionist.contacts.models import E164, Contact, Listed
 
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+_E164 = re.compile(E164)
 # What Twilio (and carriers) put in `From` when the caller hides their number.
 ANONYMOUS = frozenset({"", "anonymous", "restricted", "unknown", "private", "unavailable",
                        "+266696687", "+7378742833", "+2562533", "+8656696", "+86282452253"})
@@ -43,16 +43,17 @@ _CONTACT = select(Contact).where(col(Contact.tenant_id) == bindparam("tenant"),
                                  col(Contact.number) == bindparam("number"))
 
 
-def name_of(session: Session, *, tenant_id: int, number: str,
-            contact: Contact | bool | None = True) -> str:
-    """The caller's name as the business knows it, or "". `contact`: the number's
-    contact when the caller looked it up already (None: there is none)."""
+def name_of(session: Session, *, tenant_id: int, number: str) -> str:
+    """The caller's name as the business knows it (their contact's, else the name they
+    gave when booking), or ""."""
     if is_anonymous(number):
         return ""
-    if contact is True:
-        contact = contact_for(session, tenant_id=tenant_id, number=number)
-    if isinstance(contact, Contact) and contact.name:
-        return contact.name
+    contact = contact_for(session, tenant_id=tenant_id, number=number)
+    return contact.name if contact is not None and contact.name else _booked_name(
+        session, tenant_id=tenant_id, number=number)
+
+
+def _booked_name(session: Session, *, tenant_id: int, number: str) -> str:
     name = session.execute(_BOOKED_NAME, {"tenant": tenant_id, "number": number}).scalar()
     return str(name or "")
 
@@ -107,7 +108,7 @@ def is_known(session: Session, *, tenant_id: int, number: str, calling: str | No
     listing = listing or standing(session, tenant_id=tenant_id, number=number)
     if listing.contact is not None:
         return True
-    if name_of(session, tenant_id=tenant_id, number=number, contact=None):
+    if _booked_name(session, tenant_id=tenant_id, number=number):
         return True
     return session.execute(_EARLIER_CALL, {"tenant": tenant_id, "number": number,
                                            "calling": calling or ""}).first() is not None
@@ -125,7 +126,7 @@ def save_contact(session: Session, *, tenant_id: int, number: str, now: datetime
                  note: str | None = None) -> Contact:
     """Create or change the contact for `number` (only the fields given)."""
     number = number.strip()
-    if not E164.match(number):
+    if not _E164.match(number):
         raise ContactError("a number is written +, the country code and the number, "
                            "digits only (E.164), e.g. +15551230001")
     contact = contact_for(session, tenant_id=tenant_id, number=number)
