@@ -7,9 +7,9 @@ created only by Alembic migrations (`receptionist migrate`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
 from receptionist.clock import Clock
+
+T = TypeVar("T")
 
 
 class WriteConflict(Exception):
@@ -76,6 +78,16 @@ class Database:
         GIL hand-offs; they take a few milliseconds on local disk. PostgreSQL serves
         concurrent transactions, so there they go to the thread pool."""
         return self._write_lock is not None
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """`work` (database statements) from async code: inline on SQLite (see
+        `inline_writes`), in the thread pool on PostgreSQL. A request pays one thread hop
+        at most, instead of one per dependency."""
+        if self.inline_writes:
+            return work()
+        from anyio.to_thread import run_sync  # the web server's; the CLI never needs it
+
+        return await run_sync(work)
 
     @contextmanager
     def write_transaction(self, session: Session | None = None) -> Iterator[Session]:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
+from functools import partial
 from typing import Any
 
-from fastapi.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 
@@ -101,7 +101,8 @@ class RequestGuards:
                        ) -> Callable[[Send], Awaitable[None]] | None:
         path: str = scope["path"]
         if path.startswith("/api/"):
-            token = await run_in_threadpool(self._token, headers.get("authorization", ""))
+            token = await self.rt.database.run(
+                partial(self._token, headers.get("authorization", "")))
             if token is None:
                 return lambda send: _json(send, 401, "missing, unknown or revoked bearer "
                                           "token (Authorization: Bearer <token>)",

@@ -127,9 +127,14 @@ def runtime_of(request: Request) -> Runtime:
     return rt
 
 
-def clock_of(rt: Annotated[Runtime, Depends(runtime_of)]) -> Clock:
+async def _runtime_dependency(request: Request) -> Runtime:
+    # async: FastAPI runs a plain function dependency in the thread pool.
+    return runtime_of(request)
+
+
+async def _clock_dependency(rt: Annotated[Runtime, Depends(_runtime_dependency)]) -> Clock:
     return rt.clock
 
 
-RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
-ClockDep = Annotated[Clock, Depends(clock_of)]
+RuntimeDep = Annotated[Runtime, Depends(_runtime_dependency)]
+ClockDep = Annotated[Clock, Depends(_clock_dependency)]

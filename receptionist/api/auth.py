@@ -3,10 +3,13 @@ other tenant's data answers 404, exactly as for a tenant that does not exist."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from sqlmodel import Session
 
+from receptionist.runtime import runtime_of
 from receptionist.tenants.models import Tenant
 from receptionist.tenants.tokens import TokenGrant, find_token
 from receptionist.users import service as users
@@ -17,17 +20,23 @@ from receptionist.web_deps import SessionDep
 STATE_KEY = "api_token"
 
 
-def tenant_from_token(request: Request, session: SessionDep, slug: str) -> Tenant:
+async def tenant_from_token(request: Request, session: SessionDep, slug: str) -> Tenant:
     """The tenant named in the path, if the request's token may see it (else 401 / 404)."""
-    row = getattr(request.state, STATE_KEY, None)
-    if not isinstance(row, TokenGrant):  # an app mounted without request_guards
-        row = find_token(session, request.headers.get("authorization", ""))
+    grant = getattr(request.state, STATE_KEY, None)
+    return await runtime_of(request).database.run(partial(
+        _tenant_for, session, grant if isinstance(grant, TokenGrant) else None,
+        request.headers.get("authorization", ""), slug))
+
+
+def _tenant_for(session: Session, row: TokenGrant | None, header: str, slug: str) -> Tenant:
+    if row is None:  # an app mounted without request_guards
+        row = find_token(session, header)
     if row is None:
         raise HTTPException(401, "missing, unknown or revoked bearer token "
                                  "(Authorization: Bearer <token>)",
                             headers={"WWW-Authenticate": "Bearer"})
-    tenant = session.get(Tenant, row.tenant_id)
-    if tenant is None or tenant.slug != slug:
+    tenant = row.tenant
+    if tenant.slug != slug:
         raise HTTPException(404, "no such tenant")
     if row.user_id is not None:
         # A token acting for an account stops with the account's access to the business.

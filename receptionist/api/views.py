@@ -18,7 +18,7 @@ from receptionist.appointments.models import Agenda, Appointment
 from receptionist.calls import service as calls
 from receptionist.clock import SaneDate, SaneDateTime
 from receptionist.messages import service as messages
-from receptionist.runtime import ClockDep, RuntimeDep
+from receptionist.runtime import RuntimeDep
 from receptionist.web_deps import RowId, SessionDep
 
 router = APIRouter(prefix="/api/v1/tenants/{slug}", tags=["api"])
@@ -97,63 +97,88 @@ def _appointment_out(appointment: Appointment, agenda_slug: str) -> AppointmentO
 
 
 @router.get("/calls", summary="Calls, newest first")
-def list_calls(tenant: TenantDep, session: SessionDep, limit: Limit = 50,
-               offset: Offset = 0) -> list[CallOut]:
+async def list_calls(tenant: TenantDep, session: SessionDep, rt: RuntimeDep, limit: Limit = 50,
+                     offset: Offset = 0) -> list[CallOut]:
     assert tenant.id is not None
-    rows = calls.list_calls(session, tenant_id=tenant.id, limit=limit, offset=offset)
-    return [CallOut.model_validate(row, from_attributes=True) for row in rows]
+    tenant_id = tenant.id
+
+    def work() -> list[CallOut]:
+        rows = calls.list_calls(session, tenant_id=tenant_id, limit=limit, offset=offset)
+        return [CallOut.model_validate(row, from_attributes=True) for row in rows]
+    return await rt.database.run(work)
 
 
 @router.get("/messages", summary="Messages left by callers, newest first")
-def list_messages(tenant: TenantDep, session: SessionDep, limit: Limit = 50,
-                  offset: Offset = 0) -> list[MessageOut]:
+async def list_messages(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+                        limit: Limit = 50, offset: Offset = 0) -> list[MessageOut]:
     assert tenant.id is not None
-    rows = messages.list_messages(session, tenant_id=tenant.id, limit=limit, offset=offset)
-    return [MessageOut(id=m.id, call_sid=sid, caller=m.caller, created_at=m.created_at,
-                       duration_s=m.duration_s, handled=m.handled, transcript=m.transcript,
-                       fetch_status=m.fetch_status) for m, sid in rows]
+    tenant_id = tenant.id
+
+    def work() -> list[MessageOut]:
+        rows = messages.list_messages(session, tenant_id=tenant_id, limit=limit,
+                                      offset=offset)
+        return [MessageOut(id=m.id, call_sid=sid, caller=m.caller, created_at=m.created_at,
+                           duration_s=m.duration_s, handled=m.handled,
+                           transcript=m.transcript, fetch_status=m.fetch_status)
+                for m, sid in rows]
+    return await rt.database.run(work)
 
 
 @router.get("/availability", summary="Free slot starts of one local day")
-def availability(tenant: TenantDep, session: SessionDep, clock: ClockDep,
-                 day: Annotated[SaneDate, Query(alias="date")],
-                 agenda: Annotated[str, Query(max_length=64)] = "main") -> AvailabilityOut:
+async def availability(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+                       day: Annotated[SaneDate, Query(alias="date")],
+                       agenda: Annotated[str, Query(max_length=64)] = "main"
+                       ) -> AvailabilityOut:
     assert tenant.id is not None
-    found = _agenda(session, tenant.id, agenda)
-    start, end = appointments.day_bounds(found, datetime.combine(
-        day, time(12), appointments.rules_of(found).tz))
-    slots = appointments.available(session, found, now=clock(), start=start,
-                                   end=end)
-    return AvailabilityOut(agenda=found.slug, date=day, timezone=found.timezone,
-                           slot_minutes=found.slot_minutes, slots=slots)
+    tenant_id = tenant.id
+
+    def work() -> AvailabilityOut:
+        found = _agenda(session, tenant_id, agenda)
+        start, end = appointments.day_bounds(found, datetime.combine(
+            day, time(12), appointments.rules_of(found).tz))
+        slots = appointments.available(session, found, now=rt.clock(), start=start,
+                                       end=end)
+        return AvailabilityOut(agenda=found.slug, date=day, timezone=found.timezone,
+                               slot_minutes=found.slot_minutes, slots=slots)
+    return await rt.database.run(work)
 
 
 @router.get("/appointments", summary="Appointments from a date on (default: today)")
-def list_appointments(tenant: TenantDep, session: SessionDep, clock: ClockDep,
-                      since: SaneDate | None = None, include_cancelled: bool = False,
-                      limit: Limit = 100, offset: Offset = 0) -> list[AppointmentOut]:
+async def list_appointments(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+                            since: SaneDate | None = None, include_cancelled: bool = False,
+                            limit: Limit = 100, offset: Offset = 0) -> list[AppointmentOut]:
     start = (datetime.combine(since, time(0), ZoneInfo(tenant.timezone))
-             if since is not None else clock() - timedelta(days=1))
+             if since is not None else rt.clock() - timedelta(days=1))
     assert tenant.id is not None
-    rows = appointments.list_appointments(session, tenant_id=tenant.id, since=start,
-                                          include_cancelled=include_cancelled, limit=limit,
-                                          offset=offset)
-    return [_appointment_out(a, slug) for a, slug in rows]
+    tenant_id = tenant.id
+
+    def work() -> list[AppointmentOut]:
+        rows = appointments.list_appointments(session, tenant_id=tenant_id, since=start,
+                                              include_cancelled=include_cancelled,
+                                              limit=limit, offset=offset)
+        return [_appointment_out(a, slug) for a, slug in rows]
+    return await rt.database.run(work)
 
 
 @router.post("/appointments", status_code=201, summary="Book a free slot (409 if taken)",
              responses={409: {"description": "the slot is taken"},
                         422: {"description": "not a bookable slot"}})
-def create_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
-                       body: AppointmentIn) -> AppointmentOut:
+async def create_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+                             body: AppointmentIn) -> AppointmentOut:
     assert tenant.id is not None
-    agenda = _agenda(session, tenant.id, body.agenda)
-    with rt.database.write_transaction(session):
-        appointment = appointments.book(
-            session, agenda=agenda, starts_at=body.starts_at, now=rt.clock(),
-            caller_number=body.caller_number, caller_name=body.caller_name,
-            language=body.language or tenant.language, source="api")
-    return _appointment_out(appointment, agenda.slug)
+    tenant_id, language = tenant.id, body.language or tenant.language
+
+    def work() -> AppointmentOut:
+        with rt.database.write_transaction(session):
+            # Read inside: the transaction starts from a fresh snapshot (reloading
+            # whatever was read before it).
+            agenda = _agenda(session, tenant_id, body.agenda)
+            appointment = appointments.book(
+                session, agenda=agenda, starts_at=body.starts_at, now=rt.clock(),
+                caller_number=body.caller_number, caller_name=body.caller_name,
+                language=language, source="api")
+        return _appointment_out(appointment, agenda.slug)
+    return await rt.database.run(work)
 
 
 def _own(session: Session, tenant_id: int, appointment_id: int) -> tuple[Appointment, Agenda]:
@@ -167,22 +192,31 @@ def _own(session: Session, tenant_id: int, appointment_id: int) -> tuple[Appoint
 
 
 @router.patch("/appointments/{appointment_id}", summary="Move an appointment (409 if taken)")
-def move_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
-                     appointment_id: RowId, body: MoveIn) -> AppointmentOut:
+async def move_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+                           appointment_id: RowId, body: MoveIn) -> AppointmentOut:
     assert tenant.id is not None
-    appointment, agenda = _own(session, tenant.id, appointment_id)
-    with rt.database.write_transaction(session):
-        appointments.move(session, appointment=appointment, agenda=agenda,
-                          starts_at=body.starts_at, now=rt.clock())
-    return _appointment_out(appointment, agenda.slug)
+    tenant_id = tenant.id
+
+    def work() -> AppointmentOut:
+        appointment, agenda = _own(session, tenant_id, appointment_id)
+        with rt.database.write_transaction(session):
+            appointments.move(session, appointment=appointment, agenda=agenda,
+                              starts_at=body.starts_at, now=rt.clock())
+        return _appointment_out(appointment, agenda.slug)
+    return await rt.database.run(work)
 
 
 @router.delete("/appointments/{appointment_id}", status_code=204,
                summary="Cancel an appointment")
-def cancel_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
-                       appointment_id: RowId) -> Response:
+async def cancel_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+                             appointment_id: RowId) -> Response:
     assert tenant.id is not None
-    appointment, agenda = _own(session, tenant.id, appointment_id)
-    with rt.database.write_transaction(session):
-        appointments.cancel(session, appointment=appointment, agenda=agenda, now=rt.clock())
+    tenant_id = tenant.id
+
+    def work() -> None:
+        appointment, agenda = _own(session, tenant_id, appointment_id)
+        with rt.database.write_transaction(session):
+            appointments.cancel(session, appointment=appointment, agenda=agenda,
+                                now=rt.clock())
+    await rt.database.run(work)
     return Response(status_code=204)

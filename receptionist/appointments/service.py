@@ -14,10 +14,23 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Executable, delete, func, insert, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Executable,
+    bindparam,
+    delete,
+    func,
+    insert,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -61,11 +74,19 @@ class SlotTaken(BookingError):
 
 
 def rules_of(agenda: Agenda) -> AgendaRules:
+    return _rules(agenda.timezone, agenda.weekly_hours, agenda.closures, agenda.slot_minutes,
+                  agenda.buffer_minutes, agenda.min_notice_minutes, agenda.horizon_days)
+
+
+@lru_cache(maxsize=512)
+def _rules(timezone: str, weekly_hours: str, closures: str, slot_minutes: int,
+           buffer_minutes: int, notice_minutes: int, horizon_days: int) -> AgendaRules:
+    """Parsed once per version of an agenda's settings (the key is every field used)."""
     return AgendaRules(
-        tz=ZoneInfo(agenda.timezone), weekly=parse_hours(agenda.weekly_hours),
-        closures=parse_closures(agenda.closures), slot_s=agenda.slot_minutes * 60,
-        buffer_s=agenda.buffer_minutes * 60, notice_s=agenda.min_notice_minutes * 60,
-        horizon_s=agenda.horizon_days * 86400)
+        tz=ZoneInfo(timezone), weekly=parse_hours(weekly_hours),
+        closures=parse_closures(closures), slot_s=slot_minutes * 60,
+        buffer_s=buffer_minutes * 60, notice_s=notice_minutes * 60,
+        horizon_s=horizon_days * 86400)
 
 
 def validate_agenda(agenda: Agenda) -> None:
@@ -127,8 +148,11 @@ def create_agenda(session: Session, *, tenant: Tenant, slug: str, name: str,
 
 
 def get_agenda(session: Session, *, tenant_id: int, slug: str) -> Agenda | None:
-    return session.execute(select(Agenda).where(
-        col(Agenda.tenant_id) == tenant_id, col(Agenda.slug) == slug)).scalars().first()
+    return session.execute(_AGENDA, {"tenant_id": tenant_id, "slug": slug}).scalars().first()
+
+
+_AGENDA = select(Agenda).where(col(Agenda.tenant_id) == bindparam("tenant_id"),
+                               col(Agenda.slug) == bindparam("slug"))
 
 
 def list_agendas(session: Session, *, tenant_id: int) -> list[Agenda]:
@@ -146,28 +170,36 @@ def blocked(session: Session, agenda: Agenda, start: datetime, end: datetime,
     buffer_s = agenda.buffer_minutes * 60
     until = epoch(end) + agenda.slot_minutes * 60 + buffer_s
     since = epoch(start) - buffer_s
-    ours = select(col(Appointment.start_s), col(Appointment.end_s), col(Appointment.id)).where(
-        col(Appointment.agenda_id) == agenda.id,
-        col(Appointment.start_s) < until,
-        # Appointments last one slot (at most a day): this bound keeps the index range
-        # to the window instead of everything before it.
-        col(Appointment.start_s) > since - 86400,
-        col(Appointment.end_s) > since,
-        col(Appointment.status) == AppointmentStatus.booked).order_by(col(Appointment.start_s))
-    theirs = select(col(ExternalBusy.start_s), col(ExternalBusy.end_s)).where(
-        col(ExternalBusy.agenda_id) == agenda.id, col(ExternalBusy.start_s) < until,
-        col(ExternalBusy.end_s) > since)
-    connection = session.connection()
-    intervals = [(s, e + buffer_s) for s, e, appointment_id in _raw_rows(connection, ours)
-                 if appointment_id != ignore]
-    intervals += [(s, e + buffer_s) for s, e in _raw_rows(connection, theirs)]
+    window = {"agenda_id": agenda.id, "until": until, "since": since,
+              "day_before": since - 86400}
+    intervals = [(s, e + buffer_s) for s, e, appointment_id
+                 in _raw_rows(session.connection(), _BLOCKING, window)
+                 if appointment_id is None or appointment_id != ignore]
     return intervals
 
 
-def _raw_rows(connection: Connection, statement: Executable) -> list[tuple[Any, ...]]:
+# Built once (every offer and booking runs it): appointments (with their id) and external
+# busy times (id NULL) meeting [since, until), in one statement.
+_BLOCKING: CompoundSelect[tuple[int, int, int | None]] = union_all(
+    select(col(Appointment.start_s), col(Appointment.end_s), col(Appointment.id)).where(
+        col(Appointment.agenda_id) == bindparam("agenda_id"),
+        col(Appointment.start_s) < bindparam("until"),
+        # Appointments last one slot (at most a day): this bound keeps the index range to
+        # the window instead of everything before it.
+        col(Appointment.start_s) > bindparam("day_before"),
+        col(Appointment.end_s) > bindparam("since"),
+        col(Appointment.status) == AppointmentStatus.booked),
+    select(col(ExternalBusy.start_s), col(ExternalBusy.end_s), null()).where(
+        col(ExternalBusy.agenda_id) == bindparam("agenda_id"),
+        col(ExternalBusy.start_s) < bindparam("until"),
+        col(ExternalBusy.end_s) > bindparam("since")))
+
+
+def _raw_rows(connection: Connection, statement: Executable,
+              parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The DBAPI's own tuples: for thousands of rows of plain integers, SQLAlchemy's Row
     objects cost more than the query."""
-    result = connection.execute(statement)
+    result = connection.execute(statement, parameters)
     try:
         return list(result.cursor.fetchall())
     finally:

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlmodel import Session, col
 
 from receptionist.tenants.models import ApiToken, Tenant
@@ -35,6 +35,8 @@ def create_token(session: Session, *, tenant: Tenant, name: str, now: datetime,
 class TokenGrant:
     tenant_id: int
     user_id: int | None
+    # The token's business, read with it (one query per API request instead of two).
+    tenant: Tenant
 
 
 def find_token(session: Session, header: str) -> TokenGrant | None:
@@ -42,10 +44,19 @@ def find_token(session: Session, header: str) -> TokenGrant | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip() or len(token) > 200:
         return None
-    row = session.execute(select(ApiToken).where(
-        col(ApiToken.token_sha256) == digest(token.strip()),
-        col(ApiToken.revoked_at).is_(None))).scalars().first()
-    return None if row is None else TokenGrant(tenant_id=row.tenant_id, user_id=row.user_id)
+    row = session.execute(_LIVE_TOKEN, {"digest": digest(token.strip())}).first()
+    if row is None:
+        return None
+    tenant, user_id = row
+    assert tenant.id is not None
+    return TokenGrant(tenant_id=tenant.id, user_id=user_id, tenant=tenant)
+
+
+# Built once: every API request runs it (expression building costs more than the query).
+_LIVE_TOKEN = select(Tenant, col(ApiToken.user_id)).join(
+    ApiToken, col(ApiToken.tenant_id) == col(Tenant.id)).where(
+    col(ApiToken.token_sha256) == bindparam("digest"), col(ApiToken.revoked_at).is_(None)
+).limit(1)
 
 
 def live_tokens(session: Session, *, tenant_id: int) -> list[ApiToken]:
