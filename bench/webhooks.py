@@ -58,16 +58,54 @@ def free_port() -> int:
 
 
 def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", *args, "--port", str(port),
-                             "--no-access-log", "--log-level", "warning"], env=env)
-    deadline = time.monotonic() + 30
+    return wait_for([sys.executable, "-m", "uvicorn", *args, "--port", str(port),
+                     "--no-access-log", "--log-level", "warning"], env, port)
+
+
+def serve(jobs: bool, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """`receptionist serve` as deployed, with or without the in-process jobs."""
+    return wait_for([sys.executable, "-m", "receptionist.cli", "serve", "--port", str(port),
+                     "--jobs" if jobs else "--no-jobs"], env, port, quiet=True)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children so far (Linux /proc)."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def settle(pid: int, limit: float = 90.0) -> None:
+    """Wait until a server and its children are idle: `serve` loads speech models in its
+    recognition processes and the intent models in a thread after the port opens."""
+    deadline = time.monotonic() + limit
+    before = tree_cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = tree_cpu_seconds(pid)
+        if now - before < 0.05:
+            return
+        before = now
+
+
+def wait_for(command: list[str], env: dict[str, str], port: int,
+             quiet: bool = False) -> subprocess.Popen[bytes]:
+    output = subprocess.DEVNULL if quiet else None
+    proc = subprocess.Popen(command, env=env, stdout=output, stderr=output)
+    deadline = time.monotonic() + 120  # serve loads the speech models first
     while time.monotonic() < deadline:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return proc
         time.sleep(0.1)
     proc.kill()
-    raise RuntimeError(f"server {args} did not start")
+    raise RuntimeError(f"server {command} did not start")
 
 
 async def one_call(session: aiohttp.ClientSession, base: str, validator: RequestValidator,
@@ -124,6 +162,11 @@ async def drive(base: str, calls: int, concurrency: int, think: float = 0.0) -> 
     return stats
 
 
+# Paced rows: name -> in-process jobs (None: the bare endpoint, run beside each).
+PACED: dict[str, bool | None] = {"receptionist serve --no-jobs": False,
+                                 "receptionist serve --jobs": True, "bare FastAPI": None}
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
@@ -160,16 +203,30 @@ def main() -> None:
             for name, port in (("receptionist", ours_port), ("bare FastAPI", bare_port)):
                 result[name] = asyncio.run(drive(f"http://127.0.0.1:{port}", args.calls, level))
             rows.append((level, result))
-        paced: dict[str, list[Stats]] = {"receptionist": [], "bare FastAPI": []}
-        for _ in range(args.paced_runs):  # interleaved, so both see the same machine
-            for name, port in (("receptionist", ours_port), ("bare FastAPI", bare_port)):
-                paced[name].append(asyncio.run(drive(f"http://127.0.0.1:{port}",
-                                                     args.paced_calls, 50, args.think)))
-    finally:
         ours.terminate()
-        bare.terminate()
         ours.wait()
-        bare.wait()
+        # Paced: `receptionist serve` as deployed, without and with the in-process jobs
+        # (outbox, recording fetches, calendar sync, reminders...), so a stall they cause
+        # shows as the difference. One at a time on the database; runs interleaved with
+        # the bare endpoint's, so each sees the same machine.
+        paced: dict[str, list[Stats]] = {name: [] for name in PACED}
+        for name, jobs in ((n, j) for n, j in PACED.items() if j is not None):
+            server_port = free_port()
+            server = serve(jobs, env, server_port)
+            try:
+                settle(server.pid)
+                asyncio.run(drive(f"http://127.0.0.1:{server_port}", 60, 10))  # warm-up
+                for _ in range(args.paced_runs):
+                    for runner, port in ((name, server_port), ("bare FastAPI", bare_port)):
+                        paced[runner].append(asyncio.run(drive(
+                            f"http://127.0.0.1:{port}", args.paced_calls, 50, args.think)))
+            finally:
+                server.terminate()
+                server.wait()
+    finally:
+        for proc in (ours, bare):
+            proc.terminate()
+            proc.wait()
     print(f"\nsaturation: {args.calls} calls x 3 signed requests per level "
           f"(incoming, menu key, recording), 1 uvicorn process each, SQLite, {os.cpu_count()} "
           "cores\n")
@@ -185,7 +242,8 @@ def main() -> None:
         bare_rps = len(result["bare FastAPI"].all) / result["bare FastAPI"].elapsed
         print(f"| {level} | **ratio** | **{ours_rps / bare_rps:.0%}** of bare | | | | |")
     print(f"\npaced: {args.paced_calls} calls, 50 at a time, {args.think:g} s between a "
-          f"caller's requests; median of {args.paced_runs} runs (p99 range in brackets)\n")
+          f"caller's requests; median of {args.paced_runs} runs (p99 range in brackets; the bare "
+          "endpoint ran beside each of ours)\n")
     print("| endpoint | req/s | /voice p50 ms | /voice p99 ms | all p50 ms | all p99 ms "
           "| errors |")
     print("|---|---|---|---|---|---|---|")
