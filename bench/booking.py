@@ -13,7 +13,7 @@ clients booking through the HTTP API.
    and the load generator used, and double bookings (must be 0, checked in the database
    afterwards).
 
-    python -m bench.booking [--clients 50] [--repeat 200]
+    python -m bench.booking [--clients 50] [--repeat 200] [--database sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ import httpx
 from sqlalchemy import insert, text
 from sqlmodel import Session
 
+from bench.process_cpu import own_seconds
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, SlotClaim
 from receptionist.db import make_engine
@@ -47,6 +49,7 @@ from receptionist.demo import seed_demo
 from receptionist.migrations_runner import upgrade
 from receptionist.tenants.service import get_tenant
 from receptionist.tenants.tokens import create_token
+from tests.postgres_server import running_postgres
 
 NOW = datetime(2026, 11, 17, 0, 0, tzinfo=UTC)
 ALWAYS = {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -159,17 +162,10 @@ class RaceRun:
     outcomes: dict[int, int] = field(default_factory=dict)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 SCENARIOS = (("one day", "day", 1), ("one week", "week", 7))
 
 
-def booking_rows(tmp: Path, clients: int) -> tuple[list[str], int]:
-    url = f"sqlite:///{tmp / 'race.db'}"
+def booking_rows(url: str, clients: int) -> tuple[list[str], int]:
     upgrade(url)
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
@@ -223,9 +219,9 @@ def booking_rows(tmp: Path, clients: int) -> tuple[list[str], int]:
                                            for i in range(clients)))
                     return time.perf_counter() - began
 
-            server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
+            server_cpu, own_cpu = own_seconds(server.pid), time.process_time()
             elapsed = asyncio.run(race())
-            server_cpu = cpu_seconds(server.pid) - server_cpu
+            server_cpu = own_seconds(server.pid) - server_cpu
             own_cpu = time.process_time() - own_cpu
             booked = run.outcomes.get(201, 0)
             requests = len(run.latencies)
@@ -244,6 +240,7 @@ def booking_rows(tmp: Path, clients: int) -> tuple[list[str], int]:
             "SELECT count(*) FROM appointments a JOIN appointments b ON a.id < b.id "
             "AND a.agenda_id = b.agenda_id AND a.status = 'booked' AND b.status = 'booked' "
             "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at")).scalar_one()
+    engine.dispose()
     return rows, int(overlaps)
 
 
@@ -251,6 +248,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="for the HTTP API part; postgresql: a server started from "
+                             "Debian's binaries")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-booking-"))
     rows = availability_rows(tmp, args.repeat)
@@ -258,10 +258,17 @@ def main() -> None:
     print("| computation | appointments | free slots found | p50 ms | p95 ms | p50 vs 1,250 |")
     print("|---|---|---|---|---|---|")
     print("\n".join(rows))
-    race, overlaps = booking_rows(tmp, args.clients)
+    with ExitStack() as stack:
+        if args.database == "postgresql":
+            server = stack.enter_context(running_postgres(tmp / "pg"))
+            server.execute("CREATE DATABASE race")
+            url = server.url("race")
+        else:
+            url = f"sqlite:///{tmp / 'race.db'}"
+        race, overlaps = booking_rows(url, args.clients)
     print(f"\nbooking through the HTTP API until full: one day (288 five-minute slots, "
           f"every client racing for the same ones), then one week (2,016), 1 uvicorn "
-          f"process, SQLite, {os.cpu_count()} cores. CPU: the server's and the load "
+          f"process, {args.database}, {os.cpu_count()} cores. CPU: the server's and the load "
           f"generator's (this process), as a share of one core over the run\n")
     print("| run | clients | booked (201) | 409 | other | bookings/s | requests/s | "
           "request p50 ms | request p95 ms | server CPU | load generator CPU | "

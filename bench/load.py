@@ -9,7 +9,10 @@ end at voicemail).
 
 Printed per configuration: calls completed, webhook latency p50 / p99, errors (non-200
 answers or calls that failed), messages left vs stored, bookings, double bookings. The
-baseline is the same load on one instance, in the same run.
+baseline is the same load on one instance, in the same run. Then where the cores went
+during the calls: the load generator (simulated Twilio and callers, espeak-ng), the web
+instances, their recognition processes, PostgreSQL, and what was left idle, so that the
+latencies can be read against what the machine had to spare.
 
     python -m bench.load [--calls 200] [--instances 2] [--think 1.0] [--ramp 1]
 """
@@ -34,6 +37,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from bench.process_cpu import children_seconds, own_seconds, tree_seconds
 from receptionist.call_flows.publishing import create_tenant
 from receptionist.db import make_engine
 from receptionist.demo import seed_demo
@@ -147,8 +151,47 @@ def synthesizer(folder: Path) -> Any:
     return synthesize
 
 
+CPU_PARTS = ("load generator", "web instances", "recognition", "PostgreSQL")
+
+
+def cpu_use(web: list[Instance], server: PostgresServer) -> dict[str, float]:
+    """CPU seconds used so far by each part: the load generator (this process: the
+    simulated Twilio and callers, and the espeak-ng runs that make callers' voices), the
+    web instances (their own processes), their recognition processes, PostgreSQL (the
+    postmaster and its backends)."""
+    times = os.times()
+    pids = [instance.process.pid for instance in web if instance.process is not None]
+    postmaster = int((server.data / "postmaster.pid").read_text().split()[0])
+    return {"load generator": times.user + times.system + times.children_user
+            + times.children_system,
+            "web instances": sum(own_seconds(pid) for pid in pids),
+            "recognition": sum(children_seconds(pid) for pid in pids),
+            "PostgreSQL": tree_seconds(postmaster)}
+
+
+Sample = tuple[float, dict[str, float]]  # (when, CPU seconds used so far by each part)
+BUSIEST_S = 5
+
+
+def busiest(samples: list[Sample]) -> tuple[Sample, Sample]:
+    """The two samples about BUSIEST_S apart between which the most CPU was used (the
+    calls' arrival, when latency peaks)."""
+    pairs = [(first, last) for i, first in enumerate(samples) for last in samples[i + 1:]
+             if abs(last[0] - first[0] - BUSIEST_S) <= 0.5] or [(samples[0], samples[-1])]
+    return max(pairs, key=lambda pair: (sum(pair[1][1].values()) - sum(pair[0][1].values()))
+               / (pair[1][0] - pair[0][0]))
+
+
+def cpu_row(label: str, first: Sample, last: Sample) -> str:
+    """Each part's share of all the cores' time between two samples, and what was idle."""
+    seconds = (last[0] - first[0]) * (os.cpu_count() or 1)
+    shares = [(last[1][part] - first[1][part]) / seconds for part in CPU_PARTS]
+    return (f"| {label} | " + " | ".join(f"{share:.0%}" for share in shares)
+            + f" | {max(0.0, 1 - sum(shares)):.0%} |")
+
+
 def run(calls: int, instances: int, think: float, ramp: float, server: PostgresServer,
-        tmp: Path) -> tuple[str, list[str]]:
+        tmp: Path) -> tuple[str, list[str], list[str]]:
     name = f"load_{instances}"
     server.execute(f"CREATE DATABASE {name}")
     url = server.url(name)
@@ -213,6 +256,15 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
             if caller.answers > 30:
                 outcome.failed.append(f"{kind}: looped: ...{call.said[-300:]}")
 
+    samples = [(time.perf_counter(), cpu_use(web, server))]
+    sampling = threading.Event()
+
+    def sample() -> None:  # CPU use every second, for the busiest window
+        while not sampling.wait(1.0):
+            samples.append((time.perf_counter(), cpu_use(web, server)))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     began = time.perf_counter()
     threads = [threading.Thread(target=one, args=(i,)) for i in range(calls)]
     for thread in threads:
@@ -220,6 +272,9 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
+    sampling.set()
+    sampler.join()
+    samples.append((time.perf_counter(), cpu_use(web, server)))
     for instance in web:
         instance.stop()
     proxy.close()
@@ -243,10 +298,12 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
            f"{len(lat)} | {p50:.0f} | "
            f"{p99:.0f} | {errors} | {outcome.messages_left} | {stored} | "
            f"{outcome.bookings_said} | {booked} | {overlaps} | {elapsed:.0f} |")
+    cpu_rows = [cpu_row(f"{instances}, whole run", samples[0], samples[-1]),
+                cpu_row(f"{instances}, busiest {BUSIEST_S} s", *busiest(samples))]
     if os.environ.get("LOAD_DEBUG"):
         print("slowest webhooks:", [(round(t, 2), round(at - began, 1), u)
                                     for t, at, u in timed.slowest])
-    return row, outcome.failed[:2]
+    return row, cpu_rows, outcome.failed[:2]
 
 
 def main() -> None:
@@ -264,11 +321,13 @@ def main() -> None:
     server = PostgresServer(tmp / "pg")
     server.init()
     server.start()
-    rows = []
+    rows, cpu_rows = [], []
     try:
         for instances in sorted({1, args.instances}):
-            row, failures = run(args.calls, instances, args.think, args.ramp, server, tmp)
+            row, cpu, failures = run(args.calls, instances, args.think, args.ramp, server,
+                                     tmp)
             rows.append(row)
+            cpu_rows += cpu
             for failure in failures:
                 print("failed:", failure)
     finally:
@@ -282,6 +341,12 @@ def main() -> None:
           "double bookings | seconds |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
+        print(row)
+    print(f"\nwhere the {os.cpu_count()} cores went during the calls (share of all cores' "
+          "time, from /proc)\n")
+    print("| web instances, period | " + " | ".join(CPU_PARTS) + " | idle |")
+    print("|---|" + "---|" * (len(CPU_PARTS) + 1))
+    for row in cpu_rows:
         print(row)
 
 

@@ -1,8 +1,8 @@
 """Webhook latency and throughput: our app vs a bare FastAPI endpoint, in the same run.
 
-Both run in one uvicorn process each on loopback, same flags, SQLite for ours. Each
-simulated call makes three signed requests (incoming call, menu key, recorded message), as
-Twilio would. Two measurements:
+Both run in one uvicorn process each on loopback, same flags, SQLite (or PostgreSQL) for
+ours. Each simulated call makes three signed requests (incoming call, menu key, recorded
+message), as Twilio would. Two measurements:
 
 - saturation: N calls at a time with no pause between requests (closed loop): requests/s
   and our share of the bare endpoint's throughput;
@@ -13,6 +13,7 @@ Twilio would. Two measurements:
   with the range.
 
     python -m bench.webhooks [--calls 600] [--concurrency 1,10,50] [--think 1.0]
+                             [--database sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -30,12 +31,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 
 import aiohttp
 from twilio.request_validator import RequestValidator
+
+from bench.process_cpu import tree_seconds
+from tests.postgres_server import running_postgres
 
 PUBLIC_BASE = "https://bench.example.com"
 TOKEN = "be4c0123456789abcdef0123456789ab"
@@ -68,27 +73,14 @@ def serve(jobs: bool, env: dict[str, str], port: int) -> subprocess.Popen[bytes]
                      "--jobs" if jobs else "--no-jobs"], env, port, quiet=True)
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its children so far (Linux /proc)."""
-    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # gone meanwhile
-            continue
-        if stat.parent.name == str(pid) or fields[1] == str(pid):
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
-
-
 def settle(pid: int, limit: float = 90.0) -> None:
     """Wait until a server and its children are idle: `serve` loads speech models in its
     recognition processes and the intent models in a thread after the port opens."""
     deadline = time.monotonic() + limit
-    before = tree_cpu_seconds(pid)
+    before = tree_seconds(pid)
     while time.monotonic() < deadline:
         time.sleep(1.0)
-        now = tree_cpu_seconds(pid)
+        now = tree_seconds(pid)
         if now - before < 0.05:
             return
         before = now
@@ -178,11 +170,25 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--paced-calls", type=int, default=250)
     parser.add_argument("--paced-runs", type=int, default=5)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="postgresql: a server started from Debian's binaries")
     args = parser.parse_args()
-    levels = [int(c) for c in args.concurrency.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
+    with ExitStack() as stack:
+        if args.database == "postgresql":
+            server = stack.enter_context(running_postgres(tmp / "pg"))
+            server.execute("CREATE DATABASE bench")
+            url = server.url("bench")
+        else:
+            url = f"sqlite:///{tmp / 'bench.db'}"
+        measure(args, tmp, url)
+
+
+def measure(args: argparse.Namespace, tmp: Path, url: str) -> None:
+    levels = [int(c) for c in args.concurrency.split(",")]
+    database = url.split(":", 1)[0].split("+")[0]
     env = {**os.environ, "RECEPTIONIST_ENV": "production", "PUBLIC_BASE_URL": PUBLIC_BASE,
-           "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "TWILIO_AUTH_TOKEN": TOKEN,
+           "DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN,
            "TWILIO_ACCOUNT_SID": ACCOUNT, "SECRET_KEY": "bench-secret-key-0123456789abcdef",
            "RECORDINGS_DIR": str(tmp / "rec"),
            # The per-business limit of new calls a minute would turn most of the benchmark's
@@ -228,8 +234,8 @@ def main() -> None:
             proc.terminate()
             proc.wait()
     print(f"\nsaturation: {args.calls} calls x 3 signed requests per level "
-          f"(incoming, menu key, recording), 1 uvicorn process each, SQLite, {os.cpu_count()} "
-          "cores\n")
+          f"(incoming, menu key, recording), 1 uvicorn process each, {database}, "
+          f"{os.cpu_count()} cores\n")
     print("| concurrency | endpoint | req/s | /voice p50 ms | /voice p99 ms | all p99 ms "
           "| errors |")
     print("|---|---|---|---|---|---|---|")
