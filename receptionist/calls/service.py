@@ -160,9 +160,13 @@ def close_stale_calls(session: Session, *, now: datetime) -> list[Call]:
 def admitted_since(session: Session, *, tenant_id: int, since: datetime) -> int:
     """Calls of the business answered with its script since `since` (the rate limit's
     count: shared by every web instance because it is read from the database)."""
-    return session.exec(select(func.count()).select_from(Call).where(
-        Call.tenant_id == tenant_id, col(Call.started_at) >= since,
-        col(Call.script_version).is_not(None))).one()
+    return int(session.connection().execute(
+        _ADMITTED, {"tenant_id": tenant_id, "since": since}).scalar_one())
+
+
+_ADMITTED = select(func.count()).select_from(Call).where(
+    Call.tenant_id == bindparam("tenant_id"), col(Call.started_at) >= bindparam("since"),
+    col(Call.script_version).is_not(None))
 
 
 def list_calls(session: Session, *, tenant_id: int, limit: int, offset: int = 0) -> list[Call]:

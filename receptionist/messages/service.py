@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -33,7 +33,7 @@ def store_recording(session: Session, *, call: Call, info: RecordingInfo,
             session.add(CallEvent(call_id=call.id, at=now, step=call.current_step,
                                   kind="message_absent", detail=_absent_detail(info.sid)))
         return None
-    existing = session.exec(select(Message).where(Message.recording_sid == info.sid)).first()
+    existing = session.exec(_MESSAGE_BY_RECORDING, params={"sid": info.sid}).first()
     if existing is not None:
         return existing
     if _reported_absent(session, call_id=call.id, recording_sid=info.sid):
@@ -59,10 +59,15 @@ def _absent_detail(recording_sid: str) -> str:
 
 
 def _reported_absent(session: Session, *, call_id: int, recording_sid: str) -> bool:
-    return session.exec(select(CallEvent.id).where(
-        CallEvent.call_id == call_id, CallEvent.kind == "message_absent",
-        CallEvent.detail == _absent_detail(recording_sid),
-    )).first() is not None
+    return session.connection().execute(_ABSENT_EVENT, {
+        "call_id": call_id, "detail": _absent_detail(recording_sid)}).first() is not None
+
+
+# Built once: each recording callback runs them.
+_MESSAGE_BY_RECORDING = select(Message).where(Message.recording_sid == bindparam("sid"))
+_ABSENT_EVENT = select(CallEvent.id).where(
+    CallEvent.call_id == bindparam("call_id"), CallEvent.kind == "message_absent",
+    CallEvent.detail == bindparam("detail")).limit(1)
 
 
 def discard_absent(session: Session, *, call: Call, recording_sid: str, now: datetime) -> None:
