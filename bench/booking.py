@@ -260,6 +260,7 @@ def main() -> None:
     print("\n".join(rows))
     with ExitStack() as stack:
         if args.database == "postgresql":
+            tmp.chmod(0o755)  # the server runs as the postgres user
             server = stack.enter_context(running_postgres(tmp / "pg"))
             server.execute("CREATE DATABASE race")
             url = server.url("race")

@@ -176,6 +176,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
     with ExitStack() as stack:
         if args.database == "postgresql":
+            tmp.chmod(0o755)  # the server runs as the postgres user
             server = stack.enter_context(running_postgres(tmp / "pg"))
             server.execute("CREATE DATABASE bench")
             url = server.url("bench")

@@ -4,13 +4,15 @@ the CLI) loads without the web framework."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request
 from sqlmodel import Session
 
 from receptionist.db import Database
+
+T = TypeVar("T")
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
@@ -22,7 +24,21 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     finally:
-        await database.run(session.close)
+        if session.in_transaction():
+            await database.run(session.close)  # a rollback: a statement on PostgreSQL
+        else:
+            session.close()
+
+
+async def run_in_session(database: Database, session: Session, work: Callable[[], T]) -> T:
+    """A view's database work through `Database.run`, the session closed when it is done:
+    its connection goes back to the pool at once, not after the response is sent."""
+    def whole() -> T:
+        try:
+            return work()
+        finally:
+            session.close()
+    return await database.run(whole)
 
 
 SessionDep = Annotated[Session, Depends(get_db)]

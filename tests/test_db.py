@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -54,3 +57,31 @@ def test_each_write_starts_from_a_fresh_snapshot(engine: Engine) -> None:
 
 def test_only_sqlite_serialises_writes_in_process(engine: Engine) -> None:
     assert Database(engine).inline_writes == (engine.dialect.name == "sqlite")
+
+
+def test_run_is_inline_on_sqlite_and_in_the_thread_pool_on_postgresql(engine: Engine) -> None:
+    """`Database.run` is how async views run statements: one hop at most, none on SQLite
+    (serialized by the write lock anyway)."""
+    database = Database(engine)
+
+    def work() -> tuple[str, int]:
+        with database.session() as session:
+            name = session.exec(select(Tenant.name).where(Tenant.slug == "demo")).one()
+        return name, threading.get_ident()
+
+    async def from_the_loop() -> tuple[str, int, int]:
+        name, worker = await database.run(work)
+        return name, worker, threading.get_ident()
+
+    name, worker, loop = asyncio.run(from_the_loop())
+    assert name == _name(database, "demo")
+    assert (worker == loop) == (engine.dialect.name == "sqlite")
+    assert database.inline_writes == (engine.dialect.name == "sqlite")
+
+
+def test_an_error_in_run_reaches_the_caller(engine: Engine) -> None:
+    def fail() -> None:
+        raise LookupError("no such row")
+
+    with pytest.raises(LookupError, match="no such row"):
+        asyncio.run(Database(engine).run(fail))

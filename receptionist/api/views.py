@@ -19,7 +19,7 @@ from receptionist.calls import service as calls
 from receptionist.clock import SaneDate, SaneDateTime
 from receptionist.messages import service as messages
 from receptionist.runtime import RuntimeDep
-from receptionist.web_deps import RowId, SessionDep
+from receptionist.web_deps import RowId, SessionDep, run_in_session
 
 router = APIRouter(prefix="/api/v1/tenants/{slug}", tags=["api"])
 Limit = Annotated[int, Query(ge=1, le=500)]
@@ -105,7 +105,7 @@ async def list_calls(tenant: TenantDep, session: SessionDep, rt: RuntimeDep, lim
     def work() -> list[CallOut]:
         rows = calls.list_calls(session, tenant_id=tenant_id, limit=limit, offset=offset)
         return [CallOut.model_validate(row, from_attributes=True) for row in rows]
-    return await rt.database.run(work)
+    return await run_in_session(rt.database, session, work)
 
 
 @router.get("/messages", summary="Messages left by callers, newest first")
@@ -121,7 +121,7 @@ async def list_messages(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
                            duration_s=m.duration_s, handled=m.handled,
                            transcript=m.transcript, fetch_status=m.fetch_status)
                 for m, sid in rows]
-    return await rt.database.run(work)
+    return await run_in_session(rt.database, session, work)
 
 
 @router.get("/availability", summary="Free slot starts of one local day")
@@ -140,7 +140,7 @@ async def availability(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
                                        end=end)
         return AvailabilityOut(agenda=found.slug, date=day, timezone=found.timezone,
                                slot_minutes=found.slot_minutes, slots=slots)
-    return await rt.database.run(work)
+    return await run_in_session(rt.database, session, work)
 
 
 @router.get("/appointments", summary="Appointments from a date on (default: today)")
@@ -157,7 +157,7 @@ async def list_appointments(tenant: TenantDep, session: SessionDep, rt: RuntimeD
                                               include_cancelled=include_cancelled,
                                               limit=limit, offset=offset)
         return [_appointment_out(a, slug) for a, slug in rows]
-    return await rt.database.run(work)
+    return await run_in_session(rt.database, session, work)
 
 
 @router.post("/appointments", status_code=201, summary="Book a free slot (409 if taken)",
@@ -178,7 +178,7 @@ async def create_appointment(tenant: TenantDep, session: SessionDep, rt: Runtime
                 caller_number=body.caller_number, caller_name=body.caller_name,
                 language=language, source="api")
         return _appointment_out(appointment, agenda.slug)
-    return await rt.database.run(work)
+    return await run_in_session(rt.database, session, work)
 
 
 def _own(session: Session, tenant_id: int, appointment_id: int) -> tuple[Appointment, Agenda]:
@@ -203,7 +203,7 @@ async def move_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDe
             appointments.move(session, appointment=appointment, agenda=agenda,
                               starts_at=body.starts_at, now=rt.clock())
         return _appointment_out(appointment, agenda.slug)
-    return await rt.database.run(work)
+    return await run_in_session(rt.database, session, work)
 
 
 @router.delete("/appointments/{appointment_id}", status_code=204,
@@ -218,5 +218,5 @@ async def cancel_appointment(tenant: TenantDep, session: SessionDep, rt: Runtime
         with rt.database.write_transaction(session):
             appointments.cancel(session, appointment=appointment, agenda=agenda,
                                 now=rt.clock())
-    await rt.database.run(work)
+    await run_in_session(rt.database, session, work)
     return Response(status_code=204)

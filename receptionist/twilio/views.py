@@ -75,7 +75,7 @@ async def _answer(request: Request, form_model: type[F],
     run = partial(webhooks.answered_once, rt, path_and_query=path, form=pairs,
                   call_sid=form.call_sid, handle=lambda session: handle(rt, session, form))
     try:
-        twiml = run() if rt.database.inline_writes else await run_in_threadpool(run)
+        twiml = await rt.database.run(run)
     except Exception:
         # Database down, a bug...: the caller is never cut off with Twilio's "application
         # error"; the fallback flow takes a message without the database. Nothing was

@@ -154,3 +154,23 @@ def test_reminders_once_rearmed_by_a_move_never_when_cancelled(
     assert appointments.queue_due_reminders(session, now=at + timedelta(hours=3)) == 1
     session.commit()
     assert sorted(r.status for r in reminders()) == [OutboxStatus.pending, OutboxStatus.void]
+
+
+def test_changed_rules_apply_at_once(session: Session, clock: FixedClock) -> None:
+    """The parsed rules are kept per version of the agenda's settings: an owner's change
+    (here, Tuesday afternoons closed and 60-minute slots) is what the next offer uses."""
+    agenda = main_agenda(session)
+    before = appointments.available(session, agenda, now=clock(), start=NOON,
+                                    end=NOON + timedelta(hours=2))
+    assert [s.astimezone(UTC).hour for s in before] == [17, 17, 18, 18]
+    hours = {day: ["09:00-18:00"] for day in ("mon", "wed", "thu", "fri")}
+    appointments.update_rules(
+        session, agenda=agenda, weekly_hours={**hours, "tue": ["09:00-12:00"]}, closures=[],
+        slot_minutes=60, buffer_minutes=0, min_notice_minutes=60, horizon_days=60,
+        reminder_hours=24)
+    assert appointments.available(session, agenda, now=clock(), start=NOON,
+                                  end=NOON + timedelta(hours=2)) == []
+    wednesday_noon = NOON + timedelta(days=1)
+    after = appointments.available(session, agenda, now=clock(), start=wednesday_noon,
+                                   end=wednesday_noon + timedelta(hours=2))
+    assert [s.astimezone(UTC).hour for s in after] == [17, 18]
