@@ -31,7 +31,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,6 +40,7 @@ import httpx
 from sqlalchemy import insert, text
 from sqlmodel import Session
 
+from bench.databases import CHOICES, bench_database
 from bench.process_cpu import own_seconds
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, SlotClaim
@@ -49,7 +49,6 @@ from receptionist.demo import seed_demo
 from receptionist.migrations_runner import upgrade
 from receptionist.tenants.service import get_tenant
 from receptionist.tenants.tokens import create_token
-from tests.postgres_server import running_postgres
 
 NOW = datetime(2026, 11, 17, 0, 0, tzinfo=UTC)
 ALWAYS = {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -248,7 +247,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+    parser.add_argument("--database", choices=CHOICES, default="sqlite",
                         help="for the HTTP API part; postgresql: a server started from "
                              "Debian's binaries")
     args = parser.parse_args()
@@ -258,14 +257,7 @@ def main() -> None:
     print("| computation | appointments | free slots found | p50 ms | p95 ms | p50 vs 1,250 |")
     print("|---|---|---|---|---|---|")
     print("\n".join(rows))
-    with ExitStack() as stack:
-        if args.database == "postgresql":
-            tmp.chmod(0o755)  # the server runs as the postgres user
-            server = stack.enter_context(running_postgres(tmp / "pg"))
-            server.execute("CREATE DATABASE race")
-            url = server.url("race")
-        else:
-            url = f"sqlite:///{tmp / 'race.db'}"
+    with bench_database(args.database, tmp, "race") as url:
         race, overlaps = booking_rows(url, args.clients)
     print(f"\nbooking through the HTTP API until full: one day (288 five-minute slots, "
           f"every client racing for the same ones), then one week (2,016), 1 uvicorn "

@@ -31,7 +31,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -39,8 +38,8 @@ from pathlib import Path
 import aiohttp
 from twilio.request_validator import RequestValidator
 
+from bench.databases import CHOICES, bench_database
 from bench.process_cpu import tree_seconds
-from tests.postgres_server import running_postgres
 
 PUBLIC_BASE = "https://bench.example.com"
 TOKEN = "be4c0123456789abcdef0123456789ab"
@@ -170,18 +169,11 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--paced-calls", type=int, default=250)
     parser.add_argument("--paced-runs", type=int, default=5)
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+    parser.add_argument("--database", choices=CHOICES, default="sqlite",
                         help="postgresql: a server started from Debian's binaries")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
-    with ExitStack() as stack:
-        if args.database == "postgresql":
-            tmp.chmod(0o755)  # the server runs as the postgres user
-            server = stack.enter_context(running_postgres(tmp / "pg"))
-            server.execute("CREATE DATABASE bench")
-            url = server.url("bench")
-        else:
-            url = f"sqlite:///{tmp / 'bench.db'}"
+    with bench_database(args.database, tmp, "bench") as url:
         measure(args, tmp, url)
 
 
