@@ -1,11 +1,13 @@
 """Webhook latency and throughput: our app vs a bare FastAPI endpoint, in the same run.
 
-Both run in one uvicorn process each on loopback, same flags, SQLite (or PostgreSQL) for
-ours. Each simulated call makes three signed requests (incoming call, menu key, recorded
-message), as Twilio would. Two measurements:
+Each runs in one uvicorn process on loopback, same flags, SQLite (or PostgreSQL) for ours
+(the floor below is on SQLite). Each simulated call makes three signed requests (incoming
+call, menu key, recorded message), as Twilio would. Two measurements:
 
 - saturation: N calls at a time with no pause between requests (closed loop): requests/s
-  and our share of the bare endpoint's throughput;
+  and our share of the bare endpoint's throughput, and of the "durable floor"
+  (bench/floor_app.py: what any webhook that stores its state must do, with no call
+  flow: form, signature, a five-statement SQLite transaction);
 - paced: 50 concurrent calls whose caller pauses `--think` seconds between requests (real
   prompts last 5-15 s, so 1 s is already ~10x a real load): webhook latency p50/p99.
   A run's p99 is its few slowest requests, which vary a lot from run to run on a shared
@@ -158,6 +160,10 @@ PACED: dict[str, bool | None] = {"receptionist serve --no-jobs": False,
                                  "receptionist serve --jobs": True, "bare FastAPI": None}
 
 
+# bench/floor_app.py: form, signature and a five-statement SQLite transaction, nothing else.
+FLOOR = "durable floor"
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
@@ -190,20 +196,24 @@ def measure(args: argparse.Namespace, tmp: Path, url: str) -> None:
     for command in (["migrate"], ["seed-demo"]):
         subprocess.run([sys.executable, "-m", "receptionist.cli", *command], env=env,
                        check=True, capture_output=True)
-    ours_port, bare_port = free_port(), free_port()
+    ours_port, floor_port, bare_port = free_port(), free_port(), free_port()
     ours = start(["--factory", "receptionist.main:create_app"], env, ours_port)
+    floor = start(["--factory", "bench.floor_app:create_app"],
+                  {**env, "FLOOR_DATABASE": str(tmp / "floor.db")}, floor_port)
     bare = start(["bench.bare_app:app"], env, bare_port)
+    saturated = (("receptionist", ours_port), (FLOOR, floor_port), ("bare FastAPI", bare_port))
     rows = []
     try:
-        for port in (ours_port, bare_port):
+        for _, port in saturated:
             asyncio.run(drive(f"http://127.0.0.1:{port}", 60, 10))  # warm-up
         for level in levels:
             result = {}
-            for name, port in (("receptionist", ours_port), ("bare FastAPI", bare_port)):
+            for name, port in saturated:
                 result[name] = asyncio.run(drive(f"http://127.0.0.1:{port}", args.calls, level))
             rows.append((level, result))
-        ours.terminate()
-        ours.wait()
+        for proc in (ours, floor):
+            proc.terminate()
+            proc.wait()
         # Paced: `receptionist serve` as deployed, without and with the in-process jobs
         # (outbox, recording fetches, calendar sync, reminders...), so a stall they cause
         # shows as the difference. One at a time on the database; runs interleaved with
@@ -223,7 +233,7 @@ def measure(args: argparse.Namespace, tmp: Path, url: str) -> None:
                 server.terminate()
                 server.wait()
     finally:
-        for proc in (ours, bare):
+        for proc in (ours, floor, bare):
             proc.terminate()
             proc.wait()
     print(f"\nsaturation: {args.calls} calls x 3 signed requests per level "
@@ -237,9 +247,11 @@ def measure(args: argparse.Namespace, tmp: Path, url: str) -> None:
             rps = len(stats.all) / stats.elapsed
             print(f"| {level} | {name} | {rps:.0f} | {pct(stats.voice, 50):.2f} | "
                   f"{pct(stats.voice, 99):.2f} | {pct(stats.all, 99):.2f} | {stats.errors} |")
-        ours_rps = len(result["receptionist"].all) / result["receptionist"].elapsed
-        bare_rps = len(result["bare FastAPI"].all) / result["bare FastAPI"].elapsed
-        print(f"| {level} | **ratio** | **{ours_rps / bare_rps:.0%}** of bare | | | | |")
+        ours_rps, floor_rps, bare_rps = (len(result[name].all) / result[name].elapsed
+                                         for name, _ in saturated)
+        print(f"| {level} | **ratio** | **{ours_rps / bare_rps:.0%}** of bare, "
+              f"{ours_rps / floor_rps:.0%} of the durable floor (itself "
+              f"{floor_rps / bare_rps:.0%} of bare) | | | | |")
     print(f"\npaced: {args.paced_calls} calls, 50 at a time, {args.think:g} s between a "
           f"caller's requests; median of {args.paced_runs} runs (p99 range in brackets; the bare "
           "endpoint ran beside each of ours)\n")
