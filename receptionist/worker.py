@@ -113,7 +113,7 @@ def calendar_push_job(rt: Runtime) -> int:
 @job("read the busy times of %d linked calendar(s)")
 def calendar_pull_job(rt: Runtime) -> int:
     caldav_sync.pull_busy(rt)
-    return 0  # every few minutes: not worth a log line
+    return 0  # every 30 seconds: not worth a log line
 
 
 @job("pruned %d stored webhook answers")
@@ -165,8 +165,9 @@ def add_jobs(scheduler: BaseScheduler, rt: Runtime, leader: Leader | None = None
     scheduler.add_job(deliver_outbox_job, "interval", args=[rt], id="deliver_outbox",
                       seconds=min(every, 5.0), max_instances=1, coalesce=True,
                       replace_existing=True)
+    pull = float(caldav_sync.PULL_SECONDS)
     for job, seconds in ((reminders_job, 60.0), (digest_job, 60.0), (stale_calls_job, 300.0),
-                         (calendar_push_job, every), (calendar_pull_job, 300.0),
+                         (calendar_push_job, every), (calendar_pull_job, pull),
                          (erasure_job, min(every, 60.0)), (retention_job, 3600.0),
                          (prune_replies_job, 3600.0)):
         scheduler.add_job(_on_leader(leader, job), "interval", args=[rt],

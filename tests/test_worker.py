@@ -41,6 +41,9 @@ def test_scheduler_has_the_jobs(runtime: Runtime) -> None:
         "deliver_outbox",
         "reminders", "calendar_push", "calendar_pull", "digest", "stale_calls",
         "erasure", "retention", "scheduler_lease"}
+    # An event the owner adds to a linked calendar blocks its time within a minute.
+    pull = scheduler.get_job("calendar_pull")
+    assert pull is not None and pull.trigger.interval <= timedelta(seconds=30)
 
 
 def test_a_job_logs_what_it_did_and_survives_errors(caplog: pytest.LogCaptureFixture,

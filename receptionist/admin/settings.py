@@ -208,8 +208,7 @@ def link_calendar(request: Request, db: SessionDep,
         else:
             agenda.caldav_url, agenda.caldav_username = url.rstrip("/") + "/", username
             agenda.caldav_password = seal(rt.settings.secret_key, password)
-            agenda.caldav_error, agenda.caldav_checked_at = "", None
-            appointments.resync_all(db, agenda=agenda, now=rt.clock())
+            appointments.calendar_linked(db, agenda=agenda, now=rt.clock())
         db.add(agenda)
     return _done(request, slug, "calendar unlinked" if not url else "calendar linked")
 

@@ -7,6 +7,10 @@
 - pull: the calendar's other events over the booking horizon are read and replace the
   agenda's `external_busy` rows, so the owner's own appointments block those times. A
   failed read keeps the previous busy times and records the error on the agenda.
+  Checked every PULL_SECONDS, so an event the owner just added is not offered to a
+  caller a minute later; a check asks for the calendar's change mark (its sync-token,
+  else its ctag: one small PROPFIND) and reads the events again only when it changed,
+  or every FULL_READ_EVERY (the horizon moves on), or when the server gives no mark.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from caldav import DAVClient
+from caldav.elements.base import BaseElement
+from caldav.elements.dav import SyncToken
 from caldav.lib.error import DAVError, NotFoundError
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session, col
@@ -40,6 +46,8 @@ from receptionist.secret_box import SecretError, unseal
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 TIMEOUT_S = 15
+PULL_SECONDS = 30
+FULL_READ_EVERY = timedelta(hours=1)
 OUR_UID_SUFFIX = "@receptionist"
 _INSERT_BUSY = insert(ExternalBusy.__table__)  # type: ignore[attr-defined]
 # What a CalDAV server or the network can throw at us: retried, never fatal.
@@ -142,7 +150,8 @@ def _record(rt: SyncDeps, session: Session, appointment: Appointment, pushed: in
 
 
 def pull_busy(rt: SyncDeps) -> int:
-    """Refresh the busy times of every linked agenda; returns how many agendas were read."""
+    """Check the busy times of every linked agenda; returns how many calendars had their
+    events read (the others answered that nothing changed)."""
     now = rt.clock()
     read = 0
     with rt.database.session() as session:
@@ -152,7 +161,11 @@ def pull_busy(rt: SyncDeps) -> int:
         for agenda in agendas:
             try:
                 with open_calendar(rt, agenda) as cal:
-                    busy = list(_busy_times(cal, agenda, now))
+                    # The mark first: a change made while the events are read shows as a
+                    # new mark at the next check.
+                    mark = change_mark(cal)
+                    busy = (None if _unchanged(agenda, mark, now)
+                            else list(_busy_times(cal, agenda, now)))
             except SYNC_ERRORS as exc:
                 log.warning("reading the calendar of agenda %s failed: %s", agenda.id, exc)
                 with rt.database.writing():
@@ -161,19 +174,48 @@ def pull_busy(rt: SyncDeps) -> int:
                     session.commit()
                 continue
             with rt.database.writing():
-                session.execute(delete(ExternalBusy).where(
-                    col(ExternalBusy.agenda_id) == agenda.id))
-                if busy:
-                    session.execute(_INSERT_BUSY, [
-                        {"agenda_id": agenda.id, "uid": uid[:300], "starts_at": start,
-                         "ends_at": end, "start_s": int(start.timestamp()),
-                         "end_s": int(end.timestamp()), "summary": text[:300]}
-                        for uid, start, end, text in busy])
+                if busy is not None:
+                    _replace_busy(session, agenda, busy)
+                    agenda.caldav_sync_mark, agenda.caldav_read_at = mark, now
+                    read += 1
                 agenda.caldav_checked_at, agenda.caldav_error = now, ""
                 session.add(agenda)
                 session.commit()
-            read += 1
     return read
+
+
+def _unchanged(agenda: Agenda, mark: str, now: datetime) -> bool:
+    """The calendar's mark is the one of the last full read, and that read is recent."""
+    read_at = agenda.caldav_read_at
+    if not mark or mark != agenda.caldav_sync_mark or read_at is None:
+        return False
+    if read_at.tzinfo is None:  # SQLite gives back naive UTC
+        read_at = read_at.replace(tzinfo=UTC)
+    return now - read_at < FULL_READ_EVERY
+
+
+def _replace_busy(session: Session, agenda: Agenda,
+                  busy: list[tuple[str, datetime, datetime, str]]) -> None:
+    session.execute(delete(ExternalBusy).where(col(ExternalBusy.agenda_id) == agenda.id))
+    if busy:
+        session.execute(_INSERT_BUSY, [
+            {"agenda_id": agenda.id, "uid": uid[:300], "starts_at": start, "ends_at": end,
+             "start_s": int(start.timestamp()), "end_s": int(end.timestamp()),
+             "summary": text[:300]}
+            for uid, start, end, text in busy])
+
+
+class _GetCtag(BaseElement):
+    tag: ClassVar[str] = "{http://calendarserver.org/ns/}getctag"
+
+
+def change_mark(cal: Calendar) -> str:
+    """The calendar collection's sync-token (RFC 6578), else its ctag (CalendarServer;
+    Google, iCloud, Nextcloud and Radicale give one or both): it changes whenever any
+    event does. "" when the server gives neither."""
+    found = cal.get_properties([SyncToken(), _GetCtag()])
+    value = found.get(SyncToken.tag) or found.get(_GetCtag.tag) or ""
+    return str(value)[:300]
 
 
 def _busy_times(cal: Calendar, agenda: Agenda, now: datetime

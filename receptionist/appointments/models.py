@@ -53,8 +53,12 @@ class Agenda(SQLModel, table=True):
     caldav_url: str | None = Field(default=None, max_length=1000)
     caldav_username: str | None = Field(default=None, max_length=200)
     caldav_password: str | None = Field(default=None, max_length=2000)  # encrypted
-    caldav_checked_at: datetime | None = None  # last successful read of busy times
+    caldav_checked_at: datetime | None = None  # last successful check of busy times
     caldav_error: str = Field(default="", max_length=1000)
+    # What the calendar said its state was (sync-token or ctag) when its events were last
+    # read in full, and when: a check that finds the same mark reads nothing more.
+    caldav_sync_mark: str = Field(default="", max_length=300)
+    caldav_read_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -393,6 +393,15 @@ def _mark_for_sync(appointment: Appointment, agenda: Agenda, now: datetime) -> N
         appointment.sync_error = ""
 
 
+def calendar_linked(session: Session, *, agenda: Agenda, now: datetime) -> None:
+    """A calendar was linked (or its link changed): read it in full at the next check,
+    and push every current appointment to it."""
+    agenda.caldav_error, agenda.caldav_checked_at = "", None
+    agenda.caldav_sync_mark, agenda.caldav_read_at = "", None
+    session.add(agenda)
+    resync_all(session, agenda=agenda, now=now)
+
+
 def resync_all(session: Session, *, agenda: Agenda, now: datetime) -> None:
     """After linking a calendar: push every current appointment to it."""
     session.execute(update(Appointment).where(

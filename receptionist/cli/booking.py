@@ -50,7 +50,7 @@ def agenda_list(tenant: TenantOpt) -> None:
             typer.echo(f"  ICS feed: {base}/ics/{agenda.feed_token}.ics")
             if agenda.caldav_url:
                 state = agenda.caldav_error or (
-                    f"last read {agenda.caldav_checked_at:%Y-%m-%d %H:%M} UTC"
+                    f"last checked {agenda.caldav_checked_at:%Y-%m-%d %H:%M} UTC"
                     if agenda.caldav_checked_at else "not read yet")
                 typer.echo(f"  CalDAV: {agenda.caldav_url} ({state})")
 
@@ -110,9 +110,7 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         row.caldav_url, row.caldav_username = url.rstrip("/") + "/", username
         row.caldav_password = seal(config.secret_key, password)
-        row.caldav_error, row.caldav_checked_at = "", None
-        session.add(row)
-        appointments.resync_all(session, agenda=row, now=utcnow())
+        appointments.calendar_linked(session, agenda=row, now=utcnow())
         session.commit()
         typer.echo(f"agenda {row.slug} linked to {row.caldav_url}; the worker syncs it")
 

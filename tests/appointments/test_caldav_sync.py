@@ -1,6 +1,7 @@
 """Two-way sync with a real CalDAV server (Radicale): our bookings appear in the owner's
 calendar under a stable UID, move and disappear with them; the owner's own events block
-slots; a server that is down delays the sync but never touches the booking."""
+slots, at the next check (every 30 s) after they change; a server that is down delays the
+sync but never touches the booking."""
 
 from __future__ import annotations
 
@@ -108,6 +109,52 @@ def test_the_owners_events_block_slots(session: Session, runtime: Runtime, clock
     caldav_sync.pull_busy(runtime)
     assert NOON + timedelta(minutes=30) in appointments.available(
         session, agenda, now=clock(), start=NOON, end=NOON + timedelta(hours=1))
+
+
+def test_a_new_event_blocks_its_time_at_the_next_check(
+        session: Session, runtime: Runtime, clock: FixedClock, server: Radicale,
+        linked: tuple[Agenda, str]) -> None:
+    """Checks are frequent and cheap: the events are read again only when the calendar's
+    change mark moved (or once an hour); the owner's new event is then blocked."""
+    agenda, url = linked
+    step = timedelta(seconds=caldav_sync.PULL_SECONDS)
+    assert caldav_sync.pull_busy(runtime) == 1  # first check: a full read
+    session.refresh(agenda)
+    first_mark = agenda.caldav_sync_mark
+    assert first_mark  # Radicale gives a sync-token
+    clock.now += step
+    assert caldav_sync.pull_busy(runtime) == 0  # unchanged: nothing read
+    session.refresh(agenda)
+    checked = agenda.caldav_checked_at
+    assert checked is not None
+    assert (checked.astimezone(UTC) if checked.tzinfo else checked.replace(tzinfo=UTC)
+            ) == clock.now
+    lunch = NOON + timedelta(hours=1)  # 13:00 in New York
+    assert lunch in appointments.available(session, agenda, now=clock(), start=NOON,
+                                           end=NOON + timedelta(hours=4))
+    server.client().calendar(url=url).save_event(OWNER_EVENT)  # added on the owner's phone
+    clock.now += step
+    assert caldav_sync.pull_busy(runtime) == 1
+    session.refresh(agenda)
+    assert agenda.caldav_sync_mark != first_mark
+    assert lunch not in appointments.available(session, agenda, now=clock(), start=NOON,
+                                               end=NOON + timedelta(hours=4))
+    clock.now += step
+    assert caldav_sync.pull_busy(runtime) == 0
+    clock.now += caldav_sync.FULL_READ_EVERY  # the horizon has moved on: read again
+    assert caldav_sync.pull_busy(runtime) == 1
+
+
+def test_relinking_reads_the_calendar_in_full(session: Session, runtime: Runtime,
+                                              clock: FixedClock,
+                                              linked: tuple[Agenda, str]) -> None:
+    agenda, _ = linked
+    assert caldav_sync.pull_busy(runtime) == 1
+    assert caldav_sync.pull_busy(runtime) == 0
+    session.refresh(agenda)
+    appointments.calendar_linked(session, agenda=agenda, now=clock())
+    session.commit()
+    assert caldav_sync.pull_busy(runtime) == 1
 
 
 def test_a_server_that_is_down_delays_the_sync_only(session: Session, runtime: Runtime,
