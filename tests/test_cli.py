@@ -8,12 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from typer.testing import CliRunner
 
+from receptionist.appointments import service as appointments
 from receptionist.cli import app
 from receptionist.config import Settings, get_settings
 from receptionist.demo import demo_script_text
 from receptionist.speech.audio import resample, to_wav
+from receptionist.tenants.service import get_tenant
 from tests.conftest import Speak
 
 runner = CliRunner()
@@ -206,3 +209,28 @@ def test_commands_import_only_what_they_use(empty_database_url: str, tmp_path: P
     assert " sklearn" in imported("route", "--tenant", "demo", "--text", "book please")
     assert list((tmp_path / "models" / "intent-models").glob("*.npz"))
     assert " sklearn" not in imported("route", "--tenant", "demo", "--text", "hours?")
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_busy_feed_is_linked_kept_secret_and_unlinked(session: Session) -> None:
+    secret = "http://127.0.0.1:9/calendar/ical/owner%40gmail.com/private-5ecret/basic.ics"
+    refused = runner.invoke(app, ["agenda", "link-feed", "--tenant", "demo", "--url",
+                                  "http://169.254.169.254/latest/meta-data"])
+    assert refused.exit_code != 0 and "refused" in refused.output
+    linked = runner.invoke(app, ["agenda", "link-feed", "--tenant", "demo", "--url", secret])
+    assert linked.exit_code == 0, linked.output
+    listing = runner.invoke(app, ["agenda", "list", "--tenant", "demo"]).output
+    assert "busy times from an iCalendar feed (not read yet)" in listing
+    assert "5ecret" not in listing + linked.output
+    demo = get_tenant(session, slug="demo")
+    assert demo.id is not None
+    agenda = appointments.get_agenda(session, tenant_id=demo.id, slug="main")
+    assert agenda is not None and agenda.busy_feed_url and "5ecret" not in agenda.busy_feed_url
+    caldav = runner.invoke(app, ["agenda", "link", "--tenant", "demo", "--url",
+                                 "http://127.0.0.1:9/dav/", "--username", "u",
+                                 "--password", "p"])
+    assert caldav.exit_code != 0 and "unlink-feed" in caldav.output
+    assert runner.invoke(app, ["agenda", "unlink-feed", "--tenant", "demo"]).exit_code == 0
+    session.expire_all()
+    agenda = appointments.get_agenda(session, tenant_id=demo.id, slug="main")
+    assert agenda is not None and agenda.busy_feed_url is None

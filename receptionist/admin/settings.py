@@ -196,19 +196,23 @@ def link_calendar(request: Request, db: SessionDep,
     if agenda is None:
         raise HTTPException(404, "no such page")
     rt = runtime_of(request)
+    if url and agenda.busy_feed_url:
+        return _settings_page(request, db, slug, error=(
+            "this agenda reads its busy times from an iCalendar feed: unlink it first "
+            "(receptionist agenda unlink-feed)"))
     if url:
         try:
             rt.outbound.check(url)
         except OutboundRefused as exc:
             return _settings_page(request, db, slug, error=f"calendar URL refused: {exc}")
     with rt.database.write_transaction(db):
-        if not url:
-            agenda.caldav_url = agenda.caldav_username = agenda.caldav_password = None
-            appointments.forget_external(db, agenda=agenda)
-        else:
+        if url:
             agenda.caldav_url, agenda.caldav_username = url.rstrip("/") + "/", username
             agenda.caldav_password = seal(rt.settings.secret_key, password)
             appointments.calendar_linked(db, agenda=agenda, now=rt.clock())
+        elif agenda.caldav_url:  # a feed's busy times are not forgotten from here
+            agenda.caldav_url = agenda.caldav_username = agenda.caldav_password = None
+            appointments.forget_external(db, agenda=agenda)
         db.add(agenda)
     return _done(request, slug, "calendar unlinked" if not url else "calendar linked")
 

@@ -19,7 +19,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
@@ -27,9 +27,11 @@ from caldav import DAVClient
 from caldav.elements.base import BaseElement
 from caldav.elements.dav import SyncToken
 from caldav.lib.error import DAVError, NotFoundError
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select
 from sqlmodel import Session, col
 
+from receptionist.appointments import busy_feed
+from receptionist.appointments.busy_events import Busy, busy_of
 from receptionist.appointments.ics import calendar, vevent
 from receptionist.appointments.models import (
     Agenda,
@@ -48,7 +50,6 @@ MAX_ATTEMPTS = 8
 TIMEOUT_S = 15
 PULL_SECONDS = 30
 FULL_READ_EVERY = timedelta(hours=1)
-OUR_UID_SUFFIX = "@receptionist"
 _INSERT_BUSY = insert(ExternalBusy.__table__)  # type: ignore[attr-defined]
 # What a CalDAV server or the network can throw at us: retried, never fatal.
 SYNC_ERRORS = (DAVError, OSError, ValueError, SecretError)
@@ -155,17 +156,14 @@ def pull_busy(rt: SyncDeps) -> int:
     now = rt.clock()
     read = 0
     with rt.database.session() as session:
-        agendas = list(session.execute(select(Agenda).where(
-            col(Agenda.caldav_url).is_not(None))).scalars())
+        agendas = list(session.execute(select(Agenda).where(or_(
+            col(Agenda.caldav_url).is_not(None), col(Agenda.busy_feed_url).is_not(None))
+        )).scalars())
         session.rollback()
         for agenda in agendas:
             try:
-                with open_calendar(rt, agenda) as cal:
-                    # The mark first: a change made while the events are read shows as a
-                    # new mark at the next check.
-                    mark = change_mark(cal)
-                    busy = (None if _unchanged(agenda, mark, now)
-                            else list(_busy_times(cal, agenda, now)))
+                mark, busy = (_check_calendar(rt, agenda, now) if agenda.caldav_url
+                              else _check_feed(rt, agenda, now))
             except SYNC_ERRORS as exc:
                 log.warning("reading the calendar of agenda %s failed: %s", agenda.id, exc)
                 with rt.database.writing():
@@ -184,6 +182,31 @@ def pull_busy(rt: SyncDeps) -> int:
     return read
 
 
+def _check_calendar(rt: SyncDeps, agenda: Agenda, now: datetime
+                    ) -> tuple[str, list[Busy] | None]:
+    """The CalDAV calendar's change mark, and its busy times if they may have changed."""
+    with open_calendar(rt, agenda) as cal:
+        # The mark first: a change made while the events are read shows as a new mark at
+        # the next check.
+        mark = change_mark(cal)
+        if _unchanged(agenda, mark, now):
+            return mark, None
+        return mark, list(_busy_times(cal, agenda, now))
+
+
+def _check_feed(rt: SyncDeps, agenda: Agenda, now: datetime) -> tuple[str, list[Busy] | None]:
+    """The iCalendar feed's change mark (ETag or SHA-256), and its busy times if it
+    changed or the last full read is old."""
+    url = unseal(rt.settings.secret_key, agenda.busy_feed_url or "")
+    recent = _unchanged(agenda, agenda.caldav_sync_mark, now)
+    found = busy_feed.fetch(url, policy=rt.outbound,
+                            known_mark=agenda.caldav_sync_mark if recent else "")
+    if found.text is None or _unchanged(agenda, found.mark, now):
+        return found.mark, None
+    return found.mark, busy_feed.busy_in(found.text, timezone=agenda.timezone, now=now,
+                                         horizon_days=agenda.horizon_days)
+
+
 def _unchanged(agenda: Agenda, mark: str, now: datetime) -> bool:
     """The calendar's mark is the one of the last full read, and that read is recent."""
     read_at = agenda.caldav_read_at
@@ -194,8 +217,7 @@ def _unchanged(agenda: Agenda, mark: str, now: datetime) -> bool:
     return now - read_at < FULL_READ_EVERY
 
 
-def _replace_busy(session: Session, agenda: Agenda,
-                  busy: list[tuple[str, datetime, datetime, str]]) -> None:
+def _replace_busy(session: Session, agenda: Agenda, busy: list[Busy]) -> None:
     session.execute(delete(ExternalBusy).where(col(ExternalBusy.agenda_id) == agenda.id))
     if busy:
         session.execute(_INSERT_BUSY, [
@@ -218,35 +240,9 @@ def change_mark(cal: Calendar) -> str:
     return str(value)[:300]
 
 
-def _busy_times(cal: Calendar, agenda: Agenda, now: datetime
-                ) -> Iterator[tuple[str, datetime, datetime, str]]:
+def _busy_times(cal: Calendar, agenda: Agenda, now: datetime) -> Iterator[Busy]:
     """(uid, start, end, summary) of the calendar's events that are not ours, over the
     horizon; recurring events come expanded, all-day events block whole local days."""
-    tz = ZoneInfo(agenda.timezone)
     end = now + timedelta(days=agenda.horizon_days + 1)
-    for found in cal.search(start=now - timedelta(days=1), end=end, event=True, expand=True):
-        component: Any = found.icalendar_component
-        uid = str(component.get("uid", ""))
-        if uid.endswith(OUR_UID_SUFFIX):
-            continue
-        if str(component.get("transp", "OPAQUE")).upper() == "TRANSPARENT":
-            continue  # marked "free" by the owner
-        if str(component.get("status", "")).upper() == "CANCELLED":
-            continue
-        start = _moment(component.get("dtstart").dt, tz)
-        stop_field = component.get("dtend")
-        if stop_field is not None:
-            stop = _moment(stop_field.dt, tz)
-        else:
-            duration = component.get("duration")
-            stop = start + (duration.dt if duration is not None else timedelta(days=1)
-                            if not isinstance(component.get("dtstart").dt, datetime)
-                            else timedelta(0))
-        if stop > start:
-            yield uid, start, stop, str(component.get("summary", ""))
-
-
-def _moment(value: date | datetime, tz: ZoneInfo) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=tz)
-    return datetime.combine(value, time(0), tz)  # an all-day event: local midnight
+    found = cal.search(start=now - timedelta(days=1), end=end, event=True, expand=True)
+    return busy_of((event.icalendar_component for event in found), ZoneInfo(agenda.timezone))

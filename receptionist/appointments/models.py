@@ -53,6 +53,9 @@ class Agenda(SQLModel, table=True):
     caldav_url: str | None = Field(default=None, max_length=1000)
     caldav_username: str | None = Field(default=None, max_length=200)
     caldav_password: str | None = Field(default=None, max_length=2000)  # encrypted
+    # Or, instead of CalDAV: a published iCalendar feed read for busy times only (its
+    # "secret address", encrypted like the password; appointments/busy_feed.py).
+    busy_feed_url: str | None = Field(default=None, max_length=3000)
     caldav_checked_at: datetime | None = None  # last successful check of busy times
     caldav_error: str = Field(default="", max_length=1000)
     # What the calendar said its state was (sync-token or ctag) when its events were last

@@ -48,11 +48,13 @@ def agenda_list(tenant: TenantOpt) -> None:
                        f"{agenda.horizon_days} days, reminder {agenda.reminder_hours} h")
             typer.echo(f"  hours: {agenda.weekly_hours}")
             typer.echo(f"  ICS feed: {base}/ics/{agenda.feed_token}.ics")
+            state = agenda.caldav_error or (
+                f"last checked {agenda.caldav_checked_at:%Y-%m-%d %H:%M} UTC"
+                if agenda.caldav_checked_at else "not read yet")
             if agenda.caldav_url:
-                state = agenda.caldav_error or (
-                    f"last checked {agenda.caldav_checked_at:%Y-%m-%d %H:%M} UTC"
-                    if agenda.caldav_checked_at else "not read yet")
                 typer.echo(f"  CalDAV: {agenda.caldav_url} ({state})")
+            elif agenda.busy_feed_url:
+                typer.echo(f"  busy times from an iCalendar feed ({state})")
 
 
 @agenda_app.command("set")
@@ -108,6 +110,9 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
         raise fail(f"calendar URL refused: {exc}") from None
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
+        if row.busy_feed_url:
+            raise fail(f"agenda {row.slug} reads its busy times from an iCalendar feed: "
+                       "`agenda unlink-feed` it first")
         row.caldav_url, row.caldav_username = url.rstrip("/") + "/", username
         row.caldav_password = seal(config.secret_key, password)
         appointments.calendar_linked(session, agenda=row, now=utcnow())
@@ -127,6 +132,54 @@ def agenda_unlink(tenant: TenantOpt, agenda: AgendaOpt = "main") -> None:
         appointments.forget_external(session, agenda=row)
         session.commit()
         typer.echo(f"agenda {row.slug} unlinked")
+
+
+@agenda_app.command("link-feed")
+def agenda_link_feed(tenant: TenantOpt, agenda: AgendaOpt = "main",
+                     url: Annotated[str, typer.Option(
+                         prompt=True, hide_input=True,
+                         help="the calendar's secret iCalendar address (https:// or "
+                              "webcal://); kept encrypted, never shown")] = "") -> None:
+    """Read the owner's busy times from a published iCalendar feed (Google Calendar's
+    "secret address in iCal format", Outlook's published ICS link, iCloud's public
+    calendar link): its events block availability. Read-only: bookings are not written
+    there (use `agenda link` with a CalDAV calendar for that)."""
+    from receptionist.appointments import busy_feed
+    from receptionist.appointments import service as appointments
+    from receptionist.clock import utcnow
+    from receptionist.outbound import OutboundRefused, Policy
+    from receptionist.secret_box import seal
+
+    config = settings()
+    address = busy_feed.feed_url(url)
+    try:
+        Policy.from_settings(config).check(address)
+    except OutboundRefused as exc:
+        raise fail(f"feed URL refused: {exc}") from None
+    with open_session() as session:
+        row = _agenda(session, tenant_or_exit(session, tenant), agenda)
+        if row.caldav_url:
+            raise fail(f"agenda {row.slug} reads its busy times from its CalDAV calendar: "
+                       "`agenda unlink` it first")
+        row.busy_feed_url = seal(config.secret_key, address)
+        appointments.calendar_linked(session, agenda=row, now=utcnow())
+        session.commit()
+        typer.echo(f"agenda {row.slug} reads its busy times from the feed; the worker "
+                   "checks it every 30 seconds")
+
+
+@agenda_app.command("unlink-feed")
+def agenda_unlink_feed(tenant: TenantOpt, agenda: AgendaOpt = "main") -> None:
+    """Stop reading busy times from the agenda's iCalendar feed (forgets them)."""
+    from receptionist.appointments import service as appointments
+
+    with open_session() as session:
+        row = _agenda(session, tenant_or_exit(session, tenant), agenda)
+        row.busy_feed_url = None
+        session.add(row)
+        appointments.forget_external(session, agenda=row)
+        session.commit()
+        typer.echo(f"agenda {row.slug} no longer reads a feed")
 
 
 @token_app.command("create")

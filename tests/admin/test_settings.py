@@ -137,3 +137,26 @@ def test_retention_and_erasure_from_the_page(client: TestClient, session: Sessio
                        follow_redirects=False).status_code == 303
     session.expire_all()
     assert get_tenant(session, slug="demo").retention_days is None
+
+
+def test_a_calendar_cannot_be_linked_over_a_busy_feed(client: TestClient, session: Session,
+                                                      owner: str) -> None:
+    from receptionist.appointments import service as appointments
+
+    tenant = get_tenant(session, slug="demo")
+    assert tenant.id is not None
+    agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    assert agenda is not None
+    agenda.busy_feed_url = "sealed-feed-address"
+    session.add(agenda)
+    session.commit()
+    refused = client.post("/admin/t/demo/settings/agendas/main/caldav", data={
+        "csrf": owner, "url": "https://dav.example.com/owner/practice", "username": "owner",
+        "password": "calendar secret"})
+    assert "unlink it first" in refused.text
+    # An empty calendar form leaves the feed alone.
+    client.post("/admin/t/demo/settings/agendas/main/caldav", data={"csrf": owner, "url": ""})
+    session.expire_all()
+    kept = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    assert kept is not None and kept.busy_feed_url == "sealed-feed-address"
+    assert kept.caldav_url is None
