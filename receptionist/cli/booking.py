@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from receptionist.appointments.models import Agenda
+    from receptionist.config import Settings
     from receptionist.tenants.models import Tenant
 
 agenda_app = typer.Typer(help="Bookable agendas: rules, CalDAV link, ICS feed.",
@@ -30,6 +31,18 @@ def _agenda(session: Session, tenant: Tenant, slug: str) -> Agenda:
     if agenda is None:
         raise fail(f"tenant {tenant.slug!r} has no agenda {slug!r}")
     return agenda
+
+
+def _reachable(url: str, what: str) -> Settings:
+    """The settings, once the outbound policy lets the server call `url` (else exit)."""
+    from receptionist.outbound import OutboundRefused, Policy
+
+    config = settings()
+    try:
+        Policy.from_settings(config).check(url)
+    except OutboundRefused as exc:
+        raise fail(f"{what} URL refused: {exc}") from None
+    return config
 
 
 @agenda_app.command("list")
@@ -100,14 +113,9 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
     own events there block availability (the worker syncs both ways)."""
     from receptionist.appointments import service as appointments
     from receptionist.clock import utcnow
-    from receptionist.outbound import OutboundRefused, Policy
     from receptionist.secret_box import seal
 
-    config = settings()
-    try:
-        Policy.from_settings(config).check(url)
-    except OutboundRefused as exc:
-        raise fail(f"calendar URL refused: {exc}") from None
+    config = _reachable(url, "calendar")
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         if row.busy_feed_url:
@@ -147,15 +155,10 @@ def agenda_link_feed(tenant: TenantOpt, agenda: AgendaOpt = "main",
     from receptionist.appointments import busy_feed
     from receptionist.appointments import service as appointments
     from receptionist.clock import utcnow
-    from receptionist.outbound import OutboundRefused, Policy
     from receptionist.secret_box import seal
 
-    config = settings()
     address = busy_feed.feed_url(url)
-    try:
-        Policy.from_settings(config).check(address)
-    except OutboundRefused as exc:
-        raise fail(f"feed URL refused: {exc}") from None
+    config = _reachable(address, "feed")
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         if row.caldav_url:
