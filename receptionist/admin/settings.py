@@ -20,6 +20,7 @@ from receptionist.admin.deps import (
     render,
     signed_in,
 )
+from receptionist.appointments import busy_feed
 from receptionist.appointments import service as appointments
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
@@ -215,6 +216,37 @@ def link_calendar(request: Request, db: SessionDep,
             appointments.forget_external(db, agenda=agenda)
         db.add(agenda)
     return _done(request, slug, "calendar unlinked" if not url else "calendar linked")
+
+
+@router.post("/t/{slug}/settings/agendas/{agenda_slug}/feed")
+def link_feed(request: Request, db: SessionDep, signed: CsrfChecked, tenant: OwnedTenant,
+              slug: str, agenda_slug: str,
+              url: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Busy times from the calendar's secret iCalendar address (never shown back), or,
+    with an empty address, no feed any more."""
+    assert tenant.id is not None
+    agenda = appointments.get_agenda(db, tenant_id=tenant.id, slug=agenda_slug)
+    if agenda is None:
+        raise HTTPException(404, "no such page")
+    rt = runtime_of(request)
+    address = busy_feed.feed_url(url)
+    if address and agenda.caldav_url:
+        return _settings_page(request, db, slug, error=(
+            "this agenda reads its busy times from its CalDAV calendar: unlink it first"))
+    if address:
+        try:
+            rt.outbound.check(address)
+        except OutboundRefused as exc:
+            return _settings_page(request, db, slug, error=f"feed URL refused: {exc}")
+    with rt.database.write_transaction(db):
+        if address:
+            agenda.busy_feed_url = seal(rt.settings.secret_key, address)
+            appointments.calendar_linked(db, agenda=agenda, now=rt.clock())
+        elif agenda.busy_feed_url:
+            agenda.busy_feed_url = None
+            appointments.forget_external(db, agenda=agenda)
+        db.add(agenda)
+    return _done(request, slug, "feed linked" if address else "feed unlinked")
 
 
 @router.post("/t/{slug}/settings/agendas/{agenda_slug}/rules")

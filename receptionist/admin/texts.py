@@ -92,6 +92,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "quiet_to": {"en": "to", "fr": "à"},
     "save": {"en": "Save", "fr": "Enregistrer"},
     "calendars": {"en": "Calendars", "fr": "Calendriers"},
+    "busy_feed": {"en": "Busy times from a calendar's secret iCalendar address (Google, "
+                        "Outlook, iCloud)",
+                  "fr": "Occupations lues depuis l'adresse iCalendar secrète d'un agenda "
+                        "(Google, Outlook, iCloud)"},
+    "feed_linked": {"en": "Busy times read from an iCalendar feed.",
+                    "fr": "Occupations lues depuis un flux iCalendar."},
+    "feed_checked": {"en": "last checked", "fr": "dernière vérification"},
+    "feed_replace_or_unlink": {"en": "Replace (empty: unlink)",
+                               "fr": "Remplacer (vide : délier)"},
     "api_tokens": {"en": "API tokens", "fr": "Jetons d'API"},
     "revoke": {"en": "Revoke", "fr": "Révoquer"},
     "token_name": {"en": "what it is for", "fr": "à quoi il sert"},

@@ -160,3 +160,32 @@ def test_a_calendar_cannot_be_linked_over_a_busy_feed(client: TestClient, sessio
     kept = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
     assert kept is not None and kept.busy_feed_url == "sealed-feed-address"
     assert kept.caldav_url is None
+
+
+def test_a_busy_feed_is_linked_from_the_page_and_never_shown_back(
+        client: TestClient, session: Session, settings: Settings, owner: str) -> None:
+    from receptionist.appointments import service as appointments
+
+    url = "/admin/t/demo/settings/agendas/main/feed"
+    secret = "http://127.0.0.1:9/calendar/ical/owner/private-5ecret/basic.ics"
+    refused = client.post(url, data={"csrf": owner,
+                                     "url": "http://169.254.169.254/latest/meta-data"})
+    assert "feed URL refused" in refused.text
+    assert client.post(url, data={"csrf": "forged", "url": secret}).status_code == 403
+    done = client.post(url, data={"csrf": owner, "url": secret}, follow_redirects=True)
+    assert "feed linked" in done.text and "Busy times read from an iCalendar feed" in done.text
+    assert "5ecret" not in done.text
+    tenant = get_tenant(session, slug="demo")
+    assert tenant.id is not None
+    session.expire_all()
+    agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    assert agenda is not None and agenda.busy_feed_url is not None
+    assert unseal(settings.secret_key, agenda.busy_feed_url) == secret
+    # Another business's agenda is a 404.
+    assert client.post("/admin/t/demo-fr/settings/agendas/main/feed",
+                       data={"csrf": owner, "url": ""}).status_code == 404
+    gone = client.post(url, data={"csrf": owner, "url": ""}, follow_redirects=True)
+    assert "feed unlinked" in gone.text
+    session.expire_all()
+    agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    assert agenda is not None and agenda.busy_feed_url is None
