@@ -53,15 +53,13 @@ def feed_url(typed: str) -> str:
     return url
 
 
-def fetch(url: str, *, policy: Policy, known_mark: str = "",
-          client: httpx.Client | None = None) -> Feed:
+def fetch(url: str, *, policy: Policy, known_mark: str = "") -> Feed:
     """GET the feed, following at most MAX_REDIRECTS redirects, each checked by `policy`.
     With `known_mark` an ETag mark, an unchanged feed answers 304: `text` is None."""
     headers = {"Accept": "text/calendar, */*;q=0.5"}
     if known_mark.startswith(ETAG):
         headers["If-None-Match"] = known_mark[len(ETAG):]
-    own = client is None
-    http = client or httpx.Client(timeout=TIMEOUT_S, follow_redirects=False)
+    http = httpx.Client(timeout=TIMEOUT_S, follow_redirects=False)
     try:
         target = feed_url(url)
         for _ in range(MAX_REDIRECTS + 1):
@@ -85,8 +83,7 @@ def fetch(url: str, *, policy: Policy, known_mark: str = "",
     except httpx.HTTPError as exc:
         raise FeedError(f"the feed could not be fetched: {type(exc).__name__}") from None
     finally:
-        if own:
-            http.close()
+        http.close()
 
 
 def _read_capped(response: httpx.Response) -> bytes:
