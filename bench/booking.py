@@ -68,7 +68,8 @@ def fill(session: Session, agenda: Agenda, count: int, rng: random.Random) -> No
     rows = [{"tenant_id": agenda.tenant_id, "agenda_id": agenda.id,
              "uid": f"{uuid.uuid4()}@receptionist", "starts_at": s,
              "ends_at": s + timedelta(minutes=15), "start_s": int(s.timestamp()),
-             "end_s": int(s.timestamp()) + 900, "status": "booked", "caller_number": "",
+             "end_s": int(s.timestamp()) + 900, "block_end_s": int(s.timestamp()) + 900,
+             "appointment_type": "", "buffer_minutes": 0, "status": "booked", "caller_number": "",
              "caller_name": "", "language": "en-US", "source": "api", "sequence": 0,
              "created_at": NOW, "updated_at": NOW, "sync_state": "none", "sync_attempts": 0,
              "sync_error": ""} for s in chosen]

@@ -20,7 +20,9 @@ from receptionist.admin.deps import (
     render,
 )
 from receptionist.appointments import service as appointments
+from receptionist.appointments import week_grid
 from receptionist.appointments.models import Agenda, Appointment
+from receptionist.call_flows.publishing import active_script
 from receptionist.clock import SaneDate, sane_datetime
 from receptionist.db import WriteConflict
 from receptionist.runtime import runtime_of
@@ -55,6 +57,31 @@ def agenda_week(request: Request, db: SessionDep,
                  agenda=found, agendas=appointments.list_agendas(db, tenant_id=tenant.id),
                  days=days, tz=tz, monday=monday, previous=monday - timedelta(days=7),
                  following=monday + timedelta(days=7), notice=notice)
+
+
+@router.get("/t/{slug}/agenda/week")
+def practice_week(request: Request, db: SessionDep, signed: CurrentUser, tenant: OwnedTenant,
+                  slug: str, week: SaneDate | None = None) -> Response:
+    """Every agenda (practitioner) of the business side by side, one week."""
+    user, data = signed
+    assert tenant.id is not None
+    agendas = appointments.list_agendas(db, tenant_id=tenant.id)
+    if not agendas:
+        raise HTTPException(404, "no agenda")
+    _, script = active_script(db, tenant=tenant)
+    # The script's practitioners in its order; without any, every agenda.
+    order = list(script.booking.practitioners)
+    people = sorted((a for a in agendas if a.slug in order), key=lambda a: order.index(a.slug)
+                    ) or agendas
+    now = runtime_of(request).clock()
+    tz = ZoneInfo(people[0].timezone)
+    today = now.astimezone(tz).date()
+    monday = (week or today) - timedelta(days=(week or today).weekday())
+    type_names = {tid: kind.name for tid, kind in script.booking.types.items()}
+    return render(request, "agenda_week.html", data, user, tenant=tenant, section="agenda",
+                  agendas=people, days=week_grid.week(db, people, monday, now), tz=tz,
+                  monday=monday, previous=monday - timedelta(days=7),
+                  following=monday + timedelta(days=7), type_names=type_names)
 
 
 def _appointment(db: Session, tenant: Tenant, appointment_id: int

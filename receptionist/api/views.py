@@ -15,10 +15,14 @@ from sqlmodel import Session
 from receptionist.api.auth import TenantDep
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment
+from receptionist.appointments.service import Kind
+from receptionist.call_flows import booking_choice
+from receptionist.call_flows.publishing import active_script
 from receptionist.calls import service as calls
 from receptionist.clock import SaneDate, SaneDateTime
 from receptionist.messages import service as messages
 from receptionist.runtime import RuntimeDep
+from receptionist.tenants.models import Tenant
 from receptionist.web_deps import RowId, SessionDep, run_in_session
 
 router = APIRouter(prefix="/api/v1/tenants/{slug}", tags=["api"])
@@ -57,14 +61,22 @@ class AppointmentOut(BaseModel):
     caller_name: str
     source: str
     sync_state: str
+    type: str = Field(description="the appointment type (the script's booking.types), "
+                                  "\"\" for the agenda's plain slot")
 
 
 class AvailabilityOut(BaseModel):
     agenda: str
     date: date
     timezone: str
-    slot_minutes: int
+    slot_minutes: int = Field(description="how long each slot lasts (the type's length "
+                                          "when a type was asked)")
+    type: str = ""
     slots: list[datetime]
+
+
+TypeId = Annotated[str, Query(max_length=64, pattern=r"^([a-z][a-z0-9_-]*)?$",
+                              description="an appointment type of the business's script")]
 
 
 class AppointmentIn(BaseModel):
@@ -74,6 +86,9 @@ class AppointmentIn(BaseModel):
     caller_number: str = Field(default="", max_length=32, pattern=r"^(\+[1-9]\d{6,14})?$")
     caller_name: str = Field(default="", max_length=200)
     language: str = Field(default="", pattern=r"^((en-US)|(fr-FR))?$")
+    type: str = Field(default="", max_length=64, pattern=r"^([a-z][a-z0-9_-]*)?$",
+                      description="an appointment type of the business's script (its "
+                                  "length and buffer); default: the agenda's slot")
 
 
 class MoveIn(BaseModel):
@@ -87,13 +102,27 @@ def _agenda(session: Session, tenant_id: int, slug: str) -> Agenda:
     return agenda
 
 
+def _kind(session: Session, tenant: Tenant, type_id: str) -> Kind | None:
+    """The appointment type `type_id` of the business's published script (422 if none)."""
+    if not type_id:
+        return None
+    _, script = active_script(session, tenant=tenant)
+    kind = booking_choice.kind(script, type_id)
+    if kind is None:
+        known = ", ".join(script.booking.types) or "none"
+        raise HTTPException(422, f"unknown appointment type {type_id!r} (the script's "
+                                 f"types: {known})")
+    return kind
+
+
 def _appointment_out(appointment: Appointment, agenda_slug: str) -> AppointmentOut:
     assert appointment.id is not None
     return AppointmentOut(
         id=appointment.id, agenda=agenda_slug, starts_at=appointment.starts_at,
         ends_at=appointment.ends_at, status=appointment.status,
         caller_number=appointment.caller_number, caller_name=appointment.caller_name,
-        source=appointment.source, sync_state=appointment.sync_state)
+        source=appointment.source, sync_state=appointment.sync_state,
+        type=appointment.appointment_type)
 
 
 @router.get("/calls", summary="Calls, newest first")
@@ -127,19 +156,22 @@ async def list_messages(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
 @router.get("/availability", summary="Free slot starts of one local day")
 async def availability(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
                        day: Annotated[SaneDate, Query(alias="date")],
-                       agenda: Annotated[str, Query(max_length=64)] = "main"
+                       agenda: Annotated[str, Query(max_length=64)] = "main",
+                       type_id: Annotated[TypeId, Query(alias="type")] = ""
                        ) -> AvailabilityOut:
     assert tenant.id is not None
     tenant_id = tenant.id
 
     def work() -> AvailabilityOut:
         found = _agenda(session, tenant_id, agenda)
+        kind = _kind(session, tenant, type_id)
         start, end = appointments.day_bounds(found, datetime.combine(
             day, time(12), appointments.rules_of(found).tz))
         slots = appointments.available(session, found, now=rt.clock(), start=start,
-                                       end=end)
+                                       end=end, kind=kind)
         return AvailabilityOut(agenda=found.slug, date=day, timezone=found.timezone,
-                               slot_minutes=found.slot_minutes, slots=slots)
+                               slot_minutes=kind.minutes if kind else found.slot_minutes,
+                               type=type_id, slots=slots)
     return await run_in_session(rt.database, session, work)
 
 
@@ -176,7 +208,7 @@ async def create_appointment(tenant: TenantDep, session: SessionDep, rt: Runtime
             appointment = appointments.book(
                 session, agenda=agenda, starts_at=body.starts_at, now=rt.clock(),
                 caller_number=body.caller_number, caller_name=body.caller_name,
-                language=language, source="api")
+                language=language, source="api", kind=_kind(session, tenant, body.type))
         return _appointment_out(appointment, agenda.slug)
     return await run_in_session(rt.database, session, work)
 

@@ -3,10 +3,12 @@
 Pure functions on epoch seconds (no database, no ORM objects): availability over a
 60-day horizon with thousands of appointments is a sort and a linear sweep.
 
-Slots start at the opening of each working interval and follow each other every
-`slot + buffer` minutes (a 30-minute slot with a 10-minute buffer: 9:00, 9:40, 10:20...).
-Each slot occupies [start, start + slot + buffer): the buffer follows every appointment,
-so two appointments are always at least `buffer` apart. Times are stepped in absolute
+Slots start at the opening of each working interval and follow each other every `step`
+(by default `slot + buffer` minutes: a 30-minute slot with a 10-minute buffer gives 9:00,
+9:40, 10:20...). Each slot occupies [start, start + slot + buffer): the buffer follows
+every appointment, so two appointments are always at least `buffer` apart. An appointment
+type longer than the agenda's slot (a 60-minute cleaning in a 30-minute agenda) keeps the
+agenda's step as its grid and occupies its own length. Times are stepped in absolute
 time from the local opening, so slots stay exact across DST changes.
 """
 
@@ -32,10 +34,15 @@ class AgendaRules:
     buffer_s: int
     notice_s: int
     horizon_s: int
+    step_s: int = 0  # the grid of slot starts; 0: slot + buffer
 
     @property
     def occupied_s(self) -> int:
         return self.slot_s + self.buffer_s
+
+    @property
+    def grid_s(self) -> int:
+        return self.step_s or self.occupied_s
 
     def closed_on(self, day: date) -> bool:
         return any(start <= day <= end for start, end in self.closures)
@@ -98,7 +105,7 @@ def free_slots(rules: AgendaRules, *, now: datetime, start: datetime, end: datet
         return
     taken = merge(blocked)
     count = len(taken)
-    slot_s, step_s = rules.slot_s, rules.occupied_s
+    slot_s, occupied_s, step_s = rules.slot_s, rules.occupied_s, rules.grid_s
     k = 0
     found = 0
     first_day = from_epoch(earliest).astimezone(rules.tz).date()
@@ -111,7 +118,7 @@ def free_slots(rules: AgendaRules, *, now: datetime, start: datetime, end: datet
             if t >= earliest:
                 while k < count and taken[k][1] <= t:
                     k += 1
-                if k < count and taken[k][0] < t + step_s:
+                if k < count and taken[k][0] < t + occupied_s:
                     # Blocked: jump to the first grid start at or after the blocker's end.
                     t += max(step_s, -(-(taken[k][1] - t) // step_s) * step_s)
                     continue
@@ -127,6 +134,6 @@ def is_slot_start(rules: AgendaRules, moment: datetime) -> bool:
     t = epoch(moment)
     day = moment.astimezone(rules.tz).date()
     for opens, closes in working_intervals(rules, day - timedelta(days=1), day):
-        if opens <= t and t + rules.slot_s <= closes and (t - opens) % rules.occupied_s == 0:
+        if opens <= t and t + rules.slot_s <= closes and (t - opens) % rules.grid_s == 0:
             return True
     return False

@@ -1,9 +1,12 @@
 """Agendas (bookable calendars with their rules), appointments, and what blocks time.
 
+An agenda is one practitioner's (or room's, or resource's) time: a script's
+`booking.practitioners` each book into the agenda of the same slug.
+
 No double booking is a database rule, not a check: every appointment claims the 5-minute
-units it occupies (its length plus the agenda's buffer) in `slot_claims`, whose primary
-key is (agenda, unit). Two transactions booking overlapping times insert the same key and
-one of them fails, on SQLite as on PostgreSQL.
+units it occupies (its length plus its buffer) in `slot_claims`, whose primary key is
+(agenda, unit). Two transactions booking overlapping times insert the same key and one of
+them fails, on SQLite as on PostgreSQL, whatever the lengths of the two appointments.
 """
 
 from __future__ import annotations
@@ -80,8 +83,8 @@ class SyncState(StrEnum):
 class Appointment(SQLModel, table=True):
     __tablename__ = "appointments"
     # Covering index of the availability sweep (service.blocked): no table lookups.
-    __table_args__ = (Index("ix_appointments_agenda_span", "agenda_id", "start_s", "end_s",
-                            "status"),)
+    __table_args__ = (Index("ix_appointments_agenda_block", "agenda_id", "start_s",
+                            "block_end_s", "status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenants.id", index=True)
@@ -94,6 +97,12 @@ class Appointment(SQLModel, table=True):
     # reads for thousands of rows, without parsing a timestamp per row.
     start_s: int = Field(default=0, sa_type=BigInteger)
     end_s: int = Field(default=0, sa_type=BigInteger)
+    # The appointment type (the script's `booking.types` id; "" for an agenda's plain
+    # slot) and the buffer kept free after it, as booked: changing a type later does not
+    # move what is already booked. block_end_s = end_s + the buffer (set by the hook).
+    appointment_type: str = Field(default="", max_length=64)
+    buffer_minutes: int = 0
+    block_end_s: int = Field(default=0, sa_type=BigInteger)
     status: AppointmentStatus = Field(default=AppointmentStatus.booked, max_length=16,
                                       index=True)
     caller_number: str = Field(default="", max_length=64, index=True)
@@ -151,3 +160,5 @@ class ExternalBusy(SQLModel, table=True):
 def _spans(_mapper: object, _connection: object, row: Appointment | ExternalBusy) -> None:
     row.start_s = int(row.starts_at.timestamp())
     row.end_s = int(row.ends_at.timestamp())
+    if isinstance(row, Appointment):
+        row.block_end_s = row.end_s + row.buffer_minutes * 60

@@ -13,6 +13,7 @@ import secrets
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -73,20 +74,57 @@ class SlotTaken(BookingError):
     pass
 
 
-def rules_of(agenda: Agenda) -> AgendaRules:
-    return _rules(agenda.timezone, agenda.weekly_hours, agenda.closures, agenda.slot_minutes,
-                  agenda.buffer_minutes, agenda.min_notice_minutes, agenda.horizon_days)
+@dataclass(frozen=True)
+class Kind:
+    """What one booking occupies when it is not the agenda's plain slot: an appointment
+    type (a 60-minute cleaning with 10 minutes to clean up after), with its own notice
+    and horizon when the type has them. The agenda's grid still sets the start times."""
+
+    type_id: str
+    minutes: int
+    buffer_minutes: int = 0
+    notice_minutes: int | None = None
+    horizon_days: int | None = None
+
+    @classmethod
+    def of_appointment(cls, appointment: Appointment) -> Kind:
+        """What an appointment being moved keeps: its own length, buffer and type."""
+        minutes = int((appointment.ends_at - appointment.starts_at).total_seconds()) // 60
+        return cls(appointment.appointment_type, minutes, appointment.buffer_minutes)
+
+
+def rules_of(agenda: Agenda, kind: Kind | None = None) -> AgendaRules:
+    if kind is None:
+        return _rules(agenda.timezone, agenda.weekly_hours, agenda.closures,
+                      agenda.slot_minutes, agenda.buffer_minutes, agenda.min_notice_minutes,
+                      agenda.horizon_days, 0)
+    return _rules(agenda.timezone, agenda.weekly_hours, agenda.closures, kind.minutes,
+                  kind.buffer_minutes, _notice(agenda, kind), _horizon(agenda, kind),
+                  (agenda.slot_minutes + agenda.buffer_minutes) * 60)
+
+
+def _notice(agenda: Agenda, kind: Kind | None) -> int:
+    if kind is None or kind.notice_minutes is None:
+        return agenda.min_notice_minutes
+    return kind.notice_minutes
+
+
+def _horizon(agenda: Agenda, kind: Kind | None) -> int:
+    if kind is None or kind.horizon_days is None:
+        return agenda.horizon_days
+    return kind.horizon_days
 
 
 @lru_cache(maxsize=512)
 def _rules(timezone: str, weekly_hours: str, closures: str, slot_minutes: int,
-           buffer_minutes: int, notice_minutes: int, horizon_days: int) -> AgendaRules:
+           buffer_minutes: int, notice_minutes: int, horizon_days: int,
+           step_s: int) -> AgendaRules:
     """Parsed once per version of an agenda's settings (the key is every field used)."""
     return AgendaRules(
         tz=ZoneInfo(timezone), weekly=parse_hours(weekly_hours),
         closures=parse_closures(closures), slot_s=slot_minutes * 60,
         buffer_s=buffer_minutes * 60, notice_s=notice_minutes * 60,
-        horizon_s=horizon_days * 86400)
+        horizon_s=horizon_days * 86400, step_s=step_s)
 
 
 def validate_agenda(agenda: Agenda) -> None:
@@ -161,38 +199,40 @@ def list_agendas(session: Session, *, tenant_id: int) -> list[Agenda]:
 
 
 def blocked(session: Session, agenda: Agenda, start: datetime, end: datetime,
-            *, ignore: int | None = None) -> list[Interval]:
-    """What blocks slots in [start, end): appointments plus the buffer after each, and
-    busy times of the linked calendar. `ignore`: an appointment being moved.
+            *, kind: Kind | None = None, ignore: int | None = None) -> list[Interval]:
+    """What blocks slots in [start, end): appointments with the buffer each was booked
+    with, and busy times of the linked calendar with the agenda's buffer after them.
+    `ignore`: an appointment being moved.
 
     Read as epoch seconds from a covering index (thousands of rows in a 60-day window),
     as the driver's plain tuples."""
     buffer_s = agenda.buffer_minutes * 60
-    until = epoch(end) + agenda.slot_minutes * 60 + buffer_s
-    since = epoch(start) - buffer_s
-    window = {"agenda_id": agenda.id, "until": until, "since": since,
-              "day_before": since - 86400}
-    intervals = [(s, e + buffer_s) for s, e, appointment_id
-                 in _raw_rows(session.connection(), _BLOCKING, window)
-                 if appointment_id is None or appointment_id != ignore]
-    return intervals
+    occupied_s = rules_of(agenda, kind).occupied_s
+    since = epoch(start)
+    window = {"agenda_id": agenda.id, "until": epoch(end) + occupied_s, "since": since,
+              "day_before": since - 86400 - buffer_s, "buffer_s": buffer_s,
+              "busy_since": since - buffer_s}
+    return [(s, e) for s, e, appointment_id
+            in _raw_rows(session.connection(), _BLOCKING, window)
+            if appointment_id is None or appointment_id != ignore]
 
 
 # Built once (every offer and booking runs it): appointments (with their id) and external
 # busy times (id NULL) meeting [since, until), in one statement.
 _BLOCKING: CompoundSelect[tuple[int, int, int | None]] = union_all(
-    select(col(Appointment.start_s), col(Appointment.end_s), col(Appointment.id)).where(
+    select(col(Appointment.start_s), col(Appointment.block_end_s), col(Appointment.id)).where(
         col(Appointment.agenda_id) == bindparam("agenda_id"),
         col(Appointment.start_s) < bindparam("until"),
-        # Appointments last one slot (at most a day): this bound keeps the index range to
-        # the window instead of everything before it.
+        # Appointments last at most a day: this bound keeps the index range to the window
+        # instead of everything before it.
         col(Appointment.start_s) > bindparam("day_before"),
-        col(Appointment.end_s) > bindparam("since"),
+        col(Appointment.block_end_s) > bindparam("since"),
         col(Appointment.status) == AppointmentStatus.booked),
-    select(col(ExternalBusy.start_s), col(ExternalBusy.end_s), null()).where(
+    select(col(ExternalBusy.start_s), col(ExternalBusy.end_s) + bindparam("buffer_s"),
+           null()).where(
         col(ExternalBusy.agenda_id) == bindparam("agenda_id"),
         col(ExternalBusy.start_s) < bindparam("until"),
-        col(ExternalBusy.end_s) > bindparam("since")))
+        col(ExternalBusy.end_s) > bindparam("busy_since")))
 
 
 def _raw_rows(connection: Connection, statement: Executable,
@@ -207,10 +247,11 @@ def _raw_rows(connection: Connection, statement: Executable,
 
 
 def available(session: Session, agenda: Agenda, *, now: datetime, start: datetime,
-              end: datetime, limit: int | None = None, ignore: int | None = None
-              ) -> list[datetime]:
-    return list(free_slots(rules_of(agenda), now=now, start=start, end=end,
-                           blocked=blocked(session, agenda, start, end, ignore=ignore),
+              end: datetime, limit: int | None = None, ignore: int | None = None,
+              kind: Kind | None = None) -> list[datetime]:
+    return list(free_slots(rules_of(agenda, kind), now=now, start=start, end=end,
+                           blocked=blocked(session, agenda, start, end, kind=kind,
+                                           ignore=ignore),
                            limit=limit))
 
 
@@ -222,31 +263,84 @@ def day_bounds(agenda: Agenda, day: datetime) -> tuple[datetime, datetime]:
     return start, datetime.combine(local + timedelta(days=1), datetime.min.time(), tz)
 
 
-def first_day_with_slots(session: Session, agenda: Agenda, *, now: datetime,
-                         after: datetime | None = None, count: int = 3,
-                         ignore: int | None = None) -> list[datetime]:
-    """The first `count` free slots of the first day (after the day of `after`) that has
-    any: what a receptionist offers on the phone. Empty when the horizon is full."""
-    cursor = now if after is None else day_bounds(agenda, after)[1]
-    horizon_end = now + timedelta(days=agenda.horizon_days)
+def first_free(session: Session, agenda: Agenda, *, now: datetime, since: datetime,
+               ignore: int | None = None, kind: Kind | None = None) -> datetime | None:
+    """The first free slot from `since` on, a week of the horizon at a time."""
+    horizon_end = now + timedelta(days=_horizon(agenda, kind))
     window = timedelta(days=7)
+    cursor = since
     while cursor < horizon_end:
         stop = min(cursor + window, horizon_end)
         first = available(session, agenda, now=now, start=cursor, end=stop, limit=1,
-                          ignore=ignore)
+                          ignore=ignore, kind=kind)
         if first:
-            _, day_end = day_bounds(agenda, first[0])
-            return available(session, agenda, now=now, start=first[0], end=day_end,
-                             limit=count, ignore=ignore)
+            return first[0]
         cursor = stop
-    return []
+    return None
 
 
-def _claims(agenda: Agenda, appointment_id: int, starts_at: datetime, ends_at: datetime
-            ) -> list[dict[str, object]]:
+def first_day_with_slots(session: Session, agenda: Agenda, *, now: datetime,
+                         after: datetime | None = None, count: int = 3,
+                         ignore: int | None = None, kind: Kind | None = None
+                         ) -> list[datetime]:
+    """The first `count` free slots of the first day (after the day of `after`) that has
+    any: what a receptionist offers on the phone. Empty when the horizon is full."""
+    return [slot for slot, _ in first_day_among(session, [agenda], now=now, after=after,
+                                                count=count, ignore=ignore, kind=kind)]
+
+
+def first_day_among(session: Session, agendas: Sequence[Agenda], *, now: datetime,
+                    after: datetime | None = None, count: int = 3, ignore: int | None = None,
+                    kind: Kind | None = None) -> list[tuple[datetime, Agenda]]:
+    """The first day (after the day of `after`) on which any of `agendas` is free, and
+    its first `count` free times, each with the first agenda (in the order given) free
+    then: "the first available" across practitioners."""
+    if not agendas:
+        return []
+    since = now if after is None else day_bounds(agendas[0], after)[1]
+    firsts = [found for agenda in agendas
+              if (found := first_free(session, agenda, now=now, since=since, ignore=ignore,
+                                      kind=kind)) is not None]
+    if not firsts:
+        return []
+    day_start, day_end = day_bounds(agendas[0], min(firsts))
+    return available_among(session, agendas, now=now, start=max(day_start, since),
+                           end=day_end, count=count, ignore=ignore, kind=kind)
+
+
+def available_among(session: Session, agendas: Sequence[Agenda], *, now: datetime,
+                    start: datetime, end: datetime, count: int | None = None,
+                    ignore: int | None = None, kind: Kind | None = None
+                    ) -> list[tuple[datetime, Agenda]]:
+    """Free times in [start, end) of any of `agendas`, soonest first, each time once with
+    the first agenda free then."""
+    merged: dict[datetime, Agenda] = {}
+    for agenda in agendas:
+        for slot in available(session, agenda, now=now, start=start, end=end, limit=count,
+                              ignore=ignore, kind=kind):
+            merged.setdefault(slot, agenda)
+    times = sorted(merged)
+    return [(slot, merged[slot]) for slot in (times if count is None else times[:count])]
+
+
+def bookings_on(session: Session, *, tenant_id: int, caller_number: str, start: datetime,
+                end: datetime, ignore: int | None = None) -> int:
+    """How many appointments the caller has starting in [start, end) (a day's limit)."""
+    query = select(func.count()).select_from(Appointment).where(
+        col(Appointment.tenant_id) == tenant_id,
+        col(Appointment.caller_number) == caller_number,
+        col(Appointment.status) == AppointmentStatus.booked,
+        col(Appointment.starts_at) >= start, col(Appointment.starts_at) < end)
+    if ignore is not None:
+        query = query.where(col(Appointment.id) != ignore)
+    return int(session.execute(query).scalar_one())
+
+
+def _claims(agenda: Agenda, appointment_id: int, starts_at: datetime, ends_at: datetime,
+            buffer_minutes: int) -> list[dict[str, object]]:
     assert agenda.id is not None
     unit = timedelta(minutes=UNIT_MINUTES)
-    until = ends_at + timedelta(minutes=agenda.buffer_minutes)
+    until = ends_at + timedelta(minutes=buffer_minutes)
     rows: list[dict[str, object]] = []
     t = starts_at
     while t < until:
@@ -256,19 +350,20 @@ def _claims(agenda: Agenda, appointment_id: int, starts_at: datetime, ends_at: d
 
 
 def _check_slot(session: Session, agenda: Agenda, starts_at: datetime, now: datetime,
-                ignore: int | None = None) -> datetime:
-    rules = rules_of(agenda)
+                ignore: int | None = None, kind: Kind | None = None) -> datetime:
+    rules = rules_of(agenda, kind)
     if starts_at.tzinfo is None:
         raise NotASlot("the time must include its UTC offset")
     if not is_slot_start(rules, starts_at):
         raise NotASlot("not a slot start of this agenda (see its availability)")
-    if starts_at < now + timedelta(minutes=agenda.min_notice_minutes):
-        raise NotASlot(f"too soon: at least {agenda.min_notice_minutes} minutes' notice")
-    if starts_at >= now + timedelta(days=agenda.horizon_days):
-        raise NotASlot(f"too far ahead: at most {agenda.horizon_days} days")
-    ends_at = starts_at + timedelta(minutes=agenda.slot_minutes)
+    notice, horizon = _notice(agenda, kind), _horizon(agenda, kind)
+    if starts_at < now + timedelta(minutes=notice):
+        raise NotASlot(f"too soon: at least {notice} minutes' notice")
+    if starts_at >= now + timedelta(days=horizon):
+        raise NotASlot(f"too far ahead: at most {horizon} days")
+    ends_at = starts_at + timedelta(seconds=rules.slot_s)
     if not available(session, agenda, now=now, start=starts_at, end=ends_at, limit=1,
-                     ignore=ignore):
+                     ignore=ignore, kind=kind):
         raise SlotTaken("this time is no longer free")
     return ends_at
 
@@ -319,13 +414,17 @@ def _claiming(session: Session, savepoint: bool) -> Iterator[None]:
 def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime,
          caller_number: str = "", caller_name: str = "", language: str = "en-US",
          source: str = "phone", call_sid: str | None = None,
-         sms_sender: str | None = None, savepoint: bool = False) -> Appointment:
-    """Book `starts_at` or raise NotASlot / SlotTaken. With `savepoint`, a lost race
-    rolls back only the booking, so the surrounding transaction (a webhook's) goes on."""
-    ends_at = _check_slot(session, agenda, starts_at, now)
+         sms_sender: str | None = None, savepoint: bool = False,
+         kind: Kind | None = None) -> Appointment:
+    """Book `starts_at` (an agenda slot, or an appointment of `kind`) or raise NotASlot /
+    SlotTaken. With `savepoint`, a lost race rolls back only the booking, so the
+    surrounding transaction (a webhook's) goes on."""
+    ends_at = _check_slot(session, agenda, starts_at, now, kind=kind)
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     assert agenda.id is not None
+    buffer_minutes = agenda.buffer_minutes if kind is None else kind.buffer_minutes
     appointment = Appointment(
+        appointment_type="" if kind is None else kind.type_id, buffer_minutes=buffer_minutes,
         tenant_id=agenda.tenant_id, agenda_id=agenda.id, uid=f"{uuid.uuid4()}@receptionist",
         starts_at=starts_at, ends_at=ends_at, caller_number=caller_number,
         caller_name=caller_name[:200], language=language, source=source, call_sid=call_sid,
@@ -336,23 +435,32 @@ def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime
         session.add(appointment)
         session.flush()
         assert appointment.id is not None
-        session.execute(_INSERT_CLAIMS, _claims(agenda, appointment.id, starts_at, ends_at))
+        session.execute(_INSERT_CLAIMS, _claims(agenda, appointment.id, starts_at, ends_at,
+                                                buffer_minutes))
     _notify(session, appointment, agenda, kind="booking_confirmed", now=now, sender=sms_sender)
     return appointment
 
 
 def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_at: datetime,
          now: datetime, sms_sender: str | None = None, savepoint: bool = False) -> Appointment:
+    """Move an appointment to `starts_at` in its agenda. An appointment of a type keeps
+    its length and buffer; a plain slot takes the agenda's current ones."""
     if appointment.status != AppointmentStatus.booked:
         raise BookingError("this appointment is cancelled")
     assert appointment.id is not None
-    ends_at = _check_slot(session, agenda, starts_at, now, ignore=appointment.id)
+    if agenda.id != appointment.agenda_id:
+        raise BookingError("an appointment moves within its own agenda")
+    kind = Kind.of_appointment(appointment) if appointment.appointment_type else None
+    ends_at = _check_slot(session, agenda, starts_at, now, ignore=appointment.id, kind=kind)
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
+    buffer_minutes = agenda.buffer_minutes if kind is None else kind.buffer_minutes
     with _claiming(session, savepoint):
         session.execute(delete(SlotClaim).where(
             col(SlotClaim.appointment_id) == appointment.id))
-        session.execute(_INSERT_CLAIMS, _claims(agenda, appointment.id, starts_at, ends_at))
+        session.execute(_INSERT_CLAIMS, _claims(agenda, appointment.id, starts_at, ends_at,
+                                                buffer_minutes))
     session.refresh(appointment)
+    appointment.buffer_minutes = buffer_minutes
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
     appointment.sequence += 1
     appointment.updated_at = now
@@ -425,6 +533,13 @@ def upcoming_for_caller(session: Session, *, tenant_id: int, caller_number: str,
         col(Appointment.tenant_id) == tenant_id, col(Appointment.caller_number) == caller_number,
         col(Appointment.status) == AppointmentStatus.booked, col(Appointment.starts_at) > now)
         .order_by(col(Appointment.starts_at))).scalars().first()
+
+
+def has_booked(session: Session, *, tenant_id: int, caller_number: str) -> bool:
+    """Whether this number ever booked with the business (a returning client)."""
+    return session.execute(select(col(Appointment.id)).where(
+        col(Appointment.tenant_id) == tenant_id,
+        col(Appointment.caller_number) == caller_number).limit(1)).first() is not None
 
 
 def get_appointment(session: Session, *, tenant_id: int, appointment_id: int

@@ -40,6 +40,34 @@ BOOKING: dict[str, dict[str, str]] = {
                   "fr": "Votre rendez-vous du {when} est annulé."},
     "kept": {"en": "Your appointment is kept. See you on {when}.",
              "fr": "Votre rendez-vous est maintenu. À bientôt, le {when}."},
+    # Appointment types and practitioners (the script's `booking`).
+    "ask_type": {"en": "What kind of appointment would you like?",
+                 "fr": "Quel type de rendez-vous souhaitez-vous ?"},
+    "type_item": {"en": "For {name}, press {digit}.", "fr": "Pour {name}, tapez {digit}."},
+    "ask_who": {"en": "Who would you like to see?", "fr": "Avec qui souhaitez-vous le prendre ?"},
+    "who_item": {"en": "For {name}, press {digit}.", "fr": "Avec {name}, tapez {digit}."},
+    "who_anyone": {"en": "For whoever is available first, press 0.",
+                   "fr": "Pour la première personne disponible, tapez 0."},
+    "offer_item_with": {"en": "At {time} with {who}, press {digit}.",
+                        "fr": "À {time} avec {who}, tapez {digit}."},
+    "what_with": {"en": "{what} with {who}", "fr": "{what} avec {who}"},
+    "appointment_with": {"en": "an appointment with {who}", "fr": "un rendez-vous avec {who}"},
+    "confirm_what": {"en": "{what}, {when}. To confirm, press 1. To choose another time, "
+                           "press 2.",
+                     "fr": "{what}, le {when}. Pour confirmer, tapez 1. Pour choisir un autre "
+                           "horaire, tapez 2."},
+    "booked_what": {"en": "Your appointment is booked for {when}: {what}.",
+                    "fr": "Votre rendez-vous est confirmé pour le {when} : {what}."},
+    "not_by_phone": {"en": "To book {what}, please leave us a message and we will call you "
+                           "back to arrange it.",
+                     "fr": "Pour {what}, laissez-nous un message et nous vous rappellerons "
+                           "pour fixer le rendez-vous."},
+    "known_only": {"en": "Booking by phone is for our existing clients. Please leave us a "
+                         "message and we will call you back.",
+                   "fr": "La prise de rendez-vous par téléphone est réservée à nos clients. "
+                         "Laissez-nous un message, nous vous rappellerons."},
+    "day_limit": {"en": "You already have an appointment that day.",
+                  "fr": "Vous avez déjà un rendez-vous ce jour-là."},
 }
 
 
@@ -60,6 +88,12 @@ SPOKEN_KEYS: dict[str, dict[str, dict[str, list[str]]]] = {
                        "2": ["no", "another time", "no thanks", "nope"]},
                 "fr": {"1": ["oui", "je confirme", "d'accord", "ouais", "oui merci"],
                        "2": ["non", "un autre horaire", "non merci"]}},
+    "who": {"en": {"0": ["anyone", "anybody", "whoever", "the first available",
+                         "first available", "no preference", "doesn't matter", "any"]},
+            "fr": {"0": ["n'importe qui", "peu importe", "le premier disponible",
+                         "la première disponible", "premier disponible",
+                         "pas de préférence", "indifférent"]}},
+    "type": {"en": {}, "fr": {}},
     "manage": {"en": {"1": ["cancel", "cancel it"], "2": ["move", "move it", "change it"],
                       "3": ["keep", "keep it"]},
                "fr": {"1": ["annuler", "l'annuler"], "2": ["déplacer", "le déplacer"],

@@ -4,8 +4,15 @@ carries the location of the offending field, so that the loader reports its YAML
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
+from receptionist.appointments.models import UNIT_MINUTES
 from receptionist.call_flows.registry import kind_of
-from receptionist.call_flows.schema import Loc, MenuStep, Script
+from receptionist.call_flows.schema import BookStep, Loc, MenuStep, Script
+
+# Practitioner and type ids: a practitioner's is also its agenda's slug (and URL part).
+BOOKING_ID = r"^[a-z][a-z0-9_-]{0,63}$"
 
 
 def graph_problems(script: Script) -> list[tuple[Loc, str]]:
@@ -31,6 +38,7 @@ def graph_problems(script: Script) -> list[tuple[Loc, str]]:
             check((*base, *way.loc), way.target)
         problems.extend(((*base, *loc), reason) for loc, reason in kind.problems(step))
     problems.extend(_faq_problems(script))
+    problems.extend(booking_problems(script))
     problems.extend(_instant_loops(script))
     return problems
 
@@ -52,6 +60,89 @@ def _faq_problems(script: Script) -> list[tuple[Loc, str]]:
                 found.append(((*loc, "intent"), f"intent {entry.intent!r} is already "
                                                 f"answered by entry {seen[entry.intent] + 1}"))
             seen.setdefault(entry.intent, index)
+    return found
+
+
+def _claimed(found: list[tuple[Loc, str]], seen: dict[str, str], key: str, owner: str,
+             loc: Loc, what: str) -> None:
+    """Record that `owner` uses `key` (a digit, a phrase); a second owner is a problem."""
+    other = seen.setdefault(key, owner)
+    if other != owner:
+        found.append((loc, f"{what} {key!r} is already {other!r}'s: callers could not tell "
+                           "them apart"))
+
+
+def booking_problems(script: Script) -> list[tuple[Loc, str]]:
+    """Practitioners with working hours and told apart; appointment types that do not
+    overlap (one digit, one phrase, one name each) and name known practitioners; `book`
+    steps that name a known type and practitioner."""
+    found: list[tuple[Loc, str]] = []
+    booking = script.booking
+    people = booking.practitioners
+    digits: dict[str, str] = {}
+    words: dict[str, str] = {}
+    for pid, person in people.items():
+        loc: Loc = ("booking", "practitioners", pid)
+        if not re.match(BOOKING_ID, pid):
+            found.append((loc, f"practitioner id {pid!r} must be lower-case letters, digits, "
+                               "_ or - (it names their agenda)"))
+        hours = person.hours if person.hours is not None else script.hours
+        if not any(hours.values()):
+            found.append((loc, f"practitioner {pid!r} has no working hours: give them "
+                               "`hours:` (mon: [09:00-17:00] ...) or give the business "
+                               "`hours:`"))
+        if person.digit is not None:
+            _claimed(found, digits, person.digit, pid, (*loc, "digit"), "digit")
+        for index, said in enumerate([person.name, *person.phrases]):
+            where = (*loc, "phrases", index - 1) if index else (*loc, "name")
+            _claimed(found, words, said.strip().lower(), pid, where, "the words")
+    digits, words = {}, {}
+    names: dict[str, str] = {}
+    for tid, kind in booking.types.items():
+        loc = ("booking", "types", tid)
+        if not re.match(BOOKING_ID, tid):
+            found.append((loc, f"type id {tid!r} must be lower-case letters, digits, _ or -"))
+        for field in ("minutes", "buffer"):
+            if getattr(kind, field) % UNIT_MINUTES:
+                found.append(((*loc, field), f"must be a multiple of {UNIT_MINUTES} minutes"))
+        if kind.digit is not None:
+            _claimed(found, digits, kind.digit, tid, (*loc, "digit"), "digit")
+        _claimed(found, names, kind.name.strip().lower(), tid, (*loc, "name"), "the name")
+        for field in ("phrases", "examples"):
+            for index, said in enumerate(getattr(kind, field)):
+                _claimed(found, words, said.strip().lower(), tid, (*loc, field, index),
+                         "the words")
+        for index, pid in enumerate(kind.practitioners or []):
+            if pid not in people:
+                found.append(((*loc, "practitioners", index), _unknown(
+                    "practitioner", pid, people)))
+    for sid, step in script.steps.items():
+        if isinstance(step, BookStep):
+            found.extend(_book_step_problems(script, sid, step))
+    return found
+
+
+def _unknown(what: str, name: str, declared: Mapping[str, object]) -> str:
+    known = ", ".join(sorted(declared)) or "none"
+    plural = "practitioners" if what == "practitioner" else "types"
+    return f"unknown {what} {name!r} (declared under booking.{plural}: {known})"
+
+
+def _book_step_problems(script: Script, sid: str, step: BookStep) -> list[tuple[Loc, str]]:
+    found: list[tuple[Loc, str]] = []
+    booking = script.booking
+    if step.type is not None and step.type not in booking.types:
+        found.append((("steps", sid, "type"),
+                      _unknown("appointment type", step.type, booking.types)))
+    if step.practitioner is not None:
+        if step.practitioner not in booking.practitioners:
+            found.append((("steps", sid, "practitioner"), _unknown(
+                "practitioner", step.practitioner, booking.practitioners)))
+        elif step.type in booking.types:
+            offered = booking.types[step.type].practitioners
+            if offered is not None and step.practitioner not in offered:
+                found.append((("steps", sid, "practitioner"),
+                              f"{step.practitioner!r} does not offer type {step.type!r}"))
     return found
 
 

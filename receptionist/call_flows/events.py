@@ -62,6 +62,10 @@ class BookingAnswer:
     appointment_id: int | None = None
     recording_url: str | None = None
     said: str | None = None  # words instead of a key (a day or time at an offer)
+    type: str = ""  # what is being booked (book.Want)
+    who: str = ""
+    seats: str = ""  # whose time each offered slot is (agenda slugs, as `slots`)
+    seat: str = ""  # whose time the slot being confirmed is
 
 
 Event = KeyPressed | Recorded | NoRecording | DialResult | BookingAnswer

@@ -3,6 +3,7 @@ parsed here before it is stored, so a stored version always loads."""
 
 from __future__ import annotations
 
+import json
 from datetime import time
 
 from sqlmodel import Session, select
@@ -10,7 +11,7 @@ from sqlmodel import Session, select
 from receptionist.appointments import service as appointments
 from receptionist.call_flows.loader import compiled_script, parse_script
 from receptionist.call_flows.meaning import script_model
-from receptionist.call_flows.schema import Script
+from receptionist.call_flows.schema import Script, Weekly
 from receptionist.db import Database
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import ScriptVersion, Tenant
@@ -30,9 +31,14 @@ def publish_script(
     The version's intent model is trained now, so its first caller does not wait."""
     script = parse_script(yaml_text)
     script_model(script)
-    return tenants.add_version(session, tenant=tenant, yaml_text=yaml_text,
-                               business=script.business, language=script.language,
-                               timezone=script.timezone, author=author, comment=comment)
+    before = None
+    if tenant.active_version is not None and tenant.id is not None:
+        before = active_script(session, tenant=tenant)[1]
+    version = tenants.add_version(session, tenant=tenant, yaml_text=yaml_text,
+                                  business=script.business, language=script.language,
+                                  timezone=script.timezone, author=author, comment=comment)
+    practitioner_agendas(session, tenant=tenant, script=script, before=before)
+    return version
 
 
 def rollback_script(session: Session, *, tenant: Tenant, to_version: int,
@@ -56,19 +62,54 @@ def create_tenant(session: Session, *, slug: str, numbers: list[str], yaml_text:
     return tenant
 
 
+def _weekly(hours: Weekly) -> dict[str, list[str]]:
+    return {day: [f"{r.start:%H:%M}-" + ("24:00" if r.end == time.max else f"{r.end:%H:%M}")
+                  for r in ranges] for day, ranges in hours.items() if ranges}
+
+
+def _closures(script: Script) -> list[dict[str, str]]:
+    return [{"start": h.date.isoformat(), "end": h.date.isoformat(), "name": h.name}
+            for h in script.holidays]
+
+
 def ensure_main_agenda(session: Session, *, tenant: Tenant, script: Script) -> None:
     """Every business starts with one agenda, `main`, open during the script's hours and
     closed on its holidays, in 30-minute slots (what `book` steps use by default)."""
     assert tenant.id is not None
     if appointments.get_agenda(session, tenant_id=tenant.id, slug="main") is not None:
         return
-    weekly = {day: [f"{r.start:%H:%M}-" + ("24:00" if r.end == time.max else f"{r.end:%H:%M}")
-                    for r in ranges] for day, ranges in script.hours.items()}
-    closures = [{"start": h.date.isoformat(), "end": h.date.isoformat(), "name": h.name}
-                for h in script.holidays]
     appointments.create_agenda(session, tenant=tenant, slug="main", name="Main agenda",
-                               weekly_hours=weekly, timezone=script.timezone,
-                               closures=closures)
+                               weekly_hours=_weekly(script.hours), timezone=script.timezone,
+                               closures=_closures(script))
+
+
+def _hours_of(script: Script | None, pid: str) -> dict[str, list[str]] | None:
+    if script is None or pid not in script.booking.practitioners:
+        return None
+    own = script.booking.practitioners[pid].hours
+    return _weekly(own if own is not None else script.hours)
+
+
+def practitioner_agendas(session: Session, *, tenant: Tenant, script: Script,
+                         before: Script | None) -> None:
+    """Each practitioner books into the agenda of the same slug: created when first
+    declared (their hours, the business's holidays as closures), and given the script's
+    hours again only when this version changes them, so that hours an owner set on the
+    agenda itself stay until the script says otherwise."""
+    assert tenant.id is not None
+    for pid, person in script.booking.practitioners.items():
+        hours = _hours_of(script, pid)
+        assert hours is not None
+        agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug=pid)
+        if agenda is None:
+            appointments.create_agenda(session, tenant=tenant, slug=pid, name=person.name,
+                                       weekly_hours=hours, timezone=script.timezone,
+                                       closures=_closures(script))
+            continue
+        agenda.name = person.name
+        if hours != _hours_of(before, pid):
+            agenda.weekly_hours = json.dumps(hours)
+        session.add(agenda)
 
 
 def warm_models(database: Database) -> int:

@@ -204,7 +204,12 @@ class TransferStep(StepBase):
 
 class BookStep(StepBase):
     kind: Literal["book"]
+    # The agenda booked when the script has no `booking.practitioners`.
     agenda: str = Field(default="main", min_length=1, max_length=64)
+    # Fix the appointment type or the practitioner (ids under `booking`); when not fixed,
+    # the caller is asked (unless their request already said it, or there is one).
+    type: str | None = Field(default=None, pattern=STEP_ID)
+    practitioner: str | None = Field(default=None, pattern=STEP_ID)
     fallback: str  # no free slot in the horizon, no agenda, or the caller gave up
     next: str | None = None
     ask_name: bool = True  # record the caller's name after booking
@@ -234,6 +239,80 @@ Step = Annotated[
 ]
 
 
+def parse_weekly(value: object) -> object:
+    """{"mon": ["09:00-12:00", "14:00-18:00"], "tue": "09:00-17:00"} -> parsed ranges."""
+    if not isinstance(value, dict):
+        return value
+    parsed: dict[str, list[OpeningRange]] = {}
+    for day, ranges in value.items():
+        if day not in DAYS:
+            raise ValueError(f"unknown day {day!r} (use {', '.join(DAYS)})")
+        if isinstance(ranges, str):
+            ranges = [ranges]
+        if not isinstance(ranges, list):
+            raise ValueError(f"{day}: expected a list of ranges such as 09:00-12:00")
+        try:
+            parsed[day] = [parse_range(str(r)) for r in ranges]
+        except ValueError as exc:
+            raise ValueError(f"{day}: {exc}") from None
+    return parsed
+
+
+Weekly = dict[str, list[OpeningRange]]
+MAX_PRACTITIONERS = 30
+MAX_TYPES = 30
+
+
+class Practitioner(_Strict):
+    """A person (or room, or resource) callers book with. Their time is the agenda of the
+    same id, created when the script is published; `hours` are their working hours
+    (default: the business's), applied to that agenda when the script changes them."""
+
+    name: str = Field(min_length=1, max_length=200)  # as the receptionist says it
+    phrases: Sentences = Field(default_factory=list)  # what callers call them
+    digit: str | None = Field(default=None, pattern=r"^[1-8]$")
+    hours: Weekly | None = None
+
+    _phrases_not_blank = field_validator("phrases")(_not_blank)
+
+    @field_validator("hours", mode="before")
+    @classmethod
+    def _parse_hours(cls, value: object) -> object:
+        return parse_weekly(value)
+
+
+class AppointmentType(_Strict):
+    """A kind of appointment: how long it takes, who offers it, and whether callers may
+    book it by phone (`by_phone: false`: `instead` is said, then the step's fallback)."""
+
+    name: str = Field(min_length=1, max_length=200)  # "a cleaning", « un détartrage »
+    phrases: Sentences = Field(default_factory=list)
+    examples: Sentences = Field(default_factory=list)
+    digit: str | None = Field(default=None, pattern=r"^[1-8]$")
+    minutes: int = Field(ge=5, le=720)
+    buffer: int = Field(default=0, ge=0, le=240)
+    practitioners: list[str] | None = Field(default=None, min_length=1,
+                                            max_length=MAX_PRACTITIONERS)
+    notice_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 30)
+    horizon_days: int | None = Field(default=None, ge=1, le=366)
+    by_phone: bool = True
+    instead: str | None = Field(default=None, min_length=1, max_length=1000)
+
+    _phrases_not_blank = field_validator("phrases", "examples")(_not_blank)
+
+
+class Booking(_Strict):
+    """Who callers book with, what they book, and the owner's rules for phone bookings."""
+
+    practitioners: dict[str, Practitioner] = Field(default_factory=dict,
+                                                   max_length=MAX_PRACTITIONERS)
+    types: dict[str, AppointmentType] = Field(default_factory=dict, max_length=MAX_TYPES)
+    # At most this many appointments per caller (by number) on one day.
+    max_per_caller_per_day: int | None = Field(default=None, ge=1, le=20)
+    # Only callers the business knows (its contacts, or who booked before) book by phone.
+    known_callers_only: bool = False
+
+
 class Script(_Strict):
     business: str = Field(min_length=1, max_length=200)
     timezone: str
@@ -250,6 +329,7 @@ class Script(_Strict):
     # Said once before the first recording of a call (a message, a spoken name).
     recording_notice: str | None = Field(default=None, min_length=1, max_length=1000)
     callers: CallerScreening = Field(default_factory=CallerScreening)
+    booking: Booking = Field(default_factory=Booking)
     steps: dict[str, Step] = Field(min_length=1, max_length=MAX_STEPS)
 
     @field_validator("voice")
@@ -273,21 +353,7 @@ class Script(_Strict):
     @field_validator("hours", mode="before")
     @classmethod
     def _parse_hours(cls, value: object) -> object:
-        if not isinstance(value, dict):
-            return value
-        parsed: dict[str, list[OpeningRange]] = {}
-        for day, ranges in value.items():
-            if day not in DAYS:
-                raise ValueError(f"unknown day {day!r} (use {', '.join(DAYS)})")
-            if isinstance(ranges, str):
-                ranges = [ranges]
-            if not isinstance(ranges, list):
-                raise ValueError(f"{day}: expected a list of ranges such as 09:00-12:00")
-            try:
-                parsed[day] = [parse_range(str(r)) for r in ranges]
-            except ValueError as exc:
-                raise ValueError(f"{day}: {exc}") from None
-        return parsed
+        return parse_weekly(value)
 
     @field_validator("holidays", mode="before")
     @classmethod

@@ -139,8 +139,15 @@ class ChallengeQuery(BaseModel):
 class BookQuery(StepQuery):
     """The booking dialogue's own state, carried by its callback URLs."""
 
-    stage: Literal["offer", "confirm", "name", "manage"]
+    stage: Literal["type", "who", "offer", "confirm", "name", "manage"]
     slots: str = Field(default="", max_length=200, pattern=r"^(\d{9,11}(,\d{9,11}){0,8})?$")
+    # What is being booked (call_flows.steps.book.Want): an appointment type, with whom
+    # ("*": whoever is free first), and whose time each offered slot is (`seats`, `seat`).
+    type: str = Field(default="", max_length=64, pattern=r"^([a-z][a-z0-9_-]*)?$")
+    who: str = Field(default="", max_length=64, pattern=r"^(\*|[a-z][a-z0-9_-]*)?$")
+    seats: str = Field(default="", max_length=600,
+                       pattern=r"^([a-z][a-z0-9_-]{0,63}(,[a-z][a-z0-9_-]{0,63}){0,8})?$")
+    seat: str = Field(default="", max_length=64, pattern=r"^([a-z][a-z0-9_-]*)?$")
     slot: int | None = Field(default=None, ge=0, le=10**11)
     appointment: int | None = Field(default=None, ge=1, le=2**31 - 1)  # moved or managed
     pressed: str | None = Field(default=None, pattern=r"^[0-9]$")  # said instead of pressed

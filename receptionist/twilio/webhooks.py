@@ -304,7 +304,8 @@ def booking_input(rt: Runtime, session: Session, form: BookForm, query: BookQuer
     return _answer(rt, session, form.call_sid, query, BookingAnswer(
         query.stage, digits, query.attempt, slots=query.slots, slot=query.slot,
         appointment_id=query.appointment, recording_url=form.recording_url,
-        said=None if digits else said))
+        said=None if digits else said, type=query.type, who=query.who, seats=query.seats,
+        seat=query.seat))
 
 
 def goto_step(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) -> str:

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from receptionist.appointments import service as appointments
@@ -70,3 +72,45 @@ def test_other_weeks_and_agendas(client: TestClient, booked: tuple[int, int]) ->
     assert "Ada" not in client.get("/admin/t/demo/agenda?week=2026-11-24").text
     assert client.get("/admin/t/demo/agenda?agenda=nope").status_code == 404
     assert client.get("/admin/t/demo-fr/agenda").status_code == 404
+
+
+def test_the_practice_week_has_a_column_per_practitioner(
+        client: TestClient, session: Session, clock: FixedClock, engine: Engine,
+        booked: tuple[int, int]) -> None:
+    from receptionist.appointments.models import ExternalBusy
+    from tests.conftest import DEMO_EN
+    from tests.twilio.practice import publish_practice
+
+    publish_practice(engine, DEMO_EN)
+    demo_id = get_tenant(session, slug="demo").id
+    assert demo_id is not None
+    okafor = appointments.get_agenda(session, tenant_id=demo_id, slug="okafor")
+    martin = appointments.get_agenda(session, tenant_id=demo_id, slug="martin")
+    assert okafor is not None and martin is not None
+    appointments.book(session, agenda=okafor, starts_at=NOON - timedelta(hours=1), now=clock(),
+                      caller_name="Grace", kind=appointments.Kind("cleaning", 60, 10))
+    assert martin.id is not None
+    session.add(ExternalBusy(agenda_id=martin.id, uid="x", summary="dentist conference",
+                             starts_at=NOON + timedelta(hours=2),
+                             ends_at=NOON + timedelta(hours=3)))
+    session.commit()
+    page = client.get("/admin/t/demo/agenda/week?week=2026-11-17")
+    assert page.status_code == 200
+    html = page.text
+    header = html[html.index("<caption>Tue 17 Nov"):]
+    header = header[:header.index("</thead>")]
+    assert [n in header for n in ("Dr Martin", "Dr Okafor", "Sam Lee, our hygienist")] == [
+        True] * 3 and "Main agenda" not in header
+    tuesday = html[html.index("<caption>Tue 17 Nov"):html.index("<caption>Wed 18 Nov")]
+    eleven = tuesday[tuesday.index("<th scope=\"row\">11:00</th>"):]
+    eleven = eleven[:eleven.index("</tr>")]
+    assert "11:00–12:00" in eleven and "a cleaning" in eleven and "Grace" in eleven
+    assert eleven.count('class="cell free"') == 2  # Dr Martin and Sam Lee are free
+    two = tuesday[tuesday.index("<th scope=\"row\">14:00</th>"):]
+    two = two[:two.index("</tr>")]
+    # Dr Martin's calendar is busy, Dr Okafor is off in the afternoon, Sam Lee is free.
+    assert re.findall(r'class="cell (\w+)"', two) == ["busy", "closed", "free"]
+    assert "dentist conference" not in html  # the owner's private event stays private
+    saturday = html.find("<caption>Sat 21 Nov")
+    assert saturday == -1  # nobody works on Saturdays: no table
+    assert "Week of every practitioner" in client.get("/admin/t/demo/agenda").text

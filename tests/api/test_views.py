@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from receptionist.tenants.service import get_tenant
@@ -159,3 +160,27 @@ def test_a_token_acting_for_an_account_follows_its_access(client: TestClient,
     session.execute(delete(UserTenant).where(UserTenant.user_id == user.id))  # type: ignore[arg-type]
     session.commit()
     assert client.get("/api/v1/tenants/demo/calls", headers=auth(token)).status_code == 404
+
+
+def test_appointment_types_through_the_api(client: TestClient, tokens: dict[str, str],
+                                           engine: Engine) -> None:
+    from tests.conftest import DEMO_EN
+    from tests.twilio.practice import publish_practice
+
+    publish_practice(engine, DEMO_EN)
+    headers = auth(tokens["demo"])
+    url = "/api/v1/tenants/demo/availability?date=2026-11-17&agenda=okafor"
+    body = client.get(url + "&type=checkup", headers=headers).json()
+    assert (body["type"], body["slot_minutes"]) == ("checkup", 30)
+    assert body["slots"][:2] == ["2026-11-17T16:00:00Z", "2026-11-17T16:30:00Z"]
+    created = client.post("/api/v1/tenants/demo/appointments", headers=headers,
+                          json={"starts_at": "2026-11-17T11:00:00-05:00", "agenda": "okafor",
+                                "type": "cleaning"})
+    assert created.status_code == 201, created.text
+    assert created.json()["type"] == "cleaning"
+    assert created.json()["ends_at"] == "2026-11-17T17:00:00Z"  # 60 minutes
+    after = client.get(url + "&type=checkup", headers=headers).json()["slots"]
+    assert after[0] == "2026-11-17T17:30:00Z"  # and its 10-minute buffer
+    unknown = client.get(url + "&type=surgery", headers=headers)
+    assert unknown.status_code == 422 and "unknown appointment type 'surgery'" in unknown.text
+    assert client.get(url + "&type=Bad!", headers=headers).status_code == 422

@@ -3,6 +3,7 @@ hour's notice); the clock is Tuesday 2026-11-17 10:00 in New York."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -174,3 +175,114 @@ def test_changed_rules_apply_at_once(session: Session, clock: FixedClock) -> Non
     after = appointments.available(session, agenda, now=clock(), start=wednesday_noon,
                                    end=wednesday_noon + timedelta(hours=2))
     assert [s.astimezone(UTC).hour for s in after] == [17, 18]
+
+
+CHECKUP = appointments.Kind("checkup", 30)
+CLEANING = appointments.Kind("cleaning", 60, buffer_minutes=10)
+
+
+def test_an_appointment_type_keeps_the_agenda_grid_and_its_own_length(
+        session: Session, clock: FixedClock) -> None:
+    agenda = main_agenda(session)
+    appointments.book(session, agenda=agenda, starts_at=NOON, now=clock(), kind=CHECKUP)
+    # A cleaning (60 + 10 minutes) fits 11:00 only if it ends before the check-up at noon:
+    # it does not (12:10), so the first cleaning is after it, on the 30-minute grid.
+    free = appointments.available(session, agenda, now=clock(), start=NOON - timedelta(hours=1),
+                                  end=NOON + timedelta(hours=2), kind=CLEANING)
+    assert [s.astimezone(UTC).strftime("%H:%M") for s in free] == ["17:30", "18:00", "18:30"]
+    cleaning = appointments.book(session, agenda=agenda, starts_at=NOON + timedelta(minutes=30),
+                                 now=clock(), kind=CLEANING)
+    assert (cleaning.appointment_type, cleaning.buffer_minutes) == ("cleaning", 10)
+    assert cleaning.ends_at - cleaning.starts_at == timedelta(minutes=60)
+    claims = session.execute(select(SlotClaim).where(
+        col(SlotClaim.appointment_id) == cleaning.id)).scalars().all()
+    assert len(claims) == 14
+    # The buffer after the cleaning (until 13:40) blocks the 13:30 check-up.
+    checkups = appointments.available(session, agenda, now=clock(), start=NOON,
+                                      end=NOON + timedelta(minutes=150), kind=CHECKUP)
+    assert [s.astimezone(UTC).strftime("%H:%M") for s in checkups] == ["19:00"]
+    with pytest.raises(appointments.NotASlot):  # off the agenda's grid
+        appointments.book(session, agenda=agenda, starts_at=NOON + timedelta(minutes=155),
+                          now=clock(), kind=CHECKUP)
+
+
+def test_a_type_has_its_own_notice_and_horizon(session: Session, clock: FixedClock) -> None:
+    agenda = main_agenda(session)
+    careful = appointments.Kind("surgery", 60, notice_minutes=48 * 60, horizon_days=7)
+    first = appointments.first_day_with_slots(session, agenda, now=clock(), kind=careful)
+    assert first[0].date().isoformat() == "2026-11-19"  # two days' notice
+    with pytest.raises(appointments.NotASlot, match="at most 7 days"):
+        appointments.book(session, agenda=agenda, starts_at=NOON + timedelta(days=8),
+                          now=clock(), kind=careful)
+
+
+def test_racing_bookings_of_different_lengths_never_overlap(engine: Engine,
+                                                           clock: FixedClock) -> None:
+    """Twelve callers book check-ups and cleanings at once on one practitioner's agenda,
+    each at a time that overlaps someone else's: the slot claims let no two overlap."""
+    starts = [NOON + timedelta(minutes=30 * (i % 4)) for i in range(12)]
+    barrier = threading.Barrier(12)
+    errors: list[str] = []
+
+    def attempt(index: int) -> None:
+        kind = CLEANING if index % 2 else CHECKUP
+        with Session(engine, expire_on_commit=False) as session:
+            agenda = main_agenda(session)
+            barrier.wait()
+            try:
+                appointments.book(session, agenda=agenda, starts_at=starts[index],
+                                  now=clock(), kind=kind, caller_number=f"+1555000010{index:02}")
+                session.commit()
+            except appointments.BookingError:
+                session.rollback()
+            except Exception as exc:
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Session(engine) as session:
+        rows = session.execute(select(Appointment)).scalars().all()
+        spans = sorted((a.start_s, a.block_end_s) for a in rows)
+    assert 0 < len(spans) < 12  # some won, the overlapping ones lost
+    assert all(end <= nxt for (_, end), (nxt, _) in itertools.pairwise(spans))
+
+
+def test_the_first_available_among_practitioners(session: Session, clock: FixedClock) -> None:
+    main = main_agenda(session)
+    tenant = get_tenant(session, slug="demo")
+    other = appointments.create_agenda(
+        session, tenant=tenant, slug="okafor", name="Dr Okafor",
+        weekly_hours={"tue": ["09:00-13:00"], "wed": ["09:00-13:00"]})
+    taken = NOON - timedelta(hours=1)  # 11:00 at the main agenda
+    appointments.book(session, agenda=main, starts_at=taken, now=clock(), kind=CHECKUP)
+    offered = appointments.first_day_among(session, [main, other], now=clock(), kind=CHECKUP)
+    assert [(s.astimezone(UTC).strftime("%H:%M"), a.slug) for s, a in offered] == [
+        ("16:00", "okafor"), ("16:30", "main"), ("17:00", "main")]
+    # After the day of the last offer: Wednesday, whoever is free first.
+    later = appointments.first_day_among(session, [other, main], now=clock(),
+                                         after=offered[-1][0], kind=CHECKUP)
+    assert later[0][0].date().isoformat() == "2026-11-18" and later[0][1].slug == "okafor"
+
+
+def test_moving_keeps_the_type_and_callers_counts(session: Session, clock: FixedClock) -> None:
+    agenda = main_agenda(session)
+    number = "+15550001111"
+    cleaning = appointments.book(session, agenda=agenda, starts_at=NOON, now=clock(),
+                                 kind=CLEANING, caller_number=number)
+    moved = appointments.move(session, appointment=cleaning, agenda=agenda,
+                              starts_at=NOON + timedelta(days=1), now=clock())
+    assert moved.ends_at - moved.starts_at == timedelta(minutes=60)
+    assert (moved.appointment_type, moved.buffer_minutes) == ("cleaning", 10)
+    assert moved.block_end_s == moved.end_s + 600
+    day = appointments.day_bounds(agenda, NOON + timedelta(days=1))
+    assert appointments.bookings_on(session, tenant_id=agenda.tenant_id, caller_number=number,
+                                    start=day[0], end=day[1]) == 1
+    assert appointments.bookings_on(session, tenant_id=agenda.tenant_id, caller_number=number,
+                                    start=day[0], end=day[1], ignore=moved.id) == 0
+    assert appointments.has_booked(session, tenant_id=agenda.tenant_id, caller_number=number)
+    assert not appointments.has_booked(session, tenant_id=agenda.tenant_id,
+                                       caller_number="+15550002222")

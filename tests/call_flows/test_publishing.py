@@ -61,3 +61,35 @@ def test_warm_models_trains_every_active_script(runtime: Runtime) -> None:
     before = model_for.cache_info().hits
     model_for(training_set(parse_script(demo_script_text("demo.yaml"))))
     assert model_for.cache_info().hits == before + 1  # the first caller finds it ready
+
+
+def test_practitioners_get_their_agendas_and_keep_an_owners_hours(session: Session) -> None:
+    import json
+
+    from receptionist.appointments import service as appointments
+    from tests.twilio.practice import PRACTICE_EN
+
+    tenant = tenants.get_tenant(session, slug="demo")
+    assert tenant.id is not None
+    text = demo_script_text("demo.yaml").replace("\nsteps:\n", "\n" + PRACTICE_EN)
+    publishing.publish_script(session, tenant=tenant, yaml_text=text)
+    agendas = {a.slug: a for a in appointments.list_agendas(session, tenant_id=tenant.id)}
+    assert sorted(agendas) == ["lee", "main", "martin", "okafor"]
+    okafor = agendas["okafor"]
+    assert (okafor.name, okafor.timezone) == ("Dr Okafor", "America/New_York")
+    assert json.loads(okafor.weekly_hours) == {"mon": ["09:00-13:00"], "tue": ["09:00-13:00"]}
+    assert json.loads(agendas["lee"].weekly_hours)["fri"] == ["09:00-18:00"]  # the business's
+    assert "2026-12-25" in agendas["lee"].closures  # its holidays too
+    # The owner changes Dr Okafor's hours on the agenda; a script change elsewhere keeps them.
+    okafor.weekly_hours = json.dumps({"wed": ["14:00-18:00"]})
+    session.add(okafor)
+    publishing.publish_script(session, tenant=tenant,
+                              yaml_text=text.replace("name: Dr Martin", "name: Doctor Martin"))
+    session.refresh(okafor)
+    assert json.loads(okafor.weekly_hours) == {"wed": ["14:00-18:00"]}
+    assert agendas["martin"].name == "Doctor Martin"
+    # The script changes Dr Okafor's hours: they apply.
+    publishing.publish_script(session, tenant=tenant, yaml_text=text.replace(
+        'tue: ["09:00-13:00"]', 'thu: ["09:00-13:00"]'))
+    session.refresh(okafor)
+    assert json.loads(okafor.weekly_hours) == {"mon": ["09:00-13:00"], "thu": ["09:00-13:00"]}

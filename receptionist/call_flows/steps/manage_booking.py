@@ -71,12 +71,12 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
         ctx.say(booking_phrase("cancelled", ctx.language, when=when))
         return step.next
     if digits == "2":
-        slots = appointments.first_day_with_slots(ctx.session, agenda, now=ctx.now,
-                                                  ignore=appointment.id)
-        if not slots:
+        plan = book.plan_for_move(ctx, appointment)
+        offered = book.first_offer(ctx, plan) if plan is not None else []
+        if plan is None or not offered:
             ctx.say(booking_phrase("no_slot", ctx.language))
             return step.fallback
-        book.offer(ctx, step_id, step, agenda, slots, moving=appointment.id)
+        book.offer(ctx, step_id, step, plan, offered)
         return None
     if digits == "3":
         ctx.log("kept", step_id, f"appointment {appointment.id}")

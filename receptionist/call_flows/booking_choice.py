@@ -1,0 +1,125 @@
+"""What a caller books, from the script's `booking` section: which appointment type, with
+which practitioner ("anyone": whoever is free first), and the keys and words that name
+them. Pure functions of the script (no database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from receptionist.appointments.service import Kind
+from receptionist.call_flows.booking_phrases import SPOKEN_KEYS
+from receptionist.call_flows.listening import SpokenOption
+from receptionist.call_flows.schema import BookStep, ManageBookingStep, Script
+from receptionist.i18n import lang_key
+from receptionist.understanding.phrase_match import match_intent
+
+ANYONE = "*"
+ANYONE_KEY = "0"
+
+
+@dataclass(frozen=True)
+class Want:
+    """What the caller is booking: `type` ("" when the script has no types) and `who` (""
+    when the script has no practitioners: the step's agenda; ANYONE; or an id)."""
+
+    type: str = ""
+    who: str = ""
+
+    def query(self) -> dict[str, str | int]:
+        return {name: value for name, value in (("type", self.type), ("who", self.who))
+                if value}
+
+
+def kind(script: Script, type_id: str) -> Kind | None:
+    found = script.booking.types.get(type_id)
+    if found is None:
+        return None
+    return Kind(type_id, found.minutes, found.buffer, found.notice_minutes, found.horizon_days)
+
+
+def offering(script: Script, type_id: str) -> list[str]:
+    """The practitioners (ids, in script order) who offer the type (all when any)."""
+    people = list(script.booking.practitioners)
+    found = script.booking.types.get(type_id)
+    if found is None or found.practitioners is None:
+        return people
+    return [pid for pid in people if pid in found.practitioners]
+
+
+def agenda_slugs(script: Script, step: BookStep | ManageBookingStep, want: Want) -> list[str]:
+    """Whose time an offer searches: the chosen practitioner, everyone who offers the type
+    (ANYONE), or the step's own agenda when the script has no practitioners."""
+    if not script.booking.practitioners:
+        return [step.agenda] if isinstance(step, BookStep) else []
+    if want.who == ANYONE:
+        return offering(script, want.type)
+    return [want.who] if want.who in script.booking.practitioners else []
+
+
+def _keyed(items: dict[str, str | None]) -> dict[str, str]:
+    """{id: its digit}: the declared digit, else the next unused one from 1."""
+    taken = {digit for digit in items.values() if digit}
+    free = (str(n) for n in range(1, 10) if str(n) not in taken)
+    return {item: digit or next(free) for item, digit in items.items()}
+
+
+def type_keys(script: Script) -> dict[str, str]:
+    """{digit: type id} of the types callers may choose."""
+    keyed = _keyed({tid: t.digit for tid, t in script.booking.types.items()})
+    return {digit: tid for tid, digit in sorted(keyed.items(), key=lambda item: item[1])}
+
+
+def who_keys(script: Script, ids: list[str]) -> dict[str, str]:
+    """{digit: practitioner id} among `ids`, and 0 for whoever is free first."""
+    people = script.booking.practitioners
+    keyed = _keyed({pid: people[pid].digit for pid in ids if pid in people})
+    keys = {digit: pid for pid, digit in sorted(keyed.items(), key=lambda item: item[1])}
+    return {**keys, ANYONE_KEY: ANYONE}
+
+
+def type_words(script: Script) -> dict[str, list[str]]:
+    """{digit: what callers say} for the type prompt."""
+    types = script.booking.types
+    return {digit: [types[tid].name, *types[tid].phrases, *types[tid].examples]
+            for digit, tid in type_keys(script).items()}
+
+
+def who_words(script: Script, ids: list[str], language: str) -> dict[str, list[str]]:
+    people = script.booking.practitioners
+    words = {digit: [people[pid].name, *people[pid].phrases]
+             for digit, pid in who_keys(script, ids).items() if pid != ANYONE}
+    words[ANYONE_KEY] = list(SPOKEN_KEYS["who"][lang_key(language)][ANYONE_KEY])
+    return words
+
+
+def _pick(words: dict[str, list[str]], said: str, language: str) -> str | None:
+    options = tuple(SpokenOption(intent=f"key{digit}", digit=digit, phrases=tuple(phrases))
+                    for digit, phrases in words.items())
+    match = match_intent(said, options, language)
+    return match.choice.digit if match.choice is not None else None
+
+
+def type_in(script: Script, said: str, language: str) -> str | None:
+    """The type a caller's words name ("a cleaning next week"), or None."""
+    if not script.booking.types or not said.strip():
+        return None
+    digit = _pick(type_words(script), said, language)
+    return type_keys(script).get(digit) if digit is not None else None
+
+
+def who_in(script: Script, ids: list[str], said: str, language: str) -> str | None:
+    """The practitioner (or ANYONE) a caller's words name ("with Dr Martin"), or None."""
+    if not script.booking.practitioners or not said.strip():
+        return None
+    digit = _pick(who_words(script, ids, language), said, language)
+    return who_keys(script, ids).get(digit) if digit is not None else None
+
+
+def type_name(script: Script, type_id: str) -> str:
+    found = script.booking.types.get(type_id)
+    return found.name if found is not None else ""
+
+
+def who_name(script: Script, slug: str) -> str:
+    found = script.booking.practitioners.get(slug)
+    return found.name if found is not None else ""
