@@ -24,12 +24,13 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def rules(tz: ZoneInfo = NY, hours: dict[str, list[str]] | None = None, slot: int = 30,
           buffer: int = 0, notice: int = 0, horizon: int = 60,
-          closures: list[dict[str, str]] | None = None) -> AgendaRules:
+          closures: list[dict[str, str]] | None = None, step: int = 0) -> AgendaRules:
     weekly = hours if hours is not None else {d: ["09:00-12:00"] for d in
                                               ("mon", "tue", "wed", "thu", "fri")}
     return AgendaRules(tz=tz, weekly=parse_hours(json.dumps(weekly)),
                        closures=parse_closures(json.dumps(closures or [])), slot_s=slot * 60,
-                       buffer_s=buffer * 60, notice_s=notice * 60, horizon_s=horizon * 86400)
+                       buffer_s=buffer * 60, notice_s=notice * 60, horizon_s=horizon * 86400,
+                       step_s=step * 60)
 
 
 def local(tz: ZoneInfo, year: int, month: int, day: int, hour: int, minute: int
@@ -124,3 +125,17 @@ def test_limit_and_slot_starts() -> None:
 
 def test_merge() -> None:
     assert merge([(5, 7), (1, 3), (2, 4), (7, 9)]) == [(1, 4), (5, 9)]
+
+
+def test_a_longer_type_keeps_the_agendas_grid() -> None:
+    """A 60-minute cleaning with 10 minutes after it, in a 30-minute agenda: it starts on
+    the half hours, fits before closing, and an appointment blocks what it overlaps."""
+    r = rules(slot=60, buffer=10, step=30)
+    assert day(r, MONDAY, MONDAY) == [f"Mon 16 {h}" for h in (
+        "09:00", "09:30", "10:00", "10:30", "11:00")]
+    check_up = (epoch(local(NY, 2026, 11, 16, 10, 30)), epoch(local(NY, 2026, 11, 16, 11, 0)))
+    # 09:30 would run into the 10:30 check-up with its buffer (10:40); 11:00 is after it.
+    assert day(r, MONDAY, MONDAY, [check_up]) == ["Mon 16 09:00", "Mon 16 11:00"]
+    assert is_slot_start(r, local(NY, 2026, 11, 16, 9, 30))
+    assert not is_slot_start(r, local(NY, 2026, 11, 16, 9, 40))
+    assert not is_slot_start(r, local(NY, 2026, 11, 16, 11, 30))  # would end after 12:00
