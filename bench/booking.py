@@ -24,7 +24,6 @@ import json
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from sqlmodel import Session
 
 from bench.databases import CHOICES, bench_database
 from bench.process_cpu import own_seconds
+from bench.timing import ms, timed
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment, SlotClaim
 from receptionist.db import make_engine
@@ -52,12 +52,6 @@ from receptionist.tenants.tokens import create_token
 
 NOW = datetime(2026, 11, 17, 0, 0, tzinfo=UTC)
 ALWAYS = {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-
-
-def ms(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return (statistics.median(ordered) * 1000,
-            ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000)
 
 
 def fill(session: Session, agenda: Agenda, count: int, rng: random.Random) -> None:
@@ -112,15 +106,9 @@ def availability_rows(tmp: Path, repeat: int) -> list[str]:
             fill(session, agenda, count, random.Random(count))
             cases = computations(session, agenda)
             for name, run in cases.items():
-                run()  # warm
-                timings = []
-                for _ in range(repeat):
-                    began = time.perf_counter()
-                    found = run()
-                    timings.append(time.perf_counter() - began)
-                p50, p95 = ms(timings)
+                p50, p95, found = timed(run, repeat)
                 base.setdefault(name, p50)
-                rows.append(f"| {name} | {count} | {len(found)} | {p50:.2f} | {p95:.2f} | "
+                rows.append(f"| {name} | {count} | {found} | {p50:.2f} | {p95:.2f} | "
                             f"{p50 / base[name]:.2f}x |")
         engine.dispose()
     return rows

@@ -22,10 +22,8 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import random
-import statistics
 import tempfile
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +35,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from bench.databases import CHOICES, bench_database
+from bench.timing import timed
 from receptionist.appointments import busy_feed
 from receptionist.appointments import service as appointments
 from receptionist.appointments.availability import working_intervals
@@ -59,12 +58,6 @@ OFFERED = {"checkup": PRACTITIONERS[:2] + PRACTITIONERS[3:], "consultation": PRA
 IN_HORIZON = 500  # per practitioner
 IN_HISTORY = 500
 FEED_EVENTS = 500
-
-
-def ms(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return (statistics.median(ordered) * 1000,
-            ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000)
 
 
 def _row(agenda: Agenda, kind: Kind, start: datetime) -> dict[str, object]:
@@ -121,17 +114,6 @@ def fill_full(session: Session, agenda: Agenda) -> int:
     session.execute(insert(Appointment.__table__), rows)  # type: ignore[attr-defined]
     session.commit()
     return len(rows)
-
-
-def timed(run: Callable[[], list[object]], repeat: int) -> tuple[float, float, int]:
-    found = run()  # warm
-    timings = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        found = run()
-        timings.append(time.perf_counter() - began)
-    p50, p95 = ms(timings)
-    return p50, p95, len(found)
 
 
 def offer_cases(session: Session, people: list[Agenda], kind: Kind

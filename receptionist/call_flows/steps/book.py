@@ -137,9 +137,11 @@ def proceed(ctx: FlowContext, step_id: str, step: BookStep, want: Want, words: s
             ) -> str | None:
     """Ask what is still unknown (the type, then the practitioner), then offer."""
     booking = ctx.script.booking
-    if booking.types and want.type not in booking.types:
-        ask_type(ctx, step_id, step)
-        return None
+    if want.type not in booking.types:  # none chosen yet, or the script changed meanwhile
+        want = replace(want, type="")
+        if booking.types:
+            ask_type(ctx, step_id, step)
+            return None
     if want.type and not booking.types[want.type].by_phone:
         kind = booking.types[want.type]
         ctx.log("booking_refused", step_id, f"type {want.type} is not booked by phone")
@@ -204,6 +206,8 @@ def on_type(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer
             ) -> str | None:
     script, language = ctx.script, ctx.language
     said = event.said or ""
+    if not script.booking.types:  # the script changed during the call
+        return proceed(ctx, step_id, step, Want("", step.practitioner or ""), said)
     kind_id = choice.type_keys(script).get(event.digits) if event.digits else (
         choice.type_in(script, said, language))
     if kind_id is None:
@@ -220,6 +224,8 @@ def on_type(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer
 def on_who(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer
            ) -> str | None:
     script, said = ctx.script, event.said or ""
+    if not script.booking.practitioners:  # the script changed during the call
+        return proceed(ctx, step_id, step, Want(event.type), said)
     ids = choice.offering(script, event.type)
     who = choice.who_keys(script, ids).get(event.digits) if event.digits else (
         choice.who_in(script, ids, said, ctx.language))

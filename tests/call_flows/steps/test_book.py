@@ -176,3 +176,18 @@ def test_words_that_answer_nothing_at_the_offer_are_a_wrong_key(
     gather = ctx.actions[-1]
     assert isinstance(gather, Gather)
     assert getattr(gather.prompts[0], "text", "") == "Sorry, that is not a valid choice."
+
+
+def test_a_type_from_before_a_script_change_is_asked_again_or_dropped(
+        session: Session, clock: FixedClock) -> None:
+    """A callback names a type the script no longer has (published during the call): a
+    practice asks which type again; a script without types books the plain slot."""
+    from tests.call_flows.test_booking_choice import practice
+
+    ctx = demo_ctx(session, clock)
+    step = _book_step(ctx)
+    assert book.resume(ctx, "book", step, BookingAnswer("who", "1", 0, type="gone")) is None
+    assert gather_query(ctx)["stage"] == "offer"  # no types: the agenda's own slots
+    ctx.script = practice("en")
+    assert book.resume(ctx, "book", step, BookingAnswer("who", "1", 0, type="gone")) is None
+    assert gather_query(ctx)["stage"] == "type"
