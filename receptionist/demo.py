@@ -3,6 +3,7 @@ seeding them (`receptionist seed-demo`, `make run`)."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from importlib import resources
 
@@ -11,6 +12,7 @@ from sqlmodel import Session, select
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.publishing import create_tenant, ensure_main_agenda
 from receptionist.tenants.models import Tenant
+from receptionist.users import service as users
 
 
 @dataclass(frozen=True)
@@ -43,3 +45,29 @@ def seed_demo(session: Session) -> list[str]:
             ensure_main_agenda(session, tenant=tenant,
                                script=parse_script(demo_script_text(demo.script_file)))
     return created
+
+
+DEMO_OWNER = "owner@demo.test"
+DEMO_OPERATOR = "operator@demo.test"
+
+
+def first_run_accounts(session: Session) -> list[tuple[str, str, str]]:
+    """On a database without accounts: the demo owner (of `demo`) and the demo operator
+    (of both demo businesses), with fresh random passwords, returned once as (role,
+    email, password) to be shown. Dev mode only: the caller checks it."""
+    if users.has_accounts(session):
+        return []
+    made = []
+    businesses = {demo.slug: session.exec(select(Tenant).where(Tenant.slug == demo.slug))
+                  .first() for demo in DEMO_TENANTS}
+    owned = [t for t in (businesses.get("demo"),) if t is not None]
+    run = [t for t in businesses.values() if t is not None]
+    for role, email, tenants in (("owner", DEMO_OWNER, owned),
+                                 ("operator", DEMO_OPERATOR, run)):
+        if role == "owner" and len(tenants) != 1:
+            continue
+        password = secrets.token_urlsafe(12)
+        users.create_user(session, email=email, password=password, role=role,
+                          tenants=tenants)
+        made.append((role, email, password))
+    return made

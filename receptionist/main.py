@@ -16,9 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from receptionist import __version__
 from receptionist.admin.agenda import router as admin_agenda_router
+from receptionist.admin.appointment_pages import router as admin_appointment_pages_router
 from receptionist.admin.contacts import router as admin_contacts_router
 from receptionist.admin.dashboard import router as admin_dashboard_router
 from receptionist.admin.deps import ADMIN_UI, LoginRequired
+from receptionist.admin.exports import router as admin_exports_router
 from receptionist.admin.scripts import router as admin_scripts_router
 from receptionist.admin.settings import router as admin_settings_router
 from receptionist.admin.tenants import router as admin_tenants_router
@@ -86,6 +88,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.include_router(admin_settings_router)
     app.include_router(admin_tenants_router)
     app.include_router(admin_contacts_router)
+    app.include_router(admin_exports_router)
+    app.include_router(admin_appointment_pages_router)
     app.mount("/admin/static", StaticFiles(directory=ADMIN_UI / "static"), name="admin-static")
 
     @app.exception_handler(LoginRequired)

@@ -3,12 +3,15 @@ background worker), answering a call placed by `receptionist simulate` over real
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -18,6 +21,7 @@ from sqlmodel import Session, select
 from receptionist.db import make_engine
 from receptionist.demo import demo_script_text
 from receptionist.messages.models import FetchStatus, Message
+from receptionist.users.models import User
 from receptionist.weekly_hours import DAYS
 from tests.twilio_sim import FakeTwilioApi
 
@@ -37,17 +41,12 @@ def fake_api() -> Iterator[FakeTwilioApi]:
         yield api
 
 
-@pytest.fixture
-def server(tmp_path: Path, fake_api: FakeTwilioApi,
-           empty_database_url: str) -> Iterator[tuple[str, dict[str, str]]]:
+@contextmanager
+def serving(tmp_path: Path, env: dict[str, str], log_name: str = "serve.log"
+            ) -> Iterator[str]:
+    """`receptionist serve` with `env`, until the block ends; its output in `log_name`."""
     port = free_port()
-    env = {**os.environ, "RECEPTIONIST_ENV": "production",
-           "DATABASE_URL": empty_database_url,
-           "PUBLIC_BASE_URL": "https://rx.example.org", "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-           "TWILIO_AUTH_TOKEN": TOKEN, "SECRET_KEY": "serve-test-secret-key-0123456789",
-           "TWILIO_API_BASE": fake_api.base_url, "RECORDINGS_DIR": str(tmp_path / "rec"),
-           "WORKER_POLL_SECONDS": "0.2"}
-    log_path = tmp_path / "serve.log"
+    log_path = tmp_path / log_name
     log_file = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "receptionist.cli", "serve", "--port", str(port)],
@@ -64,11 +63,53 @@ def server(tmp_path: Path, fake_api: FakeTwilioApi,
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"server did not start:\n{log_path.read_text()}")
             time.sleep(0.1)
-        yield url, env
+        yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
         log_file.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path, fake_api: FakeTwilioApi,
+           empty_database_url: str) -> Iterator[tuple[str, dict[str, str]]]:
+    env = {**os.environ, "RECEPTIONIST_ENV": "production",
+           "DATABASE_URL": empty_database_url,
+           "PUBLIC_BASE_URL": "https://rx.example.org", "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+           "TWILIO_AUTH_TOKEN": TOKEN, "SECRET_KEY": "serve-test-secret-key-0123456789",
+           "TWILIO_API_BASE": fake_api.base_url, "RECORDINGS_DIR": str(tmp_path / "rec"),
+           "WORKER_POLL_SECONDS": "0.2"}
+    with serving(tmp_path, env) as url:
+        yield url, env
+
+
+def test_first_run_in_dev_mode_makes_the_demo_accounts_once(
+        tmp_path: Path, empty_database_url: str) -> None:
+    env = {**os.environ, "RECEPTIONIST_ENV": "dev", "DATABASE_URL": empty_database_url,
+           "RECORDINGS_DIR": str(tmp_path / "rec"), "LOG_FORMAT": "json"}
+    env.pop("SECRET_KEY", None)
+    with serving(tmp_path, env, "first.log") as url:
+        first = (tmp_path / "first.log").read_text()
+        found = re.search(r"demo owner: owner@demo.test  password: (\S+)", first)
+        assert found is not None, first
+        assert re.search(r"demo operator: operator@demo.test  password: \S+", first)
+        assert f"admin UI: {url}/admin" in first
+        with httpx.Client(base_url=url) as browser:
+            page = browser.get("/admin/login")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+            assert csrf is not None
+            done = browser.post("/admin/login", data={
+                "email": "owner@demo.test", "password": found.group(1),
+                "csrf": csrf.group(1)}, follow_redirects=True)
+            assert done.status_code == 200 and "/admin/login" not in str(done.url)
+    # Log lines are JSON objects (LOG_FORMAT=json); the scheduler's chatter is not there.
+    logged = [json.loads(line) for line in first.splitlines() if line.startswith("{")]
+    assert logged and all({"time", "level", "logger", "message"} <= set(r) for r in logged)
+    assert not any(r["logger"].startswith("apscheduler") and r["level"] == "INFO"
+                   for r in logged)
+    with serving(tmp_path, env, "second.log"):
+        again = (tmp_path / "second.log").read_text()
+    assert "password:" not in again and "admin UI:" in again
 
 
 def test_serve_answers_a_simulated_call_and_fetches_the_recording(
@@ -118,6 +159,9 @@ def test_serve_answers_a_simulated_call_and_fetches_the_recording(
                     session.commit()
         assert message.fetch_status == FetchStatus.fetched
         assert message.audio_path is not None and Path(message.audio_path).is_file()
+        with Session(engine) as session:  # production never makes accounts by itself
+            assert session.exec(select(User)).all() == []
+        assert "password:" not in log
     finally:
         engine.dispose()
 

@@ -110,7 +110,8 @@ def cancel(request: Request, db: SessionDep,
     appointment, agenda = _appointment(db, tenant, appointment_id)
     rt = runtime_of(request)
     with rt.database.write_transaction(db):
-        appointments.cancel(db, appointment=appointment, agenda=agenda, now=rt.clock())
+        appointments.cancel(db, appointment=appointment, agenda=agenda, now=rt.clock(),
+                            by=signed[0].email)
     return _back(request, slug, agenda, appointment.starts_at, "cancelled")
 
 
@@ -129,7 +130,7 @@ def move(request: Request, db: SessionDep,
         with rt.database.write_transaction(db):
             appointment = db.get(Appointment, appointment_id) or appointment
             appointments.move(db, appointment=appointment, agenda=agenda, starts_at=local,
-                              now=rt.clock())
+                              now=rt.clock(), by=signed[0].email)
     except appointments.BookingError as exc:
         return _back(request, slug, agenda, local, f"not moved: {exc}")
     except WriteConflict:  # lost a race at commit time (another process)

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
 from receptionist.admin import sessions
+from receptionist.admin.refusals import in_language
 from receptionist.admin.texts import translator
 from receptionist.runtime import Runtime, runtime_of
 from receptionist.tenants.models import Tenant
@@ -84,6 +85,9 @@ def set_cookie(request: Request, response: Response, data: sessions.SessionData)
 def render(request: Request, name: str, data: sessions.SessionData, user: User | None,
           **context: Any) -> Response:
     language = user.language if user is not None else "en"
+    for said in ("error", "notice", "test_error"):  # what a form did, or why it refused
+        if isinstance(context.get(said), str):
+            context[said] = in_language(context[said], language)
     response = templates.TemplateResponse(request, name, {
         "t": translator(language), "lang": language, "user": user, "csrf": data.csrf,
         **context})

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio.from_thread
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
+from markupsafe import Markup
+from starlette.datastructures import FormData
 
 from receptionist.admin.deps import (
     CsrfChecked,
@@ -17,6 +20,8 @@ from receptionist.admin.deps import (
     redirect_with_notice,
     render,
 )
+from receptionist.admin.flow_diagram import diagram
+from receptionist.admin.script_form import NEW, FormError, apply, form_of
 from receptionist.admin.trial_call import (
     InputError,
     TrialCallResult,
@@ -24,10 +29,11 @@ from receptionist.admin.trial_call import (
     run_trial_call,
 )
 from receptionist.call_flows import publishing
+from receptionist.call_flows.checks import graph_problems
 from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_script
 from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.registry import kind_of
-from receptionist.call_flows.schema import Script
+from receptionist.call_flows.schema import Loc, Script
 from receptionist.runtime import Runtime, runtime_of
 from receptionist.speech.prompts import is_local
 from receptionist.tenants import service as tenants
@@ -37,6 +43,7 @@ from receptionist.web_deps import MAX_ROW_ID, SessionDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 MAX_SCRIPT = 200_000
+MAX_FIELD = 5_000  # one field of the script form (a prompt, a list of examples)
 
 
 def _operator(user: User) -> None:
@@ -82,8 +89,18 @@ def _editor(request: Request, user: User, data: object, tenant: Tenant, db: Sess
         except ScriptError as exc:
             problems = exc.problems
     voices = prompt_previews(runtime_of(request), script) if script is not None else []
+    drawn = script
+    graph: list[tuple[Loc, str]] = []
+    if drawn is None:  # a script with broken links still draws, its problems marked
+        try:
+            drawn = parse_script(yaml_text, check_graph=False)
+            graph = graph_problems(drawn)
+        except ScriptError:
+            drawn = None
+    flow_svg = Markup(diagram(drawn, problems=graph, path=test.path if test else ())
+                      ) if drawn is not None else None
     return render(request, "script.html", data, user, tenant=tenant, section="script",  # type: ignore[arg-type]
-                 voices=voices,
+                 voices=voices, flow_svg=flow_svg,
                  yaml_text=yaml_text, problems=problems, checked=checked, notice=notice,
                  test=test, test_error=test_error, inputs=inputs,
                  steps=preview(script) if script is not None else [],
@@ -155,6 +172,60 @@ def script_test_call(request: Request, db: SessionDep,
                            actions=actions, caller=caller)
     return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
                    checked=True, test=result, inputs=inputs)
+
+
+def _form_page(request: Request, db: SessionDep, user: User, data: object, tenant: Tenant,
+               *, error: str = "", problems: list[ScriptProblem] | None = None,
+               notice: str = "") -> Response:
+    _, script = publishing.active_script(db, tenant=tenant)
+    return render(request, "script_form.html", data, user, tenant=tenant,  # type: ignore[arg-type]
+                  section="script_form", form=form_of(script), new=NEW, error=error,
+                  problems=problems or [], notice=notice)
+
+
+@router.get("/t/{slug}/script/form")
+def script_form_page(request: Request, db: SessionDep, signed: CurrentUser,
+                     tenant: OwnedTenant, slug: str, notice: Notice = "") -> Response:
+    """The common edits as a form: for owners as for operators (their own business)."""
+    user, data = signed
+    return _form_page(request, db, user, data, tenant, notice=notice)
+
+
+async def _read_form(request: Request) -> FormData:
+    return await request.form()
+
+
+@router.post("/t/{slug}/script/form")
+def script_form_submit(request: Request, db: SessionDep, signed: CsrfChecked,
+                       tenant: OwnedTenant, slug: str) -> Response:
+    user, data = signed
+    # The form's fields are the script's own (choice.2.examples, message.take…): read as
+    # a whole (already parsed for the CSRF token; the body size is capped for every route).
+    fields = anyio.from_thread.run(_read_form, request)
+    posted = {key: value for key, value in fields.multi_items()
+              if isinstance(value, str) and key != "csrf" and len(value) <= MAX_FIELD}
+    assert tenant.id is not None and tenant.active_version is not None
+    active = tenants.script_version(db, tenant_id=tenant.id, version=tenant.active_version)
+    _, script = publishing.active_script(db, tenant=tenant)
+    try:
+        yaml_text = apply(active.yaml_text, script, posted)
+        parsed = parse_script(yaml_text)
+    except FormError as exc:
+        response = _form_page(request, db, user, data, tenant, error=str(exc))
+        response.status_code = 422
+        return response
+    except ScriptError as exc:
+        response = _form_page(request, db, user, data, tenant, problems=exc.problems)
+        response.status_code = 422
+        return response
+    if parsed == script:  # the same script (the YAML may only be laid out anew)
+        return redirect_with_notice(request, f"/admin/t/{slug}/script/form", "no change")
+    script_model(parsed)
+    with runtime_of(request).database.write_transaction(db):
+        row = publishing.publish_script(db, tenant=tenant, yaml_text=yaml_text,
+                                        author=user.email, comment="edited in the form")
+    return redirect_with_notice(request, f"/admin/t/{slug}/script/form",
+                                f"published v{row.version}")
 
 
 @router.post("/t/{slug}/script/rollback")

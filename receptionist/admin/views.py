@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -209,6 +210,23 @@ def call_detail(request: Request, db: SessionDep,
                   events=calls.call_events(db, call=call),
                   messages=messages.messages_of_call(db, call_id=call.id),
                   tz=ZoneInfo(tenant.timezone), section="calls")
+
+
+@router.post("/language")
+def choose_language(request: Request, db: SessionDep, signed: CsrfChecked,
+                    language: Annotated[Literal["en", "fr"], Form()],
+                    back: Annotated[str, Form(max_length=500)] = "/admin") -> Response:
+    """The page language of this account, remembered; back to the page it was chosen on
+    (a path of the admin UI only: never another site)."""
+    user, _ = signed
+    with runtime_of(request).database.write_transaction(db):
+        user.language = language
+        db.add(user)
+    target = back if _ADMIN_PATH.match(back) else "/admin"
+    return RedirectResponse(target, status_code=303)
+
+
+_ADMIN_PATH = re.compile(r"^/admin(/[A-Za-z0-9_./?=&%+-]*)?$")
 
 
 @router.get("/password")

@@ -233,7 +233,7 @@ async def move_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDe
         appointment, agenda = _own(session, tenant_id, appointment_id)
         with rt.database.write_transaction(session):
             appointments.move(session, appointment=appointment, agenda=agenda,
-                              starts_at=body.starts_at, now=rt.clock())
+                              starts_at=body.starts_at, now=rt.clock(), by="api")
         return _appointment_out(appointment, agenda.slug)
     return await run_in_session(rt.database, session, work)
 
@@ -249,6 +249,6 @@ async def cancel_appointment(tenant: TenantDep, session: SessionDep, rt: Runtime
         appointment, agenda = _own(session, tenant_id, appointment_id)
         with rt.database.write_transaction(session):
             appointments.cancel(session, appointment=appointment, agenda=agenda,
-                                now=rt.clock())
+                                now=rt.clock(), by="api")
     await run_in_session(rt.database, session, work)
     return Response(status_code=204)

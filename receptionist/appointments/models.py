@@ -114,6 +114,10 @@ class Appointment(SQLModel, table=True):
     name_next_at: datetime | None = None
     language: str = Field(default="en-US", max_length=10)
     source: str = Field(default="phone", max_length=16)  # phone | api | admin
+    note: str = Field(default="", max_length=500)  # the owner's, when booked in the admin UI
+    # Every change, oldest first, as JSON: [{"at", "what": booked|moved|cancelled, "to",
+    # "by"}] (what the owner sees on the appointment's page).
+    history: str = Field(default="[]", sa_type=Text)
     call_sid: str | None = Field(default=None, max_length=64)
     sequence: int = 0  # iCalendar SEQUENCE, bumped on every change
     created_at: datetime = Field(default_factory=utcnow)

@@ -415,7 +415,7 @@ def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime
          caller_number: str = "", caller_name: str = "", language: str = "en-US",
          source: str = "phone", call_sid: str | None = None,
          sms_sender: str | None = None, savepoint: bool = False,
-         kind: Kind | None = None) -> Appointment:
+         kind: Kind | None = None, note: str = "") -> Appointment:
     """Book `starts_at` (an agenda slot, or an appointment of `kind`) or raise NotASlot /
     SlotTaken. With `savepoint`, a lost race rolls back only the booking, so the
     surrounding transaction (a webhook's) goes on."""
@@ -428,6 +428,7 @@ def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime
         tenant_id=agenda.tenant_id, agenda_id=agenda.id, uid=f"{uuid.uuid4()}@receptionist",
         starts_at=starts_at, ends_at=ends_at, caller_number=caller_number,
         caller_name=caller_name[:200], language=language, source=source, call_sid=call_sid,
+        note=note[:500], history=_changed("[]", "booked", now, starts_at, source),
         created_at=now, updated_at=now,
         sync_state=SyncState.pending if agenda.caldav_url else SyncState.none,
         sync_next_at=now if agenda.caldav_url else None)
@@ -442,7 +443,8 @@ def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime
 
 
 def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_at: datetime,
-         now: datetime, sms_sender: str | None = None, savepoint: bool = False) -> Appointment:
+         now: datetime, sms_sender: str | None = None, savepoint: bool = False,
+         by: str = "") -> Appointment:
     """Move an appointment to `starts_at` in its agenda. An appointment of a type keeps
     its length and buffer; a plain slot takes the agenda's current ones."""
     if appointment.status != AppointmentStatus.booked:
@@ -461,6 +463,7 @@ def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_a
                                                 buffer_minutes))
     session.refresh(appointment)
     appointment.buffer_minutes = buffer_minutes
+    appointment.history = _changed(appointment.history, "moved", now, starts_at, by)
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
     appointment.sequence += 1
     appointment.updated_at = now
@@ -475,12 +478,14 @@ def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_a
 
 
 def cancel(session: Session, *, appointment: Appointment, agenda: Agenda, now: datetime,
-           sms_sender: str | None = None) -> Appointment:
+           sms_sender: str | None = None, by: str = "") -> Appointment:
     if appointment.status == AppointmentStatus.cancelled:
         return appointment
     assert appointment.id is not None
     session.execute(delete(SlotClaim).where(col(SlotClaim.appointment_id) == appointment.id))
     appointment.status = AppointmentStatus.cancelled
+    appointment.history = _changed(appointment.history, "cancelled", now,
+                                   appointment.starts_at, by)
     appointment.sequence += 1
     appointment.updated_at = now
     _mark_for_sync(appointment, agenda, now)
@@ -491,6 +496,26 @@ def cancel(session: Session, *, appointment: Appointment, agenda: Agenda, now: d
     _notify(session, appointment, agenda, kind="booking_cancelled", now=now,
             sender=sms_sender)
     return appointment
+
+
+def _changed(history: str, what: str, now: datetime, starts_at: datetime, by: str) -> str:
+    """The history with one more change (see Appointment.history)."""
+    try:
+        changes = json.loads(history)
+    except ValueError:
+        changes = []
+    changes.append({"at": now.astimezone(UTC).isoformat(), "what": what,
+                    "to": starts_at.astimezone(UTC).isoformat(), "by": by[:120]})
+    return json.dumps(changes[-50:])
+
+
+def changes_of(appointment: Appointment) -> list[dict[str, str]]:
+    """The appointment's history (see Appointment.history), oldest first."""
+    try:
+        changes = json.loads(appointment.history)
+    except ValueError:
+        return []
+    return [c for c in changes if isinstance(c, dict)] if isinstance(changes, list) else []
 
 
 def _mark_for_sync(appointment: Appointment, agenda: Agenda, now: datetime) -> None:

@@ -1,5 +1,6 @@
 """One week of a practice at a glance: a row per time, a column per agenda (practitioner),
-each cell closed, free, busy in the linked calendar, or booked (with the appointment).
+each cell closed, free, busy in the linked calendar, booked (with the appointment), or
+past (before now and the agenda's notice: no longer bookable).
 
 Built from the same rules and rows as availability: the agendas' working intervals, their
 appointments, and the busy times read from their calendars."""
@@ -75,7 +76,8 @@ def week(session: Session, agendas: Sequence[Agenda], monday: date, now: datetim
         rows = []
         t = first
         while t < last:
-            cells = [_cell(t, t + row_s, open_by[i], booked[i], busy[i], epoch(now))
+            cells = [_cell(t, t + row_s, open_by[i], booked[i], busy[i],
+                           epoch(now) + agendas[i].min_notice_minutes * 60)
                      for i in range(len(agendas))]
             rows.append(Row(datetime.fromtimestamp(t, tz).time(), cells))
             t += row_s
@@ -84,7 +86,8 @@ def week(session: Session, agendas: Sequence[Agenda], monday: date, now: datetim
 
 
 def _cell(row_start: int, row_end: int, opened: list[Interval],
-          booked: list[Appointment], busy: list[Interval], now_s: int) -> Cell:
+          booked: list[Appointment], busy: list[Interval], bookable_s: int) -> Cell:
+    """`bookable_s`: from when the agenda takes bookings (now, plus its notice)."""
     for appointment in booked:
         if _covers(appointment.start_s, appointment.end_s, row_start, row_end):
             return Cell("booked", appointment,
@@ -93,7 +96,7 @@ def _cell(row_start: int, row_end: int, opened: list[Interval],
         return Cell("closed")
     if any(_covers(s, e, row_start, row_end) for s, e in busy):
         return Cell("busy")
-    return Cell("past" if row_start < now_s else "free")
+    return Cell("past" if row_start < bookable_s else "free")
 
 
 def _appointments(session: Session, agenda: Agenda, start: datetime, end: datetime

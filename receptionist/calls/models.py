@@ -45,6 +45,11 @@ class Call(SQLModel, table=True):
     # The screened transfer's answer from the person rung: "SEQ:accepted|declined|silent:
     # NUMBER" (SEQ: the step's sequence number when it dialed).
     transfer_answer: str | None = Field(default=None, max_length=120)
+    # How it ended (calls.outcomes), the first thing the caller asked for, and the last
+    # step they were in: set when the call ends, for the owner's figures.
+    outcome: str | None = Field(default=None, max_length=16)
+    first_intent: str | None = Field(default=None, max_length=40)
+    last_step: str | None = Field(default=None, max_length=100)
 
 
 class CallEvent(SQLModel, table=True):

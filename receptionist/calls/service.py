@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from receptionist.calls import outcomes
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 
 # Twilio's CallStatus values; the last five end a call. "timed-out" is ours: Twilio never
@@ -180,6 +181,39 @@ def tenant_call(session: Session, *, tenant_id: int, call_sid: str) -> Call | No
     """The call, if it is this business's."""
     call = get_call(session, call_sid=call_sid)
     return call if call is not None and call.tenant_id == tenant_id else None
+
+
+def record_outcome(session: Session, *, call: Call, screened: bool) -> outcomes.Timeline:
+    """Read the ended call's timeline and keep its outcome, first intent and last step on
+    the call row (what the dashboard counts)."""
+    timeline = outcomes.read(((e.kind, e.step, e.detail) for e in call_events(
+        session, call=call)), screened=screened)
+    call.outcome = timeline.outcome
+    call.first_intent = (timeline.intent or "")[:40] or None
+    call.last_step = timeline.last_step
+    session.add(call)
+    return timeline
+
+
+def ended_since(session: Session, *, tenant_id: int, since: datetime
+                ) -> list[tuple[datetime, str | None, str | None, str | None]]:
+    """(started_at, outcome, first intent, last step) of the business's calls since."""
+    rows = session.execute(select(col(Call.started_at), col(Call.outcome),
+                                  col(Call.first_intent), col(Call.last_step)).where(
+        col(Call.tenant_id) == tenant_id, col(Call.started_at) >= since)).all()
+    return [(started, outcome, intent, step) for started, outcome, intent, step in rows]
+
+
+def stuck_counts(session: Session, *, tenant_id: int, since: datetime
+                 ) -> list[tuple[str, str, int]]:
+    """(event kind, step, count) of the "stuck" signals (calls.outcomes.STUCK) in the
+    business's calls since `since`."""
+    rows = session.execute(select(col(CallEvent.kind), col(CallEvent.step), func.count())
+                           .join(Call, col(Call.id) == CallEvent.call_id).where(
+        col(Call.tenant_id) == tenant_id, col(Call.started_at) >= since,
+        col(CallEvent.kind).in_(tuple(outcomes.STUCK)), col(CallEvent.step).is_not(None))
+        .group_by(col(CallEvent.kind), col(CallEvent.step))).all()
+    return [(kind, step, int(count)) for kind, step, count in rows]
 
 
 def start_times(session: Session, *, tenant_id: int, since: datetime) -> list[datetime]:

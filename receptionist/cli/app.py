@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -20,6 +19,8 @@ from receptionist.cli.support import fail, open_session
 from receptionist.cli.users import user_app
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from receptionist.call_flows.loader import ScriptError
     from receptionist.call_flows.schema import MenuChoice
     from receptionist.config import Settings
@@ -43,9 +44,10 @@ app.add_typer(privacy_app, name="privacy")
 TenantOpt = Annotated[str, typer.Option("--tenant", help="Tenant slug, e.g. demo")]
 
 
-def _setup_logging() -> None:
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _setup_logging(settings: Settings) -> None:
+    from receptionist.log_format import configure
+
+    configure(settings.log_level, settings.log_format)
 
 
 
@@ -97,6 +99,25 @@ def seed_demo() -> None:
     typer.echo(f"created: {', '.join(created)}" if created else "demo tenants already exist")
 
 
+def _first_run(session: Session) -> None:
+    """Dev mode, no account yet: make the demo owner and operator and show their
+    passwords once (production never does: its first account is `user add`)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from receptionist import demo
+
+    try:
+        made = demo.first_run_accounts(session)
+        session.commit()
+    except IntegrityError:  # another instance made them
+        session.rollback()
+        return
+    for role, email, password in made:
+        typer.secho(f"demo {role}: {email}  password: {password}", fg=typer.colors.GREEN)
+    if made:
+        typer.echo("(shown once; `receptionist user set-password --email E` sets another)")
+
+
 @app.command()
 def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
           port: Annotated[int, typer.Option()] = 8000,
@@ -116,8 +137,8 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     from receptionist.tenants import service as tenants
     from receptionist.worker import start_background
 
-    _setup_logging()
     settings = _settings()
+    _setup_logging(settings)
     _check_secrets(settings)
     upgrade(settings.database_url)
     with open_session(settings) as session:
@@ -128,6 +149,9 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
                 typer.echo("empty database: seeded the demo tenants demo and demo-fr")
             except IntegrityError:  # another instance starting at the same time did it
                 session.rollback()
+        if settings.dev_mode:
+            _first_run(session)
+    typer.echo(f"admin UI: http://{host}:{port}/admin")
     rt = Runtime.from_settings(settings)
     _report_speech(rt)
     # Each business's intent model, trained while the server starts answering.
@@ -137,7 +161,8 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     try:
         uvicorn.run(create_app(settings, runtime=rt), host=host, port=port,
                     proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
-                    log_level="info")
+                    log_level=settings.log_level.lower(), log_config=None,
+                    access_log=settings.log_level == "DEBUG")
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
@@ -165,8 +190,8 @@ def worker() -> None:
     from receptionist.runtime import Runtime
     from receptionist.worker import run_forever
 
-    _setup_logging()
     settings = _settings()
+    _setup_logging(settings)
     _check_secrets(settings)
     run_forever(Runtime.from_settings(settings))
 

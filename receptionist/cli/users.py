@@ -33,3 +33,20 @@ def user_add(email: Annotated[str, typer.Option()],
             raise fail(str(exc)) from None
         session.commit()
         typer.echo(f"{user.email} ({user.role}) can log in at /admin")
+
+
+@user_app.command("set-password")
+def user_set_password(email: Annotated[str, typer.Option()],
+                      password: Annotated[str, typer.Option(
+                          prompt=True, hide_input=True, confirmation_prompt=True,
+                          help="at least 10 characters")] = "") -> None:
+    """Give an account a new password (it is logged out everywhere)."""
+    from receptionist.users import service as users
+
+    with open_session() as session:
+        try:
+            user = users.set_password(session, email=email, new=password)
+        except users.AccountError as exc:
+            raise fail(str(exc)) from None
+        session.commit()
+        typer.echo(f"{user.email}: new password set")

@@ -3,18 +3,23 @@ beside (sms.py, email.py, webhook.py) and delivery.py runs them; the rows are th
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from receptionist.calls import service as calls
 from receptionist.calls.models import Call
 from receptionist.contacts.service import SCREENED_OUT
 from receptionist.notifications.models import NotificationChannel, NotificationSettings
 from receptionist.outbound import Policy
 from receptionist.outbox.models import OutboxItem, OutboxStatus
 from receptionist.outbox.service import enqueue
+from receptionist.tenants.models import Tenant
+
+log = logging.getLogger(__name__)
 
 CHANNELS = ("email", "sms", "webhook")
 EVENTS = ("call_summary", "digest")
@@ -98,9 +103,24 @@ def call_ended(session: Session, *, call: Call, now: datetime) -> int:
     ends it, so that the summary cannot be lost between the two."""
     if call.tenant_id is None or call.id is None:
         return 0
+    _log_call(session, call)
     if call.screening in SCREENED_OUT:
         return 0  # blocked, refused or failed the robocall challenge: no summary noise
     return queue_call_summary(session, tenant_id=call.tenant_id, call_id=call.id, now=now)
+
+
+def _log_call(session: Session, call: Call) -> None:
+    """Keep how the call ended on its row, and log its one INFO line: business, caller,
+    outcome, duration (and the same as fields, for LOG_FORMAT=json)."""
+    timeline = calls.record_outcome(session, call=call,
+                                    screened=call.screening in SCREENED_OUT)
+    tenant = session.get(Tenant, call.tenant_id)
+    fields = {"call_sid": call.call_sid, "tenant": tenant.slug if tenant else None,
+              "caller": call.from_number, "outcome": timeline.outcome,
+              "intent": timeline.intent, "duration_s": call.duration_s, "status": call.status}
+    log.info("call %s %s from %s: %s (%s s, %s)", call.call_sid, fields["tenant"],
+             call.from_number or "?", timeline.outcome, call.duration_s or 0, call.status,
+             extra=fields)
 
 
 def queue_late_summary(session: Session, *, tenant_id: int, call_id: int, now: datetime

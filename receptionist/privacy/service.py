@@ -156,7 +156,8 @@ def erase_caller(session: Session, settings: Settings, *, tenant_id: int, phone:
     for appointment in upcoming:
         agenda = session.get(Agenda, appointment.agenda_id)
         assert agenda is not None
-        appointments.cancel(session, appointment=appointment, agenda=agenda, now=now)
+        appointments.cancel(session, appointment=appointment, agenda=agenda, now=now,
+                            by="erasure")
         erased.appointments_cancelled += 1
     session.flush()
     # Every notification to them, including the cancellation SMS just queued.

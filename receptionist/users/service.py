@@ -80,6 +80,25 @@ def change_password(session: Session, user: User, *, current: str, new: str) -> 
     session.add(user)
 
 
+def has_accounts(session: Session) -> bool:
+    return session.execute(select(col(User.id)).limit(1)).first() is not None
+
+
+def set_password(session: Session, *, email: str, new: str) -> User:
+    """An administrator's reset (the command line): no current password, every session
+    of the account ends."""
+    user: User | None = session.execute(select(User).where(
+        col(User.email) == email.strip().lower())).scalar()
+    if user is None:
+        raise AccountError(f"no account {email!r}")
+    if len(new) < MIN_PASSWORD:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+    user.password_hash = _hasher.hash(new)
+    user.session_version += 1
+    session.add(user)
+    return user
+
+
 def tenants_of(session: Session, user: User) -> list[Tenant]:
     return list(session.execute(
         select(Tenant).join(UserTenant, col(UserTenant.tenant_id) == Tenant.id)

@@ -5,28 +5,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from receptionist.demo import demo_script_text
 from receptionist.tenants.service import get_tenant
-from receptionist.users.service import create_user
-from tests.admin.helpers import PASSWORD, csrf_of, login
+from tests.admin.helpers import csrf_of, login
 
 BROKEN = demo_script_text("demo.yaml").replace("goto: opening_hours", "goto: opening_ours")
-
-
-@pytest.fixture
-def operator(session: Session, client: TestClient) -> TestClient:
-    demo = get_tenant(session, slug="demo")
-    create_user(session, email="agency@ops.test", password=PASSWORD, role="operator",
-                tenants=[demo])
-    create_user(session, email="owner@demo.test", password=PASSWORD, role="owner",
-                tenants=[demo])
-    session.commit()
-    login(client, "agency@ops.test")
-    return client
 
 
 def test_edit_with_an_error_fix_publish_and_roll_back(operator: TestClient,

@@ -3,6 +3,7 @@ inbox and call log, and tenant isolation (another business's URLs are 404)."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -238,3 +239,50 @@ def test_the_inbox_names_callers_who_gave_their_name(
     login(client, "owner@demo.test")
     page = client.get("/admin/t/demo/inbox").text
     assert "Ada &lt;Lovelace&gt; · +15551230001" in page
+
+
+@pytest.mark.usefixtures("accounts")
+def test_the_language_switch_is_remembered_and_refusals_follow_it(
+        client: TestClient, engine: Engine) -> None:
+    login(client, "owner@demo.test")
+    page = client.get("/admin/t/demo/contacts")
+    assert "Log out" in page.text and 'value="fr"' in page.text
+    switched = client.post("/admin/language", data={
+        "csrf": csrf_of(page.text), "language": "fr", "back": "/admin/t/demo/contacts"},
+        follow_redirects=False)
+    assert (switched.status_code, switched.headers["location"]) == (
+        303, "/admin/t/demo/contacts")
+    french = client.get("/admin/t/demo/contacts")
+    assert "Déconnexion" in french.text and '<html lang="fr">' in french.text
+    refused = client.post("/admin/t/demo/contacts", data={
+        "csrf": csrf_of(french.text), "number": "555-1234", "name": "Ada"})
+    assert ("un numéro s'écrit +, l'indicatif du pays et le numéro, en chiffres seulement "
+            "(E.164), par exemple +15551230001") in html.unescape(refused.text)
+    # Remembered by the account: a new session is French too.
+    client.cookies.clear()
+    assert "Déconnexion" in login(client, "owner@demo.test")[1]
+    # Back to this site's admin pages only; a forged token changes nothing.
+    elsewhere = client.post("/admin/language", data={
+        "csrf": csrf_of(client.get("/admin/password").text), "language": "en",
+        "back": "https://evil.example/admin"}, follow_redirects=False)
+    assert elsewhere.headers["location"] == "/admin"
+    forged = client.post("/admin/language", data={"csrf": "x", "language": "fr"})
+    assert forged.status_code == 403
+    assert client.post("/admin/language", data={
+        "csrf": csrf_of(client.get("/admin/password").text), "language": "de"}
+    ).status_code == 422
+
+
+def test_refusals_and_notices_in_french() -> None:
+    from receptionist.admin.refusals import in_language
+
+    assert in_language("not moved: too soon: at least 60 minutes' notice", "fr") == (
+        "non déplacé : trop tôt : au moins 60 minutes de préavis")
+    assert in_language("published v7", "fr-FR") == "version 7 publiée"
+    assert in_language("main: hours, line 2: write a day (mon, tue, wed, thu, fri, sat, sun) "
+                       "then ranges such as 09:00-12:00", "fr") == (
+        "main : horaires, ligne 2 : écrivez un jour (mon, tue, wed, thu, fri, sat, sun) "
+        "puis des plages comme 09:00-12:00")
+    assert in_language("email added", "fr") == "e-mail ajouté"
+    assert in_language("something new", "fr") == "something new"  # shown as it came
+    assert in_language("saved", "en") == "saved"

@@ -32,6 +32,7 @@ def test_the_week_of_two_agendas(session: Session, clock: FixedClock) -> None:
     tuesday = {row.at: [c.state for c in row.cells] for row in days[1].rows}
     assert min(tuesday) == time(8) and max(tuesday) == time(17, 30)  # 08:00 to 18:00
     assert tuesday[time(8)] == ["closed", "past"]
+    assert tuesday[time(10, 30)] == ["past", "past"]  # within the hour's notice
     assert tuesday[time(11)] == ["free", "busy"]
     assert tuesday[time(12)] == ["booked", "free"] and tuesday[time(12, 30)][0] == "booked"
     assert tuesday[time(13)] == ["free", "closed"]  # the cleaning ended; Okafor is off

@@ -213,3 +213,14 @@ def test_a_caller_who_booked_by_name_is_named(sim: TestTwilioSim, session: Sessi
     deliver_due(runtime)
     subjects = {m["Subject"] for m in mailbox.messages}
     assert "Call from Ada Lovelace (+15551230001)" in subjects
+
+
+def test_each_call_ends_with_one_log_line(sim: TestTwilioSim,
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="receptionist.notifications.service"):
+        call = sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)])
+    lines = [r for r in caplog.records if r.name == "receptionist.notifications.service"]
+    assert len(lines) == 1
+    assert lines[0].getMessage().startswith(f"call {call.call_sid} demo from +15551230001: "
+                                            "message (")
+    assert (lines[0].outcome, lines[0].tenant) == ("message", "demo")  # type: ignore[attr-defined]

@@ -484,7 +484,8 @@ def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slo
         if plan.moving is not None:
             appointment = appointments.move(ctx.session, appointment=plan.moving, agenda=agenda,
                                             starts_at=slot, now=ctx.now,
-                                            sms_sender=ctx.call.to_number, savepoint=True)
+                                            sms_sender=ctx.call.to_number, savepoint=True,
+                                            by="phone")
         else:
             appointment = appointments.book(
                 ctx.session, agenda=agenda, starts_at=slot, now=ctx.now,

@@ -66,7 +66,7 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
     when = _when(ctx, agenda, appointment.starts_at)
     if digits == "1":
         appointments.cancel(ctx.session, appointment=appointment, agenda=agenda, now=ctx.now,
-                            sms_sender=ctx.call.to_number)
+                            sms_sender=ctx.call.to_number, by="phone")
         ctx.log("cancelled", step_id, f"appointment {appointment.id}")
         ctx.say(booking_phrase("cancelled", ctx.language, when=when))
         return step.next

@@ -1,0 +1,142 @@
+"""An owner books a free time for someone who phoned their mobile (name, number, note,
+appointment type), under the same no-double-booking rule and with the same SMS as a
+phone booking; and one appointment's page: who (the name they said, transcribed), their
+number, what and with whom, how it was booked, every change since."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from receptionist.admin.deps import (
+    CsrfChecked,
+    CurrentUser,
+    Notice,
+    OwnedTenant,
+    redirect_with_notice,
+    render,
+)
+from receptionist.appointments import service as appointments
+from receptionist.appointments.models import Agenda
+from receptionist.call_flows import booking_choice
+from receptionist.call_flows.publishing import active_script
+from receptionist.call_flows.schema import Script
+from receptionist.clock import sane_datetime
+from receptionist.contacts.models import E164
+from receptionist.db import WriteConflict
+from receptionist.runtime import runtime_of
+from receptionist.tenants.models import Tenant
+from receptionist.users.models import User
+from receptionist.web_deps import RowId, SessionDep
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+LocalTime = Annotated[str, Query(max_length=20, pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d$")]
+
+
+def _agenda(db: Session, tenant: Tenant, slug: str) -> Agenda:
+    assert tenant.id is not None
+    found = appointments.get_agenda(db, tenant_id=tenant.id, slug=slug)
+    if found is None:
+        raise HTTPException(404, "no such agenda")
+    return found
+
+
+def _local(agenda: Agenda, at: str) -> datetime:
+    try:
+        return sane_datetime(datetime.fromisoformat(at)).replace(
+            tzinfo=ZoneInfo(agenda.timezone))
+    except ValueError:
+        raise HTTPException(422, "not a date and time") from None
+
+
+def _types(script: Script, agenda: Agenda) -> list[tuple[str, str]]:
+    """(type id, name) of the types this agenda's practitioner offers."""
+    if not script.booking.practitioners:
+        return [(tid, t.name) for tid, t in script.booking.types.items()]
+    return [(tid, t.name) for tid, t in script.booking.types.items()
+            if agenda.slug in booking_choice.offering(script, tid)]
+
+
+def _form(request: Request, db: Session, user: User, data: object, tenant: Tenant,
+          agenda: Agenda, at: str, *, error: str = "", values: dict[str, str] | None = None
+          ) -> Response:
+    _, script = active_script(db, tenant=tenant)
+    return render(request, "appointment_new.html", data, user, tenant=tenant,  # type: ignore[arg-type]
+                  section="agenda", agenda=agenda, at=at, when=_local(agenda, at),
+                  types=_types(script, agenda), error=error, values=values or {})
+
+
+@router.get("/t/{slug}/agenda/book")
+def booking_form(request: Request, db: SessionDep, signed: CurrentUser, tenant: OwnedTenant,
+                 slug: str, agenda: Annotated[str, Query(max_length=64)], at: LocalTime
+                 ) -> Response:
+    user, data = signed
+    return _form(request, db, user, data, tenant, _agenda(db, tenant, agenda), at)
+
+
+@router.post("/t/{slug}/agenda/book")
+def book(request: Request, db: SessionDep, signed: CsrfChecked, tenant: OwnedTenant,
+         slug: str, agenda: Annotated[str, Query(max_length=64)], at: LocalTime,
+         name: Annotated[str, Form(min_length=1, max_length=200)],
+         number: Annotated[str, Form(max_length=32)] = "",
+         note: Annotated[str, Form(max_length=500)] = "",
+         type_id: Annotated[str, Form(alias="type", max_length=64)] = "") -> Response:
+    user, data = signed
+    found = _agenda(db, tenant, agenda)
+    values = {"name": name, "number": number, "note": note, "type": type_id}
+    number = number.strip()
+    if number and not re.match(E164, number):
+        response = _form(request, db, user, data, tenant, found, at, values=values,
+                         error="a number is written +, the country code and the number, "
+                               "digits only (E.164), e.g. +15551230001")
+        response.status_code = 422
+        return response
+    _, script = active_script(db, tenant=tenant)
+    kind = booking_choice.kind(script, type_id) if type_id else None
+    if type_id and (kind is None or type_id not in dict(_types(script, found))):
+        raise HTTPException(422, "unknown appointment type")
+    rt = runtime_of(request)
+    try:
+        with rt.database.write_transaction(db):
+            fresh = _agenda(db, tenant, agenda)
+            booked = appointments.book(
+                db, agenda=fresh, starts_at=_local(fresh, at), now=rt.clock(),
+                caller_number=number, caller_name=name.strip(), language=tenant.language,
+                source="admin", kind=kind, note=note.strip())
+    except appointments.BookingError as exc:
+        response = _form(request, db, user, data, tenant, found, at, values=values,
+                         error=f"not booked: {exc}")
+        response.status_code = 409 if isinstance(exc, appointments.SlotTaken) else 422
+        return response
+    except WriteConflict:
+        response = _form(request, db, user, data, tenant, found, at, values=values,
+                         error="not booked: this time was just taken")
+        response.status_code = 409
+        return response
+    return redirect_with_notice(request, f"/admin/t/{slug}/appointments/{booked.id}",
+                                "booked")
+
+
+@router.get("/t/{slug}/appointments/{appointment_id}")
+def appointment_page(request: Request, db: SessionDep, signed: CurrentUser,
+                     tenant: OwnedTenant, slug: str, appointment_id: RowId,
+                     notice: Notice = "") -> Response:
+    user, data = signed
+    assert tenant.id is not None
+    appointment = appointments.get_appointment(db, tenant_id=tenant.id,
+                                               appointment_id=appointment_id)
+    if appointment is None:
+        raise HTTPException(404, "no such page")
+    agenda = db.get(Agenda, appointment.agenda_id)
+    assert agenda is not None
+    _, script = active_script(db, tenant=tenant)
+    return render(request, "appointment.html", data, user, tenant=tenant, section="agenda",
+                  appointment=appointment, agenda=agenda, tz=ZoneInfo(agenda.timezone),
+                  type_name=booking_choice.type_name(script, appointment.appointment_type),
+                  changes=appointments.changes_of(appointment), notice=notice)

@@ -1,0 +1,70 @@
+"""How a call ended, from its timeline: what the owner wants to know of each call (was it
+handled without a person?) and where callers get stuck.
+
+Outcomes, by precedence: `transferred` (a person took it), `booked` (an appointment
+booked, moved, cancelled or kept), `message` (one was left), `answered` (a question was
+answered: hours, an FAQ), `screened` (blocked, or failed the robocall check), else
+`abandoned` (the caller hung up before any of these). The first three and `answered` are
+handled without a person: the automation rate."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+OUTCOMES = ("booked", "answered", "message", "transferred", "abandoned", "screened")
+AUTOMATED = frozenset({"booked", "answered", "message"})
+_INTENT = re.compile(r"intent=(\w+)")
+# Intents that are a way to something else, not a question answered.
+_ROUTING = frozenset({"book", "message", "transfer", "urgent", "manage", "manage_booking",
+                      "repeat", "goodbye", "yes", "no"})
+BOOKING_DONE = frozenset({"booked", "moved", "cancelled", "kept"})
+# Where a caller was not understood or said no: the "stuck" signals, by kind.
+STUCK = {"invalid_key": "re-prompt", "no_input": "re-prompt", "invalid_speech": "re-prompt",
+         "no_match": "gave up on", "confirm_refused": "confirmation refused",
+         "slot_declined": "confirmation refused", "speech_busy": "keypad fallback"}
+
+
+@dataclass
+class Timeline:
+    """What one call's events say: its outcome, the first thing asked for, the step the
+    caller was last in, and each stuck signal with its step."""
+
+    outcome: str
+    intent: str | None
+    last_step: str | None
+    stuck: list[tuple[str, str]] = field(default_factory=list)  # (signal, step)
+
+
+def read(events: Iterable[tuple[str, str | None, str]], *, screened: bool = False
+         ) -> Timeline:
+    """`events`: (kind, step, detail) in order."""
+    kinds: set[str] = set()
+    intent: str | None = None
+    answered = False
+    last_step: str | None = None
+    stuck: list[tuple[str, str]] = []
+    for kind, step, detail in events:
+        kinds.add(kind)
+        if kind == "enter":
+            last_step = step
+        if kind == "choice" and (match := _INTENT.search(detail)):
+            chosen = match.group(1)
+            intent = intent or chosen
+            answered = answered or chosen not in _ROUTING
+        if kind in STUCK and step:
+            stuck.append((STUCK[kind], step))
+    if "transfer_completed" in kinds:
+        outcome = "transferred"
+    elif kinds & BOOKING_DONE:
+        outcome = "booked"
+    elif "message_recorded" in kinds:
+        outcome = "message"
+    elif answered:
+        outcome = "answered"
+    elif screened:
+        outcome = "screened"
+    else:
+        outcome = "abandoned"
+    return Timeline(outcome, intent, last_step, stuck)

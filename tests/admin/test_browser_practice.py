@@ -1,0 +1,118 @@
+"""The admin UI of a practice in Debian's chromium (Playwright), from the first run: the
+demo owner logs in with the printed password and books a free slot in the week grid; the
+demo operator, in French, changes a menu choice and the hours in the forms, publishes,
+sees the flow diagram and rolls back; the owner reads the automation figures of a few
+simulated calls. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from receptionist.config import Settings
+from receptionist.demo import DEMO_OPERATOR, DEMO_OWNER, first_run_accounts
+from receptionist.main import create_app
+from receptionist.runtime import Runtime
+from receptionist.twilio.simulator import LeaveMessage, Press, StaySilent
+from tests.admin.test_browser import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from tests.conftest import DEMO_EN, serving
+from tests.twilio.practice import publish_practice
+from tests.twilio_sim import TestTwilioSim
+
+
+@pytest.fixture
+def live_server(settings: Settings, runtime: Runtime) -> Iterator[str]:
+    with serving(create_app(settings, runtime=runtime)) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def first_run(session: Session) -> dict[str, str]:
+    """The accounts `make run` makes on a first start, with their printed passwords."""
+    made = first_run_accounts(session)
+    session.commit()
+    return {email: password for _, email, password in made}
+
+
+def log_in(browser: Browser, url: str, email: str, password: str,  # noqa: F811
+           width: int = 1280) -> Page:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{url}/admin/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    expect(page.locator("button", has_text="Log out").or_(
+        page.locator("button", has_text="Déconnexion"))).to_be_visible()
+    return page
+
+
+def test_first_run_owner_books_a_free_slot_in_the_week_grid(
+        browser: Browser, live_server: str, first_run: dict[str, str],  # noqa: F811
+        engine: Engine) -> None:
+    publish_practice(engine, DEMO_EN)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = log_in(browser, live_server, DEMO_OWNER, first_run[DEMO_OWNER])
+    page.goto(f"{live_server}/admin/t/demo/agenda/week?week=2026-11-18")
+    grid = page.locator("table.grid", has=page.locator("caption", has_text="Wed 18 Nov"))
+    expect(grid.locator("thead")).to_contain_text("Sam Lee, our hygienist")
+    page.screenshot(path=str(ARTIFACTS / "admin-week-grid.png"), full_page=True)
+    slot = grid.get_by_label("Book 10:00 · Sam Lee, our hygienist")
+    slot.focus()
+    page.keyboard.press("Enter")  # the keyboard works
+    expect(page.locator("h2")).to_contain_text("New appointment")
+    page.fill("input[name=name]", "Grace Hopper")
+    page.fill("input[name=number]", "+15551239999")
+    page.select_option("select[name=type]", "cleaning")
+    page.fill("textarea[name=note]", "prefers mornings")
+    page.click("form.booking button[type=submit]")
+    expect(page.locator("p.ok")).to_contain_text("booked")
+    expect(page.locator("dl.details")).to_contain_text("Grace Hopper")
+    expect(page.locator("dl.details")).to_contain_text("a cleaning")
+    page.screenshot(path=str(ARTIFACTS / "admin-appointment.png"), full_page=True)
+    page.goto(f"{live_server}/admin/t/demo/agenda/week?week=2026-11-18")
+    grid = page.locator("table.grid", has=page.locator("caption", has_text="Wed 18 Nov"))
+    expect(grid.locator("td.booked").first).to_contain_text("Grace Hopper")
+
+
+def test_operator_in_french_edits_the_forms_sees_the_diagram_and_rolls_back(
+        browser: Browser, live_server: str, first_run: dict[str, str]) -> None:  # noqa: F811
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = log_in(browser, live_server, DEMO_OPERATOR, first_run[DEMO_OPERATOR])
+    page.goto(f"{live_server}/admin/t/demo/script/form")
+    page.click("button[name=language][value=fr]")
+    expect(page.locator("h2")).to_contain_text("Script d'appel")
+    page.fill("textarea[name=hours]", "mon 10:00-16:00\ntue 10:00-16:00")
+    page.fill("input[name='choice.1.label']", "laisser un mot")
+    page.fill("textarea[name='choice.1.examples']", "je voudrais laisser un mot")
+    page.screenshot(path=str(ARTIFACTS / "admin-script-form-fr.png"), full_page=True)
+    page.click("form.script-form button[type=submit]")
+    expect(page.locator("p.ok")).to_contain_text("version 2 publiée")
+    page.goto(f"{live_server}/admin/t/demo/script")
+    diagram = page.locator("svg.flow-diagram")
+    expect(diagram).to_be_visible()
+    expect(diagram.locator("g[data-step=main_menu]")).to_be_visible()
+    expect(page.locator("textarea[name=yaml_text]")).to_contain_text("10:00-16:00")
+    page.screenshot(path=str(ARTIFACTS / "admin-flow-diagram-fr.png"), full_page=True)
+    page.locator("form[action$='/script/rollback'] button").first.click()
+    expect(page.locator("p.ok")).to_be_visible()
+    expect(page.locator("textarea[name=yaml_text]")).not_to_contain_text("laisser un mot")
+
+
+def test_owner_reads_the_automation_figures(
+        browser: Browser, live_server: str, first_run: dict[str, str],  # noqa: F811
+        sim: TestTwilioSim) -> None:
+    sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), StaySilent()], from_="+15550000001")
+    sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)], from_="+15550000002")
+    sim.call(DEMO_EN, [Press("7"), Press("7"), Press("7"), LeaveMessage(3)],
+             from_="+15550000003")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = log_in(browser, live_server, DEMO_OWNER, first_run[DEMO_OWNER], width=390)
+    page.goto(f"{live_server}/admin/t/demo/dashboard")
+    expect(page.locator("p.automation")).to_contain_text(
+        "100 % of calls handled without a person")
+    expect(page.locator("table.stuck")).to_contain_text("main_menu")
+    page.screenshot(path=str(ARTIFACTS / "admin-dashboard-phone.png"), full_page=True)

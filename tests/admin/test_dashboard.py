@@ -1,0 +1,96 @@
+"""The owner's figures from a handful of simulated calls: handled without a person
+(booked, answered, message) against transferred and hung up, per request, where callers
+got stuck; and the CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from receptionist.admin.exports import cell, to_csv
+from receptionist.twilio.simulator import (
+    DialOutcome,
+    HangUp,
+    LeaveMessage,
+    Press,
+    Speak,
+    StaySilent,
+)
+from tests.admin.helpers import create_accounts, login
+from tests.conftest import DEMO_EN
+from tests.twilio_sim import TestTwilioSim
+
+
+@pytest.fixture
+def accounts(session: Session) -> None:
+    create_accounts(session)
+
+
+def cells(html: str, table: str, row: str) -> list[str]:
+    """The cells of the row headed `row` in the table of class `table`."""
+    part = html[html.index(f'class="figures {table}"'):]
+    part = part[:part.index("</table>")]
+    found = re.search(rf'<th scope="row">{re.escape(row)}</th>(.*?)</tr>', part, re.S)
+    assert found is not None, (row, part)
+    return re.findall(r"<td>([^<]*)</td>", found.group(1))
+
+
+@pytest.mark.usefixtures("accounts")
+def test_automation_figures_match_the_calls(client: TestClient, sim: TestTwilioSim) -> None:
+    sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), StaySilent()], from_="+15550000001")
+    sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)], from_="+15550000002")
+    sim.call(DEMO_EN, [Speak("where are you located?"), Speak("thanks, goodbye")],
+             from_="+15550000003")
+    sim.call(DEMO_EN, [Press("0"), DialOutcome("completed", seconds=60, key="1")],
+             from_="+15550000004")
+    sim.call(DEMO_EN, [Press("1"), HangUp()], from_="+15550000005")
+    sim.call(DEMO_EN, [Press("7"), HangUp()], from_="+15550000006")
+    login(client, "owner@demo.test")
+    page = client.get("/admin/t/demo/dashboard").text
+    assert "50 % of calls handled without a person" in page  # 3 of 6
+    assert ("1 booked, 1 answered, 1 message taken; 1 transferred, 2 hung up.") in " ".join(
+        page.split())
+    assert cells(page, "per-day", "2026-11-17") == ["3", "1", "2", "50"]
+    assert cells(page, "per-intent", "book") == ["1", "0", "1", "50"]
+    assert cells(page, "per-intent", "location") == ["1", "0", "0", "100"]
+    assert cells(page, "per-intent", "transfer") == ["0", "1", "0", "0"]
+    # Stuck: the wrong key at the menu, and hang-ups at the offer and at the menu.
+    assert cells(page, "stuck", "main_menu") == ["1", "0", "0", "0", "1"]
+    assert cells(page, "stuck", "book") == ["0", "0", "0", "0", "1"]
+
+
+@pytest.mark.usefixtures("accounts")
+def test_csv_exports(client: TestClient, sim: TestTwilioSim) -> None:
+    sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)])
+    sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), StaySilent()])
+    login(client, "owner@demo.test")
+    calls = client.get("/admin/t/demo/export/calls.csv")
+    assert calls.status_code == 200 and calls.headers["content-type"].startswith("text/csv")
+    assert 'filename="demo-calls.csv"' in calls.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(calls.text.lstrip("\ufeff"))))
+    assert [r["outcome"] for r in rows] == ["message", "booked"]
+    assert rows[0]["caller"] == "+15551230001" and rows[0]["started"].startswith("2026-11-17 10:")
+    booked = list(csv.DictReader(io.StringIO(
+        client.get("/admin/t/demo/export/appointments.csv").text.lstrip("\ufeff"))))
+    assert [(r["agenda"], r["starts"], r["booked_by"]) for r in booked] == [
+        ("main", "2026-11-17 11:00:00", "phone")]
+    left = client.get("/admin/t/demo/export/messages.csv").text
+    assert left.splitlines()[0].lstrip("\ufeff") == "left,caller,seconds,handled,urgent,transcript"
+    assert client.get("/admin/t/demo-fr/export/calls.csv").status_code == 404
+    assert client.get("/admin/t/demo/export/users.csv").status_code == 422
+
+
+def test_cells_that_would_be_formulas_are_text() -> None:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("UTC")
+    assert cell("=HYPERLINK(\"http://evil\")", tz) == "'=HYPERLINK(\"http://evil\")"
+    assert cell("@SUM(A1)", tz) == "'@SUM(A1)" and cell("-2+3", tz) == "'-2+3"
+    assert cell("+15551230001", tz) == "+15551230001"  # a phone number stays one
+    assert cell("+1555 cmd", tz) == "'+1555 cmd"
+    assert to_csv(["a"], [["x,y\n\"z\""]], tz) == 'a\r\n"x,y\n""z"""\r\n'
