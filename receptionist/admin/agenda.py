@@ -61,8 +61,10 @@ def agenda_week(request: Request, db: SessionDep,
 
 @router.get("/t/{slug}/agenda/week")
 def practice_week(request: Request, db: SessionDep, signed: CurrentUser, tenant: OwnedTenant,
-                  slug: str, week: SaneDate | None = None) -> Response:
-    """Every agenda (practitioner) of the business side by side, one week."""
+                  slug: str, week: SaneDate | None = None, day: SaneDate | None = None
+                  ) -> Response:
+    """Every agenda (practitioner) of the business side by side, one week (or one `day`
+    of it)."""
     user, data = signed
     assert tenant.id is not None
     agendas = appointments.list_agendas(db, tenant_id=tenant.id)
@@ -76,12 +78,13 @@ def practice_week(request: Request, db: SessionDep, signed: CurrentUser, tenant:
     now = runtime_of(request).clock()
     tz = ZoneInfo(people[0].timezone)
     today = now.astimezone(tz).date()
-    monday = (week or today) - timedelta(days=(week or today).weekday())
+    shown = day or week or today
+    monday = shown - timedelta(days=shown.weekday())
     type_names = {tid: kind.name for tid, kind in script.booking.types.items()}
     return render(request, "agenda_week.html", data, user, tenant=tenant, section="agenda",
                   agendas=people, days=week_grid.week(db, people, monday, now), tz=tz,
                   monday=monday, previous=monday - timedelta(days=7),
-                  following=monday + timedelta(days=7), type_names=type_names)
+                  following=monday + timedelta(days=7), type_names=type_names, only=day)
 
 
 def _appointment(db: Session, tenant: Tenant, appointment_id: int

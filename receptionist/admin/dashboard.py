@@ -37,10 +37,12 @@ def dashboard(request: Request, db: SessionDep,
     first = today - timedelta(days=DAYS - 1)
     since = datetime.combine(first, time(0), tz)
     assert tenant.id is not None
-    starts = calls.start_times(db, tenant_id=tenant.id, since=since)
-    per_day = Counter(moment.astimezone(tz).date() for moment in starts)
-    days = [(first + timedelta(days=i), per_day.get(first + timedelta(days=i), 0))
-            for i in range(DAYS)]
+    bounds = [datetime.combine(first + timedelta(days=i), time(0), tz) for i in range(DAYS + 1)]
+    counted = calls.outcome_counts(db, tenant_id=tenant.id, bounds=bounds)
+    per_day = Counter({first + timedelta(days=index): 0 for index in range(DAYS)})
+    for index, _, _, count in counted:
+        per_day[first + timedelta(days=index)] += count
+    days = sorted(per_day.items())
     details = calls.choice_details(db, tenant_id=tenant.id, since=since)
     intents = Counter(m.group(1) for d in details if (m := _INTENT.search(d)))
     waiting = messages.count_unhandled(db, tenant_id=tenant.id)
@@ -48,7 +50,8 @@ def dashboard(request: Request, db: SessionDep,
     peak = max((count for _, count in days), default=0) or 1
     screened = calls.screening_counts(db, tenant_id=tenant.id, since=since)
     challenged = sum(screened.get(k, 0) for k in ("spam", "passed", "challenged"))
-    figures = automation(calls.ended_since(db, tenant_id=tenant.id, since=since), tz, first)
+    figures = automation(counted, first)
+    figures.hung_up.update(dict(calls.hang_up_steps(db, tenant_id=tenant.id, since=since)))
     return render(request, "dashboard.html", data, user, tenant=tenant, section="dashboard",
                   days=days, peak=peak, intents=intents.most_common(), waiting=waiting,
                   upcoming=upcoming, total=sum(per_day.values()),
@@ -56,7 +59,6 @@ def dashboard(request: Request, db: SessionDep,
                   challenged=challenged, spam=screened.get("spam", 0), figures=figures,
                   stuck=stuck_points(calls.stuck_counts(db, tenant_id=tenant.id, since=since),
                                      figures.hung_up))
-
 
 SHOWN = ("automated", "transferred", "abandoned")
 
@@ -78,26 +80,24 @@ class Figures:
         return round(100 * counts["automated"] / reached) if reached else None
 
 
-def automation(rows: list[tuple[datetime, str | None, str | None, str | None]], tz: ZoneInfo,
-               first: date) -> Figures:
+def automation(counted: list[tuple[int, str | None, str | None, int]], first: date
+               ) -> Figures:
+    """`counted`: (day index from `first`, outcome, first intent, calls)."""
     figures = Figures()
     by_day: dict[date, Counter[str]] = {first + timedelta(days=i): Counter()
                                         for i in range(DAYS)}
     by_intent: dict[str, Counter[str]] = {}
-    for started, outcome, intent, last_step in rows:
+    for index, outcome, intent, count in counted:
         if outcome is None or outcome == "screened":
             continue  # still going, ended before outcomes were kept, or screened out
         shown = "automated" if outcome in outcomes.AUTOMATED else outcome
-        figures.total[shown] += 1
-        figures.outcomes[outcome] += 1
-        by_day.setdefault(started.astimezone(tz).date(), Counter())[shown] += 1
-        by_intent.setdefault(intent or "-", Counter())[shown] += 1
-        if outcome == "abandoned" and last_step:
-            figures.hung_up[last_step] += 1
+        figures.total[shown] += count
+        figures.outcomes[outcome] += count
+        by_day.setdefault(first + timedelta(days=index), Counter())[shown] += count
+        by_intent.setdefault(intent or "-", Counter())[shown] += count
     figures.per_day = sorted(by_day.items())
     figures.per_intent = sorted(by_intent.items(), key=lambda item: -sum(item[1].values()))
     return figures
-
 
 SIGNALS = ("re-prompt", "confirmation refused", "keypad fallback", "gave up on", "hung up")
 

@@ -192,6 +192,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "change_moved": {"en": "moved", "fr": "déplacé"},
     "change_cancelled": {"en": "cancelled", "fr": "annulé"},
     "changes": {"en": "Changes", "fr": "Modifications"},
+    "day_view": {"en": "this day only", "fr": "ce jour seul"},
+    "week_view": {"en": "the whole week", "fr": "toute la semaine"},
     "book_here": {"en": "Book", "fr": "Réserver"},
     "flow_list": {"en": "The same, as a list", "fr": "La même chose, en liste"},
     "nothing_yet": {"en": "No ended call yet.", "fr": "Aucun appel terminé pour l'instant."},

@@ -73,10 +73,15 @@ def week(session: Session, agendas: Sequence[Agenda], monday: date, now: datetim
             continue
         first = min(s for s, _ in spans)
         last = max(e for _, e in spans)
+        # Each cell looks only at what meets its day.
+        day_booked = [[a for a in rows_of if a.start_s < day_end and a.end_s > day_start]
+                      for rows_of in booked]
+        day_busy = [[(s, e) for s, e in intervals if s < day_end and e > day_start]
+                    for intervals in busy]
         rows = []
         t = first
         while t < last:
-            cells = [_cell(t, t + row_s, open_by[i], booked[i], busy[i],
+            cells = [_cell(t, t + row_s, open_by[i], day_booked[i], day_busy[i],
                            epoch(now) + agendas[i].min_notice_minutes * 60)
                      for i in range(len(agendas))]
             rows.append(Row(datetime.fromtimestamp(t, tz).time(), cells))
@@ -101,10 +106,12 @@ def _cell(row_start: int, row_end: int, opened: list[Interval],
 
 def _appointments(session: Session, agenda: Agenda, start: datetime, end: datetime
                   ) -> list[Appointment]:
+    # Appointments last at most a day: the lower bound keeps the index range to the week.
     return list(session.execute(select(Appointment).where(
         col(Appointment.agenda_id) == agenda.id,
-        col(Appointment.status) == AppointmentStatus.booked,
-        col(Appointment.start_s) < epoch(end), col(Appointment.end_s) > epoch(start))
+        col(Appointment.start_s) > epoch(start) - 86400,
+        col(Appointment.start_s) < epoch(end), col(Appointment.end_s) > epoch(start),
+        col(Appointment.status) == AppointmentStatus.booked)
         .order_by(col(Appointment.start_s))).scalars())
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam, delete, func, insert, update
+from sqlalchemy import bindparam, case, delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -195,13 +195,31 @@ def record_outcome(session: Session, *, call: Call, screened: bool) -> outcomes.
     return timeline
 
 
-def ended_since(session: Session, *, tenant_id: int, since: datetime
-                ) -> list[tuple[datetime, str | None, str | None, str | None]]:
-    """(started_at, outcome, first intent, last step) of the business's calls since."""
-    rows = session.execute(select(col(Call.started_at), col(Call.outcome),
-                                  col(Call.first_intent), col(Call.last_step)).where(
-        col(Call.tenant_id) == tenant_id, col(Call.started_at) >= since)).all()
-    return [(started, outcome, intent, step) for started, outcome, intent, step in rows]
+def outcome_counts(session: Session, *, tenant_id: int, bounds: Sequence[datetime]
+                   ) -> list[tuple[int, str | None, str | None, int]]:
+    """(period, outcome, first intent, calls) of the business's calls started in each
+    period [bounds[i], bounds[i + 1]) (local days, say): grouped by the database, so
+    that 100,000 calls cost no Python per call. Outcome None: not ended yet."""
+    utc = [bound.astimezone(UTC) for bound in bounds]
+    started = col(Call.started_at)
+    period = case(*[(started < utc[i + 1], i) for i in range(len(utc) - 2)],
+                  else_=len(utc) - 2)
+    rows = session.execute(select(period, col(Call.outcome), col(Call.first_intent),
+                                  func.count()).where(
+        col(Call.tenant_id) == tenant_id, started >= utc[0], started < utc[-1])
+        .group_by(period, col(Call.outcome), col(Call.first_intent))).all()
+    return [(int(index), outcome, intent, int(count)) for index, outcome, intent, count
+            in rows]
+
+
+def hang_up_steps(session: Session, *, tenant_id: int, since: datetime
+                  ) -> list[tuple[str, int]]:
+    """(step, calls) where callers hung up before anything was done (outcome abandoned)."""
+    rows = session.execute(select(col(Call.last_step), func.count()).where(
+        col(Call.tenant_id) == tenant_id, col(Call.started_at) >= since.astimezone(UTC),
+        col(Call.outcome) == "abandoned", col(Call.last_step).is_not(None))
+        .group_by(col(Call.last_step))).all()
+    return [(str(step), int(count)) for step, count in rows]
 
 
 def stuck_counts(session: Session, *, tenant_id: int, since: datetime
@@ -214,11 +232,6 @@ def stuck_counts(session: Session, *, tenant_id: int, since: datetime
         col(CallEvent.kind).in_(tuple(outcomes.STUCK)), col(CallEvent.step).is_not(None))
         .group_by(col(CallEvent.kind), col(CallEvent.step))).all()
     return [(kind, step, int(count)) for kind, step, count in rows]
-
-
-def start_times(session: Session, *, tenant_id: int, since: datetime) -> list[datetime]:
-    return list(session.exec(select(Call.started_at).where(
-        Call.tenant_id == tenant_id, col(Call.started_at) >= since)).all())
 
 
 def choice_details(session: Session, *, tenant_id: int, since: datetime) -> list[str]:

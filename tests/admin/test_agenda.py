@@ -114,3 +114,5 @@ def test_the_practice_week_has_a_column_per_practitioner(
     saturday = html.find("<caption>Sat 21 Nov")
     assert saturday == -1  # nobody works on Saturdays: no table
     assert "Week of every practitioner" in client.get("/admin/t/demo/agenda").text
+    one_day = client.get("/admin/t/demo/agenda/week?day=2026-11-18").text
+    assert "<caption>Wed 18 Nov" in one_day and "<caption>Tue 17 Nov" not in one_day
