@@ -1,99 +1,43 @@
-"""`book`: find what the caller wants to book, offer the first free times, let them pick
-one by keypad (9: another day) or by voice ("the second one", "Thursday at two thirty",
-« demain matin », "the earliest you have"), confirm, book, then record the caller's name.
+"""`book`: find what the caller wants to book, then offer, confirm and book it
+(`call_flows/booking_slots.py`), then record the caller's name.
 
 When the script declares appointment types and practitioners (`booking`), the step first
 asks which type and with whom ("anyone": whoever is free first), unless the step fixes
 them, there is one, or the words that brought the caller here already said so ("a
 cleaning with Dr Martin next week"). The owner's rules apply before anything is offered
-(known callers only, a type not booked by phone) and at the confirmation (bookings per
-caller per day).
-
-The dialogue's state (what is being booked, what was offered and whose time each offer
-is, which slot is being confirmed, which appointment is being moved) travels in the
-callback URLs, which Twilio signs. Booking re-checks the slot and relies on the
-database's slot claims, so a caller who loses a race is told and offered the next free
-times. `manage_booking` reuses the offer and confirm stages to move an appointment.
+(known callers only, a type not booked by phone).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from receptionist.appointments import service as appointments
-from receptionist.appointments.availability import epoch, from_epoch
-from receptionist.appointments.models import Agenda, Appointment
-from receptionist.appointments.service import Kind
-from receptionist.appointments.spoken import spoken_day, spoken_slot, spoken_time
+from receptionist.appointments.models import Appointment
 from receptionist.call_flows import announce
 from receptionist.call_flows import booking_choice as choice
-from receptionist.call_flows.actions import Callback, Gather, Record, Redirect
+from receptionist.call_flows.actions import Callback, Gather
 from receptionist.call_flows.booking_choice import ANYONE, Want
-from receptionist.call_flows.booking_phrases import booking_phrase, voice_choices
+from receptionist.call_flows.booking_phrases import booking_phrase
+from receptionist.call_flows.booking_slots import (
+    RETRIES,
+    exits,
+    listen_for,
+    offer_again,
+    on_time_wish,
+    own_appointment,
+    plan_for,
+    resume_slots,
+    retry_preface,
+)
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer, Event
-from receptionist.call_flows.listening import ListenFor, SpokenOption
-from receptionist.call_flows.meaning import yes_or_no
-from receptionist.call_flows.phrases import phrase
-from receptionist.call_flows.schema import BookStep, ManageBookingStep
-from receptionist.call_flows.step_kind import Exit, FlowError, StepKind, unexpected
+from receptionist.call_flows.schema import BookStep
+from receptionist.call_flows.step_kind import StepKind, unexpected
 from receptionist.contacts import service as contacts
-from receptionist.understanding.phrase_match import match_intent
-from receptionist.understanding.when import TimeWish, parse_when
-
-OTHER_DAY = "9"
-RETRIES = 2
-NAME_SECONDS = 6
-AnyStep = BookStep | ManageBookingStep
-Offered = list[tuple[datetime, Agenda]]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """One webhook's view of the booking: what is wanted, whose agendas serve it, what a
-    booking occupies (None: the agenda's own slot), and the appointment being moved."""
-
-    want: Want
-    agendas: list[Agenda]
-    kind: Kind | None
-    moving: Appointment | None = None
-
-    @property
-    def moving_id(self) -> int | None:
-        return self.moving.id if self.moving is not None else None
-
-    def query(self) -> dict[str, str | int]:
-        extra = dict(self.want.query())
-        if self.moving is not None and self.moving.id is not None:
-            extra["appointment"] = self.moving.id
-        return extra
-
-
-def _agenda(ctx: FlowContext, slug: str) -> Agenda | None:
-    assert ctx.call.tenant_id is not None
-    return appointments.get_agenda(ctx.session, tenant_id=ctx.call.tenant_id, slug=slug)
-
-
-def _local(agenda: Agenda, moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(agenda.timezone))
-
-
-def plan_for(ctx: FlowContext, step: AnyStep, want: Want) -> Plan:
-    agendas = [found for slug in choice.agenda_slugs(ctx.script, step, want)
-               if (found := _agenda(ctx, slug)) is not None]
-    return Plan(want, agendas, choice.kind(ctx.script, want.type))
-
-
-def plan_for_move(ctx: FlowContext, appointment: Appointment) -> Plan | None:
-    """Moving keeps the appointment's practitioner, type, length and buffer."""
-    agenda = ctx.session.get(Agenda, appointment.agenda_id)
-    if agenda is None:
-        return None
-    kind = Kind.of_appointment(appointment) if appointment.appointment_type else None
-    return Plan(Want(), [agenda], kind, appointment)
+from receptionist.understanding.when import parse_when
 
 
 def _routing_words(ctx: FlowContext) -> str:
@@ -163,7 +107,7 @@ def proceed(ctx: FlowContext, step_id: str, step: BookStep, want: Want, words: s
         wish = parse_when(words, ctx.language, today)
         if wish is not None:
             return on_time_wish(ctx, step_id, step, plan, wish=wish, said=words)
-    return _offer_again(ctx, step_id, step, plan, preface="")
+    return offer_again(ctx, step_id, step, plan, preface="")
 
 
 def _ask(ctx: FlowContext, step_id: str, step: BookStep, stage: str, query: dict[str, str | int],
@@ -245,286 +189,8 @@ def _ask_again(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAns
     if event.attempt >= RETRIES:
         ctx.log("no_match", step_id, f"after {event.attempt + 1} attempts")
         return step.fallback
-    ask(event.attempt + 1, _retry_preface(ctx, event.digits or (event.said or "")))
+    ask(event.attempt + 1, retry_preface(ctx, event.digits or (event.said or "")))
     return None
-
-
-def offer(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, offered: Offered, *,
-          attempt: int = 0, preface: str | None = None) -> None:
-    seq = ctx.wait_here(step_id)
-    query: dict[str, str | int] = {"step": step_id, "seq": seq, "stage": "offer",
-                                   "slots": ",".join(str(epoch(s)) for s, _ in offered),
-                                   "attempt": attempt, **plan.query()}
-    if plan.want.who:
-        query["seats"] = ",".join(agenda.slug for _, agenda in offered)
-    gather = Gather(Callback.to("book", **query), timeout=step.timeout)
-    if preface:
-        ctx.say(preface, into=gather)
-    first_slot, first_agenda = offered[0]
-    name_each = plan.want.who == ANYONE and len({a.slug for _, a in offered}) > 1
-    parts = [booking_phrase("offer_intro", ctx.language,
-                            day=spoken_day(_local(first_agenda, first_slot), ctx.language))]
-    for index, (slot, agenda) in enumerate(offered):
-        time = spoken_time(_local(agenda, slot), ctx.language)
-        if name_each:
-            parts.append(booking_phrase("offer_item_with", ctx.language, time=time,
-                                        who=choice.who_name(ctx.script, agenda.slug),
-                                        digit=str(index + 1)))
-        else:
-            parts.append(booking_phrase("offer_item", ctx.language, time=time,
-                                        digit=str(index + 1)))
-    parts.append(booking_phrase("offer_other_day", ctx.language))
-    ctx.say(" ".join(parts), into=gather)
-    ctx.do(gather)
-    listen_for(ctx, query, voice_choices("offer", ctx.language, offered=len(offered)),
-               times=True)
-    ctx.log("offer", step_id, ", ".join(
-        f"{_local(agenda, s):%a %d %H:%M}" + (f" {agenda.slug}" if plan.want.who else "")
-        for s, agenda in offered))
-
-
-def _what(ctx: FlowContext, plan: Plan, agenda: Agenda) -> str:
-    """What is booked, as said ("a cleaning with Dr Martin"); "" for a plain slot."""
-    script, language = ctx.script, ctx.language
-    kind_name = choice.type_name(script, plan.kind.type_id) if plan.kind is not None else ""
-    who = choice.who_name(script, agenda.slug) if script.booking.practitioners else ""
-    if kind_name and who:
-        return booking_phrase("what_with", language, what=kind_name, who=who)
-    if who:
-        return booking_phrase("appointment_with", language, who=who)
-    return kind_name
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, slot: datetime,
-            agenda: Agenda, *, attempt: int = 0, preface: str | None = None) -> None:
-    seq = ctx.wait_here(step_id)
-    query: dict[str, str | int] = {"step": step_id, "seq": seq, "stage": "confirm",
-                                   "slot": epoch(slot), "attempt": attempt, **plan.query()}
-    if plan.want.who:
-        query["seat"] = agenda.slug
-    gather = Gather(Callback.to("book", **query), timeout=step.timeout)
-    if preface:
-        ctx.say(preface, into=gather)
-    when = spoken_slot(_local(agenda, slot), ctx.language)
-    what = _what(ctx, plan, agenda) if plan.moving is None else ""
-    if what:
-        ctx.say(booking_phrase("confirm_what", ctx.language, what=_capital(what), when=when),
-                into=gather)
-    else:
-        ctx.say(booking_phrase("confirm", ctx.language, when=when), into=gather)
-    ctx.do(gather)
-    listen_for(ctx, query, voice_choices("confirm", ctx.language))
-
-
-def listen_for(ctx: FlowContext, query: dict[str, str | int],
-               keys: dict[str, list[str]], *, times: bool = False) -> None:
-    """Let speech answer this prompt: a phrase stands for its key, sent to the prompt's
-    own callback as if pressed (call_flows.listening); `times`: a day or time too."""
-    ctx.listen(ListenFor(answer="key", route="book", query=tuple(query.items()), times=times,
-                         options=_options(keys)))
-
-
-def _options(keys: dict[str, list[str]]) -> tuple[SpokenOption, ...]:
-    return tuple(SpokenOption(intent=f"key{digit}", digit=digit, phrases=tuple(phrases))
-                 for digit, phrases in keys.items())
-
-
-def said_key(ctx: FlowContext, stage: str, said: str, *, offered: int = 0) -> str:
-    """The key a caller's words stand for at a booking prompt ("" when none): the
-    prompt's key phrases ("the second one", "another day", "cancel it"), or, at a
-    confirmation, a yes or a no."""
-    match = match_intent(said, _options(voice_choices(stage, ctx.language, offered=offered)),
-                         ctx.language)
-    if match.choice is not None and match.choice.digit is not None:
-        return match.choice.digit
-    if stage == "confirm":
-        answer = yes_or_no(ctx.script, said)
-        if answer is not None:
-            return "1" if answer else "2"
-    return ""
-
-
-def first_offer(ctx: FlowContext, plan: Plan, *, after: datetime | None = None) -> Offered:
-    return appointments.first_day_among(ctx.session, plan.agendas, now=ctx.now, after=after,
-                                        ignore=plan.moving_id, kind=plan.kind)
-
-
-def slots_for_wish(ctx: FlowContext, plan: Plan, wish: TimeWish, *, count: int = 3
-                   ) -> Offered:
-    """The free slots that fit what the caller asked for, on the first day that has any:
-    the asked time first if free, else those nearest to it."""
-    if wish.earliest and wish.first_day is None and wish.after is None:
-        return first_offer(ctx, plan)
-    agenda = plan.agendas[0]
-    tz = ZoneInfo(agenda.timezone)
-    start = ctx.now
-    if wish.first_day is not None:
-        start = max(start, datetime.combine(wish.first_day, datetime.min.time(), tz))
-    horizon = max(appointments.rules_of(a, plan.kind).horizon_s for a in plan.agendas)
-    end = ctx.now + timedelta(seconds=horizon)
-    if wish.last_day is not None:
-        end = min(end, datetime.combine(wish.last_day + timedelta(days=1),
-                                        datetime.min.time(), tz))
-    if start >= end:
-        return []
-    fitting = [(slot, where) for slot, where in appointments.available_among(
-        ctx.session, plan.agendas, now=ctx.now, start=start, end=end, ignore=plan.moving_id,
-        kind=plan.kind) if wish.fits(_local(where, slot).date(), _local(where, slot).time())]
-    if not fitting:
-        return []
-    first_day = _local(agenda, fitting[0][0]).date()
-    day = [pair for pair in fitting if _local(agenda, pair[0]).date() == first_day]
-    if wish.at is None:
-        return day[:count]
-    asked = datetime.combine(first_day, wish.at, tz)
-    exact = [pair for pair in day if pair[0] == asked]
-    if exact:
-        return exact[:1]
-    nearest = sorted(day, key=lambda pair: (abs((pair[0] - asked).total_seconds()), pair[0]))
-    return sorted(nearest[:count], key=lambda pair: pair[0])
-
-
-def on_time_wish(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *,
-                 wish: TimeWish, said: str) -> str | None:
-    """The caller named a day or time: offer what fits (or confirm the very slot they
-    asked for when it is free)."""
-    offered = slots_for_wish(ctx, plan, wish)
-    ctx.log("time_asked", step_id, f"heard={said[:200]!r} found={len(offered)}")
-    if len(offered) == 1 and wish.at is not None:
-        confirm(ctx, step_id, step, plan, *offered[0])
-        return None
-    if offered:
-        offer(ctx, step_id, step, plan, offered)
-        return None
-    return _offer_again(ctx, step_id, step, plan,
-                        preface=booking_phrase("no_fit", ctx.language))
-
-
-def _retry_preface(ctx: FlowContext, digits: str) -> str:
-    return phrase("invalid_choice" if digits else "no_input", ctx.language)
-
-
-def on_offer(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, offered: Offered,
-             digits: str, attempt: int) -> str | None:
-    if digits.isdigit() and 1 <= int(digits) <= len(offered):
-        chosen, agenda = offered[int(digits) - 1]
-        ctx.log("slot_chosen", step_id, f"{_local(agenda, chosen):%a %d %H:%M} digit={digits}")
-        confirm(ctx, step_id, step, plan, chosen, agenda)
-        return None
-    if digits == OTHER_DAY:
-        later = first_offer(ctx, plan, after=offered[-1][0])
-        if later:
-            ctx.log("other_day", step_id)
-            offer(ctx, step_id, step, plan, later)
-            return None
-        ctx.log("no_other_day", step_id)
-        return _offer_again(ctx, step_id, step, plan,
-                            preface=booking_phrase("no_other_day", ctx.language))
-    ctx.log("invalid_key" if digits else "no_input", step_id, f"digit={digits}")
-    if attempt >= RETRIES:
-        ctx.log("no_match", step_id, f"after {attempt + 1} attempts")
-        return step.fallback
-    fresh = first_offer(ctx, plan)
-    if not fresh:
-        return _no_slot(ctx, step_id, step)
-    offer(ctx, step_id, step, plan, fresh, attempt=attempt + 1,
-          preface=_retry_preface(ctx, digits))
-    return None
-
-
-def _offer_again(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *,
-                 preface: str, after: datetime | None = None) -> str | None:
-    offered = first_offer(ctx, plan, after=after)
-    if not offered:
-        return _no_slot(ctx, step_id, step)
-    offer(ctx, step_id, step, plan, offered, preface=preface)
-    return None
-
-
-def _no_slot(ctx: FlowContext, step_id: str, step: AnyStep) -> str:
-    ctx.log("no_slot", step_id, "fallback")
-    ctx.say(booking_phrase("no_slot", ctx.language))
-    return step.fallback
-
-
-def _over_day_limit(ctx: FlowContext, plan: Plan, agenda: Agenda, slot: datetime) -> bool:
-    """The owner's limit of appointments per caller per day, on the slot's day."""
-    limit = ctx.script.booking.max_per_caller_per_day
-    number = ctx.call.from_number
-    if limit is None or not number or ctx.call.tenant_id is None:
-        return False
-    start, end = appointments.day_bounds(agenda, slot)
-    return appointments.bookings_on(ctx.session, tenant_id=ctx.call.tenant_id,
-                                    caller_number=number, start=start, end=end,
-                                    ignore=plan.moving_id) >= limit
-
-
-def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slot: datetime,
-               agenda: Agenda, digits: str, attempt: int) -> str | None:
-    if digits == "2":
-        ctx.log("slot_declined", step_id)
-        return _offer_again(ctx, step_id, step, plan, preface="")
-    if digits != "1":
-        ctx.log("invalid_key" if digits else "no_input", step_id, f"digit={digits}")
-        if attempt >= RETRIES:
-            ctx.log("no_match", step_id, f"after {attempt + 1} attempts")
-            return step.fallback
-        confirm(ctx, step_id, step, plan, slot, agenda, attempt=attempt + 1,
-                preface=_retry_preface(ctx, digits))
-        return None
-    if _over_day_limit(ctx, plan, agenda, slot):
-        ctx.log("day_limit", step_id, f"{_local(agenda, slot):%a %d}")
-        return _offer_again(ctx, step_id, step, plan, after=slot,
-                            preface=booking_phrase("day_limit", ctx.language))
-    try:
-        if plan.moving is not None:
-            appointment = appointments.move(ctx.session, appointment=plan.moving, agenda=agenda,
-                                            starts_at=slot, now=ctx.now,
-                                            sms_sender=ctx.call.to_number, savepoint=True,
-                                            by="phone")
-        else:
-            appointment = appointments.book(
-                ctx.session, agenda=agenda, starts_at=slot, now=ctx.now,
-                caller_number=ctx.call.from_number, language=ctx.language,
-                source="phone", call_sid=ctx.call.call_sid, sms_sender=ctx.call.to_number,
-                savepoint=True, kind=plan.kind)
-    except appointments.BookingError as exc:
-        ctx.log("slot_taken", step_id, str(exc))
-        return _offer_again(ctx, step_id, step, plan,
-                            preface=booking_phrase("taken", ctx.language))
-    when = spoken_slot(_local(agenda, appointment.starts_at), ctx.language)
-    ctx.log("moved" if plan.moving is not None else "booked", step_id,
-            f"appointment {appointment.id} at {appointment.starts_at.isoformat()}"
-            + (f" agenda={agenda.slug}" if plan.want.who else "")
-            + (f" type={plan.kind.type_id}" if plan.kind is not None else ""))
-    what = _what(ctx, plan, agenda) if plan.moving is None else ""
-    if plan.moving is not None:
-        said = booking_phrase("moved", ctx.language, when=when)
-    elif what:
-        said = booking_phrase("booked_what", ctx.language, when=when, what=what)
-    else:
-        said = booking_phrase("booked", ctx.language, when=when)
-    if appointment.caller_number.startswith("+"):
-        said += " " + booking_phrase("sms_follows", ctx.language)
-    ctx.say(said)
-    if isinstance(step, BookStep) and step.ask_name and plan.moving is None:
-        assert appointment.id is not None
-        ask_name(ctx, step_id, appointment.id)
-        return None
-    return step.next
-
-
-def ask_name(ctx: FlowContext, step_id: str, appointment_id: int) -> None:
-    seq = ctx.wait_here(step_id)
-    ctx.recording_notice(step_id)
-    ctx.say(booking_phrase("ask_name", ctx.language))
-    after = Callback.to("book", step=step_id, seq=seq, stage="name", appointment=appointment_id)
-    ctx.do(Record(after, max_length=NAME_SECONDS, timeout=3, finish_on_key="#"))
-    ctx.do(Redirect(after))  # said nothing: the provider skips the callback, comes here
 
 
 def on_name(ctx: FlowContext, step_id: str, step: BookStep, *,
@@ -539,17 +205,6 @@ def on_name(ctx: FlowContext, step_id: str, step: BookStep, *,
     return step.next
 
 
-def own_appointment(ctx: FlowContext, appointment_id: int | None) -> Appointment | None:
-    if appointment_id is None or ctx.call.tenant_id is None:
-        return None
-    return appointments.get_appointment(ctx.session, tenant_id=ctx.call.tenant_id,
-                                        appointment_id=appointment_id)
-
-
-def slots_of(query_slots: str) -> list[datetime]:
-    return [from_epoch(int(s)) for s in query_slots.split(",") if s]
-
-
 def resume(ctx: FlowContext, step_id: str, step: BookStep, event: Event) -> str | None:
     if not isinstance(event, BookingAnswer):
         raise unexpected(step_id, event)
@@ -561,69 +216,6 @@ def resume(ctx: FlowContext, step_id: str, step: BookStep, event: Event) -> str 
     if event.stage == "who":
         return on_who(ctx, step_id, step, event)
     return resume_slots(ctx, step_id, step, event, moving)
-
-
-def _plan_of(ctx: FlowContext, step: AnyStep, event: BookingAnswer,
-             moving: Appointment | None) -> Plan | None:
-    if moving is not None:
-        return plan_for_move(ctx, moving)
-    if isinstance(step, ManageBookingStep):
-        return None
-    plan = plan_for(ctx, step, Want(event.type, event.who))
-    return plan if plan.agendas else None
-
-
-def _seat(ctx: FlowContext, plan: Plan, slug: str) -> Agenda | None:
-    """The agenda an offered slot belongs to (the plan's only one when not named)."""
-    if not slug:
-        return plan.agendas[0] if len(plan.agendas) == 1 else None
-    return next((a for a in plan.agendas if a.slug == slug), None)
-
-
-def resume_slots(ctx: FlowContext, step_id: str, step: AnyStep, event: BookingAnswer,
-                 moving: Appointment | None) -> str | None:
-    """The offer and confirm stages, shared with `manage_booking` (moving a booking)."""
-    if event.stage not in ("offer", "confirm"):
-        raise FlowError(f"stage {event.stage!r} does not belong to step {step_id!r}")
-    plan = _plan_of(ctx, step, event, moving)
-    if plan is None:
-        ctx.log("booking_unavailable", step_id, "agenda gone: fallback")
-        return step.fallback
-    if event.stage == "offer":
-        seats = event.seats.split(",") if event.seats else []
-        offered: Offered = []
-        for index, slot in enumerate(slots_of(event.slots)):
-            agenda = _seat(ctx, plan, seats[index] if index < len(seats) else "")
-            if agenda is None:
-                ctx.log("booking_unavailable", step_id, "practitioner gone: offer again")
-                return _offer_again(ctx, step_id, step, plan, preface="")
-            offered.append((slot, agenda))
-        digits = event.digits
-        if event.said is not None and not digits:
-            digits = said_key(ctx, "offer", event.said, offered=len(offered))
-            today = ctx.now.astimezone(ZoneInfo(plan.agendas[0].timezone)).date()
-            wish = None if digits else parse_when(event.said, ctx.language, today)
-            if wish is not None:
-                return on_time_wish(ctx, step_id, step, plan, wish=wish, said=event.said)
-            digits = digits or "?"  # words that are no answer here: like a wrong key
-        return on_offer(ctx, step_id, step, plan, offered=offered, digits=digits,
-                        attempt=event.attempt)
-    if event.slot is None:
-        raise FlowError("confirmation without a slot")
-    agenda = _seat(ctx, plan, event.seat)
-    if agenda is None:
-        ctx.log("booking_unavailable", step_id, "practitioner gone: offer again")
-        return _offer_again(ctx, step_id, step, plan, preface="")
-    digits = event.digits
-    if event.said is not None and not digits:
-        digits = said_key(ctx, "confirm", event.said) or "?"
-    return on_confirm(ctx, step_id, step, plan, slot=from_epoch(event.slot), agenda=agenda,
-                      digits=digits, attempt=event.attempt)
-
-
-def exits(step: AnyStep) -> list[Exit]:
-    return [*([Exit("next", step.next, ("next",))] if step.next else []),
-            Exit("fallback", step.fallback, ("fallback",), instant=True)]
 
 
 KIND = StepKind("book", BookStep, render, exits, resume)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.appointments.spoken import spoken_slot
+from receptionist.call_flows import booking_slots as slots
 from receptionist.call_flows.actions import Callback, Gather
 from receptionist.call_flows.booking_phrases import booking_phrase, voice_choices
 from receptionist.call_flows.context import FlowContext
@@ -16,7 +17,6 @@ from receptionist.call_flows.events import BookingAnswer, Event
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import ManageBookingStep
 from receptionist.call_flows.step_kind import StepKind, unexpected
-from receptionist.call_flows.steps import book
 
 RETRIES = 2
 
@@ -53,7 +53,7 @@ def ask(ctx: FlowContext, step_id: str, step: ManageBookingStep, appointment: Ap
                            when=_when(ctx, agenda, appointment.starts_at)), into=gather)
     ctx.do(gather)
     ctx.log("appointment_found", step_id, f"appointment {appointment.id}")
-    book.listen_for(ctx, query, voice_choices("manage", ctx.language))
+    slots.listen_for(ctx, query, voice_choices("manage", ctx.language))
 
 
 def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
@@ -71,12 +71,12 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
         ctx.say(booking_phrase("cancelled", ctx.language, when=when))
         return step.next
     if digits == "2":
-        plan = book.plan_for_move(ctx, appointment)
-        offered = book.first_offer(ctx, plan) if plan is not None else []
+        plan = slots.plan_for_move(ctx, appointment)
+        offered = slots.first_offer(ctx, plan) if plan is not None else []
         if plan is None or not offered:
             ctx.say(booking_phrase("no_slot", ctx.language))
             return step.fallback
-        book.offer(ctx, step_id, step, plan, offered)
+        slots.offer(ctx, step_id, step, plan, offered)
         return None
     if digits == "3":
         ctx.log("kept", step_id, f"appointment {appointment.id}")
@@ -94,13 +94,13 @@ def resume(ctx: FlowContext, step_id: str, step: ManageBookingStep,
            event: Event) -> str | None:
     if not isinstance(event, BookingAnswer):
         raise unexpected(step_id, event)
-    moving = book.own_appointment(ctx, event.appointment_id)
+    moving = slots.own_appointment(ctx, event.appointment_id)
     if event.stage == "manage":
         digits = event.digits
         if event.said is not None and not digits:
-            digits = book.said_key(ctx, "manage", event.said) or "?"
+            digits = slots.said_key(ctx, "manage", event.said) or "?"
         return on_choice(ctx, step_id, step, moving, digits=digits, attempt=event.attempt)
-    return book.resume_slots(ctx, step_id, step, event, moving)
+    return slots.resume_slots(ctx, step_id, step, event, moving)
 
 
-KIND = StepKind("manage_booking", ManageBookingStep, render, book.exits, resume)
+KIND = StepKind("manage_booking", ManageBookingStep, render, slots.exits, resume)
