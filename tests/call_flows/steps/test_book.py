@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from receptionist.appointments import service as appointments
 from receptionist.appointments.availability import epoch
+from receptionist.call_flows import booking_slots
 from receptionist.call_flows.actions import Gather, Record
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer, KeyPressed
@@ -60,7 +61,7 @@ def test_book_gives_up_after_retries_and_refuses_foreign_stages(
     step = _book_step(ctx)
     book.render(ctx, "book", step)
     slots = str(gather_query(ctx)["slots"])
-    answer = BookingAnswer("offer", "", book.RETRIES, slots=slots)
+    answer = BookingAnswer("offer", "", booking_slots.RETRIES, slots=slots)
     assert book.resume(ctx, "book", step, answer) == step.fallback
     with pytest.raises(FlowError, match="does not belong"):
         book.resume(ctx, "book", step, BookingAnswer("manage", "1", 0))
