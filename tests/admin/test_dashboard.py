@@ -94,3 +94,31 @@ def test_cells_that_would_be_formulas_are_text() -> None:
     assert cell("+15551230001", tz) == "+15551230001"  # a phone number stays one
     assert cell("+1555 cmd", tz) == "'+1555 cmd"
     assert to_csv(["a"], [["x,y\n\"z\""]], tz) == 'a\r\n"x,y\n""z"""\r\n'
+
+
+@pytest.mark.usefixtures("accounts")
+def test_the_fourteen_days_are_the_businesss_days(client: TestClient,
+                                                  session: Session) -> None:
+    """A call at 20:00 in New York the day before the window (01:00 UTC inside it) is
+    not counted: the window's bounds are the business's midnights."""
+    from datetime import UTC, datetime
+
+    from receptionist.calls.models import Call, CallEvent
+    from receptionist.tenants.service import get_tenant
+
+    demo = get_tenant(session, slug="demo")
+    for sid, started in (("CA" + "a" * 32, datetime(2026, 11, 4, 1, tzinfo=UTC)),
+                         ("CA" + "b" * 32, datetime(2026, 11, 4, 6, tzinfo=UTC))):
+        call = Call(call_sid=sid, tenant_id=demo.id, from_number="+15550000009",
+                    started_at=started, status="completed", outcome="answered",
+                    first_intent="location")
+        session.add(call)
+        session.flush()
+        assert call.id is not None
+        session.add(CallEvent(call_id=call.id, at=started, step="main_menu", kind="choice",
+                              detail="intent=location via=speech"))
+    session.commit()
+    login(client, "owner@demo.test")
+    page = client.get("/admin/t/demo/dashboard").text
+    assert "<td>location</td><td>1</td>" in page  # the 06:00 UTC call only
+    assert "<strong>1</strong> calls in 14 days" in page
