@@ -313,14 +313,32 @@ def available_among(session: Session, agendas: Sequence[Agenda], *, now: datetim
                     ignore: int | None = None, kind: Kind | None = None
                     ) -> list[tuple[datetime, Agenda]]:
     """Free times in [start, end) of any of `agendas`, soonest first, each time once with
-    the first agenda free then."""
-    merged: dict[datetime, Agenda] = {}
+    whoever is free then and has the fewest appointments in the window (the agendas'
+    order breaks ties): "the first available" spreads the work instead of filling the
+    first practitioner's day."""
+    free: dict[datetime, list[Agenda]] = {}
     for agenda in agendas:
         for slot in available(session, agenda, now=now, start=start, end=end, limit=count,
                               ignore=ignore, kind=kind):
-            merged.setdefault(slot, agenda)
-    times = sorted(merged)
-    return [(slot, merged[slot]) for slot in (times if count is None else times[:count])]
+            free.setdefault(slot, []).append(agenda)
+    load = _load(session, agendas, day_bounds(agendas[0], start)[0], end
+                 ) if len(agendas) > 1 else {}
+    rank = {agenda.id: index for index, agenda in enumerate(agendas)}
+    times = sorted(free)
+    return [(slot, min(free[slot], key=lambda a: (load.get(a.id or 0, 0), rank[a.id])))
+            for slot in (times if count is None else times[:count])]
+
+
+def _load(session: Session, agendas: Sequence[Agenda], start: datetime, end: datetime
+          ) -> dict[int, int]:
+    """How many appointments each agenda has starting in [start, end) (from the start of
+    the first day: what is already booked today counts)."""
+    rows = session.execute(select(col(Appointment.agenda_id), func.count()).where(
+        col(Appointment.agenda_id).in_([a.id for a in agendas]),
+        col(Appointment.start_s) >= epoch(start), col(Appointment.start_s) < epoch(end),
+        col(Appointment.status) == AppointmentStatus.booked)
+        .group_by(col(Appointment.agenda_id))).all()
+    return {int(agenda_id): int(count) for agenda_id, count in rows}
 
 
 def bookings_on(session: Session, *, tenant_id: int, caller_number: str, start: datetime,

@@ -260,6 +260,13 @@ def test_the_first_available_among_practitioners(session: Session, clock: FixedC
     taken = NOON - timedelta(hours=1)  # 11:00 at the main agenda
     appointments.book(session, agenda=main, starts_at=taken, now=clock(), kind=CHECKUP)
     offered = appointments.first_day_among(session, [main, other], now=clock(), kind=CHECKUP)
+    # Main has a booking today and Okafor none: Okafor takes every time it is free.
+    assert [(s.astimezone(UTC).strftime("%H:%M"), a.slug) for s, a in offered] == [
+        ("16:00", "okafor"), ("16:30", "okafor"), ("17:00", "okafor")]
+    for minutes in (30, 60):  # now Okafor has two, main one
+        appointments.book(session, agenda=other, starts_at=taken + timedelta(minutes=minutes),
+                          now=clock(), kind=CHECKUP)
+    offered = appointments.first_day_among(session, [main, other], now=clock(), kind=CHECKUP)
     assert [(s.astimezone(UTC).strftime("%H:%M"), a.slug) for s, a in offered] == [
         ("16:00", "okafor"), ("16:30", "main"), ("17:00", "main")]
     # After the day of the last offer: Wednesday, whoever is free first.

@@ -56,11 +56,25 @@ def test_anyone_offers_each_time_with_whoever_is_free(sim: TestTwilioSim,
     first = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), Press("1"), Press("1"),
                                StaySilent()], from_="+15551230002")
     assert "A check-up with Dr Martin, Tuesday, November 17th at 11 AM." in first.said
-    second = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("0"), Press("1"), Press("1"),
-                                StaySilent()])
+    second = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("2"), Press("2"), Press("1"),
+                                StaySilent()], from_="+15551230003")
+    assert "A check-up with Dr Okafor, Tuesday, November 17th at 11:30 AM." in second.said
+    # Each has one booking: whoever is free, Dr Martin first when both are.
+    third = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("0"), Press("1"), Press("1"),
+                               StaySilent()])
     assert ("I can offer Tuesday, November 17th. At 11 AM with Dr Okafor, press 1. At 11:30 "
-            "AM with Dr Martin, press 2. At noon with Dr Martin, press 3." in second.said)
-    assert [slug for _, slug in booked(engine)] == ["martin", "okafor"]
+            "AM with Dr Martin, press 2. At noon with Dr Martin, press 3." in third.said)
+    assert [slug for _, slug in booked(engine)] == ["martin", "okafor", "okafor"]
+
+
+def test_anyone_spreads_the_days_bookings(sim: TestTwilioSim, engine: Engine) -> None:
+    """Three "anyone" check-ups: not all with the first practitioner."""
+    publish_practice(engine, DEMO_EN)
+    for index in range(3):
+        sim.call(DEMO_EN, [Press("1"), Press("1"), Press("0"), Press("1"), Press("1"),
+                           StaySilent()], from_=f"+1555123010{index}")
+    slugs = [slug for _, slug in booked(engine)]
+    assert slugs == ["martin", "okafor", "martin"]
 
 
 def test_it_all_in_one_sentence_at_the_menu(sim: TestTwilioSim, engine: Engine) -> None:
