@@ -19,6 +19,20 @@ _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) 
     "message", "asctime", "taskName"}
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is when a record comes (as logging's last-resort
+    handler does), so that a replaced stream (a test runner's) never leaves it writing
+    to a closed file."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 class JsonLines(logging.Formatter):
     """{"time", "level", "logger", "message", …the record's `extra` fields}."""
 
@@ -34,11 +48,12 @@ class JsonLines(logging.Formatter):
 
 
 def configure(level: str = "INFO", fmt: str = "text") -> None:
-    """Set up the root logger once for the process (replacing earlier handlers)."""
-    handler = logging.StreamHandler(sys.stderr)
+    """Set up the root logger for the process: one handler of ours (configuring again
+    replaces it; handlers others installed stay)."""
+    handler = _Stderr()
     handler.setFormatter(JsonLines() if fmt == "json" else logging.Formatter(TEXT))
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if isinstance(h, _Stderr)]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)

@@ -9,6 +9,7 @@ database, copied from a migrated, seeded template.
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import shutil
 import socket
@@ -32,6 +33,7 @@ from sqlmodel import Session
 from receptionist.config import Settings
 from receptionist.db import make_engine
 from receptionist.demo import seed_demo
+from receptionist.log_format import CHATTY
 from receptionist.main import create_app
 from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
@@ -295,6 +297,22 @@ def whisper_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("whisper-models")
     whisper_models.install("whisper-base", root, offline_only=True)
     return root
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """A test that starts a command in-process (serve, worker) configures the process's
+    logging: put the root logger and the quieted loggers back after it."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    levels = {name: logging.getLogger(name).level for name in CHATTY}
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+    for name, old in levels.items():
+        logging.getLogger(name).setLevel(old)
 
 
 @pytest.fixture(scope="session", autouse=True)

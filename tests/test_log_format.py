@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-from collections.abc import Iterator
+import sys
 
 import pytest
 
 from receptionist.config import Settings
-from receptionist.log_format import CHATTY, JsonLines, configure
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    levels = {name: logging.getLogger(name).level for name in CHATTY}
-    yield
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
-    for name, old in levels.items():
-        logging.getLogger(name).setLevel(old)
+from receptionist.log_format import JsonLines, configure
 
 
 def test_json_lines_carry_the_extra_fields() -> None:
@@ -54,3 +40,22 @@ def test_settings_take_the_level_in_any_case() -> None:
     assert Settings(log_level="debug", log_format="json").log_level == "DEBUG"
     with pytest.raises(ValueError):
         Settings(log_level="chatty")
+
+
+def test_its_handler_follows_stderr_and_leaves_others_in_place(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    root = logging.getLogger()
+    other = logging.NullHandler()
+    root.addHandler(other)
+    borrowed = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", borrowed)  # a runner's stream while configuring
+    configure("INFO", "text")
+    configure("INFO", "text")
+    monkeypatch.undo()
+    borrowed.close()  # the runner is done with it
+    logging.getLogger("receptionist.x").warning("after the runner")
+    err = capsys.readouterr().err
+    assert "after the runner" in err and "Logging error" not in err  # not a closed file
+    ours = [h for h in root.handlers if type(h).__name__ == "_Stderr"]
+    assert len(ours) == 1 and other in root.handlers
+    root.removeHandler(other)
