@@ -25,6 +25,12 @@ class OpeningRange(BaseModel):
         return self.start <= moment < self.end or (self.end == time.max and moment >= self.start)
 
 
+def format_range(opening: OpeningRange) -> str:
+    """The range as scripts and forms write it: "09:00-18:00" ("24:00" for midnight)."""
+    end = "24:00" if opening.end == time.max else f"{opening.end:%H:%M}"
+    return f"{opening.start:%H:%M}-{end}"
+
+
 def parse_range(text: str) -> OpeningRange:
     match = _RANGE.match(text.strip())
     if not match:

@@ -37,3 +37,10 @@ def test_closure_lines_with_optional_end_and_name() -> None:
         parse_closure_lines("2026-12-26 2026-12-24")
     with pytest.raises(ValueError, match="start with a date"):
         parse_closure_lines("0001-01-01")  # outside the dates we accept
+
+
+def test_a_range_is_written_back_as_it_is_read() -> None:
+    from receptionist.weekly_hours import format_range
+
+    for text in ("09:00-12:30", "18:00-24:00", "00:00-24:00"):
+        assert format_range(parse_range(text)) == text

@@ -16,6 +16,7 @@ from receptionist.admin.deps import (
     CurrentUser,
     Notice,
     OwnedTenant,
+    agenda_of,
     redirect_with_notice,
     render,
 )
@@ -40,9 +41,7 @@ def agenda_week(request: Request, db: SessionDep,
                 notice: Notice = "") -> Response:
     user, data = signed
     assert tenant.id is not None
-    found = appointments.get_agenda(db, tenant_id=tenant.id, slug=agenda)
-    if found is None:
-        raise HTTPException(404, "no such agenda")
+    found = agenda_of(db, tenant, agenda)
     tz = ZoneInfo(found.timezone)
     today = runtime_of(request).clock().astimezone(tz).date()
     monday = (week or today) - timedelta(days=(week or today).weekday())
@@ -87,6 +86,12 @@ def practice_week(request: Request, db: SessionDep, signed: CurrentUser, tenant:
                   following=monday + timedelta(days=7), type_names=type_names, only=day)
 
 
+def agenda_time(agenda: Agenda, text: str) -> datetime:
+    """"2026-11-18T10:00" (a form's local date and time) in the agenda's time zone;
+    ValueError when it is not one."""
+    return sane_datetime(datetime.fromisoformat(text)).replace(tzinfo=ZoneInfo(agenda.timezone))
+
+
 def _appointment(db: Session, tenant: Tenant, appointment_id: int
                  ) -> tuple[Appointment, Agenda]:
     assert tenant.id is not None
@@ -125,8 +130,7 @@ def move(request: Request, db: SessionDep,
     appointment, agenda = _appointment(db, tenant, appointment_id)
     rt = runtime_of(request)
     try:
-        local = sane_datetime(datetime.fromisoformat(starts_at)).replace(
-            tzinfo=ZoneInfo(agenda.timezone))
+        local = agenda_time(agenda, starts_at)
     except ValueError:
         return _back(request, slug, agenda, appointment.starts_at, "not a date and time")
     try:

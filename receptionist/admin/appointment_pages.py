@@ -5,7 +5,6 @@ number, what and with whom, how it was booked, every change since."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -14,11 +13,13 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from receptionist.admin.agenda import agenda_time
 from receptionist.admin.deps import (
     CsrfChecked,
     CurrentUser,
     Notice,
     OwnedTenant,
+    agenda_of,
     redirect_with_notice,
     render,
 )
@@ -27,8 +28,7 @@ from receptionist.appointments.models import Agenda
 from receptionist.call_flows import booking_choice
 from receptionist.call_flows.publishing import active_script
 from receptionist.call_flows.schema import Script
-from receptionist.clock import sane_datetime
-from receptionist.contacts.models import E164
+from receptionist.contacts import service as contacts
 from receptionist.db import WriteConflict
 from receptionist.runtime import runtime_of
 from receptionist.tenants.models import Tenant
@@ -39,18 +39,9 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 LocalTime = Annotated[str, Query(max_length=20, pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d$")]
 
 
-def _agenda(db: Session, tenant: Tenant, slug: str) -> Agenda:
-    assert tenant.id is not None
-    found = appointments.get_agenda(db, tenant_id=tenant.id, slug=slug)
-    if found is None:
-        raise HTTPException(404, "no such agenda")
-    return found
-
-
 def _local(agenda: Agenda, at: str) -> datetime:
     try:
-        return sane_datetime(datetime.fromisoformat(at)).replace(
-            tzinfo=ZoneInfo(agenda.timezone))
+        return agenda_time(agenda, at)
     except ValueError:
         raise HTTPException(422, "not a date and time") from None
 
@@ -77,7 +68,7 @@ def booking_form(request: Request, db: SessionDep, signed: CurrentUser, tenant: 
                  slug: str, agenda: Annotated[str, Query(max_length=64)], at: LocalTime
                  ) -> Response:
     user, data = signed
-    return _form(request, db, user, data, tenant, _agenda(db, tenant, agenda), at)
+    return _form(request, db, user, data, tenant, agenda_of(db, tenant, agenda), at)
 
 
 @router.post("/t/{slug}/agenda/book")
@@ -88,13 +79,13 @@ def book(request: Request, db: SessionDep, signed: CsrfChecked, tenant: OwnedTen
          note: Annotated[str, Form(max_length=500)] = "",
          type_id: Annotated[str, Form(alias="type", max_length=64)] = "") -> Response:
     user, data = signed
-    found = _agenda(db, tenant, agenda)
+    found = agenda_of(db, tenant, agenda)
     values = {"name": name, "number": number, "note": note, "type": type_id}
-    number = number.strip()
-    if number and not re.match(E164, number):
+    try:
+        number = contacts.checked_number(number) if number.strip() else ""
+    except contacts.ContactError as exc:
         response = _form(request, db, user, data, tenant, found, at, values=values,
-                         error="a number is written +, the country code and the number, "
-                               "digits only (E.164), e.g. +15551230001")
+                         error=str(exc))
         response.status_code = 422
         return response
     _, script = active_script(db, tenant=tenant)
@@ -104,7 +95,7 @@ def book(request: Request, db: SessionDep, signed: CsrfChecked, tenant: OwnedTen
     rt = runtime_of(request)
     try:
         with rt.database.write_transaction(db):
-            fresh = _agenda(db, tenant, agenda)
+            fresh = agenda_of(db, tenant, agenda)
             booked = appointments.book(
                 db, agenda=fresh, starts_at=_local(fresh, at), now=rt.clock(),
                 caller_number=number, caller_name=name.strip(), language=tenant.language,

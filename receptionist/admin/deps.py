@@ -20,6 +20,8 @@ from sqlmodel import Session
 from receptionist.admin import sessions
 from receptionist.admin.refusals import in_language
 from receptionist.admin.texts import translator
+from receptionist.appointments import service as appointments
+from receptionist.appointments.models import Agenda
 from receptionist.runtime import Runtime, runtime_of
 from receptionist.tenants.models import Tenant
 from receptionist.users import service as users
@@ -162,4 +164,13 @@ def tenant_of_page(signed: CurrentUser, db: SessionDep, slug: str) -> Tenant:
 
 
 OwnedTenant = Annotated[Tenant, Depends(tenant_of_page)]
+
+
+def agenda_of(db: Session, tenant: Tenant, slug: str) -> Agenda:
+    """The business's agenda `slug`, or the 404 of any unknown page."""
+    assert tenant.id is not None
+    agenda = appointments.get_agenda(db, tenant_id=tenant.id, slug=slug)
+    if agenda is None:
+        raise HTTPException(404, "no such page")
+    return agenda
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -27,7 +27,7 @@ from receptionist.call_flows.schema import (
 )
 from receptionist.weekly_hours import (
     DAYS,
-    OpeningRange,
+    format_range,
     parse_closure_lines,
     parse_hours_lines,
 )
@@ -65,16 +65,12 @@ class ScriptForm:
     steps: list[str] = field(default_factory=list)  # where a choice may go
 
 
-def _range(r: OpeningRange) -> str:
-    return f"{r.start:%H:%M}-" + ("24:00" if r.end == time.max else f"{r.end:%H:%M}")
-
-
 def form_of(script: Script) -> ScriptForm:
     form = ScriptForm(business=script.business, steps=list(script.steps))
     start = script.steps.get(script.start)
     if isinstance(start, SayStep):
         form.greeting_step, form.greeting = script.start, start.text
-    form.hours = "\n".join(f"{day} " + " ".join(_range(r) for r in script.hours[day])
+    form.hours = "\n".join(f"{day} " + " ".join(format_range(r) for r in script.hours[day])
                            for day in DAYS if script.hours.get(day))
     form.holidays = "\n".join(f"{h.date.isoformat()} {h.name}".strip()
                               for h in script.holidays)

@@ -15,6 +15,7 @@ from receptionist.admin.deps import (
     CsrfChecked,
     Notice,
     OwnedTenant,
+    agenda_of,
     owned_tenant,
     redirect_with_notice,
     render,
@@ -22,14 +23,13 @@ from receptionist.admin.deps import (
 )
 from receptionist.appointments import busy_feed
 from receptionist.appointments import service as appointments
-from receptionist.appointments.models import Agenda
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
 from receptionist.outbound import OutboundRefused
 from receptionist.privacy import service as privacy
 from receptionist.runtime import runtime_of
 from receptionist.secret_box import seal
-from receptionist.tenants.models import ApiToken, Tenant
+from receptionist.tenants.models import ApiToken
 from receptionist.tenants.tokens import create_token, live_tokens
 from receptionist.web_deps import RowId, SessionDep
 from receptionist.weekly_hours import parse_closure_lines, parse_hours_lines
@@ -187,15 +187,6 @@ def revoke_token(request: Request, db: SessionDep,
     return _done(request, slug, "token revoked")
 
 
-def _agenda_of(db: Session, tenant: Tenant, agenda_slug: str) -> Agenda:
-    """The business's agenda, or the 404 of any unknown page."""
-    assert tenant.id is not None
-    agenda = appointments.get_agenda(db, tenant_id=tenant.id, slug=agenda_slug)
-    if agenda is None:
-        raise HTTPException(404, "no such page")
-    return agenda
-
-
 def _refusal(request: Request, db: Session, slug: str, url: str, what: str
              ) -> Response | None:
     """The settings page with the reason, if the server may not call `url`."""
@@ -212,7 +203,7 @@ def link_calendar(request: Request, db: SessionDep,
                   url: Annotated[str, Form(max_length=1000)] = "",
                   username: Annotated[str, Form(max_length=200)] = "",
                   password: Annotated[str, Form(max_length=500)] = "") -> Response:
-    agenda = _agenda_of(db, tenant, agenda_slug)
+    agenda = agenda_of(db, tenant, agenda_slug)
     rt = runtime_of(request)
     if url and agenda.busy_feed_url:
         return _settings_page(request, db, slug, error=(
@@ -238,7 +229,7 @@ def link_feed(request: Request, db: SessionDep, signed: CsrfChecked, tenant: Own
               url: Annotated[str, Form(max_length=2000)] = "") -> Response:
     """Busy times from the calendar's secret iCalendar address (never shown back), or,
     with an empty address, no feed any more."""
-    agenda = _agenda_of(db, tenant, agenda_slug)
+    agenda = agenda_of(db, tenant, agenda_slug)
     rt = runtime_of(request)
     address = busy_feed.feed_url(url)
     if address and agenda.caldav_url:
@@ -269,7 +260,7 @@ def agenda_rules(request: Request, db: SessionDep,
                  reminder_hours: Annotated[int, Form(ge=0, le=168)]) -> Response:
     """Hours as lines `mon 09:00-12:00 14:00-18:00`; closures as lines
     `2026-12-24 2026-12-26 Christmas` (end date and name optional)."""
-    agenda = _agenda_of(db, tenant, agenda_slug)
+    agenda = agenda_of(db, tenant, agenda_slug)
     try:
         weekly = parse_hours_lines(hours)
         closed = parse_closure_lines(closures)

@@ -4,7 +4,6 @@ parsed here before it is stored, so a stored version always loads."""
 from __future__ import annotations
 
 import json
-from datetime import time
 
 from sqlmodel import Session, select
 
@@ -15,6 +14,7 @@ from receptionist.call_flows.schema import Script, Weekly
 from receptionist.db import Database
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import ScriptVersion, Tenant
+from receptionist.weekly_hours import format_range
 
 
 def active_script(session: Session, *, tenant: Tenant) -> tuple[int, Script]:
@@ -63,8 +63,7 @@ def create_tenant(session: Session, *, slug: str, numbers: list[str], yaml_text:
 
 
 def _weekly(hours: Weekly) -> dict[str, list[str]]:
-    return {day: [f"{r.start:%H:%M}-" + ("24:00" if r.end == time.max else f"{r.end:%H:%M}")
-                  for r in ranges] for day, ranges in hours.items() if ranges}
+    return {day: [format_range(r) for r in ranges] for day, ranges in hours.items() if ranges}
 
 
 def _closures(script: Script) -> list[dict[str, str]]:

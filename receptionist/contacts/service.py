@@ -121,14 +121,20 @@ def clean_name(name: str) -> str:
     return name
 
 
-def save_contact(session: Session, *, tenant_id: int, number: str, now: datetime, by: str,
-                 name: str | None = None, listed: Listed | None = None,
-                 note: str | None = None) -> Contact:
-    """Create or change the contact for `number` (only the fields given)."""
+def checked_number(number: str) -> str:
+    """The number as it must be written (E.164), else ContactError with how to write it."""
     number = number.strip()
     if not _E164.match(number):
         raise ContactError("a number is written +, the country code and the number, "
                            "digits only (E.164), e.g. +15551230001")
+    return number
+
+
+def save_contact(session: Session, *, tenant_id: int, number: str, now: datetime, by: str,
+                 name: str | None = None, listed: Listed | None = None,
+                 note: str | None = None) -> Contact:
+    """Create or change the contact for `number` (only the fields given)."""
+    number = checked_number(number)
     contact = contact_for(session, tenant_id=tenant_id, number=number)
     if contact is None:
         contact = Contact(tenant_id=tenant_id, number=number)

@@ -98,3 +98,10 @@ def test_a_name_from_a_booking_unless_the_owner_named_them(
                           name="Jane Doe")
     assert contacts.name_of(session, tenant_id=tenant_id, number=NUMBER) == "Jane Doe"
     assert contacts.name_of(session, tenant_id=tenant_id, number="anonymous") == ""
+
+
+def test_a_number_is_checked_the_same_everywhere() -> None:
+    assert contacts.checked_number(" +15551230001 ") == "+15551230001"
+    for bad in ("555-1234", "+0123456789", "15551230001", "+1 555 123"):
+        with pytest.raises(contacts.ContactError, match=r"E\.164"):
+            contacts.checked_number(bad)
