@@ -11,7 +11,7 @@ from receptionist.call_flows.booking_phrases import SPOKEN_KEYS
 from receptionist.call_flows.listening import SpokenOption
 from receptionist.call_flows.schema import BookStep, ManageBookingStep, Script
 from receptionist.i18n import lang_key
-from receptionist.understanding.phrase_match import match_intent
+from receptionist.understanding.phrase_match import match_intent, normalize
 
 ANYONE = "*"
 ANYONE_KEY = "0"
@@ -112,7 +112,19 @@ def who_in(script: Script, ids: list[str], said: str, language: str) -> str | No
     if not script.booking.practitioners or not said.strip():
         return None
     digit = _pick(who_words(script, ids, language), said, language)
-    return who_keys(script, ids).get(digit) if digit is not None else None
+    found = who_keys(script, ids).get(digit) if digit is not None else None
+    if found not in (None, ANYONE) and _negated(said):
+        return None  # "not Dr Martin, someone else": ask rather than book the one refused
+    return found
+
+
+# Words that turn a name into a refusal ("not Dr Martin", « pas avec l'hygiéniste »).
+_NEGATIONS = frozenset({"not", "no", "dont", "don", "t", "isnt", "except", "without", "else",
+                        "other", "pas", "sauf", "sans", "autre", "plutot"})
+
+
+def _negated(said: str) -> bool:
+    return bool(_NEGATIONS & set(normalize(said)))
 
 
 def type_name(script: Script, type_id: str) -> str:

@@ -38,6 +38,10 @@ def test_keys_follow_the_script_and_keep_declared_digits() -> None:
     ("fr", "un détartrage avec le docteur Martin", "detartrage", "martin"),
     ("fr", "un contrôle, peu importe avec qui", "controle", ANYONE),
     ("fr", "je voudrais prendre rendez-vous", None, None),
+    # A refused name is not picked: the step asks whom.
+    ("en", "a cleaning but not with doctor Martin", "cleaning", None),
+    ("en", "a checkup, no preference", "checkup", ANYONE),
+    ("fr", "un détartrage mais pas avec l'hygiéniste", "detartrage", None),
 ])
 def test_words_name_the_type_and_the_practitioner(language: str, said: str, kind: str | None,
                                                   who: str | None) -> None:
