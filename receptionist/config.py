@@ -98,7 +98,9 @@ class Settings(BaseSettings):
         default=60, ge=1, description="new calls admitted per business per minute "
                                       "(a business's own setting overrides it)")
     prompts_dir: Path = Path("./data/prompts")  # local-voice prompt cache
-    # Proxies whose X-Forwarded-For is believed (comma-separated addresses, or "*").
+    # Proxies whose X-Forwarded-For is believed (comma-separated addresses or networks).
+    # The client is the rightmost address the trusted proxies did not add; "*" would take
+    # the leftmost, which any client writes itself: production refuses it.
     forwarded_allow_ips: str = "127.0.0.1"
     # Networks (CIDRs, comma-separated) that owners' webhook and CalDAV URLs may reach
     # although they are not public (receptionist.outbound); dev mode adds loopback.
@@ -158,6 +160,10 @@ class Settings(BaseSettings):
             reasons.append(f"SECRET_KEY is unset, a placeholder or weaker than {MIN_KEY_BITS} "
                            "bits (use `python -c 'import secrets; "
                            "print(secrets.token_urlsafe(32))'`)")
+        if "*" in (part.strip() for part in self.forwarded_allow_ips.split(",")):
+            reasons.append("FORWARDED_ALLOW_IPS=* believes the X-Forwarded-For any client "
+                           "writes (anyone picks their address, and the login limits with "
+                           "it): list your proxy's address or network instead")
         return reasons
 
     def check_secrets(self) -> None:

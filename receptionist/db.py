@@ -21,6 +21,12 @@ from receptionist.clock import Clock
 
 T = TypeVar("T")
 DB_THREADS = 4
+# The call path's own connections (Twilio webhooks, media streams, health checks): at most
+# DB_THREADS requests run statements at once, plus the media streams' claims and polls.
+CALL_POOL_SIZE = 5
+CALL_POOL_OVERFLOW = 10
+# Threads for the call path's waits on other servers (`Database.run_waiting`).
+CALL_THREADS = 8
 
 
 class WriteConflict(Exception):
@@ -53,27 +59,131 @@ def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 2
                          max_overflow=max_overflow, pool_timeout=10)
 
 
+class WriteLock:
+    """SQLite's one writer, queued in-process, with the call path first.
+
+    A writer marked `urgent` (a Twilio webhook, a media stream: a caller is waiting on the
+    line) goes before every other writer still waiting, so it waits at most for the one
+    transaction under way. Other writers (admin pages, the API, jobs) wait while an urgent
+    one is queued. Transactions under the lock are statements only: no password hashing,
+    no network, no model training (see `Database.write_transaction`)."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition(threading.Lock())
+        self._held = False
+        self._waiting = 0
+        self._urgent_waiting = 0
+
+    @contextmanager
+    def held(self, *, urgent: bool = False) -> Iterator[None]:
+        with self._turn:
+            if urgent:
+                self._urgent_waiting += 1
+            else:
+                self._waiting += 1
+            try:
+                while self._held or (not urgent and self._urgent_waiting):
+                    self._turn.wait()
+            finally:
+                if urgent:
+                    self._urgent_waiting -= 1
+                else:
+                    self._waiting -= 1
+            self._held = True
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._held = False
+                self._turn.notify_all()
+
+    @property
+    def waiting(self) -> int:
+        """How many other writers are queued (for tests and diagnostics)."""
+        with self._turn:
+            return self._waiting
+
+    @property
+    def urgent_waiting(self) -> int:
+        """How many urgent writers are queued (for tests and diagnostics)."""
+        with self._turn:
+            return self._urgent_waiting
+
+
+def _same_database(engine: Engine) -> Engine:
+    """A second engine on the same database, with a pool of its own (see `call_engine`).
+    An in-memory SQLite database exists once per connection pool: it keeps the one."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return engine
+    return make_engine(url.render_as_string(hide_password=False),
+                       pool_size=CALL_POOL_SIZE, max_overflow=CALL_POOL_OVERFLOW)
+
+
 class Database:
     """The engine plus what every write needs: on SQLite, an in-process write lock.
 
     SQLite admits one writer at a time; threads that race for it back off in its busy
     handler with sleeps of up to 100 ms, which wrecks tail latency. Queueing on a lock
-    in-process is fair and immediate. Other processes (the worker) still meet SQLite's
-    busy timeout. PostgreSQL serves concurrent transactions: no lock there."""
+    in-process is immediate, and lets the call path go first (`WriteLock`). Other
+    processes (the worker) still meet SQLite's busy timeout. PostgreSQL serves concurrent
+    transactions: no lock there.
+
+    Two lanes, so that admin work can never starve a caller: `session()` for everything
+    else, `call_session()` for the call path, on a pool of its own (`call_engine`). A
+    burst of admin requests can take every connection of the general pool; a webhook
+    still has its own, and its writes go before theirs."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._write_lock = WriteLock() if engine.dialect.name == "sqlite" else None
         # One limiter per event loop (tests run several apps, each on its own loop).
         self._limiters: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        self._waiting_limiters: weakref.WeakKeyDictionary[Any, Any] = (
+            weakref.WeakKeyDictionary())
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        """Swapping the engine (tests simulate an outage so) swaps the call lane with it."""
+        self._engine = engine
+        self._call_engine: Engine | None = None
+
+    @property
+    def call_engine(self) -> Engine:
+        """The call path's engine: the same database, connections of its own."""
+        if self._call_engine is None:
+            self._call_engine = _same_database(self._engine)
+        return self._call_engine
+
+    def dispose(self) -> None:
+        """Close the call lane's connections (the general engine belongs to its maker)."""
+        call, self._call_engine = self._call_engine, None
+        if call is not None and call is not self._engine:
+            call.dispose()
 
     def session(self) -> Session:
         """A session whose objects stay readable after commit (the one way to open one)."""
         return Session(self.engine, expire_on_commit=False)
 
-    def writing(self) -> AbstractContextManager[object]:
-        """The write lock alone, for code that commits in several steps of its own."""
-        return self._write_lock if self._write_lock is not None else nullcontext()
+    def call_session(self) -> Session:
+        """A session on the call path's own connections (webhooks, media streams)."""
+        return Session(self.call_engine, expire_on_commit=False)
+
+    def writing(self, session: Session | None = None, *, urgent: bool = False
+                ) -> AbstractContextManager[object]:
+        """The write lock alone, for code that commits in several steps of its own.
+
+        With `session`, its connection is taken before the lock: a writer holding the lock
+        never waits for a pooled connection (which writers queued behind it may hold)."""
+        if session is not None:
+            session.connection()
+        if self._write_lock is None:
+            return nullcontext()
+        return self._write_lock.held(urgent=urgent)
 
     @property
     def inline_writes(self) -> bool:
@@ -105,18 +215,38 @@ class Database:
             limiter = self._limiters[loop] = CapacityLimiter(DB_THREADS)
         return await run_sync(work, limiter=limiter)
 
+    async def run_waiting(self, work: Callable[[], T]) -> T:
+        """Call-path work that waits on something else (the provider's REST API): always
+        in a thread, on threads of the call path's own. Admin pages are plain functions
+        that run in anyio's default thread pool: a burst of them may take all its
+        threads, never these."""
+        import asyncio
+
+        from anyio import CapacityLimiter
+        from anyio.to_thread import run_sync
+
+        loop = asyncio.get_running_loop()
+        limiter = self._waiting_limiters.get(loop)
+        if limiter is None:
+            limiter = self._waiting_limiters[loop] = CapacityLimiter(CALL_THREADS)
+        return await run_sync(work, limiter=limiter)
+
     @contextmanager
-    def write_transaction(self, session: Session | None = None) -> Iterator[Session]:
-        """One write: take the lock, start from a fresh snapshot (objects loaded earlier
-        are re-read on use), commit on success, roll back on any error. A unique
-        constraint refusing the commit becomes `WriteConflict`. Without `session`, a new
-        one is opened and closed."""
+    def write_transaction(self, session: Session | None = None, *, urgent: bool = False
+                          ) -> Iterator[Session]:
+        """One write: start from a fresh snapshot (objects loaded earlier are re-read on
+        use), take a connection, then the lock; commit on success, roll back on any error.
+        A unique constraint refusing the commit becomes `WriteConflict`. Without
+        `session`, a new one is opened and closed.
+
+        Only statements belong inside: hash passwords, call servers and train models
+        before it, since every other writer (on SQLite the call path too) waits."""
         if session is None:
-            with self.session() as own, self.write_transaction(own) as same:
+            with self.session() as own, self.write_transaction(own, urgent=urgent) as same:
                 yield same
             return
-        with self.writing():
-            session.rollback()
+        session.rollback()
+        with self.writing(session, urgent=urgent):
             try:
                 yield session
                 session.commit()

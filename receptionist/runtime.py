@@ -97,7 +97,8 @@ class Runtime:
             return self._web_http
 
     def close(self) -> None:
-        """Stop the recognition processes and close HTTP clients (app shutdown)."""
+        """Stop the recognition processes, close HTTP clients and the call path's
+        database connections (app shutdown)."""
         with self._lazy_lock:
             pool, self._recognition = self._recognition, None
             client = self.provider  # it reconnects if used again
@@ -108,6 +109,7 @@ class Runtime:
             client.close()
         if web is not None:
             web.clear()
+        self.database.dispose()
 
     def media_stream_url(self) -> str:
         base = self.settings.public_base_url

@@ -186,8 +186,10 @@ def engine(settings: Settings) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def runtime(settings: Settings, engine: Engine, clock: FixedClock) -> Runtime:
-    return rest.plug(Runtime(settings=settings, engine=engine, clock=clock))
+def runtime(settings: Settings, engine: Engine, clock: FixedClock) -> Iterator[Runtime]:
+    rt = rest.plug(Runtime(settings=settings, engine=engine, clock=clock))
+    yield rt
+    rt.database.dispose()
 
 
 @pytest.fixture

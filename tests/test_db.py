@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from receptionist.db import Database, WriteConflict
+from receptionist.db import Database, WriteConflict, WriteLock
 from receptionist.tenants.models import Tenant, TenantNumber
 
 
@@ -85,3 +88,76 @@ def test_an_error_in_run_reaches_the_caller(engine: Engine) -> None:
 
     with pytest.raises(LookupError, match="no such row"):
         asyncio.run(Database(engine).run(fail))
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    """Wait for something that will happen (a thread reaching the lock), however busy the
+    machine: only a broken lock makes this run out."""
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, "the threads never reached the lock"
+        time.sleep(0.001)
+
+
+def test_the_call_path_goes_before_every_writer_already_waiting() -> None:
+    """A webhook waits for the transaction under way, never for the admin writers queued
+    before it (a login burst, a dashboard export…)."""
+    lock = WriteLock()
+    granted: list[str] = []
+    release = threading.Event()
+
+    def write(name: str, *, urgent: bool = False, hold: bool = False) -> None:
+        with lock.held(urgent=urgent):
+            granted.append(name)
+            if hold:
+                release.wait(60)
+
+    holder = threading.Thread(target=write, args=("under way",), kwargs={"hold": True})
+    holder.start()
+    _until(lambda: granted == ["under way"])
+    admins = [threading.Thread(target=write, args=(f"admin {i}",)) for i in range(3)]
+    for thread in admins:
+        thread.start()
+    _until(lambda: lock.waiting == 3)
+    call = threading.Thread(target=write, args=("webhook",), kwargs={"urgent": True})
+    call.start()
+    _until(lambda: lock.urgent_waiting == 1)
+    release.set()
+    for thread in (holder, call, *admins):
+        thread.join(60)
+    assert granted[:2] == ["under way", "webhook"]
+    assert sorted(granted[2:]) == ["admin 0", "admin 1", "admin 2"]
+
+
+def test_a_writer_takes_its_connection_before_the_lock(engine: Engine) -> None:
+    """Whoever holds the lock has its connection already: it never waits for the pool,
+    whose connections writers queued behind it may hold."""
+    database = Database(engine)
+    with database.session() as session:
+        assert not session.in_transaction()
+        with database.write_transaction(session):
+            pass
+    with database.session() as session:
+        seen: list[bool] = []
+        if database._write_lock is not None:
+            original = database._write_lock.held
+
+            @contextmanager
+            def spying(*, urgent: bool = False) -> Iterator[None]:
+                seen.append(session.in_transaction())  # a connection is checked out
+                with original(urgent=urgent):
+                    yield
+
+            database._write_lock.held = spying  # type: ignore[method-assign]
+        with database.write_transaction(session):
+            session.exec(select(Tenant.id)).all()
+        assert seen == ([True] if database._write_lock is not None else [])
+
+
+def test_the_call_lane_has_connections_of_its_own(engine: Engine) -> None:
+    database = Database(engine)
+    assert database.call_engine is not database.engine
+    assert database.call_engine.url == database.engine.url
+    with database.call_session() as session:
+        assert session.exec(select(Tenant.slug).where(Tenant.slug == "demo")).one() == "demo"
+    database.dispose()

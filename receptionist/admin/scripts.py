@@ -235,6 +235,9 @@ def script_rollback(request: Request, db: SessionDep,
     user = signed.user
     _operator(user)
     try:
+        assert tenant.id is not None
+        publishing.prepare(tenants.script_version(db, tenant_id=tenant.id,
+                                                  version=version).yaml_text)
         with runtime_of(request).database.write_transaction(db):
             row = publishing.rollback_script(db, tenant=tenant, to_version=version,
                                           author=user.email)

@@ -16,6 +16,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from starlette.responses import Response
+
 COOKIE = "rcp_session"
 IDLE = timedelta(hours=8)
 
@@ -64,3 +66,37 @@ def decode(secret_key: str, cookie: str | None, now: datetime) -> SessionData | 
 
 def csrf_ok(data: SessionData | None, token: str | None) -> bool:
     return data is not None and token is not None and hmac.compare_digest(data.csrf, token)
+
+
+# A browser where an account logged in: the account-wide login limit does not hold it back
+# (users.login_throttle), so guesses from many addresses cannot lock the owner out of it.
+DEVICE_COOKIE = "rcp_device"
+DEVICE_LIFETIME = timedelta(days=90)
+
+
+def _device_mac(secret_key: str, account: str, expires: int) -> str:
+    key = hashlib.sha256(b"receptionist/admin-device/v1\0" + secret_key.encode()).digest()
+    return hmac.new(key, f"{account}:{expires}".encode(), hashlib.sha256).hexdigest()
+
+
+def device_value(secret_key: str, account: str, now: datetime) -> str:
+    """`account` is `login_throttle.account_key(email)`: the cookie names no email."""
+    expires = int((now + DEVICE_LIFETIME).timestamp())
+    return f"{account}.{expires}.{_device_mac(secret_key, account, expires)}"
+
+
+def device_known(secret_key: str, cookie: str | None, account: str, now: datetime) -> bool:
+    if not cookie or cookie.count(".") != 2:
+        return False
+    named, expires, mac = cookie.split(".")
+    if not expires.isdigit() or len(expires) > 12:
+        return False
+    return (hmac.compare_digest(named, account) and int(expires) > now.timestamp()
+            and hmac.compare_digest(mac, _device_mac(secret_key, account, int(expires))))
+
+
+def set_device_cookie(response: Response, secret_key: str, account: str, now: datetime, *,
+                      secure: bool) -> None:
+    response.set_cookie(DEVICE_COOKIE, device_value(secret_key, account, now),
+                        max_age=int(DEVICE_LIFETIME.total_seconds()), httponly=True,
+                        samesite="strict", path="/admin/login", secure=secure)

@@ -70,10 +70,11 @@ def create(request: Request, db: SessionDep,
         error = f"unknown time zone {timezone!r} (use a name such as Europe/Paris)"
     if not error:
         try:
+            first = starter_script(name=name, language=language, timezone=timezone)
+            publishing.prepare(first)
             with runtime_of(request).database.write_transaction(db):
                 tenant = publishing.create_tenant(
-                    db, slug=slug, numbers=phones, author=user.email,
-                    yaml_text=starter_script(name=name, language=language, timezone=timezone))
+                    db, slug=slug, numbers=phones, author=user.email, yaml_text=first)
                 assert tenant.id is not None and user.id is not None
                 db.add(UserTenant(user_id=user.id, tenant_id=tenant.id))
             return redirect_with_notice(request, f"/admin/t/{slug}/script", "business created")

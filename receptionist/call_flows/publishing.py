@@ -24,6 +24,15 @@ def active_script(session: Session, *, tenant: Tenant) -> tuple[int, Script]:
     return row.version, compiled_script(row.yaml_text)
 
 
+def prepare(yaml_text: str) -> Script:
+    """Parse a version and train its intent model before the write that publishes it
+    (`publish_script` then finds the model cached): a publication holds the write lock
+    for its statements only, never for training."""
+    script = parse_script(yaml_text)
+    script_model(script)
+    return script
+
+
 def publish_script(
     session: Session, *, tenant: Tenant, yaml_text: str, author: str = "", comment: str = ""
 ) -> ScriptVersion:

@@ -22,8 +22,8 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from functools import partial
 
-import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select, update
 from sqlmodel import col
@@ -97,8 +97,8 @@ class MediaSession:
         self.spoken_at: float | None = None
 
     def _current(self) -> tuple[str | None, int, int, ListenFor | None]:
-        """(step, seq, attempt, what it listens for) of the live call; in a worker thread."""
-        with self.rt.database.engine.connect() as conn:
+        """(step, seq, attempt, what it listens for) of the live call (`Database.run`)."""
+        with self.rt.database.call_engine.connect() as conn:
             row = conn.execute(_CURRENT_STEP.where(Call.call_sid == self.call_sid)).first()
         if row is None or row.status in calls.TERMINAL_STATUSES:
             return None, -1, 0, None
@@ -109,7 +109,7 @@ class MediaSession:
         if now - self.checked_at < STEP_REFRESH_S and self.listening is not None:
             return
         self.checked_at = now
-        step_id, seq, attempt, listen = await anyio.to_thread.run_sync(self._current)
+        step_id, seq, attempt, listen = await self.rt.database.run(self._current)
         if self.listening is not None and (self.listening.step_id, self.listening.seq) == (
                 step_id, seq):
             return
@@ -183,7 +183,7 @@ class MediaSession:
 def _claim_stream(rt: Runtime, call_sid: str, stream_sid: str) -> Script | None:
     """Record this stream as the call's only one (a conditional UPDATE, so two sockets
     racing for one call cannot both win); the call's script, or None if refused."""
-    with rt.database.writing(), rt.database.session() as session:
+    with rt.database.call_session() as session, rt.database.writing(session, urgent=True):
         claimed = session.execute(
             update(Call).where(col(Call.call_sid) == call_sid,
                                col(Call.media_stream_sid).is_(None),
@@ -273,7 +273,7 @@ async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
         return None
     if not isinstance(stream_sid, str) or not STREAM_SID.match(stream_sid):
         stream_sid = "local-" + secrets.token_hex(8)
-    script = await anyio.to_thread.run_sync(_claim_stream, rt, call_sid, stream_sid)
+    script = await rt.database.run(partial(_claim_stream, rt, call_sid, stream_sid))
     if script is None:
         log.warning("media stream for call %s refused: unknown or ended call, or it has a "
                     "stream already", call_sid)
@@ -291,7 +291,7 @@ async def _recognise(rt: Runtime, session: MediaSession, batch: bytes) -> None:
         return
     if redirect is not None:
         try:
-            await anyio.to_thread.run_sync(lambda: rt.telephony.redirect_call(
+            await rt.database.run_waiting(lambda: rt.telephony.redirect_call(
                 call_sid=session.call_sid, url=redirect))
         except rest.TwilioRestError as exc:
             log.error("%s", exc)

@@ -56,7 +56,7 @@ EMPTY = str(VoiceResponse())
 def answered_once(rt: Runtime, *, path_and_query: str, form: Sequence[tuple[str, str]],
                   call_sid: str, handle: Callable[[Session], str]) -> str:
     key = calls.reply_key(path_and_query, form)
-    with rt.database.writing(), rt.database.session() as session:
+    with rt.database.call_session() as session, rt.database.writing(session, urgent=True):
         cached = calls.stored_reply(session, key=key)
         if cached is not None:
             return cached

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -46,21 +48,43 @@ def create_user(session: Session, *, email: str, password: str, role: str,
     return user
 
 
-def authenticate(session: Session, *, email: str, password: str) -> tuple[User | None, str]:
-    """(user, "") on success, else (None, reason). The reason never tells whether the email
-    exists, and nothing here locks an account: repeated failures are slowed down per
-    (account, address) by the login page (admin.throttle), so nobody can lock an owner out."""
-    user = session.execute(select(User).where(
-        col(User.email) == email.strip().lower())).scalar()
-    if user is None:
-        _verify(_DUMMY_HASH, password)
-        return None, WRONG_LOGIN
-    if not _verify(user.password_hash, password):
-        return None, WRONG_LOGIN
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-    session.add(user)
-    return user, ""
+@dataclass(frozen=True)
+class Credentials:
+    """What a login checks, read in one statement so that the (slow) password check runs
+    with no connection held: the account (None: unknown email) and its hash."""
+
+    user_id: int | None
+    password_hash: str
+
+
+def credentials(session: Session, *, email: str) -> Credentials:
+    row = session.execute(select(col(User.id), col(User.password_hash)).where(
+        col(User.email) == email.strip().lower())).first()
+    # An unknown email is checked against a dummy hash: it takes as long as a wrong password.
+    return Credentials(None, _DUMMY_HASH) if row is None else Credentials(row[0], row[1])
+
+
+def password_matches(found: Credentials, password: str) -> bool:
+    """Argon2 takes tens of milliseconds by design: call it outside any transaction."""
+    return _verify(found.password_hash, password) and found.user_id is not None
+
+
+def new_hash_if_needed(found: Credentials, password: str) -> str | None:
+    """A fresh hash when the stored one uses weaker parameters than today's (after a
+    successful check), else None. Computed outside the transaction that stores it."""
+    if found.user_id is None or not _hasher.check_needs_rehash(found.password_hash):
+        return None
+    return _hasher.hash(password)
+
+
+def logged_in(session: Session, found: Credentials, new_hash: str | None) -> User | None:
+    """The account after a successful check (its new hash stored, if any); None if it was
+    deleted meanwhile."""
+    user = session.get(User, found.user_id) if found.user_id is not None else None
+    if user is not None and new_hash is not None:
+        user.password_hash = new_hash
+        session.add(user)
+    return user
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -70,12 +94,18 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def change_password(session: Session, user: User, *, current: str, new: str) -> None:
+def new_password_hash(user: User, *, current: str, new: str) -> str:
+    """The hash of `new` once `current` is checked (both slow on purpose: call it outside
+    any transaction, then `store_password`)."""
     if not _verify(user.password_hash, current):
         raise AccountError("the current password is wrong")
     if len(new) < MIN_PASSWORD:
         raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
-    user.password_hash = _hasher.hash(new)
+    return _hasher.hash(new)
+
+
+def store_password(session: Session, user: User, password_hash: str) -> None:
+    user.password_hash = password_hash
     user.session_version += 1  # every other session ends
     session.add(user)
 
