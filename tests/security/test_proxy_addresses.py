@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,8 +34,9 @@ PROXY = "172.30.10.2"
 def behind_proxy(settings: Settings, runtime: Runtime) -> Iterator[TestClient]:
     """The app as `receptionist web-only` runs it (uvicorn's proxy headers), reached from
     the proxy's address only, as in compose."""
-    app = ProxyHeadersMiddleware(create_app(settings, runtime=runtime), trusted_hosts=PROXY)
-    with TestClient(app, client=(PROXY, 40000)) as client:
+    app: Any = create_app(settings, runtime=runtime)  # ASGI types differ only by name
+    proxied: Any = ProxyHeadersMiddleware(app, trusted_hosts=PROXY)
+    with TestClient(proxied, client=(PROXY, 40000)) as client:
         yield client
 
 
