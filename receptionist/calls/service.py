@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, case, delete, func, insert, update
@@ -102,13 +101,6 @@ def call_events(session: Session, *, call: Call) -> list[CallEvent]:
 def has_event(session: Session, *, call: Call, kind: str) -> bool:
     return session.execute(select(CallEvent.id).where(
         CallEvent.call_id == call.id, CallEvent.kind == kind).limit(1)).first() is not None
-
-
-def reply_key(path_and_query: str, form: Iterable[tuple[str, str]]) -> str:
-    digest = hashlib.sha256(path_and_query.encode())
-    for key, value in sorted(form):
-        digest.update(b"\0" + key.encode() + b"=" + value.encode())
-    return digest.hexdigest()
 
 
 def stored_reply(session: Session, *, key: str) -> str | None:

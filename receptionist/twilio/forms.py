@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, ClassVar, Literal, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import HTTPException, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from receptionist.twilio import parameters as documented
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 
@@ -36,10 +38,17 @@ Phone = Annotated[str, Field(max_length=64, pattern=r"^[\x20-\x7e]*$")]
 
 
 class TwilioForm(BaseModel):
-    """Known fields are validated; Twilio's many other fields are ignored."""
+    """Known fields are validated; the other fields Twilio documents for the route are
+    ignored, and a name it never sends there is refused (`twilio.parameters`)."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+    DOCUMENTED: ClassVar[frozenset[str]] = documented.COMMON
     call_sid: CallSid
+
+    def event(self) -> tuple[str, ...]:
+        """What tells this request apart from another one Twilio sends to the same URL of
+        the same call (beyond the URL itself): nothing, for most routes."""
+        return ()
 
 
 class VoiceForm(TwilioForm):
@@ -60,6 +69,7 @@ Speech = Annotated[str | None, BeforeValidator(_clip_speech), Optional]
 
 
 class MenuForm(TwilioForm):
+    DOCUMENTED = documented.COMMON | documented.GATHER
     digits: str = Field(default="", alias="Digits", max_length=32, pattern=r"^[0-9*#w]*$")
     # What the caller said, as text (Twilio's field for a speech <Gather>; our simulator
     # and tools send typed speech in it).
@@ -70,6 +80,7 @@ class MenuForm(TwilioForm):
 
 
 class RecordedForm(TwilioForm):
+    DOCUMENTED = documented.COMMON | documented.RECORD
     recording_sid: Annotated[str | None, Optional] = Field(
         default=None, alias="RecordingSid", pattern=r"^RE[0-9A-Za-z]{8,62}$")
     recording_url: Annotated[str | None, Optional] = Field(
@@ -79,10 +90,15 @@ class RecordedForm(TwilioForm):
 
 
 class RecordingStatusForm(RecordedForm):
+    DOCUMENTED = documented.COMMON | documented.RECORDING_STATUS
     recording_status: str = Field(alias="RecordingStatus", max_length=32)
+
+    def event(self) -> tuple[str, ...]:
+        return (self.recording_sid or "", self.recording_status)
 
 
 class DialForm(TwilioForm):
+    DOCUMENTED = documented.COMMON | documented.DIAL
     dial_status: str = Field(default="", alias="DialCallStatus", max_length=32)
     dial_duration: Annotated[int | None, Optional] = Field(
         default=None, alias="DialCallDuration", ge=0, le=864000)
@@ -91,17 +107,23 @@ class DialForm(TwilioForm):
 class ScreenForm(TwilioForm):
     """The leg of the person a call is transferred to (its own CallSid)."""
 
+    DOCUMENTED = documented.COMMON | documented.GATHER
+
     to_number: Phone = Field(default="", alias="To")
     digits: str = Field(default="", alias="Digits", max_length=32, pattern=r"^[0-9*#w]*$")
 
 
 class StatusForm(TwilioForm):
+    DOCUMENTED = documented.COMMON | documented.STATUS
     call_status: Literal["queued", "initiated", "ringing", "in-progress", "completed", "busy",
                          "failed", "no-answer", "canceled"] = Field(alias="CallStatus")
     call_duration: Annotated[int | None, Optional] = Field(
         default=None, alias="CallDuration", ge=0, le=864000)
     from_number: Phone = Field(default="", alias="From")
     to_number: Phone = Field(default="", alias="To")
+
+    def event(self) -> tuple[str, ...]:
+        return (self.call_status,)
 
 
 class StepQuery(BaseModel):
@@ -154,6 +176,7 @@ class BookQuery(StepQuery):
 
 
 class BookForm(RecordedForm):
+    DOCUMENTED = documented.COMMON | documented.GATHER | documented.RECORD
     digits: str = Field(default="", alias="Digits", max_length=32, pattern=r"^[0-9*#w]*$")
     speech: Speech = Field(default=None, alias="SpeechResult")
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from receptionist.runtime import Runtime, runtime_of
 from receptionist.speech.prompts import KEY
-from receptionist.twilio import fallback, screening, webhooks
+from receptionist.twilio import fallback, parameters, screening, webhooks
 from receptionist.twilio.forms import (
     BookForm,
     BookQuery,
@@ -70,10 +70,18 @@ async def _answer(request: Request, form_model: type[F],
                   handle: Callable[[Runtime, Session, F], str]) -> Response:
     rt = runtime_of(request)
     pairs = await _signed(request, rt)
+    unknown = parameters.unexpected((name for name, _ in pairs), form_model.DOCUMENTED)
+    if unknown:
+        log.warning("refused %s: parameters Twilio never sends there: %s", request.url.path,
+                    ", ".join(unknown)[:200])
+        raise HTTPException(400, "parameters Twilio never sends to this URL: "
+                                 f"{', '.join(unknown)[:200]}")
     form = parse(form_model, dict(pairs))
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    run = partial(webhooks.answered_once, rt, path_and_query=path, form=pairs,
-                  call_sid=form.call_sid, handle=lambda session: handle(rt, session, form))
+    key = parameters.replay_key(call_sid=form.call_sid, path_and_query=path,
+                                event=form.event())
+    run = partial(webhooks.answered_once, rt, key=key, call_sid=form.call_sid,
+                  handle=lambda session: handle(rt, session, form))
     try:
         twiml = await rt.database.run(run)
     except Exception:

@@ -7,7 +7,7 @@ URL and form: a webhook Twilio retries gets the same answer and causes nothing t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -53,9 +53,10 @@ log = logging.getLogger(__name__)
 EMPTY = str(VoiceResponse())
 
 
-def answered_once(rt: Runtime, *, path_and_query: str, form: Sequence[tuple[str, str]],
-                  call_sid: str, handle: Callable[[Session], str]) -> str:
-    key = calls.reply_key(path_and_query, form)
+def answered_once(rt: Runtime, *, key: str, call_sid: str,
+                  handle: Callable[[Session], str]) -> str:
+    """`handle`'s answer, stored under `key` (`parameters.replay_key`) in the same
+    transaction as its side effects; the stored answer if `key` was answered before."""
     with rt.database.call_session() as session, rt.database.writing(session, urgent=True):
         cached = calls.stored_reply(session, key=key)
         if cached is not None:

@@ -49,8 +49,7 @@ def test_statuses_end_a_call_once_and_late_ones_are_ignored(session: Session,
 
 
 def test_stored_answers_are_replayed_and_pruned(session: Session, clock: FixedClock) -> None:
-    key = calls.reply_key("/twilio/voice", [("CallSid", "CA1"), ("To", "+1")])
-    assert key == calls.reply_key("/twilio/voice", [("To", "+1"), ("CallSid", "CA1")])
+    key = "a" * 64
     calls.save_reply(session, key=key, call_sid="CA1", twiml="<Response/>", now=clock())
     assert calls.stored_reply(session, key=key) == "<Response/>"
     with pytest.raises(calls.DuplicateWebhook):

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from receptionist.calls import service as calls
 from receptionist.runtime import Runtime
-from receptionist.twilio import webhooks
+from receptionist.twilio import parameters, webhooks
 from receptionist.twilio.forms import MenuForm, StepQuery, VoiceForm, parse
 from tests.conftest import DEMO_EN, FixedClock
 
@@ -21,8 +21,8 @@ def _voice(runtime: Runtime, to: str = DEMO_EN) -> str:
              ("To", to), ("CallStatus", "ringing"), ("Direction", "inbound"),
              ("StirVerstat", "TN-Validation-Passed-A")]
     form = parse(VoiceForm, dict(pairs))
-    return webhooks.answered_once(runtime, path_and_query="/twilio/voice", form=pairs,
-                                  call_sid=SID,
+    key = parameters.replay_key(call_sid=SID, path_and_query="/twilio/voice")
+    return webhooks.answered_once(runtime, key=key, call_sid=SID,
                                   handle=lambda s: webhooks.incoming_call(runtime, s, form))
 
 
