@@ -75,14 +75,14 @@ class CalendarUnavailable(RuntimeError):
 def open_calendar(rt: SyncDeps, agenda: Agenda) -> Iterator[Calendar]:
     if not agenda.caldav_url:
         raise CalendarUnavailable("the agenda has no calendar link")
-    rt.outbound.check(agenda.caldav_url)  # OutboundRefused: a sync error, shown and retried
+    # OutboundRefused: a sync error, shown and retried. The normalised URL is the one used.
+    url = rt.outbound.check(agenda.caldav_url)
     password = unseal(rt.settings.secret_key, agenda.caldav_password or "")
     make_client: Any = DAVClient
-    client = make_client(url=agenda.caldav_url, username=agenda.caldav_username,
-                         password=password, timeout=TIMEOUT_S, require_tls=False,
-                         enable_rfc6764=False)
+    client = make_client(url=url, username=agenda.caldav_username, password=password,
+                         timeout=TIMEOUT_S, require_tls=False, enable_rfc6764=False)
     try:
-        yield client.calendar(url=agenda.caldav_url)
+        yield client.calendar(url=url)
     finally:
         client.close()
 
