@@ -12,9 +12,10 @@
   else its ctag: one small PROPFIND) and reads the events again only when it changed,
   or every FULL_READ_EVERY (the horizon moves on), or when the server gives no mark.
 
-Each calendar is its owner's server: whatever one throws (a refused address, HTML where
-XML was expected, a library error) is that agenda's or appointment's sync error, and the
-others are synced all the same.
+Each calendar is its owner's server: whatever one throws (a refused address, a redirect,
+HTML where XML was expected, a library error) is that agenda's or appointment's sync error,
+and the others are synced all the same. Redirects are never followed: the URL checked by
+the outbound policy is the only address a calendar request goes to.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ TIMEOUT_S = 15
 PULL_SECONDS = 30
 FULL_READ_EVERY = timedelta(hours=1)
 _INSERT_BUSY = insert(ExternalBusy.__table__)  # type: ignore[attr-defined]
+MAX_LOCATION_SHOWN = 200
 # The caldav library types its methods as "result or coroutine" (sync and async clients
 # share them); we use the sync client only.
 Calendar = Any
@@ -73,6 +75,20 @@ class CalendarUnavailable(RuntimeError):
     pass
 
 
+class CalendarRedirected(CalendarUnavailable):
+    """The server answered a redirect: not followed (its target was never checked)."""
+
+
+def _refuse_redirect(response: Any, **_: Any) -> None:
+    """A response hook of the HTTP session (niquests, else requests, under caldav)."""
+    if response.is_redirect:
+        location = str(response.headers.get("location", ""))[:MAX_LOCATION_SHOWN]
+        raise CalendarRedirected(
+            f"the calendar server answered HTTP {response.status_code}, a redirect to "
+            f"{location!r}: redirects are not followed; link the calendar at the address "
+            "it points to")
+
+
 @contextmanager
 def open_calendar(rt: SyncDeps, agenda: Agenda) -> Iterator[Calendar]:
     if not agenda.caldav_url:
@@ -83,6 +99,10 @@ def open_calendar(rt: SyncDeps, agenda: Agenda) -> Iterator[Calendar]:
     make_client: Any = DAVClient
     client = make_client(url=url, username=agenda.caldav_username, password=password,
                          timeout=TIMEOUT_S, require_tls=False, enable_rfc6764=False)
+    # No redirect is followed: the hook says why, and max_redirects = 0 makes the session
+    # itself stop at the first one should the hook ever not run.
+    client.session.hooks["response"].append(_refuse_redirect)
+    client.session.max_redirects = 0
     try:
         yield client.calendar(url=url)
     finally:
