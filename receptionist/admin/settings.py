@@ -187,14 +187,14 @@ def revoke_token(request: Request, db: SessionDep,
     return _done(request, slug, "token revoked")
 
 
-def _refusal(request: Request, db: Session, slug: str, url: str, what: str
-             ) -> Response | None:
-    """The settings page with the reason, if the server may not call `url`."""
+def _checked(request: Request, db: Session, slug: str, url: str, what: str
+             ) -> str | Response:
+    """The normalised URL to store, or the settings page with the reason if the server
+    may not call `url`."""
     try:
-        runtime_of(request).outbound.check(url)
+        return runtime_of(request).outbound.check(url)
     except OutboundRefused as exc:
         return _settings_page(request, db, slug, error=f"{what} URL refused: {exc}")
-    return None
 
 
 @router.post("/t/{slug}/settings/agendas/{agenda_slug}/caldav")
@@ -209,8 +209,11 @@ def link_calendar(request: Request, db: SessionDep,
         return _settings_page(request, db, slug, error=(
             "this agenda reads its busy times from an iCalendar feed: unlink it first "
             "(send the feed form empty)"))
-    if url and (refused := _refusal(request, db, slug, url, "calendar")) is not None:
-        return refused
+    if url:
+        checked = _checked(request, db, slug, url, "calendar")
+        if isinstance(checked, Response):
+            return checked
+        url = checked
     with rt.database.write_transaction(db):
         if url:
             agenda.caldav_url, agenda.caldav_username = url.rstrip("/") + "/", username
@@ -235,8 +238,11 @@ def link_feed(request: Request, db: SessionDep, signed: CsrfChecked, tenant: Own
     if address and agenda.caldav_url:
         return _settings_page(request, db, slug, error=(
             "this agenda reads its busy times from its CalDAV calendar: unlink it first"))
-    if address and (refused := _refusal(request, db, slug, address, "feed")) is not None:
-        return refused
+    if address:
+        checked = _checked(request, db, slug, address, "feed")
+        if isinstance(checked, Response):
+            return checked
+        address = checked
     with rt.database.write_transaction(db):
         if address:
             agenda.busy_feed_url = seal(rt.settings.secret_key, address)

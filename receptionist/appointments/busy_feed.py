@@ -63,7 +63,7 @@ def fetch(url: str, *, policy: Policy, known_mark: str = "") -> Feed:
     try:
         target = feed_url(url)
         for _ in range(MAX_REDIRECTS + 1):
-            policy.check(target)
+            target = policy.check(target)  # and fetch what was checked
             with http.stream("GET", target, headers=headers) as response:
                 if response.is_redirect and "location" in response.headers:
                     target = urljoin(target, response.headers["location"])

@@ -11,6 +11,11 @@
   caller a minute later; a check asks for the calendar's change mark (its sync-token,
   else its ctag: one small PROPFIND) and reads the events again only when it changed,
   or every FULL_READ_EVERY (the horizon moves on), or when the server gives no mark.
+
+Each calendar is its owner's server: whatever one throws (a refused address, a redirect,
+HTML where XML was expected, a library error) is that agenda's or appointment's sync error,
+and the others are synced all the same. Redirects are never followed: the URL checked by
+the outbound policy is the only address a calendar request goes to.
 """
 
 from __future__ import annotations
@@ -51,8 +56,7 @@ TIMEOUT_S = 15
 PULL_SECONDS = 30
 FULL_READ_EVERY = timedelta(hours=1)
 _INSERT_BUSY = insert(ExternalBusy.__table__)  # type: ignore[attr-defined]
-# What a CalDAV server or the network can throw at us: retried, never fatal.
-SYNC_ERRORS = (DAVError, OSError, ValueError, SecretError)
+MAX_LOCATION_SHOWN = 200
 # The caldav library types its methods as "result or coroutine" (sync and async clients
 # share them); we use the sync client only.
 Calendar = Any
@@ -71,24 +75,49 @@ class CalendarUnavailable(RuntimeError):
     pass
 
 
+class CalendarRedirected(CalendarUnavailable):
+    """The server answered a redirect: not followed (its target was never checked)."""
+
+
+def _refuse_redirect(response: Any, **_: Any) -> None:
+    """A response hook of the HTTP session (niquests, else requests, under caldav)."""
+    if response.is_redirect:
+        location = str(response.headers.get("location", ""))[:MAX_LOCATION_SHOWN]
+        raise CalendarRedirected(
+            f"the calendar server answered HTTP {response.status_code}, a redirect to "
+            f"{location!r}: redirects are not followed; link the calendar at the address "
+            "it points to")
+
+
 @contextmanager
 def open_calendar(rt: SyncDeps, agenda: Agenda) -> Iterator[Calendar]:
     if not agenda.caldav_url:
         raise CalendarUnavailable("the agenda has no calendar link")
-    rt.outbound.check(agenda.caldav_url)  # OutboundRefused: a sync error, shown and retried
+    # OutboundRefused: a sync error, shown and retried. The normalised URL is the one used.
+    url = rt.outbound.check(agenda.caldav_url)
     password = unseal(rt.settings.secret_key, agenda.caldav_password or "")
     make_client: Any = DAVClient
-    client = make_client(url=agenda.caldav_url, username=agenda.caldav_username,
-                         password=password, timeout=TIMEOUT_S, require_tls=False,
-                         enable_rfc6764=False)
+    client = make_client(url=url, username=agenda.caldav_username, password=password,
+                         timeout=TIMEOUT_S, require_tls=False, enable_rfc6764=False)
+    # No redirect is followed: the hook says why, and max_redirects = 0 makes the session
+    # itself stop at the first one should the hook ever not run.
+    client.session.hooks["response"].append(_refuse_redirect)
+    client.session.max_redirects = 0
     try:
-        yield client.calendar(url=agenda.caldav_url)
+        yield client.calendar(url=url)
     finally:
         client.close()
 
 
+# What a CalDAV server or the network usually throws. Anything else means the server's
+# answer made no sense to the library (HTML where XML was expected, a broken document).
+EXPECTED_ERRORS = (DAVError, OSError, ValueError, SecretError, CalendarUnavailable)
+
+
 def _error_text(exc: BaseException) -> str:
     text = f"{type(exc).__name__}: {exc}".strip()
+    if not isinstance(exc, EXPECTED_ERRORS):
+        text = f"the calendar server's answer could not be understood ({text})"
     return text[:1000]
 
 
@@ -109,8 +138,9 @@ def push_due(rt: SyncDeps, *, limit: int = 50) -> int:
             try:
                 with open_calendar(rt, agenda) as cal:
                     _push(cal, appointment, now)
-            except SYNC_ERRORS as exc:
-                log.warning("calendar sync of appointment %s failed: %s", appointment.id, exc)
+            except Exception as exc:  # anything from the owner's server: this row's error
+                log.warning("calendar sync of appointment %s failed: %s", appointment.id,
+                            _error_text(exc))
                 _record(rt, session, appointment, pushed, error=_error_text(exc))
                 continue
             _record(rt, session, appointment, pushed, error=None)
@@ -158,14 +188,15 @@ def pull_busy(rt: SyncDeps) -> int:
     with rt.database.session() as session:
         agendas = list(session.execute(select(Agenda).where(or_(
             col(Agenda.caldav_url).is_not(None), col(Agenda.busy_feed_url).is_not(None))
-        )).scalars())
+        ).order_by(col(Agenda.id))).scalars())
         session.rollback()
         for agenda in agendas:
             try:
                 mark, busy = (_check_calendar(rt, agenda, now) if agenda.caldav_url
                               else _check_feed(rt, agenda, now))
-            except SYNC_ERRORS as exc:
-                log.warning("reading the calendar of agenda %s failed: %s", agenda.id, exc)
+            except Exception as exc:  # anything from the owner's server: this agenda's error
+                log.warning("reading the calendar of agenda %s failed: %s", agenda.id,
+                            _error_text(exc))
                 with rt.database.writing():
                     agenda.caldav_error = _error_text(exc)
                     session.add(agenda)

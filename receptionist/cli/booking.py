@@ -33,16 +33,17 @@ def _agenda(session: Session, tenant: Tenant, slug: str) -> Agenda:
     return agenda
 
 
-def _reachable(url: str, what: str) -> Settings:
-    """The settings, once the outbound policy lets the server call `url` (else exit)."""
+def _reachable(url: str, what: str) -> tuple[Settings, str]:
+    """The settings and the normalised URL, once the outbound policy lets the server call
+    `url` (else exit)."""
     from receptionist.outbound import OutboundRefused, Policy
 
     config = settings()
     try:
-        Policy.from_settings(config).check(url)
+        checked = Policy.from_settings(config).check(url)
     except OutboundRefused as exc:
         raise fail(f"{what} URL refused: {exc}") from None
-    return config
+    return config, checked
 
 
 @agenda_app.command("list")
@@ -115,7 +116,7 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
     from receptionist.clock import utcnow
     from receptionist.secret_box import seal
 
-    config = _reachable(url, "calendar")
+    config, url = _reachable(url, "calendar")
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         if row.busy_feed_url:
@@ -157,8 +158,7 @@ def agenda_link_feed(tenant: TenantOpt, agenda: AgendaOpt = "main",
     from receptionist.clock import utcnow
     from receptionist.secret_box import seal
 
-    address = busy_feed.feed_url(url)
-    config = _reachable(address, "feed")
+    config, address = _reachable(busy_feed.feed_url(url), "feed")
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         if row.caldav_url:

@@ -42,7 +42,7 @@ def notify_add(tenant: TenantOpt,
         except ValueError as exc:
             raise fail(str(exc)) from None
         session.commit()
-        typer.echo(f"channel {added.id}: {channel} {to} ({added.events})")
+        typer.echo(f"channel {added.id}: {channel} {added.target} ({added.events})")
         if secret:
             typer.echo(f"signing secret (keep it for the receiver; shown once): {secret}")
 

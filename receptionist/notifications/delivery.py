@@ -169,10 +169,10 @@ def _prepare(rt: DeliveryDeps, session: Session, item: OutboxItem,
 
         def post() -> str:
             try:  # again at each use: the host's DNS answer may have changed since
-                rt.outbound.check(item.recipient)
+                url = rt.outbound.check(item.recipient)
             except OutboundRefused as exc:
                 raise WebhookError(f"webhook {item.recipient}: {exc}", permanent=False) from None
-            status = post_event(rt.web_http, url=item.recipient, secret=secret,
+            status = post_event(rt.web_http, url=url, secret=secret,
                                 payload=payload, idempotency_key=item.idempotency_key,
                                 timestamp=timestamp)
             return f"HTTP {status}"

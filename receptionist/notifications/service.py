@@ -36,8 +36,8 @@ def add_channel(session: Session, *, tenant_id: int, channel: str, target: str,
         raise ValueError(f"events must be among {', '.join(EVENTS)}")
     if channel == "webhook" and not target.startswith(("https://", "http://")):
         raise ValueError("a webhook target must be an http(s) URL")
-    if channel == "webhook":
-        (outbound or Policy()).check(target)
+    if channel == "webhook":  # stored as checked: the normalised URL
+        target = (outbound or Policy()).check(target)
     if channel == "webhook" and not secret:
         raise ValueError("a webhook needs a signing secret")
     if channel == "sms" and not (target.startswith("+") and target[1:].isdigit()):
