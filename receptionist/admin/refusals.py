@@ -125,6 +125,10 @@ _FRENCH: list[tuple[str, str]] = [
     (r"number (\+\d+) already belongs to another business",
      "le numéro {1} appartient déjà à une autre entreprise"),
     (r"tenant '(.+)' already exists", "l'entreprise « {1} » existe déjà"),
+    (r"that slug is not available: choose another \(2 to 63 lower-case letters, digits or "
+     r"hyphens\)",
+     "ce slug n'est pas disponible : choisissez-en un autre (2 à 63 lettres minuscules, "
+     "chiffres ou traits d'union)"),
 ]
 _COMPILED = [(re.compile(pattern + r"\Z", re.DOTALL), french) for pattern, french in _FRENCH]
 _FIELD = re.compile(r"\{(t?)(\d+)\}")
