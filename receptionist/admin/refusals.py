@@ -42,6 +42,24 @@ _FRENCH: list[tuple[str, str]] = [
     (r"(CalDAV|feed) URL refused: (.+)", "adresse {t1} refusée : {t2}"),
     (r"CalDAV", "CalDAV"),
     (r"feed", "du flux"),
+    # The script form (before the generic "field: reason" below).
+    (r"(.+): an invisible or control character \((U\+[0-9A-F]{4,6})\) is not allowed here; "
+     r"type the text again without it",
+     "{t1} : un caractère invisible ou de contrôle ({2}) n'est pas permis ici ; retapez le "
+     "texte sans lui"),
+    (r"this change could not be written without changing other parts of the script: "
+     r"nothing was published",
+     "ce changement ne peut pas s'écrire sans changer d'autres parties du script : rien "
+     "n'a été publié"),
+    (r"business name", "nom de l'entreprise"),
+    (r"greeting", "accueil"),
+    (r"hours", "horaires"),
+    (r"holidays", "jours fériés"),
+    (r"new menu choice", "nouveau choix du menu"),
+    (r"menu choice (\S+)", "choix du menu {1}"),
+    (r"transfer numbers \((\S+)\)", "numéros de transfert ({1})"),
+    (r"message prompt \((\S+)\)", "annonce du message ({1})"),
+    (r"answer (\d+)", "réponse {1}"),
     (r"([a-z][a-z0-9_-]*) saved", "{1} enregistré"),
     (r"([a-z][a-z0-9_-]*): (.+)", "{1} : {t2}"),
     # Bookings.
@@ -107,6 +125,10 @@ _FRENCH: list[tuple[str, str]] = [
     (r"number (\+\d+) already belongs to another business",
      "le numéro {1} appartient déjà à une autre entreprise"),
     (r"tenant '(.+)' already exists", "l'entreprise « {1} » existe déjà"),
+    (r"that slug is not available: choose another \(2 to 63 lower-case letters, digits or "
+     r"hyphens\)",
+     "ce slug n'est pas disponible : choisissez-en un autre (2 à 63 lettres minuscules, "
+     "chiffres ou traits d'union)"),
 ]
 _COMPILED = [(re.compile(pattern + r"\Z", re.DOTALL), french) for pattern, french in _FRENCH]
 _FIELD = re.compile(r"\{(t?)(\d+)\}")

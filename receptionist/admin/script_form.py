@@ -5,7 +5,12 @@ transfer numbers, message prompts and FAQ answers.
 A form never writes a script of its own: it changes those fields in the active version's
 YAML (ruamel's round trip keeps every other line, comment and field as the operator wrote
 them), and the result is published like any edit: the same validation, history, diff and
-rollback. So the YAML editor and the forms edit the same versions."""
+rollback. So the YAML editor and the forms edit the same versions.
+
+Owners use the form as operators do, and may change nothing else: every field is checked
+for characters that are YAML structure (`admin.form_text`), and the YAML written must read
+back as the old script with exactly the form's changes (`admin.script_proof`), or nothing
+is published."""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from receptionist.admin.form_text import normalised, refused_character
+from receptionist.admin.script_proof import Edits, unproven
 from receptionist.call_flows.schema import (
     MenuStep,
     MessageStep,
@@ -37,6 +44,60 @@ NEW = "new"  # the form's empty choice row: filled in, it adds a choice
 
 class FormError(ValueError):
     """A field that cannot become YAML (the reason names the field)."""
+
+
+class UnprovenEdit(FormError):
+    """The YAML written would change more than the form's fields (`where`: what else)."""
+
+    def __init__(self, where: list[str]) -> None:
+        self.where = where
+        super().__init__("this change could not be written without changing other parts "
+                         "of the script: nothing was published")
+
+
+# Fields typed in a textarea: several lines (an answer, example sentences, hours).
+_MULTILINE_NAMES = frozenset({"greeting", "hours", "holidays"})
+_MULTILINE_PREFIXES = ("message.", "faq.")
+
+
+def _multiline(name: str) -> bool:
+    return (name in _MULTILINE_NAMES or name.startswith(_MULTILINE_PREFIXES)
+            or (name.startswith("choice.") and name.endswith(".examples")))
+
+
+def field_label(name: str, script: Script) -> str:
+    """A field as the form names it (for refusals)."""
+    if name in ("business", "greeting", "hours", "holidays"):
+        return {"business": "business name"}.get(name, name)
+    kind, _, rest = name.partition(".")
+    if kind == "choice":
+        index = rest.partition(".")[0]
+        menu = script.main_menu_step()
+        if index == NEW:
+            return "new menu choice"
+        if menu is not None and index.isdigit() and int(index) < len(menu.choices):
+            return f"menu choice {menu.choices[int(index)].intent}"
+    elif kind == "transfer" and rest:
+        return f"transfer numbers ({rest})"
+    elif kind == "message" and rest:
+        return f"message prompt ({rest})"
+    elif kind == "faq" and rest.isdigit():
+        return f"answer {int(rest) + 1}"
+    return name
+
+
+def checked_fields(posted: Mapping[str, str], script: Script) -> dict[str, str]:
+    """The fields with CRLF as LF; FormError for a control or invisible character (a line
+    break only in a multi-line field)."""
+    checked: dict[str, str] = {}
+    for name, value in posted.items():
+        text = normalised(value)
+        refused = refused_character(text, multiline=_multiline(name))
+        if refused is not None:
+            raise FormError(f"{field_label(name, script)}: an invisible or control character "
+                            f"({refused}) is not allowed here; type the text again without it")
+        checked[name] = text
+    return checked
 
 
 @dataclass
@@ -89,6 +150,25 @@ def form_of(script: Script) -> ScriptForm:
     return form
 
 
+def as_typed(form: ScriptForm, posted: Mapping[str, str]) -> ScriptForm:
+    """The form with what was posted in place of the script's values (a refused form
+    shows what the person typed)."""
+    typed = {name: normalised(value) for name, value in posted.items()}
+    for name in ("business", "greeting", "hours", "holidays"):
+        if name in typed:
+            setattr(form, name, typed[name])
+    for index, choice in enumerate(form.choices):
+        for part in ("digit", "label", "examples", "goto"):
+            value = typed.get(f"choice.{index}.{part}")
+            if value is not None:
+                setattr(choice, part, value)
+    for kind, values in (("transfer", form.transfers), ("message", form.messages)):
+        for step_id in values:
+            values[step_id] = typed.get(f"{kind}.{step_id}", values[step_id])
+    form.faq = [typed.get(f"faq.{index}", answer) for index, answer in enumerate(form.faq)]
+    return form
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -101,7 +181,10 @@ def _seq(items: list[str], flow: bool = True, quoted: bool = False) -> Commented
 
 
 def apply(yaml_text: str, script: Script, posted: Mapping[str, str]) -> str:
-    """The YAML with the posted fields changed (`posted`: the form's fields by name)."""
+    """The YAML with the posted fields changed (`posted`: the form's fields by name).
+    Raises FormError for a field that cannot be written, and UnprovenEdit when the YAML
+    written would not read back as exactly the old script with the form's changes."""
+    posted = checked_fields(posted, script)
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True  # what the form does not change stays byte for byte
     yaml.width = 4096  # never re-wrap the operator's long lines
@@ -109,67 +192,75 @@ def apply(yaml_text: str, script: Script, posted: Mapping[str, str]) -> str:
     tree = yaml.load(yaml_text)
     if not isinstance(tree, CommentedMap):
         raise FormError("the script is not a mapping")
-    steps = tree["steps"]
+    edits = Edits(tree)
     if "business" in posted:
-        tree["business"] = posted["business"].strip()
+        edits.set(("business",), posted["business"].strip())
     greeting = form_of(script).greeting_step
     if greeting is not None and "greeting" in posted:
-        steps[greeting]["text"] = posted["greeting"].strip()
+        edits.set(("steps", greeting, "text"), posted["greeting"].strip())
     if "hours" in posted:
-        try:
-            weekly = parse_hours_lines(posted["hours"])
-            closures = parse_closure_lines(posted.get("holidays", ""))
-        except ValueError as exc:
-            raise FormError(str(exc)) from None
-        hours = CommentedMap()
-        for day in DAYS:
-            if day in weekly:
-                hours[day] = _seq(weekly[day], quoted=True)
-        tree["hours"] = hours
-        holidays = CommentedSeq()
-        for closed in closures:
-            if closed["end"] != closed["start"]:
-                raise FormError("holidays: one date per line (for longer closures, "
-                                "one line per day)")
-            entry = CommentedMap([("date", date.fromisoformat(closed["start"]))])
-            if closed["name"]:
-                entry["name"] = closed["name"]
-            entry.fa.set_flow_style()
-            holidays.append(entry)
-        tree["holidays"] = holidays
-    _apply_choices(steps, script, posted)
+        _apply_hours(edits, posted)
+    _apply_choices(edits, script, posted)
     for step_id in form_of(script).transfers:
         key = f"transfer.{step_id}"
         if key in posted:
             numbers = [n.strip() for n in posted[key].replace(";", ",").split(",")
                        if n.strip()]
-            node = steps[step_id]
+            node = tree["steps"][step_id]
             for old in ("number", "numbers"):
                 if old in node:
-                    del node[old]
+                    edits.delete(("steps", step_id, old))
             if len(numbers) == 1:
-                node.insert(1, "number", numbers[0])
+                edits.insert(("steps", step_id, "number"), 1, numbers[0])
             else:
-                node.insert(1, "numbers", _seq(numbers))
+                edits.insert(("steps", step_id, "numbers"), 1, _seq(numbers))
     for step_id in form_of(script).messages:
         key = f"message.{step_id}"
         if key in posted:
-            steps[step_id]["prompt"] = posted[key].strip()
+            edits.set(("steps", step_id, "prompt"), posted[key].strip())
     for index in range(len(script.faq)):
         key = f"faq.{index}"
         if key in posted:
-            tree["faq"][index]["answer"] = posted[key].strip()
+            edits.set(("faq", index, "answer"), posted[key].strip())
     out = io.StringIO()
     yaml.dump(tree, out)
-    return out.getvalue()
+    written = out.getvalue()
+    differ = unproven(yaml_text, written, edits.done)
+    if differ:
+        raise UnprovenEdit(differ)
+    return written
 
 
-def _apply_choices(steps: CommentedMap, script: Script, posted: Mapping[str, str]) -> None:
+def _apply_hours(edits: Edits, posted: Mapping[str, str]) -> None:
+    try:
+        weekly = parse_hours_lines(posted["hours"])
+        closures = parse_closure_lines(posted.get("holidays", ""))
+    except ValueError as exc:
+        raise FormError(str(exc)) from None
+    hours = CommentedMap()
+    for day in DAYS:
+        if day in weekly:
+            hours[day] = _seq(weekly[day], quoted=True)
+    edits.set(("hours",), hours)
+    holidays = CommentedSeq()
+    for closed in closures:
+        if closed["end"] != closed["start"]:
+            raise FormError("holidays: one date per line (for longer closures, "
+                            "one line per day)")
+        entry = CommentedMap([("date", date.fromisoformat(closed["start"]))])
+        if closed["name"]:
+            entry["name"] = closed["name"]
+        entry.fa.set_flow_style()
+        holidays.append(entry)
+    edits.set(("holidays",), holidays)
+
+
+def _apply_choices(edits: Edits, script: Script, posted: Mapping[str, str]) -> None:
     menu_id = script.menu_step_id()
     menu = script.main_menu_step()
     if menu_id is None or not isinstance(menu, MenuStep):
         return
-    choices = steps[menu_id]["choices"]
+    choices = edits.tree["steps"][menu_id]["choices"]
     keep = CommentedSeq()
     for index, node in enumerate(choices):
         prefix = f"choice.{index}."
@@ -183,7 +274,7 @@ def _apply_choices(steps: CommentedMap, script: Script, posted: Mapping[str, str
         node = CommentedMap([("intent", intent)])
         _set_choice(node, prefix, posted)
         keep.append(node)
-    steps[menu_id]["choices"] = keep
+    edits.set(("steps", menu_id, "choices"), keep)
 
 
 def _set_choice(node: CommentedMap, prefix: str, posted: Mapping[str, str]) -> None:

@@ -4,6 +4,8 @@ publish; version history with diffs and one-click rollback. Owners get 404 here.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from typing import Annotated
 
 import anyio.from_thread
@@ -21,7 +23,14 @@ from receptionist.admin.deps import (
     render,
 )
 from receptionist.admin.flow_diagram import diagram
-from receptionist.admin.script_form import NEW, FormError, apply, form_of
+from receptionist.admin.script_form import (
+    NEW,
+    FormError,
+    UnprovenEdit,
+    apply,
+    as_typed,
+    form_of,
+)
 from receptionist.admin.trial_call import (
     InputError,
     TrialCallResult,
@@ -42,6 +51,7 @@ from receptionist.users.models import User
 from receptionist.web_deps import MAX_ROW_ID, SessionDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+log = logging.getLogger(__name__)
 MAX_SCRIPT = 200_000
 MAX_FIELD = 5_000  # one field of the script form (a prompt, a list of examples)
 
@@ -176,10 +186,11 @@ def script_test_call(request: Request, db: SessionDep,
 
 def _form_page(request: Request, db: SessionDep, user: User, data: object, tenant: Tenant,
                *, error: str = "", problems: list[ScriptProblem] | None = None,
-               notice: str = "") -> Response:
+               notice: str = "", typed: Mapping[str, str] | None = None) -> Response:
     _, script = publishing.active_script(db, tenant=tenant)
+    form = form_of(script) if typed is None else as_typed(form_of(script), typed)
     return render(request, "script_form.html", data, user, tenant=tenant,  # type: ignore[arg-type]
-                  section="script_form", form=form_of(script), new=NEW, error=error,
+                  section="script_form", form=form, new=NEW, error=error,
                   problems=problems or [], notice=notice)
 
 
@@ -211,11 +222,15 @@ def script_form_submit(request: Request, db: SessionDep, signed: CsrfChecked,
         yaml_text = apply(active.yaml_text, script, posted)
         parsed = parse_script(yaml_text)
     except FormError as exc:
-        response = _form_page(request, db, user, data, tenant, error=str(exc))
+        if isinstance(exc, UnprovenEdit):
+            log.warning("script form of %s by user %s refused: the YAML written would also "
+                        "change %s", tenant.slug, user.id, ", ".join(exc.where))
+        response = _form_page(request, db, user, data, tenant, error=str(exc), typed=posted)
         response.status_code = 422
         return response
     except ScriptError as exc:
-        response = _form_page(request, db, user, data, tenant, problems=exc.problems)
+        response = _form_page(request, db, user, data, tenant, problems=exc.problems,
+                              typed=posted)
         response.status_code = 422
         return response
     if parsed == script:  # the same script (the YAML may only be laid out anew)

@@ -27,6 +27,14 @@ from receptionist.web_deps import SessionDep
 router = APIRouter(prefix="/admin", include_in_schema=False)
 TEMPLATES = {"en-US": "demo.yaml", "fr-FR": "demo-fr.yaml"}
 _E164 = re.compile(E164)
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
+# Words of the admin's own URLs and pages, never a business's address.
+RESERVED_SLUGS = frozenset({"admin", "api", "login", "logout", "new", "static", "tenants",
+                            "twilio"})
+# Every refusal of a slug, whether it is malformed, reserved or another business's: an
+# operator must not learn which businesses exist from this form.
+SLUG_REFUSED = ("that slug is not available: choose another (2 to 63 lower-case letters, "
+                "digits or hyphens)")
 
 
 DEMO_NAMES = {"en-US": "Demo Dental Clinic", "fr-FR": "Cabinet Démo"}
@@ -52,7 +60,7 @@ def starter_script(*, name: str, language: str, timezone: str) -> str:
 @router.post("/tenants")
 def create(request: Request, db: SessionDep,
            signed: CsrfChecked,
-           slug: Annotated[str, Form(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")],
+           slug: Annotated[str, Form(max_length=200)],
            name: Annotated[str, Form(min_length=1, max_length=200)],
            numbers: Annotated[str, Form(max_length=500)],
            language: Annotated[str, Form(pattern="^(en-US|fr-FR)$")],
@@ -68,6 +76,8 @@ def create(request: Request, db: SessionDep,
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         error = f"unknown time zone {timezone!r} (use a name such as Europe/Paris)"
+    if not _SLUG.fullmatch(slug) or slug in RESERVED_SLUGS:
+        error = SLUG_REFUSED
     if not error:
         try:
             first = starter_script(name=name, language=language, timezone=timezone)
@@ -78,6 +88,12 @@ def create(request: Request, db: SessionDep,
                 assert tenant.id is not None and user.id is not None
                 db.add(UserTenant(user_id=user.id, tenant_id=tenant.id))
             return redirect_with_notice(request, f"/admin/t/{slug}/script", "business created")
+        except tenants.SlugTaken as exc:
+            db.rollback()
+            # Its own operators may hear that it exists; anyone else, what any refused
+            # slug gets.
+            error = str(exc) if users.tenant_for(db, user, slug) is not None \
+                else SLUG_REFUSED
         except (tenants.TenantError, ScriptError) as exc:
             db.rollback()
             error = str(exc)

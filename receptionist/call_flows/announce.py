@@ -8,6 +8,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from receptionist.call_flows import templates
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.meaning import LABELS
 from receptionist.call_flows.phrases import phrase
@@ -90,7 +91,7 @@ def announcement(ctx: FlowContext, step: TransferStep) -> str:
               or phrase("announce_unknown", ctx.language))
     urgent = phrase("announce_urgent", ctx.language) if why.urgent else ""
     if step.announce is not None:
-        text = step.announce.format_map({
+        text = templates.fill(step.announce, {
             "business": ctx.script.business, "caller": caller, "caller_name": name,
             "number": spoken, "reason": why.label, "said": why.said, "urgent": urgent})
     else:

@@ -127,16 +127,12 @@ class MessageStep(StepBase):
 Phone = Annotated[str, Field(pattern=E164)]
 Ring = Literal["in_order", "all_at_once"]
 When = Literal["open", "closed", "holiday", "always"]
-# What a transfer's `announce` may name (call_flows.announce fills them in).
+# What a transfer's `announce` may name (call_flows.announce fills them in; the syntax is
+# call_flows.templates').
 ANNOUNCE_FIELDS = frozenset({"business", "caller", "caller_name", "number", "reason", "said",
                              "urgent"})
 # What a `say` text may name.
 SAY_FIELDS = frozenset({"opening_hours", "caller_name"})
-
-
-def template_fields(text: str) -> list[str]:
-    """The `{field}` names a text uses ("{{" and "}}" are literal braces)."""
-    return re.findall(r"(?<!\{)\{([^{}]*)\}(?!\})", text)
 
 
 def _always() -> list[When]:

@@ -16,6 +16,11 @@ class TenantError(ValueError):
     """A tenant operation that cannot be done as asked (clear message for CLI/UI)."""
 
 
+class SlugTaken(TenantError):
+    """Another tenant has this slug (the admin does not say so to those who cannot see
+    it)."""
+
+
 def get_tenant(session: Session, *, slug: str) -> Tenant:
     tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).first()
     if tenant is None:
@@ -104,7 +109,7 @@ def add_tenant(session: Session, *, slug: str, numbers: list[str], name: str,
                language: str, timezone: str) -> Tenant:
     """A new tenant answering `numbers` (no script version yet)."""
     if session.exec(select(Tenant).where(Tenant.slug == slug)).first() is not None:
-        raise TenantError(f"tenant {slug!r} already exists")
+        raise SlugTaken(f"tenant {slug!r} already exists")
     for number in numbers:
         owner = tenant_for_number(session, number=number)
         if owner is not None:

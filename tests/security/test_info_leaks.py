@@ -1,15 +1,19 @@
 """Finding 10 (info): another tenant's slug in an error, notices any link could write on
-our pages, weak production secrets accepted, interactive docs public in production."""
+our pages, weak production secrets accepted, interactive docs public in production; and
+"already exists" telling an operator which slugs other agencies' businesses have."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from receptionist.config import InsecureSettingsError, Settings, key_bits
 from receptionist.main import create_app
 from receptionist.runtime import Runtime
-from tests.admin.helpers import csrf_of, login
+from receptionist.tenants.service import get_tenant
+from receptionist.users.service import create_user
+from tests.admin.helpers import PASSWORD, csrf_of, login
 from tests.security.conftest import OPERATOR, OWNER
 
 
@@ -22,6 +26,36 @@ def test_creating_a_business_does_not_name_the_number_owner(client: TestClient) 
         "language": "fr-FR", "timezone": "Europe/Paris"})
     assert "already belongs to another business" in response.text
     assert "demo-fr" not in response.text.split('class="error"', 1)[-1].split("</p>", 1)[0]
+
+
+def _create(client: TestClient, slug: str) -> tuple[int, str]:
+    page = client.get("/admin/tenants")
+    response = client.post("/admin/tenants", data={
+        "csrf": csrf_of(page.text), "slug": slug, "name": "New", "numbers": "+15550009999",
+        "language": "en-US", "timezone": "America/New_York"})
+    return response.status_code, response.text.split('class="error"', 1)[-1].split("</p>")[0]
+
+
+@pytest.mark.usefixtures("accounts")
+def test_creating_a_business_does_not_tell_which_slugs_exist(client: TestClient,
+                                                              session: Session) -> None:
+    # An operator of another agency (assigned to demo only) probes for demo-fr.
+    create_user(session, email="probe@agency.test", password=PASSWORD, role="operator",
+                tenants=[get_tenant(session, slug="demo")])
+    session.commit()
+    assert login(client, "probe@agency.test")[0] == 200
+    taken = _create(client, "demo-fr")
+    assert taken[0] == 400 and "exists" not in taken[1] and "demo-fr" not in taken[1]
+    assert "that slug is not available" in taken[1]
+    # The same answer as for a slug no business could have.
+    assert _create(client, "admin") == taken
+    assert _create(client, "-Not_A_Slug") == taken
+    assert _create(client, "x" * 64) == taken
+    # Its own business: it may say so.
+    own = _create(client, "demo")
+    assert own[0] == 400 and "already exists" in own[1]
+    session.expire_all()
+    assert get_tenant(session, slug="demo-fr").name != "New"
 
 
 @pytest.mark.usefixtures("accounts")

@@ -2,41 +2,43 @@
 - `{opening_hours}`: the hours as said now ("We are open today until 6 PM."), from the
   script's hours and holidays;
 - `{caller_name}`: the caller's name when the business knows it (a contact, a booking),
-  else nothing ("Hello {caller_name}, …" → "Hello Jane, …" or "Hello, …")."""
+  else nothing ("Hello {caller_name}, …" → "Hello Jane, …" or "Hello, …").
+`{{` and `}}` are literal braces; nothing else in braces is allowed (call_flows.templates)."""
 
 from __future__ import annotations
 
 import re
 
+from receptionist.call_flows import templates
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.hours import hours_answer
-from receptionist.call_flows.schema import SAY_FIELDS, Loc, SayStep, template_fields
+from receptionist.call_flows.schema import SAY_FIELDS, Loc, SayStep
 from receptionist.call_flows.step_kind import Exit, StepKind
 from receptionist.contacts import service as contacts
 from receptionist.i18n import lang_key
 
-HOURS_FIELD = "{opening_hours}"
-NAME_FIELD = "{caller_name}"
-
 
 def _without_name(text: str, language: str) -> str:
-    """The text with an empty name: no space left before a comma or a full stop (nor
+    """A text filled with an empty name: no space left before a comma or a full stop (nor
     before ! ? ; : in English; French keeps that space), no punctuation first."""
-    text = " ".join(text.replace(NAME_FIELD, "").split())
+    text = " ".join(text.split())
     tight = ",." if lang_key(language) == "fr" else ",.!?;:"
     text = re.sub(rf"\s+([{re.escape(tight)}])", r"\1", text)
     return re.sub(r"^[\s,.;:]+", "", text)
 
 
 def render(ctx: FlowContext, step_id: str, step: SayStep) -> str | None:
-    text = step.text
-    if HOURS_FIELD in text:
-        text = text.replace(HOURS_FIELD, hours_answer(ctx.script, ctx.now))
-    if NAME_FIELD in text:
+    used = templates.fields(step.text)
+    values: dict[str, str] = {}
+    if "opening_hours" in used:
+        values["opening_hours"] = hours_answer(ctx.script, ctx.now)
+    if "caller_name" in used:
         assert ctx.call.tenant_id is not None
-        name = contacts.name_of(ctx.session, tenant_id=ctx.call.tenant_id,
-                                number=ctx.call.from_number)
-        text = text.replace(NAME_FIELD, name) if name else _without_name(text, ctx.language)
+        values["caller_name"] = contacts.name_of(ctx.session, tenant_id=ctx.call.tenant_id,
+                                                 number=ctx.call.from_number)
+    text = templates.fill(step.text, values)
+    if "caller_name" in used and not values["caller_name"]:
+        text = _without_name(text, ctx.language)
     ctx.say(text)
     return step.next
 
@@ -46,11 +48,7 @@ def exits(step: SayStep) -> list[Exit]:
 
 
 def problems(step: SayStep) -> list[tuple[Loc, str]]:
-    unknown = [f for f in template_fields(step.text) if f not in SAY_FIELDS]
-    if unknown:
-        return [(("text",), f"unknown field {{{unknown[0]}}} (use "
-                 + " or ".join(f"{{{f}}}" for f in sorted(SAY_FIELDS)) + ")")]
-    return []
+    return [(("text",), reason) for reason in templates.problems(step.text, SAY_FIELDS)]
 
 
 KIND = StepKind("say", SayStep, render, exits, problems=problems)

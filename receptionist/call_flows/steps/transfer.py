@@ -10,7 +10,7 @@ or known callers.
 
 from __future__ import annotations
 
-from receptionist.call_flows import announce
+from receptionist.call_flows import announce, templates
 from receptionist.call_flows.actions import Callback, Dial
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import DialResult, Event
@@ -20,7 +20,6 @@ from receptionist.call_flows.schema import (
     Loc,
     RingGroup,
     TransferStep,
-    template_fields,
 )
 from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
 from receptionist.contacts import service as contacts
@@ -126,10 +125,8 @@ def problems(step: TransferStep) -> list[tuple[Loc, str]]:
     if step.accept_key == step.decline_key:
         found.append((("decline_key",), "must differ from `accept_key`"))
     if step.announce is not None:
-        unknown = [f for f in template_fields(step.announce) if f not in ANNOUNCE_FIELDS]
-        if unknown:
-            found.append((("announce",), f"unknown field {{{unknown[0]}}} (use "
-                          + ", ".join(f"{{{f}}}" for f in sorted(ANNOUNCE_FIELDS)) + ")"))
+        found.extend((("announce",), reason)
+                     for reason in templates.problems(step.announce, ANNOUNCE_FIELDS))
     if step.only_if is None and step.unqualified is not None:
         found.append((("unqualified",), "only used with `only_if`"))
     return found

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from receptionist.call_flows.steps import say
+from receptionist.call_flows.templates import fill
 from tests.call_flows.flow_helpers import make_ctx, said
 
 
@@ -29,7 +30,10 @@ def test_an_unknown_field_is_refused_with_its_line_and_braces_stay_literal() -> 
 
 
 def test_a_stranger_is_greeted_without_a_name() -> None:
-    assert say._without_name("Hello {caller_name}, welcome!", "en-US") == "Hello, welcome!"
-    assert say._without_name("Hello {caller_name}!", "en-US") == "Hello!"
-    assert say._without_name("Bonjour {caller_name} !", "fr-FR") == "Bonjour !"
-    assert say._without_name("{caller_name}, hello.", "en-US") == "hello."
+    def nameless(text: str, language: str) -> str:
+        return say._without_name(fill(text, {"caller_name": ""}), language)
+
+    assert nameless("Hello {caller_name}, welcome!", "en-US") == "Hello, welcome!"
+    assert nameless("Hello {caller_name}!", "en-US") == "Hello!"
+    assert nameless("Bonjour {caller_name} !", "fr-FR") == "Bonjour !"
+    assert nameless("{caller_name}, hello.", "en-US") == "hello."
