@@ -54,6 +54,8 @@ _FRENCH: list[tuple[str, str]] = [
     (r"too far ahead: at most (\d+) days", "trop loin : au plus {1} jours"),
     (r"this appointment is cancelled", "ce rendez-vous est annulé"),
     (r"the time must include its UTC offset", "l'heure doit indiquer son décalage UTC"),
+    (r"a slot starts on a whole minute \(no seconds\)",
+     "un créneau commence à une minute pile (sans secondes)"),
     (r"a name is needed", "il faut un nom"),
     # Hours, closures and agenda rules.
     (r"opening range '(.+)' must look like 09:00-18:00",
