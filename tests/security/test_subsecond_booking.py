@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from receptionist.appointments import service as appointments
 from receptionist.appointments.availability import is_slot_start
@@ -27,7 +27,7 @@ WHOLE_MINUTE = "a slot starts on a whole minute (no seconds)"
 def _overlaps(session: Session) -> int:
     session.expire_all()
     rows = list(session.execute(select(Appointment).where(
-        Appointment.status == AppointmentStatus.booked)).scalars())
+        col(Appointment.status) == AppointmentStatus.booked)).scalars())
     return sum(1 for i, a in enumerate(rows) for b in rows[i + 1:]
                if a.agenda_id == b.agenda_id and a.starts_at < b.ends_at
                and b.starts_at < a.ends_at)
