@@ -12,9 +12,9 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import urllib3
 from sqlalchemy import select
@@ -87,9 +87,10 @@ def deliver_due(rt: DeliveryDeps, *, worker: str = WORKER_ID, limit: int = BATCH
     Rows are claimed in a batch and prepared here (summaries written, secrets read once
     per channel); the network part runs on a few threads at once (the time goes to
     waiting on SMTP and HTTP servers). Each row is settled on its own, whatever happens to
-    the others: marked sent (committed) as soon as its send returns, so that a worker that
-    dies later re-sends nothing it recorded; its failure, whatever it is, recorded on it
-    (back-off, or given up when permanent) while the batch goes on."""
+    the others: its failure, whatever it is, is recorded on it (back-off, or given up when
+    permanent) while the batch goes on, and it is marked sent as soon as its send returns
+    (with the others that returned meanwhile, in one commit), so that a worker dying later
+    re-sends nothing it recorded."""
     with rt.database.session() as session:
         with rt.database.writing():
             items = outbox.claim_due(session, worker=worker, now=rt.clock(), limit=limit)
@@ -116,24 +117,45 @@ def deliver_due(rt: DeliveryDeps, *, worker: str = WORKER_ID, limit: int = BATCH
         pool = ThreadPoolExecutor(max_workers=max(1, min(senders, len(ready))))
         try:
             running = {pool.submit(_run, send, deadline): item for item, send in ready}
-            for done in as_completed(running):
-                item, outcome = running[done], done.result()
-                if outcome is LATE:
-                    with rt.database.writing():
-                        outbox.postpone(session, item, worker=worker, until=rt.clock(),
-                                        reason="not reached in its batch; next round")
-                elif isinstance(outcome, Failure):
-                    _failed(rt, session, item, outcome, worker)
-                else:
-                    with rt.database.writing():
-                        sent += outbox.mark_sent(
-                            session, item, worker=worker, now=rt.clock(),
-                            provider_id=outcome if isinstance(outcome, str) else None)
+            waiting = set(running)
+            while waiting:
+                done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                sent += _settle(rt, session, [(running[f], f) for f in done], worker)
         finally:
             # Interrupted (the process stopping): rows not started stay unsent and come
             # back after the lease; only those in flight may go out unrecorded.
             pool.shutdown(wait=True, cancel_futures=True)
         return sent
+
+
+def _settle(rt: DeliveryDeps, session: Session, done: list[tuple[OutboxItem, Future[Any]]],
+            worker: str) -> int:
+    """Record what these finished sends did; returns how many rows were marked sent. A
+    send that stopped the process (SystemExit, KeyboardInterrupt) is raised again once
+    the others are recorded."""
+    delivered: list[tuple[OutboxItem, str | None]] = []
+    stopping: BaseException | None = None
+    for item, future in done:
+        try:
+            outcome = future.result()
+        except BaseException as exc:  # _run returns every Exception: only a stop is left
+            stopping = exc
+            continue
+        if outcome is LATE:
+            with rt.database.writing():
+                outbox.postpone(session, item, worker=worker, until=rt.clock(),
+                                reason="not reached in its batch; next round")
+        elif isinstance(outcome, Failure):
+            _failed(rt, session, item, outcome, worker)
+        else:
+            delivered.append((item, outcome if isinstance(outcome, str) else None))
+    marked = 0
+    if delivered:
+        with rt.database.writing():
+            marked = outbox.mark_all_sent(session, delivered, worker=worker, now=rt.clock())
+    if stopping is not None:
+        raise stopping
+    return marked
 
 
 def _run(send: Send, deadline: float) -> str | Failure | object | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -89,6 +89,23 @@ def mark_sent(session: Session, item: OutboxItem, *, worker: str, now: datetime,
                 attempts=col(OutboxItem.attempts) + 1, claimed_until=None, last_error=""))
     session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_all_sent(session: Session, delivered: list[tuple[OutboxItem, str | None]], *,
+                  worker: str, now: datetime) -> int:
+    """Record a batch of deliveries in one statement; returns how many were recorded
+    (a row whose lease another worker took over meanwhile is not)."""
+    statement = (update(OutboxItem.__table__)  # type: ignore[attr-defined]
+                 .where(OutboxItem.__table__.c.id == bindparam("row_id"),  # type: ignore[attr-defined]
+                        OutboxItem.__table__.c.claimed_by == worker,  # type: ignore[attr-defined]
+                        OutboxItem.__table__.c.status == OutboxStatus.pending)  # type: ignore[attr-defined]
+                 .values(status=OutboxStatus.sent, sent_at=now,
+                         provider_id=bindparam("provider"), claimed_until=None, last_error="",
+                         attempts=OutboxItem.__table__.c.attempts + 1))  # type: ignore[attr-defined]
+    result = session.connection().execute(
+        statement, [{"row_id": item.id, "provider": provider} for item, provider in delivered])
+    session.commit()
+    return int(result.rowcount)
 
 
 def mark_failed(session: Session, item: OutboxItem, *, worker: str, now: datetime,
