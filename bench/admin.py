@@ -130,7 +130,7 @@ def fill(url: str, calls: int, messages: int, booked: int) -> str:
 
 async def measure(url: str, middle_call: str, repeat: int) -> dict[str, tuple[float, float]]:
     settings = Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef",
-                        twilio_auth_token="be4c0123456789abcdef0123456789ab")
+                        twilio_auth_token="be4c92bdf1df79c63e2ca2dfcb5f01e8")
     app = create_app(settings, runtime=Runtime.from_settings(
         settings, clock=lambda: END - timedelta(hours=12)))
     transport = httpx.ASGITransport(app=app)

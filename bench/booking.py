@@ -172,7 +172,7 @@ def booking_rows(url: str, clients: int) -> tuple[list[str], int]:
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": url, "RECEPTIONIST_ENV": "production",
            "SECRET_KEY": "bench-secret-key-0123456789abcdef",
-           "TWILIO_AUTH_TOKEN": "be4c0123456789abcdef0123456789ab",
+           "TWILIO_AUTH_TOKEN": "be4c92bdf1df79c63e2ca2dfcb5f01e8",
            "PUBLIC_BASE_URL": "http://bench.example.com"}
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory",
                                "receptionist.main:create_app", "--port", str(port),

@@ -49,7 +49,7 @@ from tests.postgres_server import PostgresServer
 from tests.twilio_sim import FakeTwilioApi, TestMediaStreams
 
 PUBLIC = "https://load.example.com"
-TOKEN = "10ad0123456789abcdef0123456789ab"
+TOKEN = "10ad0788be65db9a24ee2d2b3ab91c55"
 ACCOUNT = "AC" + "5" * 32
 NUMBER = "+15550007777"
 KINDS = ["message"] * 8 + ["voice"] * 4 + ["booking"] * 5 + ["transfer"] * 3

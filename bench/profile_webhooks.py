@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 PUBLIC_BASE = "https://bench.example.com"
-TOKEN = "be4c0123456789abcdef0123456789ab"
+TOKEN = "be4c92bdf1df79c63e2ca2dfcb5f01e8"
 ACCOUNT = "AC" + "3" * 32
 ACTION = re.compile(r'action="([^"]+)"')
 

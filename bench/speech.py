@@ -50,7 +50,7 @@ from receptionist.speech.audio import read_wav, twilio_frames
 from receptionist.weekly_hours import DAYS
 
 PUBLIC = "http://bench.example.com"
-TOKEN = "be4c0123456789abcdef0123456789ab"
+TOKEN = "be4c92bdf1df79c63e2ca2dfcb5f01e8"
 ACCOUNT = "AC" + "4" * 32
 KOREAN_SCRIPT = """\
 business: Seoul Bench

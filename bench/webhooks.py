@@ -44,7 +44,7 @@ from bench.databases import CHOICES, bench_database
 from bench.process_cpu import tree_seconds
 
 PUBLIC_BASE = "https://bench.example.com"
-TOKEN = "be4c0123456789abcdef0123456789ab"
+TOKEN = "be4c92bdf1df79c63e2ca2dfcb5f01e8"
 ACCOUNT = "AC" + "3" * 32
 ACTION = re.compile(r'action="([^"]+)"')
 

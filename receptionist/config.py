@@ -6,6 +6,7 @@ import ipaddress
 import math
 import re
 import string
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -39,25 +40,58 @@ def parse_networks(text: str) -> tuple[Network, ...]:
 
 TWILIO_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 MIN_KEY_BITS = 128
+# A Twilio auth token is 128 random bits, which key_bits measures at 90 or more (a
+# conservative estimate); a pattern typed as a placeholder (0123…, 0f1e2d…) at 70 or less.
+MIN_TOKEN_BITS = 80
+PREDICTED_BITS = 1.0  # what a character costs when the pattern so far predicts it
+GENERATE_KEY = "python -c 'import secrets; print(secrets.token_hex(32))'"
+
+
+def _alphabet_bits(key: str) -> float:
+    """The bits of one character drawn from the alphabet the key seems to use."""
+    if key.isdigit():
+        return math.log2(10)
+    if all(c in string.hexdigits for c in key) and key in (key.lower(), key.upper()):
+        return 4.0
+    size = sum(size for chars, size in ((string.ascii_lowercase, 26),
+                                        (string.ascii_uppercase, 26), (string.digits, 10))
+               if any(c in chars for c in key))
+    return math.log2(size + (33 if any(not c.isalnum() for c in key) else 0))
+
+
+def _predicted(key: str, i: int) -> bool:
+    """Whether key[i] is what came before announces: a run or a sequence (aaa, abc, 0123,
+    aceg, 9876; also every other character: 0f1e2d), or a repeat of an earlier chunk."""
+    here = ord(key[i])
+    if i >= 1 and key[i] == key[i - 1]:
+        return True
+    for stride in (1, 2):
+        if i >= 2 * stride:
+            before, last = ord(key[i - 2 * stride]), ord(key[i - stride])
+            if here - last == last - before and abs(here - last) <= 3:
+                return True
+    return i >= 2 and key[i - 2:i + 1] in key[:i]
 
 
 def key_bits(key: str) -> float:
-    """A generous estimate of a key's strength: its length times the bits of the alphabet
-    it draws from; nothing for placeholders, few distinct characters or a repeated chunk."""
+    """A conservative estimate of a key's strength in bits: the smaller of
+    - the entropy of its characters' frequencies (len × H): few distinct characters, or
+      some of them over-used, cap it whatever the length;
+    - the sum over its characters of the bits of the alphabet they draw from, a character
+      that a run, a sequence or a repeat predicts (see `_predicted`) counting 1 bit.
+    Placeholders, repeated chunks and keys of fewer than 8 distinct characters are 0. A
+    key of n random bits measures about 0.8-0.9 n (`secrets.token_hex(32)`: 200 or more),
+    so 128 random bits are not enough: the margin is what makes a patterned key fail."""
     if key.lower() in PLACEHOLDER_SECRETS or len(set(key)) < 8:
         return 0.0
     for size in range(1, len(key) // 2 + 1):
         if len(key) % size == 0 and key == key[:size] * (len(key) // size):
-            return 0.0
-    if all(c in string.hexdigits for c in key):
-        alphabet = 16
-    else:
-        alphabet = sum(size for chars, size in ((string.ascii_lowercase, 26),
-                                                (string.ascii_uppercase, 26),
-                                                (string.digits, 10))
-                       if any(c in chars for c in key))
-        alphabet += 33 if any(not c.isalnum() for c in key) else 0
-    return len(key) * math.log2(alphabet)
+            return 0.0  # one chunk over and over
+    frequencies = -sum(n * math.log2(n / len(key)) for n in Counter(key).values())
+    per_character = _alphabet_bits(key)
+    spelled = sum(PREDICTED_BITS if _predicted(key, i) else per_character
+                  for i in range(len(key)))
+    return min(frequencies, spelled)
 
 
 class InsecureSettingsError(RuntimeError):
@@ -153,13 +187,13 @@ class Settings(BaseSettings):
         """Why these settings must not face real callers (empty when they may)."""
         reasons = []
         token = self.twilio_auth_token.strip()
-        if not TWILIO_TOKEN.match(token) or len(set(token)) < 8:
+        if not TWILIO_TOKEN.match(token) or key_bits(token) < MIN_TOKEN_BITS:
             reasons.append("TWILIO_AUTH_TOKEN is unset, a placeholder or not a Twilio auth "
                            "token (32 hexadecimal characters, from the Twilio console)")
         if key_bits(self.secret_key.strip()) < MIN_KEY_BITS:
-            reasons.append(f"SECRET_KEY is unset, a placeholder or weaker than {MIN_KEY_BITS} "
-                           "bits (use `python -c 'import secrets; "
-                           "print(secrets.token_urlsafe(32))'`)")
+            reasons.append(f"SECRET_KEY is unset, a placeholder, a pattern (runs, sequences, "
+                           f"repeats) or weaker than {MIN_KEY_BITS} bits by a conservative "
+                           f"estimate (generate one with `{GENERATE_KEY}`)")
         if "*" in (part.strip() for part in self.forwarded_allow_ips.split(",")):
             reasons.append("FORWARDED_ALLOW_IPS=* believes the X-Forwarded-For any client "
                            "writes (anyone picks their address, and the login limits with "

@@ -30,6 +30,7 @@ from receptionist.api.ics import router as ics_router
 from receptionist.api.views import router as api_router
 from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings, get_settings
+from receptionist.no_store import NoStore
 from receptionist.request_guards import RequestGuards
 from receptionist.runtime import Runtime
 from receptionist.twilio import rest, spool
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
                   docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
                   description="Self-hosted virtual receptionist: Twilio webhooks and API.")
     app.add_middleware(RequestGuards, runtime=rt)
+    app.add_middleware(NoStore)  # added last: outside the guards, so their refusals too
     app.state.runtime = rt
     app.state.database = rt.database  # web_deps.get_db
     app.include_router(twilio_router)

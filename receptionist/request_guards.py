@@ -8,18 +8,22 @@ One ASGI middleware in front of every route (Twilio, JSON API, admin UI, ICS):
   a body sent without one (chunked) is counted while it streams and cut off at the limit
   (413). Nothing is buffered beyond the limit;
 - a NUL character anywhere (path, query, form or JSON body) is refused (400): no field of
-  ours may hold one, and PostgreSQL cannot store one.
+  ours may hold one, and PostgreSQL cannot store one;
+- a client that hangs up in the middle of its body (starlette's ClientDisconnect) is a
+  DEBUG line: nothing went wrong here and there is nobody to answer (it was an ERROR with
+  a traceback, twice, that anyone could repeat to flood the error log).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from functools import partial
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import cookie_parser
+from starlette.requests import ClientDisconnect, cookie_parser
 
 from receptionist.admin import sessions
 from receptionist.api import auth
@@ -31,6 +35,7 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+log = logging.getLogger(__name__)
 _ANONYMOUS_POSTS = frozenset({"/admin/login"})
 
 
@@ -95,7 +100,11 @@ class RequestGuards:
                 tail = body[-5:]
             return message
 
-        await self.app(scope, counted, send)
+        try:
+            await self.app(scope, counted, send)
+        except ClientDisconnect:
+            log.debug("client left during its request body: %s %s", scope["method"],
+                      scope["path"])
 
     async def _refusal(self, scope: Scope, headers: dict[str, str]
                        ) -> Callable[[Send], Awaitable[None]] | None:

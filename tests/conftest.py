@@ -46,7 +46,7 @@ from tests.postgres_server import PostgresServer, running_postgres
 from tests.twilio_sim import FakeTwilioApi, TestTwilioSim
 
 PUBLIC_BASE = "https://receptionist.example.com"
-AUTH_TOKEN = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"  # a Twilio token's shape
+AUTH_TOKEN = "2884292bdf1df79c63e2ca2dfcb5f01e"  # a Twilio token (random hex)
 DEMO_EN = "+15005550006"
 DEMO_FR = "+33180000000"
 # A Tuesday, 15:00 UTC: 10:00 in New York and 16:00 in Paris: both demo offices open.

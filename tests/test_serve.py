@@ -26,7 +26,7 @@ from receptionist.weekly_hours import DAYS
 from tests.twilio_sim import FakeTwilioApi
 
 ACCOUNT_SID = "AC" + "2" * 32
-TOKEN = "5e7e0123456789abcdef5e7e0a1b2c3d"
+TOKEN = "5e7e71aa32a0b88b08a6b272b012709a"
 
 
 def free_port() -> int:
@@ -76,7 +76,7 @@ def server(tmp_path: Path, fake_api: FakeTwilioApi,
     env = {**os.environ, "RECEPTIONIST_ENV": "production",
            "DATABASE_URL": empty_database_url,
            "PUBLIC_BASE_URL": "https://rx.example.org", "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-           "TWILIO_AUTH_TOKEN": TOKEN, "SECRET_KEY": "serve-test-secret-key-0123456789",
+           "TWILIO_AUTH_TOKEN": TOKEN, "SECRET_KEY": "serve-bcefa5c529f4584e5ca531bde9bbffe4b1",
            "TWILIO_API_BASE": fake_api.base_url, "RECORDINGS_DIR": str(tmp_path / "rec"),
            "WORKER_POLL_SECONDS": "0.2"}
     with serving(tmp_path, env) as url:

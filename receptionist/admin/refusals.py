@@ -72,6 +72,8 @@ _FRENCH: list[tuple[str, str]] = [
     (r"too far ahead: at most (\d+) days", "trop loin : au plus {1} jours"),
     (r"this appointment is cancelled", "ce rendez-vous est annulé"),
     (r"the time must include its UTC offset", "l'heure doit indiquer son décalage UTC"),
+    (r"a slot starts on a whole minute \(no seconds\)",
+     "un créneau commence à une minute pile (sans secondes)"),
     (r"a name is needed", "il faut un nom"),
     # Hours, closures and agenda rules.
     (r"opening range '(.+)' must look like 09:00-18:00",
@@ -119,7 +121,10 @@ _FRENCH: list[tuple[str, str]] = [
     (r"a webhook needs a signing secret", "un webhook a besoin d'un secret de signature"),
     (r"an SMS target must be an E.164 number such as (\+\d+)",
      "la cible d'un SMS doit être un numéro E.164 comme {1}"),
-    (r"an email target must be an address", "la cible d'un e-mail doit être une adresse"),
+    (r"an email target must be an address such as (\S+) \(just one, with no name, spaces or "
+     r"line breaks\)",
+     "la cible d'un e-mail doit être une adresse comme {1} (une seule, sans nom, espaces ni "
+     "retours à la ligne)"),
     (r"retention: a number of days from 1 to (\d+), or none",
      "conservation : un nombre de jours de 1 à {1}, ou aucun"),
     (r"number (\+\d+) already belongs to another business",

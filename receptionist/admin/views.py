@@ -193,8 +193,7 @@ def message_audio(request: Request, db: SessionDep,
     message = _message(db, tenant, message_id)
     if not message.audio_path or not Path(message.audio_path).is_file():
         raise HTTPException(404, "recording not downloaded yet")
-    return FileResponse(message.audio_path, media_type="audio/wav",
-                        headers={"Cache-Control": "private, max-age=3600"})
+    return FileResponse(message.audio_path, media_type="audio/wav")  # not stored (no_store)
 
 
 @router.post("/t/{slug}/messages/{message_id}/handled")

@@ -130,7 +130,10 @@ def free_slots(rules: AgendaRules, *, now: datetime, start: datetime, end: datet
 
 
 def is_slot_start(rules: AgendaRules, moment: datetime) -> bool:
-    """Whether `moment` is on the agenda's grid of slot starts (ignoring what is taken)."""
+    """Whether `moment` is on the agenda's grid of slot starts (ignoring what is taken),
+    exactly: 10:00:00.5 is not 10:00 (epoch() would truncate it to the second)."""
+    if moment.microsecond:
+        return False
     t = epoch(moment)
     day = moment.astimezone(rules.tz).date()
     for opens, closes in working_intervals(rules, day - timedelta(days=1), day):

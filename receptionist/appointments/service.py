@@ -372,6 +372,9 @@ def _check_slot(session: Session, agenda: Agenda, starts_at: datetime, now: date
     rules = rules_of(agenda, kind)
     if starts_at.tzinfo is None:
         raise NotASlot("the time must include its UTC offset")
+    if starts_at.astimezone(UTC).second or starts_at.microsecond:
+        # Slot claims are keyed by the exact start: a fraction would step beside them.
+        raise NotASlot("a slot starts on a whole minute (no seconds)")
     if not is_slot_start(rules, starts_at):
         raise NotASlot("not a slot start of this agenda (see its availability)")
     notice, horizon = _notice(agenda, kind), _horizon(agenda, kind)

@@ -12,9 +12,9 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import urllib3
 from sqlalchemy import select
@@ -43,7 +43,6 @@ RECHECK = timedelta(seconds=20)
 # with bench/outbox.py (more threads only fight over the GIL).
 SENDERS = 8
 BATCH = 500
-FLUSH_ROWS, FLUSH_SECONDS = 50, 0.2
 
 
 class DeliveryDeps(JobDeps, Protocol):
@@ -65,8 +64,20 @@ class Postponed(Exception):
         self.until = until
 
 
+class Unexpected(RuntimeError):
+    """An error no sender expected (a bug, a library's surprise): the failure of its row
+    alone, retried with back-off like a temporary one, then given up (outbox.MAX_ATTEMPTS)."""
+
+    permanent = False
+
+    def __init__(self, exc: Exception) -> None:
+        super().__init__(f"{type(exc).__name__}: {exc}")
+        self.__cause__ = exc
+
+
 Send = Callable[[], "str | None"]
-Failure = SmsError | EmailError | WebhookError
+Failure = SmsError | EmailError | WebhookError | Unexpected
+LATE = object()
 
 
 def deliver_due(rt: DeliveryDeps, *, worker: str = WORKER_ID, limit: int = BATCH,
@@ -75,7 +86,11 @@ def deliver_due(rt: DeliveryDeps, *, worker: str = WORKER_ID, limit: int = BATCH
 
     Rows are claimed in a batch and prepared here (summaries written, secrets read once
     per channel); the network part runs on a few threads at once (the time goes to
-    waiting on SMTP and HTTP servers); what was sent is marked in small groups."""
+    waiting on SMTP and HTTP servers). Each row is settled on its own, whatever happens to
+    the others: its failure, whatever it is, is recorded on it (back-off, or given up when
+    permanent) while the batch goes on, and it is marked sent as soon as its send returns
+    (with the others that returned meanwhile, in one commit), so that a worker dying later
+    re-sends nothing it recorded."""
     with rt.database.session() as session:
         with rt.database.writing():
             items = outbox.claim_due(session, worker=worker, now=rt.clock(), limit=limit)
@@ -92,41 +107,55 @@ def deliver_due(rt: DeliveryDeps, *, worker: str = WORKER_ID, limit: int = BATCH
                                     reason=str(later))
             except (SmsError, EmailError, WebhookError) as exc:
                 _failed(rt, session, item, exc, worker)
+            except Exception as exc:
+                session.rollback()  # reads only so far: a failed statement ends nothing
+                _failed(rt, session, item, Unexpected(exc), worker)
         # Sending must end well within the claim's lease, or another worker could take
         # the rows still waiting here: past the deadline they are handed back unsent.
         deadline = time.monotonic() + outbox.LEASE.total_seconds() / 2
         sent = 0
-        delivered: list[tuple[OutboxItem, str | None]] = []
-        flushed_at = time.monotonic()
-        with ThreadPoolExecutor(max_workers=max(1, min(senders, len(ready)))) as pool:
-            outcomes = pool.map(lambda send: _run(send, deadline), (s for _, s in ready))
-            for (item, _), outcome in zip(ready, outcomes, strict=True):
-                if outcome is LATE:
-                    with rt.database.writing():
-                        outbox.postpone(session, item, worker=worker, until=rt.clock(),
-                                        reason="not reached in its batch; next round")
-                elif isinstance(outcome, SmsError | EmailError | WebhookError):
-                    _failed(rt, session, item, outcome, worker)
-                else:
-                    delivered.append((item, outcome if isinstance(outcome, str) else None))
-                # Marked sent in small groups: few statements, and a crash re-sends at
-                # most the last group (with the same idempotency keys).
-                if delivered and (len(delivered) >= FLUSH_ROWS
-                                  or time.monotonic() - flushed_at >= FLUSH_SECONDS):
-                    sent += _mark(rt, session, delivered, worker)
-                    delivered, flushed_at = [], time.monotonic()
-        if delivered:
-            sent += _mark(rt, session, delivered, worker)
+        pool = ThreadPoolExecutor(max_workers=max(1, min(senders, len(ready))))
+        try:
+            running = {pool.submit(_run, send, deadline): item for item, send in ready}
+            waiting = set(running)
+            while waiting:
+                done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                sent += _settle(rt, session, [(running[f], f) for f in done], worker)
+        finally:
+            # Interrupted (the process stopping): rows not started stay unsent and come
+            # back after the lease; only those in flight may go out unrecorded.
+            pool.shutdown(wait=True, cancel_futures=True)
         return sent
 
 
-def _mark(rt: DeliveryDeps, session: Session, delivered: list[tuple[OutboxItem, str | None]],
-          worker: str) -> int:
-    with rt.database.writing():
-        return outbox.mark_all_sent(session, delivered, worker=worker, now=rt.clock())
-
-
-LATE = object()
+def _settle(rt: DeliveryDeps, session: Session, done: list[tuple[OutboxItem, Future[Any]]],
+            worker: str) -> int:
+    """Record what these finished sends did; returns how many rows were marked sent. A
+    send that stopped the process (SystemExit, KeyboardInterrupt) is raised again once
+    the others are recorded."""
+    delivered: list[tuple[OutboxItem, str | None]] = []
+    stopping: BaseException | None = None
+    for item, future in done:
+        try:
+            outcome = future.result()
+        except BaseException as exc:  # _run returns every Exception: only a stop is left
+            stopping = exc
+            continue
+        if outcome is LATE:
+            with rt.database.writing():
+                outbox.postpone(session, item, worker=worker, until=rt.clock(),
+                                reason="not reached in its batch; next round")
+        elif isinstance(outcome, Failure):
+            _failed(rt, session, item, outcome, worker)
+        else:
+            delivered.append((item, outcome if isinstance(outcome, str) else None))
+    marked = 0
+    if delivered:
+        with rt.database.writing():
+            marked = outbox.mark_all_sent(session, delivered, worker=worker, now=rt.clock())
+    if stopping is not None:
+        raise stopping
+    return marked
 
 
 def _run(send: Send, deadline: float) -> str | Failure | object | None:
@@ -136,11 +165,17 @@ def _run(send: Send, deadline: float) -> str | Failure | object | None:
         return send()
     except (SmsError, EmailError, WebhookError) as failure:
         return failure
+    except Exception as exc:  # any other: this row's failure, never the batch's
+        return Unexpected(exc)
 
 
 def _failed(rt: DeliveryDeps, session: Session, item: OutboxItem, exc: Failure,
             worker: str) -> None:
-    log.warning("outbox %s (%s to %s): %s", item.id, item.kind, item.recipient, exc)
+    if isinstance(exc, Unexpected):
+        log.error("outbox %s (%s to %r): %s", item.id, item.kind, item.recipient, exc,
+                  exc_info=exc.__cause__)
+    else:
+        log.warning("outbox %s (%s to %r): %s", item.id, item.kind, item.recipient, exc)
     with rt.database.writing():
         outbox.mark_failed(session, item, worker=worker, now=rt.clock(), error=str(exc),
                            permanent=exc.permanent)

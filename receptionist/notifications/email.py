@@ -8,6 +8,7 @@ SMTP_FROM is the sender address.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -15,6 +16,9 @@ from email.utils import make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from receptionist.config import Settings
+from receptionist.email_address import InvalidAddress, checked_address
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class EmailError(RuntimeError):
@@ -25,7 +29,12 @@ class EmailError(RuntimeError):
 
 def send_email(settings: Settings, *, to: str, subject: str, text: str, html: str,
                idempotency_key: str, timeout_s: float = 15.0) -> str:
-    """Returns the Message-ID."""
+    """Returns the Message-ID. An address that is not one plain address (a channel saved
+    before the check, line breaks that would add headers) is a permanent failure."""
+    try:
+        checked_address(to)
+    except InvalidAddress as exc:
+        raise EmailError(str(exc), permanent=True) from None
     if not settings.smtp_url:
         raise EmailError("SMTP_URL is not set", permanent=False)
     url = urlsplit(settings.smtp_url)
@@ -33,9 +42,12 @@ def send_email(settings: Settings, *, to: str, subject: str, text: str, html: st
         raise EmailError("SMTP_URL must look like smtp://user:password@host:587",
                          permanent=False)
     message = EmailMessage()
-    message["From"] = settings.smtp_from
+    try:
+        message["From"] = settings.smtp_from
+    except ValueError:  # the setting is wrong, not this message: retried once it is fixed
+        raise EmailError("SMTP_FROM is not an address", permanent=False) from None
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)
     message["Message-ID"] = make_msgid(domain="receptionist")
     # Lets a receiving system drop a duplicate should a crash make us send twice.
     message["X-Receptionist-Idempotency-Key"] = idempotency_key
@@ -65,3 +77,9 @@ def send_email(settings: Settings, *, to: str, subject: str, text: str, html: st
     except (smtplib.SMTPException, OSError) as exc:
         raise EmailError(f"SMTP: {type(exc).__name__}: {exc}", permanent=False) from None
     return str(message["Message-ID"])
+
+
+def one_line(text: str) -> str:
+    """A header value from any text (a caller's name in a subject): line breaks and other
+    control characters would end the header and start another."""
+    return _CONTROL.sub("", " ".join(text.split()))

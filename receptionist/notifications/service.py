@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from receptionist.calls import service as calls
 from receptionist.calls.models import Call
 from receptionist.contacts.service import SCREENED_OUT
+from receptionist.email_address import InvalidAddress, checked_address
 from receptionist.notifications.models import NotificationChannel, NotificationSettings
 from receptionist.outbound import Policy
 from receptionist.outbox.models import OutboxItem, OutboxStatus
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 CHANNELS = ("email", "sms", "webhook")
 EVENTS = ("call_summary", "digest")
+EMAIL_TARGET = ("an email target must be an address such as owner@example.com (just one, "
+                "with no name, spaces or line breaks)")
 
 
 def add_channel(session: Session, *, tenant_id: int, channel: str, target: str,
@@ -42,8 +45,11 @@ def add_channel(session: Session, *, tenant_id: int, channel: str, target: str,
         raise ValueError("a webhook needs a signing secret")
     if channel == "sms" and not (target.startswith("+") and target[1:].isdigit()):
         raise ValueError("an SMS target must be an E.164 number such as +15551234567")
-    if channel == "email" and "@" not in target:
-        raise ValueError("an email target must be an address")
+    if channel == "email":
+        try:
+            checked_address(target)
+        except InvalidAddress:
+            raise ValueError(EMAIL_TARGET) from None
     row = NotificationChannel(tenant_id=tenant_id, channel=channel, target=target,
                               secret=secret, events=",".join(events))
     session.add(row)

@@ -27,7 +27,7 @@ def deployment_env(database_url: str, engine: Engine, tmp_path: Path,
         session.commit()
     return {**os.environ, "RECEPTIONIST_ENV": "production", "DATABASE_URL": database_url,
             "PUBLIC_BASE_URL": PUBLIC_BASE, "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "SECRET_KEY": "scale-test-secret-key-0123456789",
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "SECRET_KEY": "scale-238e73237c90c037a573c3fdeec87eb",
             "TWILIO_API_BASE": twilio_api.base_url, "RECORDINGS_DIR": str(tmp_path / "rec"),
             "SPOOL_DIR": str(tmp_path / "spool"), "SPOOL_DRAIN_SECONDS": "0.5",
             "SPEECH_PROCESSES": "1", "WORKER_POLL_SECONDS": "0.2",

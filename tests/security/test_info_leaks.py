@@ -85,7 +85,9 @@ def test_weak_production_secrets_are_refused(token: str, key: str) -> None:
 
 
 def test_key_strength_estimate() -> None:
-    assert key_bits("3f9c2e7a1b8d4c6e0f5a9b2d7e1c4a8f") == 128  # 32 hex characters
+    # 32 hex characters: 128 bits at best, less by a conservative estimate (see
+    # test_patterned_secrets)
+    assert 100 < key_bits("3f9c2e7a1b8d4c6e0f5a9b2d7e1c4a8f") < 128
     assert key_bits("0123456789abcdef" * 2) == 0  # a repeated chunk
     assert key_bits("Zt4-qL9xN2vR7bK1mW8sE5yH3jC6pF0a") > 128
     assert key_bits("changeme") == 0
