@@ -29,7 +29,7 @@ def _without_name(text: str, language: str) -> str:
 
 
 def render(ctx: FlowContext, step_id: str, step: SayStep) -> str | None:
-    text = step.text
+    text, personal = step.text, False
     if HOURS_FIELD in text:
         text = text.replace(HOURS_FIELD, hours_answer(ctx.script, ctx.now))
     if NAME_FIELD in text:
@@ -37,7 +37,8 @@ def render(ctx: FlowContext, step_id: str, step: SayStep) -> str | None:
         name = contacts.name_of(ctx.session, tenant_id=ctx.call.tenant_id,
                                 number=ctx.call.from_number)
         text = text.replace(NAME_FIELD, name) if name else _without_name(text, ctx.language)
-    ctx.say(text)
+        personal = bool(name)
+    ctx.say(text, personal=personal)
     return step.next
 
 
