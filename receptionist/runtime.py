@@ -59,7 +59,9 @@ class Runtime:
 
     def __post_init__(self, engine: Engine) -> None:
         self.validator = RequestValidator(self.settings.twilio_auth_token)
-        self.prompts = PromptCache(self.settings.prompts_dir)
+        self.prompts = PromptCache(self.settings.prompts_dir,
+                                   secret_key=self.settings.secret_key,
+                                   clock=lambda: self.clock())
         self.outbound = Policy.from_settings(self.settings)
         self.database = Database(engine)
         keep_models_in(self.settings.intent_model_dir)

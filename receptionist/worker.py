@@ -1,6 +1,6 @@
 """Background jobs (APScheduler): fetching message recordings, transcribing them offline,
 delivering the outbox (SMS), queueing appointment reminders, syncing linked calendars,
-pruning stored webhook answers.
+pruning stored webhook answers, deleting callers' prompt audio once no URL can fetch it.
 
 Jobs keep their state in the database (what is due, claimed, sent), not in the
 scheduler: a restarted worker picks up exactly where the last one stopped.
@@ -42,6 +42,7 @@ from receptionist.users import login_throttle as throttle
 
 log = logging.getLogger(__name__)
 Job = Callable[[Runtime], None]
+SWEEP_PROMPTS_S = 300.0
 
 
 def job(what: str) -> Callable[[Callable[[Runtime], int | None]], Job]:
@@ -124,6 +125,11 @@ def prune_replies_job(rt: Runtime) -> int:
     return count
 
 
+@job("deleted %d personal prompt(s) no URL can fetch any more")
+def sweep_prompts_job(rt: Runtime) -> int:
+    return rt.prompts.sweep()
+
+
 @job("")  # retention logs what it removed itself
 def retention_job(rt: Runtime) -> None:
     with rt.database.write_transaction() as session:
@@ -164,6 +170,11 @@ def add_jobs(scheduler: BaseScheduler, rt: Runtime, leader: Leader | None = None
     every = rt.settings.worker_poll_seconds
     scheduler.add_job(deliver_outbox_job, "interval", args=[rt], id="deliver_outbox",
                       seconds=min(every, 5.0), max_instances=1, coalesce=True,
+                      replace_existing=True)
+    # The prompt cache is a folder of this host (or a volume some hosts share): every
+    # worker sweeps it, so callers' audio outlives its URLs by minutes at most.
+    scheduler.add_job(sweep_prompts_job, "interval", args=[rt], id="sweep_prompts",
+                      seconds=SWEEP_PROMPTS_S, max_instances=1, coalesce=True,
                       replace_existing=True)
     pull = float(caldav_sync.PULL_SECONDS)
     for job, seconds in ((reminders_job, 60.0), (digest_job, 60.0), (stale_calls_job, 300.0),

@@ -40,7 +40,7 @@ def test_scheduler_has_the_jobs(runtime: Runtime) -> None:
         "fetch_recordings", "prune_replies", "transcribe_messages", "transcribe_names",
         "deliver_outbox",
         "reminders", "calendar_push", "calendar_pull", "digest", "stale_calls",
-        "erasure", "retention", "scheduler_lease"}
+        "erasure", "retention", "scheduler_lease", "sweep_prompts"}
     # An event the owner adds to a linked calendar blocks its time within a minute.
     pull = scheduler.get_job("calendar_pull")
     assert pull is not None and pull.trigger.interval <= timedelta(seconds=30)

@@ -83,8 +83,9 @@ def prompt_previews(rt: Runtime, script: Script) -> list[tuple[str, str | None]]
         for name in PROMPT_FIELDS:
             text = getattr(step, name, None)
             if isinstance(text, str) and text:
-                key = rt.prompts.ready(text, voice, script.language)
-                previews.append((text, None if key is None else f"/twilio/prompts/{key}.wav"))
+                served = rt.prompts.ready(text, voice, script.language)
+                previews.append((text, None if served is None
+                                 else f"/twilio/prompts/{served}.wav"))
     return previews
 
 

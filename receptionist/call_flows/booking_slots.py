@@ -112,7 +112,7 @@ def offer(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, offered: Of
             parts.append(booking_phrase("offer_item", ctx.language, time=time,
                                         digit=str(index + 1)))
     parts.append(booking_phrase("offer_other_day", ctx.language))
-    ctx.say(" ".join(parts), into=gather)
+    ctx.say(" ".join(parts), into=gather, personal=True)
     ctx.do(gather)
     listen_for(ctx, query, voice_choices("offer", ctx.language, offered=len(offered)),
                times=True)
@@ -151,9 +151,9 @@ def confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, slot: dat
     what = _what(ctx, plan, agenda) if plan.moving is None else ""
     if what:
         ctx.say(booking_phrase("confirm_what", ctx.language, what=_capital(what), when=when),
-                into=gather)
+                into=gather, personal=True)
     else:
-        ctx.say(booking_phrase("confirm", ctx.language, when=when), into=gather)
+        ctx.say(booking_phrase("confirm", ctx.language, when=when), into=gather, personal=True)
     ctx.do(gather)
     listen_for(ctx, query, voice_choices("confirm", ctx.language))
 
@@ -348,7 +348,7 @@ def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slo
         said = booking_phrase("booked", ctx.language, when=when)
     if appointment.caller_number.startswith("+"):
         said += " " + booking_phrase("sms_follows", ctx.language)
-    ctx.say(said)
+    ctx.say(said, personal=True)
     if isinstance(step, BookStep) and step.ask_name and plan.moving is None:
         assert appointment.id is not None
         ask_name(ctx, step_id, appointment.id)

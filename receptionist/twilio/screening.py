@@ -56,7 +56,7 @@ def _announce(ctx: FlowContext, step: TransferStep, query: ScreenQuery, number: 
     gather = Gather(Callback.to("screened", step=query.step, seq=query.seq,
                                 parent=query.parent, attempt=attempt),
                     timeout=SCREEN_TIMEOUT)
-    ctx.say(announce.announcement(ctx, step), into=gather)
+    ctx.say(announce.announcement(ctx, step), into=gather, personal=True)  # who, and why
     ctx.do(gather)
     ctx.log("transfer_announced", query.step, f"to {number}" + (" again" if attempt else ""))
 

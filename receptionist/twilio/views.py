@@ -9,12 +9,10 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from receptionist.runtime import Runtime, runtime_of
-from receptionist.speech.prompts import KEY
 from receptionist.twilio import fallback, parameters, screening, webhooks
 from receptionist.twilio.forms import (
     BookForm,
@@ -156,13 +154,21 @@ def _with_query(handle: Callable[[Runtime, Session, Any, Q], str],
     return lambda rt, session, form: handle(rt, session, form, query)
 
 
-@router.get("/prompts/{key}.wav", include_in_schema=False)
-async def prompt_audio(key: str, request: Request) -> Response:
-    """A rendered local-voice prompt (8 kHz μ-law WAV), fetched by Twilio for <Play>."""
-    rt = runtime_of(request)
-    if not KEY.match(key) or not rt.prompts.path(key).is_file():
+@router.get("/prompts/{name}.wav", include_in_schema=False)
+async def prompt_audio(name: str, request: Request) -> Response:
+    """A rendered local-voice prompt (8 kHz μ-law WAV), fetched by Twilio for <Play>.
+
+    Public (Twilio's GETs carry no signature we can rely on), so only under a name our
+    own TwiML or the admin's preview issued, until it expires (speech.prompt_names): any
+    other name, a computed one included, is 404 like an unknown prompt."""
+    path = runtime_of(request).prompts.serving(name)
+    try:
+        audio = None if path is None else await run_in_threadpool(path.read_bytes)
+    except FileNotFoundError:  # swept since
+        audio = None
+    if audio is None:
         raise HTTPException(404, "no such prompt")
-    return FileResponse(rt.prompts.path(key), media_type="audio/wav")
+    return Response(audio, media_type="audio/wav")
 
 
 @router.post("/voice", summary="Incoming call (the number's voice webhook)")

@@ -72,9 +72,10 @@ def answered_once(rt: Runtime, *, key: str, call_sid: str,
 
 
 def flow_context(rt: Runtime, session: Session, call: Call, script: Script) -> FlowContext:
-    def local_prompt(text: str, voice: str, language: str) -> str | None:
-        key = rt.prompts.ready(text, voice, language)
-        return None if key is None else f"{rt.settings.public_base_url}/twilio/prompts/{key}.wav"
+    def local_prompt(text: str, voice: str, language: str, personal: bool) -> str | None:
+        name = rt.prompts.ready(text, voice, language, personal=personal)
+        return None if name is None else (
+            f"{rt.settings.public_base_url}/twilio/prompts/{name}.wav")
 
     return FlowContext(session=session, call=call, script=script, now=rt.clock(),
                        local_prompt=local_prompt)

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from receptionist.call_flows.publishing import create_tenant
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import ulaw_decode
-from receptionist.speech.prompts import PromptCache, prompt_key
+from receptionist.speech.prompts import PromptCache
 from receptionist.twilio.simulator import DialOutcome, LeaveMessage, Press
 from tests.speech.test_prompts import parse_ulaw_wav
 from tests.twilio_sim import TestTwilioSim
@@ -50,7 +50,7 @@ def test_option_looking_texts_are_spoken_as_words(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     secret, written = tmp_path / "secret.env", tmp_path / "written.wav"
     secret.write_text(SECRET)
-    cache = PromptCache(tmp_path / "prompts")
+    cache = PromptCache(tmp_path / "prompts", secret_key="test-secret-key-0123456789abcdef")
     _no_subprocess(monkeypatch)
     for text in _attacks(secret, written):
         for voice, language in (("local", "en-US"), ("local:fr-fr+f3", "fr-FR")):
@@ -104,7 +104,7 @@ def test_every_spoken_field_of_a_call_is_literal(
         runtime.prompts.wait_idle()
     assert not written.exists()
     for text in texts:
-        key = prompt_key(text, "local", "en-US")
-        response = client.get(f"/twilio/prompts/{key}.wav")
+        name = runtime.prompts.ready(text, "local", "en-US")
+        response = client.get(f"/twilio/prompts/{name}.wav")
         assert response.status_code == 200, text
         assert 0.3 < _seconds(response.content) < 15, text

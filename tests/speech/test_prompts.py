@@ -14,11 +14,13 @@ from receptionist.demo import demo_script_text
 from receptionist.runtime import Runtime
 from receptionist.speech import whisper_models
 from receptionist.speech.audio import ulaw_decode
-from receptionist.speech.prompts import PromptCache, prompt_key, ulaw_wav
+from receptionist.speech.prompts import PromptCache, ulaw_wav
 from receptionist.speech.recognizer import recognize
 from receptionist.speech.whisper_engine import WhisperRecognizer
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.twilio_sim import TestTwilioSim
+
+SECRET = "test-secret-key-0123456789abcdef"
 
 
 def parse_ulaw_wav(data: bytes) -> bytes:
@@ -36,10 +38,10 @@ def test_ulaw_wav_layout() -> None:
 
 
 def test_rendered_prompt_is_real_speech(tmp_path: Path) -> None:
-    cache = PromptCache(tmp_path)
+    cache = PromptCache(tmp_path, secret_key=SECRET)
     text = "Please hold while I connect you"
     path = cache.render(text, "local", "en-US")
-    assert path == cache.path(prompt_key(text, "local", "en-US"))
+    assert path == cache.path(cache.key(text, "local", "en-US"))
     audio = ulaw_decode(parse_ulaw_wav(path.read_bytes()))
     tiny = whisper_models.found(tmp_path)["whisper-tiny-en"]
     heard = recognize(WhisperRecognizer({"whisper-tiny-en": tiny}), audio, 8000,
@@ -48,16 +50,17 @@ def test_rendered_prompt_is_real_speech(tmp_path: Path) -> None:
 
 
 def test_prompts_are_rendered_once_in_the_background(tmp_path: Path) -> None:
-    cache = PromptCache(tmp_path)
+    cache = PromptCache(tmp_path, secret_key=SECRET)
     assert cache.ready("Bonjour", "local", "fr-FR") is None  # queued, not rendered yet
     cache.wait_idle()
-    key = cache.ready("Bonjour", "local", "fr-FR")
-    assert key == prompt_key("Bonjour", "local", "fr-FR")
+    name = cache.ready("Bonjour", "local", "fr-FR")
+    key = cache.key("Bonjour", "local", "fr-FR")
+    assert name is not None and name.startswith(key + "_")
     mtime = cache.path(key).stat().st_mtime_ns
-    assert cache.ready("Bonjour", "local", "fr-FR") == key
+    assert cache.ready("Bonjour", "local", "fr-FR") == name
     cache.wait_idle()
     assert cache.path(key).stat().st_mtime_ns == mtime
-    assert prompt_key("Bonjour", "local:fr-fr+f3", "fr-FR") != key  # voice is in the key
+    assert cache.key("Bonjour", "local:fr-fr+f3", "fr-FR") != key  # voice is in the key
 
 
 def test_a_local_voice_tenant_plays_rendered_prompts(

@@ -50,7 +50,8 @@ def ask(ctx: FlowContext, step_id: str, step: ManageBookingStep, appointment: Ap
     if preface:
         ctx.say(preface, into=gather)
     ctx.say(booking_phrase("found", ctx.language,
-                           when=_when(ctx, agenda, appointment.starts_at)), into=gather)
+                           when=_when(ctx, agenda, appointment.starts_at)), into=gather,
+            personal=True)
     ctx.do(gather)
     ctx.log("appointment_found", step_id, f"appointment {appointment.id}")
     slots.listen_for(ctx, query, voice_choices("manage", ctx.language))
@@ -68,7 +69,7 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
         appointments.cancel(ctx.session, appointment=appointment, agenda=agenda, now=ctx.now,
                             sms_sender=ctx.call.to_number, by="phone")
         ctx.log("cancelled", step_id, f"appointment {appointment.id}")
-        ctx.say(booking_phrase("cancelled", ctx.language, when=when))
+        ctx.say(booking_phrase("cancelled", ctx.language, when=when), personal=True)
         return step.next
     if digits == "2":
         plan = slots.plan_for_move(ctx, appointment)
@@ -80,7 +81,7 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
         return None
     if digits == "3":
         ctx.log("kept", step_id, f"appointment {appointment.id}")
-        ctx.say(booking_phrase("kept", ctx.language, when=when))
+        ctx.say(booking_phrase("kept", ctx.language, when=when), personal=True)
         return step.next
     ctx.log("invalid_key" if digits else "no_input", step_id, f"digit={digits}")
     if attempt >= RETRIES:

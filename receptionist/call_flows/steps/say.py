@@ -39,7 +39,8 @@ def render(ctx: FlowContext, step_id: str, step: SayStep) -> str | None:
     text = templates.fill(step.text, values)
     if "caller_name" in used and not values["caller_name"]:
         text = _without_name(text, ctx.language)
-    ctx.say(text)
+    # A caller's name in the audio: a prompt kept only as long as the call needs it.
+    ctx.say(text, personal=bool(values.get("caller_name")))
     return step.next
 
 
