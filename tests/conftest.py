@@ -271,9 +271,10 @@ def serving(app: Any) -> Iterator[int]:
                                            log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(250):
-        if server.started:
-            break
+    deadline = time.monotonic() + 180  # however busy the machine
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start serving")
         time.sleep(0.02)
     try:
         yield int(server.servers[0].sockets[0].getsockname()[1])
