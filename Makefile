@@ -11,7 +11,20 @@ run: $(STAMP)
 	RECEPTIONIST_ENV=$${RECEPTIONIST_ENV:-dev} $(BIN)/receptionist serve \
 		--host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
-test: lint typecheck unit unit-pg
+# Every check runs, whichever fails (the PostgreSQL suite too when the SQLite one fails);
+# a summary names each result, and the exit status is non-zero if any failed.
+TEST_PARTS := lint typecheck unit unit-pg
+test: $(STAMP)
+	@failed=""; \
+	for part in $(TEST_PARTS); do \
+		echo "=== make $$part"; \
+		$(MAKE) --no-print-directory $$part || failed="$$failed $$part"; \
+	done; \
+	echo "=== make test:"; \
+	for part in $(TEST_PARTS); do \
+		case " $$failed " in *" $$part "*) echo "  $$part: FAILED";; *) echo "  $$part: passed";; esac; \
+	done; \
+	test -z "$$failed"
 
 # ruff, then the layers of DESIGN §2 (import-linter contract in pyproject.toml).
 lint: $(STAMP)

@@ -119,6 +119,11 @@ class Settings(BaseSettings):
     vosk_model_dir: Path = Path("./data/models")
     speech_processes: int = Field(
         default=0, ge=0, description="live recognition processes; 0 = one per CPU core")
+    # A recognition process this far behind a live call skips decoding and the caller is
+    # asked for the keypad instead of waiting (speech.recognition_process.BEHIND_S).
+    speech_max_behind_s: float = Field(
+        default=1.0, ge=0, description="seconds a recognition process may be behind a call "
+                                       "and still decode; 0 = decode however late")
     vosk_models_url: str = ""  # where `models install LANG` downloads from; default official
     whisper_models_url: str = ""  # where `models install whisper-…` downloads from
     smtp_url: str = ""  # smtp://user:password@host:587 (STARTTLS) or smtps://...:465

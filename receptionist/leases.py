@@ -15,6 +15,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -74,13 +75,15 @@ class Leader:
     is certainly still ours, even if renewing has been failing (database down)."""
 
     def __init__(self, engine: Engine, *, name: str = "scheduler",
-                 ttl: timedelta = timedelta(seconds=30)) -> None:
+                 ttl: timedelta = timedelta(seconds=30),
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.engine, self.name, self.ttl = engine, name, ttl
+        self.monotonic = monotonic  # the safety margin's clock (tests set it)
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._until = 0.0  # time.monotonic() until which the lease is surely ours
 
     def renew(self) -> bool:
-        started = time.monotonic()
+        started = self.monotonic()
         try:
             ours = take(self.engine, name=self.name, holder=self.holder, now=utcnow(),
                         ttl=self.ttl)
@@ -91,7 +94,7 @@ class Leader:
         return ours
 
     def held(self) -> bool:
-        return time.monotonic() < self._until
+        return self.monotonic() < self._until
 
     def release(self) -> None:
         if self._until:

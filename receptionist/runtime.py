@@ -80,7 +80,8 @@ class Runtime:
         with self._lazy_lock:
             if self._recognition is None:
                 self._recognition = RecognitionPool(
-                    spec_of(self.recognizer), processes=self.settings.speech_processes)
+                    spec_of(self.recognizer), processes=self.settings.speech_processes,
+                    behind_s=self.settings.speech_max_behind_s or None)
             return self._recognition
 
     @property

@@ -27,6 +27,10 @@ from receptionist.demo import demo_script_text
 from receptionist.twilio.simulator import HttpPoster, TwilioSim
 from receptionist.weekly_hours import DAYS
 
+# Waits for processes (an instance starting, a request answered): far beyond how long they
+# take on a busy machine. A request that outlasts it counts as a dead instance (failover).
+PATIENCE_S = 180.0
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -52,7 +56,7 @@ class Instance:
         self.log_path = folder / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 60.0) -> Instance:
+    def start(self, timeout: float = PATIENCE_S) -> Instance:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "receptionist.cli", "serve", "--no-jobs",
@@ -97,7 +101,7 @@ class RoundRobin:
     """An HttpPoster (see receptionist.twilio.simulator) over several instances: each
     request goes to the next instance; one that cannot be reached is skipped (counted)."""
 
-    def __init__(self, instances: list[Instance], timeout: float = 30.0) -> None:
+    def __init__(self, instances: list[Instance], timeout: float = PATIENCE_S) -> None:
         self.instances = instances
         self.timeout = timeout
         # One connection pool per thread (calls run in parallel threads in bench/load.py).
@@ -151,7 +155,8 @@ class RoundRobin:
         for index in self._order():
             base = self.instances[index].url.replace("http://", "ws://")
             try:
-                connection = connect(base + path, additional_headers=headers, open_timeout=5)
+                connection = connect(base + path, additional_headers=headers,
+                                     open_timeout=self.timeout)
             except OSError as exc:
                 error = exc
                 continue

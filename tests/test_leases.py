@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
+from receptionist.db import make_engine
 from receptionist.leases import Leader, take
 from receptionist.runtime import Runtime
 from receptionist.worker import _on_leader
@@ -45,8 +45,9 @@ def test_racing_workers_one_wins(engine: Engine) -> None:
 
 
 def test_sweeps_run_on_the_leader_only_and_move_when_it_leaves(runtime: Runtime) -> None:
-    first = Leader(runtime.database.engine, ttl=timedelta(seconds=30))
-    second = Leader(runtime.database.engine, ttl=timedelta(seconds=30))
+    # Held until 20 s after renewing: frozen clocks, so however slow the jobs run.
+    first = Leader(runtime.database.engine, ttl=timedelta(seconds=30), monotonic=Seconds())
+    second = Leader(runtime.database.engine, ttl=timedelta(seconds=30), monotonic=Seconds())
     assert first.renew() and not second.renew()
     runs: list[str] = []
 
@@ -66,8 +67,24 @@ def test_sweeps_run_on_the_leader_only_and_move_when_it_leaves(runtime: Runtime)
     assert runs == [second.holder]
 
 
+class Seconds:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_a_leader_that_cannot_renew_stops_before_its_lease_runs_out(runtime: Runtime) -> None:
-    leader = Leader(runtime.database.engine, ttl=timedelta(seconds=0.3))
+    clock = Seconds()
+    leader = Leader(runtime.database.engine, ttl=timedelta(seconds=30), monotonic=clock)
     assert leader.renew() and leader.held()
-    time.sleep(0.25)  # 2/3 of the TTL: past the safety margin, not yet expired
+    clock.now += 19.9
+    assert leader.held()
+    clock.now += 0.1  # 2/3 of the TTL: past the safety margin, not yet expired
     assert not leader.held()
+    assert leader.renew() and leader.held()  # renewed: counted from the renewal
+    leader.engine = make_engine("sqlite:////nonexistent/dir/x.db")  # the database is gone
+    assert not leader.renew() and not leader.held()

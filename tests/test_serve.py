@@ -9,7 +9,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +23,7 @@ from receptionist.messages.models import FetchStatus, Message
 from receptionist.users.models import User
 from receptionist.weekly_hours import DAYS
 from tests.twilio_sim import FakeTwilioApi
+from tests.waiting import PATIENCE_S, wait_until
 
 ACCOUNT_SID = "AC" + "2" * 32
 TOKEN = "5e7e71aa32a0b88b08a6b272b012709a"
@@ -52,22 +52,27 @@ def serving(tmp_path: Path, env: dict[str, str], log_name: str = "serve.log"
         [sys.executable, "-m", "receptionist.cli", "serve", "--port", str(port)],
         env=env, cwd=tmp_path, stdout=log_file, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited:\n{log_path.read_text()}")
+        try:
+            return httpx.get(f"{url}/healthz", timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start:\n{log_path.read_text()}")
-            time.sleep(0.1)
+        wait_until(up, "the server to answer /healthz", poll_s=0.1)
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
-        log_file.close()
+        try:
+            proc.wait(timeout=PATIENCE_S)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            log_file.close()
 
 
 @pytest.fixture
@@ -124,13 +129,13 @@ def test_serve_answers_a_simulated_call_and_fetches_the_recording(
     created = subprocess.run(
         [sys.executable, "-m", "receptionist.cli", "tenant", "create", "--slug", "always",
          "--script", str(script), "--number", "+33100000077"],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=PATIENCE_S)
     assert created.returncode == 0, created.stderr
     # Typed speech at the menu (a message), then a 7-second recording.
     result = subprocess.run(
         [sys.executable, "-m", "receptionist.cli", "simulate", "--tenant", "always",
          "--url", url], input="say: pourriez-vous dire au docteur que j'ai appelé\n7\n",
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=PATIENCE_S)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Bonjour, vous êtes bien au Cabinet Démo." in result.stdout
     assert "Merci, nous avons bien reçu votre message." in result.stdout
@@ -148,16 +153,18 @@ def test_serve_answers_a_simulated_call_and_fetches_the_recording(
         # The simulate command cannot upload audio; give the fake API the recording, and
         # the server's background worker fetches it.
         fake_api.add_recording(message.recording_sid, 2)
-        deadline = time.monotonic() + 20
-        while message.fetch_status != FetchStatus.fetched and time.monotonic() < deadline:
-            time.sleep(0.2)
+
+        def fetched() -> bool:
+            nonlocal message
             with Session(engine, expire_on_commit=False) as session:
                 message = session.exec(select(Message)).one()
                 if message.fetch_attempts and message.fetch_status == FetchStatus.pending:
                     message.next_fetch_at = message.created_at  # skip the backoff wait
                     session.add(message)
                     session.commit()
-        assert message.fetch_status == FetchStatus.fetched
+            return message.fetch_status == FetchStatus.fetched
+
+        wait_until(fetched, "the server's worker to fetch the recording", poll_s=0.2)
         assert message.audio_path is not None and Path(message.audio_path).is_file()
         with Session(engine) as session:  # production never makes accounts by itself
             assert session.exec(select(User)).all() == []
@@ -173,6 +180,6 @@ def test_simulate_reports_a_signature_mismatch(
         [sys.executable, "-m", "receptionist.cli", "simulate", "--tenant", "demo",
          "--url", url], input="", env={**env, "TWILIO_AUTH_TOKEN": "0123456789abcdef" * 2},
         cwd=tmp_path,
-        capture_output=True, text=True, timeout=60)
+        capture_output=True, text=True, timeout=PATIENCE_S)
     assert result.returncode == 1
     assert "signature rejected" in result.stderr

@@ -21,16 +21,27 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 
+from receptionist.runtime import Runtime
 from receptionist.speech.audio import Samples, twilio_frames
-from receptionist.twilio.media import STEP_REFRESH_S
+from receptionist.twilio import media as media_handler
+from receptionist.twilio.media import BATCH_BYTES, STEP_REFRESH_S, MediaSession
 from receptionist.twilio.simulator import SimulatedCall, TwilioSim, new_sid
 
-__all__ = ["FakeTwilioApi", "SimulatedCall", "TestMediaStreams", "TestTwilioSim", "tone_wav"]
+if TYPE_CHECKING:
+    import pytest
+
+__all__ = ["AudioHeard", "FakeTwilioApi", "SimulatedCall", "TestMediaStreams", "TestTwilioSim",
+           "tone_wav"]
+
+# How long a test waits for the app to finish with a caller's audio, or for its redirect:
+# far longer than recognition takes on the busiest machine, so that a slow machine only
+# makes a test slower; running out of it fails the test with a message saying so.
+HEARING_TIMEOUT_S = 180.0
 
 
 def tone_wav(seconds: float, rate: int = 8000) -> bytes:
@@ -186,8 +197,17 @@ class FakeTwilioApi:
         with self._redirected:
             self._redirected.wait_for(lambda: len(self.redirects.get(call_sid, [])) > after,
                                       timeout=timeout)
+            return self.redirect(call_sid, after)
+
+    def redirect(self, call_sid: str, index: int) -> str | None:
+        """The URL of the call's redirect number `index` (0-based), if it was made."""
+        with self._redirected:
             urls = self.redirects.get(call_sid, [])
-            return urls[after] if len(urls) > after else None
+            return urls[index] if len(urls) > index else None
+
+    def redirect_count(self, call_sid: str) -> int:
+        with self._redirected:
+            return len(self.redirects.get(call_sid, []))
 
     def handle_get(self, path: str, authorization: str | None) -> tuple[int, bytes, str]:
         if not self._authorized(authorization):
@@ -206,25 +226,75 @@ class FakeTwilioApi:
         return [path for method, path, status in self.requests if status == 200]
 
 
+class AudioHeard:
+    """How much of each call's streamed audio the app (in this process) is done with:
+    recognised, and the live call redirected if the words answered the prompt.
+
+    It wraps the media handler's `_recognise`, which the handler awaits for one batch at a
+    time, in order. A test that streams audio then knows when the app has heard all of
+    it, however busy the machine is: speech is "not understood" because the app is done
+    with it and made no redirect, never because a deadline passed first."""
+
+    def __init__(self) -> None:
+        self._done: dict[str, int] = {}  # call SID -> bytes of audio recognised
+        self._changed = threading.Condition()
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> AudioHeard:
+        original = media_handler._recognise
+
+        async def recognise(rt: Runtime, session: MediaSession, batch: bytes) -> None:
+            try:
+                await original(rt, session, batch)
+            finally:
+                with self._changed:
+                    self._done[session.call_sid] = (self._done.get(session.call_sid, 0)
+                                                    + len(batch))
+                    self._changed.notify_all()
+
+        monkeypatch.setattr(media_handler, "_recognise", recognise)
+        return self
+
+    def wait(self, call_sid: str, sent: int, timeout: float = HEARING_TIMEOUT_S) -> None:
+        """Until the app has recognised the call's `sent` bytes of audio but for less than
+        a batch (which waits for more audio, as in a live call)."""
+        def heard() -> bool:
+            return sent - self._done.get(call_sid, 0) < BATCH_BYTES
+
+        with self._changed:
+            if not self._changed.wait_for(heard, timeout=timeout):
+                raise AssertionError(
+                    f"call {call_sid}: the app had heard {self._done.get(call_sid, 0)} of "
+                    f"{sent} bytes of audio after {timeout:.0f} s")
+
+
 class TestMediaStreams:
     """Twilio's media-stream side: opens the <Stream> WebSocket (signed), sends `start`,
     then the caller's speech as Twilio frames it (8 kHz μ-law, 20 ms, base64) followed by
-    a second of silence, and waits for the app's REST redirect."""
+    a second of silence, and reports the app's REST redirect.
+
+    With `heard` (an app in this process), a redirect is looked for once the app has
+    heard all the audio: None means the words answered nothing. Without it (an app in
+    other processes), the redirect is awaited up to `wait_s`; `must_route`: speech that
+    gets no redirect by then fails the test (it cannot be told from a slow machine)."""
 
     __test__ = False
 
     def __init__(self, client: Any, api: FakeTwilioApi, validator_sign: Callable[..., str],
                  speak: Callable[..., tuple[Samples, int]], *, voice: str = "en-us",
-                 wait_s: float = 10.0) -> None:
+                 heard: AudioHeard | None = None, wait_s: float = HEARING_TIMEOUT_S,
+                 must_route: bool = False) -> None:
         self.client = client
         self.api = api
         self.sign = validator_sign
         self.synthesize = speak
         self.voice = voice
+        self.heard = heard
         self.wait_s = wait_s
+        self.must_route = must_route
         self.sockets: dict[str, tuple[AbstractContextManager[Any], Any, str]] = {}
         # Per call: when its stream opened, and the end (ms) of the audio sent so far.
         self.opened: dict[str, tuple[float, int]] = {}
+        self.sent_bytes: dict[str, int] = {}  # per call: μ-law bytes sent so far
 
     def open(self, call: SimulatedCall, url: str, parameters: dict[str, str]) -> None:
         manager = self.client.websocket_connect(
@@ -242,6 +312,7 @@ class TestMediaStreams:
                                       "channels": 1}}}))
         self.sockets[call.call_sid] = (manager, socket, stream_sid)
         self.opened[call.call_sid] = (time.monotonic(), 0)
+        self.sent_bytes[call.call_sid] = 0
 
     def send_audio(self, call: SimulatedCall, samples: Samples, rate: int) -> None:
         """Frames sent at once, not in real time, but stamped as Twilio would stamp them
@@ -258,17 +329,32 @@ class TestMediaStreams:
                 "media": {"track": "inbound", "chunk": str(chunk + 1),
                           "timestamp": str(start_ms + chunk * 20),
                           "payload": base64.b64encode(frame).decode()}}))
+            self.sent_bytes[call.call_sid] += len(frame)
         self.opened[call.call_sid] = (opened, start_ms + len(frames) * 20)
 
     def speak(self, call: SimulatedCall, text: str) -> str | None:
-        before = len(self.api.redirects.get(call.call_sid, []))
         samples, rate = self.synthesize(text, voice=self.voice)
+        return self.play(call, samples, rate)
+
+    def play(self, call: SimulatedCall, samples: Samples, rate: int) -> str | None:
+        """The caller's audio (then a second of silence): the URL the app redirected the
+        call to in return, or None (see the class)."""
+        before = self.api.redirect_count(call.call_sid)
         # A caller answers after hearing the prompt, which takes seconds; the app looks at
         # the call's current prompt every STEP_REFRESH_S while audio flows, and our audio
-        # comes in one burst, not in real time.
+        # comes in one burst, not in real time. With `heard`, the app was done with the
+        # audio before (its last look at the prompt came before we moved the call on):
+        # this pause is at least STEP_REFRESH_S, however busy the machine.
         time.sleep(STEP_REFRESH_S + 0.05)
         self.send_audio(call, samples, rate)
-        return self.api.wait_for_redirect(call.call_sid, after=before, timeout=self.wait_s)
+        if self.heard is not None:
+            self.heard.wait(call.call_sid, self.sent_bytes[call.call_sid], self.wait_s)
+            return self.api.redirect(call.call_sid, before)
+        redirect = self.api.wait_for_redirect(call.call_sid, after=before, timeout=self.wait_s)
+        if redirect is None and self.must_route:
+            raise AssertionError(f"call {call.call_sid}: no redirect {self.wait_s:.0f} s "
+                                 "after the caller spoke")
+        return redirect
 
     def close(self, call: SimulatedCall) -> None:
         entry = self.sockets.pop(call.call_sid, None)

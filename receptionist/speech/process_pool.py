@@ -11,6 +11,8 @@ loop-agnostic, the pool serves any event loop (uvicorn's, or a test client's).
 Each stream stays on one child (its recognizer state lives there), picked as the child
 with the fewest open streams. A child that dies fails its waiting requests with
 SpeechUnavailable (those calls fall back to the keypad) and is replaced for new streams.
+`behind_s` is how far behind a call the children may fall before they stop decoding
+(recognition_process.BEHIND_S; None: never stop).
 """
 
 from __future__ import annotations
@@ -31,7 +33,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from receptionist.speech.engines import EngineSpec
-from receptionist.speech.recognition_process import SENT_AT, STREAM_ID, frame, read_frame
+from receptionist.speech.recognition_process import (
+    BEHIND_S,
+    SENT_AT,
+    STREAM_ID,
+    frame,
+    read_frame,
+)
 from receptionist.speech.recognizer import ModelUnavailable, Recognition
 
 log = logging.getLogger(__name__)
@@ -51,10 +59,11 @@ class Heard:
 
 
 class _Child:
-    def __init__(self, spec: EngineSpec, languages: Sequence[str]) -> None:
+    def __init__(self, spec: EngineSpec, languages: Sequence[str],
+                 behind_s: float | None) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "receptionist.speech.recognition_process", spec.to_json(),
-             json.dumps(list(languages))],
+             json.dumps(list(languages)), json.dumps(behind_s)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.ready = threading.Event()
         self.alive = True
@@ -187,13 +196,15 @@ class RemoteStream:
 
 class RecognitionPool:
     """N recognition processes running the same engine (SPEECH_PROCESSES, default one
-    per CPU core)."""
+    per CPU core), which skip decoding when more than `behind_s` behind a call
+    (SPEECH_MAX_BEHIND_S; None: never)."""
 
     def __init__(self, spec: EngineSpec, *, processes: int = 0,
-                 languages: Sequence[str] = ()) -> None:
+                 languages: Sequence[str] = (), behind_s: float | None = BEHIND_S) -> None:
         self.spec = spec
         self.size = processes if processes > 0 else max(os.cpu_count() or 1, 1)
         self.languages = list(languages)
+        self.behind_s = behind_s
         self._children: list[_Child] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -208,7 +219,7 @@ class RecognitionPool:
             dead = [c for c in self._children if not c.alive]
             self._children = [c for c in self._children if c.alive]
             while len(self._children) < self.size:
-                self._children.append(_Child(self.spec, self.languages))
+                self._children.append(_Child(self.spec, self.languages, self.behind_s))
             children = list(self._children)
         for child in dead:
             child.close(timeout_s=0.5)

@@ -1,4 +1,5 @@
-"""A recognition child process: `python -m receptionist.speech.recognition_process SPEC`.
+"""A recognition child process:
+`python -m receptionist.speech.recognition_process SPEC [LANGUAGES [BEHIND_S]]`.
 
 The web process forwards each live call's audio here (see process_pool) so that decoding,
 resampling and the recognizer itself never compete with the event loop for the GIL. The
@@ -17,6 +18,8 @@ out on stdout, as frames of `!IB` (body length, kind) + body:
 CPU is finite: when audio reaches the child more than BEHIND_S after it was sent (the
 child is busy decoding other callers), an utterance that ends is not decoded but
 reported as skipped, and the caller is asked to use the keypad instead of waiting.
+The limit is the pool's (SPEECH_MAX_BEHIND_S; JSON null: decode however late, which is
+what tests want: how slow a busy machine is must not change what is heard there).
 
 The child exits when stdin closes, so it never outlives the web process.
 """
@@ -38,7 +41,7 @@ from receptionist.speech.recognizer import ModelUnavailable, Recognizer, Utteran
 HEADER = struct.Struct("!IB")
 STREAM_ID = struct.Struct("!Q")
 SENT_AT = struct.Struct("!d")
-BEHIND_S = 1.0
+BEHIND_S = 1.0  # the default limit (seconds behind the call) before decoding is skipped
 MAX_BODY = 16 * 1024 * 1024
 
 
@@ -72,12 +75,24 @@ def frame(kind: bytes, body: bytes) -> bytes:
 
 
 class Child:
-    """The streams one child process serves."""
+    """The streams one child process serves.
 
-    def __init__(self, recognizer: Recognizer, out: BinaryIO) -> None:
+    `behind_s`: how far behind the call (seconds) audio may reach the child and still be
+    decoded; None: always decoded. `clock`: the time audio is compared with (the parent
+    stamps it with `time.monotonic`, one clock for every process on the machine)."""
+
+    def __init__(self, recognizer: Recognizer, out: BinaryIO, *,
+                 behind_s: float | None = BEHIND_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.recognizer = recognizer
         self.out = out
+        self.behind_s = behind_s
+        self.clock = clock
         self.streams: dict[int, UtteranceStream] = {}
+
+    def too_far_behind(self, sent_at: float) -> bool:
+        """Audio sent (spoken) at `sent_at` arrives too late to be worth decoding."""
+        return self.behind_s is not None and self.clock() - sent_at >= self.behind_s
 
     def reply(self, stream_id: int, *, final: tuple[str, float] | None = None,
               partial: str = "", error: str | None = None, skipped: bool = False) -> None:
@@ -105,7 +120,7 @@ class Child:
             (sent_at,) = SENT_AT.unpack_from(body, STREAM_ID.size)
             start = STREAM_ID.size + SENT_AT.size
             samples = resample(ulaw_decode(body[start:]), 8000, self.recognizer.sample_rate)
-            heard = stream.accept(samples, decode=time.monotonic() - sent_at < BEHIND_S)
+            heard = stream.accept(samples, decode=not self.too_far_behind(sent_at))
             partial_of = getattr(stream, "partial", None)
             self.reply(stream_id,
                        final=None if heard is None else (heard.transcript, heard.confidence),
@@ -122,6 +137,7 @@ class Child:
 def main() -> None:
     spec = EngineSpec.from_json(sys.argv[1])
     languages = json.loads(sys.argv[2]) if len(sys.argv) > 2 else []
+    behind_s = json.loads(sys.argv[3]) if len(sys.argv) > 3 else BEHIND_S
     # The protocol owns the real stdout; anything a C library prints goes to stderr.
     out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
@@ -129,7 +145,7 @@ def main() -> None:
     recognizer = build_from_spec(spec)
     recognizer.prewarm(languages)
     out.write(frame(b"H", json.dumps({"engine": recognizer.name, "ready": True}).encode()))
-    child = Child(recognizer, out)
+    child = Child(recognizer, out, behind_s=None if behind_s is None else float(behind_s))
     while (request := read_frame(stdin.read)) is not None:
         kind, body = request
         try:

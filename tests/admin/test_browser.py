@@ -6,9 +6,10 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -23,10 +24,12 @@ from receptionist.users.service import create_user
 from tests.admin.helpers import PASSWORD
 from tests.conftest import DEMO_EN, FixedClock, serving
 from tests.twilio_sim import TestTwilioSim
+from tests.waiting import PATIENCE_S
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PATIENCE_MS = int(PATIENCE_S * 1000)
 
 
 @pytest.fixture
@@ -39,10 +42,25 @@ def live_server(settings: Settings, runtime: Runtime) -> Iterator[str]:
 def browser() -> Iterator[Browser]:
     if shutil.which(CHROMIUM) is None:
         pytest.fail("chromium is missing: `make deps` installs packaging/apt-packages.txt")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
+    # Assertions wait for the page as long as actions do (Playwright's 5 s would decide
+    # for a busy machine that the page is wrong).
+    expect.set_options(timeout=PATIENCE_MS)
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS,
+                                                  timeout=PATIENCE_MS)
+            yield launched
+            launched.close()
+    finally:
+        expect.set_options(timeout=5_000)  # Playwright's default
+
+
+def open_page(browser: Browser, **options: Any) -> Page:
+    """A page whose actions (goto, click, fill…) wait as long as a busy machine needs."""
+    page = browser.new_page(**options)
+    page.set_default_timeout(PATIENCE_MS)
+    page.set_default_navigation_timeout(PATIENCE_MS)
+    return page
 
 
 def test_owner_reads_plays_and_handles_a_message(
@@ -55,7 +73,7 @@ def test_owner_reads_plays_and_handles_a_message(
     fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings))
     ARTIFACTS.mkdir(exist_ok=True)
 
-    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone screen
+    page = open_page(browser, viewport={"width": 390, "height": 844})  # a phone screen
     page.goto(f"{live_server}/admin/t/demo/inbox")
     expect(page).to_have_url(f"{live_server}/admin/login")
     page.fill("input[name=email]", "owner@demo.test")
@@ -68,13 +86,15 @@ def test_owner_reads_plays_and_handles_a_message(
     expect(message).to_contain_text("+15551230001")
     expect(message.locator("a.callback")).to_have_attribute("href", "tel:+15551230001")
     # Play the recording: the browser fetches and decodes the WAV.
-    played = page.evaluate("""async () => {
+    played = page.evaluate("""async (patience) => {
         const audio = document.querySelector('li.message audio');
         audio.muted = true;
         await audio.play();
-        await new Promise(resolve => setTimeout(resolve, 300));
+        const until = Date.now() + patience;  // until it has played a little, however slowly
+        while (audio.currentTime === 0 && !audio.error && Date.now() < until)
+            await new Promise(resolve => setTimeout(resolve, 50));
         return {time: audio.currentTime, duration: audio.duration, error: audio.error};
-    }""")
+    }""", PATIENCE_MS)
     assert played["error"] is None and played["duration"] > 1 and played["time"] > 0
     page.screenshot(path=str(ARTIFACTS / "admin-inbox.png"), full_page=True)
     message.locator("button", has_text="Mark handled").click()
@@ -90,7 +110,7 @@ def test_another_business_is_not_found_in_the_browser(
     create_user(session, email="owner@demo.test", password=PASSWORD, role="owner",
                 tenants=[get_tenant(session, slug="demo")])
     session.commit()
-    page = browser.new_page()
+    page = open_page(browser)
     page.goto(f"{live_server}/admin/login")
     page.fill("input[name=email]", "owner@demo.test")
     page.fill("input[name=password]", PASSWORD)
@@ -106,7 +126,7 @@ def test_operator_edits_tests_publishes_and_rolls_back(
                 tenants=[get_tenant(session, slug="demo")])
     session.commit()
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = open_page(browser, viewport={"width": 1280, "height": 900})
     page.goto(f"{live_server}/admin/login")
     page.fill("input[name=email]", "agency@ops.test")
     page.fill("input[name=password]", PASSWORD)

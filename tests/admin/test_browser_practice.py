@@ -18,7 +18,7 @@ from receptionist.demo import DEMO_OPERATOR, DEMO_OWNER, first_run_accounts
 from receptionist.main import create_app
 from receptionist.runtime import Runtime
 from receptionist.twilio.simulator import LeaveMessage, Press, StaySilent
-from tests.admin.test_browser import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from tests.admin.test_browser import ARTIFACTS, browser, open_page  # noqa: F401  (the fixture)
 from tests.conftest import DEMO_EN, serving
 from tests.twilio.practice import publish_practice
 from tests.twilio_sim import TestTwilioSim
@@ -40,7 +40,7 @@ def first_run(session: Session) -> dict[str, str]:
 
 def log_in(browser: Browser, url: str, email: str, password: str,  # noqa: F811
            width: int = 1280) -> Page:
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page = open_page(browser, viewport={"width": width, "height": 900})
     page.goto(f"{url}/admin/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)

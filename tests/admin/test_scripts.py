@@ -11,6 +11,7 @@ from sqlmodel import Session
 from receptionist.demo import demo_script_text
 from receptionist.tenants.service import get_tenant
 from tests.admin.helpers import csrf_of, login
+from tests.waiting import wait_until
 
 BROKEN = demo_script_text("demo.yaml").replace("goto: opening_hours", "goto: opening_ours")
 
@@ -130,8 +131,6 @@ def test_test_call_books_in_words(operator: TestClient) -> None:
 
 
 def test_local_voice_prompts_can_be_heard(operator: TestClient, session: Session) -> None:
-    import time
-
     page = operator.get("/admin/t/demo/script")
     local = demo_script_text("demo.yaml").replace("language: en-US",
                                                   "language: en-US\nvoice: local")
@@ -139,11 +138,14 @@ def test_local_voice_prompts_can_be_heard(operator: TestClient, session: Session
     first = operator.post("/admin/t/demo/script", data=data)
     assert "Prompts in the local voice" in first.text
     assert "Being rendered" in first.text
-    for _ in range(100):  # rendered in the background by espeak-ng
+    later = first
+
+    def rendered() -> bool:  # in the background by espeak-ng
+        nonlocal later
         later = operator.post("/admin/t/demo/script", data=data)
-        if "Being rendered" not in later.text:
-            break
-        time.sleep(0.2)
+        return "Being rendered" not in later.text
+
+    wait_until(rendered, "the local voice's prompts to be rendered", poll_s=0.2)
     urls = re.findall(r'<audio controls preload="none" src="(/twilio/prompts/\w+\.wav)"',
                       later.text)
     assert len(urls) >= 10

@@ -61,12 +61,16 @@ level = warning
     proc = subprocess.Popen([sys.executable, "-m", "radicale", "--config",
                              str(folder / "config")], stdout=log, stderr=log)
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 180  # however busy the machine
+        while True:
             with socket.socket() as sock:
                 if sock.connect_ex(("127.0.0.1", port)) == 0:
                     break
             if proc.poll() is not None:
                 raise RuntimeError(f"radicale exited: {(folder / 'radicale.log').read_text()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"radicale did not listen within 180 s: "
+                                   f"{(folder / 'radicale.log').read_text()}")
             time.sleep(0.05)
         yield Radicale(base=f"http://127.0.0.1:{port}", proc=proc)
     finally:

@@ -10,7 +10,6 @@ import hmac
 import json
 import socket
 import threading
-import time
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -57,7 +56,11 @@ class Mailbox:
 
 
 class WebhookReceiver:
-    """Accepts signed JSON posts; answers the statuses queued in `replies` first."""
+    """Accepts signed JSON posts; answers the statuses queued in `replies` first.
+
+    `hang_after(n)`: the requests after the n-th get no answer until `answer_again()`,
+    which drops them unrecorded (their sender gave up or died meanwhile): a receiver that
+    hangs, as long as a test needs, whatever the speed of the machine."""
 
     def __init__(self, secret: str) -> None:
         self.secret = secret
@@ -65,7 +68,11 @@ class WebhookReceiver:
         self.keys: list[str] = []
         self.bad_signatures = 0
         self.replies: list[int] = []
-        self.delay_s = 0.0  # answer slowly (timeouts)
+        self._lock = threading.Lock()
+        self._requests = 0
+        self._answered_until: int | None = None  # requests answered before hanging
+        self._hanging = threading.Event()
+        self._hanging.set()  # set: not hanging (a held request may go on)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -74,20 +81,22 @@ class WebhookReceiver:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if receiver._hold():
+                    self.close_connection = True
+                    return  # dropped: no answer, nothing recorded
                 timestamp = self.headers.get("X-Receptionist-Timestamp", "")
                 expected = "v1=" + hmac.new(receiver.secret.encode(),
                                             f"{timestamp}.".encode() + body,
                                             hashlib.sha256).hexdigest()
                 given = self.headers.get("X-Receptionist-Signature", "")
-                status = receiver.replies.pop(0) if receiver.replies else 200
-                if receiver.delay_s:
-                    time.sleep(receiver.delay_s)
-                if not hmac.compare_digest(expected, given):
-                    receiver.bad_signatures += 1
-                    status = 401
-                elif status < 300:
-                    receiver.events.append(json.loads(body))
-                    receiver.keys.append(self.headers.get("Idempotency-Key", ""))
+                with receiver._lock:
+                    status = receiver.replies.pop(0) if receiver.replies else 200
+                    if not hmac.compare_digest(expected, given):
+                        receiver.bad_signatures += 1
+                        status = 401
+                    elif status < 300:
+                        receiver.events.append(json.loads(body))
+                        receiver.keys.append(self.headers.get("Idempotency-Key", ""))
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -99,6 +108,28 @@ class WebhookReceiver:
                                        kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
 
+    def hang_after(self, answered: int) -> None:
+        """Answer `answered` more requests, then none until `answer_again()`."""
+        with self._lock:
+            self._answered_until = self._requests + answered
+            self._hanging.clear()
+
+    def answer_again(self) -> None:
+        with self._lock:
+            self._answered_until = None
+            self._hanging.set()
+
+    def _hold(self) -> bool:
+        """Whether this request is one to hang on: if so, it returns once the receiver
+        answers again (or closes)."""
+        with self._lock:
+            self._requests += 1
+            held = self._answered_until is not None and self._requests > self._answered_until
+        if held:
+            self._hanging.wait()
+        return held
+
     def close(self) -> None:
+        self.answer_again()
         self.server.shutdown()
         self.server.server_close()

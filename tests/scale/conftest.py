@@ -30,5 +30,5 @@ def deployment_env(database_url: str, engine: Engine, tmp_path: Path,
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "SECRET_KEY": "scale-238e73237c90c037a573c3fdeec87eb",
             "TWILIO_API_BASE": twilio_api.base_url, "RECORDINGS_DIR": str(tmp_path / "rec"),
             "SPOOL_DIR": str(tmp_path / "spool"), "SPOOL_DRAIN_SECONDS": "0.5",
-            "SPEECH_PROCESSES": "1", "WORKER_POLL_SECONDS": "0.2",
+            "SPEECH_PROCESSES": "1", "SPEECH_MAX_BEHIND_S": "0", "WORKER_POLL_SECONDS": "0.2",
             "SCHEDULER_LEASE_SECONDS": "3"}

@@ -4,7 +4,6 @@ answered normally again and the spooled message is imported once."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from tests.instances import Instance, RoundRobin, twilio_through
 from tests.postgres_server import PostgresServer
 from tests.scale.conftest import NUMBER
 from tests.twilio_sim import FakeTwilioApi
+from tests.waiting import PATIENCE_S, wait_until
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="restarts the PostgreSQL server")
 
@@ -50,7 +50,7 @@ def test_database_restart(web: Instance, engine: Engine, postgres: PostgresServe
         engine.dispose()  # the test's own connections: the server cuts them anyway
         postgres.stop()
         try:
-            assert httpx.get(f"{web.url}/healthz", timeout=5).status_code == 503
+            assert httpx.get(f"{web.url}/healthz", timeout=PATIENCE_S).status_code == 503
             during = sim.call(NUMBER, [LeaveMessage(6)], from_="+15550000002")
             # Waiting on disk while the database is down (once it is back, the instance
             # may import it at any moment).
@@ -59,14 +59,13 @@ def test_database_restart(web: Instance, engine: Engine, postgres: PostgresServe
             postgres.start()
         assert "cannot take your call right now" in during.said
         assert "your message has been recorded" in during.said
-        deadline = time.monotonic() + 30
-        while messages_from(engine, "+15550000002") == 0 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(lambda: messages_from(engine, "+15550000002") > 0,
+                   "the spooled message to be imported", poll_s=0.2)
         after = sim.call(NUMBER, [Press("2"), LeaveMessage(2)], from_="+15550000003")
     finally:
         proxy.close()
     assert "cannot take your call" not in after.said  # the normal flow again
-    assert httpx.get(f"{web.url}/healthz", timeout=5).status_code == 200
+    assert httpx.get(f"{web.url}/healthz", timeout=PATIENCE_S).status_code == 200
     assert [messages_from(engine, f"+1555000000{n}") for n in (1, 2, 3)] == [1, 1, 1]
     assert not list((tmp_path / "spool").glob("*.json"))
     assert proxy.statuses == {200: sum(proxy.statuses.values())}  # never a 500

@@ -48,7 +48,8 @@ def test_a_call_spread_over_two_instances(instances: list[Instance], engine: Eng
     proxy = RoundRobin(instances)
     sim = twilio_through(proxy, twilio_api, public_base=PUBLIC_BASE, auth_token=AUTH_TOKEN,
                          account_sid=ACCOUNT_SID)
-    sim.media = TestMediaStreams(proxy, twilio_api, sim.sign, speak, wait_s=15.0)
+    # The app runs in other processes: the spoken answer must be routed (awaited long).
+    sim.media = TestMediaStreams(proxy, twilio_api, sim.sign, speak, must_route=True)
     try:
         # Speech at the menu (stream on one instance, redirect served by the other), then
         # a message; and a keypad booking.

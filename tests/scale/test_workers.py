@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,22 +16,16 @@ from sqlmodel import Session, select
 from receptionist.clock import utcnow
 from receptionist.leases import Lease
 from receptionist.outbox import service as outbox
+from receptionist.outbox.models import OutboxItem, OutboxStatus
 from receptionist.privacy.models import ErasureRequest
 from receptionist.privacy.service import request_erasure
 from receptionist.tenants.service import get_tenant
 from tests.conftest import ON_POSTGRES
 from tests.twilio_sim import FakeTwilioApi
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="several workers share PostgreSQL")
 SMS = 300
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -51,6 +44,12 @@ def workers(deployment_env: dict[str, str],
         for proc in procs:
             proc.kill()
             proc.wait()
+
+
+def unsent(engine: Engine) -> int:
+    with Session(engine) as session:
+        return len(session.exec(select(OutboxItem.id).where(
+            OutboxItem.status != OutboxStatus.sent)).all())
 
 
 def holder_pid(engine: Engine) -> int | None:
@@ -72,19 +71,20 @@ def test_outbox_shared_once_and_sweeps_move_to_the_survivor(
                            kind="booking_confirmed", recipient="+15551112222",
                            body=f"message {n}", now=utcnow())
         session.commit()
-    wait_for(lambda: len(twilio_api.sms) >= SMS, 60, "every SMS")
-    time.sleep(1.0)  # a duplicate would show up now
+    wait_until(lambda: len(twilio_api.sms) >= SMS, "every SMS", poll_s=0.1)
+    wait_until(lambda: unsent(engine) == 0, "every SMS marked sent", poll_s=0.1)
     bodies = Counter(sms["Body"] for sms in twilio_api.sms)
     assert len(bodies) == SMS and max(bodies.values()) == 1  # all sent, none twice
 
-    wait_for(lambda: holder_pid(engine) is not None, 10, "a lease holder")
+    wait_until(lambda: holder_pid(engine) is not None, "a lease holder", poll_s=0.1)
     leader = holder_pid(engine)
     pids = {proc.pid: proc for proc in workers}
     assert leader in pids
     pids[leader].kill()
     pids[leader].wait()
     survivor = next(pid for pid in pids if pid != leader)
-    wait_for(lambda: holder_pid(engine) == survivor, 15, "the other worker to take over")
+    wait_until(lambda: holder_pid(engine) == survivor, "the other worker to take over",
+               poll_s=0.1)
 
     # A sweep (erasures run on the lease holder only) still happens.
     with Session(engine) as session:
@@ -98,6 +98,8 @@ def test_outbox_shared_once_and_sweeps_move_to_the_survivor(
             row = session.get(ErasureRequest, request_id)
             return row is not None and row.done_at is not None
 
-    wait_for(erased, 15, "the erasure")
+    wait_until(erased, "the erasure", poll_s=0.1)
     with Session(engine) as session:
         assert session.exec(select(Lease)).one().holder.split(":")[1] == str(survivor)
+    # A duplicate sent late (by a worker that had the row too) had all this time to come.
+    assert len(twilio_api.sms) == SMS

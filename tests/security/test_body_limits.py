@@ -22,6 +22,7 @@ from receptionist.runtime import Runtime
 from tests.admin.helpers import login
 from tests.conftest import serving
 from tests.security.conftest import OWNER
+from tests.waiting import PATIENCE_S
 
 MB = 1024 * 1024
 BOOK = "/api/v1/tenants/demo/appointments"
@@ -58,7 +59,7 @@ def flood(port: int, path: str, headers: dict[str, str], megabytes: int = 256
           ) -> tuple[int, int]:
     """POST `megabytes` of chunked body; (status, bytes the socket took) once the server
     answers or stops reading."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    sock = socket.create_connection(("127.0.0.1", port), timeout=PATIENCE_S)
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     sock.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
                  f"{head}\r\n".encode())
@@ -70,7 +71,7 @@ def flood(port: int, path: str, headers: dict[str, str], megabytes: int = 256
             sent += sock.send(chunk)
     except OSError:  # the server answered and closed, or stopped reading
         pass
-    sock.settimeout(10)
+    sock.settimeout(PATIENCE_S)  # the answer comes, however busy the machine
     answer = b""
     try:
         while b"\r\n" not in answer:

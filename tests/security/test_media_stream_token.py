@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from receptionist.calls import service as calls
 from receptionist.twilio import stream_token
 from tests.conftest import DEMO_EN, PUBLIC_BASE, FixedClock
 from tests.twilio_sim import TestTwilioSim
+from tests.waiting import wait_until
 
 STREAM_URL = PUBLIC_BASE.replace("https://", "wss://") + "/twilio/media"
 
@@ -72,10 +72,8 @@ def test_one_stream_per_call(client: TestClient, sim: TestTwilioSim, engine: Eng
     with client.websocket_connect("/twilio/media", headers=headers) as first:
         first.send_text(json.dumps({"event": "start", "start": {
             "streamSid": "MZ" + "c" * 32, "customParameters": parameters}}))
-        for _ in range(250):  # the first start is handled on the app's side
-            if _stream_of(engine, call_sid) is not None:
-                break
-            time.sleep(0.02)
+        wait_until(lambda: _stream_of(engine, call_sid) is not None,
+                   "the app to handle the first start")
         assert _stream_of(engine, call_sid) == "MZ" + "c" * 32
         # Twilio's own stream is up; a copy of its start (same token) is turned away.
         _refused(client, sim, parameters, stream_sid="MZ" + "d" * 32)

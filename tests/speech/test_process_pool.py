@@ -1,6 +1,11 @@
 """Live recognition in child processes: real recognition (whisper tiny.en, the default
 English engine) through the pipes, streams spread over the children, a child that dies,
-and a child too far behind the call that skips decoding."""
+and a child too far behind the call that skips decoding.
+
+How far behind a child is depends on how busy the machine is, so the pools here never
+skip (`behind_s=None`): what they hear does not depend on the machine's speed. The skip
+rule itself is driven with a clock the test sets (`Child(clock=...)`), and through the
+pipes with audio stamped long before it is sent."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import json
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +31,14 @@ from receptionist.speech.process_pool import (
     SpeechUnavailable,
 )
 from receptionist.speech.recognition_process import (
+    BEHIND_S,
     SENT_AT,
     STREAM_ID,
     Child,
     frame,
     read_frame,
 )
-from receptionist.speech.recognizer import ModelUnavailable
+from receptionist.speech.recognizer import ModelUnavailable, Recognition
 from tests.conftest import Speak
 
 PHRASES = ["appointment", "leave a message", "operator", "opening hours"]
@@ -43,7 +49,7 @@ SPEC = EngineSpec((EnginePart("whisper", {
 
 @pytest.fixture
 def pool() -> Iterator[RecognitionPool]:
-    pool = RecognitionPool(SPEC, processes=2)
+    pool = RecognitionPool(SPEC, processes=2, behind_s=None)
     yield pool
     pool.close()
 
@@ -150,16 +156,107 @@ def test_frames_round_trip_and_truncation_is_end_of_input() -> None:
         read_frame(io.BytesIO(b"\xff\xff\xff\xffA").read)
 
 
+class FakeClock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class EveryBatchEnds:
+    """A recognizer whose every batch ends an utterance, decoded or skipped as told (the
+    contract of `UtteranceStream.accept`); it keeps the `decode` flags it was given."""
+
+    name = "fake"
+    sample_rate = 8000
+
+    def __init__(self) -> None:
+        self.decoded: list[bool] = []
+
+    def stream(self, *, language: str, phrases: Sequence[str] | None) -> EveryBatchEnds:
+        return self
+
+    def accept(self, samples: object, *, decode: bool = True) -> Recognition:
+        self.decoded.append(decode)
+        return Recognition("hello", 0.9) if decode else Recognition("", 0.0, skipped=True)
+
+    def finish(self) -> None:
+        return None
+
+
+def replies_of(out: io.BytesIO) -> list[dict[str, object]]:
+    source = io.BytesIO(out.getvalue())
+    return [json.loads(body) for _, body in iter(lambda: read_frame(source.read), None)]
+
+
+def audio_request(stream_id: int, sent_at: float, ulaw: bytes = b"\xff" * 800) -> bytes:
+    return STREAM_ID.pack(stream_id) + SENT_AT.pack(sent_at) + ulaw
+
+
+@pytest.mark.parametrize(("behind_s", "late_by", "decoded"), [
+    (1.0, 0.0, True),
+    (1.0, 0.99, True),
+    (1.0, 1.0, False),  # the limit itself is too late
+    (1.0, 5.0, False),
+    (3.0, 2.5, True),
+    (None, 3600.0, True),  # no limit: decoded however late
+])
+def test_audio_too_far_behind_the_call_is_not_decoded(
+        behind_s: float | None, late_by: float, decoded: bool) -> None:
+    out, recognizer, clock = io.BytesIO(), EveryBatchEnds(), FakeClock(1000.0)
+    child = Child(recognizer, out, behind_s=behind_s, clock=clock)  # type: ignore[arg-type]
+    child.handle(b"O", b'{"id": 3, "language": "en-US", "phrases": null}')
+    child.handle(b"A", audio_request(3, clock.now - late_by))
+    assert recognizer.decoded == [decoded]
+    assert replies_of(out)[-1] == {
+        "id": 3, "final": ["hello", 0.9] if decoded else ["", 0.0], "partial": "",
+        "error": None, "skipped": not decoded}
+
+
+def test_a_child_catching_up_decodes_again() -> None:
+    out, recognizer, clock = io.BytesIO(), EveryBatchEnds(), FakeClock(50.0)
+    child = Child(recognizer, out, clock=clock)  # type: ignore[arg-type]
+    assert child.behind_s == BEHIND_S
+    child.handle(b"O", b'{"id": 1, "language": "en-US", "phrases": null}')
+    for late_by in (0.2, BEHIND_S + 1, BEHIND_S + 0.5, 0.1):
+        child.handle(b"A", audio_request(1, clock.now - late_by))
+        clock.now += 0.1
+    assert recognizer.decoded == [True, False, False, True]
+
+
 def test_a_child_far_behind_the_call_skips_decoding(speak: Speak) -> None:
     out = io.BytesIO()
-    child = Child(build_from_spec(SPEC), out)
+    clock = FakeClock(1000.0)
+    child = Child(build_from_spec(SPEC), out, clock=clock)
     child.handle(b"O", b'{"id": 7, "language": "en-US", "phrases": null}')
     audio = caller_audio(speak, SAID)
-    # Audio spoken 5 s ago reaches the child only now: it is saturated.
+    # Each batch spoken 5 s before it reaches the child: it is saturated.
     for i in range(0, len(audio), 800):
-        child.handle(b"A", STREAM_ID.pack(7) + SENT_AT.pack(time.monotonic() - 5)
-                     + audio[i:i + 800])
-    source = io.BytesIO(out.getvalue())
-    replies = [json.loads(body) for _, body in iter(lambda: read_frame(source.read), None)]
-    assert [(r["final"], r["skipped"]) for r in replies if r["final"] is not None] == [
+        child.handle(b"A", audio_request(7, clock.now - 5, audio[i:i + 800]))
+        clock.now += 0.1
+    assert [(r["final"], r["skipped"]) for r in replies_of(out) if r["final"] is not None] == [
         (["", 0.0], True)]
+
+
+@pytest.mark.parametrize(("behind_s", "heard"), [
+    (BEHIND_S, [("", True)]),
+    (None, [(SAID, False)]),
+])
+def test_the_pools_limit_reaches_its_processes(
+        speak: Speak, behind_s: float | None, heard: list[tuple[str, bool]]) -> None:
+    # Audio stamped as spoken a minute ago: late whatever the machine's speed.
+    audio = caller_audio(speak, SAID)
+    late = RecognitionPool(SPEC, processes=1, behind_s=behind_s)
+
+    async def scenario() -> list[tuple[str, bool]]:
+        stream = await late.open(language="en-US", phrases=PHRASES)
+        replies = [await stream.accept(audio[i:i + 800], spoken_at=time.monotonic() - 60)
+                   for i in range(0, len(audio), 800)]
+        stream.close()
+        return [(h.final.transcript, h.final.skipped) for h in replies if h.final is not None]
+
+    try:
+        assert asyncio.run(scenario()) == heard
+    finally:
+        late.close()

@@ -6,15 +6,21 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Speak
-from tests.twilio_sim import FakeTwilioApi, TestMediaStreams, TestTwilioSim
+from tests.twilio_sim import AudioHeard, FakeTwilioApi, TestMediaStreams, TestTwilioSim
+
+
+@pytest.fixture
+def heard_audio(monkeypatch: pytest.MonkeyPatch) -> AudioHeard:
+    """How much of each call's streamed audio the app has finished with."""
+    return AudioHeard().install(monkeypatch)
 
 
 @pytest.fixture
 def media(client: TestClient, sim: TestTwilioSim, twilio_api: FakeTwilioApi,
-          speak: Speak) -> TestMediaStreams:
+          speak: Speak, heard_audio: AudioHeard) -> TestMediaStreams:
     """Twilio's media streams for the simulated calls: what a caller says is synthesized
-    and streamed as 8 kHz μ-law; the redirect is awaited up to 8 s (whisper on a busy CI
-    machine)."""
-    streams = TestMediaStreams(client, twilio_api, sim.sign, speak, wait_s=8.0)
+    and streamed as 8 kHz μ-law; once the app has heard all of it, its redirect (if any)
+    is the caller's answer (however long a busy machine takes to recognise it)."""
+    streams = TestMediaStreams(client, twilio_api, sim.sign, speak, heard=heard_audio)
     sim.media = streams
     return streams

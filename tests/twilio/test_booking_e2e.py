@@ -32,6 +32,7 @@ from receptionist.twilio.simulator import (
 from tests.conftest import DEMO_EN, DEMO_FR
 from tests.twilio.helpers import kinds, messages, path
 from tests.twilio_sim import TestTwilioSim
+from tests.waiting import PATIENCE_S
 
 CALLER = "+15551230001"
 
@@ -202,7 +203,7 @@ class ConfirmsTogether(ScriptedCaller):
         barrier = self.barrier
         if barrier is not None and any("To confirm" in h.text for h in prompt):
             self.barrier = None
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=PATIENCE_S)
         return super().press(prompt)
 
 

