@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -12,6 +11,7 @@ from sqlmodel import select
 
 from receptionist.db import Database, WriteConflict, WriteLock
 from receptionist.tenants.models import Tenant, TenantNumber
+from tests.waiting import wait_until
 
 
 def _name(database: Database, slug: str) -> str:
@@ -90,15 +90,6 @@ def test_an_error_in_run_reaches_the_caller(engine: Engine) -> None:
         asyncio.run(Database(engine).run(fail))
 
 
-def _until(condition: Callable[[], bool]) -> None:
-    """Wait for something that will happen (a thread reaching the lock), however busy the
-    machine: only a broken lock makes this run out."""
-    deadline = time.monotonic() + 60
-    while not condition():
-        assert time.monotonic() < deadline, "the threads never reached the lock"
-        time.sleep(0.001)
-
-
 def test_the_call_path_goes_before_every_writer_already_waiting() -> None:
     """A webhook waits for the transaction under way, never for the admin writers queued
     before it (a login burst, a dashboard export…)."""
@@ -114,14 +105,14 @@ def test_the_call_path_goes_before_every_writer_already_waiting() -> None:
 
     holder = threading.Thread(target=write, args=("under way",), kwargs={"hold": True})
     holder.start()
-    _until(lambda: granted == ["under way"])
+    wait_until(lambda: granted == ["under way"], "the first writer to hold the lock")
     admins = [threading.Thread(target=write, args=(f"admin {i}",)) for i in range(3)]
     for thread in admins:
         thread.start()
-    _until(lambda: lock.waiting == 3)
+    wait_until(lambda: lock.waiting == 3, "three writers to queue")
     call = threading.Thread(target=write, args=("webhook",), kwargs={"urgent": True})
     call.start()
-    _until(lambda: lock.urgent_waiting == 1)
+    wait_until(lambda: lock.urgent_waiting == 1, "the webhook to queue")
     release.set()
     for thread in (holder, call, *admins):
         thread.join(60)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -16,6 +18,11 @@ ROLES = ("owner", "operator")
 WRONG_LOGIN = "wrong email or password"
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
+# Argon2 is slow and memory-hard on purpose (tens to hundreds of ms, 64 MiB each): a burst
+# of logins hashing at once would take every core from the call path's event loop. At most
+# this many run at a time per process; the others wait their turn, holding nothing else.
+PASSWORD_CHECKS = max(1, (os.cpu_count() or 2) // 2)
+_checks = threading.BoundedSemaphore(PASSWORD_CHECKS)
 # Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
@@ -74,7 +81,8 @@ def new_hash_if_needed(found: Credentials, password: str) -> str | None:
     successful check), else None. Computed outside the transaction that stores it."""
     if found.user_id is None or not _hasher.check_needs_rehash(found.password_hash):
         return None
-    return _hasher.hash(password)
+    with _checks:
+        return _hasher.hash(password)
 
 
 def logged_in(session: Session, found: Credentials, new_hash: str | None) -> User | None:
@@ -89,7 +97,8 @@ def logged_in(session: Session, found: Credentials, new_hash: str | None) -> Use
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        with _checks:
+            return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -101,7 +110,8 @@ def new_password_hash(user: User, *, current: str, new: str) -> str:
         raise AccountError("the current password is wrong")
     if len(new) < MIN_PASSWORD:
         raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
-    return _hasher.hash(new)
+    with _checks:
+        return _hasher.hash(new)
 
 
 def store_password(session: Session, user: User, password_hash: str) -> None:
