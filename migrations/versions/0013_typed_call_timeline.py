@@ -215,7 +215,10 @@ def fields_of(kind: str, detail: str) -> Fields:
     for pattern, convert in _COMPILED.get(kind, []):
         match = pattern.fullmatch(detail)
         if match is not None:
-            fields = convert(match)
+            try:
+                fields = convert(match)
+            except ValueError:  # a number that is not one: read what can be, below
+                break
             if _valid(fields):
                 return fields
     found: Fields = {name: m[1] for name, pattern in _ANYWHERE.items()
@@ -234,7 +237,8 @@ def text_of(fields: Fields) -> str:
     if "note" in fields:
         return str(fields["note"])[:1000]
     parts = []
-    for name, value in fields.items():
+    # `next=` last, as the menu wrote it.
+    for name, value in sorted(fields.items(), key=lambda item: item[0] == "alternatives"):
         if name == "heard":
             parts.append(f"heard={value!r}")
         elif name == "alternatives":
