@@ -431,7 +431,7 @@ def resume_slots(ctx: FlowContext, step_id: str, step: AnyStep, event: BookingAn
     agenda = _seat(ctx, plan, event.seat)
     if agenda is None:
         ctx.log(EventKind.booking_unavailable, step_id,
-                        EventFields(reason=Reason.practitioner_gone))
+                EventFields(reason=Reason.practitioner_gone))
         return offer_again(ctx, step_id, step, plan, preface="")
     digits = event.digits
     if event.said is not None and not digits:

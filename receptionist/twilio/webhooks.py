@@ -28,6 +28,7 @@ from receptionist.call_flows.events import (
 from receptionist.call_flows.phrases import UNKNOWN_NUMBER, default_voice, phrase
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
+from receptionist.calls.event_text import describe
 from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.calls.models import Call
 from receptionist.messages import service as messages
@@ -122,12 +123,12 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
         call = calls.open_call(session, call_sid=form.call_sid, tenant_id=None,
                                from_number=form.from_number, to_number=form.to_number,
                                script_version=None, now=now)
-        reason = Reason.unknown_number if route is None else Reason.no_script
-        log.warning("call %s to %s rejected: %s", form.call_sid, form.to_number, reason)
+        why = EventFields(reason=Reason.unknown_number if route is None else Reason.no_script)
+        log.warning("call %s to %s rejected: %s", form.call_sid, form.to_number,
+                    describe(EventKind.rejected, why))
         session.flush()
         assert call.id is not None
-        calls.add_event(session, call_id=call.id, at=now, kind=EventKind.rejected,
-                        fields=EventFields(reason=reason))
+        calls.add_event(session, call_id=call.id, at=now, kind=EventKind.rejected, fields=why)
         return _unknown_number()
     script = _script(rt, session, route.tenant_id, route.active_version)
     rt.number_languages[form.to_number] = script.language

@@ -116,9 +116,9 @@ def _on_words(ctx: FlowContext, step_id: str, step: MenuStep, said: str, attempt
     understood = meaning.understood
     ctx.log(EventKind.understood, step_id, EventFields(
         heard=said[:200], band=meaning.band, intent=understood.top,
-        confidence=round(understood.confidence, 2),
-        heard_confidence=None if heard is None else round(heard, 2),
-        alternatives=tuple(Ranked(intent=r.intent, probability=round(r.probability, 2))
+        confidence=round(understood.confidence, 4),
+        heard_confidence=None if heard is None else round(heard, 4),
+        alternatives=tuple(Ranked(intent=r.intent, probability=round(r.probability, 4))
                            for r in understood.alternatives)))
     if meaning.target is None or meaning.band == "reprompt":
         return meaning
