@@ -29,6 +29,7 @@ from sqlmodel import Session, col
 
 from receptionist.appointments import service as appointments
 from receptionist.appointments.models import Appointment
+from receptionist.calls.events import NO_FIELDS, EventFields
 from receptionist.calls.models import Call, CallEvent
 from receptionist.config import Settings
 from receptionist.db import make_engine
@@ -104,11 +105,13 @@ def fill(url: str, calls: int, messages: int, booked: int) -> str:
             session.execute(insert(Call.__table__), rows[chunk:chunk + 10_000])  # type: ignore[attr-defined]
         ids = list(session.execute(select(col(Call.id)).order_by(col(Call.id))).scalars())
         events = [{"call_id": call_id, "at": START, "step": "main_menu", "kind": "enter",
-                   "detail": "menu"} for call_id in ids[: min(len(ids), 20_000)]]
+                   "fields": EventFields(step_kind="menu")}
+                  for call_id in ids[: min(len(ids), 20_000)]]
         # The stuck signals the dashboard counts, in the recent calls: one in four.
         events += [{"call_id": call_id, "at": START, "step": "main_menu",
                     "kind": ("invalid_key", "no_input", "confirm_refused")[n % 3],
-                    "detail": ""} for n, call_id in enumerate(ids[-20_000:]) if n % 4 == 0]
+                    "fields": NO_FIELDS} for n, call_id in enumerate(ids[-20_000:])
+                   if n % 4 == 0]
         if events:
             session.execute(insert(CallEvent.__table__), events)  # type: ignore[attr-defined]
         every = max(1, calls // max(messages, 1))

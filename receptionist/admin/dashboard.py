@@ -5,7 +5,6 @@ and callers challenged as possible robocalls. A few grouped queries."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -24,7 +23,6 @@ from receptionist.web_deps import SessionDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 DAYS = 14
-_INTENT = re.compile(r"intent=(\w+)")
 
 
 @router.get("/t/{slug}/dashboard")
@@ -43,8 +41,7 @@ def dashboard(request: Request, db: SessionDep,
     for index, _, _, count in counted:
         per_day[first + timedelta(days=index)] += count
     days = sorted(per_day.items())
-    details = calls.choice_details(db, tenant_id=tenant.id, since=since)
-    intents = Counter(m.group(1) for d in details if (m := _INTENT.search(d)))
+    intents = Counter(calls.choice_intents(db, tenant_id=tenant.id, since=since))
     waiting = messages.count_unhandled(db, tenant_id=tenant.id)
     upcoming = appointments.count_upcoming(db, tenant_id=tenant.id, now=now)
     peak = max((count for _, count in days), default=0) or 1

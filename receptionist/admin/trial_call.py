@@ -25,6 +25,8 @@ from sqlmodel import SQLModel, create_engine
 import receptionist.model_registry  # noqa: F401 - every table, for the sandbox schema
 from receptionist.call_flows.publishing import create_tenant
 from receptionist.calls import service as calls
+from receptionist.calls.event_text import describe
+from receptionist.calls.events import EventKind
 from receptionist.clock import Clock
 from receptionist.config import Settings
 from receptionist.runtime import Runtime
@@ -170,10 +172,11 @@ def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: st
         row = calls.get_call(session, call_sid=call.call_sid)
         if row is not None:
             for event in calls.call_events(session, call=row):
-                if event.kind == "enter" and event.step:
+                line = describe(event.kind, event.fields)
+                if event.kind == EventKind.enter and event.step:
                     result.path.append(event.step)
-                if event.kind in ("understood", "time_asked"):
-                    result.understood.append(f"{event.step}: {event.detail}")
-                result.timeline.append(f"{event.kind} {event.step or ''} {event.detail}".strip())
+                if event.kind in (EventKind.understood, EventKind.time_asked):
+                    result.understood.append(f"{event.step}: {line}")
+                result.timeline.append(f"{event.kind} {event.step or ''} {line}".strip())
     engine.dispose()
     return result

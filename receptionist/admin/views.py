@@ -31,6 +31,7 @@ from receptionist.admin.deps import (
 )
 from receptionist.appointments import service as appointments
 from receptionist.calls import service as calls
+from receptionist.calls.event_text import describe
 from receptionist.clock import SaneDate
 from receptionist.messages import service as messages
 from receptionist.messages.models import Message
@@ -228,7 +229,8 @@ def call_detail(request: Request, db: SessionDep,
     if call is None or call.id is None:
         raise HTTPException(404, "no such page")
     return render(request, "call.html", data, user, tenant=tenant, call=call,
-                  events=calls.call_events(db, call=call),
+                  events=[(e, describe(e.kind, e.fields))
+                          for e in calls.call_events(db, call=call)],
                   messages=messages.messages_of_call(db, call_id=call.id),
                   tz=ZoneInfo(tenant.timezone), section="calls")
 

@@ -4,8 +4,6 @@ call's own timeline (the menu's choices and what the caller said there)."""
 
 from __future__ import annotations
 
-import ast
-import re
 from dataclasses import dataclass
 
 from receptionist.call_flows import templates
@@ -14,11 +12,10 @@ from receptionist.call_flows.meaning import LABELS
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import MenuStep, TransferStep
 from receptionist.calls import service as calls
+from receptionist.calls.events import EventKind
 from receptionist.contacts import service as contacts
 from receptionist.i18n import lang_key
 
-_INTENT = re.compile(r"intent=(\w+)")
-_HEARD = re.compile(r"""heard=('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 # Intents that say nothing about why the caller wants a person.
 _NO_REASON = frozenset({"transfer", "urgent", "repeat", "yes", "no"})
 
@@ -31,30 +28,19 @@ class Reason:
     urgent: bool
 
 
-def _said(detail: str) -> str:
-    match = _HEARD.search(detail)
-    if match is None:
-        return ""
-    try:
-        value = ast.literal_eval(match.group(1))
-    except (ValueError, SyntaxError):
-        return ""
-    return str(value) if isinstance(value, str) else ""
-
-
 def reason(ctx: FlowContext) -> Reason:
     """Why the caller is calling, from the timeline so far (including this request's)."""
-    timeline = [(e.kind, e.detail) for e in calls.call_events(ctx.session, call=ctx.call)]
-    timeline += [(str(e["kind"]), str(e["detail"])) for e in ctx.events]
+    timeline = [(e.kind, e.fields) for e in calls.call_events(ctx.session, call=ctx.call)]
+    timeline += [(e.kind, e.fields) for e in ctx.events]
     intent, said, urgent = None, "", False
-    for kind, detail in timeline:
-        if kind == "choice" and (match := _INTENT.search(detail)):
-            urgent = urgent or match.group(1) == "urgent"
-            if match.group(1) not in _NO_REASON:
-                intent = match.group(1)
-        elif kind == "understood":
-            said = _said(detail) or said
-            urgent = urgent or ("intent=urgent" in detail and "band=reprompt" not in detail)
+    for kind, fields in timeline:
+        if kind == EventKind.choice and (chosen := fields.intent):
+            urgent = urgent or chosen == "urgent"
+            if chosen not in _NO_REASON:
+                intent = chosen
+        elif kind == EventKind.understood:
+            said = fields.heard or said
+            urgent = urgent or (fields.intent == "urgent" and fields.band != "reprompt")
     return Reason(intent, _label(ctx, intent), said, urgent)
 
 

@@ -32,6 +32,7 @@ from receptionist.call_flows.meaning import yes_or_no
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import BookStep, ManageBookingStep
 from receptionist.call_flows.step_kind import Exit, FlowError
+from receptionist.calls.events import EventFields, EventKind, Reason, SlotOffered
 from receptionist.understanding.phrase_match import match_intent
 from receptionist.understanding.when import TimeWish, parse_when
 
@@ -116,9 +117,9 @@ def offer(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, offered: Of
     ctx.do(gather)
     listen_for(ctx, query, voice_choices("offer", ctx.language, offered=len(offered)),
                times=True)
-    ctx.log("offer", step_id, ", ".join(
-        f"{_local(agenda, s):%a %d %H:%M}" + (f" {agenda.slug}" if plan.want.who else "")
-        for s, agenda in offered))
+    ctx.log(EventKind.offer, step_id, EventFields(offered=tuple(
+        SlotOffered(at=_local(agenda, s), agenda=agenda.slug if plan.want.who else None)
+        for s, agenda in offered)))
 
 
 def _what(ctx: FlowContext, plan: Plan, agenda: Agenda) -> str:
@@ -231,7 +232,7 @@ def on_time_wish(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *,
     """The caller named a day or time: offer what fits (or confirm the very slot they
     asked for when it is free)."""
     offered = slots_for_wish(ctx, plan, wish)
-    ctx.log("time_asked", step_id, f"heard={said[:200]!r} found={len(offered)}")
+    ctx.log(EventKind.time_asked, step_id, EventFields(heard=said[:200], found=len(offered)))
     if len(offered) == 1 and wish.at is not None:
         confirm(ctx, step_id, step, plan, *offered[0])
         return None
@@ -250,21 +251,23 @@ def on_offer(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, offer
              digits: str, attempt: int) -> str | None:
     if digits.isdigit() and 1 <= int(digits) <= len(offered):
         chosen, agenda = offered[int(digits) - 1]
-        ctx.log("slot_chosen", step_id, f"{_local(agenda, chosen):%a %d %H:%M} digit={digits}")
+        ctx.log(EventKind.slot_chosen, step_id,
+                EventFields(at=_local(agenda, chosen), digit=digits))
         confirm(ctx, step_id, step, plan, chosen, agenda)
         return None
     if digits == OTHER_DAY:
         later = first_offer(ctx, plan, after=offered[-1][0])
         if later:
-            ctx.log("other_day", step_id)
+            ctx.log(EventKind.other_day, step_id)
             offer(ctx, step_id, step, plan, later)
             return None
-        ctx.log("no_other_day", step_id)
+        ctx.log(EventKind.no_other_day, step_id)
         return offer_again(ctx, step_id, step, plan,
                             preface=booking_phrase("no_other_day", ctx.language))
-    ctx.log("invalid_key" if digits else "no_input", step_id, f"digit={digits}")
+    ctx.log(EventKind.invalid_key if digits else EventKind.no_input, step_id,
+            EventFields(digit=digits))
     if attempt >= RETRIES:
-        ctx.log("no_match", step_id, f"after {attempt + 1} attempts")
+        ctx.log(EventKind.no_match, step_id, EventFields(attempt=attempt + 1))
         return step.fallback
     fresh = first_offer(ctx, plan)
     if not fresh:
@@ -284,7 +287,7 @@ def offer_again(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *,
 
 
 def _no_slot(ctx: FlowContext, step_id: str, step: AnyStep) -> str:
-    ctx.log("no_slot", step_id, "fallback")
+    ctx.log(EventKind.no_slot, step_id)
     ctx.say(booking_phrase("no_slot", ctx.language))
     return step.fallback
 
@@ -304,18 +307,19 @@ def _over_day_limit(ctx: FlowContext, plan: Plan, agenda: Agenda, slot: datetime
 def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slot: datetime,
                agenda: Agenda, digits: str, attempt: int) -> str | None:
     if digits == "2":
-        ctx.log("slot_declined", step_id)
+        ctx.log(EventKind.slot_declined, step_id)
         return offer_again(ctx, step_id, step, plan, preface="")
     if digits != "1":
-        ctx.log("invalid_key" if digits else "no_input", step_id, f"digit={digits}")
+        ctx.log(EventKind.invalid_key if digits else EventKind.no_input, step_id,
+                EventFields(digit=digits))
         if attempt >= RETRIES:
-            ctx.log("no_match", step_id, f"after {attempt + 1} attempts")
+            ctx.log(EventKind.no_match, step_id, EventFields(attempt=attempt + 1))
             return step.fallback
         confirm(ctx, step_id, step, plan, slot, agenda, attempt=attempt + 1,
                 preface=retry_preface(ctx, digits))
         return None
     if _over_day_limit(ctx, plan, agenda, slot):
-        ctx.log("day_limit", step_id, f"{_local(agenda, slot):%a %d}")
+        ctx.log(EventKind.day_limit, step_id, EventFields(at=_local(agenda, slot)))
         return offer_again(ctx, step_id, step, plan, after=slot,
                             preface=booking_phrase("day_limit", ctx.language))
     try:
@@ -331,14 +335,14 @@ def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slo
                 source="phone", call_sid=ctx.call.call_sid, sms_sender=ctx.call.to_number,
                 savepoint=True, kind=plan.kind)
     except appointments.BookingError as exc:
-        ctx.log("slot_taken", step_id, str(exc))
+        ctx.log(EventKind.slot_taken, step_id, EventFields(note=str(exc)))
         return offer_again(ctx, step_id, step, plan,
                             preface=booking_phrase("taken", ctx.language))
     when = spoken_slot(_local(agenda, appointment.starts_at), ctx.language)
-    ctx.log("moved" if plan.moving is not None else "booked", step_id,
-            f"appointment {appointment.id} at {appointment.starts_at.isoformat()}"
-            + (f" agenda={agenda.slug}" if plan.want.who else "")
-            + (f" type={plan.kind.type_id}" if plan.kind is not None else ""))
+    ctx.log(EventKind.moved if plan.moving is not None else EventKind.booked, step_id,
+            EventFields(appointment=appointment.id, at=appointment.starts_at,
+                        agenda=agenda.slug if plan.want.who else None,
+                        type=plan.kind.type_id if plan.kind is not None else None))
     what = _what(ctx, plan, agenda) if plan.moving is None else ""
     if plan.moving is not None:
         said = booking_phrase("moved", ctx.language, when=when)
@@ -400,7 +404,7 @@ def resume_slots(ctx: FlowContext, step_id: str, step: AnyStep, event: BookingAn
         raise FlowError(f"stage {event.stage!r} does not belong to step {step_id!r}")
     plan = _plan_of(ctx, step, event, moving)
     if plan is None:
-        ctx.log("booking_unavailable", step_id, "agenda gone: fallback")
+        ctx.log(EventKind.booking_unavailable, step_id, EventFields(reason=Reason.agenda_gone))
         return step.fallback
     if event.stage == "offer":
         seats = event.seats.split(",") if event.seats else []
@@ -408,7 +412,8 @@ def resume_slots(ctx: FlowContext, step_id: str, step: AnyStep, event: BookingAn
         for index, slot in enumerate(slots_of(event.slots)):
             agenda = _seat(ctx, plan, seats[index] if index < len(seats) else "")
             if agenda is None:
-                ctx.log("booking_unavailable", step_id, "practitioner gone: offer again")
+                ctx.log(EventKind.booking_unavailable, step_id,
+                        EventFields(reason=Reason.practitioner_gone))
                 return offer_again(ctx, step_id, step, plan, preface="")
             offered.append((slot, agenda))
         digits = event.digits
@@ -425,7 +430,8 @@ def resume_slots(ctx: FlowContext, step_id: str, step: AnyStep, event: BookingAn
         raise FlowError("confirmation without a slot")
     agenda = _seat(ctx, plan, event.seat)
     if agenda is None:
-        ctx.log("booking_unavailable", step_id, "practitioner gone: offer again")
+        ctx.log(EventKind.booking_unavailable, step_id,
+                EventFields(reason=Reason.practitioner_gone))
         return offer_again(ctx, step_id, step, plan, preface="")
     digits = event.digits
     if event.said is not None and not digits:

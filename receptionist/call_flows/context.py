@@ -15,6 +15,7 @@ from receptionist.call_flows.listening import ListenFor
 from receptionist.call_flows.phrases import default_voice
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
+from receptionist.calls.events import NO_FIELDS, EventFields, EventKind, Logged
 from receptionist.calls.models import Call, CallEvent
 from receptionist.speech.prompts import is_local
 
@@ -28,7 +29,7 @@ class FlowContext:
     script: Script
     now: datetime  # aware UTC
     actions: list[Action] = field(default_factory=list)
-    events: list[dict[str, object]] = field(default_factory=list)
+    events: list[Logged] = field(default_factory=list)  # this request's, not yet written
     # Where the caller's audio is forked for speech routing (None: keypad only).
     media_stream_url: str | None = None
     # The stream's own credential for this call (twilio.stream_token), sent as a parameter.
@@ -73,10 +74,9 @@ class FlowContext:
         after `wait_here`, which forgets what the previous prompt listened for."""
         self.call.step_data = listen.dump()
 
-    def log(self, kind: str, step: str | None, detail: str = "") -> None:
+    def log(self, kind: EventKind, step: str | None, fields: EventFields = NO_FIELDS) -> None:
         """Add to the call's timeline; written in one statement by `finish`."""
-        self.events.append({"at": self.now, "step": step, "kind": kind,
-                            "detail": detail[:1000]})
+        self.events.append(Logged(self.now, step, kind, fields))
 
     def finish(self) -> list[Action]:
         """Write the call's state (one INSERT for a new call) and its buffered timeline
@@ -84,7 +84,8 @@ class FlowContext:
         self.session.add(self.call)
         self.session.flush()
         if self.events:
-            rows = [{"call_id": self.call.id, **event} for event in self.events]
+            rows = [{"call_id": self.call.id, "at": e.at, "step": e.step, "kind": e.kind.value,
+                     "fields": e.fields} for e in self.events]
             self.session.connection().execute(_INSERT_EVENTS, rows)
             self.events = []
         return self.actions
@@ -93,12 +94,12 @@ class FlowContext:
         """Say the script's recording notice if this call has not heard it yet (called
         before anything is recorded)."""
         notice = self.script.recording_notice
-        if notice is None or any(e["kind"] == "recording_notice" for e in self.events):
+        if notice is None or any(e.kind == EventKind.recording_notice for e in self.events):
             return
-        if calls.has_event(self.session, call=self.call, kind="recording_notice"):
+        if calls.has_event(self.session, call=self.call, kind=EventKind.recording_notice):
             return
         self.say(notice)
-        self.log("recording_notice", step_id)
+        self.log(EventKind.recording_notice, step_id)
 
     def wait_here(self, step_id: str) -> int:
         """Mark `step_id` as the step waiting for the caller; returns the new sequence

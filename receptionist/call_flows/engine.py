@@ -13,6 +13,7 @@ from receptionist.call_flows.events import Event
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.step_kind import FlowError
+from receptionist.calls.events import EventFields, EventKind
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +30,13 @@ def run_from(ctx: FlowContext, step_id: str | None) -> None:
     for _ in range(MAX_STEPS_PER_ANSWER):
         if step_id is None:
             ctx.hang_up()
-            ctx.log("end", ctx.call.current_step)
+            ctx.log(EventKind.end, ctx.call.current_step)
             return
         step = ctx.script.steps.get(step_id)
         if step is None:
             raise FlowError(f"script has no step {step_id!r}")
         ctx.call.current_step = step_id
-        ctx.log("enter", step_id, step.kind)
+        ctx.log(EventKind.enter, step_id, EventFields(step_kind=step.kind))
         step_id = kind_of(step).render(ctx, step_id, step)
         if step_id is None:
             return
@@ -48,13 +49,14 @@ def apologise_and_hang_up(ctx: FlowContext) -> None:
 
 
 def start_call(ctx: FlowContext) -> None:
-    ctx.log("call_started", None, f"script v{ctx.call.script_version}")
+    ctx.log(EventKind.call_started, None,
+            EventFields(script_version=ctx.call.script_version))
     if ctx.media_stream_url is not None:
         # Fork the caller's audio for the whole call; call data travels as parameters
         # because Twilio strips query strings from stream URLs.
         ctx.do(StreamAudio(ctx.media_stream_url, (("callSid", ctx.call.call_sid),
                                                   ("token", ctx.media_stream_token))))
-        ctx.log("speech", None, "listening")
+        ctx.log(EventKind.speech, None)
     run_from(ctx, ctx.script.start)
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 from receptionist.call_flows.actions import Callback, Gather, Reject
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.phrases import phrase
+from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.contacts import service as contacts
 from receptionist.contacts.models import Listed
 
@@ -32,9 +33,9 @@ def attestation(stir_verstat: str | None) -> Attestation:
     return "missing"
 
 
-def _refuse(ctx: FlowContext, why: str, detail: str) -> None:
-    ctx.call.screening = why
-    ctx.log("screened_out", None, detail)
+def _refuse(ctx: FlowContext, why: Reason, number: str | None = None) -> None:
+    ctx.call.screening = why.value
+    ctx.log(EventKind.screened_out, None, EventFields(reason=why, number=number))
     ctx.do(Reject())
 
 
@@ -52,12 +53,12 @@ def _let_in(ctx: FlowContext, stir_verstat: str | None) -> bool:
     call.stir_verstat = stir_verstat
     assert call.tenant_id is not None
     if contacts.is_anonymous(call.from_number) and rules.reject_anonymous:
-        _refuse(ctx, "anonymous", "anonymous caller refused")
+        _refuse(ctx, Reason.anonymous)
         return False
     listing = contacts.standing(ctx.session, tenant_id=call.tenant_id,
                                 number=call.from_number)
     if listing.listed == Listed.blocked:
-        _refuse(ctx, "blocked", f"blocked number {call.from_number}")
+        _refuse(ctx, Reason.blocked, call.from_number)
         return False
     verdict = attestation(stir_verstat)
     if (rules.challenge == "off" or listing.listed == Listed.allowed or verdict == "passed"
@@ -67,7 +68,8 @@ def _let_in(ctx: FlowContext, stir_verstat: str | None) -> bool:
                          calling=call.call_sid, listing=listing):
         return True
     call.screening = "challenged"
-    ctx.log("challenge", None, f"caller ID {verdict} ({stir_verstat or 'no StirVerstat'})")
+    ctx.log(EventKind.challenge, None,
+            EventFields(verdict=verdict, stir_verstat=stir_verstat or None))
     challenge(ctx, attempt=0)
     return False
 
@@ -85,13 +87,13 @@ def challenge_answer(ctx: FlowContext, digits: str, attempt: int) -> bool:
     miss ends the call as spam."""
     if digits == ctx.script.callers.challenge_key:
         ctx.call.screening = "passed"
-        ctx.log("challenge_passed", None, "")
+        ctx.log(EventKind.challenge_passed, None)
         return True
     if attempt == 0:
-        ctx.log("challenge_missed", None, f"key {digits!r}" if digits else "no key")
+        ctx.log(EventKind.challenge_missed, None, EventFields(digit=digits or None))
         challenge(ctx, attempt=1)
         return False
     ctx.call.screening = "spam"
-    ctx.log("challenge_failed", None, f"key {digits!r}" if digits else "no key")
+    ctx.log(EventKind.challenge_failed, None, EventFields(digit=digits or None))
     ctx.hang_up()
     return False

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
+from receptionist.calls.events import NO_FIELDS, EventFields, FieldsJSON
 from receptionist.clock import utcnow
 
 
@@ -53,7 +54,8 @@ class Call(SQLModel, table=True):
 
 
 class CallEvent(SQLModel, table=True):
-    """One entry of a call's timeline: a step entered, a key pressed, a transfer result..."""
+    """One entry of a call's timeline: a step entered, a key pressed, a transfer result...
+    `kind` holds a calls.events.EventKind value and `fields` its typed facts (JSON)."""
 
     __tablename__ = "call_events"
 
@@ -62,7 +64,8 @@ class CallEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
     step: str | None = Field(default=None, max_length=100)
     kind: str = Field(max_length=40)
-    detail: str = Field(default="", max_length=1000)
+    fields: EventFields = Field(default=NO_FIELDS, sa_type=FieldsJSON, nullable=False,
+                                sa_column_kwargs={"server_default": "{}"})
 
 
 class WebhookReply(SQLModel, table=True):

@@ -9,21 +9,24 @@ handled without a person: the automation rate."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from receptionist.calls.events import EventFields, EventKind
+
 OUTCOMES = ("booked", "answered", "message", "transferred", "abandoned", "screened")
 AUTOMATED = frozenset({"booked", "answered", "message"})
-_INTENT = re.compile(r"intent=(\w+)")
 # Intents that are a way to something else, not a question answered.
 _ROUTING = frozenset({"book", "message", "transfer", "urgent", "manage", "manage_booking",
                       "repeat", "goodbye", "yes", "no"})
-BOOKING_DONE = frozenset({"booked", "moved", "cancelled", "kept"})
+BOOKING_DONE = frozenset({EventKind.booked, EventKind.moved, EventKind.cancelled,
+                          EventKind.kept})
 # Where a caller was not understood or said no: the "stuck" signals, by kind.
-STUCK = {"invalid_key": "re-prompt", "no_input": "re-prompt", "invalid_speech": "re-prompt",
-         "no_match": "gave up on", "confirm_refused": "confirmation refused",
-         "slot_declined": "confirmation refused", "speech_busy": "keypad fallback"}
+STUCK: dict[str, str] = {
+    EventKind.invalid_key: "re-prompt", EventKind.no_input: "re-prompt",
+    EventKind.invalid_speech: "re-prompt", EventKind.no_match: "gave up on",
+    EventKind.confirm_refused: "confirmation refused",
+    EventKind.slot_declined: "confirmation refused", EventKind.speech_busy: "keypad fallback"}
 
 
 @dataclass
@@ -37,29 +40,28 @@ class Timeline:
     stuck: list[tuple[str, str]] = field(default_factory=list)  # (signal, step)
 
 
-def read(events: Iterable[tuple[str, str | None, str]], *, screened: bool = False
+def read(events: Iterable[tuple[str, str | None, EventFields]], *, screened: bool = False
          ) -> Timeline:
-    """`events`: (kind, step, detail) in order."""
+    """`events`: (kind, step, fields) in order."""
     kinds: set[str] = set()
     intent: str | None = None
     answered = False
     last_step: str | None = None
     stuck: list[tuple[str, str]] = []
-    for kind, step, detail in events:
+    for kind, step, fields in events:
         kinds.add(kind)
-        if kind == "enter":
+        if kind == EventKind.enter:
             last_step = step
-        if kind == "choice" and (match := _INTENT.search(detail)):
-            chosen = match.group(1)
+        if kind == EventKind.choice and (chosen := fields.intent):
             intent = intent or chosen
             answered = answered or chosen not in _ROUTING
         if kind in STUCK and step:
             stuck.append((STUCK[kind], step))
-    if "transfer_completed" in kinds:
+    if EventKind.transfer_completed in kinds:
         outcome = "transferred"
     elif kinds & BOOKING_DONE:
         outcome = "booked"
-    elif "message_recorded" in kinds:
+    elif EventKind.message_recorded in kinds:
         outcome = "message"
     elif answered:
         outcome = "answered"

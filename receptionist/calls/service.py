@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam, case, delete, func, insert, update
+from sqlalchemy import JSON, bindparam, case, delete, func, insert, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from receptionist.calls import outcomes
+from receptionist.calls.events import NO_FIELDS, EventFields, EventKind
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 
 # Twilio's CallStatus values; the last five end a call. "timed-out" is ours: Twilio never
@@ -78,8 +79,8 @@ def apply_status(session: Session, *, call: Call, status: str, duration_s: int |
         session.flush()
     assert call.id is not None
     if call.status in TERMINAL_STATUSES and status not in TERMINAL_STATUSES:
-        session.add(CallEvent(call_id=call.id, at=now, kind="status_ignored",
-                              detail=f"late {status!r} after {call.status!r}"))
+        add_event(session, call_id=call.id, at=now, kind=EventKind.status_ignored,
+                  fields=EventFields(status=status, previous_status=call.status))
         return False
     if call.status in TERMINAL_STATUSES and status in TERMINAL_STATUSES and call.ended_at:
         return False
@@ -89,8 +90,16 @@ def apply_status(session: Session, *, call: Call, status: str, duration_s: int |
         if duration_s is not None:
             call.duration_s = duration_s
     session.add(call)
-    session.add(CallEvent(call_id=call.id, at=now, kind="status", detail=status))
+    add_event(session, call_id=call.id, at=now, kind=EventKind.status,
+              fields=EventFields(status=status))
     return True
+
+
+def add_event(session: Session, *, call_id: int, at: datetime, kind: EventKind,
+              fields: EventFields = NO_FIELDS, step: str | None = None) -> None:
+    """Add one event to a call's timeline (outside a flow: flows log through
+    call_flows.context, which writes a request's events in one statement)."""
+    session.add(CallEvent(call_id=call_id, at=at, step=step, kind=kind.value, fields=fields))
 
 
 def call_events(session: Session, *, call: Call) -> list[CallEvent]:
@@ -98,7 +107,7 @@ def call_events(session: Session, *, call: Call) -> list[CallEvent]:
                              .order_by(CallEvent.id)).all())  # type: ignore[arg-type]
 
 
-def has_event(session: Session, *, call: Call, kind: str) -> bool:
+def has_event(session: Session, *, call: Call, kind: EventKind) -> bool:
     return session.execute(select(CallEvent.id).where(
         CallEvent.call_id == call.id, CallEvent.kind == kind).limit(1)).first() is not None
 
@@ -145,8 +154,8 @@ def close_stale_calls(session: Session, *, now: datetime) -> list[Call]:
         assert call.id is not None
         call.status, call.ended_at = "timed-out", now
         session.add(call)
-        session.add(CallEvent(call_id=call.id, at=now, kind="status_timeout",
-                              detail=f"no final status from Twilio after {CALL_TIMEOUT}"))
+        add_event(session, call_id=call.id, at=now, kind=EventKind.status_timeout,
+                  fields=EventFields(duration_s=int(CALL_TIMEOUT.total_seconds())))
     return stale
 
 
@@ -178,7 +187,7 @@ def tenant_call(session: Session, *, tenant_id: int, call_sid: str) -> Call | No
 def record_outcome(session: Session, *, call: Call, screened: bool) -> outcomes.Timeline:
     """Read the ended call's timeline and keep its outcome, first intent and last step on
     the call row (what the dashboard counts)."""
-    timeline = outcomes.read(((e.kind, e.step, e.detail) for e in call_events(
+    timeline = outcomes.read(((e.kind, e.step, e.fields) for e in call_events(
         session, call=call)), screened=screened)
     call.outcome = timeline.outcome
     call.first_intent = (timeline.intent or "")[:40] or None
@@ -226,12 +235,15 @@ def stuck_counts(session: Session, *, tenant_id: int, since: datetime
     return [(kind, step, int(count)) for kind, step, count in rows]
 
 
-def choice_details(session: Session, *, tenant_id: int, since: datetime) -> list[str]:
-    """The details of the menu choices made in the business's calls since `since`."""
-    return list(session.exec(select(CallEvent.detail).join(
+def choice_intents(session: Session, *, tenant_id: int, since: datetime) -> list[str]:
+    """The intent of each menu choice made in the business's calls since `since` (read
+    from the events' JSON by the database)."""
+    intent = type_coerce(col(CallEvent.fields), JSON)["intent"].as_string()
+    rows = session.execute(select(intent).join(
         Call, col(Call.id) == CallEvent.call_id).where(
-        Call.tenant_id == tenant_id, col(Call.started_at) >= since,
-        CallEvent.kind == "choice")).all())
+        col(Call.tenant_id) == tenant_id, col(Call.started_at) >= since,
+        col(CallEvent.kind) == EventKind.choice.value)).scalars()
+    return [str(value) for value in rows if value]
 
 
 def screening_counts(session: Session, *, tenant_id: int, since: datetime) -> dict[str, int]:

@@ -6,10 +6,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, or_
+from sqlalchemy import JSON, bindparam, func, or_, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from receptionist.calls import service as calls
+from receptionist.calls.events import EventFields, EventKind
 from receptionist.calls.models import Call, CallEvent
 from receptionist.messages.models import FetchStatus, Message
 
@@ -30,8 +32,9 @@ def store_recording(session: Session, *, call: Call, info: RecordingInfo,
     assert call.id is not None
     if info.duration_s <= 0 or not info.url:
         if not _reported_absent(session, call_id=call.id, recording_sid=info.sid):
-            session.add(CallEvent(call_id=call.id, at=now, step=call.current_step,
-                                  kind="message_absent", detail=_absent_detail(info.sid)))
+            calls.add_event(session, call_id=call.id, at=now, step=call.current_step,
+                            kind=EventKind.message_absent,
+                            fields=EventFields(recording=info.sid))
         return None
     existing = session.exec(_MESSAGE_BY_RECORDING, params={"sid": info.sid}).first()
     if existing is not None:
@@ -48,26 +51,23 @@ def store_recording(session: Session, *, call: Call, info: RecordingInfo,
             session.add(message)
     except IntegrityError:  # the same recording stored concurrently by the other callback
         return session.exec(select(Message).where(Message.recording_sid == info.sid)).one()
-    session.add(CallEvent(call_id=call.id, at=now, step=call.current_step,
-                          kind="message_recorded",
-                          detail=f"{info.duration_s}s recording {info.sid}"))
+    calls.add_event(session, call_id=call.id, at=now, step=call.current_step,
+                    kind=EventKind.message_recorded,
+                    fields=EventFields(duration_s=info.duration_s, recording=info.sid))
     return message
-
-
-def _absent_detail(recording_sid: str) -> str:
-    return f"recording {recording_sid} absent"
 
 
 def _reported_absent(session: Session, *, call_id: int, recording_sid: str) -> bool:
     return session.connection().execute(_ABSENT_EVENT, {
-        "call_id": call_id, "detail": _absent_detail(recording_sid)}).first() is not None
+        "call_id": call_id, "sid": recording_sid}).first() is not None
 
 
 # Built once: each recording callback runs them.
 _MESSAGE_BY_RECORDING = select(Message).where(Message.recording_sid == bindparam("sid"))
 _ABSENT_EVENT = select(CallEvent.id).where(
-    CallEvent.call_id == bindparam("call_id"), CallEvent.kind == "message_absent",
-    CallEvent.detail == bindparam("detail")).limit(1)
+    CallEvent.call_id == bindparam("call_id"), CallEvent.kind == EventKind.message_absent.value,
+    type_coerce(col(CallEvent.fields), JSON)["recording"].as_string() == bindparam("sid")
+).limit(1)
 
 
 def discard_absent(session: Session, *, call: Call, recording_sid: str, now: datetime) -> None:
@@ -77,8 +77,9 @@ def discard_absent(session: Session, *, call: Call, recording_sid: str, now: dat
     if message is not None and message.fetch_status != FetchStatus.fetched:
         session.delete(message)
     if not _reported_absent(session, call_id=call.id, recording_sid=recording_sid):
-        session.add(CallEvent(call_id=call.id, at=now, step=call.current_step,
-                              kind="message_absent", detail=_absent_detail(recording_sid)))
+        calls.add_event(session, call_id=call.id, at=now, step=call.current_step,
+                        kind=EventKind.message_absent,
+                        fields=EventFields(recording=recording_sid))
 
 
 def list_messages(session: Session, *, tenant_id: int, limit: int, offset: int = 0

@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from receptionist.appointments.models import Appointment, AppointmentStatus
+from receptionist.calls.events import EventKind
 from receptionist.calls.models import Call, CallEvent
 from receptionist.i18n import lang_key
 from receptionist.messages.models import Message
@@ -64,7 +65,7 @@ def build(session: Session, tenant: Tenant, day_start: datetime, day_end: dateti
         col(Appointment.status) == AppointmentStatus.booked))
     missed = count(select(func.count()).select_from(CallEvent)
                    .join(Call, col(Call.id) == CallEvent.call_id).where(
-        col(Call.tenant_id) == tenant.id, col(CallEvent.kind) == "transfer_failed",
+        col(Call.tenant_id) == tenant.id, col(CallEvent.kind) == EventKind.transfer_failed.value,
         col(CallEvent.at) >= day_start, col(CallEvent.at) < day_end))
     waiting = list(session.execute(select(Message).where(
         col(Message.tenant_id) == tenant.id, col(Message.handled).is_(False))

@@ -10,7 +10,6 @@ message (made in the background) can be included.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,6 +19,8 @@ from sqlmodel import Session, col
 
 from receptionist.appointments.models import Appointment, AppointmentStatus
 from receptionist.appointments.spoken import spoken_slot
+from receptionist.calls.event_text import describe
+from receptionist.calls.events import EventKind
 from receptionist.calls.models import Call, CallEvent
 from receptionist.contacts import service as contacts
 from receptionist.i18n import lang_key
@@ -44,7 +45,6 @@ TEXT = {
     "no_message": {"en": "No message left.", "fr": "Aucun message laissé."},
     "status": {"en": "Call ended: {status}", "fr": "Fin de l'appel : {status}"},
 }
-_INTENT = re.compile(r"intent=(\w+)")
 
 
 def ordinal(n: int, language: str) -> str:
@@ -148,10 +148,10 @@ def build(session: Session, call_id: int, *, public_base: str = "") -> CallSumma
                                         since=month) + 1
     events = session.execute(select(CallEvent).where(col(CallEvent.call_id) == call_id)
                              .order_by(col(CallEvent.id))).scalars().all()
-    intents = [m.group(1) for e in events if e.kind == "choice"
-               if (m := _INTENT.search(e.detail))]
-    transfers = [e.detail or e.kind for e in events
-                 if e.kind in ("transfer_completed", "transfer_failed")]
+    intents = [e.fields.intent for e in events if e.kind == EventKind.choice
+               if e.fields.intent]
+    transfers = [describe(e.kind, e.fields) or e.kind for e in events
+                 if e.kind in (EventKind.transfer_completed, EventKind.transfer_failed)]
     booked = [spoken_slot(a.starts_at.astimezone(tz), tenant.language)
               for a in session.execute(select(Appointment).where(
                   col(Appointment.call_sid) == call.call_sid,

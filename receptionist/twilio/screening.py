@@ -13,6 +13,7 @@ from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import TransferStep
 from receptionist.calls import service as calls
+from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.runtime import Runtime
 from receptionist.twilio.forms import ScreenForm, ScreenQuery
 from receptionist.twilio.webhooks import apology, call_script, flow_context, twiml_of
@@ -32,7 +33,7 @@ def _screened_call(rt: Runtime, session: Session, query: ScreenQuery
     step = script.steps.get(query.step)
     if (not isinstance(step, TransferStep) or call.seq != query.seq
             or call.status in calls.TERMINAL_STATUSES):
-        ctx.log("transfer_late", query.step, "the caller is no longer waiting")
+        ctx.log(EventKind.transfer_late, query.step, EventFields(reason=Reason.caller_gone))
         ctx.say(phrase("screen_gone", ctx.language))
         ctx.hang_up()
         return twiml_of(rt, ctx)
@@ -58,7 +59,8 @@ def _announce(ctx: FlowContext, step: TransferStep, query: ScreenQuery, number: 
                     timeout=SCREEN_TIMEOUT)
     ctx.say(announce.announcement(ctx, step), into=gather, personal=True)  # who, and why
     ctx.do(gather)
-    ctx.log("transfer_announced", query.step, f"to {number}" + (" again" if attempt else ""))
+    ctx.log(EventKind.transfer_announced, query.step,
+            EventFields(number=number, attempt=attempt + 1))
 
 
 def screen_answer(rt: Runtime, session: Session, form: ScreenForm, query: ScreenQuery) -> str:
@@ -70,17 +72,17 @@ def screen_answer(rt: Runtime, session: Session, form: ScreenForm, query: Screen
     key, number = form.digits[:1], form.to_number
     if key == step.accept_key:
         ctx.call.transfer_answer = f"{query.seq}:accepted:{number}"[:120]
-        ctx.log("transfer_accepted", query.step, f"by {number}")
+        ctx.log(EventKind.transfer_accepted, query.step, EventFields(number=number))
         ctx.say(phrase("screen_connecting", ctx.language))
     elif key == step.decline_key:
         ctx.call.transfer_answer = f"{query.seq}:declined:{number}"[:120]
-        ctx.log("transfer_declined", query.step, f"by {number}")
+        ctx.log(EventKind.transfer_declined, query.step, EventFields(number=number))
         ctx.say(phrase("screen_declined", ctx.language))
         ctx.hang_up()
     elif query.attempt == 0:
         _announce(ctx, step, query, number, attempt=1)
     else:
         ctx.call.transfer_answer = f"{query.seq}:silent:{number}"[:120]
-        ctx.log("transfer_unanswered", query.step, f"no key from {number}")
+        ctx.log(EventKind.transfer_unanswered, query.step, EventFields(number=number))
         ctx.hang_up()
     return twiml_of(rt, ctx)

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from receptionist.calls import service as calls
-from receptionist.calls.models import CallEvent
+from receptionist.calls.events import EventKind
 from receptionist.messages import service as messages
 from receptionist.messages.recordings import write_atomically
 from receptionist.notifications import service as notifications
@@ -79,8 +79,7 @@ def import_one(session: Session, item: SpooledMessage, *, now: datetime) -> bool
                                   duration_s=item.duration_s)
     message = messages.store_recording(session, call=call, info=info, now=received)
     if message is not None:
-        session.add(CallEvent(call_id=call.id, at=now, kind="fallback",
-                              detail="message taken by the fallback flow, imported"))
+        calls.add_event(session, call_id=call.id, at=now, kind=EventKind.fallback)
         notifications.queue_late_summary(session, tenant_id=route.tenant_id, call_id=call.id,
                                          now=now)
     return True

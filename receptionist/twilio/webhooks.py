@@ -28,7 +28,9 @@ from receptionist.call_flows.events import (
 from receptionist.call_flows.phrases import UNKNOWN_NUMBER, default_voice, phrase
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
-from receptionist.calls.models import Call, CallEvent
+from receptionist.calls.event_text import describe
+from receptionist.calls.events import EventFields, EventKind, Reason
+from receptionist.calls.models import Call
 from receptionist.messages import service as messages
 from receptionist.messages.models import Message
 from receptionist.notifications import service as notifications
@@ -121,11 +123,12 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
         call = calls.open_call(session, call_sid=form.call_sid, tenant_id=None,
                                from_number=form.from_number, to_number=form.to_number,
                                script_version=None, now=now)
-        reason = "unknown number" if route is None else "the tenant has no published script"
-        log.warning("call %s to %s rejected: %s", form.call_sid, form.to_number, reason)
+        why = EventFields(reason=Reason.unknown_number if route is None else Reason.no_script)
+        log.warning("call %s to %s rejected: %s", form.call_sid, form.to_number,
+                    describe(EventKind.rejected, why))
         session.flush()
         assert call.id is not None
-        session.add(CallEvent(call_id=call.id, at=now, kind="rejected", detail=reason))
+        calls.add_event(session, call_id=call.id, at=now, kind=EventKind.rejected, fields=why)
         return _unknown_number()
     script = _script(rt, session, route.tenant_id, route.active_version)
     rt.number_languages[form.to_number] = script.language
@@ -165,7 +168,7 @@ def challenge_answer(rt: Runtime, session: Session, form: MenuForm,
         return apology()
     ctx = flow_context(rt, session, call, script)
     if call.screening != "challenged":  # a retry, or a late key after the answer
-        ctx.log("stale_callback", None, "challenge already answered")
+        ctx.log(EventKind.stale_callback, None, EventFields(reason=Reason.challenge_answered))
         if call.status in calls.TERMINAL_STATUSES or call.current_step is None:
             ctx.hang_up()
         else:
@@ -186,8 +189,8 @@ def _over_limit(session: Session, form: VoiceForm, *, tenant_id: int, limit: int
     call.status, call.ended_at = "rejected", now
     session.flush()
     assert call.id is not None
-    session.add(CallEvent(call_id=call.id, at=now, kind="rejected",
-                          detail=f"over the limit of {limit} new calls per minute"))
+    calls.add_event(session, call_id=call.id, at=now, kind=EventKind.rejected,
+                    fields=EventFields(reason=Reason.rate_limit, limit=limit))
     log.warning("call %s to %s turned away: over %d calls per minute", form.call_sid,
                 form.to_number, limit)
     response = VoiceResponse()
@@ -232,7 +235,8 @@ def _answer(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
 def _stale(rt: Runtime, ctx: FlowContext, query: StepQuery) -> str:
     """A callback for a step the call has already left (keypad after a speech redirect,
     a late duplicate...): the first answer counted; bring Twilio back to where we are."""
-    ctx.log("stale_callback", query.step, f"seq {query.seq} != {ctx.call.seq}")
+    ctx.log(EventKind.stale_callback, query.step,
+            EventFields(seq=query.seq, expected_seq=ctx.call.seq))
     if ctx.call.status in calls.TERMINAL_STATUSES or ctx.call.current_step is None:
         ctx.say(phrase("call_ended", ctx.language))
         ctx.hang_up()
@@ -329,8 +333,8 @@ def recording_status(rt: Runtime, session: Session, form: RecordingStatusForm) -
         messages.store_recording(session, call=call, info=info, now=now)
     else:
         assert call.id is not None
-        session.add(CallEvent(call_id=call.id, at=now, kind="recording_status",
-                              detail=f"{info.sid}: {form.recording_status}"))
+        calls.add_event(session, call_id=call.id, at=now, kind=EventKind.recording_status,
+                        fields=EventFields(recording=info.sid, status=form.recording_status))
     return EMPTY
 
 

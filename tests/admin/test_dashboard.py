@@ -103,6 +103,7 @@ def test_the_fourteen_days_are_the_businesss_days(client: TestClient,
     not counted: the window's bounds are the business's midnights."""
     from datetime import UTC, datetime
 
+    from receptionist.calls.events import EventFields
     from receptionist.calls.models import Call, CallEvent
     from receptionist.tenants.service import get_tenant
 
@@ -116,7 +117,7 @@ def test_the_fourteen_days_are_the_businesss_days(client: TestClient,
         session.flush()
         assert call.id is not None
         session.add(CallEvent(call_id=call.id, at=started, step="main_menu", kind="choice",
-                              detail="intent=location via=speech"))
+                              fields=EventFields(intent="location", via="speech")))
     session.commit()
     login(client, "owner@demo.test")
     page = client.get("/admin/t/demo/dashboard").text

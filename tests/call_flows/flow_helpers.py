@@ -110,7 +110,7 @@ def said(actions: list[Action] | list[Any]) -> list[str]:
 
 
 def logged(ctx: FlowContext) -> list[tuple[object, object]]:
-    return [(e["kind"], e["step"]) for e in ctx.events]
+    return [(e.kind, e.step) for e in ctx.events]
 
 
 CALLER = "+15551234567"

@@ -99,7 +99,8 @@ def test_the_challenge_answer(session: Session, clock: FixedClock) -> None:
     assert said(ctx.actions)[0].startswith("Sorry. To reach")
     assert not gatekeeper.challenge_answer(ctx, "", 1)
     assert ctx.call.screening == "spam"
-    assert [e["kind"] for e in ctx.events] == ["challenge_missed", "challenge_failed"]
+    assert [e.kind for e in ctx.events] == ["challenge_missed", "challenge_failed"]
+    assert [e.fields.digit for e in ctx.events] == ["1", None]
 
 
 @pytest.fixture

@@ -5,26 +5,29 @@ from __future__ import annotations
 import pytest
 
 from receptionist.calls import outcomes
+from receptionist.calls.events import EventFields, EventKind
+
+Ev = tuple[str, str | None, EventFields]
 
 
-def ev(kind: str, step: str | None = None, detail: str = "") -> tuple[str, str | None, str]:
-    return kind, step, detail
+def ev(kind: str, step: str | None = None, intent: str | None = None) -> Ev:
+    return EventKind(kind), step, EventFields(intent=intent)
 
 
 @pytest.mark.parametrize(("events", "outcome", "intent"), [
-    ([ev("enter", "menu"), ev("choice", "menu", "intent=book digit=1 via=keypad"),
-      ev("enter", "book"), ev("booked", "book", "appointment 3")], "booked", "book"),
-    ([ev("choice", "menu", "intent=location via=speech")], "answered", "location"),
-    ([ev("choice", "menu", "intent=hours via=keypad"),
-      ev("choice", "menu", "intent=message via=speech"),
+    ([ev("enter", "menu"), ev("choice", "menu", "book"),
+      ev("enter", "book"), ev("booked", "book")], "booked", "book"),
+    ([ev("choice", "menu", "location")], "answered", "location"),
+    ([ev("choice", "menu", "hours"),
+      ev("choice", "menu", "message"),
       ev("message_recorded", "message")], "message", "hours"),
-    ([ev("choice", "menu", "intent=transfer via=keypad"), ev("transfer_failed", "t"),
+    ([ev("choice", "menu", "transfer"), ev("transfer_failed", "t"),
       ev("message_recorded")], "message", "transfer"),
-    ([ev("choice", "menu", "intent=transfer"), ev("transfer_completed", "t")],
+    ([ev("choice", "menu", "transfer"), ev("transfer_completed", "t")],
      "transferred", "transfer"),
     ([ev("enter", "menu"), ev("no_input", "menu")], "abandoned", None),
 ])
-def test_outcome_and_first_intent(events: list[tuple[str, str | None, str]], outcome: str,
+def test_outcome_and_first_intent(events: list[Ev], outcome: str,
                                   intent: str | None) -> None:
     timeline = outcomes.read(events)
     assert (timeline.outcome, timeline.intent) == (outcome, intent)
@@ -33,7 +36,7 @@ def test_outcome_and_first_intent(events: list[tuple[str, str | None, str]], out
 def test_where_the_caller_got_stuck() -> None:
     timeline = outcomes.read([
         ev("enter", "menu"), ev("invalid_speech", "menu"), ev("confirm_refused", "menu"),
-        ev("choice", "menu", "intent=book"), ev("enter", "book"), ev("slot_declined", "book"),
+        ev("choice", "menu", "book"), ev("enter", "book"), ev("slot_declined", "book"),
         ev("no_match", "book")])
     assert timeline.stuck == [("re-prompt", "menu"), ("confirmation refused", "menu"),
                               ("confirmation refused", "book"), ("gave up on", "book")]

@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from receptionist.call_flows import publishing
+from receptionist.calls.events import EventFields, EventKind
 from receptionist.calls.models import Call, CallEvent
 from receptionist.calls.service import call_events, get_call
 from receptionist.demo import demo_script_text
@@ -46,6 +47,11 @@ def events(engine: Engine, call_sid: str) -> list[CallEvent]:
 def path(engine: Engine, call_sid: str) -> list[str]:
     """The steps the call entered, in order."""
     return [e.step or "" for e in events(engine, call_sid) if e.kind == "enter"]
+
+
+def fields(engine: Engine, call_sid: str, kind: EventKind) -> list[EventFields]:
+    """The fields of the call's events of `kind`, in order."""
+    return [e.fields for e in events(engine, call_sid) if e.kind == kind]
 
 
 def kinds(engine: Engine, call_sid: str) -> list[str]:

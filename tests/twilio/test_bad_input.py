@@ -8,11 +8,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from receptionist.calls.events import EventFields, EventKind
 from receptionist.calls.models import Call
 from receptionist.config import Settings
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.conftest import DEMO_EN, DEMO_FR, PUBLIC_BASE
-from tests.twilio.helpers import events, kinds, messages, stored_call
+from tests.twilio.helpers import events, fields, kinds, messages, stored_call
 from tests.twilio_sim import TestTwilioSim
 
 SID = "CA" + "b" * 32
@@ -136,8 +137,8 @@ def test_stale_menu_callback_does_not_act_twice(sim: TestTwilioSim, engine: Engi
     second = sim.post_raw(menu_url + "&said=opening+hours&heard=0.9", {"CallSid": SID})
     assert second.status_code == 200
     assert f"{PUBLIC_BASE}/twilio/step?step=message" in second.text
-    choices = [e.detail for e in events(engine, SID) if e.kind == "choice"]
-    assert choices == ["intent=message digit=2 via=keypad"]
+    choices = fields(engine, SID, EventKind.choice)
+    assert choices == [EventFields(intent="message", digit="2", via="keypad")]
     assert "stale_callback" in kinds(engine, SID)
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from receptionist.call_flows import publishing
+from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.demo import demo_script_text
 from receptionist.twilio.simulator import (
     DialOutcome,
@@ -18,7 +19,7 @@ from receptionist.twilio.simulator import (
     StaySilent,
 )
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
-from tests.twilio.helpers import events, kinds, messages, path, stored_call
+from tests.twilio.helpers import events, fields, kinds, messages, path, stored_call
 from tests.twilio_sim import TestTwilioSim
 
 TRANSFER_TO = {DEMO_EN: "+15555550100", DEMO_FR: "+33100000000"}
@@ -61,16 +62,16 @@ def test_transfer_not_answered_goes_to_fallback(
     call = sim.call(number, [Press("0"), DialOutcome(outcome), LeaveMessage(4)])
     assert path(engine, call.call_sid)[2:] == ["main_menu", "transfer", "transfer_failed",
                                                "message", "goodbye"]
-    failed = [e for e in events(engine, call.call_sid) if e.kind == "transfer_failed"]
-    assert [e.detail for e in failed] == [outcome]
+    failed = fields(engine, call.call_sid, EventKind.transfer_failed)
+    assert failed == [EventFields(status=outcome)]
 
 
 @BOTH
 def test_transfer_answered_ends_the_call(sim: TestTwilioSim, engine: Engine, number: str) -> None:
     call = sim.call(number, [Press("0"), DialOutcome("completed", seconds=95)])
     assert path(engine, call.call_sid)[-1] == "transfer"
-    completed = [e for e in events(engine, call.call_sid) if e.kind == "transfer_completed"]
-    assert [e.detail for e in completed] == ["talked 95s with " + TRANSFER_TO[number]]
+    completed = fields(engine, call.call_sid, EventKind.transfer_completed)
+    assert completed == [EventFields(duration_s=95, number=TRANSFER_TO[number])]
     assert call.exchanges[-2].body.endswith("<Hangup /></Response>")
     assert messages(engine) == []
 
@@ -95,7 +96,7 @@ def test_closed_hours_go_to_the_message_step(
     call = sim.call(number, [LeaveMessage(6)])
     assert path(engine, call.call_sid) == ["greeting", "check_hours", "closed_notice",
                                            "message", "goodbye"]
-    assert [e.detail for e in events(engine, call.call_sid) if e.kind == "hours"] == ["closed"]
+    assert fields(engine, call.call_sid, EventKind.hours) == [EventFields(state="closed")]
 
 
 def test_holiday_branch(sim: TestTwilioSim, engine: Engine, clock: FixedClock) -> None:
@@ -134,8 +135,8 @@ def test_unknown_number_gets_a_polite_bilingual_goodbye(
     assert call.exchanges[0].body.endswith("<Hangup /></Response>")
     row = stored_call(engine, call.call_sid)
     assert row.tenant_id is None
-    assert [e.detail for e in events(engine, call.call_sid) if e.kind == "rejected"] == [
-        "unknown number"]
+    assert fields(engine, call.call_sid, EventKind.rejected) == [
+        EventFields(reason=Reason.unknown_number)]
 
 
 def test_call_log_has_timestamps_for_each_step(

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from sqlalchemy.engine import Engine
 
+from receptionist.calls.events import EventKind
 from receptionist.config import Settings
 from receptionist.runtime import Runtime
 from receptionist.speech import whisper_models
@@ -25,7 +26,7 @@ from receptionist.twilio.simulator import (
     Speak,
 )
 from tests.conftest import DEMO_EN, DEMO_FR
-from tests.twilio.helpers import events, kinds, path
+from tests.twilio.helpers import fields, kinds, path
 from tests.twilio_sim import FakeTwilioApi, TestMediaStreams, TestTwilioSim
 
 STREAM_URL = "wss://receptionist.example.com/twilio/media"
@@ -103,8 +104,8 @@ def test_words_the_engine_doubts_are_confirmed_not_routed(
                            "&said=I+want+to+book+an+appointment&heard=0.35", {"CallSid": sid})
     assert "You&apos;d like to book an appointment, is that right?" in doubted.text or (
         "You'd like to book an appointment, is that right?" in doubted.text)
-    [understood] = [e.detail for e in events(engine, sid) if e.kind == "understood"]
-    assert "band=confirm" in understood and "heard_confidence=0.35" in understood
+    [understood] = fields(engine, sid, EventKind.understood)
+    assert understood.band == "confirm" and understood.heard_confidence == 0.35
 
 
 def test_french_is_heard_by_whisper_base_once_installed(
@@ -120,7 +121,7 @@ def test_french_is_heard_by_whisper_base_once_installed(
     assert call.stream is not None  # French now listens
     redirects = twilio_api.redirects[call.call_sid]
     assert redirects and "said=" in redirects[0]
-    understood = [e.detail for e in events(engine, call.call_sid) if e.kind == "understood"]
+    understood = fields(engine, call.call_sid, EventKind.understood)
     assert understood  # heard and weighed; espeak's French is hard, whatever the band
     # Never a wrong route: if it routed, it routed to the message.
     steps = path(engine, call.call_sid)
@@ -140,5 +141,5 @@ def test_twilios_own_speech_confidence_is_weighed_like_ours(
     bad = sim.post_raw(f"/twilio/menu?step=main_menu&attempt=0&seq={seq}", {
         "CallSid": sid, "SpeechResult": "hello", "Confidence": "7"})
     assert bad.status_code == 400  # a confidence out of 0..1 is refused, not guessed at
-    [understood] = [e.detail for e in events(engine, sid) if e.kind == "understood"]
-    assert "heard_confidence=0.92" in understood
+    [understood] = fields(engine, sid, EventKind.understood)
+    assert understood.heard_confidence == 0.92

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from receptionist.calls.events import EventFields, Reason
 from receptionist.calls.models import Call, CallEvent
 from receptionist.cli import app
 from receptionist.tenants.service import get_tenant
@@ -39,7 +40,8 @@ def test_calls_over_the_limit_hear_busy(sim: TestTwilioSim, session: Session,
     assert row.status == "rejected"
     event = session.exec(select(CallEvent).where(CallEvent.call_id == row.id,
                                                  CallEvent.kind == "rejected")).one()
-    assert event.kind == "rejected" and "2 new calls per minute" in event.detail
+    assert event.kind == "rejected"
+    assert event.fields == EventFields(reason=Reason.rate_limit, limit=2)
     clock.now += timedelta(seconds=61)
     assert "occupées" not in sim.call(DEMO_FR, [Press("2"), LeaveMessage(2)]).said
 

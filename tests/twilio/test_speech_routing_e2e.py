@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from starlette.websockets import WebSocketDisconnect
 
+from receptionist.calls.events import EventFields, EventKind
 from receptionist.speech.process_pool import Heard, RemoteStream
 from receptionist.twilio.simulator import (
     DialOutcome,
@@ -28,7 +29,7 @@ from receptionist.twilio.simulator import (
 )
 from tests.conftest import DEMO_EN, DEMO_FR, PUBLIC_BASE
 from tests.conftest import Speak as SpeakFixture
-from tests.twilio.helpers import events, kinds, path
+from tests.twilio.helpers import fields, kinds, path
 from tests.twilio_sim import FakeTwilioApi, TestMediaStreams, TestTwilioSim
 
 STREAM_URL = "wss://receptionist.example.com/twilio/media"
@@ -37,9 +38,9 @@ BOOK = "I would like to book an appointment"
 PERSON_SAID = "&said=I+would+like+to+speak+to+someone&heard="
 
 
-def speech_choices(engine: Engine, call_sid: str) -> list[str]:
-    return [e.detail for e in events(engine, call_sid)
-            if e.kind == "choice" and "via=speech" in e.detail]
+def speech_choices(engine: Engine, call_sid: str) -> list[EventFields]:
+    return [f for f in fields(engine, call_sid, EventKind.choice)
+            if f.via in ("speech", "speech-key")]
 
 
 @pytest.mark.usefixtures("media")
@@ -58,10 +59,10 @@ def test_saying_appointment_routes_to_booking(sim: TestTwilioSim, engine: Engine
     assert path(engine, call.call_sid)[2:] == ["main_menu", "book", "goodbye"]
     assert "booked" in kinds(engine, call.call_sid)
     [choice] = speech_choices(engine, call.call_sid)
-    assert choice == "intent=book via=speech"
-    [understood] = [e.detail for e in events(engine, call.call_sid) if e.kind == "understood"]
-    assert understood.startswith("heard='I would like to ") and (
-        "band=route intent=book" in understood)
+    assert choice == EventFields(intent="book", via="speech")
+    [understood] = fields(engine, call.call_sid, EventKind.understood)
+    assert understood.heard is not None and understood.heard.startswith("I would like to ")
+    assert (understood.band, understood.intent) == ("route", "book")
 
 
 @pytest.mark.usefixtures("media")
@@ -136,8 +137,9 @@ def test_a_key_pressed_after_speech_does_not_count(
         assert f"<Redirect>{PUBLIC_BASE}/twilio/step?step=transfer</Redirect>" in late.text
     finally:
         media.close(call)
-    details = [e.detail for e in events(engine, call.call_sid) if e.kind == "choice"]
-    assert len(details) == 1 and details[0].startswith("intent=transfer via=speech")
+    choices = fields(engine, call.call_sid, EventKind.choice)
+    assert [(c.intent, c.via) for c in choices] in (
+        [("transfer", "speech")], [("transfer", "speech-key")])
 
 
 def test_unsigned_stream_is_refused(client: TestClient) -> None:

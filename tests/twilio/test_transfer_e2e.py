@@ -10,11 +10,19 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.contacts import service as contacts
 from receptionist.tenants import service as tenants
 from receptionist.twilio.simulator import DialOutcome, LeaveMessage, Press, Speak
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
-from tests.twilio.helpers import events, kinds, messages, path, publish_demo, stored_call
+from tests.twilio.helpers import (
+    fields,
+    kinds,
+    messages,
+    path,
+    publish_demo,
+    stored_call,
+)
 from tests.twilio_sim import TestTwilioSim
 
 BOTH = pytest.mark.parametrize("number", [DEMO_EN, DEMO_FR], ids=["en", "fr"])
@@ -46,8 +54,8 @@ def test_the_person_rung_hears_who_and_why_then_takes_the_call(
 def test_declined_by_the_person_rung_the_caller_leaves_a_message(
         sim: TestTwilioSim, engine: Engine, number: str) -> None:
     call = sim.call(number, [Press("0"), DialOutcome("completed", key="2"), LeaveMessage(6)])
-    declined = [e for e in events(engine, call.call_sid) if e.kind == "transfer_failed"]
-    assert [e.detail for e in declined] == [f"declined by {DESK[number]}"]
+    declined = fields(engine, call.call_sid, EventKind.transfer_failed)
+    assert declined == [EventFields(reason=Reason.declined, number=DESK[number])]
     assert path(engine, call.call_sid)[-3:] == ["transfer_failed", "message", "goodbye"]
     assert len(messages(engine)) == 1
     assert call.callee_heard[-1].text.startswith(("All right", "Entendu"))
@@ -92,11 +100,10 @@ def test_a_ring_group_rings_each_number_in_order_for_its_seconds(
                               DialOutcome("completed", seconds=30, key="1")])
     assert [(d.numbers, d.timeout, d.caller_id) for d in call.dials] == [
         ((n,), 10, DEMO_EN) for n in ("+15555550101", "+15555550102", "+15555550103")]
-    failed = [e.detail for e in events(engine, call.call_sid) if e.kind == "transfer_failed"]
-    assert failed == ["no-answer", "busy"]
-    completed = [e.detail for e in events(engine, call.call_sid)
-                 if e.kind == "transfer_completed"]
-    assert completed == ["talked 30s with +15555550103"]
+    failed = fields(engine, call.call_sid, EventKind.transfer_failed)
+    assert [f.status for f in failed] == ["no-answer", "busy"]
+    completed = fields(engine, call.call_sid, EventKind.transfer_completed)
+    assert completed == [EventFields(duration_s=30, number="+15555550103")]
     # One prompt "please hold" for the whole group, not one per number.
     assert call.said.count("Please hold while I connect you.") == 1
 
@@ -115,8 +122,8 @@ def test_after_hours_the_on_call_mobile_is_rung_and_holidays_nobody(
     call = sim.call(DEMO_FR, [DialOutcome("completed", key="1", answered_by=1)])
     [dial] = call.dials
     assert (dial.numbers, dial.timeout) == (("+33600000001", "+33600000002"), 25)
-    assert [e.detail for e in events(engine, call.call_sid)
-            if e.kind == "transfer_accepted"] == ["by +33600000002"]
+    assert fields(engine, call.call_sid, EventKind.transfer_accepted) == [
+        EventFields(number="+33600000002")]
 
 
 def test_a_screening_for_a_caller_who_left_ends_the_leg(

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+from receptionist.calls.events import EventFields, EventKind
 from receptionist.twilio.simulator import LeaveMessage, Press, Speak, StaySilent
 from tests.conftest import DEMO_EN, DEMO_FR
-from tests.twilio.helpers import events, kinds, messages, path
+from tests.twilio.helpers import events, fields, kinds, messages, path
 from tests.twilio_sim import TestTwilioSim
 
 
@@ -53,5 +54,5 @@ def test_out_of_scope_is_never_routed(sim: TestTwilioSim, engine: Engine) -> Non
                               LeaveMessage(4)])
     assert "Sorry, I did not get that." in call.said
     assert "choice" in kinds(engine, call.call_sid)  # only the key's
-    details = [e.detail for e in events(engine, call.call_sid) if e.kind == "choice"]
-    assert details == ["intent=message digit=2 via=keypad"]
+    choices = fields(engine, call.call_sid, EventKind.choice)
+    assert choices == [EventFields(intent="message", digit="2", via="keypad")]

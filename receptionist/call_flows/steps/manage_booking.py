@@ -17,6 +17,7 @@ from receptionist.call_flows.events import BookingAnswer, Event
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import ManageBookingStep
 from receptionist.call_flows.step_kind import StepKind, unexpected
+from receptionist.calls.events import EventFields, EventKind, Reason
 
 RETRIES = 2
 
@@ -31,7 +32,8 @@ def render(ctx: FlowContext, step_id: str, step: ManageBookingStep) -> str | Non
         ctx.session, tenant_id=ctx.call.tenant_id, caller_number=ctx.call.from_number,
         now=ctx.now)
     if appointment is None:
-        ctx.log("no_appointment", step_id, f"none for {ctx.call.from_number or 'unknown'}")
+        ctx.log(EventKind.no_appointment, step_id,
+                EventFields(number=ctx.call.from_number or None))
         ctx.say(booking_phrase("not_found", ctx.language))
         return step.fallback
     ask(ctx, step_id, step, appointment)
@@ -53,14 +55,14 @@ def ask(ctx: FlowContext, step_id: str, step: ManageBookingStep, appointment: Ap
                            when=_when(ctx, agenda, appointment.starts_at)), into=gather,
             personal=True)
     ctx.do(gather)
-    ctx.log("appointment_found", step_id, f"appointment {appointment.id}")
+    ctx.log(EventKind.appointment_found, step_id, EventFields(appointment=appointment.id))
     slots.listen_for(ctx, query, voice_choices("manage", ctx.language))
 
 
 def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
               appointment: Appointment | None, *, digits: str, attempt: int) -> str | None:
     if appointment is None or appointment.caller_number != ctx.call.from_number:
-        ctx.log("no_appointment", step_id, "appointment gone")
+        ctx.log(EventKind.no_appointment, step_id, EventFields(reason=Reason.appointment_gone))
         return step.fallback
     agenda = ctx.session.get(Agenda, appointment.agenda_id)
     assert agenda is not None
@@ -68,7 +70,7 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
     if digits == "1":
         appointments.cancel(ctx.session, appointment=appointment, agenda=agenda, now=ctx.now,
                             sms_sender=ctx.call.to_number, by="phone")
-        ctx.log("cancelled", step_id, f"appointment {appointment.id}")
+        ctx.log(EventKind.cancelled, step_id, EventFields(appointment=appointment.id))
         ctx.say(booking_phrase("cancelled", ctx.language, when=when), personal=True)
         return step.next
     if digits == "2":
@@ -80,10 +82,11 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
         slots.offer(ctx, step_id, step, plan, offered)
         return None
     if digits == "3":
-        ctx.log("kept", step_id, f"appointment {appointment.id}")
+        ctx.log(EventKind.kept, step_id, EventFields(appointment=appointment.id))
         ctx.say(booking_phrase("kept", ctx.language, when=when), personal=True)
         return step.next
-    ctx.log("invalid_key" if digits else "no_input", step_id, f"digit={digits}")
+    ctx.log(EventKind.invalid_key if digits else EventKind.no_input, step_id,
+            EventFields(digit=digits))
     if attempt >= RETRIES:
         return step.fallback
     ask(ctx, step_id, step, appointment, attempt=attempt + 1,

@@ -26,6 +26,7 @@ from receptionist.call_flows.meaning import (
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import Loc, MenuChoice, MenuStep
 from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
+from receptionist.calls.events import EventFields, EventKind, Ranked, Reason, Via
 from receptionist.understanding.bands import HEARD_FLOOR
 
 
@@ -42,7 +43,7 @@ def render(ctx: FlowContext, step_id: str, step: MenuStep, *, attempt: int = 0,
     ctx.do(gather)
     ctx.listen(ListenFor(answer="said", options=spoken_options(step), route="menu",
                          query=(("step", step_id), ("attempt", attempt), ("seq", seq))))
-    ctx.log("prompt", step_id, f"attempt {attempt + 1}")
+    ctx.log(EventKind.prompt, step_id, EventFields(attempt=attempt + 1))
     return None
 
 
@@ -71,13 +72,13 @@ def ask_to_confirm(ctx: FlowContext, step_id: str, step: MenuStep, target: Targe
         for digit, words in hints.items()),
         query=(("step", step_id), ("attempt", attempt), ("seq", seq),
                ("confirm", target.intent))))
-    ctx.log("confirm_asked", step_id, f"intent={target.intent}")
+    ctx.log(EventKind.confirm_asked, step_id, EventFields(intent=target.intent))
 
 
 def act(ctx: FlowContext, step_id: str, step: MenuStep, target: Target, *, attempt: int,
-        via: str) -> str | None:
+        via: Via) -> str | None:
     """Do what the caller asked for; the step to go to, or None (the menu waits again)."""
-    ctx.log("choice", step_id, f"intent={target.intent} via={via}")
+    ctx.log(EventKind.choice, step_id, EventFields(intent=target.intent, via=via))
     if target.kind == "choice":
         assert target.choice is not None
         return target.choice.goto
@@ -94,7 +95,7 @@ def act(ctx: FlowContext, step_id: str, step: MenuStep, target: Target, *, attem
     if target.kind == "goodbye":
         ctx.say(phrase("goodbye", ctx.language))
         ctx.hang_up()
-        ctx.log("end", step_id, "the caller said goodbye")
+        ctx.log(EventKind.end, step_id, EventFields(reason=Reason.goodbye))
         return None
     render(ctx, step_id, step, attempt=attempt)  # repeat
     return None
@@ -113,11 +114,12 @@ def _on_words(ctx: FlowContext, step_id: str, step: MenuStep, said: str, attempt
     `heard`: the speech engine's confidence in the words (None: typed)."""
     meaning = meaning_at_menu(ctx.script, step, said, heard)
     understood = meaning.understood
-    ranked = " ".join(f"{r.intent}:{r.probability:.2f}" for r in understood.alternatives)
-    ear = "" if heard is None else f" heard_confidence={heard:.2f}"
-    ctx.log("understood", step_id, f"heard={said[:200]!r} band={meaning.band} "
-                                   f"intent={understood.top} "
-                                   f"confidence={understood.confidence:.2f}{ear} next={ranked}")
+    ctx.log(EventKind.understood, step_id, EventFields(
+        heard=said[:200], band=meaning.band, intent=understood.top,
+        confidence=round(understood.confidence, 4),
+        heard_confidence=None if heard is None else round(heard, 4),
+        alternatives=tuple(Ranked(intent=r.intent, probability=round(r.probability, 4))
+                           for r in understood.alternatives)))
     if meaning.target is None or meaning.band == "reprompt":
         return meaning
     if meaning.band == "confirm":
@@ -147,10 +149,10 @@ def _on_confirmation(ctx: FlowContext, step_id: str, step: MenuStep, event: KeyP
     else:
         answer = None
     if answer is True:
-        ctx.log("confirmed", step_id, f"intent={intent}")
+        ctx.log(EventKind.confirmed, step_id, EventFields(intent=intent))
         return act(ctx, step_id, step, target, attempt=event.attempt, via="confirmed")
     if answer is False:
-        ctx.log("confirm_refused", step_id, f"intent={intent}")
+        ctx.log(EventKind.confirm_refused, step_id, EventFields(intent=intent))
         render(ctx, step_id, step, attempt=event.attempt,
                preface=phrase("what_can_i_do", ctx.language))
         return None
@@ -166,7 +168,7 @@ def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str 
     digits, attempt = event.digits, event.attempt
     if event.keypad and not digits:
         # The caller spoke but recognition was saturated: keypad, same attempt.
-        ctx.log("speech_busy", step_id, "asked for the keypad")
+        ctx.log(EventKind.speech_busy, step_id)
         render(ctx, step_id, step, attempt=attempt, preface=phrase("use_keypad", ctx.language))
         return None
     if event.confirm is not None:
@@ -174,18 +176,19 @@ def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str 
     if digits:
         choice = choice_for_digit(step, digits)
         if choice is not None:
-            ctx.log("choice", step_id, f"intent={choice.intent} digit={digits} via=keypad")
+            ctx.log(EventKind.choice, step_id,
+                    EventFields(intent=choice.intent, digit=digits, via="keypad"))
             return choice.goto
-        ctx.log("invalid_key", step_id, f"digit={digits}")
+        ctx.log(EventKind.invalid_key, step_id, EventFields(digit=digits))
         preface = step.reprompt or phrase("invalid_choice", ctx.language)
     elif event.said is not None and event.said.strip():
         outcome = _on_words(ctx, step_id, step, event.said, attempt, event.heard)
         if not isinstance(outcome, Meaning):
             return outcome
-        ctx.log("invalid_speech", step_id, f"heard={event.said[:200]!r}")
+        ctx.log(EventKind.invalid_speech, step_id, EventFields(heard=event.said[:200]))
         preface = step.reprompt or phrase("not_understood", ctx.language)
     else:
-        ctx.log("no_input", step_id)
+        ctx.log(EventKind.no_input, step_id)
         preface = step.reprompt or phrase("no_input", ctx.language)
     return _retry(ctx, step_id, step, attempt, preface)
 
@@ -195,7 +198,7 @@ def _retry(ctx: FlowContext, step_id: str, step: MenuStep, attempt: int, preface
     if attempt < step.retries:
         render(ctx, step_id, step, attempt=attempt + 1, preface=preface)
         return None
-    ctx.log("no_match", step_id, f"after {attempt + 1} attempts")
+    ctx.log(EventKind.no_match, step_id, EventFields(attempt=attempt + 1))
     return step.no_match
 
 

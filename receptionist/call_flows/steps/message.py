@@ -9,6 +9,7 @@ from receptionist.call_flows.events import Event, NoRecording, Recorded
 from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import MessageStep
 from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
+from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.messages import service as messages
 
 
@@ -21,7 +22,7 @@ def render(ctx: FlowContext, step_id: str, step: MessageStep) -> str | None:
                   finish_on_key=step.finish_key,
                   status_callback=Callback.to("recording-status", step=step_id)))
     ctx.redirect(Callback.to("no-recording", step=step_id, seq=seq))
-    ctx.log("record", step_id, f"max {step.max_length}s")
+    ctx.log(EventKind.record, step_id, EventFields(max_s=step.max_length))
     return None
 
 
@@ -35,7 +36,7 @@ def resume(ctx: FlowContext, step_id: str, step: MessageStep, event: Event) -> s
             ctx.say(step.thanks)
         return step.next
     if isinstance(event, NoRecording):
-        ctx.log("message_absent", step_id, "caller left no audio")
+        ctx.log(EventKind.message_absent, step_id, EventFields(reason=Reason.no_audio))
         ctx.say(phrase("no_recording", ctx.language))
         return step.next
     raise unexpected(step_id, event)

@@ -22,6 +22,7 @@ from receptionist.call_flows.schema import (
     TransferStep,
 )
 from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
+from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.contacts import service as contacts
 
 CONNECTED = frozenset({"completed", "answered"})
@@ -46,12 +47,12 @@ def _qualifies(ctx: FlowContext, step: TransferStep) -> bool:
 
 def render(ctx: FlowContext, step_id: str, step: TransferStep) -> str | None:
     if not _qualifies(ctx, step):
-        ctx.log("transfer_skipped", step_id, f"not {step.only_if}: a message instead")
+        ctx.log(EventKind.transfer_skipped, step_id, EventFields(only_if=step.only_if))
         return step.unqualified or step.fallback
     group = _group_now(ctx, step)
     if group is None:
-        ctx.log("transfer_failed", step_id,
-                f"nobody takes calls now ({business_state(ctx.script, ctx.now)})")
+        ctx.log(EventKind.transfer_failed, step_id, EventFields(
+            reason=Reason.nobody_available, state=business_state(ctx.script, ctx.now)))
         return step.fallback
     if step.prompt:
         ctx.say(step.prompt)
@@ -70,19 +71,19 @@ def _ring(ctx: FlowContext, step_id: str, step: TransferStep, group: int, ring: 
                 callback=Callback.to("dialed", step=step_id, seq=seq, group=group, ring=ring),
                 screen=screen,
                 caller_id=ctx.call.to_number if step.caller_id == "business" else None))
-    ctx.log("transfer", step_id, f"dialing {', '.join(numbers)}"
-            + (" (screened)" if screen else ""))
+    ctx.log(EventKind.transfer, step_id,
+            EventFields(numbers=tuple(numbers), screened=True if screen else None))
 
 
-def _why_not(event: DialResult) -> str:
+def _why_not(event: DialResult) -> EventFields:
     if event.answer == "declined":
-        return f"declined by {event.by}"
+        return EventFields(reason=Reason.declined, number=event.by)
     if event.answer == "silent":
-        return f"answered by {event.by} but no key pressed (voicemail?)"
+        return EventFields(reason=Reason.silent, number=event.by)
     if event.status in CONNECTED:
-        return "answered but not taken"
-    return (event.status if event.status in KNOWN_STATUSES
-            else f"unknown status {event.status!r}")
+        return EventFields(reason=Reason.not_taken, status=event.status)
+    return EventFields(status=event.status, reason=None if event.status in KNOWN_STATUSES
+                       else Reason.unknown_status)
 
 
 def resume(ctx: FlowContext, step_id: str, step: TransferStep, event: Event) -> str | None:
@@ -90,13 +91,13 @@ def resume(ctx: FlowContext, step_id: str, step: TransferStep, event: Event) -> 
         raise unexpected(step_id, event)
     taken = event.status in CONNECTED and (not step.screen or event.answer == "accepted")
     if taken:
-        ctx.log("transfer_completed", step_id,
-                f"talked {event.duration or 0}s" + (f" with {event.by}" if event.by else ""))
+        ctx.log(EventKind.transfer_completed, step_id,
+                EventFields(duration_s=event.duration or 0, number=event.by or None))
         if step.next is None:
             ctx.hang_up()
-            ctx.log("end", step_id)
+            ctx.log(EventKind.end, step_id)
         return step.next
-    ctx.log("transfer_failed", step_id, _why_not(event))
+    ctx.log(EventKind.transfer_failed, step_id, _why_not(event))
     groups = step.groups()
     if event.group < len(groups):
         target = groups[event.group]

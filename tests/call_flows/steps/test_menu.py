@@ -10,6 +10,7 @@ from receptionist.call_flows.events import KeyPressed
 from receptionist.call_flows.listening import ListenFor
 from receptionist.call_flows.schema import MenuStep
 from receptionist.call_flows.steps import menu
+from receptionist.calls.events import EventFields, EventKind
 from receptionist.demo import demo_script_text
 from tests.call_flows.flow_helpers import SCRIPT, logged, make_ctx, said
 
@@ -30,8 +31,8 @@ def _menu(text: str = SCRIPT, now: datetime | None = None) -> tuple[FlowContext,
     return ctx, step
 
 
-def _details(ctx: FlowContext, kind: str) -> list[str]:
-    return [str(e["detail"]) for e in ctx.events if e["kind"] == kind]
+def _fields(ctx: FlowContext, kind: EventKind) -> list[EventFields]:
+    return [e.fields for e in ctx.events if e.kind == kind]
 
 
 def test_render_waits_in_a_gather_and_listens_for_words() -> None:
@@ -50,21 +51,23 @@ def test_render_waits_in_a_gather_and_listens_for_words() -> None:
 def test_a_key_picks_its_choice() -> None:
     ctx, step = _menu()
     assert menu.resume(ctx, "menu", step, KeyPressed("1", attempt=0)) == "take"
-    assert ctx.events[-1]["detail"] == "intent=message digit=1 via=keypad"
+    assert ctx.events[-1].fields == EventFields(intent="message", digit="1", via="keypad")
 
 
 def test_a_clear_sentence_is_routed() -> None:
     ctx, step = _menu()
     event = KeyPressed("", 0, said="est-ce que je pourrais parler à quelqu'un du cabinet")
     assert menu.resume(ctx, "menu", step, event) == "person"
-    assert _details(ctx, "choice") == ["intent=transfer via=speech"]
-    assert _details(ctx, "understood")[0].startswith("heard=")
+    assert _fields(ctx, EventKind.choice) == [EventFields(intent="transfer", via="speech")]
+    [understood] = _fields(ctx, EventKind.understood)
+    assert understood.heard == event.said and understood.band == "route"
+    assert understood.intent == "transfer" and understood.alternatives
 
 
 def test_a_named_key_is_a_key() -> None:
     ctx, step = _menu()
     assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said="tapez deux")) == "person"
-    assert _details(ctx, "choice") == ["intent=transfer via=speech-key"]
+    assert _fields(ctx, EventKind.choice) == [EventFields(intent="transfer", via="speech-key")]
 
 
 def test_a_fair_guess_is_confirmed_then_followed_or_asked_again() -> None:

@@ -10,6 +10,8 @@ from receptionist.call_flows.events import DialResult
 from receptionist.call_flows.loader import ScriptError, parse_script
 from receptionist.call_flows.schema import TransferStep
 from receptionist.call_flows.steps import transfer
+from receptionist.calls.event_text import describe
+from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.demo import demo_script_text
 from tests.call_flows.flow_helpers import SCRIPT, demo_ctx, logged, make_ctx
 from tests.conftest import FixedClock
@@ -39,7 +41,8 @@ def test_a_taken_transfer_ends_the_call_without_a_next_step() -> None:
     assert transfer.resume(ctx, "person", step, taken) is None
     assert ctx.actions == [Hangup()]
     assert ("transfer_completed", "person") in logged(ctx) and ("end", "person") in logged(ctx)
-    assert ctx.events[0]["detail"] == "talked 42s with +33100000001"
+    assert ctx.events[0].fields == EventFields(duration_s=42, number="+33100000001")
+    assert describe(ctx.events[0].kind, ctx.events[0].fields) == "talked 42s with +33100000001"
     assert [e.label for e in transfer.exits(step)] == ["fallback"]
 
 
@@ -53,7 +56,8 @@ def test_transfer_dials_screened_and_takes_a_message_when_nobody_answers() -> No
         screen=Callback.to("screen", step="person", seq=1, parent=ctx.call.call_sid))
     for status in ("busy", "no-answer", "failed", "canceled", "weird"):
         assert transfer.resume(ctx, "person", step, DialResult(status, None)) == "take"
-    assert ctx.events[-1]["detail"] == "unknown status 'weird'"
+    assert ctx.events[-1].fields == EventFields(status="weird", reason=Reason.unknown_status)
+    assert describe("transfer_failed", ctx.events[-1].fields) == "unknown status 'weird'"
 
 
 @pytest.mark.parametrize(("answer", "why"), [
@@ -66,7 +70,8 @@ def test_an_answer_nobody_accepted_is_not_a_transfer(answer: str | None, why: st
     ctx = make_ctx()
     event = DialResult("completed", 30, answer=answer, by="+33100000001")
     assert transfer.resume(ctx, "person", _step(ctx), event) == "take"
-    assert ctx.events[-1] == {**ctx.events[-1], "kind": "transfer_failed", "detail": why}
+    assert ctx.events[-1].kind == EventKind.transfer_failed
+    assert describe(ctx.events[-1].kind, ctx.events[-1].fields) == why
 
 
 def test_without_screening_an_answer_is_a_transfer() -> None:
@@ -110,7 +115,8 @@ def test_nobody_on_duty_on_a_holiday_goes_to_the_fallback_without_ringing() -> N
     ctx = make_ctx(GROUPS, now=christmas)
     assert transfer.render(ctx, "person", _step(ctx)) == "take"
     assert not any(isinstance(a, Dial) for a in ctx.actions)
-    assert ctx.events[-1]["detail"] == "nobody takes calls now (holiday)"
+    assert ctx.events[-1].fields == EventFields(reason=Reason.nobody_available, state="holiday")
+    assert describe("transfer_failed", ctx.events[-1].fields) == "nobody takes calls now (holiday)"
 
 
 def test_only_urgent_calls_are_transferred(session: Session, clock: FixedClock) -> None:
@@ -121,8 +127,8 @@ def test_only_urgent_calls_are_transferred(session: Session, clock: FixedClock) 
     step = ctx.script.steps["transfer"]
     assert isinstance(step, TransferStep)
     assert transfer.render(ctx, "transfer", step) == "message"
-    assert ctx.events[-1]["kind"] == "transfer_skipped"
-    ctx.log("choice", "main_menu", "intent=urgent via=speech")
+    assert ctx.events[-1].kind == EventKind.transfer_skipped
+    ctx.log(EventKind.choice, "main_menu", EventFields(intent="urgent", via="speech"))
     assert transfer.render(ctx, "transfer", step) is None
 
 
