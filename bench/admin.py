@@ -27,7 +27,7 @@ import httpx
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments.agendas import create_agenda, get_agenda
 from receptionist.appointments.models import Appointment
 from receptionist.calls.events import NO_FIELDS, EventFields
 from receptionist.calls.models import Call, CallEvent
@@ -56,9 +56,9 @@ WEEKDAYS = {d: ["09:00-18:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 def fill_appointments(session: Session, tenant: Tenant, count: int) -> None:
     """`count` 30-minute appointments, round-robin over the agendas' weekday slots."""
-    agendas = [appointments.get_agenda(session, tenant_id=tenant.id or 0, slug="main")] + [
-        appointments.create_agenda(session, tenant=tenant, slug=slug, name=slug,
-                                   weekly_hours=WEEKDAYS) for slug in AGENDAS[1:]]
+    agendas = [get_agenda(session, tenant_id=tenant.id or 0, slug="main")] + [
+        create_agenda(session, tenant=tenant, slug=slug, name=slug, weekly_hours=WEEKDAYS)
+        for slug in AGENDAS[1:]]
     tz = ZoneInfo(tenant.timezone)
     slots = [datetime.combine(START.date() + timedelta(days=d), time(9), tz)
              + timedelta(minutes=30 * k)

@@ -42,7 +42,7 @@ from sqlmodel import Session
 from bench.databases import CHOICES, bench_database
 from bench.process_cpu import own_seconds
 from bench.timing import ms, timed
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas, free_times
 from receptionist.appointments.models import Agenda, Appointment, SlotClaim
 from receptionist.db import make_engine
 from receptionist.demo import seed_demo
@@ -79,10 +79,10 @@ def fill(session: Session, agenda: Agenda, count: int, rng: random.Random) -> No
 
 def computations(session: Session, agenda: Agenda) -> dict[str, Callable[[], list[datetime]]]:
     return {
-        "whole horizon": lambda: appointments.available(
+        "whole horizon": lambda: free_times.available(
             session, agenda, now=NOW, start=NOW, end=NOW + timedelta(days=60)),
-        "phone offer": lambda: appointments.first_day_with_slots(session, agenda, now=NOW),
-        "one day": lambda: appointments.available(
+        "phone offer": lambda: free_times.first_day_with_slots(session, agenda, now=NOW),
+        "one day": lambda: free_times.available(
             session, agenda, now=NOW, start=NOW + timedelta(days=30),
             end=NOW + timedelta(days=31)),
     }
@@ -98,7 +98,7 @@ def availability_rows(tmp: Path, repeat: int) -> list[str]:
         with Session(engine, expire_on_commit=False) as session:
             seed_demo(session)
             tenant = get_tenant(session, slug="demo")
-            agenda = appointments.create_agenda(
+            agenda = agendas.create_agenda(
                 session, tenant=tenant, slug=f"bench{count}", name="Bench", weekly_hours=ALWAYS,
                 timezone="America/New_York", slot_minutes=15, min_notice_minutes=0,
                 horizon_days=60)
@@ -160,12 +160,12 @@ def booking_rows(url: str, clients: int) -> tuple[list[str], int]:
         seed_demo(session)
         tenant = get_tenant(session, slug="demo")
         for _, slug, _ in SCENARIOS:
-            appointments.create_agenda(session, tenant=tenant, slug=slug, name=slug,
-                                       weekly_hours=ALWAYS, timezone="UTC", slot_minutes=5,
-                                       min_notice_minutes=0, horizon_days=60)
-        appointments.create_agenda(session, tenant=tenant, slug="warm", name="warm",
-                                   weekly_hours=ALWAYS, timezone="UTC", slot_minutes=5,
-                                   min_notice_minutes=0, horizon_days=60)
+            agendas.create_agenda(session, tenant=tenant, slug=slug, name=slug,
+                                  weekly_hours=ALWAYS, timezone="UTC", slot_minutes=5,
+                                  min_notice_minutes=0, horizon_days=60)
+        agendas.create_agenda(session, tenant=tenant, slug="warm", name="warm",
+                              weekly_hours=ALWAYS, timezone="UTC", slot_minutes=5,
+                              min_notice_minutes=0, horizon_days=60)
         token = create_token(session, tenant=tenant, name="bench", now=NOW)
         session.commit()
     port = free_port()

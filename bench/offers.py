@@ -36,11 +36,11 @@ from sqlmodel import Session
 
 from bench.databases import CHOICES, bench_database
 from bench.timing import timed
-from receptionist.appointments import busy_feed
-from receptionist.appointments import service as appointments
+from receptionist.appointments import busy_feed, free_times
+from receptionist.appointments.agendas import create_agenda
 from receptionist.appointments.availability import working_intervals
+from receptionist.appointments.free_times import Kind
 from receptionist.appointments.models import Agenda, Appointment
-from receptionist.appointments.service import Kind
 from receptionist.db import make_engine
 from receptionist.demo import seed_demo
 from receptionist.migrations_runner import upgrade
@@ -76,9 +76,9 @@ def fill(session: Session, agenda: Agenda, rng: random.Random) -> tuple[int, int
     """IN_HORIZON appointments of random types at random free grid times, and
     IN_HISTORY before NOW (ten a day, back to back). Returns both counts."""
     assert agenda.id is not None
-    rules = appointments.rules_of(agenda)
-    free = [t for t in appointments.available(session, agenda, now=NOW, start=NOW,
-                                              end=NOW + timedelta(days=60))]
+    rules = free_times.rules_of(agenda)
+    free = [t for t in free_times.available(session, agenda, now=NOW, start=NOW,
+                                            end=NOW + timedelta(days=60))]
     taken_until: dict[datetime, datetime] = {}
     rows: list[dict[str, object]] = []
     kinds = list(TYPES.values())
@@ -106,7 +106,7 @@ def fill(session: Session, agenda: Agenda, rng: random.Random) -> tuple[int, int
 
 def fill_full(session: Session, agenda: Agenda) -> int:
     """Check-ups back to back over every working hour of the horizon."""
-    rules = appointments.rules_of(agenda)
+    rules = free_times.rules_of(agenda)
     first, last = NOW.date(), (NOW + timedelta(days=61)).date()
     rows = [_row(agenda, TYPES["checkup"], datetime.fromtimestamp(t, UTC))
             for opens, closes in working_intervals(rules, first, last)
@@ -121,14 +121,14 @@ def offer_cases(session: Session, people: list[Agenda], kind: Kind
     week = NOW + timedelta(days=7)
 
     def anyone() -> list[object]:
-        return list(appointments.first_day_among(session, people, now=NOW, kind=kind))
+        return list(free_times.first_day_among(session, people, now=NOW, kind=kind))
 
     def one() -> list[object]:
-        return list(appointments.first_day_among(session, people[:1], now=NOW, kind=kind))
+        return list(free_times.first_day_among(session, people[:1], now=NOW, kind=kind))
 
     def wish() -> list[object]:
-        return list(appointments.available_among(session, people, now=NOW, start=week,
-                                                 end=week + timedelta(days=7), kind=kind))
+        return list(free_times.available_among(session, people, now=NOW, start=week,
+                                               end=week + timedelta(days=7), kind=kind))
 
     return {f"first available ({len(people)} practitioners)": anyone,
             "one practitioner": one, "one week of a wish": wish}
@@ -141,7 +141,7 @@ def offer_rows(url: str, repeat: int) -> list[str]:
     with Session(engine, expire_on_commit=False) as session:
         seed_demo(session)
         tenant = get_tenant(session, slug="demo")
-        agendas = {slug: appointments.create_agenda(
+        agendas = {slug: create_agenda(
             session, tenant=tenant, slug=slug, name=slug, weekly_hours=WORKDAYS,
             timezone="America/New_York", slot_minutes=15, min_notice_minutes=60,
             horizon_days=60) for slug in PRACTITIONERS}
@@ -151,10 +151,10 @@ def offer_rows(url: str, repeat: int) -> list[str]:
         ahead, before = sum(c[0] for c in counts), sum(c[1] for c in counts)
         plain = agendas["martin"]
         base_p50, base_p95, base_found = timed(
-            lambda: list(appointments.first_day_with_slots(session, plain, now=NOW)), repeat)
+            lambda: list(free_times.first_day_with_slots(session, plain, now=NOW)), repeat)
         rows.append(f"| baseline: one agenda's plain offer | - | {base_found} | "
                     f"{base_p50:.2f} | {base_p95:.2f} | 1.00x |")
-        full = appointments.create_agenda(
+        full = create_agenda(
             session, tenant=tenant, slug="full", name="full", weekly_hours=WORKDAYS,
             timezone="America/New_York", slot_minutes=15, min_notice_minutes=60,
             horizon_days=60)
@@ -164,7 +164,7 @@ def offer_rows(url: str, repeat: int) -> list[str]:
         # after such a load; without it PostgreSQL plans for empty tables).
         session.execute(text("ANALYZE"))
         session.commit()
-        p50, p95, found = timed(lambda: list(appointments.first_day_among(
+        p50, p95, found = timed(lambda: list(free_times.first_day_among(
             session, [full], now=NOW, kind=TYPES["cleaning"])), repeat)
         rows.append(f"| worst case: nothing free in the horizon (a 6th agenda, {packed:,} "
                     f"more appointments) | cleaning | {found} | {p50:.2f} | {p95:.2f} | "

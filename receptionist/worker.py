@@ -24,8 +24,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from receptionist.appointments import caldav_sync
-from receptionist.appointments import service as appointments
+from receptionist.appointments import caldav_sync, reminders
 from receptionist.calls.service import close_stale_calls, prune_replies
 from receptionist.leases import Leader
 from receptionist.messages.recordings import fetch_due_recordings
@@ -87,7 +86,7 @@ def deliver_outbox_job(rt: Runtime) -> int:
 @job("queued %d appointment reminder(s)")
 def reminders_job(rt: Runtime) -> int:
     with rt.database.write_transaction() as session:
-        return appointments.queue_due_reminders(session, now=rt.clock())
+        return reminders.queue_due_reminders(session, now=rt.clock())
 
 
 @job("queued %d daily digest(s)")

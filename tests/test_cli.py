@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas
 from receptionist.cli import app
 from receptionist.config import Settings, get_settings
 from receptionist.demo import demo_script_text
@@ -224,7 +224,7 @@ def test_a_busy_feed_is_linked_kept_secret_and_unlinked(session: Session) -> Non
     assert "5ecret" not in listing + linked.output
     demo = get_tenant(session, slug="demo")
     assert demo.id is not None
-    agenda = appointments.get_agenda(session, tenant_id=demo.id, slug="main")
+    agenda = agendas.get_agenda(session, tenant_id=demo.id, slug="main")
     assert agenda is not None and agenda.busy_feed_url and "5ecret" not in agenda.busy_feed_url
     caldav = runner.invoke(app, ["agenda", "link", "--tenant", "demo", "--url",
                                  "http://127.0.0.1:9/dav/", "--username", "u",
@@ -232,5 +232,5 @@ def test_a_busy_feed_is_linked_kept_secret_and_unlinked(session: Session) -> Non
     assert caldav.exit_code != 0 and "unlink-feed" in caldav.output
     assert runner.invoke(app, ["agenda", "unlink-feed", "--tenant", "demo"]).exit_code == 0
     session.expire_all()
-    agenda = appointments.get_agenda(session, tenant_id=demo.id, slug="main")
+    agenda = agendas.get_agenda(session, tenant_id=demo.id, slug="main")
     assert agenda is not None and agenda.busy_feed_url is None

@@ -20,8 +20,8 @@ from receptionist.admin.deps import (
     redirect_with_notice,
     render,
 )
-from receptionist.appointments import service as appointments
-from receptionist.appointments import week_grid
+from receptionist.appointments import booking, lookups, week_grid
+from receptionist.appointments.agendas import list_agendas
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.call_flows.publishing import active_script
 from receptionist.clock import SaneDate, sane_datetime
@@ -47,13 +47,13 @@ def agenda_week(request: Request, db: SessionDep,
     monday = (week or today) - timedelta(days=(week or today).weekday())
     start = datetime.combine(monday, time(0), tz)
     assert found.id is not None
-    rows = appointments.booked_between(db, agenda_id=found.id, start=start,
-                                       end=start + timedelta(days=7))
+    rows = lookups.booked_between(db, agenda_id=found.id, start=start,
+                                  end=start + timedelta(days=7))
     days = [(monday + timedelta(days=i),
              [a for a in rows if a.starts_at.astimezone(tz).date() == monday + timedelta(days=i)])
             for i in range(7)]
     return render(request, "agenda.html", data, user, tenant=tenant, section="agenda",
-                 agenda=found, agendas=appointments.list_agendas(db, tenant_id=tenant.id),
+                 agenda=found, agendas=list_agendas(db, tenant_id=tenant.id),
                  days=days, tz=tz, monday=monday, previous=monday - timedelta(days=7),
                  following=monday + timedelta(days=7), notice=notice)
 
@@ -66,7 +66,7 @@ def practice_week(request: Request, db: SessionDep, signed: CurrentUser, tenant:
     of it)."""
     user, data = signed
     assert tenant.id is not None
-    agendas = appointments.list_agendas(db, tenant_id=tenant.id)
+    agendas = list_agendas(db, tenant_id=tenant.id)
     if not agendas:
         raise HTTPException(404, "no agenda")
     _, script = active_script(db, tenant=tenant)
@@ -95,8 +95,8 @@ def agenda_time(agenda: Agenda, text: str) -> datetime:
 def _appointment(db: Session, tenant: Tenant, appointment_id: int
                  ) -> tuple[Appointment, Agenda]:
     assert tenant.id is not None
-    appointment = appointments.get_appointment(db, tenant_id=tenant.id,
-                                               appointment_id=appointment_id)
+    appointment = lookups.get_appointment(db, tenant_id=tenant.id,
+                                          appointment_id=appointment_id)
     if appointment is None:
         raise HTTPException(404, "no such page")
     agenda = db.get(Agenda, appointment.agenda_id)
@@ -118,8 +118,8 @@ def cancel(request: Request, db: SessionDep,
     appointment, agenda = _appointment(db, tenant, appointment_id)
     rt = runtime_of(request)
     with rt.database.write_transaction(db):
-        appointments.cancel(db, appointment=appointment, agenda=agenda, now=rt.clock(),
-                            by=signed[0].email)
+        booking.cancel(db, appointment=appointment, agenda=agenda, now=rt.clock(),
+                       by=signed[0].email)
     return _back(request, slug, agenda, appointment.starts_at, "cancelled")
 
 
@@ -136,9 +136,9 @@ def move(request: Request, db: SessionDep,
     try:
         with rt.database.write_transaction(db):
             appointment = db.get(Appointment, appointment_id) or appointment
-            appointments.move(db, appointment=appointment, agenda=agenda, starts_at=local,
-                              now=rt.clock(), by=signed[0].email)
-    except appointments.BookingError as exc:
+            booking.move(db, appointment=appointment, agenda=agenda, starts_at=local,
+                         now=rt.clock(), by=signed[0].email)
+    except booking.BookingError as exc:
         return _back(request, slug, agenda, local, f"not moved: {exc}")
     except WriteConflict:  # lost a race at commit time (another process)
         return _back(request, slug, agenda, local, "not moved: this time was just taken")

@@ -23,7 +23,7 @@ from receptionist.admin.deps import (
     redirect_with_notice,
     render,
 )
-from receptionist.appointments import service as appointments
+from receptionist.appointments import booking, lookups
 from receptionist.appointments.models import Agenda
 from receptionist.call_flows import booking_choice
 from receptionist.call_flows.publishing import active_script
@@ -96,14 +96,14 @@ def book(request: Request, db: SessionDep, signed: CsrfChecked, tenant: OwnedTen
     try:
         with rt.database.write_transaction(db):
             fresh = agenda_of(db, tenant, agenda)
-            booked = appointments.book(
+            booked = booking.book(
                 db, agenda=fresh, starts_at=_local(fresh, at), now=rt.clock(),
                 caller_number=number, caller_name=name.strip(), language=tenant.language,
                 source="admin", kind=kind, note=note.strip())
-    except appointments.BookingError as exc:
+    except booking.BookingError as exc:
         response = _form(request, db, user, data, tenant, found, at, values=values,
                          error=f"not booked: {exc}")
-        response.status_code = 409 if isinstance(exc, appointments.SlotTaken) else 422
+        response.status_code = 409 if isinstance(exc, booking.SlotTaken) else 422
         return response
     except WriteConflict:
         response = _form(request, db, user, data, tenant, found, at, values=values,
@@ -120,8 +120,8 @@ def appointment_page(request: Request, db: SessionDep, signed: CurrentUser,
                      notice: Notice = "") -> Response:
     user, data = signed
     assert tenant.id is not None
-    appointment = appointments.get_appointment(db, tenant_id=tenant.id,
-                                               appointment_id=appointment_id)
+    appointment = lookups.get_appointment(db, tenant_id=tenant.id,
+                                          appointment_id=appointment_id)
     if appointment is None:
         raise HTTPException(404, "no such page")
     agenda = db.get(Agenda, appointment.agenda_id)
@@ -130,4 +130,4 @@ def appointment_page(request: Request, db: SessionDep, signed: CurrentUser,
     return render(request, "appointment.html", data, user, tenant=tenant, section="agenda",
                   appointment=appointment, agenda=agenda, tz=ZoneInfo(agenda.timezone),
                   type_name=booking_choice.type_name(script, appointment.appointment_type),
-                  changes=appointments.changes_of(appointment), notice=notice)
+                  changes=booking.changes_of(appointment), notice=notice)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from receptionist.admin.deps import CurrentUser, OwnedTenant, render
-from receptionist.appointments import service as appointments
+from receptionist.appointments import lookups
 from receptionist.calls import outcomes
 from receptionist.calls import service as calls
 from receptionist.messages import service as messages
@@ -43,7 +43,7 @@ def dashboard(request: Request, db: SessionDep,
     days = sorted(per_day.items())
     intents = Counter(calls.choice_intents(db, tenant_id=tenant.id, since=since))
     waiting = messages.count_unhandled(db, tenant_id=tenant.id)
-    upcoming = appointments.count_upcoming(db, tenant_id=tenant.id, now=now)
+    upcoming = lookups.count_upcoming(db, tenant_id=tenant.id, now=now)
     peak = max((count for _, count in days), default=0) or 1
     screened = calls.screening_counts(db, tenant_id=tenant.id, since=since)
     challenged = sum(screened.get(k, 0) for k in ("spam", "passed", "challenged"))

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from receptionist.admin import sessions
 from receptionist.admin.refusals import in_language
 from receptionist.admin.texts import translator
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas
 from receptionist.appointments.models import Agenda
 from receptionist.runtime import Runtime, runtime_of
 from receptionist.tenants.models import Tenant
@@ -169,7 +169,7 @@ OwnedTenant = Annotated[Tenant, Depends(tenant_of_page)]
 def agenda_of(db: Session, tenant: Tenant, slug: str) -> Agenda:
     """The business's agenda `slug`, or the 404 of any unknown page."""
     assert tenant.id is not None
-    agenda = appointments.get_agenda(db, tenant_id=tenant.id, slug=slug)
+    agenda = agendas.get_agenda(db, tenant_id=tenant.id, slug=slug)
     if agenda is None:
         raise HTTPException(404, "no such page")
     return agenda

@@ -21,8 +21,7 @@ from receptionist.admin.deps import (
     render,
     signed_in,
 )
-from receptionist.appointments import busy_feed
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas, busy_feed
 from receptionist.notifications import service as notifications
 from receptionist.notifications.models import NotificationChannel
 from receptionist.outbound import OutboundRefused
@@ -51,7 +50,7 @@ def _settings_page(request: Request, db: Session, slug: str, *, notice: str = ""
                      erasures=erasures,
                      secret=secret,
                      prefs=notifications.settings_for(db, tenant_id=tenant.id),
-                     agendas=appointments.list_agendas(db, tenant_id=tenant.id),
+                     agendas=agendas.list_agendas(db, tenant_id=tenant.id),
                      base=runtime_of(request).settings.public_base_url)
     if error:
         response.status_code = 400
@@ -218,10 +217,10 @@ def link_calendar(request: Request, db: SessionDep,
         if url:
             agenda.caldav_url, agenda.caldav_username = url.rstrip("/") + "/", username
             agenda.caldav_password = seal(rt.settings.secret_key, password)
-            appointments.calendar_linked(db, agenda=agenda, now=rt.clock())
+            agendas.calendar_linked(db, agenda=agenda, now=rt.clock())
         elif agenda.caldav_url:  # a feed's busy times are not forgotten from here
             agenda.caldav_url = agenda.caldav_username = agenda.caldav_password = None
-            appointments.forget_external(db, agenda=agenda)
+            agendas.forget_external(db, agenda=agenda)
         db.add(agenda)
     return _done(request, slug, "calendar unlinked" if not url else "calendar linked")
 
@@ -246,10 +245,10 @@ def link_feed(request: Request, db: SessionDep, signed: CsrfChecked, tenant: Own
     with rt.database.write_transaction(db):
         if address:
             agenda.busy_feed_url = seal(rt.settings.secret_key, address)
-            appointments.calendar_linked(db, agenda=agenda, now=rt.clock())
+            agendas.calendar_linked(db, agenda=agenda, now=rt.clock())
         elif agenda.busy_feed_url:
             agenda.busy_feed_url = None
-            appointments.forget_external(db, agenda=agenda)
+            agendas.forget_external(db, agenda=agenda)
         db.add(agenda)
     return _done(request, slug, "feed linked" if address else "feed unlinked")
 
@@ -274,7 +273,7 @@ def agenda_rules(request: Request, db: SessionDep,
         return _settings_page(request, db, slug, error=str(exc))
     try:
         with runtime_of(request).database.write_transaction(db):
-            appointments.update_rules(
+            agendas.update_rules(
                 db, agenda=agenda, weekly_hours=weekly, closures=closed,
                 slot_minutes=slot_minutes, buffer_minutes=buffer_minutes,
                 min_notice_minutes=min_notice_minutes, horizon_days=horizon_days,

@@ -29,7 +29,7 @@ from receptionist.admin.deps import (
     session_data,
     set_cookie,
 )
-from receptionist.appointments import service as appointments
+from receptionist.appointments import lookups
 from receptionist.calls import service as calls
 from receptionist.calls.event_text import describe
 from receptionist.clock import SaneDate
@@ -174,8 +174,8 @@ def inbox(request: Request, db: SessionDep,
                           start=_local_day(since, tz, end=False),
                           stop=_local_day(until, tz, end=True), limit=PAGE + 1,
                           offset=page * PAGE)
-    names = appointments.caller_names(db, tenant_id=tenant.id,
-                                      numbers=[m.caller for m in rows[:PAGE]])
+    names = lookups.caller_names(db, tenant_id=tenant.id,
+                                 numbers=[m.caller for m in rows[:PAGE]])
     return render(request, "inbox.html", data, user, tenant=tenant, messages=rows[:PAGE],
                  names=names, more=len(rows) > PAGE, page=page, status=status, q=q,
                  since=since or "", until=until or "", tz=tz, section="inbox")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from receptionist.appointments.service import BookingError, SlotTaken
+from receptionist.appointments.booking import BookingError, SlotTaken
 from receptionist.db import WriteConflict
 
 

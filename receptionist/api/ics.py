@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, HTTPException, Response
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas, lookups
 from receptionist.appointments.ics import feed
 from receptionist.runtime import ClockDep
 from receptionist.tenants.models import Tenant
@@ -24,12 +24,12 @@ PAST_DAYS = 30
 def agenda_feed(token: str, session: SessionDep, clock: ClockDep) -> Response:
     if not 20 <= len(token) <= 64:
         raise HTTPException(404, "no such calendar")
-    agenda = appointments.agenda_by_feed_token(session, token)
+    agenda = agendas.agenda_by_feed_token(session, token)
     if agenda is None or agenda.id is None:
         raise HTTPException(404, "no such calendar")
     now = clock()
-    rows = appointments.booked_between(session, agenda_id=agenda.id,
-                                       start=now - timedelta(days=PAST_DAYS))
+    rows = lookups.booked_between(session, agenda_id=agenda.id,
+                                  start=now - timedelta(days=PAST_DAYS))
     tenant = session.get(Tenant, agenda.tenant_id)
     body = feed(agenda, rows, business=tenant.name if tenant else "", stamp=now)
     return Response(body, media_type="text/calendar; charset=utf-8",

@@ -13,9 +13,9 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from receptionist.api.auth import TenantDep
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas, booking, free_times, lookups
+from receptionist.appointments.free_times import Kind
 from receptionist.appointments.models import Agenda, Appointment
-from receptionist.appointments.service import Kind
 from receptionist.call_flows import booking_choice
 from receptionist.call_flows.publishing import active_script
 from receptionist.calls import service as calls
@@ -96,7 +96,7 @@ class MoveIn(BaseModel):
 
 
 def _agenda(session: Session, tenant_id: int, slug: str) -> Agenda:
-    agenda = appointments.get_agenda(session, tenant_id=tenant_id, slug=slug)
+    agenda = agendas.get_agenda(session, tenant_id=tenant_id, slug=slug)
     if agenda is None:
         raise HTTPException(404, f"no agenda {slug!r}")
     return agenda
@@ -165,10 +165,10 @@ async def availability(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
     def work() -> AvailabilityOut:
         found = _agenda(session, tenant_id, agenda)
         kind = _kind(session, tenant, type_id)
-        start, end = appointments.day_bounds(found, datetime.combine(
-            day, time(12), appointments.rules_of(found).tz))
-        slots = appointments.available(session, found, now=rt.clock(), start=start,
-                                       end=end, kind=kind)
+        start, end = free_times.day_bounds(found, datetime.combine(
+            day, time(12), free_times.rules_of(found).tz))
+        slots = free_times.available(session, found, now=rt.clock(), start=start,
+                                     end=end, kind=kind)
         return AvailabilityOut(agenda=found.slug, date=day, timezone=found.timezone,
                                slot_minutes=kind.minutes if kind else found.slot_minutes,
                                type=type_id, slots=slots)
@@ -185,9 +185,9 @@ async def list_appointments(tenant: TenantDep, session: SessionDep, rt: RuntimeD
     tenant_id = tenant.id
 
     def work() -> list[AppointmentOut]:
-        rows = appointments.list_appointments(session, tenant_id=tenant_id, since=start,
-                                              include_cancelled=include_cancelled,
-                                              limit=limit, offset=offset)
+        rows = lookups.list_appointments(session, tenant_id=tenant_id, since=start,
+                                         include_cancelled=include_cancelled,
+                                         limit=limit, offset=offset)
         return [_appointment_out(a, slug) for a, slug in rows]
     return await run_in_session(rt.database, session, work)
 
@@ -205,7 +205,7 @@ async def create_appointment(tenant: TenantDep, session: SessionDep, rt: Runtime
             # Read inside: the transaction starts from a fresh snapshot (reloading
             # whatever was read before it).
             agenda = _agenda(session, tenant_id, body.agenda)
-            appointment = appointments.book(
+            appointment = booking.book(
                 session, agenda=agenda, starts_at=body.starts_at, now=rt.clock(),
                 caller_number=body.caller_number, caller_name=body.caller_name,
                 language=language, source="api", kind=_kind(session, tenant, body.type))
@@ -214,8 +214,8 @@ async def create_appointment(tenant: TenantDep, session: SessionDep, rt: Runtime
 
 
 def _own(session: Session, tenant_id: int, appointment_id: int) -> tuple[Appointment, Agenda]:
-    appointment = appointments.get_appointment(session, tenant_id=tenant_id,
-                                               appointment_id=appointment_id)
+    appointment = lookups.get_appointment(session, tenant_id=tenant_id,
+                                          appointment_id=appointment_id)
     if appointment is None:
         raise HTTPException(404, "no such appointment")
     agenda = session.get(Agenda, appointment.agenda_id)
@@ -232,8 +232,8 @@ async def move_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDe
     def work() -> AppointmentOut:
         appointment, agenda = _own(session, tenant_id, appointment_id)
         with rt.database.write_transaction(session):
-            appointments.move(session, appointment=appointment, agenda=agenda,
-                              starts_at=body.starts_at, now=rt.clock(), by="api")
+            booking.move(session, appointment=appointment, agenda=agenda,
+                         starts_at=body.starts_at, now=rt.clock(), by="api")
         return _appointment_out(appointment, agenda.slug)
     return await run_in_session(rt.database, session, work)
 
@@ -248,7 +248,7 @@ async def cancel_appointment(tenant: TenantDep, session: SessionDep, rt: Runtime
     def work() -> None:
         appointment, agenda = _own(session, tenant_id, appointment_id)
         with rt.database.write_transaction(session):
-            appointments.cancel(session, appointment=appointment, agenda=agenda,
-                                now=rt.clock(), by="api")
+            booking.cancel(session, appointment=appointment, agenda=agenda,
+                           now=rt.clock(), by="api")
     await run_in_session(rt.database, session, work)
     return Response(status_code=204)

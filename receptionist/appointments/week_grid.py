@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from receptionist.appointments.availability import Interval, epoch, working_intervals
+from receptionist.appointments.free_times import rules_of
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus, ExternalBusy
-from receptionist.appointments.service import rules_of
 
 State = Literal["closed", "free", "busy", "booked", "past"]
 MIN_ROW_MINUTES = 15  # rows are the agendas' shortest slot, never finer than this

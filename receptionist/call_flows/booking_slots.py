@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas, booking, free_times, lookups
 from receptionist.appointments.availability import epoch, from_epoch
+from receptionist.appointments.free_times import Kind
 from receptionist.appointments.models import Agenda, Appointment
-from receptionist.appointments.service import Kind
 from receptionist.appointments.spoken import spoken_day, spoken_slot, spoken_time
 from receptionist.call_flows import booking_choice as choice
 from receptionist.call_flows.actions import Callback, Gather, Record, Redirect
@@ -66,7 +66,7 @@ class Plan:
 
 def agenda_named(ctx: FlowContext, slug: str) -> Agenda | None:
     assert ctx.call.tenant_id is not None
-    return appointments.get_agenda(ctx.session, tenant_id=ctx.call.tenant_id, slug=slug)
+    return agendas.get_agenda(ctx.session, tenant_id=ctx.call.tenant_id, slug=slug)
 
 
 def _local(agenda: Agenda, moment: datetime) -> datetime:
@@ -188,8 +188,8 @@ def said_key(ctx: FlowContext, stage: str, said: str, *, offered: int = 0) -> st
 
 
 def first_offer(ctx: FlowContext, plan: Plan, *, after: datetime | None = None) -> Offered:
-    return appointments.first_day_among(ctx.session, plan.agendas, now=ctx.now, after=after,
-                                        ignore=plan.moving_id, kind=plan.kind)
+    return free_times.first_day_among(ctx.session, plan.agendas, now=ctx.now, after=after,
+                                      ignore=plan.moving_id, kind=plan.kind)
 
 
 def slots_for_wish(ctx: FlowContext, plan: Plan, wish: TimeWish, *, count: int = 3
@@ -203,14 +203,14 @@ def slots_for_wish(ctx: FlowContext, plan: Plan, wish: TimeWish, *, count: int =
     start = ctx.now
     if wish.first_day is not None:
         start = max(start, datetime.combine(wish.first_day, datetime.min.time(), tz))
-    horizon = max(appointments.rules_of(a, plan.kind).horizon_s for a in plan.agendas)
+    horizon = max(free_times.rules_of(a, plan.kind).horizon_s for a in plan.agendas)
     end = ctx.now + timedelta(seconds=horizon)
     if wish.last_day is not None:
         end = min(end, datetime.combine(wish.last_day + timedelta(days=1),
                                         datetime.min.time(), tz))
     if start >= end:
         return []
-    fitting = [(slot, where) for slot, where in appointments.available_among(
+    fitting = [(slot, where) for slot, where in free_times.available_among(
         ctx.session, plan.agendas, now=ctx.now, start=start, end=end, ignore=plan.moving_id,
         kind=plan.kind) if wish.fits(_local(where, slot).date(), _local(where, slot).time())]
     if not fitting:
@@ -298,10 +298,10 @@ def _over_day_limit(ctx: FlowContext, plan: Plan, agenda: Agenda, slot: datetime
     number = ctx.call.from_number
     if limit is None or not number or ctx.call.tenant_id is None:
         return False
-    start, end = appointments.day_bounds(agenda, slot)
-    return appointments.bookings_on(ctx.session, tenant_id=ctx.call.tenant_id,
-                                    caller_number=number, start=start, end=end,
-                                    ignore=plan.moving_id) >= limit
+    start, end = free_times.day_bounds(agenda, slot)
+    return lookups.bookings_on(ctx.session, tenant_id=ctx.call.tenant_id,
+                               caller_number=number, start=start, end=end,
+                               ignore=plan.moving_id) >= limit
 
 
 def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slot: datetime,
@@ -324,17 +324,17 @@ def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slo
                             preface=booking_phrase("day_limit", ctx.language))
     try:
         if plan.moving is not None:
-            appointment = appointments.move(ctx.session, appointment=plan.moving, agenda=agenda,
-                                            starts_at=slot, now=ctx.now,
-                                            sms_sender=ctx.call.to_number, savepoint=True,
-                                            by="phone")
+            appointment = booking.move(ctx.session, appointment=plan.moving, agenda=agenda,
+                                       starts_at=slot, now=ctx.now,
+                                       sms_sender=ctx.call.to_number, savepoint=True,
+                                       by="phone")
         else:
-            appointment = appointments.book(
+            appointment = booking.book(
                 ctx.session, agenda=agenda, starts_at=slot, now=ctx.now,
                 caller_number=ctx.call.from_number, language=ctx.language,
                 source="phone", call_sid=ctx.call.call_sid, sms_sender=ctx.call.to_number,
                 savepoint=True, kind=plan.kind)
-    except appointments.BookingError as exc:
+    except booking.BookingError as exc:
         ctx.log(EventKind.slot_taken, step_id, EventFields(note=str(exc)))
         return offer_again(ctx, step_id, step, plan,
                             preface=booking_phrase("taken", ctx.language))
@@ -372,8 +372,8 @@ def ask_name(ctx: FlowContext, step_id: str, appointment_id: int) -> None:
 def own_appointment(ctx: FlowContext, appointment_id: int | None) -> Appointment | None:
     if appointment_id is None or ctx.call.tenant_id is None:
         return None
-    return appointments.get_appointment(ctx.session, tenant_id=ctx.call.tenant_id,
-                                        appointment_id=appointment_id)
+    return lookups.get_appointment(ctx.session, tenant_id=ctx.call.tenant_id,
+                                   appointment_id=appointment_id)
 
 
 def slots_of(query_slots: str) -> list[datetime]:

@@ -7,7 +7,7 @@ import json
 
 from sqlmodel import Session, select
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas
 from receptionist.call_flows.loader import compiled_script, parse_script
 from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.schema import Script, Weekly
@@ -84,11 +84,11 @@ def ensure_main_agenda(session: Session, *, tenant: Tenant, script: Script) -> N
     """Every business starts with one agenda, `main`, open during the script's hours and
     closed on its holidays, in 30-minute slots (what `book` steps use by default)."""
     assert tenant.id is not None
-    if appointments.get_agenda(session, tenant_id=tenant.id, slug="main") is not None:
+    if agendas.get_agenda(session, tenant_id=tenant.id, slug="main") is not None:
         return
-    appointments.create_agenda(session, tenant=tenant, slug="main", name="Main agenda",
-                               weekly_hours=_weekly(script.hours), timezone=script.timezone,
-                               closures=_closures(script))
+    agendas.create_agenda(session, tenant=tenant, slug="main", name="Main agenda",
+                          weekly_hours=_weekly(script.hours), timezone=script.timezone,
+                          closures=_closures(script))
 
 
 def _hours_of(script: Script | None, pid: str) -> dict[str, list[str]] | None:
@@ -108,11 +108,11 @@ def practitioner_agendas(session: Session, *, tenant: Tenant, script: Script,
     for pid, person in script.booking.practitioners.items():
         hours = _hours_of(script, pid)
         assert hours is not None
-        agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug=pid)
+        agenda = agendas.get_agenda(session, tenant_id=tenant.id, slug=pid)
         if agenda is None:
-            appointments.create_agenda(session, tenant=tenant, slug=pid, name=person.name,
-                                       weekly_hours=hours, timezone=script.timezone,
-                                       closures=_closures(script))
+            agendas.create_agenda(session, tenant=tenant, slug=pid, name=person.name,
+                                  weekly_hours=hours, timezone=script.timezone,
+                                  closures=_closures(script))
             continue
         agenda.name = person.name
         if hours != _hours_of(before, pid):

@@ -24,7 +24,7 @@ AgendaOpt = Annotated[str, typer.Option("--agenda", help="Agenda slug")]
 
 
 def _agenda(session: Session, tenant: Tenant, slug: str) -> Agenda:
-    from receptionist.appointments import service as appointments
+    from receptionist.appointments import agendas as appointments
 
     assert tenant.id is not None
     agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug=slug)
@@ -49,7 +49,7 @@ def _reachable(url: str, what: str) -> tuple[Settings, str]:
 @agenda_app.command("list")
 def agenda_list(tenant: TenantOpt) -> None:
     """Agendas of a tenant with their rules, feed URL and calendar link."""
-    from receptionist.appointments import service as appointments
+    from receptionist.appointments import agendas as appointments
 
     base = settings().public_base_url
     with open_session() as session:
@@ -82,7 +82,7 @@ def agenda_set(tenant: TenantOpt, agenda: AgendaOpt = "main",
                    help='JSON, e.g. [{"start": "2026-12-24", "end": "2026-12-26"}]')] = None
                ) -> None:
     """Change an agenda's rules (only the options given)."""
-    from receptionist.appointments import service as appointments
+    from receptionist.appointments import agendas as appointments
 
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
@@ -112,7 +112,7 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
                 ) -> None:
     """Link an agenda to a CalDAV calendar: bookings are written there, and the owner's
     own events there block availability (the worker syncs both ways)."""
-    from receptionist.appointments import service as appointments
+    from receptionist.appointments import agendas as appointments
     from receptionist.clock import utcnow
     from receptionist.secret_box import seal
 
@@ -132,7 +132,7 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
 @agenda_app.command("unlink")
 def agenda_unlink(tenant: TenantOpt, agenda: AgendaOpt = "main") -> None:
     """Stop syncing an agenda with its CalDAV calendar (events there are left as they are)."""
-    from receptionist.appointments import service as appointments
+    from receptionist.appointments import agendas as appointments
 
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
@@ -153,8 +153,8 @@ def agenda_link_feed(tenant: TenantOpt, agenda: AgendaOpt = "main",
     "secret address in iCal format", Outlook's published ICS link, iCloud's public
     calendar link): its events block availability. Read-only: bookings are not written
     there (use `agenda link` with a CalDAV calendar for that)."""
+    from receptionist.appointments import agendas as appointments
     from receptionist.appointments import busy_feed
-    from receptionist.appointments import service as appointments
     from receptionist.clock import utcnow
     from receptionist.secret_box import seal
 
@@ -174,7 +174,7 @@ def agenda_link_feed(tenant: TenantOpt, agenda: AgendaOpt = "main",
 @agenda_app.command("unlink-feed")
 def agenda_unlink_feed(tenant: TenantOpt, agenda: AgendaOpt = "main") -> None:
     """Stop reading busy times from the agenda's iCalendar feed (forgets them)."""
-    from receptionist.appointments import service as appointments
+    from receptionist.appointments import agendas as appointments
 
     with open_session() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import booking
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 from receptionist.config import Settings
@@ -156,8 +156,8 @@ def erase_caller(session: Session, settings: Settings, *, tenant_id: int, phone:
     for appointment in upcoming:
         agenda = session.get(Agenda, appointment.agenda_id)
         assert agenda is not None
-        appointments.cancel(session, appointment=appointment, agenda=agenda, now=now,
-                            by="erasure")
+        booking.cancel(session, appointment=appointment, agenda=agenda, now=now,
+                       by="erasure")
         erased.appointments_cancelled += 1
     session.flush()
     # Every notification to them, including the cancellation SMS just queued.

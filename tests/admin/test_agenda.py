@@ -12,13 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas, booking, free_times
 from receptionist.appointments.models import Appointment, AppointmentStatus
 from receptionist.outbox.models import OutboxItem
 from receptionist.tenants.service import get_tenant
 from receptionist.users.service import create_user
 from tests.admin.helpers import PASSWORD, csrf_of, login
-from tests.appointments.test_service import NOON, main_agenda
+from tests.appointments.demo_agenda import NOON, main_agenda
 from tests.conftest import FixedClock
 
 
@@ -26,10 +26,10 @@ from tests.conftest import FixedClock
 def booked(session: Session, clock: FixedClock, client: TestClient) -> tuple[int, int]:
     create_user(session, email="owner@demo.test", password=PASSWORD, role="owner",
                 tenants=[get_tenant(session, slug="demo")])
-    ours = appointments.book(session, agenda=main_agenda(session), starts_at=NOON,
-                             now=clock(), caller_number="+15551112222", caller_name="Ada")
-    theirs = appointments.book(session, agenda=main_agenda(session, "demo-fr"),
-                               starts_at=datetime(2026, 11, 18, 9, tzinfo=UTC), now=clock())
+    ours = booking.book(session, agenda=main_agenda(session), starts_at=NOON,
+                        now=clock(), caller_number="+15551112222", caller_name="Ada")
+    theirs = booking.book(session, agenda=main_agenda(session, "demo-fr"),
+                          starts_at=datetime(2026, 11, 18, 9, tzinfo=UTC), now=clock())
     session.commit()
     login(client, "owner@demo.test")
     assert ours.id is not None and theirs.id is not None
@@ -42,9 +42,9 @@ def test_week_view_move_and_cancel(client: TestClient, session: Session,
     page = client.get("/admin/t/demo/agenda")
     assert page.status_code == 200 and "12:00" in page.text and "Ada" in page.text
     csrf = csrf_of(page.text)
-    taken = appointments.book(session, agenda=main_agenda(session),
-                              starts_at=NOON + timedelta(hours=1),
-                              now=NOON - timedelta(hours=2))
+    taken = booking.book(session, agenda=main_agenda(session),
+                         starts_at=NOON + timedelta(hours=1),
+                         now=NOON - timedelta(hours=2))
     session.commit()
     clash = client.post(f"/admin/t/demo/appointments/{ours}/move",
                         data={"csrf": csrf, "starts_at": "2026-11-17T13:00"},
@@ -84,11 +84,11 @@ def test_the_practice_week_has_a_column_per_practitioner(
     publish_practice(engine, DEMO_EN)
     demo_id = get_tenant(session, slug="demo").id
     assert demo_id is not None
-    okafor = appointments.get_agenda(session, tenant_id=demo_id, slug="okafor")
-    martin = appointments.get_agenda(session, tenant_id=demo_id, slug="martin")
+    okafor = agendas.get_agenda(session, tenant_id=demo_id, slug="okafor")
+    martin = agendas.get_agenda(session, tenant_id=demo_id, slug="martin")
     assert okafor is not None and martin is not None
-    appointments.book(session, agenda=okafor, starts_at=NOON - timedelta(hours=1), now=clock(),
-                      caller_name="Grace", kind=appointments.Kind("cleaning", 60, 10))
+    booking.book(session, agenda=okafor, starts_at=NOON - timedelta(hours=1), now=clock(),
+                 caller_name="Grace", kind=free_times.Kind("cleaning", 60, 10))
     assert martin.id is not None
     session.add(ExternalBusy(agenda_id=martin.id, uid="x", summary="dentist conference",
                              starts_at=NOON + timedelta(hours=2),

@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import booking
 from receptionist.appointments.models import Appointment
 from receptionist.outbox.models import OutboxItem
 from receptionist.tenants.service import get_tenant
 from receptionist.users.service import create_user
 from tests.admin.helpers import PASSWORD, csrf_of, login
-from tests.appointments.test_service import NOON, main_agenda
+from tests.appointments.demo_agenda import NOON, main_agenda
 from tests.conftest import DEMO_EN, FixedClock
 from tests.twilio.practice import publish_practice
 
@@ -70,9 +70,9 @@ def test_an_appointments_page_shows_how_it_was_booked_and_moved(
         client: TestClient, session: Session, clock: FixedClock) -> None:
     owner(session, client)
     agenda = main_agenda(session)
-    booked = appointments.book(session, agenda=agenda, starts_at=NOON, now=clock(),
-                               caller_number="+15551112222", caller_name="Ada",
-                               call_sid="CA" + "1" * 32)
+    booked = booking.book(session, agenda=agenda, starts_at=NOON, now=clock(),
+                          caller_number="+15551112222", caller_name="Ada",
+                          call_sid="CA" + "1" * 32)
     session.commit()
     page = client.get(f"/admin/t/demo/appointments/{booked.id}")
     assert page.status_code == 200 and "Ada" in page.text and "by phone" in page.text
@@ -83,7 +83,7 @@ def test_an_appointments_page_shows_how_it_was_booked_and_moved(
     after = client.get(f"/admin/t/demo/appointments/{booked.id}").text
     assert "booked → 2026-11-17 17:00 UTC · phone" in html.unescape(after)
     assert "moved → 2026-11-17 19:00 UTC · owner@demo.test" in html.unescape(after)
-    other = appointments.book(session, agenda=main_agenda(session, "demo-fr"),
-                              starts_at=NOON + timedelta(days=1, hours=-9), now=clock())
+    other = booking.book(session, agenda=main_agenda(session, "demo-fr"),
+                         starts_at=NOON + timedelta(days=1, hours=-9), now=clock())
     session.commit()
     assert client.get(f"/admin/t/demo/appointments/{other.id}").status_code == 404

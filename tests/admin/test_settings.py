@@ -86,7 +86,7 @@ def test_calendar_link_and_isolation(client: TestClient, session: Session,
 
 
 def test_agenda_rules(client: TestClient, session: Session, owner: str) -> None:
-    from receptionist.appointments import service as appointments
+    from receptionist.appointments import agendas
 
     url = "/admin/t/demo/settings/agendas/main/rules"
     form = {"csrf": owner, "hours": "mon 09:00-12:00 14:00-18:00\ntue 10:00-16:00",
@@ -98,7 +98,7 @@ def test_agenda_rules(client: TestClient, session: Session, owner: str) -> None:
     tenant = get_tenant(session, slug="demo")
     assert tenant.id is not None
     session.expire_all()
-    agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    agenda = agendas.get_agenda(session, tenant_id=tenant.id, slug="main")
     assert agenda is not None
     assert (agenda.slot_minutes, agenda.buffer_minutes, agenda.horizon_days) == (45, 15, 30)
     assert '"name": "Christmas break"' in agenda.closures and '"2027-01-01"' in agenda.closures
@@ -109,7 +109,7 @@ def test_agenda_rules(client: TestClient, session: Session, owner: str) -> None:
         bad = client.post(url, data={**form, field: value})
         assert bad.status_code == 400 and reason in bad.text, (field, value)
     session.expire_all()
-    again = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    again = agendas.get_agenda(session, tenant_id=tenant.id, slug="main")
     assert again is not None and again.slot_minutes == 45  # refused changes left nothing
 
 
@@ -141,11 +141,11 @@ def test_retention_and_erasure_from_the_page(client: TestClient, session: Sessio
 
 def test_a_calendar_cannot_be_linked_over_a_busy_feed(client: TestClient, session: Session,
                                                       owner: str) -> None:
-    from receptionist.appointments import service as appointments
+    from receptionist.appointments import agendas
 
     tenant = get_tenant(session, slug="demo")
     assert tenant.id is not None
-    agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    agenda = agendas.get_agenda(session, tenant_id=tenant.id, slug="main")
     assert agenda is not None
     agenda.busy_feed_url = "sealed-feed-address"
     session.add(agenda)
@@ -157,14 +157,14 @@ def test_a_calendar_cannot_be_linked_over_a_busy_feed(client: TestClient, sessio
     # An empty calendar form leaves the feed alone.
     client.post("/admin/t/demo/settings/agendas/main/caldav", data={"csrf": owner, "url": ""})
     session.expire_all()
-    kept = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    kept = agendas.get_agenda(session, tenant_id=tenant.id, slug="main")
     assert kept is not None and kept.busy_feed_url == "sealed-feed-address"
     assert kept.caldav_url is None
 
 
 def test_a_busy_feed_is_linked_from_the_page_and_never_shown_back(
         client: TestClient, session: Session, settings: Settings, owner: str) -> None:
-    from receptionist.appointments import service as appointments
+    from receptionist.appointments import agendas
 
     url = "/admin/t/demo/settings/agendas/main/feed"
     secret = "http://127.0.0.1:9/calendar/ical/owner/private-5ecret/basic.ics"
@@ -178,7 +178,7 @@ def test_a_busy_feed_is_linked_from_the_page_and_never_shown_back(
     tenant = get_tenant(session, slug="demo")
     assert tenant.id is not None
     session.expire_all()
-    agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    agenda = agendas.get_agenda(session, tenant_id=tenant.id, slug="main")
     assert agenda is not None and agenda.busy_feed_url is not None
     assert unseal(settings.secret_key, agenda.busy_feed_url) == secret
     # Another business's agenda is a 404.
@@ -187,5 +187,5 @@ def test_a_busy_feed_is_linked_from_the_page_and_never_shown_back(
     gone = client.post(url, data={"csrf": owner, "url": ""}, follow_redirects=True)
     assert "feed unlinked" in gone.text
     session.expire_all()
-    agenda = appointments.get_agenda(session, tenant_id=tenant.id, slug="main")
+    agenda = agendas.get_agenda(session, tenant_id=tenant.id, slug="main")
     assert agenda is not None and agenda.busy_feed_url is None

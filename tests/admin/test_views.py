@@ -230,11 +230,11 @@ def test_the_throttle_is_shared_by_every_instance(client: TestClient, settings: 
 def test_the_inbox_names_callers_who_gave_their_name(
         client: TestClient, session: Session, clock: FixedClock,
         messages_left: dict[str, str]) -> None:
-    from receptionist.appointments import service as appointments
-    from tests.appointments.test_service import NOON, main_agenda
+    from receptionist.appointments import booking
+    from tests.appointments.demo_agenda import NOON, main_agenda
 
-    appointments.book(session, agenda=main_agenda(session), starts_at=NOON, now=clock(),
-                      caller_number="+15551230001", caller_name="Ada <Lovelace>")
+    booking.book(session, agenda=main_agenda(session), starts_at=NOON, now=clock(),
+                 caller_number="+15551230001", caller_name="Ada <Lovelace>")
     session.commit()
     login(client, "owner@demo.test")
     page = client.get("/admin/t/demo/inbox").text

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from receptionist.api.errors import status_of
-from receptionist.appointments.service import BookingError, NotASlot, SlotTaken
+from receptionist.appointments.booking import BookingError, NotASlot, SlotTaken
 from receptionist.db import WriteConflict
 
 

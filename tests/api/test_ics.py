@@ -6,19 +6,19 @@ import icalendar
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from receptionist.appointments import service as appointments
-from tests.appointments.test_service import NOON, main_agenda
+from receptionist.appointments import booking
+from tests.appointments.demo_agenda import NOON, main_agenda
 from tests.conftest import FixedClock
 
 
 def test_feed_lists_booked_appointments(client: TestClient, session: Session,
                                         clock: FixedClock) -> None:
     agenda = main_agenda(session)
-    kept = appointments.book(session, agenda=agenda, starts_at=NOON, now=clock(),
-                             caller_number="+15551234567")
-    dropped = appointments.book(session, agenda=agenda, starts_at=NOON.replace(hour=19),
-                                now=clock())
-    appointments.cancel(session, appointment=dropped, agenda=agenda, now=clock())
+    kept = booking.book(session, agenda=agenda, starts_at=NOON, now=clock(),
+                        caller_number="+15551234567")
+    dropped = booking.book(session, agenda=agenda, starts_at=NOON.replace(hour=19),
+                           now=clock())
+    booking.cancel(session, appointment=dropped, agenda=agenda, now=clock())
     session.commit()
     assert len(agenda.feed_token) >= 40
     response = client.get(f"/ics/{agenda.feed_token}.ics")

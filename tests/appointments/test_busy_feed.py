@@ -17,13 +17,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlmodel import Session
 
-from receptionist.appointments import busy_feed, caldav_sync
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas, busy_feed, caldav_sync, free_times
 from receptionist.appointments.models import Agenda
 from receptionist.outbound import Policy
 from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
-from tests.appointments.test_service import main_agenda
+from tests.appointments.demo_agenda import main_agenda
 from tests.conftest import FixedClock
 
 FEED = """BEGIN:VCALENDAR
@@ -154,15 +153,15 @@ def feed() -> Iterator[FeedServer]:
 def _link(session: Session, runtime: Runtime, url: str) -> Agenda:
     agenda = main_agenda(session)
     agenda.busy_feed_url = seal(runtime.settings.secret_key, url)
-    appointments.calendar_linked(session, agenda=agenda, now=runtime.clock())
+    agendas.calendar_linked(session, agenda=agenda, now=runtime.clock())
     session.commit()
     return agenda
 
 
 def _free_at(session: Session, agenda: Agenda, clock: FixedClock, *moments: datetime
              ) -> list[bool]:
-    return [moment in appointments.available(session, agenda, now=clock(), start=moment,
-                                             end=moment + timedelta(minutes=30))
+    return [moment in free_times.available(session, agenda, now=clock(), start=moment,
+                                           end=moment + timedelta(minutes=30))
             for moment in moments]
 
 
@@ -186,8 +185,8 @@ def test_the_feeds_events_block_their_times(session: Session, runtime: Runtime,
         True, False]
     # The all-day conference takes Thursday; the "free" event blocks nothing; the UTC
     # supplier call blocks 10:00 on Friday.
-    thursday = appointments.available(session, agenda, now=clock(), start=ny(19, 0),
-                                      end=ny(20, 0))
+    thursday = free_times.available(session, agenda, now=clock(), start=ny(19, 0),
+                                    end=ny(20, 0))
     assert thursday == []
     assert _free_at(session, agenda, clock, ny(18, 10), ny(20, 10), ny(20, 11)) == [
         True, False, True]

@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from receptionist.appointments import caldav_sync
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas, booking, caldav_sync, free_times
 from receptionist.appointments.models import Agenda, SyncState
 from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
+from tests.appointments.demo_agenda import NOON, main_agenda
 from tests.appointments.radicale_server import PASSWORD, USER, Radicale, radicale
-from tests.appointments.test_service import NOON, main_agenda
 from tests.conftest import FixedClock
 
 OWNER_EVENT = """BEGIN:VCALENDAR
@@ -65,8 +64,8 @@ def test_bookings_are_written_moved_and_deleted(session: Session, runtime: Runti
                                                 clock: FixedClock, server: Radicale,
                                                 linked: tuple[Agenda, str]) -> None:
     agenda, url = linked
-    booked = appointments.book(session, agenda=agenda, starts_at=NOON, now=clock(),
-                               caller_number="+15551234567", caller_name="Ada Lovelace")
+    booked = booking.book(session, agenda=agenda, starts_at=NOON, now=clock(),
+                          caller_number="+15551234567", caller_name="Ada Lovelace")
     session.commit()
     assert booked.sync_state is SyncState.pending
     assert caldav_sync.push_due(runtime) == 1
@@ -75,12 +74,12 @@ def test_bookings_are_written_moved_and_deleted(session: Session, runtime: Runti
     assert str(booked.sync_state) == SyncState.synced
 
     later = NOON + timedelta(hours=2)
-    appointments.move(session, appointment=booked, agenda=agenda, starts_at=later, now=clock())
+    booking.move(session, appointment=booked, agenda=agenda, starts_at=later, now=clock())
     session.commit()
     assert caldav_sync.push_due(runtime) == 1
     assert events_in(server, url) == {booked.uid: (later, "Appointment: Ada Lovelace")}
 
-    appointments.cancel(session, appointment=booked, agenda=agenda, now=clock())
+    booking.cancel(session, appointment=booked, agenda=agenda, now=clock())
     session.commit()
     assert caldav_sync.push_due(runtime) == 1
     assert events_in(server, url) == {}
@@ -93,21 +92,21 @@ def test_the_owners_events_block_slots(session: Session, runtime: Runtime, clock
     server.client().calendar(url=url).save_event(OWNER_EVENT)
     assert caldav_sync.pull_busy(runtime) == 1
     session.refresh(agenda)
-    free = appointments.available(session, agenda, now=clock(), start=NOON,
-                                  end=NOON + timedelta(hours=4))
+    free = free_times.available(session, agenda, now=clock(), start=NOON,
+                                end=NOON + timedelta(hours=4))
     # 13:00-14:30 New York (18:00-19:30 UTC) is the owner's lunch.
     assert [f.astimezone(UTC).strftime("%H:%M") for f in free] == [
         "17:00", "17:30", "19:30", "20:00", "20:30"]
-    with pytest.raises(appointments.SlotTaken):
-        appointments.book(session, agenda=agenda, starts_at=NOON + timedelta(hours=1),
-                          now=clock())
+    with pytest.raises(booking.SlotTaken):
+        booking.book(session, agenda=agenda, starts_at=NOON + timedelta(hours=1),
+                     now=clock())
     # Our own events, read back, do not block themselves.
     session.rollback()
-    appointments.book(session, agenda=agenda, starts_at=NOON, now=clock())
+    booking.book(session, agenda=agenda, starts_at=NOON, now=clock())
     session.commit()
     caldav_sync.push_due(runtime)
     caldav_sync.pull_busy(runtime)
-    assert NOON + timedelta(minutes=30) in appointments.available(
+    assert NOON + timedelta(minutes=30) in free_times.available(
         session, agenda, now=clock(), start=NOON, end=NOON + timedelta(hours=1))
 
 
@@ -130,15 +129,15 @@ def test_a_new_event_blocks_its_time_at_the_next_check(
     assert (checked.astimezone(UTC) if checked.tzinfo else checked.replace(tzinfo=UTC)
             ) == clock.now
     lunch = NOON + timedelta(hours=1)  # 13:00 in New York
-    assert lunch in appointments.available(session, agenda, now=clock(), start=NOON,
-                                           end=NOON + timedelta(hours=4))
+    assert lunch in free_times.available(session, agenda, now=clock(), start=NOON,
+                                         end=NOON + timedelta(hours=4))
     server.client().calendar(url=url).save_event(OWNER_EVENT)  # added on the owner's phone
     clock.now += step
     assert caldav_sync.pull_busy(runtime) == 1
     session.refresh(agenda)
     assert agenda.caldav_sync_mark != first_mark
-    assert lunch not in appointments.available(session, agenda, now=clock(), start=NOON,
-                                               end=NOON + timedelta(hours=4))
+    assert lunch not in free_times.available(session, agenda, now=clock(), start=NOON,
+                                             end=NOON + timedelta(hours=4))
     clock.now += step
     assert caldav_sync.pull_busy(runtime) == 0
     clock.now += caldav_sync.FULL_READ_EVERY  # the horizon has moved on: read again
@@ -152,7 +151,7 @@ def test_relinking_reads_the_calendar_in_full(session: Session, runtime: Runtime
     assert caldav_sync.pull_busy(runtime) == 1
     assert caldav_sync.pull_busy(runtime) == 0
     session.refresh(agenda)
-    appointments.calendar_linked(session, agenda=agenda, now=clock())
+    agendas.calendar_linked(session, agenda=agenda, now=clock())
     session.commit()
     assert caldav_sync.pull_busy(runtime) == 1
 
@@ -165,7 +164,7 @@ def test_a_server_that_is_down_delays_the_sync_only(session: Session, runtime: R
     port = int(server.base.rsplit(":", 1)[1])
     server.proc.terminate()
     server.proc.wait()
-    booked = appointments.book(session, agenda=agenda, starts_at=NOON, now=clock())
+    booked = booking.book(session, agenda=agenda, starts_at=NOON, now=clock())
     session.commit()
     assert caldav_sync.push_due(runtime) == 0
     assert caldav_sync.pull_busy(runtime) == 0

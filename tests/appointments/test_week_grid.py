@@ -8,21 +8,20 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from receptionist.appointments import service as appointments
-from receptionist.appointments import week_grid
+from receptionist.appointments import agendas, booking, free_times, week_grid
 from receptionist.appointments.models import ExternalBusy
 from receptionist.tenants.service import get_tenant
-from tests.appointments.test_service import NOON, main_agenda
+from tests.appointments.demo_agenda import NOON, main_agenda
 from tests.conftest import FixedClock
 
 
 def test_the_week_of_two_agendas(session: Session, clock: FixedClock) -> None:
     main = main_agenda(session)
     tenant = get_tenant(session, slug="demo")
-    okafor = appointments.create_agenda(session, tenant=tenant, slug="okafor", name="Okafor",
-                                        weekly_hours={"tue": ["08:00-13:00"]})
-    appointments.book(session, agenda=main, starts_at=NOON, now=clock(),
-                      kind=appointments.Kind("cleaning", 60, 10), caller_name="Ada")
+    okafor = agendas.create_agenda(session, tenant=tenant, slug="okafor", name="Okafor",
+                                   weekly_hours={"tue": ["08:00-13:00"]})
+    booking.book(session, agenda=main, starts_at=NOON, now=clock(),
+                 kind=free_times.Kind("cleaning", 60, 10), caller_name="Ada")
     assert okafor.id is not None
     session.add(ExternalBusy(agenda_id=okafor.id, uid="e", starts_at=NOON - timedelta(hours=1),
                              ends_at=NOON - timedelta(minutes=30)))

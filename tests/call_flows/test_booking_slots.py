@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import booking, free_times
 from receptionist.call_flows import booking_slots as slots
 from receptionist.call_flows.booking_choice import Want
 from receptionist.call_flows.events import BookingAnswer
 from receptionist.call_flows.schema import BookStep
-from tests.appointments.test_service import NOON, main_agenda
+from tests.appointments.demo_agenda import NOON, main_agenda
 from tests.call_flows.flow_helpers import demo_ctx, gather_query, logged
 from tests.conftest import FixedClock
 
@@ -31,10 +31,10 @@ def test_words_stand_for_keys_in_both_languages(session: Session, clock: FixedCl
 def test_a_move_keeps_its_type_and_offers_its_own_agenda(session: Session,
                                                          clock: FixedClock) -> None:
     ctx = demo_ctx(session, clock)
-    cleaning = appointments.book(session, agenda=main_agenda(session), starts_at=NOON,
-                                 now=clock(), kind=appointments.Kind("cleaning", 60, 10))
+    cleaning = booking.book(session, agenda=main_agenda(session), starts_at=NOON,
+                            now=clock(), kind=free_times.Kind("cleaning", 60, 10))
     plan = slots.plan_for_move(ctx, cleaning)
-    assert plan is not None and plan.kind == appointments.Kind("cleaning", 60, 10)
+    assert plan is not None and plan.kind == free_times.Kind("cleaning", 60, 10)
     assert [a.slug for a in plan.agendas] == ["main"] and plan.moving_id == cleaning.id
     offered = slots.first_offer(ctx, plan)
     assert offered and all(a.slug == "main" for _, a in offered)
@@ -46,8 +46,8 @@ def test_the_day_limit_offers_the_next_day(session: Session, clock: FixedClock) 
         update={"max_per_caller_per_day": 1})})
     step = ctx.script.steps["book"]
     assert isinstance(step, BookStep)
-    appointments.book(session, agenda=main_agenda(session), starts_at=NOON, now=clock(),
-                      caller_number=ctx.call.from_number)
+    booking.book(session, agenda=main_agenda(session), starts_at=NOON, now=clock(),
+                 caller_number=ctx.call.from_number)
     plan = slots.plan_for(ctx, step, Want())
     slot = NOON + timedelta(hours=1)
     assert slots.on_confirm(ctx, "book", step, plan, slot=slot, agenda=plan.agendas[0],

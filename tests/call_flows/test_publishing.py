@@ -66,14 +66,14 @@ def test_warm_models_trains_every_active_script(runtime: Runtime) -> None:
 def test_practitioners_get_their_agendas_and_keep_an_owners_hours(session: Session) -> None:
     import json
 
-    from receptionist.appointments import service as appointments
+    from receptionist.appointments.agendas import list_agendas
     from tests.twilio.practice import PRACTICE_EN
 
     tenant = tenants.get_tenant(session, slug="demo")
     assert tenant.id is not None
     text = demo_script_text("demo.yaml").replace("\nsteps:\n", "\n" + PRACTICE_EN)
     publishing.publish_script(session, tenant=tenant, yaml_text=text)
-    agendas = {a.slug: a for a in appointments.list_agendas(session, tenant_id=tenant.id)}
+    agendas = {a.slug: a for a in list_agendas(session, tenant_id=tenant.id)}
     assert sorted(agendas) == ["lee", "main", "martin", "okafor"]
     okafor = agendas["okafor"]
     assert (okafor.name, okafor.timezone) == ("Dr Okafor", "America/New_York")

@@ -81,8 +81,8 @@ def test_standing_and_earlier_calls(session: Session, tenant_id: int,
 
 def test_a_name_from_a_booking_unless_the_owner_named_them(
         session: Session, tenant_id: int, clock: FixedClock) -> None:
+    from receptionist.appointments.agendas import list_agendas
     from receptionist.appointments.models import Appointment
-    from receptionist.appointments.service import list_agendas
     [agenda] = list_agendas(session, tenant_id=tenant_id)
     assert agenda.id is not None
     start = clock() + timedelta(days=1)

@@ -204,11 +204,11 @@ def test_a_webhook_that_times_out_is_retried(sim: TestTwilioSim, session: Sessio
 def test_a_caller_who_booked_by_name_is_named(sim: TestTwilioSim, session: Session,
                                               runtime: Runtime, clock: FixedClock,
                                               mailbox: Mailbox) -> None:
-    from receptionist.appointments import service as appointments
-    from tests.appointments.test_service import NOON, main_agenda
+    from receptionist.appointments import booking
+    from tests.appointments.demo_agenda import NOON, main_agenda
 
-    appointments.book(session, agenda=main_agenda(session), starts_at=NOON, now=clock(),
-                      caller_number="+15551230001", caller_name="Ada Lovelace", source="api")
+    booking.book(session, agenda=main_agenda(session), starts_at=NOON, now=clock(),
+                 caller_number="+15551230001", caller_name="Ada Lovelace", source="api")
     session.commit()
     sim.call(DEMO_EN, [Press("3"), Press("2"), LeaveMessage(3)])
     transcribe(session, "Hello")

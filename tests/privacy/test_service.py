@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import booking as appointments
 from receptionist.appointments.models import Appointment, AppointmentStatus, SlotClaim
 from receptionist.calls.models import Call, CallEvent
 from receptionist.cli import app
@@ -26,7 +26,7 @@ from receptionist.tenants.service import get_tenant
 from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press
 from receptionist.worker import erasure_job, retention_job
-from tests.appointments.test_service import NOON, main_agenda
+from tests.appointments.demo_agenda import NOON, main_agenda
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.test_cli import cli_env, runner  # noqa: F401 - the fixture
 from tests.twilio_sim import TestTwilioSim

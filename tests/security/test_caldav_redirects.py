@@ -14,13 +14,12 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session
 
-from receptionist.appointments import caldav_sync
-from receptionist.appointments import service as appointments
+from receptionist.appointments import booking, caldav_sync
 from receptionist.appointments.models import Agenda, SyncState
 from receptionist.outbound import Policy
 from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
-from tests.appointments.test_service import NOON, main_agenda
+from tests.appointments.demo_agenda import NOON, main_agenda
 from tests.conftest import FixedClock
 from tests.security.canary import Answer, Server, answering, canary
 
@@ -64,8 +63,8 @@ def test_a_calendar_check_does_not_follow_a_redirect(
 def test_a_booking_push_does_not_follow_a_redirect(
         session: Session, runtime: Runtime, clock: FixedClock, linked: Agenda,
         redirecting: Server, internal: Server) -> None:
-    booked = appointments.book(session, agenda=linked, starts_at=NOON, now=clock(),
-                               caller_number="+15551234567", caller_name="Ada Lovelace")
+    booked = booking.book(session, agenda=linked, starts_at=NOON, now=clock(),
+                          caller_number="+15551234567", caller_name="Ada Lovelace")
     session.commit()
     pushed = caldav_sync.push_due(runtime)
     assert redirecting.seen and internal.seen == []  # the old code PUT the booking here

@@ -15,9 +15,9 @@ from receptionist.appointments import caldav_sync
 from receptionist.appointments.models import Agenda, ExternalBusy
 from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
+from tests.appointments.demo_agenda import main_agenda
 from tests.appointments.radicale_server import PASSWORD, USER, Radicale, radicale
 from tests.appointments.test_caldav_sync import OWNER_EVENT
-from tests.appointments.test_service import main_agenda
 from tests.security.canary import Answer, Server, answering
 
 MAINTENANCE = Answer(200, (("Content-Type", "text/html"),),

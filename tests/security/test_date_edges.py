@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas, booking
 from receptionist.appointments.models import Appointment
 from receptionist.tenants.service import get_tenant
 from tests.admin.helpers import csrf_of, login
@@ -21,11 +21,11 @@ EDGES = ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00+14:00", "0001-01-01T00:00:
 
 
 def _book(session: Session, clock: FixedClock) -> Appointment:
-    agenda = appointments.get_agenda(session, tenant_id=get_tenant(session, slug="demo").id or 0,
-                                     slug="main")
+    agenda = agendas.get_agenda(session, tenant_id=get_tenant(session, slug="demo").id or 0,
+                                slug="main")
     assert agenda is not None
-    booked = appointments.book(session, agenda=agenda, now=clock(),
-                               starts_at=datetime(2026, 11, 18, 16, tzinfo=UTC))
+    booked = booking.book(session, agenda=agenda, now=clock(),
+                          starts_at=datetime(2026, 11, 18, 16, tzinfo=UTC))
     session.commit()
     return booked
 

@@ -30,7 +30,7 @@ from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
 from receptionist.tenants.service import get_tenant
 from tests.admin.helpers import csrf_of, login
-from tests.appointments.test_service import main_agenda
+from tests.appointments.demo_agenda import main_agenda
 from tests.conftest import PUBLIC_ADDRESS, FixedClock, resolving
 from tests.security.canary import Answer, Server, answering, canary
 from tests.security.conftest import OWNER

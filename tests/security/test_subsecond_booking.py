@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas, booking, free_times
 from receptionist.appointments.availability import is_slot_start
+from receptionist.appointments.booking import NotASlot
 from receptionist.appointments.models import Appointment, AppointmentStatus
-from receptionist.appointments.service import NotASlot
 from receptionist.tenants.service import get_tenant
 from tests.conftest import FixedClock
 
@@ -76,14 +76,14 @@ def test_moving_half_a_second_into_the_next_slot_is_refused(
 def test_the_grid_is_exact(session: Session, clock: FixedClock) -> None:
     demo = get_tenant(session, slug="demo")
     assert demo.id is not None
-    agenda = appointments.get_agenda(session, tenant_id=demo.id, slug="main")
+    agenda = agendas.get_agenda(session, tenant_id=demo.id, slug="main")
     assert agenda is not None
-    rules = appointments.rules_of(agenda)
+    rules = free_times.rules_of(agenda)
     assert is_slot_start(rules, SLOT)
     assert not is_slot_start(rules, SLOT + timedelta(milliseconds=500))
     with pytest.raises(NotASlot, match="whole minute"):
-        appointments.book(session, agenda=agenda, now=clock(),
-                          starts_at=SLOT + timedelta(microseconds=1))
+        booking.book(session, agenda=agenda, now=clock(),
+                     starts_at=SLOT + timedelta(microseconds=1))
 
 
 def test_the_reason_is_told_in_french() -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import lookups
 from receptionist.appointments.models import Appointment
 from receptionist.call_flows import announce
 from receptionist.call_flows import booking_choice as choice
@@ -74,7 +74,7 @@ def _known(ctx: FlowContext) -> bool:
     if contacts.is_anonymous(number):
         return False
     listing = contacts.standing(ctx.session, tenant_id=ctx.call.tenant_id, number=number)
-    return listing.contact is not None or appointments.has_booked(
+    return listing.contact is not None or lookups.has_booked(
         ctx.session, tenant_id=ctx.call.tenant_id, caller_number=number)
 
 

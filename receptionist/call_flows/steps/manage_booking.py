@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import booking, lookups
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.appointments.spoken import spoken_slot
 from receptionist.call_flows import booking_slots as slots
@@ -28,7 +28,7 @@ def _when(ctx: FlowContext, agenda: Agenda, moment: datetime) -> str:
 
 def render(ctx: FlowContext, step_id: str, step: ManageBookingStep) -> str | None:
     assert ctx.call.tenant_id is not None
-    appointment = appointments.upcoming_for_caller(
+    appointment = lookups.upcoming_for_caller(
         ctx.session, tenant_id=ctx.call.tenant_id, caller_number=ctx.call.from_number,
         now=ctx.now)
     if appointment is None:
@@ -68,8 +68,8 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
     assert agenda is not None
     when = _when(ctx, agenda, appointment.starts_at)
     if digits == "1":
-        appointments.cancel(ctx.session, appointment=appointment, agenda=agenda, now=ctx.now,
-                            sms_sender=ctx.call.to_number, by="phone")
+        booking.cancel(ctx.session, appointment=appointment, agenda=agenda, now=ctx.now,
+                       sms_sender=ctx.call.to_number, by="phone")
         ctx.log(EventKind.cancelled, step_id, EventFields(appointment=appointment.id))
         ctx.say(booking_phrase("cancelled", ctx.language, when=when), personal=True)
         return step.next

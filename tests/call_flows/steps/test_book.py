@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import lookups
 from receptionist.appointments.availability import epoch
 from receptionist.call_flows import booking_slots
 from receptionist.call_flows.actions import Gather, Record
@@ -50,8 +50,8 @@ def test_book_confirms_books_and_asks_the_name(session: Session, clock: FixedClo
     assert book.resume(ctx, "book", step, BookingAnswer("confirm", "1", 0, slot=first)) is None
     assert ("booked", "book") in logged(ctx)
     assert isinstance(ctx.actions[-2], Record)  # the caller's name, after the beep
-    booked = appointments.upcoming_for_caller(session, tenant_id=ctx.call.tenant_id or 0,
-                                              caller_number=CALLER, now=clock())
+    booked = lookups.upcoming_for_caller(session, tenant_id=ctx.call.tenant_id or 0,
+                                         caller_number=CALLER, now=clock())
     assert booked is not None and epoch(booked.starts_at) == first
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from receptionist.appointments import service as appointments
+from receptionist.appointments import agendas, booking, free_times, lookups
 from receptionist.call_flows.events import BookingAnswer
 from receptionist.call_flows.schema import ManageBookingStep
 from receptionist.call_flows.steps import manage_booking
@@ -29,11 +29,11 @@ def test_manage_booking_without_an_appointment_goes_to_the_fallback(
 def test_manage_booking_cancels_the_callers_appointment(session: Session,
                                                        clock: FixedClock) -> None:
     ctx = demo_ctx(session, clock, MANAGE)
-    agenda = appointments.get_agenda(session, tenant_id=ctx.call.tenant_id or 0, slug="main")
+    agenda = agendas.get_agenda(session, tenant_id=ctx.call.tenant_id or 0, slug="main")
     assert agenda is not None
-    slot = appointments.first_day_with_slots(session, agenda, now=clock())[0]
-    appointments.book(session, agenda=agenda, starts_at=slot, now=clock(),
-                      caller_number=CALLER, language="en-US", source="phone")
+    slot = free_times.first_day_with_slots(session, agenda, now=clock())[0]
+    booking.book(session, agenda=agenda, starts_at=slot, now=clock(),
+                 caller_number=CALLER, language="en-US", source="phone")
     step = ctx.script.steps["manage"]
     assert isinstance(step, ManageBookingStep)
     assert manage_booking.render(ctx, "manage", step) is None
@@ -42,5 +42,5 @@ def test_manage_booking_cancels_the_callers_appointment(session: Session,
     answer = BookingAnswer("manage", "1", 0, appointment_id=appointment_id)
     assert manage_booking.resume(ctx, "manage", step, answer) == "goodbye"
     assert ("cancelled", "manage") in logged(ctx)
-    assert appointments.upcoming_for_caller(session, tenant_id=ctx.call.tenant_id or 0,
-                                            caller_number=CALLER, now=clock()) is None
+    assert lookups.upcoming_for_caller(session, tenant_id=ctx.call.tenant_id or 0,
+                                       caller_number=CALLER, now=clock()) is None
