@@ -148,7 +148,11 @@ class Database:
 
     @engine.setter
     def engine(self, engine: Engine) -> None:
-        """Swapping the engine (tests simulate an outage so) swaps the call lane with it."""
+        """Swapping the engine (tests simulate an outage so) swaps the call lane with it;
+        the old lane's connections are closed, not left to the garbage collector."""
+        old = getattr(self, "_call_engine", None)
+        if old is not None and old is not getattr(self, "_engine", None):
+            old.dispose()
         self._engine = engine
         self._call_engine: Engine | None = None
 
