@@ -153,7 +153,7 @@ def _on_leader(leader: Leader, job: Callable[[Runtime], None]) -> Callable[[Runt
 def add_jobs(scheduler: BaseScheduler, rt: Runtime, leader: Leader | None = None) -> Leader:
     """Schedule every job; the sweeps run only while `leader` holds the scheduler lease."""
     leader = leader or Leader(
-        rt.database.engine, ttl=timedelta(seconds=rt.settings.scheduler_lease_seconds))
+        rt.database, ttl=timedelta(seconds=rt.settings.scheduler_lease_seconds))
     leader.renew()
     scheduler.add_job(leader.renew, "interval", id="scheduler_lease",
                       seconds=leader.ttl.total_seconds() / 3, max_instances=1,
