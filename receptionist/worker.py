@@ -65,7 +65,7 @@ def job(what: str) -> Callable[[Callable[[Runtime], int | None]], Job]:
 
 @job("stored %d recording(s)")
 def fetch_recordings_job(rt: Runtime) -> int:
-    return fetch_due_recordings(rt.settings, rt.database.engine, now=rt.clock(),
+    return fetch_due_recordings(rt.settings, rt.database, now=rt.clock(),
                                 source=rt.telephony)
 
 
