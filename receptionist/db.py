@@ -181,18 +181,6 @@ class Database:
             return nullcontext()
         return self._write_lock.held(urgent=urgent)
 
-    def writing(self, session: Session | None = None, *, urgent: bool = False
-                ) -> AbstractContextManager[object]:
-        """The write lock alone, for code that commits in several steps of its own.
-
-        With `session`, its connection is taken before the lock: a writer holding the lock
-        never waits for a pooled connection (which writers queued behind it may hold)."""
-        if session is not None:
-            session.connection()
-        if self._write_lock is None:
-            return nullcontext()
-        return self._write_lock.held(urgent=urgent)
-
     @staticmethod
     def end_reads(session: Session) -> None:
         """End `session`'s reads and give its connection back, keeping what it loaded
