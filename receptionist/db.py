@@ -242,11 +242,11 @@ class Database:
     def write_transaction(self, session: Session | None = None, *, urgent: bool = False
                           ) -> Iterator[Session]:
         """One unit of work, the only way anything is written: start from a fresh
-        snapshot (objects loaded earlier are re-read on use, and changes made to them
-        before it are dropped), take a connection, then the lock; commit on success, roll
-        back on any error. A unique constraint refusing a statement or the commit becomes
-        `WriteConflict`. Without `session`, a new one is opened and closed: on the call
-        path's lane when `urgent` (a webhook, a media stream: a caller is on the line).
+        snapshot (objects loaded earlier are re-read on use: change them inside it), take
+        a connection, then the lock; commit on success, roll back on any error. A unique
+        constraint refusing a statement or the commit becomes `WriteConflict`. Without
+        `session`, a new one is opened and closed: on the call path's lane when `urgent`
+        (a webhook, a media stream: a caller is on the line).
 
         Only statements belong inside: hash passwords, call servers, decode speech and
         train models before it, since every other writer (on SQLite the call path too)
