@@ -12,7 +12,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -421,15 +421,11 @@ def _notify(session: Session, appointment: Appointment, agenda: Agenda, *, kind:
 def _claiming(session: Session, savepoint: bool) -> Iterator[None]:
     """Writing slot claims: a key conflict (someone else holds a unit) is SlotTaken. With
     `savepoint`, only the claims roll back and the caller's transaction goes on."""
-    nested = session.begin_nested() if savepoint else None
     try:
-        yield
+        with session.begin_nested() if savepoint else nullcontext():
+            yield
     except IntegrityError:
-        if nested is not None:
-            nested.rollback()
         raise SlotTaken("this time was just taken") from None
-    if nested is not None:
-        nested.commit()
 
 
 def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime,
