@@ -148,7 +148,11 @@ class Database:
 
     @engine.setter
     def engine(self, engine: Engine) -> None:
-        """Swapping the engine (tests simulate an outage so) swaps the call lane with it."""
+        """Swapping the engine (tests simulate an outage so) swaps the call lane with it;
+        the old lane's connections are closed, not left to the garbage collector."""
+        old = getattr(self, "_call_engine", None)
+        if old is not None and old is not getattr(self, "_engine", None):
+            old.dispose()
         self._engine = engine
         self._call_engine: Engine | None = None
 
@@ -173,17 +177,24 @@ class Database:
         """A session on the call path's own connections (webhooks, media streams)."""
         return Session(self.call_engine, expire_on_commit=False)
 
-    def writing(self, session: Session | None = None, *, urgent: bool = False
-                ) -> AbstractContextManager[object]:
-        """The write lock alone, for code that commits in several steps of its own.
-
-        With `session`, its connection is taken before the lock: a writer holding the lock
+    def _locked(self, session: Session, *, urgent: bool) -> AbstractContextManager[object]:
+        """The write lock, once `session` has its connection: a writer holding the lock
         never waits for a pooled connection (which writers queued behind it may hold)."""
-        if session is not None:
-            session.connection()
+        session.connection()
         if self._write_lock is None:
             return nullcontext()
         return self._write_lock.held(urgent=urgent)
+
+    @staticmethod
+    def end_reads(session: Session) -> None:
+        """End `session`'s reads and give its connection back, keeping what it loaded
+        readable: before slow work that needs no database (hashing a password). A
+        rollback would expire those objects, and the next attribute read would take a
+        connection again for the whole slow part. Nothing may be waiting to be written:
+        writes go through `write_transaction`."""
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("changes not written: make them in write_transaction")
+        session.commit()
 
     @property
     def inline_writes(self) -> bool:
@@ -234,19 +245,25 @@ class Database:
     @contextmanager
     def write_transaction(self, session: Session | None = None, *, urgent: bool = False
                           ) -> Iterator[Session]:
-        """One write: start from a fresh snapshot (objects loaded earlier are re-read on
-        use), take a connection, then the lock; commit on success, roll back on any error.
-        A unique constraint refusing the commit becomes `WriteConflict`. Without
-        `session`, a new one is opened and closed.
+        """One unit of work, the only way anything is written: start from a fresh
+        snapshot (objects loaded earlier are re-read on use: change them inside it), take
+        a connection, then the lock; commit on success, roll back on any error. A unique
+        constraint refusing a statement or the commit becomes `WriteConflict`. Without
+        `session`, a new one is opened and closed: on the call path's lane when `urgent`
+        (a webhook, a media stream: a caller is on the line).
 
-        Only statements belong inside: hash passwords, call servers and train models
-        before it, since every other writer (on SQLite the call path too) waits."""
+        Only statements belong inside: hash passwords, call servers, decode speech and
+        train models before it, since every other writer (on SQLite the call path too)
+        waits. Work that claims rows, goes to the network, then records what happened is
+        several of these, never one held across the network. Services take the session
+        and never commit (they may flush): the caller owns the unit of work."""
         if session is None:
-            with self.session() as own, self.write_transaction(own, urgent=urgent) as same:
+            opened = self.call_session() if urgent else self.session()
+            with opened as own, self.write_transaction(own, urgent=urgent) as same:
                 yield same
             return
         session.rollback()
-        with self.writing(session, urgent=urgent):
+        with self._locked(session, urgent=urgent):
             try:
                 yield session
                 session.commit()

@@ -20,11 +20,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel
 
 from receptionist.clock import utcnow
+from receptionist.db import Database, WriteConflict
 
 
 class Lease(SQLModel, table=True):
@@ -35,37 +34,33 @@ class Lease(SQLModel, table=True):
     expires_at: datetime
 
 
-def take(engine: Engine, *, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+def take(database: Database, *, name: str, holder: str, now: datetime,
+         ttl: timedelta) -> bool:
     """Take or renew lease `name` for `holder` until now + ttl. True if `holder` has it."""
     until = now + ttl
-    with Session(engine) as session:
-        renewed = session.execute(
-            update(Lease).where(Lease.name == name,  # type: ignore[arg-type]
-                                or_(Lease.holder == holder,  # type: ignore[arg-type]
-                                    Lease.expires_at < now))  # type: ignore[arg-type]
-            .values(holder=holder, expires_at=until))
-        if renewed.rowcount == 1:  # type: ignore[attr-defined]
-            session.commit()
-            return True
-        session.rollback()
-        if session.get(Lease, name) is not None:
-            return False  # someone else holds it
-        session.add(Lease(name=name, holder=holder, expires_at=until))
-        try:
-            session.commit()
-        except IntegrityError:  # another worker inserted it first
-            session.rollback()
-            return False
-        return True
+    try:
+        with database.write_transaction() as session:
+            renewed = session.execute(
+                update(Lease).where(Lease.name == name,  # type: ignore[arg-type]
+                                    or_(Lease.holder == holder,  # type: ignore[arg-type]
+                                        Lease.expires_at < now))  # type: ignore[arg-type]
+                .values(holder=holder, expires_at=until))
+            if renewed.rowcount == 1:  # type: ignore[attr-defined]
+                return True
+            if session.get(Lease, name) is not None:
+                return False  # someone else holds it
+            session.add(Lease(name=name, holder=holder, expires_at=until))
+    except WriteConflict:  # another worker inserted it first
+        return False
+    return True
 
 
-def release(engine: Engine, *, name: str, holder: str) -> None:
+def release(database: Database, *, name: str, holder: str) -> None:
     """Give the lease up now (clean shutdown), so another worker need not wait it out."""
-    with Session(engine) as session:
+    with database.write_transaction() as session:
         session.execute(update(Lease).where(Lease.name == name,  # type: ignore[arg-type]
                                             Lease.holder == holder)  # type: ignore[arg-type]
                         .values(expires_at=datetime(1970, 1, 1, tzinfo=UTC)))
-        session.commit()
 
 
 class Leader:
@@ -74,10 +69,10 @@ class Leader:
     `held()` answers from memory, with a safety margin: a job starts only while the lease
     is certainly still ours, even if renewing has been failing (database down)."""
 
-    def __init__(self, engine: Engine, *, name: str = "scheduler",
+    def __init__(self, database: Database, *, name: str = "scheduler",
                  ttl: timedelta = timedelta(seconds=30),
                  monotonic: Callable[[], float] = time.monotonic) -> None:
-        self.engine, self.name, self.ttl = engine, name, ttl
+        self.database, self.name, self.ttl = database, name, ttl
         self.monotonic = monotonic  # the safety margin's clock (tests set it)
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._until = 0.0  # time.monotonic() until which the lease is surely ours
@@ -85,7 +80,7 @@ class Leader:
     def renew(self) -> bool:
         started = self.monotonic()
         try:
-            ours = take(self.engine, name=self.name, holder=self.holder, now=utcnow(),
+            ours = take(self.database, name=self.name, holder=self.holder, now=utcnow(),
                         ttl=self.ttl)
         except Exception:
             ours = False
@@ -100,17 +95,17 @@ class Leader:
         if self._until:
             self._until = 0.0
             with contextlib.suppress(Exception):  # otherwise the lease simply expires
-                release(self.engine, name=self.name, holder=self.holder)
+                release(self.database, name=self.name, holder=self.holder)
 
 
 def claim_row(session: Session, model: type[SQLModel], row_id: int | None,
               next_at: Any, current: datetime | None, until: datetime) -> bool:
     """Take one row of a queue worked row by row (a transcript to make…): a conditional
     UPDATE moves its retry time (`next_at`, still `current`) to `until`, so that two
-    workers never take the same row. Commits; True when this worker won it."""
+    workers never take the same row. True when this worker won it, once the caller's
+    transaction commits: claim in a `write_transaction` of its own, then do the work."""
     guard = next_at.is_(None) if current is None else next_at == current
     result = session.execute(update(model).where(model.id == row_id, guard)  # type: ignore[attr-defined]
                              .values({next_at: until}))
-    session.commit()
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 

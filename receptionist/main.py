@@ -47,7 +47,7 @@ async def drain_spool_forever(rt: Runtime) -> None:
     while True:
         if spool.pending(rt.settings.spool_dir):
             try:
-                await run_in_threadpool(spool.import_spool, rt.database.engine,
+                await run_in_threadpool(spool.import_spool, rt.database,
                                         rt.settings.spool_dir, now=rt.clock())
             except Exception as exc:  # database still down: next round
                 log.warning("fallback spool not imported yet: %s", exc)

@@ -41,16 +41,18 @@ def upgrade(database_url: str, revision: str = "head") -> None:
         return
     engine = create_engine(database_url, poolclass=NullPool)
     try:
+        # The lock belongs to the connection (a session-level lock), not to a transaction.
         with engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
-            connection.commit()
+            with connection.begin():
+                connection.execute(text("SELECT pg_advisory_lock(:key)"),
+                                   {"key": _MIGRATION_LOCK})
             try:
                 config.attributes["connection"] = connection
-                command.upgrade(config, revision)
-                connection.commit()
+                with connection.begin():  # Alembic runs in it (migrations/env.py)
+                    command.upgrade(config, revision)
             finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"),
-                                   {"key": _MIGRATION_LOCK})
-                connection.commit()
+                with connection.begin():
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"),
+                                       {"key": _MIGRATION_LOCK})
     finally:
         engine.dispose()

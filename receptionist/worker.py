@@ -31,7 +31,7 @@ from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.notifications import digest
 from receptionist.notifications import service as notifications
 from receptionist.notifications.delivery import deliver_due
-from receptionist.privacy import service as privacy
+from receptionist.privacy import jobs as privacy
 from receptionist.runtime import Runtime
 from receptionist.speech.names import transcribe_names_due
 from receptionist.speech.transcripts import transcribe_due
@@ -64,7 +64,7 @@ def job(what: str) -> Callable[[Callable[[Runtime], int | None]], Job]:
 
 @job("stored %d recording(s)")
 def fetch_recordings_job(rt: Runtime) -> int:
-    return fetch_due_recordings(rt.settings, rt.database.engine, now=rt.clock(),
+    return fetch_due_recordings(rt.settings, rt.database, now=rt.clock(),
                                 source=rt.telephony)
 
 
@@ -131,14 +131,12 @@ def sweep_prompts_job(rt: Runtime) -> int:
 
 @job("")  # retention logs what it removed itself
 def retention_job(rt: Runtime) -> None:
-    with rt.database.write_transaction() as session:
-        privacy.retain_all(session, rt.settings, now=rt.clock())
+    privacy.retain_all(rt.database, rt.settings, now=rt.clock())
 
 
 @job("carried out %d erasure request(s)")
 def erasure_job(rt: Runtime) -> int:
-    with rt.database.write_transaction() as session:
-        return privacy.carry_out_erasures(session, rt.settings, now=rt.clock())
+    return privacy.carry_out_erasures(rt.database, rt.settings, now=rt.clock())
 
 
 def _on_leader(leader: Leader, job: Callable[[Runtime], None]) -> Callable[[Runtime], None]:
@@ -152,7 +150,7 @@ def _on_leader(leader: Leader, job: Callable[[Runtime], None]) -> Callable[[Runt
 def add_jobs(scheduler: BaseScheduler, rt: Runtime, leader: Leader | None = None) -> Leader:
     """Schedule every job; the sweeps run only while `leader` holds the scheduler lease."""
     leader = leader or Leader(
-        rt.database.engine, ttl=timedelta(seconds=rt.settings.scheduler_lease_seconds))
+        rt.database, ttl=timedelta(seconds=rt.settings.scheduler_lease_seconds))
     leader.renew()
     scheduler.add_job(leader.renew, "interval", id="scheduler_lease",
                       seconds=leader.ttl.total_seconds() / 3, max_instances=1,

@@ -152,3 +152,27 @@ def test_the_call_lane_has_connections_of_its_own(engine: Engine) -> None:
     with database.call_session() as session:
         assert session.exec(select(Tenant.slug).where(Tenant.slug == "demo")).one() == "demo"
     database.dispose()
+
+
+def test_an_urgent_write_without_a_session_runs_on_the_call_lane(engine: Engine) -> None:
+    database = Database(engine)
+    with database.write_transaction(urgent=True) as session:
+        assert session.get_bind() is database.call_engine
+    with database.write_transaction() as session:
+        assert session.get_bind() is database.engine
+    database.dispose()
+
+
+def test_ending_reads_keeps_what_was_read_and_refuses_unwritten_changes(
+        engine: Engine) -> None:
+    database = Database(engine)
+    with database.session() as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == "demo")).one()
+        database.end_reads(session)
+        assert not session.in_transaction()  # the connection went back to the pool
+        assert tenant.slug == "demo"  # still readable, with no connection taken again
+        assert not session.in_transaction()
+        tenant.name = "Unwritten"
+        with pytest.raises(RuntimeError):
+            database.end_reads(session)
+    assert _name(database, "demo") != "Unwritten"

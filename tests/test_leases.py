@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
-from receptionist.db import make_engine
+from receptionist.db import Database, make_engine
 from receptionist.leases import Leader, take
 from receptionist.runtime import Runtime
 from receptionist.worker import _on_leader
@@ -18,14 +18,15 @@ MINUTE = timedelta(minutes=1)
 
 
 def test_one_holder_until_it_expires(engine: Engine) -> None:
-    assert take(engine, name="x", holder="a", now=T0, ttl=MINUTE)
-    assert not take(engine, name="x", holder="b", now=T0 + MINUTE / 2, ttl=MINUTE)
-    assert take(engine, name="x", holder="a", now=T0 + MINUTE / 2, ttl=MINUTE)  # renewed
-    assert not take(engine, name="x", holder="b", now=T0 + MINUTE, ttl=MINUTE)
+    database = Database(engine)
+    assert take(database, name="x", holder="a", now=T0, ttl=MINUTE)
+    assert not take(database, name="x", holder="b", now=T0 + MINUTE / 2, ttl=MINUTE)
+    assert take(database, name="x", holder="a", now=T0 + MINUTE / 2, ttl=MINUTE)  # renewed
+    assert not take(database, name="x", holder="b", now=T0 + MINUTE, ttl=MINUTE)
     # a stops renewing (it died): b takes over once the lease has run out
-    assert take(engine, name="x", holder="b", now=T0 + 2 * MINUTE, ttl=MINUTE)
-    assert not take(engine, name="x", holder="a", now=T0 + 2 * MINUTE, ttl=MINUTE)
-    assert take(engine, name="other", holder="a", now=T0, ttl=MINUTE)  # leases are by name
+    assert take(database, name="x", holder="b", now=T0 + 2 * MINUTE, ttl=MINUTE)
+    assert not take(database, name="x", holder="a", now=T0 + 2 * MINUTE, ttl=MINUTE)
+    assert take(database, name="other", holder="a", now=T0, ttl=MINUTE)  # leases are by name
 
 
 def test_racing_workers_one_wins(engine: Engine) -> None:
@@ -33,8 +34,9 @@ def test_racing_workers_one_wins(engine: Engine) -> None:
     barrier = threading.Barrier(8)
 
     def contend(holder: str) -> None:
+        database = Database(engine)  # a worker process of its own: no lock shared in-process
         barrier.wait()
-        results.append(take(engine, name="race", holder=holder, now=T0, ttl=MINUTE))
+        results.append(take(database, name="race", holder=holder, now=T0, ttl=MINUTE))
 
     threads = [threading.Thread(target=contend, args=(f"w{i}",)) for i in range(8)]
     for thread in threads:
@@ -46,8 +48,8 @@ def test_racing_workers_one_wins(engine: Engine) -> None:
 
 def test_sweeps_run_on_the_leader_only_and_move_when_it_leaves(runtime: Runtime) -> None:
     # Held until 20 s after renewing: frozen clocks, so however slow the jobs run.
-    first = Leader(runtime.database.engine, ttl=timedelta(seconds=30), monotonic=Seconds())
-    second = Leader(runtime.database.engine, ttl=timedelta(seconds=30), monotonic=Seconds())
+    first = Leader(runtime.database, ttl=timedelta(seconds=30), monotonic=Seconds())
+    second = Leader(runtime.database, ttl=timedelta(seconds=30), monotonic=Seconds())
     assert first.renew() and not second.renew()
     runs: list[str] = []
 
@@ -79,12 +81,12 @@ class Seconds:
 
 def test_a_leader_that_cannot_renew_stops_before_its_lease_runs_out(runtime: Runtime) -> None:
     clock = Seconds()
-    leader = Leader(runtime.database.engine, ttl=timedelta(seconds=30), monotonic=clock)
+    leader = Leader(runtime.database, ttl=timedelta(seconds=30), monotonic=clock)
     assert leader.renew() and leader.held()
     clock.now += 19.9
     assert leader.held()
     clock.now += 0.1  # 2/3 of the TTL: past the safety margin, not yet expired
     assert not leader.held()
     assert leader.renew() and leader.held()  # renewed: counted from the renewal
-    leader.engine = make_engine("sqlite:////nonexistent/dir/x.db")  # the database is gone
+    leader.database = Database(make_engine("sqlite:////nonexistent/dir/x.db"))  # gone
     assert not leader.renew() and not leader.held()

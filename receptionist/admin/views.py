@@ -265,7 +265,7 @@ def change_password(request: Request, db: SessionDep,
                     current: Annotated[str, Form(max_length=500)],
                     new: Annotated[str, Form(max_length=500)]) -> Response:
     user, data = signed
-    db.commit()  # nothing written yet: the connection goes back while argon2 works
+    runtime_of(request).database.end_reads(db)  # the connection goes back while argon2 works
     try:
         new_hash = users.new_password_hash(user, current=current, new=new)
     except users.AccountError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, insert
@@ -92,15 +92,11 @@ def _check_slot(session: Session, agenda: Agenda, starts_at: datetime, now: date
 def _claiming(session: Session, savepoint: bool) -> Iterator[None]:
     """Writing slot claims: a key conflict (someone else holds a unit) is SlotTaken. With
     `savepoint`, only the claims roll back and the caller's transaction goes on."""
-    nested = session.begin_nested() if savepoint else None
     try:
-        yield
+        with session.begin_nested() if savepoint else nullcontext():
+            yield
     except IntegrityError:
-        if nested is not None:
-            nested.rollback()
         raise SlotTaken("this time was just taken") from None
-    if nested is not None:
-        nested.commit()
 
 
 def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime,

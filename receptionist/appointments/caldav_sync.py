@@ -161,10 +161,9 @@ def _record(rt: SyncDeps, session: Session, appointment: Appointment, pushed: in
             error: str | None) -> None:
     """Store one push outcome, unless the appointment changed again meanwhile."""
     now = rt.clock()
-    with rt.database.writing():
+    with rt.database.write_transaction(session):
         current = session.get(Appointment, appointment.id, populate_existing=True)
         if current is None or current.sequence != pushed:
-            session.rollback()
             return  # changed since: its new version is pending and will be pushed
         if error is None:
             current.sync_state, current.sync_error, current.sync_next_at = (
@@ -177,7 +176,6 @@ def _record(rt: SyncDeps, session: Session, appointment: Appointment, pushed: in
             current.sync_next_at = now + timedelta(
                 seconds=min(30 * 2 ** (current.sync_attempts - 1), 3600))
         session.add(current)
-        session.commit()
 
 
 def pull_busy(rt: SyncDeps) -> int:
@@ -197,19 +195,17 @@ def pull_busy(rt: SyncDeps) -> int:
             except Exception as exc:  # anything from the owner's server: this agenda's error
                 log.warning("reading the calendar of agenda %s failed: %s", agenda.id,
                             _error_text(exc))
-                with rt.database.writing():
+                with rt.database.write_transaction(session):
                     agenda.caldav_error = _error_text(exc)
                     session.add(agenda)
-                    session.commit()
                 continue
-            with rt.database.writing():
+            with rt.database.write_transaction(session):
                 if busy is not None:
                     _replace_busy(session, agenda, busy)
                     agenda.caldav_sync_mark, agenda.caldav_read_at = mark, now
                     read += 1
                 agenda.caldav_checked_at, agenda.caldav_error = now, ""
                 session.add(agenda)
-                session.commit()
     return read
 
 

@@ -15,15 +15,14 @@ import typer
 from receptionist.cli.booking import agenda_app, token_app
 from receptionist.cli.notify import notify_app
 from receptionist.cli.privacy import privacy_app
-from receptionist.cli.support import fail, open_session
+from receptionist.cli.support import fail, open_database, open_session
 from receptionist.cli.users import user_app
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from receptionist.call_flows.loader import ScriptError
     from receptionist.call_flows.schema import MenuChoice
     from receptionist.config import Settings
+    from receptionist.db import Database
     from receptionist.runtime import Runtime
 
 app = typer.Typer(help="Self-hosted virtual receptionist for Twilio numbers.",
@@ -93,24 +92,28 @@ def seed_demo() -> None:
     from receptionist import demo
 
     settings = _settings()
-    with open_session(settings) as session:
-        created = demo.seed_demo(session)
-        session.commit()
+    with open_database(settings) as database:
+        demo.prepare_seed(database)
+        with database.write_transaction() as session:
+            created = demo.seed_demo(session)
     typer.echo(f"created: {', '.join(created)}" if created else "demo tenants already exist")
 
 
-def _first_run(session: Session) -> None:
+def _first_run(database: Database) -> None:
     """Dev mode, no account yet: make the demo owner and operator and show their
     passwords once (production never does: its first account is `user add`)."""
-    from sqlalchemy.exc import IntegrityError
-
     from receptionist import demo
+    from receptionist.db import WriteConflict
+    from receptionist.users import service as users
 
+    with database.session() as session:
+        if users.has_accounts(session):
+            return
+    passwords = demo.first_run_passwords()  # hashed before the transaction: slow on purpose
     try:
-        made = demo.first_run_accounts(session)
-        session.commit()
-    except IntegrityError:  # another instance made them
-        session.rollback()
+        with database.write_transaction() as session:
+            made = demo.first_run_accounts(session, passwords)
+    except WriteConflict:  # another instance made them
         return
     for role, email, password in made:
         typer.secho(f"demo {role}: {email}  password: {password}", fg=typer.colors.GREEN)
@@ -127,10 +130,10 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
                    "separate `receptionist worker` processes)")] = True) -> None:
     """Migrate, seed the demo on an empty database, then run the web app and the worker."""
     import uvicorn
-    from sqlalchemy.exc import IntegrityError
 
     from receptionist import demo
     from receptionist.call_flows import publishing
+    from receptionist.db import WriteConflict
     from receptionist.main import create_app
     from receptionist.migrations_runner import upgrade
     from receptionist.runtime import Runtime
@@ -141,16 +144,20 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     _setup_logging(settings)
     _check_secrets(settings)
     upgrade(settings.database_url)
-    with open_session(settings) as session:
-        if not tenants.has_tenants(session):
+    with open_database(settings) as database:
+        with database.session() as session:
+            empty = not tenants.has_tenants(session)
+        if empty:
+            demo.prepare_seed(database)
             try:
-                demo.seed_demo(session)
-                session.commit()
-                typer.echo("empty database: seeded the demo tenants demo and demo-fr")
-            except IntegrityError:  # another instance starting at the same time did it
-                session.rollback()
+                with database.write_transaction() as session:
+                    created = demo.seed_demo(session)
+                if created:
+                    typer.echo("empty database: seeded the demo tenants demo and demo-fr")
+            except WriteConflict:  # another instance starting at the same time did it
+                pass
         if settings.dev_mode:
-            _first_run(session)
+            _first_run(database)
     typer.echo(f"admin UI: http://{host}:{port}/admin")
     rt = Runtime.from_settings(settings)
     _report_speech(rt)
@@ -421,13 +428,15 @@ def script_load(tenant: TenantOpt, path: Path,
 
     settings = _settings()
     _keep_models(settings)
-    with open_session(settings) as session:
-        with _clear_errors(path):
-            row = tenants.get_tenant(session, slug=tenant)
-            version = publishing.publish_script(session, tenant=row, yaml_text=_read(path),
-                                             author=author, comment=comment)
-        session.commit()
-        typer.echo(f"{tenant}: published version {version.version}")
+    with (open_database(settings) as database, database.session() as session,
+          _clear_errors(path)):
+        row = tenants.get_tenant(session, slug=tenant)
+        yaml_text = _read(path)
+        publishing.prepare(yaml_text)  # trained before the write (publish finds it cached)
+        with database.write_transaction(session):
+            version = publishing.publish_script(session, tenant=row, yaml_text=yaml_text,
+                                                author=author, comment=comment)
+    typer.echo(f"{tenant}: published version {version.version}")
 
 
 @script_app.command("history")
@@ -483,12 +492,16 @@ def script_rollback(tenant: TenantOpt,
 
     settings = _settings()
     _keep_models(settings)
-    with open_session(settings) as session:
-        with _clear_errors():
-            row = tenants.get_tenant(session, slug=tenant)
-            version = publishing.rollback_script(session, tenant=row, to_version=to, author=author)
-        session.commit()
-        typer.echo(f"{tenant}: version {to} republished as version {version.version}")
+    with (open_database(settings) as database, database.session() as session,
+          _clear_errors()):
+        row = tenants.get_tenant(session, slug=tenant)
+        assert row.id is not None
+        publishing.prepare(tenants.script_version(session, tenant_id=row.id,
+                                                  version=to).yaml_text)
+        with database.write_transaction(session):
+            version = publishing.rollback_script(session, tenant=row, to_version=to,
+                                                 author=author)
+    typer.echo(f"{tenant}: version {to} republished as version {version.version}")
 
 
 # --- tenants -----------------------------------------------------------------------------
@@ -502,12 +515,13 @@ def tenant_create(slug: Annotated[str, typer.Option()],
 
     settings = _settings()
     _keep_models(settings)
-    with open_session(settings) as session:
-        with _clear_errors(script):
+    with open_database(settings) as database, _clear_errors(script):
+        yaml_text = _read(script)
+        publishing.prepare(yaml_text)  # trained before the write (publish finds it cached)
+        with database.write_transaction() as session:
             row = publishing.create_tenant(session, slug=slug, numbers=number,
-                                        yaml_text=_read(script), author="cli")
-        session.commit()
-        typer.echo(f"created tenant {row.slug} ({row.name}) on {', '.join(number)}")
+                                           yaml_text=yaml_text, author="cli")
+    typer.echo(f"created tenant {row.slug} ({row.name}) on {', '.join(number)}")
 
 
 @tenant_app.command("list")
@@ -539,13 +553,12 @@ def tenant_limit(tenant: TenantOpt,
     from receptionist.tenants import service as tenants
 
     settings = _settings()
-    with open_session(settings) as session:
+    with open_database(settings) as database, database.write_transaction() as session:
         with _clear_errors():
             row = tenants.get_tenant(session, slug=tenant)
         if calls_per_minute is not None or default:
             row.calls_per_minute = None if default else calls_per_minute
             session.add(row)
-            session.commit()
-        own = row.calls_per_minute
-        typer.echo(f"{row.slug}: {own or settings.calls_per_minute} new calls per minute"
-                   + ("" if own else " (the default, CALLS_PER_MINUTE)"))
+    own = row.calls_per_minute
+    typer.echo(f"{row.slug}: {own or settings.calls_per_minute} new calls per minute"
+               + ("" if own else " (the default, CALLS_PER_MINUTE)"))

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from receptionist.cli.support import fail, open_session, settings, tenant_or_exit
+from receptionist.cli.support import (
+    fail,
+    open_database,
+    open_session,
+    settings,
+    tenant_or_exit,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -84,7 +90,7 @@ def agenda_set(tenant: TenantOpt, agenda: AgendaOpt = "main",
     """Change an agenda's rules (only the options given)."""
     from receptionist.appointments import agendas as appointments
 
-    with open_session() as session:
+    with open_database() as database, database.write_transaction() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         changes = {"weekly_hours": hours, "slot_minutes": slot_minutes,
                    "buffer_minutes": buffer_minutes, "min_notice_minutes": notice_minutes,
@@ -100,8 +106,7 @@ def agenda_set(tenant: TenantOpt, agenda: AgendaOpt = "main",
         except (ValueError, KeyError, TypeError) as exc:
             raise fail(f"invalid agenda settings: {exc}") from None
         session.add(row)
-        session.commit()
-        typer.echo(f"agenda {row.slug} updated")
+    typer.echo(f"agenda {row.slug} updated")
 
 
 @agenda_app.command("link")
@@ -117,7 +122,7 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
     from receptionist.secret_box import seal
 
     config, url = _reachable(url, "calendar")
-    with open_session() as session:
+    with open_database() as database, database.write_transaction() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         if row.busy_feed_url:
             raise fail(f"agenda {row.slug} reads its busy times from an iCalendar feed: "
@@ -125,8 +130,7 @@ def agenda_link(tenant: TenantOpt, url: Annotated[str, typer.Option(help="Calend
         row.caldav_url, row.caldav_username = url.rstrip("/") + "/", username
         row.caldav_password = seal(config.secret_key, password)
         appointments.calendar_linked(session, agenda=row, now=utcnow())
-        session.commit()
-        typer.echo(f"agenda {row.slug} linked to {row.caldav_url}; the worker syncs it")
+    typer.echo(f"agenda {row.slug} linked to {row.caldav_url}; the worker syncs it")
 
 
 @agenda_app.command("unlink")
@@ -134,13 +138,12 @@ def agenda_unlink(tenant: TenantOpt, agenda: AgendaOpt = "main") -> None:
     """Stop syncing an agenda with its CalDAV calendar (events there are left as they are)."""
     from receptionist.appointments import agendas as appointments
 
-    with open_session() as session:
+    with open_database() as database, database.write_transaction() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         row.caldav_url = row.caldav_username = row.caldav_password = None
         session.add(row)
         appointments.forget_external(session, agenda=row)
-        session.commit()
-        typer.echo(f"agenda {row.slug} unlinked")
+    typer.echo(f"agenda {row.slug} unlinked")
 
 
 @agenda_app.command("link-feed")
@@ -159,16 +162,15 @@ def agenda_link_feed(tenant: TenantOpt, agenda: AgendaOpt = "main",
     from receptionist.secret_box import seal
 
     config, address = _reachable(busy_feed.feed_url(url), "feed")
-    with open_session() as session:
+    with open_database() as database, database.write_transaction() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         if row.caldav_url:
             raise fail(f"agenda {row.slug} reads its busy times from its CalDAV calendar: "
                        "`agenda unlink` it first")
         row.busy_feed_url = seal(config.secret_key, address)
         appointments.calendar_linked(session, agenda=row, now=utcnow())
-        session.commit()
-        typer.echo(f"agenda {row.slug} reads its busy times from the feed; the worker "
-                   "checks it every 30 seconds")
+    typer.echo(f"agenda {row.slug} reads its busy times from the feed; the worker "
+               "checks it every 30 seconds")
 
 
 @agenda_app.command("unlink-feed")
@@ -176,13 +178,12 @@ def agenda_unlink_feed(tenant: TenantOpt, agenda: AgendaOpt = "main") -> None:
     """Stop reading busy times from the agenda's iCalendar feed (forgets them)."""
     from receptionist.appointments import agendas as appointments
 
-    with open_session() as session:
+    with open_database() as database, database.write_transaction() as session:
         row = _agenda(session, tenant_or_exit(session, tenant), agenda)
         row.busy_feed_url = None
         session.add(row)
         appointments.forget_external(session, agenda=row)
-        session.commit()
-        typer.echo(f"agenda {row.slug} no longer reads a feed")
+    typer.echo(f"agenda {row.slug} no longer reads a feed")
 
 
 @token_app.command("create")
@@ -202,7 +203,7 @@ def token_create(email: Annotated[str | None, typer.Option(
     from receptionist.users import service as users
     from receptionist.users.models import User
 
-    with open_session() as session:
+    with open_database() as database, database.write_transaction() as session:
         if email is None and tenant is None:
             raise fail("give --email (and --tenant if the account has several businesses) "
                         "or --tenant")
@@ -227,5 +228,4 @@ def token_create(email: Annotated[str | None, typer.Option(
             row = tenant_or_exit(session, tenant)
         token = create_token(session, tenant=row, name=name or (user.email if user else ""),
                              now=utcnow(), user_id=user.id if user else None)
-        session.commit()
     typer.echo(token)

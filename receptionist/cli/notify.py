@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from receptionist.cli.support import fail, open_session, tenant_or_exit
+from receptionist.cli.support import fail, open_database, open_session, tenant_or_exit
 
 notify_app = typer.Typer(help="Owner notifications: channels, quiet hours, digest time.",
                          no_args_is_help=True)
@@ -29,7 +29,7 @@ def notify_add(tenant: TenantOpt,
     from receptionist.secret_box import seal
 
     settings = get_settings()
-    with open_session() as session:
+    with open_database() as database, database.write_transaction() as session:
         row = tenant_or_exit(session, tenant)
         assert row.id is not None
         secret = secrets.token_urlsafe(32) if channel == "webhook" else None
@@ -41,10 +41,9 @@ def notify_add(tenant: TenantOpt,
                 outbound=Policy.from_settings(settings))
         except ValueError as exc:
             raise fail(str(exc)) from None
-        session.commit()
-        typer.echo(f"channel {added.id}: {channel} {added.target} ({added.events})")
-        if secret:
-            typer.echo(f"signing secret (keep it for the receiver; shown once): {secret}")
+    typer.echo(f"channel {added.id}: {channel} {added.target} ({added.events})")
+    if secret:
+        typer.echo(f"signing secret (keep it for the receiver; shown once): {secret}")
 
 
 @notify_app.command("list")
@@ -74,15 +73,14 @@ def notify_list(tenant: TenantOpt) -> None:
 def notify_remove(tenant: TenantOpt, channel_id: Annotated[int, typer.Argument()]) -> None:
     from receptionist.notifications.models import NotificationChannel
 
-    with open_session() as session:
+    with open_database() as database, database.write_transaction() as session:
         row = tenant_or_exit(session, tenant)
         channel = session.get(NotificationChannel, channel_id)
         if channel is None or channel.tenant_id != row.id:
             raise fail(f"tenant {tenant!r} has no channel {channel_id}")
         channel.active = False  # kept: the outbox rows that went there still point to it
         session.add(channel)
-        session.commit()
-        typer.echo(f"channel {channel_id} turned off")
+    typer.echo(f"channel {channel_id} turned off")
 
 
 @notify_app.command("settings")
@@ -93,7 +91,7 @@ def notify_settings(tenant: TenantOpt,
                         help="HH:MM local, or 'off'")] = None) -> None:
     from receptionist.notifications import service as notifications
 
-    with open_session() as session:
+    with open_database() as database, database.write_transaction() as session:
         row = tenant_or_exit(session, tenant)
         assert row.id is not None
         settings = notifications.settings_for(session, tenant_id=row.id)
@@ -110,5 +108,4 @@ def notify_settings(tenant: TenantOpt,
                 raise fail("the digest time looks like 19:00 (or off)")
             settings.digest_time = None if digest == "off" else digest
         session.add(settings)
-        session.commit()
-        typer.echo("notification settings updated")
+    typer.echo("notification settings updated")

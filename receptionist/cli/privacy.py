@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from receptionist.cli.support import fail, open_session, settings, tenant_or_exit
+from receptionist.cli.support import fail, open_database, settings, tenant_or_exit
 
 privacy_app = typer.Typer(help="Retention and erasure of callers' data.", no_args_is_help=True)
 TenantOpt = Annotated[str, typer.Option("--tenant", help="business slug")]
@@ -21,7 +21,7 @@ def retention(tenant: TenantOpt,
     """Show or set how long messages, recordings and calls are kept."""
     from receptionist.privacy import service as privacy
 
-    with open_session() as session:
+    with open_database() as database, database.write_transaction() as session:
         row = tenant_or_exit(session, tenant)
         if days is not None and keep:
             raise fail("give --days or --keep-forever, not both", 2)
@@ -30,9 +30,8 @@ def retention(tenant: TenantOpt,
                 privacy.set_retention(session, row, None if keep else days)
             except ValueError as exc:
                 raise fail(str(exc), 2) from None
-            session.commit()
-        typer.echo(f"{row.slug}: " + (f"kept {row.retention_days} days"
-                                      if row.retention_days else "kept until deleted"))
+    typer.echo(f"{row.slug}: " + (f"kept {row.retention_days} days"
+                                  if row.retention_days else "kept until deleted"))
 
 
 @privacy_app.command("erase")
@@ -44,23 +43,27 @@ def erase(tenant: TenantOpt,
     """Erase everything a business holds about one caller (GDPR): messages, recordings,
     calls, notifications; upcoming appointments are cancelled, past ones anonymised."""
     from receptionist.clock import utcnow
+    from receptionist.privacy import jobs
     from receptionist.privacy import service as privacy
+    from receptionist.privacy.models import ErasureRequest
 
     config = settings()
-    with open_session(config) as session:
-        row = tenant_or_exit(session, tenant)
-        assert row.id is not None
-        try:
-            number = privacy.normalize_phone(phone)
-        except privacy.PhoneError as exc:
-            raise fail(str(exc), 2) from None
-        request = privacy.request_erasure(session, tenant_id=row.id, phone=number,
-                                          requested_by="cli", now=utcnow())
-        session.commit()
+    with open_database(config) as database:
+        with database.write_transaction() as session:
+            row = tenant_or_exit(session, tenant)
+            assert row.id is not None
+            try:
+                number = privacy.normalize_phone(phone)
+            except privacy.PhoneError as exc:
+                raise fail(str(exc), 2) from None
+            request = privacy.request_erasure(session, tenant_id=row.id, phone=number,
+                                              requested_by="cli", now=utcnow())
         if not now:
             typer.echo(f"erasure {request.id} queued: the worker carries it out within a "
                        "minute")
             return
-        privacy.carry_out_erasures(session, config, now=utcnow())
-        session.refresh(request)
-        typer.echo(f"erased: {request.result}")
+        jobs.carry_out_erasures(database, config, now=utcnow())
+        with database.session() as session:
+            done = session.get(ErasureRequest, request.id)
+            assert done is not None
+        typer.echo(f"erased: {done.result}")

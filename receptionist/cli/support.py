@@ -1,4 +1,4 @@
-"""What the `receptionist` sub-commands share: a session, a red error, a tenant by slug.
+"""What the `receptionist` sub-commands share: the database, a red error, a tenant by slug.
 
 The CLI imports lazily: a command imports the layers it uses when it runs, so that
 `receptionist --help` (and every command) starts without loading the database layer,
@@ -16,21 +16,30 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from receptionist.config import Settings
+    from receptionist.db import Database
     from receptionist.tenants.models import Tenant
 
 
 @contextmanager
-def open_session(settings: Settings | None = None) -> Iterator[Session]:
-    """A session on its own engine, whose connections are closed when the command ends."""
+def open_database(settings: Settings | None = None) -> Iterator[Database]:
+    """The command's `Database` on an engine of its own, whose connections are closed when
+    the command ends. Writes go through `database.write_transaction()`, as everywhere."""
     from receptionist.config import get_settings
     from receptionist.db import Database, make_engine
 
     database = Database(make_engine((settings or get_settings()).database_url))
     try:
-        with database.session() as session:
-            yield session
+        yield database
     finally:
+        database.dispose()
         database.engine.dispose()
+
+
+@contextmanager
+def open_session(settings: Settings | None = None) -> Iterator[Session]:
+    """A session for a command that only reads."""
+    with open_database(settings) as database, database.session() as session:
+        yield session
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

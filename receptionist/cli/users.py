@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from receptionist.cli.support import fail, open_session
+from receptionist.cli.support import fail, open_database
 
 user_app = typer.Typer(help="Admin UI accounts.", no_args_is_help=True)
 
@@ -24,15 +24,17 @@ def user_add(email: Annotated[str, typer.Option()],
     from receptionist.tenants import service as tenants
     from receptionist.users import service as users
 
-    with open_session() as session:
+    hashed = users.hash_password(password)  # slow on purpose: before the transaction
+    with open_database() as database:
         try:
-            rows = [tenants.get_tenant(session, slug=slug) for slug in tenant or []]
-            user = users.create_user(session, email=email, password=password, role=role,
-                                     tenants=rows, language=language)
+            with database.write_transaction() as session:
+                rows = [tenants.get_tenant(session, slug=slug) for slug in tenant or []]
+                user = users.create_user(session, email=email, password=password, role=role,
+                                         tenants=rows, language=language,
+                                         password_hash=hashed)
         except (tenants.TenantError, users.AccountError) as exc:
             raise fail(str(exc)) from None
-        session.commit()
-        typer.echo(f"{user.email} ({user.role}) can log in at /admin")
+    typer.echo(f"{user.email} ({user.role}) can log in at /admin")
 
 
 @user_app.command("set-password")
@@ -43,10 +45,12 @@ def user_set_password(email: Annotated[str, typer.Option()],
     """Give an account a new password (it is logged out everywhere)."""
     from receptionist.users import service as users
 
-    with open_session() as session:
+    hashed = users.hash_password(password)  # slow on purpose: before the transaction
+    with open_database() as database:
         try:
-            user = users.set_password(session, email=email, new=password)
+            with database.write_transaction() as session:
+                user = users.set_password(session, email=email, new=password,
+                                          password_hash=hashed)
         except users.AccountError as exc:
             raise fail(str(exc)) from None
-        session.commit()
-        typer.echo(f"{user.email}: new password set")
+    typer.echo(f"{user.email}: new password set")

@@ -16,10 +16,10 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy import update
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from receptionist.config import Settings
+from receptionist.db import Database
 from receptionist.messages.models import FetchStatus, Message
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def _claim(session: Session, message: Message, now: datetime) -> bool:
+    """Take the message for this worker (its retry time, as read, guards the UPDATE)."""
     result = session.execute(
         update(Message).where(
             Message.id == message.id,  # type: ignore[arg-type]
@@ -87,54 +88,65 @@ def _claim(session: Session, message: Message, now: datetime) -> bool:
             Message.next_fetch_at == message.next_fetch_at,  # type: ignore[arg-type]
         ).values(next_fetch_at=now + LEASE)
     )
-    session.commit()
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def fetch_due_recordings(settings: Settings, engine: Engine, *, now: datetime,
+def fetch_due_recordings(settings: Settings, database: Database, *, now: datetime,
                          source: RecordingSource, limit: int = 20) -> int:
     """Fetch every pending recording whose retry time has come. Returns how many were
-    stored. Each message is claimed first, so several workers never fetch the same one."""
+    stored. Each message is claimed first (a transaction of its own), so several workers
+    never fetch the same one; the download runs with no transaction open, and its outcome
+    is stored in another."""
     stored = 0
-    with Session(engine, expire_on_commit=False) as session:
+    with database.session() as session:
         due = session.exec(
             select(Message).where(Message.fetch_status == FetchStatus.pending,
                                   Message.next_fetch_at <= now)  # type: ignore[operator]
             .order_by(Message.next_fetch_at).limit(limit)  # type: ignore[arg-type]
         ).all()
-        for message in due:
-            if _claim(session, message, now):
-                stored += fetch_one(settings, source, session, message, now=now)
+    for message in due:
+        with database.write_transaction() as session:
+            won = _claim(session, message, now)
+        if won:
+            stored += fetch_one(settings, source, database, message, now=now)
     return stored
 
 
-def fetch_one(settings: Settings, source: RecordingSource, session: Session,
+def fetch_one(settings: Settings, source: RecordingSource, database: Database,
               message: Message, *, now: datetime) -> int:
-    message.fetch_attempts += 1
     try:
         audio = source.download_recording(message.recording_url)
         path = (settings.recordings_dir / str(message.tenant_id)
                 / f"{message.recording_sid}.wav")
         write_atomically(path, audio)
     except (FetchError, OSError) as exc:
-        message.fetch_error = str(exc)[:1000]
-        if message.fetch_attempts >= settings.recording_fetch_max_attempts:
-            message.fetch_status = FetchStatus.failed
-            message.next_fetch_at = None
-            log.error("gave up fetching recording %s after %d attempts: %s",
-                      message.recording_sid, message.fetch_attempts, exc)
-        else:
-            message.next_fetch_at = now + retry_delay(message.fetch_attempts)
-            log.warning("fetching recording %s failed (attempt %d), retry at %s: %s",
-                        message.recording_sid, message.fetch_attempts,
-                        message.next_fetch_at, exc)
-        session.add(message)
-        session.commit()
+        with database.write_transaction() as session:
+            row = session.get(Message, message.id)
+            if row is not None:
+                row.fetch_attempts += 1
+                row.fetch_error = str(exc)[:1000]
+                if row.fetch_attempts >= settings.recording_fetch_max_attempts:
+                    row.fetch_status = FetchStatus.failed
+                    row.next_fetch_at = None
+                    log.error("gave up fetching recording %s after %d attempts: %s",
+                              row.recording_sid, row.fetch_attempts, exc)
+                else:
+                    row.next_fetch_at = now + retry_delay(row.fetch_attempts)
+                    log.warning("fetching recording %s failed (attempt %d), retry at %s: %s",
+                                row.recording_sid, row.fetch_attempts, row.next_fetch_at,
+                                exc)
+                session.add(row)
         return 0
-    message.audio_path = str(path)
-    message.fetch_status = FetchStatus.fetched
-    message.fetch_error = ""
-    message.next_fetch_at = None
-    session.add(message)
-    session.commit()
+    with database.write_transaction() as session:
+        row = session.get(Message, message.id)
+        if row is not None:
+            row.fetch_attempts += 1
+            row.audio_path = str(path)
+            row.fetch_status = FetchStatus.fetched
+            row.fetch_error = ""
+            row.next_fetch_at = None
+            session.add(row)
+    if row is None:  # erased while it was being fetched: its audio goes too
+        path.unlink(missing_ok=True)
+        return 0
     return 1

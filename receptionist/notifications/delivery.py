@@ -84,56 +84,57 @@ def deliver_due(rt: DeliveryDeps, *, worker: str = WORKER_ID, limit: int = BATCH
                 senders: int = SENDERS) -> int:
     """Deliver what is due now; returns how many were sent.
 
-    Rows are claimed in a batch and prepared here (summaries written, secrets read once
-    per channel); the network part runs on a few threads at once (the time goes to
-    waiting on SMTP and HTTP servers). Each row is settled on its own, whatever happens to
-    the others: its failure, whatever it is, is recorded on it (back-off, or given up when
-    permanent) while the batch goes on, and it is marked sent as soon as its send returns
-    (with the others that returned meanwhile, in one commit), so that a worker dying later
-    re-sends nothing it recorded."""
+    Rows are claimed in a batch (one transaction, committed before anything is sent) and
+    prepared here (summaries written, secrets read once per channel, reads only); the
+    network part runs on a few threads at once (the time goes to waiting on SMTP and HTTP
+    servers), with no transaction open. Each row is settled on its own, whatever happens
+    to the others: its failure, whatever it is, is recorded on it (back-off, or given up
+    when permanent) while the batch goes on, and it is marked sent as soon as its send
+    returns (with the others that returned meanwhile, in one transaction), so that a
+    worker dying later re-sends nothing it recorded."""
+    with rt.database.write_transaction() as session:
+        items = outbox.claim_due(session, worker=worker, now=rt.clock(), limit=limit)
+    if not items:
+        return 0
+    secrets: dict[int, str] = {}
+    ready: list[tuple[OutboxItem, Send]] = []
     with rt.database.session() as session:
-        with rt.database.writing():
-            items = outbox.claim_due(session, worker=worker, now=rt.clock(), limit=limit)
-        if not items:
-            return 0
-        secrets: dict[int, str] = {}
-        ready: list[tuple[OutboxItem, Send]] = []
         for item in items:
             try:
                 ready.append((item, _prepare(rt, session, item, secrets)))
             except Postponed as later:
-                with rt.database.writing():
-                    outbox.postpone(session, item, worker=worker, until=later.until,
-                                    reason=str(later))
+                _record(rt, worker, postponed=[(item, later.until, str(later))])
             except (SmsError, EmailError, WebhookError) as exc:
-                _failed(rt, session, item, exc, worker)
+                _record(rt, worker, failed=[(item, exc)])
             except Exception as exc:
                 session.rollback()  # reads only so far: a failed statement ends nothing
-                _failed(rt, session, item, Unexpected(exc), worker)
-        # Sending must end well within the claim's lease, or another worker could take
-        # the rows still waiting here: past the deadline they are handed back unsent.
-        deadline = time.monotonic() + outbox.LEASE.total_seconds() / 2
-        sent = 0
-        pool = ThreadPoolExecutor(max_workers=max(1, min(senders, len(ready))))
-        try:
-            running = {pool.submit(_run, send, deadline): item for item, send in ready}
-            waiting = set(running)
-            while waiting:
-                done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-                sent += _settle(rt, session, [(running[f], f) for f in done], worker)
-        finally:
-            # Interrupted (the process stopping): rows not started stay unsent and come
-            # back after the lease; only those in flight may go out unrecorded.
-            pool.shutdown(wait=True, cancel_futures=True)
-        return sent
+                _record(rt, worker, failed=[(item, Unexpected(exc))])
+    # Sending must end well within the claim's lease, or another worker could take
+    # the rows still waiting here: past the deadline they are handed back unsent.
+    deadline = time.monotonic() + outbox.LEASE.total_seconds() / 2
+    sent = 0
+    pool = ThreadPoolExecutor(max_workers=max(1, min(senders, len(ready))))
+    try:
+        running = {pool.submit(_run, send, deadline): item for item, send in ready}
+        waiting = set(running)
+        while waiting:
+            done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            sent += _settle(rt, [(running[f], f) for f in done], worker)
+    finally:
+        # Interrupted (the process stopping): rows not started stay unsent and come
+        # back after the lease; only those in flight may go out unrecorded.
+        pool.shutdown(wait=True, cancel_futures=True)
+    return sent
 
 
-def _settle(rt: DeliveryDeps, session: Session, done: list[tuple[OutboxItem, Future[Any]]],
+def _settle(rt: DeliveryDeps, done: list[tuple[OutboxItem, Future[Any]]],
             worker: str) -> int:
-    """Record what these finished sends did; returns how many rows were marked sent. A
-    send that stopped the process (SystemExit, KeyboardInterrupt) is raised again once
-    the others are recorded."""
+    """Record what these finished sends did, in one transaction; returns how many rows
+    were marked sent. A send that stopped the process (SystemExit, KeyboardInterrupt) is
+    raised again once the others are recorded."""
     delivered: list[tuple[OutboxItem, str | None]] = []
+    failed: list[tuple[OutboxItem, Failure]] = []
+    postponed: list[tuple[OutboxItem, datetime, str]] = []
     stopping: BaseException | None = None
     for item, future in done:
         try:
@@ -142,17 +143,12 @@ def _settle(rt: DeliveryDeps, session: Session, done: list[tuple[OutboxItem, Fut
             stopping = exc
             continue
         if outcome is LATE:
-            with rt.database.writing():
-                outbox.postpone(session, item, worker=worker, until=rt.clock(),
-                                reason="not reached in its batch; next round")
+            postponed.append((item, rt.clock(), "not reached in its batch; next round"))
         elif isinstance(outcome, Failure):
-            _failed(rt, session, item, outcome, worker)
+            failed.append((item, outcome))
         else:
             delivered.append((item, outcome if isinstance(outcome, str) else None))
-    marked = 0
-    if delivered:
-        with rt.database.writing():
-            marked = outbox.mark_all_sent(session, delivered, worker=worker, now=rt.clock())
+    marked = _record(rt, worker, delivered=delivered, failed=failed, postponed=postponed)
     if stopping is not None:
         raise stopping
     return marked
@@ -169,16 +165,30 @@ def _run(send: Send, deadline: float) -> str | Failure | object | None:
         return Unexpected(exc)
 
 
-def _failed(rt: DeliveryDeps, session: Session, item: OutboxItem, exc: Failure,
-            worker: str) -> None:
-    if isinstance(exc, Unexpected):
-        log.error("outbox %s (%s to %r): %s", item.id, item.kind, item.recipient, exc,
-                  exc_info=exc.__cause__)
-    else:
-        log.warning("outbox %s (%s to %r): %s", item.id, item.kind, item.recipient, exc)
-    with rt.database.writing():
-        outbox.mark_failed(session, item, worker=worker, now=rt.clock(), error=str(exc),
-                           permanent=exc.permanent)
+def _record(rt: DeliveryDeps, worker: str, *,
+            delivered: list[tuple[OutboxItem, str | None]] | None = None,
+            failed: list[tuple[OutboxItem, Failure]] | None = None,
+            postponed: list[tuple[OutboxItem, datetime, str]] | None = None) -> int:
+    """Store outcomes (sent, failed, postponed) in one transaction; returns how many rows
+    were marked sent (a row whose lease another worker took over meanwhile is not)."""
+    for item, exc in failed or []:
+        if isinstance(exc, Unexpected):
+            log.error("outbox %s (%s to %r): %s", item.id, item.kind, item.recipient, exc,
+                      exc_info=exc.__cause__)
+        else:
+            log.warning("outbox %s (%s to %r): %s", item.id, item.kind, item.recipient, exc)
+    if not (delivered or failed or postponed):
+        return 0
+    marked = 0
+    with rt.database.write_transaction() as session:
+        for item, until, reason in postponed or []:
+            outbox.postpone(session, item, worker=worker, until=until, reason=reason)
+        for item, exc in failed or []:
+            outbox.mark_failed(session, item, worker=worker, now=rt.clock(), error=str(exc),
+                               permanent=exc.permanent)
+        if delivered:
+            marked = outbox.mark_all_sent(session, delivered, worker=worker, now=rt.clock())
+    return marked
 
 
 def _prepare(rt: DeliveryDeps, session: Session, item: OutboxItem,

@@ -1,5 +1,6 @@
 """Queueing, claiming and settling outbox rows (see outbox.models). No sending here: the
-notifications package writes and delivers them."""
+notifications package writes and delivers them. Every function works in the caller's
+transaction (`Database.write_transaction`) and never commits."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ def postpone(session: Session, item: OutboxItem, *, worker: str, until: datetime
     session.execute(update(OutboxItem).where(
         col(OutboxItem.id) == item.id, col(OutboxItem.claimed_by) == worker)
         .values(next_attempt_at=until, claimed_until=None, last_error=reason[:1000]))
-    session.commit()
 
 
 def enqueue(session: Session, *, tenant_id: int, key: str, channel: str, kind: str,
@@ -56,7 +56,8 @@ def void_pending(session: Session, *, appointment_id: int, kinds: tuple[str, ...
 def claim_due(session: Session, *, worker: str, now: datetime, limit: int = 50
               ) -> list[OutboxItem]:
     """Take up to `limit` due rows for this worker. The claim is one UPDATE on rows still
-    unclaimed (or whose lease expired), so two workers never take the same row."""
+    unclaimed (or whose lease expired), so two workers never take the same row; it holds
+    once the caller commits, which it does before sending anything."""
     due = (select(col(OutboxItem.id))
            .where(col(OutboxItem.status) == OutboxStatus.pending,
                   col(OutboxItem.next_attempt_at) <= now,
@@ -73,7 +74,6 @@ def claim_due(session: Session, *, worker: str, now: datetime, limit: int = 50
                    col(OutboxItem.claimed_until) < now))
         .values(claimed_by=worker, claimed_until=now + LEASE)
         .returning(col(OutboxItem.id))).scalars())
-    session.commit()
     if not ids:
         return []
     return list(session.execute(select(OutboxItem).where(
@@ -87,7 +87,6 @@ def mark_sent(session: Session, item: OutboxItem, *, worker: str, now: datetime,
         col(OutboxItem.status) == OutboxStatus.pending)
         .values(status=OutboxStatus.sent, sent_at=now, provider_id=provider_id,
                 attempts=col(OutboxItem.attempts) + 1, claimed_until=None, last_error=""))
-    session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -104,7 +103,6 @@ def mark_all_sent(session: Session, delivered: list[tuple[OutboxItem, str | None
                          attempts=OutboxItem.__table__.c.attempts + 1))  # type: ignore[attr-defined]
     result = session.connection().execute(
         statement, [{"row_id": item.id, "provider": provider} for item, provider in delivered])
-    session.commit()
     return int(result.rowcount)
 
 
@@ -119,4 +117,3 @@ def mark_failed(session: Session, item: OutboxItem, *, worker: str, now: datetim
         .values(status=OutboxStatus.failed if give_up else OutboxStatus.pending,
                 attempts=attempts, next_attempt_at=now + delay, claimed_until=None,
                 last_error=error[:1000]))
-    session.commit()

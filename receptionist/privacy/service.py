@@ -196,36 +196,34 @@ def masked(phone: str) -> str:
     return "•" * max(0, len(phone) - 2) + phone[-2:]
 
 
-def carry_out_erasures(session: Session, settings: Settings, *, now: datetime) -> int:
-    """Carry out every pending erasure request (worker job). Returns how many."""
-    pending = session.exec(select(ErasureRequest).where(
-        col(ErasureRequest.done_at).is_(None)).order_by(col(ErasureRequest.id))).all()
-    for request in pending:
-        erased = erase_caller(session, settings, tenant_id=request.tenant_id,
-                              phone=request.phone, now=now)
-        request.phone = masked(request.phone)
-        request.done_at = now
-        request.result = erased.describe()
-        session.add(request)
-        session.commit()
-        erased.remove_files()
-        log.info("erasure %s carried out: %s", request.id, request.result)
-    return len(pending)
+def pending_erasures(session: Session) -> list[int]:
+    """The erasure requests not carried out yet, oldest first (their ids)."""
+    return [request_id for request_id in session.exec(
+        select(ErasureRequest.id).where(col(ErasureRequest.done_at).is_(None))
+        .order_by(col(ErasureRequest.id))).all() if request_id is not None]
 
 
-def retain_all(session: Session, settings: Settings, *, now: datetime) -> Erased:
-    """Apply every tenant's retention period (worker job)."""
-    total = Erased()
-    tenants = session.exec(select(Tenant).where(col(Tenant.retention_days).is_not(None))).all()
-    for tenant in tenants:
-        erased = apply_retention(session, settings, tenant, now=now)
-        session.commit()
-        erased.remove_files()
-        for name in ("messages", "calls", "appointments_anonymised"):
-            setattr(total, name, getattr(total, name) + getattr(erased, name))
-        if erased.messages or erased.calls or erased.appointments_anonymised:
-            log.info("retention for %s: %s", tenant.slug, erased.describe())
-    return total
+def carry_out_erasure(session: Session, settings: Settings, *, request_id: int,
+                      now: datetime) -> tuple[ErasureRequest, Erased] | None:
+    """Carry out one erasure request in the caller's transaction; None if it is gone or
+    was carried out meanwhile. The files are the caller's to remove once committed."""
+    request = session.get(ErasureRequest, request_id)
+    if request is None or request.done_at is not None:
+        return None
+    erased = erase_caller(session, settings, tenant_id=request.tenant_id,
+                          phone=request.phone, now=now)
+    request.phone = masked(request.phone)
+    request.done_at = now
+    request.result = erased.describe()
+    session.add(request)
+    return request, erased
+
+
+def tenants_with_retention(session: Session) -> list[int]:
+    """The businesses that keep callers' data for a limited time (their ids)."""
+    return [tenant_id for tenant_id in session.exec(
+        select(Tenant.id).where(col(Tenant.retention_days).is_not(None))
+        .order_by(col(Tenant.id))).all() if tenant_id is not None]
 
 
 def recent_erasures(session: Session, *, tenant_id: int, limit: int = 20

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 LEASE = timedelta(minutes=10)
 MAX_NAME_CHARS = 80
+DUE = ("pending", "no_model")
 
 
 class NameDeps(TranscriptionDeps, Protocol):
@@ -50,29 +51,40 @@ def spoken_name(transcript: str) -> str:
 
 
 def transcribe_names_due(rt: NameDeps, *, limit: int = 5) -> int:
-    """Transcribe the spoken names whose time has come; returns how many got one."""
+    """Transcribe the spoken names whose time has come; returns how many got one. Each is
+    claimed in a transaction of its own, downloaded and decoded with none open, and its
+    outcome stored in another."""
     now = rt.clock()
     done = 0
     with rt.database.session() as session:
         due = session.exec(
             select(Appointment, Tenant.language).join(Tenant)
-            .where(col(Appointment.name_status).in_(["pending", "no_model"]),
+            .where(col(Appointment.name_status).in_(DUE),
                    col(Appointment.name_recording_url).is_not(None),
                    or_(col(Appointment.name_next_at).is_(None),
                        col(Appointment.name_next_at) <= now))
             .order_by(col(Appointment.id)).limit(limit)).all()
-        for appointment, language in due:
-            if appointment.name_status == "no_model" and not rt.recognizer.supports(language):
-                continue
-            if claim_row(session, Appointment, appointment.id, col(Appointment.name_next_at),
-                         appointment.name_next_at, now + LEASE):
-                done += _transcribe(rt, session, appointment, language, now)
+    for appointment, language in due:
+        if appointment.name_status == "no_model" and not rt.recognizer.supports(language):
+            continue
+        with rt.database.write_transaction() as session:
+            won = claim_row(session, Appointment, appointment.id,
+                            col(Appointment.name_next_at), appointment.name_next_at,
+                            now + LEASE)
+        if won:
+            done += _transcribe(rt, appointment, language, now)
     return done
 
 
-def _transcribe(rt: NameDeps, session: Session, appointment: Appointment, language: str,
+def _still_due(session: Session, appointment: Appointment) -> Appointment | None:
+    """The row again, in the transaction that records an outcome; None if it no longer
+    waits for its name (deleted, or erased meanwhile: privacy anonymises it)."""
+    row = session.get(Appointment, appointment.id)
+    return row if row is not None and row.name_status in DUE else None
+
+
+def _transcribe(rt: NameDeps, appointment: Appointment, language: str,
                 now: datetime) -> int:
-    appointment.name_attempts += 1
     try:
         audio = rt.telephony.download_recording(appointment.name_recording_url or "")
         path = (rt.settings.recordings_dir / str(appointment.tenant_id)
@@ -81,27 +93,38 @@ def _transcribe(rt: NameDeps, session: Session, appointment: Appointment, langua
         samples, rate = read_wav(Path(path))
         heard = recognize(rt.recognizer, samples, rate, language=language, phrases=None)
     except ModelUnavailable:
-        appointment.name_status = "no_model"
-        appointment.name_next_at = None
-        session.add(appointment)
-        session.commit()
+        with rt.database.write_transaction() as session:
+            row = _still_due(session, appointment)
+            if row is not None:
+                row.name_attempts += 1
+                row.name_status = "no_model"
+                row.name_next_at = None
+                session.add(row)
         return 0
     except (FetchError, AudioError, OSError, RuntimeError) as exc:
-        if appointment.name_attempts >= MAX_ATTEMPTS:
-            appointment.name_status = "failed"
-            appointment.name_next_at = None
-            log.error("gave up transcribing the name of appointment %s: %s",
-                      appointment.id, exc)
-        else:
-            appointment.name_next_at = now + retry_delay(appointment.name_attempts)
-        session.add(appointment)
-        session.commit()
+        with rt.database.write_transaction() as session:
+            row = _still_due(session, appointment)
+            if row is not None:
+                row.name_attempts += 1
+                if row.name_attempts >= MAX_ATTEMPTS:
+                    row.name_status = "failed"
+                    row.name_next_at = None
+                    log.error("gave up transcribing the name of appointment %s: %s",
+                              row.id, exc)
+                else:
+                    row.name_next_at = now + retry_delay(row.name_attempts)
+                session.add(row)
         return 0
     name = spoken_name(heard.transcript)
-    if name and not appointment.caller_name:
-        appointment.caller_name = name
-    appointment.name_status = "done" if name else "failed"
-    appointment.name_next_at = None
-    session.add(appointment)
-    session.commit()
+    with rt.database.write_transaction() as session:
+        row = _still_due(session, appointment)
+        if row is None:
+            return 0
+        row.name_attempts += 1
+        # Read in this transaction: a name the owner typed meanwhile is kept.
+        if name and not row.caller_name:
+            row.caller_name = name
+        row.name_status = "done" if name else "failed"
+        row.name_next_at = None
+        session.add(row)
     return 1 if name else 0

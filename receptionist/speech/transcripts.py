@@ -53,51 +53,68 @@ Judge = Callable[[str, str], bool]  # (transcript, language) -> urgent?
 def transcribe_due(rt: TranscriptionDeps, *, limit: int = 5, urgency: Judge | None = None
                    ) -> int:
     """Transcribe messages whose audio is stored; returns how many got a transcript.
-    `urgency` (the worker passes understanding.urgency) flags the message with it."""
+    `urgency` (the worker passes understanding.urgency) flags the message with it.
+
+    Each message is claimed in a transaction of its own, decoded with none open, and its
+    outcome stored in another: decoding takes seconds, writers never wait for it."""
     now = rt.clock()
     done = 0
     with rt.database.session() as session:
-        for message, language in _due(session, now, limit):
-            if message.transcript_status == TranscriptStatus.no_model and not (
-                    rt.recognizer.supports(language)):
-                continue  # still no model: nothing to try
-            if claim_row(session, Message, message.id, col(Message.transcript_next_at),
-                         message.transcript_next_at, now + LEASE):
-                done += _transcribe(rt, session, message, language, now, urgency)
+        due = _due(session, now, limit)
+    for message, language in due:
+        if message.transcript_status == TranscriptStatus.no_model and not (
+                rt.recognizer.supports(language)):
+            continue  # still no model: nothing to try
+        # The retry time read with the row guards the claim: another worker that took the
+        # row meanwhile has moved it.
+        with rt.database.write_transaction() as session:
+            won = claim_row(session, Message, message.id, col(Message.transcript_next_at),
+                            message.transcript_next_at, now + LEASE)
+        if won:
+            done += _transcribe(rt, message, language, now, urgency)
     return done
 
 
-def _transcribe(rt: TranscriptionDeps, session: Session, message: Message, language: str,
-                now: datetime, urgency: Judge | None = None) -> int:
+def _transcribe(rt: TranscriptionDeps, message: Message, language: str, now: datetime,
+                urgency: Judge | None = None) -> int:
     try:
         samples, rate = read_wav(Path(message.audio_path or ""))
         heard = recognize(rt.recognizer, samples, rate, language=language, phrases=None)
     except ModelUnavailable as exc:
-        message.transcript_status = TranscriptStatus.no_model
-        message.transcript_error = str(exc)[:1000]
-        message.transcript_next_at = None
-        session.add(message)
-        session.commit()
+        with rt.database.write_transaction() as session:
+            row = session.get(Message, message.id)
+            if row is not None:
+                row.transcript_status = TranscriptStatus.no_model
+                row.transcript_error = str(exc)[:1000]
+                row.transcript_next_at = None
+                session.add(row)
         return 0
     except (AudioError, OSError, RuntimeError) as exc:
-        message.transcript_attempts += 1
-        message.transcript_error = str(exc)[:1000]
-        if message.transcript_attempts >= MAX_ATTEMPTS:
-            message.transcript_status = TranscriptStatus.failed
-            message.transcript_next_at = None
-            log.error("gave up transcribing message %s: %s", message.id, exc)
-        else:
-            message.transcript_next_at = now + timedelta(minutes=2 ** message.transcript_attempts)
-        session.add(message)
-        session.commit()
+        with rt.database.write_transaction() as session:
+            row = session.get(Message, message.id)
+            if row is not None:
+                row.transcript_attempts += 1
+                row.transcript_error = str(exc)[:1000]
+                if row.transcript_attempts >= MAX_ATTEMPTS:
+                    row.transcript_status = TranscriptStatus.failed
+                    row.transcript_next_at = None
+                    log.error("gave up transcribing message %s: %s", row.id, exc)
+                else:
+                    row.transcript_next_at = now + timedelta(
+                        minutes=2 ** row.transcript_attempts)
+                session.add(row)
         return 0
-    message.transcript = heard.transcript
-    if urgency is not None:
-        message.urgent = urgency(heard.transcript, language)
-    message.transcript_confidence = round(heard.confidence, 3)
-    message.transcript_status = TranscriptStatus.done
-    message.transcript_error = ""
-    message.transcript_next_at = None
-    session.add(message)
-    session.commit()
+    urgent = urgency(heard.transcript, language) if urgency is not None else None
+    with rt.database.write_transaction() as session:
+        row = session.get(Message, message.id)
+        if row is None:
+            return 0  # erased while it was being decoded
+        row.transcript = heard.transcript
+        if urgent is not None:
+            row.urgent = urgent
+        row.transcript_confidence = round(heard.confidence, 3)
+        row.transcript_status = TranscriptStatus.done
+        row.transcript_error = ""
+        row.transcript_next_at = None
+        session.add(row)
     return 1

@@ -183,15 +183,18 @@ class MediaSession:
 def _claim_stream(rt: Runtime, call_sid: str, stream_sid: str) -> Script | None:
     """Record this stream as the call's only one (a conditional UPDATE, so two sockets
     racing for one call cannot both win); the call's script, or None if refused."""
-    with rt.database.call_session() as session, rt.database.writing(session, urgent=True):
-        claimed = session.execute(
-            update(Call).where(col(Call.call_sid) == call_sid,
-                               col(Call.media_stream_sid).is_(None),
-                               col(Call.status).not_in(calls.TERMINAL_STATUSES))
-            .values(media_stream_sid=stream_sid))
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    database = rt.database
+    with database.call_session() as session:
+        with database.write_transaction(session, urgent=True):
+            claimed = session.execute(
+                update(Call).where(col(Call.call_sid) == call_sid,
+                                   col(Call.media_stream_sid).is_(None),
+                                   col(Call.status).not_in(calls.TERMINAL_STATUSES))
+                .values(media_stream_sid=stream_sid))
+            won = claimed.rowcount == 1  # type: ignore[attr-defined]
+        if not won:
             return None
-        session.commit()
+        # Read after the commit, outside the lock: the script may have to be compiled.
         call = calls.get_call(session, call_sid=call_sid)
         return None if call is None else webhooks.call_script(rt, session, call)
 

@@ -18,11 +18,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from receptionist.calls import service as calls
 from receptionist.calls.events import EventKind
+from receptionist.db import Database
 from receptionist.messages import service as messages
 from receptionist.messages.recordings import write_atomically
 from receptionist.notifications import service as notifications
@@ -85,7 +85,7 @@ def import_one(session: Session, item: SpooledMessage, *, now: datetime) -> bool
     return True
 
 
-def import_spool(engine: Engine, folder: Path, *, now: datetime) -> int:
+def import_spool(database: Database, folder: Path, *, now: datetime) -> int:
     """Import every spooled message; returns how many were imported. Raises if the
     database is still unreachable (the files stay for the next attempt)."""
     imported = 0
@@ -96,9 +96,8 @@ def import_spool(engine: Engine, folder: Path, *, now: datetime) -> int:
             log.error("unreadable spool file %s set aside: %s", path, exc)
             _set_aside(path, "unreadable")
             continue
-        with Session(engine, expire_on_commit=False) as session:
+        with database.write_transaction() as session:
             routed = import_one(session, item, now=now)
-            session.commit()
         if routed:
             path.unlink(missing_ok=True)
             imported += 1

@@ -31,6 +31,7 @@ from receptionist.calls import service as calls
 from receptionist.calls.event_text import describe
 from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.calls.models import Call
+from receptionist.db import WriteConflict
 from receptionist.messages import service as messages
 from receptionist.messages.models import Message
 from receptionist.notifications import service as notifications
@@ -58,19 +59,29 @@ EMPTY = str(VoiceResponse())
 def answered_once(rt: Runtime, *, key: str, call_sid: str,
                   handle: Callable[[Session], str]) -> str:
     """`handle`'s answer, stored under `key` (`parameters.replay_key`) in the same
-    transaction as its side effects; the stored answer if `key` was answered before."""
-    with rt.database.call_session() as session, rt.database.writing(session, urgent=True):
-        cached = calls.stored_reply(session, key=key)
-        if cached is not None:
-            return cached
+    transaction as its side effects; the stored answer if `key` was answered before.
+
+    A replay answered concurrently (another instance, or PostgreSQL's concurrent
+    transactions) stores its answer first: this transaction is rolled back and the stored
+    answer read afresh. A conflict with no stored answer is an error of its own: raised."""
+    database = rt.database
+    with database.call_session() as session:
         try:
-            twiml = handle(session)
-            calls.save_reply(session, key=key, call_sid=call_sid, twiml=twiml, now=rt.clock())
-            session.commit()
+            with database.write_transaction(session, urgent=True):
+                cached = calls.stored_reply(session, key=key)
+                if cached is not None:
+                    return cached
+                twiml = handle(session)
+                calls.save_reply(session, key=key, call_sid=call_sid, twiml=twiml,
+                                 now=rt.clock())
             return twiml
         except calls.DuplicateWebhook:
-            session.rollback()
             return calls.stored_reply(session, key=key) or EMPTY
+        except WriteConflict:
+            stored = calls.stored_reply(session, key=key)
+            if stored is None:
+                raise
+            return stored
 
 
 def flow_context(rt: Runtime, session: Session, call: Call, script: Script) -> FlowContext:

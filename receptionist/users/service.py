@@ -31,8 +31,16 @@ class AccountError(ValueError):
     pass
 
 
+def hash_password(password: str) -> str:
+    """Argon2 of a new password, slow on purpose: made before the transaction that
+    stores it (`create_user`, `set_password`: `password_hash`)."""
+    return _hasher.hash(password)
+
+
 def create_user(session: Session, *, email: str, password: str, role: str,
-                tenants: list[Tenant], language: str = "en") -> User:
+                tenants: list[Tenant], language: str = "en",
+                password_hash: str | None = None) -> User:
+    """A new account; `password_hash`, when given, is `hash_password(password)`."""
     email = email.strip().lower()
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
@@ -44,7 +52,7 @@ def create_user(session: Session, *, email: str, password: str, role: str,
         raise AccountError("an owner belongs to exactly one business (--tenant)")
     if session.execute(select(User).where(col(User.email) == email)).scalar() is not None:
         raise AccountError(f"{email} already has an account")
-    user = User(email=email, password_hash=_hasher.hash(password), role=role,
+    user = User(email=email, password_hash=password_hash or _hasher.hash(password), role=role,
                 language=language if language in ("en", "fr") else "en")
     session.add(user)
     session.flush()
@@ -124,16 +132,17 @@ def has_accounts(session: Session) -> bool:
     return session.execute(select(col(User.id)).limit(1)).first() is not None
 
 
-def set_password(session: Session, *, email: str, new: str) -> User:
+def set_password(session: Session, *, email: str, new: str,
+                 password_hash: str | None = None) -> User:
     """An administrator's reset (the command line): no current password, every session
-    of the account ends."""
+    of the account ends. `password_hash`, when given, is `hash_password(new)`."""
     user: User | None = session.execute(select(User).where(
         col(User.email) == email.strip().lower())).scalar()
     if user is None:
         raise AccountError(f"no account {email!r}")
     if len(new) < MIN_PASSWORD:
         raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
-    user.password_hash = _hasher.hash(new)
+    user.password_hash = password_hash or _hasher.hash(new)
     user.session_version += 1
     session.add(user)
     return user

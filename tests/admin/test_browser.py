@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from receptionist.config import Settings
+from receptionist.db import Database
 from receptionist.main import create_app
 from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.runtime import Runtime
@@ -70,7 +71,7 @@ def test_owner_reads_plays_and_handles_a_message(
                 tenants=[get_tenant(session, slug="demo")])
     session.commit()
     sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)])
-    fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings))
+    fetch_due_recordings(settings, Database(engine), now=clock(), source=TwilioRest(settings))
     ARTIFACTS.mkdir(exist_ok=True)
 
     page = open_page(browser, viewport={"width": 390, "height": 844})  # a phone screen

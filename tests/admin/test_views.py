@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from receptionist.config import Settings
+from receptionist.db import Database
 from receptionist.main import create_app
 from receptionist.messages.models import Message
 from receptionist.messages.recordings import fetch_due_recordings
@@ -38,7 +39,7 @@ def messages_left(sim: TestTwilioSim, settings: Settings, engine: Engine,
     calls = {"demo": sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)]).call_sid,
              "demo-fr": sim.call(DEMO_FR, [Press("2"), LeaveMessage(4)],
                                  from_="+33612345678").call_sid}
-    fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings))
+    fetch_due_recordings(settings, Database(engine), now=clock(), source=TwilioRest(settings))
     with Session(engine) as session:
         for message in session.execute(select(Message)).scalars():
             message.transcript = "Please call me back about my crown"

@@ -7,9 +7,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from receptionist.config import Settings
+from receptionist.db import Database
 from receptionist.messages.models import FetchStatus
 from receptionist.messages.recordings import fetch_due_recordings, media_url, retry_delay
 from receptionist.runtime import Runtime
@@ -32,7 +32,8 @@ def test_fetch_stores_the_wav_under_the_recordings_dir(
     leave_message(sim)
     [message] = messages(engine)
     assert message.fetch_status == FetchStatus.pending
-    assert fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings)) == 1
+    assert fetch_due_recordings(settings, Database(engine), now=clock.now,
+                                source=TwilioRest(settings)) == 1
     [stored] = messages(engine)
     assert stored.fetch_status == FetchStatus.fetched
     assert stored.audio_path is not None
@@ -41,7 +42,8 @@ def test_fetch_stores_the_wav_under_the_recordings_dir(
     assert audio.read_bytes()[:4] == b"RIFF"
     assert twilio_api.fetched() == [urlsplit(media_url(stored.recording_url)).path]
     # Nothing left to do.
-    assert fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings)) == 0
+    assert fetch_due_recordings(settings, Database(engine), now=clock.now,
+                                source=TwilioRest(settings)) == 0
 
 
 def test_failed_fetch_is_retried_with_backoff(
@@ -49,18 +51,21 @@ def test_failed_fetch_is_retried_with_backoff(
         twilio_api: FakeTwilioApi) -> None:
     leave_message(sim)
     twilio_api.fail_next(2, status=503)
-    assert fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings)) == 0
+    assert fetch_due_recordings(settings, Database(engine), now=clock.now,
+                                source=TwilioRest(settings)) == 0
     [message] = messages(engine)
     assert (message.fetch_status, message.fetch_attempts) == (FetchStatus.pending, 1)
     assert "HTTP 503" in message.fetch_error
     assert message.next_fetch_at == clock.now + retry_delay(1)
     # Not due yet: nothing happens.
-    assert fetch_due_recordings(settings, engine, now=clock.now + timedelta(seconds=5),
+    assert fetch_due_recordings(settings, Database(engine), now=clock.now + timedelta(seconds=5),
                                 source=TwilioRest(settings)) == 0
     clock.now += retry_delay(1)
-    assert fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings)) == 0
+    assert fetch_due_recordings(settings, Database(engine), now=clock.now,
+                                source=TwilioRest(settings)) == 0
     clock.now += retry_delay(2)
-    assert fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings)) == 1
+    assert fetch_due_recordings(settings, Database(engine), now=clock.now,
+                                source=TwilioRest(settings)) == 1
     [message] = messages(engine)
     assert (message.fetch_status, message.fetch_attempts) == (FetchStatus.fetched, 3)
 
@@ -71,7 +76,7 @@ def test_giving_up_keeps_the_message(
     leave_message(sim)
     twilio_api.fail_next(100)
     for _ in range(settings.recording_fetch_max_attempts):
-        fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
+        fetch_due_recordings(settings, Database(engine), now=clock.now, source=TwilioRest(settings))
         clock.now += timedelta(hours=2)
     [message] = messages(engine)
     assert message.fetch_status == FetchStatus.failed
@@ -85,13 +90,13 @@ def test_wrong_credentials_and_non_wav_answers_are_errors(
         twilio_api: FakeTwilioApi) -> None:
     leave_message(sim)
     wrong = settings.model_copy(update={"twilio_auth_token": "not-the-token"})
-    fetch_due_recordings(wrong, engine, now=clock.now, source=TwilioRest(wrong))
+    fetch_due_recordings(wrong, Database(engine), now=clock.now, source=TwilioRest(wrong))
     [message] = messages(engine)
     assert "HTTP 401" in message.fetch_error
     sid = message.recording_sid
     twilio_api.recordings[sid] = b"<html>not audio</html>"
     clock.now += timedelta(hours=1)
-    fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
+    fetch_due_recordings(settings, Database(engine), now=clock.now, source=TwilioRest(settings))
     [message] = messages(engine)
     assert message.fetch_error == "the answer is not a WAV file"
     assert message.fetch_status == FetchStatus.pending
@@ -101,7 +106,7 @@ def test_unreachable_server_is_retried(
         sim: TestTwilioSim, settings: Settings, engine: Engine, clock: FixedClock) -> None:
     leave_message(sim)
     down = settings.model_copy(update={"twilio_api_base": "http://127.0.0.1:9"})
-    assert fetch_due_recordings(down, engine, now=clock.now, source=TwilioRest(down)) == 0
+    assert fetch_due_recordings(down, Database(engine), now=clock.now, source=TwilioRest(down)) == 0
     [message] = messages(engine)
     assert message.fetch_status == FetchStatus.pending and message.fetch_error
 
@@ -112,12 +117,15 @@ def test_a_claimed_message_is_not_fetched_twice(
     leave_message(sim)
     from receptionist.messages.recordings import _claim
 
-    with Session(engine) as session:
-        [message] = messages(engine)
+    database = Database(engine)
+    [message] = messages(engine)
+    with database.write_transaction() as session:
         assert _claim(session, message, clock.now)
+    with database.write_transaction() as session:
         assert not _claim(session, message, clock.now)  # a second worker loses
     # leased:
-    assert fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings)) == 0
+    assert fetch_due_recordings(settings, Database(engine), now=clock.now,
+                                source=TwilioRest(settings)) == 0
     assert twilio_api.fetched() == []
 
 

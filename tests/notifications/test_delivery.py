@@ -94,7 +94,7 @@ def test_a_worker_that_died_leaves_its_rows_to_others(session: Session, runtime:
                                                       clock: FixedClock,
                                                       twilio_api: FakeTwilioApi) -> None:
     queue(session, clock, 2)
-    with runtime.database.writing():
+    with runtime.database.write_transaction(session):
         taken = outbox.claim_due(session, worker="dead", now=clock())
     assert len(taken) == 2
     assert deliver_due(runtime, worker="alive") == 0  # claimed, lease not expired

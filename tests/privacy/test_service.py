@@ -16,6 +16,7 @@ from receptionist.appointments.models import Appointment, AppointmentStatus, Slo
 from receptionist.calls.models import Call, CallEvent
 from receptionist.cli import app
 from receptionist.config import Settings
+from receptionist.db import Database
 from receptionist.messages.models import Message
 from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.outbox.models import OutboxItem
@@ -52,7 +53,8 @@ def test_erasure_of_one_caller(sim: TestTwilioSim, runtime: Runtime, session: Se
     for caller in (ADA, BOB):
         leave_message(sim, DEMO_EN, caller)
     leave_message(sim, DEMO_FR, ADA)  # the same person, another business: not erased here
-    assert fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings)) == 3
+    assert fetch_due_recordings(settings, Database(engine), now=clock(),
+                                source=TwilioRest(settings)) == 3
     past = appointments.book(session, agenda=main_agenda(session), starts_at=NOON,
                              now=clock(), caller_number=ADA, caller_name="Ada")
     ada_booking = appointments.book(session, agenda=main_agenda(session),
@@ -104,10 +106,12 @@ def test_retention_deletes_old_messages_and_calls(
         engine: Engine, clock: FixedClock) -> None:
     leave_message(sim, DEMO_EN, ADA)
     leave_message(sim, DEMO_FR, ADA)
-    assert fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings)) == 2
+    assert fetch_due_recordings(settings, Database(engine), now=clock(),
+                                source=TwilioRest(settings)) == 2
     clock.now += timedelta(days=20)
     leave_message(sim, DEMO_EN, BOB)
-    assert fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings)) == 1
+    assert fetch_due_recordings(settings, Database(engine), now=clock(),
+                                source=TwilioRest(settings)) == 1
     demo = get_tenant(session, slug="demo")
     retention_job(runtime)  # no retention set: nothing goes
     assert count(session, Message) == 3

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from receptionist.config import Settings
+from receptionist.db import Database
 from receptionist.messages.models import Message
 from receptionist.messages.recordings import FetchError, api_url, fetch_due_recordings
 from receptionist.notifications import service as notifications
@@ -146,7 +147,7 @@ def test_a_forged_recording_url_never_gets_the_credentials(
             session.add(message)
             session.commit()
         # from Twilio's API:
-        assert fetch_due_recordings(settings, engine, now=clock(),
+        assert fetch_due_recordings(settings, Database(engine), now=clock(),
                                     source=TwilioRest(settings)) == 1
         assert catcher.seen == []
     finally:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from receptionist.config import Settings
+from receptionist.db import Database
 from receptionist.messages.models import FetchStatus, Message, TranscriptStatus
 from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.runtime import Runtime
@@ -35,7 +35,7 @@ def test_a_fetched_message_gets_its_transcript(
     leave_spoken_message(sim, twilio_api, speak, DEMO_EN,
                          "Please hold while I connect you")
     assert transcribe_due(runtime) == 0  # audio not fetched yet: nothing to do
-    fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
+    fetch_due_recordings(settings, Database(engine), now=clock.now, source=TwilioRest(settings))
     assert transcribe_due(runtime) == 1
     [message] = messages(engine)
     assert message.transcript_status == TranscriptStatus.done
@@ -48,7 +48,7 @@ def test_no_model_waits_for_one(
         sim: TestTwilioSim, twilio_api: FakeTwilioApi, speak: Speak, settings: Settings,
         engine: Engine, runtime: Runtime, clock: FixedClock) -> None:
     leave_spoken_message(sim, twilio_api, speak, DEMO_FR, "예약", voice="ko")
-    fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
+    fetch_due_recordings(settings, Database(engine), now=clock.now, source=TwilioRest(settings))
     transcribe_due(runtime)
     [message] = messages(engine)
     assert message.transcript_status == TranscriptStatus.no_model
@@ -70,7 +70,7 @@ def test_unreadable_audio_is_retried_then_given_up_keeping_the_message(
         sim: TestTwilioSim, twilio_api: FakeTwilioApi, speak: Speak, settings: Settings,
         engine: Engine, runtime: Runtime, clock: FixedClock) -> None:
     leave_spoken_message(sim, twilio_api, speak, DEMO_EN, "operator")
-    fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
+    fetch_due_recordings(settings, Database(engine), now=clock.now, source=TwilioRest(settings))
     [message] = messages(engine)
     assert message.audio_path is not None
     Path(message.audio_path).write_bytes(b"garbage")
@@ -88,16 +88,17 @@ def test_a_leased_message_is_not_transcribed_twice(
         sim: TestTwilioSim, twilio_api: FakeTwilioApi, speak: Speak, settings: Settings,
         engine: Engine, runtime: Runtime, clock: FixedClock) -> None:
     leave_spoken_message(sim, twilio_api, speak, DEMO_EN, "operator")
-    fetch_due_recordings(settings, engine, now=clock.now, source=TwilioRest(settings))
+    fetch_due_recordings(settings, Database(engine), now=clock.now, source=TwilioRest(settings))
     from sqlmodel import col
 
     from receptionist.leases import claim_row
     from receptionist.speech.transcripts import LEASE
 
-    with Session(engine) as session:
-        message = session.get(Message, messages(engine)[0].id)
-        assert message is not None
+    message = messages(engine)[0]
+    with runtime.database.write_transaction() as session:
         taken = (session, Message, message.id, col(Message.transcript_next_at))
         assert claim_row(*taken, message.transcript_next_at, clock.now + LEASE)
+    with runtime.database.write_transaction() as session:
+        taken = (session, Message, message.id, col(Message.transcript_next_at))
         assert not claim_row(*taken, None, clock.now + LEASE)  # the other worker loses
     assert transcribe_due(runtime) == 0  # leased by the other worker

@@ -16,7 +16,7 @@ from sqlmodel import Session, func, select
 from receptionist import main
 from receptionist.calls.models import Call
 from receptionist.config import Settings
-from receptionist.db import make_engine
+from receptionist.db import Database, make_engine
 from receptionist.messages.models import Message
 from receptionist.messages.recordings import fetch_due_recordings
 from receptionist.notifications.models import NotificationChannel
@@ -102,19 +102,20 @@ def test_database_down_mid_call_then_back(
                                         target="https://owner.example/hook",
                                         events="call_summary", secret="s" * 32))
         session.commit()
-    assert spool.import_spool(engine, settings.spool_dir, now=clock()) == 1
+    assert spool.import_spool(Database(engine), settings.spool_dir, now=clock()) == 1
     assert spool.pending(settings.spool_dir) == []
     assert count(engine, Message, Message.caller == CALLER) == 1
     assert count(engine, Call, Call.call_sid == call.call_sid) == 1
     assert count(engine, OutboxItem, OutboxItem.kind == "call_summary") == 1
     # the audio, from Twilio:
-    assert fetch_due_recordings(settings, engine, now=clock(), source=TwilioRest(settings)) == 1
+    assert fetch_due_recordings(settings, Database(engine), now=clock(),
+                                source=TwilioRest(settings)) == 1
     # Imported twice (a crash before the file was deleted): still one message.
     spool.spool(settings.spool_dir, spool.SpooledMessage(
         call_sid=call.call_sid, from_number=CALLER, to_number=DEMO_FR,
         recording_sid=call.recordings[0][0], recording_url="https://api.twilio.com/x",
         duration_s=5, received_at=clock().isoformat()))
-    assert spool.import_spool(engine, settings.spool_dir, now=clock()) == 1
+    assert spool.import_spool(Database(engine), settings.spool_dir, now=clock()) == 1
     assert count(engine, Message, Message.caller == CALLER) == 1
     assert count(engine, OutboxItem, OutboxItem.kind == "call_summary") == 1
 
@@ -137,7 +138,7 @@ def test_a_message_recorded_as_the_database_fails_is_kept(
     runtime.database.engine = real
     assert calls["n"] == 1
     assert "your message has been recorded" in call.said
-    assert spool.import_spool(engine, settings.spool_dir, now=clock()) == 1
+    assert spool.import_spool(Database(engine), settings.spool_dir, now=clock()) == 1
     assert count(engine, Message, Message.caller == CALLER) == 1
 
 

@@ -3,12 +3,16 @@ and replayed, stale callbacks, a flow that cannot go on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from xml.etree import ElementTree
 
-from sqlmodel import Session
+import pytest
+from sqlmodel import Session, select
 
 from receptionist.calls import service as calls
+from receptionist.db import Database, WriteConflict
 from receptionist.runtime import Runtime
+from receptionist.tenants.models import Tenant, TenantNumber
 from receptionist.twilio import parameters, webhooks
 from receptionist.twilio.forms import MenuForm, StepQuery, VoiceForm, parse
 from tests.conftest import DEMO_EN, FixedClock
@@ -86,3 +90,41 @@ def test_what_a_caller_said_reaches_the_menu_clipped_and_safe(
     assert _verbs(answer)  # a valid TwiML answer (asked again, or routed)
     query = parse(StepQuery, {"step": "main_menu", "said": "x" * 5000, "confirm": "book"})
     assert query.said is not None and len(query.said) == 1000
+
+
+def _answered_elsewhere_first(runtime: Runtime, key: str) -> Callable[[Session], str]:
+    """A handler during which another instance answers the same webhook and commits
+    first; ours then meets a unique constraint (here: a number already taken)."""
+
+    def handle(session: Session) -> str:
+        with Database(runtime.database.engine).write_transaction() as other:
+            calls.save_reply(other, key=key, call_sid=SID, twiml="<Response>first</Response>",
+                             now=runtime.clock())
+        demo = session.exec(select(Tenant).where(Tenant.slug == "demo")).one()
+        assert demo.id is not None
+        session.add(TenantNumber(number=DEMO_EN, tenant_id=demo.id))
+        session.flush()
+        return "<Response>ours</Response>"
+    return handle
+
+
+def test_a_conflicting_replay_gets_the_answer_stored_first(runtime: Runtime) -> None:
+    key = parameters.replay_key(call_sid=SID, path_and_query="/twilio/voice")
+    answer = webhooks.answered_once(runtime, key=key, call_sid=SID,
+                                    handle=_answered_elsewhere_first(runtime, key))
+    assert answer == "<Response>first</Response>"
+
+
+def test_a_conflict_with_no_stored_answer_is_an_error(runtime: Runtime) -> None:
+    def handle(session: Session) -> str:
+        demo = session.exec(select(Tenant).where(Tenant.slug == "demo")).one()
+        assert demo.id is not None
+        session.add(TenantNumber(number=DEMO_EN, tenant_id=demo.id))
+        session.flush()
+        return "<Response>ours</Response>"
+
+    key = parameters.replay_key(call_sid=SID, path_and_query="/twilio/voice")
+    with pytest.raises(WriteConflict):
+        webhooks.answered_once(runtime, key=key, call_sid=SID, handle=handle)
+    with runtime.database.session() as session:
+        assert calls.stored_reply(session, key=key) is None  # rolled back
