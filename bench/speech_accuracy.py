@@ -86,11 +86,11 @@ def phone_line(samples: Samples, rate: int, seed: int, channel: str) -> Samples:
 
 def build(name: str) -> Recognizer:
     if name == "pocketsphinx":
-        from receptionist.speech.pocketsphinx_engine import PocketsphinxRecognizer
+        from receptionist.speech.engines.pocketsphinx_engine import PocketsphinxRecognizer
 
         return PocketsphinxRecognizer()
-    from receptionist.speech import whisper_models
-    from receptionist.speech.whisper_engine import WhisperRecognizer
+    from receptionist.speech.engines import whisper_models
+    from receptionist.speech.engines.whisper_engine import WhisperRecognizer
 
     found = whisper_models.found(ROOT / "data" / "models")
     if name not in found:

@@ -113,7 +113,7 @@ class Settings(BaseSettings):
     twilio_auth_token: str = DEV_AUTH_TOKEN
     twilio_api_base: str = "https://api.twilio.com"
     secret_key: str = DEV_SECRET_KEY
-    # auto: each language heard by the best installed engine (speech.engines.ORDER)
+    # auto: each language heard by the best installed engine (speech.engines.choice.ORDER)
     speech_engine: Literal["auto", "whisper", "vosk", "pocketsphinx"] = "auto"
     # Installed speech models: Vosk's per language (fr/), faster-whisper's (whisper-base/).
     vosk_model_dir: Path = Path("./data/models")

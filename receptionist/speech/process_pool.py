@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from receptionist.speech.engines import EngineSpec
+from receptionist.speech.engines.choice import EngineSpec
 from receptionist.speech.recognition_process import (
     BEHIND_S,
     SENT_AT,

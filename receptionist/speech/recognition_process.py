@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from receptionist.speech.audio import resample, ulaw_decode
-from receptionist.speech.engines import EngineSpec, build_from_spec
+from receptionist.speech.engines.choice import EngineSpec, build_from_spec
 from receptionist.speech.recognizer import ModelUnavailable, Recognizer, UtteranceStream
 
 HEADER = struct.Struct("!IB")

@@ -21,12 +21,12 @@ from typer.testing import CliRunner
 
 from receptionist.cli import app
 from receptionist.config import get_settings
-from receptionist.speech import safe_archive, whisper_models
-from receptionist.speech.models import ModelError
-from receptionist.speech.models import install as install_vosk
-from receptionist.speech.safe_archive import ArchiveError, copy_folder, extract
-from tests.speech.test_models import FILES as VOSK_FILES
-from tests.speech.test_models import make_zip
+from receptionist.speech.engines import safe_archive, whisper_models
+from receptionist.speech.engines.safe_archive import ArchiveError, copy_folder, extract
+from receptionist.speech.engines.vosk_models import ModelError
+from receptionist.speech.engines.vosk_models import install as install_vosk
+from tests.speech.engines.test_vosk_models import FILES as VOSK_FILES
+from tests.speech.engines.test_vosk_models import make_zip
 
 TINY = "whisper-tiny-en"
 STEPS = "abcdefghijklmnop"

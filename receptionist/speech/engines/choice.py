@@ -51,15 +51,15 @@ class EngineSpec:
 
 def _build_part(part: EnginePart) -> Recognizer:
     if part.name == "whisper":
-        from receptionist.speech.whisper_engine import WhisperRecognizer
+        from receptionist.speech.engines.whisper_engine import WhisperRecognizer
 
         return WhisperRecognizer({k: Path(v) for k, v in part.dirs.items()})
     if part.name == "vosk":
-        from receptionist.speech.vosk_engine import VoskRecognizer
+        from receptionist.speech.engines.vosk_engine import VoskRecognizer
 
         return VoskRecognizer({k: Path(v) for k, v in part.dirs.items()})
     if part.name == "pocketsphinx":
-        from receptionist.speech.pocketsphinx_engine import PocketsphinxRecognizer
+        from receptionist.speech.engines.pocketsphinx_engine import PocketsphinxRecognizer
 
         return PocketsphinxRecognizer()
     raise ValueError(f"unknown speech engine {part.name!r}")
@@ -120,7 +120,7 @@ class ByLanguage:
 
 def installed_parts(settings: Settings) -> list[EnginePart]:
     """What is installed, engine by engine, in the order a language tries them."""
-    from receptionist.speech import whisper_models
+    from receptionist.speech.engines import whisper_models
 
     root = settings.vosk_model_dir
     parts: dict[str, EnginePart] = {}

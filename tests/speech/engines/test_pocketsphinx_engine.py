@@ -11,8 +11,8 @@ from receptionist.call_flows.meaning import meaning_at_menu
 from receptionist.call_flows.schema import MenuStep
 from receptionist.demo import demo_script_text
 from receptionist.speech.audio import resample
+from receptionist.speech.engines.pocketsphinx_engine import WEAK, PocketsphinxRecognizer
 from receptionist.speech.grammar import menu_phrases
-from receptionist.speech.pocketsphinx_engine import WEAK, PocketsphinxRecognizer
 from receptionist.speech.recognizer import ModelUnavailable, recognize
 from tests.conftest import Speak
 

@@ -17,14 +17,14 @@ from typer.testing import CliRunner
 
 from receptionist.cli import app
 from receptionist.config import get_settings
-from receptionist.speech.models import (
+from receptionist.speech.engines.vosk_engine import VoskRecognizer
+from receptionist.speech.engines.vosk_models import (
     ModelError,
     extract_model,
     install,
     installed,
     language_of,
 )
-from receptionist.speech.vosk_engine import VoskRecognizer
 
 FILES = {"am/final.mdl": b"acoustic model", "conf/model.conf": b"--sample-frequency=16000\n",
          "graph/HCLr.fst": b"graph"}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from receptionist.config import Settings
-from receptionist.speech.engines import (
+from receptionist.speech.engines.choice import (
     EngineSpec,
     build_from_spec,
     build_recognizer,
@@ -17,7 +17,7 @@ from receptionist.speech.engines import (
     spec_of,
     speech_report,
 )
-from receptionist.speech.pocketsphinx_engine import PocketsphinxRecognizer
+from receptionist.speech.engines.pocketsphinx_engine import PocketsphinxRecognizer
 from receptionist.speech.recognizer import ModelUnavailable
 
 

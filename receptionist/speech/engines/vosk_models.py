@@ -1,6 +1,6 @@
 """Vosk speech models: the official ones we know, and installing them (downloaded or from a
 local .zip, checksum verified, every member checked before anything is unpacked
-(speech.safe_archive), moved into place atomically).
+(speech.engines.safe_archive), moved into place atomically).
 
 Installed models live in VOSK_MODEL_DIR/<language>/ (e.g. data/models/fr), which is what
 VoskRecognizer.from_folder reads.
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import httpx
 
-from receptionist.speech import safe_archive
-from receptionist.speech.vosk_config import turn_dither_off
+from receptionist.speech.engines import safe_archive
+from receptionist.speech.engines.vosk_config import turn_dither_off
 
 OFFICIAL_BASE = "https://alphacephei.com/vosk/models"
 
@@ -159,7 +159,7 @@ def extract_model(archive: Path, dest_root: Path, language: str) -> Path:
     dest_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".install-", dir=dest_root))
     try:
-        try:  # every member checked before anything is written (speech.safe_archive)
+        try:  # every member checked before anything is written (speech.engines.safe_archive)
             unpacked = safe_archive.extract(archive, staging / "unpacked")
         except safe_archive.ArchiveError as exc:
             raise ModelError(str(exc)) from None

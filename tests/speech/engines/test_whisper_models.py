@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 from receptionist.cli import app
 from receptionist.config import get_settings
-from receptionist.speech import whisper_models
-from receptionist.speech.models import ModelError
-from receptionist.speech.whisper_models import CATALOG, found, install, sha256_of
-from tests.speech.test_models import ModelHost
+from receptionist.speech.engines import whisper_models
+from receptionist.speech.engines.vosk_models import ModelError
+from receptionist.speech.engines.whisper_models import CATALOG, found, install, sha256_of
+from tests.speech.engines.test_vosk_models import ModelHost
 
 TINY = "whisper-tiny-en"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from receptionist.speech.models import install
-from receptionist.speech.vosk_config import DITHER_OFF, has_dither_setting, without_dither
+from receptionist.speech.engines.vosk_config import DITHER_OFF, has_dither_setting, without_dither
+from receptionist.speech.engines.vosk_models import install
 
 MFCC = "--use-energy=false\n--num-mel-bins=40\n"
 

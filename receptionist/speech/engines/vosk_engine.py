@@ -11,12 +11,12 @@ from pathlib import Path
 import vosk
 
 from receptionist.speech.audio import Samples
+from receptionist.speech.engines.vosk_config import without_dither
 from receptionist.speech.recognizer import (
     ModelUnavailable,
     Recognition,
     recognize_by_streaming,
 )
-from receptionist.speech.vosk_config import without_dither
 
 vosk.SetLogLevel(-1)
 UNKNOWN = "[unk]"
