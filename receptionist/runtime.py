@@ -23,9 +23,9 @@ from receptionist.notifications.sms import SmsSender
 from receptionist.outbound import Policy
 from receptionist.speech.engines.choice import build_recognizer, spec_of
 from receptionist.speech.process_pool import RecognitionPool
-from receptionist.speech.prompts import PromptCache
 from receptionist.speech.recognizer import Recognizer
 from receptionist.understanding.intent_model import keep_models_in
+from receptionist.voice.prompts import PromptCache
 
 
 class Telephony(SmsSender, RecordingSource, Protocol):

@@ -17,7 +17,7 @@ from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
 from receptionist.calls.events import NO_FIELDS, EventFields, EventKind, Logged
 from receptionist.calls.models import Call, CallEvent
-from receptionist.speech.prompts import is_local
+from receptionist.voice.prompts import is_local
 
 _INSERT_EVENTS = insert(CallEvent.__table__)  # type: ignore[attr-defined]
 
@@ -48,7 +48,7 @@ class FlowContext:
         `personal`: the text holds this caller's data (their name, their booking, the
         times offered to them), not only the script's and the catalog's words; the local
         voice's audio of it is then deleted once the call can no longer fetch it
-        (speech.prompts), where script prompts stay cached."""
+        (voice.prompts), where script prompts stay cached."""
         target = self.actions if into is None else into.prompts
         voice = self.script.voice
         if is_local(voice) and self.local_prompt is not None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from receptionist.contacts.models import E164
-from receptionist.speech.prompts import LOCAL_VOICE
+from receptionist.voice.prompts import LOCAL_VOICE
 from receptionist.weekly_hours import DAYS, OpeningRange, parse_range
 
 Language = Literal["en-US", "fr-FR"]

@@ -159,7 +159,7 @@ async def prompt_audio(name: str, request: Request) -> Response:
     """A rendered local-voice prompt (8 kHz μ-law WAV), fetched by Twilio for <Play>.
 
     Public (Twilio's GETs carry no signature we can rely on), so only under a name our
-    own TwiML or the admin's preview issued, until it expires (speech.prompt_names): any
+    own TwiML or the admin's preview issued, until it expires (voice.prompt_names): any
     other name, a computed one included, is 404 like an unknown prompt."""
     path = runtime_of(request).prompts.serving(name)
     try:

@@ -19,10 +19,10 @@ from sqlmodel import Session
 from receptionist.call_flows.publishing import create_tenant
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import ulaw_decode
-from receptionist.speech.prompts import PromptCache
 from receptionist.twilio.simulator import DialOutcome, LeaveMessage, Press
-from tests.speech.test_prompts import parse_ulaw_wav
+from receptionist.voice.prompts import PromptCache
 from tests.twilio_sim import TestTwilioSim
+from tests.voice.test_prompts import parse_ulaw_wav
 
 NUMBER = "+15550000101"
 # Read aloud, this would last minutes: a literal rendering of a short text lasts seconds.

@@ -22,9 +22,9 @@ from receptionist.call_flows.publishing import create_tenant
 from receptionist.contacts.service import save_contact
 from receptionist.demo import demo_script_text
 from receptionist.runtime import Runtime
-from receptionist.speech.prompt_names import LIFETIME, SERVED_FOR
-from receptionist.speech.prompts import CALLER, SCRIPT, PromptCache
 from receptionist.twilio.simulator import LeaveMessage, Press, SimulatedCall
+from receptionist.voice.prompt_names import LIFETIME, SERVED_FOR
+from receptionist.voice.prompts import CALLER, SCRIPT, PromptCache
 from receptionist.worker import sweep_prompts_job
 from tests.conftest import PUBLIC_BASE, FixedClock
 from tests.twilio_sim import TestTwilioSim

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from receptionist.speech import espeak_lib
+from receptionist.voice import espeak_lib
 
 
 def test_voices_by_language_identifier_and_variant() -> None:

@@ -15,9 +15,9 @@ from receptionist.runtime import Runtime
 from receptionist.speech.audio import ulaw_decode
 from receptionist.speech.engines import whisper_models
 from receptionist.speech.engines.whisper_engine import WhisperRecognizer
-from receptionist.speech.prompts import PromptCache, ulaw_wav
 from receptionist.speech.recognizer import recognize
 from receptionist.twilio.simulator import LeaveMessage, Press
+from receptionist.voice.prompts import PromptCache, ulaw_wav
 from tests.twilio_sim import TestTwilioSim
 
 SECRET = "test-secret-key-0123456789abcdef"

@@ -2,7 +2,7 @@
 
 A prompt is rendered once, offline, to an 8 kHz μ-law WAV (what a phone line carries),
 cached on disk under a key nobody can compute without SECRET_KEY, and served for <Play>
-under a public name that expires (speech.prompt_names). Rendering runs in one dedicated
+under a public name that expires (voice.prompt_names). Rendering runs in one dedicated
 thread: never on the event loop, never in a webhook. A webhook asking for a prompt not
 rendered yet queues it and falls back to <Say> for that call.
 
@@ -12,7 +12,7 @@ offered), is kept in `caller/` only while a URL issued for it may be fetched: th
 (the worker's job, and the renderer thread when idle) deletes it SERVED_FOR after the
 last one.
 
-The text an operator typed reaches libespeak-ng as data (speech.espeak_lib), never on a
+The text an operator typed reaches libespeak-ng as data (voice.espeak_lib), never on a
 command line: a prompt such as `-f .env` is spoken as those words, it cannot name a file
 for espeak-ng to read (SECURITY.md).
 """
@@ -29,9 +29,9 @@ import threading
 from pathlib import Path
 
 from receptionist.clock import Clock, utcnow
-from receptionist.speech import espeak_lib
 from receptionist.speech.audio import TWILIO_RATE, resample, ulaw_encode
-from receptionist.speech.prompt_names import SERVED_FOR, file_key, issue, key_of
+from receptionist.voice import espeak_lib
+from receptionist.voice.prompt_names import SERVED_FOR, file_key, issue, key_of
 
 log = logging.getLogger(__name__)
 LOCAL = "local"
