@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Field, Session, SQLModel
 
 from receptionist.clock import utcnow
@@ -99,13 +99,16 @@ class Leader:
 
 
 def claim_row(session: Session, model: type[SQLModel], row_id: int | None,
-              next_at: Any, current: datetime | None, until: datetime) -> bool:
-    """Take one row of a queue worked row by row (a transcript to make…): a conditional
-    UPDATE moves its retry time (`next_at`, still `current`) to `until`, so that two
-    workers never take the same row. True when this worker won it, once the caller's
+              next_at: Any, current: datetime | None, until: datetime,
+              *also: ColumnElement[bool]) -> bool:
+    """Take one row of a queue worked row by row (a recording to fetch, a transcript to
+    make…): a conditional UPDATE moves its retry time (`next_at`, still `current`) to
+    `until`, so that two workers never take the same row; `also` are further conditions
+    the row must still meet (a status). True when this worker won it, once the caller's
     transaction commits: claim in a `write_transaction` of its own, then do the work."""
     guard = next_at.is_(None) if current is None else next_at == current
-    result = session.execute(update(model).where(model.id == row_id, guard)  # type: ignore[attr-defined]
+    result = session.execute(update(model)
+                             .where(model.id == row_id, guard, *also)  # type: ignore[attr-defined]
                              .values({next_at: until}))
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from receptionist.config import Settings
 from receptionist.db import Database
+from receptionist.leases import claim_row
 from receptionist.messages.models import FetchStatus, Message
 
 log = logging.getLogger(__name__)
@@ -80,15 +80,11 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def _claim(session: Session, message: Message, now: datetime) -> bool:
-    """Take the message for this worker (its retry time, as read, guards the UPDATE)."""
-    result = session.execute(
-        update(Message).where(
-            Message.id == message.id,  # type: ignore[arg-type]
-            Message.fetch_status == FetchStatus.pending,  # type: ignore[arg-type]
-            Message.next_fetch_at == message.next_fetch_at,  # type: ignore[arg-type]
-        ).values(next_fetch_at=now + LEASE)
-    )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    """Take the message for this worker (its retry time, as read, and its status guard the
+    UPDATE: `leases.claim_row`)."""
+    return claim_row(session, Message, message.id, col(Message.next_fetch_at),
+                     message.next_fetch_at, now + LEASE,
+                     col(Message.fetch_status) == FetchStatus.pending)
 
 
 def fetch_due_recordings(settings: Settings, database: Database, *, now: datetime,
