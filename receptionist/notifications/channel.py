@@ -83,3 +83,4 @@ class Channel:
     prepare_send: PrepareSend
     error: type[ChannelError]
     short_text: bool = False  # a call summary in its short form (a text message)
+    signed: bool = False  # gets a signing secret when added (shown to the owner once)

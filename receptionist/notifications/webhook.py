@@ -111,4 +111,4 @@ def post_event(client: urllib3.PoolManager, *, url: str, secret: str,
     return code
 
 
-CHANNEL = Channel("webhook", check_target, prepare_send, WebhookError)
+CHANNEL = Channel("webhook", check_target, prepare_send, WebhookError, signed=True)

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from receptionist.cli import app
 from receptionist.config import Settings
 from receptionist.notifications import channels, email, sms, webhook
 from receptionist.notifications import service as notifications
@@ -35,6 +36,7 @@ from receptionist.secret_box import seal
 from receptionist.tenants.service import get_tenant
 from tests.conftest import FixedClock
 from tests.notifications.receivers import Mailbox, WebhookReceiver
+from tests.test_cli import cli_env, runner  # noqa: F401 - the fixture
 from tests.twilio_sim import FakeTwilioApi
 
 HOOK_SECRET = "whsec-test-0123456789"
@@ -65,6 +67,7 @@ def test_every_channel_is_declared_by_its_module() -> None:
     assert (email.CHANNEL.error, sms.CHANNEL.error, webhook.CHANNEL.error) == (
         email.EmailError, sms.SmsError, webhook.WebhookError)
     assert [name for name, c in channels.CHANNELS.items() if c.short_text] == ["sms"]
+    assert [name for name, c in channels.CHANNELS.items() if c.signed] == ["webhook"]
 
 
 @pytest.mark.parametrize(("name", "good", "bad", "refusal"), [
@@ -195,3 +198,14 @@ def test_every_channel_error_is_a_channel_error() -> None:
         assert isinstance(failure, ChannelError) and failure.permanent
         assert module.CHANNEL.error is error
     assert isinstance(channels.CHANNELS["email"], Channel)
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_only_a_signed_channel_gets_a_secret_from_the_cli() -> None:
+    hooked = runner.invoke(app, ["notify", "add", "--tenant", "demo", "--channel", "webhook",
+                                 "--to", "http://127.0.0.1:9/hook"])
+    assert hooked.exit_code == 0, hooked.output
+    assert "signing secret (keep it for the receiver; shown once):" in hooked.output
+    texted = runner.invoke(app, ["notify", "add", "--tenant", "demo", "--channel", "sms",
+                                 "--to", "+15551234567"])
+    assert texted.exit_code == 0 and "signing secret" not in texted.output
