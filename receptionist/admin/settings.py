@@ -23,6 +23,7 @@ from receptionist.admin.deps import (
 )
 from receptionist.appointments import agendas, busy_feed
 from receptionist.notifications import service as notifications
+from receptionist.notifications.channels import CHANNELS
 from receptionist.notifications.models import NotificationChannel
 from receptionist.outbound import OutboundRefused
 from receptionist.privacy import service as privacy
@@ -76,7 +77,8 @@ def add_channel(request: Request, db: SessionDep,
                 digest: Annotated[bool, Form()] = False) -> Response:
     assert tenant.id is not None
     events = tuple(e for e, on in (("call_summary", summaries), ("digest", digest)) if on)
-    secret = secrets.token_urlsafe(32) if channel == "webhook" else ""
+    kind = CHANNELS.get(channel)
+    secret = secrets.token_urlsafe(32) if kind is not None and kind.signed else ""
     rt = runtime_of(request)
     try:
         with rt.database.write_transaction(db):

@@ -1,4 +1,4 @@
-"""The `receptionist` command (Typer): app.py holds the commands, one module per group."""
+"""The `receptionist` command (Typer): app.py assembles it, one module per group."""
 
 from receptionist.cli.app import app
 

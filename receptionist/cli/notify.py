@@ -25,6 +25,7 @@ def notify_add(tenant: TenantOpt,
     """Add a channel. A webhook gets a new signing secret, printed once."""
     from receptionist.config import get_settings
     from receptionist.notifications import service as notifications
+    from receptionist.notifications.channels import CHANNELS
     from receptionist.outbound import Policy
     from receptionist.secret_box import seal
 
@@ -32,7 +33,8 @@ def notify_add(tenant: TenantOpt,
     with open_database() as database, database.write_transaction() as session:
         row = tenant_or_exit(session, tenant)
         assert row.id is not None
-        secret = secrets.token_urlsafe(32) if channel == "webhook" else None
+        kind = CHANNELS.get(channel)
+        secret = secrets.token_urlsafe(32) if kind is not None and kind.signed else None
         try:
             added = notifications.add_channel(
                 session, tenant_id=row.id, channel=channel, target=to,

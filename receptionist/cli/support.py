@@ -1,4 +1,5 @@
-"""What the `receptionist` sub-commands share: the database, a red error, a tenant by slug.
+"""What the `receptionist` sub-commands share: the database, a red error, a tenant by slug,
+a script file read and its problems shown.
 
 The CLI imports lazily: a command imports the layers it uses when it runs, so that
 `receptionist --help` (and every command) starts without loading the database layer,
@@ -8,16 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from receptionist.call_flows.loader import ScriptError
     from receptionist.config import Settings
     from receptionist.db import Database
     from receptionist.tenants.models import Tenant
+
+TenantOpt = Annotated[str, typer.Option("--tenant", help="Tenant slug, e.g. demo")]
 
 
 @contextmanager
@@ -61,3 +66,37 @@ def settings() -> Settings:
     from receptionist.config import get_settings
 
     return get_settings()
+
+
+def keep_models(settings: Settings) -> None:
+    """Commands that train intent models keep them where the server finds them."""
+    from receptionist.understanding.intent_model import keep_models_in
+
+    keep_models_in(settings.intent_model_dir)
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read {path}: {exc}", 2) from None
+
+
+def report_problems(exc: ScriptError, path: Path) -> typer.Exit:
+    for problem in exc.problems:
+        typer.secho(f"{path}:{problem}", fg=typer.colors.RED, err=True)
+    return typer.Exit(1)
+
+
+@contextmanager
+def clear_errors(script: Path | None = None) -> Iterator[None]:
+    """Script problems print with their lines (exit 1); tenant errors in one line (exit 2)."""
+    from receptionist.call_flows.loader import ScriptError
+    from receptionist.tenants import service as tenants
+
+    try:
+        yield
+    except ScriptError as exc:
+        raise report_problems(exc, script or Path("script")) from None
+    except tenants.TenantError as exc:
+        raise fail(str(exc), 2) from None

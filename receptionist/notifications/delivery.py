@@ -11,29 +11,20 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-import urllib3
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from receptionist.calls.models import Call
-from receptionist.config import Settings
 from receptionist.db import JobDeps
-from receptionist.notifications import email_html, summaries
+from receptionist.notifications import channels, summaries
 from receptionist.notifications import service as notifications
-from receptionist.notifications.email import EmailError, send_email
-from receptionist.notifications.models import NotificationChannel
-from receptionist.notifications.sms import SmsError, SmsSender
-from receptionist.notifications.webhook import WebhookError, post_event
-from receptionist.outbound import OutboundRefused, Policy
+from receptionist.notifications.channel import Channel, ChannelDeps, ChannelError, Letter, Send
 from receptionist.outbox import service as outbox
 from receptionist.outbox.models import OutboxItem
-from receptionist.secret_box import SecretError, unseal
-from receptionist.tenants.models import Tenant, TenantNumber
+from receptionist.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
@@ -45,17 +36,9 @@ SENDERS = 8
 BATCH = 500
 
 
-class DeliveryDeps(JobDeps, Protocol):
-    """What delivery needs (the runtime provides it)."""
-
-    @property
-    def settings(self) -> Settings: ...
-    @property
-    def outbound(self) -> Policy: ...
-    @property
-    def telephony(self) -> SmsSender: ...
-    @property
-    def web_http(self) -> urllib3.PoolManager: ...
+class DeliveryDeps(JobDeps, ChannelDeps, Protocol):
+    """What delivery needs (the runtime provides it): the database, and what the channels
+    send with."""
 
 
 class Postponed(Exception):
@@ -75,8 +58,7 @@ class Unexpected(RuntimeError):
         self.__cause__ = exc
 
 
-Send = Callable[[], "str | None"]
-Failure = SmsError | EmailError | WebhookError | Unexpected
+Failure = ChannelError | Unexpected
 LATE = object()
 
 
@@ -104,7 +86,7 @@ def deliver_due(rt: DeliveryDeps, *, worker: str = WORKER_ID, limit: int = BATCH
                 ready.append((item, _prepare(rt, session, item, secrets)))
             except Postponed as later:
                 _record(rt, worker, postponed=[(item, later.until, str(later))])
-            except (SmsError, EmailError, WebhookError) as exc:
+            except ChannelError as exc:  # an unknown channel too: given up at once
                 _record(rt, worker, failed=[(item, exc)])
             except Exception as exc:
                 session.rollback()  # reads only so far: a failed statement ends nothing
@@ -159,7 +141,7 @@ def _run(send: Send, deadline: float) -> str | Failure | object | None:
         return LATE
     try:
         return send()
-    except (SmsError, EmailError, WebhookError) as failure:
+    except ChannelError as failure:
         return failure
     except Exception as exc:  # any other: this row's failure, never the batch's
         return Unexpected(exc)
@@ -193,55 +175,20 @@ def _record(rt: DeliveryDeps, worker: str, *,
 
 def _prepare(rt: DeliveryDeps, session: Session, item: OutboxItem,
              secrets: dict[int, str]) -> Send:
-    """Everything but the network: what to send, where, signed with what."""
+    """Everything but the network: what to send, where, signed with what (the row's
+    channel prepares its send)."""
+    channel = channels.channel_named(item.channel)
     payload: dict[str, object] = {"event": item.kind, "text": item.body}
     subject, text, html = "", item.body, ""
     if item.kind == "call_summary" and item.call_id is not None:
-        subject, text, html, payload = _summary(rt, session, item)
+        subject, text, html, payload = _summary(rt, session, item, channel)
     elif item.kind == "digest":
         subject = item.body.splitlines()[0] if item.body else "digest"
-    if item.channel == "sms":
-        sender = item.sender or _business_number(session, item)
-        return lambda: rt.telephony.send_sms(to=item.recipient, sender=sender,
-                                             body=text[:1500])
-    if item.channel == "email":
-        return lambda: send_email(rt.settings, to=item.recipient, subject=subject or item.kind,
-                                  text=text, html=html or email_html.plain(text),
-                                  idempotency_key=item.idempotency_key)
-    if item.channel == "webhook":
-        secret = _webhook_secret(rt, session, item, secrets)
-        timestamp = int(rt.clock().timestamp())
-
-        def post() -> str:
-            try:  # again at each use: the host's DNS answer may have changed since
-                url = rt.outbound.check(item.recipient)
-            except OutboundRefused as exc:
-                raise WebhookError(f"webhook {item.recipient}: {exc}", permanent=False) from None
-            status = post_event(rt.web_http, url=url, secret=secret,
-                                payload=payload, idempotency_key=item.idempotency_key,
-                                timestamp=timestamp)
-            return f"HTTP {status}"
-        return post
-    raise SmsError(f"unknown channel {item.channel!r}", permanent=True)
+    return channel.prepare_send(rt, session, item, Letter(subject, text, html, payload),
+                                secrets)
 
 
-def _webhook_secret(rt: DeliveryDeps, session: Session, item: OutboxItem,
-                    secrets: dict[int, str]) -> str:
-    if item.channel_id is None:
-        raise WebhookError("the webhook channel is gone", permanent=True)
-    if item.channel_id not in secrets:
-        channel = session.get(NotificationChannel, item.channel_id)
-        try:
-            secrets[item.channel_id] = (unseal(rt.settings.secret_key, channel.secret)
-                                        if channel is not None and channel.secret else "")
-        except SecretError as exc:
-            raise WebhookError(str(exc), permanent=True) from None
-    if not secrets[item.channel_id]:
-        raise WebhookError("the webhook channel has no secret", permanent=True)
-    return secrets[item.channel_id]
-
-
-def _summary(rt: DeliveryDeps, session: Session, item: OutboxItem
+def _summary(rt: DeliveryDeps, session: Session, item: OutboxItem, channel: Channel
              ) -> tuple[str, str, str, dict[str, object]]:
     assert item.call_id is not None
     now = rt.clock()
@@ -249,7 +196,7 @@ def _summary(rt: DeliveryDeps, session: Session, item: OutboxItem
     summary = summaries.build(session, item.call_id,
                               public_base=rt.settings.public_base_url)
     if call is None or summary is None:
-        raise WebhookError("the call of this summary is gone", permanent=True)
+        raise ChannelError("the call of this summary is gone", permanent=True)
     ended = call.ended_at or call.started_at
     if summaries.transcripts_pending(session, item.call_id) and now - ended < TRANSCRIPT_WAIT:
         raise Postponed(now + RECHECK, "waiting for the message transcript")
@@ -260,14 +207,6 @@ def _summary(rt: DeliveryDeps, session: Session, item: OutboxItem
                                    now=now)
         if until is not None:
             raise Postponed(until, "held for the quiet hours")
-    text = summary.sms() if item.channel == "sms" else summary.text()
+    text = summary.sms() if channel.short_text else summary.text()
     return summary.subject(), text, summary.html(), summary.as_json()
 
-
-def _business_number(session: Session, item: OutboxItem) -> str:
-    call = session.get(Call, item.call_id) if item.call_id else None
-    if call is not None:
-        return call.to_number
-    number = session.execute(select(col(TenantNumber.number)).where(
-        col(TenantNumber.tenant_id) == item.tenant_id)).scalar()
-    return str(number or "")

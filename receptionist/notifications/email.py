@@ -15,16 +15,45 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from sqlmodel import Session
+
 from receptionist.config import Settings
 from receptionist.email_address import InvalidAddress, checked_address
+from receptionist.notifications import email_html
+from receptionist.notifications.channel import (
+    Channel,
+    ChannelDeps,
+    ChannelError,
+    Letter,
+    Send,
+)
+from receptionist.outbound import Policy
+from receptionist.outbox.models import OutboxItem
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+EMAIL_TARGET = ("an email target must be an address such as owner@example.com (just one, "
+                "with no name, spaces or line breaks)")
 
 
-class EmailError(RuntimeError):
-    def __init__(self, message: str, *, permanent: bool) -> None:
-        super().__init__(message)
-        self.permanent = permanent
+class EmailError(ChannelError):
+    """`permanent`: retrying will not help (a refused recipient, an address that is not
+    one)."""
+
+
+def check_target(target: str, secret: str | None, outbound: Policy | None) -> str:
+    try:
+        checked_address(target)
+    except InvalidAddress:
+        raise ValueError(EMAIL_TARGET) from None
+    return target
+
+
+def prepare_send(deps: ChannelDeps, session: Session, item: OutboxItem, letter: Letter,
+                 secrets: dict[int, str]) -> Send:
+    return lambda: send_email(deps.settings, to=item.recipient,
+                              subject=letter.subject or item.kind, text=letter.text,
+                              html=letter.html or email_html.plain(letter.text),
+                              idempotency_key=item.idempotency_key)
 
 
 def send_email(settings: Settings, *, to: str, subject: str, text: str, html: str,
@@ -83,3 +112,6 @@ def one_line(text: str) -> str:
     """A header value from any text (a caller's name in a subject): line breaks and other
     control characters would end the header and start another."""
     return _CONTROL.sub("", " ".join(text.split()))
+
+
+CHANNEL = Channel("email", check_target, prepare_send, EmailError)

@@ -1,5 +1,6 @@
-"""Owners' channels and what they get queued (call summaries). No HTTP here: senders live
-beside (sms.py, email.py, webhook.py) and delivery.py runs them; the rows are the outbox's."""
+"""Owners' channels and what they get queued (call summaries). No HTTP here: each channel
+lives beside (email.py, sms.py, webhook.py, gathered in channels.py) and delivery.py runs
+them; the rows are the outbox's."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlmodel import Session, col
 from receptionist.calls import service as calls
 from receptionist.calls.models import Call
 from receptionist.contacts.service import SCREENED_OUT
-from receptionist.email_address import InvalidAddress, checked_address
+from receptionist.notifications.channels import CHANNELS
 from receptionist.notifications.models import NotificationChannel, NotificationSettings
 from receptionist.outbound import Policy
 from receptionist.outbox.models import OutboxItem, OutboxStatus
@@ -22,34 +23,20 @@ from receptionist.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
 
-CHANNELS = ("email", "sms", "webhook")
 EVENTS = ("call_summary", "digest")
-EMAIL_TARGET = ("an email target must be an address such as owner@example.com (just one, "
-                "with no name, spaces or line breaks)")
 
 
 def add_channel(session: Session, *, tenant_id: int, channel: str, target: str,
                 events: tuple[str, ...] = EVENTS, secret: str | None = None,
                 outbound: Policy | None = None) -> NotificationChannel:
     """A new channel. A webhook's URL must pass `outbound` (default: public addresses only)."""
-    if channel not in CHANNELS:
+    kind = CHANNELS.get(channel)
+    if kind is None:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
     unknown = set(events) - set(EVENTS)
     if unknown or not events:
         raise ValueError(f"events must be among {', '.join(EVENTS)}")
-    if channel == "webhook" and not target.startswith(("https://", "http://")):
-        raise ValueError("a webhook target must be an http(s) URL")
-    if channel == "webhook":  # stored as checked: the normalised URL
-        target = (outbound or Policy()).check(target)
-    if channel == "webhook" and not secret:
-        raise ValueError("a webhook needs a signing secret")
-    if channel == "sms" and not (target.startswith("+") and target[1:].isdigit()):
-        raise ValueError("an SMS target must be an E.164 number such as +15551234567")
-    if channel == "email":
-        try:
-            checked_address(target)
-        except InvalidAddress:
-            raise ValueError(EMAIL_TARGET) from None
+    target = kind.check_target(target, secret, outbound)  # stored as checked (normalised)
     row = NotificationChannel(tenant_id=tenant_id, channel=channel, target=target,
                               secret=secret, events=",".join(events))
     session.add(row)

@@ -1,17 +1,57 @@
-"""Text messages: what delivery needs from a provider (`twilio.rest.TwilioRest` is one)."""
+"""Text messages: the SMS channel, and what delivery needs from a provider
+(`twilio.rest.TwilioRest` is one)."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from sqlalchemy import select
+from sqlmodel import Session, col
 
-class SmsError(RuntimeError):
-    def __init__(self, message: str, *, permanent: bool) -> None:
-        super().__init__(message)
-        self.permanent = permanent  # retrying will not help (e.g. an invalid number)
+from receptionist.calls.models import Call
+from receptionist.notifications.channel import (
+    Channel,
+    ChannelDeps,
+    ChannelError,
+    Letter,
+    Send,
+)
+from receptionist.outbound import Policy
+from receptionist.outbox.models import OutboxItem
+from receptionist.tenants.models import TenantNumber
+
+
+class SmsError(ChannelError):
+    """`permanent`: retrying will not help (e.g. an invalid number)."""
 
 
 class SmsSender(Protocol):
     def send_sms(self, *, to: str, sender: str, body: str) -> str:
         """Send one SMS; returns the provider's message id. Raises SmsError."""
         ...
+
+
+def check_target(target: str, secret: str | None, outbound: Policy | None) -> str:
+    if not (target.startswith("+") and target[1:].isdigit()):
+        raise ValueError("an SMS target must be an E.164 number such as +15551234567")
+    return target
+
+
+def prepare_send(deps: ChannelDeps, session: Session, item: OutboxItem, letter: Letter,
+                 secrets: dict[int, str]) -> Send:
+    sender = item.sender or _business_number(session, item)
+    text = letter.text
+    return lambda: deps.telephony.send_sms(to=item.recipient, sender=sender,
+                                           body=text[:1500])
+
+
+def _business_number(session: Session, item: OutboxItem) -> str:
+    call = session.get(Call, item.call_id) if item.call_id else None
+    if call is not None:
+        return call.to_number
+    number = session.execute(select(col(TenantNumber.number)).where(
+        col(TenantNumber.tenant_id) == item.tenant_id)).scalar()
+    return str(number or "")
+
+
+CHANNEL = Channel("sms", check_target, prepare_send, SmsError, short_text=True)

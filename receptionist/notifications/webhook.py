@@ -17,14 +17,70 @@ import hmac
 import json
 
 import urllib3
+from sqlmodel import Session
+
+from receptionist.notifications.channel import (
+    Channel,
+    ChannelDeps,
+    ChannelError,
+    Letter,
+    Send,
+)
+from receptionist.notifications.models import NotificationChannel
+from receptionist.outbound import OutboundRefused, Policy
+from receptionist.outbox.models import OutboxItem
+from receptionist.secret_box import SecretError, unseal
 
 TIMEOUT_S = 10.0  # a receiver that takes longer is retried later
 
 
-class WebhookError(RuntimeError):
-    def __init__(self, message: str, *, permanent: bool) -> None:
-        super().__init__(message)
-        self.permanent = permanent
+class WebhookError(ChannelError):
+    """`permanent`: retrying will not help (the receiver refused it, the secret is gone)."""
+
+
+def check_target(target: str, secret: str | None, outbound: Policy | None) -> str:
+    """The URL as checked (normalised), stored as such."""
+    if not target.startswith(("https://", "http://")):
+        raise ValueError("a webhook target must be an http(s) URL")
+    target = (outbound or Policy()).check(target)
+    if not secret:
+        raise ValueError("a webhook needs a signing secret")
+    return target
+
+
+def prepare_send(deps: ChannelDeps, session: Session, item: OutboxItem, letter: Letter,
+                 secrets: dict[int, str]) -> Send:
+    secret = _secret(deps, session, item, secrets)
+    timestamp = int(deps.clock().timestamp())
+    payload = letter.payload
+
+    def post() -> str:
+        try:  # again at each use: the host's DNS answer may have changed since
+            url = deps.outbound.check(item.recipient)
+        except OutboundRefused as exc:
+            raise WebhookError(f"webhook {item.recipient}: {exc}", permanent=False) from None
+        status = post_event(deps.web_http, url=url, secret=secret,
+                            payload=payload, idempotency_key=item.idempotency_key,
+                            timestamp=timestamp)
+        return f"HTTP {status}"
+    return post
+
+
+def _secret(deps: ChannelDeps, session: Session, item: OutboxItem,
+            secrets: dict[int, str]) -> str:
+    """The channel's signing secret, read once per channel (kept in `secrets`)."""
+    if item.channel_id is None:
+        raise WebhookError("the webhook channel is gone", permanent=True)
+    if item.channel_id not in secrets:
+        channel = session.get(NotificationChannel, item.channel_id)
+        try:
+            secrets[item.channel_id] = (unseal(deps.settings.secret_key, channel.secret)
+                                        if channel is not None and channel.secret else "")
+        except SecretError as exc:
+            raise WebhookError(str(exc), permanent=True) from None
+    if not secrets[item.channel_id]:
+        raise WebhookError("the webhook channel has no secret", permanent=True)
+    return secrets[item.channel_id]
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -53,3 +109,6 @@ def post_event(client: urllib3.PoolManager, *, url: str, secret: str,
         raise WebhookError(f"webhook {url}: HTTP {code} {text}",
                            permanent=400 <= code < 500 and code not in (408, 409, 425, 429))
     return code
+
+
+CHANNEL = Channel("webhook", check_target, prepare_send, WebhookError, signed=True)

@@ -18,10 +18,10 @@ from sqlmodel import Session, col
 
 from receptionist.config import Settings
 from receptionist.email_address import InvalidAddress, checked_address
+from receptionist.notifications import email as email_channel
 from receptionist.notifications import service as notifications
-from receptionist.notifications.email import EmailError, send_email
+from receptionist.notifications.email import EMAIL_TARGET, EmailError, send_email
 from receptionist.notifications.models import NotificationChannel
-from receptionist.notifications.service import EMAIL_TARGET
 from receptionist.outbox import service as outbox
 from receptionist.outbox.models import OutboxItem, OutboxStatus
 from receptionist.runtime import Runtime
@@ -184,7 +184,7 @@ def test_an_unexpected_error_fails_only_its_row(session: Session, runtime: Runti
             raise RuntimeError("boom")
         return real(settings, **kwargs)
 
-    monkeypatch.setattr(delivery, "send_email", flaky)
+    monkeypatch.setattr(email_channel, "send_email", flaky)
     _queue(session, clock, ["owner@demo.test"] * 3)
     assert delivery.deliver_due(runtime) == 2
     session.expire_all()
@@ -193,7 +193,7 @@ def test_an_unexpected_error_fails_only_its_row(session: Session, runtime: Runti
     assert (row.status, row.attempts) == (OutboxStatus.pending, 1)  # retried later
     assert "boom" in row.last_error
     clock.now += timedelta(minutes=1)
-    monkeypatch.setattr(delivery, "send_email", real)
+    monkeypatch.setattr(email_channel, "send_email", real)
     assert delivery.deliver_due(runtime) == 1
     assert sorted(str(m["X-Receptionist-Idempotency-Key"]) for m in mailbox.messages) == [
         "digest:0", "digest:1", "digest:2"]
@@ -214,7 +214,7 @@ def test_each_row_is_marked_sent_when_it_went_out(session: Session, runtime: Run
         sent.append(kwargs["idempotency_key"])
         return real(settings, **kwargs)
 
-    monkeypatch.setattr(delivery, "send_email", dies_after_two)
+    monkeypatch.setattr(email_channel, "send_email", dies_after_two)
     _queue(session, clock, ["owner@demo.test"] * 4)
     with pytest.raises(SystemExit):
         delivery.deliver_due(runtime, senders=1)
@@ -222,7 +222,7 @@ def test_each_row_is_marked_sent_when_it_went_out(session: Session, runtime: Run
     statuses = {row.idempotency_key: row.status
                 for row in session.execute(select(OutboxItem)).scalars()}
     assert [statuses[key] for key in sent] == [OutboxStatus.sent] * 2
-    monkeypatch.setattr(delivery, "send_email", real)
+    monkeypatch.setattr(email_channel, "send_email", real)
     clock.now += outbox.LEASE + timedelta(seconds=1)
     assert delivery.deliver_due(runtime) == 2
     keys = Counter(str(m["X-Receptionist-Idempotency-Key"]) for m in mailbox.messages)

@@ -1,0 +1,121 @@
+"""`receptionist script ...`: a tenant's call script, validated, published, rolled back."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from receptionist.cli import support
+from receptionist.cli.support import (
+    TenantOpt,
+    clear_errors,
+    keep_models,
+    open_database,
+    open_session,
+    read_text,
+    report_problems,
+)
+
+script_app = typer.Typer(help="Call scripts: validate, publish, history, rollback.",
+                         no_args_is_help=True)
+
+
+@script_app.command("validate")
+def script_validate(path: Path) -> None:
+    """Check a script file; prints each problem with its line."""
+    from receptionist.call_flows.loader import ScriptError, parse_script
+
+    try:
+        script = parse_script(read_text(path))
+    except ScriptError as exc:
+        raise report_problems(exc, path) from None
+    typer.echo(f"{path}: ok ({script.business}, {script.language}, {len(script.steps)} steps)")
+
+
+@script_app.command("load")
+def script_load(tenant: TenantOpt, path: Path,
+                author: Annotated[str, typer.Option()] = "cli",
+                comment: Annotated[str, typer.Option()] = "") -> None:
+    """Publish a script file as the tenant's new version."""
+    from receptionist.call_flows import publishing
+    from receptionist.tenants import service as tenants
+
+    settings = support.settings()
+    keep_models(settings)
+    with (open_database(settings) as database, database.session() as session,
+          clear_errors(path)):
+        row = tenants.get_tenant(session, slug=tenant)
+        yaml_text = read_text(path)
+        publishing.prepare(yaml_text)  # trained before the write (publish finds it cached)
+        with database.write_transaction(session):
+            version = publishing.publish_script(session, tenant=row, yaml_text=yaml_text,
+                                                author=author, comment=comment)
+    typer.echo(f"{tenant}: published version {version.version}")
+
+
+@script_app.command("history")
+def script_history(tenant: TenantOpt) -> None:
+    """List the tenant's script versions (the active one is marked *)."""
+    from receptionist.tenants import service as tenants
+
+    settings = support.settings()
+    with open_session(settings) as session:
+        with clear_errors():
+            row = tenants.get_tenant(session, slug=tenant)
+        for v in tenants.script_history(session, tenant=row):
+            mark = "*" if v.version == row.active_version else " "
+            typer.echo(f"{mark} v{v.version}  {v.created_at:%Y-%m-%d %H:%M}Z  "
+                       f"{v.created_by or '-'}  {v.comment}")
+
+
+@script_app.command("show")
+def script_show(tenant: TenantOpt,
+                version: Annotated[int | None, typer.Option()] = None) -> None:
+    """Print a version of the tenant's script (default: the active one)."""
+    from receptionist.tenants import service as tenants
+
+    settings = support.settings()
+    with open_session(settings) as session, clear_errors():
+        row = tenants.get_tenant(session, slug=tenant)
+        assert row.id is not None
+        number = version or row.active_version
+        if number is None:
+            raise tenants.TenantError(f"tenant {tenant!r} has no script")
+        sys.stdout.write(tenants.script_version(session, tenant_id=row.id,
+                                                version=number).yaml_text)
+
+
+@script_app.command("diff")
+def script_diff(tenant: TenantOpt, old: int, new: int) -> None:
+    """Unified diff between two versions."""
+    from receptionist.tenants import service as tenants
+
+    settings = support.settings()
+    with open_session(settings) as session, clear_errors():
+        row = tenants.get_tenant(session, slug=tenant)
+        sys.stdout.write(tenants.script_diff(session, tenant=row, old=old, new=new))
+
+
+@script_app.command("rollback")
+def script_rollback(tenant: TenantOpt,
+                    to: Annotated[int, typer.Option("--to", help="Version to restore")],
+                    author: Annotated[str, typer.Option()] = "cli") -> None:
+    """Publish a copy of an earlier version as the new active version."""
+    from receptionist.call_flows import publishing
+    from receptionist.tenants import service as tenants
+
+    settings = support.settings()
+    keep_models(settings)
+    with (open_database(settings) as database, database.session() as session,
+          clear_errors()):
+        row = tenants.get_tenant(session, slug=tenant)
+        assert row.id is not None
+        publishing.prepare(tenants.script_version(session, tenant_id=row.id,
+                                                  version=to).yaml_text)
+        with database.write_transaction(session):
+            version = publishing.rollback_script(session, tenant=row, to_version=to,
+                                                 author=author)
+    typer.echo(f"{tenant}: version {to} republished as version {version.version}")

@@ -1,0 +1,159 @@
+"""`receptionist migrate | seed-demo | serve | worker`: the database and the running
+processes."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from receptionist.cli import support
+from receptionist.cli.support import fail, open_database
+
+if TYPE_CHECKING:
+    from receptionist.config import Settings
+    from receptionist.db import Database
+    from receptionist.runtime import Runtime
+
+
+def _setup_logging(settings: Settings) -> None:
+    from receptionist.log_format import configure
+
+    configure(settings.log_level, settings.log_format)
+
+
+def _check_secrets(settings: Settings) -> None:
+    from receptionist.config import InsecureSettingsError
+
+    try:
+        settings.check_secrets()
+    except InsecureSettingsError as exc:
+        raise fail(str(exc)) from None
+    if settings.insecure_reasons():
+        typer.secho("dev mode: " + "; ".join(settings.insecure_reasons())
+                    + " (fine for a local trial, never for real callers)",
+                    fg=typer.colors.YELLOW, err=True)
+
+
+def migrate() -> None:
+    """Create or upgrade the database schema (Alembic)."""
+    from receptionist.migrations_runner import upgrade
+
+    settings = support.settings()
+    upgrade(settings.database_url)
+    typer.echo(f"database at head: {settings.database_url}")
+
+
+def seed_demo() -> None:
+    """Create the demo tenants `demo` and `demo-fr` if they are missing (idempotent)."""
+    from receptionist import demo
+
+    settings = support.settings()
+    with open_database(settings) as database:
+        demo.prepare_seed(database)
+        with database.write_transaction() as session:
+            created = demo.seed_demo(session)
+    typer.echo(f"created: {', '.join(created)}" if created else "demo tenants already exist")
+
+
+def _first_run(database: Database) -> None:
+    """Dev mode, no account yet: make the demo owner and operator and show their
+    passwords once (production never does: its first account is `user add`)."""
+    from receptionist import demo
+    from receptionist.db import WriteConflict
+    from receptionist.users import service as users
+
+    with database.session() as session:
+        if users.has_accounts(session):
+            return
+    passwords = demo.first_run_passwords()  # hashed before the transaction: slow on purpose
+    try:
+        with database.write_transaction() as session:
+            made = demo.first_run_accounts(session, passwords)
+    except WriteConflict:  # another instance made them
+        return
+    for role, email, password in made:
+        typer.secho(f"demo {role}: {email}  password: {password}", fg=typer.colors.GREEN)
+    if made:
+        typer.echo("(shown once; `receptionist user set-password --email E` sets another)")
+
+
+def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
+          port: Annotated[int, typer.Option()] = 8000,
+          jobs: Annotated[bool, typer.Option(
+              "--jobs/--no-jobs",
+              help="also run the background jobs (use --no-jobs for web instances beside "
+                   "separate `receptionist worker` processes)")] = True) -> None:
+    """Migrate, seed the demo on an empty database, then run the web app and the worker."""
+    import uvicorn
+
+    from receptionist import demo
+    from receptionist.call_flows import publishing
+    from receptionist.db import WriteConflict
+    from receptionist.main import create_app
+    from receptionist.migrations_runner import upgrade
+    from receptionist.runtime import Runtime
+    from receptionist.tenants import service as tenants
+    from receptionist.worker import start_background
+
+    settings = support.settings()
+    _setup_logging(settings)
+    _check_secrets(settings)
+    upgrade(settings.database_url)
+    with open_database(settings) as database:
+        with database.session() as session:
+            empty = not tenants.has_tenants(session)
+        if empty:
+            demo.prepare_seed(database)
+            try:
+                with database.write_transaction() as session:
+                    created = demo.seed_demo(session)
+                if created:
+                    typer.echo("empty database: seeded the demo tenants demo and demo-fr")
+            except WriteConflict:  # another instance starting at the same time did it
+                pass
+        if settings.dev_mode:
+            _first_run(database)
+    typer.echo(f"admin UI: http://{host}:{port}/admin")
+    rt = Runtime.from_settings(settings)
+    _report_speech(rt)
+    # Each business's intent model, trained while the server starts answering.
+    threading.Thread(target=publishing.warm_models, args=(rt.database,), daemon=True,
+                     name="warm-intent-models").start()
+    scheduler = start_background(rt) if jobs else None
+    try:
+        uvicorn.run(create_app(settings, runtime=rt), host=host, port=port,
+                    proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
+                    log_level=settings.log_level.lower(), log_config=None,
+                    access_log=settings.log_level == "DEBUG")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+def _report_speech(rt: Runtime) -> None:
+    from sqlmodel import select
+
+    from receptionist.speech.engines.choice import speech_report
+    from receptionist.tenants.models import Tenant
+
+    with rt.database.session() as session:
+        languages = list(session.exec(select(Tenant.language)).all())
+    for line in speech_report(rt.recognizer, languages):
+        typer.echo(line)
+    # Live recognition runs in child processes: start them now, loading the models.
+    heard = [language for language in languages if rt.recognizer.supports(language)]
+    if heard:
+        rt.recognition.start(heard)
+
+
+def worker() -> None:
+    """Run the background jobs alone (for deployments with separate web processes)."""
+    from receptionist.runtime import Runtime
+    from receptionist.worker import run_forever
+
+    settings = support.settings()
+    _setup_logging(settings)
+    _check_secrets(settings)
+    run_forever(Runtime.from_settings(settings))
