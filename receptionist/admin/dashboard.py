@@ -96,8 +96,6 @@ def automation(counted: list[tuple[int, str | None, str | None, int]], first: da
     figures.per_intent = sorted(by_intent.items(), key=lambda item: -sum(item[1].values()))
     return figures
 
-SIGNALS = ("re-prompt", "confirmation refused", "keypad fallback", "gave up on", "hung up")
-
 
 def stuck_points(counts: list[tuple[str, str, int]], hung_up: Counter[str]
                  ) -> list[tuple[str, Counter[str]]]:

@@ -22,7 +22,7 @@ from receptionist.admin.refusals import in_language
 from receptionist.admin.texts import translator
 from receptionist.appointments import agendas
 from receptionist.appointments.models import Agenda
-from receptionist.runtime import Runtime, runtime_of
+from receptionist.runtime import runtime_of
 from receptionist.tenants.models import Tenant
 from receptionist.users import service as users
 from receptionist.users.models import User
@@ -173,4 +173,3 @@ def agenda_of(db: Session, tenant: Tenant, slug: str) -> Agenda:
     if agenda is None:
         raise HTTPException(404, "no such page")
     return agenda
-RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
