@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import InitVar, dataclass, field
-from typing import Annotated, Protocol
+from typing import Protocol
 
 import urllib3
-from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 
@@ -125,21 +124,3 @@ class Runtime:
                              max_overflow=settings.db_max_overflow)
         return cls(settings=settings, engine=engine, clock=clock)
 
-
-def runtime_of(request: Request) -> Runtime:
-    """The app's runtime (set by the app factory)."""
-    rt: Runtime = request.app.state.runtime
-    return rt
-
-
-async def _runtime_dependency(request: Request) -> Runtime:
-    # async: FastAPI runs a plain function dependency in the thread pool.
-    return runtime_of(request)
-
-
-async def _clock_dependency(rt: Annotated[Runtime, Depends(_runtime_dependency)]) -> Clock:
-    return rt.clock
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime_dependency)]
-ClockDep = Annotated[Clock, Depends(_clock_dependency)]

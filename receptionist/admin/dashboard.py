@@ -18,8 +18,7 @@ from receptionist.appointments import lookups
 from receptionist.calls import outcomes
 from receptionist.calls import service as calls
 from receptionist.messages import service as messages
-from receptionist.runtime import runtime_of
-from receptionist.web_deps import SessionDep
+from receptionist.web_deps import SessionDep, runtime_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 DAYS = 14
