@@ -6,6 +6,7 @@ take only the pieces they need (a `Database`, a clock, a client), never the whol
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import InitVar, dataclass, field
 from typing import Protocol
 
@@ -39,17 +40,15 @@ class Runtime:
     settings: Settings
     engine: InitVar[Engine]  # held by `database`: swap `database.engine` to change it
     clock: Clock = utcnow
-    # The speech engine; built from SPEECH_ENGINE on first use unless given.
-    speech: Recognizer | None = None
     validator: RequestValidator = field(init=False)
     database: Database = field(init=False)
     scripts: ScriptCache = field(default_factory=ScriptCache, init=False)
     prompts: PromptCache = field(init=False)
     outbound: Policy = field(init=False)  # where owners' URLs may lead
+    # Behind `recognizer` (set it to give one), `recognition` and `telephony`.
+    _recognizer: Recognizer | None = field(default=None, init=False)
     _recognition: RecognitionPool | None = field(default=None, init=False)
-    # The telephony provider's REST client, plugged in by the entry points (it lives in
-    # the provider's adapter, above this layer): see `twilio.rest.TwilioRest`.
-    provider: Telephony | None = None
+    _telephony: Telephony | None = field(default=None, init=False)
     _web_http: urllib3.PoolManager | None = field(default=None, init=False)
     _lazy_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     # Dialled number -> its business's language, learnt from answered calls: lets the
@@ -67,10 +66,14 @@ class Runtime:
 
     @property
     def recognizer(self) -> Recognizer:
-        """The speech engine (SPEECH_ENGINE), built on first use."""
-        if self.speech is None:
-            self.speech = build_recognizer(self.settings)
-        return self.speech
+        """The speech engine (SPEECH_ENGINE), built on first use unless given."""
+        if self._recognizer is None:
+            self._recognizer = build_recognizer(self.settings)
+        return self._recognizer
+
+    @recognizer.setter
+    def recognizer(self, engine: Recognizer) -> None:
+        self._recognizer = engine
 
     @property
     def recognition(self) -> RecognitionPool:
@@ -86,9 +89,17 @@ class Runtime:
     @property
     def telephony(self) -> Telephony:
         """The provider's REST client (redirects, SMS, recordings)."""
-        if self.provider is None:
+        if self._telephony is None:
             raise RuntimeError("no telephony provider plugged into this runtime")
-        return self.provider
+        return self._telephony
+
+    def plug(self, client: Callable[[Settings], Telephony]) -> Runtime:
+        """Plug in the provider's REST client built from the settings, unless one is: the
+        entry points do (it lives in the provider's adapter, above this layer): see
+        `twilio.rest.plug`."""
+        if self._telephony is None:
+            self._telephony = client(self.settings)
+        return self
 
     @property
     def web_http(self) -> urllib3.PoolManager:
@@ -103,7 +114,7 @@ class Runtime:
         database connections (app shutdown)."""
         with self._lazy_lock:
             pool, self._recognition = self._recognition, None
-            client = self.provider  # it reconnects if used again
+            client = self._telephony  # it reconnects if used again
             web, self._web_http = self._web_http, None
         if pool is not None:
             pool.close()
