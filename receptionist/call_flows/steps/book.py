@@ -15,7 +15,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from receptionist.appointments import lookups
-from receptionist.appointments.models import Appointment
+from receptionist.appointments.models import Appointment, NameStatus
 from receptionist.call_flows import announce
 from receptionist.call_flows import booking_choice as choice
 from receptionist.call_flows.actions import Callback, Gather
@@ -200,7 +200,7 @@ def on_name(ctx: FlowContext, step_id: str, step: BookStep, *,
             appointment: Appointment | None, recording_url: str | None) -> str | None:
     if appointment is not None and recording_url:
         appointment.name_recording_url = recording_url
-        appointment.name_status = "pending"  # transcribed by the worker (speech.names)
+        appointment.name_status = NameStatus.pending  # transcribed by the worker (speech.names)
         appointment.name_next_at = None
         ctx.session.add(appointment)
         ctx.log(EventKind.name_recorded, step_id, EventFields(appointment=appointment.id))
