@@ -25,7 +25,7 @@ from receptionist.admin.deps import (
 )
 from receptionist.appointments import booking, lookups
 from receptionist.appointments.models import Agenda
-from receptionist.call_flows import booking_choice
+from receptionist.call_flows.booking import choice as booking_choice
 from receptionist.call_flows.publishing import active_script
 from receptionist.call_flows.schema import Script
 from receptionist.contacts import service as contacts

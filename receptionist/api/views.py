@@ -16,7 +16,7 @@ from receptionist.api.auth import TenantDep
 from receptionist.appointments import agendas, booking, free_times, lookups
 from receptionist.appointments.free_times import Kind
 from receptionist.appointments.models import Agenda, Appointment
-from receptionist.call_flows import booking_choice
+from receptionist.call_flows.booking import choice as booking_choice
 from receptionist.call_flows.publishing import active_script
 from receptionist.calls import service as calls
 from receptionist.clock import SaneDate, SaneDateTime

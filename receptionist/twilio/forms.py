@@ -164,7 +164,7 @@ class BookQuery(StepQuery):
 
     stage: Literal["type", "who", "offer", "confirm", "name", "manage"]
     slots: str = Field(default="", max_length=200, pattern=r"^(\d{9,11}(,\d{9,11}){0,8})?$")
-    # What is being booked (call_flows.steps.book.Want): an appointment type, with whom
+    # What is being booked (call_flows.booking.choice.Want): an appointment type, with whom
     # ("*": whoever is free first), and whose time each offered slot is (`seats`, `seat`).
     type: str = Field(default="", max_length=64, pattern=r"^([a-z][a-z0-9_-]*)?$")
     who: str = Field(default="", max_length=64, pattern=r"^(\*|[a-z][a-z0-9_-]*)?$")

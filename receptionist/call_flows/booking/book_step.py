@@ -1,5 +1,5 @@
 """`book`: find what the caller wants to book, then offer, confirm and book it
-(`call_flows/booking_slots.py`), then record the caller's name.
+(`call_flows/booking/slots.py`), then record the caller's name.
 
 When the script declares appointment types and practitioners (`booking`), the step first
 asks which type and with whom ("anyone": whoever is free first), unless the step fixes
@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 from receptionist.appointments import lookups
 from receptionist.appointments.models import Appointment, NameStatus
 from receptionist.call_flows import announce
-from receptionist.call_flows import booking_choice as choice
 from receptionist.call_flows.actions import Callback, Gather
-from receptionist.call_flows.booking_choice import ANYONE, Want
-from receptionist.call_flows.booking_phrases import booking_phrase
-from receptionist.call_flows.booking_slots import (
+from receptionist.call_flows.booking import choice
+from receptionist.call_flows.booking.choice import ANYONE, Want
+from receptionist.call_flows.booking.phrases import booking_phrase
+from receptionist.call_flows.booking.slots import (
     RETRIES,
     exits,
     listen_for,
