@@ -3,7 +3,7 @@ practitioner, in the practices of tests/twilio/practice.py (English and French).
 
 Each sentence of tests/data/booking_words/LANG.tsv (written apart from the scripts' own
 phrases, as callers speak) is read as the `book` step reads the words that brought the
-caller there (call_flows.booking_choice.type_in, then who_in among those who offer the
+caller there (call_flows.booking.choice.type_in, then who_in among those who offer the
 type). For the type and for the practitioner: right (what the caller meant, including
 "nothing named"), asked (nothing picked although the caller named one: the step asks,
 which is safe), wrong (another one picked: the caller would have to say no at the
@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from receptionist.call_flows import booking_choice as choice
+from receptionist.call_flows.booking import choice
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.schema import Script
 from receptionist.demo import demo_script_text

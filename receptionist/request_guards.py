@@ -16,25 +16,20 @@ One ASGI middleware in front of every route (Twilio, JSON API, admin UI, ICS):
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
 from functools import partial
-from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, cookie_parser
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from receptionist.admin import sessions
 from receptionist.api import auth
 from receptionist.runtime import Runtime
 from receptionist.tenants.tokens import TokenGrant, find_token
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger(__name__)
 _ANONYMOUS_POSTS = frozenset({"/admin/login"})
 
@@ -70,19 +65,18 @@ class RequestGuards:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                   for k, v in scope.get("headers", [])}
+        headers = Headers(scope=scope)
         if "\x00" in scope["path"] or _has_nul(scope.get("query_string", b"")):
-            await _json(send, 400, "NUL characters are not allowed in requests")
+            await _json(400, "NUL characters are not allowed in requests")(scope, receive, send)
             return
         refusal = await self._refusal(scope, headers)
         if refusal is not None:
-            await refusal(send)
+            await refusal(scope, receive, send)
             return
         limit = self.rt.settings.max_body_bytes
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _json(send, 413, f"request body larger than {limit} bytes")
+            await _json(413, f"request body larger than {limit} bytes")(scope, receive, send)
             return
         received = 0
         tail = b""  # the end of the previous chunk: a NUL's escape may be split
@@ -106,44 +100,31 @@ class RequestGuards:
             log.debug("client left during its request body: %s %s", scope["method"],
                       scope["path"])
 
-    async def _refusal(self, scope: Scope, headers: dict[str, str]
-                       ) -> Callable[[Send], Awaitable[None]] | None:
+    async def _refusal(self, scope: Scope, headers: Headers) -> Response | None:
         path: str = scope["path"]
         if path.startswith("/api/"):
             token = await self.rt.database.run(
                 partial(self._token, headers.get("authorization", "")))
             if token is None:
-                return lambda send: _json(send, 401, "missing, unknown or revoked bearer "
-                                          "token (Authorization: Bearer <token>)",
-                                          [(b"www-authenticate", b"Bearer")])
+                return _json(401, "missing, unknown or revoked bearer token "
+                             "(Authorization: Bearer <token>)", {"WWW-Authenticate": "Bearer"})
             scope.setdefault("state", {})[auth.STATE_KEY] = token
         elif (scope["method"] == "POST" and path.startswith("/admin/")
               and path not in _ANONYMOUS_POSTS and not self._signed_in(headers)):
-            return _to_login
+            return RedirectResponse("/admin/login", status_code=303,
+                                    headers={"Connection": "close"})
         return None
 
     def _token(self, header: str) -> TokenGrant | None:
         with self.rt.database.session() as session:
             return find_token(session, header)
 
-    def _signed_in(self, headers: dict[str, str]) -> bool:
+    def _signed_in(self, headers: Headers) -> bool:
         value = cookie_parser(headers.get("cookie", "")).get(sessions.COOKIE)
         data = sessions.decode(self.rt.settings.secret_key, value, self.rt.clock())
         return data is not None and data.user_id is not None
 
 
-async def _json(send: Send, status: int, detail: str,
-                extra: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = json.dumps({"detail": detail}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close"), *(extra or [])]})
-    await send({"type": "http.response.body", "body": body})
-
-
-async def _to_login(send: Send) -> None:
-    await send({"type": "http.response.start", "status": 303,
-                "headers": [(b"location", b"/admin/login"), (b"content-length", b"0"),
-                            (b"connection", b"close")]})
-    await send({"type": "http.response.body", "body": b""})
+def _json(status: int, detail: str, extra: dict[str, str] | None = None) -> Response:
+    return JSONResponse({"detail": detail}, status_code=status,
+                        headers={"Connection": "close", **(extra or {})})

@@ -6,11 +6,11 @@ take only the pieces they need (a `Database`, a clock, a client), never the whol
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import InitVar, dataclass, field
-from typing import Annotated, Protocol
+from typing import Protocol
 
 import urllib3
-from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 
@@ -40,17 +40,15 @@ class Runtime:
     settings: Settings
     engine: InitVar[Engine]  # held by `database`: swap `database.engine` to change it
     clock: Clock = utcnow
-    # The speech engine; built from SPEECH_ENGINE on first use unless given.
-    speech: Recognizer | None = None
     validator: RequestValidator = field(init=False)
     database: Database = field(init=False)
     scripts: ScriptCache = field(default_factory=ScriptCache, init=False)
     prompts: PromptCache = field(init=False)
     outbound: Policy = field(init=False)  # where owners' URLs may lead
+    # Behind `recognizer` (set it to give one), `recognition` and `telephony`.
+    _recognizer: Recognizer | None = field(default=None, init=False)
     _recognition: RecognitionPool | None = field(default=None, init=False)
-    # The telephony provider's REST client, plugged in by the entry points (it lives in
-    # the provider's adapter, above this layer): see `twilio.rest.TwilioRest`.
-    provider: Telephony | None = None
+    _telephony: Telephony | None = field(default=None, init=False)
     _web_http: urllib3.PoolManager | None = field(default=None, init=False)
     _lazy_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     # Dialled number -> its business's language, learnt from answered calls: lets the
@@ -68,10 +66,14 @@ class Runtime:
 
     @property
     def recognizer(self) -> Recognizer:
-        """The speech engine (SPEECH_ENGINE), built on first use."""
-        if self.speech is None:
-            self.speech = build_recognizer(self.settings)
-        return self.speech
+        """The speech engine (SPEECH_ENGINE), built on first use unless given."""
+        if self._recognizer is None:
+            self._recognizer = build_recognizer(self.settings)
+        return self._recognizer
+
+    @recognizer.setter
+    def recognizer(self, engine: Recognizer) -> None:
+        self._recognizer = engine
 
     @property
     def recognition(self) -> RecognitionPool:
@@ -87,9 +89,17 @@ class Runtime:
     @property
     def telephony(self) -> Telephony:
         """The provider's REST client (redirects, SMS, recordings)."""
-        if self.provider is None:
+        if self._telephony is None:
             raise RuntimeError("no telephony provider plugged into this runtime")
-        return self.provider
+        return self._telephony
+
+    def plug(self, client: Callable[[Settings], Telephony]) -> Runtime:
+        """Plug in the provider's REST client built from the settings, unless one is: the
+        entry points do (it lives in the provider's adapter, above this layer): see
+        `twilio.rest.plug`."""
+        if self._telephony is None:
+            self._telephony = client(self.settings)
+        return self
 
     @property
     def web_http(self) -> urllib3.PoolManager:
@@ -104,7 +114,7 @@ class Runtime:
         database connections (app shutdown)."""
         with self._lazy_lock:
             pool, self._recognition = self._recognition, None
-            client = self.provider  # it reconnects if used again
+            client = self._telephony  # it reconnects if used again
             web, self._web_http = self._web_http, None
         if pool is not None:
             pool.close()
@@ -125,21 +135,3 @@ class Runtime:
                              max_overflow=settings.db_max_overflow)
         return cls(settings=settings, engine=engine, clock=clock)
 
-
-def runtime_of(request: Request) -> Runtime:
-    """The app's runtime (set by the app factory)."""
-    rt: Runtime = request.app.state.runtime
-    return rt
-
-
-async def _runtime_dependency(request: Request) -> Runtime:
-    # async: FastAPI runs a plain function dependency in the thread pool.
-    return runtime_of(request)
-
-
-async def _clock_dependency(rt: Annotated[Runtime, Depends(_runtime_dependency)]) -> Clock:
-    return rt.clock
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime_dependency)]
-ClockDep = Annotated[Clock, Depends(_clock_dependency)]

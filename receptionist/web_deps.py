@@ -1,6 +1,7 @@
-"""What the web views (admin UI, JSON API) take from a request: a database session, and
-a row id in a URL. Apart from `db.py`, so that the database layer (and every command of
-the CLI) loads without the web framework."""
+"""What the web views (admin UI, Twilio routes, JSON API) take from a request: the
+app's runtime and its clock, a database session, and a row id in a URL. Apart from
+`db.py` and `runtime.py`, so that the database layer, the runtime (and every command of
+the CLI) load without the web framework."""
 
 from __future__ import annotations
 
@@ -10,9 +11,32 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Path, Request
 from sqlmodel import Session
 
+from receptionist.clock import Clock
 from receptionist.db import Database
+from receptionist.runtime import Runtime
 
 T = TypeVar("T")
+
+
+def runtime_of(request: Request) -> Runtime:
+    """The app's runtime (set by the app factory)."""
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+async def _runtime_dependency(request: Request) -> Runtime:
+    # async: FastAPI runs a plain function dependency in the thread pool.
+    return runtime_of(request)
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime_dependency)]
+
+
+async def _clock_dependency(rt: RuntimeDep) -> Clock:
+    return rt.clock
+
+
+ClockDep = Annotated[Clock, Depends(_clock_dependency)]
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:

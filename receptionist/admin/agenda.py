@@ -26,9 +26,8 @@ from receptionist.appointments.models import Agenda, Appointment
 from receptionist.call_flows.publishing import active_script
 from receptionist.clock import SaneDate, sane_datetime
 from receptionist.db import WriteConflict
-from receptionist.runtime import runtime_of
 from receptionist.tenants.models import Tenant
-from receptionist.web_deps import RowId, SessionDep
+from receptionist.web_deps import RowId, SessionDep, runtime_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 

@@ -25,15 +25,14 @@ from receptionist.admin.deps import (
 )
 from receptionist.appointments import booking, lookups
 from receptionist.appointments.models import Agenda
-from receptionist.call_flows import booking_choice
+from receptionist.call_flows.booking import choice as booking_choice
 from receptionist.call_flows.publishing import active_script
 from receptionist.call_flows.schema import Script
 from receptionist.contacts import service as contacts
 from receptionist.db import WriteConflict
-from receptionist.runtime import runtime_of
 from receptionist.tenants.models import Tenant
 from receptionist.users.models import User
-from receptionist.web_deps import RowId, SessionDep
+from receptionist.web_deps import RowId, SessionDep, runtime_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 LocalTime = Annotated[str, Query(max_length=20, pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d$")]

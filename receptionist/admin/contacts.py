@@ -20,8 +20,7 @@ from receptionist.admin.deps import (
 )
 from receptionist.contacts import service as contacts
 from receptionist.contacts.models import Listed
-from receptionist.runtime import runtime_of
-from receptionist.web_deps import RowId, SessionDep
+from receptionist.web_deps import RowId, SessionDep, runtime_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 # Where a one-click block returns to: our own pages only, never a URL from the form.

@@ -18,8 +18,7 @@ from receptionist.appointments import lookups
 from receptionist.calls import outcomes
 from receptionist.calls import service as calls
 from receptionist.messages import service as messages
-from receptionist.runtime import runtime_of
-from receptionist.web_deps import SessionDep
+from receptionist.web_deps import SessionDep, runtime_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 DAYS = 14
@@ -95,8 +94,6 @@ def automation(counted: list[tuple[int, str | None, str | None, int]], first: da
     figures.per_day = sorted(by_day.items())
     figures.per_intent = sorted(by_intent.items(), key=lambda item: -sum(item[1].values()))
     return figures
-
-SIGNALS = ("re-prompt", "confirmation refused", "keypad fallback", "gave up on", "hung up")
 
 
 def stuck_points(counts: list[tuple[str, str, int]], hung_up: Counter[str]

@@ -22,11 +22,10 @@ from receptionist.admin.refusals import in_language
 from receptionist.admin.texts import translator
 from receptionist.appointments import agendas
 from receptionist.appointments.models import Agenda
-from receptionist.runtime import Runtime, runtime_of
 from receptionist.tenants.models import Tenant
 from receptionist.users import service as users
 from receptionist.users.models import User
-from receptionist.web_deps import SessionDep
+from receptionist.web_deps import SessionDep, runtime_of
 
 
 def _admin_ui() -> Path:
@@ -173,4 +172,3 @@ def agenda_of(db: Session, tenant: Tenant, slug: str) -> Agenda:
     if agenda is None:
         raise HTTPException(404, "no such page")
     return agenda
-RuntimeDep = Annotated[Runtime, Depends(runtime_of)]

@@ -43,12 +43,12 @@ from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_scr
 from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.schema import Loc, Script
-from receptionist.runtime import Runtime, runtime_of
+from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import Tenant
 from receptionist.users.models import User
 from receptionist.voice.prompts import is_local
-from receptionist.web_deps import MAX_ROW_ID, SessionDep
+from receptionist.web_deps import MAX_ROW_ID, SessionDep, runtime_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 log = logging.getLogger(__name__)

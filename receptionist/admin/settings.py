@@ -27,11 +27,10 @@ from receptionist.notifications.channels import CHANNELS
 from receptionist.notifications.models import NotificationChannel
 from receptionist.outbound import OutboundRefused
 from receptionist.privacy import service as privacy
-from receptionist.runtime import runtime_of
 from receptionist.secret_box import seal
 from receptionist.tenants.models import ApiToken
 from receptionist.tenants.tokens import create_token, live_tokens
-from receptionist.web_deps import RowId, SessionDep
+from receptionist.web_deps import RowId, SessionDep, runtime_of
 from receptionist.weekly_hours import parse_closure_lines, parse_hours_lines
 
 router = APIRouter(prefix="/admin", include_in_schema=False)

@@ -18,11 +18,10 @@ from receptionist.admin.deps import CsrfChecked, redirect_with_notice, render
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError
 from receptionist.contacts.models import E164
-from receptionist.runtime import runtime_of
 from receptionist.tenants import service as tenants
 from receptionist.users import service as users
 from receptionist.users.models import UserTenant
-from receptionist.web_deps import SessionDep
+from receptionist.web_deps import SessionDep, runtime_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 TEMPLATES = {"en-US": "demo.yaml", "fr-FR": "demo-fr.yaml"}

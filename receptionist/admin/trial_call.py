@@ -149,8 +149,9 @@ def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: st
     sandbox = settings.model_copy(update={"database_url": "sqlite://",
                                           "public_base_url": SANDBOX_BASE,
                                           "twilio_api_base": "http://127.0.0.1:9"})
-    runtime = rest.plug(Runtime(settings=sandbox, engine=engine, clock=clock,
-                                speech=KeypadOnly()))
+    runtime = Runtime(settings=sandbox, engine=engine, clock=clock)
+    runtime.recognizer = KeypadOnly()
+    rest.plug(runtime)
     with runtime.database.write_transaction() as session:
         create_tenant(session, slug=slug, numbers=[NUMBER], yaml_text=yaml_text,
                       author="test call")

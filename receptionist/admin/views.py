@@ -35,11 +35,10 @@ from receptionist.calls.event_text import describe
 from receptionist.clock import SaneDate
 from receptionist.messages import service as messages
 from receptionist.messages.models import Message
-from receptionist.runtime import runtime_of
 from receptionist.tenants.models import Tenant
 from receptionist.users import login_throttle as throttle
 from receptionist.users import service as users
-from receptionist.web_deps import RowId, SessionDep
+from receptionist.web_deps import RowId, SessionDep, runtime_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE = 25

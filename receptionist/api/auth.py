@@ -9,12 +9,11 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
-from receptionist.runtime import runtime_of
 from receptionist.tenants.models import Tenant
 from receptionist.tenants.tokens import TokenGrant, find_token
 from receptionist.users import service as users
 from receptionist.users.models import User
-from receptionist.web_deps import SessionDep
+from receptionist.web_deps import SessionDep, runtime_of
 
 # Where request_guards leaves the token it checked before the body was read.
 STATE_KEY = "api_token"

@@ -12,9 +12,8 @@ from fastapi import APIRouter, HTTPException, Response
 
 from receptionist.appointments import agendas, lookups
 from receptionist.appointments.ics import feed
-from receptionist.runtime import ClockDep
 from receptionist.tenants.models import Tenant
-from receptionist.web_deps import SessionDep
+from receptionist.web_deps import ClockDep, SessionDep
 
 router = APIRouter(tags=["calendar"])
 PAST_DAYS = 30

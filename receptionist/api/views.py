@@ -16,14 +16,13 @@ from receptionist.api.auth import TenantDep
 from receptionist.appointments import agendas, booking, free_times, lookups
 from receptionist.appointments.free_times import Kind
 from receptionist.appointments.models import Agenda, Appointment
-from receptionist.call_flows import booking_choice
+from receptionist.call_flows.booking import choice as booking_choice
 from receptionist.call_flows.publishing import active_script
 from receptionist.calls import service as calls
 from receptionist.clock import SaneDate, SaneDateTime
 from receptionist.messages import service as messages
-from receptionist.runtime import RuntimeDep
 from receptionist.tenants.models import Tenant
-from receptionist.web_deps import RowId, SessionDep, run_in_session
+from receptionist.web_deps import RowId, RuntimeDep, SessionDep, run_in_session
 
 router = APIRouter(prefix="/api/v1/tenants/{slug}", tags=["api"])
 Limit = Annotated[int, Query(ge=1, le=500)]

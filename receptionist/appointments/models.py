@@ -73,6 +73,16 @@ class AppointmentStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class NameStatus(StrEnum):
+    """Where the spoken name's transcript stands (speech.names). Stored as a plain string
+    (migration 0007), like `contacts.Listed`."""
+    none = "none"  # no name recorded
+    pending = "pending"  # recorded, waiting for the worker
+    done = "done"
+    failed = "failed"  # nothing heard, or gave up after the attempts
+    no_model = "no_model"  # no speech model for the language yet: retried when one appears
+
+
 class SyncState(StrEnum):
     none = "none"  # the agenda has no CalDAV link
     pending = "pending"
@@ -108,8 +118,8 @@ class Appointment(SQLModel, table=True):
     caller_number: str = Field(default="", max_length=64, index=True)
     caller_name: str = Field(default="", max_length=200)
     name_recording_url: str | None = Field(default=None, max_length=1000)
-    # The spoken name's transcript (speech.names): none | pending | done | failed | no_model
-    name_status: str = Field(default="none", max_length=16, index=True)
+    # The spoken name's transcript (speech.names): a NameStatus value
+    name_status: str = Field(default=NameStatus.none.value, max_length=16, index=True)
     name_attempts: int = 0
     name_next_at: datetime | None = None
     language: str = Field(default="en-US", max_length=10)

@@ -24,7 +24,12 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
 from receptionist.appointments import booking
-from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
+from receptionist.appointments.models import (
+    Agenda,
+    Appointment,
+    AppointmentStatus,
+    NameStatus,
+)
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 from receptionist.config import Settings
 from receptionist.messages.models import Message
@@ -99,7 +104,7 @@ def _anonymise(session: Session, settings: Settings, condition: object,
                             / f"name-{appointment_id}.wav")
     result = session.execute(update(Appointment).where(condition)  # type: ignore[arg-type]
                              .values(caller_number="", caller_name=ERASED_NAME,
-                                     name_recording_url=None, name_status="none",
+                                     name_recording_url=None, name_status=NameStatus.none,
                                      name_next_at=None))
     erased.appointments_anonymised += result.rowcount  # type: ignore[attr-defined]
 

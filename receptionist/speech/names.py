@@ -16,7 +16,7 @@ from typing import Protocol
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from receptionist.appointments.models import Appointment
+from receptionist.appointments.models import Appointment, NameStatus
 from receptionist.config import Settings
 from receptionist.leases import claim_row
 from receptionist.messages.recordings import (
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 LEASE = timedelta(minutes=10)
 MAX_NAME_CHARS = 80
-DUE = ("pending", "no_model")
+DUE = (NameStatus.pending, NameStatus.no_model)
 
 
 class NameDeps(TranscriptionDeps, Protocol):
@@ -65,7 +65,7 @@ def transcribe_names_due(rt: NameDeps, *, limit: int = 5) -> int:
                        col(Appointment.name_next_at) <= now))
             .order_by(col(Appointment.id)).limit(limit)).all()
     for appointment, language in due:
-        if appointment.name_status == "no_model" and not rt.recognizer.supports(language):
+        if appointment.name_status == NameStatus.no_model and not rt.recognizer.supports(language):
             continue
         with rt.database.write_transaction() as session:
             won = claim_row(session, Appointment, appointment.id,
@@ -97,7 +97,7 @@ def _transcribe(rt: NameDeps, appointment: Appointment, language: str,
             row = _still_due(session, appointment)
             if row is not None:
                 row.name_attempts += 1
-                row.name_status = "no_model"
+                row.name_status = NameStatus.no_model
                 row.name_next_at = None
                 session.add(row)
         return 0
@@ -107,7 +107,7 @@ def _transcribe(rt: NameDeps, appointment: Appointment, language: str,
             if row is not None:
                 row.name_attempts += 1
                 if row.name_attempts >= MAX_ATTEMPTS:
-                    row.name_status = "failed"
+                    row.name_status = NameStatus.failed
                     row.name_next_at = None
                     log.error("gave up transcribing the name of appointment %s: %s",
                               row.id, exc)
@@ -124,7 +124,7 @@ def _transcribe(rt: NameDeps, appointment: Appointment, language: str,
         # Read in this transaction: a name the owner typed meanwhile is kept.
         if name and not row.caller_name:
             row.caller_name = name
-        row.name_status = "done" if name else "failed"
+        row.name_status = NameStatus.done if name else NameStatus.failed
         row.name_next_at = None
         session.add(row)
     return 1 if name else 0

@@ -32,7 +32,8 @@ def _blank_to_none(value: object) -> object:
     return None if value == "" else value
 
 
-Optional = BeforeValidator(_blank_to_none)
+# An optional field: Twilio sends a blank value for "none".
+BlankAsNone = BeforeValidator(_blank_to_none)
 CallSid = Annotated[str, Field(alias="CallSid", pattern=r"^CA[0-9A-Za-z]{8,62}$")]
 Phone = Annotated[str, Field(max_length=64, pattern=r"^[\x20-\x7e]*$")]
 
@@ -55,7 +56,7 @@ class VoiceForm(TwilioForm):
     from_number: Phone = Field(default="", alias="From")
     to_number: Annotated[Phone, Field(alias="To", min_length=1)]
     # STIR/SHAKEN: TN-Validation-Passed-A…, TN-Validation-Failed-…, No-TN-Validation.
-    stir_verstat: Annotated[str | None, Optional] = Field(
+    stir_verstat: Annotated[str | None, BlankAsNone] = Field(
         default=None, alias="StirVerstat", max_length=64, pattern=r"^[A-Za-z0-9-]*$")
 
 
@@ -65,7 +66,7 @@ def _clip_speech(value: object) -> object:
     return value[:1000] if isinstance(value, str) else value
 
 
-Speech = Annotated[str | None, BeforeValidator(_clip_speech), Optional]
+Speech = Annotated[str | None, BeforeValidator(_clip_speech), BlankAsNone]
 
 
 class MenuForm(TwilioForm):
@@ -75,17 +76,17 @@ class MenuForm(TwilioForm):
     # and tools send typed speech in it).
     speech: Speech = Field(default=None, alias="SpeechResult")
     # Twilio's confidence in SpeechResult (a speech <Gather>); typed speech has none.
-    speech_confidence: Annotated[float | None, Optional] = Field(
+    speech_confidence: Annotated[float | None, BlankAsNone] = Field(
         default=None, alias="Confidence", ge=0.0, le=1.0)
 
 
 class RecordedForm(TwilioForm):
     DOCUMENTED = documented.COMMON | documented.RECORD
-    recording_sid: Annotated[str | None, Optional] = Field(
+    recording_sid: Annotated[str | None, BlankAsNone] = Field(
         default=None, alias="RecordingSid", pattern=r"^RE[0-9A-Za-z]{8,62}$")
-    recording_url: Annotated[str | None, Optional] = Field(
+    recording_url: Annotated[str | None, BlankAsNone] = Field(
         default=None, alias="RecordingUrl", max_length=1000, pattern=r"^https?://\S+$")
-    recording_duration: Annotated[int | None, Optional] = Field(
+    recording_duration: Annotated[int | None, BlankAsNone] = Field(
         default=None, alias="RecordingDuration", ge=-1, le=86400)
 
 
@@ -100,7 +101,7 @@ class RecordingStatusForm(RecordedForm):
 class DialForm(TwilioForm):
     DOCUMENTED = documented.COMMON | documented.DIAL
     dial_status: str = Field(default="", alias="DialCallStatus", max_length=32)
-    dial_duration: Annotated[int | None, Optional] = Field(
+    dial_duration: Annotated[int | None, BlankAsNone] = Field(
         default=None, alias="DialCallDuration", ge=0, le=864000)
 
 
@@ -117,7 +118,7 @@ class StatusForm(TwilioForm):
     DOCUMENTED = documented.COMMON | documented.STATUS
     call_status: Literal["queued", "initiated", "ringing", "in-progress", "completed", "busy",
                          "failed", "no-answer", "canceled"] = Field(alias="CallStatus")
-    call_duration: Annotated[int | None, Optional] = Field(
+    call_duration: Annotated[int | None, BlankAsNone] = Field(
         default=None, alias="CallDuration", ge=0, le=864000)
     from_number: Phone = Field(default="", alias="From")
     to_number: Phone = Field(default="", alias="To")
@@ -163,7 +164,7 @@ class BookQuery(StepQuery):
 
     stage: Literal["type", "who", "offer", "confirm", "name", "manage"]
     slots: str = Field(default="", max_length=200, pattern=r"^(\d{9,11}(,\d{9,11}){0,8})?$")
-    # What is being booked (call_flows.steps.book.Want): an appointment type, with whom
+    # What is being booked (call_flows.booking.choice.Want): an appointment type, with whom
     # ("*": whoever is free first), and whose time each offered slot is (`seats`, `seat`).
     type: str = Field(default="", max_length=64, pattern=r"^([a-z][a-z0-9_-]*)?$")
     who: str = Field(default="", max_length=64, pattern=r"^(\*|[a-z][a-z0-9_-]*)?$")

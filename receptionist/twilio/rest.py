@@ -93,6 +93,4 @@ class TwilioRest:
 
 def plug(rt: Runtime) -> Runtime:
     """Give `rt` this client as its telephony provider, unless it has one."""
-    if rt.provider is None:
-        rt.provider = TwilioRest(rt.settings)
-    return rt
+    return rt.plug(TwilioRest)

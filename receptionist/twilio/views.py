@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from receptionist.runtime import Runtime, runtime_of
+from receptionist.runtime import Runtime
 from receptionist.twilio import fallback, parameters, screening, webhooks
 from receptionist.twilio.forms import (
     BookForm,
@@ -34,6 +34,7 @@ from receptionist.twilio.forms import (
     read_form,
 )
 from receptionist.twilio.signature import is_valid, public_url
+from receptionist.web_deps import runtime_of
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/twilio", tags=["twilio"])

@@ -81,7 +81,7 @@ def test_the_engines_confidence_travels_with_the_words() -> None:
 
 def test_a_booking_confirmation_takes_how_whisper_writes_yes_and_no_in_both_languages(
         ) -> None:
-    from receptionist.call_flows.booking_phrases import voice_choices
+    from receptionist.call_flows.booking.phrases import voice_choices
 
     for language, yes, no in (("en-US", "Yeah, please", "Nope"),
                               ("fr-FR", "Ouais", "Non merci")):

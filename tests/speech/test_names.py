@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from receptionist.appointments.models import Appointment
+from receptionist.appointments.models import Appointment, NameStatus
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import to_wav
 from receptionist.speech.names import MAX_ATTEMPTS, spoken_name, transcribe_names_due
@@ -32,10 +32,10 @@ def test_the_name_is_transcribed_once_and_kept_playable(
         sim: TestTwilioSim, twilio_api: FakeTwilioApi, speak: Speak, engine: Engine,
         runtime: Runtime) -> None:
     _booking_with_a_spoken_name(sim, twilio_api, speak, "good morning")
-    assert _appointment(engine).name_status == "pending"
+    assert _appointment(engine).name_status == NameStatus.pending
     assert transcribe_names_due(runtime) == 1
     booked = _appointment(engine)
-    assert (booked.caller_name, booked.name_status) == ("Good Morning", "done")
+    assert (booked.caller_name, booked.name_status) == ("Good Morning", NameStatus.done)
     assert booked.name_recording_url is not None
     assert transcribe_names_due(runtime) == 0  # done once
 
@@ -62,7 +62,7 @@ def test_a_recording_that_cannot_be_fetched_is_retried_then_given_up(
         assert transcribe_names_due(runtime) == 0
         clock.now += timedelta(days=2)
     booked = _appointment(engine)
-    assert (booked.name_status, booked.caller_name) == ("failed", "")
+    assert (booked.name_status, booked.caller_name) == (NameStatus.failed, "")
 
 
 def test_spoken_name_is_tidy() -> None:

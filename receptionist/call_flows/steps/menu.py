@@ -10,7 +10,7 @@ retry path, then the script's no-match branch.
 from __future__ import annotations
 
 from receptionist.call_flows.actions import Callback, Gather
-from receptionist.call_flows.booking_phrases import voice_choices
+from receptionist.call_flows.booking.phrases import voice_choices
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import Event, KeyPressed
 from receptionist.call_flows.hours import hours_answer

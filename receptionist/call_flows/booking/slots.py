@@ -21,10 +21,10 @@ from receptionist.appointments.availability import epoch, from_epoch
 from receptionist.appointments.free_times import Kind
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.appointments.spoken import spoken_day, spoken_slot, spoken_time
-from receptionist.call_flows import booking_choice as choice
 from receptionist.call_flows.actions import Callback, Gather, Record, Redirect
-from receptionist.call_flows.booking_choice import ANYONE, Want
-from receptionist.call_flows.booking_phrases import booking_phrase, voice_choices
+from receptionist.call_flows.booking import choice
+from receptionist.call_flows.booking.choice import ANYONE, Want
+from receptionist.call_flows.booking.phrases import booking_phrase, voice_choices
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer
 from receptionist.call_flows.listening import ListenFor, SpokenOption

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from receptionist.call_flows import booking_choice as choice
-from receptionist.call_flows.booking_choice import ANYONE, Want
+from receptionist.call_flows.booking import choice
+from receptionist.call_flows.booking.choice import ANYONE, Want
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.schema import BookStep, Script
 from receptionist.demo import demo_script_text

@@ -7,14 +7,14 @@ from sqlmodel import Session
 
 from receptionist.appointments import lookups
 from receptionist.appointments.availability import epoch
-from receptionist.call_flows import booking_slots
 from receptionist.call_flows.actions import Gather, Record
+from receptionist.call_flows.booking import book_step
+from receptionist.call_flows.booking import slots as booking_slots
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer, KeyPressed
 from receptionist.call_flows.listening import ListenFor
 from receptionist.call_flows.schema import BookStep
 from receptionist.call_flows.step_kind import FlowError
-from receptionist.call_flows.steps import book
 from tests.call_flows.flow_helpers import CALLER, demo_ctx, gather_query, logged
 from tests.conftest import FixedClock
 
@@ -29,7 +29,7 @@ def test_book_offers_the_first_free_slots_by_key_and_voice(session: Session,
                                                            clock: FixedClock) -> None:
     ctx = demo_ctx(session, clock)
     step = _book_step(ctx)
-    assert book.render(ctx, "book", step) is None
+    assert book_step.render(ctx, "book", step) is None
     gather = ctx.actions[-1]
     assert isinstance(gather, Gather) and gather.callback.route == "book"
     query = dict(gather.callback.query)
@@ -42,12 +42,12 @@ def test_book_offers_the_first_free_slots_by_key_and_voice(session: Session,
 def test_book_confirms_books_and_asks_the_name(session: Session, clock: FixedClock) -> None:
     ctx = demo_ctx(session, clock)
     step = _book_step(ctx)
-    book.render(ctx, "book", step)
+    book_step.render(ctx, "book", step)
     slots = str(gather_query(ctx)["slots"])
     first = int(slots.split(",")[0])
-    assert book.resume(ctx, "book", step, BookingAnswer("offer", "1", 0, slots=slots)) is None
+    assert book_step.resume(ctx, "book", step, BookingAnswer("offer", "1", 0, slots=slots)) is None
     assert gather_query(ctx)["stage"] == "confirm"
-    assert book.resume(ctx, "book", step, BookingAnswer("confirm", "1", 0, slot=first)) is None
+    assert book_step.resume(ctx, "book", step, BookingAnswer("confirm", "1", 0, slot=first)) is None
     assert ("booked", "book") in logged(ctx)
     assert isinstance(ctx.actions[-2], Record)  # the caller's name, after the beep
     booked = lookups.upcoming_for_caller(session, tenant_id=ctx.call.tenant_id or 0,
@@ -59,19 +59,19 @@ def test_book_gives_up_after_retries_and_refuses_foreign_stages(
         session: Session, clock: FixedClock) -> None:
     ctx = demo_ctx(session, clock)
     step = _book_step(ctx)
-    book.render(ctx, "book", step)
+    book_step.render(ctx, "book", step)
     slots = str(gather_query(ctx)["slots"])
     answer = BookingAnswer("offer", "", booking_slots.RETRIES, slots=slots)
-    assert book.resume(ctx, "book", step, answer) == step.fallback
+    assert book_step.resume(ctx, "book", step, answer) == step.fallback
     with pytest.raises(FlowError, match="does not belong"):
-        book.resume(ctx, "book", step, BookingAnswer("manage", "1", 0))
+        book_step.resume(ctx, "book", step, BookingAnswer("manage", "1", 0))
     with pytest.raises(FlowError, match="cannot take KeyPressed"):
-        book.resume(ctx, "book", step, KeyPressed("1", 0))
+        book_step.resume(ctx, "book", step, KeyPressed("1", 0))
 
 
 def _offer(ctx: FlowContext) -> tuple[BookStep, str]:
     step = _book_step(ctx)
-    book.render(ctx, "book", step)
+    book_step.render(ctx, "book", step)
     return step, str(gather_query(ctx)["slots"])
 
 
@@ -89,7 +89,7 @@ def test_a_day_and_time_that_are_free_go_straight_to_confirmation(
     ctx = demo_ctx(session, clock)  # Tuesday 17 November, 10:00 in New York
     step, slots = _offer(ctx)
     said = BookingAnswer("offer", "", 0, slots=slots, said="Thursday at two thirty")
-    assert book.resume(ctx, "book", step, said) is None
+    assert book_step.resume(ctx, "book", step, said) is None
     query = gather_query(ctx)
     assert query["stage"] == "confirm"
     from datetime import datetime
@@ -108,7 +108,7 @@ def test_spoken_wishes_narrow_the_offer(session: Session, clock: FixedClock, wor
                                         offered: list[str]) -> None:
     ctx = demo_ctx(session, clock)
     step, slots = _offer(ctx)
-    assert book.resume(ctx, "book", step,
+    assert book_step.resume(ctx, "book", step,
                        BookingAnswer("offer", "", 0, slots=slots, said=words)) is None
     assert gather_query(ctx)["stage"] == "offer"
     assert _local_offer(ctx) == offered
@@ -118,7 +118,7 @@ def test_a_time_when_nothing_is_free_says_so_and_offers_the_next_free(
         session: Session, clock: FixedClock) -> None:
     ctx = demo_ctx(session, clock)
     step, slots = _offer(ctx)
-    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+    book_step.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
                                                  said="Saturday morning"))
     gather = ctx.actions[-1]
     assert isinstance(gather, Gather)
@@ -130,10 +130,10 @@ def test_ordinals_and_yes_no_in_words(session: Session, clock: FixedClock) -> No
     ctx = demo_ctx(session, clock)
     step, slots = _offer(ctx)
     second = int(slots.split(",")[1])
-    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+    book_step.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
                                                  said="the second one please"))
     assert gather_query(ctx)["slot"] == second
-    book.resume(ctx, "book", step, BookingAnswer("confirm", "", 0, slot=second,
+    book_step.resume(ctx, "book", step, BookingAnswer("confirm", "", 0, slot=second,
                                                  said="yeah that works for me"))
     assert ("booked", "book") in logged(ctx)
 
@@ -143,11 +143,11 @@ def test_french_words_at_the_offer(session: Session, clock: FixedClock) -> None:
 
     ctx = demo_ctx(session, clock, demo_script_text("demo-fr.yaml"))
     step, slots = _offer(ctx)
-    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+    book_step.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
                                                  said="plutôt demain matin"))
     assert _local_offer(ctx) == ["Wed 09:00", "Wed 09:30", "Wed 10:00"]
     slots = str(gather_query(ctx)["slots"])
-    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+    book_step.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
                                                  said="le deuxième"))
     assert gather_query(ctx)["slot"] == int(slots.split(",")[1])
 
@@ -160,7 +160,7 @@ def test_a_spoken_day_across_the_clock_change_is_the_local_one(
     clock.now = datetime(2026, 10, 30, 15, 0, tzinfo=UTC)  # Friday 11:00 EDT
     ctx = demo_ctx(session, clock)
     step, slots = _offer(ctx)
-    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+    book_step.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
                                                  said="Monday at nine in the morning"))
     monday_9 = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("America/New_York"))  # EST
     assert gather_query(ctx)["slot"] == epoch(monday_9)
@@ -171,7 +171,7 @@ def test_words_that_answer_nothing_at_the_offer_are_a_wrong_key(
         session: Session, clock: FixedClock) -> None:
     ctx = demo_ctx(session, clock)
     step, slots = _offer(ctx)
-    book.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
+    book_step.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
                                                  said="🙂 what's the weather " * 100))
     assert ("invalid_key", "book") in logged(ctx)
     gather = ctx.actions[-1]
@@ -183,12 +183,12 @@ def test_a_type_from_before_a_script_change_is_asked_again_or_dropped(
         session: Session, clock: FixedClock) -> None:
     """A callback names a type the script no longer has (published during the call): a
     practice asks which type again; a script without types books the plain slot."""
-    from tests.call_flows.test_booking_choice import practice
+    from tests.call_flows.booking.test_choice import practice
 
     ctx = demo_ctx(session, clock)
     step = _book_step(ctx)
-    assert book.resume(ctx, "book", step, BookingAnswer("who", "1", 0, type="gone")) is None
+    assert book_step.resume(ctx, "book", step, BookingAnswer("who", "1", 0, type="gone")) is None
     assert gather_query(ctx)["stage"] == "offer"  # no types: the agenda's own slots
     ctx.script = practice("en")
-    assert book.resume(ctx, "book", step, BookingAnswer("who", "1", 0, type="gone")) is None
+    assert book_step.resume(ctx, "book", step, BookingAnswer("who", "1", 0, type="gone")) is None
     assert gather_query(ctx)["stage"] == "type"

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from receptionist.appointments import booking, lookups
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.appointments.spoken import spoken_slot
-from receptionist.call_flows import booking_slots as slots
 from receptionist.call_flows.actions import Callback, Gather
-from receptionist.call_flows.booking_phrases import booking_phrase, voice_choices
+from receptionist.call_flows.booking import slots
+from receptionist.call_flows.booking.phrases import booking_phrase, voice_choices
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer, Event
 from receptionist.call_flows.phrases import phrase

@@ -1,5 +1,5 @@
 """`book`: find what the caller wants to book, then offer, confirm and book it
-(`call_flows/booking_slots.py`), then record the caller's name.
+(`call_flows/booking/slots.py`), then record the caller's name.
 
 When the script declares appointment types and practitioners (`booking`), the step first
 asks which type and with whom ("anyone": whoever is free first), unless the step fixes
@@ -15,13 +15,13 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from receptionist.appointments import lookups
-from receptionist.appointments.models import Appointment
+from receptionist.appointments.models import Appointment, NameStatus
 from receptionist.call_flows import announce
-from receptionist.call_flows import booking_choice as choice
 from receptionist.call_flows.actions import Callback, Gather
-from receptionist.call_flows.booking_choice import ANYONE, Want
-from receptionist.call_flows.booking_phrases import booking_phrase
-from receptionist.call_flows.booking_slots import (
+from receptionist.call_flows.booking import choice
+from receptionist.call_flows.booking.choice import ANYONE, Want
+from receptionist.call_flows.booking.phrases import booking_phrase
+from receptionist.call_flows.booking.slots import (
     RETRIES,
     exits,
     listen_for,
@@ -200,7 +200,7 @@ def on_name(ctx: FlowContext, step_id: str, step: BookStep, *,
             appointment: Appointment | None, recording_url: str | None) -> str | None:
     if appointment is not None and recording_url:
         appointment.name_recording_url = recording_url
-        appointment.name_status = "pending"  # transcribed by the worker (speech.names)
+        appointment.name_status = NameStatus.pending  # transcribed by the worker (speech.names)
         appointment.name_next_at = None
         ctx.session.add(appointment)
         ctx.log(EventKind.name_recorded, step_id, EventFields(appointment=appointment.id))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from receptionist.appointments.free_times import Kind
-from receptionist.call_flows.booking_phrases import SPOKEN_KEYS
+from receptionist.call_flows.booking.phrases import SPOKEN_KEYS
 from receptionist.call_flows.listening import SpokenOption
 from receptionist.call_flows.schema import BookStep, ManageBookingStep, Script
 from receptionist.i18n import lang_key

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from receptionist.appointments import agendas, booking, free_times, lookups
+from receptionist.call_flows.booking import manage_step
 from receptionist.call_flows.events import BookingAnswer
 from receptionist.call_flows.schema import ManageBookingStep
-from receptionist.call_flows.steps import manage_booking
 from receptionist.demo import demo_script_text
 from tests.call_flows.flow_helpers import CALLER, demo_ctx, gather_query, logged
 from tests.conftest import FixedClock
@@ -22,7 +22,7 @@ def test_manage_booking_without_an_appointment_goes_to_the_fallback(
     ctx = demo_ctx(session, clock, MANAGE)
     step = ctx.script.steps["manage"]
     assert isinstance(step, ManageBookingStep)
-    assert manage_booking.render(ctx, "manage", step) == "goodbye"
+    assert manage_step.render(ctx, "manage", step) == "goodbye"
     assert ("no_appointment", "manage") in logged(ctx)
 
 
@@ -36,11 +36,11 @@ def test_manage_booking_cancels_the_callers_appointment(session: Session,
                  caller_number=CALLER, language="en-US", source="phone")
     step = ctx.script.steps["manage"]
     assert isinstance(step, ManageBookingStep)
-    assert manage_booking.render(ctx, "manage", step) is None
+    assert manage_step.render(ctx, "manage", step) is None
     appointment_id = gather_query(ctx)["appointment"]
     assert isinstance(appointment_id, int)
     answer = BookingAnswer("manage", "1", 0, appointment_id=appointment_id)
-    assert manage_booking.resume(ctx, "manage", step, answer) == "goodbye"
+    assert manage_step.resume(ctx, "manage", step, answer) == "goodbye"
     assert ("cancelled", "manage") in logged(ctx)
     assert lookups.upcoming_for_caller(session, tenant_id=ctx.call.tenant_id or 0,
                                        caller_number=CALLER, now=clock()) is None

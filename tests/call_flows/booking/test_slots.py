@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session
 
 from receptionist.appointments import booking, free_times
-from receptionist.call_flows import booking_slots as slots
-from receptionist.call_flows.booking_choice import Want
+from receptionist.call_flows.booking import slots
+from receptionist.call_flows.booking.choice import Want
 from receptionist.call_flows.events import BookingAnswer
 from receptionist.call_flows.schema import BookStep
 from tests.appointments.demo_agenda import NOON, main_agenda
