@@ -25,16 +25,16 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from receptionist.appointments import caldav_sync, reminders
+from receptionist.appointments.spoken_names import transcribe_names_due
 from receptionist.calls.service import close_stale_calls, prune_replies
 from receptionist.leases import Leader
 from receptionist.messages.recordings import fetch_due_recordings
+from receptionist.messages.transcripts import transcribe_due
 from receptionist.notifications import digest
 from receptionist.notifications import service as notifications
 from receptionist.notifications.delivery import deliver_due
 from receptionist.privacy import jobs as privacy
 from receptionist.runtime import Runtime
-from receptionist.speech.names import transcribe_names_due
-from receptionist.speech.transcripts import transcribe_due
 from receptionist.twilio import rest
 from receptionist.understanding.urgency import sounds_urgent
 from receptionist.users import login_throttle as throttle

@@ -74,7 +74,7 @@ class AppointmentStatus(StrEnum):
 
 
 class NameStatus(StrEnum):
-    """Where the spoken name's transcript stands (speech.names). Stored as a plain string
+    """Where the spoken name's transcript stands (`spoken_names`). Stored as a plain string
     (migration 0007), like `contacts.Listed`."""
     none = "none"  # no name recorded
     pending = "pending"  # recorded, waiting for the worker
@@ -118,7 +118,7 @@ class Appointment(SQLModel, table=True):
     caller_number: str = Field(default="", max_length=64, index=True)
     caller_name: str = Field(default="", max_length=200)
     name_recording_url: str | None = Field(default=None, max_length=1000)
-    # The spoken name's transcript (speech.names): a NameStatus value
+    # The spoken name's transcript (appointments.spoken_names): a NameStatus value
     name_status: str = Field(default=NameStatus.none.value, max_length=16, index=True)
     name_attempts: int = 0
     name_next_at: datetime | None = None

@@ -97,7 +97,7 @@ def _delete_calls(session: Session, settings: Settings, calls: Sequence[Call],
 
 def _anonymise(session: Session, settings: Settings, condition: object,
                erased: Erased) -> None:
-    # The spoken name's audio, if the worker stored it (speech.names), goes too.
+    # The spoken name's audio, if the worker stored it (appointments.spoken_names), goes too.
     for appointment_id, tenant_id in session.execute(
             select(Appointment.id, Appointment.tenant_id).where(condition)):  # type: ignore[arg-type]
         erased.files.append(settings.recordings_dir / str(tenant_id)

@@ -200,7 +200,7 @@ def on_name(ctx: FlowContext, step_id: str, step: BookStep, *,
             appointment: Appointment | None, recording_url: str | None) -> str | None:
     if appointment is not None and recording_url:
         appointment.name_recording_url = recording_url
-        appointment.name_status = NameStatus.pending  # transcribed by the worker (speech.names)
+        appointment.name_status = NameStatus.pending  # transcribed by the worker (spoken_names)
         appointment.name_next_at = None
         ctx.session.add(appointment)
         ctx.log(EventKind.name_recorded, step_id, EventFields(appointment=appointment.id))

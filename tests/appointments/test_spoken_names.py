@@ -8,9 +8,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from receptionist.appointments.models import Appointment, NameStatus
+from receptionist.appointments.spoken_names import MAX_ATTEMPTS, spoken_name, transcribe_names_due
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import to_wav
-from receptionist.speech.names import MAX_ATTEMPTS, spoken_name, transcribe_names_due
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.conftest import DEMO_EN, FixedClock, Speak
 from tests.twilio_sim import FakeTwilioApi, TestTwilioSim

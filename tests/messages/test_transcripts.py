@@ -12,9 +12,9 @@ from receptionist.config import Settings
 from receptionist.db import Database
 from receptionist.messages.models import FetchStatus, Message, TranscriptStatus
 from receptionist.messages.recordings import fetch_due_recordings
+from receptionist.messages.transcripts import MAX_ATTEMPTS, transcribe_due
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import to_wav
-from receptionist.speech.transcripts import MAX_ATTEMPTS, transcribe_due
 from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock, Speak
@@ -92,7 +92,7 @@ def test_a_leased_message_is_not_transcribed_twice(
     from sqlmodel import col
 
     from receptionist.leases import claim_row
-    from receptionist.speech.transcripts import LEASE
+    from receptionist.messages.transcripts import LEASE
 
     message = messages(engine)[0]
     with runtime.database.write_transaction() as session:

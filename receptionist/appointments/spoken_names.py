@@ -25,9 +25,9 @@ from receptionist.messages.recordings import (
     retry_delay,
     write_atomically,
 )
+from receptionist.messages.transcripts import TranscriptionDeps
 from receptionist.speech.audio import AudioError, read_wav
 from receptionist.speech.recognizer import ModelUnavailable, recognize
-from receptionist.speech.transcripts import TranscriptionDeps
 from receptionist.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
