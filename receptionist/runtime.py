@@ -12,7 +12,6 @@ from typing import Annotated, Protocol
 import urllib3
 from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
-from twilio.request_validator import RequestValidator
 
 from receptionist.call_flows.loader import ScriptCache
 from receptionist.clock import Clock, utcnow
@@ -42,7 +41,6 @@ class Runtime:
     clock: Clock = utcnow
     # The speech engine; built from SPEECH_ENGINE on first use unless given.
     speech: Recognizer | None = None
-    validator: RequestValidator = field(init=False)
     database: Database = field(init=False)
     scripts: ScriptCache = field(default_factory=ScriptCache, init=False)
     prompts: PromptCache = field(init=False)
@@ -58,7 +56,6 @@ class Runtime:
     number_languages: dict[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self, engine: Engine) -> None:
-        self.validator = RequestValidator(self.settings.twilio_auth_token)
         self.prompts = PromptCache(self.settings.prompts_dir,
                                    secret_key=self.settings.secret_key,
                                    clock=lambda: self.clock())
@@ -113,11 +110,6 @@ class Runtime:
         if web is not None:
             web.clear()
         self.database.dispose()
-
-    def media_stream_url(self) -> str:
-        base = self.settings.public_base_url
-        return base.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + (
-            "/twilio/media")
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utcnow) -> Runtime:

@@ -164,7 +164,7 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
 def _start(rt: Runtime, ctx: FlowContext) -> None:
     """The script begins; speech listens when the script has a menu to answer."""
     if ctx.script.main_menu_step() is not None and rt.recognizer.supports(ctx.language):
-        ctx.media_stream_url = rt.media_stream_url()
+        ctx.media_stream_url = stream_token.stream_url(rt.settings.public_base_url)
         ctx.media_stream_token = stream_token.issue(rt.settings.secret_key,
                                                     ctx.call.call_sid, ctx.now)
     flow.start_call(ctx)
