@@ -11,11 +11,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
-from twilio.twiml.voice_response import VoiceResponse
 
 from receptionist.call_flows import engine as flow
 from receptionist.call_flows import gatekeeper
-from receptionist.call_flows.actions import Callback
+from receptionist.call_flows.actions import Callback, Say, say_then_hang_up
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import (
     BookingAnswer,
@@ -53,7 +52,7 @@ from receptionist.twilio.forms import (
 )
 
 log = logging.getLogger(__name__)
-EMPTY = str(VoiceResponse())
+EMPTY = twiml.render([])  # answers nothing: Twilio carries on (or ends the call)
 
 
 def answered_once(rt: Runtime, *, key: str, call_sid: str,
@@ -111,20 +110,17 @@ def call_script(rt: Runtime, session: Session, call: Call) -> Script | None:
     return _script(rt, session, call.tenant_id, call.script_version)
 
 
+def _said(key: str, language: str) -> Say:
+    return Say(phrase(key, language), default_voice(language), language)
+
+
 def _unknown_number() -> str:
-    response = VoiceResponse()
-    for language, text in UNKNOWN_NUMBER:
-        response.say(text, voice=default_voice(language), language=language)
-    response.hangup()
-    return str(response)
+    return twiml.render(say_then_hang_up(
+        *(Say(text, default_voice(language), language) for language, text in UNKNOWN_NUMBER)))
 
 
 def apology(language: str = "en-US") -> str:
-    response = VoiceResponse()
-    response.say(phrase("technical_error", language), voice=default_voice(language),
-                 language=language)
-    response.hangup()
-    return str(response)
+    return twiml.render(say_then_hang_up(_said("technical_error", language)))
 
 
 def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
@@ -204,11 +200,7 @@ def _over_limit(session: Session, form: VoiceForm, *, tenant_id: int, limit: int
                     fields=EventFields(reason=Reason.rate_limit, limit=limit))
     log.warning("call %s to %s turned away: over %d calls per minute", form.call_sid,
                 form.to_number, limit)
-    response = VoiceResponse()
-    response.say(phrase("all_lines_busy", language), voice=default_voice(language),
-                 language=language)
-    response.hangup()
-    return str(response)
+    return twiml.render(say_then_hang_up(_said("all_lines_busy", language)))
 
 
 def _resume(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
