@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from receptionist.call_flows import engine as flow
-from receptionist.call_flows import gatekeeper
+from receptionist.call_flows import gatekeeper, screening
 from receptionist.call_flows.actions import Callback, Say, say_then_hang_up
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import (
@@ -296,11 +296,8 @@ def no_recording(rt: Runtime, session: Session, form: MenuForm, query: StepQuery
 
 def dialed(rt: Runtime, session: Session, form: DialForm, query: DialQuery) -> str:
     call = calls.get_call(session, call_sid=form.call_sid)
-    answer, by = None, ""
-    if call is not None and call.transfer_answer:
-        seq, _, rest = call.transfer_answer.partition(":")
-        if seq == str(query.seq):
-            answer, _, by = rest.partition(":")
+    answer, by = screening.answer_for(call.transfer_answer if call is not None else None,
+                                      query.seq)
     return _answer(rt, session, form.call_sid, query,
                    DialResult(form.dial_status, form.dial_duration, group=query.group,
                               ring=query.ring, answer=answer, by=by))
