@@ -40,6 +40,11 @@ def url_for(base_url: str) -> UrlFor:
     return url
 
 
+def prompt_path(name: str) -> str:
+    """Where a prompt rendered by the local voice is served (`views.prompt_audio`)."""
+    return f"/twilio/prompts/{name}.wav"
+
+
 def _no_callbacks(callback: Callback) -> str:
     raise ValueError(f"a document without callbacks names one: {callback.route!r}")
 

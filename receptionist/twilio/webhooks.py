@@ -87,7 +87,7 @@ def flow_context(rt: Runtime, session: Session, call: Call, script: Script) -> F
     def local_prompt(text: str, voice: str, language: str, personal: bool) -> str | None:
         name = rt.prompts.ready(text, voice, language, personal=personal)
         return None if name is None else (
-            f"{rt.settings.public_base_url}/twilio/prompts/{name}.wav")
+            rt.settings.public_base_url + twiml.prompt_path(name))
 
     return FlowContext(session=session, call=call, script=script, now=rt.clock(),
                        local_prompt=local_prompt)
@@ -152,7 +152,7 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
     if call.script_version is None:  # a status callback created the row first
         call.tenant_id, call.script_version = route.tenant_id, route.active_version
     ctx = flow_context(rt, session, call, script)
-    if gatekeeper.let_in(ctx, form.stir_verstat):
+    if gatekeeper.let_in(ctx, form.caller_id()):
         _start(rt, ctx)
     return twiml_of(rt, ctx)
 

@@ -1,9 +1,12 @@
-"""Twilio's formats, known only to the adapter: media-stream frames, recording URLs."""
+"""Twilio's formats, known only to the adapter: media-stream frames, recording URLs,
+STIR/SHAKEN verdicts."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from receptionist.twilio.forms import attestation
 from receptionist.twilio.frames import FRAME_BYTES, stream_frames
 from receptionist.twilio.recording_urls import media_url
 
@@ -22,3 +25,12 @@ def test_media_url() -> None:
         "https://api.twilio.com/x/Recordings/RE1.wav")
     assert media_url("https://api.twilio.com/x/Recordings/RE1.mp3") == (
         "https://api.twilio.com/x/Recordings/RE1.mp3")
+
+
+@pytest.mark.parametrize(("verstat", "verdict"), [
+    ("TN-Validation-Passed-A", "passed"), ("TN-Validation-Passed-C", "passed"),
+    ("TN-Validation-Failed-B", "failed"), ("No-TN-Validation", "missing"), (None, "missing"),
+    ("", "missing"), ("something-new", "missing"),
+])
+def test_twilio_verdicts(verstat: str | None, verdict: str) -> None:
+    assert attestation(verstat) == verdict
