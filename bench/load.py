@@ -42,7 +42,8 @@ from receptionist.call_flows.publishing import create_tenant
 from receptionist.db import make_engine
 from receptionist.demo import seed_demo
 from receptionist.migrations_runner import upgrade
-from receptionist.speech.audio import Samples, read_wav, twilio_frames, ulaw_decode
+from receptionist.speech.audio import Samples, read_wav, ulaw_decode
+from receptionist.twilio.frames import stream_frames
 from receptionist.twilio.simulator import Heard, Recording, SimulatedCall, Spoken
 from tests.instances import Instance, RoundRobin, always_open, twilio_through
 from tests.postgres_server import PostgresServer
@@ -145,7 +146,7 @@ def synthesizer(folder: Path) -> Any:
             subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path),
                             "--stdin"], input=words.encode(), check=True, capture_output=True)
             samples, rate = read_wav(path)
-            cache[(words, voice)] = (ulaw_decode(b"".join(twilio_frames(samples, rate))), 8000)
+            cache[(words, voice)] = (ulaw_decode(b"".join(stream_frames(samples, rate))), 8000)
         return cache[(words, voice)]
 
     return synthesize

@@ -46,7 +46,8 @@ import aiohttp
 from twilio.request_validator import RequestValidator
 
 from receptionist.demo import demo_script_text
-from receptionist.speech.audio import read_wav, twilio_frames
+from receptionist.speech.audio import read_wav
+from receptionist.twilio.frames import stream_frames
 from receptionist.weekly_hours import DAYS
 
 PUBLIC = "http://bench.example.com"
@@ -149,7 +150,7 @@ def speech_frames(text: str, voice: str, tmp: Path) -> list[bytes]:
     subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-w", str(path), "--stdin"],
                    input=text.encode(), check=True)
     samples, rate = read_wav(path)
-    return twilio_frames(samples, rate)
+    return stream_frames(samples, rate)
 
 
 async def one_call(http: aiohttp.ClientSession, base: str, number: str, frames: list[bytes],

@@ -41,9 +41,10 @@ import numpy as np
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.meaning import script_model, thresholds
 from receptionist.demo import demo_script_text
-from receptionist.speech.audio import Samples, read_wav, resample, twilio_frames, ulaw_decode
+from receptionist.speech.audio import Samples, read_wav, resample, ulaw_decode
 from receptionist.speech.grammar import menu_phrases
 from receptionist.speech.recognizer import Recognizer, recognize_by_streaming
+from receptionist.twilio.frames import stream_frames
 from receptionist.understanding.evaluation import Labelled, Report, evaluate, read_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +81,7 @@ def phone_line(samples: Samples, rate: int, seed: int, channel: str) -> Samples:
     clipped = np.clip(noisy, -32768, 32767).astype(np.int16)
     if channel == "16k":
         return resample(clipped, rate, 16000)
-    line = ulaw_decode(b"".join(twilio_frames(clipped, rate)))
+    line = ulaw_decode(b"".join(stream_frames(clipped, rate)))
     return resample(line, 8000, 16000)
 
 

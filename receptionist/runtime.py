@@ -12,7 +12,6 @@ from typing import Protocol
 
 import urllib3
 from sqlalchemy.engine import Engine
-from twilio.request_validator import RequestValidator
 
 from receptionist.call_flows.loader import ScriptCache
 from receptionist.clock import Clock, utcnow
@@ -40,7 +39,6 @@ class Runtime:
     settings: Settings
     engine: InitVar[Engine]  # held by `database`: swap `database.engine` to change it
     clock: Clock = utcnow
-    validator: RequestValidator = field(init=False)
     database: Database = field(init=False)
     scripts: ScriptCache = field(default_factory=ScriptCache, init=False)
     prompts: PromptCache = field(init=False)
@@ -56,7 +54,6 @@ class Runtime:
     number_languages: dict[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self, engine: Engine) -> None:
-        self.validator = RequestValidator(self.settings.twilio_auth_token)
         self.prompts = PromptCache(self.settings.prompts_dir,
                                    secret_key=self.settings.secret_key,
                                    clock=lambda: self.clock())
@@ -123,11 +120,6 @@ class Runtime:
         if web is not None:
             web.clear()
         self.database.dispose()
-
-    def media_stream_url(self) -> str:
-        base = self.settings.public_base_url
-        return base.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + (
-            "/twilio/media")
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utcnow) -> Runtime:

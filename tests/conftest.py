@@ -37,10 +37,11 @@ from receptionist.log_format import CHATTY
 from receptionist.main import create_app
 from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
-from receptionist.speech.audio import Samples, read_wav, twilio_frames, ulaw_decode
+from receptionist.speech.audio import Samples, read_wav, ulaw_decode
 from receptionist.tenants.service import get_tenant
 from receptionist.tenants.tokens import create_token
 from receptionist.twilio import rest
+from receptionist.twilio.frames import stream_frames
 from tests.notifications.receivers import Mailbox
 from tests.postgres_server import PostgresServer, running_postgres
 from tests.twilio_sim import FakeTwilioApi, TestTwilioSim
@@ -232,7 +233,7 @@ def speak(tmp_path_factory: pytest.TempPathFactory) -> Speak:
             subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path),
                             "--stdin"], input=text.encode(), check=True, capture_output=True)
         samples, rate = read_wav(path)
-        return ulaw_decode(b"".join(twilio_frames(samples, rate))), 8000
+        return ulaw_decode(b"".join(stream_frames(samples, rate))), 8000
 
     return synthesize
 

@@ -27,8 +27,9 @@ from urllib.parse import parse_qsl, urlsplit
 import numpy as np
 
 from receptionist.runtime import Runtime
-from receptionist.speech.audio import Samples, twilio_frames
+from receptionist.speech.audio import Samples
 from receptionist.twilio import media as media_handler
+from receptionist.twilio.frames import stream_frames
 from receptionist.twilio.media import BATCH_BYTES, STEP_REFRESH_S, MediaSession
 from receptionist.twilio.simulator import SimulatedCall, TwilioSim, new_sid
 
@@ -322,7 +323,7 @@ class TestMediaStreams:
         audio = np.concatenate([samples, np.zeros(rate, dtype=np.int16)])
         opened, sent_until = self.opened[call.call_sid]
         start_ms = max(int((time.monotonic() - opened) * 1000), sent_until)
-        frames = twilio_frames(audio, rate)
+        frames = stream_frames(audio, rate)
         for chunk, frame in enumerate(frames):
             socket.send_text(json.dumps({
                 "event": "media", "sequenceNumber": str(chunk + 2), "streamSid": stream_sid,

@@ -46,6 +46,7 @@ from receptionist.call_flows.schema import Loc, Script
 from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import Tenant
+from receptionist.twilio.twiml import prompt_path
 from receptionist.users.models import User
 from receptionist.voice.prompts import is_local
 from receptionist.web_deps import MAX_ROW_ID, SessionDep, runtime_of
@@ -85,7 +86,7 @@ def prompt_previews(rt: Runtime, script: Script) -> list[tuple[str, str | None]]
             if isinstance(text, str) and text:
                 served = rt.prompts.ready(text, voice, script.language)
                 previews.append((text, None if served is None
-                                 else f"/twilio/prompts/{served}.wav"))
+                                 else prompt_path(served)))
     return previews
 
 

@@ -102,3 +102,9 @@ class StreamAudio:
 
 
 Action = Say | Play | Gather | Record | Dial | Redirect | Hangup | Reject | StreamAudio
+
+
+def say_then_hang_up(*lines: Say) -> list[Action]:
+    """Say each line, then end the call (apologies, refusals, goodbyes said outside a
+    script: an unknown number, a technical error, the fallback's goodbyes)."""
+    return [*lines, Hangup()]

@@ -2,7 +2,8 @@
 
 Blocked numbers are refused unanswered (a busy tone); anonymous callers too when the
 business says so. Unknown callers whose caller ID the carrier could not vouch for
-(STIR/SHAKEN, which Twilio reports as `StirVerstat`) are asked to press a key first:
+(STIR/SHAKEN: the provider's report, read by its adapter into a `CallerId`) are asked to
+press a key first:
 robocallers do not, and their calls end without reaching the script or the owner's
 summaries. Known callers (a contact, a name from a booking, an earlier call) and allowed
 numbers are never asked.
@@ -10,6 +11,7 @@ numbers are never asked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from receptionist.call_flows.actions import Callback, Gather, Reject
@@ -23,14 +25,13 @@ Attestation = Literal["passed", "failed", "missing"]
 CHALLENGE_TIMEOUT = 6
 
 
-def attestation(stir_verstat: str | None) -> Attestation:
-    """Twilio's verdict: TN-Validation-Passed-A/B/C, TN-Validation-Failed-A/B/C,
-    No-TN-Validation (or nothing: the call carried no identity)."""
-    if stir_verstat and stir_verstat.startswith("TN-Validation-Passed"):
-        return "passed"
-    if stir_verstat and stir_verstat.startswith("TN-Validation-Failed"):
-        return "failed"
-    return "missing"
+@dataclass(frozen=True)
+class CallerId:
+    """What the provider says of the caller ID: its STIR/SHAKEN `verdict`, and its report
+    as it came (`reported`, kept on the call row and in the timeline)."""
+
+    verdict: Attestation = "missing"
+    reported: str | None = None
 
 
 def _refuse(ctx: FlowContext, why: Reason, number: str | None = None) -> None:
@@ -39,18 +40,18 @@ def _refuse(ctx: FlowContext, why: Reason, number: str | None = None) -> None:
     ctx.do(Reject())
 
 
-def let_in(ctx: FlowContext, stir_verstat: str | None) -> bool:
+def let_in(ctx: FlowContext, caller_id: CallerId) -> bool:
     """At the incoming call: True when the script may start now; otherwise the call is
     refused or challenged (the actions say which)."""
     # The new call row is written once, with its final state, by `ctx.finish`: the
     # lookups here must not flush it early (an INSERT then an UPDATE).
     with ctx.session.no_autoflush:
-        return _let_in(ctx, stir_verstat)
+        return _let_in(ctx, caller_id)
 
 
-def _let_in(ctx: FlowContext, stir_verstat: str | None) -> bool:
+def _let_in(ctx: FlowContext, caller_id: CallerId) -> bool:
     call, rules = ctx.call, ctx.script.callers
-    call.stir_verstat = stir_verstat
+    call.stir_verstat = caller_id.reported
     assert call.tenant_id is not None
     if contacts.is_anonymous(call.from_number) and rules.reject_anonymous:
         _refuse(ctx, Reason.anonymous)
@@ -60,7 +61,7 @@ def _let_in(ctx: FlowContext, stir_verstat: str | None) -> bool:
     if listing.listed == Listed.blocked:
         _refuse(ctx, Reason.blocked, call.from_number)
         return False
-    verdict = attestation(stir_verstat)
+    verdict = caller_id.verdict
     if (rules.challenge == "off" or listing.listed == Listed.allowed or verdict == "passed"
             or (verdict == "missing" and rules.challenge == "failed")):
         return True
@@ -69,7 +70,7 @@ def _let_in(ctx: FlowContext, stir_verstat: str | None) -> bool:
         return True
     call.screening = "challenged"
     ctx.log(EventKind.challenge, None,
-            EventFields(verdict=verdict, stir_verstat=stir_verstat or None))
+            EventFields(verdict=verdict, stir_verstat=caller_id.reported or None))
     challenge(ctx, attempt=0)
     return False
 

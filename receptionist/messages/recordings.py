@@ -1,19 +1,19 @@
-"""Fetching message recordings from Twilio into local storage, with retries.
+"""Fetching message recordings from the telephony provider into local storage, with retries.
 
 A message row exists before its audio: fetching is retried with exponential backoff, and
-when it finally gives up the row (with Twilio's URL) stays, marked `failed`.
+when it finally gives up the row (with the provider's URL) stays, marked `failed`. What a
+recording URL looks like and where its audio is downloaded from is the provider's business
+(`RecordingSource`, the adapter's REST client).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
@@ -37,31 +37,12 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(BASE_DELAY_S * 2 ** max(attempts - 1, 0), MAX_DELAY_S))
 
 
-def media_url(recording_url: str) -> str:
-    """Twilio's RecordingUrl has no extension; `.wav` asks for the WAV rendition."""
-    last = recording_url.rsplit("/", 1)[-1]
-    return recording_url if "." in last else recording_url + ".wav"
-
-
-# The path of a recording on Twilio's REST API; the host is always TWILIO_API_BASE.
-_RECORDING_PATH = re.compile(r"^/2010-04-01/Accounts/AC[0-9A-Za-z]{8,62}/Recordings/"
-                             r"RE[0-9A-Za-z]{8,62}(\.wav)?$")
-
-
-def api_url(settings: Settings, recording_url: str) -> str:
-    """The recording's WAV on TWILIO_API_BASE. The account's credentials go only there:
-    whatever host a RecordingUrl names (a forged one, say) is not asked."""
-    path = urlsplit(recording_url).path
-    if not _RECORDING_PATH.match(path):
-        raise FetchError(f"not a Twilio recording URL: {recording_url[:200]!r}")
-    return media_url(settings.twilio_api_base + path)
-
-
 class RecordingSource(Protocol):
-    """Where recordings come from (`twilio.rest.TwilioRest`)."""
+    """Where recordings come from: the provider's REST client (`Runtime.telephony`)."""
 
     def download_recording(self, recording_url: str) -> bytes:
-        """The recording's WAV bytes. Raises FetchError."""
+        """The WAV bytes of the recording the provider named `recording_url` (a URL it
+        sent us, read and checked by the provider's adapter). Raises FetchError."""
         ...
 
 

@@ -1,7 +1,8 @@
-"""Audio plumbing: G.711 μ-law (what Twilio streams), resampling, WAV files.
+"""Audio plumbing: G.711 μ-law (what telephone audio is), resampling, WAV files.
 
-Twilio media streams carry 8 kHz μ-law in 20 ms frames (160 bytes); recognizers want
-16-bit PCM at their model's rate (16 kHz for Vosk small models and pocketsphinx).
+Phone calls carry 8 kHz μ-law; recognizers want 16-bit PCM at their model's rate (16 kHz
+for Vosk small models and pocketsphinx). How a provider frames it on the wire is its
+adapter's business (`twilio/frames.py`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-TWILIO_RATE = 8000
-TWILIO_FRAME_MS = 20
-TWILIO_FRAME_BYTES = TWILIO_RATE * TWILIO_FRAME_MS // 1000  # 160 μ-law bytes
+PHONE_RATE = 8000  # telephone audio (G.711 μ-law), what providers stream and play
 
 _BIAS = 0x84
 _CLIP = 32635  # 8159 in 14-bit terms
@@ -113,14 +112,3 @@ def to_wav(samples: Samples, rate: int) -> bytes:
         handle.setframerate(rate)
         handle.writeframes(samples.astype("<i2").tobytes())
     return out.getvalue()
-
-
-def twilio_frames(samples: Samples, rate: int) -> list[bytes]:
-    """Audio as Twilio streams it: 8 kHz μ-law, 20 ms (160-byte) frames, the last padded
-    with μ-law silence (0xFF)."""
-    encoded = ulaw_encode(resample(samples, rate, TWILIO_RATE))
-    frames = [encoded[i:i + TWILIO_FRAME_BYTES]
-              for i in range(0, len(encoded), TWILIO_FRAME_BYTES)]
-    if frames and len(frames[-1]) < TWILIO_FRAME_BYTES:
-        frames[-1] = frames[-1].ljust(TWILIO_FRAME_BYTES, b"\xff")
-    return frames

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from twilio.twiml.voice_response import VoiceResponse
-
+from receptionist.call_flows.actions import Action, Callback, Record, Say, say_then_hang_up
 from receptionist.call_flows.phrases import default_voice
+from receptionist.twilio import twiml
 from receptionist.twilio.spool import SpooledMessage, spool
 
 TEXTS = {
@@ -37,10 +37,9 @@ TEXTS = {
 BOTH = ("en-US", "fr-FR")
 
 
-def _say(response: VoiceResponse, key: str, languages: tuple[str, ...]) -> None:
-    for language in languages:
-        response.say(TEXTS[key][language[:2]], voice=default_voice(language),
-                     language=language)
+def _said(key: str, languages: tuple[str, ...]) -> list[Say]:
+    return [Say(TEXTS[key][language[:2]], default_voice(language), language)
+            for language in languages]
 
 
 def languages_for(known: str | None) -> tuple[str, ...]:
@@ -48,23 +47,18 @@ def languages_for(known: str | None) -> tuple[str, ...]:
 
 
 def take_message(base_url: str, languages: tuple[str, ...]) -> str:
-    response = VoiceResponse()
-    _say(response, "take_message", languages)
     lang = languages[0][:2] if len(languages) == 1 else "both"
-    response.record(action=f"{base_url}/twilio/fallback/recorded?lang={lang}",
-                    method="POST", max_length=180, play_beep=True, timeout=5,
-                    finish_on_key="#")
-    _say(response, "nothing", languages)
-    response.hangup()
-    return str(response)
+    actions: list[Action] = [
+        *_said("take_message", languages),
+        Record(Callback.to("fallback/recorded", lang=lang), max_length=180, timeout=5,
+               finish_on_key="#"),
+        *say_then_hang_up(*_said("nothing", languages))]
+    return twiml.render(actions, twiml.url_for(base_url))
 
 
 def say_and_hang_up(key: str, languages: tuple[str, ...]) -> str:
     """`thanks` (the message is kept) or `nothing` (no message was heard)."""
-    response = VoiceResponse()
-    _say(response, key, languages)
-    response.hangup()
-    return str(response)
+    return twiml.render(say_then_hang_up(*_said(key, languages)))
 
 
 def languages_of_query(lang: str | None) -> tuple[str, ...]:

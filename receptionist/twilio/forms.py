@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 from fastapi import HTTPException, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from receptionist.call_flows.gatekeeper import Attestation, CallerId
 from receptionist.twilio import parameters as documented
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -58,6 +59,19 @@ class VoiceForm(TwilioForm):
     # STIR/SHAKEN: TN-Validation-Passed-A…, TN-Validation-Failed-…, No-TN-Validation.
     stir_verstat: Annotated[str | None, BlankAsNone] = Field(
         default=None, alias="StirVerstat", max_length=64, pattern=r"^[A-Za-z0-9-]*$")
+
+    def caller_id(self) -> CallerId:
+        return CallerId(attestation(self.stir_verstat), self.stir_verstat)
+
+
+def attestation(stir_verstat: str | None) -> Attestation:
+    """Twilio's verdict: TN-Validation-Passed-A/B/C, TN-Validation-Failed-A/B/C,
+    No-TN-Validation (or nothing: the call carried no identity)."""
+    if stir_verstat and stir_verstat.startswith("TN-Validation-Passed"):
+        return "passed"
+    if stir_verstat and stir_verstat.startswith("TN-Validation-Failed"):
+        return "failed"
+    return "missing"
 
 
 def _clip_speech(value: object) -> object:

@@ -43,7 +43,7 @@ from receptionist.speech.grammar import menu_phrases
 from receptionist.speech.process_pool import RemoteStream, SpeechUnavailable
 from receptionist.speech.recognizer import ModelUnavailable, Recognition
 from receptionist.twilio import rest, stream_token, twiml, webhooks
-from receptionist.twilio.signature import is_valid
+from receptionist.twilio.signature import is_valid, validator_for
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/twilio")
@@ -202,8 +202,8 @@ def _claim_stream(rt: Runtime, call_sid: str, stream_sid: str) -> Script | None:
 @router.websocket("/media")
 async def media_stream(websocket: WebSocket) -> None:
     rt: Runtime = websocket.app.state.runtime
-    url = rt.media_stream_url()
-    if not is_valid(rt.validator, url=url, form=[],
+    url = stream_token.stream_url(rt.settings.public_base_url)
+    if not is_valid(validator_for(rt.settings.twilio_auth_token), url=url, form=[],
                     signature=websocket.headers.get("x-twilio-signature")):
         log.warning("rejected unsigned media stream connection")
         await websocket.close(code=POLICY_VIOLATION)

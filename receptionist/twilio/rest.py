@@ -13,9 +13,10 @@ import threading
 import httpx
 
 from receptionist.config import Settings
-from receptionist.messages.recordings import FetchError, api_url
+from receptionist.messages.recordings import FetchError
 from receptionist.notifications.sms import SmsError
 from receptionist.runtime import Runtime
+from receptionist.twilio.recording_urls import api_url
 
 
 class TwilioRestError(RuntimeError):

@@ -1,24 +1,23 @@
-"""The leg of the person a call is transferred to, when the transfer is screened: the
-announcement when they pick up (the <Number url>), then their key. Their answer is kept
-on the caller's call (`Call.transfer_answer`), which `webhooks.dialed` reads when the
-<Dial> ends: only the accept key makes a transfer."""
+"""The leg of the person a call is transferred to, when the transfer is screened: Twilio's
+callbacks on that leg (the <Number url> when they pick up, then their key) turned into the
+neutral dialogue of `call_flows/screening.py`, and its actions into TwiML."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from receptionist.call_flows import announce
-from receptionist.call_flows.actions import Callback, Gather
+from receptionist.call_flows import screening
 from receptionist.call_flows.context import FlowContext
-from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import TransferStep
 from receptionist.calls import service as calls
-from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.runtime import Runtime
 from receptionist.twilio.forms import ScreenForm, ScreenQuery
 from receptionist.twilio.webhooks import apology, call_script, flow_context, twiml_of
 
-SCREEN_TIMEOUT = 5  # seconds the person rung has to press a key after the announcement
+
+def _leg(query: ScreenQuery) -> screening.Leg:
+    return screening.Leg(step=query.step, seq=query.seq, parent=query.parent,
+                         attempt=query.attempt)
 
 
 def _screened_call(rt: Runtime, session: Session, query: ScreenQuery
@@ -30,12 +29,8 @@ def _screened_call(rt: Runtime, session: Session, query: ScreenQuery
     if call is None or script is None:
         return apology()
     ctx = flow_context(rt, session, call, script)
-    step = script.steps.get(query.step)
-    if (not isinstance(step, TransferStep) or call.seq != query.seq
-            or call.status in calls.TERMINAL_STATUSES):
-        ctx.log(EventKind.transfer_late, query.step, EventFields(reason=Reason.caller_gone))
-        ctx.say(phrase("screen_gone", ctx.language))
-        ctx.hang_up()
+    step = screening.waiting_transfer(ctx, _leg(query))
+    if step is None:
         return twiml_of(rt, ctx)
     return ctx, step
 
@@ -48,19 +43,8 @@ def screen_announce(rt: Runtime, session: Session, form: ScreenForm,
     if isinstance(found, str):
         return found
     ctx, step = found
-    _announce(ctx, step, query, form.to_number, attempt=0)
+    screening.announce_to(ctx, step, _leg(query), form.to_number, attempt=0)
     return twiml_of(rt, ctx)
-
-
-def _announce(ctx: FlowContext, step: TransferStep, query: ScreenQuery, number: str, *,
-              attempt: int) -> None:
-    gather = Gather(Callback.to("screened", step=query.step, seq=query.seq,
-                                parent=query.parent, attempt=attempt),
-                    timeout=SCREEN_TIMEOUT)
-    ctx.say(announce.announcement(ctx, step), into=gather, personal=True)  # who, and why
-    ctx.do(gather)
-    ctx.log(EventKind.transfer_announced, query.step,
-            EventFields(number=number, attempt=attempt + 1))
 
 
 def screen_answer(rt: Runtime, session: Session, form: ScreenForm, query: ScreenQuery) -> str:
@@ -69,20 +53,5 @@ def screen_answer(rt: Runtime, session: Session, form: ScreenForm, query: Screen
     if isinstance(found, str):
         return found
     ctx, step = found
-    key, number = form.digits[:1], form.to_number
-    if key == step.accept_key:
-        ctx.call.transfer_answer = f"{query.seq}:accepted:{number}"[:120]
-        ctx.log(EventKind.transfer_accepted, query.step, EventFields(number=number))
-        ctx.say(phrase("screen_connecting", ctx.language))
-    elif key == step.decline_key:
-        ctx.call.transfer_answer = f"{query.seq}:declined:{number}"[:120]
-        ctx.log(EventKind.transfer_declined, query.step, EventFields(number=number))
-        ctx.say(phrase("screen_declined", ctx.language))
-        ctx.hang_up()
-    elif query.attempt == 0:
-        _announce(ctx, step, query, number, attempt=1)
-    else:
-        ctx.call.transfer_answer = f"{query.seq}:silent:{number}"[:120]
-        ctx.log(EventKind.transfer_unanswered, query.step, EventFields(number=number))
-        ctx.hang_up()
+    screening.answer(ctx, step, _leg(query), form.digits[:1], form.to_number)
     return twiml_of(rt, ctx)

@@ -13,6 +13,15 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
+
+def stream_url(public_base_url: str) -> str:
+    """The media stream's WebSocket URL (`wss://…/twilio/media`): where <Stream> connects,
+    and the URL Twilio signs the handshake over."""
+    base = public_base_url
+    return base.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + (
+        "/twilio/media")
+
+
 # Twilio opens the stream as soon as it reads the TwiML; a little slack for slow networks.
 LIFETIME = timedelta(minutes=10)
 

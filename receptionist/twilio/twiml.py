@@ -1,4 +1,7 @@
-"""The call flow's neutral actions as Twilio's TwiML, and callbacks as our public URLs."""
+"""The call flow's neutral actions as Twilio's TwiML, and callbacks as our public URLs.
+
+Every TwiML document we answer with is built here, from `call_flows.actions`: the script's
+steps, the webhooks' apologies and refusals, the fallback flow."""
 
 from __future__ import annotations
 
@@ -37,6 +40,15 @@ def url_for(base_url: str) -> UrlFor:
     return url
 
 
+def prompt_path(name: str) -> str:
+    """Where a prompt rendered by the local voice is served (`views.prompt_audio`)."""
+    return f"/twilio/prompts/{name}.wav"
+
+
+def _no_callbacks(callback: Callback) -> str:
+    raise ValueError(f"a document without callbacks names one: {callback.route!r}")
+
+
 def _prompt(target: TwiML, prompt: Prompt) -> None:
     if isinstance(prompt, Play):
         target.play(prompt.url)
@@ -45,8 +57,10 @@ def _prompt(target: TwiML, prompt: Prompt) -> None:
                    language=prompt.language)
 
 
-def render(actions: Sequence[Action], url: UrlFor) -> str:
-    """The TwiML document that carries out `actions` in order."""
+def render(actions: Sequence[Action], url: UrlFor = _no_callbacks) -> str:
+    """The TwiML document that carries out `actions` in order (the only place a
+    `VoiceResponse` is built). `url` makes callbacks URLs: without one, `actions` may
+    name none (say, hang up, reject; no actions at all: the empty document)."""
     response = VoiceResponse()
     for action in actions:
         match action:

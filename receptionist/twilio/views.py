@@ -33,7 +33,7 @@ from receptionist.twilio.forms import (
     parse_or_none,
     read_form,
 )
-from receptionist.twilio.signature import is_valid, public_url
+from receptionist.twilio.signature import is_valid, public_url, validator_for
 from receptionist.web_deps import runtime_of
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ async def _signed(request: Request, rt: Runtime) -> list[tuple[str, str]]:
         repeated = sorted({name for name in names if names.count(name) > 1})
         raise HTTPException(400, f"repeated form parameter: {', '.join(repeated)[:200]}")
     url = public_url(rt.settings.public_base_url, request.url)
-    if not is_valid(rt.validator, url=url, form=form,
+    if not is_valid(validator_for(rt.settings.twilio_auth_token), url=url, form=form,
                     signature=request.headers.get("x-twilio-signature")):
         log.warning("rejected unsigned or wrongly signed request to %s", url)
         raise HTTPException(403, "invalid or missing X-Twilio-Signature")

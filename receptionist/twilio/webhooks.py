@@ -11,11 +11,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
-from twilio.twiml.voice_response import VoiceResponse
 
 from receptionist.call_flows import engine as flow
-from receptionist.call_flows import gatekeeper
-from receptionist.call_flows.actions import Callback
+from receptionist.call_flows import gatekeeper, screening
+from receptionist.call_flows.actions import Callback, Say, say_then_hang_up
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import (
     BookingAnswer,
@@ -53,7 +52,7 @@ from receptionist.twilio.forms import (
 )
 
 log = logging.getLogger(__name__)
-EMPTY = str(VoiceResponse())
+EMPTY = twiml.render([])  # answers nothing: Twilio carries on (or ends the call)
 
 
 def answered_once(rt: Runtime, *, key: str, call_sid: str,
@@ -88,7 +87,7 @@ def flow_context(rt: Runtime, session: Session, call: Call, script: Script) -> F
     def local_prompt(text: str, voice: str, language: str, personal: bool) -> str | None:
         name = rt.prompts.ready(text, voice, language, personal=personal)
         return None if name is None else (
-            f"{rt.settings.public_base_url}/twilio/prompts/{name}.wav")
+            rt.settings.public_base_url + twiml.prompt_path(name))
 
     return FlowContext(session=session, call=call, script=script, now=rt.clock(),
                        local_prompt=local_prompt)
@@ -111,20 +110,17 @@ def call_script(rt: Runtime, session: Session, call: Call) -> Script | None:
     return _script(rt, session, call.tenant_id, call.script_version)
 
 
+def _said(key: str, language: str) -> Say:
+    return Say(phrase(key, language), default_voice(language), language)
+
+
 def _unknown_number() -> str:
-    response = VoiceResponse()
-    for language, text in UNKNOWN_NUMBER:
-        response.say(text, voice=default_voice(language), language=language)
-    response.hangup()
-    return str(response)
+    return twiml.render(say_then_hang_up(
+        *(Say(text, default_voice(language), language) for language, text in UNKNOWN_NUMBER)))
 
 
 def apology(language: str = "en-US") -> str:
-    response = VoiceResponse()
-    response.say(phrase("technical_error", language), voice=default_voice(language),
-                 language=language)
-    response.hangup()
-    return str(response)
+    return twiml.render(say_then_hang_up(_said("technical_error", language)))
 
 
 def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
@@ -156,7 +152,7 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
     if call.script_version is None:  # a status callback created the row first
         call.tenant_id, call.script_version = route.tenant_id, route.active_version
     ctx = flow_context(rt, session, call, script)
-    if gatekeeper.let_in(ctx, form.stir_verstat):
+    if gatekeeper.let_in(ctx, form.caller_id()):
         _start(rt, ctx)
     return twiml_of(rt, ctx)
 
@@ -164,7 +160,7 @@ def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
 def _start(rt: Runtime, ctx: FlowContext) -> None:
     """The script begins; speech listens when the script has a menu to answer."""
     if ctx.script.main_menu_step() is not None and rt.recognizer.supports(ctx.language):
-        ctx.media_stream_url = rt.media_stream_url()
+        ctx.media_stream_url = stream_token.stream_url(rt.settings.public_base_url)
         ctx.media_stream_token = stream_token.issue(rt.settings.secret_key,
                                                     ctx.call.call_sid, ctx.now)
     flow.start_call(ctx)
@@ -204,11 +200,7 @@ def _over_limit(session: Session, form: VoiceForm, *, tenant_id: int, limit: int
                     fields=EventFields(reason=Reason.rate_limit, limit=limit))
     log.warning("call %s to %s turned away: over %d calls per minute", form.call_sid,
                 form.to_number, limit)
-    response = VoiceResponse()
-    response.say(phrase("all_lines_busy", language), voice=default_voice(language),
-                 language=language)
-    response.hangup()
-    return str(response)
+    return twiml.render(say_then_hang_up(_said("all_lines_busy", language)))
 
 
 def _resume(rt: Runtime, session: Session, call_sid: str, query: StepQuery,
@@ -304,11 +296,8 @@ def no_recording(rt: Runtime, session: Session, form: MenuForm, query: StepQuery
 
 def dialed(rt: Runtime, session: Session, form: DialForm, query: DialQuery) -> str:
     call = calls.get_call(session, call_sid=form.call_sid)
-    answer, by = None, ""
-    if call is not None and call.transfer_answer:
-        seq, _, rest = call.transfer_answer.partition(":")
-        if seq == str(query.seq):
-            answer, _, by = rest.partition(":")
+    answer, by = screening.answer_for(call.transfer_answer if call is not None else None,
+                                      query.seq)
     return _answer(rt, session, form.call_sid, query,
                    DialResult(form.dial_status, form.dial_duration, group=query.group,
                               ring=query.ring, answer=answer, by=by))

@@ -29,7 +29,7 @@ import threading
 from pathlib import Path
 
 from receptionist.clock import Clock, utcnow
-from receptionist.speech.audio import TWILIO_RATE, resample, ulaw_encode
+from receptionist.speech.audio import PHONE_RATE, resample, ulaw_encode
 from receptionist.voice import espeak_lib
 from receptionist.voice.prompt_names import SERVED_FOR, file_key, issue, key_of
 
@@ -53,7 +53,7 @@ def espeak_voice(voice: str, language: str) -> str:
     return voice.split(":", 1)[1] if ":" in voice else DEFAULT_LOCAL_VOICES.get(language, "en")
 
 
-def ulaw_wav(data: bytes, rate: int = TWILIO_RATE) -> bytes:
+def ulaw_wav(data: bytes, rate: int = PHONE_RATE) -> bytes:
     """A WAV file of G.711 μ-law samples (format tag 7), mono."""
     fmt = struct.pack("<HHIIHHH", 7, 1, rate, rate, 1, 8, 0)
     fact = struct.pack("<I", len(data))
@@ -169,7 +169,7 @@ class PromptCache:
                                     rate_wpm=RATE_WPM)
         if not len(samples):
             raise ValueError(f"the local voice produced no audio for prompt {key}")
-        data = ulaw_wav(ulaw_encode(resample(samples, espeak.sample_rate, TWILIO_RATE)))
+        data = ulaw_wav(ulaw_encode(resample(samples, espeak.sample_rate, PHONE_RATE)))
         fd, part = tempfile.mkstemp(dir=path.parent, prefix=".part-")
         with os.fdopen(fd, "wb") as out:
             out.write(data)

@@ -13,18 +13,15 @@ from receptionist.contacts import service as contacts
 from receptionist.contacts.models import Listed
 from receptionist.demo import demo_script_text
 from receptionist.tenants.service import get_tenant
+from receptionist.twilio.forms import attestation
 from receptionist.twilio.simulator import new_sid
 from tests.call_flows.flow_helpers import CALLER, make_ctx, said
 from tests.conftest import FixedClock
 
 
-@pytest.mark.parametrize(("verstat", "verdict"), [
-    ("TN-Validation-Passed-A", "passed"), ("TN-Validation-Passed-C", "passed"),
-    ("TN-Validation-Failed-B", "failed"), ("No-TN-Validation", "missing"), (None, "missing"),
-    ("", "missing"), ("something-new", "missing"),
-])
-def test_twilio_verdicts(verstat: str | None, verdict: str) -> None:
-    assert gatekeeper.attestation(verstat) == verdict
+def _id(verstat: str | None) -> gatekeeper.CallerId:
+    """The caller ID as the Twilio adapter reads it (`twilio.forms.attestation`)."""
+    return gatekeeper.CallerId(attestation(verstat), verstat)
 
 
 def _ctx(session: Session, clock: FixedClock, challenge: str = "unverified",
@@ -51,7 +48,7 @@ def _ctx(session: Session, clock: FixedClock, challenge: str = "unverified",
 def test_which_unknown_callers_are_challenged(session: Session, clock: FixedClock, mode: str,
                                               verstat: str | None, challenged: bool) -> None:
     ctx = _ctx(session, clock, mode)
-    assert gatekeeper.let_in(ctx, verstat) is not challenged
+    assert gatekeeper.let_in(ctx, _id(verstat)) is not challenged
     assert ctx.call.stir_verstat == verstat
     if challenged:
         assert ctx.call.screening == "challenged"
@@ -68,26 +65,26 @@ def test_blocked_refused_allowed_and_known_let_in(session: Session, clock: Fixed
     assert ctx.call.tenant_id is not None
     contacts.save_contact(session, tenant_id=ctx.call.tenant_id, number=CALLER,
                           listed=Listed.blocked, now=now, by="t")
-    assert not gatekeeper.let_in(ctx, "TN-Validation-Passed-A")
+    assert not gatekeeper.let_in(ctx, _id("TN-Validation-Passed-A"))
     assert ctx.actions == [Reject()] and ctx.call.screening == "blocked"
     ctx = _ctx(session, clock)
     contacts.save_contact(session, tenant_id=ctx.call.tenant_id or 0, number=CALLER,
                           listed=Listed.allowed, now=now, by="t")
-    assert gatekeeper.let_in(ctx, "TN-Validation-Failed-A")
+    assert gatekeeper.let_in(ctx, _id("TN-Validation-Failed-A"))
     ctx = _ctx(session, clock)
     contacts.save_contact(session, tenant_id=ctx.call.tenant_id or 0, number=CALLER,
                           listed=Listed.none, name="Ann", now=now, by="t")
-    assert gatekeeper.let_in(ctx, None)  # a name: known
+    assert gatekeeper.let_in(ctx, _id(None))  # a name: known
 
 
 def test_anonymous_callers(session: Session, clock: FixedClock) -> None:
     ctx = _ctx(session, clock, "off", "  reject_anonymous: true\n")
     ctx.call.from_number = "Anonymous"
-    assert not gatekeeper.let_in(ctx, None)
+    assert not gatekeeper.let_in(ctx, _id(None))
     assert ctx.actions == [Reject()] and ctx.call.screening == "anonymous"
     ctx = _ctx(session, clock, "unverified")
     ctx.call.from_number = ""
-    assert not gatekeeper.let_in(ctx, None)  # unknown and unverified: challenged
+    assert not gatekeeper.let_in(ctx, _id(None))  # unknown and unverified: challenged
     assert ctx.call.screening == "challenged"
 
 

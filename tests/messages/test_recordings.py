@@ -11,8 +11,9 @@ from sqlalchemy.engine import Engine
 from receptionist.config import Settings
 from receptionist.db import Database
 from receptionist.messages.models import FetchStatus
-from receptionist.messages.recordings import fetch_due_recordings, media_url, retry_delay
+from receptionist.messages.recordings import fetch_due_recordings, retry_delay
 from receptionist.runtime import Runtime
+from receptionist.twilio.recording_urls import media_url
 from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press
 from receptionist.worker import fetch_recordings_job
@@ -139,10 +140,3 @@ def test_worker_job_fetches_and_survives_errors(
         conn.exec_driver_sql("DROP TABLE messages")
         conn.commit()
     fetch_recordings_job(runtime)  # logs the database error, does not raise
-
-
-def test_media_url() -> None:
-    assert media_url("https://api.twilio.com/x/Recordings/RE1") == (
-        "https://api.twilio.com/x/Recordings/RE1.wav")
-    assert media_url("https://api.twilio.com/x/Recordings/RE1.mp3") == (
-        "https://api.twilio.com/x/Recordings/RE1.mp3")

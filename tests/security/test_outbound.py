@@ -18,7 +18,7 @@ from sqlmodel import Session
 from receptionist.config import Settings
 from receptionist.db import Database
 from receptionist.messages.models import Message
-from receptionist.messages.recordings import FetchError, api_url, fetch_due_recordings
+from receptionist.messages.recordings import FetchError, fetch_due_recordings
 from receptionist.notifications import service as notifications
 from receptionist.notifications.delivery import deliver_due
 from receptionist.outbound import OutboundRefused, Policy
@@ -27,6 +27,7 @@ from receptionist.outbox.models import OutboxItem, OutboxStatus
 from receptionist.runtime import Runtime
 from receptionist.secret_box import seal
 from receptionist.tenants.service import get_tenant
+from receptionist.twilio.recording_urls import api_url
 from receptionist.twilio.rest import TwilioRest
 from receptionist.twilio.simulator import LeaveMessage, Press
 from tests.admin.helpers import csrf_of, login

@@ -7,13 +7,11 @@ import numpy as np
 import pytest
 
 from receptionist.speech.audio import (
-    TWILIO_FRAME_BYTES,
     ULAW_TO_LINEAR,
     AudioError,
     read_wav,
     resample,
     to_wav,
-    twilio_frames,
     ulaw_decode,
     ulaw_encode,
 )
@@ -61,15 +59,6 @@ def test_resample_keeps_duration_and_pitch(src: int, dst: int) -> None:
 def test_resample_rejects_bad_rates() -> None:
     with pytest.raises(AudioError):
         resample(np.zeros(10, dtype=np.int16), 0, 8000)
-
-
-def test_twilio_frames_are_20ms_of_ulaw() -> None:
-    half_second = np.zeros(8000, dtype=np.int16)  # 0.5 s at 16 kHz
-    frames = twilio_frames(half_second, 16000)
-    assert len(frames) == 25
-    assert all(len(f) == TWILIO_FRAME_BYTES == 160 for f in frames)
-    odd = twilio_frames(np.zeros(170, dtype=np.int16), 8000)
-    assert len(odd) == 2 and odd[1].endswith(b"\xff" * 150)
 
 
 def test_read_wav_formats() -> None:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+import pytest
+
 from receptionist.call_flows.actions import (
     Callback,
     Dial,
@@ -13,6 +15,7 @@ from receptionist.call_flows.actions import (
     Reject,
     Say,
     StreamAudio,
+    say_then_hang_up,
 )
 from receptionist.twilio.twiml import render, url_for
 
@@ -85,3 +88,14 @@ def test_a_record_without_status_callback_asks_for_none() -> None:
                  url_for(BASE))
     record = ElementTree.fromstring(xml).find("Record")
     assert record is not None and record.get("recordingStatusCallback") is None
+
+
+def test_documents_without_callbacks() -> None:
+    """The webhooks' apologies and the empty answer are rendered here too (the only place
+    a VoiceResponse is built); a callback needs the public base URL."""
+    assert render([]) == '<?xml version="1.0" encoding="UTF-8"?><Response />'
+    assert render(say_then_hang_up(Say("Goodbye.", "alice", "en-US"))) == (
+        '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="en-US" '
+        'voice="alice">Goodbye.</Say><Hangup /></Response>')
+    with pytest.raises(ValueError, match="menu"):
+        render([Redirect(Callback("menu"))])
