@@ -18,7 +18,7 @@ from receptionist.clock import Clock, utcnow
 from receptionist.config import Settings
 from receptionist.db import Database, make_engine
 from receptionist.messages.recordings import RecordingSource
-from receptionist.notifications.sms import SmsSender
+from receptionist.notifications.channel import SmsSender
 from receptionist.outbound import Policy
 from receptionist.speech.engines.choice import build_recognizer, spec_of
 from receptionist.speech.process_pool import RecognitionPool

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
     from receptionist.clock import Clock
     from receptionist.config import Settings
-    from receptionist.notifications.sms import SmsSender
     from receptionist.outbound import Policy
     from receptionist.outbox.models import OutboxItem
 
@@ -36,6 +35,14 @@ class UnknownChannel(ChannelError):
         super().__init__(f"unknown notification channel {name!r} "
                          f"(known: {', '.join(known)})", permanent=True)
         self.name = name
+
+
+class SmsSender(Protocol):
+    """The provider's REST client, as far as text messages go (`notifications.sms`)."""
+
+    def send_sms(self, *, to: str, sender: str, body: str) -> str:
+        """Send one SMS; returns the provider's message id. Raises SmsError."""
+        ...
 
 
 class ChannelDeps(Protocol):

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from sqlalchemy import select
 from sqlmodel import Session, col
 
@@ -23,12 +21,6 @@ from receptionist.tenants.models import TenantNumber
 
 class SmsError(ChannelError):
     """`permanent`: retrying will not help (e.g. an invalid number)."""
-
-
-class SmsSender(Protocol):
-    def send_sms(self, *, to: str, sender: str, body: str) -> str:
-        """Send one SMS; returns the provider's message id. Raises SmsError."""
-        ...
 
 
 def check_target(target: str, secret: str | None, outbound: Policy | None) -> str:

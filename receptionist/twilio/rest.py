@@ -2,7 +2,7 @@
 TwiML, sending an SMS, downloading a message's recording. Plain HTTP with the account's
 credentials, against TWILIO_API_BASE only (tests receive it there).
 
-The domains name what they need as small protocols (`notifications.sms.SmsSender`,
+The domains name what they need as small protocols (`notifications.channel.SmsSender`,
 `messages.recordings.RecordingSource`); this client is what the entry points plug in
 (`Runtime.telephony`), so another provider would be another client."""
 
