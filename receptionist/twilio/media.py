@@ -28,6 +28,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select, update
 from sqlmodel import col
 
+from receptionist.call_flows.desk import call_script
 from receptionist.call_flows.listening import (
     Ignore,
     ListenFor,
@@ -196,7 +197,7 @@ def _claim_stream(rt: Runtime, call_sid: str, stream_sid: str) -> Script | None:
             return None
         # Read after the commit, outside the lock: the script may have to be compiled.
         call = calls.get_call(session, call_sid=call_sid)
-        return None if call is None else webhooks.call_script(rt, session, call)
+        return None if call is None else call_script(webhooks.TwilioDesk(rt), session, call)
 
 
 @router.websocket("/media")

@@ -8,11 +8,12 @@ from sqlmodel import Session
 
 from receptionist.call_flows import screening
 from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.desk import call_script, flow_context
 from receptionist.call_flows.schema import TransferStep
 from receptionist.calls import service as calls
 from receptionist.runtime import Runtime
 from receptionist.twilio.forms import ScreenForm, ScreenQuery
-from receptionist.twilio.webhooks import apology, call_script, flow_context, twiml_of
+from receptionist.twilio.webhooks import TwilioDesk, apology, twiml_of
 
 
 def _leg(query: ScreenQuery) -> screening.Leg:
@@ -25,10 +26,11 @@ def _screened_call(rt: Runtime, session: Session, query: ScreenQuery
     """The caller's call and its transfer step, or the TwiML that ends the leg of the
     person rung when the caller is no longer waiting for them."""
     call = calls.get_call(session, call_sid=query.parent)
-    script = call_script(rt, session, call) if call is not None else None
+    desk = TwilioDesk(rt)
+    script = call_script(desk, session, call) if call is not None else None
     if call is None or script is None:
         return apology()
-    ctx = flow_context(rt, session, call, script)
+    ctx = flow_context(desk, session, call, script)
     step = screening.waiting_transfer(ctx, _leg(query))
     if step is None:
         return twiml_of(rt, ctx)
