@@ -79,6 +79,7 @@ SERVER = """
 import logging, sys, uvicorn
 logging.basicConfig(level=logging.WARNING)
 logging.getLogger("receptionist.twilio.media").setLevel(logging.INFO)
+logging.getLogger("receptionist.call_flows.hearing").setLevel(logging.INFO)
 uvicorn.run("receptionist.main:create_app", factory=True, port=int(sys.argv[1]),
             access_log=False, log_level="warning", log_config=None)
 """

@@ -26,11 +26,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 
+from receptionist.call_flows.hearing import STEP_REFRESH_S
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import Samples
 from receptionist.twilio import media as media_handler
 from receptionist.twilio.frames import stream_frames
-from receptionist.twilio.media import BATCH_BYTES, STEP_REFRESH_S, MediaSession
+from receptionist.twilio.media import BATCH_BYTES, MediaSession
 from receptionist.twilio.simulator import SimulatedCall, TwilioSim, new_sid
 
 if TYPE_CHECKING:

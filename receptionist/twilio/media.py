@@ -3,10 +3,10 @@
 Twilio opens a WebSocket (signed like a webhook: X-Twilio-Signature over the wss URL) and
 sends JSON messages: `connected`, `start` (streamSid, callSid, customParameters), `media`
 (base64 μ-law, 8 kHz, 20 ms frames), `stop`. While the call waits at a prompt that
-listens (call_flows.listening), the audio goes to a recognizer hinted with its phrases;
-an utterance that answers the prompt redirects the live call (Twilio's REST API) to the
-prompt's own callback with what was said, which the step makes sense of and claims like
-a key press (the first answer counts).
+listens (call_flows.listening), `call_flows.hearing` hands the audio to a recognizer
+hinted with its phrases; an utterance that answers the prompt redirects the live call
+(Twilio's REST API) to the prompt's own callback with what was said, which the step makes
+sense of and claims like a key press (the first answer counts).
 
 The event loop only unwraps frames and batches the μ-law bytes: recognition runs in child
 processes (speech.process_pool), database work and the REST call in the thread pool.
@@ -21,28 +21,20 @@ import logging
 import re
 import secrets
 import time
-from dataclasses import dataclass
 from functools import partial
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlmodel import col
 
 from receptionist.call_flows.desk import call_script
-from receptionist.call_flows.listening import (
-    Ignore,
-    ListenFor,
-    hear,
-    keypad_please,
-    names_an_option,
-)
+from receptionist.call_flows.hearing import Hearing
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
 from receptionist.calls.models import Call
 from receptionist.runtime import Runtime
-from receptionist.speech.grammar import menu_phrases
-from receptionist.speech.process_pool import RemoteStream, SpeechUnavailable
-from receptionist.speech.recognizer import ModelUnavailable, Recognition
+from receptionist.speech.process_pool import SpeechUnavailable
+from receptionist.speech.recognizer import ModelUnavailable
 from receptionist.twilio import rest, stream_token, twiml, webhooks
 from receptionist.twilio.signature import is_valid, validator_for
 
@@ -51,43 +43,21 @@ router = APIRouter(prefix="/twilio")
 
 # Audio is handed to the recognizer in 100 ms batches (5 Twilio frames of 160 bytes).
 BATCH_BYTES = 800
-# How often the call's current step is re-read while audio flows.
-STEP_REFRESH_S = 0.25
 MAX_MESSAGE_BYTES = 64 * 1024
 POLICY_VIOLATION = 1008
 CALL_SID = re.compile(r"^CA[0-9A-Za-z]{8,62}$")
 STREAM_SID = re.compile(r"^MZ[0-9A-Za-z]{8,62}$")
-_CURRENT_STEP = select(Call.current_step, Call.seq, Call.attempt, Call.status,  # type: ignore[call-overload]
-                       Call.step_data)
-
-
-@dataclass
-class Listening:
-    """The recognizer stream for the prompt one call waits at."""
-
-    step_id: str
-    seq: int
-    attempt: int
-    listen: ListenFor
-    stream: RemoteStream
-    last_partial: str = ""
 
 
 class MediaSession:
-    """One call's media stream: batches its audio for the recognizer while the call waits
-    at a prompt that listens (call_flows.listening), and asks the flow what was meant."""
+    """One call's media stream: its frames batched for `call_flows.hearing.Hearing`, and
+    the callback speech answers a prompt with as our public URL."""
 
     def __init__(self, rt: Runtime, call_sid: str, script: Script) -> None:
         self.rt = rt
         self.call_sid = call_sid
-        self.script = script
+        self.hearing = Hearing(rt.database, lambda: rt.recognition, call_sid, script)
         self.pending = bytearray()
-        self.listening: Listening | None = None
-        # The prompt speech just answered: until the call has moved on from it, audio is
-        # not for anything (and the call's state is re-read on every batch).
-        self.answered: tuple[str, int] | None = None
-        self.checked_at = 0.0
-        self.done = False
         self.frames = 0
         self.max_loop_ms = 0.0  # longest event-loop time spent on one message
         # When the latest audio was spoken (time.monotonic), from the media messages'
@@ -97,88 +67,15 @@ class MediaSession:
         self.zero: float | None = None
         self.spoken_at: float | None = None
 
-    def _current(self) -> tuple[str | None, int, int, ListenFor | None]:
-        """(step, seq, attempt, what it listens for) of the live call (`Database.run`)."""
-        with self.rt.database.call_engine.connect() as conn:
-            row = conn.execute(_CURRENT_STEP.where(Call.call_sid == self.call_sid)).first()
-        if row is None or row.status in calls.TERMINAL_STATUSES:
-            return None, -1, 0, None
-        return row.current_step, row.seq, row.attempt, ListenFor.load(row.step_data)
-
-    async def _listen_to_current_step(self) -> None:
-        now = time.monotonic()
-        if now - self.checked_at < STEP_REFRESH_S and self.listening is not None:
-            return
-        self.checked_at = now
-        step_id, seq, attempt, listen = await self.rt.database.run(self._current)
-        if self.listening is not None and (self.listening.step_id, self.listening.seq) == (
-                step_id, seq):
-            return
-        self._stop_listening()
-        if step_id is not None and (step_id, seq) == self.answered:
-            self.checked_at = 0.0  # look again at the next batch
-            return
-        self.answered = None
-        if listen is not None and step_id is not None:
-            stream = await self.rt.recognition.open(
-                language=self.script.language,
-                phrases=menu_phrases([(o.phrases, o.digit) for o in listen.options],
-                                     self.script.language))
-            if self.done:
-                stream.close()
-                return
-            self.listening = Listening(step_id, seq, attempt, listen, stream)
-
-    def _stop_listening(self) -> None:
-        if self.listening is not None:
-            self.listening.stream.close()
-            self.listening = None
-
     async def feed(self, ulaw: bytes, spoken_at: float | None = None) -> str | None:
         """Recognise a batch of 8 kHz μ-law audio; returns a URL to redirect the call to.
         `spoken_at`: when the end of the batch was spoken (time.monotonic)."""
-        if self.done:
-            return None
-        await self._listen_to_current_step()
-        listening = self.listening
-        if listening is None:
-            return None
-        heard = await listening.stream.accept(ulaw, spoken_at=spoken_at)
-        recognition = heard.final or self._stable_partial(listening, heard.partial)
-        if recognition is None:
-            return None
-        if recognition.skipped:
-            log.warning("call %s: speech recognition saturated at %s, keypad asked for",
-                        self.call_sid, listening.step_id)
-            meaning = keypad_please(listening.listen)
-        else:
-            # An utterance ended: is it an answer to this prompt?
-            meaning = hear(listening.listen, recognition.transcript, self.script.language,
-                           recognition.confidence)
-        if isinstance(meaning, Ignore):
-            log.debug("call %s: heard %r (confidence %.2f), no answer at %s", self.call_sid,
-                      recognition.transcript, recognition.confidence, listening.step_id)
-            return None  # not an answer: the keypad prompt goes on, so do we
-        # The callback claims the prompt by its seq, as for a key press.
-        log.info("call %s: heard %r (confidence %.2f) at %s", self.call_sid,
-                 recognition.transcript, recognition.confidence, listening.step_id)
-        self.answered = (listening.step_id, listening.seq)
-        self._stop_listening()
-        return twiml.url_for(self.rt.settings.public_base_url)(meaning.callback)
-
-    def _stable_partial(self, listening: Listening, partial: str) -> Recognition | None:
-        """Decide before the engine's end-of-utterance silence when its partial result
-        names an option and stays the same for two batches in a row (~100 ms)."""
-        stable = partial and partial == listening.last_partial
-        listening.last_partial = partial
-        if not stable:
-            return None
-        confidence = names_an_option(listening.listen, partial, self.script.language)
-        return Recognition(partial, confidence) if confidence is not None else None
+        callback = await self.hearing.feed(ulaw, spoken_at)
+        return None if callback is None else (
+            twiml.url_for(self.rt.settings.public_base_url)(callback))
 
     def close(self) -> None:
-        self.done = True
-        self._stop_listening()
+        self.hearing.close()
 
 
 def _claim_stream(rt: Runtime, call_sid: str, stream_sid: str) -> Script | None:
