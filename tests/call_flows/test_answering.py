@@ -1,0 +1,128 @@
+"""An incoming call and a resumed step without any provider: `call_flows.answering`,
+`resuming` and `reports` driven through a `Desk` of our own, answering with actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from receptionist.call_flows import answering, reports, resuming
+from receptionist.call_flows.actions import Callback, Gather, Hangup, Redirect, Say, StreamAudio
+from receptionist.call_flows.events import KeyPressed
+from receptionist.call_flows.gatekeeper import CallerId
+from receptionist.call_flows.loader import ScriptCache
+from receptionist.call_flows.schema import Script
+from receptionist.calls import service as calls
+from receptionist.calls.events import EventKind, Reason
+from receptionist.calls.models import CallEvent
+from tests.conftest import DEMO_EN, FixedClock
+
+SID = "CA" + "7" * 32
+VERIFIED = CallerId("passed", "TN-Validation-Passed-A")
+
+
+@dataclass
+class Desk:
+    clock: FixedClock
+    limit: int = 30
+    speech: bool = False
+    scripts: ScriptCache = field(default_factory=ScriptCache)
+    languages: dict[str, str] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def cached_script(self, tenant_id: int, version: int,
+                      yaml_text: Callable[[], str]) -> Script:
+        return self.scripts.get(tenant_id, version, yaml_text)
+
+    def local_prompt(self, text: str, voice: str, language: str,
+                     personal: bool) -> str | None:
+        return None
+
+    def calls_per_minute(self) -> int:
+        return self.limit
+
+    def listens(self, language: str) -> bool:
+        return self.speech
+
+    def media_stream(self, call_sid: str, now: datetime) -> tuple[str, str]:
+        return "wss://example.test/stream", f"token-{call_sid}"
+
+    def number_speaks(self, number: str, language: str) -> None:
+        self.languages[number] = language
+
+
+def _incoming(to: str = DEMO_EN, sid: str = SID) -> answering.IncomingCall:
+    return answering.IncomingCall(sid, "+15551230000", to, VERIFIED)
+
+
+def _kinds(session: Session, sid: str = SID) -> list[str]:
+    call = calls.get_call(session, call_sid=sid)
+    assert call is not None
+    return [e.kind for e in session.exec(select(CallEvent).where(
+        CallEvent.call_id == call.id).order_by(CallEvent.id))]  # type: ignore[arg-type]
+
+
+def test_an_incoming_call_starts_the_script_and_listens_when_speech_can(
+        session: Session, clock: FixedClock) -> None:
+    desk = Desk(clock, speech=True)
+    actions = answering.answer(desk, session, _incoming())
+    assert actions[0] == StreamAudio("wss://example.test/stream",
+                                     (("callSid", SID), ("token", f"token-{SID}")))
+    assert isinstance(actions[-1], Gather)
+    assert desk.languages == {DEMO_EN: "en-US"}
+    kinds = _kinds(session)
+    assert kinds[:2] == [EventKind.call_started.value, EventKind.speech.value]
+
+
+def test_an_unknown_number_is_refused_with_words_and_a_rejected_event(
+        session: Session, clock: FixedClock) -> None:
+    actions = answering.answer(Desk(clock), session, _incoming(to="+15550009999"))
+    assert [type(a) for a in actions] == [Say, Say, Hangup]
+    assert _kinds(session) == [EventKind.rejected.value]
+
+
+def test_over_the_limit_a_new_call_hears_the_lines_are_busy(
+        session: Session, clock: FixedClock) -> None:
+    desk = Desk(clock, limit=1)
+    answering.answer(desk, session, _incoming())
+    other = "CA" + "8" * 32
+    actions = answering.answer(desk, session, _incoming(sid=other))
+    assert [type(a) for a in actions] == [Say, Hangup]
+    call = calls.get_call(session, call_sid=other)
+    assert call is not None and call.status == "rejected"
+    event = session.exec(select(CallEvent).where(CallEvent.call_id == call.id)).one()
+    assert event.fields.reason == Reason.rate_limit and event.fields.limit == 1
+    # The admitted call's own retry is never turned away.
+    assert isinstance(answering.answer(desk, session, _incoming())[-1], Gather)
+
+
+def test_a_stale_key_brings_the_call_back_to_its_step(
+        session: Session, clock: FixedClock) -> None:
+    desk = Desk(clock)
+    answering.answer(desk, session, _incoming())
+    call = calls.get_call(session, call_sid=SID)
+    assert call is not None and call.current_step == "main_menu"
+    stale = resuming.answered(desk, session, SID, resuming.StepAt("main_menu", 0),
+                              KeyPressed("1", 0))
+    assert stale == [Redirect(Callback.to("step", step="main_menu"))]
+    assert _kinds(session)[-1] == EventKind.stale_callback.value
+
+
+def test_a_callback_for_an_unknown_call_apologises(session: Session,
+                                                   clock: FixedClock) -> None:
+    actions = resuming.goto_step(Desk(clock), session, "CA" + "6" * 32,
+                                 resuming.StepAt("main_menu", None))
+    assert actions == answering.apology()
+
+
+def test_a_final_status_ends_a_call_known_or_not(session: Session,
+                                                 clock: FixedClock) -> None:
+    reports.call_status(Desk(clock), session, reports.CallStatus(
+        SID, "completed", 12, "+15551230000", DEMO_EN))
+    call = calls.get_call(session, call_sid=SID)
+    assert call is not None and call.status == "completed" and call.tenant_id is not None
