@@ -154,17 +154,9 @@ def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_a
     appointment.buffer_minutes = buffer_minutes
     appointment.history = _changed(appointment.history, "moved", now, starts_at, by)
     appointment.starts_at, appointment.ends_at = starts_at, ends_at
-    appointment.sequence += 1
-    appointment.updated_at = now
     appointment.reminder_sent_at = None
-    _mark_for_sync(appointment, agenda, now)
-    session.add(appointment)
-    session.flush()
-    outbox.void_pending(session, appointment_id=appointment.id, kinds=REMINDER_KINDS,
-                        reason="appointment moved")
-    caller_sms.queue(session, appointment, agenda, kind="booking_moved", now=now,
-                     sender=sms_sender)
-    return appointment
+    return _changed_and_told(session, appointment, agenda, now=now, what="moved",
+                             sms_sender=sms_sender)
 
 
 def cancel(session: Session, *, appointment: Appointment, agenda: Agenda, now: datetime,
@@ -176,14 +168,23 @@ def cancel(session: Session, *, appointment: Appointment, agenda: Agenda, now: d
     appointment.status = AppointmentStatus.cancelled
     appointment.history = _changed(appointment.history, "cancelled", now,
                                    appointment.starts_at, by)
+    return _changed_and_told(session, appointment, agenda, now=now, what="cancelled",
+                             sms_sender=sms_sender)
+
+
+def _changed_and_told(session: Session, appointment: Appointment, agenda: Agenda, *,
+                      now: datetime, what: str, sms_sender: str | None) -> Appointment:
+    """After a move or a cancellation: a new version for calendars, pending reminders
+    withdrawn (a move re-arms them at the new time), and the caller told by SMS."""
+    assert appointment.id is not None
     appointment.sequence += 1
     appointment.updated_at = now
     _mark_for_sync(appointment, agenda, now)
     session.add(appointment)
     session.flush()
     outbox.void_pending(session, appointment_id=appointment.id, kinds=REMINDER_KINDS,
-                        reason="appointment cancelled")
-    caller_sms.queue(session, appointment, agenda, kind="booking_cancelled", now=now,
+                        reason=f"appointment {what}")
+    caller_sms.queue(session, appointment, agenda, kind=f"booking_{what}", now=now,
                      sender=sms_sender)
     return appointment
 
