@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import FaqEntry, MenuChoice, MenuStep, Script
-from receptionist.i18n import lang_key
+from receptionist.i18n import gettext, lang_key
 from receptionist.understanding.bands import (
     Band,
     Thresholds,
@@ -136,12 +135,12 @@ def confirmation(target: Target, language: str) -> str:
     if label is None and builtin is not None:
         label = builtin[lang]
     if label is not None:
-        return phrase("confirm_intent", language, label=label)
+        return gettext(language, "call.confirm_intent", label=label)
     if target.faq is not None and target.faq.questions:
-        return phrase("confirm_question", language, words=target.faq.questions[0])
+        return gettext(language, "call.confirm_question", words=target.faq.questions[0])
     words = ([*target.choice.phrases, *target.choice.examples] if target.choice else [])
-    return phrase("confirm_question", language,
-                  words=words[0] if words else target.intent.replace("_", " "))
+    return gettext(language, "call.confirm_question",
+                   words=words[0] if words else target.intent.replace("_", " "))
 
 
 def yes_or_no(script: Script, text: str) -> bool | None:

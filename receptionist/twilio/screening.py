@@ -10,10 +10,10 @@ from sqlmodel import Session
 from receptionist.call_flows import announce
 from receptionist.call_flows.actions import Callback, Gather
 from receptionist.call_flows.context import FlowContext
-from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import TransferStep
 from receptionist.calls import service as calls
 from receptionist.calls.events import EventFields, EventKind, Reason
+from receptionist.i18n import gettext
 from receptionist.runtime import Runtime
 from receptionist.twilio.forms import ScreenForm, ScreenQuery
 from receptionist.twilio.webhooks import apology, call_script, flow_context, twiml_of
@@ -34,7 +34,7 @@ def _screened_call(rt: Runtime, session: Session, query: ScreenQuery
     if (not isinstance(step, TransferStep) or call.seq != query.seq
             or call.status in calls.TERMINAL_STATUSES):
         ctx.log(EventKind.transfer_late, query.step, EventFields(reason=Reason.caller_gone))
-        ctx.say(phrase("screen_gone", ctx.language))
+        ctx.say(gettext(ctx.language, "call.screen_gone"))
         ctx.hang_up()
         return twiml_of(rt, ctx)
     return ctx, step
@@ -73,11 +73,11 @@ def screen_answer(rt: Runtime, session: Session, form: ScreenForm, query: Screen
     if key == step.accept_key:
         ctx.call.transfer_answer = f"{query.seq}:accepted:{number}"[:120]
         ctx.log(EventKind.transfer_accepted, query.step, EventFields(number=number))
-        ctx.say(phrase("screen_connecting", ctx.language))
+        ctx.say(gettext(ctx.language, "call.screen_connecting"))
     elif key == step.decline_key:
         ctx.call.transfer_answer = f"{query.seq}:declined:{number}"[:120]
         ctx.log(EventKind.transfer_declined, query.step, EventFields(number=number))
-        ctx.say(phrase("screen_declined", ctx.language))
+        ctx.say(gettext(ctx.language, "call.screen_declined"))
         ctx.hang_up()
     elif query.attempt == 0:
         _announce(ctx, step, query, number, attempt=1)

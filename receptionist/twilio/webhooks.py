@@ -25,13 +25,14 @@ from receptionist.call_flows.events import (
     NoRecording,
     Recorded,
 )
-from receptionist.call_flows.phrases import UNKNOWN_NUMBER, default_voice, phrase
+from receptionist.call_flows.phrases import UNKNOWN_NUMBER_LOCALES, default_voice
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
 from receptionist.calls.event_text import describe
 from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.calls.models import Call
 from receptionist.db import WriteConflict
+from receptionist.i18n import gettext
 from receptionist.messages import service as messages
 from receptionist.messages.models import Message
 from receptionist.notifications import service as notifications
@@ -113,15 +114,16 @@ def call_script(rt: Runtime, session: Session, call: Call) -> Script | None:
 
 def _unknown_number() -> str:
     response = VoiceResponse()
-    for language, text in UNKNOWN_NUMBER:
-        response.say(text, voice=default_voice(language), language=language)
+    for language in UNKNOWN_NUMBER_LOCALES:
+        response.say(gettext(language, "call.unknown_number"), voice=default_voice(language),
+                     language=language)
     response.hangup()
     return str(response)
 
 
 def apology(language: str = "en-US") -> str:
     response = VoiceResponse()
-    response.say(phrase("technical_error", language), voice=default_voice(language),
+    response.say(gettext(language, "call.technical_error"), voice=default_voice(language),
                  language=language)
     response.hangup()
     return str(response)
@@ -205,7 +207,7 @@ def _over_limit(session: Session, form: VoiceForm, *, tenant_id: int, limit: int
     log.warning("call %s to %s turned away: over %d calls per minute", form.call_sid,
                 form.to_number, limit)
     response = VoiceResponse()
-    response.say(phrase("all_lines_busy", language), voice=default_voice(language),
+    response.say(gettext(language, "call.all_lines_busy"), voice=default_voice(language),
                  language=language)
     response.hangup()
     return str(response)
@@ -249,7 +251,7 @@ def _stale(rt: Runtime, ctx: FlowContext, query: StepQuery) -> str:
     ctx.log(EventKind.stale_callback, query.step,
             EventFields(seq=query.seq, expected_seq=ctx.call.seq))
     if ctx.call.status in calls.TERMINAL_STATUSES or ctx.call.current_step is None:
-        ctx.say(phrase("call_ended", ctx.language))
+        ctx.say(gettext(ctx.language, "call.call_ended"))
         ctx.hang_up()
     else:
         ctx.redirect(Callback.to("step", step=ctx.call.current_step))

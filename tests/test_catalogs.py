@@ -1,0 +1,119 @@
+"""The gettext catalogs (`receptionist/locale/`) against the code that reads them."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import receptionist
+from receptionist import i18n, text_fields
+from receptionist.i18n import LANGUAGES, gettext, lang_key, msgids
+
+PACKAGE = Path(receptionist.__file__).parent
+# The message id's position in each lookup (babel.cfg and README's extract command agree).
+MSGID_ARG = {"gettext": 1, "ngettext": 1}
+
+
+def _calls() -> list[tuple[str, int, ast.expr]]:
+    """(file, line, msgid argument) of every gettext / ngettext call in the package."""
+    return [(f, line, call.args[MSGID_ARG[_name(call)]]) for f, line, call in _call_nodes()]
+
+
+def _name(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else \
+        func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _call_nodes() -> list[tuple[str, int, ast.Call]]:
+    found: list[tuple[str, int, ast.Call]] = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _name(node)
+            if name in MSGID_ARG and len(node.args) > MSGID_ARG[name]:
+                found.append((str(path.relative_to(PACKAGE)), node.lineno, node))
+    return found
+
+
+def test_the_code_names_its_messages_literally() -> None:
+    # `pybabel extract` sees only literal ids: a computed one would be dropped from the
+    # catalogs at the next update.
+    computed = [(f, line) for f, line, arg in _calls()
+                if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str))
+                and f != "i18n.py"]
+    assert computed == []
+
+
+def test_every_message_the_code_uses_is_in_every_catalog() -> None:
+    used = {arg.value for _, _, arg in _calls() if isinstance(arg, ast.Constant)
+            and isinstance(arg.value, str)}
+    assert len(used) > 50
+    for lang in LANGUAGES:
+        assert used - msgids(lang) == set(), lang
+
+
+def test_each_call_fills_the_fields_of_its_message() -> None:
+    # A field left out would be said as "{when}": every call names exactly the fields.
+    wrong = []
+    for f, line, call in _call_nodes():
+        arg = call.args[MSGID_ARG[_name(call)]]
+        msgid = arg.value if isinstance(arg, ast.Constant) else None
+        if not isinstance(msgid, str) or any(k.arg is None for k in call.keywords):
+            continue  # computed ids are refused above; **fields are not checked here
+        given = {k.arg for k in call.keywords if k.arg is not None}
+        if _name(call) == "ngettext":
+            given.add("n")
+        if given != _fields(i18n._texts("en")[msgid]):
+            wrong.append((f, line, msgid))
+    assert wrong == []
+
+
+def test_catalogs_have_the_same_ids_with_the_same_fields() -> None:
+    english = {msgid: _fields(i18n._texts("en")[msgid]) for msgid in msgids("en")}
+    for lang in LANGUAGES:
+        texts = i18n._texts(lang)
+        assert set(texts) == set(english), lang
+        for msgid, text in texts.items():
+            assert _fields(text) == english[msgid], (lang, msgid)
+            for form in (text,) if isinstance(text, str) else text:
+                assert text_fields.problems(form, frozenset(english[msgid])) == [], \
+                    (lang, msgid)
+
+
+def _fields(text: str | tuple[str, ...]) -> set[str]:
+    forms = (text,) if isinstance(text, str) else text
+    return set().union(*(text_fields.fields(form) for form in forms))
+
+
+def test_the_languages_are_the_catalogs_present() -> None:
+    assert LANGUAGES == ("en", "fr")
+    assert [lang_key(x) for x in ("fr-FR", "fr_CA", "en-GB", "de-DE", "")] == [
+        "fr", "fr", "en", "en", "en"]
+
+
+def test_fields_are_filled_once_and_never_formatted() -> None:
+    said = gettext("fr-FR", "call.announce_said", said="{caller} {0:>99}")
+    assert said == "La personne a dit : {caller} {0:>99}."
+    assert gettext("en-US", "call.confirm_question", words="hours") == \
+        "Did you say: hours? Press 1 for yes, or 2 for no."
+
+
+def test_an_unknown_message_is_a_bug() -> None:
+    with pytest.raises(KeyError):
+        gettext("en-US", "call.no_such_message")
+
+
+def test_locale_data_writes_dates_numbers_and_lists() -> None:
+    friday = dt.date(2026, 12, 4)
+    assert i18n.format_date("fr-FR", friday, "EEE d MMM") == "ven. 4 déc."
+    assert i18n.format_date("en-US", friday, "EEE d MMM") == "Fri 4 Dec"
+    assert i18n.format_decimal("fr-FR", 1234.5) == "1\u202f234,5"
+    assert i18n.format_list("fr-FR", ["a", "b", "c"]) == "a, b et c"
+    assert i18n.format_list("en-US", ["a", "b", "c"]) == "a, b, and c"
+    assert i18n.format_time("fr-FR", dt.time(18, 5)) == "18:05"
+    assert i18n.format_date("xx-YY", friday, "d MMM") == "4 Dec"
