@@ -9,60 +9,54 @@ into the database later. Only the request signature is checked: that needs no da
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from twilio.twiml.voice_response import VoiceResponse
 
 from receptionist.call_flows.phrases import default_voice
+from receptionist.i18n import LANGUAGES, gettext
 from receptionist.twilio.spool import SpooledMessage, spool
 
-TEXTS = {
-    "take_message": {
-        "en": "Sorry, we cannot take your call right now. Please leave your name, number "
-              "and message after the tone, and we will call you back.",
-        "fr": "Désolé, nous ne pouvons pas prendre votre appel pour le moment. Laissez votre "
-              "nom, votre numéro et votre message après le bip, nous vous rappellerons.",
-    },
-    "thanks": {
-        "en": "Thank you, your message has been recorded. Goodbye.",
-        "fr": "Merci, votre message a bien été enregistré. Au revoir.",
-    },
-    "nothing": {
-        "en": "We did not hear a message. Please call again later. Goodbye.",
-        "fr": "Nous n'avons pas entendu de message. Merci de rappeler plus tard. Au revoir.",
-    },
-}
 # Without the database the business's language may be unknown: both, French second.
 BOTH = ("en-US", "fr-FR")
 
 
-def _say(response: VoiceResponse, key: str, languages: tuple[str, ...]) -> None:
+def _say(response: VoiceResponse, languages: tuple[str, ...],
+         text: Callable[[str], str]) -> None:
     for language in languages:
-        response.say(TEXTS[key][language[:2]], voice=default_voice(language),
-                     language=language)
+        response.say(text(language), voice=default_voice(language), language=language)
 
 
 def languages_for(known: str | None) -> tuple[str, ...]:
-    return (known,) if known and known[:2] in ("en", "fr") else BOTH
+    return (known,) if known and known[:2] in LANGUAGES else BOTH
 
 
 def take_message(base_url: str, languages: tuple[str, ...]) -> str:
     response = VoiceResponse()
-    _say(response, "take_message", languages)
+    _say(response, languages, lambda lang: gettext(lang, "fallback.take_message"))
     lang = languages[0][:2] if len(languages) == 1 else "both"
     response.record(action=f"{base_url}/twilio/fallback/recorded?lang={lang}",
                     method="POST", max_length=180, play_beep=True, timeout=5,
                     finish_on_key="#")
-    _say(response, "nothing", languages)
+    _say(response, languages, _nothing)
     response.hangup()
     return str(response)
+
+
+def _thanks(language: str) -> str:
+    return gettext(language, "fallback.thanks")
+
+
+def _nothing(language: str) -> str:
+    return gettext(language, "fallback.nothing")
 
 
 def say_and_hang_up(key: str, languages: tuple[str, ...]) -> str:
     """`thanks` (the message is kept) or `nothing` (no message was heard)."""
     response = VoiceResponse()
-    _say(response, key, languages)
+    _say(response, languages, _thanks if key == "thanks" else _nothing)
     response.hangup()
     return str(response)
 
