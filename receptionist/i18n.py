@@ -109,6 +109,11 @@ def _plural_index(lang: str, n: int) -> int:
     return _plural_rule(lang)(n)
 
 
+def N_(msgid: str) -> str:
+    """Marks a message id kept in a table for `pybabel extract`; returns it unchanged."""
+    return msgid
+
+
 def _fill(text: str, fields: Mapping[str, object]) -> str:
     return text_fields.fill(text, {k: str(v) for k, v in fields.items()}) if fields else text
 
