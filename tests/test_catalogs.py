@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 
 import receptionist
 from receptionist import i18n, text_fields
@@ -121,3 +123,15 @@ def test_locale_data_writes_dates_numbers_and_lists() -> None:
     assert i18n.format_list("en-US", ["a", "b", "c"]) == "a, b, and c"
     assert i18n.format_time("fr-FR", dt.time(18, 5)) == "18:05"
     assert i18n.format_date("xx-YY", friday, "d MMM") == "4 Dec"
+
+
+def test_make_catalogs_would_neither_add_nor_drop_a_message() -> None:
+    # What `make catalogs` extracts (babel.cfg, the Makefile's keywords) is what the
+    # catalogs hold: a message only reached through a computed id would be dropped.
+    root = PACKAGE.parent
+    with (root / "babel.cfg").open(encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
+    keywords = {"gettext": (2,), "ngettext": (2, 3), "N_": None, "t": None}
+    extracted = {message for _, _, message, _, _ in extract_from_dir(
+        str(root), method_map, options_map, keywords=keywords)}
+    assert extracted == msgids("en")
