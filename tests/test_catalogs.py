@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,13 @@ from receptionist.i18n import LANGUAGES, gettext, lang_key, msgids
 PACKAGE = Path(receptionist.__file__).parent
 # The message id's position in each lookup (babel.cfg and README's extract command agree).
 MSGID_ARG = {"gettext": 1, "ngettext": 1, "N_": 0}
+# The modules that look up an id from a table of N_-marked ids (the table's module named).
+READ_FROM_TABLES = {
+    "admin/texts.py",  # the templates' t('admin.…'), COMPUTED
+    "appointments/texts.py",  # SMS
+    "call_flows/meaning.py",  # LABELS
+    "call_flows/announce.py",  # meaning.LABELS
+}
 
 
 def _calls() -> list[tuple[str, int, ast.expr]]:
@@ -45,11 +53,10 @@ def _call_nodes() -> list[tuple[str, int, ast.Call]]:
 def test_the_code_names_its_messages_literally() -> None:
     # `pybabel extract` sees only literal ids: a computed one would be dropped from the
     # catalogs at the next update.
-    # An id from a table is fine when the table marks its ids with N_ (extracted too).
-    marked = {f for f, _, call in _call_nodes() if _name(call) == "N_"}
+    # Except where the id comes from a table whose ids are marked with N_ (extracted too).
     computed = [(f, line) for f, line, arg in _calls()
                 if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str))
-                and f != "i18n.py" and f not in marked]
+                and f not in READ_FROM_TABLES]
     assert computed == []
 
 
@@ -135,3 +142,42 @@ def test_make_catalogs_would_neither_add_nor_drop_a_message() -> None:
     extracted = {message for _, _, message, _, _ in extract_from_dir(
         str(root), method_map, options_map, keywords=keywords)}
     assert extracted == msgids("en")
+
+
+PLURAL_PO = """msgid ""
+msgstr ""
+"Language: {lang}\\n"
+"Plural-Forms: {rule}\\n"
+"Content-Type: text/plain; charset=utf-8\\n"
+
+msgid "t.calls"
+msgid_plural "t.calls_plural"
+msgstr[0] "{one}"
+msgstr[1] "{other}"
+"""
+
+
+@pytest.fixture
+def plural_catalogs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for lang, rule, one, other in (
+            ("en", "nplurals=2; plural=(n != 1);", "{n} call", "{n} calls"),
+            ("fr", "nplurals=2; plural=(n > 1);", "{n} appel", "{n} appels")):
+        folder = tmp_path / lang / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "messages.po").write_text(
+            PLURAL_PO.format(lang=lang, rule=rule, one=one, other=other), encoding="utf-8")
+    caches = (i18n._catalog, i18n._texts, i18n._plural_rule)
+    for cached in caches:
+        cached.cache_clear()
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    yield
+    for cached in caches:
+        cached.cache_clear()
+
+
+@pytest.mark.usefixtures("plural_catalogs")
+def test_plurals_follow_each_catalogs_rule() -> None:
+    said = {lang: [i18n.ngettext(lang, "t.calls", "t.calls_plural", n) for n in (0, 1, 2, 1500)]
+            for lang in ("en-US", "fr-FR")}
+    assert said == {"en-US": ["0 calls", "1 call", "2 calls", "1,500 calls"],
+                    "fr-FR": ["0 appel", "1 appel", "2 appels", "1\u202f500 appels"]}

@@ -13,7 +13,7 @@ from receptionist.call_flows.schema import MenuStep, TransferStep
 from receptionist.calls import service as calls
 from receptionist.calls.events import EventKind
 from receptionist.contacts import service as contacts
-from receptionist.i18n import gettext, lang_key
+from receptionist.i18n import gettext
 
 # Intents that say nothing about why the caller wants a person.
 _NO_REASON = frozenset({"transfer", "urgent", "repeat", "yes", "no"})
@@ -55,7 +55,7 @@ def _label(ctx: FlowContext, intent: str | None) -> str:
         if entry.intent == intent and entry.label:
             return entry.label
     builtin = LABELS.get(intent)
-    return builtin[lang_key(ctx.language)] if builtin else intent.replace("_", " ")
+    return gettext(ctx.language, builtin) if builtin else intent.replace("_", " ")
 
 
 def spoken_number(number: str) -> str:
