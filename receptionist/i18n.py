@@ -139,6 +139,14 @@ def format_date(language: str, day: dt.date, form: str = "medium") -> str:
     return babel_dates.format_date(day, form, locale=locale(language))
 
 
+def format_moment(language: str, moment: dt.date | dt.datetime, pattern: str) -> str:
+    """A date, or a datetime in its own zone, by a CLDR pattern ("EEE dd MMM y HH:mm":
+    "Fri 04 Dec 2026 09:30" / « ven. 04 déc. 2026 09:30 »)."""
+    if isinstance(moment, dt.datetime):
+        return babel_dates.format_datetime(moment, pattern, locale=locale(language))
+    return babel_dates.format_date(moment, pattern, locale=locale(language))
+
+
 def format_time(language: str, moment: dt.time | dt.datetime, form: str = "short") -> str:
     return babel_dates.format_time(moment, form, locale=locale(language))
 

@@ -130,6 +130,12 @@ def test_locale_data_writes_dates_numbers_and_lists() -> None:
     assert i18n.format_list("en-US", ["a", "b", "c"]) == "a, b, and c"
     assert i18n.format_time("fr-FR", dt.time(18, 5)) == "18:05"
     assert i18n.format_date("xx-YY", friday, "d MMM") == "4 Dec"
+    # The admin pages' dates (`date_text`): English as strftime wrote them, French in French.
+    nine = dt.datetime(2026, 12, 4, 9, 5, tzinfo=dt.UTC)
+    assert i18n.format_moment("en", nine, "EEE dd MMM y HH:mm") == \
+        nine.strftime("%a %d %b %Y %H:%M") == "Fri 04 Dec 2026 09:05"
+    assert i18n.format_moment("fr", nine, "EEE dd MMM y HH:mm") == "ven. 04 déc. 2026 09:05"
+    assert i18n.format_moment("fr", friday, "EEE dd") == "ven. 04"
 
 
 def test_make_catalogs_would_neither_add_nor_drop_a_message() -> None:
