@@ -21,6 +21,7 @@ MSGID_ARG = {"gettext": 1, "ngettext": 1, "N_": 0}
 # The modules that look up an id from a table of N_-marked ids (the table's module named).
 READ_FROM_TABLES = {
     "admin/texts.py",  # the templates' t('admin.…'), COMPUTED
+    "appointments/spoken.py",  # DAY_OF_MONTH
     "appointments/texts.py",  # SMS
     "call_flows/meaning.py",  # LABELS
     "call_flows/announce.py",  # meaning.LABELS
