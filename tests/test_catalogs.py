@@ -23,6 +23,7 @@ READ_FROM_TABLES = {
     "admin/texts.py",  # the templates' t('admin.…'), COMPUTED
     "appointments/spoken.py",  # DAY_OF_MONTH
     "appointments/texts.py",  # SMS
+    "notifications/summaries.py",  # ORDINALS
     "call_flows/meaning.py",  # LABELS
     "call_flows/announce.py",  # meaning.LABELS
 }

@@ -23,18 +23,25 @@ from receptionist.calls.event_text import describe
 from receptionist.calls.events import EventKind
 from receptionist.calls.models import Call, CallEvent
 from receptionist.contacts import service as contacts
-from receptionist.i18n import gettext, lang_key
+from receptionist.i18n import N_, gettext, locale
 from receptionist.messages.models import Message, TranscriptStatus
 from receptionist.notifications import email_html
 from receptionist.tenants.models import Tenant
 
+# "the 3rd call this month", by the language's CLDR ordinal category.
+ORDINALS = {
+    "zero": N_("summary.ordinal.zero"),
+    "one": N_("summary.ordinal.one"),
+    "two": N_("summary.ordinal.two"),
+    "few": N_("summary.ordinal.few"),
+    "many": N_("summary.ordinal.many"),
+    "other": N_("summary.ordinal.other"),
+}
+
 
 def ordinal(n: int, language: str) -> str:
     """1st, 2nd, 3rd, 11th… / 1er, 2e…"""
-    if lang_key(language) == "fr":
-        return "1er" if n == 1 else f"{n}e"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    return gettext(language, ORDINALS[locale(language).ordinal_form(n)], n=n)
 
 
 @dataclass
@@ -64,7 +71,9 @@ class CallSummary:
 
     def lines(self) -> list[str]:
         minutes, seconds = divmod(self.duration_s, 60)
-        duration = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+        duration = (gettext(self.language, "summary.minutes_seconds", minutes=minutes,
+                            seconds=f"{seconds:02d}") if minutes
+                    else gettext(self.language, "summary.seconds", seconds=seconds))
         if self.known_caller:
             standing = gettext(self.language, "summary.returning",
                                nth=ordinal(self.calls_this_month, self.language))
