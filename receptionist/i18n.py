@@ -88,8 +88,10 @@ def gettext(language: str, msgid: str, **fields: object) -> str:
 
 
 def ngettext(language: str, msgid: str, plural: str, n: int, **fields: object) -> str:
-    """The plural form of the message for `n` in this language's rule; `{n}` is filled with
-    the number written in the locale's way, as are the other fields."""
+    """The plural form of the message for `n` in this language's rule (the catalog's
+    `Plural-Forms`); `{n}` is filled with the number written in the locale's way, as are the
+    other fields. `plural` is the entry's `msgid_plural` (by convention `msgid + "_plural"`):
+    only `pybabel extract` reads it."""
     lang = lang_key(language)
     forms = _lookup(lang, msgid)
     if isinstance(forms, str):
