@@ -5,7 +5,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit unit-pg bench deps clean
+.PHONY: run test lint typecheck unit unit-pg bench deps clean catalogs
 
 run: $(STAMP)
 	RECEPTIONIST_ENV=$${RECEPTIONIST_ENV:-dev} $(BIN)/receptionist serve \
@@ -30,6 +30,14 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check receptionist tests bench migrations
 	$(BIN)/lint-imports
+
+# Every message id the code uses into every catalog (receptionist/locale/<lang>/LC_MESSAGES/
+# messages.po), ids no longer used dropped; then translate the empty msgstr (README, Languages).
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k gettext:2 -k ngettext:2,3 -k N_ -k t \
+		--no-location --sort-output -o $(VENV)/messages.pot .
+	$(BIN)/pybabel update -i $(VENV)/messages.pot -d receptionist/locale -w 100 \
+		--no-fuzzy-matching --ignore-obsolete
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 from urllib.parse import urlencode
@@ -22,6 +23,7 @@ from receptionist.admin.refusals import in_language
 from receptionist.admin.texts import translator
 from receptionist.appointments import agendas
 from receptionist.appointments.models import Agenda
+from receptionist.i18n import format_moment
 from receptionist.tenants.models import Tenant
 from receptionist.users import service as users
 from receptionist.users.models import User
@@ -90,7 +92,8 @@ def render(request: Request, name: str, data: sessions.SessionData, user: User |
         if isinstance(context.get(said), str):
             context[said] = in_language(context[said], language)
     response = templates.TemplateResponse(request, name, {
-        "t": translator(language), "lang": language, "user": user, "csrf": data.csrf,
+        "t": translator(language), "date_text": partial(format_moment, language),
+        "lang": language, "user": user, "csrf": data.csrf,
         **context})
     set_cookie(request, response, data)
     security_headers(response)

@@ -1,49 +1,52 @@
-"""Appointment times as a receptionist says them, in English and French.
+"""Appointment times as a receptionist says them, in the caller's language.
 
 "Tuesday, November 24th at 10:30 AM" / « mardi 24 novembre à 10 h 30 ». Written for
-text-to-speech: words where a voice would stumble on digits and symbols.
+text-to-speech: words where a voice would stumble on digits and symbols. The shapes are
+messages of the catalogs (`spoken.*`: CLDR patterns for the clock, the day of the month
+by its CLDR ordinal category); day and month names are Babel's locale data.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from receptionist.i18n import lang_key
+from receptionist.i18n import N_, format_moment, gettext, locale
 
-EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
-FR_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-             "septembre", "octobre", "novembre", "décembre")
+# The day of the month by the language's ordinal category (CLDR: "1st", "2nd" / « 1er »).
+DAY_OF_MONTH = {
+    "zero": N_("spoken.day_of_month.zero"),
+    "one": N_("spoken.day_of_month.one"),
+    "two": N_("spoken.day_of_month.two"),
+    "few": N_("spoken.day_of_month.few"),
+    "many": N_("spoken.day_of_month.many"),
+    "other": N_("spoken.day_of_month.other"),
+}
+
+
+def day_of_month(day: int, language: str) -> str:
+    category = locale(language).ordinal_form(day)
+    return gettext(language, DAY_OF_MONTH[category], n=day)
 
 
 def ordinal_en(day: int) -> str:
-    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{day}{suffix}"
+    return day_of_month(day, "en")
 
 
 def spoken_time(local: datetime, language: str) -> str:
-    if lang_key(language) == "fr":
-        if local.hour == 12 and local.minute == 0:
-            return "midi"
-        return f"{local.hour} h" + (f" {local.minute:02d}" if local.minute else "")
-    hour = local.hour % 12 or 12
-    suffix = "AM" if local.hour < 12 else "PM"
     if local.hour == 12 and local.minute == 0:
-        return "noon"
-    return f"{hour}:{local.minute:02d} {suffix}" if local.minute else f"{hour} {suffix}"
+        return gettext(language, "spoken.noon")
+    if local.minute:
+        return format_moment(language, local, gettext(language, "spoken.time_pattern"))
+    return format_moment(language, local, gettext(language, "spoken.hour_pattern"))
 
 
 def spoken_day(local: datetime, language: str) -> str:
-    if lang_key(language) == "fr":
-        day = "1er" if local.day == 1 else str(local.day)
-        return f"{FR_DAYS[local.weekday()]} {day} {FR_MONTHS[local.month - 1]}"
-    return (f"{EN_DAYS[local.weekday()]}, {EN_MONTHS[local.month - 1]} "
-            f"{ordinal_en(local.day)}")
+    return gettext(language, "spoken.day", weekday=format_moment(language, local, "EEEE"),
+                   month=format_moment(language, local, "MMMM"),
+                   day=day_of_month(local.day, language))
 
 
 def spoken_slot(local: datetime, language: str) -> str:
     """A local (agenda time zone) appointment start, as said on the phone."""
-    joiner = "à" if lang_key(language) == "fr" else "at"
-    return f"{spoken_day(local, language)} {joiner} {spoken_time(local, language)}"
+    return gettext(language, "spoken.slot", day=spoken_day(local, language),
+                   time=spoken_time(local, language))

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from receptionist.call_flows import templates
+from receptionist import text_fields
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.meaning import LABELS
-from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import MenuStep, TransferStep
 from receptionist.calls import service as calls
 from receptionist.calls.events import EventKind
 from receptionist.contacts import service as contacts
-from receptionist.i18n import lang_key
+from receptionist.i18n import gettext
 
 # Intents that say nothing about why the caller wants a person.
 _NO_REASON = frozenset({"transfer", "urgent", "repeat", "yes", "no"})
@@ -56,7 +55,7 @@ def _label(ctx: FlowContext, intent: str | None) -> str:
         if entry.intent == intent and entry.label:
             return entry.label
     builtin = LABELS.get(intent)
-    return builtin[lang_key(ctx.language)] if builtin else intent.replace("_", " ")
+    return gettext(ctx.language, builtin) if builtin else intent.replace("_", " ")
 
 
 def spoken_number(number: str) -> str:
@@ -74,20 +73,20 @@ def announcement(ctx: FlowContext, step: TransferStep) -> str:
     anonymous = contacts.is_anonymous(number)
     spoken = "" if anonymous else spoken_number(number)
     caller = (f"{name}, {spoken}" if name and spoken else name or spoken
-              or phrase("announce_unknown", ctx.language))
-    urgent = phrase("announce_urgent", ctx.language) if why.urgent else ""
+              or gettext(ctx.language, "call.announce_unknown"))
+    urgent = gettext(ctx.language, "call.announce_urgent") if why.urgent else ""
     if step.announce is not None:
-        text = templates.fill(step.announce, {
+        text = text_fields.fill(step.announce, {
             "business": ctx.script.business, "caller": caller, "caller_name": name,
             "number": spoken, "reason": why.label, "said": why.said, "urgent": urgent})
     else:
-        parts = [phrase("announce", ctx.language, urgent=urgent,
-                        business=ctx.script.business, caller=caller)]
+        parts = [gettext(ctx.language, "call.announce", urgent=urgent,
+                         business=ctx.script.business, caller=caller)]
         if why.label:
-            parts.append(phrase("announce_reason", ctx.language, reason=why.label))
+            parts.append(gettext(ctx.language, "call.announce_reason", reason=why.label))
         elif why.said:
-            parts.append(phrase("announce_said", ctx.language, said=why.said[:200]))
+            parts.append(gettext(ctx.language, "call.announce_said", said=why.said[:200]))
         text = " ".join(parts)
-    keys = phrase("announce_keys", ctx.language, accept=step.accept_key,
-                  decline=step.decline_key)
+    keys = gettext(ctx.language, "call.announce_keys", accept=step.accept_key,
+                   decline=step.decline_key)
     return f"{' '.join(text.split())} {keys}"

@@ -16,10 +16,11 @@ from receptionist.call_flows.actions import Action, Callback, Say, say_then_hang
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.desk import Desk, call_script, flow_context, script
 from receptionist.call_flows.gatekeeper import CallerId
-from receptionist.call_flows.phrases import UNKNOWN_NUMBER, default_voice, phrase
+from receptionist.call_flows.phrases import UNKNOWN_NUMBER_LOCALES, default_voice
 from receptionist.calls import service as calls
 from receptionist.calls.event_text import describe
 from receptionist.calls.events import EventFields, EventKind, Reason
+from receptionist.i18n import gettext
 from receptionist.tenants import service as tenants
 
 log = logging.getLogger(__name__)
@@ -35,17 +36,18 @@ class IncomingCall:
     caller_id: CallerId
 
 
-def _said(key: str, language: str) -> Say:
-    return Say(phrase(key, language), default_voice(language), language)
+def _said(text: str, language: str) -> Say:
+    return Say(text, default_voice(language), language)
 
 
 def unknown_number() -> list[Action]:
     return say_then_hang_up(
-        *(Say(text, default_voice(language), language) for language, text in UNKNOWN_NUMBER))
+        *(Say(gettext(language, "call.unknown_number"), default_voice(language), language)
+          for language in UNKNOWN_NUMBER_LOCALES))
 
 
 def apology(language: str = "en-US") -> list[Action]:
-    return say_then_hang_up(_said("technical_error", language))
+    return say_then_hang_up(_said(gettext(language, "call.technical_error"), language))
 
 
 def answer(desk: Desk, session: Session, incoming: IncomingCall) -> list[Action]:
@@ -124,4 +126,4 @@ def _over_limit(session: Session, incoming: IncomingCall, *, tenant_id: int, lim
                     fields=EventFields(reason=Reason.rate_limit, limit=limit))
     log.warning("call %s to %s turned away: over %d calls per minute", incoming.call_sid,
                 incoming.to_number, limit)
-    return say_then_hang_up(_said("all_lines_busy", language))
+    return say_then_hang_up(_said(gettext(language, "call.all_lines_busy"), language))

@@ -10,10 +10,10 @@ import logging
 from receptionist.call_flows.actions import StreamAudio
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import Event
-from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.step_kind import FlowError
 from receptionist.calls.events import EventFields, EventKind
+from receptionist.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def run_from(ctx: FlowContext, step_id: str | None) -> None:
 
 
 def apologise_and_hang_up(ctx: FlowContext) -> None:
-    ctx.say(phrase("technical_error", ctx.language))
+    ctx.say(gettext(ctx.language, "call.technical_error"))
     ctx.hang_up()
 
 

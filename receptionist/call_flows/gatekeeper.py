@@ -16,10 +16,10 @@ from typing import Literal
 
 from receptionist.call_flows.actions import Callback, Gather, Reject
 from receptionist.call_flows.context import FlowContext
-from receptionist.call_flows.phrases import phrase
 from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.contacts import service as contacts
 from receptionist.contacts.models import Listed
+from receptionist.i18n import gettext
 
 Attestation = Literal["passed", "failed", "missing"]
 CHALLENGE_TIMEOUT = 6
@@ -78,8 +78,11 @@ def _let_in(ctx: FlowContext, caller_id: CallerId) -> bool:
 def challenge(ctx: FlowContext, *, attempt: int) -> None:
     rules = ctx.script.callers
     gather = Gather(Callback.to("challenge", attempt=attempt), timeout=CHALLENGE_TIMEOUT)
-    ctx.say(phrase("challenge" if attempt == 0 else "challenge_again", ctx.language,
-                   business=ctx.script.business, digit=rules.challenge_key), into=gather)
+    fields = {"business": ctx.script.business, "digit": rules.challenge_key}
+    if attempt == 0:
+        ctx.say(gettext(ctx.language, "call.challenge", **fields), into=gather)
+    else:
+        ctx.say(gettext(ctx.language, "call.challenge_again", **fields), into=gather)
     ctx.do(gather)
 
 

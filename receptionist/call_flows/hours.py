@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from receptionist.appointments.spoken import EN_DAYS, FR_DAYS, spoken_time
+from receptionist.appointments.spoken import spoken_time
 from receptionist.call_flows.schema import Script
-from receptionist.i18n import lang_key
+from receptionist.i18n import format_date, gettext
 from receptionist.weekly_hours import DAYS, OpeningRange
 
 Branch = Literal["open", "closed", "holiday"]
@@ -25,26 +25,6 @@ def business_state(script: Script, moment: datetime) -> Branch:
     ranges = script.hours.get(DAYS[local.weekday()], [])
     now = local.time().replace(tzinfo=None)
     return "open" if any(r.contains(now) for r in ranges) else "closed"
-
-
-HOURS_TEXT = {
-    "open_until": {"en": "We are open today until {time}.",
-                   "fr": "Nous sommes ouverts aujourd'hui jusqu'à {time}."},
-    "opens_today": {"en": "We are closed right now. We open today at {time}.",
-                    "fr": "Nous sommes fermés pour le moment. Nous ouvrons aujourd'hui à "
-                          "{time}."},
-    "closed_today": {"en": "We are closed today.", "fr": "Nous sommes fermés aujourd'hui."},
-    "closed_now": {"en": "We are closed right now.",
-                   "fr": "Nous sommes fermés pour le moment."},
-    "next_open": {"en": "We open again {day} at {time}.",
-                  "fr": "Nous rouvrons {day} à {time}."},
-    "tomorrow": {"en": "tomorrow", "fr": "demain"},
-    "weekday": {"en": "on {day}", "fr": "{day}"},
-}
-
-
-def _text(key: str, language: str, **values: str) -> str:
-    return HOURS_TEXT[key][lang_key(language)].format(**values)
 
 
 def hours_answer(script: Script, moment: datetime) -> str:
@@ -67,17 +47,17 @@ def hours_answer(script: Script, moment: datetime) -> str:
     now = local.time().replace(tzinfo=None)
     for opening in ranges_on(today):
         if opening.contains(now):
-            return _text("open_until", language, time=at(today, opening.end))
+            return gettext(language, "hours.open_until", time=at(today, opening.end))
         if now < opening.start:
-            return _text("opens_today", language, time=at(today, opening.start))
-    said = _text("closed_today" if not ranges_on(today) else "closed_now", language)
+            return gettext(language, "hours.opens_today", time=at(today, opening.start))
+    said = (gettext(language, "hours.closed_today") if not ranges_on(today)
+            else gettext(language, "hours.closed_now"))
     for ahead in range(1, 15):
         day = today + timedelta(days=ahead)
         ranges = ranges_on(day)
         if ranges:
-            names = FR_DAYS if lang_key(language) == "fr" else EN_DAYS
-            when = (_text("tomorrow", language) if ahead == 1 else
-                    _text("weekday", language, day=names[day.weekday()]))
-            return f"{said} " + _text("next_open", language, day=when,
-                                      time=at(day, ranges[0].start))
+            when = (gettext(language, "hours.tomorrow") if ahead == 1 else
+                    gettext(language, "hours.weekday", day=format_date(language, day, "EEEE")))
+            return f"{said} " + gettext(language, "hours.next_open", day=when,
+                                        time=at(day, ranges[0].start))
     return said

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import FaqEntry, MenuChoice, MenuStep, Script
-from receptionist.i18n import lang_key
+from receptionist.i18n import N_, gettext
 from receptionist.understanding.bands import (
     Band,
     Thresholds,
@@ -28,16 +27,17 @@ from receptionist.understanding.phrase_match import normalize, spoken_digit
 # An urgent caller goes to a person if the menu has one, else leaves a message.
 URGENT_FALLBACK = ("urgent", "transfer", "message")
 
-LABELS: dict[str, dict[str, str]] = {
-    "book": {"en": "book an appointment", "fr": "prendre rendez-vous"},
-    "manage_booking": {"en": "change or cancel an appointment",
-                       "fr": "modifier ou annuler un rendez-vous"},
-    "message": {"en": "leave a message", "fr": "laisser un message"},
-    "hours": {"en": "know our opening hours", "fr": "connaître nos horaires"},
-    "location": {"en": "know where we are", "fr": "savoir où nous trouver"},
-    "transfer": {"en": "speak with someone", "fr": "parler à quelqu'un"},
-    "urgent": {"en": "reach someone urgently", "fr": "joindre quelqu'un en urgence"},
-    "goodbye": {"en": "end the call", "fr": "terminer l'appel"},
+# What each built-in intent lets a caller do, as the confirmation question says it
+# ("You'd like to {label}?") and the transfer announcement ("They would like to …").
+LABELS = {
+    "book": N_("intent.book"),
+    "manage_booking": N_("intent.manage_booking"),
+    "message": N_("intent.message"),
+    "hours": N_("intent.hours"),
+    "location": N_("intent.location"),
+    "transfer": N_("intent.transfer"),
+    "urgent": N_("intent.urgent"),
+    "goodbye": N_("intent.goodbye"),
 }
 
 
@@ -129,19 +129,18 @@ def confirmation(target: Target, language: str) -> str:
     """The question that confirms a fair guess: "You'd like to book an appointment, is
     that right?"; for an FAQ entry or a choice without a label, the caller's likely
     words: "Did you ask: how much is a cleaning?"."""
-    lang = lang_key(language)
     label = ((target.choice.label if target.choice else None)
              or (target.faq.label if target.faq else None))
     builtin = LABELS.get(target.choice.intent if target.choice else target.intent)
     if label is None and builtin is not None:
-        label = builtin[lang]
+        label = gettext(language, builtin)
     if label is not None:
-        return phrase("confirm_intent", language, label=label)
+        return gettext(language, "call.confirm_intent", label=label)
     if target.faq is not None and target.faq.questions:
-        return phrase("confirm_question", language, words=target.faq.questions[0])
+        return gettext(language, "call.confirm_question", words=target.faq.questions[0])
     words = ([*target.choice.phrases, *target.choice.examples] if target.choice else [])
-    return phrase("confirm_question", language,
-                  words=words[0] if words else target.intent.replace("_", " "))
+    return gettext(language, "call.confirm_question",
+                   words=words[0] if words else target.intent.replace("_", " "))
 
 
 def yes_or_no(script: Script, text: str) -> bool | None:

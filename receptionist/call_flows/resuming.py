@@ -18,9 +18,9 @@ from receptionist.call_flows.answering import apology
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.desk import Desk, call_script, flow_context
 from receptionist.call_flows.events import DialResult, Event, NoRecording, Recorded
-from receptionist.call_flows.phrases import phrase
 from receptionist.calls import service as calls
 from receptionist.calls.events import EventFields, EventKind
+from receptionist.i18n import gettext
 from receptionist.messages import service as messages
 from receptionist.messages.models import Message
 
@@ -72,7 +72,7 @@ def _stale(ctx: FlowContext, at: StepAt) -> list[Action]:
     ctx.log(EventKind.stale_callback, at.step,
             EventFields(seq=at.seq, expected_seq=ctx.call.seq))
     if ctx.call.status in calls.TERMINAL_STATUSES or ctx.call.current_step is None:
-        ctx.say(phrase("call_ended", ctx.language))
+        ctx.say(gettext(ctx.language, "call.call_ended"))
         ctx.hang_up()
     else:
         ctx.redirect(Callback.to("step", step=ctx.call.current_step))

@@ -128,7 +128,7 @@ Phone = Annotated[str, Field(pattern=E164)]
 Ring = Literal["in_order", "all_at_once"]
 When = Literal["open", "closed", "holiday", "always"]
 # What a transfer's `announce` may name (call_flows.announce fills them in; the syntax is
-# call_flows.templates').
+# text_fields').
 ANNOUNCE_FIELDS = frozenset({"business", "caller", "caller_name", "number", "reason", "said",
                              "urgent"})
 # What a `say` text may name.

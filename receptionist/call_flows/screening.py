@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from receptionist.call_flows import announce
 from receptionist.call_flows.actions import Callback, Gather
 from receptionist.call_flows.context import FlowContext
-from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import TransferStep
 from receptionist.calls import service as calls
 from receptionist.calls.events import EventFields, EventKind, Reason
+from receptionist.i18n import gettext
 
 SCREEN_TIMEOUT = 5  # seconds the person rung has to press a key after the announcement
 ANSWER_MAX = 120  # `Call.transfer_answer`'s length
@@ -42,7 +42,7 @@ def waiting_transfer(ctx: FlowContext, leg: Leg) -> TransferStep | None:
     if (not isinstance(step, TransferStep) or ctx.call.seq != leg.seq
             or ctx.call.status in calls.TERMINAL_STATUSES):
         ctx.log(EventKind.transfer_late, leg.step, EventFields(reason=Reason.caller_gone))
-        ctx.say(phrase("screen_gone", ctx.language))
+        ctx.say(gettext(ctx.language, "call.screen_gone"))
         ctx.hang_up()
         return None
     return step
@@ -71,11 +71,11 @@ def answer(ctx: FlowContext, step: TransferStep, leg: Leg, key: str, number: str
     if key == step.accept_key:
         _keep(ctx, leg, "accepted", number)
         ctx.log(EventKind.transfer_accepted, leg.step, EventFields(number=number))
-        ctx.say(phrase("screen_connecting", ctx.language))
+        ctx.say(gettext(ctx.language, "call.screen_connecting"))
     elif key == step.decline_key:
         _keep(ctx, leg, "declined", number)
         ctx.log(EventKind.transfer_declined, leg.step, EventFields(number=number))
-        ctx.say(phrase("screen_declined", ctx.language))
+        ctx.say(gettext(ctx.language, "call.screen_declined"))
         ctx.hang_up()
     elif leg.attempt == 0:
         announce_to(ctx, step, leg, number, attempt=1)

@@ -19,32 +19,19 @@ from sqlmodel import Session, col
 from receptionist.appointments.models import Appointment, AppointmentStatus
 from receptionist.calls.events import EventKind
 from receptionist.calls.models import Call, CallEvent
-from receptionist.i18n import lang_key
+from receptionist.i18n import gettext
 from receptionist.messages.models import Message
 from receptionist.notifications import service as notifications
 from receptionist.outbox import service as outbox
 from receptionist.tenants.models import Tenant
 
 UNHANDLED_LISTED = 20
-TEXT = {
-    "title": {"en": "{business}: your day, {date}", "fr": "{business} : votre journée du {date}"},
-    "counts": {"en": "{calls} calls, {messages} messages, {bookings} bookings, "
-                     "{missed} missed transfers.",
-               "fr": "{calls} appels, {messages} messages, {bookings} rendez-vous, "
-                     "{missed} transferts sans réponse."},
-    "unhandled": {"en": "Messages to handle ({count}):", "fr": "Messages à traiter ({count}) :"},
-    "none": {"en": "No message waiting.", "fr": "Aucun message en attente."},
-}
 
 
 @dataclass(frozen=True)
 class Digest:
     title: str
     text: str
-
-
-def _say(key: str, language: str, **values: object) -> str:
-    return TEXT[key][lang_key(language)].format(**values)
 
 
 def build(session: Session, tenant: Tenant, day_start: datetime, day_end: datetime) -> Digest:
@@ -74,18 +61,18 @@ def build(session: Session, tenant: Tenant, day_start: datetime, day_end: dateti
         col(Message.tenant_id) == tenant.id, col(Message.handled).is_(False)))
     tz = ZoneInfo(tenant.timezone)
     language = tenant.language
-    title = _say("title", language, business=tenant.name,
-                 date=day_start.astimezone(tz).date().isoformat())
-    lines = [title, _say("counts", language, calls=calls, messages=messages,
-                         bookings=bookings, missed=missed)]
+    title = gettext(language, "digest.title", business=tenant.name,
+                    date=day_start.astimezone(tz).date().isoformat())
+    lines = [title, gettext(language, "digest.counts", calls=calls, messages=messages,
+                            bookings=bookings, missed=missed)]
     if waiting:
-        lines.append(_say("unhandled", language, count=total_waiting))
+        lines.append(gettext(language, "digest.unhandled", count=total_waiting))
         for message in waiting:
             said = (message.transcript or "").strip()
             lines.append(f"- {message.created_at.astimezone(tz):%Y-%m-%d %H:%M} "
                          f"{message.caller}: {said[:160] or '…'}")
     else:
-        lines.append(_say("none", language))
+        lines.append(gettext(language, "digest.none"))
     return Digest(title=title, text="\n".join(lines) + "\n")
 
 

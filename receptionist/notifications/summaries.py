@@ -23,40 +23,25 @@ from receptionist.calls.event_text import describe
 from receptionist.calls.events import EventKind
 from receptionist.calls.models import Call, CallEvent
 from receptionist.contacts import service as contacts
-from receptionist.i18n import lang_key
+from receptionist.i18n import N_, gettext, locale
 from receptionist.messages.models import Message, TranscriptStatus
 from receptionist.notifications import email_html
 from receptionist.tenants.models import Tenant
 
-TEXT = {
-    "subject": {"en": "Call from {caller}", "fr": "Appel de {caller}"},
-    "urgent": {"en": "URGENT", "fr": "URGENT"},
-    "known": {"en": "known caller", "fr": "appelant connu"},
-    "returning": {"en": "returning caller, {nth} call this month",
-                  "fr": "appelant connu, {nth} appel ce mois-ci"},
-    "new": {"en": "first call", "fr": "premier appel"},
-    "when": {"en": "{when}, {duration}", "fr": "{when}, {duration}"},
-    "chose": {"en": "Chose: {intents}", "fr": "Choix : {intents}"},
-    "booked": {"en": "Booked: {slot}", "fr": "Rendez-vous pris : {slot}"},
-    "transfer": {"en": "Transfer: {result}", "fr": "Transfert : {result}"},
-    "message": {"en": "Message ({seconds} s): {text}", "fr": "Message ({seconds} s) : {text}"},
-    "no_transcript": {"en": "(no transcript)", "fr": "(pas de transcription)"},
-    "listen": {"en": "Listen: {url}", "fr": "Écouter : {url}"},
-    "no_message": {"en": "No message left.", "fr": "Aucun message laissé."},
-    "status": {"en": "Call ended: {status}", "fr": "Fin de l'appel : {status}"},
+# "the 3rd call this month", by the language's CLDR ordinal category.
+ORDINALS = {
+    "zero": N_("summary.ordinal.zero"),
+    "one": N_("summary.ordinal.one"),
+    "two": N_("summary.ordinal.two"),
+    "few": N_("summary.ordinal.few"),
+    "many": N_("summary.ordinal.many"),
+    "other": N_("summary.ordinal.other"),
 }
 
 
 def ordinal(n: int, language: str) -> str:
     """1st, 2nd, 3rd, 11th… / 1er, 2e…"""
-    if lang_key(language) == "fr":
-        return "1er" if n == 1 else f"{n}e"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def say(key: str, language: str, **values: object) -> str:
-    return TEXT[key][lang_key(language)].format(**values)
+    return gettext(language, ORDINALS[locale(language).ordinal_form(n)], n=n)
 
 
 @dataclass
@@ -78,34 +63,41 @@ class CallSummary:
     calls_this_month: int = 1  # this one included
 
     def subject(self) -> str:
-        subject = say("subject", self.language, caller=self.caller)
-        return f"[{say('urgent', self.language)}] {subject}" if self.urgent else subject
+        subject = gettext(self.language, "summary.subject", caller=self.caller)
+        if not self.urgent:
+            return subject
+        urgent = gettext(self.language, "summary.urgent")
+        return f"[{urgent}] {subject}"
 
     def lines(self) -> list[str]:
         minutes, seconds = divmod(self.duration_s, 60)
-        duration = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
-        colon = " :" if lang_key(self.language) == "fr" else ":"
+        duration = (gettext(self.language, "summary.minutes_seconds", minutes=minutes,
+                            seconds=f"{seconds:02d}") if minutes
+                    else gettext(self.language, "summary.seconds", seconds=seconds))
         if self.known_caller:
-            standing = say("returning", self.language,
-                           nth=ordinal(self.calls_this_month, self.language))
+            standing = gettext(self.language, "summary.returning",
+                               nth=ordinal(self.calls_this_month, self.language))
         else:
-            standing = say("new", self.language)
-        lines = [f"{self.business}{colon} {self.subject()} ({standing})",
-                 say("when", self.language, when=self.started.strftime("%Y-%m-%d %H:%M"),
-                     duration=duration)]
+            standing = gettext(self.language, "summary.new")
+        lines = [gettext(self.language, "summary.headline", business=self.business,
+                         subject=self.subject(), standing=standing),
+                 gettext(self.language, "summary.when",
+                         when=self.started.strftime("%Y-%m-%d %H:%M"), duration=duration)]
         if self.intents:
-            lines.append(say("chose", self.language, intents=", ".join(self.intents)))
-        lines += [say("booked", self.language, slot=slot) for slot in self.booked]
-        lines += [say("transfer", self.language, result=r) for r in self.transfers]
+            lines.append(gettext(self.language, "summary.chose",
+                                 intents=", ".join(self.intents)))
+        lines += [gettext(self.language, "summary.booked", slot=slot) for slot in self.booked]
+        lines += [gettext(self.language, "summary.transfer", result=r) for r in self.transfers]
         for index, (seconds_long, transcript) in enumerate(self.messages):
-            lines.append(say("message", self.language, seconds=seconds_long,
-                             text=transcript or say("no_transcript", self.language)))
+            lines.append(gettext(self.language, "summary.message", seconds=seconds_long,
+                                 text=transcript
+                                 or gettext(self.language, "summary.no_transcript")))
             if index < len(self.links):
-                lines.append(say("listen", self.language, url=self.links[index]))
+                lines.append(gettext(self.language, "summary.listen", url=self.links[index]))
         if not self.messages:
-            lines.append(say("no_message", self.language))
+            lines.append(gettext(self.language, "summary.no_message"))
         if self.status != "completed":
-            lines.append(say("status", self.language, status=self.status))
+            lines.append(gettext(self.language, "summary.status", status=self.status))
         return lines
 
     def text(self) -> str:

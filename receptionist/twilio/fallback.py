@@ -14,32 +14,25 @@ from pathlib import Path
 
 from receptionist.call_flows.actions import Action, Callback, Record, Say, say_then_hang_up
 from receptionist.call_flows.phrases import default_voice
+from receptionist.i18n import gettext
 from receptionist.twilio import twiml
 from receptionist.twilio.spool import SpooledMessage, spool
 
-TEXTS = {
-    "take_message": {
-        "en": "Sorry, we cannot take your call right now. Please leave your name, number "
-              "and message after the tone, and we will call you back.",
-        "fr": "Désolé, nous ne pouvons pas prendre votre appel pour le moment. Laissez votre "
-              "nom, votre numéro et votre message après le bip, nous vous rappellerons.",
-    },
-    "thanks": {
-        "en": "Thank you, your message has been recorded. Goodbye.",
-        "fr": "Merci, votre message a bien été enregistré. Au revoir.",
-    },
-    "nothing": {
-        "en": "We did not hear a message. Please call again later. Goodbye.",
-        "fr": "Nous n'avons pas entendu de message. Merci de rappeler plus tard. Au revoir.",
-    },
-}
 # Without the database the business's language may be unknown: both, French second.
 BOTH = ("en-US", "fr-FR")
 
 
 def _said(key: str, languages: tuple[str, ...]) -> list[Say]:
-    return [Say(TEXTS[key][language[:2]], default_voice(language), language)
+    return [Say(_text(key, language), default_voice(language), language)
             for language in languages]
+
+
+def _text(key: str, language: str) -> str:
+    if key == "take_message":
+        return gettext(language, "fallback.take_message")
+    if key == "thanks":
+        return gettext(language, "fallback.thanks")
+    return gettext(language, "fallback.nothing")
 
 
 def languages_for(known: str | None) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from receptionist.i18n import lang_key
 from receptionist.tenants.models import Tenant
 from receptionist.users.models import User, UserTenant
 
@@ -53,7 +54,7 @@ def create_user(session: Session, *, email: str, password: str, role: str,
     if session.execute(select(User).where(col(User.email) == email)).scalar() is not None:
         raise AccountError(f"{email} already has an account")
     user = User(email=email, password_hash=password_hash or _hasher.hash(password), role=role,
-                language=language if language in ("en", "fr") else "en")
+                language=lang_key(language))
     session.add(user)
     session.flush()
     assert user.id is not None

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from receptionist.call_flows import announce, templates
+from receptionist import text_fields
+from receptionist.call_flows import announce
 from receptionist.call_flows.loader import ScriptError, parse_script
 from receptionist.call_flows.schema import ANNOUNCE_FIELDS, SayStep, TransferStep
 from receptionist.call_flows.steps import say
@@ -91,7 +92,7 @@ VALUES = st.dictionaries(st.sampled_from(sorted(ANNOUNCE_FIELDS)), st.text(max_s
        values=VALUES)
 def test_filling_never_grows_beyond_the_text_and_its_values(text: str,
                                                             values: dict[str, str]) -> None:
-    filled = templates.fill(text, values)  # never raises, whatever the text
-    used = sum(1 for p in templates.pieces(text) if isinstance(p, templates.Field))
+    filled = text_fields.fill(text, values)  # never raises, whatever the text
+    used = sum(1 for p in text_fields.pieces(text) if isinstance(p, text_fields.Field))
     longest = max((len(v) for v in values.values()), default=0)
     assert len(filled) <= len(text) + used * longest

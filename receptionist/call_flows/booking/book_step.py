@@ -20,7 +20,6 @@ from receptionist.call_flows import announce
 from receptionist.call_flows.actions import Callback, Gather
 from receptionist.call_flows.booking import choice
 from receptionist.call_flows.booking.choice import ANYONE, Want
-from receptionist.call_flows.booking.phrases import booking_phrase
 from receptionist.call_flows.booking.slots import (
     RETRIES,
     exits,
@@ -38,6 +37,7 @@ from receptionist.call_flows.schema import BookStep
 from receptionist.call_flows.step_kind import StepKind, unexpected
 from receptionist.calls.events import SPOKEN, EventFields, EventKind, Reason
 from receptionist.contacts import service as contacts
+from receptionist.i18n import gettext
 from receptionist.understanding.when import parse_when
 
 
@@ -53,7 +53,7 @@ def _routing_words(ctx: FlowContext) -> str:
 def render(ctx: FlowContext, step_id: str, step: BookStep) -> str | None:
     if ctx.script.booking.known_callers_only and not _known(ctx):
         ctx.log(EventKind.booking_refused, step_id, EventFields(reason=Reason.unknown_caller))
-        ctx.say(booking_phrase("known_only", ctx.language))
+        ctx.say(gettext(ctx.language, "booking.known_only"))
         return step.fallback
     words = _routing_words(ctx)
     script, language = ctx.script, ctx.language
@@ -91,7 +91,7 @@ def proceed(ctx: FlowContext, step_id: str, step: BookStep, want: Want, words: s
         kind = booking.types[want.type]
         ctx.log(EventKind.booking_refused, step_id,
                 EventFields(reason=Reason.not_by_phone, type=want.type))
-        ctx.say(kind.instead or booking_phrase("not_by_phone", ctx.language, what=kind.name))
+        ctx.say(kind.instead or gettext(ctx.language, "booking.not_by_phone", what=kind.name))
         return step.fallback
     offering = choice.offering(ctx.script, want.type)
     if booking.practitioners and want.who != ANYONE and want.who not in offering:
@@ -128,8 +128,8 @@ def _ask(ctx: FlowContext, step_id: str, step: BookStep, stage: str, query: dict
 def ask_type(ctx: FlowContext, step_id: str, step: BookStep, *, attempt: int = 0,
              preface: str = "") -> None:
     types = ctx.script.booking.types
-    parts = [booking_phrase("ask_type", ctx.language)]
-    parts += [booking_phrase("type_item", ctx.language, name=types[tid].name, digit=digit)
+    parts = [gettext(ctx.language, "booking.ask_type")]
+    parts += [gettext(ctx.language, "booking.type_item", name=types[tid].name, digit=digit)
               for digit, tid in choice.type_keys(ctx.script).items()]
     _ask(ctx, step_id, step, "type", {"attempt": attempt}, parts,
          choice.type_words(ctx.script), preface)
@@ -140,10 +140,10 @@ def ask_who(ctx: FlowContext, step_id: str, step: BookStep, want: Want, *, attem
             preface: str = "") -> None:
     ids = choice.offering(ctx.script, want.type)
     people = ctx.script.booking.practitioners
-    parts = [booking_phrase("ask_who", ctx.language)]
-    parts += [booking_phrase("who_item", ctx.language, name=people[pid].name, digit=digit)
+    parts = [gettext(ctx.language, "booking.ask_who")]
+    parts += [gettext(ctx.language, "booking.who_item", name=people[pid].name, digit=digit)
               for digit, pid in choice.who_keys(ctx.script, ids).items() if pid != ANYONE]
-    parts.append(booking_phrase("who_anyone", ctx.language))
+    parts.append(gettext(ctx.language, "booking.who_anyone"))
     _ask(ctx, step_id, step, "who", {**Want(want.type).query(), "attempt": attempt}, parts,
          choice.who_words(ctx.script, ids, ctx.language), preface)
     ctx.log(EventKind.ask_who, step_id, EventFields(type=want.type or None))
@@ -204,7 +204,7 @@ def on_name(ctx: FlowContext, step_id: str, step: BookStep, *,
         appointment.name_next_at = None
         ctx.session.add(appointment)
         ctx.log(EventKind.name_recorded, step_id, EventFields(appointment=appointment.id))
-        ctx.say(booking_phrase("name_thanks", ctx.language))
+        ctx.say(gettext(ctx.language, "booking.name_thanks"))
     return step.next
 
 

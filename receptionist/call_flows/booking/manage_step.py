@@ -11,13 +11,13 @@ from receptionist.appointments.models import Agenda, Appointment
 from receptionist.appointments.spoken import spoken_slot
 from receptionist.call_flows.actions import Callback, Gather
 from receptionist.call_flows.booking import slots
-from receptionist.call_flows.booking.phrases import booking_phrase, voice_choices
+from receptionist.call_flows.booking.phrases import voice_choices
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer, Event
-from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import ManageBookingStep
 from receptionist.call_flows.step_kind import StepKind, unexpected
 from receptionist.calls.events import EventFields, EventKind, Reason
+from receptionist.i18n import gettext
 
 RETRIES = 2
 
@@ -34,7 +34,7 @@ def render(ctx: FlowContext, step_id: str, step: ManageBookingStep) -> str | Non
     if appointment is None:
         ctx.log(EventKind.no_appointment, step_id,
                 EventFields(number=ctx.call.from_number or None))
-        ctx.say(booking_phrase("not_found", ctx.language))
+        ctx.say(gettext(ctx.language, "booking.not_found"))
         return step.fallback
     ask(ctx, step_id, step, appointment)
     return None
@@ -51,8 +51,8 @@ def ask(ctx: FlowContext, step_id: str, step: ManageBookingStep, appointment: Ap
     gather = Gather(Callback.to("book", **query), timeout=step.timeout)
     if preface:
         ctx.say(preface, into=gather)
-    ctx.say(booking_phrase("found", ctx.language,
-                           when=_when(ctx, agenda, appointment.starts_at)), into=gather,
+    ctx.say(gettext(ctx.language, "booking.found",
+                    when=_when(ctx, agenda, appointment.starts_at)), into=gather,
             personal=True)
     ctx.do(gather)
     ctx.log(EventKind.appointment_found, step_id, EventFields(appointment=appointment.id))
@@ -71,26 +71,27 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
         booking.cancel(ctx.session, appointment=appointment, agenda=agenda, now=ctx.now,
                        sms_sender=ctx.call.to_number, by="phone")
         ctx.log(EventKind.cancelled, step_id, EventFields(appointment=appointment.id))
-        ctx.say(booking_phrase("cancelled", ctx.language, when=when), personal=True)
+        ctx.say(gettext(ctx.language, "booking.cancelled", when=when), personal=True)
         return step.next
     if digits == "2":
         plan = slots.plan_for_move(ctx, appointment)
         offered = slots.first_offer(ctx, plan) if plan is not None else []
         if plan is None or not offered:
-            ctx.say(booking_phrase("no_slot", ctx.language))
+            ctx.say(gettext(ctx.language, "booking.no_slot"))
             return step.fallback
         slots.offer(ctx, step_id, step, plan, offered)
         return None
     if digits == "3":
         ctx.log(EventKind.kept, step_id, EventFields(appointment=appointment.id))
-        ctx.say(booking_phrase("kept", ctx.language, when=when), personal=True)
+        ctx.say(gettext(ctx.language, "booking.kept", when=when), personal=True)
         return step.next
     ctx.log(EventKind.invalid_key if digits else EventKind.no_input, step_id,
             EventFields(digit=digits))
     if attempt >= RETRIES:
         return step.fallback
     ask(ctx, step_id, step, appointment, attempt=attempt + 1,
-        preface=phrase("invalid_choice" if digits else "no_input", ctx.language))
+        preface=(gettext(ctx.language, "call.invalid_choice") if digits
+                 else gettext(ctx.language, "call.no_input")))
     return None
 
 

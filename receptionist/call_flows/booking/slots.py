@@ -24,15 +24,15 @@ from receptionist.appointments.spoken import spoken_day, spoken_slot, spoken_tim
 from receptionist.call_flows.actions import Callback, Gather, Record, Redirect
 from receptionist.call_flows.booking import choice
 from receptionist.call_flows.booking.choice import ANYONE, Want
-from receptionist.call_flows.booking.phrases import booking_phrase, voice_choices
+from receptionist.call_flows.booking.phrases import voice_choices
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer
 from receptionist.call_flows.listening import ListenFor, SpokenOption
 from receptionist.call_flows.meaning import yes_or_no
-from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import BookStep, ManageBookingStep
 from receptionist.call_flows.step_kind import Exit, FlowError
 from receptionist.calls.events import EventFields, EventKind, Reason, SlotOffered
+from receptionist.i18n import gettext
 from receptionist.understanding.phrase_match import match_intent
 from receptionist.understanding.when import TimeWish, parse_when
 
@@ -101,18 +101,18 @@ def offer(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, offered: Of
         ctx.say(preface, into=gather)
     first_slot, first_agenda = offered[0]
     name_each = plan.want.who == ANYONE and len({a.slug for _, a in offered}) > 1
-    parts = [booking_phrase("offer_intro", ctx.language,
-                            day=spoken_day(_local(first_agenda, first_slot), ctx.language))]
+    parts = [gettext(ctx.language, "booking.offer_intro",
+                     day=spoken_day(_local(first_agenda, first_slot), ctx.language))]
     for index, (slot, agenda) in enumerate(offered):
         time = spoken_time(_local(agenda, slot), ctx.language)
         if name_each:
-            parts.append(booking_phrase("offer_item_with", ctx.language, time=time,
-                                        who=choice.who_name(ctx.script, agenda.slug),
-                                        digit=str(index + 1)))
+            parts.append(gettext(ctx.language, "booking.offer_item_with", time=time,
+                                 who=choice.who_name(ctx.script, agenda.slug),
+                                 digit=str(index + 1)))
         else:
-            parts.append(booking_phrase("offer_item", ctx.language, time=time,
-                                        digit=str(index + 1)))
-    parts.append(booking_phrase("offer_other_day", ctx.language))
+            parts.append(gettext(ctx.language, "booking.offer_item", time=time,
+                                 digit=str(index + 1)))
+    parts.append(gettext(ctx.language, "booking.offer_other_day"))
     ctx.say(" ".join(parts), into=gather, personal=True)
     ctx.do(gather)
     listen_for(ctx, query, voice_choices("offer", ctx.language, offered=len(offered)),
@@ -128,9 +128,9 @@ def _what(ctx: FlowContext, plan: Plan, agenda: Agenda) -> str:
     kind_name = choice.type_name(script, plan.kind.type_id) if plan.kind is not None else ""
     who = choice.who_name(script, agenda.slug) if script.booking.practitioners else ""
     if kind_name and who:
-        return booking_phrase("what_with", language, what=kind_name, who=who)
+        return gettext(language, "booking.what_with", what=kind_name, who=who)
     if who:
-        return booking_phrase("appointment_with", language, who=who)
+        return gettext(language, "booking.appointment_with", who=who)
     return kind_name
 
 
@@ -151,10 +151,10 @@ def confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, slot: dat
     when = spoken_slot(_local(agenda, slot), ctx.language)
     what = _what(ctx, plan, agenda) if plan.moving is None else ""
     if what:
-        ctx.say(booking_phrase("confirm_what", ctx.language, what=_capital(what), when=when),
+        ctx.say(gettext(ctx.language, "booking.confirm_what", what=_capital(what), when=when),
                 into=gather, personal=True)
     else:
-        ctx.say(booking_phrase("confirm", ctx.language, when=when), into=gather, personal=True)
+        ctx.say(gettext(ctx.language, "booking.confirm", when=when), into=gather, personal=True)
     ctx.do(gather)
     listen_for(ctx, query, voice_choices("confirm", ctx.language))
 
@@ -240,11 +240,13 @@ def on_time_wish(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *,
         offer(ctx, step_id, step, plan, offered)
         return None
     return offer_again(ctx, step_id, step, plan,
-                        preface=booking_phrase("no_fit", ctx.language))
+                        preface=gettext(ctx.language, "booking.no_fit"))
 
 
 def retry_preface(ctx: FlowContext, digits: str) -> str:
-    return phrase("invalid_choice" if digits else "no_input", ctx.language)
+    if digits:
+        return gettext(ctx.language, "call.invalid_choice")
+    return gettext(ctx.language, "call.no_input")
 
 
 def on_offer(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, offered: Offered,
@@ -263,7 +265,7 @@ def on_offer(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, offer
             return None
         ctx.log(EventKind.no_other_day, step_id)
         return offer_again(ctx, step_id, step, plan,
-                            preface=booking_phrase("no_other_day", ctx.language))
+                            preface=gettext(ctx.language, "booking.no_other_day"))
     ctx.log(EventKind.invalid_key if digits else EventKind.no_input, step_id,
             EventFields(digit=digits))
     if attempt >= RETRIES:
@@ -288,7 +290,7 @@ def offer_again(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *,
 
 def _no_slot(ctx: FlowContext, step_id: str, step: AnyStep) -> str:
     ctx.log(EventKind.no_slot, step_id)
-    ctx.say(booking_phrase("no_slot", ctx.language))
+    ctx.say(gettext(ctx.language, "booking.no_slot"))
     return step.fallback
 
 
@@ -321,7 +323,7 @@ def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slo
     if _over_day_limit(ctx, plan, agenda, slot):
         ctx.log(EventKind.day_limit, step_id, EventFields(at=_local(agenda, slot)))
         return offer_again(ctx, step_id, step, plan, after=slot,
-                            preface=booking_phrase("day_limit", ctx.language))
+                            preface=gettext(ctx.language, "booking.day_limit"))
     try:
         if plan.moving is not None:
             appointment = booking.move(ctx.session, appointment=plan.moving, agenda=agenda,
@@ -337,7 +339,7 @@ def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slo
     except booking.BookingError as exc:
         ctx.log(EventKind.slot_taken, step_id, EventFields(note=str(exc)))
         return offer_again(ctx, step_id, step, plan,
-                            preface=booking_phrase("taken", ctx.language))
+                            preface=gettext(ctx.language, "booking.taken"))
     when = spoken_slot(_local(agenda, appointment.starts_at), ctx.language)
     ctx.log(EventKind.moved if plan.moving is not None else EventKind.booked, step_id,
             EventFields(appointment=appointment.id, at=appointment.starts_at,
@@ -345,13 +347,13 @@ def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slo
                         type=plan.kind.type_id if plan.kind is not None else None))
     what = _what(ctx, plan, agenda) if plan.moving is None else ""
     if plan.moving is not None:
-        said = booking_phrase("moved", ctx.language, when=when)
+        said = gettext(ctx.language, "booking.moved", when=when)
     elif what:
-        said = booking_phrase("booked_what", ctx.language, when=when, what=what)
+        said = gettext(ctx.language, "booking.booked_what", when=when, what=what)
     else:
-        said = booking_phrase("booked", ctx.language, when=when)
+        said = gettext(ctx.language, "booking.booked", when=when)
     if appointment.caller_number.startswith("+"):
-        said += " " + booking_phrase("sms_follows", ctx.language)
+        said += " " + gettext(ctx.language, "booking.sms_follows")
     ctx.say(said, personal=True)
     if isinstance(step, BookStep) and step.ask_name and plan.moving is None:
         assert appointment.id is not None
@@ -363,7 +365,7 @@ def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slo
 def ask_name(ctx: FlowContext, step_id: str, appointment_id: int) -> None:
     seq = ctx.wait_here(step_id)
     ctx.recording_notice(step_id)
-    ctx.say(booking_phrase("ask_name", ctx.language))
+    ctx.say(gettext(ctx.language, "booking.ask_name"))
     after = Callback.to("book", step=step_id, seq=seq, stage="name", appointment=appointment_id)
     ctx.do(Record(after, max_length=NAME_SECONDS, timeout=3, finish_on_key="#"))
     ctx.do(Redirect(after))  # said nothing: the provider skips the callback, comes here

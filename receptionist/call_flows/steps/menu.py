@@ -23,10 +23,10 @@ from receptionist.call_flows.meaning import (
     target_for,
     yes_or_no,
 )
-from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import Loc, MenuChoice, MenuStep
 from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
 from receptionist.calls.events import EventFields, EventKind, Ranked, Reason, Via
+from receptionist.i18n import gettext
 from receptionist.understanding.bands import HEARD_FLOOR
 
 
@@ -93,7 +93,7 @@ def act(ctx: FlowContext, step_id: str, step: MenuStep, target: Target, *, attem
         _answer_then_listen(ctx, step_id, step, hours_answer(ctx.script, ctx.now))
         return None
     if target.kind == "goodbye":
-        ctx.say(phrase("goodbye", ctx.language))
+        ctx.say(gettext(ctx.language, "call.goodbye"))
         ctx.hang_up()
         ctx.log(EventKind.end, step_id, EventFields(reason=Reason.goodbye))
         return None
@@ -104,8 +104,8 @@ def act(ctx: FlowContext, step_id: str, step: MenuStep, target: Target, *, attem
 def _answer_then_listen(ctx: FlowContext, step_id: str, step: MenuStep, answer: str) -> None:
     """An answer, then "Anything else?" with the menu listening (its prompt comes back
     if the caller says nothing)."""
-    render(ctx, step_id, step, preface=f"{answer} {phrase('anything_else', ctx.language)}",
-           full_prompt=False)
+    anything_else = gettext(ctx.language, "call.anything_else")
+    render(ctx, step_id, step, preface=f"{answer} {anything_else}", full_prompt=False)
 
 
 def _on_words(ctx: FlowContext, step_id: str, step: MenuStep, said: str, attempt: int,
@@ -154,11 +154,11 @@ def _on_confirmation(ctx: FlowContext, step_id: str, step: MenuStep, event: KeyP
     if answer is False:
         ctx.log(EventKind.confirm_refused, step_id, EventFields(intent=intent))
         render(ctx, step_id, step, attempt=event.attempt,
-               preface=phrase("what_can_i_do", ctx.language))
+               preface=gettext(ctx.language, "call.what_can_i_do"))
         return None
     return _retry(ctx, step_id, step, event.attempt,
-                  phrase("no_input" if not event.digits and event.said is None
-                         else "not_understood", ctx.language))
+                  gettext(ctx.language, "call.no_input") if not event.digits and event.said is None
+                  else gettext(ctx.language, "call.not_understood"))
 
 
 def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str | None:
@@ -169,7 +169,8 @@ def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str 
     if event.keypad and not digits:
         # The caller spoke but recognition was saturated: keypad, same attempt.
         ctx.log(EventKind.speech_busy, step_id)
-        render(ctx, step_id, step, attempt=attempt, preface=phrase("use_keypad", ctx.language))
+        render(ctx, step_id, step, attempt=attempt,
+               preface=gettext(ctx.language, "call.use_keypad"))
         return None
     if event.confirm is not None:
         return _on_confirmation(ctx, step_id, step, event, event.confirm)
@@ -180,16 +181,16 @@ def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str 
                     EventFields(intent=choice.intent, digit=digits, via="keypad"))
             return choice.goto
         ctx.log(EventKind.invalid_key, step_id, EventFields(digit=digits))
-        preface = step.reprompt or phrase("invalid_choice", ctx.language)
+        preface = step.reprompt or gettext(ctx.language, "call.invalid_choice")
     elif event.said is not None and event.said.strip():
         outcome = _on_words(ctx, step_id, step, event.said, attempt, event.heard)
         if not isinstance(outcome, Meaning):
             return outcome
         ctx.log(EventKind.invalid_speech, step_id, EventFields(heard=event.said[:200]))
-        preface = step.reprompt or phrase("not_understood", ctx.language)
+        preface = step.reprompt or gettext(ctx.language, "call.not_understood")
     else:
         ctx.log(EventKind.no_input, step_id)
-        preface = step.reprompt or phrase("no_input", ctx.language)
+        preface = step.reprompt or gettext(ctx.language, "call.no_input")
     return _retry(ctx, step_id, step, attempt, preface)
 
 

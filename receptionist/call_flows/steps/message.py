@@ -6,10 +6,10 @@ from __future__ import annotations
 from receptionist.call_flows.actions import Callback, Record
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import Event, NoRecording, Recorded
-from receptionist.call_flows.phrases import phrase
 from receptionist.call_flows.schema import MessageStep
 from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
 from receptionist.calls.events import EventFields, EventKind, Reason
+from receptionist.i18n import gettext
 from receptionist.messages import service as messages
 
 
@@ -31,13 +31,13 @@ def resume(ctx: FlowContext, step_id: str, step: MessageStep, event: Event) -> s
         stored = event.message or messages.store_recording(
             ctx.session, call=ctx.call, info=event.recording, now=ctx.now)
         if stored is None:
-            ctx.say(phrase("no_recording", ctx.language))
+            ctx.say(gettext(ctx.language, "call.no_recording"))
         elif step.thanks:
             ctx.say(step.thanks)
         return step.next
     if isinstance(event, NoRecording):
         ctx.log(EventKind.message_absent, step_id, EventFields(reason=Reason.no_audio))
-        ctx.say(phrase("no_recording", ctx.language))
+        ctx.say(gettext(ctx.language, "call.no_recording"))
         return step.next
     raise unexpected(step_id, event)
 

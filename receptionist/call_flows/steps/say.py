@@ -3,13 +3,13 @@
   script's hours and holidays;
 - `{caller_name}`: the caller's name when the business knows it (a contact, a booking),
   else nothing ("Hello {caller_name}, …" → "Hello Jane, …" or "Hello, …").
-`{{` and `}}` are literal braces; nothing else in braces is allowed (call_flows.templates)."""
+`{{` and `}}` are literal braces; nothing else in braces is allowed (text_fields)."""
 
 from __future__ import annotations
 
 import re
 
-from receptionist.call_flows import templates
+from receptionist import text_fields
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.hours import hours_answer
 from receptionist.call_flows.schema import SAY_FIELDS, Loc, SayStep
@@ -28,7 +28,7 @@ def _without_name(text: str, language: str) -> str:
 
 
 def render(ctx: FlowContext, step_id: str, step: SayStep) -> str | None:
-    used = templates.fields(step.text)
+    used = text_fields.fields(step.text)
     values: dict[str, str] = {}
     if "opening_hours" in used:
         values["opening_hours"] = hours_answer(ctx.script, ctx.now)
@@ -36,7 +36,7 @@ def render(ctx: FlowContext, step_id: str, step: SayStep) -> str | None:
         assert ctx.call.tenant_id is not None
         values["caller_name"] = contacts.name_of(ctx.session, tenant_id=ctx.call.tenant_id,
                                                  number=ctx.call.from_number)
-    text = templates.fill(step.text, values)
+    text = text_fields.fill(step.text, values)
     if "caller_name" in used and not values["caller_name"]:
         text = _without_name(text, ctx.language)
     # A caller's name in the audio: a prompt kept only as long as the call needs it.
@@ -49,7 +49,7 @@ def exits(step: SayStep) -> list[Exit]:
 
 
 def problems(step: SayStep) -> list[tuple[Loc, str]]:
-    return [(("text",), reason) for reason in templates.problems(step.text, SAY_FIELDS)]
+    return [(("text",), reason) for reason in text_fields.problems(step.text, SAY_FIELDS)]
 
 
 KIND = StepKind("say", SayStep, render, exits, problems=problems)

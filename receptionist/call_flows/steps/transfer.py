@@ -10,7 +10,8 @@ or known callers.
 
 from __future__ import annotations
 
-from receptionist.call_flows import announce, templates
+from receptionist import text_fields
+from receptionist.call_flows import announce
 from receptionist.call_flows.actions import Callback, Dial
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import DialResult, Event
@@ -127,7 +128,7 @@ def problems(step: TransferStep) -> list[tuple[Loc, str]]:
         found.append((("decline_key",), "must differ from `accept_key`"))
     if step.announce is not None:
         found.extend((("announce",), reason)
-                     for reason in templates.problems(step.announce, ANNOUNCE_FIELDS))
+                     for reason in text_fields.problems(step.announce, ANNOUNCE_FIELDS))
     if step.only_if is None and step.unqualified is not None:
         found.append((("unqualified",), "only used with `only_if`"))
     return found

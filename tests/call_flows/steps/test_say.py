@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from receptionist.call_flows.steps import say
-from receptionist.call_flows.templates import fill
+from receptionist.text_fields import fill
 from tests.call_flows.flow_helpers import make_ctx, said
 
 

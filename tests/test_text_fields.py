@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from receptionist.call_flows.templates import Field, fields, fill, pieces, problems
+from receptionist.text_fields import Field, fields, fill, pieces, problems
 
 NAMES = frozenset({"caller", "caller_name"})
 
