@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 from receptionist.appointments.models import Appointment, AppointmentStatus
 from receptionist.calls.events import EventKind
 from receptionist.calls.models import Call, CallEvent
-from receptionist.i18n import gettext
+from receptionist.i18n import gettext, ngettext
 from receptionist.messages.models import Message
 from receptionist.notifications import service as notifications
 from receptionist.outbox import service as outbox
@@ -63,8 +63,12 @@ def build(session: Session, tenant: Tenant, day_start: datetime, day_end: dateti
     language = tenant.language
     title = gettext(language, "digest.title", business=tenant.name,
                     date=day_start.astimezone(tz).date().isoformat())
-    lines = [title, gettext(language, "digest.counts", calls=calls, messages=messages,
-                            bookings=bookings, missed=missed)]
+    lines = [title, gettext(
+        language, "digest.counts",
+        calls=ngettext(language, "digest.calls", "digest.calls_plural", calls),
+        messages=ngettext(language, "digest.messages", "digest.messages_plural", messages),
+        bookings=ngettext(language, "digest.bookings", "digest.bookings_plural", bookings),
+        missed=ngettext(language, "digest.missed", "digest.missed_plural", missed))]
     if waiting:
         lines.append(gettext(language, "digest.unhandled", count=total_waiting))
         for message in waiting:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from receptionist.calls.models import Call
 from receptionist.config import Settings
+from receptionist.i18n import ngettext
 from receptionist.notifications import service as notifications
 from receptionist.notifications.delivery import deliver_due
 from receptionist.notifications.digest import queue_due_digests
@@ -68,7 +69,7 @@ def test_digest_at_local_time_once(sim: TestTwilioSim, session: Session, runtime
     session.commit()
     [digest] = digests(session)
     assert "Demo Dental Clinic: your day, 2026-11-17" in digest.body
-    assert "3 calls, 2 messages, 1 bookings, 1 missed transfers." in digest.body
+    assert "3 calls, 2 messages, 1 booking, 1 missed transfer." in digest.body
     assert "Messages to handle (2):" in digest.body
     clock.now = evening
     deliver_due(runtime)
@@ -102,3 +103,14 @@ def test_a_call_without_final_status_is_closed_and_summarised(
     kinds = [i.kind for i in session.execute(select(OutboxItem)).scalars()]
     assert kinds == ["call_summary"]
 
+
+
+def test_the_counts_agree_with_their_numbers_in_each_language() -> None:
+    def calls(language: str, n: int) -> str:
+        return ngettext(language, "digest.calls", "digest.calls_plural", n)
+
+    assert [calls("en-US", n) for n in (0, 1, 2)] == ["0 calls", "1 call", "2 calls"]
+    # French counts 0 and 1 as singular.
+    assert [calls("fr-FR", n) for n in (0, 1, 2)] == ["0 appel", "1 appel", "2 appels"]
+    assert ngettext("fr-FR", "digest.missed", "digest.missed_plural", 3) == \
+        "3 transferts sans réponse"
