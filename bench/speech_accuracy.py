@@ -42,10 +42,10 @@ from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.meaning import script_model, thresholds
 from receptionist.demo import demo_script_text
 from receptionist.speech.audio import Samples, read_wav, resample, ulaw_decode
-from receptionist.speech.grammar import menu_phrases
 from receptionist.speech.recognizer import Recognizer, recognize_by_streaming
 from receptionist.twilio.frames import stream_frames
 from receptionist.understanding.evaluation import Labelled, Report, evaluate, read_corpus
+from receptionist.understanding.menu_grammar import menu_phrases
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "understanding"

@@ -160,13 +160,3 @@ def format_decimal(language: str, number: float | int) -> str:
 def format_list(language: str, items: Sequence[str], style: str = "standard") -> str:
     """["a", "b", "c"] -> "a, b, and c" / « a, b et c »."""
     return babel_lists.format_list(list(items), style, locale=locale(language))  # type: ignore[arg-type]
-
-
-# Keypad keys by the words a caller says for them ("one", « trois »), accents removed.
-DIGIT_WORDS: dict[str, dict[str, str]] = {
-    "en": {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-           "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-           "star": "*", "pound": "#", "hash": "#"},
-    "fr": {"zero": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5",
-           "six": "6", "sept": "7", "huit": "8", "neuf": "9", "etoile": "*", "diese": "#"},
-}

@@ -28,9 +28,9 @@ from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
 from receptionist.calls.models import Call
 from receptionist.db import Database
-from receptionist.speech.grammar import menu_phrases
 from receptionist.speech.process_pool import RecognitionPool, RemoteStream
 from receptionist.speech.recognizer import Recognition
+from receptionist.understanding.menu_grammar import menu_phrases
 
 log = logging.getLogger(__name__)
 

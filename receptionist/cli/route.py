@@ -62,8 +62,8 @@ def _transcribe_menu_audio(settings: Settings, audio: Path, choices: list[MenuCh
     it, and the engine's name."""
     from receptionist.speech.audio import AudioError, read_wav
     from receptionist.speech.engines.choice import build_recognizer, engine_name
-    from receptionist.speech.grammar import menu_phrases
     from receptionist.speech.recognizer import ModelUnavailable, recognize
+    from receptionist.understanding.menu_grammar import menu_phrases
 
     try:
         samples, rate = read_wav(audio)

@@ -1,8 +1,8 @@
 """The intent model: which of a script's intents a sentence means, with a probability.
 
 One model per (language, training set). It learns from the built-in examples
-(`examples_en`, `examples_fr`) plus whatever a script adds (its menu choices' examples and
-phrases, its FAQ questions). Features are those a phone sentence carries even when the
+(`lang/examples_<lang>.py`) plus whatever a script adds (its menu choices' examples
+and phrases, its FAQ questions). Features are those a phone sentence carries even when the
 recogniser drops or mangles words:
 
 - word stems (Snowball) and pairs of neighbouring stems, so "booking" ~ "book" and
@@ -32,7 +32,8 @@ import numpy as np
 import snowballstemmer  # type: ignore[import-untyped]
 
 from receptionist.i18n import lang_key
-from receptionist.understanding import examples_en, examples_fr, model_files
+from receptionist.understanding import model_files
+from receptionist.understanding.lang import words_of
 from receptionist.understanding.phrase_match import normalize
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -46,7 +47,6 @@ REGULARISATION_C = 8.0
 TOLERANCE = 1e-3
 MIN_SEEN = 2  # sentences a character gram or word pair must be in to be a feature
 
-_STEMMERS = {"en": "english", "fr": "french"}
 _stem_lock = threading.Lock()  # snowballstemmer's stemmers keep state between calls
 
 
@@ -57,7 +57,7 @@ def builtin_examples(language: str) -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=2)
 def _builtin(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    source = examples_fr.EXAMPLES if lang == "fr" else examples_en.EXAMPLES
+    source = words_of(lang).examples
     return tuple((intent, tuple(line.strip() for line in text.strip().splitlines()
                                 if line.strip()))
                  for intent, text in source.items())
@@ -65,7 +65,7 @@ def _builtin(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 @lru_cache(maxsize=2)
 def _stemmer(lang: str) -> Any:
-    return snowballstemmer.stemmer(_STEMMERS[lang])
+    return snowballstemmer.stemmer(words_of(lang).stemmer)
 
 
 @lru_cache(maxsize=50_000)

@@ -16,27 +16,11 @@ from typing import Generic, Protocol, TypeVar
 
 from rapidfuzz.fuzz import ratio
 
-from receptionist.i18n import DIGIT_WORDS, lang_key
+from receptionist.understanding.lang import words_of
+from receptionist.understanding.lang.words import word_set
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Words that carry no intent. Removed from both the utterance and the phrases.
-FILLERS: dict[str, frozenset[str]] = {
-    "en": _words("""
-        a an the i im id d m ll s ve re me my your to like would want wanna please um uh
-        er erm hi hello hey yes yeah yep so just can could you is it its for of and or some
-        thanks thank well okay ok need with do be there are am was this that get"""),
-    "fr": _words("""
-        je j voudrais veux voulais aimerais souhaite souhaiterais bonjour bonsoir oui euh
-        heu ben bah alors svp s il vous plait merci le la les l un une des de du d pour me
-        moi m a est ce c que qu avec au aux et ou en y ca cela mon ma mes votre vos tu te
-        bien donc peux pouvez pourriez"""),
-}
 # Words that may surround a spoken digit: "press one", « tapez le un », "option 2".
-DIGIT_CONTEXT = _words("""
+DIGIT_CONTEXT = word_set("""
     press push dial option number choice key touche tapez tape taper appuyez appuie numero
     choix le la please thanks merci s il vous plait plaît""")
 _NON_WORD = re.compile(r"[^\w*#]+|_+")  # any script's letters and digits are words
@@ -57,7 +41,7 @@ def normalize(text: str) -> list[str]:
 
 
 def content_words(words: Sequence[str], language: str) -> list[str]:
-    fillers = FILLERS[lang_key(language)]
+    fillers = words_of(language).fillers
     kept = [w for w in words if w not in fillers]
     return kept if kept else list(words)
 
@@ -115,7 +99,7 @@ class IntentMatch(Generic[OptionT]):
 
 def spoken_digit(words: Sequence[str], language: str) -> str | None:
     """The key a caller named instead of pressing it: "one", "press 2", « tapez trois »."""
-    table = DIGIT_WORDS[lang_key(language)]
+    table = words_of(language).digits
     rest = [w for w in words if w not in DIGIT_CONTEXT]
     if len(rest) != 1:
         return None

@@ -13,50 +13,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from receptionist.i18n import lang_key
+from receptionist.understanding.lang import Words, words_of
 from receptionist.understanding.phrase_match import normalize
 
-WEEKDAYS = {
-    "en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-}
-MONTHS = {
-    "en": ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"),
-    "fr": ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
-           "septembre", "octobre", "novembre", "decembre"),
-}
-NUMBERS = {
-    "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-           "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50},
-    "fr": {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
-           "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12,
-           "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
-           "trente": 30, "quarante": 40, "cinquante": 50},
-}
 # Parts of the day: [from, to).
 PARTS = {
     "morning": (time(0), time(12)), "afternoon": (time(12), time(18)),
     "evening": (time(17), time(23, 59)), "lunch": (time(11, 30), time(14)),
 }
-PART_WORDS = {
-    "en": {"morning": "morning", "mornings": "morning", "am": "morning",
-           "afternoon": "afternoon", "afternoons": "afternoon", "evening": "evening",
-           "tonight": "evening", "lunchtime": "lunch", "lunch": "lunch"},
-    "fr": {"matin": "morning", "matinee": "morning", "apres": "afternoon",
-           "aprem": "afternoon", "soir": "evening", "soiree": "evening",
-           "midi": "lunch"},
-}
-EARLIEST = {
-    "en": ("earliest", "soonest", "asap", "as soon as possible", "first available",
-           "next available", "first opening", "first free", "whenever"),
-    "fr": ("plus tot", "au plus vite", "des que possible", "premier disponible",
-           "premiere disponibilite", "premier creneau", "plus vite possible",
-           "n importe quand", "quand vous voulez"),
-}
-
-
 @dataclass(frozen=True)
 class TimeWish:
     """What the caller asked for. Days are the business's local dates (inclusive)."""
@@ -79,23 +43,10 @@ class TimeWish:
         return not (self.before is not None and moment_time >= self.before)
 
 
-def _number(word: str, lang: str) -> int | None:
+def _number(word: str, lang: Words) -> int | None:
     if word.isdigit():
         return int(word)
-    return NUMBERS[lang].get(word)
-
-
-# Relative days, by the phrases that name them (accents removed, as `normalize` does).
-RELATIVE_DAYS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "en": (("day_after", ("day after tomorrow",)), ("tomorrow", ("tomorrow",)),
-           ("today", ("today", "tonight", "this afternoon", "this morning")),
-           ("next_week", ("next week",)), ("this_week", ("this week",)),
-           ("weekend", ("weekend", "week end"))),
-    "fr": (("day_after", ("apres demain",)), ("tomorrow", ("demain",)),
-           ("today", ("aujourd", "ce soir", "cet apres midi", "ce matin")),
-           ("next_week", ("semaine prochaine",)), ("this_week", ("cette semaine",)),
-           ("weekend", ("week end", "weekend"))),
-}
+    return lang.numbers.get(word)
 
 
 def _relative(kind: str, today: date) -> tuple[date, date]:
@@ -111,13 +62,13 @@ def _relative(kind: str, today: date) -> tuple[date, date]:
     return start, start + timedelta(days=1)
 
 
-def _days(words: list[str], joined: str, lang: str, today: date
+def _days(words: list[str], joined: str, lang: Words, today: date
           ) -> tuple[date | None, date | None]:
     padded = f" {joined} "
-    for kind, phrases in RELATIVE_DAYS[lang]:
+    for kind, phrases in lang.relative_days:
         if any(f" {phrase} " in padded for phrase in phrases):
             return _relative(kind, today)
-    for index, name in enumerate(WEEKDAYS[lang]):
+    for index, name in enumerate(lang.weekdays):
         if name in words:
             ahead = (index - today.weekday()) % 7
             day = today + timedelta(days=ahead or 7)
@@ -125,10 +76,10 @@ def _days(words: list[str], joined: str, lang: str, today: date
     return _date_of_month(words, lang, today)
 
 
-def _date_of_month(words: list[str], lang: str, today: date
+def _date_of_month(words: list[str], lang: Words, today: date
                    ) -> tuple[date | None, date | None]:
     """"December 3rd", "the 5th", « le 3 décembre », « le 12 »."""
-    month = next((i + 1 for i, m in enumerate(MONTHS[lang]) if m in words), None)
+    month = next((i + 1 for i, m in enumerate(lang.months) if m in words), None)
     day = None
     for index, word in enumerate(words):
         match = re.fullmatch(r"(\d{1,2})(st|nd|rd|th|er)?", word)
@@ -136,7 +87,7 @@ def _date_of_month(words: list[str], lang: str, today: date
             continue
         follows = words[index + 1] if index + 1 < len(words) else ""
         before = words[index - 1] if index else ""
-        if (month is not None and (follows in MONTHS[lang] or before in MONTHS[lang])) or (
+        if (month is not None and (follows in lang.months or before in lang.months)) or (
                 before in ("the", "le") and follows not in ("h", "heure", "heures", "pm",
                                                             "am")):
             day = int(match.group(1))
@@ -160,7 +111,7 @@ def _date_of_month(words: list[str], lang: str, today: date
 _CLOCK = re.compile(r"\b(\d{1,2})\s*(?:h|:|heures?)\s*(\d{2})?\b")
 
 
-def _exact_time(text: str, words: list[str], lang: str) -> time | None:
+def _exact_time(text: str, words: list[str], lang: Words) -> time | None:
     lowered = text.lower()
     match = _CLOCK.search(lowered)
     hour: int | None = None
@@ -180,17 +131,17 @@ def _exact_time(text: str, words: list[str], lang: str) -> time | None:
     return time(hour, minute)
 
 
-def _spoken_clock(words: list[str], lang: str) -> tuple[int | None, int]:
+def _spoken_clock(words: list[str], lang: Words) -> tuple[int | None, int]:
     """"two thirty", "half past two", "quarter to three", "at 2", « quatorze heures
     trente », « deux heures et demie »."""
-    triggers = ("at", "around", "about", "by") if lang == "en" else ("a", "vers")
+    triggers = lang.time_triggers
     for index, word in enumerate(words):
         value = _number(word, lang)
         if value is None or value > 23:
             continue
         before = words[index - 1] if index else ""
         rest = words[index + 1:index + 4]
-        if lang == "en":
+        if lang.code == "en":
             if before == "past" and index >= 2:
                 minutes = {"half": 30, "quarter": 15}.get(words[index - 2])
                 if minutes is not None:
@@ -206,7 +157,7 @@ def _spoken_clock(words: list[str], lang: str) -> tuple[int | None, int]:
                 return value, minutes if minutes < 60 else 0
             if before in triggers or rest[:1] in (["pm"], ["am"]):
                 return value, 0
-        else:
+        elif lang.code == "fr":
             if rest[:1] in (["heure"], ["heures"], ["h"]):
                 tail = rest[1:]
                 if tail[:2] == ["et", "demie"] or tail[:2] == ["et", "demi"]:
@@ -224,18 +175,18 @@ def _spoken_clock(words: list[str], lang: str) -> tuple[int | None, int]:
 
 def parse_when(text: str, language: str, today: date) -> TimeWish | None:
     """The caller's wish, or None when the sentence names no day, time or "earliest"."""
-    lang = lang_key(language)
+    lang = words_of(language)
     words = normalize(text[:300])
     joined = " ".join(words)
-    earliest = any(f" {phrase} " in f" {joined} " for phrase in EARLIEST[lang])
+    earliest = any(f" {phrase} " in f" {joined} " for phrase in lang.earliest)
     first_day, last_day = _days(words, joined, lang, today)
-    part = next((PART_WORDS[lang][w] for w in words if w in PART_WORDS[lang]), None)
-    if lang == "fr" and part == "afternoon" and "apres" in words and "midi" not in words:
+    part = next((lang.parts_of_day[w] for w in words if w in lang.parts_of_day), None)
+    if lang.code == "fr" and part == "afternoon" and "apres" in words and "midi" not in words:
         part = None  # « après » alone is not a part of the day
-    if lang == "fr" and "apres midi" in joined:
+    if lang.code == "fr" and "apres midi" in joined:
         part = "afternoon"
     at = _exact_time(text[:300], words, lang)
-    if part == "lunch" and at is None and lang == "fr" and "midi" in words and (
+    if part == "lunch" and at is None and lang.code == "fr" and "midi" in words and (
             "a midi" in joined or joined.endswith("midi")) and "apres midi" not in joined:
         at = time(12)
     after, before = PARTS[part] if part else (None, None)

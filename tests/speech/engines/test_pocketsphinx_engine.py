@@ -12,8 +12,8 @@ from receptionist.call_flows.schema import MenuStep
 from receptionist.demo import demo_script_text
 from receptionist.speech.audio import resample
 from receptionist.speech.engines.pocketsphinx_engine import WEAK, PocketsphinxRecognizer
-from receptionist.speech.grammar import menu_phrases
 from receptionist.speech.recognizer import ModelUnavailable, recognize
+from receptionist.understanding.menu_grammar import menu_phrases
 from tests.conftest import Speak
 
 SCRIPT = parse_script(demo_script_text("demo.yaml"))

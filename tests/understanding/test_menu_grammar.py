@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from receptionist.call_flows.loader import parse_script
 from receptionist.demo import demo_script_text
-from receptionist.speech.grammar import menu_phrases, speakable
+from receptionist.understanding.menu_grammar import menu_phrases, speakable
 
 
 def test_menu_phrases_include_spoken_digits() -> None:

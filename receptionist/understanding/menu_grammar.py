@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from receptionist.i18n import DIGIT_WORDS, lang_key
+from receptionist.understanding.lang import words_of
 
 _PUNCTUATION = re.compile(r"[^\w' -]+")
-_DIGIT_PREFIX = {"en": ("press", ""), "fr": ("tapez", "")}
 
 
 def speakable(text: str) -> str:
@@ -23,12 +22,14 @@ def speakable(text: str) -> str:
 def menu_phrases(choices: Sequence[tuple[Sequence[str], str | None]],
                  language: str) -> list[str]:
     """Every phrase of every choice, plus "press one"-style names of their digits."""
-    lang = lang_key(language)
-    digit_names = {d: w for w, d in DIGIT_WORDS[lang].items() if w not in ("oh", "hash")}
+    lang = words_of(language)
+    digit_names: dict[str, str] = {}
+    for word, digit in lang.digits.items():
+        digit_names.setdefault(digit, word)  # the first word for a key ("zero", not "oh")
     phrases: list[str] = []
     for choice_phrases, digit in choices:
         phrases.extend(speakable(p) for p in choice_phrases)
         name = digit_names.get(digit or "")
         if name:
-            phrases.extend(f"{prefix} {name}".strip() for prefix in _DIGIT_PREFIX[lang])
+            phrases.extend(f"{prefix} {name}".strip() for prefix in lang.digit_prefixes)
     return list(dict.fromkeys(p for p in phrases if p))

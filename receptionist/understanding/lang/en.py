@@ -1,0 +1,36 @@
+"""English callers' words (see `lang/__init__.py`)."""
+
+from __future__ import annotations
+
+from receptionist.understanding.lang.examples_en import EXAMPLES
+from receptionist.understanding.lang.words import Words, word_set
+
+WORDS = Words(
+    code="en",
+    digits={"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+            "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+            "star": "*", "pound": "#", "hash": "#"},
+    digit_prefixes=("press", ""),
+    weekdays=("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    months=("january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december"),
+    numbers={"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+             "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50},
+    parts_of_day={"morning": "morning", "mornings": "morning", "am": "morning",
+                  "afternoon": "afternoon", "afternoons": "afternoon", "evening": "evening",
+                  "tonight": "evening", "lunchtime": "lunch", "lunch": "lunch"},
+    earliest=("earliest", "soonest", "asap", "as soon as possible", "first available",
+              "next available", "first opening", "first free", "whenever"),
+    relative_days=(("day_after", ("day after tomorrow",)), ("tomorrow", ("tomorrow",)),
+                   ("today", ("today", "tonight", "this afternoon", "this morning")),
+                   ("next_week", ("next week",)), ("this_week", ("this week",)),
+                   ("weekend", ("weekend", "week end"))),
+    time_triggers=("at", "around", "about", "by"),
+    fillers=word_set("""
+        a an the i im id d m ll s ve re me my your to like would want wanna please um uh
+        er erm hi hello hey yes yeah yep so just can could you is it its for of and or some
+        thanks thank well okay ok need with do be there are am was this that get"""),
+    stemmer="english",
+    examples=EXAMPLES,
+)

@@ -1,0 +1,38 @@
+"""French callers' words (see `lang/__init__.py`)."""
+
+from __future__ import annotations
+
+from receptionist.understanding.lang.examples_fr import EXAMPLES
+from receptionist.understanding.lang.words import Words, word_set
+
+WORDS = Words(
+    code="fr",
+    digits={"zero": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5",
+            "six": "6", "sept": "7", "huit": "8", "neuf": "9", "etoile": "*", "diese": "#"},
+    digit_prefixes=("tapez", ""),
+    weekdays=("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    months=("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+            "septembre", "octobre", "novembre", "decembre"),
+    numbers={"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+             "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12,
+             "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
+             "trente": 30, "quarante": 40, "cinquante": 50},
+    parts_of_day={"matin": "morning", "matinee": "morning", "apres": "afternoon",
+                  "aprem": "afternoon", "soir": "evening", "soiree": "evening",
+                  "midi": "lunch"},
+    earliest=("plus tot", "au plus vite", "des que possible", "premier disponible",
+              "premiere disponibilite", "premier creneau", "plus vite possible",
+              "n importe quand", "quand vous voulez"),
+    relative_days=(("day_after", ("apres demain",)), ("tomorrow", ("demain",)),
+                   ("today", ("aujourd", "ce soir", "cet apres midi", "ce matin")),
+                   ("next_week", ("semaine prochaine",)), ("this_week", ("cette semaine",)),
+                   ("weekend", ("week end", "weekend"))),
+    time_triggers=("a", "vers"),
+    fillers=word_set("""
+        je j voudrais veux voulais aimerais souhaite souhaiterais bonjour bonsoir oui euh
+        heu ben bah alors svp s il vous plait merci le la les l un une des de du d pour me
+        moi m a est ce c que qu avec au aux et ou en y ca cela mon ma mes votre vos tu te
+        bien donc peux pouvez pourriez"""),
+    stemmer="french",
+    examples=EXAMPLES,
+)

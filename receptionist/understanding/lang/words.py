@@ -1,0 +1,45 @@
+"""`Words`: the parsing data of one language (see the package's docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a block of text."""
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True)
+class Words:
+    """The parsing data of one language. Words are written as `phrase_match.normalize`
+    leaves them: lower case, accents removed."""
+
+    # The language's code ("en"): the grammar rules that are code, not data (how a clock
+    # time is said, « après-midi »), are chosen by it in `when.py`.
+    code: str
+
+    # Keypad keys by the words said for them ("one", « trois »).
+    digits: Mapping[str, str]
+    # What a caller says before a key ("press one"; "" = the key's word alone).
+    digit_prefixes: tuple[str, ...]
+    # Monday first, as `date.weekday()` counts.
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
+    numbers: Mapping[str, int]
+    # Words naming a part of the day -> morning, afternoon, evening or lunch.
+    parts_of_day: Mapping[str, str]
+    # Phrases asking for the first free time.
+    earliest: tuple[str, ...]
+    # Relative days (today, tomorrow, day_after, this_week, next_week, weekend) by the
+    # phrases that name them, most specific first.
+    relative_days: tuple[tuple[str, tuple[str, ...]], ...]
+    # Words before a spoken hour that make it a time ("at two", « à deux »).
+    time_triggers: tuple[str, ...]
+    # Words that carry no intent (removed before matching phrases).
+    fillers: frozenset[str]
+    # snowballstemmer's name for the language.
+    stemmer: str
+    # The built-in intent examples: intent -> one sentence a line (`examples_<lang>.py`).
+    examples: Mapping[str, str]
