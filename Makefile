@@ -34,7 +34,7 @@ lint: $(STAMP)
 # Every message id the code uses into every catalog (receptionist/locale/<lang>/LC_MESSAGES/
 # messages.po), ids no longer used dropped; then translate the empty msgstr (README, Languages).
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k gettext:2 -k ngettext:2,3 -k N_ -k t \
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k gettext:2 -k ngettext:2,3 -k N_ -k t -k nt:1,2 \
 		--no-location --sort-output -o $(VENV)/messages.pot .
 	$(BIN)/pybabel update -i $(VENV)/messages.pot -d receptionist/locale -w 100 \
 		--no-fuzzy-matching --ignore-obsolete

@@ -22,6 +22,7 @@ from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import lists as babel_lists
 from babel import numbers as babel_numbers
+from babel.core import get_global
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
@@ -38,6 +39,25 @@ def _present() -> tuple[str, ...]:
 
 # The supported languages: one per catalog, English first (the fallback).
 LANGUAGES: tuple[str, ...] = _present()
+
+
+def spoken_locale(lang: str) -> str:
+    """The locale a language is spoken in when nothing says which ("fr" -> "fr-FR",
+    "en" -> "en-US"): CLDR's likely subtags."""
+    likely = Locale.parse(get_global("likely_subtags").get(lang, lang))
+    return f"{likely.language}-{likely.territory}" if likely.territory else likely.language
+
+
+def language_name(lang: str) -> str:
+    """A language's name in itself, as a menu of languages shows it ("English",
+    "Français")."""
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
+# Where the business's language cannot be known (a number no business owns, the
+# fallback flow without its database): a sentence in each, English first.
+SPOKEN_LOCALES: tuple[str, ...] = tuple(spoken_locale(lang) for lang in LANGUAGES)
 
 
 def lang_key(language: str) -> str:
@@ -147,6 +167,21 @@ def format_moment(language: str, moment: dt.date | dt.datetime, pattern: str) ->
     if isinstance(moment, dt.datetime):
         return babel_dates.format_datetime(moment, pattern, locale=locale(language))
     return babel_dates.format_date(moment, pattern, locale=locale(language))
+
+
+def format_day(language: str, day: dt.date) -> str:
+    """A day with its weekday, as the locale writes it: "Fri, Dec 4, 2026" /
+    « ven. 4 déc. 2026 »."""
+    return babel_dates.format_skeleton("yMMMEd", day, locale=locale(language))
+
+
+def format_when(language: str, moment: dt.datetime) -> str:
+    """A moment in its own zone, day and time as the locale joins them: "Fri, Dec 4, 2026,
+    2:05 PM" / « ven. 4 déc. 2026, 14:05 »."""
+    where = locale(language)
+    joined = str(babel_dates.get_datetime_format("medium", locale=where))
+    return joined.replace("{1}", format_day(language, moment)).replace(
+        "{0}", babel_dates.format_time(moment, "short", locale=where))
 
 
 def format_time(language: str, moment: dt.time | dt.datetime, form: str = "short") -> str:

@@ -138,6 +138,20 @@ def test_locale_data_writes_dates_numbers_and_lists() -> None:
         nine.strftime("%a %d %b %Y %H:%M") == "Fri 04 Dec 2026 09:05"
     assert i18n.format_moment("fr", nine, "EEE dd MMM y HH:mm") == "ven. 04 déc. 2026 09:05"
     assert i18n.format_moment("fr", friday, "EEE dd") == "ven. 04"
+    # Owners' notifications: the day with its weekday, and a moment as the locale joins
+    # day and time (12-hour clock in English, 24-hour in French).
+    assert i18n.format_day("en-US", friday) == "Fri, Dec 4, 2026"
+    assert i18n.format_day("fr-FR", friday) == "ven. 4 déc. 2026"
+    two = dt.datetime(2026, 12, 4, 14, 5)
+    assert i18n.format_when("en-US", two).replace("\u202f", " ") == "Fri, Dec 4, 2026, 2:05 PM"
+    assert i18n.format_when("fr-FR", two) == "ven. 4 déc. 2026, 14:05"
+
+
+def test_each_language_has_a_spoken_locale_and_a_name() -> None:
+    assert i18n.spoken_locale("en") == "en-US"
+    assert i18n.spoken_locale("fr") == "fr-FR"
+    assert tuple(i18n.spoken_locale(lang) for lang in i18n.LANGUAGES) == i18n.SPOKEN_LOCALES
+    assert [i18n.language_name(lang) for lang in ("en", "fr")] == ["English", "Français"]
 
 
 def test_make_catalogs_would_neither_add_nor_drop_a_message() -> None:
@@ -146,7 +160,7 @@ def test_make_catalogs_would_neither_add_nor_drop_a_message() -> None:
     root = PACKAGE.parent
     with (root / "babel.cfg").open(encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
-    keywords = {"gettext": (2,), "ngettext": (2, 3), "N_": None, "t": None}
+    keywords = {"gettext": (2,), "ngettext": (2, 3), "N_": None, "t": None, "nt": (1, 2)}
     # A plural message is extracted as (msgid, msgid_plural): the catalog knows it by msgid.
     extracted = {message[0] if isinstance(message, tuple) else message
                  for _, _, message, _, _ in extract_from_dir(

@@ -20,10 +20,17 @@ from sqlmodel import Session
 
 from receptionist.admin import sessions
 from receptionist.admin.refusals import in_language
-from receptionist.admin.texts import translator
+from receptionist.admin.texts import plural_translator, translator
 from receptionist.appointments import agendas
 from receptionist.appointments.models import Agenda
-from receptionist.i18n import format_moment
+from receptionist.i18n import (
+    FALLBACK,
+    LANGUAGES,
+    SPOKEN_LOCALES,
+    format_moment,
+    lang_key,
+    language_name,
+)
 from receptionist.tenants.models import Tenant
 from receptionist.users import service as users
 from receptionist.users.models import User
@@ -87,17 +94,24 @@ def set_cookie(request: Request, response: Response, data: sessions.SessionData)
 
 def render(request: Request, name: str, data: sessions.SessionData, user: User | None,
           **context: Any) -> Response:
-    language = user.language if user is not None else "en"
+    language = user.language if user is not None else FALLBACK
     for said in ("error", "notice", "test_error"):  # what a form did, or why it refused
         if isinstance(context.get(said), str):
             context[said] = in_language(context[said], language)
     response = templates.TemplateResponse(request, name, {
-        "t": translator(language), "date_text": partial(format_moment, language),
-        "lang": language, "user": user, "csrf": data.csrf,
+        "t": translator(language), "nt": plural_translator(language),
+        "date_text": partial(format_moment, language),
+        "lang": language, "languages": _other_languages(lang_key(language)),
+        "spoken_locales": SPOKEN_LOCALES, "user": user, "csrf": data.csrf,
         **context})
     set_cookie(request, response, data)
     security_headers(response)
     return response
+
+
+def _other_languages(lang: str) -> list[tuple[str, str]]:
+    """(code, name in itself) of each language the page can switch to."""
+    return [(code, language_name(code)) for code in LANGUAGES if code != lang]
 
 
 def security_headers(response: Response) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from receptionist.i18n import N_, gettext
+from receptionist.i18n import N_, gettext, ngettext
 
 # The ids the templates reach through a computed key (`t('admin.status_' + …)`), marked
 # for `pybabel extract`, which sees only the literal ones.
@@ -37,9 +37,20 @@ COMPUTED = (
 )
 
 
-def translator(language: str) -> Callable[[str], str]:
-    """The templates' `t`: "admin.calls" -> "Calls" / « Appels »."""
+def translator(language: str) -> Callable[..., str]:
+    """The templates' `t`: "admin.calls" -> "Calls" / « Appels »; `{name}` fields given as
+    keywords: `t('admin.challenged_calls', spam=3)`."""
 
-    def t(msgid: str) -> str:
-        return gettext(language, msgid)
+    def t(msgid: str, **fields: object) -> str:
+        return gettext(language, msgid, **fields)
     return t
+
+
+def plural_translator(language: str) -> Callable[..., str]:
+    """The templates' `nt` for a count: `nt('admin.calls_14_days',
+    'admin.calls_14_days_plural', total)` -> "call in 14 days" / "calls in 14 days" by the
+    language's plural rule (the number itself is written by the template, or as `{n}`)."""
+
+    def nt(msgid: str, plural: str, n: int, **fields: object) -> str:
+        return ngettext(language, msgid, plural, n, **fields)
+    return nt

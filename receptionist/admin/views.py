@@ -12,7 +12,7 @@ import math
 import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -33,6 +33,7 @@ from receptionist.appointments import lookups
 from receptionist.calls import service as calls
 from receptionist.calls.event_text import describe
 from receptionist.clock import SaneDate
+from receptionist.i18n import LANGUAGES
 from receptionist.messages import service as messages
 from receptionist.messages.models import Message
 from receptionist.tenants.models import Tenant
@@ -236,11 +237,13 @@ def call_detail(request: Request, db: SessionDep,
 
 @router.post("/language")
 def choose_language(request: Request, db: SessionDep, signed: CsrfChecked,
-                    language: Annotated[Literal["en", "fr"], Form()],
+                    language: Annotated[str, Form(max_length=16)],
                     back: Annotated[str, Form(max_length=500)] = "/admin") -> Response:
     """The page language of this account, remembered; back to the page it was chosen on
     (a path of the admin UI only: never another site)."""
     user, _ = signed
+    if language not in LANGUAGES:
+        raise HTTPException(422, "not a language of the admin UI")
     with runtime_of(request).database.write_transaction(db):
         user.language = language
         db.add(user)

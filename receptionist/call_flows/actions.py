@@ -22,7 +22,8 @@ class Callback:
 
 @dataclass(frozen=True)
 class Say:
-    """Speak `text` with the provider's text-to-speech."""
+    """Speak `text` with the provider's text-to-speech: the script's `voice`, or "" for
+    the provider's own voice of `language`."""
 
     text: str
     voice: str

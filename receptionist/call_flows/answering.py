@@ -16,11 +16,10 @@ from receptionist.call_flows.actions import Action, Callback, Say, say_then_hang
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.desk import Desk, call_script, flow_context, script
 from receptionist.call_flows.gatekeeper import CallerId
-from receptionist.call_flows.phrases import UNKNOWN_NUMBER_LOCALES, default_voice
 from receptionist.calls import service as calls
 from receptionist.calls.event_text import describe
 from receptionist.calls.events import EventFields, EventKind, Reason
-from receptionist.i18n import gettext
+from receptionist.i18n import SPOKEN_LOCALES, gettext
 from receptionist.tenants import service as tenants
 
 log = logging.getLogger(__name__)
@@ -37,13 +36,13 @@ class IncomingCall:
 
 
 def _said(text: str, language: str) -> Say:
-    return Say(text, default_voice(language), language)
+    return Say(text, "", language)
 
 
 def unknown_number() -> list[Action]:
     return say_then_hang_up(
-        *(Say(gettext(language, "call.unknown_number"), default_voice(language), language)
-          for language in UNKNOWN_NUMBER_LOCALES))
+        *(Say(gettext(language, "call.unknown_number"), "", language)
+          for language in SPOKEN_LOCALES))
 
 
 def apology(language: str = "en-US") -> list[Action]:

@@ -12,7 +12,6 @@ from sqlmodel import Session
 
 from receptionist.call_flows.actions import Action, Callback, Gather, Hangup, Play, Redirect, Say
 from receptionist.call_flows.listening import ListenFor
-from receptionist.call_flows.phrases import default_voice
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
 from receptionist.calls.events import NO_FIELDS, EventFields, EventKind, Logged
@@ -58,7 +57,7 @@ class FlowContext:
                 target.append(Play(url))
                 return
             voice = None
-        target.append(Say(text, voice or default_voice(self.language), self.language))
+        target.append(Say(text, voice or "", self.language))
 
     def do(self, action: Action) -> None:
         self.actions.append(action)

@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 from receptionist.appointments.models import Appointment, AppointmentStatus
 from receptionist.calls.events import EventKind
 from receptionist.calls.models import Call, CallEvent
-from receptionist.i18n import gettext, ngettext
+from receptionist.i18n import format_day, format_when, gettext, ngettext
 from receptionist.messages.models import Message
 from receptionist.notifications import service as notifications
 from receptionist.outbox import service as outbox
@@ -62,7 +62,7 @@ def build(session: Session, tenant: Tenant, day_start: datetime, day_end: dateti
     tz = ZoneInfo(tenant.timezone)
     language = tenant.language
     title = gettext(language, "digest.title", business=tenant.name,
-                    date=day_start.astimezone(tz).date().isoformat())
+                    date=format_day(language, day_start.astimezone(tz).date()))
     lines = [title, gettext(
         language, "digest.counts",
         calls=ngettext(language, "digest.calls", "digest.calls_plural", calls),
@@ -73,8 +73,8 @@ def build(session: Session, tenant: Tenant, day_start: datetime, day_end: dateti
         lines.append(gettext(language, "digest.unhandled", count=total_waiting))
         for message in waiting:
             said = (message.transcript or "").strip()
-            lines.append(f"- {message.created_at.astimezone(tz):%Y-%m-%d %H:%M} "
-                         f"{message.caller}: {said[:160] or '…'}")
+            when = format_when(language, message.created_at.astimezone(tz))
+            lines.append(f"- {when} {message.caller}: {said[:160] or '…'}")
     else:
         lines.append(gettext(language, "digest.none"))
     return Digest(title=title, text="\n".join(lines) + "\n")

@@ -23,7 +23,7 @@ from receptionist.calls.event_text import describe
 from receptionist.calls.events import EventKind
 from receptionist.calls.models import Call, CallEvent
 from receptionist.contacts import service as contacts
-from receptionist.i18n import N_, gettext, locale
+from receptionist.i18n import N_, format_when, gettext, locale
 from receptionist.messages.models import Message, TranscriptStatus
 from receptionist.notifications import email_html
 from receptionist.tenants.models import Tenant
@@ -82,7 +82,8 @@ class CallSummary:
         lines = [gettext(self.language, "summary.headline", business=self.business,
                          subject=self.subject(), standing=standing),
                  gettext(self.language, "summary.when",
-                         when=self.started.strftime("%Y-%m-%d %H:%M"), duration=duration)]
+                         when=format_when(self.language, self.started),
+                         duration=duration)]
         if self.intents:
             lines.append(gettext(self.language, "summary.chose",
                                  intents=", ".join(self.intents)))

@@ -13,17 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from receptionist.call_flows.actions import Action, Callback, Record, Say, say_then_hang_up
-from receptionist.call_flows.phrases import default_voice
-from receptionist.i18n import gettext
+from receptionist.i18n import LANGUAGES, SPOKEN_LOCALES, gettext, spoken_locale
 from receptionist.twilio import twiml
 from receptionist.twilio.spool import SpooledMessage, spool
 
-# Without the database the business's language may be unknown: both, French second.
-BOTH = ("en-US", "fr-FR")
-
 
 def _said(key: str, languages: tuple[str, ...]) -> list[Say]:
-    return [Say(_text(key, language), default_voice(language), language)
+    return [Say(_text(key, language), "", language)
             for language in languages]
 
 
@@ -36,7 +32,10 @@ def _text(key: str, language: str) -> str:
 
 
 def languages_for(known: str | None) -> tuple[str, ...]:
-    return (known,) if known and known[:2] in ("en", "fr") else BOTH
+    """The number's language when known (and ours), else every language we speak (without
+    the database the business's language may be unknown)."""
+    known_lang = known.replace("_", "-").split("-", 1)[0].lower() if known else ""
+    return (known,) if known and known_lang in LANGUAGES else SPOKEN_LOCALES
 
 
 def take_message(base_url: str, languages: tuple[str, ...]) -> str:
@@ -55,7 +54,8 @@ def say_and_hang_up(key: str, languages: tuple[str, ...]) -> str:
 
 
 def languages_of_query(lang: str | None) -> tuple[str, ...]:
-    return {"en": ("en-US",), "fr": ("fr-FR",)}.get(lang or "", BOTH)
+    """The `lang` a recording callback names (one language, or "both"/none: all)."""
+    return (spoken_locale(lang),) if lang in LANGUAGES else SPOKEN_LOCALES
 
 
 def keep_recording(folder: Path, *, call_sid: str, from_number: str, to_number: str,

@@ -28,6 +28,7 @@ from receptionist.call_flows.actions import (
     Say,
     StreamAudio,
 )
+from receptionist.i18n import lang_key
 
 UrlFor = Callable[[Callback], str]
 
@@ -49,11 +50,20 @@ def _no_callbacks(callback: Callback) -> str:
     raise ValueError(f"a document without callbacks names one: {callback.route!r}")
 
 
+# The voice of `<Say>` when the script names none: Amazon Polly's neural voices where we
+# chose one, else Twilio's default for the language (no `voice` attribute).
+DEFAULT_VOICES = {"en": "Polly.Joanna", "fr": "Polly.Lea"}
+
+
+def default_voice(language: str) -> str | None:
+    return DEFAULT_VOICES.get(lang_key(language))
+
+
 def _prompt(target: TwiML, prompt: Prompt) -> None:
     if isinstance(prompt, Play):
         target.play(prompt.url)
     else:
-        target.say(prompt.text, voice=prompt.voice,
+        target.say(prompt.text, voice=prompt.voice or default_voice(prompt.language),
                    language=prompt.language)
 
 

@@ -24,8 +24,8 @@ def menu_phrases(choices: Sequence[tuple[Sequence[str], str | None]],
     """Every phrase of every choice, plus "press one"-style names of their digits."""
     lang = words_of(language)
     digit_names: dict[str, str] = {}
-    for word, digit in lang.digits.items():
-        digit_names.setdefault(digit, word)  # the first word for a key ("zero", not "oh")
+    for word, key in lang.digits.items():
+        digit_names.setdefault(key, word)  # the first word for a key ("zero", not "oh")
     phrases: list[str] = []
     for choice_phrases, digit in choices:
         phrases.extend(speakable(p) for p in choice_phrases)

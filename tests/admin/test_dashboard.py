@@ -21,7 +21,7 @@ from receptionist.twilio.simulator import (
     Speak,
     StaySilent,
 )
-from tests.admin.helpers import create_accounts, login
+from tests.admin.helpers import create_accounts, csrf_of, login
 from tests.conftest import DEMO_EN
 from tests.twilio_sim import TestTwilioSim
 
@@ -122,4 +122,8 @@ def test_the_fourteen_days_are_the_businesss_days(client: TestClient,
     login(client, "owner@demo.test")
     page = client.get("/admin/t/demo/dashboard").text
     assert "<td>location</td><td>1</td>" in page  # the 06:00 UTC call only
-    assert "<strong>1</strong> calls in 14 days" in page
+    assert "<strong>1</strong> call in 14 days" in page
+    # In French too, by the language's plural rule (1 is singular in French, 0 as well).
+    page = client.post("/admin/language", data={
+        "csrf": csrf_of(page), "language": "fr", "back": "/admin/t/demo/dashboard"}).text
+    assert "<strong>1</strong> appel en 14 jours" in page

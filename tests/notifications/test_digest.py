@@ -68,13 +68,13 @@ def test_digest_at_local_time_once(sim: TestTwilioSim, session: Session, runtime
     assert queue_due_digests(session, now=evening + timedelta(minutes=5)) == 1  # same key
     session.commit()
     [digest] = digests(session)
-    assert "Demo Dental Clinic: your day, 2026-11-17" in digest.body
+    assert "Demo Dental Clinic: your day, Tue, Nov 17, 2026" in digest.body
     assert "3 calls, 2 messages, 1 booking, 1 missed transfer." in digest.body
     assert "Messages to handle (2):" in digest.body
     clock.now = evening
     deliver_due(runtime)
     subjects = [m["Subject"] for m in mailbox.messages]
-    assert "Demo Dental Clinic: your day, 2026-11-17" in subjects
+    assert "Demo Dental Clinic: your day, Tue, Nov 17, 2026" in subjects
 
 
 @pytest.mark.usefixtures("owner_email")
