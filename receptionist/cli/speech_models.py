@@ -23,6 +23,7 @@ def models_list() -> None:
     """Installed models, the official ones that can be installed, and which engine hears
     each language."""
     from receptionist.speech.engines import whisper_models
+    from receptionist.i18n import LANGUAGES
     from receptionist.speech.engines.choice import build_recognizer, engine_name
     from receptionist.speech.engines.vosk_models import CATALOG, installed
 
@@ -47,7 +48,7 @@ def models_list() -> None:
                    f"receptionist models install {name}")
     recognizer = build_recognizer(settings)
     typer.echo(f"engine in use: SPEECH_ENGINE={settings.speech_engine}")
-    for language in ("en", "fr"):
+    for language in LANGUAGES:
         typer.echo(f"  {language}: {engine_name(recognizer, language) or 'none (keypad only)'}")
 
 
