@@ -22,8 +22,8 @@ models_app = typer.Typer(help="Vosk speech models (one per language).", no_args_
 def models_list() -> None:
     """Installed models, the official ones that can be installed, and which engine hears
     each language."""
-    from receptionist.speech.engines import whisper_models
     from receptionist.i18n import LANGUAGES
+    from receptionist.speech.engines import whisper_models
     from receptionist.speech.engines.choice import build_recognizer, engine_name
     from receptionist.speech.engines.vosk_models import CATALOG, installed
 
