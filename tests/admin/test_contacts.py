@@ -111,7 +111,7 @@ def test_the_dashboard_counts_blocked_and_challenged_calls(
     detail = client.get(f"/admin/t/demo/calls/{spam.call_sid}")
     assert "Caller ID check (STIR/SHAKEN): none sent · Screening: robocall" in detail.text
     page = client.get("/admin/t/demo/dashboard")
-    assert "<strong>1</strong> blocked calls" in page.text
+    assert "<strong>1</strong> blocked call" in page.text
     assert ("<strong>2</strong> callers asked to press a key (1 did not: robocalls)"
             in page.text)
 
