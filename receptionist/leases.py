@@ -98,6 +98,13 @@ class Leader:
                 release(self.database, name=self.name, holder=self.holder)
 
 
+def retry_after(attempts: int, *, first: timedelta, longest: timedelta) -> timedelta:
+    """How long a row claimed by a queue waits after its `attempts`-th failure: `first`,
+    doubling each time, never more than `longest` (recordings, transcripts and spoken names
+    back off on this one schedule, each with its own first delay)."""
+    return min(first * 2 ** max(attempts - 1, 0), longest)
+
+
 def claim_row(session: Session, model: type[SQLModel], row_id: int | None,
               next_at: Any, current: datetime | None, until: datetime,
               *also: ColumnElement[bool]) -> bool:

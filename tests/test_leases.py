@@ -90,3 +90,12 @@ def test_a_leader_that_cannot_renew_stops_before_its_lease_runs_out(runtime: Run
     assert leader.renew() and leader.held()  # renewed: counted from the renewal
     leader.database = Database(make_engine("sqlite:////nonexistent/dir/x.db"))  # gone
     assert not leader.renew() and not leader.held()
+
+
+def test_queues_back_off_by_doubling_up_to_a_ceiling() -> None:
+    from receptionist.leases import retry_after
+
+    first, longest = timedelta(seconds=30), timedelta(minutes=3)
+    assert [retry_after(n, first=first, longest=longest) for n in (0, 1, 2, 3, 4, 9)] == [
+        timedelta(seconds=30), timedelta(seconds=30), timedelta(minutes=1),
+        timedelta(minutes=2), timedelta(minutes=3), timedelta(minutes=3)]

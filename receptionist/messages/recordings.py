@@ -19,14 +19,14 @@ from sqlmodel import Session, col, select
 
 from receptionist.config import Settings
 from receptionist.db import Database
-from receptionist.leases import claim_row
+from receptionist.leases import claim_row, retry_after
 from receptionist.messages.models import FetchStatus, Message
 
 log = logging.getLogger(__name__)
 # While one worker fetches a recording, others leave it alone for this long.
 LEASE = timedelta(minutes=2)
-BASE_DELAY_S = 30
-MAX_DELAY_S = 3600
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
 
 
 class FetchError(RuntimeError):
@@ -34,7 +34,8 @@ class FetchError(RuntimeError):
 
 
 def retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=min(BASE_DELAY_S * 2 ** max(attempts - 1, 0), MAX_DELAY_S))
+    """After a failed fetch (or a spoken name's decoding): 30 s, 1 min, 2 min… at most 1 h."""
+    return retry_after(attempts, first=FIRST_RETRY, longest=LONGEST_RETRY)
 
 
 class RecordingSource(Protocol):

@@ -16,7 +16,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from receptionist.db import JobDeps
-from receptionist.leases import claim_row
+from receptionist.leases import claim_row, retry_after
 from receptionist.messages.models import FetchStatus, Message, TranscriptStatus
 from receptionist.speech.audio import AudioError, read_wav
 from receptionist.speech.recognizer import ModelUnavailable, Recognizer, recognize
@@ -25,6 +25,9 @@ from receptionist.tenants.models import Tenant
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 LEASE = timedelta(minutes=10)
+# Decoding failed (a corrupt file, the engine gone): 2 min, 4 min, 8 min… (leases.retry_after).
+FIRST_RETRY = timedelta(minutes=2)
+LONGEST_RETRY = timedelta(hours=1)
 
 
 class TranscriptionDeps(JobDeps, Protocol):
@@ -100,8 +103,8 @@ def _transcribe(rt: TranscriptionDeps, message: Message, language: str, now: dat
                     row.transcript_next_at = None
                     log.error("gave up transcribing message %s: %s", row.id, exc)
                 else:
-                    row.transcript_next_at = now + timedelta(
-                        minutes=2 ** row.transcript_attempts)
+                    row.transcript_next_at = now + retry_after(
+                        row.transcript_attempts, first=FIRST_RETRY, longest=LONGEST_RETRY)
                 session.add(row)
         return 0
     urgent = urgency(heard.transcript, language) if urgency is not None else None
