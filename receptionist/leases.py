@@ -102,7 +102,8 @@ def retry_after(attempts: int, *, first: timedelta, longest: timedelta) -> timed
     """How long a row claimed by a queue waits after its `attempts`-th failure: `first`,
     doubling each time, never more than `longest` (recordings, transcripts and spoken names
     back off on this one schedule, each with its own first delay)."""
-    return min(first * 2 ** max(attempts - 1, 0), longest)
+    delay: timedelta = first * 2 ** max(attempts - 1, 0)
+    return min(delay, longest)
 
 
 def claim_row(session: Session, model: type[SQLModel], row_id: int | None,
