@@ -30,8 +30,11 @@ COMMON = frozenset({
     "AddOns", "SipDomain", "SipDomainSid", "SipCallId", "SipSourceIp", "SipUsername",
     "AnsweredBy", "MachineDetectionDuration",
 }) | _GEOGRAPHY
+# <Gather>'s action; and the names of its partial results (partialResultCallback), which
+# our TwiML does not ask for, accepted all the same on a <Gather>'s routes.
 GATHER = frozenset({"Digits", "FinishedOnKey", "SpeechResult", "Confidence", "msg",
-                    "Language"})
+                    "Language", "UnstableSpeechResult", "StableSpeechResult", "Stability",
+                    "SequenceNumber", "LanguageCode"})
 RECORD = frozenset({"RecordingUrl", "RecordingSid", "RecordingDuration", "Digits"})
 RECORDING_STATUS = frozenset({
     "RecordingSid", "RecordingUrl", "RecordingStatus", "RecordingDuration",
