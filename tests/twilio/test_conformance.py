@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from base64 import b64encode
+from collections.abc import Mapping
 from itertools import count
 
 import pytest
@@ -15,8 +16,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from receptionist.appointments.models import Appointment
+from receptionist.config import Settings
+from receptionist.db import Database
 from receptionist.runtime import Runtime
-from receptionist.twilio import parameters
+from receptionist.twilio import parameters, spool
 from receptionist.twilio.forms import (
     BookForm,
     DialForm,
@@ -38,7 +41,7 @@ from receptionist.twilio.simulator import (
     SimulatedCall,
     SimulationError,
 )
-from tests.conftest import DEMO_EN, DEMO_FR
+from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.twilio.helpers import kinds, messages, path, publish_demo, stored_call
 from tests.twilio.test_media import ScriptedPool
 from tests.twilio.twilio_documented import (
@@ -124,7 +127,7 @@ def until_waiting(sim: TestTwilioSim, number: str, actions: list[Action], *,
 
 
 def post(sim: TestTwilioSim, call: SimulatedCall, url: str,
-         extra: dict[str, str | None]) -> str:
+         extra: Mapping[str, str | None]) -> str:
     form = call.base_form()
     for name, value in extra.items():
         form = with_value(form, name, value)
@@ -357,6 +360,29 @@ def test_every_direction_and_the_usual_extras_on_an_incoming_call(
     assert stored_call(engine, sid).from_number == CALLER
 
 
+@pytest.mark.parametrize(("duration", "kept"), [("4", True), (ABSENT, True), ("0", False)])
+def test_the_fallback_keeps_a_recording_unless_it_is_silent(
+        sim: TestTwilioSim, settings: Settings, engine: Engine, clock: FixedClock,
+        duration: str | None, kept: bool) -> None:
+    """The "primary handler fails" flow, without the database: the recording's reference
+    is spooled to disk, also when Twilio did not report its length."""
+    form = with_value({"CallSid": new_sid(), "AccountSid": ACCOUNT, "From": "+266696687",
+                       "To": DEMO_EN, "RecordingSid": RECORDING, "Digits": "hangup",
+                       "RecordingUrl": sim.recording_url(RECORDING)},
+                      "RecordingDuration", duration)
+    assert sim.post_raw("/twilio/fallback/recorded?lang=en", form).status_code == 200
+    files = spool.pending(settings.spool_dir)
+    assert len(files) == (1 if kept else 0)
+    if kept:
+        item = spool.SpooledMessage.load(files[0])
+        assert (item.from_number, item.duration_s) == (
+            "anonymous", None if duration is None else int(duration))
+        # Imported once the database is back: a message, its length 0 until known.
+        assert spool.import_spool(Database(engine), settings.spool_dir, now=clock()) == 1
+        assert [(m.caller, m.duration_s) for m in messages(engine)] == [
+            ("anonymous", int(duration or 0))]
+
+
 # -- the media stream ------------------------------------------------------------------
 
 
@@ -367,8 +393,9 @@ class HearingNothing(ScriptedPool):
 
 def test_every_media_stream_message(sim: TestTwilioSim, client: TestClient, runtime: Runtime,
                                     heard_audio: AudioHeard) -> None:
-    """Twilio's messages in order: only the caller's (inbound) audio is heard; dtmf and
-    mark are ignored; stop ends the stream."""
+    """Twilio's messages in order: only the caller's (inbound) audio is heard (the
+    outbound frames come first, so they would be counted by the time the inbound ones
+    are); dtmf and mark are ignored; stop ends the stream."""
     runtime._recognition = HearingNothing([])  # type: ignore[assignment]
     call = SimulatedCall(sim, ScriptedCaller([]), to=DEMO_EN, from_=CALLER)
     answer = sim.post(sim.public_base + "/twilio/voice", call.base_form()).text
@@ -393,9 +420,9 @@ def test_every_media_stream_message(sim: TestTwilioSim, client: TestClient, runt
                 socket.send_text(json.dumps(envelope))
                 continue
             for _ in range(BATCH_BYTES // 160 * 2):
-                envelope["media"]["payload"] = frame  # type: ignore[index]
+                envelope["media"]["payload"] = frame
                 socket.send_text(json.dumps(envelope))
-                if envelope["media"]["track"] == "inbound":  # type: ignore[index]
+                if envelope["media"]["track"] == "inbound":
                     inbound += 160
     heard_audio.wait(call.call_sid, inbound)
     assert heard_audio._done.get(call.call_sid) == inbound

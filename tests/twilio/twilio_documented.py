@@ -78,6 +78,9 @@ COMMON = (
           "E.164, or client:…, sip:…; withheld caller IDs as a word (ANONYMOUS, RESTRICTED), "
           f"formerly spelled in digits (+266696687): {WITHHELD}; clients: {CLIENT}; "
           f"SIP: {SIP}"),
+    Param("To", ("+15005550006", "client:reception", "sip:reception@acme.sip.twilio.com"),
+          EVERY_CALL_REQUEST, VOICE_REQUEST,
+          "our number; a client or SIP address when one of those is the caller"),
     Param("Caller", ("+15551230001", "anonymous", "client:alice", ABSENT),
           EVERY_CALL_REQUEST, VOICE_REQUEST, "same as From"),
     Param("CallStatus", ("queued", "ringing", "in-progress", "completed", "busy", "failed",
@@ -221,9 +224,9 @@ MEDIA_MESSAGES = (
         "tracks": ["inbound"], "mediaFormat": {"encoding": "audio/x-mulaw",
                                                "sampleRate": 8000, "channels": 1}}},
         note="customParameters: the <Parameter>s of our <Stream> (callSid, token)"),
-    MediaMessage("media", {"media": {"track": "inbound", "chunk": "1", "timestamp": "5"}}),
     MediaMessage("media", {"media": {"track": "outbound", "chunk": "1", "timestamp": "5"}},
                  note="only when both tracks are streamed: never the caller"),
+    MediaMessage("media", {"media": {"track": "inbound", "chunk": "1", "timestamp": "5"}}),
     MediaMessage("dtmf", {"dtmf": {"track": "inbound_track", "digit": "1"}},
                  note="bidirectional streams only"),
     MediaMessage("mark", {"mark": {"name": "prompt-1"}}, note="bidirectional streams only"),
