@@ -197,25 +197,27 @@ def test_a_silent_recording_is_no_message(sim: TestTwilioSim, engine: Engine) ->
     assert "message_absent" in kinds(engine, call.call_sid)
 
 
-@pytest.mark.parametrize(("extra", "step"), [
-    ({"Digits": ABSENT}, "main_menu"),  # a timeout without input: asked again
-    ({"Digits": ""}, "main_menu"),
-    ({"Digits": "#", "FinishedOnKey": "#"}, "main_menu"),  # the finish key alone
-    ({"Digits": "2"}, "message"),
-    ({"Digits": "2", "msg": "Gather End"}, "message"),
-    ({"SpeechResult": "I'd like to leave a message", "Confidence": "0.93"}, "message"),
-    ({"SpeechResult": "I'd like to leave a message"}, "message"),
-    ({"SpeechResult": "I'd like to leave a message", "Confidence": ""}, "message"),
+@pytest.mark.parametrize(("extra", "step", "event"), [
+    ({"Digits": ABSENT}, "main_menu", "no_input"),  # a timeout without input: asked again
+    ({"Digits": ""}, "main_menu", "no_input"),
+    ({"Digits": "#", "FinishedOnKey": "#"}, "main_menu", "invalid_key"),  # the finish key
+    ({"Digits": "2"}, "message", "choice"),
+    ({"Digits": "2", "msg": "Gather End"}, "message", "choice"),
+    ({"SpeechResult": "I'd like to leave a message", "Confidence": "0.93"}, "message",
+     "choice"),
+    ({"SpeechResult": "I'd like to leave a message"}, "message", "choice"),
+    ({"SpeechResult": "I'd like to leave a message", "Confidence": ""}, "message", "choice"),
     ({"Digits": "2", "UnstableSpeechResult": "leave a", "Stability": "0.8",
-      "SequenceNumber": "1"}, "message"),
+      "SequenceNumber": "1"}, "message", "choice"),
 ], ids=["timeout", "empty", "finish-key", "key", "msg", "speech", "no-confidence",
         "blank-confidence", "partial-results"])
 def test_a_menus_gather_action(sim: TestTwilioSim, engine: Engine,
-                               extra: dict[str, str | None], step: str) -> None:
+                               extra: dict[str, str | None], step: str, event: str) -> None:
     call, gather = until_waiting(sim, DEMO_EN, [])
     assert gather.tag == "Gather"
     post(sim, call, gather.get("action", ""), extra)
     assert stored_call(engine, call.call_sid).current_step == step
+    assert event in kinds(engine, call.call_sid)
 
 
 @pytest.mark.parametrize(("status", "bridged", "taken"), [
