@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["voice", "redirect", "gather", "record", "dial", "number", "status",
-               "recording-status"]
+Kind = Literal["voice", "fallback", "redirect", "gather", "record", "dial", "number",
+               "status", "recording-status"]
 ABSENT = None  # the parameter is not sent
 
 ACCOUNT = "AC" + "0" * 32
@@ -28,7 +28,8 @@ VOICE_REQUEST = "https://www.twilio.com/docs/voice/twiml#request-parameters"
 WITHHELD = ("https://www.twilio.com/changelog/"
             "upcoming-changes-to-withheld-caller-ids-behavior-for-dial-calls")
 CLIENT = "https://www.twilio.com/docs/voice/twiml/client#twilios-request-to-your-application"
-SIP = "https://www.twilio.com/docs/voice/api/sip-interface#twiml-request-parameters"
+SIP = "https://www.twilio.com/docs/voice/api/sip-twiml"
+FALLBACK = "https://www.twilio.com/docs/usage/security/availability-reliability"
 SHAKEN = "https://www.twilio.com/docs/voice/trusted-calling-with-shakenstir#stirverstat-parameter"
 AMD = "https://www.twilio.com/docs/voice/answering-machine-detection#webhook-parameters"
 GATHER = "https://www.twilio.com/docs/voice/twiml/gather#action"
@@ -91,7 +92,8 @@ COMMON = (
           VOICE_REQUEST),
     Param("ForwardedFrom", ("+15551239999", ABSENT), EVERY_CALL_REQUEST, VOICE_REQUEST,
           "sent when the carrier passes it"),
-    Param("CallerName", ("JANE DOE", "O'BRIEN PAT", "", ABSENT), EVERY_CALL_REQUEST,
+    Param("CallerName", ("JANE DOE", "O'BRIEN PAT", "JOSÉ GARCÍA", "", ABSENT),
+          EVERY_CALL_REQUEST,
           VOICE_REQUEST, "with Caller ID Lookup enabled"),
     Param("ParentCallSid", (PARENT, ABSENT), EVERY_CALL_REQUEST, VOICE_REQUEST,
           "the parent call of a <Dial> leg"),
@@ -103,6 +105,15 @@ COMMON = (
                           "TN-Validation-Failed", "No-TN-Validation", ABSENT),
           ("voice",), SHAKEN, "only on calls that carried a SHAKEN PASSporT"),
     Param("StirPassportToken", ("eyJhbGciOiJFUzI1NiJ9.e30.c2ln", ABSENT), ("voice",), SHAKEN),
+    Param("AddOns", ('{"status":"successful","message":null,"code":null,"results":{}}',
+                     ABSENT), ("voice",), VOICE_REQUEST, "with Marketplace Add-ons"),
+    Param("SipDomain", ("acme.sip.twilio.com", ABSENT), ("voice",), SIP),
+    Param("SipDomainSid", ("SD" + "5" * 32, ABSENT), ("voice",), SIP),
+    Param("SipUsername", ("alice", ABSENT), ("voice",), SIP),
+    Param("SipCallId", ("a84b4c76e66710@pc33.example.com", ABSENT), ("voice",), SIP),
+    Param("SipSourceIp", ("203.0.113.7", ABSENT), ("voice",), SIP),
+    Param("SipHeader_X-Customer", ("42", ABSENT), ("voice",), SIP,
+          "one SipHeader_<name> per X- header of the INVITE"),
     Param("AnsweredBy", ("human", "machine_start", "machine_end_beep", "machine_end_silence",
                          "machine_end_other", "fax", "unknown", ABSENT),
           ("voice", "number", "status"), AMD,
@@ -112,6 +123,10 @@ COMMON = (
 )
 
 KINDS = (
+    # The number's "primary handler fails" URL: the failed request, and why.
+    Param("ErrorCode", ("11200", "12100", ABSENT), ("fallback",), FALLBACK),
+    Param("ErrorUrl", ("https://receptionist.example.com/twilio/voice", ABSENT), ("fallback",),
+          FALLBACK),
     # <Gather> action (our <Gather> is keypad, one key, actionOnEmptyResult).
     Param("Digits", ("1", "0", "9", "*", "#", "", ABSENT), ("gather",), GATHER,
           "no Digits after a timeout without input; the finishOnKey (#) pressed alone "
@@ -197,7 +212,7 @@ ROUTES = (
     Route(f"/twilio/screened?step=transfer&seq=1&parent={PARENT}", ("gather",)),
     Route("/twilio/book?step=book&seq=1&stage=offer&slots=1795449600", ("gather",)),
     Route("/twilio/book?step=book&seq=1&stage=name&appointment=1", ("record", "redirect")),
-    Route("/twilio/fallback", ("voice",)),
+    Route("/twilio/fallback", ("voice", "fallback"), (("To", "+15005550006"),)),
     Route("/twilio/fallback/recorded?lang=en-US", ("record",)),
 )
 
