@@ -18,6 +18,8 @@ from sqlmodel import Session, col, select
 from receptionist.appointments.models import Appointment
 from receptionist.config import Settings
 from receptionist.db import Database
+from receptionist.notifications.summaries import CallSummary
+from receptionist.notifications.summaries import build as build_summary
 from receptionist.runtime import Runtime
 from receptionist.twilio import parameters, spool
 from receptionist.twilio.forms import (
@@ -320,6 +322,23 @@ def test_a_hidden_caller_who_books_is_not_promised_a_text(sim: TestTwilioSim,
     [appointment] = booked(engine)
     assert appointment.caller_number == "anonymous"
     assert "text message" not in call.said.lower()
+
+
+def test_hidden_callers_are_never_taken_for_one_returning_caller(sim: TestTwilioSim,
+                                                                engine: Engine) -> None:
+    first = sim.call(DEMO_EN, [Press("3"), HangUp()], from_="Anonymous")
+    second = sim.call(DEMO_EN, [Press("3"), HangUp()], from_="+266696687")
+    with Session(engine) as session:
+        summaries = [summaries_of(session, stored_call(engine, call.call_sid).id or 0)
+                     for call in (first, second)]
+    assert [(s.caller, s.known_caller, s.calls_this_month) for s in summaries] == [
+        ("anonymous", False, 1), ("anonymous", False, 1)]
+
+
+def summaries_of(session: Session, call_id: int) -> CallSummary:
+    summary = build_summary(session, call_id)
+    assert summary is not None
+    return summary
 
 
 @pytest.mark.parametrize("caller", OTHER_CALLERS)
