@@ -13,10 +13,11 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    model_validator,
 )
 
 from receptionist.call_flows.gatekeeper import Attestation, CallerId
-from receptionist.twilio import caller_ids
+from receptionist.twilio import caller_ids, recording_urls
 from receptionist.twilio import parameters as documented
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -113,6 +114,16 @@ class MenuForm(TwilioForm):
 
 class RecordedForm(TwilioForm):
     DOCUMENTED = documented.COMMON | documented.RECORD
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sid_from_url(cls, data: object) -> object:
+        """A recording reported without its SID is the one its URL names."""
+        if isinstance(data, dict) and not data.get("RecordingSid"):
+            sid = recording_urls.sid_of(str(data.get("RecordingUrl") or ""))
+            if sid is not None:
+                return {**data, "RecordingSid": sid}
+        return data
     recording_sid: Annotated[str | None, BlankAsNone] = Field(
         default=None, alias="RecordingSid", pattern=r"^RE[0-9A-Za-z]{8,62}$")
     recording_url: Annotated[str | None, BlankAsNone] = Field(

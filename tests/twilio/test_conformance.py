@@ -190,6 +190,14 @@ def test_a_message_is_kept_however_the_record_ended(
     assert [m.duration_s for m in messages(engine)] == [5]
 
 
+def test_a_recording_without_its_sid_is_known_by_its_url(sim: TestTwilioSim,
+                                                         engine: Engine) -> None:
+    call, record = until_waiting(sim, DEMO_EN, [Press("2")])
+    post(sim, call, record.get("action", ""), {
+        "RecordingUrl": sim.recording_url(RECORDING), "RecordingDuration": "5", "Digits": "#"})
+    assert [(m.recording_sid, m.duration_s) for m in messages(engine)] == [(RECORDING, 5)]
+
+
 def test_a_silent_recording_is_no_message(sim: TestTwilioSim, engine: Engine) -> None:
     call, record = until_waiting(sim, DEMO_EN, [Press("2")])
     post(sim, call, record.get("action", ""), {
