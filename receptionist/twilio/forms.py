@@ -114,6 +114,12 @@ class MenuForm(TwilioForm):
 
 class RecordedForm(TwilioForm):
     DOCUMENTED = documented.COMMON | documented.RECORD
+    recording_sid: Annotated[str | None, BlankAsNone] = Field(
+        default=None, alias="RecordingSid", pattern=r"^RE[0-9A-Za-z]{8,62}$")
+    recording_url: Annotated[str | None, BlankAsNone] = Field(
+        default=None, alias="RecordingUrl", max_length=1000, pattern=r"^https?://\S+$")
+    recording_duration: Annotated[int | None, BlankAsNone] = Field(
+        default=None, alias="RecordingDuration", ge=-1, le=86400)
 
     @model_validator(mode="before")
     @classmethod
@@ -124,12 +130,6 @@ class RecordedForm(TwilioForm):
             if sid is not None:
                 return {**data, "RecordingSid": sid}
         return data
-    recording_sid: Annotated[str | None, BlankAsNone] = Field(
-        default=None, alias="RecordingSid", pattern=r"^RE[0-9A-Za-z]{8,62}$")
-    recording_url: Annotated[str | None, BlankAsNone] = Field(
-        default=None, alias="RecordingUrl", max_length=1000, pattern=r"^https?://\S+$")
-    recording_duration: Annotated[int | None, BlankAsNone] = Field(
-        default=None, alias="RecordingDuration", ge=-1, le=86400)
 
 
 class RecordingStatusForm(RecordedForm):
