@@ -53,7 +53,7 @@ Caller = Annotated[str, Field(pattern=r"^[\x20-\x7e]*$", max_length=2000),
 # <Gather>'s keys (`Digits`; our <Gather> takes one key, `w` is a pause in sent digits).
 Keys = Annotated[str, Field(max_length=32, pattern=r"^[0-9*#w]*$")]
 # <Record>'s `Digits`: the key that ended the recording, or `hangup` when the caller hung up
-# (https://www.twilio.com/docs/voice/twiml/record#request-parameters).
+# (https://www.twilio.com/docs/voice/twiml/record, the action's request parameters).
 RECORD_HANG_UP = "hangup"
 
 

@@ -24,24 +24,25 @@ RECORDING = "RE" + "1" * 32
 CHILD = "CA" + "2" * 32
 PARENT = "CA" + "3" * 32
 
-VOICE_REQUEST = "https://www.twilio.com/docs/voice/twiml#request-parameters"
+# Twilio's pages (the section each parameter is in, in a comment: anchors change).
+VOICE_REQUEST = "https://www.twilio.com/docs/voice/twiml"  # Twilio's request: parameters
 WITHHELD = ("https://www.twilio.com/changelog/"
             "upcoming-changes-to-withheld-caller-ids-behavior-for-dial-calls")
-CLIENT = "https://www.twilio.com/docs/voice/twiml/client#twilios-request-to-your-application"
-SIP = "https://www.twilio.com/docs/voice/api/sip-twiml"
+CLIENT = "https://www.twilio.com/docs/voice/twiml/client"  # the request's From / To
+SIP = "https://www.twilio.com/docs/voice/api/sip-twiml"  # SIP and TwiML interaction
 FALLBACK = "https://www.twilio.com/docs/usage/security/availability-reliability"
-SHAKEN = "https://www.twilio.com/docs/voice/trusted-calling-with-shakenstir#stirverstat-parameter"
-AMD = "https://www.twilio.com/docs/voice/answering-machine-detection#webhook-parameters"
-GATHER = "https://www.twilio.com/docs/voice/twiml/gather#action"
-PARTIAL = "https://www.twilio.com/docs/voice/twiml/gather#partialresultcallback"
-RECORD = "https://www.twilio.com/docs/voice/twiml/record#request-parameters"
-DIAL = "https://www.twilio.com/docs/voice/twiml/dial#dialcallstatus-values"
-DIAL_ACTION = "https://www.twilio.com/docs/voice/twiml/dial#action"
-NUMBER_URL = "https://www.twilio.com/docs/voice/twiml/number#url"
-STATUS = "https://www.twilio.com/docs/voice/api/call-resource#statuscallback"
-STATUS_EVENT = "https://www.twilio.com/docs/voice/api/call-resource#statuscallbackevent"
-CALL_STATUS = "https://www.twilio.com/docs/voice/api/call-resource#call-status-values"
-RECORDING_STATUS = "https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback"
+SHAKEN = "https://www.twilio.com/docs/voice/trusted-calling-with-shakenstir"  # StirVerstat
+AMD = "https://www.twilio.com/docs/voice/answering-machine-detection"  # webhook parameters
+GATHER = "https://www.twilio.com/docs/voice/twiml/gather"  # action: request parameters
+PARTIAL = GATHER  # partialResultCallback
+RECORD = "https://www.twilio.com/docs/voice/twiml/record"  # action: request parameters
+DIAL = "https://www.twilio.com/docs/voice/twiml/dial"  # action: DialCallStatus values
+DIAL_ACTION = DIAL  # action: request parameters
+NUMBER_URL = "https://www.twilio.com/docs/voice/twiml/number"  # url
+STATUS = "https://www.twilio.com/docs/voice/api/call-resource"  # StatusCallback parameters
+STATUS_EVENT = STATUS  # StatusCallbackEvent
+CALL_STATUS = STATUS  # call status values
+RECORDING_STATUS = "https://www.twilio.com/docs/voice/api/recording"  # recordingStatusCallback
 MEDIA = "https://www.twilio.com/docs/voice/media-streams/websocket-messages"
 
 EVERY_CALL_REQUEST: tuple[Kind, ...] = ("voice", "redirect", "gather", "record", "dial",
@@ -89,7 +90,7 @@ COMMON = (
           ("voice", "redirect", "gather", "record", "dial", "number"), VOICE_REQUEST),
     Param("ApiVersion", ("2010-04-01",), EVERY_CALL_REQUEST, VOICE_REQUEST),
     Param("Direction", ("inbound", "outbound-api", "outbound-dial"), EVERY_CALL_REQUEST,
-          VOICE_REQUEST),
+          VOICE_REQUEST, f"outbound-dial on the leg a <Number url> runs on: {NUMBER_URL}"),
     Param("ForwardedFrom", ("+15551239999", ABSENT), EVERY_CALL_REQUEST, VOICE_REQUEST,
           "sent when the carrier passes it"),
     Param("CallerName", ("JANE DOE", "O'BRIEN PAT", "JOSÉ GARCÍA", "", ABSENT),
