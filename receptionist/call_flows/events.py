@@ -39,7 +39,8 @@ class NoRecording:
 class DialResult:
     """A <Dial> ended: the provider's status, and where it was in the step's ring groups.
     `answer`: what the person rung pressed at the screening announcement (accepted,
-    declined, silent; None when nobody reached it) and `by`, their number."""
+    declined, silent; None when nobody reached it) and `by`, their number. `bridged`:
+    whether the caller was connected to them (None: the provider did not say)."""
 
     status: str
     duration: int | None
@@ -47,6 +48,7 @@ class DialResult:
     ring: int = 0
     answer: str | None = None
     by: str = ""
+    bridged: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -103,15 +103,17 @@ def recorded(desk: Desk, session: Session, call_sid: str, at: StepAt,
 
 
 def dialed(desk: Desk, session: Session, call_sid: str, at: StepAt, *, status: str,
-           duration: int | None, group: int, ring: int) -> list[Action]:
-    """A transfer ended (`status`: the provider's dial outcome): with what the person
-    rung answered at this step, when the transfer was screened."""
+           duration: int | None, group: int, ring: int,
+           bridged: bool | None = None) -> list[Action]:
+    """A transfer ended (`status`: the provider's dial outcome; `bridged`: whether the
+    caller was connected, when it says): with what the person rung answered at this step,
+    when the transfer was screened."""
     call = calls.get_call(session, call_sid=call_sid)
     answer, by = screening.answer_for(call.transfer_answer if call is not None else None,
                                       at.seq)
     return answered(desk, session, call_sid, at,
                     DialResult(status, duration, group=group, ring=ring, answer=answer,
-                               by=by))
+                               by=by, bridged=bridged))
 
 
 def goto_step(desk: Desk, session: Session, call_sid: str, at: StepAt) -> list[Action]:

@@ -66,7 +66,10 @@ _BOOKED_NAME = (select(col(Appointment.caller_name)).where(
 
 def earlier_calls(session: Session, *, tenant_id: int, number: str, before_id: int | None,
                   since: datetime | None = None) -> int:
-    """The caller's calls that reached the script, before the call `before_id`."""
+    """The caller's calls that reached the script, before the call `before_id` (none for
+    a hidden caller: every hidden caller shares the same "number")."""
+    if is_anonymous(number):
+        return 0
     query = select(func.count()).select_from(Call).where(
         col(Call.tenant_id) == tenant_id, col(Call.from_number) == number,
         col(Call.script_version).is_not(None),

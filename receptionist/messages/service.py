@@ -20,17 +20,21 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class RecordingInfo:
+    """A recording as the provider reported it; `duration_s` None: its length was not
+    reported (the recording is kept, its length comes with a later report)."""
+
     sid: str
     url: str
-    duration_s: int
+    duration_s: int | None
 
 
 def store_recording(session: Session, *, call: Call, info: RecordingInfo,
                     now: datetime) -> Message | None:
     """Create the message for a recording (once per RecordingSid). A zero-length recording
-    is not a message: it is logged on the call instead. Returns None in that case."""
+    is not a message: it is logged on the call instead. Returns None in that case. A
+    length reported after the message was made without one is kept on it."""
     assert call.id is not None
-    if info.duration_s <= 0 or not info.url:
+    if not info.url or (info.duration_s is not None and info.duration_s <= 0):
         if not _reported_absent(session, call_id=call.id, recording_sid=info.sid):
             calls.add_event(session, call_id=call.id, at=now, step=call.current_step,
                             kind=EventKind.message_absent,
@@ -38,13 +42,16 @@ def store_recording(session: Session, *, call: Call, info: RecordingInfo,
         return None
     existing = session.exec(_MESSAGE_BY_RECORDING, params={"sid": info.sid}).first()
     if existing is not None:
+        if not existing.duration_s and info.duration_s:
+            existing.duration_s = info.duration_s
+            session.add(existing)
         return existing
     if _reported_absent(session, call_id=call.id, recording_sid=info.sid):
         return None
     if call.tenant_id is None:
         return None
     message = Message(tenant_id=call.tenant_id, call_id=call.id, recording_sid=info.sid,
-                      caller=call.from_number, created_at=now, duration_s=info.duration_s,
+                      caller=call.from_number, created_at=now, duration_s=info.duration_s or 0,
                       recording_url=info.url, next_fetch_at=now)
     try:
         with session.begin_nested():

@@ -159,7 +159,8 @@ def build(session: Session, call_id: int, *, public_base: str = "") -> CallSumma
     # The owner's name for the number, else one the caller gave when booking (Twilio's
     # CallerName is a paid lookup).
     name = contacts.name_of(session, tenant_id=tenant.id, number=call.from_number)
-    caller = call.from_number or "?"
+    caller = (gettext(tenant.language, "summary.hidden_number")
+              if contacts.is_anonymous(call.from_number) else call.from_number)
     return CallSummary(
         call_sid=call.call_sid, business=tenant.name, language=tenant.language,
         caller=f"{name} ({caller})" if name else caller,

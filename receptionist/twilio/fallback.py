@@ -59,7 +59,7 @@ def languages_of_query(lang: str | None) -> tuple[str, ...]:
 
 
 def keep_recording(folder: Path, *, call_sid: str, from_number: str, to_number: str,
-                   recording_sid: str, recording_url: str, duration_s: int) -> None:
+                   recording_sid: str, recording_url: str, duration_s: int | None) -> None:
     """Spool the recording's reference (raises OSError if the disk refuses)."""
     spool(folder, SpooledMessage(
         call_sid=call_sid, from_number=from_number, to_number=to_number,

@@ -6,9 +6,18 @@ from typing import Annotated, ClassVar, Literal, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import HTTPException, Request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from receptionist.call_flows.gatekeeper import Attestation, CallerId
+from receptionist.twilio import caller_ids, recording_urls
 from receptionist.twilio import parameters as documented
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -37,6 +46,15 @@ def _blank_to_none(value: object) -> object:
 BlankAsNone = BeforeValidator(_blank_to_none)
 CallSid = Annotated[str, Field(alias="CallSid", pattern=r"^CA[0-9A-Za-z]{8,62}$")]
 Phone = Annotated[str, Field(max_length=64, pattern=r"^[\x20-\x7e]*$")]
+# The caller (`From`): a number, `client:…`, `sip:…`, or a hidden caller in any of Twilio's
+# forms (`twilio.caller_ids`), never refused for its length (a SIP URI can be long).
+Caller = Annotated[str, Field(pattern=r"^[\x20-\x7e]*$", max_length=2000),
+                   AfterValidator(caller_ids.caller_number)]
+# <Gather>'s keys (`Digits`; our <Gather> takes one key, `w` is a pause in sent digits).
+Keys = Annotated[str, Field(max_length=32, pattern=r"^[0-9*#w]*$")]
+# <Record>'s `Digits`: the key that ended the recording, or `hangup` when the caller hung up
+# (https://www.twilio.com/docs/voice/twiml/record, the action's request parameters).
+RECORD_HANG_UP = "hangup"
 
 
 class TwilioForm(BaseModel):
@@ -54,7 +72,7 @@ class TwilioForm(BaseModel):
 
 
 class VoiceForm(TwilioForm):
-    from_number: Phone = Field(default="", alias="From")
+    from_number: Caller = Field(default="", alias="From")
     to_number: Annotated[Phone, Field(alias="To", min_length=1)]
     # STIR/SHAKEN: TN-Validation-Passed-A…, TN-Validation-Failed-…, No-TN-Validation.
     stir_verstat: Annotated[str | None, BlankAsNone] = Field(
@@ -85,7 +103,7 @@ Speech = Annotated[str | None, BeforeValidator(_clip_speech), BlankAsNone]
 
 class MenuForm(TwilioForm):
     DOCUMENTED = documented.COMMON | documented.GATHER
-    digits: str = Field(default="", alias="Digits", max_length=32, pattern=r"^[0-9*#w]*$")
+    digits: Keys = Field(default="", alias="Digits")
     # What the caller said, as text (Twilio's field for a speech <Gather>; our simulator
     # and tools send typed speech in it).
     speech: Speech = Field(default=None, alias="SpeechResult")
@@ -103,6 +121,16 @@ class RecordedForm(TwilioForm):
     recording_duration: Annotated[int | None, BlankAsNone] = Field(
         default=None, alias="RecordingDuration", ge=-1, le=86400)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _sid_from_url(cls, data: object) -> object:
+        """A recording reported without its SID is the one its URL names."""
+        if isinstance(data, dict) and not data.get("RecordingSid"):
+            sid = recording_urls.sid_of(str(data.get("RecordingUrl") or ""))
+            if sid is not None:
+                return {**data, "RecordingSid": sid}
+        return data
+
 
 class RecordingStatusForm(RecordedForm):
     DOCUMENTED = documented.COMMON | documented.RECORDING_STATUS
@@ -117,6 +145,9 @@ class DialForm(TwilioForm):
     dial_status: str = Field(default="", alias="DialCallStatus", max_length=32)
     dial_duration: Annotated[int | None, BlankAsNone] = Field(
         default=None, alias="DialCallDuration", ge=0, le=864000)
+    # Whether the caller was connected to the person dialed ("true" / "false"; None: not
+    # sent, as before Twilio added it).
+    bridged: Annotated[bool | None, BlankAsNone] = Field(default=None, alias="DialBridged")
 
 
 class ScreenForm(TwilioForm):
@@ -125,7 +156,7 @@ class ScreenForm(TwilioForm):
     DOCUMENTED = documented.COMMON | documented.GATHER
 
     to_number: Phone = Field(default="", alias="To")
-    digits: str = Field(default="", alias="Digits", max_length=32, pattern=r"^[0-9*#w]*$")
+    digits: Keys = Field(default="", alias="Digits")
 
 
 class StatusForm(TwilioForm):
@@ -134,7 +165,7 @@ class StatusForm(TwilioForm):
                          "failed", "no-answer", "canceled"] = Field(alias="CallStatus")
     call_duration: Annotated[int | None, BlankAsNone] = Field(
         default=None, alias="CallDuration", ge=0, le=864000)
-    from_number: Phone = Field(default="", alias="From")
+    from_number: Caller = Field(default="", alias="From")
     to_number: Phone = Field(default="", alias="To")
 
     def event(self) -> tuple[str, ...]:
@@ -191,9 +222,17 @@ class BookQuery(StepQuery):
 
 
 class BookForm(RecordedForm):
+    """The booking dialogue's callback: a <Gather>'s answer, or the <Record> of the
+    caller's name (whose `Digits` is the key that ended it, or `hangup`)."""
+
     DOCUMENTED = documented.COMMON | documented.GATHER | documented.RECORD
-    digits: str = Field(default="", alias="Digits", max_length=32, pattern=r"^[0-9*#w]*$")
+    digits: str = Field(default="", alias="Digits", max_length=32,
+                        pattern=rf"^([0-9*#w]*|{RECORD_HANG_UP})$")
     speech: Speech = Field(default=None, alias="SpeechResult")
+
+    def key(self) -> str:
+        """The key the caller pressed ("" for none; hanging up is not a key)."""
+        return "" if self.digits == RECORD_HANG_UP else self.digits[:1]
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -2,7 +2,8 @@
 
 Twilio opens a WebSocket (signed like a webhook: X-Twilio-Signature over the wss URL) and
 sends JSON messages: `connected`, `start` (streamSid, callSid, customParameters), `media`
-(base64 μ-law, 8 kHz, 20 ms frames), `stop`. While the call waits at a prompt that
+(base64 μ-law, 8 kHz, 20 ms frames, the caller's `inbound` track), `stop`; `dtmf` and
+`mark` (bidirectional streams only) are ignored. While the call waits at a prompt that
 listens (call_flows.listening), `call_flows.hearing` hands the audio to a recognizer
 hinted with its phrases; an utterance that answers the prompt redirects the live call
 (Twilio's REST API) to the prompt's own callback with what was said, which the step makes
@@ -218,12 +219,14 @@ def _on_loop_part(session: MediaSession, event: dict[str, object]) -> bytes | No
     payload = media.get("payload") if isinstance(media, dict) else None
     if not isinstance(payload, str):
         return None
+    assert isinstance(media, dict)  # it holds a payload
+    if media.get("track", "inbound") != "inbound":
+        return None  # the call's other side (a stream of both tracks): not the caller
     try:
         audio = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         log.warning("media stream: payload is not base64")
         return None
-    assert isinstance(media, dict)  # it holds a payload
     session.spoken_at = _spoken_at(session, media)
     session.pending += audio
     if len(session.pending) < BATCH_BYTES:

@@ -7,7 +7,9 @@ together, so a signed form can be rewritten by moving the name/value boundary
 a name Twilio never sends, and is refused here. Names are from Twilio's documentation of
 voice requests ("TwiML Voice: Twilio's request", the `<Gather>`, `<Record>` and `<Dial>`
 action parameters, call and recording status callbacks, answering machine detection);
-SIP calls add `SipHeader_*` names, and `<Dial>` to SIP adds `DialSipHeader_*`.
+SIP calls add `SipHeader_*` names, and `<Dial>` to SIP adds `DialSipHeader_*`. The table
+of what Twilio documents, value by value with its page, that the tests post to every route
+is `tests/twilio/twilio_documented.py`.
 
 Idempotency (`replay_key`) is keyed on what the boundary trick cannot shift: the call, the
 route with our own query string (each prompt's callback carries its sequence number), and,
@@ -30,8 +32,11 @@ COMMON = frozenset({
     "AddOns", "SipDomain", "SipDomainSid", "SipCallId", "SipSourceIp", "SipUsername",
     "AnsweredBy", "MachineDetectionDuration",
 }) | _GEOGRAPHY
+# <Gather>'s action; and the names of its partial results (partialResultCallback), which
+# our TwiML does not ask for, accepted all the same on a <Gather>'s routes.
 GATHER = frozenset({"Digits", "FinishedOnKey", "SpeechResult", "Confidence", "msg",
-                    "Language"})
+                    "Language", "UnstableSpeechResult", "StableSpeechResult", "Stability",
+                    "SequenceNumber", "LanguageCode"})
 RECORD = frozenset({"RecordingUrl", "RecordingSid", "RecordingDuration", "Digits"})
 RECORDING_STATUS = frozenset({
     "RecordingSid", "RecordingUrl", "RecordingStatus", "RecordingDuration",

@@ -21,7 +21,13 @@ def media_url(recording_url: str) -> str:
 
 # The path of a recording on Twilio's REST API; the host is always TWILIO_API_BASE.
 _RECORDING_PATH = re.compile(r"^/2010-04-01/Accounts/AC[0-9A-Za-z]{8,62}/Recordings/"
-                             r"RE[0-9A-Za-z]{8,62}(\.wav)?$")
+                             r"(RE[0-9A-Za-z]{8,62})(\.wav)?$")
+
+
+def sid_of(recording_url: str) -> str | None:
+    """The recording's SID, as its URL names it (for a callback without RecordingSid)."""
+    found = _RECORDING_PATH.match(urlsplit(recording_url).path)
+    return found.group(1) if found else None
 
 
 def api_url(settings: Settings, recording_url: str) -> str:

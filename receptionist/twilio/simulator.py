@@ -37,7 +37,8 @@ class Heard:
 
 @dataclass(frozen=True)
 class Recording:
-    """What the caller leaves at a <Record>: `seconds` of audio (0 = silence)."""
+    """What the caller leaves at a <Record>: `seconds` of audio (0 = silence), ended with
+    `finish_key`, or by hanging up (`hangup`, which Twilio sends as the action's Digits)."""
 
     seconds: int
     finish_key: str = "#"
@@ -99,7 +100,10 @@ class NoInput:
 
 @dataclass(frozen=True)
 class LeaveMessage:
+    """At a <Record>: speak for `seconds`, then press the finish key, or hang up."""
+
     seconds: int = 5
+    hang_up: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,7 @@ class ScriptedCaller:
     def record(self, prompt: list[Heard]) -> Recording | None:
         action = self._next("a <Record>")
         if isinstance(action, LeaveMessage):
-            return Recording(action.seconds)
+            return Recording(action.seconds, "hangup" if action.hang_up else "#")
         if isinstance(action, StaySilent):
             return Recording(0)
         if isinstance(action, HangUp):
@@ -390,6 +394,9 @@ class SimulatedCall:
             self.request(self._absolute(status_url), {
                 "RecordingSid": recording_sid, "RecordingUrl": url,
                 "RecordingDuration": str(seconds), "RecordingStatus": "completed"})
+        if outcome.finish_key == "hangup":  # the call is over: the answer is not followed
+            self.ended = True
+            return None
         return document
 
     def _dial(self, verb: ET.Element) -> str | object | None:
@@ -411,7 +418,8 @@ class SimulatedCall:
         action = verb.get("action")
         if action is None:
             return _CONTINUE
-        fields = {"DialCallStatus": status, "DialCallSid": new_sid("CA")}
+        fields = {"DialCallStatus": status, "DialCallSid": new_sid("CA"),
+                  "DialBridged": "true" if talked else "false"}
         if status == "completed":
             fields["DialCallDuration"] = str(talked)
         return self.request(self._absolute(action), fields)

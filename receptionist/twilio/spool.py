@@ -39,7 +39,7 @@ class SpooledMessage:
     to_number: str
     recording_sid: str
     recording_url: str
-    duration_s: int
+    duration_s: int | None  # None: Twilio did not report it
     received_at: str  # ISO 8601, UTC
 
     @classmethod

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from receptionist.runtime import Runtime
-from receptionist.twilio import fallback, parameters, screening, webhooks
+from receptionist.twilio import caller_ids, fallback, parameters, screening, webhooks
 from receptionist.twilio.forms import (
     BookForm,
     BookQuery,
@@ -102,8 +102,9 @@ async def _fall_back(rt: Runtime, fields: dict[str, str]) -> str:
 
 
 def _has_recording(form: RecordedForm) -> bool:
+    """A recording to keep: one with a length, or whose length Twilio did not report."""
     return bool(form.recording_sid and form.recording_url
-                and (form.recording_duration or 0) > 0)
+                and (form.recording_duration is None or form.recording_duration > 0))
 
 
 async def _keep(rt: Runtime, fields: dict[str, str], form: RecordedForm,
@@ -119,9 +120,10 @@ async def _spool(rt: Runtime, fields: dict[str, str], form: RecordedForm) -> boo
     try:
         await run_in_threadpool(partial(
             fallback.keep_recording, rt.settings.spool_dir, call_sid=form.call_sid,
-            from_number=fields.get("From", "")[:64], to_number=fields.get("To", "")[:64],
+            from_number=caller_ids.caller_number(fields.get("From", "")),
+            to_number=fields.get("To", "")[:64],
             recording_sid=form.recording_sid, recording_url=form.recording_url,
-            duration_s=form.recording_duration or 0))
+            duration_s=form.recording_duration))
     except (OSError, ValueError):
         log.exception("could not spool recording %s of call %s", form.recording_sid,
                       form.call_sid)

@@ -149,8 +149,9 @@ def menu_input(rt: Runtime, session: Session, form: MenuForm, query: StepQuery) 
 def _recording_info(form: RecordedForm) -> messages.RecordingInfo | None:
     if form.recording_sid is None:
         return None
+    duration = form.recording_duration  # None: not reported (the length is not known)
     return messages.RecordingInfo(sid=form.recording_sid, url=form.recording_url or "",
-                                  duration_s=max(form.recording_duration or 0, 0))
+                                  duration_s=None if duration is None else max(duration, 0))
 
 
 def recorded(rt: Runtime, session: Session, form: RecordedForm, query: StepQuery) -> str:
@@ -166,12 +167,13 @@ def no_recording(rt: Runtime, session: Session, form: MenuForm, query: StepQuery
 def dialed(rt: Runtime, session: Session, form: DialForm, query: DialQuery) -> str:
     return _twiml(rt, resuming.dialed(
         TwilioDesk(rt), session, form.call_sid, _at(query), status=form.dial_status,
-        duration=form.dial_duration, group=query.group, ring=query.ring))
+        duration=form.dial_duration, bridged=form.bridged, group=query.group,
+        ring=query.ring))
 
 
 def booking_input(rt: Runtime, session: Session, form: BookForm, query: BookQuery) -> str:
     # `pressed`: the caller said the key's meaning (a speech redirect, see twilio.media).
-    digits = form.digits[:1] if form.digits else (query.pressed or "")
+    digits = form.key() or query.pressed or ""
     said = form.speech if form.speech is not None else query.said
     answer = BookingAnswer(
         query.stage, digits, query.attempt, slots=query.slots, slot=query.slot,

@@ -90,7 +90,10 @@ def _why_not(event: DialResult) -> EventFields:
 def resume(ctx: FlowContext, step_id: str, step: TransferStep, event: Event) -> str | None:
     if not isinstance(event, DialResult):
         raise unexpected(step_id, event)
-    taken = event.status in CONNECTED and (not step.screen or event.answer == "accepted")
+    # Connected, and (when the provider says) bridged: a person rung who hung up during the
+    # announcement ends the <Dial> "completed" but never reached the caller.
+    taken = (event.status in CONNECTED and event.bridged is not False
+             and (not step.screen or event.answer == "accepted"))
     if taken:
         ctx.log(EventKind.transfer_completed, step_id,
                 EventFields(duration_s=event.duration or 0, number=event.by or None))
