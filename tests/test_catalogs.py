@@ -104,7 +104,8 @@ def test_each_catalog_text_fills_the_fields_of_its_message() -> None:
                     and first.value.startswith(("refusal.", "admin.notice.")):
                 wrong.append((f, node.lineno, first.value))  # not marked with N_
             if not (isinstance(first, ast.Call) and _name(first) == "N_"
-                    and isinstance(first.args[0], ast.Constant)):
+                    and isinstance(first.args[0], ast.Constant)
+                    and isinstance(first.args[0].value, str)):
                 continue
             if any(k.arg is None for k in node.keywords):
                 continue

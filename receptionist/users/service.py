@@ -11,13 +11,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from receptionist.catalog_text import Refused
+from receptionist.catalog_text import CatalogText, Refused
 from receptionist.i18n import N_, lang_key
 from receptionist.tenants.models import Tenant
 from receptionist.users.models import User, UserTenant
 
 ROLES = ("owner", "operator")
-WRONG_LOGIN = "wrong email or password"
+# The one answer to a failed login, whether the account exists or not.
+WRONG_LOGIN = CatalogText(N_("refusal.account.wrong_login"))
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 # Argon2 is slow and memory-hard on purpose (tens to hundreds of ms, 64 MiB each): a burst
