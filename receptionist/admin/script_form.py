@@ -244,6 +244,9 @@ def _apply_hours(edits: Edits, posted: Mapping[str, str]) -> None:
         closures = parse_closure_lines(posted.get("holidays", ""))
     except Refused as exc:
         raise FormError(exc.text.msgid, **exc.text.fields) from None
+    except ValueError as exc:  # not one of the parsers' own refusals: said as it came
+        raise FormError(N_("refusal.form.field"), field=CatalogText(_LABELS["hours"]),
+                        reason=str(exc)) from None
     hours = CommentedMap()
     for day in DAYS:
         if day in weekly:

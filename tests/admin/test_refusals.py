@@ -118,3 +118,16 @@ def test_notices(notice: CatalogText, english: str, french: str) -> None:
 
 def test_an_error_from_elsewhere_is_shown_as_it_came() -> None:
     assert in_language(said(ValueError("something new")), "fr") == "something new"
+
+
+def test_an_unexpected_hours_error_is_named_and_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from receptionist.admin import script_form
+
+    def broken(text: str) -> dict[str, list[str]]:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(script_form, "parse_hours_lines", broken)
+    demo = demo_script_text("demo.yaml")
+    refused = _refusal(script_form.apply, demo, parse_script(demo), {"hours": "mon 9-5"})
+    assert str(refused) == "hours: boom"
+    assert in_language(refused, "fr") == "horaires : boom"
