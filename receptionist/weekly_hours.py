@@ -9,7 +9,9 @@ from datetime import date, time
 
 from pydantic import BaseModel, ConfigDict
 
+from receptionist.catalog_text import Refused
 from receptionist.clock import sane_date
+from receptionist.i18n import N_
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RANGE = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
@@ -34,13 +36,13 @@ def format_range(opening: OpeningRange) -> str:
 def parse_range(text: str) -> OpeningRange:
     match = _RANGE.match(text.strip())
     if not match:
-        raise ValueError(f"opening range {text!r} must look like 09:00-18:00")
+        raise Refused(N_("refusal.hours.range_form"), range=text)
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
-        raise ValueError(f"opening range {text!r} has an invalid time")
+        raise Refused(N_("refusal.hours.range_time"), range=text)
     end = time.max if h2 == 24 else time(h2, m2)
     if end <= time(h1, m1):
-        raise ValueError(f"opening range {text!r} ends before it starts")
+        raise Refused(N_("refusal.hours.range_order"), range=text)
     return OpeningRange(start=time(h1, m1), end=end)
 
 
@@ -52,8 +54,7 @@ def parse_hours_lines(text: str) -> dict[str, list[str]]:
             continue
         day, ranges = parts[0].lower(), parts[1:]
         if day not in DAYS or not ranges:
-            raise ValueError(f"hours, line {number}: write a day ({', '.join(DAYS)}) "
-                             "then ranges such as 09:00-12:00")
+            raise Refused(N_("refusal.hours.line"), line=number, days=", ".join(DAYS))
         for text_range in ranges:
             parse_range(text_range)  # raises ValueError with the reason
         weekly[day] = ranges
@@ -67,14 +68,14 @@ def parse_closure_lines(text: str) -> list[dict[str, str]]:
         if not parts:
             continue
         if not _is_date(parts[0]):
-            raise ValueError(f"closures, line {number}: start with a date such as 2026-12-24")
+            raise Refused(N_("refusal.closures.date"), line=number)
         start = end = date.fromisoformat(parts[0])
         rest = parts[1] if len(parts) > 1 else ""
         first, _, after = rest.partition(" ")
         if _is_date(first):
             end, rest = date.fromisoformat(first), after
         if end < start:
-            raise ValueError(f"closures, line {number}: the end is before the start")
+            raise Refused(N_("refusal.closures.order"), line=number)
         closed.append({"start": start.isoformat(), "end": end.isoformat(),
                        "name": rest.strip()})
     return closed

@@ -26,6 +26,7 @@ READ_FROM_TABLES = {
     "notifications/summaries.py",  # ORDINALS
     "call_flows/meaning.py",  # LABELS
     "call_flows/announce.py",  # meaning.LABELS
+    "catalog_text.py",  # CatalogText / Refused(N_("refusal.…"), **fields): checked below
 }
 
 
@@ -85,6 +86,33 @@ def test_each_call_fills_the_fields_of_its_message() -> None:
             given.add("n")
         if given != _fields(i18n._texts("en")[msgid]):
             wrong.append((f, line, msgid))
+    assert wrong == []
+
+
+def test_each_catalog_text_fills_the_fields_of_its_message() -> None:
+    # CatalogText(N_("admin.notice.published"), version=…), Refused(N_("refusal.…"), …) and
+    # the refusals derived from it: the fields named are the message's; an id written
+    # without N_ would not be extracted.
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        f = str(path.relative_to(PACKAGE))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args or _name(node) in MSGID_ARG:
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) \
+                    and first.value.startswith(("refusal.", "admin.notice.")):
+                wrong.append((f, node.lineno, first.value))  # not marked with N_
+            if not (isinstance(first, ast.Call) and _name(first) == "N_"
+                    and isinstance(first.args[0], ast.Constant)
+                    and isinstance(first.args[0].value, str)):
+                continue
+            if any(k.arg is None for k in node.keywords):
+                continue
+            msgid = first.args[0].value
+            given = {k.arg for k in node.keywords if k.arg is not None}
+            if given != _fields(i18n._texts("en")[msgid]):
+                wrong.append((f, node.lineno, msgid))
     assert wrong == []
 
 

@@ -24,8 +24,10 @@ from receptionist.appointments import booking, lookups, week_grid
 from receptionist.appointments.agendas import list_agendas
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.call_flows.publishing import active_script
+from receptionist.catalog_text import CatalogText
 from receptionist.clock import SaneDate, sane_datetime
 from receptionist.db import WriteConflict
+from receptionist.i18n import N_
 from receptionist.tenants.models import Tenant
 from receptionist.web_deps import RowId, SessionDep, runtime_of
 
@@ -104,7 +106,7 @@ def _appointment(db: Session, tenant: Tenant, appointment_id: int
 
 
 def _back(request: Request, slug: str, agenda: Agenda, when: datetime,
-          notice: str) -> RedirectResponse:
+          notice: CatalogText) -> RedirectResponse:
     day = when.astimezone(ZoneInfo(agenda.timezone)).date().isoformat()
     return redirect_with_notice(request, f"/admin/t/{slug}/agenda", notice,
                                 agenda=agenda.slug, week=day)
@@ -119,7 +121,8 @@ def cancel(request: Request, db: SessionDep,
     with rt.database.write_transaction(db):
         booking.cancel(db, appointment=appointment, agenda=agenda, now=rt.clock(),
                        by=signed[0].email)
-    return _back(request, slug, agenda, appointment.starts_at, "cancelled")
+    return _back(request, slug, agenda, appointment.starts_at,
+                 CatalogText(N_("admin.notice.cancelled")))
 
 
 @router.post("/t/{slug}/appointments/{appointment_id}/move")
@@ -131,14 +134,18 @@ def move(request: Request, db: SessionDep,
     try:
         local = agenda_time(agenda, starts_at)
     except ValueError:
-        return _back(request, slug, agenda, appointment.starts_at, "not a date and time")
+        return _back(request, slug, agenda, appointment.starts_at,
+                     CatalogText(N_("refusal.not_a_date_time")))
     try:
         with rt.database.write_transaction(db):
             appointment = db.get(Appointment, appointment_id) or appointment
             booking.move(db, appointment=appointment, agenda=agenda, starts_at=local,
                          now=rt.clock(), by=signed[0].email)
     except booking.BookingError as exc:
-        return _back(request, slug, agenda, local, f"not moved: {exc}")
+        return _back(request, slug, agenda, local,
+                     CatalogText(N_("refusal.not_moved"), reason=exc.text))
     except WriteConflict:  # lost a race at commit time (another process)
-        return _back(request, slug, agenda, local, "not moved: this time was just taken")
-    return _back(request, slug, agenda, appointment.starts_at, "moved")
+        return _back(request, slug, agenda, local, CatalogText(
+            N_("refusal.not_moved"), reason=CatalogText(N_("refusal.booking.just_taken"))))
+    return _back(request, slug, agenda, appointment.starts_at,
+                 CatalogText(N_("admin.notice.moved")))

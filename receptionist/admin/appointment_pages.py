@@ -19,6 +19,7 @@ from receptionist.admin.deps import (
     CurrentUser,
     Notice,
     OwnedTenant,
+    Shown,
     agenda_of,
     redirect_with_notice,
     render,
@@ -28,8 +29,10 @@ from receptionist.appointments.models import Agenda
 from receptionist.call_flows.booking import choice as booking_choice
 from receptionist.call_flows.publishing import active_script
 from receptionist.call_flows.schema import Script
+from receptionist.catalog_text import CatalogText, said
 from receptionist.contacts import service as contacts
 from receptionist.db import WriteConflict
+from receptionist.i18n import N_
 from receptionist.tenants.models import Tenant
 from receptionist.users.models import User
 from receptionist.web_deps import RowId, SessionDep, runtime_of
@@ -54,7 +57,7 @@ def _types(script: Script, agenda: Agenda) -> list[tuple[str, str]]:
 
 
 def _form(request: Request, db: Session, user: User, data: object, tenant: Tenant,
-          agenda: Agenda, at: str, *, error: str = "", values: dict[str, str] | None = None
+          agenda: Agenda, at: str, *, error: Shown = "", values: dict[str, str] | None = None
           ) -> Response:
     _, script = active_script(db, tenant=tenant)
     return render(request, "appointment_new.html", data, user, tenant=tenant,  # type: ignore[arg-type]
@@ -84,7 +87,7 @@ def book(request: Request, db: SessionDep, signed: CsrfChecked, tenant: OwnedTen
         number = contacts.checked_number(number) if number.strip() else ""
     except contacts.ContactError as exc:
         response = _form(request, db, user, data, tenant, found, at, values=values,
-                         error=str(exc))
+                         error=said(exc))
         response.status_code = 422
         return response
     _, script = active_script(db, tenant=tenant)
@@ -101,16 +104,17 @@ def book(request: Request, db: SessionDep, signed: CsrfChecked, tenant: OwnedTen
                 source="admin", kind=kind, note=note.strip())
     except booking.BookingError as exc:
         response = _form(request, db, user, data, tenant, found, at, values=values,
-                         error=f"not booked: {exc}")
+                         error=CatalogText(N_("refusal.not_booked"), reason=exc.text))
         response.status_code = 409 if isinstance(exc, booking.SlotTaken) else 422
         return response
     except WriteConflict:
         response = _form(request, db, user, data, tenant, found, at, values=values,
-                         error="not booked: this time was just taken")
+                         error=CatalogText(N_("refusal.not_booked"), reason=CatalogText(
+                             N_("refusal.booking.just_taken"))))
         response.status_code = 409
         return response
     return redirect_with_notice(request, f"/admin/t/{slug}/appointments/{booked.id}",
-                                "booked")
+                                CatalogText(N_("admin.notice.booked")))
 
 
 @router.get("/t/{slug}/appointments/{appointment_id}")

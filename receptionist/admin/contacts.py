@@ -13,13 +13,16 @@ from receptionist.admin.deps import (
     CsrfChecked,
     Notice,
     OwnedTenant,
+    Shown,
     owned_tenant,
     redirect_with_notice,
     render,
     signed_in,
 )
+from receptionist.catalog_text import CatalogText, said
 from receptionist.contacts import service as contacts
 from receptionist.contacts.models import Listed
+from receptionist.i18n import N_
 from receptionist.web_deps import RowId, SessionDep, runtime_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -27,7 +30,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 BACK = {"inbox": "inbox", "calls": "calls", "contacts": "contacts"}
 
 
-def _page(request: Request, db: Session, slug: str, *, notice: str = "", error: str = "",
+def _page(request: Request, db: Session, slug: str, *, notice: Shown = "", error: Shown = "",
           form: dict[str, str] | None = None) -> Response:
     user, data = signed_in(request, db)
     tenant = owned_tenant(db, user, slug)
@@ -63,9 +66,10 @@ def save_contact(request: Request, db: SessionDep, signed: CsrfChecked,
                                   listed=Listed(listed), note=note, now=rt.clock(),
                                   by=user.email)
     except contacts.ContactError as exc:
-        return _page(request, db, slug, error=str(exc),
+        return _page(request, db, slug, error=said(exc),
                      form={"number": number, "name": name, "listed": listed, "note": note})
-    return redirect_with_notice(request, f"/admin/t/{slug}/contacts", "saved")
+    return redirect_with_notice(request, f"/admin/t/{slug}/contacts",
+                                CatalogText(N_("admin.notice.saved")))
 
 
 @router.post("/t/{slug}/contacts/block")
@@ -85,7 +89,8 @@ def block_number(request: Request, db: SessionDep, signed: CsrfChecked,
                                   listed=Listed(listed), now=rt.clock(), by=user.email)
     except contacts.ContactError as exc:
         raise HTTPException(400, str(exc)) from None
-    notice = "blocked" if listed == "blocked" else "saved"
+    notice = CatalogText(N_("admin.notice.blocked") if listed == "blocked"
+                         else N_("admin.notice.saved"))
     return redirect_with_notice(request, f"/admin/t/{slug}/{BACK.get(back, 'contacts')}",
                                 notice)
 
@@ -97,4 +102,5 @@ def delete_contact(request: Request, db: SessionDep, signed: CsrfChecked,
     with runtime_of(request).database.write_transaction(db):
         if not contacts.delete_contact(db, tenant_id=tenant.id, contact_id=contact_id):
             raise HTTPException(404, "no such contact")
-    return redirect_with_notice(request, f"/admin/t/{slug}/contacts", "saved")
+    return redirect_with_notice(request, f"/admin/t/{slug}/contacts",
+                                CatalogText(N_("admin.notice.saved")))

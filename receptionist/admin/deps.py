@@ -19,10 +19,10 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
 from receptionist.admin import sessions
-from receptionist.admin.refusals import in_language
 from receptionist.admin.texts import plural_translator, translator
 from receptionist.appointments import agendas
 from receptionist.appointments.models import Agenda
+from receptionist.catalog_text import CatalogText, decode, in_language
 from receptionist.i18n import (
     FALLBACK,
     LANGUAGES,
@@ -51,6 +51,11 @@ def _admin_ui() -> Path:
 ADMIN_UI = _admin_ui()
 templates = Jinja2Templates(directory=str(ADMIN_UI / "templates"))
 templates.env.filters["fromjson"] = json.loads
+
+
+# What a page says a form did, or why it refused: a catalog text (shown in the user's
+# language), or a text that came from elsewhere (shown as it came).
+Shown = CatalogText | str
 
 
 class LoginRequired(Exception):
@@ -96,7 +101,7 @@ def render(request: Request, name: str, data: sessions.SessionData, user: User |
           **context: Any) -> Response:
     language = user.language if user is not None else FALLBACK
     for said in ("error", "notice", "test_error"):  # what a form did, or why it refused
-        if isinstance(context.get(said), str):
+        if isinstance(context.get(said), CatalogText | str):
             context[said] = in_language(context[said], language)
     response = templates.TemplateResponse(request, name, {
         "t": translator(language), "nt": plural_translator(language),
@@ -129,21 +134,25 @@ def notice_mac(request: Request, notice: str) -> str:
     return hmac.new(key, notice.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def redirect_with_notice(request: Request, path: str, notice: str,
+def redirect_with_notice(request: Request, path: str, notice: CatalogText,
                          **query: str) -> RedirectResponse:
-    """303 to `path`, where the page shows `notice`: signed, so that a link made elsewhere
-    cannot put its own words on our pages."""
-    params = {**query, "notice": notice, "n": notice_mac(request, notice)}
+    """303 to `path`, where the page shows `notice` (its message id and fields, shown in
+    the reader's language): signed, so that a link made elsewhere cannot put its own
+    words on our pages."""
+    encoded = notice.encode()
+    params = {**query, "notice": encoded, "n": notice_mac(request, encoded)}
     return RedirectResponse(f"{path}?{urlencode(params)}", status_code=303)
 
 
 def signed_notice(request: Request, notice: Annotated[str, Query(max_length=300)] = "",
-                  n: Annotated[str, Query(max_length=64)] = "") -> str:
+                  n: Annotated[str, Query(max_length=64)] = "") -> Shown:
     """The page's notice if this server wrote it, else nothing."""
-    return notice if notice and hmac.compare_digest(notice_mac(request, notice), n) else ""
+    if notice and hmac.compare_digest(notice_mac(request, notice), n):
+        return decode(notice)
+    return ""
 
 
-Notice = Annotated[str, Depends(signed_notice)]
+Notice = Annotated[Shown, Depends(signed_notice)]
 
 
 def check_csrf(data: sessions.SessionData | None, token: str | None) -> None:

@@ -32,6 +32,8 @@ from receptionist.call_flows.schema import (
     Script,
     TransferStep,
 )
+from receptionist.catalog_text import CatalogText, Refused
+from receptionist.i18n import N_
 from receptionist.weekly_hours import (
     DAYS,
     format_range,
@@ -40,9 +42,14 @@ from receptionist.weekly_hours import (
 )
 
 NEW = "new"  # the form's empty choice row: filled in, it adds a choice
+# The fields named by a word of their own in refusals.
+_LABELS = {"business": N_("refusal.form.label.business"),
+           "greeting": N_("refusal.form.label.greeting"),
+           "hours": N_("refusal.form.label.hours"),
+           "holidays": N_("refusal.form.label.holidays")}
 
 
-class FormError(ValueError):
+class FormError(Refused):
     """A field that cannot become YAML (the reason names the field)."""
 
 
@@ -51,8 +58,7 @@ class UnprovenEdit(FormError):
 
     def __init__(self, where: list[str]) -> None:
         self.where = where
-        super().__init__("this change could not be written without changing other parts "
-                         "of the script: nothing was published")
+        super().__init__(N_("refusal.form.unproven"))
 
 
 # Fields typed in a textarea: several lines (an answer, example sentences, hours).
@@ -65,24 +71,25 @@ def _multiline(name: str) -> bool:
             or (name.startswith("choice.") and name.endswith(".examples")))
 
 
-def field_label(name: str, script: Script) -> str:
+def field_label(name: str, script: Script) -> CatalogText | str:
     """A field as the form names it (for refusals)."""
-    if name in ("business", "greeting", "hours", "holidays"):
-        return {"business": "business name"}.get(name, name)
+    if name in _LABELS:
+        return CatalogText(_LABELS[name])
     kind, _, rest = name.partition(".")
     if kind == "choice":
         index = rest.partition(".")[0]
         menu = script.main_menu_step()
         if index == NEW:
-            return "new menu choice"
+            return CatalogText(N_("refusal.form.label.new_choice"))
         if menu is not None and index.isdigit() and int(index) < len(menu.choices):
-            return f"menu choice {menu.choices[int(index)].intent}"
+            return CatalogText(N_("refusal.form.label.choice"),
+                               intent=menu.choices[int(index)].intent)
     elif kind == "transfer" and rest:
-        return f"transfer numbers ({rest})"
+        return CatalogText(N_("refusal.form.label.transfer"), step=rest)
     elif kind == "message" and rest:
-        return f"message prompt ({rest})"
+        return CatalogText(N_("refusal.form.label.message"), step=rest)
     elif kind == "faq" and rest.isdigit():
-        return f"answer {int(rest) + 1}"
+        return CatalogText(N_("refusal.form.label.answer"), n=int(rest) + 1)
     return name
 
 
@@ -94,8 +101,8 @@ def checked_fields(posted: Mapping[str, str], script: Script) -> dict[str, str]:
         text = normalised(value)
         refused = refused_character(text, multiline=_multiline(name))
         if refused is not None:
-            raise FormError(f"{field_label(name, script)}: an invisible or control character "
-                            f"({refused}) is not allowed here; type the text again without it")
+            raise FormError(N_("refusal.form.character"), field=field_label(name, script),
+                            character=refused)
         checked[name] = text
     return checked
 
@@ -191,7 +198,7 @@ def apply(yaml_text: str, script: Script, posted: Mapping[str, str]) -> str:
     yaml.indent(mapping=2, sequence=4, offset=2)  # "  - item", as the scripts are written
     tree = yaml.load(yaml_text)
     if not isinstance(tree, CommentedMap):
-        raise FormError("the script is not a mapping")
+        raise FormError(N_("refusal.form.not_a_mapping"))
     edits = Edits(tree)
     if "business" in posted:
         edits.set(("business",), posted["business"].strip())
@@ -235,8 +242,11 @@ def _apply_hours(edits: Edits, posted: Mapping[str, str]) -> None:
     try:
         weekly = parse_hours_lines(posted["hours"])
         closures = parse_closure_lines(posted.get("holidays", ""))
-    except ValueError as exc:
-        raise FormError(str(exc)) from None
+    except Refused as exc:
+        raise FormError(exc.text.msgid, **exc.text.fields) from None
+    except ValueError as exc:  # not one of the parsers' own refusals: said as it came
+        raise FormError(N_("refusal.form.field"), field=CatalogText(_LABELS["hours"]),
+                        reason=str(exc)) from None
     hours = CommentedMap()
     for day in DAYS:
         if day in weekly:
@@ -245,8 +255,7 @@ def _apply_hours(edits: Edits, posted: Mapping[str, str]) -> None:
     holidays = CommentedSeq()
     for closed in closures:
         if closed["end"] != closed["start"]:
-            raise FormError("holidays: one date per line (for longer closures, "
-                            "one line per day)")
+            raise FormError(N_("refusal.form.holiday_dates"))
         entry = CommentedMap([("date", date.fromisoformat(closed["start"]))])
         if closed["name"]:
             entry["name"] = closed["name"]

@@ -19,6 +19,7 @@ from receptionist.admin.deps import (
     CurrentUser,
     Notice,
     OwnedTenant,
+    Shown,
     redirect_with_notice,
     render,
 )
@@ -43,6 +44,8 @@ from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_scr
 from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.schema import Loc, Script
+from receptionist.catalog_text import CatalogText
+from receptionist.i18n import N_
 from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import Tenant
@@ -91,8 +94,8 @@ def prompt_previews(rt: Runtime, script: Script) -> list[tuple[str, str | None]]
 
 
 def _editor(request: Request, user: User, data: object, tenant: Tenant, db: SessionDep, *,
-            yaml_text: str, problems: list[ScriptProblem], checked: bool, notice: str = "",
-            test: TrialCallResult | None = None, test_error: str = "", inputs: str = ""
+            yaml_text: str, problems: list[ScriptProblem], checked: bool, notice: Shown = "",
+            test: TrialCallResult | None = None, test_error: Shown = "", inputs: str = ""
             ) -> Response:
     script = None
     if not problems:
@@ -154,7 +157,8 @@ def script_submit(request: Request, db: SessionDep,
         row = publishing.publish_script(db, tenant=tenant, yaml_text=yaml_text,
                                      author=user.email, comment=comment)
         publishing.ensure_main_agenda(db, tenant=tenant, script=script)
-    return redirect_with_notice(request, f"/admin/t/{slug}/script", f"published v{row.version}")
+    return redirect_with_notice(request, f"/admin/t/{slug}/script",
+                                CatalogText(N_("admin.notice.published"), version=row.version))
 
 
 @router.post("/t/{slug}/script/test")
@@ -178,7 +182,7 @@ def script_test_call(request: Request, db: SessionDep,
         return response
     except InputError as exc:
         return _editor(request, user, data, tenant, db, yaml_text=yaml_text, problems=[],
-                       checked=True, test_error=str(exc), inputs=inputs)
+                       checked=True, test_error=exc.text, inputs=inputs)
     rt = runtime_of(request)
     result = run_trial_call(rt.settings, rt.clock, slug=tenant.slug, yaml_text=yaml_text,
                            actions=actions, caller=caller)
@@ -187,8 +191,8 @@ def script_test_call(request: Request, db: SessionDep,
 
 
 def _form_page(request: Request, db: SessionDep, user: User, data: object, tenant: Tenant,
-               *, error: str = "", problems: list[ScriptProblem] | None = None,
-               notice: str = "", typed: Mapping[str, str] | None = None) -> Response:
+               *, error: Shown = "", problems: list[ScriptProblem] | None = None,
+               notice: Shown = "", typed: Mapping[str, str] | None = None) -> Response:
     _, script = publishing.active_script(db, tenant=tenant)
     form = form_of(script) if typed is None else as_typed(form_of(script), typed)
     return render(request, "script_form.html", data, user, tenant=tenant,  # type: ignore[arg-type]
@@ -227,7 +231,7 @@ def script_form_submit(request: Request, db: SessionDep, signed: CsrfChecked,
         if isinstance(exc, UnprovenEdit):
             log.warning("script form of %s by user %s refused: the YAML written would also "
                         "change %s", tenant.slug, user.id, ", ".join(exc.where))
-        response = _form_page(request, db, user, data, tenant, error=str(exc), typed=posted)
+        response = _form_page(request, db, user, data, tenant, error=exc.text, typed=posted)
         response.status_code = 422
         return response
     except ScriptError as exc:
@@ -236,13 +240,14 @@ def script_form_submit(request: Request, db: SessionDep, signed: CsrfChecked,
         response.status_code = 422
         return response
     if parsed == script:  # the same script (the YAML may only be laid out anew)
-        return redirect_with_notice(request, f"/admin/t/{slug}/script/form", "no change")
+        return redirect_with_notice(request, f"/admin/t/{slug}/script/form",
+                                    CatalogText(N_("admin.notice.no_change")))
     script_model(parsed)
     with runtime_of(request).database.write_transaction(db):
         row = publishing.publish_script(db, tenant=tenant, yaml_text=yaml_text,
                                         author=user.email, comment="edited in the form")
     return redirect_with_notice(request, f"/admin/t/{slug}/script/form",
-                                f"published v{row.version}")
+                                CatalogText(N_("admin.notice.published"), version=row.version))
 
 
 @router.post("/t/{slug}/script/rollback")
@@ -260,8 +265,8 @@ def script_rollback(request: Request, db: SessionDep,
                                           author=user.email)
     except tenants.TenantError:
         raise HTTPException(404, "no such version") from None
-    return redirect_with_notice(request, f"/admin/t/{slug}/script",
-                                f"v{version} published again as v{row.version}")
+    return redirect_with_notice(request, f"/admin/t/{slug}/script", CatalogText(
+        N_("admin.notice.published_again"), old=version, version=row.version))
 
 
 @router.get("/t/{slug}/script/diff")

@@ -15,6 +15,7 @@ from receptionist.admin.deps import (
     CsrfChecked,
     Notice,
     OwnedTenant,
+    Shown,
     agenda_of,
     owned_tenant,
     redirect_with_notice,
@@ -22,6 +23,8 @@ from receptionist.admin.deps import (
     signed_in,
 )
 from receptionist.appointments import agendas, busy_feed
+from receptionist.catalog_text import CatalogText, Refused, said
+from receptionist.i18n import N_
 from receptionist.notifications import service as notifications
 from receptionist.notifications.channels import CHANNELS
 from receptionist.notifications.models import NotificationChannel
@@ -35,10 +38,13 @@ from receptionist.weekly_hours import parse_closure_lines, parse_hours_lines
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# The notice of a channel added, by its kind.
+ADDED = {"email": N_("admin.notice.email_added"), "sms": N_("admin.notice.sms_added"),
+         "webhook": N_("admin.notice.webhook_added")}
 
 
-def _settings_page(request: Request, db: Session, slug: str, *, notice: str = "",
-                   error: str = "", secret: str = "") -> Response:
+def _settings_page(request: Request, db: Session, slug: str, *, notice: Shown = "",
+                   error: Shown = "", secret: str = "") -> Response:
     user, data = signed_in(request, db)
     tenant = owned_tenant(db, user, slug)
     assert tenant.id is not None
@@ -63,7 +69,7 @@ def settings_page(request: Request, db: SessionDep, slug: str,
     return _settings_page(request, db, slug, notice=notice)
 
 
-def _done(request: Request, slug: str, notice: str) -> RedirectResponse:
+def _done(request: Request, slug: str, notice: CatalogText) -> RedirectResponse:
     return redirect_with_notice(request, f"/admin/t/{slug}/settings", notice)
 
 
@@ -87,8 +93,9 @@ def add_channel(request: Request, db: SessionDep,
                 outbound=rt.outbound)
     except ValueError as exc:
         db.rollback()
-        return _settings_page(request, db, slug, error=str(exc))
-    return _settings_page(request, db, slug, notice=f"{channel} added", secret=secret)
+        return _settings_page(request, db, slug, error=said(exc))
+    return _settings_page(request, db, slug, notice=CatalogText(ADDED[channel]),
+                          secret=secret)
 
 
 @router.post("/t/{slug}/settings/retention")
@@ -99,13 +106,13 @@ def set_retention(request: Request, db: SessionDep,
     text = days.strip()
     try:
         if text and not text.isdigit():
-            raise ValueError("retention: a number of days from 1 to "
-                             f"{privacy.MAX_RETENTION_DAYS}, or empty")
+            raise Refused(N_("refusal.retention.days_or_empty"),
+                          most=privacy.MAX_RETENTION_DAYS)
         with runtime_of(request).database.write_transaction(db):
             privacy.set_retention(db, tenant, int(text) if text else None)
     except ValueError as exc:
-        return _settings_page(request, db, slug, error=str(exc))
-    return _done(request, slug, "retention saved")
+        return _settings_page(request, db, slug, error=said(exc))
+    return _done(request, slug, CatalogText(N_("admin.notice.retention_saved")))
 
 
 @router.post("/t/{slug}/settings/erasures")
@@ -117,12 +124,12 @@ def erase_caller(request: Request, db: SessionDep,
     try:
         number = privacy.normalize_phone(phone)
     except privacy.PhoneError as exc:
-        return _settings_page(request, db, slug, error=str(exc))
+        return _settings_page(request, db, slug, error=said(exc))
     rt = runtime_of(request)
     with rt.database.write_transaction(db):
         privacy.request_erasure(db, tenant_id=tenant.id, phone=number, requested_by=user.email,
                                 now=rt.clock())
-    return _done(request, slug, "erasure queued")
+    return _done(request, slug, CatalogText(N_("admin.notice.erasure_queued")))
 
 
 @router.post("/t/{slug}/settings/channels/{channel_id}/remove")
@@ -136,7 +143,7 @@ def remove_channel(request: Request, db: SessionDep,
     with runtime_of(request).database.write_transaction(db):
         row.active = False
         db.add(row)
-    return _done(request, slug, "channel removed")
+    return _done(request, slug, CatalogText(N_("admin.notice.channel_removed")))
 
 
 @router.post("/t/{slug}/settings/notifications")
@@ -148,16 +155,17 @@ def notification_settings(request: Request, db: SessionDep,
     assert tenant.id is not None
     for value in (quiet_start, quiet_end, digest_time):
         if value and not HHMM.match(value):
-            return _settings_page(request, db, slug, error=f"{value!r} is not a time (HH:MM)")
+            return _settings_page(request, db, slug, error=CatalogText(
+                N_("refusal.settings.not_a_time"), value=repr(value)))
     if bool(quiet_start) != bool(quiet_end) or (quiet_start and quiet_start == quiet_end):
         return _settings_page(request, db, slug,
-                              error="quiet hours need a start and a different end")
+                              error=CatalogText(N_("refusal.settings.quiet_hours")))
     with runtime_of(request).database.write_transaction(db):
         prefs = notifications.settings_for(db, tenant_id=tenant.id)
         prefs.quiet_start, prefs.quiet_end = quiet_start or None, quiet_end or None
         prefs.digest_time = digest_time or None
         db.add(prefs)
-    return _done(request, slug, "notifications saved")
+    return _done(request, slug, CatalogText(N_("admin.notice.notifications_saved")))
 
 
 @router.post("/t/{slug}/settings/tokens")
@@ -170,7 +178,8 @@ def new_token(request: Request, db: SessionDep,
     with rt.database.write_transaction(db):
         token = create_token(db, tenant=tenant, name=name or user.email, now=rt.clock(),
                              user_id=user.id)
-    return _settings_page(request, db, slug, notice="token created", secret=token)
+    return _settings_page(request, db, slug,
+                          notice=CatalogText(N_("admin.notice.token_created")), secret=token)
 
 
 @router.post("/t/{slug}/settings/tokens/{token_id}/revoke")
@@ -184,17 +193,18 @@ def revoke_token(request: Request, db: SessionDep,
     with rt.database.write_transaction(db):
         row.revoked_at = rt.clock()
         db.add(row)
-    return _done(request, slug, "token revoked")
+    return _done(request, slug, CatalogText(N_("admin.notice.token_revoked")))
 
 
-def _checked(request: Request, db: Session, slug: str, url: str, what: str
+def _checked(request: Request, db: Session, slug: str, url: str, refused: str
              ) -> str | Response:
     """The normalised URL to store, or the settings page with the reason if the server
-    may not call `url`."""
+    may not call `url` (`refused`: the message id saying whose URL, with its reason)."""
     try:
         return runtime_of(request).outbound.check(url)
     except OutboundRefused as exc:
-        return _settings_page(request, db, slug, error=f"{what} URL refused: {exc}")
+        return _settings_page(request, db, slug,
+                              error=CatalogText(refused, reason=exc.text))
 
 
 @router.post("/t/{slug}/settings/agendas/{agenda_slug}/caldav")
@@ -206,11 +216,10 @@ def link_calendar(request: Request, db: SessionDep,
     agenda = agenda_of(db, tenant, agenda_slug)
     rt = runtime_of(request)
     if url and agenda.busy_feed_url:
-        return _settings_page(request, db, slug, error=(
-            "this agenda reads its busy times from an iCalendar feed: unlink it first "
-            "(send the feed form empty)"))
+        return _settings_page(request, db, slug, error=CatalogText(
+            N_("refusal.settings.unlink_feed_first")))
     if url:
-        checked = _checked(request, db, slug, url, "calendar")
+        checked = _checked(request, db, slug, url, N_("refusal.settings.calendar_url"))
         if isinstance(checked, Response):
             return checked
         url = checked
@@ -223,7 +232,8 @@ def link_calendar(request: Request, db: SessionDep,
             agenda.caldav_url = agenda.caldav_username = agenda.caldav_password = None
             agendas.forget_external(db, agenda=agenda)
         db.add(agenda)
-    return _done(request, slug, "calendar unlinked" if not url else "calendar linked")
+    return _done(request, slug, CatalogText(N_("admin.notice.calendar_unlinked")) if not url
+                 else CatalogText(N_("admin.notice.calendar_linked")))
 
 
 @router.post("/t/{slug}/settings/agendas/{agenda_slug}/feed")
@@ -236,10 +246,10 @@ def link_feed(request: Request, db: SessionDep, signed: CsrfChecked, tenant: Own
     rt = runtime_of(request)
     address = busy_feed.feed_url(url)
     if address and agenda.caldav_url:
-        return _settings_page(request, db, slug, error=(
-            "this agenda reads its busy times from its CalDAV calendar: unlink it first"))
+        return _settings_page(request, db, slug, error=CatalogText(
+            N_("refusal.settings.unlink_caldav_first")))
     if address:
-        checked = _checked(request, db, slug, address, "feed")
+        checked = _checked(request, db, slug, address, N_("refusal.settings.feed_url"))
         if isinstance(checked, Response):
             return checked
         address = checked
@@ -251,7 +261,8 @@ def link_feed(request: Request, db: SessionDep, signed: CsrfChecked, tenant: Own
             agenda.busy_feed_url = None
             agendas.forget_external(db, agenda=agenda)
         db.add(agenda)
-    return _done(request, slug, "feed linked" if address else "feed unlinked")
+    return _done(request, slug, CatalogText(N_("admin.notice.feed_linked")) if address
+                 else CatalogText(N_("admin.notice.feed_unlinked")))
 
 
 @router.post("/t/{slug}/settings/agendas/{agenda_slug}/rules")
@@ -271,7 +282,7 @@ def agenda_rules(request: Request, db: SessionDep,
         weekly = parse_hours_lines(hours)
         closed = parse_closure_lines(closures)
     except ValueError as exc:
-        return _settings_page(request, db, slug, error=str(exc))
+        return _settings_page(request, db, slug, error=said(exc))
     try:
         with runtime_of(request).database.write_transaction(db):
             agendas.update_rules(
@@ -280,5 +291,6 @@ def agenda_rules(request: Request, db: SessionDep,
                 min_notice_minutes=min_notice_minutes, horizon_days=horizon_days,
                 reminder_hours=reminder_hours)
     except ValueError as exc:
-        return _settings_page(request, db, slug, error=f"{agenda_slug}: {exc}")
-    return _done(request, slug, f"{agenda_slug} saved")
+        return _settings_page(request, db, slug, error=CatalogText(
+            N_("refusal.settings.agenda"), agenda=agenda_slug, reason=said(exc)))
+    return _done(request, slug, CatalogText(N_("admin.notice.agenda_saved"), agenda=agenda_slug))

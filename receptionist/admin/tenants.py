@@ -14,10 +14,12 @@ from fastapi.responses import Response
 from ruamel.yaml import YAML
 
 from receptionist import demo
-from receptionist.admin.deps import CsrfChecked, redirect_with_notice, render
+from receptionist.admin.deps import CsrfChecked, Shown, redirect_with_notice, render
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError
+from receptionist.catalog_text import CatalogText, said
 from receptionist.contacts.models import E164
+from receptionist.i18n import N_
 from receptionist.tenants import service as tenants
 from receptionist.users import service as users
 from receptionist.users.models import UserTenant
@@ -32,8 +34,7 @@ RESERVED_SLUGS = frozenset({"admin", "api", "login", "logout", "new", "static", 
                             "twilio"})
 # Every refusal of a slug, whether it is malformed, reserved or another business's: an
 # operator must not learn which businesses exist from this form.
-SLUG_REFUSED = ("that slug is not available: choose another (2 to 63 lower-case letters, "
-                "digits or hyphens)")
+SLUG_REFUSED = CatalogText(N_("refusal.tenant.slug_refused"))
 
 
 DEMO_NAMES = {"en-US": "Demo Dental Clinic", "fr-FR": "Cabinet Démo"}
@@ -68,13 +69,13 @@ def create(request: Request, db: SessionDep,
     if user.role != "operator":
         raise HTTPException(404, "no such page")
     phones = [n.strip() for n in re.split(r"[,\s]+", numbers) if n.strip()]
-    error = ""
+    error: Shown = ""
     if not phones or any(not _E164.match(n) for n in phones):
-        error = "numbers must be E.164, such as +15551234567 (comma-separated)"
+        error = CatalogText(N_("refusal.tenant.numbers"), example="+15551234567")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        error = f"unknown time zone {timezone!r} (use a name such as Europe/Paris)"
+        error = CatalogText(N_("refusal.tenant.time_zone"), zone=repr(timezone))
     if not _SLUG.fullmatch(slug) or slug in RESERVED_SLUGS:
         error = SLUG_REFUSED
     if not error:
@@ -86,16 +87,17 @@ def create(request: Request, db: SessionDep,
                     db, slug=slug, numbers=phones, author=user.email, yaml_text=first)
                 assert tenant.id is not None and user.id is not None
                 db.add(UserTenant(user_id=user.id, tenant_id=tenant.id))
-            return redirect_with_notice(request, f"/admin/t/{slug}/script", "business created")
+            return redirect_with_notice(request, f"/admin/t/{slug}/script",
+                                        CatalogText(N_("admin.notice.business_created")))
         except tenants.SlugTaken as exc:
             db.rollback()
             # Its own operators may hear that it exists; anyone else, what any refused
             # slug gets.
-            error = str(exc) if users.tenant_for(db, user, slug) is not None \
+            error = exc.text if users.tenant_for(db, user, slug) is not None \
                 else SLUG_REFUSED
         except (tenants.TenantError, ScriptError) as exc:
             db.rollback()
-            error = str(exc)
+            error = said(exc)
     response = render(request, "tenants.html", data, user, tenants=users.tenants_of(db, user),
                      error=error)
     response.status_code = 400

@@ -27,8 +27,10 @@ from receptionist.call_flows.publishing import create_tenant
 from receptionist.calls import service as calls
 from receptionist.calls.event_text import describe
 from receptionist.calls.events import EventKind
+from receptionist.catalog_text import Refused
 from receptionist.clock import Clock
 from receptionist.config import Settings
+from receptionist.i18n import N_
 from receptionist.runtime import Runtime
 from receptionist.speech.recognizer import ModelUnavailable, Recognition
 from receptionist.twilio import rest
@@ -55,7 +57,7 @@ _DIAL = re.compile(r"^dial (completed|busy|no-answer|failed|canceled)$")
 _MESSAGE = re.compile(r"^message (\d{1,3})$")
 
 
-class InputError(ValueError):
+class InputError(Refused):
     pass
 
 
@@ -84,11 +86,10 @@ def parse_inputs(text: str) -> list[Action]:
         elif match := _DIAL.match(line):
             actions.append(DialOutcome(match.group(1)))
         else:
-            raise InputError(f"line {number}: {raw.strip()!r} is not a caller action "
-                             "(a key, say: words, nothing, message N, silence, dial busy, "
-                             "hang up)")
+            raise InputError(N_("refusal.trial.action"), line=number,
+                             typed=repr(raw.strip()))
     if len(actions) > MAX_INPUTS:
-        raise InputError(f"at most {MAX_INPUTS} actions")
+        raise InputError(N_("refusal.trial.too_many"), most=MAX_INPUTS)
     return actions
 
 

@@ -32,8 +32,9 @@ from receptionist.admin.deps import (
 from receptionist.appointments import lookups
 from receptionist.calls import service as calls
 from receptionist.calls.event_text import describe
+from receptionist.catalog_text import CatalogText
 from receptionist.clock import SaneDate
-from receptionist.i18n import LANGUAGES
+from receptionist.i18n import LANGUAGES, N_
 from receptionist.messages import service as messages
 from receptionist.messages.models import Message
 from receptionist.tenants.models import Tenant
@@ -52,10 +53,11 @@ def login_page(request: Request) -> Response:
     return render(request, "login.html", data, None, error="")
 
 
-def _duration(seconds: int) -> str:
+def _duration(seconds: int) -> CatalogText:
     if seconds < 120:
-        return "1 second" if seconds == 1 else f"{seconds} seconds"
-    return f"{math.ceil(seconds / 60)} minutes"
+        return CatalogText(N_("admin.wait.one_second")) if seconds == 1 \
+            else CatalogText(N_("admin.wait.seconds"), n=seconds)
+    return CatalogText(N_("admin.wait.minutes"), n=math.ceil(seconds / 60))
 
 
 @router.post("/login")
@@ -100,11 +102,11 @@ def login(request: Request, db: SessionDep, email: Annotated[str, Form(max_lengt
     return response
 
 
+# Why a login is slowed down, by the scope of the limit reached (field: {wait}).
 _TOO_MANY = {
-    "address": "too many failed logins from your address: try again in {wait}",
-    "account": "too many failed logins: try again in {wait}",
-    "everywhere": "too many failed logins for this account from new devices: try again in "
-                  "{wait}, or from a browser you logged in with before",
+    "address": N_("admin.login.too_many_address"),
+    "account": N_("admin.login.too_many_account"),
+    "everywhere": N_("admin.login.too_many_everywhere"),
 }
 
 
@@ -115,7 +117,7 @@ def _slowed_down(request: Request, refused: throttle.Refused, address: str,
     seconds = max(1, math.ceil(refused.wait.total_seconds()))
     response = render(request, "login.html",
                       sessions.new_session(None, 0, runtime_of(request).clock()), None,
-                      error=_TOO_MANY[refused.scope].format(wait=_duration(seconds)))
+                      error=CatalogText(_TOO_MANY[refused.scope], wait=_duration(seconds)))
     response.status_code = 429
     response.headers["Retry-After"] = str(seconds)
     return response
@@ -271,7 +273,7 @@ def change_password(request: Request, db: SessionDep,
     try:
         new_hash = users.new_password_hash(user, current=current, new=new)
     except users.AccountError as exc:
-        response = render(request, "password.html", data, user, error=str(exc), done=False)
+        response = render(request, "password.html", data, user, error=exc.text, done=False)
         response.status_code = 400
         return response
     with runtime_of(request).database.write_transaction(db):

@@ -22,6 +22,8 @@ from receptionist.appointments.models import (
     ExternalBusy,
     SyncState,
 )
+from receptionist.catalog_text import Refused
+from receptionist.i18n import N_
 from receptionist.tenants.models import Tenant
 
 MAX_REMINDER_HOURS = 168
@@ -35,13 +37,13 @@ def validate_agenda(agenda: Agenda) -> None:
     for name in ("slot_minutes", "buffer_minutes"):
         value = getattr(agenda, name)
         if value < 0 or value % UNIT_MINUTES:
-            raise ValueError(f"{name} must be a multiple of {UNIT_MINUTES} minutes")
+            raise Refused(N_("refusal.agenda.multiple"), name=name, unit=UNIT_MINUTES)
     if not 0 < agenda.slot_minutes <= 24 * 60:
-        raise ValueError("slot_minutes must be between 5 and 1440")
+        raise Refused(N_("refusal.agenda.slot_minutes"))
     if agenda.horizon_days <= 0 or agenda.min_notice_minutes < 0:
-        raise ValueError("horizon_days must be positive and min_notice_minutes >= 0")
+        raise Refused(N_("refusal.agenda.horizon_notice"))
     if not 0 <= agenda.reminder_hours <= MAX_REMINDER_HOURS:
-        raise ValueError(f"reminder_hours must be between 0 and {MAX_REMINDER_HOURS}")
+        raise Refused(N_("refusal.agenda.reminder_hours"), most=MAX_REMINDER_HOURS)
 
 
 def update_rules(session: Session, *, agenda: Agenda, weekly_hours: dict[str, list[str]],

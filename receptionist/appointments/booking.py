@@ -36,12 +36,14 @@ from receptionist.appointments.models import (
     SyncState,
 )
 from receptionist.appointments.reminders import REMINDER_KINDS
+from receptionist.catalog_text import Refused
+from receptionist.i18n import N_
 from receptionist.outbox import service as outbox
 
 _INSERT_CLAIMS = insert(SlotClaim.__table__)  # type: ignore[attr-defined]
 
 
-class BookingError(ValueError):
+class BookingError(Refused):
     """The request cannot be booked as asked (with a reason for the caller or client)."""
 
 
@@ -70,21 +72,21 @@ def _check_slot(session: Session, agenda: Agenda, starts_at: datetime, now: date
                 ignore: int | None = None, kind: Kind | None = None) -> datetime:
     rules = rules_of(agenda, kind)
     if starts_at.tzinfo is None:
-        raise NotASlot("the time must include its UTC offset")
+        raise NotASlot(N_("refusal.booking.utc_offset"))
     if starts_at.astimezone(UTC).second or starts_at.microsecond:
         # Slot claims are keyed by the exact start: a fraction would step beside them.
-        raise NotASlot("a slot starts on a whole minute (no seconds)")
+        raise NotASlot(N_("refusal.booking.whole_minute"))
     if not is_slot_start(rules, starts_at):
-        raise NotASlot("not a slot start of this agenda (see its availability)")
+        raise NotASlot(N_("refusal.booking.not_a_slot"))
     notice, horizon = notice_of(agenda, kind), horizon_of(agenda, kind)
     if starts_at < now + timedelta(minutes=notice):
-        raise NotASlot(f"too soon: at least {notice} minutes' notice")
+        raise NotASlot(N_("refusal.booking.too_soon"), minutes=notice)
     if starts_at >= now + timedelta(days=horizon):
-        raise NotASlot(f"too far ahead: at most {horizon} days")
+        raise NotASlot(N_("refusal.booking.too_far"), days=horizon)
     ends_at = starts_at + timedelta(seconds=rules.slot_s)
     if not available(session, agenda, now=now, start=starts_at, end=ends_at, limit=1,
                      ignore=ignore, kind=kind):
-        raise SlotTaken("this time is no longer free")
+        raise SlotTaken(N_("refusal.booking.no_longer_free"))
     return ends_at
 
 
@@ -96,7 +98,7 @@ def _claiming(session: Session, savepoint: bool) -> Iterator[None]:
         with session.begin_nested() if savepoint else nullcontext():
             yield
     except IntegrityError:
-        raise SlotTaken("this time was just taken") from None
+        raise SlotTaken(N_("refusal.booking.just_taken")) from None
 
 
 def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime,
@@ -137,10 +139,10 @@ def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_a
     """Move an appointment to `starts_at` in its agenda. An appointment of a type keeps
     its length and buffer; a plain slot takes the agenda's current ones."""
     if appointment.status != AppointmentStatus.booked:
-        raise BookingError("this appointment is cancelled")
+        raise BookingError(N_("refusal.booking.cancelled"))
     assert appointment.id is not None
     if agenda.id != appointment.agenda_id:
-        raise BookingError("an appointment moves within its own agenda")
+        raise BookingError(N_("refusal.booking.other_agenda"))
     kind = Kind.of_appointment(appointment) if appointment.appointment_type else None
     ends_at = _check_slot(session, agenda, starts_at, now, ignore=appointment.id, kind=kind)
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)

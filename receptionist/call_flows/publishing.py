@@ -12,6 +12,7 @@ from receptionist.call_flows.loader import compiled_script, parse_script
 from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.schema import Script, Weekly
 from receptionist.db import Database
+from receptionist.i18n import N_
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import ScriptVersion, Tenant
 from receptionist.weekly_hours import format_range
@@ -19,7 +20,8 @@ from receptionist.weekly_hours import format_range
 
 def active_script(session: Session, *, tenant: Tenant) -> tuple[int, Script]:
     if tenant.active_version is None or tenant.id is None:
-        raise tenants.TenantError(f"tenant {tenant.slug!r} has no published script")
+        raise tenants.TenantError(N_("refusal.tenant.no_published_script"),
+                                  slug=repr(tenant.slug))
     row = tenants.script_version(session, tenant_id=tenant.id, version=tenant.active_version)
     return row.version, compiled_script(row.yaml_text)
 

@@ -10,6 +10,7 @@ import typer
 
 from receptionist.cli import support
 from receptionist.cli.support import TenantOpt, clear_errors, fail, keep_models, open_session
+from receptionist.i18n import N_
 
 if TYPE_CHECKING:
     from receptionist.call_flows.schema import MenuChoice
@@ -34,7 +35,8 @@ def route(tenant: TenantOpt,
     with open_session(settings) as session, clear_errors():
         row = tenants.get_tenant(session, slug=tenant)
         if row.active_version is None or row.id is None:
-            raise tenants.TenantError(f"tenant {tenant!r} has no published script")
+            raise tenants.TenantError(N_("refusal.tenant.no_published_script"),
+                                      slug=repr(tenant))
         stored = tenants.script_version(session, tenant_id=row.id, version=row.active_version)
         # Checked when it was published: read back without loading every step kind.
         script = parse_script(stored.yaml_text, check_graph=False)

@@ -18,6 +18,7 @@ from receptionist.cli.support import (
     read_text,
     report_problems,
 )
+from receptionist.i18n import N_
 
 script_app = typer.Typer(help="Call scripts: validate, publish, history, rollback.",
                          no_args_is_help=True)
@@ -83,7 +84,7 @@ def script_show(tenant: TenantOpt,
         assert row.id is not None
         number = version or row.active_version
         if number is None:
-            raise tenants.TenantError(f"tenant {tenant!r} has no script")
+            raise tenants.TenantError(N_("refusal.tenant.no_script"), slug=repr(tenant))
         sys.stdout.write(tenants.script_version(session, tenant_id=row.id,
                                                 version=number).yaml_text)
 

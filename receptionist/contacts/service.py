@@ -15,7 +15,9 @@ from sqlmodel import Session, col
 
 from receptionist.appointments.models import Appointment
 from receptionist.calls.models import Call
+from receptionist.catalog_text import Refused
 from receptionist.contacts.models import E164, Contact, Listed
+from receptionist.i18n import N_
 
 _E164 = re.compile(E164)
 # What Twilio (and carriers) put in `From` when the caller hides their number.
@@ -26,7 +28,7 @@ SCREENED_OUT = ("blocked", "anonymous", "spam", "challenged")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class ContactError(ValueError):
+class ContactError(Refused):
     """An owner's edit that cannot be stored (said in plain words)."""
 
 
@@ -120,7 +122,7 @@ def is_known(session: Session, *, tenant_id: int, number: str, calling: str | No
 def clean_name(name: str) -> str:
     name = " ".join(_CONTROL.sub(" ", name).split())
     if len(name) > 100:
-        raise ContactError("a name has 100 characters at most")
+        raise ContactError(N_("refusal.contact.name_too_long"), n=100)
     return name
 
 
@@ -128,8 +130,7 @@ def checked_number(number: str) -> str:
     """The number as it must be written (E.164), else ContactError with how to write it."""
     number = number.strip()
     if not _E164.match(number):
-        raise ContactError("a number is written +, the country code and the number, "
-                           "digits only (E.164), e.g. +15551230001")
+        raise ContactError(N_("refusal.contact.number"), example="+15551230001")
     return number
 
 
@@ -147,7 +148,7 @@ def save_contact(session: Session, *, tenant_id: int, number: str, now: datetime
         contact.listed = listed.value
     if note is not None:
         if len(note) > 500:
-            raise ContactError("a note has 500 characters at most")
+            raise ContactError(N_("refusal.contact.note_too_long"), n=500)
         contact.note = _CONTROL.sub(" ", note).strip()
     contact.updated_at, contact.updated_by = now, by[:200]
     session.add(contact)

@@ -17,8 +17,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlmodel import Session
 
+from receptionist.catalog_text import CatalogText, Refused
 from receptionist.config import Settings
 from receptionist.email_address import InvalidAddress, checked_address
+from receptionist.i18n import N_
 from receptionist.notifications import email_html
 from receptionist.notifications.channel import (
     Channel,
@@ -31,8 +33,8 @@ from receptionist.outbound import Policy
 from receptionist.outbox.models import OutboxItem
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-EMAIL_TARGET = ("an email target must be an address such as owner@example.com (just one, "
-                "with no name, spaces or line breaks)")
+# Why an email target is refused (the example is not translated).
+EMAIL_TARGET = CatalogText(N_("refusal.channel.email_target"), example="owner@example.com")
 
 
 class EmailError(ChannelError):
@@ -44,7 +46,7 @@ def check_target(target: str, secret: str | None, outbound: Policy | None) -> st
     try:
         checked_address(target)
     except InvalidAddress:
-        raise ValueError(EMAIL_TARGET) from None
+        raise Refused(EMAIL_TARGET.msgid, **EMAIL_TARGET.fields) from None
     return target
 
 

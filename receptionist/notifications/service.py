@@ -13,7 +13,9 @@ from sqlmodel import Session, col
 
 from receptionist.calls import service as calls
 from receptionist.calls.models import Call
+from receptionist.catalog_text import Refused
 from receptionist.contacts.service import SCREENED_OUT
+from receptionist.i18n import N_
 from receptionist.notifications.channels import CHANNELS
 from receptionist.notifications.models import NotificationChannel, NotificationSettings
 from receptionist.outbound import Policy
@@ -32,10 +34,10 @@ def add_channel(session: Session, *, tenant_id: int, channel: str, target: str,
     """A new channel. A webhook's URL must pass `outbound` (default: public addresses only)."""
     kind = CHANNELS.get(channel)
     if kind is None:
-        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
+        raise Refused(N_("refusal.channel.kind"), kinds=", ".join(CHANNELS))
     unknown = set(events) - set(EVENTS)
     if unknown or not events:
-        raise ValueError(f"events must be among {', '.join(EVENTS)}")
+        raise Refused(N_("refusal.channel.events"), events=", ".join(EVENTS))
     target = kind.check_target(target, secret, outbound)  # stored as checked (normalised)
     row = NotificationChannel(tenant_id=tenant_id, channel=channel, target=target,
                               secret=secret, events=",".join(events))

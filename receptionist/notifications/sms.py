@@ -7,6 +7,8 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from receptionist.calls.models import Call
+from receptionist.catalog_text import Refused
+from receptionist.i18n import N_
 from receptionist.notifications.channel import (
     Channel,
     ChannelDeps,
@@ -25,7 +27,7 @@ class SmsError(ChannelError):
 
 def check_target(target: str, secret: str | None, outbound: Policy | None) -> str:
     if not (target.startswith("+") and target[1:].isdigit()):
-        raise ValueError("an SMS target must be an E.164 number such as +15551234567")
+        raise Refused(N_("refusal.channel.sms_target"), example="+15551234567")
     return target
 
 

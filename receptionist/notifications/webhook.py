@@ -19,6 +19,8 @@ import json
 import urllib3
 from sqlmodel import Session
 
+from receptionist.catalog_text import Refused
+from receptionist.i18n import N_
 from receptionist.notifications.channel import (
     Channel,
     ChannelDeps,
@@ -41,10 +43,10 @@ class WebhookError(ChannelError):
 def check_target(target: str, secret: str | None, outbound: Policy | None) -> str:
     """The URL as checked (normalised), stored as such."""
     if not target.startswith(("https://", "http://")):
-        raise ValueError("a webhook target must be an http(s) URL")
+        raise Refused(N_("refusal.channel.webhook_target"))
     target = (outbound or Policy()).check(target)
     if not secret:
-        raise ValueError("a webhook needs a signing secret")
+        raise Refused(N_("refusal.channel.webhook_secret"))
     return target
 
 

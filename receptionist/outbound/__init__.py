@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from receptionist.config import Network, Settings, parse_networks
+from receptionist.i18n import N_
 from receptionist.outbound.addresses import Address, refusal
 from receptionist.outbound.urls import OutboundRefused, Target, parse_target
 
@@ -48,14 +49,12 @@ class Policy:
         try:
             found = self.resolve(host, target.port, proto=socket.IPPROTO_TCP)
         except (OSError, UnicodeError):
-            raise OutboundRefused(f"the host {host!r} does not resolve") from None
+            raise OutboundRefused(N_("refusal.url.no_such_host"), host=host) from None
         if not found:
-            raise OutboundRefused(f"the host {host!r} does not resolve")
+            raise OutboundRefused(N_("refusal.url.no_such_host"), host=host)
         for *_, sockaddr in found:
             address: Address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
             why = refusal(address, self.allowed)
             if why is not None:
-                raise OutboundRefused(
-                    f"{host} is at {why}: only public addresses can be called (an "
-                    "administrator can allow a network with OUTBOUND_ALLOW_NETWORKS)")
+                raise OutboundRefused(N_("refusal.url.not_public"), host=host, why=why)
         return target.url

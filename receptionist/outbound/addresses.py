@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import ipaddress
 
+from receptionist.catalog_text import CatalogText
 from receptionist.config import Network
+from receptionist.i18n import N_
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _OPAQUE: tuple[tuple[ipaddress.IPv6Network, str], ...] = (
-    (ipaddress.IPv6Network("::/96"), "an IPv4-compatible IPv6 address (deprecated)"),
-    (ipaddress.IPv6Network("64:ff9b:1::/48"), "a local-use NAT64 address"),
-    (ipaddress.IPv6Network("2001::/32"), "a Teredo tunnel address"),
+    (ipaddress.IPv6Network("::/96"), N_("refusal.url.ipv4_compatible")),
+    (ipaddress.IPv6Network("64:ff9b:1::/48"), N_("refusal.url.nat64")),
+    (ipaddress.IPv6Network("2001::/32"), N_("refusal.url.teredo")),
 )
 
 
@@ -32,7 +34,7 @@ def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | Non
     return address.sixtofour
 
 
-def refusal(address: Address, allowed: tuple[Network, ...]) -> str | None:
+def refusal(address: Address, allowed: tuple[Network, ...]) -> CatalogText | None:
     """Why `address` may not be called, or None if it may."""
     if any(address in network for network in allowed):
         return None
@@ -40,11 +42,12 @@ def refusal(address: Address, allowed: tuple[Network, ...]) -> str | None:
         inner = embedded_ipv4(address)
         if inner is not None:
             why = refusal(inner, allowed)
-            return None if why is None else f"{why} (inside the IPv6 address {address})"
+            return None if why is None else CatalogText(N_("refusal.url.inside_ipv6"), why=why,
+                                                        address=str(address))
         if address.is_global and not address.is_multicast:
             for network, name in _OPAQUE:
                 if address in network:
-                    return f"{address}, {name}"
+                    return CatalogText(name, address=str(address))
     if not address.is_global or address.is_multicast:
-        return f"{address}, a private, loopback, link-local or reserved address"
+        return CatalogText(N_("refusal.url.private"), address=str(address))
     return None

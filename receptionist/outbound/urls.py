@@ -21,13 +21,16 @@ from urllib.parse import urlsplit
 import httpx
 from urllib3.util import parse_url
 
+from receptionist.catalog_text import Refused
+from receptionist.i18n import N_
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # A host name once IDNA-encoded: letters, digits, "-" and "_" in dot-separated labels.
 _HOST_NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")
 _NUMBERS = re.compile(r"(0x[0-9a-f]*|[0-9]+)")
 
 
-class OutboundRefused(ValueError):
+class OutboundRefused(Refused):
     """The URL may not be called (said to the owner as is)."""
 
 
@@ -52,24 +55,23 @@ def parse_target(text: str) -> Target:
     are not cached, only raised."""
     typed = text.strip()
     if not typed:
-        raise OutboundRefused("the URL is empty")
+        raise OutboundRefused(N_("refusal.url.empty"))
     odd = next((c for c in typed
                 if c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
     if odd is not None:
-        raise OutboundRefused(f"the URL contains a space or a control character ({odd!r})")
+        raise OutboundRefused(N_("refusal.url.space_or_control"), character=repr(odd))
     if "\\" in typed:
-        raise OutboundRefused("a backslash (\\) is not allowed in the URL")
+        raise OutboundRefused(N_("refusal.url.backslash"))
     try:
         url = httpx.URL(typed)
     except httpx.InvalidURL as exc:
-        raise OutboundRefused(f"not a valid URL ({exc})") from None
+        raise OutboundRefused(N_("refusal.url.invalid"), reason=str(exc)) from None
     if url.scheme not in DEFAULT_PORTS or not url.host:
-        raise OutboundRefused("the URL must be http:// or https:// with a host name")
+        raise OutboundRefused(N_("refusal.url.scheme"))
     if url.userinfo or "@" in url.netloc.decode("ascii"):
-        raise OutboundRefused("a user name or password in the URL is not allowed (give them "
-                              "in their own fields)")
+        raise OutboundRefused(N_("refusal.url.userinfo"))
     if url.port is not None and not 0 < url.port < 65536:
-        raise OutboundRefused(f"port {url.port} is not a port (1 to 65535)")
+        raise OutboundRefused(N_("refusal.url.port"), port=url.port)
     host = url.raw_host.decode("ascii")
     _check_host(host)
     # The fragment is never sent: dropped (copy_with also drops a default port).
@@ -82,20 +84,19 @@ def parse_target(text: str) -> Target:
     if typed_host[1] == url.host:
         typed_host = (typed_host[0], host, *typed_host[2:])
     if any(reading != expected for reading in [typed_host, *readings]):
-        raise OutboundRefused("the URL is ambiguous (HTTP libraries disagree on its host or "
-                              "port): write it plainly, as scheme://host[:port]/path")
+        raise OutboundRefused(N_("refusal.url.ambiguous"))
     return target
 
 
 def _check_host(host: str) -> None:
     if ":" in host:  # an IPv6 address, which httpx has checked
         if "%" in host:
-            raise OutboundRefused("an IPv6 zone (%) is not allowed in the URL")
+            raise OutboundRefused(N_("refusal.url.ipv6_zone"))
         return
     if "%" in host:
-        raise OutboundRefused("percent signs are not allowed in the host name")
+        raise OutboundRefused(N_("refusal.url.percent_host"))
     if len(host) > 253 or not _HOST_NAME.fullmatch(host):
-        raise OutboundRefused(f"{host!r} is not a valid host name")
+        raise OutboundRefused(N_("refusal.url.host_name"), host=repr(host))
     last = host.rstrip(".").rsplit(".", 1)[-1]
     if _NUMBERS.fullmatch(last):
         # 127.1, 2130706433, 0x7f.1, 0177.0.0.1: resolvers read these as addresses, each
@@ -105,8 +106,7 @@ def _check_host(host: str) -> None:
         except ValueError:
             plain = False
         if not plain:
-            raise OutboundRefused(f"{host!r} is not a plain IPv4 address: write it as four "
-                                  "numbers, such as 203.0.113.5")
+            raise OutboundRefused(N_("refusal.url.ipv4_form"), host=repr(host))
 
 
 def _urllib(text: str) -> Reading:

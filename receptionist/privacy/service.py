@@ -31,7 +31,9 @@ from receptionist.appointments.models import (
     NameStatus,
 )
 from receptionist.calls.models import Call, CallEvent, WebhookReply
+from receptionist.catalog_text import Refused
 from receptionist.config import Settings
+from receptionist.i18n import N_
 from receptionist.messages.models import Message
 from receptionist.outbox.models import OutboxItem
 from receptionist.privacy.models import ErasureRequest
@@ -116,8 +118,7 @@ def set_retention(session: Session, tenant: Tenant, days: int | None) -> None:
     """How long the business keeps messages and calls: 1 to 3650 days, or None (until
     deleted). The one rule for the admin UI and the CLI; ValueError otherwise."""
     if days is not None and not 1 <= days <= MAX_RETENTION_DAYS:
-        raise ValueError(f"retention: a number of days from 1 to {MAX_RETENTION_DAYS}, "
-                         "or none")
+        raise Refused(N_("refusal.retention.days"), most=MAX_RETENTION_DAYS)
     tenant.retention_days = days
     session.add(tenant)
 
@@ -174,7 +175,7 @@ def erase_caller(session: Session, settings: Settings, *, tenant_id: int, phone:
     return erased
 
 
-class PhoneError(ValueError):
+class PhoneError(Refused):
     """Not a phone number we can match against caller IDs."""
 
 
@@ -182,8 +183,7 @@ def normalize_phone(text: str) -> str:
     """'+33 1 80 00 00 00' -> '+33180000000' (E.164, as Twilio sends caller IDs)."""
     compact = re.sub(r"[\s().\-]", "", text)
     if not re.fullmatch(r"\+[1-9]\d{5,14}", compact):
-        raise PhoneError(f"{text!r} is not a phone number in international form "
-                         "(+ then the country code, e.g. +33 1 80 00 00 00)")
+        raise PhoneError(N_("refusal.erasure.phone"), number=repr(text))
     return compact
 
 

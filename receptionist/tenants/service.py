@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
+from receptionist.catalog_text import Refused
+from receptionist.i18n import N_
 from receptionist.tenants.models import ScriptVersion, Tenant, TenantNumber
 
 
-class TenantError(ValueError):
+class TenantError(Refused):
     """A tenant operation that cannot be done as asked (clear message for CLI/UI)."""
 
 
@@ -24,7 +26,7 @@ class SlugTaken(TenantError):
 def get_tenant(session: Session, *, slug: str) -> Tenant:
     tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).first()
     if tenant is None:
-        raise TenantError(f"no tenant with slug {slug!r}")
+        raise TenantError(N_("refusal.tenant.unknown"), slug=repr(slug))
     return tenant
 
 
@@ -64,7 +66,7 @@ def script_version(session: Session, *, tenant_id: int, version: int) -> ScriptV
         ScriptVersion.tenant_id == tenant_id, ScriptVersion.version == version
     )).first()
     if row is None:
-        raise TenantError(f"version {version} does not exist")
+        raise TenantError(N_("refusal.tenant.no_version"), version=version)
     return row
 
 
@@ -109,12 +111,12 @@ def add_tenant(session: Session, *, slug: str, numbers: list[str], name: str,
                language: str, timezone: str) -> Tenant:
     """A new tenant answering `numbers` (no script version yet)."""
     if session.exec(select(Tenant).where(Tenant.slug == slug)).first() is not None:
-        raise SlugTaken(f"tenant {slug!r} already exists")
+        raise SlugTaken(N_("refusal.tenant.exists"), slug=slug)
     for number in numbers:
         owner = tenant_for_number(session, number=number)
         if owner is not None:
             # Never which one: an operator must not learn other agencies' businesses.
-            raise TenantError(f"number {number} already belongs to another business")
+            raise TenantError(N_("refusal.tenant.number_taken"), number=number)
     tenant = Tenant(slug=slug, name=name, language=language, timezone=timezone)
     session.add(tenant)
     session.flush()

@@ -11,12 +11,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from receptionist.i18n import lang_key
+from receptionist.catalog_text import CatalogText, Refused
+from receptionist.i18n import N_, lang_key
 from receptionist.tenants.models import Tenant
 from receptionist.users.models import User, UserTenant
 
 ROLES = ("owner", "operator")
-WRONG_LOGIN = "wrong email or password"
+# The one answer to a failed login, whether the account exists or not.
+WRONG_LOGIN = CatalogText(N_("refusal.account.wrong_login"))
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 # Argon2 is slow and memory-hard on purpose (tens to hundreds of ms, 64 MiB each): a burst
@@ -28,7 +30,7 @@ _checks = threading.BoundedSemaphore(PASSWORD_CHECKS)
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     pass
 
 
@@ -44,15 +46,15 @@ def create_user(session: Session, *, email: str, password: str, role: str,
     """A new account; `password_hash`, when given, is `hash_password(password)`."""
     email = email.strip().lower()
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError(N_("refusal.account.role"), roles=", ".join(ROLES))
     if "@" not in email:
-        raise AccountError("that is not an email address")
+        raise AccountError(N_("refusal.account.not_an_email"))
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise AccountError(N_("refusal.account.password_short"), n=MIN_PASSWORD)
     if role == "owner" and len(tenants) != 1:
-        raise AccountError("an owner belongs to exactly one business (--tenant)")
+        raise AccountError(N_("refusal.account.owner_one_business"))
     if session.execute(select(User).where(col(User.email) == email)).scalar() is not None:
-        raise AccountError(f"{email} already has an account")
+        raise AccountError(N_("refusal.account.exists"), email=email)
     user = User(email=email, password_hash=password_hash or _hasher.hash(password), role=role,
                 language=lang_key(language))
     session.add(user)
@@ -116,9 +118,9 @@ def new_password_hash(user: User, *, current: str, new: str) -> str:
     """The hash of `new` once `current` is checked (both slow on purpose: call it outside
     any transaction, then `store_password`)."""
     if not _verify(user.password_hash, current):
-        raise AccountError("the current password is wrong")
+        raise AccountError(N_("refusal.account.wrong_password"))
     if len(new) < MIN_PASSWORD:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise AccountError(N_("refusal.account.password_short"), n=MIN_PASSWORD)
     with _checks:
         return _hasher.hash(new)
 
@@ -140,9 +142,9 @@ def set_password(session: Session, *, email: str, new: str,
     user: User | None = session.execute(select(User).where(
         col(User.email) == email.strip().lower())).scalar()
     if user is None:
-        raise AccountError(f"no account {email!r}")
+        raise AccountError(N_("refusal.account.unknown"), email=repr(email))
     if len(new) < MIN_PASSWORD:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise AccountError(N_("refusal.account.password_short"), n=MIN_PASSWORD)
     user.password_hash = password_hash or _hasher.hash(new)
     user.session_version += 1
     session.add(user)

@@ -259,6 +259,13 @@ def test_the_language_switch_is_remembered_and_refusals_follow_it(
         "csrf": csrf_of(french.text), "number": "555-1234", "name": "Ada"})
     assert ("un numéro s'écrit +, l'indicatif du pays et le numéro, en chiffres seulement "
             "(E.164), par exemple +15551230001") in html.unescape(refused.text)
+    # A notice carries its message id through the redirect: said in the reader's language.
+    saved = client.post("/admin/t/demo/contacts", data={
+        "csrf": csrf_of(french.text), "number": "+15551230001", "name": "Ada"},
+        follow_redirects=False)
+    assert "admin.notice.saved" in saved.headers["location"]
+    assert '<p class="ok" role="status">enregistré</p>' in client.get(
+        saved.headers["location"]).text
     # Remembered by the account: a new session is French too.
     client.cookies.clear()
     assert "Déconnexion" in login(client, "owner@demo.test")[1]
@@ -272,18 +279,3 @@ def test_the_language_switch_is_remembered_and_refusals_follow_it(
     assert client.post("/admin/language", data={
         "csrf": csrf_of(client.get("/admin/password").text), "language": "de"}
     ).status_code == 422
-
-
-def test_refusals_and_notices_in_french() -> None:
-    from receptionist.admin.refusals import in_language
-
-    assert in_language("not moved: too soon: at least 60 minutes' notice", "fr") == (
-        "non déplacé : trop tôt : au moins 60 minutes de préavis")
-    assert in_language("published v7", "fr-FR") == "version 7 publiée"
-    assert in_language("main: hours, line 2: write a day (mon, tue, wed, thu, fri, sat, sun) "
-                       "then ranges such as 09:00-12:00", "fr") == (
-        "main : horaires, ligne 2 : écrivez un jour (mon, tue, wed, thu, fri, sat, sun) "
-        "puis des plages comme 09:00-12:00")
-    assert in_language("email added", "fr") == "e-mail ajouté"
-    assert in_language("something new", "fr") == "something new"  # shown as it came
-    assert in_language("saved", "en") == "saved"

@@ -71,7 +71,7 @@ def test_every_channel_is_declared_by_its_module() -> None:
 
 
 @pytest.mark.parametrize(("name", "good", "bad", "refusal"), [
-    ("email", "owner@demo.test", "Owner <owner@demo.test>", email.EMAIL_TARGET),
+    ("email", "owner@demo.test", "Owner <owner@demo.test>", str(email.EMAIL_TARGET)),
     ("sms", "+15551234567", "555-1234", "an SMS target must be an E.164 number"),
     ("webhook", "http://127.0.0.1:9/hook", "ftp://127.0.0.1/hook",
      "a webhook target must be an http(s) URL"),

@@ -87,7 +87,10 @@ def test_the_grid_is_exact(session: Session, clock: FixedClock) -> None:
 
 
 def test_the_reason_is_told_in_french() -> None:
-    from receptionist.admin.refusals import in_language
+    from receptionist.catalog_text import CatalogText, in_language
+    from receptionist.i18n import N_
 
-    assert in_language(f"not booked: {WHOLE_MINUTE}", "fr") == (
+    refused = NotASlot(N_("refusal.booking.whole_minute"))
+    assert str(refused) == WHOLE_MINUTE
+    assert in_language(CatalogText(N_("refusal.not_booked"), reason=refused.text), "fr") == (
         "non réservé : un créneau commence à une minute pile (sans secondes)")
