@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -49,7 +50,7 @@ from receptionist.messages.models import Message
 from receptionist.migrations_runner import upgrade
 from receptionist.runtime import Runtime
 from receptionist.twilio import rest
-from receptionist.twilio.simulator import SimulatedCall, SimulationError, TwilioSim
+from receptionist.twilio.simulator import MediaStreams, SimulatedCall, SimulationError, TwilioSim
 from tests.twilio_sim import FakeTwilioApi
 
 PUBLIC_BASE = "https://receptionist.example.com"
@@ -103,8 +104,8 @@ def template_database(folder: Path) -> Path:
 
 
 @contextmanager
-def app_for(folder: Path, template: Path, clock: Clock, api: FakeTwilioApi
-            ) -> Iterator[tuple[TwilioSim, Engine]]:
+def app_for(folder: Path, template: Path, clock: Clock, api: FakeTwilioApi,
+            models: Path | None = None) -> Iterator[tuple[TwilioSim, Engine, TestClient]]:
     """A fresh copy of the template database behind its own app."""
     path = folder / "call.db"
     for leftover in folder.glob("call.db*"):
@@ -116,7 +117,7 @@ def app_for(folder: Path, template: Path, clock: Clock, api: FakeTwilioApi
         twilio_account_sid=ACCOUNT_SID, twilio_api_base=api.base_url,
         secret_key="bench-secret-key-0123456789abcdef",
         recordings_dir=folder / "recordings", prompts_dir=folder / "prompts",
-        spool_dir=folder / "spool", vosk_model_dir=folder / "models",
+        spool_dir=folder / "spool", vosk_model_dir=models or folder / "models",
         speech_max_behind_s=0)
     engine = make_engine(settings.database_url)
     runtime = rest.plug(Runtime(settings=settings, engine=engine, clock=clock))
@@ -124,7 +125,7 @@ def app_for(folder: Path, template: Path, clock: Clock, api: FakeTwilioApi
         with TestClient(create_app(settings, runtime=runtime)) as client:
             yield TwilioSim(http=client, public_base=PUBLIC_BASE, auth_token=AUTH_TOKEN,
                             account_sid=ACCOUNT_SID, recordings_base=api.base_url,
-                            on_recording=api.add_recording), engine
+                            on_recording=api.add_recording), engine, client
     finally:
         runtime.database.dispose()
         engine.dispose()
@@ -257,11 +258,23 @@ def _faq_answered(events: list[CallEvent], topics: dict[str, str], topic: str) -
                for e in events)
 
 
+class Line(Protocol):
+    """The media streams of a spoken mode, for the app of one call."""
+
+    def __call__(self, client: TestClient, api: FakeTwilioApi, sim: TwilioSim,
+                 language: str) -> MediaStreams: ...
+
+
 def run_caller(caller: Caller, folder: Path, template: Path, api: FakeTwilioApi,
-               mode: str = "typed") -> Result:
+               mode: str = "typed", line: Line | None = None,
+               models: Path | None = None) -> Result:
+    """Place the caller's call on a fresh copy of the template database and judge it.
+    With `line` the caller's words are synthesized and streamed (spoken modes)."""
     clock = Clock(caller.clock.astimezone(UTC))
     result = Result(caller, mode)
-    with app_for(folder, template, clock, api) as (sim, engine):
+    with app_for(folder, template, clock, api, models) as (sim, engine, client):
+        if line is not None:
+            sim.media = line(client, api, sim, caller.language)
         existing_id = seed_existing(engine, caller) if caller.existing else None
         markers = Markers.of(caller.language, reprompts(engine, SLUGS[caller.language]))
         person = PersonOnThePhone(caller, markers, turn_cap=3 * caller.shortest + 4)
@@ -286,7 +299,8 @@ def run_caller(caller: Caller, folder: Path, template: Path, api: FakeTwilioApi,
 
 def run(callers: list[Caller], mode: str = "typed") -> list[Result]:
     if mode != "typed":
-        raise SystemExit(f"mode {mode}: not built yet (typed only)")
+        from bench.dialogue_voices import run_spoken
+        return run_spoken(callers, mode)
     results = []
     with tempfile.TemporaryDirectory(prefix="dialogues-") as tmp, \
             FakeTwilioApi(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN) as api:
