@@ -59,7 +59,7 @@ class Markers:
         kinds = [(_marker(language, msgid, fields), kind)
                  for msgid, (kind, fields) in PROMPTS.items()]
         misses = [gettext(language, m) for m in NOT_UNDERSTOOD] + reprompts
-        return cls(language, kinds, [m.strip() for m in misses if m.strip()])
+        return cls(language, kinds, sorted({m.strip() for m in misses if m.strip()}))
 
     def kind(self, heard: str) -> str:
         """What the prompt asks: the last question it ends with wins."""
@@ -68,7 +68,9 @@ class Markers:
         return max(found)[1] if found else "open"
 
     def missed(self, heard: str) -> int:
-        return sum(heard.count(m) for m in self.misses)
+        """1 when the words say the receptionist did not understand (or hear) the
+        caller, else 0: a prompt says it once, its sentence maybe said twice."""
+        return int(any(m in heard for m in self.misses))
 
 
 @dataclass
