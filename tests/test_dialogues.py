@@ -32,11 +32,11 @@ WISH = "the day / time wished in the first sentence is lost once the practitione
 PRICE = "a price question that names a type (a cleaning) starts a booking"
 SUBSET = {
     "en": ["en-book-01", "en-book-04", "en-faq-07", "en-book-14", "en-book-23",
-           "en-book-29", "en-cancel-01", "en-move-01", "en-lookup-01", "en-message-02", "en-urgent-01", "en-faq-01",
-           "en-hours-01", "en-transfer-01", "en-nothing-03"],
+           "en-book-29", "en-cancel-01", "en-move-01", "en-lookup-01", "en-message-02",
+           "en-urgent-01", "en-faq-01", "en-hours-01", "en-transfer-01", "en-nothing-03"],
     "fr": ["fr-book-01", "fr-book-04", "fr-faq-07", "fr-book-14", "fr-book-23",
-           "fr-book-29", "fr-cancel-01", "fr-move-01", "fr-lookup-01", "fr-message-02", "fr-urgent-01", "fr-faq-01",
-           "fr-hours-01", "fr-transfer-01", "fr-nothing-03"],
+           "fr-book-29", "fr-cancel-01", "fr-move-01", "fr-lookup-01", "fr-message-02",
+           "fr-urgent-01", "fr-faq-01", "fr-hours-01", "fr-transfer-01", "fr-nothing-03"],
 }
 KNOWN: dict[str, str] = {
     "en-book-04": WISH, "en-faq-07": PRICE, "fr-book-04": WISH, "fr-faq-07": PRICE,
