@@ -30,6 +30,22 @@ PROMPTS: dict[str, tuple[str, dict[str, str]]] = {
 FREE_AT = (None, "type", "found")
 NOT_UNDERSTOOD = ("call.not_understood", "call.invalid_choice", "call.no_input")
 YES = {"en": "yes", "fr": "oui"}
+NO = {"en": "no", "fr": "non"}
+# What each goal would agree to be taken to, among the menu's actions (the answers to
+# questions, FAQ and hours, do no harm: a caller lets them be).
+ACTIONS = ("book", "message", "transfer", "urgent", "manage")
+WANTS = {"book": ("book",), "cancel": ("manage",), "move": ("manage",),
+         "lookup": ("manage",), "message": ("message",),
+         "urgent": ("message", "transfer", "urgent"), "transfer": ("transfer",),
+         "faq": (), "hours": (), "nothing": ()}
+
+
+def agrees(goal: str, intent: str | None) -> bool:
+    """Whether a caller with `goal` says yes to being taken to `intent`."""
+    if intent is None:
+        return True
+    action = next((a for a in ACTIONS if intent.startswith(a)), None)
+    return action is None or action in WANTS[goal]
 ANYONE = {"en": "whoever is free first", "fr": "peu importe, le premier disponible"}
 FIRST = {"en": "the first one", "fr": "le premier"}
 MESSAGE_SECONDS = 8
@@ -53,13 +69,22 @@ class Markers:
     language: str
     kinds: list[tuple[str, str]] = field(default_factory=list)  # (marker, kind)
     misses: list[str] = field(default_factory=list)
+    # The menu's "is that right?" questions and the intent each one is about.
+    checks: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, language: str, reprompts: list[str]) -> Markers:
+    def of(cls, language: str, reprompts: list[str],
+           checks: list[tuple[str, str]] | None = None) -> Markers:
         kinds = [(_marker(language, msgid, fields), kind)
                  for msgid, (kind, fields) in PROMPTS.items()]
         misses = [gettext(language, m) for m in NOT_UNDERSTOOD] + reprompts
-        return cls(language, kinds, sorted({m.strip() for m in misses if m.strip()}))
+        return cls(language, kinds, sorted({m.strip() for m in misses if m.strip()}),
+                   checks or [])
+
+    def checked(self, heard: str) -> str | None:
+        """The intent an "is that right?" question is about (None: not known)."""
+        found = [(heard.rfind(q), intent) for q, intent in self.checks if q in heard]
+        return max(found)[1] if found else None
 
     def kind(self, heard: str) -> str:
         """What the prompt asks: the last question it ends with wins."""
@@ -95,7 +120,8 @@ class PersonOnThePhone:
     keypad_ending: bool = False
     gave_up: bool = False
     repeated: bool = False
-    last: str | None = None
+    last: str | None = None  # the caller's last free words (not a yes, no or pick)
+    refused: bool = False  # said no to an "is that right?": will say it again
     transcript: list[Talk] = field(default_factory=list)
     dial_seconds: int = 30
     dial_key: str = "1"
@@ -125,7 +151,7 @@ class PersonOnThePhone:
             self.transcript.append(Talk("receptionist", _once(fresh)))
             self.misses += self.markers.missed(" ".join(fresh))
 
-    def _say(self, words: str) -> Spoken | None:
+    def _say(self, words: str, free: bool = False) -> Spoken | None:
         """The words, or None when the caller would say them a third time in a row:
         going round in circles, they hang up."""
         said = [t.text for t in self.transcript if t.who == "caller"]
@@ -133,7 +159,8 @@ class PersonOnThePhone:
             self.gave_up = True
             return None
         self.turns += 1
-        self.last = words
+        if free:
+            self.last = words
         self.transcript.append(Talk("caller", words))
         return Spoken(words)
 
@@ -162,7 +189,9 @@ class PersonOnThePhone:
             return None
         if kind == "check":  # "You'd like to book, is that right?"
             self.confirmations += 1
-            return self._say(self._take("check") or YES[language])
+            fits = agrees(self.caller.goal, self.markers.checked(heard))
+            self.refused = not fits
+            return self._say(self._take("check") or (YES if fits else NO)[language])
         if kind == "confirm":  # the booking's own "to confirm, press 1"
             return self._say(self._take("confirm") or YES[language])
         if kind == "offer":
@@ -171,11 +200,13 @@ class PersonOnThePhone:
         if words is None and kind == "who":
             words = ANYONE[language]
         if words is not None:
-            self.repeated = False
-            return self._say(words)
-        if self.markers.missed(heard) and self.last is not None and not self.repeated:
-            self.repeated = True  # asked again: the caller says it once more
-            return self._say(self.last)
+            self.repeated = self.refused = False
+            return self._say(words, free=True)
+        if ((self.markers.missed(heard) or self.refused) and self.last is not None
+                and not self.repeated):
+            # Not understood (or understood wrong): the caller says it once more.
+            self.repeated, self.refused = True, False
+            return self._say(self.last, free=True)
         if kind not in ("anything_else", "found"):
             self.gave_up = True
             # The receptionist falls back on the keys when it lists them after a miss.

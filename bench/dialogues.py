@@ -37,7 +37,7 @@ from bench.dialogue_data import LANGUAGES, NUMBERS, Caller, all_callers
 from bench.dialogue_practice import active_text, publish_practice, seed_existing
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
 from receptionist.call_flows.loader import parse_script
-from receptionist.call_flows.meaning import faq_intent
+from receptionist.call_flows.meaning import confirmation, faq_intent, target_for
 from receptionist.call_flows.schema import MenuStep, Script
 from receptionist.calls.events import EventKind
 from receptionist.calls.models import Call, CallEvent
@@ -131,11 +131,25 @@ def app_for(folder: Path, template: Path, clock: Clock, api: FakeTwilioApi,
         engine.dispose()
 
 
-def reprompts(engine: Engine, slug: str) -> list[str]:
+def markers(engine: Engine, slug: str, language: str) -> Markers:
+    """What the caller tells apart in the business's script: its reprompts, and the
+    main menu's confirmation questions with the intent of each."""
     with Session(engine) as session:
         script = parse_script(active_text(session, slug))
-    return [step.reprompt for step in script.steps.values()
-            if isinstance(step, MenuStep) and step.reprompt]
+    reprompts = [step.reprompt for step in script.steps.values()
+                 if isinstance(step, MenuStep) and step.reprompt]
+    checks = []
+    for step in script.steps.values():
+        if not isinstance(step, MenuStep):
+            continue
+        intents = [c.intent for c in step.choices] + [
+            faq_intent(i, entry) for i, entry in enumerate(script.faq)]
+        for intent in intents:
+            target = target_for(script, step, intent)
+            if target is not None:
+                question = confirmation(target, language).split("?")[0]
+                checks.append((question, intent))
+    return Markers.of(language, reprompts, checks)
 
 
 def _appointments(session: Session) -> list[tuple[Appointment, str]]:
@@ -276,8 +290,9 @@ def run_caller(caller: Caller, folder: Path, template: Path, api: FakeTwilioApi,
         if line is not None:
             sim.media = line(client, api, sim, caller.language)
         existing_id = seed_existing(engine, caller) if caller.existing else None
-        markers = Markers.of(caller.language, reprompts(engine, SLUGS[caller.language]))
-        person = PersonOnThePhone(caller, markers, turn_cap=3 * caller.shortest + 4)
+        person = PersonOnThePhone(caller, markers(engine, SLUGS[caller.language],
+                                                  caller.language),
+                                  turn_cap=3 * caller.shortest + 4)
         call = SimulatedCall(sim, person, to=NUMBERS[caller.language], from_=caller.number)
         person.said = call.heard
         try:
