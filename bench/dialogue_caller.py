@@ -121,6 +121,7 @@ class PersonOnThePhone:
     gave_up: bool = False
     repeated: bool = False
     last: str | None = None  # the caller's last free words (not a yes, no or pick)
+    last_who: str | None = None  # the answer to "who would you like to see?"
     refused: bool = False  # said no to an "is that right?": will say it again
     transcript: list[Talk] = field(default_factory=list)
     dial_seconds: int = 30
@@ -198,7 +199,14 @@ class PersonOnThePhone:
             return self._say(self._take("offer") or self.caller.pick or FIRST[language])
         words = self._take(None if kind in ("open", "anything_else") else kind)
         if words is None and kind == "who":
-            words = ANYONE[language]
+            # Asked again after a miss: the same answer once more, else "anyone".
+            again = (self.markers.missed(heard) and self.last_who is not None
+                     and not self.repeated)
+            self.repeated = bool(again)
+            words = self.last_who if again and self.last_who else ANYONE[language]
+        if kind == "who" and words is not None:
+            self.last_who = words
+            return self._say(words)
         if words is not None:
             self.repeated = self.refused = False
             return self._say(words, free=True)

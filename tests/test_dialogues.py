@@ -29,7 +29,7 @@ CALLERS = {c.id: c for c in dialogue_data.all_callers()}
 MANAGE = "manage_booking is not routed from the demo menu (issue 30)"
 AFTER_HOURS = "after hours the demo only takes messages: no booking, FAQ or hours (issue 30)"
 WISH = "the day / time wished in the first sentence is lost once the practitioner is asked"
-PRICE = "a price question that names a type (a cleaning) starts a booking"
+PRICE = "a price question that names a type (a cleaning) is taken for a booking"
 SUBSET = {
     "en": ["en-book-01", "en-book-04", "en-faq-07", "en-book-14", "en-book-23",
            "en-book-29", "en-cancel-01", "en-move-01", "en-lookup-01", "en-message-02",
