@@ -1,0 +1,242 @@
+"""The person on the phone in the whole-call benchmark: answers each prompt of a call
+from a scripted caller (bench/dialogue_data.py) and counts what the call cost them.
+
+What a prompt asks is read from the words the caller heard, by the receptionist's own
+catalog sentences (so the French and English prompts are told apart alike)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bench.dialogue_data import Caller, Turn
+from receptionist.i18n import gettext
+from receptionist.twilio.simulator import Heard, Recording, SimulationError, Spoken
+
+MARK = "\u00a7"
+# msgid -> the fields it takes: the prompt kinds the caller tells apart.
+PROMPTS: dict[str, tuple[str, dict[str, str]]] = {
+    "booking.confirm": ("confirm", {"when": MARK}),
+    "booking.confirm_what": ("confirm", {"what": MARK, "when": MARK}),
+    "call.confirm_intent": ("check", {"label": MARK}),
+    "call.confirm_question": ("check", {"words": MARK}),
+    "booking.offer_intro": ("offer", {"day": MARK}),
+    "booking.found": ("found", {"when": MARK}),
+    "booking.ask_type": ("type", {}),
+    "booking.ask_who": ("who", {}),
+    "call.anything_else": ("anything_else", {}),
+    "call.use_keypad": ("keypad", {}),
+}
+# Prompts a free turn answers (besides the open question).
+FREE_AT = (None, "type", "found")
+NOT_UNDERSTOOD = ("call.not_understood", "call.invalid_choice", "call.no_input")
+YES = {"en": "yes", "fr": "oui"}
+NO = {"en": "no", "fr": "non"}
+# What each goal would agree to be taken to, among the menu's actions (the answers to
+# questions, FAQ and hours, do no harm: a caller lets them be).
+ACTIONS = ("book", "message", "transfer", "urgent", "manage")
+WANTS = {"book": ("book",), "cancel": ("manage",), "move": ("manage",),
+         "lookup": ("manage",), "message": ("message",),
+         "urgent": ("message", "transfer", "urgent"), "transfer": ("transfer",),
+         "faq": (), "hours": (), "nothing": ()}
+
+
+def agrees(goal: str, intent: str | None) -> bool:
+    """Whether a caller with `goal` says yes to being taken to `intent`."""
+    if intent is None:
+        return True
+    action = next((a for a in ACTIONS if intent.startswith(a)), None)
+    return action is None or action in WANTS[goal]
+ANYONE = {"en": "whoever is free first", "fr": "peu importe, le premier disponible"}
+FIRST = {"en": "the first one", "fr": "le premier"}
+MESSAGE_SECONDS = 8
+NAME_SECONDS = 3
+
+
+def _once(texts: list[str]) -> str:
+    """The sentences heard, a prompt said twice in a row (after a pause) written once."""
+    kept = [t for i, t in enumerate(texts) if i == 0 or t != texts[i - 1]]
+    return " ".join(kept)
+
+
+def _marker(language: str, msgid: str, fields: dict[str, str]) -> str:
+    """The longest fixed part of the sentence: what shows it was said."""
+    parts = gettext(language, msgid, **fields).split(MARK)
+    return max((p.strip(" .,:?") for p in parts), key=len)
+
+
+@dataclass
+class Markers:
+    language: str
+    kinds: list[tuple[str, str]] = field(default_factory=list)  # (marker, kind)
+    misses: list[str] = field(default_factory=list)
+    # The menu's "is that right?" questions and the intent each one is about.
+    checks: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, language: str, reprompts: list[str],
+           checks: list[tuple[str, str]] | None = None) -> Markers:
+        kinds = [(_marker(language, msgid, fields), kind)
+                 for msgid, (kind, fields) in PROMPTS.items()]
+        misses = [gettext(language, m) for m in NOT_UNDERSTOOD] + reprompts
+        return cls(language, kinds, sorted({m.strip() for m in misses if m.strip()}),
+                   checks or [])
+
+    def checked(self, heard: str) -> str | None:
+        """The intent an "is that right?" question is about (None: not known)."""
+        found = [(heard.rfind(q), intent) for q, intent in self.checks if q in heard]
+        return max(found)[1] if found else None
+
+    def kind(self, heard: str) -> str:
+        """What the prompt asks: the last question it ends with wins."""
+        found = [(heard.rfind(marker), kind) for marker, kind in self.kinds
+                 if marker and marker in heard]
+        return max(found)[1] if found else "open"
+
+    def missed(self, heard: str) -> int:
+        """1 when the words say the receptionist did not understand (or hear) the
+        caller, else 0: a prompt says it once, its sentence maybe said twice."""
+        return int(any(m in heard for m in self.misses))
+
+
+@dataclass
+class Talk:
+    """One line of the transcript."""
+
+    who: str  # caller, receptionist
+    text: str
+
+
+@dataclass
+class PersonOnThePhone:
+    """Implements the simulator's Caller: answers from the scripted caller."""
+
+    caller: Caller
+    markers: Markers
+    turn_cap: int
+    left: list[Turn] = field(init=False)
+    turns: int = 0
+    confirmations: int = 0
+    misses: int = 0
+    keypad_ending: bool = False
+    gave_up: bool = False
+    repeated: bool = False
+    last: str | None = None  # the caller's last free words (not a yes, no or pick)
+    last_who: str | None = None  # the answer to "who would you like to see?"
+    refused: bool = False  # said no to an "is that right?": will say it again
+    transcript: list[Talk] = field(default_factory=list)
+    dial_seconds: int = 30
+    dial_key: str = "1"
+    answered_by: int = 0
+    seen: set[int] = field(default_factory=set)
+    # Everything the call said so far (the simulator's list), for the transcript.
+    said: list[Heard] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.left = list(self.caller.says)
+
+    def _hear(self, prompt: list[Heard]) -> str:
+        """The prompt's words, and the new ones into the transcript."""
+        fresh = [h.text for h in [*self.said, *prompt] if h.text and id(h) not in self.seen]
+        self.seen.update(id(h) for h in [*self.said, *prompt])
+        if fresh:
+            self.transcript.append(Talk("receptionist", _once(fresh)))
+        text = " ".join(h.text for h in prompt if h.text)
+        self.misses += self.markers.missed(" ".join(fresh))
+        return text
+
+    def hung_up(self) -> None:
+        """What the caller heard after their last answer (the goodbye)."""
+        fresh = [h.text for h in self.said if h.text and id(h) not in self.seen]
+        self.seen.update(id(h) for h in self.said)
+        if fresh:
+            self.transcript.append(Talk("receptionist", _once(fresh)))
+            self.misses += self.markers.missed(" ".join(fresh))
+
+    def _say(self, words: str, free: bool = False) -> Spoken | None:
+        """The words, or None when the caller would say them a third time in a row:
+        going round in circles, they hang up."""
+        said = [t.text for t in self.transcript if t.who == "caller"]
+        if said[-2:] == [words, words]:
+            self.gave_up = True
+            return None
+        self.turns += 1
+        if free:
+            self.last = words
+        self.transcript.append(Talk("caller", words))
+        return Spoken(words)
+
+    def _take(self, at: str | None) -> str | None:
+        """The next scripted turn for this kind of prompt (None: none is meant for it).
+        A free turn answers any open prompt; a turn kept for the type or the
+        practitioner is looked for further on when the receptionist asks for it."""
+        if self.left and self.left[0].at in (at, None if at in FREE_AT else "-"):
+            return self.left.pop(0).say
+        if at in ("type", "who"):
+            for index, turn in enumerate(self.left):
+                if turn.at == at:
+                    return self.left.pop(index).say
+        return None
+
+    def press(self, prompt: list[Heard]) -> str | Spoken | None:
+        heard = self._hear(prompt)
+        if self.turns >= self.turn_cap:
+            self.gave_up = True
+            return None
+        kind = self.markers.kind(heard)
+        language = self.caller.language
+        if kind == "keypad":
+            self.keypad_ending = True
+            self.gave_up = True
+            return None
+        if kind == "check":  # "You'd like to book, is that right?"
+            self.confirmations += 1
+            fits = agrees(self.caller.goal, self.markers.checked(heard))
+            self.refused = not fits
+            return self._say(self._take("check") or (YES if fits else NO)[language])
+        if kind == "confirm":  # the booking's own "to confirm, press 1"
+            return self._say(self._take("confirm") or YES[language])
+        if kind == "offer":
+            return self._say(self._take("offer") or self.caller.pick or FIRST[language])
+        words = self._take(None if kind in ("open", "anything_else") else kind)
+        if words is None and kind == "who":
+            # Asked again after a miss: the same answer once more, else "anyone".
+            again = (self.markers.missed(heard) and self.last_who is not None
+                     and not self.repeated)
+            self.repeated = bool(again)
+            words = self.last_who if again and self.last_who else ANYONE[language]
+        if kind == "who" and words is not None:
+            self.last_who = words
+            return self._say(words)
+        if words is not None:
+            self.repeated = self.refused = False
+            return self._say(words, free=True)
+        if ((self.markers.missed(heard) or self.refused) and self.last is not None
+                and not self.repeated):
+            # Not understood (or understood wrong): the caller says it once more.
+            self.repeated, self.refused = True, False
+            return self._say(self.last, free=True)
+        if kind not in ("anything_else", "found"):
+            self.gave_up = True
+            # The receptionist falls back on the keys when it lists them after a miss.
+            self.keypad_ending = self.markers.missed(heard) > 0
+        return None  # done, or nothing more to say: the caller hangs up
+
+    def record(self, prompt: list[Heard]) -> Recording | None:
+        heard = self._hear(prompt)
+        name = gettext(self.caller.language, "booking.ask_name")
+        if name.split(",")[0] in heard:
+            self.turns += 1
+            self.transcript.append(Talk("caller", "(says their name)"))
+            return Recording(NAME_SECONDS)
+        if self.caller.message:
+            self.turns += 1
+            self.transcript.append(Talk("caller", "(leaves a message)"))
+            return Recording(MESSAGE_SECONDS)
+        return None
+
+    def dial_result(self, number: str) -> str:
+        self.transcript.append(Talk("receptionist", f"(dials {number})"))
+        return "no-answer"
+
+    def screen(self, number: str, announcement: list[Heard]) -> str:
+        raise SimulationError("nobody answers the transfers of the benchmark")
