@@ -43,6 +43,25 @@ DONE_WORDS = {
 }
 
 
+# A plain yes or no to an offer of times, heard live (call_flows.listening sends them to
+# the step, which asks which one, or offers the next times).
+YES_NO_WORDS = {
+    "en": ("yes", "yeah", "yep", "sure", "ok", "okay", "that works", "sounds good", "fine",
+           "perfect", "great", "no", "nope", "nah", "none of those", "neither"),
+    "fr": ("oui", "ouais", "d accord", "ok", "ca marche", "ca me va", "parfait",
+           "tres bien", "volontiers", "non", "aucun", "aucune"),
+}
+
+
+def heard_words(stage: str, language: str) -> tuple[str, ...]:
+    """What live speech sends to a booking prompt as words for the step to read: "no
+    thanks" at an offer or a confirmation, a plain yes or no at an offer."""
+    lang = lang_key(language)
+    if stage == "offer":
+        return DONE_WORDS[lang] + YES_NO_WORDS[lang]
+    return DONE_WORDS[lang] if stage == "confirm" else ()
+
+
 def says_done(said: str, language: str) -> bool:
     """Whether the caller ends the booking dialogue: "no thanks", "that's all"."""
     padded = f" {' '.join(normalize(said[:300]))} "

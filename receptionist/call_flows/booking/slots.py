@@ -24,7 +24,7 @@ from receptionist.appointments.spoken import spoken_day, spoken_slot, spoken_tim
 from receptionist.call_flows.actions import Callback, Gather, Record, Redirect
 from receptionist.call_flows.booking import choice
 from receptionist.call_flows.booking.choice import ANYONE, Want
-from receptionist.call_flows.booking.phrases import says_done, voice_choices
+from receptionist.call_flows.booking.phrases import heard_words, says_done, voice_choices
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer
 from receptionist.call_flows.listening import ListenFor, SpokenOption
@@ -121,7 +121,7 @@ def offer(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, offered: Of
     ctx.say(" ".join(parts), into=gather, personal=True)
     ctx.do(gather)
     listen_for(ctx, query, voice_choices("offer", ctx.language, offered=len(offered)),
-               times=True)
+               times=True, words=heard_words("offer", ctx.language))
     ctx.log(EventKind.offer, step_id, EventFields(offered=tuple(
         SlotOffered(at=_local(agenda, s), agenda=agenda.slug if plan.want.who else None)
         for s, agenda in offered)))
@@ -161,15 +161,17 @@ def confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, slot: dat
     else:
         ctx.say(gettext(ctx.language, "booking.confirm", when=when), into=gather, personal=True)
     ctx.do(gather)
-    listen_for(ctx, query, voice_choices("confirm", ctx.language))
+    listen_for(ctx, query, voice_choices("confirm", ctx.language),
+               words=heard_words("confirm", ctx.language))
 
 
 def listen_for(ctx: FlowContext, query: dict[str, str | int],
-               keys: dict[str, list[str]], *, times: bool = False) -> None:
+               keys: dict[str, list[str]], *, times: bool = False,
+               words: tuple[str, ...] = ()) -> None:
     """Let speech answer this prompt: a phrase stands for its key, sent to the prompt's
     own callback as if pressed (call_flows.listening); `times`: a day or time too."""
     ctx.listen(ListenFor(answer="key", route="book", query=tuple(query.items()), times=times,
-                         options=_options(keys)))
+                         options=_options(keys), words=words))
 
 
 def _options(keys: dict[str, list[str]]) -> tuple[SpokenOption, ...]:
