@@ -7,7 +7,9 @@ with the script's bands. Printed per language: right routes (direct or after a
 confirmation), wrong routes, confirm and reprompt rates, out-of-scope sentences routed,
 p95 time per sentence, build time, and a confusion matrix. The baseline in the same run
 is the phrase matcher the menus used before (menu words only): its right and wrong routes
-on the same sentences, and the time ratio.
+on the same sentences, and the time ratio. The same again on LANG-callers.tsv: the kinds
+of sentences whole calls showed missed (what is still free, which days, rates, insurers by
+brand, a name and "I'll call back"), held out the same way.
 
     python -m bench.understanding [--mistakes]
 """
@@ -33,6 +35,7 @@ from receptionist.understanding.phrase_match import match_intent
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "understanding"
 SCRIPTS = {"en": "demo.yaml", "fr": "demo-fr.yaml"}
+SETS = ("", "-callers")  # LANG.tsv, LANG-callers.tsv
 
 
 def phrase_baseline(corpus: list[Labelled], script_name: str) -> tuple[float, float, float]:
@@ -69,11 +72,12 @@ def main() -> None:
         started = time.perf_counter()
         model = train(training)
         build_ms = (time.perf_counter() - started) * 1000
-        corpus = read_corpus(CORPUS / f"{lang}.tsv")
-        report = evaluate(model, corpus, thresholds(script))
-        reports[lang] = report
-        base_right, base_wrong, base_p95 = phrase_baseline(corpus, script_name)
-        rows.append((lang, report, build_ms, base_right, base_wrong, base_p95))
+        for suffix in SETS:
+            corpus = read_corpus(CORPUS / f"{lang}{suffix}.tsv")
+            report = evaluate(model, corpus, thresholds(script))
+            reports[lang + suffix] = report
+            base_right, base_wrong, base_p95 = phrase_baseline(corpus, script_name)
+            rows.append((lang + suffix, report, build_ms, base_right, base_wrong, base_p95))
     print("| lang | sentences | right | wrong | confirm | reprompt | out-of-scope routed "
           "| out-of-scope confirmed or routed | p95 ms | build ms "
           "| phrase matcher right / wrong | p95 vs matcher |")
@@ -93,7 +97,7 @@ def main() -> None:
     for lang, report in reports.items():
         print(f"\nconfusion ({lang}): rows = the sentence's intent, columns = routed or "
               "confirmed")
-        for line in confusion_table(report, BUILTIN_INTENTS):
+        for line in confusion_table(report, (*BUILTIN_INTENTS, "faq_2", "faq_3")):
             print("  " + line)
         if args.mistakes:
             for gold, decided, text, confidence in report.mistakes:

@@ -68,6 +68,7 @@ class BookingAnswer:
     who: str = ""
     seats: str = ""  # whose time each offered slot is (agenda slugs, as `slots`)
     seat: str = ""  # whose time the slot being confirmed is
+    wish: str = ""  # the day and part of the day asked for (when.TimeWish.encode)
 
 
 Event = KeyPressed | Recorded | NoRecording | DialResult | BookingAnswer

@@ -10,7 +10,9 @@ of step kinds:
   typed speech (`SpeechResult`) would;
 - `key` (the booking dialogue's prompts): a phrase stands for a key, sent to the prompt's
   callback as if pressed; at an offer (`times`), a day or time ("Thursday afternoon") is
-  sent as `said`; other words are ignored (the keypad goes on).
+  sent as `said`, and so are words the step reads itself (`words`: "no thanks", a plain
+  yes or no at an offer), which come before the keys' phrases; other words are ignored
+  (the keypad goes on).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class ListenFor(BaseModel):
     route: str = ""
     query: tuple[tuple[str, str | int], ...] = ()
     times: bool = False  # `key` prompts: a spoken day or time is an answer too
+    # `key` prompts: phrases (normalized words) sent as `said`, for the step to read.
+    words: tuple[str, ...] = ()
 
     def dump(self) -> str:
         return self.model_dump_json()
@@ -87,6 +91,9 @@ def hear(listen: ListenFor, transcript: str, language: str, heard: float | None 
     if listen.answer == "said":
         if heard is not None:
             said = (*said, ("heard", f"{heard:.2f}"))
+        return Send(Callback(listen.route, said))
+    padded = f" {' '.join(normalize(transcript))} "
+    if any(f" {phrase} " in padded for phrase in listen.words):
         return Send(Callback(listen.route, said))
     match = match_intent(transcript, listen.options, language)
     if match.choice is not None and match.choice.digit is not None:

@@ -162,6 +162,8 @@ _LINES: dict[str, Callable[[EventFields], str]] = {
     EventKind.time_asked: lambda f: f"{_heard(f)} found={f.found}",
     EventKind.slot_chosen: lambda f: f"{_slot(f.at)} {_digit(f)}",
     EventKind.no_slot: lambda f: "fallback",
+    EventKind.which_one: lambda f: "a yes to several times: asked which one",
+    EventKind.booking_declined: lambda f: "no thanks: nothing booked",
     EventKind.day_limit: lambda f: "?" if f.at is None else f"{f.at:%a %d}",
     EventKind.booked: _booked,
     EventKind.moved: _booked,

@@ -74,6 +74,8 @@ class EventKind(StrEnum):
     no_other_day = "no_other_day"
     no_slot = "no_slot"
     slot_declined = "slot_declined"
+    which_one = "which_one"  # a plain yes to several times: which one was asked
+    booking_declined = "booking_declined"  # "no thanks": nothing booked
     day_limit = "day_limit"
     slot_taken = "slot_taken"
     booked = "booked"

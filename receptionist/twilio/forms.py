@@ -219,6 +219,9 @@ class BookQuery(StepQuery):
     slot: int | None = Field(default=None, ge=0, le=10**11)
     appointment: int | None = Field(default=None, ge=1, le=2**31 - 1)  # moved or managed
     pressed: str | None = Field(default=None, pattern=r"^[0-9]$")  # said instead of pressed
+    # The day and part of the day the caller asked for (understanding.when.TimeWish.encode).
+    wish: str = Field(default="", max_length=40, pattern=(
+        r"^((\d{4}-\d{2}-\d{2})?~(\d{4}-\d{2}-\d{2})?(~(\d{2}:\d{2})?){3})?$"))
 
 
 class BookForm(RecordedForm):

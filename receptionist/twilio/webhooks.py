@@ -179,7 +179,7 @@ def booking_input(rt: Runtime, session: Session, form: BookForm, query: BookQuer
         query.stage, digits, query.attempt, slots=query.slots, slot=query.slot,
         appointment_id=query.appointment, recording_url=form.recording_url,
         said=None if digits else said, type=query.type, who=query.who, seats=query.seats,
-        seat=query.seat)
+        seat=query.seat, wish=query.wish)
     return _twiml(rt, resuming.answered(TwilioDesk(rt), session, form.call_sid, _at(query),
                                         answer))
 

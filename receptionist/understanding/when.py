@@ -42,6 +42,53 @@ class TimeWish:
             return False
         return not (self.before is not None and moment_time >= self.before)
 
+    @property
+    def has_day(self) -> bool:
+        return self.first_day is not None or self.last_day is not None
+
+    @property
+    def has_window(self) -> bool:
+        return self.after is not None or self.before is not None
+
+    def merged_into(self, kept: TimeWish | None) -> TimeWish:
+        """This newer wish completed by what the caller said before: "no, Thursday" after
+        "tomorrow afternoon" is Thursday afternoon; "the morning then" keeps the day."""
+        if kept is None:
+            return self
+        days = ((self.first_day, self.last_day) if self.has_day
+                else (kept.first_day, kept.last_day))
+        window = (self.after, self.before) if self.has_window or self.at else (
+            kept.after, kept.before)
+        return TimeWish(days[0], days[1], window[0], window[1], self.at,
+                        self.earliest and not self.has_day)
+
+    def lasting(self) -> TimeWish:
+        """What is kept across the dialogue's turns: the days and the part of the day
+        (an exact time is asked once: it is offered, or the nearest times are)."""
+        return TimeWish(self.first_day, self.last_day, self.after, self.before)
+
+    def encode(self) -> str:
+        """For a callback URL: "2026-11-18~2026-11-18~12:00~18:00~" (days, part of the
+        day, exact time; "" parts: unset). "The earliest" is not kept."""
+        parts = (self.first_day.isoformat() if self.first_day else "",
+                 self.last_day.isoformat() if self.last_day else "",
+                 *(moment.strftime("%H:%M") if moment else ""
+                   for moment in (self.after, self.before, self.at)))
+        return "" if not any(parts) else "~".join(parts)
+
+    @classmethod
+    def decode(cls, text: str) -> TimeWish | None:
+        """The wish `encode` wrote, or None (empty or unreadable: nothing kept)."""
+        parts = text.split("~") if text else []
+        if len(parts) != 5:
+            return None
+        try:
+            first, last = (date.fromisoformat(p) if p else None for p in parts[:2])
+            after, before, at = (time.fromisoformat(p) if p else None for p in parts[2:])
+        except ValueError:
+            return None
+        return cls(first, last, after, before, at)
+
 
 def _number(word: str, lang: Words) -> int | None:
     if word.isdigit():

@@ -90,3 +90,16 @@ def test_a_booking_confirmation_takes_how_whisper_writes_yes_and_no_in_both_lang
             for d, p in voice_choices("confirm", language).items()))
         assert hear(confirm, yes, language, 0.5) == Send(Callback("book", (("pressed", "1"),)))
         assert hear(confirm, no, language, 0.5) == Send(Callback("book", (("pressed", "2"),)))
+
+
+def test_words_the_step_reads_itself_come_before_the_keys() -> None:
+    """The booking offer: "no thanks" or a plain yes go to the step as words (it asks
+    which one, or books nothing), where "no" alone would have pressed 2."""
+    offer = OFFER.model_copy(update={"words": ("no thanks", "sure")})
+    query = (("step", "book"), ("seq", 4))
+    assert hear(offer, "No thanks.", "en-US") == Send(
+        Callback("book", (*query, ("said", "No thanks."))))
+    assert hear(offer, "sure", "en-US") == Send(Callback("book", (*query, ("said", "sure"))))
+    assert hear(offer, "no", "en-US") == Send(Callback("book", (*query, ("pressed", "2"))))
+    assert hear(offer, "thanksgiving", "en-US") == Ignore()
+    assert ListenFor.load(offer.dump()) == offer

@@ -58,6 +58,8 @@ def test_missing_or_garbled_voice_fields_are_400(
     ("/twilio/book?step=book&seq=1&stage=confirm&slot=1790000000&seat=-x",
      {"CallSid": SID, "Digits": "1"}),
     ("/twilio/book?step=book&seq=1&stage=choose", {"CallSid": SID, "Digits": "1"}),
+    ("/twilio/book?step=book&seq=1&stage=offer&slots=1790000000&wish=tomorrow",
+     {"CallSid": SID, "Digits": "1"}),
 ])
 def test_garbled_callback_fields_are_400(sim: TestTwilioSim, route: str,
                                          form: dict[str, str]) -> None:

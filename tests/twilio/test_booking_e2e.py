@@ -26,6 +26,7 @@ from receptionist.twilio.simulator import (
     NoInput,
     Press,
     ScriptedCaller,
+    Speak,
     Spoken,
     StaySilent,
 )
@@ -246,3 +247,16 @@ def test_french_wrong_keys_and_no_appointment_to_manage(sim: TestTwilioSim,
         session.commit()
     unknown = sim.call("+33180000099", [Press("4"), LeaveMessage(3)], from_="+33699999999")
     assert "Je ne trouve pas de rendez-vous à venir pour ce numéro." in unknown.said
+
+
+def test_moving_keeps_the_day_asked_for_and_a_yes_asks_which_time(
+        sim: TestTwilioSim, engine: Engine, managed: str) -> None:
+    sim.call(managed, [Press("1"), Press("1"), Press("1"), HangUp()])
+    call = sim.call(managed, [Press("4"), Press("2"), Speak("tomorrow afternoon please"),
+                              Speak("yes"), Speak("no"), Speak("the first one"),
+                              Speak("yes")])
+    assert "Which one: noon, 12:30 PM, or 1 PM?" in call.said
+    assert "not a valid choice" not in call.said
+    [moved] = appointments(engine)
+    # "no" to noon…1 PM offered the next times of the same afternoon: 1:30 PM first.
+    assert moved.starts_at == utc(2026, 11, 18, 18, 30) and moved.sequence == 1

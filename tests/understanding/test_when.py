@@ -53,3 +53,40 @@ def test_a_wish_fits_slots() -> None:
     assert wish.fits(date(2026, 12, 2), time(14))
     assert not wish.fits(date(2026, 12, 2), time(9))
     assert not wish.fits(date(2026, 12, 3), time(14))
+
+
+WEDNESDAY, THURSDAY = date(2026, 12, 2), date(2026, 12, 3)
+TOMORROW_AFTERNOON = TimeWish(WEDNESDAY, WEDNESDAY, time(12), time(18))
+
+
+@pytest.mark.parametrize(("newer", "merged"), [
+    # "no, Thursday": the new day, the afternoon kept.
+    (TimeWish(THURSDAY, THURSDAY), TimeWish(THURSDAY, THURSDAY, time(12), time(18))),
+    # "the morning then": the day kept, the new part of the day.
+    (TimeWish(after=time(0), before=time(12)),
+     TimeWish(WEDNESDAY, WEDNESDAY, time(0), time(12))),
+    # "Thursday morning": both replaced.
+    (TimeWish(THURSDAY, THURSDAY, time(0), time(12)),
+     TimeWish(THURSDAY, THURSDAY, time(0), time(12))),
+    # "at 4": the day kept, the exact time instead of the part of the day.
+    (TimeWish(at=time(16)), TimeWish(WEDNESDAY, WEDNESDAY, at=time(16))),
+])
+def test_a_newer_wish_is_completed_by_the_one_kept(newer: TimeWish, merged: TimeWish
+                                                   ) -> None:
+    assert newer.merged_into(TOMORROW_AFTERNOON) == merged
+    assert newer.merged_into(None) == newer
+
+
+@pytest.mark.parametrize("wish", [
+    TOMORROW_AFTERNOON, TimeWish(THURSDAY, THURSDAY, at=time(14, 30)),
+    TimeWish(after=time(17), before=time(23, 59)), TimeWish(WEDNESDAY, THURSDAY),
+])
+def test_a_wish_travels_in_a_callback_url(wish: TimeWish) -> None:
+    assert TimeWish.decode(wish.encode()) == wish
+
+
+def test_what_is_kept_and_what_is_not() -> None:
+    assert TimeWish(earliest=True).encode() == ""  # nothing to keep
+    assert TimeWish(THURSDAY, THURSDAY, at=time(9)).lasting() == TimeWish(THURSDAY, THURSDAY)
+    for unreadable in ("", "2026-13-40~~~~", "a~b", "~~25:00~~", "~~~~~~"):
+        assert TimeWish.decode(unreadable) is None

@@ -38,7 +38,7 @@ from receptionist.call_flows.step_kind import StepKind, unexpected
 from receptionist.calls.events import SPOKEN, EventFields, EventKind, Reason
 from receptionist.contacts import service as contacts
 from receptionist.i18n import gettext
-from receptionist.understanding.when import parse_when
+from receptionist.understanding.when import TimeWish, parse_when
 
 
 def _routing_words(ctx: FlowContext) -> str:
@@ -64,7 +64,8 @@ def render(ctx: FlowContext, step_id: str, step: BookStep) -> str | None:
     if words and (kind_id or who):
         ctx.log(EventKind.booking_wish, step_id,
                 EventFields(type=kind_id or None, who=who or None))
-    return proceed(ctx, step_id, step, Want(kind_id, who), words)
+    return proceed(ctx, step_id, step, Want(kind_id, who), words,
+                   _wish_in(ctx, step, words, None))
 
 
 def _known(ctx: FlowContext) -> bool:
@@ -78,14 +79,31 @@ def _known(ctx: FlowContext) -> bool:
         ctx.session, tenant_id=ctx.call.tenant_id, caller_number=number)
 
 
-def proceed(ctx: FlowContext, step_id: str, step: BookStep, want: Want, words: str = ""
-            ) -> str | None:
-    """Ask what is still unknown (the type, then the practitioner), then offer."""
+def _wish_in(ctx: FlowContext, step: BookStep, words: str, kept: TimeWish | None
+             ) -> TimeWish | None:
+    """The day and time in the caller's words, completed by what they asked before
+    ("tomorrow afternoon" at the menu, then "a cleaning": tomorrow afternoon is kept)."""
+    if not words:
+        return kept
+    today = ctx.now.astimezone(ZoneInfo(ctx.script.timezone)).date()
+    wish = parse_when(words, ctx.language, today)
+    return kept if wish is None else wish.merged_into(kept)
+
+
+def _kept(wish: TimeWish | None) -> dict[str, str | int]:
+    encoded = wish.encode() if wish is not None else ""  # an exact time too: not offered yet
+    return {"wish": encoded} if encoded else {}
+
+
+def proceed(ctx: FlowContext, step_id: str, step: BookStep, want: Want, words: str = "",
+            wish: TimeWish | None = None) -> str | None:
+    """Ask what is still unknown (the type, then the practitioner), then offer (within
+    the day and time the caller asked for, kept across these questions: `wish`)."""
     booking = ctx.script.booking
     if want.type not in booking.types:  # none chosen yet, or the script changed meanwhile
         want = replace(want, type="")
         if booking.types:
-            ask_type(ctx, step_id, step)
+            ask_type(ctx, step_id, step, wish=wish)
             return None
     if want.type and not booking.types[want.type].by_phone:
         kind = booking.types[want.type]
@@ -96,7 +114,7 @@ def proceed(ctx: FlowContext, step_id: str, step: BookStep, want: Want, words: s
     offering = choice.offering(ctx.script, want.type)
     if booking.practitioners and want.who != ANYONE and want.who not in offering:
         if len(offering) != 1:
-            ask_who(ctx, step_id, step, want)
+            ask_who(ctx, step_id, step, want, wish=wish)
             return None
         want = replace(want, who=offering[0])
     plan = plan_for(ctx, step, want)
@@ -104,12 +122,8 @@ def proceed(ctx: FlowContext, step_id: str, step: BookStep, want: Want, words: s
         ctx.log(EventKind.booking_unavailable, step_id, EventFields(
             reason=Reason.no_agenda, type=want.type or None, who=want.who or None))
         return step.fallback
-    if words:
-        agenda = plan.agendas[0]
-        today = ctx.now.astimezone(ZoneInfo(agenda.timezone)).date()
-        wish = parse_when(words, ctx.language, today)
-        if wish is not None:
-            return on_time_wish(ctx, step_id, step, plan, wish=wish, said=words)
+    if wish is not None:
+        return on_time_wish(ctx, step_id, step, plan, wish=wish, said=words)
     return offer_again(ctx, step_id, step, plan, preface="")
 
 
@@ -126,25 +140,26 @@ def _ask(ctx: FlowContext, step_id: str, step: BookStep, stage: str, query: dict
 
 
 def ask_type(ctx: FlowContext, step_id: str, step: BookStep, *, attempt: int = 0,
-             preface: str = "") -> None:
+             preface: str = "", wish: TimeWish | None = None) -> None:
     types = ctx.script.booking.types
     parts = [gettext(ctx.language, "booking.ask_type")]
     parts += [gettext(ctx.language, "booking.type_item", name=types[tid].name, digit=digit)
               for digit, tid in choice.type_keys(ctx.script).items()]
-    _ask(ctx, step_id, step, "type", {"attempt": attempt}, parts,
+    _ask(ctx, step_id, step, "type", {"attempt": attempt, **_kept(wish)}, parts,
          choice.type_words(ctx.script), preface)
     ctx.log(EventKind.ask_type, step_id)
 
 
 def ask_who(ctx: FlowContext, step_id: str, step: BookStep, want: Want, *, attempt: int = 0,
-            preface: str = "") -> None:
+            preface: str = "", wish: TimeWish | None = None) -> None:
     ids = choice.offering(ctx.script, want.type)
     people = ctx.script.booking.practitioners
     parts = [gettext(ctx.language, "booking.ask_who")]
     parts += [gettext(ctx.language, "booking.who_item", name=people[pid].name, digit=digit)
               for digit, pid in choice.who_keys(ctx.script, ids).items() if pid != ANYONE]
     parts.append(gettext(ctx.language, "booking.who_anyone"))
-    _ask(ctx, step_id, step, "who", {**Want(want.type).query(), "attempt": attempt}, parts,
+    _ask(ctx, step_id, step, "who", {**Want(want.type).query(), "attempt": attempt,
+                                     **_kept(wish)}, parts,
          choice.who_words(ctx.script, ids, ctx.language), preface)
     ctx.log(EventKind.ask_who, step_id, EventFields(type=want.type or None))
 
@@ -153,36 +168,42 @@ def on_type(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer
             ) -> str | None:
     script, language = ctx.script, ctx.language
     said = event.said or ""
+    kept = TimeWish.decode(event.wish)
     if not script.booking.types:  # the script changed during the call
-        return proceed(ctx, step_id, step, Want("", step.practitioner or ""), said)
+        return proceed(ctx, step_id, step, Want("", step.practitioner or ""), said,
+                       _wish_in(ctx, step, said, kept))
     kind_id = choice.type_keys(script).get(event.digits) if event.digits else (
         choice.type_in(script, said, language))
     if kind_id is None:
         return _ask_again(ctx, step_id, step, event, lambda attempt, preface: ask_type(
-            ctx, step_id, step, attempt=attempt, preface=preface))
+            ctx, step_id, step, attempt=attempt, preface=preface, wish=kept))
     ctx.log(EventKind.type_chosen, step_id, EventFields(
         type=kind_id, digit=event.digits or None, heard=None if event.digits else said[:200]))
     # "A cleaning with Dr Martin on Friday" answers the next questions too.
     who = step.practitioner or choice.who_in(script, choice.offering(script, kind_id), said,
                                              language) or ""
-    return proceed(ctx, step_id, step, Want(kind_id, who), said)
+    return proceed(ctx, step_id, step, Want(kind_id, who), said,
+                   _wish_in(ctx, step, said, kept))
 
 
 def on_who(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer
            ) -> str | None:
     script, said = ctx.script, event.said or ""
+    kept = TimeWish.decode(event.wish)
     if not script.booking.practitioners:  # the script changed during the call
-        return proceed(ctx, step_id, step, Want(event.type), said)
+        return proceed(ctx, step_id, step, Want(event.type), said,
+                       _wish_in(ctx, step, said, kept))
     ids = choice.offering(script, event.type)
     who = choice.who_keys(script, ids).get(event.digits) if event.digits else (
         choice.who_in(script, ids, said, ctx.language))
     want = Want(event.type)
     if who is None:
         return _ask_again(ctx, step_id, step, event, lambda attempt, preface: ask_who(
-            ctx, step_id, step, want, attempt=attempt, preface=preface))
+            ctx, step_id, step, want, attempt=attempt, preface=preface, wish=kept))
     ctx.log(EventKind.who_chosen, step_id, EventFields(
         who=who, digit=event.digits or None, heard=None if event.digits else said[:200]))
-    return proceed(ctx, step_id, step, replace(want, who=who), said)
+    return proceed(ctx, step_id, step, replace(want, who=who), said,
+                   _wish_in(ctx, step, said, kept))
 
 
 def _ask_again(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer,

@@ -12,7 +12,7 @@ times. The owner's limit of bookings per caller per day is checked at the confir
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ from receptionist.appointments.spoken import spoken_day, spoken_slot, spoken_tim
 from receptionist.call_flows.actions import Callback, Gather, Record, Redirect
 from receptionist.call_flows.booking import choice
 from receptionist.call_flows.booking.choice import ANYONE, Want
-from receptionist.call_flows.booking.phrases import voice_choices
+from receptionist.call_flows.booking.phrases import heard_words, says_done, voice_choices
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer
 from receptionist.call_flows.listening import ListenFor, SpokenOption
@@ -32,7 +32,7 @@ from receptionist.call_flows.meaning import yes_or_no
 from receptionist.call_flows.schema import BookStep, ManageBookingStep
 from receptionist.call_flows.step_kind import Exit, FlowError
 from receptionist.calls.events import EventFields, EventKind, Reason, SlotOffered
-from receptionist.i18n import gettext
+from receptionist.i18n import format_list, gettext
 from receptionist.understanding.phrase_match import match_intent
 from receptionist.understanding.when import TimeWish, parse_when
 
@@ -46,12 +46,15 @@ Offered = list[tuple[datetime, Agenda]]
 @dataclass(frozen=True)
 class Plan:
     """One webhook's view of the booking: what is wanted, whose agendas serve it, what a
-    booking occupies (None: the agenda's own slot), and the appointment being moved."""
+    booking occupies (None: the agenda's own slot), the appointment being moved, and the
+    days and part of the day the caller asked for (kept across the dialogue's turns: a
+    new offer never silently falls back to today or the first free day)."""
 
     want: Want
     agendas: list[Agenda]
     kind: Kind | None
     moving: Appointment | None = None
+    wish: TimeWish | None = None
 
     @property
     def moving_id(self) -> int | None:
@@ -61,6 +64,8 @@ class Plan:
         extra = dict(self.want.query())
         if self.moving is not None and self.moving.id is not None:
             extra["appointment"] = self.moving.id
+        if self.wish is not None and (kept := self.wish.encode()):
+            extra["wish"] = kept
         return extra
 
 
@@ -116,7 +121,7 @@ def offer(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, offered: Of
     ctx.say(" ".join(parts), into=gather, personal=True)
     ctx.do(gather)
     listen_for(ctx, query, voice_choices("offer", ctx.language, offered=len(offered)),
-               times=True)
+               times=True, words=heard_words("offer", ctx.language))
     ctx.log(EventKind.offer, step_id, EventFields(offered=tuple(
         SlotOffered(at=_local(agenda, s), agenda=agenda.slug if plan.want.who else None)
         for s, agenda in offered)))
@@ -156,15 +161,17 @@ def confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, slot: dat
     else:
         ctx.say(gettext(ctx.language, "booking.confirm", when=when), into=gather, personal=True)
     ctx.do(gather)
-    listen_for(ctx, query, voice_choices("confirm", ctx.language))
+    listen_for(ctx, query, voice_choices("confirm", ctx.language),
+               words=heard_words("confirm", ctx.language))
 
 
 def listen_for(ctx: FlowContext, query: dict[str, str | int],
-               keys: dict[str, list[str]], *, times: bool = False) -> None:
+               keys: dict[str, list[str]], *, times: bool = False,
+               words: tuple[str, ...] = ()) -> None:
     """Let speech answer this prompt: a phrase stands for its key, sent to the prompt's
     own callback as if pressed (call_flows.listening); `times`: a day or time too."""
     ctx.listen(ListenFor(answer="key", route="book", query=tuple(query.items()), times=times,
-                         options=_options(keys)))
+                         options=_options(keys), words=words))
 
 
 def _options(keys: dict[str, list[str]]) -> tuple[SpokenOption, ...]:
@@ -188,19 +195,28 @@ def said_key(ctx: FlowContext, stage: str, said: str, *, offered: int = 0) -> st
 
 
 def first_offer(ctx: FlowContext, plan: Plan, *, after: datetime | None = None) -> Offered:
+    """The first free times (on the first day after the day of `after`); within the
+    caller's kept wish when there is one ("tomorrow afternoon")."""
+    if plan.wish is not None and (plan.wish.has_day or plan.wish.has_window):
+        wish = plan.wish
+        since = None
+        if after is not None:  # another day: the same part of the day, on a later day
+            wish = TimeWish(after=wish.after, before=wish.before)
+            since = free_times.day_bounds(plan.agendas[0], after)[1]
+        return slots_for_wish(ctx, plan, wish, since=since)
     return free_times.first_day_among(ctx.session, plan.agendas, now=ctx.now, after=after,
                                       ignore=plan.moving_id, kind=plan.kind)
 
 
-def slots_for_wish(ctx: FlowContext, plan: Plan, wish: TimeWish, *, count: int = 3
-                   ) -> Offered:
-    """The free slots that fit what the caller asked for, on the first day that has any:
-    the asked time first if free, else those nearest to it."""
-    if wish.earliest and wish.first_day is None and wish.after is None:
-        return first_offer(ctx, plan)
+def slots_for_wish(ctx: FlowContext, plan: Plan, wish: TimeWish, *, count: int = 3,
+                   since: datetime | None = None) -> Offered:
+    """The free slots that fit what the caller asked for, on the first day that has any
+    (from `since` on): the asked time first if free, else those nearest to it."""
+    if wish.earliest and wish.first_day is None and wish.after is None and since is None:
+        return first_offer(ctx, replace(plan, wish=None))
     agenda = plan.agendas[0]
     tz = ZoneInfo(agenda.timezone)
-    start = ctx.now
+    start = ctx.now if since is None else max(ctx.now, since)
     if wish.first_day is not None:
         start = max(start, datetime.combine(wish.first_day, datetime.min.time(), tz))
     horizon = max(free_times.rules_of(a, plan.kind).horizon_s for a in plan.agendas)
@@ -230,17 +246,94 @@ def slots_for_wish(ctx: FlowContext, plan: Plan, wish: TimeWish, *, count: int =
 def on_time_wish(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *,
                  wish: TimeWish, said: str) -> str | None:
     """The caller named a day or time: offer what fits (or confirm the very slot they
-    asked for when it is free)."""
+    asked for when it is free). The days and part of the day are kept for the next
+    turns; when nothing fits the caller is told so before the first free times."""
     offered = slots_for_wish(ctx, plan, wish)
     ctx.log(EventKind.time_asked, step_id, EventFields(heard=said[:200], found=len(offered)))
+    kept = replace(plan, wish=wish.lasting())
     if len(offered) == 1 and wish.at is not None:
-        confirm(ctx, step_id, step, plan, *offered[0])
+        confirm(ctx, step_id, step, kept, *offered[0])
         return None
     if offered:
-        offer(ctx, step_id, step, plan, offered)
+        offer(ctx, step_id, step, kept, offered)
         return None
-    return offer_again(ctx, step_id, step, plan,
+    return offer_again(ctx, step_id, step, replace(plan, wish=None),
                         preface=gettext(ctx.language, "booking.no_fit"))
+
+
+def which_one(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan,
+              offered: Offered) -> None:
+    """A plain "yes" to several times: ask which one, never pick one for the caller."""
+    ctx.log(EventKind.which_one, step_id)
+    times = [spoken_time(_local(agenda, slot), ctx.language) for slot, agenda in offered]
+    offer(ctx, step_id, step, plan, offered, preface=gettext(
+        ctx.language, "booking.which_one", times=format_list(ctx.language, times, "or")))
+
+
+def on_offer_words(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *,
+                   offered: Offered, said: str, attempt: int) -> str | None:
+    """Words at an offer: a key's phrase ("the second one", "another day"), "no thanks"
+    (nothing is booked), a day or time (a correction, "no, Thursday": what was asked
+    before is completed, never forgotten; one of the offered times: chosen), a plain
+    yes (one time offered: confirm it; several: which one?), a plain no (the next
+    times that fit), or none of these (like a wrong key)."""
+    digits = said_key(ctx, "offer", said, offered=len(offered))
+    if digits:
+        return on_offer(ctx, step_id, step, plan, offered=offered, digits=digits,
+                        attempt=attempt)
+    if says_done(said, ctx.language):
+        return nothing_booked(ctx, step_id, step)
+    today = ctx.now.astimezone(ZoneInfo(plan.agendas[0].timezone)).date()
+    wish = parse_when(said, ctx.language, today)
+    if wish is not None:
+        if wish.at is not None and not wish.has_day:
+            named = [(slot, agenda) for slot, agenda in offered
+                     if _local(agenda, slot).time() == wish.at]
+            if named:
+                chosen, agenda = named[0]
+                ctx.log(EventKind.slot_chosen, step_id,
+                        EventFields(at=_local(agenda, chosen), heard=said[:200]))
+                confirm(ctx, step_id, step, plan, chosen, agenda)
+                return None
+        return on_time_wish(ctx, step_id, step, plan, wish=wish.merged_into(plan.wish),
+                            said=said)
+    answer = yes_or_no(ctx.script, said)
+    if answer is True:
+        if len(offered) == 1:
+            chosen, agenda = offered[0]
+            ctx.log(EventKind.slot_chosen, step_id,
+                    EventFields(at=_local(agenda, chosen), heard=said[:200]))
+            confirm(ctx, step_id, step, plan, chosen, agenda)
+            return None
+        which_one(ctx, step_id, step, plan, offered)
+        return None
+    if answer is False:
+        ctx.log(EventKind.slot_declined, step_id)
+        later = _next_times(ctx, plan, offered)
+        preface = gettext(ctx.language, "booking.what_suits")
+        offer(ctx, step_id, step, plan, later or offered, preface=preface)
+        return None
+    return on_offer(ctx, step_id, step, plan, offered=offered, digits="?", attempt=attempt)
+
+
+def _next_times(ctx: FlowContext, plan: Plan, offered: Offered) -> Offered:
+    """The free times after the last one offered, within the kept wish (the same day's
+    later times first, then the next days')."""
+    last = offered[-1][0]
+    wish = plan.wish or TimeWish()
+    later = slots_for_wish(ctx, plan, TimeWish(wish.first_day, wish.last_day, wish.after,
+                                               wish.before),
+                           since=last + timedelta(seconds=1))
+    if later:
+        return later
+    return first_offer(ctx, plan, after=last)
+
+
+def nothing_booked(ctx: FlowContext, step_id: str, step: AnyStep) -> str | None:
+    """"No thanks", "that's all": end the booking dialogue politely, booking nothing."""
+    ctx.log(EventKind.booking_declined, step_id)
+    ctx.say(gettext(ctx.language, "booking.nothing_booked"))
+    return step.next or step.fallback
 
 
 def retry_preface(ctx: FlowContext, digits: str) -> str:
@@ -310,7 +403,8 @@ def on_confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *, slo
                agenda: Agenda, digits: str, attempt: int) -> str | None:
     if digits == "2":
         ctx.log(EventKind.slot_declined, step_id)
-        return offer_again(ctx, step_id, step, plan, preface="")
+        return offer_again(ctx, step_id, step, plan,
+                            preface=gettext(ctx.language, "booking.what_suits"))
     if digits != "1":
         ctx.log(EventKind.invalid_key if digits else EventKind.no_input, step_id,
                 EventFields(digit=digits))
@@ -392,6 +486,11 @@ def _plan_of(ctx: FlowContext, step: AnyStep, event: BookingAnswer,
     return plan if plan.agendas else None
 
 
+def with_kept_wish(plan: Plan, event: BookingAnswer) -> Plan:
+    """The plan with the days and part of the day the caller asked for earlier."""
+    return replace(plan, wish=TimeWish.decode(event.wish))
+
+
 def _seat(ctx: FlowContext, plan: Plan, slug: str) -> Agenda | None:
     """The agenda an offered slot belongs to (the plan's only one when not named)."""
     if not slug:
@@ -408,6 +507,7 @@ def resume_slots(ctx: FlowContext, step_id: str, step: AnyStep, event: BookingAn
     if plan is None:
         ctx.log(EventKind.booking_unavailable, step_id, EventFields(reason=Reason.agenda_gone))
         return step.fallback
+    plan = with_kept_wish(plan, event)
     if event.stage == "offer":
         seats = event.seats.split(",") if event.seats else []
         offered: Offered = []
@@ -418,14 +518,10 @@ def resume_slots(ctx: FlowContext, step_id: str, step: AnyStep, event: BookingAn
                         EventFields(reason=Reason.practitioner_gone))
                 return offer_again(ctx, step_id, step, plan, preface="")
             offered.append((slot, agenda))
+        if event.said is not None and not event.digits:
+            return on_offer_words(ctx, step_id, step, plan, offered=offered, said=event.said,
+                                  attempt=event.attempt)
         digits = event.digits
-        if event.said is not None and not digits:
-            digits = said_key(ctx, "offer", event.said, offered=len(offered))
-            today = ctx.now.astimezone(ZoneInfo(plan.agendas[0].timezone)).date()
-            wish = None if digits else parse_when(event.said, ctx.language, today)
-            if wish is not None:
-                return on_time_wish(ctx, step_id, step, plan, wish=wish, said=event.said)
-            digits = digits or "?"  # words that are no answer here: like a wrong key
         return on_offer(ctx, step_id, step, plan, offered=offered, digits=digits,
                         attempt=event.attempt)
     if event.slot is None:
@@ -437,7 +533,16 @@ def resume_slots(ctx: FlowContext, step_id: str, step: AnyStep, event: BookingAn
         return offer_again(ctx, step_id, step, plan, preface="")
     digits = event.digits
     if event.said is not None and not digits:
-        digits = said_key(ctx, "confirm", event.said) or "?"
+        if says_done(event.said, ctx.language):
+            return nothing_booked(ctx, step_id, step)
+        today = ctx.now.astimezone(ZoneInfo(agenda.timezone)).date()
+        key = said_key(ctx, "confirm", event.said)
+        wish = None if key == "1" else parse_when(event.said, ctx.language, today)
+        if wish is not None:  # "no, Thursday" / « non, plutôt vendredi matin »
+            ctx.log(EventKind.slot_declined, step_id)
+            return on_time_wish(ctx, step_id, step, plan, wish=wish.merged_into(plan.wish),
+                                said=event.said)
+        digits = key or "?"
     return on_confirm(ctx, step_id, step, plan, slot=from_epoch(event.slot), agenda=agenda,
                       digits=digits, attempt=event.attempt)
 

@@ -7,6 +7,16 @@ tests/data/understanding/ are written apart from these and never learnt from.
 
 EXAMPLES = {
     "book": """
+do you have room on Thursday
+anything left for Monday
+have you got a free slot next Tuesday morning
+is there an opening this Friday afternoon
+what do you have free tomorrow
+any availability on Wednesday afternoon
+are any times open later today
+have you got something early next week
+is Saturday morning free at all
+what's open on the 12th
 I'd like to book an appointment
 can I make an appointment please
 I need to schedule a visit
@@ -160,6 +170,16 @@ please move my visit to the morning
 I have to cancel my visit tomorrow
 """,
     "message": """
+it's Robert Green I'll call back
+this is Julie I'll try again later
+tell the doctor that Mark phoned
+just let them know Emma called
+my name's Chris Hall I'll ring again tomorrow
+James Carter calling I'll phone back this evening
+could you say that Anna from the pharmacy called
+it's Mr Patel I'll call again after lunch
+Helen here no need to call back I'll try later
+say that Ben called about his x-rays
 I'd like to leave a message
 can I leave a message for the doctor
 please tell her I called
@@ -237,6 +257,16 @@ I'll leave my details so someone can call me
 I was supposed to get a call back and nobody did
 """,
     "hours": """
+what days are you open
+which days of the week do you open
+are you open Saturday
+do you open on Sundays
+is the clinic open on weekends
+what days does the dentist work
+are you closed on Mondays
+how late are you open on Thursdays
+which days are you closed
+do you work on Wednesdays
 what are your hours
 when are you open
 what time do you close today

@@ -7,6 +7,16 @@ tests/data/understanding/ are written apart from these and never learnt from.
 
 EXAMPLES = {
     "book": """
+vous avez un créneau jeudi
+il reste de la place lundi
+vous auriez un moment libre mardi matin
+il y a encore une disponibilité vendredi après-midi
+qu'est-ce qui est libre demain
+vous avez des disponibilités mercredi après-midi
+il vous reste quelque chose en fin de journée
+vous auriez une place en début de semaine prochaine
+samedi matin c'est possible
+il reste des horaires libres le 12
 je voudrais prendre rendez-vous
 est-ce que je peux avoir un rendez-vous
 j'aimerais prendre un rendez-vous s'il vous plaît
@@ -171,6 +181,16 @@ je dois annuler ma visite de demain
 repousser mon rendez-vous
 """,
     "message": """
+c'est Robert Girard je rappellerai
+c'est Julie je retenterai plus tard
+dites au docteur que Marc a téléphoné
+prévenez-la qu'Emma a appelé
+je suis Christophe Petit je rappelle demain
+Jacques Roux à l'appareil je rappellerai ce soir
+dites que Anne de la pharmacie a appelé
+c'est monsieur Garnier je rappellerai après le déjeuner
+Hélène à l'appareil ne me rappelez pas je rappellerai
+dites que Benoît a appelé pour ses radios
 je voudrais laisser un message
 est-ce que je peux laisser un message pour le docteur
 dites-lui que j'ai appelé
@@ -257,6 +277,16 @@ je souhaite laisser un message à l'infirmière
 prévenez-le de mon appel
 """,
     "hours": """
+vous êtes ouverts quels jours
+quels sont vos jours d'ouverture
+vous ouvrez le samedi
+vous êtes ouverts le dimanche
+le cabinet ouvre le week-end
+le docteur travaille quels jours
+vous êtes fermés le lundi
+vous fermez à quelle heure le jeudi
+quels jours vous êtes fermés
+vous travaillez le mercredi
 quels sont vos horaires
 vous êtes ouverts quand
 à quelle heure vous fermez aujourd'hui
