@@ -6,8 +6,6 @@ of known bugs are strict xfails, so that they turn into failures to remove once 
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -16,19 +14,18 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-import receptionist.understanding as understanding
 from bench import dialogue_data
 from bench.dialogue_caller import Markers
 from bench.dialogue_data import DataError, parse_caller
 from bench.dialogues import ACCOUNT_SID, AUTH_TOKEN, Result, run_caller, template_database
 from receptionist.demo import DEMO_TENANTS, demo_script_text
+from receptionist.understanding.lang import UNDERSTOOD, words_of
 from tests.twilio_sim import FakeTwilioApi
 
 CALLERS = {c.id: c for c in dialogue_data.all_callers()}
 
 MANAGE = "manage_booking is not routed from the demo menu (issue 30)"
 AFTER_HOURS = "after hours the demo only takes messages: no booking, FAQ or hours (issue 30)"
-WISH = "the day / time wished in the first sentence is lost once the practitioner is asked"
 PRICE = "a price question that names a type (a cleaning) is taken for a booking"
 SUBSET = {
     "en": ["en-book-01", "en-book-04", "en-faq-07", "en-book-14", "en-book-23",
@@ -39,11 +36,9 @@ SUBSET = {
            "fr-urgent-01", "fr-faq-01", "fr-hours-01", "fr-transfer-01", "fr-nothing-03"],
 }
 KNOWN: dict[str, str] = {
-    "en-book-04": WISH, "en-faq-07": PRICE, "fr-book-04": WISH, "fr-faq-07": PRICE,
-    "en-book-23": WISH + "; 'yes' to a list of times books the first one",
+    "en-faq-07": PRICE, "fr-faq-07": PRICE,
     "en-book-29": AFTER_HOURS, "en-cancel-01": MANAGE, "en-move-01": MANAGE,
     "en-lookup-01": MANAGE,
-    "fr-book-23": WISH + "; 'yes' to a list of times books the first one",
     "fr-book-29": AFTER_HOURS, "fr-cancel-01": MANAGE, "fr-move-01": MANAGE,
     "fr-lookup-01": MANAGE,
 }
@@ -152,14 +147,9 @@ def training_sentences() -> set[str]:
     """What the intent model and the demo menus learn from or match: the built-in
     examples, the demo scripts' FAQ questions and the choices' phrases and examples."""
     found: set[str] = set()
-    for module in pkgutil.iter_modules(understanding.__path__):
-        if module.name.startswith("examples_"):
-            examples = importlib.import_module(f"receptionist.understanding.{module.name}")
-            for name, value in vars(examples).items():
-                if name.isupper() and isinstance(value, dict):
-                    for lines in value.values():
-                        items = lines.splitlines() if isinstance(lines, str) else list(lines)
-                        found.update(normalized(line) for line in items)
+    for lang in UNDERSTOOD:
+        for lines in words_of(lang).examples.values():
+            found.update(normalized(line) for line in lines.splitlines())
     for demo in DEMO_TENANTS:
         script = YAML(typ="safe").load(demo_script_text(demo.script_file))
         for entry in script.get("faq", []):

@@ -55,11 +55,17 @@ class TimeWish:
         "tomorrow afternoon" is Thursday afternoon; "the morning then" keeps the day."""
         if kept is None:
             return self
+        if not (self.has_day or self.has_window or self.at):
+            # Only "the first available" (« le premier disponible », often an answer to
+            # "who would you like to see?"): what was asked before still stands.
+            return kept if (kept.has_day or kept.has_window or kept.at) else self
         days = ((self.first_day, self.last_day) if self.has_day
                 else (kept.first_day, kept.last_day))
         window = (self.after, self.before) if self.has_window or self.at else (
             kept.after, kept.before)
-        return TimeWish(days[0], days[1], window[0], window[1], self.at,
+        # "Friday at 2", then "no, Thursday": Thursday at 2.
+        at = self.at if self.at or self.has_window else kept.at
+        return TimeWish(days[0], days[1], window[0], window[1], at,
                         self.earliest and not self.has_day)
 
     def lasting(self) -> TimeWish:

@@ -77,6 +77,20 @@ def test_a_newer_wish_is_completed_by_the_one_kept(newer: TimeWish, merged: Time
     assert newer.merged_into(None) == newer
 
 
+FRIDAY_AT_TWO = TimeWish(date(2026, 12, 4), date(2026, 12, 4), at=time(14))
+
+
+def test_the_first_available_keeps_what_was_asked_before() -> None:
+    # « le premier disponible » answering "who would you like to see?"
+    assert TimeWish(earliest=True).merged_into(FRIDAY_AT_TWO) == FRIDAY_AT_TWO
+    assert TimeWish(earliest=True).merged_into(None) == TimeWish(earliest=True)
+
+
+def test_a_new_day_keeps_the_exact_time() -> None:
+    assert TimeWish(THURSDAY, THURSDAY).merged_into(FRIDAY_AT_TWO) == TimeWish(
+        THURSDAY, THURSDAY, at=time(14))
+
+
 @pytest.mark.parametrize("wish", [
     TOMORROW_AFTERNOON, TimeWish(THURSDAY, THURSDAY, at=time(14, 30)),
     TimeWish(after=time(17), before=time(23, 59)), TimeWish(WEDNESDAY, THURSDAY),
