@@ -20,6 +20,8 @@ from receptionist.understanding.phrase_match import normalize
 PARTS = {
     "morning": (time(0), time(12)), "afternoon": (time(12), time(18)),
     "evening": (time(17), time(23, 59)), "lunch": (time(11, 30), time(14)),
+    "early_morning": (time(0), time(10)), "late_morning": (time(10), time(12)),
+    "early_afternoon": (time(12), time(15)), "late_afternoon": (time(15), time(18)),
 }
 @dataclass(frozen=True)
 class TimeWish:
@@ -121,11 +123,12 @@ def _days(words: list[str], joined: str, lang: Words, today: date
     for kind, phrases in lang.relative_days:
         if any(f" {phrase} " in padded for phrase in phrases):
             return _relative(kind, today)
-    for index, name in enumerate(lang.weekdays):
-        if name in words:
-            ahead = (index - today.weekday()) % 7
-            day = today + timedelta(days=ahead or 7)
-            return day, day
+    # The weekday said last: "Monday, no, make that Tuesday" is Tuesday.
+    named = [lang.weekdays.index(w) for w in words if w in lang.weekdays]
+    if named:
+        ahead = (named[-1] - today.weekday()) % 7
+        day = today + timedelta(days=ahead or 7)
+        return day, day
     return _date_of_month(words, lang, today)
 
 
@@ -231,6 +234,10 @@ def parse_when(text: str, language: str, today: date) -> TimeWish | None:
     lang = words_of(language)
     words = normalize(text[:300])
     joined = " ".join(words)
+    for greeting in lang.greetings:  # "good morning, … Wednesday afternoon"
+        if f" {greeting} " in f" {joined} ":
+            joined = f" {joined} ".replace(f" {greeting} ", " ").strip()
+    words = joined.split()
     earliest = any(f" {phrase} " in f" {joined} " for phrase in lang.earliest)
     first_day, last_day = _days(words, joined, lang, today)
     part = next((lang.parts_of_day[w] for w in words if w in lang.parts_of_day), None)
@@ -238,12 +245,15 @@ def parse_when(text: str, language: str, today: date) -> TimeWish | None:
         part = None  # « après » alone is not a part of the day
     if lang.code == "fr" and "apres midi" in joined:
         part = "afternoon"
+    part = next((finer for phrase, finer in lang.part_phrases
+                 if f" {phrase} " in f" {joined} "), part)
     at = _exact_time(text[:300], words, lang)
     if part == "lunch" and at is None and lang.code == "fr" and "midi" in words and (
             "a midi" in joined or joined.endswith("midi")) and "apres midi" not in joined:
         at = time(12)
     after, before = PARTS[part] if part else (None, None)
-    if at is not None and part == "morning" and at.hour >= 12 and at.hour - 12 < 12:
+    mornings = ("morning", "early_morning", "late_morning")
+    if at is not None and part in mornings and at.hour >= 12 and at.hour - 12 < 12:
         at = time(at.hour - 12, at.minute)  # "at 8 in the morning"
     if not (earliest or first_day or part or at):
         return None

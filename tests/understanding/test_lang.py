@@ -8,6 +8,7 @@ from receptionist.i18n import LANGUAGES
 from receptionist.understanding.intent_model import BUILTIN_INTENTS
 from receptionist.understanding.lang import UNDERSTOOD, words_of
 from receptionist.understanding.phrase_match import normalize
+from receptionist.understanding.when import PARTS
 
 
 def test_every_catalog_language_is_understood() -> None:
@@ -21,7 +22,8 @@ def test_a_language_names_every_key_day_and_month(lang: str) -> None:
     assert set(words.digits.values()) == set("0123456789*#")
     assert len(words.weekdays) == 7 and len(set(words.weekdays)) == 7
     assert len(words.months) == 12 and len(set(words.months)) == 12
-    assert set(words.parts_of_day.values()) <= {"morning", "afternoon", "evening", "lunch"}
+    assert set(words.parts_of_day.values()) <= set(PARTS)
+    assert {part for _, part in words.part_phrases} <= set(PARTS)
     assert {kind for kind, _ in words.relative_days} == {
         "today", "tomorrow", "day_after", "this_week", "next_week", "weekend"}
 
@@ -33,7 +35,8 @@ def test_words_are_written_as_the_parsers_read_them(lang: str) -> None:
                *words.parts_of_day, *words.fillers]
     for word in singles:
         assert normalize(word) == [word], word
-    phrases = [*words.earliest, *(p for _, ps in words.relative_days for p in ps)]
+    phrases = [*words.earliest, *(p for _, ps in words.relative_days for p in ps),
+               *(p for p, _ in words.part_phrases), *words.greetings]
     for phrase in phrases:
         assert " ".join(normalize(phrase)) == phrase, phrase
 

@@ -30,6 +30,18 @@ TUESDAY = date(2026, 12, 1)
     ("le 12 décembre", "fr", TimeWish(date(2026, 12, 12), date(2026, 12, 12))),
     ("mardi après-midi", "fr", TimeWish(date(2026, 12, 8), date(2026, 12, 8),
                                         time(12), time(18))),
+    # A greeting names no part of the day; finer parts; the day said last wins.
+    ("Good morning, could I book a cleaning for Wednesday afternoon", "en",
+     TimeWish(date(2026, 12, 2), date(2026, 12, 2), time(12), time(18))),
+    ("is the hygienist free Thursday late in the afternoon", "en",
+     TimeWish(date(2026, 12, 3), date(2026, 12, 3), time(15), time(18))),
+    ("early morning on Friday", "en",
+     TimeWish(date(2026, 12, 4), date(2026, 12, 4), time(0), time(10))),
+    ("Monday, no, make that Tuesday, next Tuesday", "en",
+     TimeWish(date(2026, 12, 8), date(2026, 12, 8))),
+    ("jeudi en fin d'après-midi", "fr",
+     TimeWish(date(2026, 12, 3), date(2026, 12, 3), time(15), time(18))),
+    ("lundi, euh non, plutôt mercredi", "fr", TimeWish(date(2026, 12, 2), date(2026, 12, 2))),
 ])
 def test_spoken_days_and_times(text: str, language: str, wish: TimeWish) -> None:
     assert parse_when(text, language, TUESDAY) == wish

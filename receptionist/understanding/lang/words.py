@@ -30,6 +30,11 @@ class Words:
     numbers: Mapping[str, int]
     # Words naming a part of the day -> morning, afternoon, evening or lunch.
     parts_of_day: Mapping[str, str]
+    # Finer parts of the day, by phrase (read before the single words): "late afternoon"
+    # -> late_afternoon (`when.PARTS`).
+    part_phrases: tuple[tuple[str, str], ...]
+    # Greetings that name a part of the day without asking for it ("good morning").
+    greetings: tuple[str, ...]
     # Phrases asking for the first free time.
     earliest: tuple[str, ...]
     # Relative days (today, tomorrow, day_after, this_week, next_week, weekend) by the
