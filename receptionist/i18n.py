@@ -13,7 +13,7 @@ written with Babel's locale data (`format_date`, `format_time`, `format_decimal`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from gettext import c2py
 from pathlib import Path
@@ -67,6 +67,13 @@ def _texts(lang: str) -> Mapping[str, str | tuple[str, ...]]:
         elif message.string and all(message.string):
             texts[key] = tuple(message.string)
     return texts
+
+
+def load_catalogs(languages: Iterable[str] = LANGUAGES) -> None:
+    """Read the catalogs of `languages` (and the fallback's) now rather than at their first
+    message (a web process warms them before it says it is ready)."""
+    for lang in {FALLBACK, *(lang_key(language) for language in languages)}:
+        _texts(lang)
 
 
 def _lookup(lang: str, msgid: str) -> str | tuple[str, ...]:
