@@ -4,8 +4,8 @@ callers wait no longer than later ones.
 Without it the first calls after a start paid for everything loaded lazily: the
 recognition processes and their speech models, the parsed script versions, each script's
 intent model (trained, or read from `understanding/model_files`), the built-in model the
-urgency check uses, the language catalogs. For a few seconds the webhooks' p99 reached
-about a second.
+urgency check uses, the language catalogs, the call path's database connections. For a
+few seconds the webhooks' p99 reached about a second.
 
 A `WarmUp` is a list of named parts run in a background thread (never on the event loop:
 liveness, `/healthz`, answers throughout). Each part runs on its own: one that fails is
@@ -20,8 +20,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from receptionist import i18n
@@ -37,10 +39,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Part:
-    """One thing to load: `load` raises to say it could not."""
+    """One thing to load: `load` raises to say it could not (what it returns is unused)."""
 
     name: str
-    load: Callable[[], None]
+    load: Callable[[], object]
 
 
 class WarmUp:
@@ -146,6 +148,18 @@ def load_texts(rt: Runtime) -> None:
     i18n.load_catalogs(languages_in_use(rt))
 
 
+def open_connections(rt: Runtime) -> int:
+    """Fill the call path's connection pool (`Database.call_engine`): on PostgreSQL a
+    connection costs a round trip and an authentication, which the first calls arriving
+    together would otherwise each pay. Returns how many were opened."""
+    engine = rt.database.call_engine
+    size = getattr(engine.pool, "size", lambda: 1)()
+    with ExitStack() as held:  # all held at once, so that the pool opens that many
+        for _ in range(max(int(size), 1)):
+            held.enter_context(engine.connect()).execute(text("SELECT 1"))
+        return max(int(size), 1)
+
+
 def start_recognition(rt: Runtime) -> None:
     """The recognition processes, each with the speech models of the languages in use
     that an installed engine hears (none heard: nothing to start, calls use the keypad)."""
@@ -166,6 +180,7 @@ def start_recognition(rt: Runtime) -> None:
 def for_runtime(rt: Runtime) -> WarmUp:
     """What a web process loads before it is ready."""
     return WarmUp([Part("speech", lambda: start_recognition(rt)),
+                   Part("database", lambda: open_connections(rt)),
                    Part("scripts", lambda: load_scripts(rt)),
                    Part("intent models", lambda: load_intent_models(rt)),
                    Part("texts", lambda: load_texts(rt))])

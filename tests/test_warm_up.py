@@ -159,4 +159,12 @@ def test_the_speech_part_starts_the_recognition_processes_with_their_models(
 
 def test_for_runtime_names_every_part(runtime: Runtime) -> None:
     parts = [p.name for p in warm_up.for_runtime(runtime).parts]
-    assert parts == ["speech", "scripts", "intent models", "texts"]
+    assert parts == ["speech", "database", "scripts", "intent models", "texts"]
+
+
+def test_the_database_part_fills_the_call_paths_connection_pool(runtime: Runtime) -> None:
+    runtime.database.dispose()  # the call lane starts with no connection
+    opened = warm_up.open_connections(runtime)
+    pool = runtime.database.call_engine.pool
+    assert opened == pool.size() >= 1  # type: ignore[attr-defined]
+    assert pool.checkedin() == opened  # type: ignore[attr-defined]
