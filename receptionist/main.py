@@ -82,7 +82,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.add_middleware(RequestGuards, runtime=rt)
     app.add_middleware(NoStore)  # added last: outside the guards, so their refusals too
     app.state.runtime = rt
-    app.state.warm_up = warm
     app.state.database = rt.database  # web_deps.get_db
     app.include_router(twilio_router)
     app.include_router(media_router)
