@@ -356,10 +356,13 @@ def after_start(calls: int, instances: int, think: float, ramp: float,
     batches: list[tuple[str, list[float], Sample, Sample, int]] = []
     for label, first in ((f"first {calls} after /{'readyz' if ready else 'healthz'} 200", 0),
                          (f"next {calls}", calls)):
-        timed.latencies = []
+        timed.latencies, timed.slowest = [], []
         before = (time.perf_counter(), cpu_use(web, server))
         outcome = place_calls(sim, calls, think, ramp, first=first)
         after = (time.perf_counter(), cpu_use(web, server))
+        if os.environ.get("LOAD_DEBUG"):
+            print(f"{label}, slowest webhooks:", [(round(t, 2), round(at - before[0], 1), u)
+                                                   for t, at, u in timed.slowest])
         batches.append((label, sorted(timed.latencies), before, after,
                         len(outcome.failed)))
     for instance in web:

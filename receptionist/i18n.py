@@ -142,6 +142,19 @@ def locale(language: str) -> Locale:
         return Locale.parse(FALLBACK)
 
 
+def load_locale_data(languages: Iterable[str]) -> None:
+    """Read Babel's data of each locale now (a pickle per locale and its parents, read at
+    the first date, time, number or list it writes: about 0.1 s each), as a web process's
+    warm-up does, rather than during the first caller's booking offer."""
+    for language in set(languages):
+        moment = dt.datetime(2000, 1, 3, 9, 30)
+        format_moment(language, moment, "EEEE d MMMM y HH:mm")
+        format_time(language, moment)
+        format_decimal(language, 1.5)
+        format_list(language, ["a", "b"])
+        locale(language).ordinal_form(1)
+
+
 def format_date(language: str, day: dt.date, form: str = "medium") -> str:
     """A date as the locale writes it (`form`: short, medium, long, full or a CLDR pattern
     such as "EEE d MMM")."""

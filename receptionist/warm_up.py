@@ -144,8 +144,11 @@ def load_intent_models(rt: Runtime) -> None:
 
 
 def load_texts(rt: Runtime) -> None:
-    """The catalogs of the languages in use (Babel reads a .po file at first use)."""
-    i18n.load_catalogs(languages_in_use(rt))
+    """The catalogs and Babel's locale data (dates, times, numbers, lists, ordinals) of
+    the languages in use: Babel reads each from disk at first use."""
+    languages = languages_in_use(rt)
+    i18n.load_catalogs(languages)
+    i18n.load_locale_data(languages)
 
 
 def open_connections(rt: Runtime) -> int:

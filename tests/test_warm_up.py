@@ -137,10 +137,15 @@ def test_the_scripts_and_intent_models_parts_load_every_active_version(
         {s.language for s in scripts})
 
 
-def test_the_texts_part_reads_the_catalogs_of_the_languages_in_use(runtime: Runtime) -> None:
+def test_the_texts_part_reads_the_catalogs_and_locale_data_of_the_languages_in_use(
+        runtime: Runtime) -> None:
+    from babel import localedata
+
     i18n._texts.cache_clear()
+    localedata._cache.clear()  # Babel's locale data, read from disk at first use
     warm_up.load_texts(runtime)
     assert i18n._texts.cache_info().currsize == 2  # the demo's en-US and fr-FR
+    assert {"en_US", "fr_FR"} <= set(localedata._cache)  # the booking offers' dates
 
 
 def test_the_speech_part_starts_the_recognition_processes_with_their_models(
