@@ -180,9 +180,24 @@ def start_recognition(rt: Runtime) -> None:
                            "exited while loading their models")
 
 
-def for_runtime(rt: Runtime) -> WarmUp:
-    """What a web process loads before it is ready."""
-    return WarmUp([Part("speech", lambda: start_recognition(rt)),
+def script_per_language(rt: Runtime) -> list[tuple[str, str]]:
+    """(slug, YAML) of one business's active script per language in use."""
+    chosen: dict[str, tuple[str, str]] = {}
+    with rt.database.session() as session:
+        for tenant in session.exec(select(Tenant).order_by(Tenant.id)).all():  # type: ignore[arg-type]
+            if tenant.id is None or tenant.active_version is None:
+                continue
+            if tenant.language not in chosen:
+                row = tenants.script_version(session, tenant_id=tenant.id,
+                                             version=tenant.active_version)
+                chosen[tenant.language] = (tenant.slug, row.yaml_text)
+    return list(chosen.values())
+
+
+def for_runtime(rt: Runtime, extra: Sequence[Part] = ()) -> WarmUp:
+    """What a web process loads before it is ready (`extra`: parts the layers above add,
+    such as `serve`'s rehearsal of calls in the trial call's sandbox)."""
+    return WarmUp([*extra, Part("speech", lambda: start_recognition(rt)),
                    Part("database", lambda: open_connections(rt)),
                    Part("scripts", lambda: load_scripts(rt)),
                    Part("intent models", lambda: load_intent_models(rt)),

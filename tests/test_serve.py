@@ -125,8 +125,8 @@ def test_serve_answers_a_simulated_call_and_fetches_the_recording(
                "the server to be ready", poll_s=0.2)
     ready = httpx.get(f"{url}/readyz", timeout=5).json()
     assert ready == {"status": "ready", "failed": {}, "loading": [],
-                     "loaded": ["database", "intent models", "scripts", "speech",
-                                "texts"]}
+                     "loaded": ["database", "intent models", "rehearsal", "scripts",
+                                "speech", "texts"]}
     # The demo office may be closed today: use a copy of its script that is always open.
     script = tmp_path / "always-open.yaml"
     text = demo_script_text("demo-fr.yaml")

@@ -88,6 +88,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     import uvicorn
 
     from receptionist import demo, warm_up
+    from receptionist.admin.trial_call import rehearse
     from receptionist.db import WriteConflict
     from receptionist.main import create_app
     from receptionist.migrations_runner import upgrade
@@ -119,7 +120,11 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     scheduler = start_background(rt) if jobs else None
     # The recognition processes and their models, the scripts and their intent models,
     # loaded in the background: /readyz says 200 once they are (/healthz at once).
-    app = create_app(settings, runtime=rt, warm_up=warm_up.for_runtime(rt))
+    # Then each language's calls rehearsed once in the trial call's sandbox (the code a
+    # first call runs for the first time: lazy imports, caches filled at first use).
+    rehearsal = warm_up.Part("rehearsal", lambda: rehearse(
+        settings, rt.clock, warm_up.script_per_language(rt)))
+    app = create_app(settings, runtime=rt, warm_up=warm_up.for_runtime(rt, [rehearsal]))
     try:
         uvicorn.run(app, host=host, port=port,
                     proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
