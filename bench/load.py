@@ -57,6 +57,7 @@ PUBLIC = "https://load.example.com"
 TOKEN = "10ad0788be65db9a24ee2d2b3ab91c55"
 ACCOUNT = "AC" + "5" * 32
 NUMBER = "+15550007777"
+VOICE_CALLER_SAYS = "I'd like to leave a message please"
 KINDS = ["message"] * 8 + ["voice"] * 4 + ["booking"] * 5 + ["transfer"] * 3
 
 
@@ -100,7 +101,7 @@ class LoadCaller:
             return None  # a loop would be a bug: hang up (counted as an error)
         if self.answers == 1:
             first: dict[str, str | Spoken] = {
-                "message": "2", "voice": Spoken("I'd like to leave a message please"),
+                "message": "2", "voice": Spoken(VOICE_CALLER_SAYS),
                 "booking": "1", "transfer": "0"}
             return first[self.kind]
         if self.kind == "voice":
@@ -353,6 +354,9 @@ def after_start(calls: int, instances: int, think: float, ramp: float,
     proxy = RoundRobin(web, timeout=60)
     timed = Timed(proxy)
     sim = simulated_twilio(timed, api, tmp)
+    # The voice callers' words, synthesized before the first batch as the later one finds
+    # them: else the load generator runs espeak-ng during the first batch only.
+    sim.media.synthesize(VOICE_CALLER_SAYS, voice=sim.media.voice)
     batches: list[tuple[str, list[float], Sample, Sample, int]] = []
     for label, first in ((f"first {calls} after /{'readyz' if ready else 'healthz'} 200", 0),
                          (f"next {calls}", calls)):
