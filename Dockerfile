@@ -37,6 +37,9 @@ RUN useradd --create-home --uid 10001 receptionist \
 USER receptionist
 
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+# Readiness, not liveness: 503 (unhealthy) until the speech and intent models are loaded,
+# which takes up to a minute or two on a small machine (start period), or while the
+# database does not answer. /healthz is the liveness probe (README, "Health").
+HEALTHCHECK --interval=10s --timeout=3s --start-period=180s --retries=3 CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz')"
 ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["web"]

@@ -15,6 +15,10 @@ instances, their recognition processes, PostgreSQL, and what was left idle, so t
 latencies can be read against what the machine had to spare.
 
     python -m bench.load [--calls 200] [--instances 2] [--think 1.0] [--ramp 1]
+
+`--after-start N` measures readiness instead: N calls arriving as soon as the instances
+say ready (`/readyz` 200), then N more in the same run, their webhooks' p50 / p95 / p99
+side by side (the ratio to the later batch), and the same after `/healthz` alone.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ PUBLIC = "https://load.example.com"
 TOKEN = "10ad0788be65db9a24ee2d2b3ab91c55"
 ACCOUNT = "AC" + "5" * 32
 NUMBER = "+15550007777"
+VOICE_CALLER_SAYS = "I'd like to leave a message please"
 KINDS = ["message"] * 8 + ["voice"] * 4 + ["booking"] * 5 + ["transfer"] * 3
 
 
@@ -96,7 +101,7 @@ class LoadCaller:
             return None  # a loop would be a bug: hang up (counted as an error)
         if self.answers == 1:
             first: dict[str, str | Spoken] = {
-                "message": "2", "voice": Spoken("I'd like to leave a message please"),
+                "message": "2", "voice": Spoken(VOICE_CALLER_SAYS),
                 "booking": "1", "transfer": "0"}
             return first[self.kind]
         if self.kind == "voice":
@@ -191,9 +196,10 @@ def cpu_row(label: str, first: Sample, last: Sample) -> str:
             + f" | {max(0.0, 1 - sum(shares)):.0%} |")
 
 
-def run(calls: int, instances: int, think: float, ramp: float, server: PostgresServer,
-        tmp: Path) -> tuple[str, list[str], list[str]]:
-    name = f"load_{instances}"
+def prepare(name: str, calls: int, server: PostgresServer, tmp: Path
+            ) -> tuple[str, dict[str, str], FakeTwilioApi]:
+    """A database `name` with the demo and an always-open business, the fake Twilio API,
+    and the web instances' environment."""
     server.execute(f"CREATE DATABASE {name}")
     url = server.url(name)
     upgrade(url)
@@ -203,21 +209,27 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
         create_tenant(session, slug="always", numbers=[NUMBER], yaml_text=always_open(),
                       author="bench")
         session.commit()
+    engine.dispose()
     api = FakeTwilioApi(account_sid=ACCOUNT, auth_token=TOKEN).__enter__()
     env = {**os.environ, "RECEPTIONIST_ENV": "production", "DATABASE_URL": url,
            "PUBLIC_BASE_URL": PUBLIC, "TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN,
            "SECRET_KEY": "load-secret-key-0123456789abcdef", "TWILIO_API_BASE": api.base_url,
-           "SPOOL_DIR": str(tmp / f"spool-{instances}"), "SPEECH_PROCESSES": "1",
+           "SPOOL_DIR": str(tmp / f"spool-{name}"), "SPEECH_PROCESSES": "1",
            "CALLS_PER_MINUTE": str(calls * 10), "DB_POOL_SIZE": "20",
            "DB_MAX_OVERFLOW": "40"}
-    web = [Instance(env, tmp, f"{name}-web{i}") for i in range(instances)]
-    for instance in web:
-        instance.start()
-    proxy = RoundRobin(web, timeout=60)
-    timed = Timed(proxy)
+    return url, env, api
+
+
+def simulated_twilio(timed: Timed, api: FakeTwilioApi, tmp: Path) -> Any:
     sim = twilio_through(timed, api, public_base=PUBLIC, auth_token=TOKEN,
                          account_sid=ACCOUNT)
     sim.media = TestMediaStreams(timed, api, sim.sign, synthesizer(tmp), wait_s=30.0)
+    return sim
+
+
+def place_calls(sim: Any, calls: int, think: float, ramp: float, first: int = 0) -> Outcome:
+    """`calls` calls of the mix (callers `first`, `first + 1`…), arriving within `ramp`
+    seconds; returns once they have all ended."""
     outcome = Outcome()
     lock = threading.Lock()
     start = threading.Barrier(calls)
@@ -257,6 +269,30 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
             if caller.answers > 30:
                 outcome.failed.append(f"{kind}: looped: ...{call.said[-300:]}")
 
+    threads = [threading.Thread(target=one, args=(first + i,)) for i in range(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcome
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, int(share * len(sorted_values)))]
+
+
+def run(calls: int, instances: int, think: float, ramp: float, server: PostgresServer,
+        tmp: Path) -> tuple[str, list[str], list[str]]:
+    name = f"load_{instances}"
+    url, env, api = prepare(name, calls, server, tmp)
+    engine = make_engine(url)
+    web = [Instance(env, tmp, f"{name}-web{i}") for i in range(instances)]
+    for instance in web:
+        instance.start()
+    proxy = RoundRobin(web, timeout=60)
+    timed = Timed(proxy)
+    sim = simulated_twilio(timed, api, tmp)
+
     samples = [(time.perf_counter(), cpu_use(web, server))]
     sampling = threading.Event()
 
@@ -267,11 +303,7 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     began = time.perf_counter()
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcome = place_calls(sim, calls, think, ramp)
     elapsed = time.perf_counter() - began
     sampling.set()
     sampler.join()
@@ -292,7 +324,7 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
     tracebacks = sum(instance.log().count("Traceback") for instance in web)
     lat = sorted(timed.latencies)
     p50 = statistics.median(lat) * 1000
-    p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] * 1000
+    p99 = percentile(lat, 0.99) * 1000
     errors = len(outcome.failed) + sum(n for status, n in proxy.statuses.items()
                                        if status != 200) + tracebacks
     row = (f"| {instances} | {calls} | {outcome.most_in_progress} | {outcome.completed} | "
@@ -307,6 +339,55 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
     return row, cpu_rows, outcome.failed[:2]
 
 
+def after_start(calls: int, instances: int, think: float, ramp: float,
+                server: PostgresServer, tmp: Path, *, ready: bool) -> tuple[list[str], int]:
+    """Start the web instances, wait for /readyz (or, `ready` False, only for /healthz, as
+    a proxy that checks liveness would), then `calls` calls at once, then `calls` more once
+    those ended: the webhooks' latency of each batch, and the CPU shares during it."""
+    name = f"start_{'ready' if ready else 'live'}_{instances}"
+    _, env, api = prepare(name, calls, server, tmp)
+    web = [Instance(env, tmp, f"{name}-web{i}") for i in range(instances)]
+    for instance in web:
+        instance.start()  # /healthz answers
+        if ready:
+            instance.wait_ready()
+    proxy = RoundRobin(web, timeout=60)
+    timed = Timed(proxy)
+    sim = simulated_twilio(timed, api, tmp)
+    # The voice callers' words, synthesized before the first batch as the later one finds
+    # them: else the load generator runs espeak-ng during the first batch only.
+    sim.media.synthesize(VOICE_CALLER_SAYS, voice=sim.media.voice)
+    batches: list[tuple[str, list[float], Sample, Sample, int]] = []
+    for label, first in ((f"first {calls} after /{'readyz' if ready else 'healthz'} 200", 0),
+                         (f"next {calls}", calls)):
+        timed.latencies, timed.slowest = [], []
+        before = (time.perf_counter(), cpu_use(web, server))
+        outcome = place_calls(sim, calls, think, ramp, first=first)
+        after = (time.perf_counter(), cpu_use(web, server))
+        if os.environ.get("LOAD_DEBUG"):
+            print(f"{label}, slowest webhooks:", [(round(t, 2), round(at - before[0], 1), u)
+                                                   for t, at, u in timed.slowest])
+        batches.append((label, sorted(timed.latencies), before, after,
+                        len(outcome.failed)))
+    for instance in web:
+        instance.stop()
+    proxy.close()
+    api.__exit__(None, None, None)
+    errors = sum(n for status, n in proxy.statuses.items() if status != 200) + sum(
+        instance.log().count("Traceback") for instance in web)
+    base = batches[1][1]
+    rows = []
+    for label, lat, before, after, failed in batches:
+        cells = []
+        for share in (0.5, 0.95, 0.99):
+            ms = percentile(lat, share) * 1000
+            cells.append(f"{ms:.0f} ({ms / (percentile(base, share) * 1000):.1f}×)")
+        shares = cpu_row("", before, after).split("|")[2:-1]
+        rows.append(f"| {label} | {len(lat)} | " + " | ".join(cells) + f" | {failed} |"
+                    + "|".join(shares) + "|")
+    return rows, errors
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=200)
@@ -314,6 +395,13 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--ramp", type=float, default=1.0,
                         help="the calls arrive within this many seconds")
+    parser.add_argument("--after-start", type=int, default=0, metavar="N",
+                        help="instead: N calls as soon as the instances are ready, then N "
+                             "more, compared (and the same when only /healthz is waited for)")
+    parser.add_argument("--wait-for", choices=("both", "readyz", "healthz"), default="both",
+                        help="with --after-start: which start to measure (healthz: what a "
+                             "proxy that checks liveness only sees, or a version without "
+                             "/readyz)")
     args = parser.parse_args()
     if shutil.which("espeak-ng") is None:
         sys.exit("espeak-ng is needed (make deps)")
@@ -322,6 +410,29 @@ def main() -> None:
     server = PostgresServer(tmp / "pg")
     server.init()
     server.start()
+    if args.after_start:
+        try:
+            start_rows, errors = [], 0
+            for ready in {"both": (True, False), "readyz": (True,),
+                          "healthz": (False,)}[args.wait_for]:
+                rows_, errors_ = after_start(args.after_start, args.instances, args.think,
+                                             args.ramp, server, tmp, ready=ready)
+                start_rows += rows_
+                errors += errors_
+        finally:
+            server.stop()
+        print(f"\nafter a start: {args.instances} web instance(s), PostgreSQL, "
+              f"{args.after_start} calls arriving within {args.ramp:.0f} s (mix: "
+              f"{dict(Counter(KINDS))}), callers pause ~{args.think:.1f} s per prompt, then "
+              f"{args.after_start} more; webhook latency, × the later batch of the same "
+              f"start; {os.cpu_count()} cores shared with the load generator; "
+              f"non-200 answers and tracebacks: {errors}\n")
+        print("| batch | webhooks | p50 ms | p95 ms | p99 ms | failed calls | "
+              + " | ".join(f"CPU {part}" for part in CPU_PARTS) + " | idle |")
+        print("|---|---|---|---|---|---|" + "---|" * (len(CPU_PARTS) + 1))
+        for row in start_rows:
+            print(row)
+        return
     rows, cpu_rows = [], []
     try:
         for instances in sorted({1, args.instances}):

@@ -37,6 +37,7 @@ from receptionist.twilio import rest, spool
 from receptionist.twilio.app import unexpected_error
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
+from receptionist.warm_up import WarmUp
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +56,18 @@ async def drain_spool_forever(rt: Runtime) -> None:
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
-               runtime: Runtime | None = None) -> FastAPI:
-    """Build the app. Nothing touches the database here: `receptionist migrate` does."""
+               runtime: Runtime | None = None, warm_up: WarmUp | None = None) -> FastAPI:
+    """Build the app. Nothing touches the database here: `receptionist migrate` does.
+    `warm_up`: what to load before /readyz says ready, started with the app (`serve` gives
+    `warm_up.for_runtime`; None: nothing, ready at once, as tests and embedders want)."""
     settings = settings or get_settings()
     settings.check_secrets()
     rt = rest.plug(runtime or Runtime.from_settings(settings, clock=clock))
+    warm = warm_up or WarmUp()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warm.start()  # in its own threads: the event loop (and /healthz) answer meanwhile
         drain = asyncio.create_task(drain_spool_forever(rt))
         try:
             yield
@@ -112,6 +117,23 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
             log.error("health check: database unreachable: %s", exc)
             return JSONResponse({"status": "error", "detail": "database unreachable"}, 503)
         return JSONResponse({"status": "ok"})
+
+    @app.get("/readyz", tags=["ops"])
+    async def readyz() -> JSONResponse:
+        """Readiness: 200 once the warm-up has finished (the speech and intent models
+        loaded, or their failure reported in `failed`) and the database answers; 503
+        before. A proxy or orchestrator sends calls only to a ready process."""
+        try:
+            await rt.database.run(_database_answers)
+        except SQLAlchemyError as exc:
+            log.error("readiness check: database unreachable: %s", exc)
+            return JSONResponse({"status": "error", "detail": "database unreachable",
+                                 **warm.report()}, 503)
+        ready = warm.ready  # read first: once it is set, the report is complete
+        report = warm.report()
+        if not ready:
+            return JSONResponse({"status": "starting", **report}, 503)
+        return JSONResponse({"status": "ready", **report})
 
     app.add_exception_handler(Exception, unexpected_error)
     return app

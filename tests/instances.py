@@ -74,6 +74,20 @@ class Instance:
                 raise RuntimeError(f"{self.name} did not start:\n{self.log_path.read_text()}")
             time.sleep(0.1)
 
+    def wait_ready(self, timeout: float = PATIENCE_S) -> Instance:
+        """Until /readyz says 200 (its speech and intent models loaded)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            if (self.process is not None and self.process.poll() is not None) \
+                    or time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name} never got ready:\n{self.log()}")
+            time.sleep(0.05)
+
     def kill(self) -> None:
         """SIGKILL: the process dies mid-request, as in a crash or an OOM kill."""
         if self.process is not None and self.process.poll() is None:

@@ -50,3 +50,21 @@ def test_the_readme_and_the_image_say_the_same() -> None:
     for variable in ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL",
                      "POSTGRES_PASSWORD"):
         assert f"{variable}=" in example
+
+
+def test_health_checks_ask_for_readiness() -> None:
+    """Web instances are healthy once /readyz says 200 (models loaded), the proxy waits
+    for them, the worker (no HTTP) has no check, and the image checks /readyz too."""
+    services = compose()["services"]
+    webs = [name for name, s in services.items() if s.get("command") == "web-only"]
+    for name in webs:
+        check = services[name]["healthcheck"]
+        assert any("/readyz" in part for part in check["test"])
+        assert "/healthz" not in " ".join(check["test"])
+        assert check["start_period"]  # loading the models is not a failure
+        assert services["proxy"]["depends_on"][name]["condition"] == "service_healthy"
+    assert services["worker"]["healthcheck"] == {"disable": True}
+    healthcheck = [line for line in (ROOT / "Dockerfile").read_text().splitlines()
+                   if line.startswith("HEALTHCHECK")]
+    assert len(healthcheck) == 1 and "/readyz" in healthcheck[0]
+    assert "--start-period=" in healthcheck[0]

@@ -120,6 +120,13 @@ def test_first_run_in_dev_mode_makes_the_demo_accounts_once(
 def test_serve_answers_a_simulated_call_and_fetches_the_recording(
         server: tuple[str, dict[str, str]], tmp_path: Path, fake_api: FakeTwilioApi) -> None:
     url, env = server
+    # Ready once the warm-up has loaded everything: the bundled speech model included.
+    wait_until(lambda: httpx.get(f"{url}/readyz", timeout=5).status_code == 200,
+               "the server to be ready", poll_s=0.2)
+    ready = httpx.get(f"{url}/readyz", timeout=5).json()
+    assert ready == {"status": "ready", "failed": {}, "loading": [],
+                     "loaded": ["database", "intent models", "rehearsal", "scripts",
+                                "speech", "texts"]}
     # The demo office may be closed today: use a copy of its script that is always open.
     script = tmp_path / "always-open.yaml"
     text = demo_script_text("demo-fr.yaml")

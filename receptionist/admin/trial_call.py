@@ -13,12 +13,16 @@ recogniser's words are.
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from ruamel.yaml import YAML
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
@@ -37,11 +41,14 @@ from receptionist.twilio import rest
 from receptionist.twilio.app import create_call_app
 from receptionist.twilio.simulator import (
     Action,
+    Caller,
     DialOutcome,
     HangUp,
+    Heard,
     LeaveMessage,
     NoInput,
     Press,
+    Recording,
     ScriptedCaller,
     SimulatedCall,
     SimulationError,
@@ -49,6 +56,7 @@ from receptionist.twilio.simulator import (
     StaySilent,
     TwilioSim,
 )
+from receptionist.weekly_hours import DAYS
 
 NUMBER = "+10000000000"
 SANDBOX_BASE = "https://sandbox.invalid"
@@ -143,7 +151,9 @@ class TrialCallResult:
 
 
 def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: str,
-                  actions: list[Action], caller: str) -> TrialCallResult:
+                  actions: list[Action], caller: str,
+                  answering: Caller | None = None) -> TrialCallResult:
+    """`answering`: who answers the prompts (default: `actions`, then a hang-up)."""
     engine = create_engine("sqlite://", poolclass=StaticPool,
                            connect_args={"check_same_thread": False})
     SQLModel.metadata.create_all(engine)  # a throwaway schema in memory, not the database
@@ -160,8 +170,7 @@ def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: st
                     public_base=SANDBOX_BASE, auth_token=sandbox.twilio_auth_token,
                     account_sid=sandbox.twilio_account_sid)
     result = TrialCallResult()
-    answering = _Caller(actions)
-    call = SimulatedCall(sim, answering, to=NUMBER, from_=caller)
+    call = SimulatedCall(sim, answering or _Caller(actions), to=NUMBER, from_=caller)
     try:
         call.run()
     except SimulationError as exc:
@@ -182,3 +191,83 @@ def run_trial_call(settings: Settings, clock: Clock, *, slug: str, yaml_text: st
                 result.timeline.append(f"{event.kind} {event.step or ''} {line}".strip())
     engine.dispose()
     return result
+
+
+# A web process's warm-up rehearses each language's calls once in the sandbox: the code a
+# first call runs for the first time (imports done inside functions, caches filled at first
+# use, TwiML and timeline rendering, the booking dialogue's offers) runs then, not while a
+# caller waits. One call per key of the first menu, each then pressing 1 at every prompt
+# and leaving a message when asked: bookings, messages, transfers and FAQ answers.
+REHEARSAL_KEYS = "1234567890"
+# Where a rehearsed call writes its log lines (the one line per call, the REST client).
+REHEARSAL_QUIET = ("receptionist.notifications.service", "receptionist.twilio.rest",
+                   "receptionist.twilio.media", "receptionist.call_flows")
+
+
+@dataclass
+class _Rehearsing:
+    first: str
+    answers: int = 0
+
+    def press(self, prompt: list[Heard]) -> str | None:
+        self.answers += 1
+        if self.answers > 8:
+            return None  # hang up
+        return self.first if self.answers == 1 else "1"
+
+    def record(self, prompt: list[Heard]) -> Recording:
+        return Recording(3)
+
+    def dial_result(self, number: str) -> str:
+        return "completed"
+
+    def screen(self, number: str, announcement: list[Heard]) -> str:
+        return "1"
+
+
+def always_open(yaml_text: str) -> str:
+    """The script open around the clock, no holidays: a rehearsal at night still takes
+    the open-hours paths."""
+    yaml = YAML()
+    data = yaml.load(yaml_text)
+    data["hours"] = {day: ["00:00-24:00"] for day in DAYS}
+    data.pop("holidays", None)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+class _OtherThreads(logging.Filter):
+    """Drops the records of one thread (the rehearsal's calls are not calls to log)."""
+
+    def __init__(self, thread: int | None) -> None:
+        super().__init__()
+        self.thread = thread
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.thread != self.thread
+
+
+def rehearse(settings: Settings, clock: Clock, scripts: Sequence[tuple[str, str]]) -> int:
+    """Trial calls of each (slug, YAML) script, in throwaway databases; returns how many
+    ran. Raises on the first that fails (the warm-up reports it). What the calls log
+    (their one line each, as real calls) is dropped."""
+    quiet = _OtherThreads(threading.get_ident())
+    loggers = [logging.getLogger(name) for name in REHEARSAL_QUIET]
+    for logger in loggers:
+        logger.addFilter(quiet)
+    count = 0
+    try:
+        for slug, yaml_text in scripts:
+            opened = always_open(yaml_text)
+            for key in REHEARSAL_KEYS:
+                result = run_trial_call(settings, clock, slug=slug, yaml_text=opened,
+                                        actions=[], caller="+15550000000",
+                                        answering=_Rehearsing(key))
+                if result.error:
+                    raise RuntimeError(f"rehearsal of {slug}, key {key}: {result.error}")
+                count += 1
+    finally:
+        for logger in loggers:
+            logger.removeFilter(quiet)
+    return count

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from receptionist.appointments import agendas
 from receptionist.call_flows.loader import compiled_script, parse_script
 from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.schema import Script, Weekly
-from receptionist.db import Database
 from receptionist.i18n import N_
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import ScriptVersion, Tenant
@@ -120,15 +119,3 @@ def practitioner_agendas(session: Session, *, tenant: Tenant, script: Script,
         if hours != _hours_of(before, pid):
             agenda.weekly_hours = json.dumps(hours)
         session.add(agenda)
-
-
-def warm_models(database: Database) -> int:
-    """Train the intent model of every business's active script (at start, in the
-    background), so that no caller waits for it after a restart. Returns how many."""
-    with database.session() as session:
-        scripts = [active_script(session, tenant=tenant)[1]
-                   for tenant in session.exec(select(Tenant)).all()]
-    for script in scripts:
-        script_model(script)
-    return len(scripts)
-

@@ -3,7 +3,6 @@ processes."""
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -88,8 +87,8 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     """Migrate, seed the demo on an empty database, then run the web app and the worker."""
     import uvicorn
 
-    from receptionist import demo
-    from receptionist.call_flows import publishing
+    from receptionist import demo, warm_up
+    from receptionist.admin.trial_call import rehearse
     from receptionist.db import WriteConflict
     from receptionist.main import create_app
     from receptionist.migrations_runner import upgrade
@@ -118,12 +117,16 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     typer.echo(f"admin UI: http://{host}:{port}/admin")
     rt = Runtime.from_settings(settings)
     _report_speech(rt)
-    # Each business's intent model, trained while the server starts answering.
-    threading.Thread(target=publishing.warm_models, args=(rt.database,), daemon=True,
-                     name="warm-intent-models").start()
     scheduler = start_background(rt) if jobs else None
+    # The recognition processes and their models, the scripts and their intent models,
+    # loaded in the background: /readyz says 200 once they are (/healthz at once).
+    # Then each language's calls rehearsed once in the trial call's sandbox (the code a
+    # first call runs for the first time: lazy imports, caches filled at first use).
+    rehearsal = warm_up.Part("rehearsal", lambda: rehearse(
+        settings, rt.clock, warm_up.script_per_language(rt)))
+    app = create_app(settings, runtime=rt, warm_up=warm_up.for_runtime(rt, [rehearsal]))
     try:
-        uvicorn.run(create_app(settings, runtime=rt), host=host, port=port,
+        uvicorn.run(app, host=host, port=port,
                     proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
                     log_level=settings.log_level.lower(), log_config=None,
                     access_log=settings.log_level == "DEBUG")
@@ -142,10 +145,6 @@ def _report_speech(rt: Runtime) -> None:
         languages = list(session.exec(select(Tenant.language)).all())
     for line in speech_report(rt.recognizer, languages):
         typer.echo(line)
-    # Live recognition runs in child processes: start them now, loading the models.
-    heard = [language for language in languages if rt.recognizer.supports(language)]
-    if heard:
-        rt.recognition.start(heard)
 
 
 def worker() -> None:

@@ -4,13 +4,9 @@ import pytest
 from sqlmodel import Session
 
 from receptionist.call_flows import publishing
-from receptionist.call_flows.loader import ScriptError, parse_script
-from receptionist.call_flows.meaning import training_set
-from receptionist.call_flows.publishing import warm_models
+from receptionist.call_flows.loader import ScriptError
 from receptionist.demo import demo_script_text
-from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
-from receptionist.understanding.intent_model import model_for
 from tests.call_flows.test_loader import MINIMAL
 
 
@@ -52,15 +48,6 @@ def test_unknown_tenant_and_version(session: Session) -> None:
     known = tenants.get_tenant(session, slug="demo")
     with pytest.raises(tenants.TenantError, match="version 9 does not exist"):
         publishing.rollback_script(session, tenant=known, to_version=9)
-
-
-def test_warm_models_trains_every_active_script(runtime: Runtime) -> None:
-    model_for.cache_clear()
-    assert warm_models(runtime.database) == 2  # the demo businesses
-    assert model_for.cache_info().currsize == 2
-    before = model_for.cache_info().hits
-    model_for(training_set(parse_script(demo_script_text("demo.yaml"))))
-    assert model_for.cache_info().hits == before + 1  # the first caller finds it ready
 
 
 def test_practitioners_get_their_agendas_and_keep_an_owners_hours(session: Session) -> None:

@@ -136,6 +136,12 @@ class WhisperRecognizer:
                 model, lang = self._model(language)
                 # The first decode allocates CTranslate2's buffers: pay it now.
                 self._decode(model, lang, np.zeros(RATE // 2, dtype=np.float32))
+        if any(self.supports(language) for language in languages):
+            from receptionist.speech.vad import Endpointer
+
+            # Silero's ONNX session (about 0.5 s to load), which every stream's
+            # end-of-speech detection shares: else the first caller who speaks waits.
+            Endpointer().accept(np.zeros(RATE // 10, dtype=np.int16))
 
     def _decode(self, model: Any, lang: str, audio: npt.NDArray[np.float32],
                 *, vad: bool = False, hint: str | None = None) -> Recognition:

@@ -119,3 +119,13 @@ def test_the_hint_is_the_menu_phrases_within_a_bound() -> None:
     assert hint_of(["appointment", "appointment", " leave a message "]) == (
         "appointment, leave a message")
     assert len(hint_of([f"phrase number {i}" for i in range(100)]) or "") <= 300
+
+
+def test_prewarm_loads_the_end_of_speech_model_of_the_streams(tiny: WhisperRecognizer) -> None:
+    from receptionist.speech import vad
+
+    vad._session.cache_clear()
+    tiny.prewarm(["fr-FR"])  # a language this model does not hear: nothing to load
+    assert vad._session.cache_info().currsize == 0
+    tiny.prewarm(["en-US"])
+    assert vad._session.cache_info().currsize == 1  # the first caller's stream finds it
