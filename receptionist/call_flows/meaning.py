@@ -20,6 +20,7 @@ from receptionist.understanding.bands import (
     understand,
     weigh_hearing,
 )
+from receptionist.understanding.intent_model import OUT_OF_SCOPE as OUT_OF_SCOPE_INTENT
 from receptionist.understanding.intent_model import IntentModel, TrainingSet, model_for
 from receptionist.understanding.phrase_match import normalize, spoken_digit
 
@@ -92,8 +93,10 @@ INSTEAD: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
     "location": ((("message", N_("call.instead.question.message")),
                   ("transfer", N_("call.instead.question.transfer"))),
                  N_("call.instead.question")),
-    "out_of_scope": ((), N_("call.instead.out_of_scope")),
 }
+# Understood as none of the business's concerns ("can you call me a taxi"): said instead
+# of "I did not understand" before the menu asks again (it counts as a miss).
+OUT_OF_SCOPE = N_("call.instead.out_of_scope")
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,17 @@ def meaning_at_menu(script: Script, menu: MenuStep, text: str,
     if band == "confirm" and target is not None and target.kind in ("repeat", "again"):
         band = "route"  # repeating the menu, or asking what else: harmless, no need to ask
     return Meaning(understood, target, band)
+
+
+def out_of_scope(script: Script, meaning: Meaning) -> bool:
+    """The model is sure the words are none of the business's concerns ("can you call me
+    a taxi"); they are then declined honestly rather than "not understood"."""
+    understood = meaning.understood
+    # Words the model knows none of (emoji, digits, another script) are out of scope
+    # "with certainty", every other intent at 0: that is not understanding them.
+    weighed = any(r.probability > 0 for r in understood.alternatives)
+    return (meaning.target is None and understood.top == OUT_OF_SCOPE_INTENT and weighed
+            and understood.confidence >= script.understanding.route)
 
 
 def confirmation(target: Target, language: str) -> str:

@@ -4,6 +4,7 @@ with a session that only remembers what was added (steps that need the database 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -116,15 +117,25 @@ def logged(ctx: FlowContext) -> list[tuple[object, object]]:
 CALLER = "+15551234567"
 
 
+def single_agenda(text: str) -> str:
+    """A demo script without its practice (`booking`): its `book` step books agenda
+    `main`, without asking for a type or a practitioner."""
+    plain = re.sub(r"\nbooking:\n(?:[ #].*\n|\n)*", "\n", text, count=1)
+    assert plain != text
+    return plain
+
+
 def demo_ctx(session: Session, clock: Callable[[], datetime],
              text: str | None = None) -> FlowContext:
-    """A call from CALLER to the demo business (its real agenda, in the database)."""
+    """A call from CALLER to the demo business (its real agenda `main`, in the database;
+    by default the demo script without its practice)."""
     demo = get_tenant(session, slug="demo")
     call = Call(call_sid="CA" + "2" * 32, tenant_id=demo.id, from_number=CALLER,
                 to_number="+15005550006", script_version=1)
     session.add(call)
     session.flush()
-    return make_ctx(text or demo_script_text("demo.yaml"), now=clock(), session=session,
+    return make_ctx(text or single_agenda(demo_script_text("demo.yaml")), now=clock(),
+                    session=session,
                     call=call)
 
 

@@ -18,7 +18,9 @@ from receptionist.call_flows.events import Event, KeyPressed
 from receptionist.call_flows.hours import hours_answer
 from receptionist.call_flows.listening import ListenFor, SpokenOption
 from receptionist.call_flows.meaning import (
+    OUT_OF_SCOPE,
     Meaning,
+    out_of_scope,
     Target,
     confirmation,
     meaning_at_menu,
@@ -200,7 +202,10 @@ def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str 
         if not isinstance(outcome, Meaning):
             return outcome
         ctx.log(EventKind.invalid_speech, step_id, EventFields(heard=event.said[:200]))
-        preface = step.reprompt or gettext(ctx.language, "call.not_understood")
+        if out_of_scope(ctx.script, outcome):
+            preface = gettext(ctx.language, OUT_OF_SCOPE)  # understood: honestly declined
+        else:
+            preface = step.reprompt or gettext(ctx.language, "call.not_understood")
     else:
         ctx.log(EventKind.no_input, step_id)
         preface = step.reprompt or gettext(ctx.language, "call.no_input")
