@@ -4,7 +4,6 @@ with a session that only remembers what was added (steps that need the database 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -17,6 +16,7 @@ from receptionist.call_flows.loader import parse_script
 from receptionist.calls.models import Call
 from receptionist.demo import demo_script_text
 from receptionist.tenants.service import get_tenant
+from tests.twilio.practice import single_agenda
 
 # Monday 2 March 2026, 10:00 in Paris (open hours of the scripts below).
 MONDAY_10H_PARIS = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -115,14 +115,6 @@ def logged(ctx: FlowContext) -> list[tuple[object, object]]:
 
 
 CALLER = "+15551234567"
-
-
-def single_agenda(text: str) -> str:
-    """A demo script without its practice (`booking`): its `book` step books agenda
-    `main`, without asking for a type or a practitioner."""
-    plain = re.sub(r"\nbooking:\n(?:[ #].*\n|\n)*", "\n", text, count=1)
-    assert plain != text
-    return plain
 
 
 def demo_ctx(session: Session, clock: Callable[[], datetime],

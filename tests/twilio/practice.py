@@ -4,6 +4,8 @@ cannot book by phone, published over the demo."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.engine import Engine
 
 from receptionist.demo import demo_script_text
@@ -27,6 +29,25 @@ def practice_text(language: str = "en") -> str:
     text = demo_script_text("demo.yaml")
     assert _ANCHOR in text
     return text.replace(_ANCHOR, IMPLANT + _ANCHOR, 1)
+
+
+def booking_section(text: str) -> str:
+    """The demo script's `booking` section (its practice), as written."""
+    found = re.search(r"\nbooking:\n(?:[ #].*\n|\n)*", text)
+    assert found is not None
+    return found.group(0)
+
+
+def single_agenda(text: str) -> str:
+    """A demo script without its practice: its `book` step books agenda `main` (30-minute
+    slots) without asking for a type or a practitioner."""
+    return text.replace(booking_section(text), "\n", 1)
+
+
+def publish_single_agenda(engine: Engine, number: str) -> None:
+    """Publish the demo script at `number` without its practice (`single_agenda`)."""
+    text = demo_script_text("demo.yaml" if number == DEMO_EN else "demo-fr.yaml")
+    publish_demo(engine, number, (booking_section(text), "\n"))
 
 
 def publish_practice(engine: Engine, number: str, *changes: tuple[str, str]) -> None:

@@ -140,7 +140,7 @@ def test_ordinals_and_yes_no_in_words(session: Session, clock: FixedClock) -> No
 
 def test_french_words_at_the_offer(session: Session, clock: FixedClock) -> None:
     from receptionist.demo import demo_script_text
-    from tests.call_flows.flow_helpers import single_agenda
+    from tests.twilio.practice import single_agenda
 
     ctx = demo_ctx(session, clock, single_agenda(demo_script_text("demo-fr.yaml")))
     step, slots = _offer(ctx)
