@@ -174,3 +174,14 @@ def test_moving_a_cleaning_by_phone_keeps_its_length_and_practitioner(
     [(appointment, slug)] = booked(engine)
     assert (slug, appointment.appointment_type) == ("lee", "cleaning")
     assert appointment.ends_at - appointment.starts_at == timedelta(minutes=60)
+
+
+def test_after_hours_callers_still_book(sim: TestTwilioSim, engine: Engine,
+                                        clock: FixedClock) -> None:
+    clock.now = clock.now.replace(day=21)  # Saturday 21 November: nobody at the desk
+    call = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("0"), Press("1"), Press("1"),
+                              StaySilent()])
+    [(appointment, slug)] = booked(engine)
+    assert appointment.appointment_type == "checkup" and slug in ("martin", "okafor")
+    assert appointment.starts_at.weekday() == 0  # Monday, the next open day
+    assert path(engine, call.call_sid)[1:] == ["main_menu", "book", "goodbye"]
