@@ -26,6 +26,7 @@ READ_FROM_TABLES = {
     "notifications/summaries.py",  # ORDINALS
     "call_flows/meaning.py",  # LABELS
     "call_flows/announce.py",  # meaning.LABELS
+    "call_flows/steps/menu.py",  # meaning.INSTEAD, OUT_OF_SCOPE
 }
 
 
