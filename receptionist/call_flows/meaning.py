@@ -165,8 +165,10 @@ def meaning_at_menu(script: Script, menu: MenuStep, text: str,
     understood = understand(script_model(script), text, thresholds(script))
     target = target_for(script, menu, understood.intent)
     band: Band = weigh_hearing(understood.band, heard) if target is not None else "reprompt"
-    if band == "confirm" and target is not None and target.kind in ("repeat", "again"):
-        band = "route"  # repeating the menu, or asking what else: harmless, no need to ask
+    if band == "confirm" and target is not None and target.kind == "repeat":
+        band = "route"  # repeating the menu is harmless: no need to ask
+    if band == "confirm" and target is not None and target.kind == "again":
+        band = "reprompt"  # a doubtful "yes" is not worth a question: ask again
     return Meaning(understood, target, band)
 
 
