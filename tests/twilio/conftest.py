@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
 from sqlalchemy.engine import Engine
 
 from tests.conftest import DEMO_EN, DEMO_FR, Speak

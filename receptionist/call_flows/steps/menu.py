@@ -20,10 +20,10 @@ from receptionist.call_flows.listening import ListenFor, SpokenOption
 from receptionist.call_flows.meaning import (
     OUT_OF_SCOPE,
     Meaning,
-    out_of_scope,
     Target,
     confirmation,
     meaning_at_menu,
+    out_of_scope,
     target_for,
     yes_or_no,
 )

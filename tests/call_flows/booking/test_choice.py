@@ -9,7 +9,6 @@ from receptionist.call_flows.booking import choice
 from receptionist.call_flows.booking.choice import ANYONE, Want
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.schema import BookStep, Script
-from receptionist.demo import demo_script_text
 from tests.twilio.practice import practice_text
 
 
