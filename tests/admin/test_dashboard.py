@@ -41,7 +41,8 @@ def cells(html: str, table: str, row: str) -> list[str]:
 
 
 # Book a check-up (1) with Dr Martin (1) at the first time offered (1), confirmed (1).
-BOOK_BY_KEYS = [Press("1"), Press("1"), Press("1"), Press("1"), Press("1"), StaySilent()]
+BOOK_BY_KEYS: list[Press | StaySilent] = [Press("1"), Press("1"), Press("1"), Press("1"),
+                                          Press("1"), StaySilent()]
 
 
 @pytest.mark.usefixtures("accounts")
