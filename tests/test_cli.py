@@ -73,13 +73,41 @@ def test_route_errors_are_clear() -> None:
 
 
 @pytest.mark.usefixtures("cli_env")
+def test_script_check_warns_line_by_line_about_intents_with_nowhere_to_go(
+        tmp_path: Path) -> None:
+    text = demo_script_text("demo.yaml")
+    no_manage = text.replace("""      - intent: manage_booking
+        digit: "4"
+""", """      - intent: cancel
+        digit: "4"
+""")
+    path = tmp_path / "script.yaml"
+    path.write_text(no_manage)
+    result = runner.invoke(app, ["script", "check", str(path)])
+    line = no_manage[:no_manage.index("    choices:")].count("\n") + 1
+    assert result.exit_code == 0, result.output
+    assert (f"{path}:line {line}: steps.main_menu.choices: callers who ask to change, cancel "
+            "or check an appointment (intent 'manage_booking') are offered the choice "
+            "'message' instead: add a choice with `intent: manage_booking` (warning)"
+            ) in result.output
+    assert "1 warning)" in result.output
+    active = runner.invoke(app, ["script", "check", "--tenant", "demo"])
+    assert active.exit_code == 0 and "demo.v1: ok" in active.output
+    assert "0 warnings" in active.output
+    path.write_text(text.replace("no_match: message", "no_match: nowhere"))
+    assert runner.invoke(app, ["script", "check", str(path)]).exit_code == 1
+    assert runner.invoke(app, ["script", "check"]).exit_code == 2
+
+
+@pytest.mark.usefixtures("cli_env")
 def test_script_validate_load_history_rollback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(demo_script_text("demo.yaml").replace("no_match: message",
                                                          "no_match: nowhere"))
     result = runner.invoke(app, ["script", "validate", str(bad)])
     assert result.exit_code == 1
-    assert "line 71: steps.main_menu.no_match: refers to missing step 'nowhere'" in result.output
+    assert ("line 96: steps.main_menu.no_match: refers to missing step 'nowhere'"
+            in result.output)
     result = runner.invoke(app, ["script", "load", "--tenant", "demo", str(bad)])
     assert result.exit_code == 1
     good = tmp_path / "good.yaml"

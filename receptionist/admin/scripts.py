@@ -40,7 +40,12 @@ from receptionist.admin.trial_call import (
 )
 from receptionist.call_flows import publishing
 from receptionist.call_flows.checks import graph_problems
-from receptionist.call_flows.loader import ScriptError, ScriptProblem, parse_script
+from receptionist.call_flows.loader import (
+    ScriptError,
+    ScriptProblem,
+    parse_script,
+    script_warnings,
+)
 from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.schema import Loc, Script
@@ -98,9 +103,10 @@ def _editor(request: Request, user: User, data: object, tenant: Tenant, db: Sess
             test: TrialCallResult | None = None, test_error: Shown = "", inputs: str = ""
             ) -> Response:
     script = None
+    warnings: list[ScriptProblem] = []
     if not problems:
         try:
-            script = parse_script(yaml_text)
+            script, warnings = script_warnings(yaml_text)
         except ScriptError as exc:
             problems = exc.problems
     voices = prompt_previews(runtime_of(request), script) if script is not None else []
@@ -117,7 +123,7 @@ def _editor(request: Request, user: User, data: object, tenant: Tenant, db: Sess
     return render(request, "script.html", data, user, tenant=tenant, section="script",  # type: ignore[arg-type]
                  voices=voices, flow_svg=flow_svg,
                  yaml_text=yaml_text, problems=problems, checked=checked, notice=notice,
-                 test=test, test_error=test_error, inputs=inputs,
+                 warnings=warnings, test=test, test_error=test_error, inputs=inputs,
                  steps=preview(script) if script is not None else [],
                  history=list(reversed(tenants.script_history(db, tenant=tenant))))
 

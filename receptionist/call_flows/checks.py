@@ -146,6 +146,45 @@ def _book_step_problems(script: Script, sid: str, step: BookStep) -> list[tuple[
     return found
 
 
+# Built-in intents callers ask for at a main menu, as a warning names them.
+ASKED_FOR = {
+    "book": "book an appointment",
+    "manage_booking": "change, cancel or check an appointment",
+    "message": "leave a message",
+    "transfer": "speak with someone",
+    "location": "know where you are",
+}
+
+
+def intent_warnings(script: Script) -> list[tuple[Loc, str]]:
+    """What the model understands at the main menu but the script has nowhere to send: a
+    built-in intent with no choice (nor FAQ entry). Not errors: the caller hears an honest
+    answer and the nearest choice (`meaning.instead`), which each warning says."""
+    from receptionist.call_flows.meaning import faq_intent, instead
+
+    menu_id = script.menu_step_id()
+    menu = script.main_menu_step()
+    if menu_id is None or menu is None:
+        return []
+    claimed = {c.intent for c in menu.choices}
+    claimed |= {faq_intent(i, e) for i, e in enumerate(script.faq)}
+    if "transfer" in claimed or "message" in claimed:
+        claimed.add("urgent")
+    found: list[tuple[Loc, str]] = []
+    for intent, wish in ASKED_FOR.items():
+        if intent in claimed:
+            continue
+        target = instead(menu, intent)
+        assert target is not None
+        then = (f"are offered the choice {target.choice.intent!r} instead"
+                if target.choice is not None else "are told it cannot be done")
+        where = ("an FAQ entry with `intent: location`" if intent == "location"
+                 else f"a choice with `intent: {intent}`")
+        found.append((("steps", menu_id, "choices"),
+                      f"callers who ask to {wish} (intent {intent!r}) {then}: add {where}"))
+    return found
+
+
 def _instant_edges(script: Script, step_id: str) -> list[str]:
     """Where a step goes without waiting for the caller."""
     step = script.steps[step_id]

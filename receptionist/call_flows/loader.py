@@ -142,6 +142,21 @@ def parse_script(text: str, *, check_graph: bool = True) -> Script:
     """Parse and validate; raises ScriptError listing every problem found. Without
     `check_graph` (a version read back, checked when it was published) the step kinds'
     own checks are skipped, and so is loading every step kind's code."""
+    return _parsed(text, check_graph=check_graph)[0]
+
+
+def script_warnings(text: str) -> tuple[Script, list[ScriptProblem]]:
+    """Parse and validate like `parse_script` (raising ScriptError), and list what works
+    but callers would miss, with its line: built-in intents the main menu has nowhere to
+    send (`checks.intent_warnings`)."""
+    from receptionist.call_flows.checks import intent_warnings
+
+    script, lines = _parsed(text, check_graph=True)
+    return script, [ScriptProblem(_line_for(loc, lines), _path(loc), reason)
+                    for loc, reason in intent_warnings(script)]
+
+
+def _parsed(text: str, *, check_graph: bool) -> tuple[Script, dict[Loc, int]]:
     yaml = YAML(typ="rt")
     try:
         _limits(yaml, text)
@@ -170,14 +185,14 @@ def parse_script(text: str, *, check_graph: bool = True) -> Script:
             problems.append(ScriptProblem(_line_for(loc, lines), _path(loc), _reason(dict(error))))
         raise ScriptError(problems) from None
     if not check_graph:
-        return script
+        return script, lines
     from receptionist.call_flows.checks import graph_problems
 
     graph = graph_problems(script)
     if graph:
         raise ScriptError([ScriptProblem(_line_for(loc, lines), _path(loc), reason)
                            for loc, reason in graph])
-    return script
+    return script, lines
 
 
 @lru_cache(maxsize=512)

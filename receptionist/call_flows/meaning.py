@@ -20,6 +20,7 @@ from receptionist.understanding.bands import (
     understand,
     weigh_hearing,
 )
+from receptionist.understanding.intent_model import OUT_OF_SCOPE as OUT_OF_SCOPE_INTENT
 from receptionist.understanding.intent_model import IntentModel, TrainingSet, model_for
 from receptionist.understanding.phrase_match import normalize, spoken_digit
 
@@ -67,8 +68,35 @@ def thresholds(script: Script) -> Thresholds:
     return Thresholds(script.understanding.route, script.understanding.confirm)
 
 
-TargetKind = Literal["choice", "faq", "hours", "repeat", "goodbye"]
-SPECIAL: dict[str, TargetKind] = {"hours": "hours", "repeat": "repeat", "goodbye": "goodbye"}
+TargetKind = Literal["choice", "faq", "hours", "repeat", "goodbye", "instead", "again"]
+# At a menu, "no" / "no thanks" / « non merci » answers "How can I help?" or "Anything
+# else?": the caller needs nothing more. "Yes" there asks for something not yet said.
+SPECIAL: dict[str, TargetKind] = {"hours": "hours", "repeat": "repeat", "goodbye": "goodbye",
+                                  "no": "goodbye", "yes": "again"}
+
+# Built-in intents a menu may have no choice for: the choices (by intent) offered in
+# their place, the nearest first, each with its honest answer ("I can't change
+# appointments by phone, but I can take a message for the team"), and the answer alone
+# when the menu has none of them. The model understood the caller: they never hear "I did
+# not understand".
+INSTEAD: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
+    "book": ((("message", N_("call.instead.book.message")),
+              ("transfer", N_("call.instead.book.transfer"))), N_("call.instead.book")),
+    "manage_booking": ((("message", N_("call.instead.manage_booking.message")),
+                        ("transfer", N_("call.instead.manage_booking.transfer"))),
+                       N_("call.instead.manage_booking")),
+    "transfer": ((("message", N_("call.instead.transfer.message")),),
+                 N_("call.instead.transfer")),
+    "urgent": ((), N_("call.instead.transfer")),  # its choices: URGENT_FALLBACK
+    "message": ((("transfer", N_("call.instead.message.transfer")),),
+                N_("call.instead.message")),
+    "location": ((("message", N_("call.instead.question.message")),
+                  ("transfer", N_("call.instead.question.transfer"))),
+                 N_("call.instead.question")),
+}
+# Understood as none of the business's concerns ("can you call me a taxi"): said instead
+# of "I did not understand" before the menu asks again (it counts as a miss).
+OUT_OF_SCOPE = N_("call.instead.out_of_scope")
 
 
 @dataclass(frozen=True)
@@ -79,6 +107,8 @@ class Target:
     intent: str
     choice: MenuChoice | None = None
     faq: FaqEntry | None = None
+    # "instead": the catalog id of the honest answer said before `choice` (or alone).
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +133,22 @@ def target_for(script: Script, menu: MenuStep, intent: str | None) -> Target | N
         if faq_intent(index, entry) == intent:
             return Target("faq", intent, faq=entry)
     kind = SPECIAL.get(intent)
-    return Target(kind, intent) if kind is not None else None
+    if kind is not None:
+        return Target(kind, intent)
+    return instead(menu, intent)
+
+
+def instead(menu: MenuStep, intent: str) -> Target | None:
+    """A built-in intent this menu has no choice for: the honest answer and the nearest
+    choice offered in its place (None: not a built-in intent the menu answers)."""
+    if intent not in INSTEAD:
+        return None
+    nearest, alone = INSTEAD[intent]
+    for name, note in nearest:
+        choice = next((c for c in menu.choices if c.intent == name), None)
+        if choice is not None:
+            return Target("instead", intent, choice=choice, note=note)
+    return Target("instead", intent, note=alone)
 
 
 def meaning_at_menu(script: Script, menu: MenuStep, text: str,
@@ -122,23 +167,37 @@ def meaning_at_menu(script: Script, menu: MenuStep, text: str,
     band: Band = weigh_hearing(understood.band, heard) if target is not None else "reprompt"
     if band == "confirm" and target is not None and target.kind == "repeat":
         band = "route"  # repeating the menu is harmless: no need to ask
+    if band == "confirm" and target is not None and target.kind == "again":
+        band = "reprompt"  # a doubtful "yes" is not worth a question: ask again
     return Meaning(understood, target, band)
+
+
+def out_of_scope(script: Script, meaning: Meaning) -> bool:
+    """The model is sure the words are none of the business's concerns ("can you call me
+    a taxi"); they are then declined honestly rather than "not understood"."""
+    understood = meaning.understood
+    # Words the model knows none of (emoji, digits, another script) are out of scope
+    # "with certainty", every other intent at 0: that is not understanding them.
+    weighed = any(r.probability > 0 for r in understood.alternatives)
+    return (meaning.target is None and understood.top == OUT_OF_SCOPE_INTENT and weighed
+            and understood.confidence >= script.understanding.route)
 
 
 def confirmation(target: Target, language: str) -> str:
     """The question that confirms a fair guess: "You'd like to book an appointment, is
     that right?"; for an FAQ entry or a choice without a label, the caller's likely
     words: "Did you ask: how much is a cleaning?"."""
-    label = ((target.choice.label if target.choice else None)
+    own = target.choice if target.kind == "choice" else None
+    label = ((own.label if own else None)
              or (target.faq.label if target.faq else None))
-    builtin = LABELS.get(target.choice.intent if target.choice else target.intent)
+    builtin = LABELS.get(own.intent if own else target.intent) or LABELS.get(target.kind)
     if label is None and builtin is not None:
         label = gettext(language, builtin)
     if label is not None:
         return gettext(language, "call.confirm_intent", label=label)
     if target.faq is not None and target.faq.questions:
         return gettext(language, "call.confirm_question", words=target.faq.questions[0])
-    words = ([*target.choice.phrases, *target.choice.examples] if target.choice else [])
+    words = [*own.phrases, *own.examples] if own else []
     return gettext(language, "call.confirm_question",
                    words=words[0] if words else target.intent.replace("_", " "))
 

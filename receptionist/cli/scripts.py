@@ -36,6 +36,41 @@ def script_validate(path: Path) -> None:
     typer.echo(f"{path}: ok ({script.business}, {script.language}, {len(script.steps)} steps)")
 
 
+@script_app.command("check")
+def script_check(path: Annotated[Path | None, typer.Argument()] = None,
+                 tenant: Annotated[str | None, typer.Option(
+                     help="Check this tenant's active script instead of a file")] = None
+                 ) -> None:
+    """Check a script (a file, or a tenant's active one): its problems (exit 1) and, line
+    by line, what callers could ask for that it has nowhere to send (warnings, exit 0)."""
+    from receptionist.call_flows.loader import ScriptError, script_warnings
+
+    if (path is None) == (tenant is None):
+        raise support.fail("give a script file or --tenant SLUG (one of them)", code=2)
+    if path is not None:
+        text, name = read_text(path), path
+    else:
+        from receptionist.tenants import service as tenants
+
+        assert tenant is not None
+        with open_session(support.settings()) as session, clear_errors():
+            row = tenants.get_tenant(session, slug=tenant)
+            assert row.id is not None
+            if row.active_version is None:
+                raise tenants.TenantError(f"tenant {tenant!r} has no script")
+            text = tenants.script_version(session, tenant_id=row.id,
+                                          version=row.active_version).yaml_text
+        name = Path(f"{tenant}.v{row.active_version}")
+    try:
+        script, warnings = script_warnings(text)
+    except ScriptError as exc:
+        raise report_problems(exc, name) from None
+    for warning in warnings:
+        typer.secho(f"{name}:{warning} (warning)", fg=typer.colors.YELLOW)
+    typer.echo(f"{name}: ok ({script.business}, {script.language}, {len(script.steps)} "
+               f"steps, {len(warnings)} warning{'' if len(warnings) == 1 else 's'})")
+
+
 @script_app.command("load")
 def script_load(tenant: TenantOpt, path: Path,
                 author: Annotated[str, typer.Option()] = "cli",

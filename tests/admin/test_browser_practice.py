@@ -105,7 +105,8 @@ def test_operator_in_french_edits_the_forms_sees_the_diagram_and_rolls_back(
 def test_owner_reads_the_automation_figures(
         browser: Browser, live_server: str, first_run: dict[str, str],  # noqa: F811
         sim: TestTwilioSim) -> None:
-    sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), StaySilent()], from_="+15550000001")
+    sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), Press("1"), Press("1"),
+                       StaySilent()], from_="+15550000001")
     sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)], from_="+15550000002")
     sim.call(DEMO_EN, [Press("7"), Press("7"), Press("7"), LeaveMessage(3)],
              from_="+15550000003")

@@ -40,9 +40,14 @@ def cells(html: str, table: str, row: str) -> list[str]:
     return re.findall(r"<td>([^<]*)</td>", found.group(1))
 
 
+# Book a check-up (1) with Dr Martin (1) at the first time offered (1), confirmed (1).
+BOOK_BY_KEYS: list[Press | StaySilent] = [Press("1"), Press("1"), Press("1"), Press("1"),
+                                          Press("1"), StaySilent()]
+
+
 @pytest.mark.usefixtures("accounts")
 def test_automation_figures_match_the_calls(client: TestClient, sim: TestTwilioSim) -> None:
-    sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), StaySilent()], from_="+15550000001")
+    sim.call(DEMO_EN, BOOK_BY_KEYS, from_="+15550000001")
     sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)], from_="+15550000002")
     sim.call(DEMO_EN, [Speak("where are you located?"), Speak("thanks, goodbye")],
              from_="+15550000003")
@@ -67,7 +72,7 @@ def test_automation_figures_match_the_calls(client: TestClient, sim: TestTwilioS
 @pytest.mark.usefixtures("accounts")
 def test_csv_exports(client: TestClient, sim: TestTwilioSim) -> None:
     sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)])
-    sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), StaySilent()])
+    sim.call(DEMO_EN, BOOK_BY_KEYS)
     login(client, "owner@demo.test")
     calls = client.get("/admin/t/demo/export/calls.csv")
     assert calls.status_code == 200 and calls.headers["content-type"].startswith("text/csv")
@@ -78,7 +83,7 @@ def test_csv_exports(client: TestClient, sim: TestTwilioSim) -> None:
     booked = list(csv.DictReader(io.StringIO(
         client.get("/admin/t/demo/export/appointments.csv").text.lstrip("\ufeff"))))
     assert [(r["agenda"], r["starts"], r["booked_by"]) for r in booked] == [
-        ("main", "2026-11-17 11:00:00", "phone")]
+        ("martin", "2026-11-17 11:00:00", "phone")]
     left = client.get("/admin/t/demo/export/messages.csv").text
     assert left.splitlines()[0].lstrip("\ufeff") == "left,caller,seconds,handled,urgent,transcript"
     assert client.get("/admin/t/demo-fr/export/calls.csv").status_code == 404

@@ -26,7 +26,7 @@ def nodes(svg: str) -> dict[str, str]:
 
 def test_every_step_and_way_out_is_drawn() -> None:
     script = parse_script(demo_script_text("demo.yaml"))
-    svg = diagram(script, path=["greeting", "check_hours", "main_menu", "message"])
+    svg = diagram(script, path=["greeting", "main_menu", "message"])
     drawn = nodes(svg)
     assert set(script.steps) <= set(drawn) and "end of call" in drawn
     ways = sum(len(kind_of(step).exits(step)) for step in script.steps.values())
@@ -36,8 +36,8 @@ def test_every_step_and_way_out_is_drawn() -> None:
     assert "on-path" in drawn["main_menu"] and "on-path" not in drawn["book"]
     assert "start" in drawn["greeting"]
     taken = [g for g in edges if "on-path" in g.attrib["class"]]
-    # greeting → check_hours → main_menu → message (by its key 2 and by no_match)
-    assert len(taken) == 4
+    # greeting → main_menu → message (by its key 2 and by no_match)
+    assert len(taken) == 3
     labels = [t.text for g in edges for t in g.iter(f"{SVG}text")]
     assert "1 / book" in labels and "fallback" in labels
 

@@ -26,7 +26,8 @@ def test_the_form_shows_the_scripts_fields() -> None:
     assert form.greeting_step == "greeting" and "Thank you for calling" in form.greeting
     assert form.hours.splitlines()[0] == "mon 09:00-18:00"
     assert "2026-12-25 Christmas Day" in form.holidays
-    assert [c.intent for c in form.choices] == ["book", "message", "hours", "transfer"]
+    assert [c.intent for c in form.choices] == ["book", "message", "hours", "manage_booking",
+                                                "transfer"]
     assert form.transfers == {"transfer": "+15555550100"}
     assert "message" in form.messages and len(form.faq) == 3
 
@@ -38,7 +39,7 @@ def test_apply_changes_only_the_fields_and_keeps_the_rest() -> None:
         "holidays": "2026-12-24 Christmas Eve",
         "choice.1.label": "leave us a message", "choice.1.examples": "can you take a message\n"
         "tell the doctor I called", "choice.2.remove": "1",
-        "choice.new.intent": "billing", "choice.new.digit": "4",
+        "choice.new.intent": "billing", "choice.new.digit": "5",
         "choice.new.examples": "I have a question about my bill", "choice.new.goto": "message",
         "transfer.transfer": "+15555550100, +15555550199"})
     changed = parse_script(new)
@@ -46,10 +47,11 @@ def test_apply_changes_only_the_fields_and_keeps_the_rest() -> None:
     assert set(changed.hours) == {"mon", "tue"} and len(changed.hours["tue"]) == 2
     menu = changed.steps["main_menu"]
     assert isinstance(menu, MenuStep)
-    assert [c.intent for c in menu.choices] == ["book", "message", "transfer", "billing"]
+    assert [c.intent for c in menu.choices] == ["book", "message", "manage_booking", "transfer",
+                                                "billing"]
     assert menu.choices[1].label == "leave us a message"
     assert menu.choices[1].examples == ["can you take a message", "tell the doctor I called"]
-    assert menu.choices[3].digit == "4" and menu.choices[3].goto == "message"
+    assert menu.choices[4].digit == "5" and menu.choices[4].goto == "message"
     transfer = changed.steps["transfer"]
     assert isinstance(transfer, TransferStep)
     assert transfer.numbers == ["+15555550100", "+15555550199"] and transfer.number is None

@@ -3,6 +3,7 @@ flow preview, history with diffs and rollback; owners cannot reach it."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from fastapi.testclient import TestClient
@@ -73,7 +74,7 @@ def test_test_call_runs_the_draft_without_publishing(operator: TestClient,
     assert result.status_code == 200
     assert "<li>Hello from the draft.</li>" in result.text
     assert "Please leave your name, number and message after the beep" in result.text
-    assert "greeting → check_hours → main_menu → message → goodbye" in result.text
+    assert "greeting → main_menu → message → goodbye" in result.text
     session.expire_all()
     assert get_tenant(session, slug="demo").active_version == 1  # nothing published
     from sqlalchemy import func, select
@@ -119,9 +120,11 @@ def test_test_call_with_typed_speech(operator: TestClient) -> None:
 
 
 def test_test_call_books_in_words(operator: TestClient) -> None:
+    from tests.twilio.practice import single_agenda
+
     page = operator.get("/admin/t/demo/script")
     result = operator.post("/admin/t/demo/script/test", data={
-        "yaml_text": demo_script_text("demo.yaml"),
+        "yaml_text": single_agenda(demo_script_text("demo.yaml")),
         "inputs": "say: could I come in sometime this week?\nsay: Thursday at two thirty\n"
                   "say: yes please\nsilence", "csrf": csrf_of(page.text)})
     assert result.status_code == 200
@@ -151,3 +154,18 @@ def test_local_voice_prompts_can_be_heard(operator: TestClient, session: Session
     assert len(urls) >= 10
     audio = operator.get(urls[0])
     assert audio.status_code == 200 and audio.content[:4] == b"RIFF"
+
+
+def test_the_script_page_warns_about_intents_with_nowhere_to_go(operator: TestClient) -> None:
+    page = operator.get("/admin/t/demo/script")
+    assert 'class="warnings"' not in page.text  # the demo sends every built-in somewhere
+    draft = demo_script_text("demo.yaml").replace(
+        "      - intent: manage_booking\n", "      - intent: my_booking\n")
+    checked = operator.post("/admin/t/demo/script", data={
+        "yaml_text": draft, "action": "check", "csrf": csrf_of(page.text)})
+    assert checked.status_code == 200
+    text = html.unescape(checked.text)
+    line = draft[:draft.index("    choices:")].count("\n") + 1
+    assert (f"line {line}: steps.main_menu.choices: callers who ask to change, cancel or "
+            "check an appointment (intent 'manage_booking') are offered the choice 'message' "
+            "instead") in text

@@ -26,21 +26,21 @@ def test_the_first_available_among_practitioners(session: Session, clock: FixedC
     main = main_agenda(session)
     tenant = get_tenant(session, slug="demo")
     other = agendas.create_agenda(
-        session, tenant=tenant, slug="okafor", name="Dr Okafor",
+        session, tenant=tenant, slug="adeyemi", name="Dr Adeyemi",
         weekly_hours={"tue": ["09:00-13:00"], "wed": ["09:00-13:00"]})
     taken = NOON - timedelta(hours=1)  # 11:00 at the main agenda
     booking.book(session, agenda=main, starts_at=taken, now=clock(), kind=CHECKUP)
     offered = free_times.first_day_among(session, [main, other], now=clock(), kind=CHECKUP)
-    # Main has a booking today and Okafor none: Okafor takes every time it is free.
+    # Main has a booking today and Adeyemi none: Adeyemi takes every time it is free.
     assert [(s.astimezone(UTC).strftime("%H:%M"), a.slug) for s, a in offered] == [
-        ("16:00", "okafor"), ("16:30", "okafor"), ("17:00", "okafor")]
-    for minutes in (30, 60):  # now Okafor has two, main one
+        ("16:00", "adeyemi"), ("16:30", "adeyemi"), ("17:00", "adeyemi")]
+    for minutes in (30, 60):  # now Adeyemi has two, main one
         booking.book(session, agenda=other, starts_at=taken + timedelta(minutes=minutes),
                      now=clock(), kind=CHECKUP)
     offered = free_times.first_day_among(session, [main, other], now=clock(), kind=CHECKUP)
     assert [(s.astimezone(UTC).strftime("%H:%M"), a.slug) for s, a in offered] == [
-        ("16:00", "okafor"), ("16:30", "main"), ("17:00", "main")]
+        ("16:00", "adeyemi"), ("16:30", "main"), ("17:00", "main")]
     # After the day of the last offer: Wednesday, whoever is free first.
     later = free_times.first_day_among(session, [other, main], now=clock(),
                                        after=offered[-1][0], kind=CHECKUP)
-    assert later[0][0].date().isoformat() == "2026-11-18" and later[0][1].slug == "okafor"
+    assert later[0][0].date().isoformat() == "2026-11-18" and later[0][1].slug == "adeyemi"

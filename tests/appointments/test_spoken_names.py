@@ -18,7 +18,8 @@ from tests.twilio_sim import FakeTwilioApi, TestTwilioSim
 
 def _booking_with_a_spoken_name(sim: TestTwilioSim, api: FakeTwilioApi, speak: Speak,
                                 text: str) -> None:
-    call = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), LeaveMessage(2)])
+    call = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), Press("1"), Press("1"),
+                       LeaveMessage(2)])
     samples, rate = speak(text)
     api.recordings[call.recordings[0][0]] = to_wav(samples, rate)
 
@@ -56,7 +57,8 @@ def test_a_typed_name_is_never_overwritten(
 def test_a_recording_that_cannot_be_fetched_is_retried_then_given_up(
         sim: TestTwilioSim, twilio_api: FakeTwilioApi, engine: Engine, runtime: Runtime,
         clock: FixedClock) -> None:
-    sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), LeaveMessage(2)])
+    sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), Press("1"), Press("1"),
+                       LeaveMessage(2)])
     twilio_api.recordings.clear()  # Twilio answers 404
     for _ in range(MAX_ATTEMPTS):
         assert transcribe_names_due(runtime) == 0

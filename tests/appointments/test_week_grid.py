@@ -18,7 +18,7 @@ from tests.conftest import FixedClock
 def test_the_week_of_two_agendas(session: Session, clock: FixedClock) -> None:
     main = main_agenda(session)
     tenant = get_tenant(session, slug="demo")
-    okafor = agendas.create_agenda(session, tenant=tenant, slug="okafor", name="Okafor",
+    okafor = agendas.create_agenda(session, tenant=tenant, slug="adeyemi", name="Adeyemi",
                                    weekly_hours={"tue": ["08:00-13:00"]})
     booking.book(session, agenda=main, starts_at=NOON, now=clock(),
                  kind=free_times.Kind("cleaning", 60, 10), caller_name="Ada")

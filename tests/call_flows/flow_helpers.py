@@ -16,6 +16,7 @@ from receptionist.call_flows.loader import parse_script
 from receptionist.calls.models import Call
 from receptionist.demo import demo_script_text
 from receptionist.tenants.service import get_tenant
+from tests.twilio.practice import single_agenda
 
 # Monday 2 March 2026, 10:00 in Paris (open hours of the scripts below).
 MONDAY_10H_PARIS = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -118,13 +119,15 @@ CALLER = "+15551234567"
 
 def demo_ctx(session: Session, clock: Callable[[], datetime],
              text: str | None = None) -> FlowContext:
-    """A call from CALLER to the demo business (its real agenda, in the database)."""
+    """A call from CALLER to the demo business (its real agenda `main`, in the database;
+    by default the demo script without its practice)."""
     demo = get_tenant(session, slug="demo")
     call = Call(call_sid="CA" + "2" * 32, tenant_id=demo.id, from_number=CALLER,
                 to_number="+15005550006", script_version=1)
     session.add(call)
     session.flush()
-    return make_ctx(text or demo_script_text("demo.yaml"), now=clock(), session=session,
+    return make_ctx(text or single_agenda(demo_script_text("demo.yaml")), now=clock(),
+                    session=session,
                     call=call)
 
 

@@ -43,10 +43,9 @@ def test_exits_of_every_field_are_checked() -> None:
 
 
 def _practice(*changes: tuple[str, str]) -> str:
-    from receptionist.demo import demo_script_text
-    from tests.twilio.practice import PRACTICE_EN
+    from tests.twilio.practice import practice_text
 
-    text = demo_script_text("demo.yaml").replace("\nsteps:\n", "\n" + PRACTICE_EN)
+    text = practice_text("en")
     for old, new in changes:
         assert old in text, old
         text = text.replace(old, new, 1)
@@ -60,7 +59,7 @@ def _line_of(text: str, needle: str, after: str = "") -> int:
 
 def test_a_practice_script_is_valid() -> None:
     script = parse_script(_practice())
-    assert list(script.booking.types) == ["checkup", "cleaning", "implant"]
+    assert list(script.booking.types) == ["checkup", "cleaning", "consultation", "implant"]
     assert script.booking.types["cleaning"].practitioners == ["lee", "martin"]
     assert script.booking.practitioners["okafor"].hours is not None
 
@@ -74,7 +73,7 @@ def test_overlapping_types_are_refused_at_their_lines() -> None:
             "the words 'exam' is already 'checkup''s: callers could not tell them apart"
             ) in found
     assert [path for _, path, _ in found if path.endswith("digit")] == [
-        "booking.types.implant.digit"]  # cleaning's digit 1 is its first; checkup has none
+        "booking.types.consultation.digit"]  # cleaning's digit 1 is its first; checkup has none
 
 
 def test_a_practitioner_without_hours_and_unknown_names_are_refused() -> None:
@@ -91,7 +90,7 @@ def test_a_practitioner_without_hours_and_unknown_names_are_refused() -> None:
         "okafor)")
     assert found["steps.book.type"] == (
         _line_of(text, "type: surgery"), "unknown appointment type 'surgery' (declared "
-        "under booking.types: checkup, cleaning, implant)")
+        "under booking.types: checkup, cleaning, consultation, implant)")
 
 
 def test_a_book_step_may_fix_a_practitioner_who_offers_its_type() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from receptionist.call_flows.loader import ScriptError, parse_script
+from receptionist.call_flows.loader import ScriptError, parse_script, script_warnings
 from receptionist.call_flows.schema import MenuStep
 from receptionist.demo import demo_script_text
 
@@ -37,7 +37,26 @@ def test_demo_scripts_are_valid_and_offer_the_contract_menu(name: str) -> None:
     menu = script.main_menu_step()
     assert isinstance(menu, MenuStep)
     assert {(c.intent, c.digit) for c in menu.choices} == {
-        ("book", "1"), ("message", "2"), ("hours", "3"), ("transfer", "0")}
+        ("book", "1"), ("message", "2"), ("hours", "3"), ("manage_booking", "4"),
+        ("transfer", "0")}
+    goto = {c.intent: script.steps[c.goto].kind for c in menu.choices}
+    assert goto["manage_booking"] == "manage_booking" and goto["book"] == "book"
+    assert menu.prompt in ("How can I help you today?", "Comment puis-je vous aider ?")
+    assert sorted(script.booking.practitioners) == ["lee", "martin", "okafor"]
+    assert len(script.booking.types) == 3
+    assert script_warnings(demo_script_text(name))[1] == []  # every built-in has a place
+
+
+def test_warnings_name_the_built_in_intents_a_main_menu_cannot_send_anywhere() -> None:
+    script, warnings = script_warnings(MINIMAL)
+    assert script.business == "Test Plumbing"
+    line = MINIMAL[:MINIMAL.index("    choices:")].count("\n") + 1
+    assert {(w.line, w.path) for w in warnings} == {(line, "steps.menu.choices")}
+    reasons = [w.reason for w in warnings]
+    assert reasons[0].startswith("callers who ask to book an appointment (intent 'book')")
+    assert any("(intent 'manage_booking')" in r for r in reasons)
+    with pytest.raises(ScriptError):
+        script_warnings(MINIMAL.replace("no_match: bye", "no_match: nowhere"))
 
 
 def test_minimal_script_parses() -> None:

@@ -54,11 +54,11 @@ def test_practitioners_get_their_agendas_and_keep_an_owners_hours(session: Sessi
     import json
 
     from receptionist.appointments.agendas import list_agendas
-    from tests.twilio.practice import PRACTICE_EN
+    from tests.twilio.practice import practice_text
 
     tenant = tenants.get_tenant(session, slug="demo")
     assert tenant.id is not None
-    text = demo_script_text("demo.yaml").replace("\nsteps:\n", "\n" + PRACTICE_EN)
+    text = practice_text("en")
     publishing.publish_script(session, tenant=tenant, yaml_text=text)
     agendas = {a.slug: a for a in list_agendas(session, tenant_id=tenant.id)}
     assert sorted(agendas) == ["lee", "main", "martin", "okafor"]

@@ -101,7 +101,8 @@ def test_callers_audio_is_gone_after_the_sweep_script_prompts_stay(
         return ready(text, voice, language, personal=personal)
 
     monkeypatch.setattr(runtime.prompts, "ready", noting)
-    sim.call(NUMBER, [Press("1"), Press("1"), Press("1"), LeaveMessage(2)], from_=JANE)
+    sim.call(NUMBER, [Press("1"), Press("1"), Press("1"), Press("1"), Press("1"),
+                      LeaveMessage(2)], from_=JANE)
     runtime.prompts.wait_idle()
     personal = {text for text, flag in asked.items() if flag}
     assert GREETING in personal

@@ -32,10 +32,12 @@ from receptionist.twilio.simulator import (
 )
 from tests.conftest import DEMO_EN, DEMO_FR
 from tests.twilio.helpers import kinds, messages, path
+from tests.twilio.practice import single_agenda
 from tests.twilio_sim import TestTwilioSim
 from tests.waiting import PATIENCE_S
 
 CALLER = "+15551230001"
+pytestmark = pytest.mark.usefixtures("single_agenda_demos")
 
 
 def appointments(engine: Engine) -> list[Appointment]:
@@ -144,12 +146,7 @@ def test_giving_no_answer_ends_in_the_fallback(sim: TestTwilioSim, engine: Engin
     assert appointments(engine) == []
 
 
-MANAGE = demo_script_text("demo.yaml").replace(
-    "      - intent: transfer\n", "      - intent: manage\n        digit: \"4\"\n"
-    "        phrases: [change my appointment]\n        goto: manage\n"
-    "      - intent: transfer\n").replace(
-    "  booking_request:\n", "  manage:\n    kind: manage_booking\n    fallback: message\n"
-    "    next: goodbye\n  booking_request:\n")
+MANAGE = single_agenda(demo_script_text("demo.yaml"))  # key 4: manage_booking
 
 
 @pytest.fixture
@@ -190,7 +187,7 @@ def test_unknown_caller_has_nothing_to_manage(sim: TestTwilioSim, engine: Engine
                                               managed: str) -> None:
     call = sim.call(managed, [Press("4"), LeaveMessage(4)], from_="+15559999999")
     assert "I could not find an upcoming appointment for this phone number." in call.said
-    assert path(engine, call.call_sid)[-3:] == ["manage", "message", "goodbye"]
+    assert path(engine, call.call_sid)[-3:] == ["my_appointment", "message", "goodbye"]
 
 
 class ConfirmsTogether(ScriptedCaller):
@@ -236,12 +233,7 @@ def test_french_wrong_keys_and_no_appointment_to_manage(sim: TestTwilioSim,
     assert call.said.count("Désolé, ce choix n'est pas valide.") == 2
     assert "Désolé, je n'ai rien entendu." in call.said
     assert "Votre rendez-vous est confirmé pour le mardi 17 novembre à 17 h." in call.said
-    managed = demo_script_text("demo-fr.yaml").replace(
-        "      - intent: transfer\n", "      - intent: manage\n        digit: \"4\"\n"
-        "        phrases: [changer mon rendez-vous]\n        goto: gerer\n"
-        "      - intent: transfer\n").replace(
-        "  booking_request:\n", "  gerer:\n    kind: manage_booking\n    fallback: message\n"
-        "    next: goodbye\n  booking_request:\n")
+    managed = single_agenda(demo_script_text("demo-fr.yaml"))  # key 4: manage_booking
     with Session(engine) as session:
         create_tenant(session, slug="gere", numbers=["+33180000099"], yaml_text=managed)
         session.commit()

@@ -35,8 +35,7 @@ def test_message_by_keypad_is_stored_with_call_details(
     call = sim.call(number, [Press("2"), LeaveMessage(12)], from_="+15557654321")
     assert call.heard[0].text == GREETING[number]
     assert {h.language for h in call.heard} == {LANG[number]}
-    assert path(engine, call.call_sid) == ["greeting", "check_hours", "main_menu", "message",
-                                           "goodbye"]
+    assert path(engine, call.call_sid) == ["greeting", "main_menu", "message", "goodbye"]
     [message] = messages(engine)
     assert message.caller == "+15557654321"
     assert message.duration_s == 12
@@ -50,8 +49,8 @@ def test_message_by_keypad_is_stored_with_call_details(
 @BOTH
 def test_hours_choice_then_back_to_menu(sim: TestTwilioSim, engine: Engine, number: str) -> None:
     call = sim.call(number, [Press("3"), Press("2"), LeaveMessage(3)])
-    assert path(engine, call.call_sid) == ["greeting", "check_hours", "main_menu",
-                                           "opening_hours", "main_menu", "message", "goodbye"]
+    assert path(engine, call.call_sid) == ["greeting", "main_menu", "opening_hours",
+                                           "main_menu", "message", "goodbye"]
     assert ("9 AM to 6 PM" if number == DEMO_EN else "de 9 heures à 18 heures") in call.said
 
 
@@ -60,8 +59,8 @@ def test_hours_choice_then_back_to_menu(sim: TestTwilioSim, engine: Engine, numb
 def test_transfer_not_answered_goes_to_fallback(
         sim: TestTwilioSim, engine: Engine, number: str, outcome: str) -> None:
     call = sim.call(number, [Press("0"), DialOutcome(outcome), LeaveMessage(4)])
-    assert path(engine, call.call_sid)[2:] == ["main_menu", "transfer", "transfer_failed",
-                                               "message", "goodbye"]
+    assert path(engine, call.call_sid)[1:] == ["main_menu", "desk_hours", "transfer",
+                                               "transfer_failed", "message", "goodbye"]
     failed = fields(engine, call.call_sid, EventKind.transfer_failed)
     assert failed == [EventFields(status=outcome)]
 
@@ -84,29 +83,38 @@ def test_wrong_keys_and_silence_retry_then_no_match(
     assert log.count("prompt") == 3
     outcomes = [k for k in log if k in ("invalid_key", "no_input", "no_match")]
     assert outcomes == ["invalid_key", "no_input", "invalid_key", "no_match"]
-    reprompt = "Sorry, I did not get that." if number == DEMO_EN else "Désolé, je n'ai pas compris."
-    assert call.said.count(reprompt) == 2
+    # The keys are a reminder after a miss, not the greeting.
+    keys = ("press 1 to book an appointment" if number == DEMO_EN
+            else "taper 1 pour prendre rendez-vous")
+    assert call.said.count(keys) == 2
+    assert call.heard[1].text in ("How can I help you today?", "Comment puis-je vous aider ?")
     assert path(engine, call.call_sid)[-2:] == ["message", "goodbye"]
 
 
 @BOTH
-def test_closed_hours_go_to_the_message_step(
+def test_after_hours_only_the_transfer_is_closed(
         sim: TestTwilioSim, engine: Engine, clock: FixedClock, number: str) -> None:
     clock.now = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)  # a Saturday
-    call = sim.call(number, [LeaveMessage(6)])
-    assert path(engine, call.call_sid) == ["greeting", "check_hours", "closed_notice",
-                                           "message", "goodbye"]
+    call = sim.call(number, [Press("0"), LeaveMessage(6)])
+    assert path(engine, call.call_sid) == ["greeting", "main_menu", "desk_hours",
+                                           "desk_closed", "message", "goodbye"]
     assert fields(engine, call.call_sid, EventKind.hours) == [EventFields(state="closed")]
+    assert "transfer" not in kinds(engine, call.call_sid) and len(messages(engine)) == 1
+    # A message, and the opening hours, need nobody at the desk.
+    call = sim.call(number, [Press("3"), Press("2"), LeaveMessage(4)])
+    assert path(engine, call.call_sid)[1:4] == ["main_menu", "opening_hours", "main_menu"]
+    assert len(messages(engine)) == 2
 
 
-def test_holiday_branch(sim: TestTwilioSim, engine: Engine, clock: FixedClock) -> None:
+def test_holidays_close_the_transfer_only(sim: TestTwilioSim, engine: Engine,
+                                          clock: FixedClock) -> None:
     clock.now = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)  # Thanksgiving, 11:00 in New York
-    call = sim.call(DEMO_EN, [LeaveMessage(6)])
-    assert path(engine, call.call_sid)[2] == "holiday_notice"
-    assert "closed today for the holiday" in call.said
+    call = sim.call(DEMO_EN, [Press("0"), LeaveMessage(6)])
+    assert path(engine, call.call_sid)[2:4] == ["desk_hours", "desk_closed"]
+    assert fields(engine, call.call_sid, EventKind.hours) == [EventFields(state="holiday")]
     clock.now = datetime(2026, 11, 11, 10, 0, tzinfo=UTC)  # 11 novembre, Paris
-    call = sim.call(DEMO_FR, [LeaveMessage(6)])
-    assert path(engine, call.call_sid)[2] == "holiday_notice"
+    call = sim.call(DEMO_FR, [Press("0"), LeaveMessage(6)])
+    assert path(engine, call.call_sid)[2:4] == ["desk_hours", "desk_closed"]
 
 
 @BOTH

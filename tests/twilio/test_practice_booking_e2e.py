@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from receptionist.appointments.models import Agenda, Appointment, SlotClaim
 from receptionist.contacts import service as contacts
+from receptionist.tenants import service as tenants
 from receptionist.twilio.simulator import LeaveMessage, Press, Speak, StaySilent
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.twilio.helpers import kinds, messages, path
@@ -34,7 +35,8 @@ def test_type_and_anyone_by_key(sim: TestTwilioSim, engine: Engine) -> None:
                               StaySilent()])
     said = call.said
     assert ("What kind of appointment would you like? For a check-up, press 1. For a "
-            "cleaning, press 2. For an implant consultation, press 3.") in said
+            "cleaning, press 2. For a consultation, press 3. For an implant consultation, "
+            "press 4.") in said
     assert ("Who would you like to see? For Dr Martin, press 1. For Sam Lee, our "
             "hygienist, press 2. For whoever is available first, press 0.") in said
     # Both offer cleanings from 11 (an hour's notice): the first free is named.
@@ -105,7 +107,7 @@ def test_type_and_practitioner_in_words_at_their_prompts(sim: TestTwilioSim,
 def test_a_type_not_booked_by_phone_takes_a_message(sim: TestTwilioSim,
                                                     engine: Engine) -> None:
     publish_practice(engine, DEMO_EN)
-    call = sim.call(DEMO_EN, [Press("1"), Press("3"), LeaveMessage(4)])
+    call = sim.call(DEMO_EN, [Press("1"), Press("4"), LeaveMessage(4)])
     assert ("To book an implant consultation, please leave us a message and we will call "
             "you back to arrange it.") in call.said
     assert booked(engine) == [] and len(messages(engine)) == 1
@@ -129,8 +131,8 @@ def test_known_callers_only(sim: TestTwilioSim, engine: Engine, clock: FixedCloc
     stranger = sim.call(DEMO_EN, [Press("1"), LeaveMessage(4)])
     assert "Booking by phone is for our existing clients." in stranger.said
     with Session(engine) as session:
-        tenant_id = session.execute(select(col(Agenda.tenant_id)).where(
-            col(Agenda.slug) == "martin")).scalar_one()
+        tenant_id = tenants.get_tenant(session, slug="demo").id
+        assert tenant_id is not None
         contacts.save_contact(session, tenant_id=tenant_id, number=CALLER, now=clock(),
                               by="test", name="Ada Client")
         session.commit()
@@ -163,12 +165,7 @@ def test_french_practice_by_voice_and_by_key(sim: TestTwilioSim, engine: Engine)
 
 def test_moving_a_cleaning_by_phone_keeps_its_length_and_practitioner(
         sim: TestTwilioSim, engine: Engine) -> None:
-    publish_practice(engine, DEMO_EN, (
-        "      - intent: transfer\n", "      - intent: manage\n        digit: \"4\"\n"
-        "        phrases: [change my appointment]\n        goto: manage\n"
-        "      - intent: transfer\n"), (
-        "  booking_request:\n", "  manage:\n    kind: manage_booking\n    fallback: message\n"
-        "    next: goodbye\n  booking_request:\n"))
+    publish_practice(engine, DEMO_EN)  # key 4: the caller's own appointment
     sim.call(DEMO_EN, [Press("1"), Press("2"), Press("2"), Press("1"), Press("1"),
                        StaySilent()])
     call = sim.call(DEMO_EN, [Press("4"), Press("2"), Press("9"), Press("2"), Press("1")])
@@ -177,3 +174,14 @@ def test_moving_a_cleaning_by_phone_keeps_its_length_and_practitioner(
     [(appointment, slug)] = booked(engine)
     assert (slug, appointment.appointment_type) == ("lee", "cleaning")
     assert appointment.ends_at - appointment.starts_at == timedelta(minutes=60)
+
+
+def test_after_hours_callers_still_book(sim: TestTwilioSim, engine: Engine,
+                                        clock: FixedClock) -> None:
+    clock.now = clock.now.replace(day=21)  # Saturday 21 November: nobody at the desk
+    call = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("0"), Press("1"), Press("1"),
+                              StaySilent()])
+    [(appointment, slug)] = booked(engine)
+    assert appointment.appointment_type == "checkup" and slug in ("martin", "okafor")
+    assert appointment.starts_at.weekday() == 0  # Monday, the next open day
+    assert path(engine, call.call_sid)[1:] == ["main_menu", "book", "goodbye"]

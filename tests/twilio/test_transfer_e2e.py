@@ -117,9 +117,9 @@ def test_after_hours_the_on_call_mobile_is_rung_and_holidays_nobody(
         numbers: ["+33600000001", "+33600000002"]
         ring: all_at_once
         seconds: 25
-'''), ("    closed: closed_notice", "    closed: transfer"))
+'''), ("    closed: desk_closed", "    closed: transfer"))
     clock.now = datetime(2026, 11, 17, 21, 0, tzinfo=UTC)  # 22:00 in Paris: closed
-    call = sim.call(DEMO_FR, [DialOutcome("completed", key="1", answered_by=1)])
+    call = sim.call(DEMO_FR, [Press("0"), DialOutcome("completed", key="1", answered_by=1)])
     [dial] = call.dials
     assert (dial.numbers, dial.timeout) == (("+33600000001", "+33600000002"), 25)
     assert fields(engine, call.call_sid, EventKind.transfer_accepted) == [

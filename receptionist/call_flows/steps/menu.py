@@ -2,7 +2,9 @@
 
 Keys pick a choice as always. Words go through the script's intent model
 (call_flows.meaning) and its bands: sure → the choice (or an FAQ answer, the opening
-hours, a repeat, goodbye); fairly sure → "You'd like to book an appointment, is that
+hours, a repeat, goodbye; "no thanks" is goodbye; a built-in intent the menu has no
+choice for gets an honest answer and the nearest choice: "I can't change appointments by
+phone, but I can take a message"); fairly sure → "You'd like to book an appointment, is that
 right?" (yes / no by voice, 1 / 2 by key); unsure → "Sorry, I did not understand" and the
 retry path, then the script's no-match branch.
 """
@@ -16,10 +18,12 @@ from receptionist.call_flows.events import Event, KeyPressed
 from receptionist.call_flows.hours import hours_answer
 from receptionist.call_flows.listening import ListenFor, SpokenOption
 from receptionist.call_flows.meaning import (
+    OUT_OF_SCOPE,
     Meaning,
     Target,
     confirmation,
     meaning_at_menu,
+    out_of_scope,
     target_for,
     yes_or_no,
 )
@@ -91,6 +95,17 @@ def act(ctx: FlowContext, step_id: str, step: MenuStep, target: Target, *, attem
         return None
     if target.kind == "hours":
         _answer_then_listen(ctx, step_id, step, hours_answer(ctx.script, ctx.now))
+        return None
+    if target.kind == "instead":
+        assert target.note is not None
+        if target.choice is not None:  # "I can't …, but I can take a message"
+            ctx.say(gettext(ctx.language, target.note))
+            return target.choice.goto
+        _answer_then_listen(ctx, step_id, step, gettext(ctx.language, target.note))
+        return None
+    if target.kind == "again":  # "yes" to "Anything else?"
+        render(ctx, step_id, step, attempt=attempt,
+               preface=gettext(ctx.language, "call.what_can_i_do"), full_prompt=False)
         return None
     if target.kind == "goodbye":
         ctx.say(gettext(ctx.language, "call.goodbye"))
@@ -187,7 +202,10 @@ def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str 
         if not isinstance(outcome, Meaning):
             return outcome
         ctx.log(EventKind.invalid_speech, step_id, EventFields(heard=event.said[:200]))
-        preface = step.reprompt or gettext(ctx.language, "call.not_understood")
+        if out_of_scope(ctx.script, outcome):
+            preface = gettext(ctx.language, OUT_OF_SCOPE)  # understood: honestly declined
+        else:
+            preface = step.reprompt or gettext(ctx.language, "call.not_understood")
     else:
         ctx.log(EventKind.no_input, step_id)
         preface = step.reprompt or gettext(ctx.language, "call.no_input")

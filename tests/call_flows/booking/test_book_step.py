@@ -140,8 +140,9 @@ def test_ordinals_and_yes_no_in_words(session: Session, clock: FixedClock) -> No
 
 def test_french_words_at_the_offer(session: Session, clock: FixedClock) -> None:
     from receptionist.demo import demo_script_text
+    from tests.twilio.practice import single_agenda
 
-    ctx = demo_ctx(session, clock, demo_script_text("demo-fr.yaml"))
+    ctx = demo_ctx(session, clock, single_agenda(demo_script_text("demo-fr.yaml")))
     step, slots = _offer(ctx)
     book_step.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
                                                  said="plutôt demain matin"))

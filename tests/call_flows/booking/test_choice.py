@@ -9,22 +9,20 @@ from receptionist.call_flows.booking import choice
 from receptionist.call_flows.booking.choice import ANYONE, Want
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.schema import BookStep, Script
-from receptionist.demo import demo_script_text
-from tests.twilio.practice import PRACTICE_EN, PRACTICE_FR
+from tests.twilio.practice import practice_text
 
 
 def practice(language: str) -> Script:
-    name, section = (("demo.yaml", PRACTICE_EN) if language == "en"
-                     else ("demo-fr.yaml", PRACTICE_FR))
-    return parse_script(demo_script_text(name).replace("\nsteps:\n", "\n" + section))
+    return parse_script(practice_text(language))
 
 
 def test_keys_follow_the_script_and_keep_declared_digits() -> None:
     script = practice("en")
-    assert choice.type_keys(script) == {"1": "checkup", "2": "cleaning", "3": "implant"}
+    assert choice.type_keys(script) == {"1": "checkup", "2": "cleaning", "3": "consultation",
+                                        "4": "implant"}
     cleaners = choice.offering(script, "cleaning")
     assert choice.who_keys(script, cleaners) == {"1": "martin", "2": "lee", "0": ANYONE}
-    text = demo_script_text("demo.yaml").replace("\nsteps:\n", "\n" + PRACTICE_EN)
+    text = practice_text("en")
     digits = parse_script(text.replace("      name: Sam Lee, our hygienist\n",
                                        "      name: Sam Lee, our hygienist\n      digit: \"1\"\n"))
     assert choice.who_keys(digits, cleaners) == {"1": "lee", "2": "martin", "0": ANYONE}

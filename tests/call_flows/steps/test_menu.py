@@ -103,12 +103,18 @@ def test_a_new_request_during_a_confirmation_is_heard() -> None:
     assert menu.resume(ctx, "menu", step, event) == "person"
 
 
-@pytest.mark.parametrize("said_text", ["la météo", "🙂", "x" * 10_000, "1234 5678",
-                                       "hello I want pizza", "je voudrais un taxi"])
-def test_words_that_mean_nothing_here_retry_then_give_up(said_text: str) -> None:
+@pytest.mark.parametrize(("said_text", "preface"), [
+    ("la météo", "Désolé, je n'ai pas compris."), ("🙂", "Désolé, je n'ai pas compris."),
+    ("x" * 10_000, "Désolé, je n'ai pas compris."),
+    ("1234 5678", "Désolé, je n'ai pas compris."),
+    ("hello I want pizza", "Désolé, je n'ai pas compris."),
+    # Understood, but none of the business's concerns: declined honestly, still a miss.
+    ("je veux commander une pizza", "Désolé, je ne peux pas vous aider pour cela.")])
+def test_words_that_mean_nothing_here_retry_then_give_up(said_text: str, preface: str
+                                                         ) -> None:
     ctx, step = _menu()
     assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said=said_text)) is None
-    assert said(ctx.actions)[0] == "Désolé, je n'ai pas compris."
+    assert said(ctx.actions)[0] == preface
     assert ("invalid_speech", "menu") in logged(ctx) and ctx.call.attempt == 1
     assert menu.resume(ctx, "menu", step, KeyPressed("", 1, said=said_text)) == "bye"
     assert ("no_match", "menu") in logged(ctx)
@@ -190,3 +196,90 @@ def test_an_unlabelled_faq_is_confirmed_with_its_question() -> None:
         "Vous avez dit : c'est combien un devis, c'est bien ça ? Tapez 1 pour oui, 2 pour non."]
     assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said="un", confirm="faq_2")) is None
     assert said(ctx.actions)[-1].startswith("Le déplacement est à 40 euros.")
+
+
+# Understood means answered: a built-in intent the menu has no choice for.
+NO_MESSAGE = SCRIPT.replace("""      - intent: message
+        digit: "1"
+        phrases: [message, laisser un message]
+        goto: take
+""", "")
+ONLY_MESSAGE = SCRIPT.replace("""      - intent: transfer
+        digit: "2"
+        phrases: [quelqu'un]
+        goto: person
+""", "")
+
+
+@pytest.mark.parametrize(("text", "said_text", "answer", "goto"), [
+    (SCRIPT, "je voudrais annuler mon rendez-vous",
+     "Je ne peux pas modifier de rendez-vous par téléphone, mais je peux prendre un message "
+     "pour l'équipe.", "take"),
+    (SCRIPT, "je voudrais prendre rendez-vous pour jeudi",
+     "Je ne peux pas prendre de rendez-vous par téléphone, mais je peux prendre un message "
+     "pour l'équipe.", "take"),
+    (NO_MESSAGE, "je voudrais déplacer mon rendez-vous de demain",
+     "Je ne peux pas modifier de rendez-vous moi-même, mais je peux vous passer l'équipe.",
+     "person"),
+    (ONLY_MESSAGE, "je voudrais parler à quelqu'un s'il vous plaît",
+     "Personne ne peut prendre votre appel pour le moment, mais je peux prendre un message "
+     "pour l'équipe.", "take"),
+])
+def test_an_intent_without_a_choice_is_answered_and_offered_the_nearest(
+        text: str, said_text: str, answer: str, goto: str) -> None:
+    ctx, step = _menu(text)
+    assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said=said_text)) == goto
+    assert said(ctx.actions) == [answer]
+    assert ("invalid_speech", "menu") not in logged(ctx)
+
+
+def test_an_intent_with_nothing_near_is_answered_then_anything_else() -> None:
+    only_hours = SCRIPT.replace("""      - intent: message
+        digit: "1"
+        phrases: [message, laisser un message]
+        goto: take
+      - intent: transfer
+        digit: "2"
+        phrases: [quelqu'un]
+        goto: person
+""", """      - intent: hours
+        digit: "1"
+        goto: take
+""")
+    ctx, step = _menu(only_hours)
+    assert menu.resume(ctx, "menu", step, KeyPressed(
+        "", 0, said="je voudrais annuler mon rendez-vous")) is None
+    assert said(ctx.actions) == ["Désolé, je ne peux pas modifier de rendez-vous par "
+                                 "téléphone. Puis-je vous aider pour autre chose ?"]
+    assert isinstance(ctx.actions[-1], Gather) and ctx.call.attempt == 0
+
+
+@pytest.mark.parametrize("said_text", ["non merci", "c'est tout", "non c'est tout merci",
+                                       "au revoir"])
+def test_no_thanks_after_an_answer_ends_the_call(said_text: str) -> None:
+    ctx, step = _menu(FAQ_SCRIPT)
+    menu.resume(ctx, "menu", step, KeyPressed("", 0, said="vous êtes où exactement"))
+    assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said=said_text)) is None
+    assert said(ctx.actions)[-1] == "Merci de votre appel. Au revoir."
+    assert isinstance(ctx.actions[-1], Hangup)
+    assert _fields(ctx, EventKind.end)[-1].reason == "goodbye"
+
+
+@pytest.mark.parametrize("said_text", ["no thanks", "no thank you", "that's all",
+                                       "no that's everything", "goodbye"])
+def test_no_thanks_in_english_ends_the_call(said_text: str) -> None:
+    ctx = make_ctx(demo_script_text("demo.yaml"), now=datetime(2026, 3, 2, 15, tzinfo=UTC))
+    step = ctx.script.steps["main_menu"]
+    assert isinstance(step, MenuStep)
+    menu.resume(ctx, "main_menu", step, KeyPressed("", 0, said="where can I park"))
+    assert said(ctx.actions)[0].startswith("We are at 12 Main Street")
+    assert menu.resume(ctx, "main_menu", step, KeyPressed("", 0, said=said_text)) is None
+    assert said(ctx.actions)[-1] == "Thank you for calling. Goodbye."
+    assert isinstance(ctx.actions[-1], Hangup)
+
+
+def test_yes_to_anything_else_asks_what() -> None:
+    ctx, step = _menu(FAQ_SCRIPT)
+    assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said="oui")) is None
+    assert said(ctx.actions) == ["D'accord. Que puis-je faire pour vous ?"]
+    assert isinstance(ctx.actions[-1], Gather) and ctx.call.attempt == 0
