@@ -24,8 +24,6 @@ from tests.twilio_sim import FakeTwilioApi
 
 CALLERS = {c.id: c for c in dialogue_data.all_callers()}
 
-MANAGE = "manage_booking is not routed from the demo menu (issue 30)"
-AFTER_HOURS = "after hours the demo only takes messages: no booking, FAQ or hours (issue 30)"
 PRICE = "a price question that names a type (a cleaning) is taken for a booking"
 SUBSET = {
     "en": ["en-book-01", "en-book-04", "en-faq-07", "en-book-14", "en-book-23",
@@ -35,13 +33,7 @@ SUBSET = {
            "fr-book-29", "fr-cancel-01", "fr-move-01", "fr-lookup-01", "fr-message-02",
            "fr-urgent-01", "fr-faq-01", "fr-hours-01", "fr-transfer-01", "fr-nothing-03"],
 }
-KNOWN: dict[str, str] = {
-    "en-faq-07": PRICE, "fr-faq-07": PRICE,
-    "en-book-29": AFTER_HOURS, "en-cancel-01": MANAGE, "en-move-01": MANAGE,
-    "en-lookup-01": MANAGE,
-    "fr-book-29": AFTER_HOURS, "fr-cancel-01": MANAGE, "fr-move-01": MANAGE,
-    "fr-lookup-01": MANAGE,
-}
+KNOWN: dict[str, str] = {"en-faq-07": PRICE, "fr-faq-07": PRICE}
 
 
 def _subset() -> Iterator[object]:

@@ -143,6 +143,7 @@ def test_the_texts_part_reads_the_catalogs_and_locale_data_of_the_languages_in_u
 
     i18n._texts.cache_clear()
     localedata._cache.clear()  # Babel's locale data, read from disk at first use
+    localedata._dict_cache.clear()
     warm_up.load_texts(runtime)
     assert i18n._texts.cache_info().currsize == 2  # the demo's en-US and fr-FR
     assert {"en_US", "fr_FR"} <= set(localedata._cache)  # the booking offers' dates

@@ -5,7 +5,6 @@ from sqlmodel import Session
 
 from receptionist.call_flows import publishing
 from receptionist.call_flows.loader import ScriptError
-from receptionist.demo import demo_script_text
 from receptionist.tenants import service as tenants
 from tests.call_flows.test_loader import MINIMAL
 
