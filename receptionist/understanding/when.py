@@ -119,17 +119,35 @@ def _relative(kind: str, today: date) -> tuple[date, date]:
 
 def _days(words: list[str], joined: str, lang: Words, today: date
           ) -> tuple[date | None, date | None]:
-    padded = f" {joined} "
+    """The days named, the one said last winning: "Monday, no, make that Tuesday" is
+    Tuesday; « demain… on peut le repousser à la semaine prochaine » is next week."""
+    named: list[tuple[int, int, tuple[date, date]]] = []  # (start, end, days)
     for kind, phrases in lang.relative_days:
-        if any(f" {phrase} " in padded for phrase in phrases):
-            return _relative(kind, today)
-    # The weekday said last: "Monday, no, make that Tuesday" is Tuesday.
-    named = [lang.weekdays.index(w) for w in words if w in lang.weekdays]
-    if named:
-        ahead = (named[-1] - today.weekday()) % 7
-        day = today + timedelta(days=ahead or 7)
-        return day, day
+        for phrase in phrases:
+            start = _last_start(words, phrase.split())
+            if start >= 0:
+                named.append((start, start + len(phrase.split()), _relative(kind, today)))
+    for start, word in enumerate(words):
+        if word in lang.weekdays:
+            ahead = (lang.weekdays.index(word) - today.weekday()) % 7
+            day = today + timedelta(days=ahead or 7)
+            named.append((start, start + 1, (day, day)))
+    # A phrase inside a longer one ("tomorrow" in "day after tomorrow") is not said alone.
+    alone = [(start, end, days) for start, end, days in named
+             if not any(s <= start and end <= e and (s, e) != (start, end)
+                        for s, e, _ in named)]
+    if alone:
+        return max(alone, key=lambda item: item[0])[2]
     return _date_of_month(words, lang, today)
+
+
+def _last_start(words: list[str], phrase: list[str]) -> int:
+    """Where `phrase` starts the last time it is said in `words`, or -1."""
+    size = len(phrase)
+    for start in range(len(words) - size, -1, -1):
+        if words[start:start + size] == phrase:
+            return start
+    return -1
 
 
 def _date_of_month(words: list[str], lang: Words, today: date
@@ -240,9 +258,10 @@ def parse_when(text: str, language: str, today: date) -> TimeWish | None:
     words = joined.split()
     earliest = any(f" {phrase} " in f" {joined} " for phrase in lang.earliest)
     first_day, last_day = _days(words, joined, lang, today)
-    part = next((lang.parts_of_day[w] for w in words if w in lang.parts_of_day), None)
-    if lang.code == "fr" and part == "afternoon" and "apres" in words and "midi" not in words:
-        part = None  # « après » alone is not a part of the day
+    # « après » alone (« après-demain ») is not a part of the day; « après-midi » is.
+    part = next((lang.parts_of_day[w] for i, w in enumerate(words) if w in lang.parts_of_day
+                 and not (lang.code == "fr" and w == "apres"
+                          and words[i + 1:i + 2] != ["midi"])), None)
     if lang.code == "fr" and "apres midi" in joined:
         part = "afternoon"
     part = next((finer for phrase, finer in lang.part_phrases

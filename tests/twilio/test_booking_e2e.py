@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -252,3 +253,17 @@ def test_moving_keeps_the_day_asked_for_and_a_yes_asks_which_time(
     [moved] = appointments(engine)
     # "no" to noon…1 PM offered the next times of the same afternoon: 1:30 PM first.
     assert moved.starts_at == utc(2026, 11, 18, 18, 30) and moved.sequence == 1
+
+
+def test_moving_to_the_day_the_caller_named(sim: TestTwilioSim, engine: Engine,
+                                            managed: str) -> None:
+    """The day asked for in the words that brought the caller here is offered, not the
+    first free time ("…move it to Thursday": Thursday, the day said last)."""
+    sim.call(managed, [Press("1"), Press("1"), Press("1"), HangUp()])
+    call = sim.call(managed, [
+        Speak("I can't make it today, could we move my appointment to Thursday"),
+        Press("2"), Press("1"), Press("1")])
+    assert "I can offer Thursday, November 19th." in call.said
+    [moved] = appointments(engine)
+    assert moved.starts_at.astimezone(ZoneInfo("America/New_York")).date() == date(2026, 11, 19)
+    assert moved.sequence == 1

@@ -42,6 +42,10 @@ TUESDAY = date(2026, 12, 1)
     ("jeudi en fin d'après-midi", "fr",
      TimeWish(date(2026, 12, 3), date(2026, 12, 3), time(15), time(18))),
     ("lundi, euh non, plutôt mercredi", "fr", TimeWish(date(2026, 12, 2), date(2026, 12, 2))),
+    ("j'ai un détartrage demain mais on peut le repousser à la semaine prochaine", "fr",
+     TimeWish(date(2026, 12, 7), date(2026, 12, 13))),
+    ("the day after tomorrow", "en", TimeWish(date(2026, 12, 3), date(2026, 12, 3))),
+    ("après-demain matin", "fr", TimeWish(date(2026, 12, 3), date(2026, 12, 3), time(0), time(12))),
 ])
 def test_spoken_days_and_times(text: str, language: str, wish: TimeWish) -> None:
     assert parse_when(text, language, TUESDAY) == wish

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from receptionist.appointments import booking, lookups
 from receptionist.appointments.models import Agenda, Appointment
 from receptionist.appointments.spoken import spoken_slot
+from receptionist.call_flows import announce
 from receptionist.call_flows.actions import Callback, Gather
 from receptionist.call_flows.booking import slots
 from receptionist.call_flows.booking.phrases import voice_choices
@@ -18,6 +19,7 @@ from receptionist.call_flows.schema import ManageBookingStep
 from receptionist.call_flows.step_kind import StepKind, unexpected
 from receptionist.calls.events import EventFields, EventKind, Reason
 from receptionist.i18n import gettext
+from receptionist.understanding.when import TimeWish, parse_when
 
 RETRIES = 2
 
@@ -75,6 +77,9 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
         return step.next
     if digits == "2":
         plan = slots.plan_for_move(ctx, appointment)
+        wish = _new_time_asked(ctx, agenda, appointment)
+        if plan is not None and wish is not None:
+            return slots.on_time_wish(ctx, step_id, step, plan, wish=wish, said="")
         offered = slots.first_offer(ctx, plan) if plan is not None else []
         if plan is None or not offered:
             ctx.say(gettext(ctx.language, "booking.no_slot"))
@@ -93,6 +98,24 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
         preface=(gettext(ctx.language, "call.invalid_choice") if digits
                  else gettext(ctx.language, "call.no_input")))
     return None
+
+
+def _new_time_asked(ctx: FlowContext, agenda: Agenda, appointment: Appointment
+                    ) -> TimeWish | None:
+    """The day or time the caller asked to move to, in the words that brought them here
+    ("I can't make it on Monday, can we move it to Tuesday": Tuesday, the day said last);
+    None when they named only the appointment's own day, or nothing."""
+    said = announce.reason(ctx).said
+    if not said:
+        return None
+    tz = ZoneInfo(agenda.timezone)
+    wish = parse_when(said, ctx.language, ctx.now.astimezone(tz).date())
+    if wish is None or (wish.earliest and not (wish.has_day or wish.has_window or wish.at)):
+        return wish
+    current = appointment.starts_at.astimezone(tz).date()
+    if wish.first_day == wish.last_day == current and not wish.at:
+        return None  # "my appointment on Monday": where it is, not where it goes
+    return wish
 
 
 def resume(ctx: FlowContext, step_id: str, step: ManageBookingStep,
