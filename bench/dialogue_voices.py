@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bench.dialogue_data import Caller
-from bench.dialogues import ACCOUNT_SID, AUTH_TOKEN, Result, run_caller, template_database
+from bench.dialogue_run import ACCOUNT_SID, AUTH_TOKEN, Result, run_caller, template_database
 from receptionist.speech.audio import Samples, read_wav, resample, ulaw_decode
 from receptionist.twilio.frames import stream_frames
 from receptionist.twilio.simulator import MediaStreams, TwilioSim

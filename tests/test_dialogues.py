@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from bench import dialogue_data
 from bench.dialogue_caller import Markers
 from bench.dialogue_data import DataError, parse_caller
-from bench.dialogues import ACCOUNT_SID, AUTH_TOKEN, Result, run_caller, template_database
+from bench.dialogue_run import ACCOUNT_SID, AUTH_TOKEN, Result, run_caller, template_database
 from receptionist.demo import DEMO_TENANTS, demo_script_text
 from receptionist.understanding.lang import UNDERSTOOD, words_of
 from tests.twilio_sim import FakeTwilioApi
