@@ -24,6 +24,8 @@ def test_a_language_names_every_key_day_and_month(lang: str) -> None:
     assert len(words.months) == 12 and len(set(words.months)) == 12
     assert set(words.parts_of_day.values()) <= set(PARTS)
     assert {part for _, part in words.part_phrases} <= set(PARTS)
+    assert set(words.booking_keys) == {"offer", "confirm", "who", "type", "manage"}
+    assert len(words.ordinals) == 8 and all("{o}" in form for form in words.ordinal_forms)
     assert {kind for kind, _ in words.relative_days} == {
         "today", "tomorrow", "day_after", "this_week", "next_week", "weekend"}
 
@@ -36,7 +38,8 @@ def test_words_are_written_as_the_parsers_read_them(lang: str) -> None:
     for word in singles:
         assert normalize(word) == [word], word
     phrases = [*words.earliest, *(p for _, ps in words.relative_days for p in ps),
-               *(p for p, _ in words.part_phrases), *words.greetings]
+               *(p for p, _ in words.part_phrases), *words.greetings,
+               *words.booking_done, *words.yes_no]
     for phrase in phrases:
         assert " ".join(normalize(phrase)) == phrase, phrase
 

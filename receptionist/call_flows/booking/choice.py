@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from receptionist.appointments.free_times import Kind
-from receptionist.call_flows.booking.phrases import SPOKEN_KEYS
 from receptionist.call_flows.listening import SpokenOption
 from receptionist.call_flows.schema import BookStep, ManageBookingStep, Script
-from receptionist.i18n import lang_key
+from receptionist.understanding.lang import words_of
 from receptionist.understanding.phrase_match import match_intent, normalize
 
 ANYONE = "*"
@@ -88,7 +87,7 @@ def who_words(script: Script, ids: list[str], language: str) -> dict[str, list[s
     people = script.booking.practitioners
     words = {digit: [people[pid].name, *people[pid].phrases]
              for digit, pid in who_keys(script, ids).items() if pid != ANYONE}
-    words[ANYONE_KEY] = list(SPOKEN_KEYS["who"][lang_key(language)][ANYONE_KEY])
+    words[ANYONE_KEY] = list(words_of(language).booking_keys["who"][ANYONE_KEY])
     return words
 
 

@@ -40,5 +40,21 @@ WORDS = Words(
         er erm hi hello hey yes yeah yep so just can could you is it its for of and or some
         thanks thank well okay ok need with do be there are am was this that get"""),
     stemmer="english",
+    ordinals=("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"),
+    ordinal_forms=("{o}", "the {o} one"),
+    booking_keys={
+        "offer": {"9": ("another day", "a different day", "other day")},
+        "confirm": {"1": ("yes", "confirm", "yes please", "yeah", "yep", "sure"),
+                    "2": ("no", "another time", "no thanks", "nope")},
+        "who": {"0": ("anyone", "anybody", "whoever", "the first available",
+                      "first available", "no preference", "doesn't matter", "any")},
+        "type": {},
+        "manage": {"1": ("cancel", "cancel it"), "2": ("move", "move it", "change it"),
+                   "3": ("keep", "keep it")}},
+    booking_done=("no thanks", "no thank you", "that s all", "that is all", "that s it",
+                  "nothing thanks", "never mind", "forget it", "i ll call back",
+                  "i will call back", "not now", "no need"),
+    yes_no=("yes", "yeah", "yep", "sure", "ok", "okay", "that works", "sounds good", "fine",
+            "perfect", "great", "no", "nope", "nah", "none of those", "neither"),
     examples=EXAMPLES,
 )

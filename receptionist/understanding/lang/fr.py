@@ -43,5 +43,23 @@ WORDS = Words(
         moi m a est ce c que qu avec au aux et ou en y ca cela mon ma mes votre vos tu te
         bien donc peux pouvez pourriez"""),
     stemmer="french",
+    ordinals=("premier", "deuxième", "troisième", "quatrième", "cinquième", "sixième",
+              "septième", "huitième"),
+    ordinal_forms=("{o}", "le {o}"),
+    booking_keys={
+        "offer": {"9": ("un autre jour", "autre jour")},
+        "confirm": {"1": ("oui", "je confirme", "d'accord", "ouais", "oui merci"),
+                    "2": ("non", "un autre horaire", "non merci")},
+        "who": {"0": ("n'importe qui", "peu importe", "le premier disponible",
+                      "la première disponible", "premier disponible",
+                      "pas de préférence", "indifférent")},
+        "type": {},
+        "manage": {"1": ("annuler", "l'annuler"), "2": ("déplacer", "le déplacer"),
+                   "3": ("garder", "le garder")}},
+    booking_done=("non merci", "c est tout", "ce sera tout", "laissez tomber", "rien merci",
+                  "je rappellerai", "pas maintenant", "pas besoin", "ca ira merci",
+                  "non ca ira"),
+    yes_no=("oui", "ouais", "d accord", "ok", "ca marche", "ca me va", "parfait",
+            "tres bien", "volontiers", "non", "aucun", "aucune"),
     examples=EXAMPLES,
 )

@@ -46,5 +46,14 @@ class Words:
     fillers: frozenset[str]
     # snowballstemmer's name for the language.
     stemmer: str
+    # The booking dialogue: ordinals for offered times ("first"), the phrases made of one
+    # (`{o}`: "the {o} one"), what may be said for a prompt's keys (stage -> key ->
+    # phrases), what ends the dialogue without booking ("no thanks"), and a plain yes or
+    # no to an offer of times (`call_flows/booking/phrases.py` reads them).
+    ordinals: tuple[str, ...]
+    ordinal_forms: tuple[str, ...]
+    booking_keys: Mapping[str, Mapping[str, tuple[str, ...]]]
+    booking_done: tuple[str, ...]
+    yes_no: tuple[str, ...]
     # The built-in intent examples: intent -> one sentence a line (`examples_<lang>.py`).
     examples: Mapping[str, str]
