@@ -76,3 +76,13 @@ def test_every_script_problem_has_its_own_text_in_each_language() -> None:
 def test_the_demo_scripts_have_no_problems() -> None:
     for name in ("demo.yaml", "demo-fr.yaml"):
         parse_script(demo_script_text(name))
+
+
+def test_a_step_kind_rule_in_each_language() -> None:
+    twice = MINIMAL.replace('        goto: bye\n', '        goto: bye\n'
+                            '      - intent: hours\n        digit: "1"\n        goto: bye\n')
+    problem, = _problems(twice)
+    assert problem.path == "steps.menu.choices.1.digit"
+    assert problem.reason == "digit '1' is already used by choice 1"
+    assert problem.text.in_language("fr").endswith(
+        "steps.menu.choices.1.digit : la touche « 1 » sert déjà au choix 1")
