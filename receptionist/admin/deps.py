@@ -103,6 +103,9 @@ def render(request: Request, name: str, data: sessions.SessionData, user: User |
     for said in ("error", "notice", "test_error"):  # what a form did, or why it refused
         if isinstance(context.get(said), CatalogText | str):
             context[said] = in_language(context[said], language)
+    for listed in ("problems", "warnings"):  # a script's problems, each a catalog text
+        if isinstance(context.get(listed), list):
+            context[listed] = [in_language(p, language) for p in context[listed]]
     response = templates.TemplateResponse(request, name, {
         "t": translator(language), "nt": plural_translator(language),
         "date_text": partial(format_moment, language),

@@ -68,7 +68,7 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
 
 
-def diagram(script: Script, *, problems: Sequence[tuple[Loc, str]] = (),
+def diagram(script: Script, *, problems: Sequence[tuple[Loc, object]] = (),
             path: Sequence[str] = ()) -> str:
     """The SVG (a string to put in the page as it is: everything in it is escaped)."""
     rows = _layers(script)

@@ -39,7 +39,7 @@ from receptionist.admin.trial_call import (
     run_trial_call,
 )
 from receptionist.call_flows import publishing
-from receptionist.call_flows.checks import graph_problems
+from receptionist.call_flows.checks import Reason, graph_problems
 from receptionist.call_flows.loader import (
     ScriptError,
     ScriptProblem,
@@ -111,7 +111,7 @@ def _editor(request: Request, user: User, data: object, tenant: Tenant, db: Sess
             problems = exc.problems
     voices = prompt_previews(runtime_of(request), script) if script is not None else []
     drawn = script
-    graph: list[tuple[Loc, str]] = []
+    graph: list[tuple[Loc, Reason]] = []
     if drawn is None:  # a script with broken links still draws, its problems marked
         try:
             drawn = parse_script(yaml_text, check_graph=False)
@@ -122,8 +122,9 @@ def _editor(request: Request, user: User, data: object, tenant: Tenant, db: Sess
                       ) if drawn is not None else None
     return render(request, "script.html", data, user, tenant=tenant, section="script",  # type: ignore[arg-type]
                  voices=voices, flow_svg=flow_svg,
-                 yaml_text=yaml_text, problems=problems, checked=checked, notice=notice,
-                 warnings=warnings, test=test, test_error=test_error, inputs=inputs,
+                 yaml_text=yaml_text, problems=[p.text for p in problems], checked=checked,
+                 notice=notice, warnings=[w.text for w in warnings], test=test,
+                 test_error=test_error, inputs=inputs,
                  steps=preview(script) if script is not None else [],
                  history=list(reversed(tenants.script_history(db, tenant=tenant))))
 
@@ -203,7 +204,7 @@ def _form_page(request: Request, db: SessionDep, user: User, data: object, tenan
     form = form_of(script) if typed is None else as_typed(form_of(script), typed)
     return render(request, "script_form.html", data, user, tenant=tenant,  # type: ignore[arg-type]
                   section="script_form", form=form, new=NEW, error=error,
-                  problems=problems or [], notice=notice)
+                  problems=[p.text for p in problems or []], notice=notice)
 
 
 @router.get("/t/{slug}/script/form")

@@ -19,19 +19,40 @@ from ruamel.yaml.events import (
 )
 
 from receptionist.call_flows.schema import STEP_KINDS, Loc, Script
+from receptionist.catalog_text import CatalogText, Refused
+from receptionist.i18n import N_
 
 STEP_KIND_NAMES = STEP_KINDS
 
 
 @dataclass(frozen=True)
 class ScriptProblem:
+    """Where (line, field path) and why: `said` is a catalog message (`script.problem.*`),
+    or the words of a check that has none (pydantic's own type errors, a step kind's
+    rules); `reason` and `str()` are in English (the CLI), `text` for the admin UI."""
+
     line: int | None  # 1-based; None when the problem is about the whole file
     path: str
-    reason: str
+    said: CatalogText | str
+
+    @property
+    def reason(self) -> str:
+        return str(self.said)
+
+    @property
+    def text(self) -> CatalogText:
+        where = {"line": str(self.line)} if self.line else {}
+        if self.path:
+            where["path"] = self.path
+        msgid = {(True, True): N_("script.problem.at_line_path"),
+                 (True, False): N_("script.problem.at_line"),
+                 (False, True): N_("script.problem.at_path"),
+                 (False, False): N_("script.problem.at_script")}[
+                     (bool(self.line), bool(self.path))]
+        return CatalogText(msgid, reason=self.said, **where)
 
     def __str__(self) -> str:
-        where = f"line {self.line}" if self.line else "script"
-        return f"{where}: {self.path}: {self.reason}" if self.path else f"{where}: {self.reason}"
+        return str(self.text)
 
 
 class ScriptError(ValueError):
@@ -81,17 +102,23 @@ def _path(loc: Loc) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _reason(error: dict[str, Any]) -> str:
+def _reason(error: dict[str, Any]) -> CatalogText | str:
+    """A pydantic error as a catalog message: the schema's own validators raise
+    `Refused`; pydantic's generic messages (a wrong type…) stay in its English words."""
     kind = error["type"]
+    kinds = ", ".join(STEP_KIND_NAMES)
     if kind == "union_tag_invalid":
         tag = error.get("ctx", {}).get("tag", "?")
-        return f"unknown step kind {tag!r} (expected one of: {', '.join(STEP_KIND_NAMES)})"
+        return CatalogText(N_("script.problem.unknown_kind"), kind=str(tag), kinds=kinds)
     if kind == "union_tag_not_found":
-        return f"a step needs a `kind` (one of: {', '.join(STEP_KIND_NAMES)})"
+        return CatalogText(N_("script.problem.kind_missing"), kinds=kinds)
     if kind == "extra_forbidden":
-        return "unknown field"
+        return CatalogText(N_("script.problem.unknown_field"))
     if kind == "missing":
-        return "required field is missing"
+        return CatalogText(N_("script.problem.field_missing"))
+    refused = error.get("ctx", {}).get("error")
+    if isinstance(refused, Refused):
+        return refused.text
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 
@@ -116,26 +143,27 @@ def _limits(yaml: YAML, text: str) -> None:
     """Refuse oversized scripts, anchors and aliases, deep nesting and node floods, from
     the event stream (nothing is composed, nothing expanded)."""
     if len(text) > MAX_SCRIPT_CHARS:
-        raise ScriptError([ScriptProblem(None, "", f"the script is {len(text):,} characters "
-                                                   f"long; at most {MAX_SCRIPT_CHARS:,}")])
+        raise ScriptError([ScriptProblem(None, "", CatalogText(
+            N_("script.problem.too_long"), length=f"{len(text):,}",
+            most=f"{MAX_SCRIPT_CHARS:,}"))])
     depth = nodes = 0
     for event in yaml.parse(text):
         line = event.start_mark.line + 1 if event.start_mark is not None else None
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            raise ScriptError([ScriptProblem(line, "", "YAML anchors and aliases (&name, "
-                                                       "*name) are not allowed in scripts: "
-                                                       "write each value out")])
+            raise ScriptError([ScriptProblem(line, "", CatalogText(
+                N_("script.problem.yaml_aliases")))])
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise ScriptError([ScriptProblem(line, "", f"nested more than {MAX_DEPTH} "
-                                                           "levels deep")])
+                raise ScriptError([ScriptProblem(line, "", CatalogText(
+                    N_("script.problem.too_deep"), most=MAX_DEPTH))])
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
         if isinstance(event, NodeEvent):
             nodes += 1
             if nodes > MAX_NODES:
-                raise ScriptError([ScriptProblem(line, "", f"more than {MAX_NODES:,} values")])
+                raise ScriptError([ScriptProblem(line, "", CatalogText(
+                    N_("script.problem.too_many_values"), most=f"{MAX_NODES:,}"))])
 
 
 def parse_script(text: str, *, check_graph: bool = True) -> Script:
@@ -164,14 +192,15 @@ def _parsed(text: str, *, check_graph: bool) -> tuple[Script, dict[Loc, int]]:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        reason = f"invalid YAML: {exc.problem or exc}"
+        reason = CatalogText(N_("script.problem.invalid_yaml"), reason=str(exc.problem or exc))
         raise ScriptError([ScriptProblem(line, "", reason)]) from None
     except ScriptError:
         raise
     except Exception as exc:  # ruamel raises a handful of unrelated types for bad input
-        raise ScriptError([ScriptProblem(None, "", f"invalid YAML: {exc}")]) from None
+        raise ScriptError([ScriptProblem(None, "", CatalogText(
+            N_("script.problem.invalid_yaml"), reason=str(exc)))]) from None
     if not isinstance(tree, CommentedMap):
-        raise ScriptError([ScriptProblem(1, "", "a script must be a mapping of fields")])
+        raise ScriptError([ScriptProblem(1, "", CatalogText(N_("script.problem.not_mapping")))])
     lines: dict[Loc, int] = {}
     data = _plain(tree, (), lines)
     try:

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from receptionist.catalog_text import Refused, said
 from receptionist.contacts.models import E164
+from receptionist.i18n import N_
 from receptionist.voice.prompts import LOCAL_VOICE
 from receptionist.weekly_hours import DAYS, OpeningRange, parse_range
 
@@ -55,7 +57,7 @@ Sentences = Annotated[list[Annotated[str, Field(max_length=300)]], Field(max_len
 
 def _not_blank(sentences: list[str]) -> list[str]:
     if any(not p.strip() for p in sentences):
-        raise ValueError("must not contain empty strings")
+        raise Refused(N_("script.problem.empty_string"))
     return sentences
 
 
@@ -141,8 +143,7 @@ def _always() -> list[When]:
 
 def _number_list(value: object) -> object:
     if isinstance(value, str):
-        raise ValueError('expected a list of numbers such as ["+15555550100"], one E.164 '
-                         "number per item")
+        raise Refused(N_("script.problem.number_list"))
     return value
 
 
@@ -242,15 +243,15 @@ def parse_weekly(value: object) -> object:
     parsed: dict[str, list[OpeningRange]] = {}
     for day, ranges in value.items():
         if day not in DAYS:
-            raise ValueError(f"unknown day {day!r} (use {', '.join(DAYS)})")
+            raise Refused(N_("script.problem.unknown_day"), day=str(day), days=", ".join(DAYS))
         if isinstance(ranges, str):
             ranges = [ranges]
         if not isinstance(ranges, list):
-            raise ValueError(f"{day}: expected a list of ranges such as 09:00-12:00")
+            raise Refused(N_("script.problem.day_not_list"), day=day)
         try:
             parsed[day] = [parse_range(str(r)) for r in ranges]
         except ValueError as exc:
-            raise ValueError(f"{day}: {exc}") from None
+            raise Refused(N_("script.problem.day_range"), day=day, reason=said(exc)) from None
     return parsed
 
 
@@ -332,8 +333,7 @@ class Script(_Strict):
     @classmethod
     def _voice_name(cls, value: str | None) -> str | None:
         if value is not None and value.startswith("local") and not LOCAL_VOICE.match(value):
-            raise ValueError("a local voice is `local` or `local:NAME` with an espeak-ng "
-                             "voice name such as fr-fr, en-us or fr-fr+f3")
+            raise Refused(N_("script.problem.local_voice"))
         return value
 
     @field_validator("timezone")
@@ -342,8 +342,7 @@ class Script(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as "
-                             "Europe/Paris)") from None
+            raise Refused(N_("script.problem.unknown_timezone"), zone=value) from None
         return value
 
     @field_validator("hours", mode="before")
@@ -363,8 +362,7 @@ class Script(_Strict):
     def _step_ids(cls, steps: dict[str, Step]) -> dict[str, Step]:
         for step_id in steps:
             if not re.match(STEP_ID, step_id):
-                raise ValueError(f"step id {step_id!r} must be a letter followed by letters, "
-                                 "digits, _ or - (64 at most)")
+                raise Refused(N_("script.problem.step_id"), id=step_id)
         return steps
 
     def menu_step_id(self) -> str | None:

@@ -12,6 +12,10 @@ from typing import Any, Generic, TypeVar
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import Event
 from receptionist.call_flows.schema import Loc, StepBase
+from receptionist.catalog_text import CatalogText
+
+# A step kind's own problem: where, and why (a `script.problem.*` message, or words).
+Problem = tuple[Loc, CatalogText | str]
 
 S = TypeVar("S", bound=StepBase)
 
@@ -32,7 +36,7 @@ class Exit:
     instant: bool = False
 
 
-def _no_problems(step: Any) -> list[tuple[Loc, str]]:
+def _no_problems(step: Any) -> list[Problem]:
     return []
 
 
@@ -48,7 +52,7 @@ class StepKind(Generic[S]):
     # step asked again (or ended the call).
     resume: Callable[[FlowContext, str, S, Event], str | None] | None = None
     # Checks of the step's own fields beyond the schema (e.g. a menu's digits).
-    problems: Callable[[S], list[tuple[Loc, str]]] = _no_problems
+    problems: Callable[[S], list[Problem]] = _no_problems
 
 
 def unexpected(step_id: str, event: Event) -> FlowError:

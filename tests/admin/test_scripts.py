@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from receptionist.demo import demo_script_text
 from receptionist.tenants.service import get_tenant
-from tests.admin.helpers import csrf_of, login
+from receptionist.users.service import create_user
+from tests.admin.helpers import PASSWORD, csrf_of, login
 from tests.waiting import wait_until
 
 BROKEN = demo_script_text("demo.yaml").replace("goto: opening_hours", "goto: opening_ours")
@@ -169,3 +170,31 @@ def test_the_script_page_warns_about_intents_with_nowhere_to_go(operator: TestCl
     assert (f"line {line}: steps.main_menu.choices: callers who ask to change, cancel or "
             "check an appointment (intent 'manage_booking') are offered the choice 'message' "
             "instead") in text
+
+
+def test_a_french_operator_reads_the_script_problems_and_warnings_in_french(
+        session: Session, client: TestClient) -> None:
+    create_user(session, email="agence@ops.test", password=PASSWORD, role="operator",
+                tenants=[get_tenant(session, slug="demo-fr")], language="fr")
+    session.commit()
+    login(client, "agence@ops.test")
+    page = client.get("/admin/t/demo-fr/script")
+    script = demo_script_text("demo-fr.yaml")
+    assert "goto: opening_hours" in script
+    broken = script.replace("goto: opening_hours", "goto: opening_ours")
+    refused = client.post("/admin/t/demo-fr/script", data={
+        "yaml_text": broken, "action": "publish", "csrf": csrf_of(page.text)})
+    assert refused.status_code == 422
+    line = next(i for i, text in enumerate(broken.splitlines(), 1) if "opening_ours" in text)
+    text = html.unescape(refused.text)
+    assert (f"ligne {line} : steps.main_menu.choices.2.goto : renvoie à l'étape "
+            "« opening_ours », qui n'existe pas") in text
+    assert "refers to missing step" not in text
+    draft = script.replace("      - intent: manage_booking\n", "      - intent: my_booking\n")
+    checked = client.post("/admin/t/demo-fr/script", data={
+        "yaml_text": draft, "action": "check", "csrf": csrf_of(page.text)})
+    assert checked.status_code == 200
+    assert ("les appelants qui demandent à modifier, annuler ou vérifier un rendez-vous "
+            "(intention « manage_booking ») se voient proposer à la place le choix "
+            "« message » : ajoutez un choix avec `intent: manage_booking`"
+            ) in html.unescape(checked.text)

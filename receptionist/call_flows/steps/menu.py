@@ -27,10 +27,11 @@ from receptionist.call_flows.meaning import (
     target_for,
     yes_or_no,
 )
-from receptionist.call_flows.schema import Loc, MenuChoice, MenuStep
-from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
+from receptionist.call_flows.schema import MenuChoice, MenuStep
+from receptionist.call_flows.step_kind import Exit, Problem, StepKind, unexpected
 from receptionist.calls.events import EventFields, EventKind, Ranked, Reason, Via
-from receptionist.i18n import gettext
+from receptionist.catalog_text import CatalogText
+from receptionist.i18n import N_, gettext
 from receptionist.understanding.bands import HEARD_FLOOR
 
 
@@ -227,26 +228,25 @@ def exits(step: MenuStep) -> list[Exit]:
             Exit("no_match", step.no_match, ("no_match",))]
 
 
-def problems(step: MenuStep) -> list[tuple[Loc, str]]:
+def problems(step: MenuStep) -> list[Problem]:
     """Digits and intents used once; every choice reachable by a key or by words."""
-    found: list[tuple[Loc, str]] = []
+    found: list[Problem] = []
     seen_digits: dict[str, int] = {}
     seen_intents: dict[str, int] = {}
     for i, choice in enumerate(step.choices):
         if choice.digit is not None:
             if choice.digit in seen_digits:
-                found.append((("choices", i, "digit"),
-                              f"digit {choice.digit!r} is already used by choice "
-                              f"{seen_digits[choice.digit] + 1}"))
+                found.append((("choices", i, "digit"), CatalogText(
+                    N_("script.problem.menu_digit_twice"), digit=choice.digit,
+                    choice=str(seen_digits[choice.digit] + 1))))
             seen_digits.setdefault(choice.digit, i)
         if choice.intent in seen_intents:
-            found.append((("choices", i, "intent"),
-                          f"intent {choice.intent!r} is already used by choice "
-                          f"{seen_intents[choice.intent] + 1}"))
+            found.append((("choices", i, "intent"), CatalogText(
+                N_("script.problem.menu_intent_twice"), intent=choice.intent,
+                choice=str(seen_intents[choice.intent] + 1))))
         seen_intents.setdefault(choice.intent, i)
         if choice.digit is None and not choice.phrases and not choice.examples:
-            found.append((("choices", i), "a choice needs a digit, phrases or examples, "
-                                          "or it can never be chosen"))
+            found.append((("choices", i), CatalogText(N_("script.problem.menu_unchoosable"))))
     return found
 
 

@@ -12,8 +12,8 @@ import re
 from receptionist import text_fields
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.hours import hours_answer
-from receptionist.call_flows.schema import SAY_FIELDS, Loc, SayStep
-from receptionist.call_flows.step_kind import Exit, StepKind
+from receptionist.call_flows.schema import SAY_FIELDS, SayStep
+from receptionist.call_flows.step_kind import Exit, Problem, StepKind
 from receptionist.contacts import service as contacts
 from receptionist.i18n import lang_key
 
@@ -48,7 +48,7 @@ def exits(step: SayStep) -> list[Exit]:
     return [Exit("next", step.next, ("next",), instant=True)]
 
 
-def problems(step: SayStep) -> list[tuple[Loc, str]]:
+def problems(step: SayStep) -> list[Problem]:
     return [(("text",), reason) for reason in text_fields.problems(step.text, SAY_FIELDS)]
 
 

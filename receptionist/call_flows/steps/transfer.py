@@ -18,13 +18,14 @@ from receptionist.call_flows.events import DialResult, Event
 from receptionist.call_flows.hours import business_state
 from receptionist.call_flows.schema import (
     ANNOUNCE_FIELDS,
-    Loc,
     RingGroup,
     TransferStep,
 )
-from receptionist.call_flows.step_kind import Exit, StepKind, unexpected
+from receptionist.call_flows.step_kind import Exit, Problem, StepKind, unexpected
 from receptionist.calls.events import EventFields, EventKind, Reason
+from receptionist.catalog_text import CatalogText
 from receptionist.contacts import service as contacts
+from receptionist.i18n import N_
 
 CONNECTED = frozenset({"completed", "answered"})
 KNOWN_STATUSES = CONNECTED | {"busy", "no-answer", "failed", "canceled"}
@@ -118,22 +119,24 @@ def exits(step: TransferStep) -> list[Exit]:
               if step.unqualified else [])]
 
 
-def problems(step: TransferStep) -> list[tuple[Loc, str]]:
-    found: list[tuple[Loc, str]] = []
+def problems(step: TransferStep) -> list[Problem]:
+    found: list[Problem] = []
     given = [name for name in ("number", "numbers", "targets")
              if getattr(step, name) is not None]
     if not given:
-        found.append(((), "a transfer needs `number`, `numbers` or `targets`"))
+        found.append(((), CatalogText(N_("script.problem.transfer_no_target"))))
     elif len(given) > 1:
-        found.append(((given[1],), f"give one of `number`, `numbers` or `targets`, "
-                                   f"not both {given[0]} and {given[1]}"))
+        found.append(((given[1],), CatalogText(N_("script.problem.transfer_two_targets"),
+                                               first=given[0], second=given[1])))
     if step.accept_key == step.decline_key:
-        found.append((("decline_key",), "must differ from `accept_key`"))
+        found.append((("decline_key",),
+                      CatalogText(N_("script.problem.transfer_same_keys"))))
     if step.announce is not None:
         found.extend((("announce",), reason)
                      for reason in text_fields.problems(step.announce, ANNOUNCE_FIELDS))
     if step.only_if is None and step.unqualified is not None:
-        found.append((("unqualified",), "only used with `only_if`"))
+        found.append((("unqualified",),
+                      CatalogText(N_("script.problem.transfer_unqualified"))))
     return found
 
 
