@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
             yield
         finally:
             drain.cancel()
+            warm.stop()  # a part still loading fails as its resources close: not a fault
             rt.close()  # recognition processes, HTTP clients
 
     docs = settings.docs_enabled

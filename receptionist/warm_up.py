@@ -55,8 +55,14 @@ class WarmUp:
         self._loaded: list[str] = []
         self._failed: dict[str, str] = {}
         self._started = False
+        self._stopping = threading.Event()
         if not self.parts:
             self.done.set()  # nothing to load: ready at once
+
+    def stop(self) -> None:
+        """The process is shutting down: a part that fails from now on failed because its
+        resources were closed under it (say so quietly, it is not a fault)."""
+        self._stopping.set()
 
     def start(self) -> None:
         """Run the parts in the background (a second call does nothing)."""
@@ -87,7 +93,10 @@ class WarmUp:
         try:
             part.load()
         except Exception as exc:  # one part's failure leaves the process serving
-            log.exception("warm-up: %s could not be loaded", part.name)
+            if self._stopping.is_set():
+                log.info("warm-up: %s stopped by the shutdown (%s)", part.name, exc)
+            else:
+                log.exception("warm-up: %s could not be loaded", part.name)
             with self._lock:
                 self._failed[part.name] = f"{type(exc).__name__}: {exc}"[:300]
         else:

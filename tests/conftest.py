@@ -334,3 +334,13 @@ def _no_installed_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
         os.environ.pop("VOSK_MODEL_DIR", None)
     else:
         os.environ["VOSK_MODEL_DIR"] = previous
+
+
+@pytest.fixture
+def single_agenda_demos(engine: Engine) -> None:
+    """The demos without their practice: `book` offers agenda `main`'s times at once (the
+    tests of the booking dialogue itself, and of what follows a booking)."""
+    from tests.twilio.practice import publish_single_agenda
+
+    for number in (DEMO_EN, DEMO_FR):
+        publish_single_agenda(engine, number)

@@ -106,7 +106,8 @@ def test_script_validate_load_history_rollback(tmp_path: Path) -> None:
                                                          "no_match: nowhere"))
     result = runner.invoke(app, ["script", "validate", str(bad)])
     assert result.exit_code == 1
-    assert ("line 96: steps.main_menu.no_match: refers to missing step 'nowhere'"
+    line = bad.read_text().splitlines().index("    no_match: nowhere") + 1
+    assert (f"line {line}: steps.main_menu.no_match: refers to missing step 'nowhere'"
             in result.output)
     result = runner.invoke(app, ["script", "load", "--tenant", "demo", str(bad)])
     assert result.exit_code == 1

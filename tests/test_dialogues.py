@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -73,14 +75,19 @@ def test_a_caller_reaches_their_goal(ident: str, bench_folder: tuple[Path, Path]
 
 def test_a_wrong_day_is_a_wrong_outcome(bench_folder: tuple[Path, Path],
                                         bench_api: FakeTwilioApi) -> None:
-    """The judge itself: a caller who wants Friday but accepts what is offered today
-    (the first one) is counted as a wrong outcome, not a success."""
+    """The judge itself: a booking outside the caller's window (here the caller books
+    Friday at 2 pm, but the expectation is moved to Thursday) is a wrong outcome, not a
+    success."""
     folder, template = bench_folder
     caller = CALLERS["en-book-04"]  # "this Friday at 2 pm"
-    result = run_caller(caller, folder, template, bench_api)
-    if result.success:  # the wish is kept: nothing to check here any more
-        pytest.skip("the day wished is kept now")
-    assert result.wrong and "not Fri 20" in result.reason
+    window = caller.expect.booking
+    assert window is not None
+    thursday = tuple(day - timedelta(days=1) for day in window.days)
+    moved = replace(caller, expect=replace(caller.expect,
+                                           booking=replace(window, days=thursday)))
+    result = run_caller(moved, folder, template, bench_api)
+    assert result.wrong and not result.success
+    assert "not Thu 19" in result.reason
 
 
 # --- the data ---------------------------------------------------------------------------

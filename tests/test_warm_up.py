@@ -4,6 +4,7 @@ what the first calls would otherwise pay for."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -174,3 +175,17 @@ def test_the_database_part_fills_the_call_paths_connection_pool(runtime: Runtime
     pool = runtime.database.call_engine.pool
     assert opened == pool.size() >= 1  # type: ignore[attr-defined]
     assert pool.checkedin() == opened  # type: ignore[attr-defined]
+
+
+def test_a_part_cut_short_by_the_shutdown_is_not_logged_as_a_fault(
+        caplog: pytest.LogCaptureFixture) -> None:
+    def closed_under_it() -> None:
+        raise RuntimeError("1 of 1 recognition processes exited while loading their models")
+
+    warm = warm_up.WarmUp([warm_up.Part("speech", closed_under_it)])
+    warm.stop()
+    with caplog.at_level(logging.INFO, logger="receptionist.warm_up"):
+        warm.run()
+    failed = warm.report()["failed"]
+    assert warm.ready and isinstance(failed, dict) and "speech" in failed
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]

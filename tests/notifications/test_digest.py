@@ -54,6 +54,7 @@ def digests(session: Session) -> list[OutboxItem]:
         col(OutboxItem.kind) == "digest")).scalars())
 
 
+@pytest.mark.usefixtures("single_agenda_demos")  # book offers agenda main at once
 @pytest.mark.usefixtures("owner_email")
 def test_digest_at_local_time_once(sim: TestTwilioSim, session: Session, runtime: Runtime,
                                    clock: FixedClock, mailbox: Mailbox) -> None:

@@ -104,6 +104,7 @@ def test_summary_waits_for_the_transcript_then_reaches_every_channel(
     assert deliver_due(runtime) == 0 and len(mailbox.messages) == 1  # once
 
 
+@pytest.mark.usefixtures("single_agenda_demos")  # book offers agenda main at once
 @pytest.mark.usefixtures("channels")
 def test_french_summary_of_a_booking_by_a_known_caller(
         sim: TestTwilioSim, session: Session, runtime: Runtime, mailbox: Mailbox) -> None:

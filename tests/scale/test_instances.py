@@ -55,7 +55,9 @@ def test_a_call_spread_over_two_instances(instances: list[Instance], engine: Eng
         # a message; and a keypad booking.
         spoken = sim.call(NUMBER, [Speak("I'd like to leave a message please"),
                                    LeaveMessage(3)], from_="+15550000001")
-        booked = sim.call(NUMBER, [Press("1"), Press("1"), Press("1"), LeaveMessage(2)],
+        # book, a check-up, Dr Martin, the first time offered, confirm; then the name.
+        booked = sim.call(NUMBER, [Press("1"), Press("1"), Press("1"), Press("1"), Press("1"),
+                                   LeaveMessage(2)],
                           from_="+15550000002")
     finally:
         proxy.close()

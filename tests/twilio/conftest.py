@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
 
-from tests.conftest import DEMO_EN, DEMO_FR, Speak
-from tests.twilio.practice import publish_single_agenda
+from tests.conftest import Speak
 from tests.twilio_sim import AudioHeard, FakeTwilioApi, TestMediaStreams, TestTwilioSim
-
-
-@pytest.fixture
-def single_agenda_demos(engine: Engine) -> None:
-    """The demos without their practice: `book` offers agenda `main`'s times at once (the
-    tests of the booking dialogue itself)."""
-    for number in (DEMO_EN, DEMO_FR):
-        publish_single_agenda(engine, number)
 
 
 @pytest.fixture

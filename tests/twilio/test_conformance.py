@@ -143,6 +143,7 @@ def booked(engine: Engine) -> list[Appointment]:
         return list(session.execute(select(Appointment).order_by(col(Appointment.id))).scalars())
 
 
+@pytest.mark.usefixtures("single_agenda_demos")  # book offers agenda main at once
 @BOTH
 def test_a_caller_who_hangs_up_after_saying_their_name_keeps_booking_and_name(
         sim: TestTwilioSim, engine: Engine, number: str) -> None:
@@ -157,6 +158,7 @@ def test_a_caller_who_hangs_up_after_saying_their_name_keeps_booking_and_name(
     assert "name_recorded" in kinds(engine, call.call_sid)
 
 
+@pytest.mark.usefixtures("single_agenda_demos")  # book offers agenda main at once
 @pytest.mark.parametrize("digits", ["#", "1", "*", "hangup", ABSENT])
 @pytest.mark.parametrize("duration", ["3", ABSENT])
 def test_the_name_recording_is_kept_however_the_record_ended(
@@ -323,6 +325,7 @@ def test_hidden_callers_are_refused_when_the_script_says_so(
     assert stored_call(engine, refused.call_sid).screening == "anonymous"
 
 
+@pytest.mark.usefixtures("single_agenda_demos")  # book offers agenda main at once
 def test_a_hidden_caller_who_books_is_not_promised_a_text(sim: TestTwilioSim,
                                                           engine: Engine) -> None:
     call = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), LeaveMessage(2)],
