@@ -82,16 +82,18 @@ def unknown_keys(step: MenuStep, language: str) -> list[tuple[str, str]]:
 _KEY_NAMES = {"*": N_("call.key_star"), "#": N_("call.key_pound")}
 
 
+def intent_words(intent: str | None, language: str) -> str | None:
+    """What a built-in intent lets callers do ("book an appointment"); None for another."""
+    from receptionist.call_flows.meaning import LABELS  # the intent model's module: on use
+
+    return gettext(language, LABELS[intent]) if intent in LABELS else None
+
+
 def what_choice_does(choice: MenuChoice, language: str) -> str:
     """What the choice lets callers do, as said after its key ("to book an appointment"):
     its label, else a built-in intent's words, else its intent's name."""
-    from receptionist.call_flows.meaning import LABELS  # the intent model's module: on use
-
-    if choice.label:
-        return choice.label
-    if choice.intent in LABELS:
-        return gettext(language, LABELS[choice.intent])
-    return choice.intent.replace("_", " ")
+    return (choice.label or intent_words(choice.intent, language)
+            or choice.intent.replace("_", " "))
 
 
 def keys_sentence(choices: list[MenuChoice], language: str) -> str:
