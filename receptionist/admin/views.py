@@ -29,6 +29,7 @@ from receptionist.admin.deps import (
     session_data,
     set_cookie,
 )
+from receptionist.admin.tenants import tenants_page
 from receptionist.appointments import lookups
 from receptionist.calls import service as calls
 from receptionist.calls.event_text import describe
@@ -151,8 +152,7 @@ def home(request: Request, db: SessionDep,
 def tenant_list(request: Request, db: SessionDep,
                 signed: CurrentUser) -> Response:
     user, data = signed
-    return render(request, "tenants.html", data, user, tenants=users.tenants_of(db, user),
-                 error="")
+    return tenants_page(request, db, user, data)
 
 
 def _local_day(day: date | None, tz: ZoneInfo, *, end: bool) -> datetime | None:

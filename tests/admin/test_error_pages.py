@@ -44,7 +44,7 @@ def test_a_refused_form_and_an_expired_one_are_pages(client: TestClient,
     create_accounts(session)
     login(client, "agency@ops.test")
     page = client.get("/admin/tenants")
-    response = client.post("/admin/tenants", data={"csrf": csrf_of(page.text)})
+    response = client.post("/admin/language", data={"csrf": csrf_of(page.text)})
     _is_page(response, 422, "This request could not be read")
     response = client.post("/admin/tenants", data={"csrf": "forged", "slug": "x"})
     _is_page(response, 403, "This form has expired")
