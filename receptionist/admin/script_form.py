@@ -157,7 +157,7 @@ class Prompted:
     """A message step's prompt, and when callers hear it (`when`: a catalog message)."""
 
     step: str
-    when: CatalogText
+    when: CatalogText | str  # shown in the reader's language
     prompt: str
 
 

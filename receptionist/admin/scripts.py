@@ -210,6 +210,8 @@ def _form_page(request: Request, db: SessionDep, user: User, data: object, tenan
     form = form_of(script) if typed is None else as_typed(form_of(script), typed)
     if keys_written:
         form = with_keys_sentence(form)
+    for prompted in form.messages:
+        prompted.when = in_language(prompted.when, user.language)
     marked = {name: in_language(reason, user.language)
               for name, reason in (field_errors or {}).items()}
     return render(request, "script_form.html", data, user, tenant=tenant,  # type: ignore[arg-type]

@@ -24,8 +24,8 @@ from receptionist.twilio.simulator import LeaveMessage, Press
 from receptionist.users.models import User
 from tests.admin.helpers import PASSWORD, create_accounts
 from tests.admin.test_browser import ARTIFACTS, open_page
-from tests.admin.test_browser import browser as browser  # noqa: F401 (fixture)
-from tests.admin.test_browser import live_server as live_server  # noqa: F401 (fixture)
+from tests.admin.test_browser import browser as browser
+from tests.admin.test_browser import live_server as live_server
 from tests.conftest import DEMO_EN, DEMO_FR
 from tests.twilio_sim import TestTwilioSim
 
@@ -137,7 +137,7 @@ def _business_paths(slug: str, call_sid: str, *, operator: bool) -> list[str]:
 @pytest.mark.parametrize(("role", "language"), [("owner", "en"), ("owner", "fr"),
                                                 ("operator", "en"), ("operator", "fr")])
 def test_every_page_has_no_serious_accessibility_fault(
-        browser: Browser, live_server: str, session: Session,  # noqa: F811
+        browser: Browser, live_server: str, session: Session,
         calls_left: dict[str, str], axe_source: str, role: str, language: str) -> None:
     create_accounts(session)
     PAGES_DIR.mkdir(parents=True, exist_ok=True)
@@ -157,7 +157,7 @@ def test_every_page_has_no_serious_accessibility_fault(
 
 
 def test_the_script_form_refuses_press_3_once_the_hours_moved_to_4(
-        browser: Browser, live_server: str, session: Session) -> None:  # noqa: F811
+        browser: Browser, live_server: str, session: Session) -> None:
     create_accounts(session)
     PAGES_DIR.mkdir(parents=True, exist_ok=True)
     page = open_page(browser, viewport={"width": 390, "height": 844})

@@ -18,6 +18,7 @@ from receptionist.admin.script_form import (
 )
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.schema import MenuStep, TransferStep
+from receptionist.catalog_text import CatalogText
 from receptionist.demo import demo_script_text
 from receptionist.tenants import service as tenants
 from receptionist.tenants.service import get_tenant
@@ -47,7 +48,7 @@ def test_the_form_shows_the_scripts_fields() -> None:
     assert [a.want for a in form.faq] == ["know where we are", "know our prices",
                                           "know how to pay"]
     assert form.faq[1].questions[0] == "how much is a cleaning"
-    whens = {m.step: m.when.msgid for m in form.messages}
+    whens = {m.step: m.when.msgid for m in form.messages if isinstance(m.when, CatalogText)}
     assert whens == {"booking_request": "admin.form.message_no_time",
                      "message": "admin.form.message_after_choice"}
 
@@ -207,6 +208,7 @@ def test_an_owner_is_refused_the_contradiction_with_the_edits_kept(
     # What was typed is kept.
     assert 'name="choice.2.digit" value="7"' in text and 'value="Cabinet Sourire"' in text
     assert "Nous sommes au 3 rue Neuve.</textarea>" in text
+    assert "Invitation à laisser un message, quand un appelant veut laisser un message" in text
     # The sentence written from the choices, then published.
     written = client.post("/admin/t/demo-fr/script/form", data={**typed, "action": "keys"})
     assert written.status_code == 200
