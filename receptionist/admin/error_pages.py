@@ -37,6 +37,9 @@ PAGES = {
     500: (N_("admin.error.failed"), N_("admin.error.failed_text")),
 }
 OTHER = (N_("admin.error.other"), N_("admin.error.other_text"))
+# The statuses whose reason tells the reader what to change (a NUL character, a body too
+# large…); a missing page or a failure says nothing more than its page does.
+SAID = frozenset({400, 413, 422})
 
 
 def is_admin_page(request: Request) -> bool:
@@ -64,8 +67,9 @@ def preferred_language(accept_language: str) -> str:
     return FALLBACK
 
 
-def error_page(request: Request, status: int) -> Response:
-    """The page of `status` for whoever is reading (signed in or not)."""
+def error_page(request: Request, status: int, details: str = "") -> Response:
+    """The page of `status` for whoever is reading (signed in or not); `details`: the
+    server's own words on a refused request (shown folded, as they came)."""
     rt = runtime_of(request)
     user: User | None = None
     data = session_data(request)
@@ -83,7 +87,7 @@ def error_page(request: Request, status: int) -> Response:
     language = user.language if user is not None else preferred_language(
         request.headers.get("accept-language", ""))
     response = render(request, "error.html", data, user, language=language, status=status,
-                      title_id=title, text_id=text)
+                      title_id=title, text_id=text, details=details)
     response.status_code = status
     return response
 
@@ -99,7 +103,8 @@ def add_admin_error_pages(app: FastAPI, unexpected: Handler) -> None:
         assert isinstance(exc, StarletteHTTPException)
         if not is_admin_page(request):
             return await http_exception_handler(request, exc)
-        response = error_page(request, exc.status_code)
+        said = exc.detail if isinstance(exc.detail, str) and exc.status_code in SAID else ""
+        response = error_page(request, exc.status_code, said)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response
@@ -108,8 +113,11 @@ def add_admin_error_pages(app: FastAPI, unexpected: Handler) -> None:
         assert isinstance(exc, RequestValidationError)
         if not is_admin_page(request):
             return await request_validation_exception_handler(request, exc)
-        log.info("refused request to %s: %s", request.url.path, exc.errors()[:5])
-        return error_page(request, 422)
+        errors = exc.errors()
+        log.info("refused request to %s: %s", request.url.path, errors[:5])
+        return error_page(request, 422, "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: "
+            f"{str(e.get('msg', '')).removeprefix('Value error, ')}" for e in errors[:5]))
 
     async def failure(request: Request, exc: Exception) -> Response:
         if not is_admin_page(request):

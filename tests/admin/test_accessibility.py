@@ -168,7 +168,7 @@ def test_the_script_form_refuses_press_3_once_the_hours_moved_to_4(
     page.get_by_label("Key · know our opening hours").fill("4")
     page.get_by_label("Key · change or cancel an appointment").fill("5")
     page.get_by_label("Question asked first").fill("Hello! How may I help?")
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish").first.click()
     reprompt = page.locator("textarea[name='menu.reprompt']")
     expect(reprompt).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#err-menu-reprompt")).to_contain_text(
@@ -186,7 +186,7 @@ def test_the_script_form_refuses_press_3_once_the_hours_moved_to_4(
         "leave a message, 4 to know our opening hours, 5 to change or cancel an "
         "appointment, or 0 to speak with someone.")
     expect(page.get_by_label("Question asked first")).to_have_value("Hello! How may I help?")
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish").first.click()
     expect(page.locator("p.ok")).to_contain_text("published v2")
     session.expire_all()
     assert get_tenant(session, slug="demo").active_version == 2
