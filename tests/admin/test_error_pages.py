@@ -93,3 +93,9 @@ def test_which_paths_are_admin_pages() -> None:
     assert not is_admin_page(Request("/administrator"))  # type: ignore[arg-type]
     assert not is_admin_page(Request("/admin/static/x.css"))  # type: ignore[arg-type]
     assert not is_admin_page(Request("/api/v1/x"))  # type: ignore[arg-type]
+
+
+def test_the_login_page_speaks_the_browsers_language(client: TestClient) -> None:
+    french = client.get("/admin/login", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert 'lang="fr"' in french.text and "<title>Connexion" in french.text
+    assert 'lang="en"' in client.get("/admin/login").text
