@@ -33,7 +33,7 @@ from receptionist.config import Settings, get_settings
 from receptionist.no_store import NoStore
 from receptionist.request_guards import RequestGuards
 from receptionist.runtime import Runtime
-from receptionist.twilio import rest, spool
+from receptionist.twilio import dev_twilio, rest, spool
 from receptionist.twilio.app import unexpected_error
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
@@ -86,6 +86,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.state.database = rt.database  # web_deps.get_db
     app.include_router(twilio_router)
     app.include_router(media_router)
+    if settings.dev_mode:  # the stand-in for Twilio's REST API: never in production
+        app.include_router(dev_twilio.router)
     app.include_router(api_router)
     add_error_handlers(app)
     app.include_router(ics_router)

@@ -29,3 +29,18 @@ def test_public_base_url_is_normalised_and_checked() -> None:
         "https://x.example.com")
     with pytest.raises(ValueError):
         Settings(public_base_url="x.example.com")
+
+
+def test_twilio_api_base_is_the_app_itself_only_in_dev_mode_without_an_account() -> None:
+    base = "http://127.0.0.1:8000"
+    assert Settings(receptionist_env="dev", public_base_url=base).twilio_api_base == base
+    real_token = "3f9c2e7a1b8d4c6e0f5a9b2d7e1c4a8f"
+    assert Settings(receptionist_env="dev", public_base_url=base,
+                    twilio_auth_token=real_token).twilio_api_base == "https://api.twilio.com"
+    assert Settings(receptionist_env="production", public_base_url=base
+                    ).twilio_api_base == "https://api.twilio.com"
+    assert Settings(receptionist_env="dev", public_base_url=base,
+                    twilio_api_base="http://127.0.0.1:9/").twilio_api_base == (
+        "http://127.0.0.1:9")
+    with pytest.raises(ValueError):
+        Settings(twilio_api_base="api.twilio.com")
