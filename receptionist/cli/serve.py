@@ -3,6 +3,7 @@ processes."""
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,6 +12,8 @@ from receptionist.cli import support
 from receptionist.cli.support import fail, open_database
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
     from receptionist.config import Settings
     from receptionist.db import Database
     from receptionist.runtime import Runtime
@@ -117,7 +120,16 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     typer.echo(f"admin UI: http://{host}:{port}/admin")
     rt = Runtime.from_settings(settings)
     _report_speech(rt)
-    scheduler = start_background(rt) if jobs else None
+    schedulers: list[BackgroundScheduler] = []
+    if settings.dev_mode and _history_missing(rt):
+        # The demo's last few days, written in the background (the server answers
+        # meanwhile); the worker starts once they are, so it never races their clock.
+        typer.echo("writing the demo's last few days in the background (calls, messages, "
+                   "bookings; about a minute)")
+        threading.Thread(target=_history_then_jobs, args=(rt, schedulers, jobs),
+                         name="demo-history", daemon=True).start()
+    elif jobs:
+        schedulers.append(start_background(rt))
     # The recognition processes and their models, the scripts and their intent models,
     # loaded in the background: /readyz says 200 once they are (/healthz at once).
     # Then each language's calls rehearsed once in the trial call's sandbox (the code a
@@ -131,8 +143,34 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
                     log_level=settings.log_level.lower(), log_config=None,
                     access_log=settings.log_level == "DEBUG")
     finally:
-        if scheduler is not None:
+        for scheduler in schedulers:
             scheduler.shutdown(wait=False)
+
+
+def _history_missing(rt: Runtime) -> bool:
+    from receptionist.cli import demo_history
+
+    with rt.database.session() as session:
+        return bool(demo_history.missing(session))
+
+
+def _history_then_jobs(rt: Runtime, schedulers: list[BackgroundScheduler], jobs: bool
+                       ) -> None:
+    """Dev mode: the demo's history (`cli/demo_history.py`), then the worker."""
+    import logging
+
+    from receptionist.cli import demo_history
+    from receptionist.worker import start_background
+
+    try:
+        placed = demo_history.write(rt.settings, now=rt.clock())
+        if placed:
+            logging.getLogger(__name__).info(
+                "demo history: %d past calls placed; the admin shows them", placed)
+    except Exception:  # the demo's past is a nicety: the service goes on without it
+        logging.getLogger(__name__).exception("demo history not written")
+    if jobs:
+        schedulers.append(start_background(rt))
 
 
 def _report_speech(rt: Runtime) -> None:
