@@ -72,8 +72,8 @@ def test_the_history_is_real_calls_and_writing_it_again_changes_nothing(
     english = session.exec(select(Message).where(
         Message.tenant_id == get_tenant(session, slug="demo").id)).all()
     assert all(m.transcript_status == TranscriptStatus.done for m in english)
-    assert any("lopez" in (m.transcript or "").lower() for m in english)
-    assert any(m.urgent for m in english)  # the toothache
+    assert any("johnson" in (m.transcript or "").lower() for m in english)
+    assert any(m.urgent for m in english)  # the broken tooth
     # Owners' summaries and callers' confirmations, delivered at the time.
     sent = session.exec(select(OutboxItem)).all()
     assert {o.kind for o in sent} >= {"call_summary", "booking_confirmed"}

@@ -87,27 +87,27 @@ def _book(words: str, name: str) -> tuple[Step, ...]:
 
 PLAN: tuple[PastCall, ...] = (
     PastCall("demo", 3, time(9, 12), "+12025550143",
-             _book("I'd like a cleaning with Dr Martin", "Maria Lopez")),
+             _book("I'd like a cleaning with Dr Martin", "Linda Johnson")),
     PastCall("demo", 3, time(11, 40), "+12025550178", (Press("2"), LeaveMessage(words=(
-        "Hi, this is Tom Becker. I have a terrible toothache since last night and my "
-        "cheek is swelling. Please call me back as soon as you can, it is urgent.")))),
+        "Hi, this is Tom Becker. I broke a tooth last night and I am in a lot of pain. "
+        "Please call me as soon as you can. It is an emergency.")))),
     PastCall("demo", 3, time(15, 5), "+12025550119",
              (Speak("where can I park?"), Speak("no thanks"))),
     PastCall("demo", 2, time(10, 20), "+12025550166",
-             _book("could I book a check-up?", "James Carter")),
+             _book("could I book a check-up?", "Robert Smith")),
     PastCall("demo", 2, time(13, 45), "+12025550131",
              (Speak("what are your opening hours?"), Speak("no thanks"))),
     PastCall("demo", 2, time(16, 30), "+12025550187", (
         Press("0"), DialOutcome("no-answer"), LeaveMessage(words=(
-            "Hello, it is Karen from Smile Labs. The crowns for Mrs Lopez are ready, "
-            "you can pick them up any time this week. Thank you.")))),
+            "Hello, this is Karen from Smile Labs. The crowns for Linda Johnson are ready. "
+            "You can pick them up any time this week. Thank you.")))),
     PastCall("demo", 1, time(9, 30), "+12025550154",
              (Speak("how much is a cleaning?"), Speak("no thanks"))),
     PastCall("demo", 1, time(12, 10), "+12025550143", (Press("2"), LeaveMessage(words=(
-        "Hello, this is Maria Lopez again. I would like to move my cleaning to next week "
-        "if possible. Please call me back. Thank you.")))),
+        "Hello, this is Linda Johnson again. I would like to move my cleaning to next "
+        "week if possible. Please give me a call. Thank you.")))),
     PastCall("demo", 1, time(18, 40), "+12025550102",
-             _book("I need a consultation", "Sophie Nguyen")),
+             _book("I need a consultation", "Emily Clark")),
     PastCall("demo-fr", 3, time(9, 5), "+33639980011",
              _book("je voudrais un détartrage", "Julien Moreau")),
     PastCall("demo-fr", 3, time(11, 25), "+33639980024", (Press("2"), LeaveMessage(words=(
@@ -121,7 +121,7 @@ PLAN: tuple[PastCall, ...] = (
              (Speak("quels sont vos horaires ?"), Speak("non merci"))),
     PastCall("demo-fr", 1, time(9, 45), "+33639980068", (Press("2"), LeaveMessage(words=(
         "Bonjour, ici Pierre Lefèvre. Je voudrais savoir si vous acceptez la carte vitale. "
-        "Merci de me rappeler.")))),
+        "Merci.")))),
     PastCall("demo-fr", 1, time(17, 15), "+33639980011",
              (Speak("combien coûte un détartrage ?"), Speak("non merci"))),
 )

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from receptionist.config import Settings
     from receptionist.db import Database
     from receptionist.runtime import Runtime
+    from receptionist.warm_up import WarmUp
+
+# The demo's history waits this long at most for the server to be ready.
+HISTORY_WAITS_S = 120.0
 
 
 def _setup_logging(settings: Settings) -> None:
@@ -120,23 +124,25 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     typer.echo(f"admin UI: http://{host}:{port}/admin")
     rt = Runtime.from_settings(settings)
     _report_speech(rt)
-    schedulers: list[BackgroundScheduler] = []
-    if settings.dev_mode and _history_missing(rt):
-        # The demo's last few days, written in the background (the server answers
-        # meanwhile); the worker starts once they are, so it never races their clock.
-        typer.echo("writing the demo's last few days in the background (calls, messages, "
-                   "bookings; about a minute)")
-        threading.Thread(target=_history_then_jobs, args=(rt, schedulers, jobs),
-                         name="demo-history", daemon=True).start()
-    elif jobs:
-        schedulers.append(start_background(rt))
     # The recognition processes and their models, the scripts and their intent models,
     # loaded in the background: /readyz says 200 once they are (/healthz at once).
     # Then each language's calls rehearsed once in the trial call's sandbox (the code a
     # first call runs for the first time: lazy imports, caches filled at first use).
     rehearsal = warm_up.Part("rehearsal", lambda: rehearse(
         settings, rt.clock, warm_up.script_per_language(rt)))
-    app = create_app(settings, runtime=rt, warm_up=warm_up.for_runtime(rt, [rehearsal]))
+    warm = warm_up.for_runtime(rt, [rehearsal])
+    schedulers: list[BackgroundScheduler] = []
+    if settings.dev_mode and _history_missing(rt):
+        # The demo's last few days, written in the background once the server is ready
+        # (it answers meanwhile); the worker starts after them, so that it never races
+        # their clock.
+        typer.echo("the demo's last few days (calls, messages, bookings) are written in "
+                   "the background once the server is ready: about a minute")
+        threading.Thread(target=_history_then_jobs, args=(rt, warm, schedulers, jobs),
+                         name="demo-history", daemon=True).start()
+    elif jobs:
+        schedulers.append(start_background(rt))
+    app = create_app(settings, runtime=rt, warm_up=warm)
     try:
         uvicorn.run(app, host=host, port=port,
                     proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
@@ -154,14 +160,16 @@ def _history_missing(rt: Runtime) -> bool:
         return bool(demo_history.missing(session))
 
 
-def _history_then_jobs(rt: Runtime, schedulers: list[BackgroundScheduler], jobs: bool
-                       ) -> None:
-    """Dev mode: the demo's history (`cli/demo_history.py`), then the worker."""
+def _history_then_jobs(rt: Runtime, warm: WarmUp, schedulers: list[BackgroundScheduler],
+                       jobs: bool) -> None:
+    """Dev mode: once the server is ready (or after a while), the demo's history
+    (`cli/demo_history.py`), then the worker."""
     import logging
 
     from receptionist.cli import demo_history
     from receptionist.worker import start_background
 
+    warm.done.wait(timeout=HISTORY_WAITS_S)
     try:
         placed = demo_history.write(rt.settings, now=rt.clock())
         if placed:
