@@ -103,7 +103,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     from receptionist.tenants import service as tenants
     from receptionist.worker import start_background
 
-    settings = support.settings()
+    settings = _stand_in_here(support.settings(), host, port)
     _setup_logging(settings)
     _check_secrets(settings)
     upgrade(settings.database_url)
@@ -151,6 +151,18 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     finally:
         for scheduler in schedulers:
             scheduler.shutdown(wait=False)
+
+
+def _stand_in_here(settings: Settings, host: str, port: int) -> Settings:
+    """Dev mode, the app standing in for Twilio's REST API (config.Settings.plays_twilio):
+    its worker reaches it where this process listens, whatever PUBLIC_BASE_URL says (the
+    Quick start's default names port 8000; `PORT=8001 make run` listens elsewhere)."""
+    if not (settings.plays_twilio and settings.twilio_api_base == settings.public_base_url):
+        return settings
+    address = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    if ":" in address:
+        address = f"[{address}]"
+    return settings.model_copy(update={"twilio_api_base": f"http://{address}:{port}"})
 
 
 def _history_missing(rt: Runtime) -> bool:
