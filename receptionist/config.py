@@ -149,6 +149,9 @@ class Settings(BaseSettings):
     # Networks (CIDRs, comma-separated) that owners' webhook and CalDAV URLs may reach
     # although they are not public (receptionist.outbound); dev mode adds loopback.
     outbound_allow_networks: str = ""
+    # Dev mode: `serve` places the demo's last few days of calls on its first start
+    # (cli/demo_history.py); false starts the demo without a past.
+    demo_history: bool = True
     # The interactive API docs (/docs, /redoc): on in dev mode, off unless asked in
     # production (the schema at /openapi.json stays, for API clients).
     api_docs: bool | None = None

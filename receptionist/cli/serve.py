@@ -132,7 +132,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
         settings, rt.clock, warm_up.script_per_language(rt)))
     warm = warm_up.for_runtime(rt, [rehearsal])
     schedulers: list[BackgroundScheduler] = []
-    if settings.dev_mode and _history_missing(rt):
+    if settings.dev_mode and settings.demo_history and _history_missing(rt):
         # The demo's last few days, written in the background once the server is ready
         # (it answers meanwhile); the worker starts after them, so that it never races
         # their clock.

@@ -31,6 +31,7 @@ from receptionist.twilio import rest, simulated_recordings
 from receptionist.twilio.simulator import (
     LeaveMessage,
     Press,
+    Recording,
     ScriptedCaller,
     SimulatedCall,
     TwilioSim,
@@ -138,7 +139,7 @@ def test_text_messages_are_accepted_and_not_sent(dev_client: TestClient) -> None
 def test_the_rest_client_sends_text_to_the_stand_in(dev: Settings, dev_client: TestClient
                                                     ) -> None:
     client = rest.TwilioRest(dev)
-    client._http = dev_client  # the app in-process, as `make run` serves it on loopback
+    client._http = dev_client  # type: ignore[assignment]  # the app in-process
     dev_client.auth = AUTH
     assert client.send_sms(to="+15551230001", sender=DEMO_EN, body="hello").startswith("SM")
 
@@ -199,3 +200,15 @@ def test_words_said_at_the_message_prompt_end_as_a_transcribed_message(
     assert expected in (message.transcript or "").lower()
     assert message.duration_s == call.recordings[0][1] >= 3
     assert os.path.isfile(message.audio_path or "")
+
+
+def test_simulate_takes_words_at_the_beep(monkeypatch: pytest.MonkeyPatch) -> None:
+    from receptionist.cli import terminal_call
+
+    answers = iter(["say: this is Tom, please call me", "7", "h", ""])
+    monkeypatch.setattr(terminal_call.typer, "prompt", lambda *a, **k: next(answers))
+    caller = terminal_call.TerminalCaller()
+    said = caller.record([])
+    assert said is not None and said.words == "this is Tom, please call me"
+    assert caller.record([]) == Recording(7)
+    assert caller.record([]) is None
