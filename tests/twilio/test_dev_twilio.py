@@ -80,6 +80,18 @@ def dev_client(dev: Settings, engine: Engine, clock: FixedClock) -> Iterator[Tes
         yield TestClient(create_app(dev, runtime=rt))
 
 
+def _paths(client: TestClient) -> list[str]:
+    """Every route's path, also inside included routers."""
+    def flat(routes: list[Any]) -> list[str]:
+        found: list[str] = []
+        for route in routes:
+            included = getattr(route, "original_router", None)
+            found.extend(flat(included.routes) if included is not None
+                         else [getattr(route, "path", "")])
+        return found
+    return flat(client.app.routes)  # type: ignore[attr-defined]
+
+
 def test_the_stand_in_exists_only_in_dev_mode(client: TestClient, dev_client: TestClient,
                                               dev: Settings) -> None:
     simulated_recordings.keep(simulated_recordings.folder(dev), SID,
@@ -89,8 +101,9 @@ def test_the_stand_in_exists_only_in_dev_mode(client: TestClient, dev_client: Te
     assert client.post(RECORDING.replace(f"Recordings/{SID}.wav", "Messages.json"),
                        data={"To": "+15551230001", "From": DEMO_EN, "Body": "hi"},
                        auth=AUTH).status_code in (404, 405)
-    assert not any("/2010-04-01/" in getattr(route, "path", "")
-                   for route in client.app.routes)  # type: ignore[attr-defined]
+    assert not [p for p in _paths(client) if p.startswith("/2010-04-01/")]
+    assert {"/2010-04-01/Accounts/{account_sid}/Recordings/{recording_sid}.wav",
+            "/2010-04-01/Accounts/{account_sid}/Messages.json"} <= set(_paths(dev_client))
     served = dev_client.get(RECORDING, auth=AUTH)
     assert served.status_code == 200 and served.content.startswith(b"RIFF")
     assert served.headers["content-type"] == "audio/x-wav"
