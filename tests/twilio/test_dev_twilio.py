@@ -216,10 +216,12 @@ def test_words_said_at_the_message_prompt_end_as_a_transcribed_message(
 
 
 def test_simulate_takes_words_at_the_beep(monkeypatch: pytest.MonkeyPatch) -> None:
+    import typer
+
     from receptionist.cli import terminal_call
 
     answers = iter(["say: this is Tom, please call me", "7", "h", ""])
-    monkeypatch.setattr(terminal_call.typer, "prompt", lambda *a, **k: next(answers))
+    monkeypatch.setattr(typer, "prompt", lambda *a, **k: next(answers))
     caller = terminal_call.TerminalCaller()
     said = caller.record([])
     assert said is not None and said.words == "this is Tom, please call me"
