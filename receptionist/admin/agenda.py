@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from receptionist.admin import calendar_cells
 from receptionist.admin.deps import (
     CsrfChecked,
     CurrentUser,
@@ -33,7 +34,7 @@ from receptionist.call_flows.schema import BookStep, Script
 from receptionist.catalog_text import CatalogText
 from receptionist.clock import SaneDate, sane_datetime
 from receptionist.db import WriteConflict
-from receptionist.i18n import N_, format_moment
+from receptionist.i18n import N_, format_moment, gettext
 from receptionist.tenants.models import Tenant
 from receptionist.web_deps import RowId, SessionDep, runtime_of
 
@@ -121,14 +122,20 @@ def calendar(request: Request, db: SessionDep, signed: CurrentUser, tenant: Owne
     links["week"] = "?" + urlencode({**keep, "week": monday.isoformat()})
     links["new"] = f"/admin/t/{tenant.slug}/agenda/book" + (
         "?" + urlencode(keep) if keep else "")
+    type_name = booking_choice.type_name(script, type_id)
     labels = Labels([format_moment(user.language, d, "EEE d MMM") for d in days],
                     [format_moment(user.language, d, "EEEE d MMMM") for d in days])
+    words = calendar_cells.CellWords(user.language, type_name or gettext(
+        user.language, "admin.calendar.plain_slot"))
+    rows = calendar_cells.rows(
+        grid, words, slug=tenant.slug, type_id=type_id, days=labels.long,
+        type_names={tid: t.name for tid, t in script.booking.types.items()}
+    ) if grid is not None else []
     return render(request, "agenda.html", data, user, tenant=tenant, section="agenda",
                   grid=grid, days=days, labels=labels, monday=monday, only=day,
                   today=today, everyone=everyone, agenda=agenda, type_id=type_id,
                   types=list(script.booking.types.items()), links=links, keep=keep,
-                  type_name=booking_choice.type_name(script, type_id), notice=notice,
-                  type_names={tid: t.name for tid, t in script.booking.types.items()})
+                  type_name=type_name, rows=rows, notice=notice)
 
 
 @router.get("/t/{slug}/agenda/week")

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from math import gcd
-from typing import Literal
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, exists, select
+from sqlmodel import Session, col
 
 from receptionist.appointments.availability import AgendaRules, Interval, epoch, working_intervals
 from receptionist.appointments.free_times import Kind, available, rules_of
@@ -53,8 +54,8 @@ class Cell:
     at: datetime  # the row's start, in the week's time zone
     column: int  # index in Week.columns
     free_at: datetime | None = None  # the start a free cell books
-    appointment: Appointment | None = None  # the appointment that covers a booked cell
-    starting: tuple[Appointment, ...] = ()  # appointments that start in this cell
+    appointment: Booked | None = None  # the appointment that covers a booked cell
+    starting: tuple[Booked, ...] = ()  # appointments that start in this cell
     reason: Reason = ""
     now_tenth: int | None = None  # now falls in this cell, at this tenth of it
 
@@ -89,7 +90,7 @@ class _Facts:
 
     rules: AgendaRules
     opened: list[Interval]
-    booked: list[Appointment]
+    booked: list[Booked]
     busy: list[Interval]
     free: list[int]
 
@@ -215,41 +216,79 @@ def _axis(facts: Sequence[_Facts], days: list[date], tz: ZoneInfo, step: int
     return first - first % step, min(1440, last + (-last) % step)
 
 
+class Booked(NamedTuple):
+    """An appointment as the calendar shows it (the columns it needs, read as plain
+    tuples: a full week of six agendas is hundreds of rows)."""
+
+    id: int
+    agenda_id: int
+    start_s: int
+    end_s: int
+    appointment_type: str
+    caller_name: str
+    caller_number: str
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.fromtimestamp(self.start_s, UTC)
+
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.fromtimestamp(self.end_s, UTC)
+
+
+# One agenda at a time (`agenda_id =`), so that SQLite walks the agenda's index over the
+# days (an IN list made it scan every booked appointment by status). Appointments last
+# at most a day: the lower bound keeps the index range to the days shown.
+_BOOKED = select(
+    col(Appointment.id), col(Appointment.agenda_id), col(Appointment.start_s),
+    col(Appointment.end_s), col(Appointment.appointment_type), col(Appointment.caller_name),
+    col(Appointment.caller_number)).where(
+    col(Appointment.agenda_id) == bindparam("agenda_id"),
+    col(Appointment.start_s) > bindparam("day_before"),
+    col(Appointment.start_s) < bindparam("until"), col(Appointment.end_s) > bindparam("since"),
+    col(Appointment.status) == AppointmentStatus.booked).order_by(col(Appointment.start_s))
+
+_BUSY = select(col(ExternalBusy.start_s), col(ExternalBusy.end_s)).where(
+    col(ExternalBusy.agenda_id) == bindparam("agenda_id"),
+    col(ExternalBusy.start_s) < bindparam("until"), col(ExternalBusy.end_s) > bindparam("since"))
+
+
+def _window(start: datetime, end: datetime) -> dict[str, int]:
+    return {"since": epoch(start), "until": epoch(end), "day_before": epoch(start) - 86400}
+
+
 def _appointments(session: Session, ids: list[int], start: datetime, end: datetime
-                  ) -> dict[int, list[Appointment]]:
-    found: dict[int, list[Appointment]] = {}
-    if not ids:
-        return found
-    # Appointments last at most a day: the lower bound keeps the index range to the days.
-    for appointment in session.execute(select(Appointment).where(
-            col(Appointment.agenda_id).in_(ids),
-            col(Appointment.start_s) > epoch(start) - 86400,
-            col(Appointment.start_s) < epoch(end), col(Appointment.end_s) > epoch(start),
-            col(Appointment.status) == AppointmentStatus.booked)
-            .order_by(col(Appointment.start_s))).scalars():
-        found.setdefault(appointment.agenda_id, []).append(appointment)
-    return found
+                  ) -> dict[int, list[Booked]]:
+    window = _window(start, end)
+    connection = session.connection()
+    return {agenda_id: [Booked._make(row) for row in connection.execute(
+        _BOOKED, {**window, "agenda_id": agenda_id}).all()] for agenda_id in ids}
 
 
 def _busy(session: Session, ids: list[int], start: datetime, end: datetime
           ) -> dict[int, list[Interval]]:
-    found: dict[int, list[Interval]] = {}
-    if not ids:
-        return found
-    for agenda_id, s, e in session.execute(select(
-            col(ExternalBusy.agenda_id), col(ExternalBusy.start_s), col(ExternalBusy.end_s))
-            .where(col(ExternalBusy.agenda_id).in_(ids), col(ExternalBusy.start_s) < epoch(end),
-                   col(ExternalBusy.end_s) > epoch(start))).all():
-        found.setdefault(int(agenda_id), []).append((int(s), int(e)))
-    return found
+    window = _window(start, end)
+    connection = session.connection()
+    return {agenda_id: [(int(s), int(e)) for s, e in connection.execute(
+        _BUSY, {**window, "agenda_id": agenda_id}).all()] for agenda_id in ids}
+
+
+# Whether an agenda has an appointment meeting the days (its buffer counts: a little wider
+# than the days, read from the covering index alone).
+_BOOKED_AGENDAS = select(col(Agenda.id)).where(
+    col(Agenda.tenant_id) == bindparam("tenant_id"), exists().where(
+        col(Appointment.agenda_id) == col(Agenda.id),
+        col(Appointment.start_s) > bindparam("day_before"),
+        col(Appointment.start_s) < bindparam("until"),
+        col(Appointment.block_end_s) > bindparam("since"),
+        col(Appointment.status) == AppointmentStatus.booked))
 
 
 def booked_agendas(session: Session, *, tenant_id: int, start: datetime, end: datetime
                    ) -> set[int]:
     """The agendas of the business with appointments meeting [start, end): shown in the
     week whoever the script names now, so that no appointment is left out."""
-    return set(session.execute(select(col(Appointment.agenda_id)).distinct().where(
-        col(Appointment.tenant_id) == tenant_id,
-        col(Appointment.start_s) > epoch(start) - 86400,
-        col(Appointment.start_s) < epoch(end), col(Appointment.end_s) > epoch(start),
-        col(Appointment.status) == AppointmentStatus.booked)).scalars())
+    return {agenda_id for agenda_id in session.connection().execute(
+        _BOOKED_AGENDAS, {**_window(start, end), "tenant_id": tenant_id}).scalars()
+        if agenda_id is not None}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -272,3 +273,47 @@ def test_the_calendar_in_french(client: TestClient, session: Session, clock: Fix
         "csrf": csrf_of(form), "agenda": "martin", "at": "2026-11-18T10:00",
         "type": "detartrage", "name": "Jean"})
     assert refused.status_code == 409 and "non réservé" in html.unescape(refused.text)
+
+
+def test_every_free_cell_of_the_page_books_through_the_form(
+        client: TestClient, session: Session, clock: FixedClock, engine: Engine,
+        booked: tuple[int, int]) -> None:
+    """The demo practice's week for a cleaning (60 minutes and 10 of buffer), with a
+    cleaning booked with Dr Martin and a busy time in Sam Lee's calendar: each cell the
+    page shows free books through the form (then is cancelled, so that each is tried on
+    the week as shown); a cell shown busy is refused."""
+    publish_practice(engine, DEMO_EN)
+    demo_id = get_tenant(session, slug="demo").id
+    assert demo_id is not None
+    martin = agendas.get_agenda(session, tenant_id=demo_id, slug="martin")
+    lee = agendas.get_agenda(session, tenant_id=demo_id, slug="lee")
+    assert martin is not None and lee is not None and lee.id is not None
+    booking.book(session, agenda=martin, starts_at=NOON + timedelta(days=1, hours=-3),
+                 now=clock(), caller_name="Linus", kind=free_times.Kind("cleaning", 60, 10))
+    session.add(ExternalBusy(agenda_id=lee.id, uid="x", starts_at=NOON + timedelta(
+        days=1, hours=2), ends_at=NOON + timedelta(days=1, hours=3)))  # Wed 14:00-15:00
+    session.commit()
+    page = client.get("/admin/t/demo/agenda?week=2026-11-18&type=cleaning").text
+    csrf = csrf_of(page)
+    links = [parse_qs(urlsplit(html.unescape(href)).query) for href in re.findall(
+        r'class="book-slot" href="([^"]+)"', page)]
+    assert len(links) > 100
+    assert {"agenda": ["martin"], "at": ["2026-11-18T10:00"], "type": ["cleaning"]} \
+        not in links  # within the cleaning's buffer
+    for query in links:
+        assert query["type"] == ["cleaning"] and query["agenda"] != ["okafor"]
+        done = client.post("/admin/t/demo/agenda/book", data={
+            "csrf": csrf, "agenda": query["agenda"][0], "at": query["at"][0],
+            "type": "cleaning", "name": "Try"}, follow_redirects=False)
+        assert done.status_code == 303, (query, done.text[-300:])
+        appointment = done.headers["location"].split("?")[0]
+        assert client.post(f"{appointment}/cancel", data={"csrf": csrf},
+                           follow_redirects=False).status_code == 303
+    labels = _cell_labels(page)
+    for at in ("14:00", "14:30"):
+        assert f"Busy in their calendar, Wednesday 18 November {at}, Sam Lee, our " \
+               "hygienist" in labels
+        refused = client.post("/admin/t/demo/agenda/book", data={
+            "csrf": csrf, "agenda": "lee", "at": f"2026-11-18T{at}", "type": "cleaning",
+            "name": "Try"})
+        assert refused.status_code == 409, at
