@@ -1,19 +1,20 @@
-"""What each cell of the week calendar shows, in the reader's language: its classes, its
+"""Each cell of the week calendar as HTML, in the reader's language: its classes, its
 accessible name ("Free, Monday 7 December 10:00, Dr Martin"), its links (a free cell:
 the booking form at its agenda, day and time, with the type chosen; a booked cell: the
 pages of the appointments that start in it).
 
-Made in Python once per page, so that the template only writes them out: a full week of
-six agendas is hundreds of cells, and a catalog lookup or a few template conditions per
-cell cost more than the rest of the page."""
+Written in Python, every value escaped, and the template writes the rows out: a full week
+of six agendas is hundreds of cells, and a catalog lookup, a few template conditions or
+a few objects per cell cost more than the rest of the page."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 from urllib.parse import urlencode
+
+from markupsafe import Markup, escape
 
 from receptionist.appointments.week_grid import Booked, Cell, Week
 from receptionist.i18n import gettext
@@ -24,27 +25,9 @@ _ALTERNATE = (False, True) * 8  # text, field, text, field…
 
 
 @dataclass(frozen=True)
-class Link:
-    kind: Literal["book-slot", "appointment-link"]
-    href: str
-    label: str  # its accessible name
-    time: str  # "10:00"
-    text: str = ""  # what follows the time: "a cleaning · Ada"
-    appointment_id: int | None = None
-
-
-@dataclass(frozen=True)
-class CellView:
-    classes: str
-    label: str = ""  # the cell's own name when no link names it
-    links: tuple[Link, ...] = ()
-    appointment_id: int | None = None  # the appointment a booked cell belongs to
-
-
-@dataclass(frozen=True)
 class RowView:
     at: str  # "10:00"
-    cells: list[CellView]  # each day's cells, one per column
+    cells: Markup  # each day's cells, one per column: <td>…</td>…
 
 
 class CellWords:
@@ -83,7 +66,9 @@ class CellWords:
 
 def rows(grid: Week, words: CellWords, *, slug: str, type_id: str, days: Sequence[str],
          type_names: dict[str, str]) -> list[RowView]:
-    """The calendar's rows; `days`: the name of each day shown ("Monday 7 December")."""
+    """The calendar's rows; `days`: the name of each day shown ("Monday 7 December").
+    Each cell is written here, every value escaped: strings, not an object per cell and
+    link, which a full week turns into enough garbage to set off the collector."""
     names = [column.agenda.name for column in grid.columns]
     agendas = [column.agenda.slug for column in grid.columns]
     several = len(names) > 1
@@ -104,36 +89,42 @@ def rows(grid: Week, words: CellWords, *, slug: str, type_id: str, days: Sequenc
                 if several and cell.column == 0:
                     classes += " first"
                 who = names[cell.column]
-                cells.append(_view(cell, classes, words, day, at, who, book, pages, iso,
+                cells.append(_cell(cell, classes, words, day, at, who, book, pages, iso,
                                    agendas[cell.column], typed, type_names, grid))
-        made.append(RowView(at, cells))
+        made.append(RowView(at, Markup("".join(cells))))
     return made
 
 
-def _view(cell: Cell, classes: str, words: CellWords, day: str, at: str, who: str,
+def _cell(cell: Cell, classes: str, words: CellWords, day: str, at: str, who: str,
           book: str, pages: str, iso: str, agenda: str, typed: dict[str, str],
-          type_names: dict[str, str], grid: Week) -> CellView:
+          type_names: dict[str, str], grid: Week) -> str:
     if cell.state == "free" and cell.free_at is not None:
         start = cell.free_at.strftime("%H:%M")
         href = book + urlencode({"agenda": agenda, "at": f"{iso}T{start}", **typed},
                                 safe=":")
-        return CellView(classes, links=(Link("book-slot", href, words.said(
-            "free", day=day, time=start, who=who), start),))
+        label = words.said("free", day=day, time=start, who=who)
+        return (f'<td class="{classes}"><a class="book-slot" href="{escape(href)}" '
+                f'aria-label="{escape(label)}">{start}</a></td>')
     if cell.starting:
-        return CellView(classes, links=tuple(
-            _appointment(a, words, day, who, pages, type_names, grid) for a in cell.starting))
+        links = "".join(_appointment(a, words, day, who, pages, type_names, grid)
+                        for a in cell.starting)
+        return f'<td class="{classes}">{links}</td>'
     if cell.appointment is not None:
-        return CellView(classes, words.said("booked", day=day, time=at, who=who),
-                         appointment_id=cell.appointment.id)
-    return CellView(classes, words.said(cell.reason or cell.state, day=day, time=at, who=who))
+        label = words.said("booked", day=day, time=at, who=who)
+        return (f'<td class="{classes}" aria-label="{escape(label)}" '
+                f'data-appointment-id="{cell.appointment.id}"></td>')
+    label = words.said(cell.reason or cell.state, day=day, time=at, who=who)
+    return f'<td class="{classes}" aria-label="{escape(label)}"></td>'
 
 
 def _appointment(a: Booked, words: CellWords, day: str, who: str, pages: str,
-                 type_names: dict[str, str], grid: Week) -> Link:
+                 type_names: dict[str, str], grid: Week) -> str:
     start = a.starts_at.astimezone(grid.tz).strftime("%H:%M")
     end = a.ends_at.astimezone(grid.tz).strftime("%H:%M")
     what = type_names.get(a.appointment_type) or words.appointment
     caller = a.caller_name or a.caller_number or "?"
-    return Link("appointment-link", f"{pages}{a.id}", words.said(
-        "appointment", day=day, time=f"{start}–{end}", who=who, what=what, caller=caller),
-        start, f"{what} · {caller}", a.id)
+    label = words.said("appointment", day=day, time=f"{start}–{end}", who=who, what=what,
+                       caller=caller)
+    return (f'<a class="appointment-link" data-appointment-id="{a.id}" '
+            f'href="{pages}{a.id}" aria-label="{escape(label)}"><strong>{start}</strong> '
+            f'{escape(what)} · {escape(caller)}</a>')

@@ -48,7 +48,7 @@ class Column:
     offered: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     state: State
     at: datetime  # the row's start, in the week's time zone
@@ -60,7 +60,7 @@ class Cell:
     now_tenth: int | None = None  # now falls in this cell, at this tenth of it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     at: time
     days: list[list[Cell]]  # per day shown, a cell per column

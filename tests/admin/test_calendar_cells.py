@@ -4,6 +4,7 @@ booked cells (a week built by hand: no database)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -25,33 +26,35 @@ def _week(cells: list[Cell]) -> Week:
                 tz=PARIS)
 
 
+def _cells(html: str) -> list[str]:
+    return re.findall(r"<td.*?</td>", html)
+
+
 def test_cells_in_french_and_in_english() -> None:
     at = datetime(2026, 12, 7, 10, tzinfo=PARIS)
     booked = Booked(7, 1, int(at.timestamp()), int(at.timestamp()) + 3600, "detartrage",
                     "", "+33612345678")
     week = _week([Cell("free", at, 0, free_at=at, now_tenth=3),
                   Cell("booked", at, 1, appointment=booked, starting=(booked,))])
-    french = rows(week, CellWords("fr", "un détartrage"), slug="demo-fr",
-                  type_id="detartrage", days=["lundi 7 décembre"],
-                  type_names={"detartrage": "un détartrage"})
-    [row] = french
-    free, taken = row.cells
+    [row] = rows(week, CellWords("fr", "un détartrage"), slug="demo-fr",
+                 type_id="detartrage", days=["lundi 7 décembre"],
+                 type_names={"detartrage": "un <détartrage>"})
+    free, taken = _cells(row.cells)
     assert row.at == "10:00"
-    assert free.classes == "cell free now n3 first" and free.label == ""
-    [link] = free.links
-    assert link.label == "Libre, lundi 7 décembre 10:00, Dr {who} Martin"
-    assert link.href == "/admin/t/demo-fr/agenda/book?agenda=martin&at=2026-12-07T10:00" \
-                        "&type=detartrage"
-    [page] = taken.links
-    assert taken.classes == "cell booked"
-    assert page.href == "/admin/t/demo-fr/appointments/7" and page.appointment_id == 7
-    assert page.label == (f"Réservé, lundi 7 décembre 10:00–11:00, Sam Lee{NBSP}: "
-                          "un détartrage, +33612345678")
-    assert (page.time, page.text) == ("10:00", "un détartrage · +33612345678")
+    assert free == (
+        '<td class="cell free now n3 first"><a class="book-slot" href="/admin/t/demo-fr/'
+        'agenda/book?agenda=martin&amp;at=2026-12-07T10:00&amp;type=detartrage" '
+        'aria-label="Libre, lundi 7 décembre 10:00, Dr {who} Martin">10:00</a></td>')
+    assert taken == (
+        '<td class="cell booked"><a class="appointment-link" data-appointment-id="7" '
+        'href="/admin/t/demo-fr/appointments/7" aria-label="Réservé, lundi 7 décembre '
+        f'10:00–11:00, Sam Lee{NBSP}: un &lt;détartrage&gt;, +33612345678"><strong>10:00'
+        '</strong> un &lt;détartrage&gt; · +33612345678</a></td>')
     english = CellWords("en", "a cleaning")
     assert english.said("unoffered", day="Monday 7 December", time="10:00",
                         who="Dr Okafor") == (
         "Not bookable (does not offer a cleaning), Monday 7 December 10:00, Dr Okafor")
+    # A value holding a mark or braces is written as it is, never filled again.
     assert english.said("past", day="\ue000who\ue000", time="{time}", who="x") == \
         "Past, \ue000who\ue000 {time}, x"
 
@@ -64,9 +67,8 @@ def test_cells_that_are_not_links_carry_their_own_name() -> None:
                   Cell("unavailable", at, 1, reason="no_room")])
     [row] = rows(week, CellWords("en", "one slot"), slug="demo", type_id="",
                  days=["Monday 7 December"], type_names={})
-    going_on, unbookable = row.cells
-    assert (going_on.links, going_on.appointment_id) == ((), 9)
-    assert going_on.label == "Booked, Monday 7 December 10:00, Dr {who} Martin"
-    assert unbookable.label == ("Not bookable (too close to an appointment, a busy time or "
-                                "the closing), Monday 7 December 10:00, Sam Lee")
-    assert unbookable.classes == "cell unavailable"
+    assert _cells(row.cells) == [
+        '<td class="cell booked first" aria-label="Booked, Monday 7 December 10:00, '
+        'Dr {who} Martin" data-appointment-id="9"></td>',
+        '<td class="cell unavailable" aria-label="Not bookable (too close to an '
+        'appointment, a busy time or the closing), Monday 7 December 10:00, Sam Lee"></td>']
