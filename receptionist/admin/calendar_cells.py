@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from receptionist.appointments.week_grid import Booked, Cell, Week
 from receptionist.i18n import gettext
 
-_FIELDS = ("day", "time", "who", "what", "caller")
+_FIELDS = ("day", "time", "who", "shown", "end")
 _MARKED = re.compile("\ue000(" + "|".join(_FIELDS) + ")\ue000")
 _ALTERNATE = (False, True) * 8  # text, field, text, field…
 
@@ -123,8 +123,9 @@ def _appointment(a: Booked, words: CellWords, day: str, who: str, pages: str,
     end = a.ends_at.astimezone(grid.tz).strftime("%H:%M")
     what = type_names.get(a.appointment_type) or words.appointment
     caller = a.caller_name or a.caller_number or "?"
-    label = words.said("appointment", day=day, time=f"{start}–{end}", who=who, what=what,
-                       caller=caller)
+    # The name starts with the link's visible words (what a voice user says to click it).
+    label = words.said("appointment", shown=f"{start} {what} · {caller}", end=end,
+                       day=day, who=who)
     return (f'<a class="appointment-link" data-appointment-id="{a.id}" '
             f'href="{pages}{a.id}" aria-label="{escape(label)}"><strong>{start}</strong> '
             f'{escape(what)} · {escape(caller)}</a>')

@@ -131,8 +131,9 @@ def test_the_practice_week_in_english(client: TestClient, session: Session,
     assert names[:4] == ["Dr Martin", "Dr Okafor", "Sam Lee, our hygienist", "Main agenda"]
     assert len(names) == 28
     labels = _cell_labels(page.text)
-    assert "Booked, Tuesday 17 November 12:00–12:30, Main agenda: Appointment, Ada" in labels
-    assert ("Booked, Tuesday 17 November 11:00–11:30, Dr Okafor: a check-up, Grace"
+    assert ("12:00 Appointment · Ada, booked until 12:30, Tuesday 17 November, Main agenda"
+            in labels)
+    assert ("11:00 a check-up · Grace, booked until 11:30, Tuesday 17 November, Dr Okafor"
             in labels)
     assert "Busy in their calendar, Tuesday 17 November 14:00, Dr Martin" in labels
     assert "Closed, Tuesday 17 November 14:00, Dr Okafor" in labels  # off in the afternoon
@@ -153,8 +154,8 @@ def test_the_practice_week_in_english(client: TestClient, session: Session,
     assert 'href="/admin/t/demo/agenda/book">+ New appointment</a>' in text
     assert 'href="?week=2026-11-09" rel="prev"' in text
     assert 'href="?week=2026-11-23" rel="next"' in text
-    link = re.search(r'href="(/admin/t/demo/appointments/\d+)"[^>]*aria-label="Booked, '
-                     r'Tuesday 17 November 11:00', page.text)
+    link = re.search(r'href="(/admin/t/demo/appointments/\d+)" aria-label="11:00 a check-up',
+                     page.text)
     assert link is not None and "Grace" in client.get(link.group(1)).text
 
 
@@ -257,8 +258,8 @@ def test_the_calendar_in_french(client: TestClient, session: Session, clock: Fix
     assert ">mer. 18 nov.</a>" in text
     assert "+ Nouveau rendez-vous" in text and "Semaine suivante →" in text
     labels = _cell_labels(page.text)
-    assert (f"Réservé, mercredi 18 novembre 09:00–10:00, le docteur Martin{NBSP}: "
-            "un détartrage, Marie") in labels
+    assert ("09:00 un détartrage · Marie, réservé jusqu’à 10:00, mercredi 18 novembre, "
+            "le docteur Martin") in labels
     assert "Libre, mercredi 18 novembre 10:30, le docteur Martin" in labels
     assert "Libre, mercredi 18 novembre 10:00, le docteur Martin" not in labels
     assert "Passé, mardi 17 novembre 15:30, le docteur Martin" in labels  # 16:00 in Paris

@@ -89,8 +89,8 @@ def test_first_run_owner_books_a_free_cell_of_the_week_calendar(
     expect(page.locator("dl.details")).to_contain_text("a cleaning")
     page.screenshot(path=str(ARTIFACTS / f"admin-appointment-{width}.png"), full_page=True)
     page.locator("dl.details a", has_text="Sam Lee").click()
-    booked = page.get_by_label("Booked, Wednesday 18 November 10:00–11:00, Sam Lee, our "
-                               "hygienist: a cleaning, Grace Hopper")
+    booked = page.get_by_label("10:00 a cleaning · Grace Hopper, booked until 11:00, "
+                               "Wednesday 18 November, Sam Lee, our hygienist")
     expect(booked).to_be_visible()
     expect(page.get_by_label("Free, Wednesday 18 November 10:00, Sam Lee, our hygienist")
            ).to_have_count(0)

@@ -13,7 +13,6 @@ from receptionist.appointments.models import Agenda
 from receptionist.appointments.week_grid import Booked, Cell, Column, Row, Week
 
 PARIS = ZoneInfo("Europe/Paris")
-NBSP = "\u202f"
 
 
 def _week(cells: list[Cell]) -> Week:
@@ -47,8 +46,8 @@ def test_cells_in_french_and_in_english() -> None:
         'aria-label="Libre, lundi 7 décembre 10:00, Dr {who} Martin">10:00</a></td>')
     assert taken == (
         '<td class="cell booked"><a class="appointment-link" data-appointment-id="7" '
-        'href="/admin/t/demo-fr/appointments/7" aria-label="Réservé, lundi 7 décembre '
-        f'10:00–11:00, Sam Lee{NBSP}: un &lt;détartrage&gt;, +33612345678"><strong>10:00'
+        'href="/admin/t/demo-fr/appointments/7" aria-label="10:00 un &lt;détartrage&gt; · '
+        '+33612345678, réservé jusqu’à 11:00, lundi 7 décembre, Sam Lee"><strong>10:00'
         '</strong> un &lt;détartrage&gt; · +33612345678</a></td>')
     english = CellWords("en", "a cleaning")
     assert english.said("unoffered", day="Monday 7 December", time="10:00",
