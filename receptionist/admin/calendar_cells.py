@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, time
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
@@ -77,7 +78,7 @@ def rows(grid: Week, words: CellWords, *, slug: str, type_id: str, days: Sequenc
     typed = {"type": type_id} if type_id else {}
     made = []
     for row in grid.rows:
-        at = row.at.strftime("%H:%M")
+        at = _hm(row.at)
         cells = []
         for index, day_cells in enumerate(row.days):
             day = days[index]
@@ -95,11 +96,16 @@ def rows(grid: Week, words: CellWords, *, slug: str, type_id: str, days: Sequenc
     return made
 
 
+def _hm(moment: datetime | time) -> str:
+    """"09:30" (strftime costs more than the rest of a cell)."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
 def _cell(cell: Cell, classes: str, words: CellWords, day: str, at: str, who: str,
           book: str, pages: str, iso: str, agenda: str, typed: dict[str, str],
           type_names: dict[str, str], grid: Week) -> str:
     if cell.state == "free" and cell.free_at is not None:
-        start = cell.free_at.strftime("%H:%M")
+        start = _hm(cell.free_at)
         href = book + urlencode({"agenda": agenda, "at": f"{iso}T{start}", **typed},
                                 safe=":")
         label = words.said("free", day=day, time=start, who=who)
@@ -119,8 +125,8 @@ def _cell(cell: Cell, classes: str, words: CellWords, day: str, at: str, who: st
 
 def _appointment(a: Booked, words: CellWords, day: str, who: str, pages: str,
                  type_names: dict[str, str], grid: Week) -> str:
-    start = a.starts_at.astimezone(grid.tz).strftime("%H:%M")
-    end = a.ends_at.astimezone(grid.tz).strftime("%H:%M")
+    start = _hm(datetime.fromtimestamp(a.start_s, grid.tz))
+    end = _hm(datetime.fromtimestamp(a.end_s, grid.tz))
     what = type_names.get(a.appointment_type) or words.appointment
     caller = a.caller_name or a.caller_number or "?"
     # The name starts with the link's visible words (what a voice user says to click it).
