@@ -4,6 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run test lint typecheck unit unit-pg bench deps clean catalogs
 
@@ -42,11 +43,11 @@ catalogs: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
 # The whole suite again on a real PostgreSQL server the tests start (Debian's postgresql).
-unit-pg: $(STAMP)
+unit-pg: $(STAMP) $(NODE_STAMP)
 	RECEPTIONIST_TEST_DATABASE=postgresql $(BIN)/pytest
 
 bench: $(STAMP)
@@ -58,7 +59,14 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.admin
 	$(BIN)/python -m bench.load
 
-deps: $(STAMP)
+deps: $(STAMP) $(NODE_STAMP)
+
+# The browser tests' JavaScript (axe-core, pinned in package-lock.json) with the machine's
+# Node.js and npm (packaging/apt-packages.txt installs them where they are missing).
+$(NODE_STAMP): package.json package-lock.json $(STAMP)
+	command -v npm >/dev/null || packaging/install-system-deps packaging/apt-npm.txt
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 $(STAMP): pyproject.toml packaging/apt-packages.txt packaging/install-system-deps
 	packaging/install-system-deps packaging/apt-packages.txt
@@ -69,4 +77,4 @@ $(STAMP): pyproject.toml packaging/apt-packages.txt packaging/install-system-dep
 	touch $@
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -21,6 +21,7 @@ from receptionist.admin.contacts import router as admin_contacts_router
 from receptionist.admin.dashboard import router as admin_dashboard_router
 from receptionist.admin.deps import ADMIN_UI, LoginRequired
 from receptionist.admin.dev_outbox import router as admin_dev_outbox_router
+from receptionist.admin.error_pages import add_admin_error_pages
 from receptionist.admin.exports import router as admin_exports_router
 from receptionist.admin.scripts import router as admin_scripts_router
 from receptionist.admin.settings import router as admin_settings_router
@@ -141,5 +142,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
             return JSONResponse({"status": "starting", **report}, 503)
         return JSONResponse({"status": "ready", **report})
 
-    app.add_exception_handler(Exception, unexpected_error)
+    add_admin_error_pages(app, unexpected_error)
     return app

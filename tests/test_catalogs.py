@@ -28,6 +28,7 @@ READ_FROM_TABLES = {
     "call_flows/announce.py",  # meaning.LABELS
     "catalog_text.py",  # CatalogText / Refused(N_("refusal.…"), **fields): checked below
     "call_flows/steps/menu.py",  # meaning.INSTEAD, OUT_OF_SCOPE
+    "call_flows/menu_keys.py",  # meaning.LABELS, _KEY_NAMES
 }
 
 

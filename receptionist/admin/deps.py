@@ -98,8 +98,10 @@ def set_cookie(request: Request, response: Response, data: sessions.SessionData)
 
 
 def render(request: Request, name: str, data: sessions.SessionData, user: User | None,
-          **context: Any) -> Response:
-    language = user.language if user is not None else FALLBACK
+          *, language: str | None = None, **context: Any) -> Response:
+    """The page `name` in `language` (default: the user's, else the fallback)."""
+    if language is None:
+        language = user.language if user is not None else FALLBACK
     for said in ("error", "notice", "test_error"):  # what a form did, or why it refused
         if isinstance(context.get(said), CatalogText | str):
             context[said] = in_language(context[said], language)

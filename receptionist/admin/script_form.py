@@ -15,17 +15,24 @@ is published."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString
 
 from receptionist.admin.form_text import normalised, refused_character
 from receptionist.admin.script_proof import Edits, unproven
+from receptionist.call_flows.menu_keys import intent_words, keys_sentence, what_choice_does
 from receptionist.call_flows.schema import (
+    BookStep,
+    FaqEntry,
+    HoursStep,
+    Loc,
+    MenuChoice,
     MenuStep,
     MessageStep,
     SayStep,
@@ -50,7 +57,14 @@ _LABELS = {"business": N_("refusal.form.label.business"),
 
 
 class FormError(Refused):
-    """A field that cannot become YAML (the reason names the field)."""
+    """A field that cannot become YAML (the reason names the field; `name`: the form's
+    field at fault, marked beside it)."""
+
+    name: str | None = None
+
+    def at(self, name: str) -> FormError:
+        self.name = name
+        return self
 
 
 class UnprovenEdit(FormError):
@@ -62,8 +76,8 @@ class UnprovenEdit(FormError):
 
 
 # Fields typed in a textarea: several lines (an answer, example sentences, hours).
-_MULTILINE_NAMES = frozenset({"greeting", "hours", "holidays"})
-_MULTILINE_PREFIXES = ("message.", "faq.")
+_MULTILINE_NAMES = frozenset({"greeting", "hours", "holidays", "menu.prompt", "menu.reprompt"})
+_MULTILINE_PREFIXES = ("message.", "faq.", "say.")
 
 
 def _multiline(name: str) -> bool:
@@ -102,7 +116,7 @@ def checked_fields(posted: Mapping[str, str], script: Script) -> dict[str, str]:
         refused = refused_character(text, multiline=_multiline(name))
         if refused is not None:
             raise FormError(N_("refusal.form.character"), field=field_label(name, script),
-                            character=refused)
+                            character=refused).at(name)
         checked[name] = text
     return checked
 
@@ -114,6 +128,37 @@ class Choice:
     label: str
     examples: str  # one sentence per line
     goto: str
+    what: str = ""  # what callers ask for, in the script's language ("book an appointment")
+    removed: bool = False  # ticked for removal (a refused form shows it ticked)
+
+
+@dataclass
+class Said:
+    """A sentence of a `say` step the form edits, by what it is for: `hours` (the answer to
+    the hours choice) or `closed` (what callers hear when the desk is closed)."""
+
+    step: str
+    role: str
+    text: str
+
+
+@dataclass
+class Asked:
+    """An FAQ entry as callers ask it: what they want (its label, a built-in intent's
+    words), some of its questions, and the answer."""
+
+    want: str
+    questions: list[str]
+    answer: str
+
+
+@dataclass
+class Prompted:
+    """A message step's prompt, and when callers hear it (`when`: a catalog message)."""
+
+    step: str
+    when: CatalogText | str  # shown in the reader's language
+    prompt: str
 
 
 @dataclass
@@ -126,15 +171,21 @@ class ScriptForm:
     hours: str = ""  # "mon 09:00-12:00 14:00-18:00" per line
     holidays: str = ""  # "2026-12-25 Christmas" per line
     menu_step: str | None = None
+    menu_prompt: str = ""  # what callers hear first at the main menu
+    menu_reprompt: str = ""  # after a miss (where the keys are usually named)
     choices: list[Choice] = field(default_factory=list)
+    new_choice: Choice = field(default_factory=lambda: Choice("", "", "", "", ""))
+    says: list[Said] = field(default_factory=list)
     transfers: dict[str, str] = field(default_factory=dict)  # step -> "+1…, +1…"
-    messages: dict[str, str] = field(default_factory=dict)  # step -> prompt
-    faq: list[str] = field(default_factory=list)  # answers, in order
+    messages: list[Prompted] = field(default_factory=list)
+    faq: list[Asked] = field(default_factory=list)  # in order
     steps: list[str] = field(default_factory=list)  # where a choice may go
+    language: str = "en-US"  # the callers' (what the script says is in it)
 
 
 def form_of(script: Script) -> ScriptForm:
-    form = ScriptForm(business=script.business, steps=list(script.steps))
+    form = ScriptForm(business=script.business, steps=list(script.steps),
+                      language=script.language)
     start = script.steps.get(script.start)
     if isinstance(start, SayStep):
         form.greeting_step, form.greeting = script.start, start.text
@@ -145,16 +196,63 @@ def form_of(script: Script) -> ScriptForm:
     menu = script.main_menu_step()
     if menu is not None:
         form.menu_step = script.menu_step_id()
+        form.menu_prompt, form.menu_reprompt = menu.prompt, menu.reprompt or ""
         form.choices = [Choice(c.intent, c.digit or "", c.label or "", "\n".join(c.examples),
-                               c.goto) for c in menu.choices]
+                               c.goto, what=what_choice_does(c, script.language))
+                        for c in menu.choices]
+    form.says = said_steps(script)
+    whens = message_whens(script)
     for step_id, step in script.steps.items():
         if isinstance(step, TransferStep) and step.targets is None:
             form.transfers[step_id] = ", ".join(g for group in step.groups()
                                                 for g in group.numbers)
         elif isinstance(step, MessageStep):
-            form.messages[step_id] = step.prompt
-    form.faq = [entry.answer for entry in script.faq]
+            form.messages.append(Prompted(step_id, whens.get(step_id, CatalogText(
+                N_("admin.form.message_other"), step=step_id)), step.prompt))
+    form.faq = [Asked(_want(entry, script.language), entry.questions[:3], entry.answer)
+                for entry in script.faq]
     return form
+
+
+def _want(entry: FaqEntry, language: str) -> str:
+    return entry.label or intent_words(entry.intent, language) or ""
+
+
+def said_steps(script: Script) -> list[Said]:
+    """The `say` steps the form edits: the answer of the main menu's hours choice, and
+    what callers hear when an `hours` step finds the business closed."""
+    found: dict[str, Said] = {}
+    menu = script.main_menu_step()
+    for choice in menu.choices if menu is not None else []:
+        if choice.intent == "hours" and isinstance(script.steps.get(choice.goto), SayStep):
+            found.setdefault(choice.goto, Said(choice.goto, "hours", ""))
+    for step in script.steps.values():
+        if isinstance(step, HoursStep):
+            for target in (step.closed, step.holiday):
+                if target is not None and isinstance(script.steps.get(target), SayStep):
+                    found.setdefault(target, Said(target, "closed", ""))
+    for said in found.values():
+        step = script.steps[said.step]
+        assert isinstance(step, SayStep)
+        said.text = step.text
+    return [said for step_id, said in found.items() if step_id != script.start]
+
+
+def message_whens(script: Script) -> dict[str, CatalogText]:
+    """When callers hear each message step's prompt: after a main menu choice, when no
+    time can be booked, when the menu did not understand them."""
+    whens: dict[str, CatalogText] = {}
+    menu = script.main_menu_step()
+    for choice in menu.choices if menu is not None else []:
+        whens.setdefault(choice.goto, CatalogText(
+            N_("admin.form.message_after_choice"),
+            what=what_choice_does(choice, script.language)))
+    for step in script.steps.values():
+        if isinstance(step, BookStep) and step.fallback is not None:
+            whens.setdefault(step.fallback, CatalogText(N_("admin.form.message_no_time")))
+        elif isinstance(step, MenuStep):
+            whens.setdefault(step.no_match, CatalogText(N_("admin.form.message_not_understood")))
+    return whens
 
 
 def as_typed(form: ScriptForm, posted: Mapping[str, str]) -> ScriptForm:
@@ -164,15 +262,43 @@ def as_typed(form: ScriptForm, posted: Mapping[str, str]) -> ScriptForm:
     for name in ("business", "greeting", "hours", "holidays"):
         if name in typed:
             setattr(form, name, typed[name])
+    form.menu_prompt = typed.get("menu.prompt", form.menu_prompt)
+    form.menu_reprompt = typed.get("menu.reprompt", form.menu_reprompt)
     for index, choice in enumerate(form.choices):
         for part in ("digit", "label", "examples", "goto"):
             value = typed.get(f"choice.{index}.{part}")
             if value is not None:
                 setattr(choice, part, value)
-    for kind, values in (("transfer", form.transfers), ("message", form.messages)):
-        for step_id in values:
-            values[step_id] = typed.get(f"{kind}.{step_id}", values[step_id])
-    form.faq = [typed.get(f"faq.{index}", answer) for index, answer in enumerate(form.faq)]
+        choice.removed = bool(typed.get(f"choice.{index}.remove"))
+    for part in ("intent", "digit", "label", "examples", "goto"):
+        setattr(form.new_choice, part, typed.get(f"choice.{NEW}.{part}", ""))
+    for said in form.says:
+        said.text = typed.get(f"say.{said.step}", said.text)
+    for step_id in form.transfers:
+        form.transfers[step_id] = typed.get(f"transfer.{step_id}", form.transfers[step_id])
+    for prompted in form.messages:
+        prompted.prompt = typed.get(f"message.{prompted.step}", prompted.prompt)
+    for index, asked in enumerate(form.faq):
+        asked.answer = typed.get(f"faq.{index}", asked.answer)
+    return form
+
+
+def typed_choices(form: ScriptForm) -> list[MenuChoice]:
+    """The menu's choices as typed in the form (removed ones left out, the new one in),
+    for the sentence that names their keys; a key that is no key is left out (publishing
+    refuses it)."""
+    rows = [c for c in form.choices if not c.removed]
+    if form.new_choice.intent.strip():
+        rows.append(form.new_choice)
+    return [MenuChoice.model_construct(
+        intent=c.intent.strip(), digit=c.digit.strip() if re.fullmatch(r"[0-9*#]", c.digit.strip())
+        else None, label=c.label.strip() or None, goto=c.goto, phrases=[], examples=[])
+        for c in rows]
+
+
+def with_keys_sentence(form: ScriptForm) -> ScriptForm:
+    """The form with the sentence after a miss written from its choices."""
+    form.menu_reprompt = keys_sentence(typed_choices(form), form.language)
     return form
 
 
@@ -208,6 +334,13 @@ def apply(yaml_text: str, script: Script, posted: Mapping[str, str]) -> str:
     if "hours" in posted:
         _apply_hours(edits, posted)
     _apply_choices(edits, script, posted)
+    menu_id, menu = script.menu_step_id(), script.main_menu_step()
+    if menu_id is not None and menu is not None:
+        for name in ("prompt", "reprompt"):
+            _set_text(edits, ("steps", menu_id, name), getattr(menu, name) or "",
+                      posted.get(f"menu.{name}"), optional=name == "reprompt")
+    for said in said_steps(script):
+        _set_text(edits, ("steps", said.step, "text"), said.text, posted.get(f"say.{said.step}"))
     for step_id in form_of(script).transfers:
         key = f"transfer.{step_id}"
         if key in posted:
@@ -221,10 +354,10 @@ def apply(yaml_text: str, script: Script, posted: Mapping[str, str]) -> str:
                 edits.insert(("steps", step_id, "number"), 1, numbers[0])
             else:
                 edits.insert(("steps", step_id, "numbers"), 1, _seq(numbers))
-    for step_id in form_of(script).messages:
-        key = f"message.{step_id}"
+    for prompted in form_of(script).messages:
+        key = f"message.{prompted.step}"
         if key in posted:
-            edits.set(("steps", step_id, "prompt"), posted[key].strip())
+            edits.set(("steps", prompted.step, "prompt"), posted[key].strip())
     for index in range(len(script.faq)):
         key = f"faq.{index}"
         if key in posted:
@@ -238,15 +371,39 @@ def apply(yaml_text: str, script: Script, posted: Mapping[str, str]) -> str:
     return written
 
 
+def _set_text(edits: Edits, path: Loc, old: str, typed: str | None, *,
+              optional: bool = False) -> None:
+    """A spoken text changed only when the form changed it (an untouched folded text
+    keeps its layout); an optional one emptied is removed."""
+    if typed is None or typed.strip() == old.strip():
+        return
+    node = edits.tree
+    for part in path[:-1]:
+        node = node[part]
+    if not typed.strip() and optional:
+        if path[-1] in node:
+            edits.delete(path)
+        return
+    value = typed.strip()
+    was = node.get(path[-1])
+    edits.set(path, FoldedScalarString(value) if isinstance(was, FoldedScalarString) else value)
+
+
 def _apply_hours(edits: Edits, posted: Mapping[str, str]) -> None:
     try:
         weekly = parse_hours_lines(posted["hours"])
-        closures = parse_closure_lines(posted.get("holidays", ""))
     except Refused as exc:
-        raise FormError(exc.text.msgid, **exc.text.fields) from None
+        raise FormError(exc.text.msgid, **exc.text.fields).at("hours") from None
     except ValueError as exc:  # not one of the parsers' own refusals: said as it came
         raise FormError(N_("refusal.form.field"), field=CatalogText(_LABELS["hours"]),
-                        reason=str(exc)) from None
+                        reason=str(exc)).at("hours") from None
+    try:
+        closures = parse_closure_lines(posted.get("holidays", ""))
+    except Refused as exc:
+        raise FormError(exc.text.msgid, **exc.text.fields).at("holidays") from None
+    except ValueError as exc:
+        raise FormError(N_("refusal.form.field"), field=CatalogText(_LABELS["holidays"]),
+                        reason=str(exc)).at("holidays") from None
     hours = CommentedMap()
     for day in DAYS:
         if day in weekly:
@@ -255,7 +412,7 @@ def _apply_hours(edits: Edits, posted: Mapping[str, str]) -> None:
     holidays = CommentedSeq()
     for closed in closures:
         if closed["end"] != closed["start"]:
-            raise FormError(N_("refusal.form.holiday_dates"))
+            raise FormError(N_("refusal.form.holiday_dates")).at("holidays")
         entry = CommentedMap([("date", date.fromisoformat(closed["start"]))])
         if closed["name"]:
             entry["name"] = closed["name"]
@@ -301,3 +458,50 @@ def _set_choice(node: CommentedMap, prefix: str, posted: Mapping[str, str]) -> N
             node["examples"] = _seq(examples, flow=False)
         elif "examples" in node:
             del node["examples"]
+
+
+def field_of(path: str, script: Script, posted: Mapping[str, str]) -> str | None:
+    """The form's field that a problem of the published script is about (`path`: where
+    in the YAML, as `ScriptProblem.path` says it), or None (it is about no field the form
+    shows). A choice's index in the script written is mapped back to its row in the form
+    (rows ticked for removal are gone; the new row is last)."""
+    parts = path.split(".")
+    head = parts[0]
+    if head in ("business", "hours", "holidays"):
+        return head
+    if head == "faq" and len(parts) >= 2 and parts[1].isdigit():
+        return f"faq.{parts[1]}"
+    if head != "steps" or len(parts) < 3:
+        return None
+    step_id, name = parts[1], parts[2]
+    if step_id == script.menu_step_id():
+        if name in ("prompt", "reprompt"):
+            return f"menu.{name}"
+        if name == "choices":
+            return _choice_field(parts[3:], script, posted)
+    step = script.steps.get(step_id)
+    if isinstance(step, SayStep):
+        if step_id == script.start:
+            return "greeting"
+        return f"say.{step_id}" if any(s.step == step_id for s in said_steps(script)) else None
+    if isinstance(step, TransferStep) and name in ("number", "numbers"):
+        return f"transfer.{step_id}"
+    if isinstance(step, MessageStep) and name == "prompt":
+        return f"message.{step_id}"
+    return None
+
+
+def _choice_field(rest: list[str], script: Script, posted: Mapping[str, str]) -> str:
+    menu = script.main_menu_step()
+    count = len(menu.choices) if menu is not None else 0
+    rows: list[str] = [str(i) for i in range(count) if not posted.get(f"choice.{i}.remove")]
+    if posted.get(f"choice.{NEW}.intent", "").strip():
+        rows.append(NEW)
+    if not rest or not rest[0].isdigit() or int(rest[0]) >= len(rows):
+        return "choices"
+    part = rest[1] if len(rest) > 1 else "digit"
+    part = {"phrases": "examples", "intent": "intent" if rows[int(rest[0])] == NEW
+            else "digit"}.get(part, part)
+    if part not in ("digit", "label", "examples", "goto", "intent"):
+        part = "digit"
+    return f"choice.{rows[int(rest[0])]}.{part}"

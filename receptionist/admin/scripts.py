@@ -30,7 +30,9 @@ from receptionist.admin.script_form import (
     UnprovenEdit,
     apply,
     as_typed,
+    field_of,
     form_of,
+    with_keys_sentence,
 )
 from receptionist.admin.trial_call import (
     InputError,
@@ -49,7 +51,7 @@ from receptionist.call_flows.loader import (
 from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.schema import Loc, Script
-from receptionist.catalog_text import CatalogText
+from receptionist.catalog_text import CatalogText, in_language
 from receptionist.i18n import N_
 from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
@@ -199,12 +201,23 @@ def script_test_call(request: Request, db: SessionDep,
 
 def _form_page(request: Request, db: SessionDep, user: User, data: object, tenant: Tenant,
                *, error: Shown = "", problems: list[ScriptProblem] | None = None,
-               notice: Shown = "", typed: Mapping[str, str] | None = None) -> Response:
+               notice: Shown = "", typed: Mapping[str, str] | None = None,
+               field_errors: Mapping[str, Shown] | None = None,
+               keys_written: bool = False) -> Response:
+    """The form: the active script's fields, or what was typed (a refused or re-written
+    form); each field at fault marked beside it in plain words, the rest listed above."""
     _, script = publishing.active_script(db, tenant=tenant)
     form = form_of(script) if typed is None else as_typed(form_of(script), typed)
+    if keys_written:
+        form = with_keys_sentence(form)
+    for prompted in form.messages:
+        prompted.when = in_language(prompted.when, user.language)
+    marked = {name: in_language(reason, user.language)
+              for name, reason in (field_errors or {}).items()}
     return render(request, "script_form.html", data, user, tenant=tenant,  # type: ignore[arg-type]
                   section="script_form", form=form, new=NEW, error=error,
-                  problems=[p.text for p in problems or []], notice=notice)
+                  problems=[p.text for p in problems or []], notice=notice,
+                  field_errors=marked)
 
 
 @router.get("/t/{slug}/script/form")
@@ -219,6 +232,25 @@ async def _read_form(request: Request) -> FormData:
     return await request.form()
 
 
+def _refused(request: Request, db: SessionDep, user: User, data: object, tenant: Tenant,
+             posted: Mapping[str, str], problems: list[ScriptProblem], script: Script
+             ) -> Response:
+    """The form as typed, each problem beside its field (those of no field listed)."""
+    marked: dict[str, Shown] = {}
+    unplaced: list[ScriptProblem] = []
+    for problem in problems:
+        name = field_of(problem.path, script, posted)
+        if name is None:
+            unplaced.append(problem)
+        else:
+            marked.setdefault(name, problem.said)
+    response = _form_page(request, db, user, data, tenant, typed=posted,
+                          error=CatalogText(N_("admin.form_refused")), problems=unplaced,
+                          field_errors=marked)
+    response.status_code = 422
+    return response
+
+
 @router.post("/t/{slug}/script/form")
 def script_form_submit(request: Request, db: SessionDep, signed: CsrfChecked,
                        tenant: OwnedTenant, slug: str) -> Response:
@@ -227,7 +259,11 @@ def script_form_submit(request: Request, db: SessionDep, signed: CsrfChecked,
     # a whole (already parsed for the CSRF token; the body size is capped for every route).
     fields = anyio.from_thread.run(_read_form, request)
     posted = {key: value for key, value in fields.multi_items()
-              if isinstance(value, str) and key != "csrf" and len(value) <= MAX_FIELD}
+              if isinstance(value, str) and key not in ("csrf", "action")
+              and len(value) <= MAX_FIELD}
+    if fields.get("action") == "keys":  # write the keys sentence, publish nothing
+        return _form_page(request, db, user, data, tenant, typed=posted, keys_written=True,
+                          notice=CatalogText(N_("admin.notice.keys_written")))
     assert tenant.id is not None and tenant.active_version is not None
     active = tenants.script_version(db, tenant_id=tenant.id, version=tenant.active_version)
     _, script = publishing.active_script(db, tenant=tenant)
@@ -238,14 +274,12 @@ def script_form_submit(request: Request, db: SessionDep, signed: CsrfChecked,
         if isinstance(exc, UnprovenEdit):
             log.warning("script form of %s by user %s refused: the YAML written would also "
                         "change %s", tenant.slug, user.id, ", ".join(exc.where))
-        response = _form_page(request, db, user, data, tenant, error=exc.text, typed=posted)
+        response = _form_page(request, db, user, data, tenant, error=exc.text, typed=posted,
+                              field_errors={exc.name: exc.text} if exc.name else None)
         response.status_code = 422
         return response
     except ScriptError as exc:
-        response = _form_page(request, db, user, data, tenant, problems=exc.problems,
-                              typed=posted)
-        response.status_code = 422
-        return response
+        return _refused(request, db, user, data, tenant, posted, exc.problems, script)
     if parsed == script:  # the same script (the YAML may only be laid out anew)
         return redirect_with_notice(request, f"/admin/t/{slug}/script/form",
                                     CatalogText(N_("admin.notice.no_change")))

@@ -34,6 +34,10 @@ COMPUTED = (
     N_("admin.screened_spam"),
     N_("admin.screened_passed"),
     N_("admin.screened_challenged"),
+    N_("admin.form.say_hours"),
+    N_("admin.form.say_closed"),
+    N_("admin.spoken_en-US"),
+    N_("admin.spoken_fr-FR"),
 )
 
 

@@ -29,6 +29,8 @@ from receptionist.admin.deps import (
     session_data,
     set_cookie,
 )
+from receptionist.admin.error_pages import preferred_language
+from receptionist.admin.tenants import tenants_page
 from receptionist.appointments import lookups
 from receptionist.calls import service as calls
 from receptionist.calls.event_text import describe
@@ -50,7 +52,12 @@ log = logging.getLogger(__name__)
 @router.get("/login")
 def login_page(request: Request) -> Response:
     data = session_data(request) or sessions.new_session(None, 0, runtime_of(request).clock())
-    return render(request, "login.html", data, None, error="")
+    return render(request, "login.html", data, None, error="", language=_browser_language(request))
+
+
+def _browser_language(request: Request) -> str:
+    """Nobody is signed in on the login page: it speaks the browser's language."""
+    return preferred_language(request.headers.get("accept-language", ""))
 
 
 def _duration(seconds: int) -> CatalogText:
@@ -89,7 +96,8 @@ def login(request: Request, db: SessionDep, email: Annotated[str, Form(max_lengt
     if user is None:
         log.info("failed login from %s", address)
         fresh = sessions.new_session(None, 0, rt.clock())
-        response = render(request, "login.html", fresh, None, error=users.WRONG_LOGIN)
+        response = render(request, "login.html", fresh, None, error=users.WRONG_LOGIN,
+                          language=_browser_language(request))
         response.status_code = 401
         return response
     assert user.id is not None
@@ -117,6 +125,7 @@ def _slowed_down(request: Request, refused: throttle.Refused, address: str,
     seconds = max(1, math.ceil(refused.wait.total_seconds()))
     response = render(request, "login.html",
                       sessions.new_session(None, 0, runtime_of(request).clock()), None,
+                      language=_browser_language(request),
                       error=CatalogText(_TOO_MANY[refused.scope], wait=_duration(seconds)))
     response.status_code = 429
     response.headers["Retry-After"] = str(seconds)
@@ -151,8 +160,7 @@ def home(request: Request, db: SessionDep,
 def tenant_list(request: Request, db: SessionDep,
                 signed: CurrentUser) -> Response:
     user, data = signed
-    return render(request, "tenants.html", data, user, tenants=users.tenants_of(db, user),
-                 error="")
+    return tenants_page(request, db, user, data)
 
 
 def _local_day(day: date | None, tz: ZoneInfo, *, end: bool) -> datetime | None:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 
 from receptionist.appointments.models import UNIT_MINUTES
+from receptionist.call_flows.menu_keys import unknown_keys
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.schema import BookStep, Loc, MenuStep, Script
 from receptionist.catalog_text import CatalogText
@@ -44,10 +45,23 @@ def graph_problems(script: Script) -> list[tuple[Loc, Reason]]:
         for way in exits:
             check((*base, *way.loc), way.target)
         problems.extend(((*base, *loc), reason) for loc, reason in kind.problems(step))
+    problems.extend(prompt_key_problems(script))
     problems.extend(_faq_problems(script))
     problems.extend(booking_problems(script))
     problems.extend(_instant_loops(script))
     return problems
+
+
+def prompt_key_problems(script: Script) -> list[tuple[Loc, Reason]]:
+    """A menu prompt that tells callers to press a key none of its choices has ("For our
+    opening hours, press 3" once the hours moved to 4): callers would press it in vain."""
+    found: list[tuple[Loc, Reason]] = []
+    for sid, step in script.steps.items():
+        if isinstance(step, MenuStep):
+            found.extend((("steps", sid, name), CatalogText(
+                N_("script.problem.prompt_key_missing"), key=key))
+                for name, key in unknown_keys(step, script.language))
+    return found
 
 
 def _faq_problems(script: Script) -> list[tuple[Loc, Reason]]:

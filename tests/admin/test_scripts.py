@@ -6,10 +6,12 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from receptionist.demo import demo_script_text
+from receptionist.tenants import service as tenants_service
 from receptionist.tenants.service import get_tenant
 from receptionist.users.service import create_user
 from tests.admin.helpers import PASSWORD, csrf_of, login
@@ -198,3 +200,54 @@ def test_a_french_operator_reads_the_script_problems_and_warnings_in_french(
             "(intention « manage_booking ») se voient proposer à la place le choix "
             "« message » : ajoutez un choix avec `intent: manage_booking`"
             ) in html.unescape(checked.text)
+
+
+def test_a_new_business_form_checks_every_field_and_keeps_them(operator: TestClient) -> None:
+    page = operator.get("/admin/tenants")
+    refused = operator.post("/admin/tenants", data={
+        "csrf": csrf_of(page.text), "slug": "Acme Plumbing", "name": "Acme Plumbing",
+        "numbers": "555-1234", "language": "en-US", "timezone": "Mars/Olympus",
+        "kind": "trades"})
+    text = html.unescape(refused.text)
+    assert refused.status_code == 400 and text.startswith("<!doctype html>")
+    # Each fault beside its field, in plain words, all at once; what was typed kept.
+    assert 'id="err-slug">use lower-case letters, digits and hyphens only, such as ' \
+           "acme-plumbing" in text
+    assert 'id="err-numbers">numbers must be E.164' in text
+    assert "id=\"err-timezone\">unknown time zone 'Mars/Olympus'" in text
+    assert 'value="Acme Plumbing"' in text and 'value="555-1234"' in text
+    assert '<option value="trades" selected>' in text
+
+
+@pytest.mark.parametrize(("kind", "language", "hears", "never"), [
+    ("trades", "en-US", "what needs fixing", "dental"),
+    ("law", "fr-FR", "honoraires", "dentaire"),
+    ("medical", "fr-FR", "mutuelle", "devis"),
+    ("generic", "en-US", "leave a message", "insurance"),
+])
+def test_a_new_business_starts_from_its_kinds_script(
+        operator: TestClient, session: Session, kind: str, language: str, hears: str,
+        never: str) -> None:
+    page = operator.get("/admin/tenants")
+    created = operator.post("/admin/tenants", data={
+        "csrf": csrf_of(page.text), "slug": "acme", "name": "Acme", "kind": kind,
+        "numbers": "+15557770001", "language": language, "timezone": "America/Chicago"},
+        follow_redirects=True)
+    assert created.status_code == 200 and "Acme" in created.text
+    tenant = get_tenant(session, slug="acme")
+    assert tenant is not None and tenant.active_version is not None and tenant.id is not None
+    yaml_text = tenants_service.script_version(session, tenant_id=tenant.id,
+                                               version=tenant.active_version).yaml_text
+    assert hears in yaml_text and never not in yaml_text.lower()
+    assert "Example Business" not in yaml_text and "Entreprise Exemple" not in yaml_text
+
+
+@pytest.mark.parametrize("kind", ["medical", "law", "trades", "generic"])
+@pytest.mark.parametrize("language", ["en-US", "fr-FR"])
+def test_every_starter_script_passes_the_check(kind: str, language: str) -> None:
+    from receptionist.admin.tenants import starter_script
+    from receptionist.call_flows.loader import parse_script
+
+    script = parse_script(starter_script(kind=kind, name="Acme", language=language,
+                                         timezone="Europe/Paris"))
+    assert script.language == language and script.business == "Acme"

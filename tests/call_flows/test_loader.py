@@ -138,7 +138,10 @@ def test_choice_that_can_never_be_chosen() -> None:
     text = MINIMAL.replace('        digit: "1"\n', "")
     assert problems(text) == [
         (11, "steps.menu.choices.0", "a choice needs a digit, phrases or examples, or it "
-                                      "can never be chosen")]
+                                      "can never be chosen"),
+        # and its prompt says « Tapez 1 » to callers
+        (8, "steps.menu.prompt", "this tells callers to press 1, but no choice of this menu "
+                                 "has that key: change the words or give a choice that key")]
 
 
 def test_faq_and_bands_are_checked() -> None:

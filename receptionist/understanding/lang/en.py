@@ -57,4 +57,7 @@ WORDS = Words(
     yes_no=("yes", "yeah", "yep", "sure", "ok", "okay", "that works", "sounds good", "fine",
             "perfect", "great", "no", "nope", "nah", "none of those", "neither"),
     examples=EXAMPLES,
+    key_verbs=word_set("press push dial hit tap enter select"),
+    key_joiners=word_set("or and then"),
+    key_fillers=word_set("the key number button"),
 )

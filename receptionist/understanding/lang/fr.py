@@ -62,4 +62,8 @@ WORDS = Words(
     yes_no=("oui", "ouais", "d accord", "ok", "ca marche", "ca me va", "parfait",
             "tres bien", "volontiers", "non", "aucun", "aucune"),
     examples=EXAMPLES,
+    key_verbs=word_set("tapez tape taper appuyez appuie appuyer composez compose composer "
+                       "faites fais pressez presse selectionnez choisissez touche"),
+    key_joiners=word_set("ou et puis"),
+    key_fillers=word_set("sur le la l touche numero chiffre"),
 )

@@ -57,3 +57,10 @@ class Words:
     yes_no: tuple[str, ...]
     # The built-in intent examples: intent -> one sentence a line (`examples_<lang>.py`).
     examples: Mapping[str, str]
+    # How a prompt tells callers to press a key ("press", « tapez », « appuyez »), and
+    # the words that may stand between that verb and the key ("the", « sur la touche »),
+    # and those that join the items of a list of keys ("or", « ou »): the script check
+    # reads a menu's prompts with them (`call_flows/menu_keys.py`).
+    key_verbs: frozenset[str] = frozenset()
+    key_fillers: frozenset[str] = frozenset()
+    key_joiners: frozenset[str] = frozenset()

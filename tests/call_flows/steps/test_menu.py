@@ -198,13 +198,16 @@ def test_an_unlabelled_faq_is_confirmed_with_its_question() -> None:
     assert said(ctx.actions)[-1].startswith("Le déplacement est à 40 euros.")
 
 
-# Understood means answered: a built-in intent the menu has no choice for.
-NO_MESSAGE = SCRIPT.replace("""      - intent: message
+# Understood means answered: a built-in intent the menu has no choice for (the prompt
+# names no key of a choice taken away: the script check would refuse it).
+OPEN_PROMPT = SCRIPT.replace("prompt: Tapez 1 pour un message, 2 pour parler à quelqu'un.",
+                             "prompt: Comment puis-je vous aider ?")
+NO_MESSAGE = OPEN_PROMPT.replace("""      - intent: message
         digit: "1"
         phrases: [message, laisser un message]
         goto: take
 """, "")
-ONLY_MESSAGE = SCRIPT.replace("""      - intent: transfer
+ONLY_MESSAGE = OPEN_PROMPT.replace("""      - intent: transfer
         digit: "2"
         phrases: [quelqu'un]
         goto: person
@@ -234,7 +237,7 @@ def test_an_intent_without_a_choice_is_answered_and_offered_the_nearest(
 
 
 def test_an_intent_with_nothing_near_is_answered_then_anything_else() -> None:
-    only_hours = SCRIPT.replace("""      - intent: message
+    only_hours = OPEN_PROMPT.replace("""      - intent: message
         digit: "1"
         phrases: [message, laisser un message]
         goto: take
