@@ -34,6 +34,13 @@ COMPUTED = (
     N_("admin.screened_spam"),
     N_("admin.screened_passed"),
     N_("admin.screened_challenged"),
+    N_("admin.col.automated"),
+    N_("admin.col.transferred"),
+    N_("admin.col.missed"),
+    N_("admin.col.abandoned"),
+    N_("admin.col.screened"),
+    N_("admin.col.in_progress"),
+    N_("admin.col.unknown"),
 )
 
 

@@ -58,7 +58,15 @@ def test_week_view_move_and_cancel(client: TestClient, session: Session,
                        data={"csrf": csrf}).status_code == 404
     assert client.post(f"/admin/t/demo/appointments/{ours}/cancel",
                        data={"csrf": "forged"}).status_code == 403
-    client.post(f"/admin/t/demo/appointments/{ours}/cancel", data={"csrf": csrf})
+    # Cancelling asks first (a page, no JavaScript): nothing is cancelled yet.
+    asked = client.post(f"/admin/t/demo/appointments/{ours}/cancel", data={"csrf": csrf})
+    assert asked.status_code == 200 and "Cancel the appointment of Ada" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text and "Keep it" in asked.text
+    session.expire_all()
+    row = session.get(Appointment, ours)
+    assert row is not None and row.status == AppointmentStatus.booked
+    client.post(f"/admin/t/demo/appointments/{ours}/cancel",
+                data={"csrf": csrf, "confirm": "yes"})
     session.expire_all()
     row = session.get(Appointment, ours)
     assert row is not None and row.status == AppointmentStatus.cancelled
