@@ -6,6 +6,7 @@ database (the caller's contact or booking, the appointment's agenda) and the scr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,6 +53,7 @@ _HUNG_UP = {
     "message": N_("admin.story.hung_up_message"),
     "transfer": N_("admin.story.transfer_caller_gone"),
 }
+_SPACES = re.compile(" {2,}")
 _HUNG_UP_ELSEWHERE = N_("admin.story.hung_up")
 _SCREENED = {
     "blocked": N_("admin.story.screened_blocked"),
@@ -107,7 +109,7 @@ def duration_words(language: str, seconds: int | None) -> str:
     if seconds < 120:
         return ngettext(language, "admin.story.seconds", "admin.story.seconds_plural", seconds)
     return ngettext(language, "admin.story.minutes", "admin.story.minutes_plural",
-                    round(seconds / 60))
+                    (seconds + 30) // 60)
 
 
 @dataclass
@@ -180,12 +182,14 @@ def summary_line(facts: Sequence[Told], names: _Names, language: str, *,
     """The facts joined ("…, then …"), with a capital; a call still going says so."""
     shown = [f for f in facts if ended or f.fact not in (Fact.hung_up, Fact.wanted)]
     if not shown:
-        return gettext(language, "admin.story.in_progress")
-    line = fact_words(shown[0], names, language, screening=screening)
+        line = gettext(language, "admin.story.in_progress")
+    else:
+        line = fact_words(shown[0], names, language, screening=screening)
     for told in shown[1:]:
         line = gettext(language, "admin.story.then", before=line,
                        after=fact_words(told, names, language, screening=screening))
-    line = " ".join(line.split())
+    # An empty field ("with …" for one agenda) leaves two spaces; no-break ones stay.
+    line = _SPACES.sub(" ", line).strip(" ")
     return line[:1].upper() + line[1:]
 
 

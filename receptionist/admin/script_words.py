@@ -41,7 +41,10 @@ def _words_of(script: Script, step_id: str) -> str:
     step = script.steps[step_id]
     text = str(getattr(step, "prompt", None) or getattr(step, "text", None) or "")
     text = " ".join(text.split())
-    return text if len(text) <= _EXCERPT else text[:_EXCERPT - 1].rstrip() + "…"
+    if len(text) <= _EXCERPT:
+        return text
+    cut = text[:_EXCERPT - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:") + "…"
 
 
 def step_label(script: Script | None, step_id: str | None, language: str) -> str:
