@@ -71,7 +71,8 @@ def call_log(request: Request, db: SessionDep, signed: CurrentUser, tenant: Owne
     tz = ZoneInfo(tenant.timezone)
     return render(request, "calls.html", data, user, tenant=tenant, section="calls",
                   calls=_words(db, tenant, rows[:PAGE], user.language),
-                  more=len(rows) > PAGE, page=page, tz=tz, notice=notice, **_helpers(user.language, tz))
+                  more=len(rows) > PAGE, page=page, tz=tz, notice=notice,
+                  **_helpers(user.language, tz))
 
 
 @router.get("/t/{slug}/calls/{call_sid}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import JSON, bindparam, case, delete, func, insert, type_coerce, update
 from sqlalchemy.exc import IntegrityError
@@ -209,7 +209,8 @@ def outcome_counts(session: Session, *, tenant_id: int, bounds: Sequence[datetim
     period = case(*[(started < utc[i + 1], i) for i in range(len(utc) - 2)],
                   else_=len(utc) - 2)
     ended = col(Call.ended_at).is_not(None)
-    columns: tuple[Any, ...] = (period, col(Call.outcome), col(Call.first_intent), ended, func.count())
+    columns: tuple[Any, ...] = (period, col(Call.outcome), col(Call.first_intent), ended,
+                                func.count())
     rows = session.execute(select(*columns).where(
         col(Call.tenant_id) == tenant_id, started >= utc[0], started < utc[-1])
         .group_by(period, col(Call.outcome), col(Call.first_intent), ended)).all()
