@@ -4,8 +4,9 @@ messages and 20,000 appointments over six agendas, for one business.
 Each page is requested through the app itself (httpx's ASGI transport: no network), as a
 logged-in owner, on the last day of the history; prints p50 / p95 per page, and the same
 pages on an almost empty database in the same run as the baseline. Pages: the inbox, the
-call log, one call, the dashboard (14 days of calls: outcomes per day and per request,
-where callers got stuck) and the week of every practitioner.
+call log (each call's outcome and line, from its events), one call, one message, the
+dashboard (14 and 30 days of calls: outcomes per day and per request, where callers got
+stuck) and the week of every practitioner.
 
     python -m bench.admin [--calls 100000] [--messages 20000] [--appointments 20000]
                           [--repeat 100]
@@ -56,9 +57,10 @@ WEEKDAYS = {d: ["09:00-18:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 def fill_appointments(session: Session, tenant: Tenant, count: int) -> None:
     """`count` 30-minute appointments, round-robin over the agendas' weekday slots."""
-    agendas = [get_agenda(session, tenant_id=tenant.id or 0, slug="main")] + [
-        create_agenda(session, tenant=tenant, slug=slug, name=slug, weekly_hours=WEEKDAYS)
-        for slug in AGENDAS[1:]]
+    # The demo's practitioners have their agendas already (seeded from its script).
+    agendas = [get_agenda(session, tenant_id=tenant.id or 0, slug=slug)
+               or create_agenda(session, tenant=tenant, slug=slug, name=slug,
+                                weekly_hours=WEEKDAYS) for slug in AGENDAS]
     tz = ZoneInfo(tenant.timezone)
     slots = [datetime.combine(START.date() + timedelta(days=d), time(9), tz)
              + timedelta(minutes=30 * k)
@@ -149,6 +151,8 @@ async def measure(url: str, middle_call: str, repeat: int) -> dict[str, tuple[fl
                  "call log": "/admin/t/demo/calls",
                  "call log (page 1000)": "/admin/t/demo/calls?page=1000",
                  "dashboard": "/admin/t/demo/dashboard",
+                 "dashboard (30 days)": "/admin/t/demo/dashboard?days=30",
+                 "one message": "/admin/t/demo/messages/100",
                  "week of every practitioner": "/admin/t/demo/agenda/week?week="
                                                f"{(END - timedelta(days=30)).date()}",
                  "one agenda's week": "/admin/t/demo/agenda?agenda=martin&week="
