@@ -208,11 +208,10 @@ def retell(db: Session, *, tenant_id: int, tz: ZoneInfo, script: Script | None,
     told = {c.id: story.tell(events.get(c.id or -1, []), screening=c.screening) for c in calls}
     wanted = {f.appointment for facts in told.values() for f in facts
               if f.appointment is not None}
-    sids = [c.call_sid for c in calls]
+    # Every appointment a call booked, moved, cancelled or kept is named by its events.
     rows = list(db.execute(select(Appointment).where(
-        col(Appointment.tenant_id) == tenant_id,
-        col(Appointment.id).in_(wanted) | col(Appointment.call_sid).in_(sids))).scalars()) \
-        if calls else []
+        col(Appointment.tenant_id) == tenant_id, col(Appointment.id).in_(wanted))).scalars()) \
+        if wanted else []
     appointments = {a.id: a for a in rows if a.id is not None}
     agendas = {a.id: a for a in db.execute(select(Agenda).where(
         col(Agenda.tenant_id) == tenant_id)).scalars() if a.id is not None}
@@ -232,7 +231,7 @@ def retell(db: Session, *, tenant_id: int, tz: ZoneInfo, script: Script | None,
         else:
             outcome = "in_progress"
         mine = {f.appointment for f in facts if f.appointment is not None}
-        linked = [a for a in rows if a.id in mine or a.call_sid == call.call_sid]
+        linked = [a for a in rows if a.id in mine]
         retold.append(Retold(
             call=call, outcome=outcome, facts=facts,
             summary=summary_line(facts, names, language, screening=call.screening,
