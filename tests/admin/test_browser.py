@@ -82,7 +82,7 @@ def test_owner_reads_plays_and_handles_a_message(
     page.screenshot(path=str(ARTIFACTS / "admin-login.png"))
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{live_server}/admin/t/demo/dashboard")  # the owner's figures
-    page.click("text=Inbox")
+    page.click("nav >> text=Messages")
     expect(page).to_have_url(f"{live_server}/admin/t/demo/inbox")
     message = page.locator("li.message")
     expect(message).to_have_count(1)
