@@ -24,7 +24,7 @@ from tests.admin.helpers import create_accounts, csrf_of, login
 from tests.conftest import DEMO_EN, DEMO_FR, FixedClock
 from tests.twilio_sim import TestTwilioSim
 
-BOOK = [Press("1"), Press("1"), Press("1"), Press("1"), Press("1"), StaySilent()]
+BOOK: list[Press | StaySilent] = [*[Press("1")] * 5, StaySilent()]
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,7 @@ from receptionist.twilio.simulator import (
 from tests.conftest import DEMO_EN, DEMO_FR
 from tests.twilio_sim import TestTwilioSim
 
-BOOK = [Press("1"), Press("1"), Press("1"), Press("1"), Press("1"), StaySilent()]
+BOOK: list[Press | StaySilent] = [*[Press("1")] * 5, StaySilent()]
 
 
 def words(session: Session, call_sid: str, language: str = "en",

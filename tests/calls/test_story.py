@@ -23,7 +23,7 @@ from tests.twilio.helpers import events, stored_call
 from tests.twilio_sim import TestTwilioSim
 
 # A check-up (1) with Dr Martin (1) at the first time offered (1), confirmed (1), no name.
-BOOK = [Press("1"), Press("1"), Press("1"), Press("1"), Press("1"), StaySilent()]
+BOOK: list[Press | StaySilent] = [*[Press("1")] * 5, StaySilent()]
 ELEVEN_NY = datetime(2026, 11, 17, 16, tzinfo=UTC)
 
 
