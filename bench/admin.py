@@ -6,7 +6,8 @@ logged-in owner, on the last day of the history; prints p50 / p95 per page, and 
 pages on an almost empty database in the same run as the baseline. Pages: the inbox, the
 call log (each call's outcome and line, from its events), one call, one message, the
 dashboard (14 and 30 days of calls: outcomes per day and per request, where callers got
-stuck) and the week of every practitioner.
+stuck) and the week calendar (every agenda with appointments that week side by side,
+this week's free times of a cleaning, one agenda, one day).
 
     python -m bench.admin [--calls 100000] [--messages 20000] [--appointments 20000]
                           [--repeat 100]
@@ -57,8 +58,7 @@ WEEKDAYS = {d: ["09:00-18:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 def fill_appointments(session: Session, tenant: Tenant, count: int) -> None:
     """`count` 30-minute appointments, round-robin over the agendas' weekday slots."""
-    # The demo's practitioners have their agendas already (seeded from its script).
-    agendas = [get_agenda(session, tenant_id=tenant.id or 0, slug=slug)
+    agendas = [get_agenda(session, tenant_id=tenant.id or 0, slug=slug)  # the demo's own
                or create_agenda(session, tenant=tenant, slug=slug, name=slug,
                                 weekly_hours=WEEKDAYS) for slug in AGENDAS]
     tz = ZoneInfo(tenant.timezone)
@@ -145,6 +145,7 @@ async def measure(url: str, middle_call: str, repeat: int) -> dict[str, tuple[fl
         assert match is not None
         await client.post("/admin/login", data={"email": "owner@bench.test",
                                                 "password": PASSWORD, "csrf": match.group(1)})
+        week = (END - timedelta(days=60)).date()  # a week the appointments fill
         pages = {"inbox (new)": "/admin/t/demo/inbox",
                  "inbox (all, page 40)": "/admin/t/demo/inbox?status=all&page=40",
                  "inbox search": "/admin/t/demo/inbox?status=all&q=number%201234",
@@ -153,10 +154,10 @@ async def measure(url: str, middle_call: str, repeat: int) -> dict[str, tuple[fl
                  "dashboard": "/admin/t/demo/dashboard",
                  "dashboard (30 days)": "/admin/t/demo/dashboard?days=30",
                  "one message": "/admin/t/demo/messages/100",
-                 "week of every practitioner": "/admin/t/demo/agenda/week?week="
-                                               f"{(END - timedelta(days=30)).date()}",
-                 "one agenda's week": "/admin/t/demo/agenda?agenda=martin&week="
-                                      f"{(END - timedelta(days=30)).date()}"}
+                 "week calendar (everyone)": f"/admin/t/demo/agenda?week={week}",
+                 "week calendar (this week, a cleaning)": "/admin/t/demo/agenda?type=cleaning",
+                 "week calendar (one agenda)": f"/admin/t/demo/agenda?agenda=martin&week={week}",
+                 "one day": f"/admin/t/demo/agenda?day={week}"}
         if middle_call:
             pages["one call"] = f"/admin/t/demo/calls/{middle_call}"
         results = {}

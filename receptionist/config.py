@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values that mean "nobody configured this": accepted in dev mode only.
@@ -21,6 +21,7 @@ PLACEHOLDER_SECRETS = frozenset(
 DEV_AUTH_TOKEN = "dev-auth-token"
 DEV_SECRET_KEY = "dev-secret-key"
 DEV_ACCOUNT_SID = "AC00000000000000000000000000000000"
+TWILIO_API = "https://api.twilio.com"
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -111,7 +112,11 @@ class Settings(BaseSettings):
     public_base_url: str = "http://localhost:8000"
     twilio_account_sid: str = DEV_ACCOUNT_SID
     twilio_auth_token: str = DEV_AUTH_TOKEN
-    twilio_api_base: str = "https://api.twilio.com"
+    # Twilio's REST API. Unset: https://api.twilio.com, except in dev mode with no Twilio
+    # account configured (the placeholder auth token): then the app itself
+    # (PUBLIC_BASE_URL), which plays Twilio's REST API for `simulate` (the recordings it
+    # makes, the SMS that would be sent: twilio/dev_twilio.py).
+    twilio_api_base: str = ""
     secret_key: str = DEV_SECRET_KEY
     # auto: each language heard by the best installed engine (speech.engines.choice.ORDER)
     speech_engine: Literal["auto", "whisper", "vosk", "pocketsphinx"] = "auto"
@@ -144,6 +149,9 @@ class Settings(BaseSettings):
     # Networks (CIDRs, comma-separated) that owners' webhook and CalDAV URLs may reach
     # although they are not public (receptionist.outbound); dev mode adds loopback.
     outbound_allow_networks: str = ""
+    # Dev mode: `serve` places the demo's last few days of calls on its first start
+    # (cli/demo_history.py); false starts the demo without a past.
+    demo_history: bool = True
     # The interactive API docs (/docs, /redoc): on in dev mode, off unless asked in
     # production (the schema at /openapi.json stays, for API clients).
     api_docs: bool | None = None
@@ -165,9 +173,27 @@ class Settings(BaseSettings):
     @field_validator("public_base_url", "twilio_api_base")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
+        if value == "":
+            return value  # twilio_api_base unset: see _twilio_api_base
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _twilio_api_base(self) -> Settings:
+        if not self.public_base_url:
+            raise ValueError("PUBLIC_BASE_URL must start with http:// or https://")
+        if not self.twilio_api_base:
+            self.twilio_api_base = (self.public_base_url if self.plays_twilio
+                                    else TWILIO_API)
+        return self
+
+    @property
+    def plays_twilio(self) -> bool:
+        """Dev mode with no Twilio account configured: nothing real to reach, so the app
+        stands in for Twilio's REST API (unless TWILIO_API_BASE names another)."""
+        return (self.dev_mode
+                and self.twilio_auth_token.strip().lower() in PLACEHOLDER_SECRETS)
 
     @field_validator("outbound_allow_networks")
     @classmethod

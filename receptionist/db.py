@@ -6,6 +6,7 @@ created only by Alembic migrations (`receptionist migrate`).
 
 from __future__ import annotations
 
+import select
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -14,7 +15,8 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 from receptionist.clock import Clock
@@ -55,8 +57,46 @@ def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 2
             cur.close()
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=pool_size,
-                         max_overflow=max_overflow, pool_timeout=10)
+    engine = create_engine(database_url, pool_size=pool_size, max_overflow=max_overflow,
+                           pool_timeout=10)
+    _check_on_checkout(engine)
+    return engine
+
+
+def _check_on_checkout(engine: Engine) -> None:
+    """Hand out only live connections, without a round trip per checkout.
+
+    SQLAlchemy's `pool_pre_ping` sends a statement each time a connection leaves the pool:
+    a round trip per transaction (about a sixth of an API booking's statements). A server
+    that shuts down or restarts tells its clients: it sends a last error and closes the
+    socket, so an idle connection whose socket has something to read is the one worth
+    pinging. Such a connection is pinged; if the ping fails, the pool drops it and hands
+    out another (or opens a new one), so a restarted server still costs no failed
+    request. A host that vanishes without closing its sockets is caught by the statement
+    that fails (SQLAlchemy then invalidates the whole pool), as with any other client."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkout")
+    def _live_or_replaced(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        if not _has_pending_input(dbapi_conn):
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError("the database server closed this connection") from exc
+
+
+def _has_pending_input(dbapi_conn: Any) -> bool:
+    """Whether an idle connection's socket has something to read (a closed connection
+    counts as such): between statements the server only speaks when it goes away."""
+    if getattr(dbapi_conn, "closed", False):
+        return True
+    try:
+        fd = dbapi_conn.fileno()
+    except Exception:
+        return True
+    readable, _, _ = select.select([fd], [], [], 0)
+    return bool(readable)
 
 
 class WriteLock:
@@ -137,6 +177,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._write_lock = WriteLock() if engine.dialect.name == "sqlite" else None
+        self._reads: tuple[Engine, Engine] | None = None
         # One limiter per event loop (tests run several apps, each on its own loop).
         self._limiters: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
         self._waiting_limiters: weakref.WeakKeyDictionary[Any, Any] = (
@@ -172,6 +213,24 @@ class Database:
     def session(self) -> Session:
         """A session whose objects stay readable after commit (the one way to open one)."""
         return Session(self.engine, expire_on_commit=False)
+
+    def read_session(self) -> Session:
+        """A session for reads only (the JSON API's GET routes, token checks): on
+        PostgreSQL each statement runs on its own, without BEGIN and ROLLBACK around them,
+        two round trips fewer per request. Its statements may see different snapshots;
+        anything that must read consistently, or writes, uses `session()`. Flushing one
+        is refused, so a write can never slip in unguarded."""
+        session = Session(self._read_engine(), expire_on_commit=False)
+        event.listen(session, "before_flush", _refuse_flush)
+        return session
+
+    def _read_engine(self) -> Engine:
+        if self._engine.dialect.name != "postgresql":
+            return self._engine
+        if self._reads is None or self._reads[0] is not self._engine:
+            self._reads = (self._engine,
+                           self._engine.execution_options(isolation_level="AUTOCOMMIT"))
+        return self._reads[1]
 
     def call_session(self) -> Session:
         """A session on the call path's own connections (webhooks, media streams)."""
@@ -273,6 +332,10 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+
+def _refuse_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
+    raise RuntimeError("a read session cannot write: use Database.session()")
 
 
 class JobDeps(Protocol):

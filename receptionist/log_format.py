@@ -14,7 +14,7 @@ TEXT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Loggers that say something at INFO several times a second or a call; WARNING and up
 # still show. With LOG_LEVEL=DEBUG they speak again.
 CHATTY = ("apscheduler", "uvicorn.access", "httpx", "httpcore", "caldav", "urllib3",
-          "faster_whisper")
+          "faster_whisper", "httpx2")  # httpx2: Starlette's test client (the demo's history)
 _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
     "message", "asctime", "taskName"}
 

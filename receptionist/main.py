@@ -21,6 +21,7 @@ from receptionist.admin.call_pages import router as admin_call_pages_router
 from receptionist.admin.contacts import router as admin_contacts_router
 from receptionist.admin.dashboard import router as admin_dashboard_router
 from receptionist.admin.deps import ADMIN_UI, LoginRequired
+from receptionist.admin.dev_outbox import router as admin_dev_outbox_router
 from receptionist.admin.exports import router as admin_exports_router
 from receptionist.admin.scripts import router as admin_scripts_router
 from receptionist.admin.settings import router as admin_settings_router
@@ -34,7 +35,7 @@ from receptionist.config import Settings, get_settings
 from receptionist.no_store import NoStore
 from receptionist.request_guards import RequestGuards
 from receptionist.runtime import Runtime
-from receptionist.twilio import rest, spool
+from receptionist.twilio import dev_twilio, rest, spool
 from receptionist.twilio.app import unexpected_error
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
@@ -87,6 +88,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.state.database = rt.database  # web_deps.get_db
     app.include_router(twilio_router)
     app.include_router(media_router)
+    if settings.dev_mode:  # the stand-in for Twilio's REST API: never in production
+        app.include_router(dev_twilio.router)
     app.include_router(api_router)
     add_error_handlers(app)
     app.include_router(ics_router)
@@ -100,6 +103,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.include_router(admin_contacts_router)
     app.include_router(admin_exports_router)
     app.include_router(admin_appointment_pages_router)
+    if settings.dev_mode:  # what would have been sent: never in production
+        app.include_router(admin_dev_outbox_router)
     app.mount("/admin/static", StaticFiles(directory=ADMIN_UI / "static"), name="admin-static")
 
     @app.exception_handler(LoginRequired)

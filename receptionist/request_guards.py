@@ -116,7 +116,7 @@ class RequestGuards:
         return None
 
     def _token(self, header: str) -> TokenGrant | None:
-        with self.rt.database.session() as session:
+        with self.rt.database.read_session() as session:
             return find_token(session, header)
 
     def _signed_in(self, headers: Headers) -> bool:

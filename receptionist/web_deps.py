@@ -68,6 +68,23 @@ async def run_in_session(database: Database, session: Session, work: Callable[[]
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
+async def get_read_db(request: Request) -> AsyncIterator[Session]:
+    """A read-only session for the request (`Database.read_session`): no transaction
+    to end, so closing it costs no statement."""
+    database: Database = request.app.state.database
+    session = database.read_session()
+    try:
+        yield session
+    finally:
+        if session.in_transaction():
+            await database.run(session.close)
+        else:
+            session.close()
+
+
+ReadSessionDep = Annotated[Session, Depends(get_read_db)]
+
+
 # A row id in a URL: anything outside a 32-bit key is a 404 like any unknown id, not a
 # database error (PostgreSQL refuses to compare an INTEGER column with 2**31).
 MAX_ROW_ID = 2**31 - 1

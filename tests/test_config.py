@@ -29,3 +29,30 @@ def test_public_base_url_is_normalised_and_checked() -> None:
         "https://x.example.com")
     with pytest.raises(ValueError):
         Settings(public_base_url="x.example.com")
+
+
+def test_twilio_api_base_is_the_app_itself_only_in_dev_mode_without_an_account() -> None:
+    base = "http://127.0.0.1:8000"
+    assert Settings(receptionist_env="dev", public_base_url=base).twilio_api_base == base
+    real_token = "3f9c2e7a1b8d4c6e0f5a9b2d7e1c4a8f"
+    assert Settings(receptionist_env="dev", public_base_url=base,
+                    twilio_auth_token=real_token).twilio_api_base == "https://api.twilio.com"
+    assert Settings(receptionist_env="production", public_base_url=base
+                    ).twilio_api_base == "https://api.twilio.com"
+    assert Settings(receptionist_env="dev", public_base_url=base,
+                    twilio_api_base="http://127.0.0.1:9/").twilio_api_base == (
+        "http://127.0.0.1:9")
+    with pytest.raises(ValueError):
+        Settings(twilio_api_base="api.twilio.com")
+
+
+def test_serve_reaches_the_stand_in_where_it_listens() -> None:
+    from receptionist.cli.serve import _stand_in_here
+
+    dev = Settings(receptionist_env="dev", public_base_url="http://localhost:8000")
+    assert _stand_in_here(dev, "0.0.0.0", 8001).twilio_api_base == "http://127.0.0.1:8001"
+    assert _stand_in_here(dev, "::1", 8001).twilio_api_base == "http://[::1]:8001"
+    real = Settings(receptionist_env="dev", twilio_api_base="https://api.twilio.com")
+    assert _stand_in_here(real, "127.0.0.1", 8001).twilio_api_base == "https://api.twilio.com"
+    production = Settings(receptionist_env="production")
+    assert _stand_in_here(production, "127.0.0.1", 8001) is production

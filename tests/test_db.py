@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import func, select
 
-from receptionist.db import Database, WriteConflict, WriteLock
+from receptionist.db import Database, WriteConflict, WriteLock, make_engine
 from receptionist.tenants.models import Tenant, TenantNumber
+from tests.conftest import ON_POSTGRES
 from tests.waiting import wait_until
 
 
@@ -176,3 +178,55 @@ def test_ending_reads_keeps_what_was_read_and_refuses_unwritten_changes(
         with pytest.raises(RuntimeError):
             database.end_reads(session)
     assert _name(database, "demo") != "Unwritten"
+
+
+def test_a_read_session_reads_and_refuses_to_write(engine: Engine) -> None:
+    database = Database(engine)
+    with database.read_session() as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == "demo")).one()
+        tenant.name = "Never written"
+        session.add(tenant)
+        with pytest.raises(RuntimeError, match="read session"):
+            session.flush()
+    assert _name(database, "demo") != "Never written"
+
+
+def test_a_read_session_opens_no_transaction_on_postgresql(engine: Engine) -> None:
+    database = Database(engine)
+    with database.read_session() as session:
+        session.exec(select(Tenant.id)).all()
+        raw = session.connection().connection.dbapi_connection
+        assert raw is not None
+        # PostgreSQL: autocommit, so no BEGIN / ROLLBACK round trips around the reads.
+        if ON_POSTGRES:
+            assert raw.autocommit is True
+    with database.session() as session:  # the pool hands the connection back reset
+        session.exec(select(Tenant.id)).all()
+        if ON_POSTGRES:
+            raw = session.connection().connection.dbapi_connection
+            assert raw is not None and raw.autocommit is False
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="a server that cuts a connection")
+def test_a_connection_the_server_cut_is_replaced_without_a_failed_request(
+        engine: Engine) -> None:
+    database = Database(make_engine(engine.url.render_as_string(hide_password=False),
+                                    pool_size=1, max_overflow=0))
+    try:
+        with database.session() as session:
+            first = session.exec(select(func.pg_backend_pid())).one()
+        with engine.connect() as other:  # as a server restart would: the backend ends
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        wait_until(lambda: _cut(engine, first), "the backend to end")
+        with database.session() as session:  # no error: the pool replaced the dead one
+            second = session.exec(select(func.pg_backend_pid())).one()
+        assert second != first
+    finally:
+        database.engine.dispose()
+
+
+def _cut(engine: Engine, pid: int) -> bool:
+    with engine.connect() as conn:
+        left: int = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :p"),
+                                 {"p": pid}).scalar_one()
+        return left == 0

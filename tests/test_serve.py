@@ -12,10 +12,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from receptionist.db import make_engine
 from receptionist.demo import demo_script_text
@@ -91,7 +92,10 @@ def server(tmp_path: Path, fake_api: FakeTwilioApi,
 def test_first_run_in_dev_mode_makes_the_demo_accounts_once(
         tmp_path: Path, empty_database_url: str) -> None:
     env = {**os.environ, "RECEPTIONIST_ENV": "dev", "DATABASE_URL": empty_database_url,
-           "RECORDINGS_DIR": str(tmp_path / "rec"), "LOG_FORMAT": "json"}
+           "RECORDINGS_DIR": str(tmp_path / "rec"), "LOG_FORMAT": "json",
+           # The demo's past is tests/test_demo_history.py's: here it would only compete
+           # for the CPU with the logins.
+           "DEMO_HISTORY": "false"}
     env.pop("SECRET_KEY", None)
     with serving(tmp_path, env, "first.log") as url:
         first = (tmp_path / "first.log").read_text()
@@ -190,3 +194,50 @@ def test_simulate_reports_a_signature_mismatch(
         capture_output=True, text=True, timeout=PATIENCE_S)
     assert result.returncode == 1
     assert "signature rejected" in result.stderr
+
+
+def test_the_quick_start_in_dev_mode_has_a_past_and_hears_simulated_messages(
+        tmp_path: Path, empty_database_url: str) -> None:
+    """`make run` as a new owner has it: dev mode, no Twilio account, nothing else set. The
+    demo's past days are written once the server is ready; a message left with `simulate`
+    (words at the beep) is fetched from the app's stand-in for Twilio and transcribed by
+    the server's own worker."""
+    from receptionist.calls.models import Call
+    from receptionist.cli import demo_history
+    from receptionist.messages.models import TranscriptStatus
+
+    env = {**os.environ, "RECEPTIONIST_ENV": "dev", "DATABASE_URL": empty_database_url,
+           "RECORDINGS_DIR": str(tmp_path / "rec"), "WORKER_POLL_SECONDS": "0.5"}
+    for name in ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "TWILIO_API_BASE", "PUBLIC_BASE_URL",
+                 "TWILIO_ACCOUNT_SID"):
+        env.pop(name, None)
+    engine = make_engine(empty_database_url)
+
+    def count(where: Any) -> int:
+        with Session(engine) as session:
+            return len(session.exec(select(Call).where(where)).all())
+
+    try:
+        with serving(tmp_path, env) as url:
+            sids = [demo_history.call_sid(i, p) for i, p in enumerate(demo_history.PLAN)]
+            wait_until(lambda: count(col(Call.call_sid).in_(sids)) == len(sids),
+                       "the demo's past calls", poll_s=0.5, timeout=2 * PATIENCE_S)
+            result = subprocess.run(
+                [sys.executable, "-m", "receptionist.cli", "simulate", "--tenant", "demo",
+                 "--url", url, "--from", "+12025550199"],
+                input="2\nsay: Hello, this is Robert Smith, please call me back.\n",
+                env=env, cwd=tmp_path, capture_output=True, text=True, timeout=PATIENCE_S)
+            assert result.returncode == 0, result.stdout + result.stderr
+
+            def transcribed() -> Message | None:
+                with Session(engine) as session:
+                    row = session.exec(select(Message).where(
+                        Message.caller == "+12025550199")).first()
+                return row if row and row.transcript_status == TranscriptStatus.done else None
+
+            wait_until(lambda: transcribed() is not None, "the message's transcript",
+                       poll_s=0.5, timeout=2 * PATIENCE_S)
+            message = transcribed()
+            assert message is not None and "robert smith" in (message.transcript or "").lower()
+    finally:
+        engine.dispose()

@@ -1,16 +1,21 @@
-"""The owner's agenda: a week of appointments per agenda, with cancel and move (the same
+"""The owner's agenda: a week calendar (seven days on one time axis, the agendas side by
+side in each day, or one chosen; or one day), whose free cells are the times booking
+accepts for the type chosen (`appointments.week_grid`); and cancel and move (the same
 no-double-booking rule and the same SMS to the caller as by phone or API)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from receptionist.admin import calendar_cells
 from receptionist.admin.confirm_pages import confirm_cancel
 from receptionist.admin.deps import (
     CsrfChecked,
@@ -24,68 +29,122 @@ from receptionist.admin.deps import (
 from receptionist.appointments import booking, lookups, week_grid
 from receptionist.appointments.agendas import list_agendas
 from receptionist.appointments.models import Agenda, Appointment
+from receptionist.call_flows.booking import choice as booking_choice
 from receptionist.call_flows.publishing import active_script
+from receptionist.call_flows.schema import BookStep, Script
 from receptionist.catalog_text import CatalogText
 from receptionist.clock import SaneDate, sane_datetime
 from receptionist.db import WriteConflict
-from receptionist.i18n import N_
+from receptionist.i18n import N_, format_moment, gettext
 from receptionist.tenants.models import Tenant
 from receptionist.web_deps import RowId, SessionDep, runtime_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+Slug = Annotated[str, Query(max_length=64)]
+
+
+def agendas_in_order(db: Session, tenant: Tenant, script: Script) -> list[Agenda]:
+    """The business's agendas: the script's practitioners in its order, then the others."""
+    assert tenant.id is not None
+    order = list(script.booking.practitioners)
+    return sorted(list_agendas(db, tenant_id=tenant.id),
+                  key=lambda a: (order.index(a.slug) if a.slug in order else len(order),
+                                 a.slug))
+
+
+def offers(script: Script, agenda: Agenda, type_id: str) -> bool:
+    """Whether `agenda` takes appointments of the type (any type without practitioners;
+    with them, the practitioners the type names)."""
+    if not script.booking.practitioners:
+        return True
+    return agenda.slug in booking_choice.offering(script, type_id)
+
+
+def types_of(script: Script, agenda: Agenda) -> list[tuple[str, str]]:
+    """(type id, name) of the types this agenda's practitioner offers."""
+    return [(tid, t.name) for tid, t in script.booking.types.items()
+            if offers(script, agenda, tid)]
+
+
+def _default_agendas(script: Script, agendas: list[Agenda], booked: set[int]) -> list[Agenda]:
+    """Whom the calendar shows without a choice: the practitioners (else the agendas the
+    script's booking steps use), and every agenda with an appointment in the days shown,
+    so that none is left out when the script no longer names its agenda."""
+    named = set(script.booking.practitioners) or {
+        step.agenda for step in script.steps.values() if isinstance(step, BookStep)} or {
+        "main"}
+    return [a for a in agendas if a.slug in named or a.id in booked]
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words of the days shown, made once per page (not once per cell)."""
+
+    short: list[str]  # « lun. 7 déc. »
+    long: list[str]  # « lundi 7 décembre »
 
 
 @router.get("/t/{slug}/agenda")
-def agenda_week(request: Request, db: SessionDep,
-                signed: CurrentUser, tenant: OwnedTenant, slug: str,
-                week: SaneDate | None = None,
-                agenda: Annotated[str, Query(max_length=64)] = "main",
-                notice: Notice = "") -> Response:
+def calendar(request: Request, db: SessionDep, signed: CurrentUser, tenant: OwnedTenant,
+             slug: str, week: SaneDate | None = None, day: SaneDate | None = None,
+             agenda: Slug = "", type_id: Annotated[str, Query(alias="type", max_length=64)] = "",
+             notice: Notice = "") -> Response:
+    """The week of `week` (or the single `day`), of every agenda or of `agenda`, with the
+    free times of an appointment type (`type`; none: each agenda's plain slot)."""
     user, data = signed
     assert tenant.id is not None
-    found = agenda_of(db, tenant, agenda)
-    tz = ZoneInfo(found.timezone)
-    today = runtime_of(request).clock().astimezone(tz).date()
-    monday = (week or today) - timedelta(days=(week or today).weekday())
-    start = datetime.combine(monday, time(0), tz)
-    assert found.id is not None
-    rows = lookups.booked_between(db, agenda_id=found.id, start=start,
-                                  end=start + timedelta(days=7))
-    days = [(monday + timedelta(days=i),
-             [a for a in rows if a.starts_at.astimezone(tz).date() == monday + timedelta(days=i)])
-            for i in range(7)]
-    return render(request, "agenda.html", data, user, tenant=tenant, section="agenda",
-                 agenda=found, agendas=list_agendas(db, tenant_id=tenant.id),
-                 days=days, tz=tz, monday=monday, previous=monday - timedelta(days=7),
-                 following=monday + timedelta(days=7), notice=notice)
-
-
-@router.get("/t/{slug}/agenda/week")
-def practice_week(request: Request, db: SessionDep, signed: CurrentUser, tenant: OwnedTenant,
-                  slug: str, week: SaneDate | None = None, day: SaneDate | None = None
-                  ) -> Response:
-    """Every agenda (practitioner) of the business side by side, one week (or one `day`
-    of it)."""
-    user, data = signed
-    assert tenant.id is not None
-    agendas = list_agendas(db, tenant_id=tenant.id)
-    if not agendas:
-        raise HTTPException(404, "no agenda")
     _, script = active_script(db, tenant=tenant)
-    # The script's practitioners in its order; without any, every agenda.
-    order = list(script.booking.practitioners)
-    people = sorted((a for a in agendas if a.slug in order), key=lambda a: order.index(a.slug)
-                    ) or agendas
     now = runtime_of(request).clock()
-    tz = ZoneInfo(people[0].timezone)
+    tz = ZoneInfo(tenant.timezone)
     today = now.astimezone(tz).date()
     shown = day or week or today
     monday = shown - timedelta(days=shown.weekday())
-    type_names = {tid: kind.name for tid, kind in script.booking.types.items()}
-    return render(request, "agenda_week.html", data, user, tenant=tenant, section="agenda",
-                  agendas=people, days=week_grid.week(db, people, monday, now), tz=tz,
-                  monday=monday, previous=monday - timedelta(days=7),
-                  following=monday + timedelta(days=7), type_names=type_names, only=day)
+    days = [day] if day is not None else [monday + timedelta(days=i) for i in range(7)]
+    everyone = agendas_in_order(db, tenant, script)
+    if agenda:
+        chosen = [agenda_of(db, tenant, agenda)]
+    else:
+        start = datetime.combine(days[0], time(0), tz)
+        booked = week_grid.booked_agendas(db, tenant_id=tenant.id, start=start,
+                                          end=start + timedelta(days=len(days)))
+        chosen = _default_agendas(script, everyone, booked)
+    kind = booking_choice.kind(script, type_id) if type_id else None
+    if kind is None:
+        type_id = ""
+    columns = [week_grid.Column(a, kind, kind is None or offers(script, a, type_id))
+               for a in chosen]
+    grid = week_grid.build(db, columns, days, now, tz) if columns else None
+    keep = {name: value for name, value in (("agenda", agenda), ("type", type_id)) if value}
+    step = timedelta(days=1 if day is not None else 7)
+    around = {"previous": days[0] - step, "following": days[0] + step}
+    links = {name: "?" + urlencode({**keep, ("day" if day else "week"): value.isoformat()})
+             for name, value in around.items()}
+    links["today"] = "?" + urlencode({**keep, **({"day": today.isoformat()} if day else {})})
+    links["week"] = "?" + urlencode({**keep, "week": monday.isoformat()})
+    links["new"] = f"/admin/t/{tenant.slug}/agenda/book" + (
+        "?" + urlencode(keep) if keep else "")
+    type_name = booking_choice.type_name(script, type_id)
+    labels = Labels([format_moment(user.language, d, "EEE d MMM") for d in days],
+                    [format_moment(user.language, d, "EEEE d MMMM") for d in days])
+    words = calendar_cells.CellWords(user.language, type_name or gettext(
+        user.language, "admin.calendar.plain_slot"))
+    rows = calendar_cells.rows(
+        grid, words, slug=tenant.slug, type_id=type_id, days=labels.long,
+        type_names={tid: t.name for tid, t in script.booking.types.items()}
+    ) if grid is not None else []
+    return render(request, "agenda.html", data, user, tenant=tenant, section="agenda",
+                  grid=grid, days=days, labels=labels, monday=monday, only=day,
+                  today=today, everyone=everyone, agenda=agenda, type_id=type_id,
+                  types=list(script.booking.types.items()), links=links, keep=keep,
+                  type_name=type_name, rows=rows, notice=notice)
+
+
+@router.get("/t/{slug}/agenda/week")
+def practice_week(request: Request, slug: str, tenant: OwnedTenant) -> RedirectResponse:
+    """The former page of every practitioner's week: now the calendar itself."""
+    query = request.url.query
+    return RedirectResponse(f"/admin/t/{tenant.slug}/agenda" + (f"?{query}" if query else ""),
+                            status_code=303)
 
 
 def agenda_time(agenda: Agenda, text: str) -> datetime:

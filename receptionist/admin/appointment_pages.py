@@ -5,7 +5,7 @@ number, what and with whom, how it was booked, every change since."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from receptionist.admin.agenda import agenda_time
+from receptionist.admin.agenda import agenda_time, agendas_in_order, offers, types_of
 from receptionist.admin.deps import (
     CsrfChecked,
     CurrentUser,
@@ -24,11 +24,10 @@ from receptionist.admin.deps import (
     redirect_with_notice,
     render,
 )
-from receptionist.appointments import booking, lookups
+from receptionist.appointments import agendas, booking, lookups
 from receptionist.appointments.models import Agenda
 from receptionist.call_flows.booking import choice as booking_choice
 from receptionist.call_flows.publishing import active_script
-from receptionist.call_flows.schema import Script
 from receptionist.catalog_text import CatalogText, said
 from receptionist.contacts import service as contacts
 from receptionist.db import WriteConflict
@@ -38,81 +37,95 @@ from receptionist.users.models import User
 from receptionist.web_deps import RowId, SessionDep, runtime_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-LocalTime = Annotated[str, Query(max_length=20, pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d$")]
-
-
-def _local(agenda: Agenda, at: str) -> datetime:
-    try:
-        return agenda_time(agenda, at)
-    except ValueError:
-        raise HTTPException(422, "not a date and time") from None
-
-
-def _types(script: Script, agenda: Agenda) -> list[tuple[str, str]]:
-    """(type id, name) of the types this agenda's practitioner offers."""
-    if not script.booking.practitioners:
-        return [(tid, t.name) for tid, t in script.booking.types.items()]
-    return [(tid, t.name) for tid, t in script.booking.types.items()
-            if agenda.slug in booking_choice.offering(script, tid)]
+LOCAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")  # what a datetime-local input sends
 
 
 def _form(request: Request, db: Session, user: User, data: object, tenant: Tenant,
-          agenda: Agenda, at: str, *, error: Shown = "", values: dict[str, str] | None = None
-          ) -> Response:
+          values: dict[str, str], *, error: Shown = "") -> Response:
+    """The booking form, filled with `values` (agenda, at, type, name, number, note)."""
     _, script = active_script(db, tenant=tenant)
+    everyone = agendas_in_order(db, tenant, script)
+    chosen = next((a for a in everyone if a.slug == values.get("agenda")), None)
+    when = None
+    if chosen is not None and LOCAL_TIME.fullmatch(values.get("at", "")):
+        try:
+            when = agenda_time(chosen, values["at"])
+        except ValueError:
+            when = None
     return render(request, "appointment_new.html", data, user, tenant=tenant,  # type: ignore[arg-type]
-                  section="agenda", agenda=agenda, at=at, when=_local(agenda, at),
-                  types=_types(script, agenda), error=error, values=values or {})
+                  section="agenda", agendas=everyone, chosen=chosen, when=when,
+                  types=[(tid, t.name) for tid, t in script.booking.types.items()],
+                  offered={a.slug: [tid for tid, _ in types_of(script, a)] for a in everyone},
+                  error=error, values=values)
 
 
 @router.get("/t/{slug}/agenda/book")
 def booking_form(request: Request, db: SessionDep, signed: CurrentUser, tenant: OwnedTenant,
-                 slug: str, agenda: Annotated[str, Query(max_length=64)], at: LocalTime
-                 ) -> Response:
+                 slug: str, agenda: Annotated[str, Query(max_length=64)] = "",
+                 at: Annotated[str, Query(max_length=20)] = "",
+                 type_id: Annotated[str, Query(alias="type", max_length=64)] = "") -> Response:
+    """The form, prefilled from a free cell of the calendar (agenda, day and time, type)
+    or empty ("New appointment")."""
     user, data = signed
-    return _form(request, db, user, data, tenant, agenda_of(db, tenant, agenda), at)
+    return _form(request, db, user, data, tenant,
+                 {"agenda": agenda, "at": at if LOCAL_TIME.fullmatch(at) else "",
+                  "type": type_id})
 
 
 @router.post("/t/{slug}/agenda/book")
 def book(request: Request, db: SessionDep, signed: CsrfChecked, tenant: OwnedTenant,
-         slug: str, agenda: Annotated[str, Query(max_length=64)], at: LocalTime,
-         name: Annotated[str, Form(min_length=1, max_length=200)],
+         slug: str, name: Annotated[str, Form(max_length=200)] = "",
+         agenda: Annotated[str, Form(max_length=64)] = "",
+         at: Annotated[str, Form(max_length=20)] = "",
          number: Annotated[str, Form(max_length=32)] = "",
          note: Annotated[str, Form(max_length=500)] = "",
          type_id: Annotated[str, Form(alias="type", max_length=64)] = "") -> Response:
+    """Book through `booking.book`, the service the phone and the API book through; a
+    refusal keeps what was typed and says why."""
     user, data = signed
-    found = agenda_of(db, tenant, agenda)
-    values = {"name": name, "number": number, "note": note, "type": type_id}
+    values = {"agenda": agenda, "at": at, "type": type_id, "name": name, "number": number,
+              "note": note}
+
+    def refused(error: Shown, status: int = 422) -> Response:
+        response = _form(request, db, user, data, tenant, values, error=error)
+        response.status_code = status
+        return response
+
+    assert tenant.id is not None
+    found = agendas.get_agenda(db, tenant_id=tenant.id, slug=agenda) if agenda else None
+    if found is None:
+        return refused(CatalogText(N_("refusal.booking_form.no_agenda")))
+    if not name.strip():
+        return refused(CatalogText(N_("refusal.booking_form.no_name")))
+    try:
+        if not LOCAL_TIME.fullmatch(at):
+            raise ValueError(at)
+        starts_at = agenda_time(found, at)
+    except ValueError:
+        return refused(CatalogText(N_("refusal.not_a_date_time")))
     try:
         number = contacts.checked_number(number) if number.strip() else ""
     except contacts.ContactError as exc:
-        response = _form(request, db, user, data, tenant, found, at, values=values,
-                         error=said(exc))
-        response.status_code = 422
-        return response
+        return refused(said(exc))
     _, script = active_script(db, tenant=tenant)
     kind = booking_choice.kind(script, type_id) if type_id else None
-    if type_id and (kind is None or type_id not in dict(_types(script, found))):
-        raise HTTPException(422, "unknown appointment type")
+    if type_id and (kind is None or not offers(script, found, type_id)):
+        return refused(CatalogText(N_("refusal.booking_form.not_offered"), who=found.name,
+                                   what=booking_choice.type_name(script, type_id) or type_id))
     rt = runtime_of(request)
     try:
         with rt.database.write_transaction(db):
             fresh = agenda_of(db, tenant, agenda)
             booked = booking.book(
-                db, agenda=fresh, starts_at=_local(fresh, at), now=rt.clock(),
+                db, agenda=fresh, starts_at=starts_at, now=rt.clock(),
                 caller_number=number, caller_name=name.strip(), language=tenant.language,
                 source="admin", kind=kind, note=note.strip())
     except booking.BookingError as exc:
-        response = _form(request, db, user, data, tenant, found, at, values=values,
-                         error=CatalogText(N_("refusal.not_booked"), reason=exc.text))
-        response.status_code = 409 if isinstance(exc, booking.SlotTaken) else 422
-        return response
+        return refused(CatalogText(N_("refusal.not_booked"), reason=exc.text),
+                       409 if isinstance(exc, booking.SlotTaken) else 422)
     except WriteConflict:
-        response = _form(request, db, user, data, tenant, found, at, values=values,
-                         error=CatalogText(N_("refusal.not_booked"), reason=CatalogText(
-                             N_("refusal.booking.just_taken"))))
-        response.status_code = 409
-        return response
+        return refused(CatalogText(N_("refusal.not_booked"), reason=CatalogText(
+            N_("refusal.booking.just_taken"))), 409)
     return redirect_with_notice(request, f"/admin/t/{slug}/appointments/{booked.id}",
                                 CatalogText(N_("admin.notice.booked")))
 

@@ -113,6 +113,7 @@ def render(request: Request, name: str, data: sessions.SessionData, user: User |
         "date_text": partial(format_moment, language),
         "lang": language, "languages": _other_languages(lang_key(language)),
         "spoken_locales": SPOKEN_LOCALES, "user": user, "csrf": data.csrf,
+        "dev_mode": runtime_of(request).settings.dev_mode,
         **context})
     set_cookie(request, response, data)
     security_headers(response)

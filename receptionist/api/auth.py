@@ -13,13 +13,13 @@ from receptionist.tenants.models import Tenant
 from receptionist.tenants.tokens import TokenGrant, find_token
 from receptionist.users import service as users
 from receptionist.users.models import User
-from receptionist.web_deps import SessionDep, runtime_of
+from receptionist.web_deps import ReadSessionDep, runtime_of
 
 # Where request_guards leaves the token it checked before the body was read.
 STATE_KEY = "api_token"
 
 
-async def tenant_from_token(request: Request, session: SessionDep, slug: str) -> Tenant:
+async def tenant_from_token(request: Request, session: ReadSessionDep, slug: str) -> Tenant:
     """The tenant named in the path, if the request's token may see it (else 401 / 404)."""
     grant = getattr(request.state, STATE_KEY, None)
     return await runtime_of(request).database.run(partial(

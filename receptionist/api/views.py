@@ -22,7 +22,7 @@ from receptionist.calls import service as calls
 from receptionist.clock import SaneDate, SaneDateTime
 from receptionist.messages import service as messages
 from receptionist.tenants.models import Tenant
-from receptionist.web_deps import RowId, RuntimeDep, SessionDep, run_in_session
+from receptionist.web_deps import ReadSessionDep, RowId, RuntimeDep, SessionDep, run_in_session
 
 router = APIRouter(prefix="/api/v1/tenants/{slug}", tags=["api"])
 Limit = Annotated[int, Query(ge=1, le=500)]
@@ -125,7 +125,7 @@ def _appointment_out(appointment: Appointment, agenda_slug: str) -> AppointmentO
 
 
 @router.get("/calls", summary="Calls, newest first")
-async def list_calls(tenant: TenantDep, session: SessionDep, rt: RuntimeDep, limit: Limit = 50,
+async def list_calls(tenant: TenantDep, session: ReadSessionDep, rt: RuntimeDep, limit: Limit = 50,
                      offset: Offset = 0) -> list[CallOut]:
     assert tenant.id is not None
     tenant_id = tenant.id
@@ -137,7 +137,7 @@ async def list_calls(tenant: TenantDep, session: SessionDep, rt: RuntimeDep, lim
 
 
 @router.get("/messages", summary="Messages left by callers, newest first")
-async def list_messages(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+async def list_messages(tenant: TenantDep, session: ReadSessionDep, rt: RuntimeDep,
                         limit: Limit = 50, offset: Offset = 0) -> list[MessageOut]:
     assert tenant.id is not None
     tenant_id = tenant.id
@@ -153,7 +153,7 @@ async def list_messages(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
 
 
 @router.get("/availability", summary="Free slot starts of one local day")
-async def availability(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+async def availability(tenant: TenantDep, session: ReadSessionDep, rt: RuntimeDep,
                        day: Annotated[SaneDate, Query(alias="date")],
                        agenda: Annotated[str, Query(max_length=64)] = "main",
                        type_id: Annotated[TypeId, Query(alias="type")] = ""
@@ -175,7 +175,7 @@ async def availability(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
 
 
 @router.get("/appointments", summary="Appointments from a date on (default: today)")
-async def list_appointments(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+async def list_appointments(tenant: TenantDep, session: ReadSessionDep, rt: RuntimeDep,
                             since: SaneDate | None = None, include_cancelled: bool = False,
                             limit: Limit = 100, offset: Offset = 0) -> list[AppointmentOut]:
     start = (datetime.combine(since, time(0), ZoneInfo(tenant.timezone))

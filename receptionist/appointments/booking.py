@@ -84,8 +84,11 @@ def _check_slot(session: Session, agenda: Agenda, starts_at: datetime, now: date
     if starts_at >= now + timedelta(days=horizon):
         raise NotASlot(N_("refusal.booking.too_far"), days=horizon)
     ends_at = starts_at + timedelta(seconds=rules.slot_s)
-    if not available(session, agenda, now=now, start=starts_at, end=ends_at, limit=1,
-                     ignore=ignore, kind=kind):
+    # The first free start from `starts_at` must be `starts_at` itself: a later one within
+    # the slot's length (after a busy time that ends meanwhile) does not make it free.
+    free = available(session, agenda, now=now, start=starts_at, end=ends_at, limit=1,
+                     ignore=ignore, kind=kind)
+    if not free or free[0] != starts_at:
         raise SlotTaken(N_("refusal.booking.no_longer_free"))
     return ends_at
 

@@ -3,6 +3,7 @@ processes."""
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,9 +12,15 @@ from receptionist.cli import support
 from receptionist.cli.support import fail, open_database
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
     from receptionist.config import Settings
     from receptionist.db import Database
     from receptionist.runtime import Runtime
+    from receptionist.warm_up import WarmUp
+
+# The demo's history waits this long at most for the server to be ready.
+HISTORY_WAITS_S = 120.0
 
 
 def _setup_logging(settings: Settings) -> None:
@@ -96,7 +103,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     from receptionist.tenants import service as tenants
     from receptionist.worker import start_background
 
-    settings = support.settings()
+    settings = _stand_in_here(support.settings(), host, port)
     _setup_logging(settings)
     _check_secrets(settings)
     upgrade(settings.database_url)
@@ -117,22 +124,73 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     typer.echo(f"admin UI: http://{host}:{port}/admin")
     rt = Runtime.from_settings(settings)
     _report_speech(rt)
-    scheduler = start_background(rt) if jobs else None
     # The recognition processes and their models, the scripts and their intent models,
     # loaded in the background: /readyz says 200 once they are (/healthz at once).
     # Then each language's calls rehearsed once in the trial call's sandbox (the code a
     # first call runs for the first time: lazy imports, caches filled at first use).
     rehearsal = warm_up.Part("rehearsal", lambda: rehearse(
         settings, rt.clock, warm_up.script_per_language(rt)))
-    app = create_app(settings, runtime=rt, warm_up=warm_up.for_runtime(rt, [rehearsal]))
+    warm = warm_up.for_runtime(rt, [rehearsal])
+    schedulers: list[BackgroundScheduler] = []
+    if settings.dev_mode and settings.demo_history and _history_missing(rt):
+        # The demo's last few days, written in the background once the server is ready
+        # (it answers meanwhile); the worker starts after them, so that it never races
+        # their clock.
+        typer.echo("the demo's last few days (calls, messages, bookings) are written in "
+                   "the background once the server is ready: about a minute")
+        threading.Thread(target=_history_then_jobs, args=(rt, warm, schedulers, jobs),
+                         name="demo-history", daemon=True).start()
+    elif jobs:
+        schedulers.append(start_background(rt))
+    app = create_app(settings, runtime=rt, warm_up=warm)
     try:
         uvicorn.run(app, host=host, port=port,
                     proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
                     log_level=settings.log_level.lower(), log_config=None,
                     access_log=settings.log_level == "DEBUG")
     finally:
-        if scheduler is not None:
+        for scheduler in schedulers:
             scheduler.shutdown(wait=False)
+
+
+def _stand_in_here(settings: Settings, host: str, port: int) -> Settings:
+    """Dev mode, the app standing in for Twilio's REST API (config.Settings.plays_twilio):
+    its worker reaches it where this process listens, whatever PUBLIC_BASE_URL says (the
+    Quick start's default names port 8000; `PORT=8001 make run` listens elsewhere)."""
+    if not (settings.plays_twilio and settings.twilio_api_base == settings.public_base_url):
+        return settings
+    address = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    if ":" in address:
+        address = f"[{address}]"
+    return settings.model_copy(update={"twilio_api_base": f"http://{address}:{port}"})
+
+
+def _history_missing(rt: Runtime) -> bool:
+    from receptionist.cli import demo_history
+
+    with rt.database.session() as session:
+        return bool(demo_history.missing(session))
+
+
+def _history_then_jobs(rt: Runtime, warm: WarmUp, schedulers: list[BackgroundScheduler],
+                       jobs: bool) -> None:
+    """Dev mode: once the server is ready (or after a while), the demo's history
+    (`cli/demo_history.py`), then the worker."""
+    import logging
+
+    from receptionist.cli import demo_history
+    from receptionist.worker import start_background
+
+    warm.done.wait(timeout=HISTORY_WAITS_S)
+    try:
+        placed = demo_history.write(rt.settings, now=rt.clock())
+        if placed:
+            logging.getLogger(__name__).info(
+                "demo history: %d past calls placed; the admin shows them", placed)
+    except Exception:  # the demo's past is a nicety: the service goes on without it
+        logging.getLogger(__name__).exception("demo history not written")
+    if jobs:
+        schedulers.append(start_background(rt))
 
 
 def _report_speech(rt: Runtime) -> None:

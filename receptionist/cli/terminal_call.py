@@ -9,6 +9,7 @@ import typer
 from receptionist.cli.support import fail, open_session
 from receptionist.config import Settings
 from receptionist.tenants import service as tenants
+from receptionist.twilio import simulated_recordings
 from receptionist.twilio.simulator import (
     Heard,
     Recording,
@@ -30,11 +31,14 @@ class TerminalCaller:
         return None if answer.lower() == "h" else answer
 
     def record(self, prompt: list[Heard]) -> Recording | None:
-        answer = typer.prompt("seconds of message to leave (0 = silence, h = hang up)",
-                              default="10")
-        if answer.strip().lower() == "h":
+        answer = str(typer.prompt(
+            "say: WORDS to leave (spoken by the local voice), or seconds of a quiet "
+            "message (0 = silence, h = hang up)", default="10")).strip()
+        if answer.lower() == "h":
             return None
-        return Recording(int(answer) if answer.strip().isdigit() else 10)
+        if answer.lower().startswith("say:"):
+            return Recording(10, words=answer[4:].strip())
+        return Recording(int(answer) if answer.isdigit() else 10)
 
     def dial_result(self, number: str) -> str:
         typer.echo(f"[transferring to {number}]")
@@ -67,12 +71,16 @@ def place_call(settings: Settings, *, tenant: str, url: str, caller_id: str) -> 
         numbers = tenants.numbers_of(session, tenant_id=row.id)
     if not numbers:
         raise fail(f"tenant {tenant!r} has no phone number", 2)
+    if not settings.dev_mode:
+        typer.echo("(messages left here can be fetched only from a server in dev mode, "
+                   "RECEPTIONIST_ENV=dev: it serves the recordings this command makes)")
     printed = 0
     with httpx.Client(base_url=url, timeout=30) as http:
         sim = EchoingSim(http=http, public_base=settings.public_base_url,
                          auth_token=settings.twilio_auth_token,
                          account_sid=settings.twilio_account_sid,
-                         recordings_base=settings.twilio_api_base)
+                         recordings_base=settings.twilio_api_base,
+                         recordings=simulated_recordings.folder(settings))
 
         class Speaker(TerminalCaller):
             def _flush(self) -> None:
@@ -94,7 +102,8 @@ def place_call(settings: Settings, *, tenant: str, url: str, caller_id: str) -> 
                 return super().dial_result(number)
 
         typer.echo(f"calling {row.name} at {numbers[0]} from {caller_id}")
-        call = SimulatedCall(sim, Speaker(), to=numbers[0], from_=caller_id)
+        call = SimulatedCall(sim, Speaker(), to=numbers[0], from_=caller_id,
+                             language=row.language)
         try:
             call.run()
         except (SimulationError, httpx.HTTPError) as exc:

@@ -37,6 +37,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EMAIL_TARGET = CatalogText(N_("refusal.channel.email_target"), example="owner@example.com")
 
 
+# What an email "sent" in dev mode without SMTP_URL records as its Message-ID: it is shown
+# on the admin's dev outbox page and goes nowhere.
+DEV_OUTBOX = "dev-outbox"
+
+
 class EmailError(ChannelError):
     """`permanent`: retrying will not help (a refused recipient, an address that is not
     one)."""
@@ -67,6 +72,8 @@ def send_email(settings: Settings, *, to: str, subject: str, text: str, html: st
     except InvalidAddress as exc:
         raise EmailError(str(exc), permanent=True) from None
     if not settings.smtp_url:
+        if settings.dev_mode:  # a local trial: kept for the admin's dev outbox, not sent
+            return DEV_OUTBOX
         raise EmailError("SMTP_URL is not set", permanent=False)
     url = urlsplit(settings.smtp_url)
     if url.scheme not in ("smtp", "smtps") or not url.hostname:

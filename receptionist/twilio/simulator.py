@@ -16,10 +16,13 @@ import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from twilio.request_validator import RequestValidator
+
+from receptionist.twilio import simulated_recordings as kept
 
 MAX_REQUESTS_PER_CALL = 200
 
@@ -38,10 +41,13 @@ class Heard:
 @dataclass(frozen=True)
 class Recording:
     """What the caller leaves at a <Record>: `seconds` of audio (0 = silence), ended with
-    `finish_key`, or by hanging up (`hangup`, which Twilio sends as the action's Digits)."""
+    `finish_key`, or by hanging up (`hangup`, which Twilio sends as the action's Digits).
+    `words`: what the caller says (its audio is made when the simulator keeps recordings,
+    `TwilioSim.recordings`; its length is then the audio's)."""
 
     seconds: int
     finish_key: str = "#"
+    words: str = ""
 
 
 class HttpPoster(Protocol):
@@ -100,10 +106,12 @@ class NoInput:
 
 @dataclass(frozen=True)
 class LeaveMessage:
-    """At a <Record>: speak for `seconds`, then press the finish key, or hang up."""
+    """At a <Record>: speak for `seconds` (or say `words`), then press the finish key, or
+    hang up."""
 
     seconds: int = 5
     hang_up: bool = False
+    words: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,7 +175,8 @@ class ScriptedCaller:
     def record(self, prompt: list[Heard]) -> Recording | None:
         action = self._next("a <Record>")
         if isinstance(action, LeaveMessage):
-            return Recording(action.seconds, "hangup" if action.hang_up else "#")
+            return Recording(action.seconds, "hangup" if action.hang_up else "#",
+                             action.words)
         if isinstance(action, StaySilent):
             return Recording(0)
         if isinstance(action, HangUp):
@@ -231,6 +240,9 @@ class SimulatedCall:
     # What the people rung heard (screening announcements), in order.
     callee_heard: list[Heard] = field(default_factory=list)
     rejected: bool = False
+    # The caller's language, for the words they say at a <Record> (a prompt's own
+    # `language` attribute wins).
+    language: str = "en-US"
 
     @property
     def said(self) -> str:
@@ -382,7 +394,8 @@ class SimulatedCall:
                 return None
             self.seconds += int(verb.get("timeout", "5"))
             return _CONTINUE
-        seconds = min(outcome.seconds, max_length)
+        seconds = min(self.sim.keep_recording(recording_sid, outcome,
+                                              self._language()), max_length)
         self.seconds += seconds
         url = self.sim.recording_url(recording_sid)
         self.recordings.append((recording_sid, seconds))
@@ -398,6 +411,13 @@ class SimulatedCall:
             self.ended = True
             return None
         return document
+
+    def _language(self) -> str:
+        """The language of the last prompt that said one, else the caller's."""
+        for heard in reversed(self.heard):
+            if heard.language:
+                return heard.language
+        return self.language
 
     def _dial(self, verb: ET.Element) -> str | object | None:
         nouns = [(n.text or "").strip() for n in verb if n.tag == "Number"]
@@ -493,6 +513,9 @@ class TwilioSim:
     recordings_base: str = "https://api.twilio.com"
     on_recording: Callable[[str, int], None] | None = None
     media: MediaStreams | None = None
+    # Where recordings are kept as audio (dev mode: the stand-in for Twilio's REST API
+    # serves them from there, twilio/dev_twilio.py); None: no audio is made.
+    recordings: Path | None = None
 
     def __post_init__(self) -> None:
         self.public_base = self.public_base.rstrip("/")
@@ -516,6 +539,17 @@ class TwilioSim:
     def recording_url(self, recording_sid: str) -> str:
         return (f"{self.recordings_base}/2010-04-01/Accounts/{self.account_sid}"
                 f"/Recordings/{recording_sid}")
+
+    def keep_recording(self, recording_sid: str, recording: Recording, language: str) -> int:
+        """Make and keep the recording's audio (when `recordings` says where): the
+        caller's words in the local voice, else its seconds of a quiet line. Returns its
+        length in seconds."""
+        if self.recordings is None:
+            return recording.seconds
+        audio = (kept.spoken(recording.words, language) if recording.words.strip()
+                 else kept.quiet(recording.seconds))
+        kept.keep(self.recordings, recording_sid, audio)
+        return kept.seconds_of(audio)
 
     def recording_made(self, recording_sid: str, seconds: int) -> None:
         if self.on_recording is not None:

@@ -22,6 +22,7 @@ from tests.conftest import DEMO_EN, FixedClock
 from tests.twilio.practice import publish_practice
 
 BOOK = "/admin/t/demo/agenda/book?agenda=lee&at=2026-11-18T10:00"
+FORM = {"agenda": "lee", "at": "2026-11-18T10:00"}
 
 
 def owner(session: Session, client: TestClient) -> None:
@@ -35,15 +36,15 @@ def test_book_a_free_slot_from_the_week_grid(client: TestClient, session: Sessio
                                              engine: Engine) -> None:
     publish_practice(engine, DEMO_EN)
     owner(session, client)
-    week = client.get("/admin/t/demo/agenda/week?week=2026-11-18").text
+    week = html.unescape(client.get("/admin/t/demo/agenda?week=2026-11-18").text)
     assert f'href="{BOOK}"' in week
     form = client.get(BOOK)
-    assert form.status_code == 200 and "Wed 18 Nov 2026 10:00" in form.text
+    assert form.status_code == 200 and "Wednesday 18 November 2026 10:00" in form.text
     assert '<option value="cleaning">a cleaning</option>' in form.text
     assert '<option value="checkup">' not in form.text  # Sam Lee does not do check-ups
-    done = client.post(BOOK, data={"csrf": csrf_of(form.text), "name": "Grace Hopper",
-                                   "number": "+15551239999", "note": "prefers mornings",
-                                   "type": "cleaning"}, follow_redirects=True)
+    done = client.post("/admin/t/demo/agenda/book", data={
+        **FORM, "csrf": csrf_of(form.text), "name": "Grace Hopper", "number": "+15551239999",
+        "note": "prefers mornings", "type": "cleaning"}, follow_redirects=True)
     assert done.status_code == 200 and "booked" in done.text
     page = html.unescape(done.text)
     assert "Grace Hopper" in page and "+15551239999" in page and "prefers mornings" in page
@@ -54,15 +55,18 @@ def test_book_a_free_slot_from_the_week_grid(client: TestClient, session: Sessio
     sms = session.execute(select(OutboxItem)).scalars().all()
     assert [(s.kind, s.recipient) for s in sms] == [("booking_confirmed", "+15551239999")]
     # The same time again: refused, with the reason, nothing booked twice.
-    again = client.post(BOOK, data={"csrf": csrf_of(form.text), "name": "Someone else",
-                                    "type": "cleaning"})
+    again = client.post("/admin/t/demo/agenda/book", data={
+        **FORM, "csrf": csrf_of(form.text), "name": "Someone else", "type": "cleaning"})
     assert again.status_code == 409 and "not booked: this time is no longer free" in again.text
     assert "Someone else" in again.text  # what was typed is kept
-    bad = client.post(BOOK, data={"csrf": csrf_of(form.text), "name": "X", "number": "123"})
+    bad = client.post("/admin/t/demo/agenda/book", data={
+        **FORM, "csrf": csrf_of(form.text), "name": "X", "number": "123"})
     assert bad.status_code == 422 and "E.164" in bad.text
-    assert client.post(BOOK, data={"csrf": csrf_of(form.text), "name": "X",
-                                   "type": "checkup"}).status_code == 422
-    assert client.post(BOOK, data={"csrf": "forged", "name": "X"}).status_code == 403
+    assert client.post("/admin/t/demo/agenda/book", data={
+        **FORM, "csrf": csrf_of(form.text), "name": "X", "type": "checkup"}
+        ).status_code == 422
+    assert client.post("/admin/t/demo/agenda/book",
+                       data={**FORM, "csrf": "forged", "name": "X"}).status_code == 403
     assert len(session.execute(select(Appointment)).scalars().all()) == 1
 
 

@@ -1,5 +1,6 @@
 """The admin UI of a practice in Debian's chromium (Playwright), from the first run: the
-demo owner logs in with the printed password and books a free slot in the week grid; the
+demo owner logs in with the printed password and books a free cell of the week calendar
+(on a desktop and on a phone); the
 demo operator, in French, changes a menu choice and the hours in the forms, publishes,
 sees the flow diagram and rolls back; the owner reads the automation figures of a few
 simulated calls. Screenshots go to test-artifacts/."""
@@ -50,32 +51,49 @@ def log_in(browser: Browser, url: str, email: str, password: str,  # noqa: F811
     return page
 
 
-def test_first_run_owner_books_a_free_slot_in_the_week_grid(
+@pytest.mark.parametrize("width", [1280, 390])
+def test_first_run_owner_books_a_free_cell_of_the_week_calendar(
         browser: Browser, live_server: str, first_run: dict[str, str],  # noqa: F811
-        engine: Engine) -> None:
+        engine: Engine, width: int) -> None:
+    """Two clicks from a free cell (and the caller's name): on a desktop and on a phone,
+    where the calendar scrolls within itself and the page does not."""
     publish_practice(engine, DEMO_EN)
     ARTIFACTS.mkdir(exist_ok=True)
-    page = log_in(browser, live_server, DEMO_OWNER, first_run[DEMO_OWNER])
-    page.goto(f"{live_server}/admin/t/demo/agenda/week?week=2026-11-18")
-    grid = page.locator("table.grid", has=page.locator("caption", has_text="Wed 18 Nov"))
-    expect(grid.locator("thead")).to_contain_text("Sam Lee, our hygienist")
-    page.screenshot(path=str(ARTIFACTS / "admin-week-grid.png"), full_page=True)
-    slot = grid.get_by_label("Book 10:00 · Sam Lee, our hygienist")
-    slot.focus()
-    page.keyboard.press("Enter")  # the keyboard works
+    page = log_in(browser, live_server, DEMO_OWNER, first_run[DEMO_OWNER], width=width)
+    page.get_by_role("link", name="Agenda", exact=True).click()
+    page.fill("input[name=week]", "2026-11-18")
+    page.select_option("select[name=type]", "cleaning")
+    page.click("form.calendar-filters button[type=submit]")
+    calendar = page.locator("table.calendar")
+    expect(calendar.locator("thead")).to_contain_text("Sam Lee, our hygienist")
+    expect(calendar.locator("thead")).to_contain_text("Wed 18 Nov")
+    page.screenshot(path=str(ARTIFACTS / f"admin-week-calendar-{width}.png"), full_page=True)
+    wrap = page.locator(".calendar-wrap").bounding_box()
+    assert wrap is not None and wrap["width"] <= width
+    free = calendar.get_by_label("Free, Wednesday 18 November 10:00, Sam Lee, our hygienist")
+    if width < 400:
+        free.click()  # scrolled into view within the calendar
+    else:
+        free.focus()
+        page.keyboard.press("Enter")  # the keyboard works
     expect(page.locator("h2")).to_contain_text("New appointment")
+    expect(page.locator("select[name=type]")).to_have_value("cleaning")
+    expect(page.locator("input[name=at]")).to_have_value("2026-11-18T10:00")
     page.fill("input[name=name]", "Grace Hopper")
     page.fill("input[name=number]", "+15551239999")
-    page.select_option("select[name=type]", "cleaning")
     page.fill("textarea[name=note]", "prefers mornings")
+    page.screenshot(path=str(ARTIFACTS / f"admin-booking-form-{width}.png"), full_page=True)
     page.click("form.booking button[type=submit]")
     expect(page.locator("p.ok")).to_contain_text("booked")
     expect(page.locator("dl.details")).to_contain_text("Grace Hopper")
     expect(page.locator("dl.details")).to_contain_text("a cleaning")
-    page.screenshot(path=str(ARTIFACTS / "admin-appointment.png"), full_page=True)
-    page.goto(f"{live_server}/admin/t/demo/agenda/week?week=2026-11-18")
-    grid = page.locator("table.grid", has=page.locator("caption", has_text="Wed 18 Nov"))
-    expect(grid.locator("td.booked").first).to_contain_text("Grace Hopper")
+    page.screenshot(path=str(ARTIFACTS / f"admin-appointment-{width}.png"), full_page=True)
+    page.locator("dl.details a", has_text="Sam Lee").click()
+    booked = page.get_by_label("10:00 a cleaning · Grace Hopper, booked until 11:00, "
+                               "Wednesday 18 November, Sam Lee, our hygienist")
+    expect(booked).to_be_visible()
+    expect(page.get_by_label("Free, Wednesday 18 November 10:00, Sam Lee, our hygienist")
+           ).to_have_count(0)
 
 
 def test_operator_in_french_edits_the_forms_sees_the_diagram_and_rolls_back(

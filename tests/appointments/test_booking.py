@@ -214,3 +214,24 @@ def test_moving_keeps_the_type_and_callers_counts(session: Session, clock: Fixed
     assert lookups.has_booked(session, tenant_id=agenda.tenant_id, caller_number=number)
     assert not lookups.has_booked(session, tenant_id=agenda.tenant_id,
                                   caller_number="+15550002222")
+
+
+def test_a_busy_time_refuses_a_start_even_when_it_ends_within_the_slot(
+        session: Session, clock: FixedClock) -> None:
+    """A cleaning at 14:30 over a busy time 14:00-15:00: refused, although 15:00 (within
+    the cleaning's hour) is free; 15:00 itself books."""
+    from receptionist.appointments.models import ExternalBusy
+
+    agenda = main_agenda(session)
+    assert agenda.id is not None
+    session.add(ExternalBusy(agenda_id=agenda.id, uid="x", starts_at=NOON + timedelta(hours=2),
+                             ends_at=NOON + timedelta(hours=3)))
+    session.flush()
+    with pytest.raises(booking.SlotTaken):
+        booking.book(session, agenda=agenda, starts_at=NOON + timedelta(hours=2, minutes=30),
+                     now=clock(), kind=CLEANING)
+    with pytest.raises(booking.SlotTaken):
+        booking.book(session, agenda=agenda, starts_at=NOON + timedelta(hours=2, minutes=30),
+                     now=clock())
+    assert booking.book(session, agenda=agenda, starts_at=NOON + timedelta(hours=3),
+                        now=clock(), kind=CLEANING).id
