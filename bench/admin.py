@@ -4,9 +4,10 @@ messages and 20,000 appointments over six agendas, for one business.
 Each page is requested through the app itself (httpx's ASGI transport: no network), as a
 logged-in owner, on the last day of the history; prints p50 / p95 per page, and the same
 pages on an almost empty database in the same run as the baseline. Pages: the inbox, the
-call log, one call, the dashboard (14 days of calls: outcomes per day and per request,
-where callers got stuck) and the week calendar (every agenda with appointments that week
-side by side, this week's free times of a cleaning, one agenda, one day).
+call log (each call's outcome and line, from its events), one call, one message, the
+dashboard (14 and 30 days of calls: outcomes per day and per request, where callers got
+stuck) and the week calendar (every agenda with appointments that week side by side,
+this week's free times of a cleaning, one agenda, one day).
 
     python -m bench.admin [--calls 100000] [--messages 20000] [--appointments 20000]
                           [--repeat 100]
@@ -151,6 +152,8 @@ async def measure(url: str, middle_call: str, repeat: int) -> dict[str, tuple[fl
                  "call log": "/admin/t/demo/calls",
                  "call log (page 1000)": "/admin/t/demo/calls?page=1000",
                  "dashboard": "/admin/t/demo/dashboard",
+                 "dashboard (30 days)": "/admin/t/demo/dashboard?days=30",
+                 "one message": "/admin/t/demo/messages/100",
                  "week calendar (everyone)": f"/admin/t/demo/agenda?week={week}",
                  "week calendar (this week, a cleaning)": "/admin/t/demo/agenda?type=cleaning",
                  "week calendar (one agenda)": f"/admin/t/demo/agenda?agenda=martin&week={week}",

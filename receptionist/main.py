@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from receptionist import __version__
 from receptionist.admin.agenda import router as admin_agenda_router
 from receptionist.admin.appointment_pages import router as admin_appointment_pages_router
+from receptionist.admin.call_pages import router as admin_call_pages_router
 from receptionist.admin.contacts import router as admin_contacts_router
 from receptionist.admin.dashboard import router as admin_dashboard_router
 from receptionist.admin.deps import ADMIN_UI, LoginRequired
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     add_error_handlers(app)
     app.include_router(ics_router)
     app.include_router(admin_router)
+    app.include_router(admin_call_pages_router)
     app.include_router(admin_scripts_router)
     app.include_router(admin_agenda_router)
     app.include_router(admin_dashboard_router)

@@ -21,6 +21,8 @@ MSGID_ARG = {"gettext": 1, "ngettext": 1, "N_": 0}
 # The modules that look up an id from a table of N_-marked ids (the table's module named).
 READ_FROM_TABLES = {
     "admin/texts.py",  # the templates' t('admin.…'), COMPUTED
+    "admin/call_words.py",  # OUTCOME_WORDS, the story's words by fact
+    "admin/script_words.py",  # STEP_KINDS, meaning.LABELS
     "appointments/spoken.py",  # DAY_OF_MONTH
     "appointments/texts.py",  # SMS
     "notifications/summaries.py",  # ORDINALS

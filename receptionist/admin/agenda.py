@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from receptionist.admin import calendar_cells
+from receptionist.admin.confirm_pages import confirm_cancel
 from receptionist.admin.deps import (
     CsrfChecked,
     CurrentUser,
@@ -174,8 +175,11 @@ def _back(request: Request, slug: str, agenda: Agenda, when: datetime,
 @router.post("/t/{slug}/appointments/{appointment_id}/cancel")
 def cancel(request: Request, db: SessionDep,
            signed: CsrfChecked, tenant: OwnedTenant, slug: str,
-           appointment_id: RowId) -> Response:
+           appointment_id: RowId, confirm: Annotated[str, Form(max_length=8)] = ""
+           ) -> Response:
     appointment, agenda = _appointment(db, tenant, appointment_id)
+    if confirm != "yes":  # asked first: a page, no JavaScript needed
+        return confirm_cancel(request, signed, tenant, appointment, agenda)
     rt = runtime_of(request)
     with rt.database.write_transaction(db):
         booking.cancel(db, appointment=appointment, agenda=agenda, now=rt.clock(),

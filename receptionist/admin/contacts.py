@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from receptionist.admin.deps import (
     CsrfChecked,
+    CurrentUser,
     Notice,
     OwnedTenant,
     Shown,
@@ -77,11 +78,23 @@ def block_number(request: Request, db: SessionDep, signed: CsrfChecked,
                  tenant: OwnedTenant, slug: str,
                  number: Annotated[str, Form(max_length=64)],
                  back: Annotated[str, Form(max_length=20)] = "contacts",
-                 listed: Annotated[str, Form(pattern="^(none|blocked|allowed)$")] = "blocked"
-                 ) -> Response:
-    """One click from a message or a call: the number's next calls hear a busy tone."""
-    user, _ = signed
+                 listed: Annotated[str, Form(pattern="^(none|blocked|allowed)$")] = "blocked",
+                 confirm: Annotated[str, Form(max_length=8)] = "") -> Response:
+    """From a message or a call: the number's next calls hear a busy tone. Blocking asks
+    first (a page, no JavaScript needed), then offers to undo; unblocking is at once."""
+    user, data = signed
     assert tenant.id is not None
+    back_to = f"/admin/t/{slug}/{BACK.get(back, 'contacts')}"
+    if listed == "blocked" and confirm != "yes":
+        return render(request, "confirm.html", data, user, tenant=tenant,
+                      section="contacts", notice="",
+                      question=CatalogText(N_("admin.confirm.block"), number=number),
+                      detail=CatalogText(N_("admin.confirm.block_detail")),
+                      action=f"/admin/t/{slug}/contacts/block",
+                      fields={"number": number, "back": back, "listed": "blocked",
+                              "confirm": "yes"},
+                      button=CatalogText(N_("admin.block")), button_class="danger",
+                      back_url=back_to, back_label=CatalogText(N_("admin.keep_calling")))
     rt = runtime_of(request)
     try:
         with rt.database.write_transaction(db):
@@ -89,10 +102,35 @@ def block_number(request: Request, db: SessionDep, signed: CsrfChecked,
                                   listed=Listed(listed), now=rt.clock(), by=user.email)
     except contacts.ContactError as exc:
         raise HTTPException(400, str(exc)) from None
-    notice = CatalogText(N_("admin.notice.blocked") if listed == "blocked"
+    if listed == "blocked":
+        return redirect_with_notice(request, f"/admin/t/{slug}/contacts/blocked",
+                                    CatalogText(N_("admin.notice.blocked")),
+                                    number=number, back=BACK.get(back, "contacts"))
+    notice = CatalogText(N_("admin.notice.unblocked") if listed == "none"
                          else N_("admin.notice.saved"))
-    return redirect_with_notice(request, f"/admin/t/{slug}/{BACK.get(back, 'contacts')}",
-                                notice)
+    return redirect_with_notice(request, back_to, notice)
+
+
+@router.get("/t/{slug}/contacts/blocked")
+def blocked_page(request: Request, db: SessionDep, signed: CurrentUser, tenant: OwnedTenant,
+                 slug: str, number: Annotated[str, Query(max_length=64)],
+                 back: Annotated[str, Query(max_length=20)] = "contacts",
+                 notice: Notice = "") -> Response:
+    """Right after blocking: the undo (unblock), and the way back."""
+    user, data = signed
+    assert tenant.id is not None
+    back_to = f"/admin/t/{slug}/{BACK.get(back, 'contacts')}"
+    contact = contacts.contact_for(db, tenant_id=tenant.id, number=number)
+    if contact is None or contact.listed != Listed.blocked:
+        return RedirectResponse(back_to, status_code=303)
+    return render(request, "confirm.html", data, user, tenant=tenant, section="contacts",
+                  notice=notice,
+                  question=CatalogText(N_("admin.confirm.blocked"), number=number),
+                  detail=CatalogText(N_("admin.confirm.undo_block")),
+                  action=f"/admin/t/{slug}/contacts/block",
+                  fields={"number": number, "back": back, "listed": "none"},
+                  button=CatalogText(N_("admin.unblock_undo")), button_class="secondary",
+                  back_url=back_to, back_label=CatalogText(N_("admin.back")))
 
 
 @router.post("/t/{slug}/contacts/{contact_id}/delete")

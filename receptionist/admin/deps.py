@@ -102,7 +102,9 @@ def render(request: Request, name: str, data: sessions.SessionData, user: User |
     """The page `name` in `language` (default: the user's, else the fallback)."""
     if language is None:
         language = user.language if user is not None else FALLBACK
-    for said in ("error", "notice", "test_error"):  # what a form did, or why it refused
+    # What a form did or why it refused; a confirmation's words.
+    for said in ("error", "notice", "test_error", "question", "detail", "button",
+                 "back_label"):
         if isinstance(context.get(said), CatalogText | str):
             context[said] = in_language(context[said], language)
     for listed in ("problems", "warnings"):  # a script's problems, each a catalog text

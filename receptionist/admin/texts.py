@@ -38,6 +38,13 @@ COMPUTED = (
     N_("admin.form.say_closed"),
     N_("admin.spoken_en-US"),
     N_("admin.spoken_fr-FR"),
+    N_("admin.col.automated"),
+    N_("admin.col.transferred"),
+    N_("admin.col.missed"),
+    N_("admin.col.abandoned"),
+    N_("admin.col.screened"),
+    N_("admin.col.in_progress"),
+    N_("admin.col.unknown"),
 )
 
 

@@ -1,4 +1,5 @@
-"""The admin UI (server-rendered, Jinja2): login, an owner's messages and calls.
+"""The admin UI (server-rendered, Jinja2): login, an owner's inbox (calls and one message
+each: `call_pages.py`).
 
 Every page under /admin/t/{slug}/ checks that the logged-in user may see that business;
 any other slug (or an id belonging to another business) is a 404, as for something that
@@ -23,6 +24,7 @@ from receptionist.admin import sessions
 from receptionist.admin.deps import (
     CsrfChecked,
     CurrentUser,
+    Notice,
     OwnedTenant,
     check_csrf,
     render,
@@ -32,8 +34,6 @@ from receptionist.admin.deps import (
 from receptionist.admin.error_pages import preferred_language
 from receptionist.admin.tenants import tenants_page
 from receptionist.appointments import lookups
-from receptionist.calls import service as calls
-from receptionist.calls.event_text import describe
 from receptionist.catalog_text import CatalogText
 from receptionist.clock import SaneDate
 from receptionist.i18n import LANGUAGES, N_
@@ -151,8 +151,8 @@ def home(request: Request, db: SessionDep,
          signed: CurrentUser) -> Response:
     user, _ = signed
     mine = users.tenants_of(db, user)
-    if user.role == "owner" and mine:
-        return RedirectResponse(f"/admin/t/{mine[0].slug}/inbox", status_code=303)
+    if user.role == "owner" and mine:  # the owner lands on their figures
+        return RedirectResponse(f"/admin/t/{mine[0].slug}/dashboard", status_code=303)
     return RedirectResponse("/admin/tenants", status_code=303)
 
 
@@ -176,7 +176,8 @@ def inbox(request: Request, db: SessionDep,
           q: Annotated[str, Query(max_length=100)] = "",
           since: SaneDate | None = Query(default=None, alias="from"),
           until: SaneDate | None = Query(default=None, alias="to"),
-          page: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
+          page: Annotated[int, Query(ge=0, le=100_000)] = 0,
+          notice: Notice = "") -> Response:
     user, data = signed
     tz = ZoneInfo(tenant.timezone)
     assert tenant.id is not None
@@ -188,7 +189,8 @@ def inbox(request: Request, db: SessionDep,
                                  numbers=[m.caller for m in rows[:PAGE]])
     return render(request, "inbox.html", data, user, tenant=tenant, messages=rows[:PAGE],
                  names=names, more=len(rows) > PAGE, page=page, status=status, q=q,
-                 since=since or "", until=until or "", tz=tz, section="inbox")
+                 since=since or "", until=until or "", tz=tz, section="inbox",
+                 notice=notice)
 
 
 def _message(db: Session, tenant: Tenant, message_id: int) -> Message:
@@ -210,39 +212,15 @@ def message_audio(request: Request, db: SessionDep,
 @router.post("/t/{slug}/messages/{message_id}/handled")
 def mark_handled(request: Request, db: SessionDep,
                  signed: CsrfChecked, tenant: OwnedTenant, slug: str, message_id: RowId,
-                 handled: Annotated[bool, Form()] = True) -> Response:
+                 handled: Annotated[bool, Form()] = True,
+                 back: Annotated[str, Form(pattern="^(inbox|message)$")] = "inbox") -> Response:
     message = _message(db, tenant, message_id)
     with runtime_of(request).database.write_transaction(db):
         message.handled = handled
         db.add(message)
+    if back == "message":
+        return RedirectResponse(f"/admin/t/{slug}/messages/{message_id}", status_code=303)
     return RedirectResponse(f"/admin/t/{slug}/inbox", status_code=303)
-
-
-@router.get("/t/{slug}/calls")
-def call_log(request: Request, db: SessionDep,
-             signed: CurrentUser, tenant: OwnedTenant, slug: str,
-             page: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
-    user, data = signed
-    assert tenant.id is not None
-    rows = calls.list_calls(db, tenant_id=tenant.id, limit=PAGE + 1, offset=page * PAGE)
-    return render(request, "calls.html", data, user, tenant=tenant, calls=rows[:PAGE],
-                 more=len(rows) > PAGE, page=page,
-                 tz=ZoneInfo(tenant.timezone), section="calls")
-
-
-@router.get("/t/{slug}/calls/{call_sid}")
-def call_detail(request: Request, db: SessionDep,
-                signed: CurrentUser, tenant: OwnedTenant, slug: str, call_sid: str) -> Response:
-    user, data = signed
-    assert tenant.id is not None
-    call = calls.tenant_call(db, tenant_id=tenant.id, call_sid=call_sid)
-    if call is None or call.id is None:
-        raise HTTPException(404, "no such page")
-    return render(request, "call.html", data, user, tenant=tenant, call=call,
-                  events=[(e, describe(e.kind, e.fields))
-                          for e in calls.call_events(db, call=call)],
-                  messages=messages.messages_of_call(db, call_id=call.id),
-                  tz=ZoneInfo(tenant.timezone), section="calls")
 
 
 @router.post("/language")

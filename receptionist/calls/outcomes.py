@@ -1,11 +1,14 @@
 """How a call ended, from its timeline: what the owner wants to know of each call (was it
 handled without a person?) and where callers get stuck.
 
-Outcomes, by precedence: `transferred` (a person took it), `booked` (an appointment
-booked, moved, cancelled or kept), `message` (one was left), `answered` (a question was
-answered: hours, an FAQ), `screened` (blocked, or failed the robocall check), else
-`abandoned` (the caller hung up before any of these). The first three and `answered` are
-handled without a person: the automation rate."""
+Outcomes, by precedence: `transferred` (a person took it), `booked`, `moved`,
+`cancelled` (what the caller did to an appointment: a call that only cancelled is not a
+booking), `missed` (the caller asked for a person and nobody took the call: counted
+apart, even when a message was left after it), `message` (one was left), `answered` (a
+question was answered: hours, an FAQ, the caller's own appointment read back and kept),
+`screened` (blocked, or failed the robocall check), else `abandoned` (the caller hung up
+before any of these). Booked, moved, cancelled, message and answered are handled without
+a person: the automation rate."""
 
 from __future__ import annotations
 
@@ -14,13 +17,18 @@ from dataclasses import dataclass, field
 
 from receptionist.calls.events import EventFields, EventKind
 
-OUTCOMES = ("booked", "answered", "message", "transferred", "abandoned", "screened")
-AUTOMATED = frozenset({"booked", "answered", "message"})
+OUTCOMES = ("booked", "moved", "cancelled", "answered", "message", "transferred", "missed",
+            "abandoned", "screened")
+AUTOMATED = frozenset({"booked", "moved", "cancelled", "answered", "message"})
 # Intents that are a way to something else, not a question answered.
 _ROUTING = frozenset({"book", "message", "transfer", "urgent", "manage", "manage_booking",
                       "repeat", "goodbye", "yes", "no"})
 BOOKING_DONE = frozenset({EventKind.booked, EventKind.moved, EventKind.cancelled,
                           EventKind.kept})
+# A transfer that did not reach a person: no answer, busy, declined, a voicemail, nobody
+# on duty, or the caller gone before the person rung took it.
+TRANSFER_MISSED = frozenset({EventKind.transfer_failed, EventKind.transfer_late,
+                             EventKind.transfer_unanswered, EventKind.transfer_declined})
 # Where a caller was not understood or said no: the "stuck" signals, by kind.
 STUCK: dict[str, str] = {
     EventKind.invalid_key: "re-prompt", EventKind.no_input: "re-prompt",
@@ -59,11 +67,17 @@ def read(events: Iterable[tuple[str, str | None, EventFields]], *, screened: boo
             stuck.append((STUCK[kind], step))
     if EventKind.transfer_completed in kinds:
         outcome = "transferred"
-    elif kinds & BOOKING_DONE:
+    elif EventKind.booked in kinds:
         outcome = "booked"
+    elif EventKind.moved in kinds:
+        outcome = "moved"
+    elif EventKind.cancelled in kinds:
+        outcome = "cancelled"
+    elif kinds & TRANSFER_MISSED:
+        outcome = "missed"
     elif EventKind.message_recorded in kinds:
         outcome = "message"
-    elif answered:
+    elif answered or EventKind.kept in kinds:
         outcome = "answered"
     elif screened:
         outcome = "screened"

@@ -152,10 +152,9 @@ def build(session: Session, call_id: int, *, public_base: str = "") -> CallSumma
     rows = list(session.execute(select(Message).where(col(Message.call_id) == call_id)
                                 .order_by(col(Message.id))).scalars())
     messages = [(m.duration_s, m.transcript) for m in rows]
-    # The recording plays in the inbox (behind the owner's login), opened on this day.
-    day = call.started_at.astimezone(tz).date().isoformat()
-    links = [f"{public_base}/admin/t/{tenant.slug}/inbox?status=all&from={day}&to={day}"
-             f"#message-{m.id}" for m in rows] if public_base else []
+    # The recording plays on the message's own page (behind the owner's login).
+    links = [f"{public_base}/admin/t/{tenant.slug}/messages/{m.id}"
+             for m in rows] if public_base else []
     # The owner's name for the number, else one the caller gave when booking (Twilio's
     # CallerName is a paid lookup).
     name = contacts.name_of(session, tenant_id=tenant.id, number=call.from_number)

@@ -76,7 +76,15 @@ def test_week_view_move_and_cancel(client: TestClient, session: Session,
                        data={"csrf": csrf}).status_code == 404
     assert client.post(f"/admin/t/demo/appointments/{ours}/cancel",
                        data={"csrf": "forged"}).status_code == 403
-    client.post(f"/admin/t/demo/appointments/{ours}/cancel", data={"csrf": csrf})
+    # Cancelling asks first (a page, no JavaScript): nothing is cancelled yet.
+    asked = client.post(f"/admin/t/demo/appointments/{ours}/cancel", data={"csrf": csrf})
+    assert asked.status_code == 200 and "Cancel the appointment of Ada" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text and "Keep it" in asked.text
+    session.expire_all()
+    row = session.get(Appointment, ours)
+    assert row is not None and row.status == AppointmentStatus.booked
+    client.post(f"/admin/t/demo/appointments/{ours}/cancel",
+                data={"csrf": csrf, "confirm": "yes"})
     session.expire_all()
     row = session.get(Appointment, ours)
     assert row is not None and row.status == AppointmentStatus.cancelled
@@ -308,7 +316,7 @@ def test_every_free_cell_of_the_page_books_through_the_form(
             "type": "cleaning", "name": "Try"}, follow_redirects=False)
         assert done.status_code == 303, (query, done.text[-300:])
         appointment = done.headers["location"].split("?")[0]
-        assert client.post(f"{appointment}/cancel", data={"csrf": csrf},
+        assert client.post(f"{appointment}/cancel", data={"csrf": csrf, "confirm": "yes"},
                            follow_redirects=False).status_code == 303
     labels = _cell_labels(page)
     for at in ("14:00", "14:30"):

@@ -81,6 +81,8 @@ def test_owner_reads_plays_and_handles_a_message(
     page.fill("input[name=password]", PASSWORD)
     page.screenshot(path=str(ARTIFACTS / "admin-login.png"))
     page.click("button[type=submit]")
+    expect(page).to_have_url(f"{live_server}/admin/t/demo/dashboard")  # the owner's figures
+    page.click("nav >> text=Messages")
     expect(page).to_have_url(f"{live_server}/admin/t/demo/inbox")
     message = page.locator("li.message")
     expect(message).to_have_count(1)
@@ -116,7 +118,7 @@ def test_another_business_is_not_found_in_the_browser(
     page.fill("input[name=email]", "owner@demo.test")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    expect(page).to_have_url(f"{live_server}/admin/t/demo/inbox")
+    expect(page).to_have_url(f"{live_server}/admin/t/demo/dashboard")
     response = page.goto(f"{live_server}/admin/t/demo-fr/inbox")
     assert response is not None and response.status == 404
 

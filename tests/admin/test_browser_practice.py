@@ -133,5 +133,5 @@ def test_owner_reads_the_automation_figures(
     page.goto(f"{live_server}/admin/t/demo/dashboard")
     expect(page.locator("p.automation")).to_contain_text(
         "100 % of calls handled without a person")
-    expect(page.locator("table.stuck")).to_contain_text("main_menu")
+    expect(page.locator("table.stuck")).to_contain_text("Main menu")
     page.screenshot(path=str(ARTIFACTS / "admin-dashboard-phone.png"), full_page=True)

@@ -64,18 +64,26 @@ def test_a_bad_number_is_refused_in_plain_words_and_kept_in_the_form(
     assert forged.status_code == 403 and contact(engine, "demo", CALLER) is None
 
 
-def test_one_click_block_from_the_call_log_then_the_next_call_hears_busy(
+def test_block_from_a_call_confirmed_then_undone(
         client: TestClient, engine: Engine, sim: TestTwilioSim) -> None:
     first = sim.call(DEMO_EN, [Press("2"), LeaveMessage(5)], from_=CALLER)
     login(client, "owner@demo.test")
-    log = client.get("/admin/t/demo/calls")
-    assert "Block this number" in log.text
-    blocked = client.post("/admin/t/demo/contacts/block", data={
-        "csrf": csrf_of(log.text), "number": CALLER, "back": "https://evil.example"},
-        follow_redirects=False)
+    log = client.get(f"/admin/t/demo/calls/{first.call_sid}")  # the call's page
+    assert 'class="block secondary">Block this number' in log.text
+    form = {"csrf": csrf_of(log.text), "number": CALLER, "back": "https://evil.example"}
+    # Blocking asks first: a page that says what will happen, nothing blocked yet.
+    asked = client.post("/admin/t/demo/contacts/block", data=form, follow_redirects=False)
+    assert asked.status_code == 200 and f"Block {CALLER}?" in asked.text
+    assert "busy tone" in asked.text and contact(engine, "demo", CALLER) is None
+    blocked = client.post("/admin/t/demo/contacts/block", data={**form, "confirm": "yes"},
+                          follow_redirects=False)
     assert blocked.status_code == 303
-    assert blocked.headers["location"].startswith("/admin/t/demo/contacts?")
+    assert blocked.headers["location"].startswith("/admin/t/demo/contacts/blocked?")
     assert contact(engine, "demo", CALLER) == ("", "blocked")
+    # Then offers the undo (and the way back is to our own pages only).
+    done = client.get(blocked.headers["location"])
+    assert f"{CALLER} is blocked." in done.text and "Unblock (undo)" in done.text
+    assert 'href="/admin/t/demo/contacts"' in done.text and "evil" not in done.text
     again = sim.call(DEMO_EN, [], from_=CALLER)
     assert again.rejected and stored_call(engine, again.call_sid).screening == "blocked"
     assert stored_call(engine, first.call_sid).screening is None
@@ -85,11 +93,13 @@ def test_one_click_block_from_the_call_log_then_the_next_call_hears_busy(
     other = client.post("/admin/t/demo-fr/contacts/block", data={
         "csrf": csrf_of(inbox.text), "number": CALLER})
     assert other.status_code == 404 and contact(engine, "demo-fr", CALLER) is None
-    # Unblocked from the contacts page: calls get through again.
-    page = client.get("/admin/t/demo/contacts")
-    client.post("/admin/t/demo/contacts/block", data={
-        "csrf": csrf_of(page.text), "number": CALLER, "listed": "none"})
-    assert contact(engine, "demo", CALLER) == ("", "none")
+    # Undone (the page's button): calls get through again, and the page says so.
+    undone = client.post("/admin/t/demo/contacts/block", data={
+        "csrf": csrf_of(done.text), "number": CALLER, "listed": "none", "back": "calls"},
+        follow_redirects=True)
+    assert "Unblocked" in undone.text and contact(engine, "demo", CALLER) == ("", "none")
+    assert client.get(blocked.headers["location"], follow_redirects=False
+                      ).status_code == 303  # no longer blocked: nothing to undo
     assert not sim.call(DEMO_EN, [Press("3"), NoInput(), NoInput(), NoInput(),
                                   LeaveMessage(3)], from_=CALLER).rejected
 
@@ -109,7 +119,8 @@ def test_the_dashboard_counts_blocked_and_challenged_calls(
              stir_verstat="TN-Validation-Failed-B")
     login(client, "owner@demo.test")
     detail = client.get(f"/admin/t/demo/calls/{spam.call_sid}")
-    assert "Caller ID check (STIR/SHAKEN): none sent · Screening: robocall" in detail.text
+    assert "Did not pass the robocall check" in detail.text
+    assert "<dd>none sent</dd>" in detail.text and "<dd>robocall" in detail.text
     page = client.get("/admin/t/demo/dashboard")
     assert "<strong>1</strong> blocked call" in page.text
     assert ("<strong>2</strong> callers asked to press a key (1 did not: robocalls)"

@@ -79,6 +79,8 @@ def test_owner_inbox_play_and_mark_handled(client: TestClient, engine: Engine,
                                            messages_left: dict[str, str]) -> None:
     status, page = login(client, "owner@demo.test")
     assert status == 200 and "Demo Dental Clinic" in page
+    assert "What came of the calls" in page  # the owner lands on the dashboard
+    page = client.get("/admin/t/demo/inbox").text
     assert "Please call me back about my crown" in page and 'href="tel:+15551230001"' in page
     ids = message_ids(engine)
     demo_id = ids[get_tenant_id(engine, "demo")]
@@ -193,10 +195,11 @@ def test_dashboard_counts(client: TestClient, sim: TestTwilioSim) -> None:
     login(client, "owner@demo.test")
     page = client.get("/admin/t/demo/dashboard")
     assert page.status_code == 200
-    assert "<strong>2</strong> calls in 14 days" in page.text
+    assert "<strong>2</strong> calls in these days" in page.text
     assert "<strong>2</strong> messages to handle" in page.text
-    assert "<td>message</td><td>2</td>" in page.text and "<td>hours</td><td>1</td>" in page.text
-    assert "<title>2026-11-17: 2</title>" in page.text
+    assert ('<th scope="row">Leave a message</th><td>2</td>' in page.text
+            and '<th scope="row">Know our opening hours</th><td>1</td>' in page.text)
+    assert "<title>Tue 17 Nov: 2</title>" in page.text
     assert client.get("/admin/t/demo-fr/dashboard").status_code == 404
 
 

@@ -21,8 +21,17 @@ def ev(kind: str, step: str | None = None, intent: str | None = None) -> Ev:
     ([ev("choice", "menu", "hours"),
       ev("choice", "menu", "message"),
       ev("message_recorded", "message")], "message", "hours"),
+    # Nobody took the transfer: missed, even with a message left after it.
     ([ev("choice", "menu", "transfer"), ev("transfer_failed", "t"),
-      ev("message_recorded")], "message", "transfer"),
+      ev("message_recorded")], "missed", "transfer"),
+    ([ev("choice", "menu", "transfer"), ev("transfer_failed", "t"),
+      ev("transfer_completed", "t")], "transferred", "transfer"),  # the second number
+    # What the caller did to their appointment, not "booked" for all of it.
+    ([ev("choice", "menu", "manage_booking"), ev("appointment_found", "m"),
+      ev("cancelled", "m")], "cancelled", "manage_booking"),
+    ([ev("choice", "menu", "manage_booking"), ev("moved", "m")], "moved", "manage_booking"),
+    ([ev("choice", "menu", "manage_booking"), ev("kept", "m")], "answered",
+     "manage_booking"),
     ([ev("choice", "menu", "transfer"), ev("transfer_completed", "t")],
      "transferred", "transfer"),
     ([ev("enter", "menu"), ev("no_input", "menu")], "abandoned", None),

@@ -93,8 +93,7 @@ def test_summary_waits_for_the_transcript_then_reaches_every_channel(
     text = body.get_content()
     assert "Demo Dental Clinic: [URGENT] Call from +15551230001 (first call)" in text
     assert "Chose: message" in text and "please call me back, it's urgent" in text
-    assert ("Listen: https://receptionist.example.com/admin/t/demo/inbox?status=all"
-            "&from=2026-11-17&to=2026-11-17#message-") in text
+    assert "Listen: https://receptionist.example.com/admin/t/demo/messages/" in text
     assert mail.get_body(("html",)) is not None
     [event] = hook.events
     assert event["call_sid"] == call.call_sid and event["urgent"] is True
