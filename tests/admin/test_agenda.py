@@ -125,7 +125,7 @@ def test_the_practice_week_in_english(client: TestClient, session: Session,
     page = client.get("/admin/t/demo/agenda?week=2026-11-17")
     assert page.status_code == 200
     text = html.unescape(page.text)
-    assert "<title>Agenda · Demo Dental Clinic</title>" in text
+    assert "<title>Agenda · Demo Dental Clinic · receptionist</title>" in text
     assert "Agenda · week of Mon 16 Nov" in text
     head = text[text.index("<thead>"):text.index("</thead>")]
     assert [re.sub(r"<[^>]+>", "", d) for d in re.findall(
