@@ -12,6 +12,7 @@ from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.schema import BookStep, Loc, MenuStep, Script
 from receptionist.catalog_text import CatalogText
 from receptionist.i18n import N_
+from receptionist.voice import catalog
 
 # A problem's reason: a catalog message (`script.problem.*`), or the words of a step
 # kind's own check.
@@ -47,7 +48,21 @@ def graph_problems(script: Script) -> list[tuple[Loc, Reason]]:
     problems.extend(_faq_problems(script))
     problems.extend(booking_problems(script))
     problems.extend(_instant_loops(script))
+    problems.extend(voice_problems(script))
     return problems
+
+
+def voice_problems(script: Script) -> list[tuple[Loc, Reason]]:
+    """A local voice that is not installed here (or nothing installed speaks the
+    script's language): refused, rather than calls falling back to Twilio's voice."""
+    if not catalog.is_local(script.voice):
+        return []
+    assert script.voice is not None
+    try:
+        catalog.choose(script.voice, script.language)
+    except catalog.VoiceProblem as exc:
+        return [(("voice",), exc.text)]
+    return []
 
 
 def _faq_problems(script: Script) -> list[tuple[Loc, Reason]]:

@@ -28,7 +28,9 @@ script_app = typer.Typer(help="Call scripts: validate, publish, history, rollbac
 def script_validate(path: Path) -> None:
     """Check a script file; prints each problem with its line."""
     from receptionist.call_flows.loader import ScriptError, parse_script
+    from receptionist.voice.catalog import keep_voices_in
 
+    keep_voices_in(support.settings().voices_dir)
     try:
         script = parse_script(read_text(path))
     except ScriptError as exc:
@@ -44,7 +46,9 @@ def script_check(path: Annotated[Path | None, typer.Argument()] = None,
     """Check a script (a file, or a tenant's active one): its problems (exit 1) and, line
     by line, what callers could ask for that it has nowhere to send (warnings, exit 0)."""
     from receptionist.call_flows.loader import ScriptError, script_warnings
+    from receptionist.voice.catalog import keep_voices_in
 
+    keep_voices_in(support.settings().voices_dir)  # a script may name an installed voice
     if (path is None) == (tenant is None):
         raise support.fail("give a script file or --tenant SLUG (one of them)", code=2)
     if path is not None:
