@@ -154,7 +154,8 @@ def phone_line(samples: Samples, rate: int, seed: int) -> Samples:
 def normalized(text: str, language: str) -> list[str]:
     """Words to compare: prepared for speech (prices, times…), figures spelled out, no
     punctuation, "a.m." as "a m", hyphens as spaces."""
-    text = re.sub(r"\b(\d{1,2})\.(\d{2})\s?([AaPp]\.?[Mm])", r"\1:\2 \3", text)  # 1.15pm
+    # whisper writes "1.15pm", "1230 PM": clock times all the same
+    text = re.sub(r"\b(\d{1,2})[.]?(\d{2})\s?([AaPp]\.?[Mm])", r"\1:\2 \3", text)
     text = for_speech(text, language).lower()
     text = re.sub(r"\b([ap])\.\s?m\.?", r"\1 m", text)
     text = re.sub(r"\d+", lambda m: " " + number_words(int(m[0]), language) + " "

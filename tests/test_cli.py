@@ -263,3 +263,27 @@ def test_a_busy_feed_is_linked_kept_secret_and_unlinked(session: Session) -> Non
     session.expire_all()
     agenda = agendas.get_agenda(session, tenant_id=demo.id, slug="main")
     assert agenda is not None and agenda.busy_feed_url is None
+
+
+def test_voices_list_and_install(cli_env: None, monkeypatch: pytest.MonkeyPatch,
+                                 tmp_path: Path) -> None:
+    monkeypatch.setenv("VOSK_MODEL_DIR", str(tmp_path / "models"))
+    get_settings.cache_clear()
+    listed = runner.invoke(app, ["voices", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "local:piper:en_US-joe-medium" in listed.output and "local:pico:fr-FR" in listed.output
+    assert "en-US: local:piper:en_US-joe-medium" in listed.output
+    assert "fr-FR: local:pico:fr-FR" in listed.output
+    source = tmp_path / "download"
+    source.mkdir()
+    (source / "fr_FR-test-low.onnx").write_bytes(b"x")
+    (source / "fr_FR-test-low.onnx.json").write_text(json.dumps(
+        {"audio": {"sample_rate": 16000}, "language": {"code": "fr_FR"}}))
+    done = runner.invoke(app, ["voices", "install", "--from", str(source)])
+    assert done.exit_code == 0, done.output
+    assert "installed local:piper:fr_FR-test-low (fr-FR)" in done.output
+    assert (tmp_path / "models" / "voices" / "piper" / "fr_FR-test-low").is_dir()
+    again = runner.invoke(app, ["voices", "install", "--from", str(source)])
+    assert again.exit_code != 0 and "already installed" in again.output
+    odd = runner.invoke(app, ["voices", "install", "--from", "--help-me"])
+    assert odd.exit_code != 0 and "not a folder or an archive" in odd.output

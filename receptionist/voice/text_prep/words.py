@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 
 _TITLES = {
-    "en": {"Dr": "Doctor", "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "St": "Saint",
-           "&": "and"},
+    "en": {"Dr": "Doctor", "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "&": "and"},
     "fr": {"Dr": "docteur", "Dre": "docteure", "Pr": "professeur", "Mme": "madame",
            "Mlle": "mademoiselle", "M.": "monsieur", "&": "et"},
 }
-# A title before a capitalised name (so "St" in "1st St" and a sentence's "M." stay).
-_TITLE = re.compile(r"(?<![\w.])(Dre|Dr|Mrs|Mr|Ms|St|Mme|Mlle|Pr|M\.)\.?(?=\s+[A-ZÀ-Ý])")
+# A title before a capitalised name (a sentence's last word "Dr." stays). Not "St": Saint
+# and Street are written alike.
+_TITLE = re.compile(r"(?<![\w.])(Dre|Dr|Mrs|Mr|Ms|Mme|Mlle|Pr|M\.)\.?(?=\s+[A-ZÀ-Ý])")
 _AMPERSAND = re.compile(r"\s&\s")
 _CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z][a-zà-ÿ])")
 
