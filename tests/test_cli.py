@@ -287,3 +287,22 @@ def test_voices_list_and_install(cli_env: None, monkeypatch: pytest.MonkeyPatch,
     assert again.exit_code != 0 and "already installed" in again.output
     odd = runner.invoke(app, ["voices", "install", "--from", "--help-me"])
     assert odd.exit_code != 0 and "not a folder or an archive" in odd.output
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_script_load_renders_the_local_voice_prompts(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    monkeypatch.setenv("PROMPTS_DIR", str(tmp_path / "prompts"))
+    get_settings.cache_clear()
+    script = tmp_path / "s.yaml"
+    script.write_text(demo_script_text("demo.yaml").replace(
+        "language: en-US", "language: en-US\nvoice: local:pico:en-US"))
+    result = runner.invoke(app, ["script", "load", "--tenant", "demo", str(script)])
+    assert result.exit_code == 0, result.output
+    rendered = list((tmp_path / "prompts" / "script").glob("*.wav"))
+    assert len(rendered) >= 10 and f"rendering {len(rendered)} prompts" in result.output
+    missing = tmp_path / "m.yaml"
+    missing.write_text(demo_script_text("demo.yaml").replace(
+        "language: en-US", "language: en-US\nvoice: local:piper:en_GB-nobody-low"))
+    refused = runner.invoke(app, ["script", "check", str(missing)])
+    assert refused.exit_code == 1 and "en_GB-nobody-low is not installed" in refused.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from receptionist.cli.support import (
     report_problems,
 )
 from receptionist.i18n import N_
+
+if TYPE_CHECKING:
+    from receptionist.config import Settings
 
 script_app = typer.Typer(help="Call scripts: validate, publish, history, rollback.",
                          no_args_is_help=True)
@@ -94,6 +97,24 @@ def script_load(tenant: TenantOpt, path: Path,
             version = publishing.publish_script(session, tenant=row, yaml_text=yaml_text,
                                                 author=author, comment=comment)
     typer.echo(f"{tenant}: published version {version.version}")
+    _render_prompts(settings, yaml_text)
+
+
+def _render_prompts(settings: Settings, yaml_text: str) -> None:
+    """With a local voice, the script's own prompts rendered now into the server's cache
+    (the same folder and key), so its first caller does not wait for them."""
+    from receptionist.call_flows.loader import compiled_script
+    from receptionist.call_flows.prompt_texts import static_prompts
+    from receptionist.voice.prompts import PromptCache
+
+    script = compiled_script(yaml_text)
+    if script.voice is None:
+        return
+    cache = PromptCache(settings.prompts_dir, secret_key=settings.secret_key)
+    queued = cache.prepare_script(static_prompts(script), script.voice, script.language)
+    if queued:
+        typer.echo(f"rendering {queued} prompts in the local voice…")
+        cache.wait_idle()
 
 
 @script_app.command("history")
@@ -159,3 +180,4 @@ def script_rollback(tenant: TenantOpt,
             version = publishing.rollback_script(session, tenant=row, to_version=to,
                                                  author=author)
     typer.echo(f"{tenant}: version {to} republished as version {version.version}")
+    _render_prompts(settings, version.yaml_text)

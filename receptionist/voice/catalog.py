@@ -5,7 +5,8 @@ any voice installed into the voices folder, `voice_install.py`), SVOX Pico (en-U
 fr-FR) and espeak-ng (every language, robotic: the last resort). A script says `local`
 (the best installed for its language), `local:ENGINE` (that engine's best) or
 `local:ENGINE:NAME` (that voice: `local:pico:fr-FR`, `local:piper:en_US-joe-medium`,
-`local:espeak:fr-fr+f3`).
+`local:espeak:fr-fr+f3`). The first syntax, `local:VOICE` with an espeak-ng voice
+(`local:fr-fr+f3`), still means that espeak-ng voice.
 
 The voices folder is the process's (`keep_voices_in`, set by the runtime and the CLI from
 `Settings.voices_dir`), like the intent models' folder: the script checks run where no
@@ -90,6 +91,9 @@ def parse(voice: str) -> tuple[str | None, str | None]:
         raise VoiceProblem(N_("script.problem.local_voice"))
     engine = parts[1] if len(parts) > 1 else None
     name = parts[2] if len(parts) > 2 else None
+    if len(parts) == 2 and engine not in ENGINES and VOICE_NAME.match(parts[1]) \
+            and espeak_voice(parts[1]) is not None:
+        return "espeak", parts[1]  # the first syntax, `local:fr-fr+f3`: espeak-ng's voices
     if engine is not None and engine not in ENGINES:
         raise VoiceProblem(N_("script.problem.local_voice_engine"), engine=engine[:40],
                            engines=", ".join(ENGINES))

@@ -54,6 +54,7 @@ def test_what_cannot_speak_is_a_script_problem() -> None:
 
 def test_espeak_names_any_of_its_voices() -> None:
     assert catalog.choose("local:espeak:fr-be", "fr-FR").name == "fr-be"
+    assert catalog.choose("local:fr-fr+f3", "fr-FR").name == "fr-fr+f3"  # the first syntax
     with pytest.raises(VoiceProblem):
         catalog.choose("local:espeak:xx-nowhere", "fr-FR")
 
