@@ -93,7 +93,7 @@ def test_odd_sources_are_refused(tmp_path: Path) -> None:
     lonely = tmp_path / "lonely"
     lonely.mkdir()
     (lonely / "a.onnx").write_bytes(b"x")
-    with pytest.raises(VoiceInstallError, match="no a.onnx.json"):
+    with pytest.raises(VoiceInstallError, match=r"no a\.onnx\.json"):
         install(lonely, voices)
     bad = voice_files(tmp_path / "bad", name="-rf")
     with pytest.raises(VoiceInstallError, match="not a voice name"):
@@ -104,7 +104,7 @@ def test_odd_sources_are_refused(tmp_path: Path) -> None:
         install(broken, voices)
     text = tmp_path / "notes.txt"
     text.write_text("hello")
-    with pytest.raises(VoiceInstallError, match="not a folder, a .zip or a .tar"):
+    with pytest.raises(VoiceInstallError, match=r"not a folder, a \.zip or a \.tar"):
         install(text, voices)
     with pytest.raises(VoiceInstallError, match="not a folder or an archive"):
         install(tmp_path / "missing", voices)

@@ -12,7 +12,8 @@ def test_english_twelve_hour_clock() -> None:
 
 def test_french_clock() -> None:
     assert spell_times("à 9 h 30", "fr-FR") == "à neuf heures trente"
-    assert spell_times("de 14h à 18:45", "fr") == "de quatorze heures à dix-huit heures quarante-cinq"
+    assert spell_times("de 14h à 18:45", "fr") == (
+        "de quatorze heures à dix-huit heures quarante-cinq")
     assert spell_times("1 h 05, 21 h", "fr") == "une heure cinq, vingt-et-une heures"
 
 
