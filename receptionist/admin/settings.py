@@ -307,8 +307,7 @@ def voice_sample(request: Request, tenant: OwnedTenant, slug: str,
     would hear it (audio/wav)."""
     chosen = voice_settings.offered(tenant, voice)
     wav = voice_settings.sample_wav(runtime_of(request), tenant, chosen)
-    return Response(wav, media_type="audio/wav",
-                    headers={"Cache-Control": "private, max-age=3600"})
+    return Response(wav, media_type="audio/wav")  # no-store, as every admin answer
 
 
 @router.post("/t/{slug}/settings/voice")
