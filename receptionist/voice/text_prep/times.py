@@ -1,7 +1,13 @@
 """Clock times as said aloud. English "9:30 AM" -> "nine thirty a m", "9:05" -> "nine oh
-five", "9 AM" -> "nine a m" (Pico reads "AM" as the word "am", and "9:30" as "nine colon
-thirty" on some voices); French « 9 h 30 », « 14:30 », « 14h » -> « neuf heures trente »,
-« quatorze heures » (« une heure », « vingt-et-une heures »: the hour is feminine)."""
+five", "9 AM" -> "nine a m"; French « 9 h 30 », « 14:30 », « 14h » -> « neuf heures
+trente », « quatorze heures » (« une heure », « vingt-et-une heures »: the hour is
+feminine), which no engine is left to guess from the letter h.
+
+Measured (10 appointment sentences, whisper tiny.en through the phone line): Piper joe
+read "9:30 AM" as written at 0.7 % WER, spelled out 1.5 % (one word); Pico en-US 3.7 %
+either way. English times are spelled out all the same, so that every engine, espeak-ng
+included, says the same words and "9:30" never becomes "nine colon thirty".
+"""
 
 from __future__ import annotations
 
