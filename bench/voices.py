@@ -218,8 +218,9 @@ def first_audio_times(voice: Voice, language: str) -> list[float]:
     return times
 
 
-def measure(voice: Voice, language: str, texts: list[str], recognizer: Recognizer
+def measure(voice: Voice, language: str, texts: list[str], recognizer: Recognizer | None
             ) -> Measured:
+    """`recognizer` None: speed only (no word error rate)."""
     result = Measured(voice)
     speaking.speak(voice, "Warm up.")  # loading a model is not rendering
     for index, text in enumerate(texts):
@@ -229,6 +230,8 @@ def measure(voice: Voice, language: str, texts: list[str], recognizer: Recognize
         result.render_s += time.perf_counter() - wall
         result.cpu_s += time.process_time() - cpu
         result.audio_s += samples.size / rate
+        if recognizer is None:
+            continue
         heard = recognize(recognizer, phone_line(samples, rate, index), 16000,
                           language=language, phrases=None)
         reference = normalized(text, language)
@@ -246,6 +249,20 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+HEADER = ("| language | voice | default | WER | RTF | CPU s / min of speech "
+          "| first audio p95 (12 words) |\n|---|---|---|---|---|---|---|")
+
+
+def table_row(language: str, is_default: bool, r: Measured, speed_only: bool) -> str:
+    first = p95(r.first_audio)
+    wer = "-" if speed_only else f"{r.wer:.1%}" + (
+        "" if not is_default or r.wer <= GOAL_WER else " (goal ≤ 8 %)")
+    return (f"| {language} | {r.voice.spec} | {'yes' if is_default else ''} | {wer} "
+            f"| {r.render_s / max(r.audio_s, 1e-9):.3f} "
+            f"| {60 * r.cpu_s / max(r.audio_s, 1e-9):.1f} "
+            f"| {first * 1000:.0f} ms{'' if first < GOAL_FIRST_AUDIO_S else ' (goal < 150)'} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sentences", type=int, default=100)
@@ -253,6 +270,7 @@ def main() -> None:
     parser.add_argument("--models", type=Path, default=Path(
         os.environ.get("VOSK_MODEL_DIR", ROOT / "data" / "models")))
     parser.add_argument("--mistakes", action="store_true", help="print the worst sentences")
+    parser.add_argument("--speed-only", action="store_true", help="no recognizer, no WER")
     args = parser.parse_args()
     rows = []
     installed = catalog.installed()
@@ -260,7 +278,7 @@ def main() -> None:
         locale = SCRIPTS[language][1]
         prompts = demo_prompts(language)
         texts = prompts + generated(language, args.sentences)
-        recognizer = ear(language, args.models)
+        recognizer = None if args.speed_only else ear(language, args.models)
         default = catalog.choose("local", locale, installed)
         voices = catalog.for_language(locale, installed)
         print(f"{language}: {len(prompts)} demo prompts + {args.sentences} generated "
@@ -268,21 +286,14 @@ def main() -> None:
         for voice in voices:
             result = measure(voice, language, texts, recognizer)
             rows.append((language, voice is default, result))
-            print(f"  {voice.spec}: WER {result.wer:.1%}", flush=True)
+            print(table_row(language, voice is default, result, args.speed_only), flush=True)
             if args.mistakes:
                 for errors, text, heard in sorted(result.worst, reverse=True)[:8]:
                     print(f"    {errors} | {text} | {heard}")
     print()
-    print("| language | voice | default | WER | RTF | CPU s / min of speech "
-          "| first audio p95 (12 words) |")
-    print("|---|---|---|---|---|---|---|")
-    for language, is_default, r in rows:
-        first = p95(r.first_audio)
-        print(f"| {language} | {r.voice.spec} | {'yes' if is_default else ''} "
-              f"| {r.wer:.1%}{'' if not is_default or r.wer <= GOAL_WER else ' (goal ≤ 8 %)'} "
-              f"| {r.render_s / max(r.audio_s, 1e-9):.3f} "
-              f"| {60 * r.cpu_s / max(r.audio_s, 1e-9):.1f} "
-              f"| {first * 1000:.0f} ms{'' if first < GOAL_FIRST_AUDIO_S else ' (goal < 150)'} |")
+    print(HEADER)
+    for language, is_default, result in rows:
+        print(table_row(language, is_default, result, args.speed_only))
 
 
 if __name__ == "__main__":
