@@ -1,12 +1,13 @@
 """Clock times as said aloud. English "9:30 AM" -> "nine thirty a m", "9:05" -> "nine oh
-five", "9 AM" -> "nine a m"; French « 9 h 30 », « 14:30 », « 14h » -> « neuf heures
-trente », « quatorze heures » (« une heure », « vingt-et-une heures »: the hour is
-feminine), which no engine is left to guess from the letter h.
+five", "9 AM" -> "nine a m"; French « 9 h 30 », « 14:30 », « 14h » -> « 9 heures 30 »,
+« 14 heures » (the letter h, or a colon, left to no engine to guess).
 
-Measured (10 appointment sentences, whisper tiny.en through the phone line): Piper joe
-read "9:30 AM" as written at 0.7 % WER, spelled out 1.5 % (one word); Pico en-US 3.7 %
-either way. English times are spelled out all the same, so that every engine, espeak-ng
-included, says the same words and "9:30" never becomes "nine colon thirty".
+Measured through the phone line and whisper: Piper joe read "9:30 AM" as written at
+0.7 % WER and spelled out at 1.5 % (one word in 10 sentences); Pico en-US 3.7 % either
+way. English times are spelled out all the same, so that every engine, espeak-ng
+included, says the same words. In French, Pico's « 17 heures 15 » was heard best (26 %
+WER on 8 sentences, whisper base), « 17 h 15 » as written 29 %, spelled out in words
+« dix-sept heures quinze » 34 %: figures stay, « heures » is written out.
 """
 
 from __future__ import annotations
@@ -33,17 +34,11 @@ def _en_time(match: re.Match[str]) -> str:
     return said
 
 
-def _fr_hour(hour: int) -> str:
-    said = words(hour, "fr")
-    if said.endswith("un"):
-        said += "e"
-    return said + (" heure" if hour <= 1 else " heures")
-
-
 def _fr_time(match: re.Match[str]) -> str:
-    said = _fr_hour(int(match[1]))
+    hour = int(match[1])
+    said = f"{hour} heure" + ("" if hour <= 1 else "s")
     if match[2] and int(match[2]):
-        said += f" {words(int(match[2]), 'fr')}"
+        said += f" {int(match[2])}"
     return said
 
 

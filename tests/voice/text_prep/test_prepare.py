@@ -18,7 +18,7 @@ def test_french_prompt() -> None:
                       "décembre à 9 h 30 ; une consultation coûte 43 €. Rappelez le "
                       "06 12 34 56 78.", "fr-FR") == (
         "Bienvenue au Cabinet Dupont. Le docteur Martin vous reçoit le premier décembre à "
-        "neuf heures trente ; une consultation coûte 43 euros. Rappelez le "
+        "9 heures 30 ; une consultation coûte 43 euros. Rappelez le "
         "0 6, 12, 34, 56, 78.")
 
 

