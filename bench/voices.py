@@ -14,6 +14,7 @@ seconds per minute of speech, and time to first audio of a 12-word sentence (p95
 the first sentence's audio, as a stream would play it).
 
     nice -n 10 python -m bench.voices [--sentences 100] [--models DIR] [--languages en,fr]
+                                      [--voices local:pico:fr-FR,...] [--speed-only]
 """
 
 from __future__ import annotations
@@ -271,6 +272,7 @@ def main() -> None:
         os.environ.get("VOSK_MODEL_DIR", ROOT / "data" / "models")))
     parser.add_argument("--mistakes", action="store_true", help="print the worst sentences")
     parser.add_argument("--speed-only", action="store_true", help="no recognizer, no WER")
+    parser.add_argument("--voices", default="", help="only these (local:pico:fr-FR,…)")
     args = parser.parse_args()
     rows = []
     installed = catalog.installed()
@@ -284,6 +286,8 @@ def main() -> None:
         print(f"{language}: {len(prompts)} demo prompts + {args.sentences} generated "
               f"sentences, ear {EARS[language]}, default {default.spec}", flush=True)
         for voice in voices:
+            if args.voices and voice.spec not in args.voices.split(","):
+                continue
             result = measure(voice, language, texts, recognizer)
             rows.append((language, voice is default, result))
             print(table_row(language, voice is default, result, args.speed_only), flush=True)
