@@ -4,8 +4,8 @@ streamed to the app's media stream, which hears them with its installed engines
 (faster-whisper tiny.en in English, whisper base in French when its PyPI parts are
 installed: the `whisper` and `whisper-base` extras).
 
-Voices (the `voices` extra): Piper `en_US-joe-medium` (English only), SVOX Pico
-(`py-nanotts`: en-US, fr-FR), espeak-ng (the system's)."""
+Voices (main dependencies since the local voices, voice/): Piper `en_US-joe-medium`
+(English only), SVOX Pico (`py-nanotts`: en-US, fr-FR), espeak-ng (the system's)."""
 
 from __future__ import annotations
 

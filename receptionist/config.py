@@ -207,6 +207,11 @@ class Settings(BaseSettings):
         return self.vosk_model_dir / "intent-models"
 
     @property
+    def voices_dir(self) -> Path:
+        """Local voices installed by `receptionist voices install` (beside speech models)."""
+        return self.vosk_model_dir / "voices"
+
+    @property
     def dev_mode(self) -> bool:
         return self.receptionist_env == "dev"
 

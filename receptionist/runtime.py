@@ -24,6 +24,7 @@ from receptionist.speech.engines.choice import build_recognizer, spec_of
 from receptionist.speech.process_pool import RecognitionPool
 from receptionist.speech.recognizer import Recognizer
 from receptionist.understanding.intent_model import keep_models_in
+from receptionist.voice.catalog import keep_voices_in
 from receptionist.voice.prompts import PromptCache
 
 
@@ -60,6 +61,7 @@ class Runtime:
         self.outbound = Policy.from_settings(self.settings)
         self.database = Database(engine)
         keep_models_in(self.settings.intent_model_dir)
+        keep_voices_in(self.settings.voices_dir)
 
     @property
     def recognizer(self) -> Recognizer:

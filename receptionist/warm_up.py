@@ -28,11 +28,13 @@ from sqlmodel import select
 
 from receptionist import i18n
 from receptionist.call_flows.meaning import script_model
+from receptionist.call_flows.prompt_texts import static_prompts
 from receptionist.call_flows.schema import Script
 from receptionist.runtime import Runtime
 from receptionist.tenants import service as tenants
 from receptionist.tenants.models import Tenant
 from receptionist.understanding.intent_model import builtin_model
+from receptionist.voice.catalog import is_local
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +162,16 @@ def load_texts(rt: Runtime) -> None:
     i18n.load_locale_data(languages)
 
 
+def load_voices(rt: Runtime) -> None:
+    """The local voice of each active script that has one, chosen (which reads what is
+    installed), and its own prompts queued for rendering if the cache lacks them (a voice
+    installed since, a new cache folder)."""
+    for script in active_scripts(rt):
+        voice = script.voice
+        if voice is not None and is_local(voice) and rt.prompts.voice(voice, script.language):
+            rt.prompts.prepare_script(static_prompts(script), voice, script.language)
+
+
 def open_connections(rt: Runtime) -> int:
     """Fill the call path's connection pool (`Database.call_engine`): on PostgreSQL a
     connection costs a round trip and an authentication, which the first calls arriving
@@ -210,4 +222,5 @@ def for_runtime(rt: Runtime, extra: Sequence[Part] = ()) -> WarmUp:
                    Part("database", lambda: open_connections(rt)),
                    Part("scripts", lambda: load_scripts(rt)),
                    Part("intent models", lambda: load_intent_models(rt)),
-                   Part("texts", lambda: load_texts(rt))])
+                   Part("texts", lambda: load_texts(rt)),
+                   Part("voices", lambda: load_voices(rt))])

@@ -263,3 +263,46 @@ def test_a_busy_feed_is_linked_kept_secret_and_unlinked(session: Session) -> Non
     session.expire_all()
     agenda = agendas.get_agenda(session, tenant_id=demo.id, slug="main")
     assert agenda is not None and agenda.busy_feed_url is None
+
+
+def test_voices_list_and_install(cli_env: None, monkeypatch: pytest.MonkeyPatch,
+                                 tmp_path: Path) -> None:
+    monkeypatch.setenv("VOSK_MODEL_DIR", str(tmp_path / "models"))
+    get_settings.cache_clear()
+    listed = runner.invoke(app, ["voices", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "local:piper:en_US-joe-medium" in listed.output and "local:pico:fr-FR" in listed.output
+    assert "en-US: local:piper:en_US-joe-medium" in listed.output
+    assert "fr-FR: local:pico:fr-FR" in listed.output
+    source = tmp_path / "download"
+    source.mkdir()
+    (source / "fr_FR-test-low.onnx").write_bytes(b"x")
+    (source / "fr_FR-test-low.onnx.json").write_text(json.dumps(
+        {"audio": {"sample_rate": 16000}, "language": {"code": "fr_FR"}}))
+    done = runner.invoke(app, ["voices", "install", "--from", str(source)])
+    assert done.exit_code == 0, done.output
+    assert "installed local:piper:fr_FR-test-low (fr-FR)" in done.output
+    assert (tmp_path / "models" / "voices" / "piper" / "fr_FR-test-low").is_dir()
+    again = runner.invoke(app, ["voices", "install", "--from", str(source)])
+    assert again.exit_code != 0 and "already installed" in again.output
+    odd = runner.invoke(app, ["voices", "install", "--from", "--help-me"])
+    assert odd.exit_code != 0 and "not a folder or an archive" in odd.output
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_script_load_renders_the_local_voice_prompts(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    monkeypatch.setenv("PROMPTS_DIR", str(tmp_path / "prompts"))
+    get_settings.cache_clear()
+    script = tmp_path / "s.yaml"
+    script.write_text(demo_script_text("demo.yaml").replace(
+        "language: en-US", "language: en-US\nvoice: local:pico:en-US"))
+    result = runner.invoke(app, ["script", "load", "--tenant", "demo", str(script)])
+    assert result.exit_code == 0, result.output
+    rendered = list((tmp_path / "prompts" / "script").glob("*.wav"))
+    assert len(rendered) >= 10 and f"rendering {len(rendered)} prompts" in result.output
+    missing = tmp_path / "m.yaml"
+    missing.write_text(demo_script_text("demo.yaml").replace(
+        "language: en-US", "language: en-US\nvoice: local:piper:en_GB-nobody-low"))
+    refused = runner.invoke(app, ["script", "check", str(missing)])
+    assert refused.exit_code == 1 and "en_GB-nobody-low is not installed" in refused.output

@@ -166,7 +166,7 @@ def test_the_speech_part_starts_the_recognition_processes_with_their_models(
 
 def test_for_runtime_names_every_part(runtime: Runtime) -> None:
     parts = [p.name for p in warm_up.for_runtime(runtime).parts]
-    assert parts == ["speech", "database", "scripts", "intent models", "texts"]
+    assert parts == ["speech", "database", "scripts", "intent models", "texts", "voices"]
 
 
 def test_the_database_part_fills_the_call_paths_connection_pool(runtime: Runtime) -> None:

@@ -45,10 +45,12 @@ from receptionist.call_flows.checks import Reason, graph_problems
 from receptionist.call_flows.loader import (
     ScriptError,
     ScriptProblem,
+    compiled_script,
     parse_script,
     script_warnings,
 )
 from receptionist.call_flows.meaning import script_model
+from receptionist.call_flows.prompt_texts import static_prompts, step_prompts
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.schema import Loc, Script
 from receptionist.catalog_text import CatalogText, in_language
@@ -79,9 +81,6 @@ def preview(script: Script) -> list[tuple[str, str, list[tuple[str, str]]]]:
             for step_id, step in script.steps.items()]
 
 
-PROMPT_FIELDS = ("text", "prompt", "reprompt", "thanks")
-
-
 def prompt_previews(rt: Runtime, script: Script) -> list[tuple[str, str | None]]:
     """With the local voice: each prompt, and the URL of its rendered audio (None while
     it is rendered, in the background; the page shows it on the next load)."""
@@ -90,14 +89,17 @@ def prompt_previews(rt: Runtime, script: Script) -> list[tuple[str, str | None]]
         return []
     assert voice is not None
     previews = []
-    for step in script.steps.values():
-        for name in PROMPT_FIELDS:
-            text = getattr(step, name, None)
-            if isinstance(text, str) and text:
-                served = rt.prompts.ready(text, voice, script.language)
-                previews.append((text, None if served is None
-                                 else prompt_path(served)))
+    for text in step_prompts(script):
+        served = rt.prompts.ready(text, voice, script.language)
+        previews.append((text, None if served is None else prompt_path(served)))
     return previews
+
+
+def render_prompts(rt: Runtime, yaml_text: str) -> None:
+    """A version just published: its own prompts rendered now, in the background."""
+    script = compiled_script(yaml_text)
+    if script.voice is not None:
+        rt.prompts.prepare_script(static_prompts(script), script.voice, script.language)
 
 
 def _editor(request: Request, user: User, data: object, tenant: Tenant, db: SessionDep, *,
@@ -166,6 +168,7 @@ def script_submit(request: Request, db: SessionDep,
         row = publishing.publish_script(db, tenant=tenant, yaml_text=yaml_text,
                                      author=user.email, comment=comment)
         publishing.ensure_main_agenda(db, tenant=tenant, script=script)
+    render_prompts(runtime_of(request), yaml_text)
     return redirect_with_notice(request, f"/admin/t/{slug}/script",
                                 CatalogText(N_("admin.notice.published"), version=row.version))
 
@@ -287,6 +290,7 @@ def script_form_submit(request: Request, db: SessionDep, signed: CsrfChecked,
     with runtime_of(request).database.write_transaction(db):
         row = publishing.publish_script(db, tenant=tenant, yaml_text=yaml_text,
                                         author=user.email, comment="edited in the form")
+    render_prompts(runtime_of(request), yaml_text)
     return redirect_with_notice(request, f"/admin/t/{slug}/script/form",
                                 CatalogText(N_("admin.notice.published"), version=row.version))
 
@@ -304,6 +308,7 @@ def script_rollback(request: Request, db: SessionDep,
         with runtime_of(request).database.write_transaction(db):
             row = publishing.rollback_script(db, tenant=tenant, to_version=version,
                                           author=user.email)
+        render_prompts(runtime_of(request), row.yaml_text)
     except tenants.TenantError:
         raise HTTPException(404, "no such version") from None
     return redirect_with_notice(request, f"/admin/t/{slug}/script", CatalogText(

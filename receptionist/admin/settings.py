@@ -7,10 +7,11 @@ import re
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from receptionist.admin import voice_settings
 from receptionist.admin.deps import (
     CsrfChecked,
     Notice,
@@ -57,6 +58,8 @@ def _settings_page(request: Request, db: Session, slug: str, *, notice: Shown = 
                      secret=secret,
                      prefs=notifications.settings_for(db, tenant_id=tenant.id),
                      agendas=agendas.list_agendas(db, tenant_id=tenant.id),
+                     voices=voice_settings.choices(
+                         tenant, voice_settings.current_voice(db, tenant)),
                      base=runtime_of(request).settings.public_base_url)
     if error:
         response.status_code = 400
@@ -294,3 +297,36 @@ def agenda_rules(request: Request, db: SessionDep,
         return _settings_page(request, db, slug, error=CatalogText(
             N_("refusal.settings.agenda"), agenda=agenda_slug, reason=said(exc)))
     return _done(request, slug, CatalogText(N_("admin.notice.agenda_saved"), agenda=agenda_slug))
+
+
+@router.get("/t/{slug}/settings/voices/sample")
+def voice_sample(request: Request, tenant: OwnedTenant, slug: str,
+                 voice: Annotated[str, Query(max_length=voice_settings.MAX_SPEC)]
+                 ) -> Response:
+    """A sample sentence in an installed voice of the business's language, as callers
+    would hear it (audio/wav)."""
+    chosen = voice_settings.offered(tenant, voice)
+    wav = voice_settings.sample_wav(runtime_of(request), tenant, chosen)
+    return Response(wav, media_type="audio/wav")  # no-store, as every admin answer
+
+
+@router.post("/t/{slug}/settings/voice")
+def choose_voice(request: Request, db: SessionDep,
+                 signed: CsrfChecked, tenant: OwnedTenant, slug: str,
+                 voice: Annotated[str, Form(max_length=voice_settings.MAX_SPEC)]) -> Response:
+    """Prompts spoken by the voice chosen: the script published again with its `voice:`."""
+    user, _ = signed
+    chosen = voice_settings.offered(tenant, voice)
+    if tenant.active_version is None:
+        return _settings_page(request, db, slug, error=CatalogText(
+            N_("refusal.tenant.no_published_script"), slug=repr(tenant.slug)))
+    try:
+        version = voice_settings.publish_voice(runtime_of(request), db, tenant, chosen,
+                                               author=user.email)
+    except ValueError as exc:  # a script problem, or a form's refusal
+        db.rollback()
+        return _settings_page(request, db, slug, error=said(exc))
+    return _done(request, slug, CatalogText(N_("admin.notice.voice_chosen"),
+                                            voice=f"{chosen.engine} {chosen.name}",
+                                            version=version))
+

@@ -13,6 +13,7 @@ from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.schema import BookStep, Loc, MenuStep, Script
 from receptionist.catalog_text import CatalogText
 from receptionist.i18n import N_
+from receptionist.voice import catalog
 
 # A problem's reason: a catalog message (`script.problem.*`), or the words of a step
 # kind's own check.
@@ -49,6 +50,7 @@ def graph_problems(script: Script) -> list[tuple[Loc, Reason]]:
     problems.extend(_faq_problems(script))
     problems.extend(booking_problems(script))
     problems.extend(_instant_loops(script))
+    problems.extend(voice_problems(script))
     return problems
 
 
@@ -62,6 +64,19 @@ def prompt_key_problems(script: Script) -> list[tuple[Loc, Reason]]:
                 N_("script.problem.prompt_key_missing"), key=key))
                 for name, key in unknown_keys(step, script.language))
     return found
+
+
+def voice_problems(script: Script) -> list[tuple[Loc, Reason]]:
+    """A local voice that is not installed here (or nothing installed speaks the
+    script's language): refused, rather than calls falling back to Twilio's voice."""
+    if not catalog.is_local(script.voice):
+        return []
+    assert script.voice is not None
+    try:
+        catalog.choose(script.voice, script.language)
+    except catalog.VoiceProblem as exc:
+        return [(("voice",), exc.text)]
+    return []
 
 
 def _faq_problems(script: Script) -> list[tuple[Loc, Reason]]:

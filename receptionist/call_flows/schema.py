@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from receptionist.catalog_text import Refused, said
 from receptionist.contacts.models import E164
 from receptionist.i18n import N_
-from receptionist.voice.prompts import LOCAL_VOICE
+from receptionist.voice import catalog
 from receptionist.weekly_hours import DAYS, OpeningRange, parse_range
 
 Language = Literal["en-US", "fr-FR"]
@@ -332,8 +332,8 @@ class Script(_Strict):
     @field_validator("voice")
     @classmethod
     def _voice_name(cls, value: str | None) -> str | None:
-        if value is not None and value.startswith("local") and not LOCAL_VOICE.match(value):
-            raise Refused(N_("script.problem.local_voice"))
+        if value is not None and value.startswith("local"):
+            catalog.parse(value)  # raises a script problem (VoiceProblem)
         return value
 
     @field_validator("timezone")

@@ -2,8 +2,8 @@
 
 Commands directly under the root (in the order `--help` lists them) come from `serve.py`
 (migrate, seed-demo, serve, worker), `route.py` and `simulate.py`; the groups from
-`speech_models.py`, `scripts.py`, `tenants.py`, `booking.py` (agenda, token), `notify.py`,
-`users.py` and `privacy.py`."""
+`speech_models.py`, `voices.py`, `scripts.py`, `tenants.py`, `booking.py` (agenda, token),
+`notify.py`, `users.py` and `privacy.py`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from receptionist.cli.scripts import script_app
 from receptionist.cli.speech_models import models_app
 from receptionist.cli.tenants import tenant_app
 from receptionist.cli.users import user_app
+from receptionist.cli.voices import voices_app
 
 app = typer.Typer(help="Self-hosted virtual receptionist for Twilio numbers.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -27,6 +28,7 @@ app.command()(serve.worker)
 app.command()(route.route)
 app.command()(simulate.simulate)
 app.add_typer(models_app, name="models")
+app.add_typer(voices_app, name="voices")
 app.add_typer(script_app, name="script")
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(agenda_app, name="agenda")

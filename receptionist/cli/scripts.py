@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,9 @@ from receptionist.cli.support import (
 )
 from receptionist.i18n import N_
 
+if TYPE_CHECKING:
+    from receptionist.config import Settings
+
 script_app = typer.Typer(help="Call scripts: validate, publish, history, rollback.",
                          no_args_is_help=True)
 
@@ -28,7 +31,9 @@ script_app = typer.Typer(help="Call scripts: validate, publish, history, rollbac
 def script_validate(path: Path) -> None:
     """Check a script file; prints each problem with its line."""
     from receptionist.call_flows.loader import ScriptError, parse_script
+    from receptionist.voice.catalog import keep_voices_in
 
+    keep_voices_in(support.settings().voices_dir)
     try:
         script = parse_script(read_text(path))
     except ScriptError as exc:
@@ -44,7 +49,9 @@ def script_check(path: Annotated[Path | None, typer.Argument()] = None,
     """Check a script (a file, or a tenant's active one): its problems (exit 1) and, line
     by line, what callers could ask for that it has nowhere to send (warnings, exit 0)."""
     from receptionist.call_flows.loader import ScriptError, script_warnings
+    from receptionist.voice.catalog import keep_voices_in
 
+    keep_voices_in(support.settings().voices_dir)  # a script may name an installed voice
     if (path is None) == (tenant is None):
         raise support.fail("give a script file or --tenant SLUG (one of them)", code=2)
     if path is not None:
@@ -90,6 +97,24 @@ def script_load(tenant: TenantOpt, path: Path,
             version = publishing.publish_script(session, tenant=row, yaml_text=yaml_text,
                                                 author=author, comment=comment)
     typer.echo(f"{tenant}: published version {version.version}")
+    _render_prompts(settings, yaml_text)
+
+
+def _render_prompts(settings: Settings, yaml_text: str) -> None:
+    """With a local voice, the script's own prompts rendered now into the server's cache
+    (the same folder and key), so its first caller does not wait for them."""
+    from receptionist.call_flows.loader import compiled_script
+    from receptionist.call_flows.prompt_texts import static_prompts
+    from receptionist.voice.prompts import PromptCache
+
+    script = compiled_script(yaml_text)
+    if script.voice is None:
+        return
+    cache = PromptCache(settings.prompts_dir, secret_key=settings.secret_key)
+    queued = cache.prepare_script(static_prompts(script), script.voice, script.language)
+    if queued:
+        typer.echo(f"rendering {queued} prompts in the local voice…")
+        cache.wait_idle()
 
 
 @script_app.command("history")
@@ -155,3 +180,4 @@ def script_rollback(tenant: TenantOpt,
             version = publishing.rollback_script(session, tenant=row, to_version=to,
                                                  author=author)
     typer.echo(f"{tenant}: version {to} republished as version {version.version}")
+    _render_prompts(settings, version.yaml_text)

@@ -69,10 +69,13 @@ def settings() -> Settings:
 
 
 def keep_models(settings: Settings) -> None:
-    """Commands that train intent models keep them where the server finds them."""
+    """Commands that train intent models keep them where the server finds them (and find
+    the local voices the server has, which a script's check names)."""
     from receptionist.understanding.intent_model import keep_models_in
+    from receptionist.voice.catalog import keep_voices_in
 
     keep_models_in(settings.intent_model_dir)
+    keep_voices_in(settings.voices_dir)
 
 
 def read_text(path: Path) -> str:

@@ -1,4 +1,5 @@
-"""Prompts spoken by the local voice (espeak-ng) instead of Twilio's <Say>.
+"""Prompts spoken by a local voice (voice.catalog: Piper, SVOX Pico, espeak-ng) instead of
+Twilio's <Say>.
 
 A prompt is rendered once, offline, to an 8 kHz μ-law WAV (what a phone line carries),
 cached on disk under a key nobody can compute without SECRET_KEY, and served for <Play>
@@ -12,9 +13,13 @@ offered), is kept in `caller/` only while a URL issued for it may be fetched: th
 (the worker's job, and the renderer thread when idle) deletes it SERVED_FOR after the
 last one.
 
-The text an operator typed reaches libespeak-ng as data (voice.espeak_lib), never on a
-command line: a prompt such as `-f .env` is spoken as those words, it cannot name a file
-for espeak-ng to read (SECURITY.md).
+The text is prepared for speech (voice.text_prep: times, prices, phone numbers…) and
+reaches every engine as data through its library (voice.espeak_lib, piper_engine,
+pico_engine), never on a command line: a prompt such as `-f .env` is spoken as those
+words, it cannot name a file for an engine to read (SECURITY.md).
+
+A prompt's key holds the voice that speaks it (`local` resolved to, say,
+`local:pico:fr-FR`), so installing a better voice renders the prompts again.
 """
 
 from __future__ import annotations
@@ -22,35 +27,24 @@ from __future__ import annotations
 import logging
 import os
 import queue
-import re
 import struct
 import tempfile
 import threading
 from pathlib import Path
 
 from receptionist.clock import Clock, utcnow
+from receptionist.i18n import N_
 from receptionist.speech.audio import PHONE_RATE, resample, ulaw_encode
-from receptionist.voice import espeak_lib
+from receptionist.voice import catalog, speaking
+from receptionist.voice.catalog import Voice, VoiceProblem, is_local
 from receptionist.voice.prompt_names import SERVED_FOR, file_key, issue, key_of
+from receptionist.voice.text_prep.prepare import for_speech
 
 log = logging.getLogger(__name__)
-LOCAL = "local"
+__all__ = ["CALLER", "SCRIPT", "PromptCache", "is_local", "ulaw_wav"]
 SCRIPT, CALLER = "script", "caller"  # the folders of script prompts and personal ones
 # The renderer thread, idle this long, sweeps (for web processes run without the worker).
 SWEEP_EVERY_S = 300.0
-# espeak-ng voices for our languages; a script may name another as `local:VOICE`
-# (a language such as `fr-be`, a voice identifier such as `roa/fr`, with a `+variant`).
-DEFAULT_LOCAL_VOICES = {"en-US": "en-us", "fr-FR": "fr-fr"}
-LOCAL_VOICE = re.compile(r"^local(:[a-z][a-z0-9/_-]{0,39}(\+[a-z0-9_-]{1,20})?)?$")
-RATE_WPM = 150
-
-
-def is_local(voice: str | None) -> bool:
-    return voice is not None and (voice == LOCAL or voice.startswith(LOCAL + ":"))
-
-
-def espeak_voice(voice: str, language: str) -> str:
-    return voice.split(":", 1)[1] if ":" in voice else DEFAULT_LOCAL_VOICES.get(language, "en")
 
 
 def ulaw_wav(data: bytes, rate: int = PHONE_RATE) -> bytes:
@@ -73,9 +67,26 @@ class PromptCache:
         self._queued: set[tuple[str, bool]] = set()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._voices: dict[tuple[str, str], Voice | None] = {}
+
+    def voice(self, voice: str, language: str) -> Voice | None:
+        """The installed voice a script's `voice:` stands for (None: none can speak it, the
+        call falls back to <Say>), chosen once per process."""
+        if (voice, language) not in self._voices:
+            try:
+                self._voices[(voice, language)] = catalog.choose(voice, language)
+            except VoiceProblem as exc:
+                log.warning("no local voice for %s in %s: %s", voice, language, exc)
+                self._voices[(voice, language)] = None
+        return self._voices[(voice, language)]
+
+    def forget_voices(self) -> None:
+        """Choose again (a voice was installed)."""
+        self._voices.clear()
 
     def key(self, text: str, voice: str, language: str) -> str:
-        return file_key(self._secret, text, voice, language)
+        chosen = self.voice(voice, language)
+        return file_key(self._secret, text, chosen.spec if chosen else voice, language)
 
     def path(self, key: str, *, personal: bool = False) -> Path:
         return self.folder / (CALLER if personal else SCRIPT) / f"{key}.wav"
@@ -84,6 +95,8 @@ class PromptCache:
               personal: bool = False) -> str | None:
         """The public name of the rendered prompt (/twilio/prompts/<name>.wav), or None
         after queueing its rendering. `personal`: the text holds a caller's data."""
+        if self.voice(voice, language) is None:
+            return None
         key = self.key(text, voice, language)
         now = self._clock()
         path = self.path(key, personal=personal)
@@ -132,6 +145,13 @@ class PromptCache:
                 pass
         return gone
 
+    def prepare_script(self, texts: list[str], voice: str, language: str) -> int:
+        """Queue the rendering of a script's own prompts (at publish: its first caller
+        hears them in the local voice); returns how many were not rendered yet."""
+        if not is_local(voice):
+            return 0
+        return sum(self.ready(text, voice, language) is None for text in texts)
+
     def wait_idle(self) -> None:
         """Block until every queued prompt is rendered (for start-up and tests)."""
         self._queue.join()
@@ -164,12 +184,13 @@ class PromptCache:
         key = self.key(text, voice, language)
         path = self.path(key, personal=personal)
         path.parent.mkdir(parents=True, exist_ok=True)
-        espeak = espeak_lib.get()
-        samples = espeak.synthesize(text, voice=espeak_voice(voice, language),
-                                    rate_wpm=RATE_WPM)
+        chosen = self.voice(voice, language)
+        if chosen is None:
+            raise VoiceProblem(N_("script.problem.local_voice_missing"), voice=voice)
+        samples, rate = speaking.speak(chosen, for_speech(text, language))
         if not len(samples):
             raise ValueError(f"the local voice produced no audio for prompt {key}")
-        data = ulaw_wav(ulaw_encode(resample(samples, espeak.sample_rate, PHONE_RATE)))
+        data = ulaw_wav(ulaw_encode(resample(samples, rate, PHONE_RATE)))
         fd, part = tempfile.mkstemp(dir=path.parent, prefix=".part-")
         with os.fdopen(fd, "wb") as out:
             out.write(data)

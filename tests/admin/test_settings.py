@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlmodel import Session
 
+from receptionist.call_flows.publishing import active_script
 from receptionist.config import Settings
 from receptionist.notifications.models import NotificationChannel, NotificationSettings
 from receptionist.privacy.models import ErasureRequest
 from receptionist.secret_box import unseal
+from receptionist.speech.audio import read_wav
 from receptionist.tenants.service import get_tenant
 from receptionist.users.service import create_user
 from tests.admin.helpers import PASSWORD, csrf_of, login
@@ -189,3 +192,35 @@ def test_a_busy_feed_is_linked_from_the_page_and_never_shown_back(
     session.expire_all()
     agenda = agendas.get_agenda(session, tenant_id=tenant.id, slug="main")
     assert agenda is not None and agenda.busy_feed_url is None
+
+
+def test_the_owner_hears_each_local_voice_and_chooses_one(client: TestClient,
+                                                          session: Session,
+                                                          owner: str) -> None:
+    base = "/admin/t/demo/settings"
+    page = client.get(base).text
+    assert 'name="voice" value="local:piper:en_US-joe-medium"' in page
+    assert 'value="local:pico:en-GB"' in page and "local:pico:fr-FR" not in page
+    sample = client.get(f"{base}/voices/sample", params={"voice": "local:pico:en-US"})
+    assert sample.status_code == 200 and sample.headers["content-type"] == "audio/wav"
+    samples, rate = read_wav(sample.content)
+    assert rate == 8000 and samples.size > 8000  # more than a second, as on the phone
+    assert np.sqrt(np.mean(samples.astype(np.float64) ** 2)) > 300
+    for other in ("local:pico:fr-FR", "local:pico:../../etc", "local", "Polly.Joanna"):
+        assert client.get(f"{base}/voices/sample", params={"voice": other}).status_code == 404
+    tenant = get_tenant(session, slug="demo")
+    before = tenant.active_version
+    chosen = client.post(f"{base}/voice", data={"csrf": owner, "voice": "local:pico:en-GB"},
+                         follow_redirects=False)
+    assert chosen.status_code == 303
+    session.expire_all()
+    tenant = get_tenant(session, slug="demo")
+    assert tenant.active_version == (before or 0) + 1
+    assert active_script(session, tenant=tenant)[1].voice == "local:pico:en-GB"
+    assert 'value="local:pico:en-GB" required checked' in client.get(base).text
+    refused = client.post(f"{base}/voice", data={"csrf": owner, "voice": "local:espeak:../x"})
+    assert refused.status_code == 404
+    unsigned = client.post(f"{base}/voice", data={"voice": "local:pico:en-US"})
+    assert unsigned.status_code in (403, 422)  # no CSRF token: nothing published
+    session.expire_all()
+    assert get_tenant(session, slug="demo").active_version == (before or 0) + 1

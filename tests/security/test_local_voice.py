@@ -53,12 +53,13 @@ def test_option_looking_texts_are_spoken_as_words(tmp_path: Path,
     cache = PromptCache(tmp_path / "prompts", secret_key="test-secret-key-0123456789abcdef")
     _no_subprocess(monkeypatch)
     for text in _attacks(secret, written):
-        for voice, language in (("local", "en-US"), ("local:fr-fr+f3", "fr-FR")):
+        for voice, language in (("local", "en-US"), ("local:fr-fr+f3", "fr-FR"),
+                                ("local:pico:fr-FR", "fr-FR")):
             seconds = _seconds(cache.render(text, voice, language).read_bytes())
             assert 0.3 < seconds < 15, (text, voice, seconds)
     assert not written.exists()
     monkeypatch.undo()
-    whole_file = _seconds(cache.render(SECRET, "local", "en-US").read_bytes())
+    whole_file = _seconds(cache.render(SECRET, "local:pico:en-US", "en-US").read_bytes())
     assert whole_file > 60  # what reading the file would have sounded like
 
 
