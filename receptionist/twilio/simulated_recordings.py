@@ -20,7 +20,8 @@ import numpy as np
 from receptionist.config import Settings
 from receptionist.messages.recordings import write_atomically
 from receptionist.speech.audio import PHONE_RATE, Samples, read_wav, to_wav, ulaw_decode
-from receptionist.voice.prompts import LOCAL, PromptCache
+from receptionist.voice.catalog import LOCAL
+from receptionist.voice.prompts import PromptCache
 
 RECORDING_SID = re.compile(r"^RE[0-9a-f]{32}$")
 _MULAW = 7
