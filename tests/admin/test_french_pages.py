@@ -22,7 +22,17 @@ from tests.twilio_sim import TestTwilioSim
 # Words of the interface that are English and never French. Kept to words a French page
 # could only show by mistake: "message", "agenda", "contacts", "script", "menu", "minutes",
 # "export", "mon", "mar.", "oct.", "nov." are French too.
-ENGLISH = frozenset(["the", "and", "with", "from", "to", "of", "for", "your", "you", "this", "that", "these", "none", "yes", "no", "call", "calls", "caller", "booked", "booking", "bookings", "cancelled", "canceled", "completed", "status", "busy", "failed", "in-progress", "no-answer", "ringing", "queued", "inbox", "settings", "save", "delete", "cancel", "block", "unblock", "week", "today", "tomorrow", "yesterday", "free", "closed", "past", "details", "summary", "outcome", "transfer", "answered", "missed", "left", "hours", "open", "opening", "appointment", "appointments", "new", "edit", "back", "next", "previous", "logout", "password", "sign", "name", "number", "recording", "listen", "play", "download", "dashboard", "form", "publish", "draft", "preview", "run", "trial", "choice", "choices", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "dec", "am", "pm", "seconds", "days", "day"])
+ENGLISH = frozenset("""
+the and with from to of for your you this that these none yes no call calls caller
+booked booking bookings cancelled canceled completed status busy failed in-progress
+no-answer ringing queued inbox settings save delete cancel block unblock week today
+tomorrow yesterday free closed past details summary outcome transfer answered missed
+left hours open opening appointment appointments new edit back next previous logout
+password sign name number recording listen play download dashboard form publish draft
+preview run trial choice choices monday tuesday wednesday thursday friday saturday
+sunday january february march april may june july august september october november
+december tue wed thu fri sat sun jan feb apr jun jul aug sep dec am pm seconds days day
+""".split())  # noqa: SIM905 - a word list reads better so
 
 # Where an owner's or a caller's own words are shown: data, not the interface.
 DATA_TAGS = frozenset({"script", "style", "textarea", "pre", "code", "option", "audio",
