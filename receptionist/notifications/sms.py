@@ -34,9 +34,20 @@ def check_target(target: str, secret: str | None, outbound: Policy | None) -> st
 def prepare_send(deps: ChannelDeps, session: Session, item: OutboxItem, letter: Letter,
                  secrets: dict[int, str]) -> Send:
     sender = item.sender or _business_number(session, item)
-    text = letter.text
+    text = plain_spaces(letter.text)
     return lambda: deps.telephony.send_sms(to=item.recipient, sender=sender,
                                            body=text[:1500])
+
+
+# French typography puts narrow no-break spaces before « : ; ! ? »; the SMS alphabet
+# (GSM 03.38) has none, and one such character sends the whole text as UCS-2, in
+# segments of 70 characters instead of 160.
+_SPACES = str.maketrans({"\u202f": " ", "\u00a0": " "})
+
+
+def plain_spaces(text: str) -> str:
+    """`text` with its no-break spaces made plain, for the SMS alphabet."""
+    return text.translate(_SPACES)
 
 
 def _business_number(session: Session, item: OutboxItem) -> str:
