@@ -29,10 +29,12 @@ CALLERS = {c.id: c for c in dialogue_data.all_callers()}
 
 SUBSET = {
     "en": ["en-book-01", "en-book-04", "en-faq-07", "en-book-14", "en-book-23",
-           "en-book-29", "en-book-21", "en-cancel-01", "en-move-01", "en-lookup-01", "en-message-02",
+           "en-book-29", "en-book-21", "en-cancel-01", "en-move-01", "en-lookup-01",
+           "en-message-02",
            "en-urgent-01", "en-faq-01", "en-hours-01", "en-transfer-01", "en-nothing-03"],
     "fr": ["fr-book-01", "fr-book-04", "fr-faq-07", "fr-book-14", "fr-book-23",
-           "fr-book-29", "fr-book-21", "fr-cancel-01", "fr-move-01", "fr-lookup-01", "fr-message-02",
+           "fr-book-29", "fr-book-21", "fr-cancel-01", "fr-move-01", "fr-lookup-01",
+           "fr-message-02",
            "fr-urgent-01", "fr-faq-01", "fr-hours-01", "fr-transfer-01", "fr-nothing-03"],
 }
 KNOWN: dict[str, str] = {}
