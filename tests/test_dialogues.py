@@ -18,7 +18,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from bench import dialogue_data
-from bench.dialogue_caller import Markers
+from bench.dialogue_caller import Markers, PersonOnThePhone
 from bench.dialogue_data import DataError, parse_caller
 from bench.dialogue_run import ACCOUNT_SID, AUTH_TOKEN, Result, run_caller, template_database
 from receptionist.demo import DEMO_TENANTS, demo_script_text
@@ -192,3 +192,14 @@ def test_the_caller_tells_the_prompts_apart() -> None:
     fr = Markers.of("fr", [])
     assert fr.kind("Je peux vous proposer le vendredi 20 novembre. À 9 h, tapez 1.") in (
         "offer", "open")
+
+
+def test_asked_whom_a_caller_names_the_practitioner_they_want() -> None:
+    def whom(ident: str) -> str:
+        person = PersonOnThePhone(CALLERS[ident], Markers.of(CALLERS[ident].language, []),
+                                  turn_cap=10)
+        return person._whom()
+
+    assert whom("en-book-05") == "Dr Okafor"  # wants Dr Okafor
+    assert whom("fr-book-21") == "le docteur Martin"
+    assert whom("en-book-23") == "whoever is free first"  # anyone will do

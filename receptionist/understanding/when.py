@@ -247,10 +247,15 @@ def _spoken_clock(words: list[str], lang: Words) -> tuple[int | None, int]:
     return None, 0
 
 
+# "2pm", "9:30am" as recognisers and typists write them: the hour and "pm" apart.
+_MERIDIEM = re.compile(r"(\d)([ap]\.?m\b\.?)", re.IGNORECASE)
+
+
 def parse_when(text: str, language: str, today: date) -> TimeWish | None:
     """The caller's wish, or None when the sentence names no day, time or "earliest"."""
     lang = words_of(language)
-    words = normalize(text[:300])
+    text = _MERIDIEM.sub(r"\1 \2", text[:300])
+    words = normalize(text)
     joined = " ".join(words)
     for greeting in lang.greetings:  # "good morning, … Wednesday afternoon"
         if f" {greeting} " in f" {joined} ":
@@ -266,7 +271,7 @@ def parse_when(text: str, language: str, today: date) -> TimeWish | None:
         part = "afternoon"
     part = next((finer for phrase, finer in lang.part_phrases
                  if f" {phrase} " in f" {joined} "), part)
-    at = _exact_time(text[:300], words, lang)
+    at = _exact_time(text, words, lang)
     if part == "lunch" and at is None and lang.code == "fr" and "midi" in words and (
             "a midi" in joined or joined.endswith("midi")) and "apres midi" not in joined:
         at = time(12)

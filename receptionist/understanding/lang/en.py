@@ -17,7 +17,8 @@ WORDS = Words(
     numbers={"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
              "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
              "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50},
-    parts_of_day={"morning": "morning", "mornings": "morning", "am": "morning",
+    # Not "am": "I am free Thursday" is no wish for the morning ("10 am" is a time).
+    parts_of_day={"morning": "morning", "mornings": "morning",
                   "afternoon": "afternoon", "afternoons": "afternoon", "evening": "evening",
                   "tonight": "evening", "lunchtime": "lunch", "lunch": "lunch"},
     part_phrases=(("late in the afternoon", "late_afternoon"),
