@@ -12,7 +12,10 @@ of step kinds:
   callback as if pressed; at an offer (`times`), a day or time ("Thursday afternoon") is
   sent as `said`, and so are words the step reads itself (`words`: "no thanks", a plain
   yes or no at an offer), which come before the keys' phrases; other words are ignored
-  (the keypad goes on).
+  (the keypad goes on). At a prompt whose step reads the whole utterance (`whole`: what
+  to book, with whom, the confirmation), a key's phrase is sent as `said` too, so that
+  what comes with it is kept ("a check-up on Friday", "no, Thursday would be better"),
+  and the end of the utterance is awaited (no early decision on a partial result).
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ class ListenFor(BaseModel):
     times: bool = False  # `key` prompts: a spoken day or time is an answer too
     # `key` prompts: phrases (normalized words) sent as `said`, for the step to read.
     words: tuple[str, ...] = ()
+    # `key` prompts: an utterance that names a key is sent as `said` (the step reads it all).
+    whole: bool = False
 
     def dump(self) -> str:
         return self.model_dump_json()
@@ -97,6 +102,8 @@ def hear(listen: ListenFor, transcript: str, language: str, heard: float | None 
         return Send(Callback(listen.route, said))
     match = match_intent(transcript, listen.options, language)
     if match.choice is not None and match.choice.digit is not None:
+        if listen.whole:
+            return Send(Callback(listen.route, said))
         return Send(Callback(listen.route, (*listen.query, ("pressed", match.choice.digit))))
     if listen.times and mentions_time(transcript, language):
         return Send(Callback(listen.route, said))
@@ -113,6 +120,9 @@ def keypad_please(listen: ListenFor) -> Heard:
 
 def names_an_option(listen: ListenFor, transcript: str, language: str) -> float | None:
     """The confidence with which a (partial) transcript names an option by its words,
-    if it does (the media stream's early decision, before the end-of-speech silence)."""
+    if it does (the media stream's early decision, before the end-of-speech silence);
+    None at a prompt whose step reads the whole utterance (`whole`)."""
+    if listen.whole:
+        return None
     match = match_intent(transcript, listen.options, language)
     return match.confidence if match.choice is not None else None

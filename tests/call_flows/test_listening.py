@@ -103,3 +103,18 @@ def test_words_the_step_reads_itself_come_before_the_keys() -> None:
     assert hear(offer, "no", "en-US") == Send(Callback("book", (*query, ("pressed", "2"))))
     assert hear(offer, "thanksgiving", "en-US") == Ignore()
     assert ListenFor.load(offer.dump()) == offer
+
+
+def test_where_the_step_reads_the_whole_utterance_a_keys_phrase_comes_as_words() -> None:
+    """What to book, with whom, the confirmation: "no, Thursday would be better" keeps
+    its Thursday, "a check-up on Friday" its Friday; other words are still ignored, and
+    no early decision is taken on a partial result ("no…" before "…Thursday")."""
+    confirm = OFFER.model_copy(update={"whole": True})
+    query = (("step", "book"), ("seq", 4))
+    assert hear(confirm, "No, sorry, Thursday would be better", "en-US") == Send(
+        Callback("book", (*query, ("said", "No, sorry, Thursday would be better"))))
+    assert hear(confirm, "yes", "en-US") == Send(Callback("book", (*query, ("said", "yes"))))
+    assert hear(confirm, "the weather", "en-US") == Ignore()
+    assert names_an_option(confirm, "no", "en-US") is None
+    assert names_an_option(OFFER, "no", "en-US") is not None
+    assert ListenFor.load(confirm.dump()) == confirm

@@ -143,7 +143,8 @@ def _ask(ctx: FlowContext, step_id: str, step: BookStep, stage: str, query: dict
         ctx.say(preface, into=gather)
     ctx.say(" ".join(parts), into=gather)
     ctx.do(gather)
-    listen_for(ctx, full, keys)
+    # "A cleaning with Sam Lee on Friday": the step reads it all (the day, whom).
+    listen_for(ctx, full, keys, whole=True)
 
 
 def ask_type(ctx: FlowContext, step_id: str, step: BookStep, *, attempt: int = 0,
