@@ -224,7 +224,10 @@ def _spoken_clock(words: list[str], lang: Words) -> tuple[int | None, int]:
                 return (value - 1) % 24, 45
             if rest[:1] in (["oclock"], ["o"]):
                 return value, 0
-            if rest and (_number(rest[0], lang) or 0) >= 10 and before in triggers:
+            # "at two thirty", or "nine thirty" / "9.30" alone (an hour, then its minutes).
+            if rest and (_number(rest[0], lang) or 0) >= 10 and (
+                    before in triggers or (value <= 12 and _number(before, lang) is None
+                                           and (_number(rest[0], lang) or 0) < 60)):
                 minutes = _number(rest[0], lang) or 0
                 if len(rest) > 1 and (_number(rest[1], lang) or 0) < 10:
                     minutes += _number(rest[1], lang) or 0

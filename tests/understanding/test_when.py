@@ -137,3 +137,14 @@ def test_i_am_is_not_the_morning() -> None:
     wish = parse_when("I am free on Thursday", "en", date(2026, 11, 17))
     assert wish is not None and wish.after is None and wish.before is None
     assert parse_when("am I too late to call", "en", date(2026, 11, 17)) is None
+
+
+@pytest.mark.parametrize(("said", "at"), [
+    ("Nine thirty, please.", time(9, 30)),
+    ("9.30 please", time(9, 30)),
+    ("two fifteen", time(14, 15)),
+])
+def test_an_hour_and_its_minutes_said_alone_are_a_time(said: str, at: time) -> None:
+    wish = parse_when(said, "en", date(2026, 11, 17))
+    assert wish is not None and wish.at == at
+    assert parse_when("I have 2 kids", "en", date(2026, 11, 17)) is None
