@@ -15,7 +15,9 @@ of step kinds:
   (the keypad goes on). At a prompt whose step reads the whole utterance (`whole`: what
   to book, with whom, the confirmation), a key's phrase is sent as `said` too, so that
   what comes with it is kept ("a check-up on Friday", "no, Thursday would be better"),
-  and the end of the utterance is awaited (no early decision on a partial result).
+  and the end of the utterance is awaited (no early decision on a partial result). What
+  to book and with whom take any words (`any_words`): the step reads a change of course
+  there ("move it"); a confirmation does not (noise heard as "thank you" is no yes).
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ class ListenFor(BaseModel):
     words: tuple[str, ...] = ()
     # `key` prompts: an utterance that names a key is sent as `said` (the step reads it all).
     whole: bool = False
+    # `key` prompts: any other words are sent as `said` too (the step reads a change of
+    # course: "move it" when asked what to book), not ignored.
+    any_words: bool = False
 
     def dump(self) -> str:
         return self.model_dump_json()
@@ -105,7 +110,7 @@ def hear(listen: ListenFor, transcript: str, language: str, heard: float | None 
         if listen.whole:
             return Send(Callback(listen.route, said))
         return Send(Callback(listen.route, (*listen.query, ("pressed", match.choice.digit))))
-    if listen.times and mentions_time(transcript, language):
+    if (listen.times and mentions_time(transcript, language)) or listen.any_words:
         return Send(Callback(listen.route, said))
     return Ignore()
 

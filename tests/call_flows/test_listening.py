@@ -118,3 +118,15 @@ def test_where_the_step_reads_the_whole_utterance_a_keys_phrase_comes_as_words()
     assert names_an_option(confirm, "no", "en-US") is None
     assert names_an_option(OFFER, "no", "en-US") is not None
     assert ListenFor.load(confirm.dump()) == confirm
+
+
+def test_what_to_book_and_with_whom_take_any_words() -> None:
+    """Asked what to book, "move it" goes to the step (which takes the caller to their
+    appointment); a confirmation still ignores words that are none of its answers."""
+    asking = KEYS.model_copy(update={"whole": True, "any_words": True})
+    query = (("step", "book"), ("seq", 4))
+    assert hear(asking, "move it", "en-US") == Send(
+        Callback("book", (*query, ("said", "move it"))))
+    assert hear(asking, "thank you", "en-US", 0.05) == Ignore()  # barely heard: noise
+    confirm = OFFER.model_copy(update={"whole": True})
+    assert hear(confirm, "thank you for your help", "en-US") == Ignore()

@@ -143,8 +143,9 @@ def _ask(ctx: FlowContext, step_id: str, step: BookStep, stage: str, query: dict
         ctx.say(preface, into=gather)
     ctx.say(" ".join(parts), into=gather)
     ctx.do(gather)
-    # "A cleaning with Sam Lee on Friday": the step reads it all (the day, whom).
-    listen_for(ctx, full, keys, whole=True)
+    # "A cleaning with Sam Lee on Friday": the step reads it all (the day, whom), and a
+    # change of course ("actually, I'd like to cancel my appointment").
+    listen_for(ctx, full, keys, whole=True, any_words=True)
 
 
 def ask_type(ctx: FlowContext, step_id: str, step: BookStep, *, attempt: int = 0,
