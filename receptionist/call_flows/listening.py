@@ -14,10 +14,12 @@ of step kinds:
   yes or no at an offer), which come before the keys' phrases; other words are ignored
   (the keypad goes on). At a prompt whose step reads the whole utterance (`whole`: what
   to book, with whom, the confirmation), a key's phrase is sent as `said` too, so that
-  what comes with it is kept ("a check-up on Friday", "no, Thursday would be better"),
-  and the end of the utterance is awaited (no early decision on a partial result). What
-  to book and with whom take any words (`any_words`): the step reads a change of course
-  there ("move it"); a confirmation does not (noise heard as "thank you" is no yes).
+  what comes with it is kept ("a check-up on Friday", "no, Thursday would be better").
+  What to book and with whom take any words (`any_words`): the step reads a change of
+  course there ("move it"), and the end of the utterance is awaited (no early decision on
+  a partial result, which would drop "on Friday"); a confirmation takes no other words
+  (noise heard as "thank you" is no yes) and keeps the early decision (whisper base
+  hears SVOX Pico's lone « oui » while it is said, « On » once it has ended).
 """
 
 from __future__ import annotations
@@ -126,8 +128,8 @@ def keypad_please(listen: ListenFor) -> Heard:
 def names_an_option(listen: ListenFor, transcript: str, language: str) -> float | None:
     """The confidence with which a (partial) transcript names an option by its words,
     if it does (the media stream's early decision, before the end-of-speech silence);
-    None at a prompt whose step reads the whole utterance (`whole`)."""
-    if listen.whole:
+    None at a prompt that takes any words (`any_words`: the end of them is awaited)."""
+    if listen.any_words:
         return None
     match = match_intent(transcript, listen.options, language)
     return match.confidence if match.choice is not None else None
