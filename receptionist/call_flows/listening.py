@@ -18,8 +18,8 @@ of step kinds:
   What to book and with whom take any words (`any_words`): the step reads a change of
   course there ("move it"), and the end of the utterance is awaited (no early decision on
   a partial result, which would drop "on Friday"); a confirmation takes no other words
-  (noise heard as "thank you" is no yes) and keeps the early decision (whisper base
-  hears SVOX Pico's lone « oui » while it is said, « On » once it has ended).
+  (noise heard as "thank you" is no yes) and keeps the early decision (a yes or a no is
+  short: waiting for the end of it only costs the caller time).
 """
 
 from __future__ import annotations
