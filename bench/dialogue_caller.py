@@ -47,6 +47,10 @@ def agrees(goal: str, intent: str | None) -> bool:
     action = next((a for a in ACTIONS if intent.startswith(a)), None)
     return action is None or action in WANTS[goal]
 ANYONE = {"en": "whoever is free first", "fr": "peu importe, le premier disponible"}
+# Asked whom they would like to see, a caller who wants one practitioner names them.
+NAMES = {"en": {"martin": "Dr Martin", "okafor": "Dr Okafor", "lee": "Sam Lee"},
+         "fr": {"martin": "le docteur Martin", "okafor": "la docteure Okafor",
+                "lee": "Camille Lee"}}
 FIRST = {"en": "the first one", "fr": "le premier"}
 MESSAGE_SECONDS = 8
 NAME_SECONDS = 3
@@ -177,6 +181,15 @@ class PersonOnThePhone:
                     return self.left.pop(index).say
         return None
 
+    def _whom(self) -> str:
+        """Whom the caller asks for: the one practitioner they want, else anyone."""
+        window = self.caller.expect.booking
+        wanted = [w for w in window.who if w] if window is not None else []
+        names = NAMES[self.caller.language]
+        if len(wanted) == 1 and wanted[0] in names:
+            return names[wanted[0]]
+        return ANYONE[self.caller.language]
+
     def press(self, prompt: list[Heard]) -> str | Spoken | None:
         heard = self._hear(prompt)
         if self.turns >= self.turn_cap:
@@ -203,7 +216,7 @@ class PersonOnThePhone:
             again = (self.markers.missed(heard) and self.last_who is not None
                      and not self.repeated)
             self.repeated = bool(again)
-            words = self.last_who if again and self.last_who else ANYONE[language]
+            words = self.last_who if again and self.last_who else self._whom()
         if kind == "who" and words is not None:
             self.last_who = words
             return self._say(words)

@@ -5,8 +5,9 @@ judged in the database. `says` are the caller's answers, in order, at the prompt
 leave the caller free to speak (the open question, "anything else?", what kind of
 appointment, who, the appointment found); an item `{at: offer|confirm, say: …}` is kept
 for that kind of question instead (a correction: "no, Thursday"). Otherwise, at a list
-of times the caller says `pick` (default: the first one) and to a "is that right?"
-question the language's yes.
+of times the caller says `pick` (default: the first one), to "who would you like to
+see?" the practitioner they want (the one of `expect`, else "whoever is free first") and
+to a "is that right?" question the language's yes.
 """
 
 from __future__ import annotations

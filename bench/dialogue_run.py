@@ -67,6 +67,9 @@ class Result:
     error: str = ""
     transcript: list[Talk] = field(default_factory=list)
     outcome: str = ""  # Call.outcome
+    # What the app heard, in order (the events' `heard`): the words of a spoken mode as
+    # the recogniser wrote them, to tell a miss of the ears from one of the understanding.
+    heard: list[str] = field(default_factory=list)
 
 
 def template_database(folder: Path) -> Path:
@@ -157,6 +160,14 @@ def _in_window(caller: Caller, appointment: Appointment, slug: str) -> str:
     if window.type and appointment.appointment_type != window.type:
         return f"a {appointment.appointment_type} not a {window.type}"
     return ""
+
+
+def heard_words(engine: Engine, call_sid: str) -> list[str]:
+    """The words the call's events say the app heard, in order."""
+    with Session(engine) as session:
+        call = get_call(session, call_sid=call_sid)
+        events = call_events(session, call=call) if call else []
+    return [e.fields.heard for e in events if e.fields.heard]
 
 
 def judge(caller: Caller, engine: Engine, call_sid: str, existing_id: int | None,
@@ -285,6 +296,7 @@ def run_caller(caller: Caller, folder: Path, template: Path, api: FakeTwilioApi,
         person.hung_up()
         result.success, result.wrong, result.reason, result.outcome = judge(
             caller, engine, call.call_sid, existing_id, call)
+        result.heard = heard_words(engine, call.call_sid)
         if result.error and not result.reason:
             result.reason = result.error
         elif result.error:

@@ -85,6 +85,8 @@ def failures(results: list[Result], transcripts: int) -> list[str]:
             shown += 1
             for talk in r.transcript:
                 lines.append(f"    {talk.who:>12}: {talk.text[:160]}")
+            if r.mode != "typed":
+                lines += [f"    {'app heard':>12}: {words[:160]}" for words in r.heard]
     return lines
 
 

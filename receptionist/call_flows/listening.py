@@ -12,7 +12,14 @@ of step kinds:
   callback as if pressed; at an offer (`times`), a day or time ("Thursday afternoon") is
   sent as `said`, and so are words the step reads itself (`words`: "no thanks", a plain
   yes or no at an offer), which come before the keys' phrases; other words are ignored
-  (the keypad goes on).
+  (the keypad goes on). At a prompt whose step reads the whole utterance (`whole`: what
+  to book, with whom, the confirmation), a key's phrase is sent as `said` too, so that
+  what comes with it is kept ("a check-up on Friday", "no, Thursday would be better").
+  What to book and with whom take any words (`any_words`): the step reads a change of
+  course there ("move it"), and the end of the utterance is awaited (no early decision on
+  a partial result, which would drop "on Friday"); a confirmation takes no other words
+  (noise heard as "thank you" is no yes) and keeps the early decision (a yes or a no is
+  short: waiting for the end of it only costs the caller time).
 """
 
 from __future__ import annotations
@@ -49,6 +56,11 @@ class ListenFor(BaseModel):
     times: bool = False  # `key` prompts: a spoken day or time is an answer too
     # `key` prompts: phrases (normalized words) sent as `said`, for the step to read.
     words: tuple[str, ...] = ()
+    # `key` prompts: an utterance that names a key is sent as `said` (the step reads it all).
+    whole: bool = False
+    # `key` prompts: any other words are sent as `said` too (the step reads a change of
+    # course: "move it" when asked what to book), not ignored.
+    any_words: bool = False
 
     def dump(self) -> str:
         return self.model_dump_json()
@@ -97,8 +109,10 @@ def hear(listen: ListenFor, transcript: str, language: str, heard: float | None 
         return Send(Callback(listen.route, said))
     match = match_intent(transcript, listen.options, language)
     if match.choice is not None and match.choice.digit is not None:
+        if listen.whole:
+            return Send(Callback(listen.route, said))
         return Send(Callback(listen.route, (*listen.query, ("pressed", match.choice.digit))))
-    if listen.times and mentions_time(transcript, language):
+    if (listen.times and mentions_time(transcript, language)) or listen.any_words:
         return Send(Callback(listen.route, said))
     return Ignore()
 
@@ -113,6 +127,9 @@ def keypad_please(listen: ListenFor) -> Heard:
 
 def names_an_option(listen: ListenFor, transcript: str, language: str) -> float | None:
     """The confidence with which a (partial) transcript names an option by its words,
-    if it does (the media stream's early decision, before the end-of-speech silence)."""
+    if it does (the media stream's early decision, before the end-of-speech silence);
+    None at a prompt that takes any words (`any_words`: the end of them is awaited)."""
+    if listen.any_words:
+        return None
     match = match_intent(transcript, listen.options, language)
     return match.confidence if match.choice is not None else None

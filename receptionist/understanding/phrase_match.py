@@ -8,6 +8,7 @@ Saying a choice's digit ("one", "press 2", « tapez trois ») picks that choice 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -120,7 +121,10 @@ def match_intent(text: str, choices: Sequence[OptionT],
         for choice in choices:
             if choice.digit == digit:
                 return IntentMatch(choice.intent, 0.95, transcript, choice)
-    said = content_words(words, language)
+    # Two words said may be one of a phrase's: a recogniser cuts a name it does not know
+    # ("Oka for" for Okafor, "for" being a filler alone), a caller writes "check up".
+    said = [*content_words(words, language),
+            *(a + b for a, b in itertools.pairwise(words))]
     ranked: list[tuple[float, int, OptionT]] = []
     for choice in choices:
         best = (0.0, 0)

@@ -224,7 +224,10 @@ def _spoken_clock(words: list[str], lang: Words) -> tuple[int | None, int]:
                 return (value - 1) % 24, 45
             if rest[:1] in (["oclock"], ["o"]):
                 return value, 0
-            if rest and (_number(rest[0], lang) or 0) >= 10 and before in triggers:
+            # "at two thirty", or "nine thirty" / "9.30" alone (an hour, then its minutes).
+            if rest and (_number(rest[0], lang) or 0) >= 10 and (
+                    before in triggers or (value <= 12 and _number(before, lang) is None
+                                           and (_number(rest[0], lang) or 0) < 60)):
                 minutes = _number(rest[0], lang) or 0
                 if len(rest) > 1 and (_number(rest[1], lang) or 0) < 10:
                     minutes += _number(rest[1], lang) or 0
@@ -247,10 +250,15 @@ def _spoken_clock(words: list[str], lang: Words) -> tuple[int | None, int]:
     return None, 0
 
 
+# "2pm", "9:30am" as recognisers and typists write them: the hour and "pm" apart.
+_MERIDIEM = re.compile(r"(\d)([ap]\.?m\b\.?)", re.IGNORECASE)
+
+
 def parse_when(text: str, language: str, today: date) -> TimeWish | None:
     """The caller's wish, or None when the sentence names no day, time or "earliest"."""
     lang = words_of(language)
-    words = normalize(text[:300])
+    text = _MERIDIEM.sub(r"\1 \2", text[:300])
+    words = normalize(text)
     joined = " ".join(words)
     for greeting in lang.greetings:  # "good morning, … Wednesday afternoon"
         if f" {greeting} " in f" {joined} ":
@@ -266,7 +274,7 @@ def parse_when(text: str, language: str, today: date) -> TimeWish | None:
         part = "afternoon"
     part = next((finer for phrase, finer in lang.part_phrases
                  if f" {phrase} " in f" {joined} "), part)
-    at = _exact_time(text[:300], words, lang)
+    at = _exact_time(text, words, lang)
     if part == "lunch" and at is None and lang.code == "fr" and "midi" in words and (
             "a midi" in joined or joined.endswith("midi")) and "apres midi" not in joined:
         at = time(12)

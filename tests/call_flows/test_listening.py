@@ -103,3 +103,32 @@ def test_words_the_step_reads_itself_come_before_the_keys() -> None:
     assert hear(offer, "no", "en-US") == Send(Callback("book", (*query, ("pressed", "2"))))
     assert hear(offer, "thanksgiving", "en-US") == Ignore()
     assert ListenFor.load(offer.dump()) == offer
+
+
+def test_where_the_step_reads_the_whole_utterance_a_keys_phrase_comes_as_words() -> None:
+    """What to book, with whom, the confirmation: "no, Thursday would be better" keeps
+    its Thursday, "a check-up on Friday" its Friday; other words are still ignored."""
+    confirm = OFFER.model_copy(update={"whole": True})
+    query = (("step", "book"), ("seq", 4))
+    assert hear(confirm, "No, sorry, Thursday would be better", "en-US") == Send(
+        Callback("book", (*query, ("said", "No, sorry, Thursday would be better"))))
+    assert hear(confirm, "yes", "en-US") == Send(Callback("book", (*query, ("said", "yes"))))
+    assert hear(confirm, "the weather", "en-US") == Ignore()
+    assert names_an_option(confirm, "no", "en-US") is not None
+    assert ListenFor.load(confirm.dump()) == confirm
+
+
+def test_what_to_book_and_with_whom_take_any_words() -> None:
+    """Asked what to book, "move it" goes to the step (which takes the caller to their
+    appointment); a confirmation still ignores words that are none of its answers."""
+    asking = KEYS.model_copy(update={"whole": True, "any_words": True})
+    query = (("step", "book"), ("seq", 4))
+    assert hear(asking, "move it", "en-US") == Send(
+        Callback("book", (*query, ("said", "move it"))))
+    assert hear(asking, "thank you", "en-US", 0.05) == Ignore()  # barely heard: noise
+    confirm = OFFER.model_copy(update={"whole": True})
+    assert hear(confirm, "thank you for your help", "en-US") == Ignore()
+    # The end of the words is awaited there ("a check-up…" before "…on Friday"); a
+    # confirmation decides early as before.
+    assert names_an_option(asking, "yes", "en-US") is None
+    assert names_an_option(confirm, "yes", "en-US") is not None

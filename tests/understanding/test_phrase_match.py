@@ -87,3 +87,12 @@ def test_a_key_named_politely_or_by_number_is_that_key() -> None:
     assert spoken_digit(normalize("Press 2."), "en-US") == "2"
     assert spoken_digit(normalize("le trois s'il vous plaît"), "fr-FR") == "3"
     assert spoken_digit(normalize("two or three"), "en-US") is None
+
+
+def test_a_word_cut_in_two_by_the_recogniser_is_still_heard() -> None:
+    people = [MenuChoice(intent="okafor", digit="2", phrases=["dr okafor"], goto="x"),
+              MenuChoice(intent="martin", digit="1", phrases=["dr martin"], goto="x")]
+    assert match_intent("Dr. Oka for please", people, "en").intent == "okafor"
+    types = [MenuChoice(intent="checkup", digit="1", phrases=["checkup"], goto="x"),
+             MenuChoice(intent="cleaning", digit="2", phrases=["cleaning"], goto="x")]
+    assert match_intent("I'd like a check up", types, "en").intent == "checkup"

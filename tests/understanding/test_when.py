@@ -120,3 +120,31 @@ def test_what_is_kept_and_what_is_not() -> None:
     assert TimeWish(THURSDAY, THURSDAY, at=time(9)).lasting() == TimeWish(THURSDAY, THURSDAY)
     for unreadable in ("", "2026-13-40~~~~", "a~b", "~~25:00~~", "~~~~~~"):
         assert TimeWish.decode(unreadable) is None
+
+
+@pytest.mark.parametrize(("said", "at"), [
+    ("Friday at 2pm", time(14, 0)),
+    ("could I come at 9:30am", time(9, 30)),
+    ("at 11AM please", time(11, 0)),
+    ("at 3p.m.", time(15, 0)),
+])
+def test_a_time_written_with_am_or_pm_attached(said: str, at: time) -> None:
+    wish = parse_when(said, "en", date(2026, 11, 17))
+    assert wish is not None and wish.at == at
+
+
+def test_i_am_is_not_the_morning() -> None:
+    wish = parse_when("I am free on Thursday", "en", date(2026, 11, 17))
+    assert wish is not None and wish.after is None and wish.before is None
+    assert parse_when("am I too late to call", "en", date(2026, 11, 17)) is None
+
+
+@pytest.mark.parametrize(("said", "at"), [
+    ("Nine thirty, please.", time(9, 30)),
+    ("9.30 please", time(9, 30)),
+    ("two fifteen", time(14, 15)),
+])
+def test_an_hour_and_its_minutes_said_alone_are_a_time(said: str, at: time) -> None:
+    wish = parse_when(said, "en", date(2026, 11, 17))
+    assert wish is not None and wish.at == at
+    assert parse_when("I have 2 kids", "en", date(2026, 11, 17)) is None

@@ -33,12 +33,19 @@ from receptionist.call_flows.booking.slots import (
 )
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import BookingAnswer, Event
+from receptionist.call_flows.meaning import script_model, target_for, thresholds
 from receptionist.call_flows.schema import BookStep
 from receptionist.call_flows.step_kind import StepKind, unexpected
 from receptionist.calls.events import SPOKEN, EventFields, EventKind, Reason
 from receptionist.contacts import service as contacts
 from receptionist.i18n import gettext
+from receptionist.understanding.bands import understand
 from receptionist.understanding.when import TimeWish, parse_when
+
+# What a caller may ask for instead of answering "What kind of appointment?" or "Who would
+# you like to see?" ("no, I want to cancel my appointment", "can I just leave a message"):
+# the main menu's choice for it is taken when the model is sure.
+OTHER_REQUESTS = ("manage_booking", "message", "transfer", "urgent")
 
 
 def _routing_words(ctx: FlowContext) -> str:
@@ -136,7 +143,9 @@ def _ask(ctx: FlowContext, step_id: str, step: BookStep, stage: str, query: dict
         ctx.say(preface, into=gather)
     ctx.say(" ".join(parts), into=gather)
     ctx.do(gather)
-    listen_for(ctx, full, keys)
+    # "A cleaning with Sam Lee on Friday": the step reads it all (the day, whom), and a
+    # change of course ("actually, I'd like to cancel my appointment").
+    listen_for(ctx, full, keys, whole=True, any_words=True)
 
 
 def ask_type(ctx: FlowContext, step_id: str, step: BookStep, *, attempt: int = 0,
@@ -208,6 +217,9 @@ def on_who(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer
 
 def _ask_again(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer,
                ask: Callable[[int, str], None]) -> str | None:
+    elsewhere = _other_request(ctx, step_id, event.said) if not event.digits else None
+    if elsewhere is not None:
+        return elsewhere
     ctx.log(EventKind.invalid_key if event.digits or event.said else EventKind.no_input,
             step_id, EventFields(digit=event.digits))
     if event.attempt >= RETRIES:
@@ -215,6 +227,26 @@ def _ask_again(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAns
         return step.fallback
     ask(event.attempt + 1, retry_preface(ctx, event.digits or (event.said or "")))
     return None
+
+
+def _other_request(ctx: FlowContext, step_id: str, said: str | None) -> str | None:
+    """The step of the main menu's choice for what the caller asks instead of answering
+    (OTHER_REQUESTS, understood in the route band), or None: they are asked again."""
+    script = ctx.script
+    menu = script.main_menu_step()
+    if menu is None or not said or not said.strip():
+        return None
+    understood = understand(script_model(script), said, thresholds(script))
+    if understood.band != "route" or understood.intent not in OTHER_REQUESTS:
+        return None
+    target = target_for(script, menu, understood.intent)
+    if target is None or target.kind != "choice" or target.choice is None:
+        return None
+    ctx.log(EventKind.understood, step_id, EventFields(
+        heard=said[:200], band=understood.band, intent=understood.intent,
+        confidence=round(understood.confidence, 4)))
+    ctx.log(EventKind.choice, step_id, EventFields(intent=understood.intent, via="speech"))
+    return target.choice.goto
 
 
 def on_name(ctx: FlowContext, step_id: str, step: BookStep, *,

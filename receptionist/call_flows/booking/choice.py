@@ -99,22 +99,56 @@ def _pick(words: dict[str, list[str]], said: str, language: str) -> str | None:
 
 
 def type_in(script: Script, said: str, language: str) -> str | None:
-    """The type a caller's words name ("a cleaning next week"), or None."""
+    """The type a caller's words name ("a cleaning next week"), or None; when they name
+    several, the one named after the caller took the first back ("a check-up, no
+    wait, a cleaning")."""
     if not script.booking.types or not said.strip():
         return None
-    digit = _pick(type_words(script), said, language)
-    return type_keys(script).get(digit) if digit is not None else None
+    for part in _said_last_first(said, language):
+        digit = _pick(type_words(script), part, language)
+        if digit is not None:
+            return type_keys(script).get(digit)
+    return None
 
 
 def who_in(script: Script, ids: list[str], said: str, language: str) -> str | None:
-    """The practitioner (or ANYONE) a caller's words name ("with Dr Martin"), or None."""
+    """The practitioner (or ANYONE) a caller's words name ("with Dr Martin"), or None;
+    when they name several, the one named after the caller took the first back ("Dr
+    Okafor, oh wait, no, Dr Martin")."""
     if not script.booking.practitioners or not said.strip():
         return None
-    digit = _pick(who_words(script, ids, language), said, language)
-    found = who_keys(script, ids).get(digit) if digit is not None else None
-    if found not in (None, ANYONE) and _negated(said):
-        return None  # "not Dr Martin, someone else": ask rather than book the one refused
-    return found
+    whole, *corrected = _said_last_first(said, language)
+    for part in (whole, *corrected):
+        digit = _pick(who_words(script, ids, language), part, language)
+        if digit is None:
+            continue
+        found = who_keys(script, ids).get(digit)
+        if found not in (None, ANYONE) and _negated(part):
+            if part is whole and corrected:
+                continue  # "no, Dr Martin": read after the correction
+            return None  # "not Dr Martin, someone else": ask rather than book the one refused
+        return found
+    return None
+
+
+def _said_last_first(said: str, language: str) -> list[str]:
+    """The whole sentence, then, when the caller took something back in it, what they
+    said after each correction ("wait", "no", « pardon »), the last first: a choice is
+    read there only when the whole sentence names none or several. The "no" that opens a
+    correction ("wait, no, Dr Martin") refuses what came before, not what follows."""
+    words = normalize(said[:300])
+    corrections = [c.split() for c in words_of(language).corrections]
+    parts: list[list[str]] = [[]]
+    index = 0
+    while index < len(words):
+        taken = next((c for c in corrections if words[index:index + len(c)] == c), None)
+        if taken is None:
+            parts[-1].append(words[index])
+            index += 1
+        else:
+            parts.append([])
+            index += len(taken)
+    return [said, *(" ".join(part) for part in reversed(parts[1:]) if part)]
 
 
 # Words that turn a name into a refusal ("not Dr Martin", « pas avec l'hygiéniste »).

@@ -169,8 +169,9 @@ def _on_confirmation(ctx: FlowContext, step_id: str, step: MenuStep, event: KeyP
         return act(ctx, step_id, step, target, attempt=event.attempt, via="confirmed")
     if answer is False:
         ctx.log(EventKind.confirm_refused, step_id, EventFields(intent=intent))
+        # "All right. What can I do for you?" asks already: not the menu's prompt after it.
         render(ctx, step_id, step, attempt=event.attempt,
-               preface=gettext(ctx.language, "call.what_can_i_do"))
+               preface=gettext(ctx.language, "call.what_can_i_do"), full_prompt=False)
         return None
     return _retry(ctx, step_id, step, event.attempt,
                   gettext(ctx.language, "call.no_input") if not event.digits and event.said is None

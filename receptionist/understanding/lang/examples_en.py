@@ -7,6 +7,24 @@ tests/data/understanding/ are written apart from these and never learnt from.
 
 EXAMPLES = {
     "book": """
+I'm due for my six-month check-up
+could I come in for a check up on Thursday
+can I still get a slot this week
+a check-up for my husband please
+is there still room for a checkup next week
+are you still taking new patients for exams
+I know it's short notice but could I get a cleaning on Friday
+I'd like to set up a checkup for one afternoon
+book me in for an exam on Wednesday please
+I'm after a checkup some time this week
+a consultation with the dentist please, sorry, I meant with the hygienist
+could I book with the hygienist, oh no wait, make it the dentist
+a checkup please, actually no, a cleaning
+I'd like an exam with the doctor, sorry, the other doctor
+a cleaning with the hygienist if she has time
+could I get in with the dentist for a consultation
+I'd like a teeth cleaning with the hygienist this week
+an exam with the doctor on Monday please
 do you have room on Thursday
 anything left for Monday
 have you got a free slot next Tuesday morning
@@ -98,6 +116,32 @@ could I have an appointment on Tuesday
 I'd like to come in for an assessment
 """,
     "manage_booking": """
+I made an appointment last month but I won't need it anymore
+I scheduled a visit for next Thursday and have to cancel it
+we booked my daughter in for Monday and she can't go
+I have a booking with you that I'd like to scrap
+I set up an exam a while ago, please take me off the schedule
+hi, there's a visit on my name next week and I won't be coming
+what day am I booked for
+remind me what time I'm due in
+when's my next visit
+I've lost the reminder, what date was my appointment again
+could you look up my booking and tell me the time
+I can't remember what time my checkup is
+at what time am I seeing the hygienist
+which day did I book my consultation for
+when am I supposed to see the doctor
+am I booked for this week or next
+I think I'm coming in soon, can you check the date
+my exam is on Thursday right, what time was it
+I have an appointment later this week but I need to push it
+I'm down for Wednesday but my boss needs me, can we find another day
+my checkup is on Friday but I'm travelling, could it be later
+I had a slot reserved for Monday and I'd like to take it off the books
+I'm booked for a cleaning on Thursday and I'd rather do it the week after
+hello, I reserved a time with you and can't keep it
+um so I have something on the calendar with you and I need to undo it
+could you tell me when my cleaning is scheduled
 I need to cancel my appointment
 can I reschedule my appointment
 I'd like to move my appointment to another day
@@ -170,6 +214,13 @@ please move my visit to the morning
 I have to cancel my visit tomorrow
 """,
     "message": """
+um I wanted to get a message to the hygienist
+could you relay a note to the dentist about my filling
+so, er, I just need to tell the doctor something about my meds
+I have a quick note for the front desk about my bill
+can you give the hygienist a heads up that I'll bring my forms
+uh yeah I've got something for the doctor about my treatment plan
+I'd like the dentist to know something about my crown
 it's Robert Green I'll call back
 this is Julie I'll try again later
 tell the doctor that Mark phoned

@@ -7,6 +7,14 @@ tests/data/understanding/ are written apart from these and never learnt from.
 
 EXAMPLES = {
     "book": """
+une consultation avec le dentiste, pardon, je voulais dire avec l'hygiéniste
+je peux réserver avec l'hygiéniste, ah non attendez, plutôt avec le dentiste
+un contrôle s'il vous plaît, enfin non, un détartrage
+je voudrais un bilan avec le docteur, pardon, l'autre docteur
+un détartrage avec l'hygiéniste si elle a de la place
+je pourrais passer voir le dentiste pour une consultation
+un contrôle avec le docteur lundi s'il vous plaît
+je voudrais un détartrage avec l'hygiéniste cette semaine
 vous avez un créneau jeudi
 il reste de la place lundi
 vous auriez un moment libre mardi matin
@@ -108,6 +116,31 @@ vous pouvez me recevoir dans la semaine
 j'ai besoin d'un créneau pour mon fils après l'école
 """,
     "manage_booking": """
+à quelle heure je suis attendu la semaine prochaine
+je viens quel jour déjà pour mon bilan
+j'ai perdu le papier avec l'heure de mon rendez-vous
+c'est prévu quand mon rendez-vous chez vous
+j'ai un rendez-vous chez vous et je ne pourrai pas venir, il faut l'annuler
+j'avais réservé un créneau jeudi mais je dois le supprimer
+mon fils avait rendez-vous lundi, on doit annuler
+j'ai pris rendez-vous le mois dernier et je n'en ai plus besoin
+c'est pour décommander mon rendez-vous
+j'avais noté une visite chez vous et il faut que je l'annule
+à quelle heure je dois venir pour ma consultation
+vous pouvez me rappeler le jour de mon rendez-vous
+je ne me souviens plus de l'heure de mon contrôle
+quand est-ce que j'ai rendez-vous avec l'hygiéniste
+mon prochain rendez-vous c'est quel jour
+je crois que je passe bientôt, vous pouvez vérifier la date
+j'ai effacé le message de rappel, c'était quand mon rendez-vous
+je suis inscrit pour quel jour déjà
+vous me confirmez l'heure de ma séance de détartrage
+il faudrait changer l'horaire de mon rendez-vous
+je voudrais modifier mon rendez-vous de mardi
+mon contrôle est prévu jeudi mais je serai en déplacement, on peut le décaler
+je passe quand chez vous déjà, je ne sais plus
+c'était à quelle date ma consultation
+euh j'ai quelque chose de prévu chez vous et je dois l'annuler
 je voudrais annuler mon rendez-vous
 je dois annuler
 est-ce que je peux déplacer mon rendez-vous
@@ -181,6 +214,12 @@ je dois annuler ma visite de demain
 repousser mon rendez-vous
 """,
     "message": """
+euh je voulais faire passer un mot à l'hygiéniste
+vous pouvez transmettre une note au dentiste au sujet de mon plombage
+j'ai juste besoin de dire quelque chose au docteur à propos de mon traitement
+j'ai un petit mot pour l'accueil au sujet de ma facture
+vous pouvez prévenir l'hygiéniste que j'apporterai mes papiers
+je voudrais que le dentiste sache quelque chose sur ma couronne
 c'est Robert Girard je rappellerai
 c'est Julie je retenterai plus tard
 dites au docteur que Marc a téléphoné

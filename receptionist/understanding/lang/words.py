@@ -55,6 +55,10 @@ class Words:
     booking_keys: Mapping[str, Mapping[str, tuple[str, ...]]]
     booking_done: tuple[str, ...]
     yes_no: tuple[str, ...]
+    # Words that take back what was just said ("Dr Okafor, oh wait, no, Dr Martin"): the
+    # booking dialogue reads the choice named after the last of them when the whole
+    # sentence names several (`call_flows/booking/choice.py`).
+    corrections: tuple[str, ...]
     # The built-in intent examples: intent -> one sentence a line (`examples_<lang>.py`).
     examples: Mapping[str, str]
     # How a prompt tells callers to press a key ("press", « tapez », « appuyez »), and

@@ -17,6 +17,7 @@ from receptionist.call_flows.schema import BookStep
 from receptionist.call_flows.step_kind import FlowError
 from tests.call_flows.flow_helpers import CALLER, demo_ctx, gather_query, logged
 from tests.conftest import FixedClock
+from tests.twilio.practice import practice_text
 
 
 def _book_step(ctx: FlowContext) -> BookStep:
@@ -193,3 +194,31 @@ def test_a_type_from_before_a_script_change_is_asked_again_or_dropped(
     ctx.script = practice("en")
     assert book_step.resume(ctx, "book", step, BookingAnswer("who", "1", 0, type="gone")) is None
     assert gather_query(ctx)["stage"] == "type"
+
+
+@pytest.mark.parametrize(("stage", "words", "goes_to", "intent"), [
+    ("type", "no, I want to cancel my appointment", "my_appointment", "manage_booking"),
+    ("type", "actually I'd rather just leave a message", "message", "message"),
+    ("who", "can I talk to a real person instead", "desk_hours", "transfer"),
+])
+def test_another_request_instead_of_an_answer_leaves_the_booking(
+        session: Session, clock: FixedClock, stage: str, words: str, goes_to: str,
+        intent: str) -> None:
+    """Asked what or whom to book, the caller asks for something else: the main menu's
+    choice for it, not "that is not a valid choice"."""
+    ctx = demo_ctx(session, clock, practice_text("en"))
+    step = _book_step(ctx)
+    answer = BookingAnswer(stage, "", 0, said=words, type="checkup" if stage == "who" else "")
+    assert book_step.resume(ctx, "book", step, answer) == goes_to
+    chosen = [e.fields.intent for e in ctx.events if e.kind == "choice"]
+    assert chosen == [intent]
+
+
+@pytest.mark.parametrize("words", ["the cheapest one", "I don't know", "yeah cancel it"])
+def test_words_neither_an_answer_nor_a_clear_request_are_asked_again(
+        session: Session, clock: FixedClock, words: str) -> None:
+    ctx = demo_ctx(session, clock, practice_text("en"))
+    step = _book_step(ctx)
+    assert book_step.resume(ctx, "book", step, BookingAnswer("type", "", 0, said=words)) is None
+    assert gather_query(ctx)["stage"] == "type"
+    assert ("choice", "book") not in logged(ctx)

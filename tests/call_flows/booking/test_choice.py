@@ -40,6 +40,17 @@ def test_keys_follow_the_script_and_keep_declared_digits() -> None:
     ("en", "a cleaning but not with doctor Martin", "cleaning", None),
     ("en", "a checkup, no preference", "checkup", ANYONE),
     ("fr", "un détartrage mais pas avec l'hygiéniste", "detartrage", None),
+    # Taken back in the same breath: the name said after the correction counts.
+    ("en", "a checkup with doctor Okafor, hang on, no, with doctor Martin", "checkup",
+     "martin"),
+    ("en", "a cleaning, actually no, a consultation with doctor Okafor", "consultation",
+     "okafor"),
+    ("en", "a checkup with doctor Okafor, wait, anyone will do", "checkup", ANYONE),
+    ("en", "no, a checkup with doctor Martin", "checkup", "martin"),
+    ("en", "a checkup with doctor Okafor, sorry, not doctor Martin", "checkup", None),
+    ("fr", "un contrôle avec le docteur Martin, non pardon, avec la docteure Okafor",
+     "controle", "okafor"),
+    ("fr", "un détartrage, enfin plutôt une consultation", "consultation", None),
 ])
 def test_words_name_the_type_and_the_practitioner(language: str, said: str, kind: str | None,
                                                   who: str | None) -> None:

@@ -86,10 +86,11 @@ def test_a_fair_guess_is_confirmed_then_followed_or_asked_again() -> None:
     assert menu.resume(ctx, "menu", step, KeyPressed("", 0, said="oui c'est ça",
                                                      confirm="message")) == "take"
     assert ("confirmed", "menu") in logged(ctx)
-    # no by key: "what can I do for you?" and the menu again
+    # no by key: "what can I do for you?" and the menu listens again (its prompt unsaid:
+    # the question is asked already)
     ctx2, _ = _menu(text)
     assert menu.resume(ctx2, "menu", step, KeyPressed("2", 0, confirm="message")) is None
-    assert said(ctx2.actions)[0] == "D'accord. Que puis-je faire pour vous ?"
+    assert said(ctx2.actions) == ["D'accord. Que puis-je faire pour vous ?"]
     assert ("confirm_refused", "menu") in logged(ctx2)
     # yes by key
     ctx3, _ = _menu()
