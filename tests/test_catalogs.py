@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
 
 import receptionist
 from receptionist import i18n, text_fields
@@ -145,7 +147,7 @@ def test_the_languages_are_the_catalogs_present() -> None:
 
 def test_fields_are_filled_once_and_never_formatted() -> None:
     said = gettext("fr-FR", "call.announce_said", said="{caller} {0:>99}")
-    assert said == "La personne a dit : {caller} {0:>99}."
+    assert said == "La personne a dit\u202f: {caller} {0:>99}."
     assert gettext("en-US", "call.confirm_question", words="hours") == \
         "Did you say: hours? Press 1 for yes, or 2 for no."
 
@@ -237,3 +239,19 @@ def test_plurals_follow_each_catalogs_rule() -> None:
             for lang in ("en-US", "fr-FR")}
     assert said == {"en-US": ["0 calls", "1 call", "2 calls", "1,500 calls"],
                     "fr-FR": ["0 appel", "1 appel", "2 appels", "1\u202f500 appels"]}
+
+
+def test_french_typography_puts_narrow_no_break_spaces_where_they_belong() -> None:
+    """« : », « ; », « ! », « ? » and guillemets take a narrow no-break space in French, so
+    a line never breaks before them (and the admin reads as French is printed)."""
+    with (PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po)
+    faults = []
+    for message in catalog:
+        if not message.id:
+            continue
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in texts:
+            if re.search(r"[ \u00a0][;:!?»]|«[ \u00a0]|«(?=\S)|(?<=\S)»", text):
+                faults.append(f"{message.id}: {text}")
+    assert not faults, "\n".join(faults)

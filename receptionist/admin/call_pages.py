@@ -39,6 +39,11 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE = 25
 
 
+# Twilio's CallStatus values, each named in the catalogs (`admin.call_status.*`).
+CALL_STATUSES = frozenset({"queued", "ringing", "in-progress", "completed", "busy", "failed",
+                           "no-answer", "canceled"})
+
+
 def script_of(db: Session, tenant: Tenant) -> Script | None:
     """The business's active script (its labels and names), if it has one."""
     try:
@@ -87,7 +92,7 @@ def call_detail(request: Request, db: SessionDep, signed: CurrentUser, tenant: O
     script = script_of(db, tenant)
     tz = ZoneInfo(tenant.timezone)
     return render(request, "call.html", data, user, tenant=tenant, section="calls",
-                  c=retold, tz=tz, notice=notice,
+                  c=retold, tz=tz, notice=notice, call_statuses=CALL_STATUSES,
                   last_step=step_label(script, call.last_step, user.language)
                   if call.last_step else "",
                   events=[(e, describe(e.kind, e.fields))

@@ -10,6 +10,15 @@ from receptionist.i18n import N_, gettext, ngettext
 # The ids the templates reach through a computed key (`t('admin.status_' + …)`), marked
 # for `pybabel extract`, which sees only the literal ones.
 COMPUTED = (
+    # Twilio's CallStatus values, as the call page's details name them.
+    N_("admin.call_status.queued"),
+    N_("admin.call_status.ringing"),
+    N_("admin.call_status.in-progress"),
+    N_("admin.call_status.completed"),
+    N_("admin.call_status.busy"),
+    N_("admin.call_status.failed"),
+    N_("admin.call_status.no-answer"),
+    N_("admin.call_status.canceled"),
     N_("admin.new"),
     N_("admin.handled"),
     N_("admin.all"),

@@ -26,3 +26,8 @@ def test_plain_text_is_untouched() -> None:
     for text, language in (("How can I help you today?", "en-US"),
                            ("Comment puis-je vous aider ?", "fr-FR")):
         assert for_speech(text, language) == text
+
+
+def test_french_no_break_spaces_are_read_as_plain_ones() -> None:
+    assert for_speech("Vous souhaitez un rendez-vous\u202f? «\u202fOui\u202f»\u00a0: merci",
+                      "fr-FR") == "Vous souhaitez un rendez-vous ? « Oui » : merci"
