@@ -24,16 +24,17 @@ def test_its_str_is_the_english_catalog_text() -> None:
 
 
 def test_any_language_by_id() -> None:
-    assert TOO_SOON.in_language("fr-FR") == "trop tôt : au moins 60 minutes de préavis"
+    assert TOO_SOON.in_language("fr-FR") == "trop tôt\u202f: au moins 60 minutes de préavis"
     assert TOO_SOON.in_language("de") == str(TOO_SOON)  # no catalog: English
     assert in_language(_Refusal(N_("refusal.booking.too_soon"), minutes=5), "fr") == (
-        "trop tôt : au moins 5 minutes de préavis")
+        "trop tôt\u202f: au moins 5 minutes de préavis")
 
 
 def test_a_nested_reason_is_written_in_the_same_language() -> None:
     moved = CatalogText(N_("refusal.not_moved"), reason=TOO_SOON)
     assert str(moved) == "not moved: too soon: at least 60 minutes' notice"
-    assert moved.in_language("fr") == "non déplacé : trop tôt : au moins 60 minutes de préavis"
+    assert moved.in_language("fr") == ("non déplacé\u202f: trop tôt\u202f: au moins 60 minutes "
+                                       "de préavis")
 
 
 def test_a_text_from_elsewhere_is_shown_as_it_came() -> None:
@@ -47,7 +48,8 @@ def test_a_text_from_elsewhere_is_shown_as_it_came() -> None:
 
 def test_a_field_is_filled_once_never_read_as_a_template() -> None:
     typed = CatalogText(N_("refusal.hours.range_form"), range="{range}{0:>99}")
-    assert typed.in_language("fr") == "la plage « {range}{0:>99} » doit s'écrire comme 09:00-18:00"
+    assert typed.in_language("fr") == ("la plage «\u202f{range}{0:>99}\u202f» doit s'écrire "
+                                       "comme 09:00-18:00")
 
 
 def test_a_notice_goes_through_a_query_string_and_back() -> None:

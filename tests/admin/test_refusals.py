@@ -22,8 +22,8 @@ from receptionist.weekly_hours import parse_hours_lines
 
 CONTROL = ("{}: an invisible or control character (U+000D) is not allowed here; type the "
            "text again without it")
-FRENCH_CONTROL = ("{} : un caractère invisible ou de contrôle (U+000D) n'est pas permis "
-                  "ici ; retapez le texte sans lui")
+FRENCH_CONTROL = ("{}\u202f: un caractère invisible ou de contrôle (U+000D) n'est pas permis "
+                  "ici\u202f; retapez le texte sans lui")
 
 
 def _refusal(call: object, *args: object) -> Refused:
@@ -56,7 +56,7 @@ def test_the_proof_and_the_slug_refusals() -> None:
     assert str(unproven) == ("this change could not be written without changing other parts "
                              "of the script: nothing was published")
     assert in_language(unproven, "fr") == (
-        "ce changement ne peut pas s'écrire sans changer d'autres parties du script : rien "
+        "ce changement ne peut pas s'écrire sans changer d'autres parties du script\u202f: rien "
         "n'a été publié")
     assert SLUG_REFUSED.msgid == "refusal.tenant.slug_refused"
     assert SLUG_REFUSED.in_language("fr").startswith("ce slug n'est pas disponible")
@@ -69,13 +69,14 @@ def test_nested_reasons_as_the_pages_build_them() -> None:
     too_soon = NotASlot(N_("refusal.booking.too_soon"), minutes=60)
     moved = CatalogText(N_("refusal.not_moved"), reason=too_soon.text)
     assert str(moved) == "not moved: too soon: at least 60 minutes' notice"
-    assert in_language(moved, "fr") == "non déplacé : trop tôt : au moins 60 minutes de préavis"
+    assert in_language(moved, "fr") == ("non déplacé\u202f: trop tôt\u202f: au moins "
+                                        "60 minutes de préavis")
     hours = _refusal(parse_hours_lines, "mon 09:00-12:00\nlundi 9-12")
     saved = CatalogText(N_("refusal.settings.agenda"), agenda="main", reason=hours.text)
     assert str(saved) == ("main: hours, line 2: write a day (mon, tue, wed, thu, fri, sat, "
                           "sun) then ranges such as 09:00-12:00")
     assert in_language(saved, "fr") == (
-        "main : horaires, ligne 2 : écrivez un jour (mon, tue, wed, thu, fri, sat, sun) "
+        "main\u202f: horaires, ligne 2\u202f: écrivez un jour (mon, tue, wed, thu, fri, sat, sun) "
         "puis des plages comme 09:00-12:00")
     why = refusal(ipaddress.ip_address("10.0.0.8"), ())
     assert why is not None
@@ -86,8 +87,8 @@ def test_nested_reasons_as_the_pages_build_them() -> None:
         "reserved address: only public addresses can be called (an administrator can allow "
         "a network with OUTBOUND_ALLOW_NETWORKS)")
     assert in_language(refused, "fr") == (
-        "adresse du flux refusée : cal.example est à l'adresse 10.0.0.8, privée, locale ou "
-        "réservée : seules les adresses publiques sont appelées (un administrateur peut "
+        "adresse du flux refusée\u202f: cal.example est à l'adresse 10.0.0.8, privée, locale ou "
+        "réservée\u202f: seules les adresses publiques sont appelées (un administrateur peut "
         "autoriser un réseau avec OUTBOUND_ALLOW_NETWORKS)")
 
 
@@ -102,7 +103,7 @@ def test_the_services_refusals_in_french() -> None:
         "la cible d'un e-mail doit être une adresse comme owner@example.com (une seule, sans "
         "nom, espaces ni retours à la ligne)")
     assert in_language(_refusal(parse_hours_lines, "mon 18:00-09:00"), "fr") == (
-        "la plage « 18:00-09:00 » finit avant de commencer")
+        "la plage «\u202f18:00-09:00\u202f» finit avant de commencer")
 
 
 @pytest.mark.parametrize(("notice", "english", "french"), [
@@ -130,4 +131,4 @@ def test_an_unexpected_hours_error_is_named_and_kept(monkeypatch: pytest.MonkeyP
     demo = demo_script_text("demo.yaml")
     refused = _refusal(script_form.apply, demo, parse_script(demo), {"hours": "mon 9-5"})
     assert str(refused) == "hours: boom"
-    assert in_language(refused, "fr") == "horaires : boom"
+    assert in_language(refused, "fr") == "horaires\u202f: boom"

@@ -189,16 +189,16 @@ def test_a_french_operator_reads_the_script_problems_and_warnings_in_french(
     assert refused.status_code == 422
     line = next(i for i, text in enumerate(broken.splitlines(), 1) if "opening_ours" in text)
     text = html.unescape(refused.text)
-    assert (f"ligne {line} : steps.main_menu.choices.2.goto : renvoie à l'étape "
-            "« opening_ours », qui n'existe pas") in text
+    assert (f"ligne {line}\u202f: steps.main_menu.choices.2.goto\u202f: renvoie à l'étape "
+            "«\u202fopening_ours\u202f», qui n'existe pas") in text
     assert "refers to missing step" not in text
     draft = script.replace("      - intent: manage_booking\n", "      - intent: my_booking\n")
     checked = client.post("/admin/t/demo-fr/script", data={
         "yaml_text": draft, "action": "check", "csrf": csrf_of(page.text)})
     assert checked.status_code == 200
     assert ("les appelants qui demandent à modifier, annuler ou vérifier un rendez-vous "
-            "(intention « manage_booking ») se voient proposer à la place le choix "
-            "« message » : ajoutez un choix avec `intent: manage_booking`"
+            "(intention «\u202fmanage_booking\u202f») se voient proposer à la place le choix "
+            "«\u202fmessage\u202f»\u202f: ajoutez un choix avec `intent: manage_booking`"
             ) in html.unescape(checked.text)
 
 

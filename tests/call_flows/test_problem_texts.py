@@ -27,7 +27,8 @@ def test_a_missing_step_in_english_and_in_french() -> None:
     assert problem.reason == "refers to missing step 'nowhere'"
     assert str(problem) == "line 9: steps.menu.no_match: refers to missing step 'nowhere'"
     assert problem.text.in_language("fr") == (
-        "ligne 9 : steps.menu.no_match : renvoie à l'étape « nowhere », qui n'existe pas")
+        "ligne 9\u202f: steps.menu.no_match\u202f: renvoie à l'étape «\u202fnowhere\u202f», "
+        "qui n'existe pas")
 
 
 def test_a_schema_validator_refuses_with_a_catalog_message() -> None:
@@ -35,7 +36,8 @@ def test_a_schema_validator_refuses_with_a_catalog_message() -> None:
     assert problem.reason == ("unknown time zone 'Mars/Olympus' (use an IANA name such as "
                               "Europe/Paris)")
     assert problem.text.in_language("fr") == (
-        "ligne 2 : timezone : fuseau horaire « Mars/Olympus » inconnu (utilisez un nom IANA "
+        "ligne 2\u202f: timezone\u202f: fuseau horaire «\u202fMars/Olympus\u202f» inconnu "
+        "(utilisez un nom IANA "
         "comme Europe/Paris)")
 
 
@@ -44,17 +46,18 @@ def test_a_nested_reason_is_written_in_the_same_language() -> None:
                                          "  mon: [18:00-09:00]"))
     assert problem.reason == "mon: opening range '18:00-09:00' ends before it starts"
     assert problem.text.in_language("fr") == (
-        "ligne 4 : hours : mon : la plage « 18:00-09:00 » finit avant de commencer")
+        "ligne 4\u202f: hours\u202f: mon\u202f: la plage «\u202f18:00-09:00\u202f» finit avant "
+        "de commencer")
 
 
 def test_a_problem_about_the_whole_script() -> None:
     problem, = _problems("- just\n- a list\n")
     assert str(problem) == "line 1: a script must be a mapping of fields"
     assert problem.text.in_language("fr") == (
-        "ligne 1 : un script doit être un ensemble de champs (clé: valeur)")
+        "ligne 1\u202f: un script doit être un ensemble de champs (clé: valeur)")
     plain = ScriptProblem(None, "", "Input should be a valid string")
     assert str(plain) == "script: Input should be a valid string"
-    assert plain.text.in_language("fr") == "script : Input should be a valid string"
+    assert plain.text.in_language("fr") == "script\u202f: Input should be a valid string"
 
 
 def test_unknown_practitioner_lists_none_in_each_language() -> None:
@@ -62,7 +65,7 @@ def test_unknown_practitioner_lists_none_in_each_language() -> None:
                        known=CatalogText(N_("script.problem.none_declared")))
     assert str(text) == "unknown practitioner 'lee' (declared under booking.practitioners: none)"
     assert text.in_language("fr") == (
-        "praticien « lee » inconnu (déclarés sous booking.practitioners : aucun)")
+        "praticien «\u202flee\u202f» inconnu (déclarés sous booking.practitioners\u202f: aucun)")
 
 
 def test_every_script_problem_has_its_own_text_in_each_language() -> None:
@@ -85,4 +88,4 @@ def test_a_step_kind_rule_in_each_language() -> None:
     assert problem.path == "steps.menu.choices.1.digit"
     assert problem.reason == "digit '1' is already used by choice 1"
     assert problem.text.in_language("fr").endswith(
-        "steps.menu.choices.1.digit : la touche « 1 » sert déjà au choix 1")
+        "steps.menu.choices.1.digit\u202f: la touche «\u202f1\u202f» sert déjà au choix 1")

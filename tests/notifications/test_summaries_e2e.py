@@ -118,8 +118,8 @@ def test_french_summary_of_a_booking_by_a_known_caller(
         assert body is not None
         texts.append(body.get_content())
     [text] = [t for t in texts if "Rendez-vous pris" in t]
-    assert "Cabinet Démo : Appel de +33611111111 (appelant connu, 2e appel ce mois-ci)" in text
-    assert "Rendez-vous pris : mardi 17 novembre à 17 h" in text
+    assert "Cabinet Démo\u202f: Appel de +33611111111 (appelant connu, 2e appel ce mois-ci)" in text
+    assert "Rendez-vous pris\u202f: mardi 17 novembre à 17 h" in text
     assert "Aucun message laissé." in text
 
 

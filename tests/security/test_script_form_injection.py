@@ -137,8 +137,8 @@ def test_the_refusal_is_in_french_for_a_french_owner(client: TestClient,
     assert login(client, "owner@demo-fr.test")[0] == 200
     status, page = _owner_posts(client, {"faq.0": "Ici.\rvoice: alice"}, slug="demo-fr")
     assert status == 422
-    assert ("réponse 1 : un caractère invisible ou de contrôle (U+000D) n'est pas permis "
-            "ici ; retapez le texte sans lui") in page
+    assert ("réponse 1\u202f: un caractère invisible ou de contrôle (U+000D) n'est pas permis "
+            "ici\u202f; retapez le texte sans lui") in page
 
 
 def test_what_a_form_may_change_is_what_it_meant() -> None:

@@ -93,4 +93,4 @@ def test_the_reason_is_told_in_french() -> None:
     refused = NotASlot(N_("refusal.booking.whole_minute"))
     assert str(refused) == WHOLE_MINUTE
     assert in_language(CatalogText(N_("refusal.not_booked"), reason=refused.text), "fr") == (
-        "non réservé : un créneau commence à une minute pile (sans secondes)")
+        "non réservé\u202f: un créneau commence à une minute pile (sans secondes)")

@@ -71,7 +71,7 @@ OPENING = {DEMO_EN: "Could I come in tomorrow afternoon?",
 
 @pytest.mark.parametrize(("number", "yes", "which", "second"), [
     (DEMO_EN, "yes", "Which one: noon, 12:30 PM, or 1 PM?", "the second one"),
-    (DEMO_FR, "oui", "Lequel : midi, 12 h 30 ou 13 h ?", "le deuxième"),
+    (DEMO_FR, "oui", "Lequel\u202f: midi, 12 h 30 ou 13 h\u202f?", "le deuxième"),
 ])
 def test_the_observed_call_asks_which_one_and_books_tomorrow_afternoon(
         sim: TestTwilioSim, engine: Engine, number: str, yes: str, which: str,

@@ -148,14 +148,14 @@ def test_french_practice_by_voice_and_by_key(sim: TestTwilioSim, engine: Engine)
                                   Speak("le premier"), Speak("oui"), StaySilent()],
                         from_="+33612345678")
     said = by_voice.said
-    assert ("Quel type de rendez-vous souhaitez-vous ? Pour un contrôle, tapez 1. Pour un "
+    assert ("Quel type de rendez-vous souhaitez-vous\u202f? Pour un contrôle, tapez 1. Pour un "
             "détartrage, tapez 2.") in said
     assert "Un détartrage avec le docteur Martin, le mardi 17 novembre à 17 h." in said
-    assert ("Votre rendez-vous est confirmé pour le mardi 17 novembre à 17 h : un détartrage "
+    assert ("Votre rendez-vous est confirmé pour le mardi 17 novembre à 17 h\u202f: un détartrage "
             "avec le docteur Martin.") in said
     by_key = sim.call(DEMO_FR, [Press("1"), Press("1"), Press("0"), Press("1"), Press("1"),
                                 StaySilent()], from_="+33612345679")
-    assert ("Avec qui souhaitez-vous le prendre ? Avec le docteur Martin, tapez 1. Avec la "
+    assert ("Avec qui souhaitez-vous le prendre\u202f? Avec le docteur Martin, tapez 1. Avec la "
             "docteure Okafor, tapez 2. Pour la première personne disponible, tapez 0."
             ) in by_key.said
     rows = [(a.appointment_type, slug, a.language) for a, slug in booked(engine)]
