@@ -22,7 +22,7 @@ from receptionist.understanding.bands import (
 )
 from receptionist.understanding.intent_model import OUT_OF_SCOPE as OUT_OF_SCOPE_INTENT
 from receptionist.understanding.intent_model import IntentModel, TrainingSet, model_for
-from receptionist.understanding.phrase_match import normalize, spoken_digit
+from receptionist.understanding.phrase_match import content_words, normalize, spoken_digit
 
 # Built-in intents a menu answers itself when no choice or FAQ entry claims them: SPECIAL.
 # An urgent caller goes to a person if the menu has one, else leaves a message.
@@ -162,6 +162,15 @@ def meaning_at_menu(script: Script, menu: MenuStep, text: str,
             understood = Understood(text.strip()[:200], choice.intent, 1.0, "route")
             return Meaning(understood, Target("choice", choice.intent, choice=choice),
                            weigh_hearing("route", heard), via_key=True)
+    said = content_words(normalize(text), script.language)
+    for choice in menu.choices:
+        if said and any(said == content_words(normalize(p), script.language)
+                        for p in choice.phrases):
+            # Exactly a phrase the script wrote for this choice: the operator's own word
+            # for it, whatever the model (trained on many other sentences) makes of it.
+            understood = Understood(text.strip()[:200], choice.intent, 1.0, "route")
+            return Meaning(understood, Target("choice", choice.intent, choice=choice),
+                           weigh_hearing("route", heard))
     understood = understand(script_model(script), text, thresholds(script))
     target = target_for(script, menu, understood.intent)
     band: Band = weigh_hearing(understood.band, heard) if target is not None else "reprompt"

@@ -90,7 +90,7 @@ def test_a_transfer_nobody_took(sim: TestTwilioSim, session: Session) -> None:
     assert retold.outcome == "missed"
     assert retold.summary == "Asked for someone: no answer, then left a message"
     assert words(session, call.call_sid, "fr").summary == (
-        "A demandé quelqu'un\u00a0: pas de réponse, puis a laissé un message")
+        "A demandé quelqu'un\u202f: pas de réponse, puis a laissé un message")
     taken = words(session, sim.call(
         DEMO_EN, [Press("0"), DialOutcome("completed", seconds=150, key="1")]).call_sid)
     assert (taken.outcome, taken.summary) == ("transferred",

@@ -84,7 +84,7 @@ def test_french_caller_books_in_french(sim: TestTwilioSim, engine: Engine) -> No
     assert booked.starts_at == utc(2026, 11, 17, 16, 30) and booked.language == "fr-FR"
     assert booked.name_recording_url is None  # said nothing at the beep: still booked
     [sms] = outbox(engine)
-    assert sms.body.startswith("Cabinet Démo :") and "mardi 17 novembre à 17 h 30" in sms.body
+    assert sms.body.startswith("Cabinet Démo\u202f:") and "mardi 17 novembre à 17 h 30" in sms.body
 
 
 def test_another_day_then_decline_then_book(sim: TestTwilioSim, engine: Engine) -> None:
