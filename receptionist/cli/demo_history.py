@@ -268,7 +268,8 @@ def write(settings: Settings, *, now: datetime) -> int:
         return 0
     quiet = settings.model_copy(update={"smtp_url": ""})  # e-mails kept, never sent
     clock = _Clock(now)
-    rt = Runtime(settings=quiet, engine=make_engine(settings.database_url), clock=clock)
+    engine = make_engine(settings.database_url)
+    rt = Runtime(settings=quiet, engine=engine, clock=clock)
     telephony = _InProcessTwilio(quiet)
     rt.plug(lambda _settings: telephony)
     try:
@@ -316,6 +317,7 @@ def write(settings: Settings, *, now: datetime) -> int:
         return placed
     finally:
         rt.close()
+        engine.dispose()  # the runtime closes its call lane; this engine is ours
 
 
 DEMO_NUMBERS = {demo.slug: demo.number for demo in DEMO_TENANTS}
