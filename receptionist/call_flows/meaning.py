@@ -159,7 +159,8 @@ def meaning_at_menu(script: Script, menu: MenuStep, text: str,
     if digit is not None:
         choice = next((c for c in menu.choices if c.digit == digit), None)
         if choice is not None:
-            understood = Understood(text.strip()[:200], choice.intent, 1.0, "route")
+            understood = Understood(text.strip()[:200], choice.intent, 1.0, "route",
+                                    top=choice.intent)
             return Meaning(understood, Target("choice", choice.intent, choice=choice),
                            weigh_hearing("route", heard), via_key=True)
     said = content_words(normalize(text), script.language)
@@ -168,7 +169,8 @@ def meaning_at_menu(script: Script, menu: MenuStep, text: str,
                         for p in choice.phrases):
             # Exactly a phrase the script wrote for this choice: the operator's own word
             # for it, whatever the model (trained on many other sentences) makes of it.
-            understood = Understood(text.strip()[:200], choice.intent, 1.0, "route")
+            understood = Understood(text.strip()[:200], choice.intent, 1.0, "route",
+                                    top=choice.intent)
             return Meaning(understood, Target("choice", choice.intent, choice=choice),
                            weigh_hearing("route", heard))
     understood = understand(script_model(script), text, thresholds(script))
