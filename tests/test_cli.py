@@ -235,9 +235,12 @@ def test_commands_import_only_what_they_use(empty_database_url: str, tmp_path: P
     assert not any(f" {name}" in helped for name in ("sqlalchemy", "fastapi", "numpy"))
     imported("migrate")
     imported("seed-demo")
-    assert " sklearn" in imported("route", "--tenant", "demo", "--text", "book please")
+    # Sentences the model reads (a phrase of a choice said alone needs no model).
+    assert " sklearn" in imported("route", "--tenant", "demo", "--text",
+                                  "could I come in sometime next week")
     assert list((tmp_path / "models" / "intent-models").glob("*.npz"))
-    assert " sklearn" not in imported("route", "--tenant", "demo", "--text", "hours?")
+    second = imported("route", "--tenant", "demo", "--text", "when do you close on friday")
+    assert " sklearn" not in second and " receptionist.understanding.intent_model" in second
 
 
 @pytest.mark.usefixtures("cli_env")
