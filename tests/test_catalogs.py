@@ -252,6 +252,6 @@ def test_french_typography_puts_narrow_no_break_spaces_where_they_belong() -> No
             continue
         texts = message.string if isinstance(message.string, tuple) else (message.string,)
         for text in texts:
-            if re.search(r"[ \u00a0][;:!?»]|«[ \u00a0]|«(?=\S)|(?<=\S)»", text):
+            if re.search(r"[ \u00a0][;:!?»]|«[ \u00a0]|«(?=\S)|(?<=\S)»", str(text)):
                 faults.append(f"{message.id}: {text}")
     assert not faults, "\n".join(faults)

@@ -5,7 +5,7 @@ the call it was left). Every time is the business's, written by Babel."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -58,7 +58,7 @@ def _words(db: Session, tenant: Tenant, rows: list[Call], language: str) -> list
                   script=script_of(db, tenant), calls=rows, language=language)
 
 
-def _helpers(language: str, tz: ZoneInfo) -> dict[str, object]:
+def _helpers(language: str, tz: ZoneInfo) -> dict[str, Any]:
     return {"when": lambda moment: short_when(language, moment.astimezone(tz)),
             "long_when": lambda moment: long_when(language, moment.astimezone(tz)),
             "clock": lambda moment: format_time(language, moment.astimezone(tz), "medium"),
