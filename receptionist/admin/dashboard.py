@@ -80,12 +80,10 @@ def dashboard(request: Request, db: SessionDep, signed: CurrentUser, tenant: Own
               for i in range(shown.length + 1)]
     figures = automation(calls.outcome_counts(db, tenant_id=tenant.id, bounds=bounds),
                          shown.first, shown.length)
-    figures.hung_up.update(dict(calls.hang_up_steps(db, tenant_id=tenant.id, since=start,
-                                                    until=stop)))
     script = script_of(db, tenant)
     language = user.language
     intents = Counter(calls.choice_intents(db, tenant_id=tenant.id, since=start, until=stop))
-    screened = calls.screening_counts(db, tenant_id=tenant.id, since=start, until=stop)
+    screened = figures.screened
     stuck = stuck_points(calls.stuck_counts(db, tenant_id=tenant.id, since=start, until=stop),
                          figures.hung_up)
     return render(
@@ -114,6 +112,7 @@ class Figures:
     per_day: list[tuple[date, Counter[str]]] = field(default_factory=list)
     per_intent: list[tuple[str, Counter[str]]] = field(default_factory=list)
     hung_up: Counter[str] = field(default_factory=Counter)  # abandoned, by last step
+    screened: Counter[str] = field(default_factory=Counter)  # blocked, spam… (any outcome)
 
     @property
     def calls(self) -> int:
@@ -136,21 +135,24 @@ def column_of(outcome: str | None, ended: bool) -> str:
     return outcome if outcome in SHOWN or outcome == "screened" else "unknown"
 
 
-def automation(counted: list[tuple[int, str | None, str | None, bool, int]], first: date,
-               days: int = DAYS) -> Figures:
-    """`counted`: (day index from `first`, outcome, first intent, ended, calls)."""
+def automation(counted: list[calls.CallGroup], first: date, days: int = DAYS) -> Figures:
+    """The figures of the calls grouped per day index from `first`."""
     figures = Figures()
     by_day: dict[date, Counter[str]] = {first + timedelta(days=i): Counter()
                                         for i in range(days)}
     by_intent: dict[str, Counter[str]] = {}
-    for index, outcome, intent, ended, count in counted:
-        column = column_of(outcome, ended)
-        figures.total[column] += count
-        if outcome is not None:
-            figures.outcomes[outcome] += count
-        by_day.setdefault(first + timedelta(days=index), Counter())[column] += count
+    for group in counted:
+        column = column_of(group.outcome, group.ended)
+        figures.total[column] += group.calls
+        if group.outcome is not None:
+            figures.outcomes[group.outcome] += group.calls
+        if group.hung_up_at is not None:
+            figures.hung_up[group.hung_up_at] += group.calls
+        if group.screening is not None:
+            figures.screened[group.screening] += group.calls
+        by_day.setdefault(first + timedelta(days=group.period), Counter())[column] += group.calls
         if column in SHOWN:
-            by_intent.setdefault(intent or "-", Counter())[column] += count
+            by_intent.setdefault(group.intent or "-", Counter())[column] += group.calls
     figures.per_day = sorted(by_day.items())
     figures.per_intent = sorted(by_intent.items(), key=lambda item: -sum(item[1].values()))
     return figures

@@ -94,7 +94,13 @@ class Appointment(SQLModel, table=True):
     __tablename__ = "appointments"
     # Covering index of the availability sweep (service.blocked): no table lookups.
     __table_args__ = (Index("ix_appointments_agenda_block", "agenda_id", "start_s",
-                            "block_end_s", "status"),)
+                            "block_end_s", "status"),
+                      # The dashboard's count of upcoming appointments.
+                      Index("ix_appointments_upcoming", "tenant_id", "status", "starts_at"),
+                      # A caller's bookings and the name they gave (the inbox, the call
+                      # log, contacts): without it SQLite reads every booking of the
+                      # business rather than the few of the numbers on the page.
+                      Index("ix_appointments_caller", "tenant_id", "caller_number"))
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenants.id", index=True)

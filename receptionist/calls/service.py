@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     JSON,
@@ -208,23 +208,37 @@ def record_outcome(session: Session, *, call: Call, screened: bool) -> outcomes.
     return timeline
 
 
+class CallGroup(NamedTuple):
+    """Calls of one period alike in what the dashboard counts (see `outcome_counts`)."""
+
+    period: int
+    outcome: str | None  # None: still going (ended False), or ended before outcomes
+    intent: str | None  # the first thing asked for
+    ended: bool
+    screening: str | None  # blocked, anonymous, spam, passed, challenged
+    hung_up_at: str | None  # the last step of a call hung up before anything was done
+    calls: int
+
+
 def outcome_counts(session: Session, *, tenant_id: int, bounds: Sequence[datetime]
-                   ) -> list[tuple[int, str | None, str | None, bool, int]]:
-    """(period, outcome, first intent, ended, calls) of the business's calls started in
-    each period [bounds[i], bounds[i + 1]) (local days, say): grouped by the database, so
-    that 100,000 calls cost no Python per call. Outcome None: still going (ended False),
-    or ended before outcomes were kept."""
+                   ) -> list[CallGroup]:
+    """The business's calls started in each period [bounds[i], bounds[i + 1]) (local
+    days, say), grouped by the database in one pass over an index that holds every
+    column grouped (ix_calls_figures), so that 100,000 calls cost no Python per call
+    and no read of the table."""
     utc = [bound.astimezone(UTC) for bound in bounds]
     started = col(Call.started_at)
     period = _period_of(started, utc, 0, len(utc) - 1)
     ended = col(Call.ended_at).is_not(None)
-    columns: tuple[Any, ...] = (period, col(Call.outcome), col(Call.first_intent), ended,
-                                func.count())
+    hung_up_at = case((col(Call.outcome) == "abandoned", col(Call.last_step)), else_=None)
+    grouped: tuple[Any, ...] = (period, col(Call.outcome), col(Call.first_intent), ended,
+                                col(Call.screening), hung_up_at)
+    columns: tuple[Any, ...] = (*grouped, func.count())
     rows = session.execute(select(*columns).where(
         col(Call.tenant_id) == tenant_id, started >= utc[0], started < utc[-1])
-        .group_by(period, col(Call.outcome), col(Call.first_intent), ended)).all()
-    return [(int(index), outcome, intent, bool(done), int(count))
-            for index, outcome, intent, done, count in rows]
+        .group_by(*grouped)).all()
+    return [CallGroup(int(index), outcome, intent, bool(done), screening, step, int(count))
+            for index, outcome, intent, done, screening, step, count in rows]
 
 
 def _period_of(started: Any, utc: Sequence[datetime], low: int, high: int) -> Any:
@@ -244,16 +258,6 @@ def _window(since: datetime, until: datetime | None) -> list[ColumnElement[bool]
     if until is not None:
         bounds.append(col(Call.started_at) < until.astimezone(UTC))
     return bounds
-
-
-def hang_up_steps(session: Session, *, tenant_id: int, since: datetime,
-                  until: datetime | None = None) -> list[tuple[str, int]]:
-    """(step, calls) where callers hung up before anything was done (outcome abandoned)."""
-    rows = session.execute(select(col(Call.last_step), func.count()).where(
-        col(Call.tenant_id) == tenant_id, *_window(since, until),
-        col(Call.outcome) == "abandoned", col(Call.last_step).is_not(None))
-        .group_by(col(Call.last_step))).all()
-    return [(str(step), int(count)) for step, count in rows]
 
 
 def stuck_counts(session: Session, *, tenant_id: int, since: datetime,
@@ -278,13 +282,3 @@ def choice_intents(session: Session, *, tenant_id: int, since: datetime,
         col(Call.tenant_id) == tenant_id, *_window(since, until),
         col(CallEvent.kind) == EventKind.choice.value)).scalars()
     return [str(value) for value in rows if value]
-
-
-def screening_counts(session: Session, *, tenant_id: int, since: datetime,
-                     until: datetime | None = None) -> dict[str, int]:
-    """Calls stopped or questioned before the script in [since, until), by outcome
-    (blocked, anonymous, spam, passed, challenged)."""
-    rows = session.execute(select(Call.screening, func.count()).where(
-        Call.tenant_id == tenant_id, *_window(since, until),
-        Call.screening.is_not(None)).group_by(Call.screening)).all()  # type: ignore[union-attr]
-    return {str(kind): int(count) for kind, count in rows}
