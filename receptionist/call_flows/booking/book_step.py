@@ -22,6 +22,7 @@ from receptionist.call_flows.booking import choice
 from receptionist.call_flows.booking.choice import ANYONE, Want
 from receptionist.call_flows.booking.slots import (
     RETRIES,
+    WORDS,
     exits,
     listen_for,
     offer_again,
@@ -225,7 +226,7 @@ def _ask_again(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAns
     if event.attempt >= RETRIES:
         ctx.log(EventKind.no_match, step_id, EventFields(attempt=event.attempt + 1))
         return step.fallback
-    ask(event.attempt + 1, retry_preface(ctx, event.digits or (event.said or "")))
+    ask(event.attempt + 1, retry_preface(ctx, event.digits or (WORDS if event.said else "")))
     return None
 
 

@@ -95,8 +95,7 @@ def on_choice(ctx: FlowContext, step_id: str, step: ManageBookingStep,
     if attempt >= RETRIES:
         return step.fallback
     ask(ctx, step_id, step, appointment, attempt=attempt + 1,
-        preface=(gettext(ctx.language, "call.invalid_choice") if digits
-                 else gettext(ctx.language, "call.no_input")))
+        preface=slots.retry_preface(ctx, digits))
     return None
 
 
@@ -126,7 +125,7 @@ def resume(ctx: FlowContext, step_id: str, step: ManageBookingStep,
     if event.stage == "manage":
         digits = event.digits
         if event.said is not None and not digits:
-            digits = slots.said_key(ctx, "manage", event.said) or "?"
+            digits = slots.said_key(ctx, "manage", event.said) or slots.WORDS
         return on_choice(ctx, step_id, step, moving, digits=digits, attempt=event.attempt)
     return slots.resume_slots(ctx, step_id, step, event, moving)
 

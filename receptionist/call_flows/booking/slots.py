@@ -318,7 +318,7 @@ def on_offer_words(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, *,
         preface = gettext(ctx.language, "booking.what_suits")
         offer(ctx, step_id, step, plan, later or offered, preface=preface)
         return None
-    return on_offer(ctx, step_id, step, plan, offered=offered, digits="?", attempt=attempt)
+    return on_offer(ctx, step_id, step, plan, offered=offered, digits=WORDS, attempt=attempt)
 
 
 def _next_times(ctx: FlowContext, plan: Plan, offered: Offered) -> Offered:
@@ -341,7 +341,18 @@ def nothing_booked(ctx: FlowContext, step_id: str, step: AnyStep) -> str | None:
     return step.next or step.fallback
 
 
+# The "key" of words that stood for no key of the prompt: the caller said something
+# that was not understood (not a wrong key, not silence).
+WORDS = "?"
+
+
 def retry_preface(ctx: FlowContext, digits: str) -> str:
+    """What the caller hears before a booking question is asked again: a wrong key is
+    "not a valid choice", words that answered nothing "I did not understand" (never
+    "not a valid choice" to someone who spoke), nothing at all "I did not hear
+    anything"."""
+    if digits == WORDS:
+        return gettext(ctx.language, "call.not_understood")
     if digits:
         return gettext(ctx.language, "call.invalid_choice")
     return gettext(ctx.language, "call.no_input")
@@ -547,7 +558,7 @@ def resume_slots(ctx: FlowContext, step_id: str, step: AnyStep, event: BookingAn
             ctx.log(EventKind.slot_declined, step_id)
             return on_time_wish(ctx, step_id, step, plan, wish=wish.merged_into(plan.wish),
                                 said=event.said)
-        digits = key or "?"
+        digits = key or WORDS
     return on_confirm(ctx, step_id, step, plan, slot=from_epoch(event.slot), agenda=agenda,
                       digits=digits, attempt=event.attempt)
 

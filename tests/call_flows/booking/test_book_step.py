@@ -171,11 +171,18 @@ def test_a_spoken_day_across_the_clock_change_is_the_local_one(
 
 def test_words_that_answer_nothing_at_the_offer_are_a_wrong_key(
         session: Session, clock: FixedClock) -> None:
+    """Logged as a wrong key; the caller, who spoke, hears "I did not understand", not
+    "that is not a valid choice" (kept for a wrong key) nor "I did not hear anything"."""
     ctx = demo_ctx(session, clock)
     step, slots = _offer(ctx)
     book_step.resume(ctx, "book", step, BookingAnswer("offer", "", 0, slots=slots,
                                                  said="🙂 what's the weather " * 100))
     assert ("invalid_key", "book") in logged(ctx)
+    gather = ctx.actions[-1]
+    assert isinstance(gather, Gather)
+    assert getattr(gather.prompts[0], "text", "") == "Sorry, I did not understand."
+    step, slots = _offer(ctx)
+    book_step.resume(ctx, "book", step, BookingAnswer("offer", "7", 0, slots=slots))
     gather = ctx.actions[-1]
     assert isinstance(gather, Gather)
     assert getattr(gather.prompts[0], "text", "") == "Sorry, that is not a valid choice."
