@@ -34,6 +34,7 @@ from receptionist.admin.script_form import (
     form_of,
     with_keys_sentence,
 )
+from receptionist.admin.script_words import step_label
 from receptionist.admin.trial_call import (
     InputError,
     TrialCallResult,
@@ -217,10 +218,12 @@ def _form_page(request: Request, db: SessionDep, user: User, data: object, tenan
         prompted.when = in_language(prompted.when, user.language)
     marked = {name: in_language(reason, user.language)
               for name, reason in (field_errors or {}).items()}
+    # Where a choice goes, in words ("Booking", "Says: “We are at…”"), not step ids.
+    step_names = {step: step_label(script, step, user.language) for step in form.steps}
     return render(request, "script_form.html", data, user, tenant=tenant,  # type: ignore[arg-type]
                   section="script_form", form=form, new=NEW, error=error,
                   problems=[p.text for p in problems or []], notice=notice,
-                  field_errors=marked)
+                  field_errors=marked, step_names=step_names)
 
 
 @router.get("/t/{slug}/script/form")

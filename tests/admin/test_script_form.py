@@ -101,6 +101,10 @@ def test_an_owner_changes_the_hours_and_a_menu_choice(client: TestClient,
     login(client, "owner@demo.test")
     page = client.get("/admin/t/demo/script/form")
     assert page.status_code == 200 and 'name="choice.0.examples"' in page.text
+    # Where each choice goes, in words; the step id is only the value sent.
+    assert '<option value="book" selected>Booking</option>' in page.text
+    assert '<option value="goodbye">Goodbye</option>' in page.text
+    assert ">book<" not in page.text and ">main_menu<" not in page.text
     done = client.post("/admin/t/demo/script/form", data={
         "csrf": csrf_of(page.text), "hours": "mon 10:00-16:00", "holidays": "",
         "choice.1.label": "leave a note"}, follow_redirects=True)
