@@ -12,6 +12,9 @@ under 1.5 s.
 
     python -m bench.speech [--levels 1,10,20,30] [--engines pocketsphinx,vosk,whisper]
 
+`whisper:N` among the engines runs whisper again with WHISPER_MIN_WINDOW_S=N (its
+encoder's shortest window, seconds), to compare windows in one run (whisper:30,whisper:5).
+
 whisper and pocketsphinx hear English sentences; whisper is measured at 1, 5 and 10
 callers speaking at once (`--whisper-levels`).
 
@@ -239,16 +242,22 @@ async def run_level(base: str, number: str, frames: list[list[bytes]], expected:
 
 
 def bench_engine(engine: str, levels: list[int], tmp: Path) -> list[str]:
+    """`engine`: an engine's name, or whisper:N for whisper encoding utterances in
+    windows of at least N seconds (WHISPER_MIN_WINDOW_S; whisper alone: the setting's
+    default)."""
     receiver = RedirectReceiver()
+    name, _, window = engine.partition(":")
     env = {**os.environ, "RECEPTIONIST_ENV": "production", "PUBLIC_BASE_URL": PUBLIC,
-           "DATABASE_URL": f"sqlite:///{tmp / engine}.db", "TWILIO_AUTH_TOKEN": TOKEN,
+           "DATABASE_URL": f"sqlite:///{tmp / name}{window}.db", "TWILIO_AUTH_TOKEN": TOKEN,
            "TWILIO_ACCOUNT_SID": ACCOUNT, "SECRET_KEY": "bench-secret-key-0123456789abcdef",
-           "TWILIO_API_BASE": receiver.url, "SPEECH_ENGINE": engine,
+           "TWILIO_API_BASE": receiver.url, "SPEECH_ENGINE": name,
            "VOSK_MODEL_DIR": str(tmp / "models")}
+    if window:
+        env["WHISPER_MIN_WINDOW_S"] = window
     cli = [sys.executable, "-m", "receptionist.cli"]
     for command in (["migrate"], ["seed-demo"]):
         subprocess.run([*cli, *command], env=env, check=True, capture_output=True)
-    if engine in ("pocketsphinx", "whisper"):
+    if name in ("pocketsphinx", "whisper"):
         # The demo script on the real clock may be closed (nights, weekends): use an
         # always-open copy so that every call reaches the menu.
         text = demo_script_text("demo.yaml")
@@ -277,7 +286,7 @@ def bench_engine(engine: str, levels: list[int], tmp: Path) -> list[str]:
         said = [("예약", "bye"), ("상담원", "bye"), ("메시지", "bye")]
         frames = [speech_frames(text, "ko", tmp) for text, _ in said]
     port = free_port()
-    log_path = tmp / f"{engine}-server.log"
+    log_path = tmp / f"{name}{window}-server.log"
     log_file = log_path.open("w")
     # The app's INFO lines carry each stream's longest event-loop time per message.
     proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env,
@@ -331,7 +340,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-speech-"))
     rows = []
     for engine in args.engines.split(","):
-        rows += bench_engine(engine, whisper_levels if engine == "whisper" else levels, tmp)
+        rows += bench_engine(engine, whisper_levels if engine.startswith("whisper") else levels,
+                             tmp)
     print(f"\nspeech routing: concurrent calls streaming real-time speech, 1 uvicorn process "
           f"+ {os.cpu_count()} recognition processes, "
           f"{os.cpu_count()} cores; CPU/audio-s is the server's real-time factor\n")

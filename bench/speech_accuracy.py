@@ -103,6 +103,8 @@ def build(name: str) -> Recognizer:
         options["beam_size"] = int(beam)
     if under := os.environ.get("BENCH_WHISPER_HINT_UNDER"):
         options["hint_under_s"] = float(under)
+    if window := os.environ.get("BENCH_WHISPER_MIN_WINDOW"):  # seconds; 30: as trained
+        options["min_window_s"] = int(window)
     return WhisperRecognizer({name: found[name]}, **options)
 
 

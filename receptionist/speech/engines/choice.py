@@ -30,6 +30,8 @@ class EnginePart:
     name: str  # whisper | vosk | pocketsphinx
     # whisper: model name -> folder; vosk: language -> folder; pocketsphinx: nothing
     dirs: dict[str, str] = field(default_factory=dict)
+    # whisper: the shortest window it encodes, seconds (Settings.whisper_min_window_s)
+    window_s: int | None = None
 
 
 @dataclass(frozen=True)
@@ -40,20 +42,24 @@ class EngineSpec:
     parts: tuple[EnginePart, ...]
 
     def to_json(self) -> str:
-        return json.dumps([{"name": p.name, "dirs": p.dirs} for p in self.parts])
+        return json.dumps([{"name": p.name, "dirs": p.dirs, "window_s": p.window_s}
+                           for p in self.parts])
 
     @classmethod
     def from_json(cls, text: str) -> EngineSpec:
         return cls(tuple(EnginePart(str(p["name"]), {str(k): str(v)
-                                                      for k, v in p["dirs"].items()})
+                                                      for k, v in p["dirs"].items()},
+                                    None if p.get("window_s") is None
+                                    else int(p["window_s"]))
                          for p in json.loads(text)))
 
 
 def _build_part(part: EnginePart) -> Recognizer:
     if part.name == "whisper":
-        from receptionist.speech.engines.whisper_engine import WhisperRecognizer
+        from receptionist.speech.engines.whisper_engine import MIN_WINDOW_S, WhisperRecognizer
 
-        return WhisperRecognizer({k: Path(v) for k, v in part.dirs.items()})
+        return WhisperRecognizer({k: Path(v) for k, v in part.dirs.items()},
+                                 min_window_s=part.window_s or MIN_WINDOW_S)
     if part.name == "vosk":
         from receptionist.speech.engines.vosk_engine import VoskRecognizer
 
@@ -69,7 +75,8 @@ def _part_of(recognizer: Recognizer) -> EnginePart:
     dirs = getattr(recognizer, "model_dirs", None)
     if recognizer.name not in ORDER:
         raise ValueError(f"speech engine {recognizer.name!r} cannot run in a child process")
-    return EnginePart(recognizer.name, {k: str(v) for k, v in (dirs or {}).items()})
+    return EnginePart(recognizer.name, {k: str(v) for k, v in (dirs or {}).items()},
+                      getattr(recognizer, "min_window_s", None))
 
 
 class ByLanguage:
@@ -126,7 +133,8 @@ def installed_parts(settings: Settings) -> list[EnginePart]:
     parts: dict[str, EnginePart] = {}
     whisper = whisper_models.found(root)
     if whisper and whisper_models.runtime_available():
-        parts["whisper"] = EnginePart("whisper", {k: str(v) for k, v in whisper.items()})
+        parts["whisper"] = EnginePart("whisper", {k: str(v) for k, v in whisper.items()},
+                                      settings.whisper_min_window_s)
     vosk = {p.name: str(p) for p in root.iterdir() if (p / "am").is_dir()} \
         if root.is_dir() else {}
     if vosk or settings.speech_engine == "vosk":

@@ -48,6 +48,21 @@ NO_SPEECH = 0.6
 # module docstring); kept to measure it again with other models.
 HINT_UNDER_S = 0.0
 MAX_HINT_CHARS = 300  # whisper's prompt holds ~220 tokens; the hint stays well below
+# Whisper's encoder reads a 30 s window, padded with silence, whatever the utterance's
+# length: for a 2 s answer most of the CPU goes to encoding silence. CTranslate2 takes a
+# shorter window; an utterance is encoded in one of at least MIN_WINDOW_S (and its own
+# length plus WINDOW_MARGIN_S, in whole seconds, up to 30). FULL_WINDOW_S: as trained.
+FULL_WINDOW_S = 30
+FRAMES_PER_SECOND = 100  # whisper's log-Mel frames (10 ms hops)
+LOGPROB_FLOOR = -1.0  # transcribe's log_prob_threshold: with NO_SPEECH, silence
+MIN_WINDOW_S = FULL_WINDOW_S
+WINDOW_MARGIN_S = 1.0
+
+
+def window_for(samples: int, min_window_s: int = MIN_WINDOW_S) -> int:
+    """The encoder window (whole seconds) for an utterance of `samples` at 16 kHz."""
+    needed = math.ceil(samples / RATE + WINDOW_MARGIN_S)
+    return min(FULL_WINDOW_S, max(min_window_s, needed))
 
 
 def hint_of(phrases: Sequence[str] | None) -> str | None:
@@ -91,9 +106,11 @@ class WhisperRecognizer:
     sample_rate = RATE
 
     def __init__(self, model_dirs: Mapping[str, Path], *, cpu_threads: int = 1,
-                 beam_size: int = BEAM, hint_under_s: float = HINT_UNDER_S) -> None:
+                 beam_size: int = BEAM, hint_under_s: float = HINT_UNDER_S,
+                 min_window_s: int = MIN_WINDOW_S) -> None:
         """`model_dirs`: catalog name (whisper-tiny-en, whisper-base) -> model folder."""
         self._beam = beam_size
+        self._min_window_s = min_window_s
         self._hint_under_s = hint_under_s
         self._dirs = {name: Path(path) for name, path in model_dirs.items()
                       if name in CATALOG}
@@ -104,6 +121,10 @@ class WhisperRecognizer:
     @property
     def model_dirs(self) -> dict[str, Path]:
         return dict(self._dirs)
+
+    @property
+    def min_window_s(self) -> int:
+        return self._min_window_s
 
     def model_name(self, language: str) -> str | None:
         """The installed model that hears `language` best (see PREFERENCE)."""
@@ -144,7 +165,10 @@ class WhisperRecognizer:
             Endpointer().accept(np.zeros(RATE // 10, dtype=np.int16))
 
     def _decode(self, model: Any, lang: str, audio: npt.NDArray[np.float32],
-                *, vad: bool = False, hint: str | None = None) -> Recognition:
+                *, vad: bool = False, hint: str | None = None,
+                window_s: int = FULL_WINDOW_S) -> Recognition:
+        if window_s < FULL_WINDOW_S and not vad:
+            return self._decode_in_window(model, lang, audio, hint=hint, window_s=window_s)
         segments, _info = model.transcribe(
             audio, language=lang, task="transcribe", beam_size=self._beam, best_of=1,
             initial_prompt=hint,
@@ -165,13 +189,45 @@ class WhisperRecognizer:
         total = sum(n for n, _ in weights)
         return Recognition(" ".join(texts), round(sum(n * c for n, c in weights) / total, 3))
 
+    def _decode_in_window(self, model: Any, lang: str, audio: npt.NDArray[np.float32],
+                          *, hint: str | None, window_s: int) -> Recognition:
+        """One utterance encoded in a `window_s` window: what `WhisperModel.transcribe`
+        does for one segment without timestamps (the same prompt, suppressed tokens,
+        beam, token budget, no-speech rule and average log-probability), but its features
+        padded to the window instead of 30 s, which `transcribe` always pads to."""
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        features = model.feature_extractor(audio)  # log-Mel of the audio alone
+        frames = window_s * FRAMES_PER_SECOND
+        features = features[:, :frames]
+        features = np.pad(features, ((0, 0), (0, frames - features.shape[-1])))
+        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
+                              task="transcribe", language=lang)
+        previous = tokenizer.encode(" " + hint.strip()) if hint else []
+        prompt = model.get_prompt(tokenizer, previous, without_timestamps=True)
+        result = model.model.generate(
+            model.encode(features), [prompt], beam_size=self._beam, patience=1,
+            length_penalty=1, max_length=len(prompt) + token_budget(audio.size),
+            return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, (-1,)))[0]
+        tokens = result.sequences_ids[0]
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        if result.no_speech_prob > NO_SPEECH and avg_logprob < LOGPROB_FLOOR:
+            return Recognition("", 0.0)  # what transcribe drops as silence
+        text = tokenizer.decode(tokens).strip().rstrip(".,!?;:…").strip()
+        if not text:
+            return Recognition("", 0.0)
+        return Recognition(text, confidence_of(avg_logprob, result.no_speech_prob, text))
+
     def decode(self, audio: npt.NDArray[np.float32], *, language: str,
                hint: str | None = None) -> Recognition:
         """One utterance (float samples at 16 kHz); `hint`: words it is likely to hold,
         given to whisper for short utterances only (see HINT_UNDER_S)."""
         model, lang = self._model(language)
         return self._decode(model, lang, audio,
-                            hint=hint if audio.size / RATE < self._hint_under_s else None)
+                            hint=hint if audio.size / RATE < self._hint_under_s else None,
+                            window_s=window_for(audio.size, self._min_window_s))
 
     def recognize_whole(self, audio: Samples, *, language: str,
                         phrases: Sequence[str] | None) -> Recognition:

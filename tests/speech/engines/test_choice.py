@@ -64,4 +64,8 @@ def test_the_spec_rebuilds_the_same_choice_in_another_process(tmp_path: Path) ->
     again = build_from_spec(EngineSpec.from_json(spec.to_json()))
     assert spec_of(again) == spec
     assert engine_name(again, "en-GB") == "whisper (whisper-tiny-en)"
+    # The shortest window whisper encodes (WHISPER_MIN_WINDOW_S) goes with it.
+    short = spec_of(build_recognizer(settings_with(tmp_path, whisper_min_window_s=5)))
+    assert short.parts[0].window_s == 5
+    assert spec_of(build_from_spec(EngineSpec.from_json(short.to_json()))) == short
     assert spec_of(PocketsphinxRecognizer()).parts[0].name == "pocketsphinx"

@@ -18,6 +18,7 @@ from receptionist.speech.engines.whisper_engine import (
     confidence_of,
     hint_of,
     token_budget,
+    window_for,
 )
 from receptionist.speech.recognizer import ModelUnavailable, recognize, recognize_by_streaming
 from tests.conftest import Speak
@@ -112,6 +113,39 @@ def test_no_hint_by_default_and_short_utterances_only_when_asked(
         stream = engine.stream(language="en", phrases=["appointment", "leave a message"])
         recognize_by_streaming(stream, resample(samples, rate, 16000), 16000)
     assert prompts == [None, "appointment, leave a message"]
+
+
+def test_the_window_fits_the_utterance_within_its_bounds() -> None:
+    second = 16000
+    assert window_for(2 * second) == 30  # the default: as whisper was trained
+    assert window_for(2 * second, 5) == 5  # 2 s and a margin fit in the shortest
+    assert window_for(int(6.5 * second), 5) == 8  # its length and a second, rounded up
+    assert window_for(29 * second, 5) == 30 and window_for(60 * second, 1) == 30
+
+
+def test_a_short_window_hears_a_sentence_and_a_recording_keeps_30_s(
+        speak: Speak, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A live utterance is encoded in the window it needs (5 s here, 500 frames); a whole
+    recording (a voicemail) keeps whisper's own 30 s chunks; silence is no words."""
+    tiny_dir = whisper_models.found(Path("/nonexistent"))["whisper-tiny-en"]
+    engine = WhisperRecognizer({"whisper-tiny-en": tiny_dir}, min_window_s=5)
+    model, _ = engine._model("en")
+    original = model.encode
+    frames: list[int] = []
+
+    def spy(features: Any) -> Any:
+        frames.append(features.shape[-1])
+        return original(features)
+
+    monkeypatch.setattr(model, "encode", spy)
+    samples, rate = speak("I would like to book an appointment")
+    wide = resample(samples, rate, 16000)
+    heard = recognize_by_streaming(engine.stream(language="en", phrases=None), wide, 16000)
+    assert "appointment" in heard.transcript.lower() and heard.confidence > 0.5
+    assert frames == [500]
+    engine.recognize_whole(wide, language="en", phrases=None)
+    assert frames[-1] == 3000
+    assert engine.decode(np.zeros(16000, dtype=np.float32), language="en").transcript == ""
 
 
 def test_the_hint_is_the_menu_phrases_within_a_bound() -> None:
