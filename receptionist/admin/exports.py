@@ -53,7 +53,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]], tz: ZoneInfo) 
 
 def _calls(db: Session, tenant: Tenant) -> tuple[list[str], list[Sequence[Cell]]]:
     rows = db.execute(select(Call).where(col(Call.tenant_id) == tenant.id)
-                      .order_by(col(Call.started_at))).scalars()
+                      .order_by(col(Call.started_at), col(Call.id))).scalars()
     return (["started", "ended", "caller", "status", "duration_s", "outcome", "first_request",
              "last_step", "call_sid"],
             [(c.started_at, c.ended_at, c.from_number, c.status, c.duration_s, c.outcome,
@@ -62,7 +62,7 @@ def _calls(db: Session, tenant: Tenant) -> tuple[list[str], list[Sequence[Cell]]
 
 def _messages(db: Session, tenant: Tenant) -> tuple[list[str], list[Sequence[Cell]]]:
     rows = db.execute(select(Message).where(col(Message.tenant_id) == tenant.id)
-                      .order_by(col(Message.created_at))).scalars()
+                      .order_by(col(Message.created_at), col(Message.id))).scalars()
     return (["left", "caller", "seconds", "handled", "urgent", "transcript"],
             [(m.created_at, m.caller, m.duration_s, m.handled, m.urgent, m.transcript)
              for m in rows])
@@ -71,7 +71,8 @@ def _messages(db: Session, tenant: Tenant) -> tuple[list[str], list[Sequence[Cel
 def _appointments(db: Session, tenant: Tenant) -> tuple[list[str], list[Sequence[Cell]]]:
     rows = db.execute(select(Appointment, col(Agenda.slug)).join(
         Agenda, col(Agenda.id) == Appointment.agenda_id).where(
-        col(Appointment.tenant_id) == tenant.id).order_by(col(Appointment.starts_at))).all()
+        col(Appointment.tenant_id) == tenant.id).order_by(col(Appointment.starts_at),
+                                                        col(Appointment.id))).all()
     return (["starts", "ends", "agenda", "type", "caller_name", "caller_number", "status",
              "booked_by", "booked_at"],
             [(a.starts_at, a.ends_at, slug, a.appointment_type, a.caller_name,

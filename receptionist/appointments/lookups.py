@@ -28,7 +28,7 @@ def upcoming_for_caller(session: Session, *, tenant_id: int, caller_number: str,
     return session.execute(select(Appointment).where(
         col(Appointment.tenant_id) == tenant_id, col(Appointment.caller_number) == caller_number,
         col(Appointment.status) == AppointmentStatus.booked, col(Appointment.starts_at) > now)
-        .order_by(col(Appointment.starts_at))).scalars().first()
+        .order_by(col(Appointment.starts_at), col(Appointment.id))).scalars().first()
 
 
 def has_booked(session: Session, *, tenant_id: int, caller_number: str) -> bool:
@@ -61,8 +61,8 @@ def list_appointments(session: Session, *, tenant_id: int, since: datetime,
                     col(Appointment.starts_at) >= since))
     if not include_cancelled:
         query = query.where(col(Appointment.status) == AppointmentStatus.booked)
-    rows = session.execute(query.order_by(col(Appointment.starts_at)).limit(limit)
-                           .offset(offset)).all()
+    rows = session.execute(query.order_by(col(Appointment.starts_at), col(Appointment.id))
+                           .limit(limit).offset(offset)).all()
     return [(appointment, slug) for appointment, slug in rows]
 
 
@@ -74,7 +74,8 @@ def booked_between(session: Session, *, agenda_id: int, start: datetime,
                                       col(Appointment.starts_at) >= start)
     if end is not None:
         query = query.where(col(Appointment.starts_at) < end)
-    return list(session.execute(query.order_by(col(Appointment.starts_at))).scalars())
+    return list(session.execute(query.order_by(col(Appointment.starts_at),
+                                               col(Appointment.id))).scalars())
 
 
 def count_upcoming(session: Session, *, tenant_id: int, now: datetime) -> int:

@@ -56,7 +56,8 @@ def build(session: Session, tenant: Tenant, day_start: datetime, day_end: dateti
         col(CallEvent.at) >= day_start, col(CallEvent.at) < day_end))
     waiting = list(session.execute(select(Message).where(
         col(Message.tenant_id) == tenant.id, col(Message.handled).is_(False))
-        .order_by(col(Message.created_at).desc()).limit(UNHANDLED_LISTED)).scalars())
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(UNHANDLED_LISTED)).scalars())
     total_waiting = count(select(func.count()).select_from(Message).where(
         col(Message.tenant_id) == tenant.id, col(Message.handled).is_(False)))
     tz = ZoneInfo(tenant.timezone)
