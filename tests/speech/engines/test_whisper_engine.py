@@ -148,6 +148,20 @@ def test_a_short_window_hears_a_sentence_and_a_recording_keeps_30_s(
     assert engine.decode(np.zeros(16000, dtype=np.float32), language="en").transcript == ""
 
 
+def test_the_window_decode_is_transcribes_own_at_30_s(
+        tiny: WhisperRecognizer, speak: Speak) -> None:
+    """The short-window decode reimplements one `transcribe` segment: in the full window
+    it hears what `transcribe` hears, with the same confidence (to the last frame)."""
+    model, lang = tiny._model("en")
+    for text in ("yes", "I would like to book an appointment for next week"):
+        samples, rate = speak(text)
+        audio = resample(samples, rate, 16000).astype(np.float32) / 32768.0
+        ours = tiny._decode_in_window(model, lang, audio, hint=None, window_s=30)
+        theirs = tiny._decode(model, lang, audio)
+        assert ours.transcript == theirs.transcript
+        assert abs(ours.confidence - theirs.confidence) < 0.02
+
+
 def test_the_hint_is_the_menu_phrases_within_a_bound() -> None:
     assert hint_of(None) is None and hint_of([]) is None
     assert hint_of(["appointment", "appointment", " leave a message "]) == (
