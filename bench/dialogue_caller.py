@@ -52,6 +52,9 @@ NAMES = {"en": {"martin": "Dr Martin", "okafor": "Dr Okafor", "lee": "Sam Lee"},
          "fr": {"martin": "le docteur Martin", "okafor": "la docteure Okafor",
                 "lee": "Camille Lee"}}
 FIRST = {"en": "the first one", "fr": "le premier"}
+WEEKDAYS = {"en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                   "sunday"),
+            "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")}
 MESSAGE_SECONDS = 8
 NAME_SECONDS = 3
 
@@ -190,6 +193,24 @@ class PersonOnThePhone:
             return names[wanted[0]]
         return ANYONE[self.caller.language]
 
+    def _wrong_day(self, heard: str) -> str | None:
+        """What a caller says to a time offered or read back on a day they did not ask
+        for: "no, Friday" (None: the day is one of theirs, none is named, or any day
+        would do). The day checked is the last one the prompt names (a preface may name
+        another: "nothing is free on Friday; I can offer Monday")."""
+        window = self.caller.expect.booking
+        if window is None or not window.days:
+            return None
+        names = WEEKDAYS[self.caller.language]
+        said = heard.lower()
+        named = [(said.rfind(name), name) for name in names if name in said]
+        if not named:
+            return None
+        wanted = [names[day.weekday()] for day in window.days]
+        if max(named)[1] in wanted:
+            return None
+        return f"{NO[self.caller.language]}, {wanted[0]}"
+
     def press(self, prompt: list[Heard]) -> str | Spoken | None:
         heard = self._hear(prompt)
         if self.turns >= self.turn_cap:
@@ -207,9 +228,11 @@ class PersonOnThePhone:
             self.refused = not fits
             return self._say(self._take("check") or (YES if fits else NO)[language])
         if kind == "confirm":  # the booking's own "to confirm, press 1"
-            return self._say(self._take("confirm") or YES[language])
+            return self._say(self._take("confirm") or self._wrong_day(heard)
+                             or YES[language])
         if kind == "offer":
-            return self._say(self._take("offer") or self.caller.pick or FIRST[language])
+            return self._say(self._take("offer") or self._wrong_day(heard)
+                             or self.caller.pick or FIRST[language])
         words = self._take(None if kind in ("open", "anything_else") else kind)
         if words is None and kind == "who":
             # Asked again after a miss: the same answer once more, else "anyone".

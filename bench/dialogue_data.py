@@ -7,7 +7,11 @@ appointment, who, the appointment found); an item `{at: offer|confirm, say: …}
 for that kind of question instead (a correction: "no, Thursday"). Otherwise, at a list
 of times the caller says `pick` (default: the first one), to "who would you like to
 see?" the practitioner they want (the one of `expect`, else "whoever is free first") and
-to a "is that right?" question the language's yes.
+to a "is that right?" question the language's yes. Like a real caller, they listen to
+the day: times offered or read back on a day that is not one of `expect`'s get "no,
+<their day>" (bench/dialogue_caller.py), not a yes; so a receptionist that misheard the
+day and said so is not scored as a wrong booking, but one that books another day than
+it read back still is (the judge reads the database).
 """
 
 from __future__ import annotations

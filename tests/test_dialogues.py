@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 
 from bench import dialogue_data
 from bench.dialogue_caller import Markers, PersonOnThePhone
-from bench.dialogue_data import DataError, parse_caller
+from bench.dialogue_data import DataError, Turn, parse_caller
 from bench.dialogue_run import ACCOUNT_SID, AUTH_TOKEN, Result, run_caller, template_database
 from receptionist.demo import DEMO_TENANTS, demo_script_text
 from receptionist.understanding.lang import UNDERSTOOD, words_of
@@ -78,18 +78,35 @@ def test_a_caller_reaches_their_goal(ident: str, bench_folder: tuple[Path, Path]
 def test_a_wrong_day_is_a_wrong_outcome(bench_folder: tuple[Path, Path],
                                         bench_api: FakeTwilioApi) -> None:
     """The judge itself: a booking outside the caller's window (here the caller books
-    Friday at 2 pm, but the expectation is moved to Thursday) is a wrong outcome, not a
-    success."""
+    Friday at 2 pm and says yes to it, but the expectation is moved to Thursday) is a
+    wrong outcome, not a success."""
     folder, template = bench_folder
     caller = CALLERS["en-book-04"]  # "this Friday at 2 pm"
     window = caller.expect.booking
     assert window is not None
     thursday = tuple(day - timedelta(days=1) for day in window.days)
-    moved = replace(caller, expect=replace(caller.expect,
-                                           booking=replace(window, days=thursday)))
+    moved = replace(caller, says=(*caller.says, Turn("yes", "confirm")),
+                    expect=replace(caller.expect, booking=replace(window, days=thursday)))
     result = run_caller(moved, folder, template, bench_api)
     assert result.wrong and not result.success
     assert "not Thu 19" in result.reason
+
+
+def test_a_caller_refuses_a_day_they_did_not_ask_for(bench_folder: tuple[Path, Path],
+                                                      bench_api: FakeTwilioApi) -> None:
+    """The caller listens to the day read back: wanting Thursday, they hear Friday at
+    2 pm and say "no, thursday"; the receptionist books Thursday."""
+    folder, template = bench_folder
+    caller = CALLERS["en-book-04"]
+    window = caller.expect.booking
+    assert window is not None
+    thursday = tuple(day - timedelta(days=1) for day in window.days)
+    moved = replace(caller, expect=replace(caller.expect, booking=replace(
+        window, days=thursday, start=time(9), end=time(18))))
+    result = run_caller(moved, folder, template, bench_api)
+    said = [t.text for t in result.transcript if t.who == "caller"]
+    assert "no, thursday" in said
+    assert result.success and not result.wrong, _explain(result)
 
 
 # --- the data ---------------------------------------------------------------------------
