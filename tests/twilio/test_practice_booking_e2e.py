@@ -104,6 +104,32 @@ def test_type_and_practitioner_in_words_at_their_prompts(sim: TestTwilioSim,
     assert appointment.ends_at - appointment.starts_at == timedelta(minutes=30)
 
 
+def test_a_practitioner_named_before_the_type_is_kept(sim: TestTwilioSim,
+                                                      engine: Engine) -> None:
+    """"I want to see Dr Okafor" at the menu, then the type: not asked "who" again."""
+    publish_practice(engine, DEMO_EN)
+    call = sim.call(DEMO_EN, [Speak("I want to book an appointment with doctor Okafor"),
+                              Speak("a check-up"), Press("1"), Press("1"), StaySilent()])
+    said = call.said
+    assert "What kind of appointment would you like?" in said
+    assert "Who would you like to see?" not in said
+    assert "A check-up with Dr Okafor, Tuesday, November 17th at 11 AM." in said
+    [(appointment, slug)] = booked(engine)
+    assert (slug, appointment.appointment_type) == ("okafor", "checkup")
+
+
+def test_a_practitioner_named_who_does_not_offer_the_type_is_asked_again(
+        sim: TestTwilioSim, engine: Engine) -> None:
+    """Sam Lee, the hygienist, does not do check-ups: the caller chooses who does."""
+    publish_practice(engine, DEMO_EN)
+    call = sim.call(DEMO_EN, [Speak("I want to book an appointment with Sam Lee"),
+                              Speak("a check-up"), Press("2"), Press("1"), Press("1"),
+                              StaySilent()])
+    assert "Who would you like to see? For Dr Martin, press 1. For Dr Okafor" in call.said
+    [(appointment, slug)] = booked(engine)
+    assert (slug, appointment.appointment_type) == ("okafor", "checkup")
+
+
 def test_a_type_not_booked_by_phone_takes_a_message(sim: TestTwilioSim,
                                                     engine: Engine) -> None:
     publish_practice(engine, DEMO_EN)

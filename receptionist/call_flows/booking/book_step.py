@@ -111,7 +111,7 @@ def proceed(ctx: FlowContext, step_id: str, step: BookStep, want: Want, words: s
     if want.type not in booking.types:  # none chosen yet, or the script changed meanwhile
         want = replace(want, type="")
         if booking.types:
-            ask_type(ctx, step_id, step, wish=wish)
+            ask_type(ctx, step_id, step, wish=wish, who=want.who)
             return None
     if want.type and not booking.types[want.type].by_phone:
         kind = booking.types[want.type]
@@ -150,12 +150,15 @@ def _ask(ctx: FlowContext, step_id: str, step: BookStep, stage: str, query: dict
 
 
 def ask_type(ctx: FlowContext, step_id: str, step: BookStep, *, attempt: int = 0,
-             preface: str = "", wish: TimeWish | None = None) -> None:
+             preface: str = "", wish: TimeWish | None = None, who: str = "") -> None:
+    """"What kind of appointment?"; `who`, a practitioner already named ("I want to see
+    Dr Martin"), is kept for after the answer."""
     types = ctx.script.booking.types
     parts = [gettext(ctx.language, "booking.ask_type")]
     parts += [gettext(ctx.language, "booking.type_item", name=types[tid].name, digit=digit)
               for digit, tid in choice.type_keys(ctx.script).items()]
-    _ask(ctx, step_id, step, "type", {"attempt": attempt, **_kept(wish)}, parts,
+    _ask(ctx, step_id, step, "type", {**Want("", who).query(), "attempt": attempt,
+                                      **_kept(wish)}, parts,
          choice.type_words(ctx.script), preface)
     ctx.log(EventKind.ask_type, step_id)
 
@@ -186,12 +189,13 @@ def on_type(ctx: FlowContext, step_id: str, step: BookStep, event: BookingAnswer
         choice.type_in(script, said, language))
     if kind_id is None:
         return _ask_again(ctx, step_id, step, event, lambda attempt, preface: ask_type(
-            ctx, step_id, step, attempt=attempt, preface=preface, wish=kept))
+            ctx, step_id, step, attempt=attempt, preface=preface, wish=kept, who=event.who))
     ctx.log(EventKind.type_chosen, step_id, EventFields(
         type=kind_id, digit=event.digits or None, heard=None if event.digits else said[:200]))
-    # "A cleaning with Dr Martin on Friday" answers the next questions too.
+    # "A cleaning with Dr Martin on Friday" answers the next questions too; a practitioner
+    # named before the question ("I want to see Dr Martin") is kept.
     who = step.practitioner or choice.who_in(script, choice.offering(script, kind_id), said,
-                                             language) or ""
+                                             language) or event.who
     return proceed(ctx, step_id, step, Want(kind_id, who), said,
                    _wish_in(ctx, step, said, kept))
 
