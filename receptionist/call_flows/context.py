@@ -89,6 +89,13 @@ class FlowContext:
             self.events = []
         return self.actions
 
+    def spoke_unanswered(self) -> bool:
+        """The media stream heard words at the prompt just timed out that answered nothing
+        there (calls.words_since_prompt): the caller spoke, so they are told they were not
+        understood, never that nothing was heard."""
+        return self.call.id is not None and calls.words_since_prompt(
+            self.session, call=self.call) is not None
+
     def recording_notice(self, step_id: str) -> None:
         """Say the script's recording notice if this call has not heard it yet (called
         before anything is recorded)."""

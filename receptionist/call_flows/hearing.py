@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -26,11 +27,13 @@ from receptionist.call_flows.listening import (
 )
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
+from receptionist.calls.events import EventFields, EventKind
 from receptionist.calls.models import Call
 from receptionist.db import Database
 from receptionist.speech.process_pool import RecognitionPool, RemoteStream
 from receptionist.speech.recognizer import Recognition
 from receptionist.understanding.menu_grammar import menu_phrases
+from receptionist.understanding.phrase_match import normalize
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +59,14 @@ class Hearing:
     """One call's words: its audio for the recognizer while the call waits at a prompt
     that listens (call_flows.listening), and what the flow makes of them.
 
-    `recognition`: the recognition processes, asked for only when a prompt listens."""
+    `recognition`: the recognition processes, asked for only when a prompt listens;
+    `clock`: the time events are stamped with (aware UTC)."""
 
     def __init__(self, database: Database, recognition: Callable[[], RecognitionPool],
-                 call_sid: str, script: Script) -> None:
+                 call_sid: str, script: Script, clock: Callable[[], datetime]) -> None:
         self.database = database
         self.recognition = recognition
+        self.clock = clock
         self.call_sid = call_sid
         self.script = script
         self.listening: Listening | None = None
@@ -133,6 +138,12 @@ class Hearing:
         if isinstance(meaning, Ignore):
             log.debug("call %s: heard %r (confidence %.2f), no answer at %s", self.call_sid,
                       recognition.transcript, recognition.confidence, listening.step_id)
+            if heard.final is not None and normalize(recognition.transcript):
+                # Noted on the timeline: the caller spoke, so if no answer follows they
+                # are told they were not understood, not that nothing was heard.
+                await self.database.run(lambda: self._note_ignored(
+                    listening.step_id, listening.seq, recognition.transcript,
+                    recognition.confidence))
             return None  # not an answer: the keypad prompt goes on, so do we
         # The callback claims the prompt by its seq, as for a key press.
         log.info("call %s: heard %r (confidence %.2f) at %s", self.call_sid,
@@ -140,6 +151,17 @@ class Hearing:
         self.answered = (listening.step_id, listening.seq)
         self._stop_listening()
         return meaning.callback
+
+    def _note_ignored(self, step_id: str, seq: int, transcript: str, confidence: float
+                      ) -> None:
+        with self.database.write_transaction(urgent=True) as session:
+            call = calls.get_call(session, call_sid=self.call_sid)
+            if call is None or call.id is None or (call.current_step, call.seq) != (step_id, seq):
+                return  # the call moved on meanwhile: these words were for nothing now
+            calls.add_event(session, call_id=call.id, at=self.clock(),
+                            kind=EventKind.words_ignored, step=step_id,
+                            fields=EventFields(heard=transcript.strip()[:200],
+                                               heard_confidence=round(confidence, 4)))
 
     def _stable_partial(self, listening: Listening, partial: str) -> Recognition | None:
         """Decide before the engine's end-of-utterance silence when its partial result

@@ -149,6 +149,8 @@ _LINES: dict[str, Callable[[EventFields], str]] = {
     EventKind.confirm_refused: lambda f: f"intent={f.intent}",
     EventKind.invalid_speech: _heard,
     EventKind.speech_busy: lambda f: "asked for the keypad",
+    EventKind.words_ignored: lambda f: f"{_heard(f)} heard_confidence="
+                                       f"{f.heard_confidence or 0:.2f}: no answer here",
     EventKind.record: lambda f: f"max {f.max_s}s",
     EventKind.message_recorded: lambda f: f"{f.duration_s}s recording {f.recording}",
     EventKind.message_absent: _message_absent,

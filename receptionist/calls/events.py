@@ -55,6 +55,10 @@ class EventKind(StrEnum):
     confirm_refused = "confirm_refused"
     invalid_speech = "invalid_speech"
     speech_busy = "speech_busy"
+    # Words the media stream heard at a prompt that answer nothing there (a "yeah" it
+    # barely heard, "the weather" at an offer): the prompt went on. If the caller then
+    # gives no answer, they hear "I did not understand", not "I did not hear anything".
+    words_ignored = "words_ignored"
     # Messages
     record = "record"
     message_recorded = "message_recorded"

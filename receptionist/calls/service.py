@@ -119,6 +119,14 @@ def call_events(session: Session, *, call: Call) -> list[CallEvent]:
                              .order_by(CallEvent.id)).all())  # type: ignore[arg-type]
 
 
+def words_since_prompt(session: Session, *, call: Call) -> CallEvent | None:
+    """Words the media stream heard since the call's latest prompt that answered nothing
+    there (EventKind.words_ignored, the call's latest event), or None."""
+    latest = session.exec(select(CallEvent).where(CallEvent.call_id == call.id)
+                          .order_by(col(CallEvent.id).desc()).limit(1)).first()
+    return latest if latest is not None and latest.kind == EventKind.words_ignored else None
+
+
 def has_event(session: Session, *, call: Call, kind: EventKind) -> bool:
     return session.execute(select(CallEvent.id).where(
         CallEvent.call_id == call.id, CallEvent.kind == kind).limit(1)).first() is not None

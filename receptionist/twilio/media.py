@@ -57,7 +57,8 @@ class MediaSession:
     def __init__(self, rt: Runtime, call_sid: str, script: Script) -> None:
         self.rt = rt
         self.call_sid = call_sid
-        self.hearing = Hearing(rt.database, lambda: rt.recognition, call_sid, script)
+        self.hearing = Hearing(rt.database, lambda: rt.recognition, call_sid, script,
+                               rt.clock)
         self.pending = bytearray()
         self.frames = 0
         self.max_loop_ms = 0.0  # longest event-loop time spent on one message

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from receptionist.calls import service as calls
+from receptionist.calls.events import EventFields, EventKind
 from receptionist.calls.models import Call
 from receptionist.tenants.service import get_tenant
 from tests.conftest import FixedClock
@@ -79,3 +80,21 @@ def test_the_call_log_is_the_businesss_own(session: Session, clock: FixedClock) 
     assert calls.tenant_call(session, tenant_id=other.id, call_sid=call.call_sid) is None
     assert calls.admitted_since(session, tenant_id=demo.id,
                                 since=clock() - timedelta(minutes=1)) == 1
+
+
+def test_words_since_prompt_is_the_calls_latest_event_only(session: Session,
+                                                          clock: FixedClock) -> None:
+    call = _call(session, clock)
+    assert call.id is not None
+    assert calls.words_since_prompt(session, call=call) is None
+    calls.add_event(session, call_id=call.id, at=clock(), kind=EventKind.prompt, step="menu")
+    calls.add_event(session, call_id=call.id, at=clock(), kind=EventKind.words_ignored,
+                    step="menu", fields=EventFields(heard="on", heard_confidence=0.2))
+    session.flush()
+    found = calls.words_since_prompt(session, call=call)
+    assert found is not None and found.fields.heard == "on"
+    other = _call(session, clock, sid="CA" + "6" * 32)  # another call's words are not its
+    assert other.id is not None and calls.words_since_prompt(session, call=other) is None
+    calls.add_event(session, call_id=call.id, at=clock(), kind=EventKind.prompt, step="menu")
+    session.flush()  # a new prompt since: those words were for the one before
+    assert calls.words_since_prompt(session, call=call) is None

@@ -20,6 +20,7 @@ from receptionist.speech.process_pool import Heard, RemoteStream
 from receptionist.twilio.simulator import (
     DialOutcome,
     LeaveMessage,
+    NoInput,
     Press,
     ScriptedCaller,
     SimulatedCall,
@@ -265,3 +266,27 @@ def test_booking_voice_and_keys_mix(sim: TestTwilioSim, engine: Engine,
     assert "stage=confirm" in confirm and "said=no" in confirm.lower()
     assert "I can offer Wednesday, November 18th." in call.said
     assert "Your appointment is booked for Tuesday, November 17th at noon." in call.said
+
+
+@pytest.mark.usefixtures("media")
+def test_words_that_answer_nothing_are_not_silence(
+        sim: TestTwilioSim, engine: Engine, twilio_api: FakeTwilioApi) -> None:
+    """At an offer (a keypad prompt), words that name no time, day or key are not sent to
+    the call; when its <Gather> then times out, the caller, who spoke, hears "I did not
+    understand", not "I did not hear anything", and the timeline keeps what was heard."""
+    call = sim.call(DEMO_EN, [Press("1"), Speak("I like green apples and bananas"),
+                              Press("1"), Press("1"), StaySilent()])
+    assert call.call_sid not in twilio_api.redirects
+    said = call.said
+    assert "Sorry, I did not understand. I can offer Tuesday, November 17th." in said
+    assert "I did not hear anything" not in said
+    [ignored] = fields(engine, call.call_sid, EventKind.words_ignored)
+    assert "apples" in (ignored.heard or "").lower() and ignored.heard_confidence is not None
+    assert "booked" in kinds(engine, call.call_sid)
+
+
+@pytest.mark.usefixtures("media")
+def test_silence_after_a_prompt_is_still_silence(sim: TestTwilioSim) -> None:
+    call = sim.call(DEMO_EN, [Press("1"), NoInput(), Press("1"), Press("1"),
+                              StaySilent()])
+    assert "Sorry, I did not hear anything. I can offer Tuesday" in call.said

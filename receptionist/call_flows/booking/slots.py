@@ -349,9 +349,10 @@ WORDS = "?"
 def retry_preface(ctx: FlowContext, digits: str) -> str:
     """What the caller hears before a booking question is asked again: a wrong key is
     "not a valid choice", words that answered nothing "I did not understand" (never
-    "not a valid choice" to someone who spoke), nothing at all "I did not hear
+    "not a valid choice" to someone who spoke, nor "I did not hear anything" when the
+    media stream heard words that answered nothing), nothing at all "I did not hear
     anything"."""
-    if digits == WORDS:
+    if digits == WORDS or (not digits and ctx.spoke_unanswered()):
         return gettext(ctx.language, "call.not_understood")
     if digits:
         return gettext(ctx.language, "call.invalid_choice")
