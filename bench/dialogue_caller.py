@@ -6,9 +6,13 @@ catalog sentences (so the French and English prompts are told apart alike)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import datetime, time
+from functools import cache
 
-from bench.dialogue_data import Caller, Turn
+from bench.dialogue_data import Caller, Turn, Window
+from receptionist.appointments.spoken import spoken_time
 from receptionist.i18n import gettext
 from receptionist.twilio.simulator import Heard, Recording, SimulationError, Spoken
 
@@ -52,6 +56,11 @@ NAMES = {"en": {"martin": "Dr Martin", "okafor": "Dr Okafor", "lee": "Sam Lee"},
          "fr": {"martin": "le docteur Martin", "okafor": "la docteure Okafor",
                 "lee": "Camille Lee"}}
 FIRST = {"en": "the first one", "fr": "le premier"}
+ORDINALS = {"en": ("the first one", "the second one", "the third one"),
+            "fr": ("le premier", "le deuxième", "le troisième")}
+AT = {"en": "at", "fr": "à"}
+PART_OF_DAY = {"en": ("in the morning", "in the afternoon"),
+               "fr": ("le matin", "l'après-midi")}
 WEEKDAYS = {"en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                    "sunday"),
             "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")}
@@ -69,6 +78,33 @@ def _marker(language: str, msgid: str, fields: dict[str, str]) -> str:
     """The longest fixed part of the sentence: what shows it was said."""
     parts = gettext(language, msgid, **fields).split(MARK)
     return max((p.strip(" .,:?") for p in parts), key=len)
+
+
+@cache
+def _spoken_times(language: str) -> list[tuple[str, time]]:
+    """Every time the receptionist may say (a 5-minute grid, 6 AM to 10 PM), as it says
+    it (its own catalog), the longest first ("9:30 AM" before "9 AM")."""
+    said = [(spoken_time(datetime(2026, 1, 5, hour, minute), language), time(hour, minute))
+            for hour in range(6, 22) for minute in range(0, 60, 5)]
+    return sorted(said, key=lambda pair: -len(pair[0]))
+
+
+def times_said(heard: str, language: str) -> list[time]:
+    """The times a prompt names, in the order said."""
+    found: list[tuple[int, time]] = []
+    taken: list[range] = []
+    for words, at in _spoken_times(language):
+        for match in re.finditer(rf"(?<![\w:]){re.escape(words)}(?![\w:])", heard):
+            span = range(match.start(), match.end())
+            if not any(span.start in t or span.stop - 1 in t for t in taken):
+                taken.append(span)
+                found.append((match.start(), at))
+    return [at for _, at in sorted(found)]
+
+
+def _narrow(window: Window | None) -> bool:
+    """A window that is part of a day: the caller cares about the time."""
+    return window is not None and (window.start > time(0) or window.end < time(23, 59))
 
 
 @dataclass
@@ -211,6 +247,50 @@ class PersonOnThePhone:
             return None
         return f"{NO[self.caller.language]}, {wanted[0]}"
 
+    def _their_time(self) -> str:
+        """How the caller says the time they want: "no, at 11 AM", "no, in the
+        afternoon" (an exact time is a window of a minute or so)."""
+        window = self.caller.expect.booking
+        assert window is not None
+        language = self.caller.language
+        minutes = (window.end.hour * 60 + window.end.minute
+                   - window.start.hour * 60 - window.start.minute)
+        if minutes <= 5:
+            moment = datetime(2026, 1, 5, window.start.hour, window.start.minute)
+            return f"{NO[language]}, {AT[language]} {spoken_time(moment, language)}"
+        morning, afternoon = PART_OF_DAY[language]
+        return f"{NO[language]}, {afternoon if window.start >= time(12) else morning}"
+
+    def _fits(self, at: time) -> bool:
+        window = self.caller.expect.booking
+        assert window is not None
+        return window.start <= at < window.end
+
+    def _offer_answer(self, heard: str) -> str | None:
+        """At an offer, a caller who wants a time of day takes the first time offered in
+        it ("the second one"), or says theirs when none is (None: any time would do, or
+        no time is named)."""
+        if not _narrow(self.caller.expect.booking):
+            return None
+        offered = times_said(heard, self.caller.language)
+        if not offered:
+            return None
+        ordinals = ORDINALS[self.caller.language]
+        fitting = [i for i, at in enumerate(offered) if self._fits(at)]
+        if not fitting:
+            return self._their_time()
+        return ordinals[fitting[0]] if fitting[0] < len(ordinals) else None
+
+    def _wrong_time(self, heard: str) -> str | None:
+        """A time read back that is not the caller's: "no, at 11 AM" (None: it is, none
+        is named, or any time would do)."""
+        if not _narrow(self.caller.expect.booking):
+            return None
+        named = times_said(heard, self.caller.language)
+        if not named or self._fits(named[-1]):
+            return None
+        return self._their_time()
+
     def press(self, prompt: list[Heard]) -> str | Spoken | None:
         heard = self._hear(prompt)
         if self.turns >= self.turn_cap:
@@ -229,10 +309,11 @@ class PersonOnThePhone:
             return self._say(self._take("check") or (YES if fits else NO)[language])
         if kind == "confirm":  # the booking's own "to confirm, press 1"
             return self._say(self._take("confirm") or self._wrong_day(heard)
-                             or YES[language])
+                             or self._wrong_time(heard) or YES[language])
         if kind == "offer":
             return self._say(self._take("offer") or self._wrong_day(heard)
-                             or self.caller.pick or FIRST[language])
+                             or self.caller.pick or self._offer_answer(heard)
+                             or FIRST[language])
         words = self._take(None if kind in ("open", "anything_else") else kind)
         if words is None and kind == "who":
             # Asked again after a miss: the same answer once more, else "anyone".

@@ -39,6 +39,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -122,6 +124,9 @@ class Outcome:
     keypad: int = 0
     calls: int = 0
     audio_s: float = 0.0
+    # With `follow`: end of the caller's speech -> our TwiML for the redirect received
+    # (Twilio fetching the prompt's callback), per call.
+    answers: list[float] = field(default_factory=list)
 
 
 def understood_as(url: str) -> str | None:
@@ -158,7 +163,10 @@ def speech_frames(text: str, voice: str, tmp: Path) -> list[bytes]:
 
 
 async def one_call(http: aiohttp.ClientSession, base: str, number: str, frames: list[bytes],
-                   expected_step: str, receiver: RedirectReceiver, outcome: Outcome) -> None:
+                   expected_step: str, receiver: RedirectReceiver, outcome: Outcome,
+                   follow: bool = False) -> None:
+    """One call that speaks at the menu; with `follow`, the redirect is then fetched as
+    Twilio would (signed, with the call's parameters) and the answer's TwiML timed."""
     validator = RequestValidator(TOKEN)
     sid = "CA" + secrets.token_hex(16)
     form = {"CallSid": sid, "From": "+15551230001", "To": number,
@@ -201,6 +209,15 @@ async def one_call(http: aiohttp.ClientSession, base: str, number: str, frames: 
         at, url = receiver.arrived[sid]
         # A decision before the caller finished speaking counts as 0 ms.
         outcome.latencies.append(max(at - spoken_end, 0.0))
+        if follow and url.startswith(PUBLIC):
+            fetched = {"CallSid": sid, "From": form["From"], "To": number,
+                       "CallStatus": "in-progress", "AccountSid": ACCOUNT}
+            signature = validator.compute_signature(url, fetched)
+            async with http.post(base + url.removeprefix(PUBLIC), data=fetched,
+                                 headers={"X-Twilio-Signature": signature}) as response:
+                answer = await response.text()
+            if response.status == 200 and "<Response" in answer:
+                outcome.answers.append(max(time.monotonic() - spoken_end, 0.0))
         if url.endswith("keypad=1"):
             outcome.keypad += 1
         elif ("said=" in url if expected_step == "bye"  # Korean: heard, not understood
@@ -232,19 +249,38 @@ def rss_mb(pid: int) -> float:
 
 
 async def run_level(base: str, number: str, frames: list[list[bytes]], expected: list[str],
-                    receiver: RedirectReceiver, n: int) -> Outcome:
+                    receiver: RedirectReceiver, n: int, follow: bool = False) -> Outcome:
     outcome = Outcome()
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         await asyncio.gather(*(one_call(http, base, number, frames[i % len(frames)],
-                                        expected[i % len(expected)], receiver, outcome)
+                                        expected[i % len(expected)], receiver, outcome,
+                                        follow)
                                for i in range(n)))
     return outcome
 
 
-def bench_engine(engine: str, levels: list[int], tmp: Path) -> list[str]:
+@dataclass
+class Served:
+    """One uvicorn process (and its recognition processes) with a menu to speak to."""
+
+    base: str
+    number: str
+    frames: list[list[bytes]]
+    expected: list[str]
+    receiver: RedirectReceiver
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+
+    def run(self, n: int, follow: bool = False) -> Outcome:
+        return asyncio.run(run_level(self.base, self.number, self.frames, self.expected,
+                                     self.receiver, n, follow))
+
+
+@contextmanager
+def served(engine: str, tmp: Path) -> Iterator[Served]:
     """`engine`: an engine's name, or whisper:N for whisper encoding utterances in
     windows of at least N seconds (WHISPER_MIN_WINDOW_S; whisper alone: the setting's
-    default)."""
+    default). Warmed up by two calls."""
     receiver = RedirectReceiver()
     name, _, window = engine.partition(":")
     env = {**os.environ, "RECEPTIONIST_ENV": "production", "PUBLIC_BASE_URL": PUBLIC,
@@ -291,39 +327,49 @@ def bench_engine(engine: str, levels: list[int], tmp: Path) -> list[str]:
     # The app's INFO lines carry each stream's longest event-loop time per message.
     proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env,
                             stderr=log_file, stdout=log_file)
-    rows = []
     try:
         for _ in range(100):
             with socket.socket() as sock:
                 if sock.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.1)
-        base = f"http://127.0.0.1:{port}"
-        asyncio.run(run_level(base, number, frames, [e for _, e in said], receiver, 2))  # warm
-        for n in levels:
-            log_start = log_path.stat().st_size
-            cpu_before = cpu_seconds(proc.pid)
-            outcome = asyncio.run(run_level(base, number, frames, [e for _, e in said],
-                                            receiver, n))
-            cpu = cpu_seconds(proc.pid) - cpu_before
-            time.sleep(0.5)  # let the server log the closed streams
-            with log_path.open() as handle:
-                handle.seek(log_start)
-                loop_ms = [float(m) for m in LOOP_LINE.findall(handle.read())] or [float("nan")]
-            lat = sorted(outcome.latencies) or [float("nan")]
-            p50 = statistics.median(lat) * 1000
-            p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))] * 1000
-            realtime = len(outcome.latencies) == outcome.calls and p95 < 1500
-            rows.append(f"| {engine} | {n} | {outcome.correct}/{outcome.calls} | "
-                        f"{outcome.keypad} | {p50:.0f} | "
-                        f"{p95:.0f} | {cpu / max(outcome.audio_s, 1e-9):.3f} | "
-                        f"{rss_mb(proc.pid):.0f} | {max(loop_ms):.2f} | "
-                        f"{'yes' if realtime else 'no'} |")
+        server = Served(f"http://127.0.0.1:{port}", number, frames, [e for _, e in said],
+                        receiver, proc, log_path)
+        server.run(2)  # warm
+        yield server
     finally:
         proc.terminate()
         proc.wait()
         log_file.close()
         receiver.server.shutdown()
+
+
+def p50_p95(values: list[float]) -> tuple[float, float]:
+    """Milliseconds; NaN when there are none."""
+    ordered = sorted(values) or [float("nan")]
+    return (statistics.median(ordered) * 1000,
+            ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000)
+
+
+def bench_engine(engine: str, levels: list[int], tmp: Path) -> list[str]:
+    rows = []
+    with served(engine, tmp) as server:
+        for n in levels:
+            log_start = server.log_path.stat().st_size
+            cpu_before = cpu_seconds(server.proc.pid)
+            outcome = server.run(n)
+            cpu = cpu_seconds(server.proc.pid) - cpu_before
+            time.sleep(0.5)  # let the server log the closed streams
+            with server.log_path.open() as handle:
+                handle.seek(log_start)
+                loop_ms = [float(m) for m in LOOP_LINE.findall(handle.read())] or [float("nan")]
+            p50, p95 = p50_p95(outcome.latencies)
+            realtime = len(outcome.latencies) == outcome.calls and p95 < 1500
+            rows.append(f"| {engine} | {n} | {outcome.correct}/{outcome.calls} | "
+                        f"{outcome.keypad} | {p50:.0f} | "
+                        f"{p95:.0f} | {cpu / max(outcome.audio_s, 1e-9):.3f} | "
+                        f"{rss_mb(server.proc.pid):.0f} | {max(loop_ms):.2f} | "
+                        f"{'yes' if realtime else 'no'} |")
     return rows
 
 

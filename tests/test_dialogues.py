@@ -18,7 +18,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from bench import dialogue_data
-from bench.dialogue_caller import Markers, PersonOnThePhone
+from bench.dialogue_caller import Markers, PersonOnThePhone, times_said
 from bench.dialogue_data import DataError, Turn, parse_caller
 from bench.dialogue_run import ACCOUNT_SID, AUTH_TOKEN, Result, run_caller, template_database
 from receptionist.demo import DEMO_TENANTS, demo_script_text
@@ -107,6 +107,31 @@ def test_a_caller_refuses_a_day_they_did_not_ask_for(bench_folder: tuple[Path, P
     said = [t.text for t in result.transcript if t.who == "caller"]
     assert "no, thursday" in said
     assert result.success and not result.wrong, _explain(result)
+
+
+def test_a_caller_refuses_a_time_they_did_not_ask_for(bench_folder: tuple[Path, Path],
+                                                       bench_api: FakeTwilioApi) -> None:
+    """The caller listens to the times: wanting 11:30 (as if "11" had been misheard),
+    they hear 11 AM read back and say "no, at 11:30 AM"; wanting 10 on Monday morning,
+    they are offered a list and take 10 from it, or say it when it is not there."""
+    folder, template = bench_folder
+
+    def wanting(ident: str, start: time) -> Result:
+        caller = CALLERS[ident]
+        window = caller.expect.booking
+        assert window is not None
+        moved = replace(caller, expect=replace(caller.expect, booking=replace(
+            window, start=start, end=time(start.hour, start.minute + 1))))
+        return run_caller(moved, folder, template, bench_api)
+
+    read_back = wanting("en-book-08", time(11, 30))  # "… on Wednesday at 11"
+    said = [t.text for t in read_back.transcript if t.who == "caller"]
+    assert "no, at 11:30 AM" in said and read_back.success, _explain(read_back)
+    offered = wanting("en-book-05", time(10))  # "… Dr Okafor next Monday morning"
+    said = [t.text for t in offered.transcript if t.who == "caller"]
+    assert "the first one" not in said, _explain(offered)
+    assert {"the second one", "the third one", "no, at 10 AM"} & set(said), _explain(offered)
+    assert offered.success and not offered.wrong, _explain(offered)
 
 
 # --- the data ---------------------------------------------------------------------------
@@ -209,6 +234,17 @@ def test_the_caller_tells_the_prompts_apart() -> None:
     fr = Markers.of("fr", [])
     assert fr.kind("Je peux vous proposer le vendredi 20 novembre. À 9 h, tapez 1.") in (
         "offer", "open")
+
+
+def test_the_caller_hears_the_times_said() -> None:
+    assert times_said("I can offer Friday, November 20th. At 9 AM, press 1. At 9:30 AM, "
+                      "press 2. At noon, press 3. For another day, press 9.", "en") == [
+        time(9), time(9, 30), time(12)]
+    assert times_said("A check-up, Friday, November 20th at 2:15 PM. To confirm, press 1.",
+                      "en") == [time(14, 15)]
+    assert times_said("Le vendredi 20 novembre. À 9 h, tapez 1. À 9 h 30, tapez 2. "
+                      "À midi, tapez 3.", "fr") == [time(9), time(9, 30), time(12)]
+    assert times_said("How can I help you today?", "en") == []
 
 
 def test_asked_whom_a_caller_names_the_practitioner_they_want() -> None:
