@@ -49,6 +49,7 @@ from urllib.parse import parse_qsl
 
 import aiohttp
 from twilio.request_validator import RequestValidator
+from yarl import URL
 
 from receptionist.demo import demo_script_text
 from receptionist.speech.audio import read_wav
@@ -213,11 +214,16 @@ async def one_call(http: aiohttp.ClientSession, base: str, number: str, frames: 
             fetched = {"CallSid": sid, "From": form["From"], "To": number,
                        "CallStatus": "in-progress", "AccountSid": ACCOUNT}
             signature = validator.compute_signature(url, fetched)
-            async with http.post(base + url.removeprefix(PUBLIC), data=fetched,
+            # As given (encoded=True): requoted, the URL would not be the one signed.
+            async with http.post(URL(base + url.removeprefix(PUBLIC), encoded=True),
+                                 data=fetched,
                                  headers={"X-Twilio-Signature": signature}) as response:
                 answer = await response.text()
             if response.status == 200 and "<Response" in answer:
                 outcome.answers.append(max(time.monotonic() - spoken_end, 0.0))
+            else:
+                print(f"callback {url} answered {response.status}: {answer[:200]}",
+                      file=sys.stderr)
         if url.endswith("keypad=1"):
             outcome.keypad += 1
         elif ("said=" in url if expected_step == "bye"  # Korean: heard, not understood
