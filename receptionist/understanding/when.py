@@ -183,11 +183,15 @@ def _date_of_month(words: list[str], lang: Words, today: date
 
 
 _CLOCK = re.compile(r"\b(\d{1,2})\s*(?:h|:|heures?)\s*(\d{2})?\b")
+# "930, please", "1030": whisper writes "nine thirty" run together. Only a quarter, a
+# half or three quarters past 1 to 12 o'clock reads so: never a year, a price nor a count
+# ("2026", "100").
+_RUN_TOGETHER = re.compile(r"\b([1-9]|1[0-2])(15|30|45)\b")
 
 
 def _exact_time(text: str, words: list[str], lang: Words) -> time | None:
     lowered = text.lower()
-    match = _CLOCK.search(lowered)
+    match = _CLOCK.search(lowered) or _RUN_TOGETHER.search(lowered)
     hour: int | None = None
     minute = 0
     if match:

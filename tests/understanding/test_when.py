@@ -143,8 +143,18 @@ def test_i_am_is_not_the_morning() -> None:
     ("Nine thirty, please.", time(9, 30)),
     ("9.30 please", time(9, 30)),
     ("two fifteen", time(14, 15)),
+    ("930, please", time(9, 30)),  # whisper's way of writing "nine thirty"
+    ("1030 if you can", time(10, 30)),
+    ("at 215", time(14, 15)),
 ])
 def test_an_hour_and_its_minutes_said_alone_are_a_time(said: str, at: time) -> None:
     wish = parse_when(said, "en", date(2026, 11, 17))
     assert wish is not None and wish.at == at
     assert parse_when("I have 2 kids", "en", date(2026, 11, 17)) is None
+
+
+@pytest.mark.parametrize("said", ["my card ends in 2026", "it cost 100 dollars",
+                                  "I called 3 times", "room 1250"])
+def test_numbers_that_are_not_run_together_times(said: str) -> None:
+    wish = parse_when(said, "en", date(2026, 11, 17))
+    assert wish is None or wish.at is None
