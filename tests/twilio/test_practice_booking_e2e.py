@@ -130,6 +130,41 @@ def test_a_practitioner_named_who_does_not_offer_the_type_is_asked_again(
     assert (slug, appointment.appointment_type) == ("okafor", "checkup")
 
 
+def test_another_practitioner_named_at_the_confirmation(sim: TestTwilioSim,
+                                                         engine: Engine) -> None:
+    """"No, I'd rather see Dr Okafor" when Dr Martin's time is read back: Dr Okafor's
+    times, then hers booked; "yes, Dr Martin is fine" would have confirmed."""
+    publish_practice(engine, DEMO_EN)
+    call = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), Press("1"),
+                              Speak("no, I'd rather see doctor Okafor"), Press("1"),
+                              Press("1"), StaySilent()])
+    said = call.said
+    assert "A check-up with Dr Martin, Tuesday, November 17th at 11 AM." in said
+    assert "A check-up with Dr Okafor, Tuesday, November 17th at 11 AM." in said
+    [(appointment, slug)] = booked(engine)
+    assert (slug, appointment.appointment_type) == ("okafor", "checkup")
+    assert "who_chosen" in kinds(engine, call.call_sid)
+    kept = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), Press("1"),
+                              Speak("yes, doctor Martin is fine"), StaySilent()],
+                    from_="+15551230009")
+    assert "Your appointment is booked for Tuesday, November 17th at 11 AM" in kept.said
+    assert [slug for _, slug in booked(engine)] == ["okafor", "martin"]
+
+
+def test_another_practitioner_named_at_an_offer_in_french(sim: TestTwilioSim,
+                                                          engine: Engine) -> None:
+    publish_practice(engine, DEMO_FR)
+    call = sim.call(DEMO_FR, [Press("1"), Press("1"), Press("1"),
+                              Speak("non, plutôt avec la docteure Okafor le matin"),
+                              Press("1"), Press("1"), StaySilent()])
+    [(appointment, slug)] = booked(engine)
+    assert appointment.appointment_type == "controle"
+    assert slug == "okafor", call.said
+    # Dr Martin offered 5 pm; Dr Okafor works Monday and Tuesday mornings: her next one.
+    assert ("Je peux vous proposer le lundi 23 novembre. À 9 h, tapez 1." in call.said
+            and "Un contrôle avec la docteure Okafor, le lundi 23 novembre à 9 h." in call.said)
+
+
 def test_a_type_not_booked_by_phone_takes_a_message(sim: TestTwilioSim,
                                                     engine: Engine) -> None:
     publish_practice(engine, DEMO_EN)

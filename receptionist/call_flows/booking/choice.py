@@ -118,8 +118,9 @@ def who_in(script: Script, ids: list[str], said: str, language: str) -> str | No
     if not script.booking.practitioners or not said.strip():
         return None
     whole, *corrected = _said_last_first(said, language)
+    names = who_words(script, ids, language)
     for part in (whole, *corrected):
-        digit = _pick(who_words(script, ids, language), part, language)
+        digit = _pick(names, _without_when_words(part, names, language), language)
         if digit is None:
             continue
         found = who_keys(script, ids).get(digit)
@@ -129,6 +130,17 @@ def who_in(script: Script, ids: list[str], said: str, language: str) -> str | No
             return None  # "not Dr Martin, someone else": ask rather than book the one refused
         return found
     return None
+
+
+def _without_when_words(said: str, names: dict[str, list[str]], language: str) -> str:
+    """The words with those of days and times left out (« jeudi matin », "Monday"),
+    unless a name says them exactly: « matin » is a near match for "Martin" but means
+    the morning."""
+    lang = words_of(language)
+    named = {w for phrases in names.values() for p in phrases for w in normalize(p)}
+    when = {w for item in (*lang.weekdays, *lang.months, *lang.parts_of_day)
+            for w in normalize(item)} - named
+    return " ".join(w for w in normalize(said) if w not in when)
 
 
 def _said_last_first(said: str, language: str) -> list[str]:

@@ -33,7 +33,7 @@ from receptionist.call_flows.schema import BookStep, ManageBookingStep
 from receptionist.call_flows.step_kind import Exit, FlowError
 from receptionist.calls.events import EventFields, EventKind, Reason, SlotOffered
 from receptionist.i18n import format_list, gettext
-from receptionist.understanding.phrase_match import match_intent
+from receptionist.understanding.phrase_match import match_intent, normalize
 from receptionist.understanding.when import TimeWish, parse_when
 
 OTHER_DAY = "9"
@@ -121,10 +121,24 @@ def offer(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, offered: Of
     ctx.say(" ".join(parts), into=gather, personal=True)
     ctx.do(gather)
     listen_for(ctx, query, voice_choices("offer", ctx.language, offered=len(offered)),
-               times=True, words=heard_words("offer", ctx.language))
+               times=True, words=(*heard_words("offer", ctx.language),
+                                  *_names_heard(ctx, step, plan)))
     ctx.log(EventKind.offer, step_id, EventFields(offered=tuple(
         SlotOffered(at=_local(agenda, s), agenda=agenda.slug if plan.want.who else None)
         for s, agenda in offered)))
+
+
+def _names_heard(ctx: FlowContext, step: AnyStep, plan: Plan) -> tuple[str, ...]:
+    """The practitioners' names (normalized) a live caller may say at an offer or a
+    confirmation to change whom they see (`other_practitioner`): sent to the step."""
+    script = ctx.script
+    if plan.moving is not None or not isinstance(step, BookStep) or step.practitioner or (
+            not script.booking.practitioners):
+        return ()
+    words = choice.who_words(script, choice.offering(script, plan.want.type), ctx.language)
+    return tuple(dict.fromkeys(" ".join(normalize(phrase)) for key, phrases in words.items()
+                               if key != choice.ANYONE_KEY
+                               for phrase in phrases if normalize(phrase)))
 
 
 def _what(ctx: FlowContext, plan: Plan, agenda: Agenda) -> str:
@@ -163,7 +177,7 @@ def confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, slot: dat
     ctx.do(gather)
     # "No, Thursday would be better": the whole answer, the correction with the no.
     listen_for(ctx, query, voice_choices("confirm", ctx.language), times=True, whole=True,
-               words=heard_words("confirm", ctx.language))
+               words=(*heard_words("confirm", ctx.language), *_names_heard(ctx, step, plan)))
 
 
 def listen_for(ctx: FlowContext, query: dict[str, str | int],
@@ -515,6 +529,34 @@ def _seat(ctx: FlowContext, plan: Plan, slug: str) -> Agenda | None:
     return next((a for a in plan.agendas if a.slug == slug), None)
 
 
+def other_practitioner(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan,
+                       said: str, seat: str = "") -> str | Plan | None:
+    """"No, I'd rather see Dr Okafor" at an offer or a confirmation: the times of the
+    practitioner now named (or of whoever is free first), within the day and time asked
+    for, in these words or before. Returns the plan unchanged when the words name no
+    other practitioner who offers the type, say yes ("yes, Dr Martin is fine"), or name
+    the one whose time is being confirmed (`seat`); moving keeps the appointment's."""
+    script = ctx.script
+    if plan.moving is not None or not isinstance(step, BookStep) or step.practitioner or (
+            not script.booking.practitioners):
+        return plan
+    who = choice.who_in(script, choice.offering(script, plan.want.type), said, ctx.language)
+    # Named only: "any of those" at an offer is no "anyone".
+    if who in (None, ANYONE, plan.want.who, seat) or yes_or_no(script, said) is True:
+        return plan
+    assert who is not None
+    ctx.log(EventKind.who_chosen, step_id, EventFields(who=who, heard=said[:200]))
+    changed = plan_for(ctx, step, replace(plan.want, who=who))
+    if not changed.agendas:
+        return plan
+    today = ctx.now.astimezone(ZoneInfo(changed.agendas[0].timezone)).date()
+    wish = parse_when(said, ctx.language, today)
+    kept = wish.merged_into(plan.wish) if wish is not None else plan.wish
+    if kept is not None:
+        return on_time_wish(ctx, step_id, step, changed, wish=kept, said=said)
+    return offer_again(ctx, step_id, step, changed, preface="")
+
+
 def resume_slots(ctx: FlowContext, step_id: str, step: AnyStep, event: BookingAnswer,
                  moving: Appointment | None) -> str | None:
     """The offer and confirm stages, shared with `manage_booking` (moving a booking)."""
@@ -525,6 +567,11 @@ def resume_slots(ctx: FlowContext, step_id: str, step: AnyStep, event: BookingAn
         ctx.log(EventKind.booking_unavailable, step_id, EventFields(reason=Reason.agenda_gone))
         return step.fallback
     plan = with_kept_wish(plan, event)
+    if event.said is not None and not event.digits:
+        changed = other_practitioner(ctx, step_id, step, plan, event.said,
+                                     seat=event.seat if event.stage == "confirm" else "")
+        if not isinstance(changed, Plan):
+            return changed
     if event.stage == "offer":
         seats = event.seats.split(",") if event.seats else []
         offered: Offered = []

@@ -51,6 +51,10 @@ def test_keys_follow_the_script_and_keep_declared_digits() -> None:
     ("fr", "un contrôle avec le docteur Martin, non pardon, avec la docteure Okafor",
      "controle", "okafor"),
     ("fr", "un détartrage, enfin plutôt une consultation", "consultation", None),
+    # « matin » is the morning, not a near miss for Martin.
+    ("fr", "un contrôle jeudi matin", "controle", None),
+    ("fr", "un contrôle avec le docteur Martin jeudi matin", "controle", "martin"),
+    ("en", "a checkup on Monday morning", "checkup", None),
 ])
 def test_words_name_the_type_and_the_practitioner(language: str, said: str, kind: str | None,
                                                   who: str | None) -> None:

@@ -66,3 +66,21 @@ def test_an_offer_of_a_practitioner_gone_is_made_again(session: Session,
     answer = BookingAnswer("offer", "1", 0, slots="1790000000", seats="gone", who="gone")
     assert slots.resume_slots(ctx, "book", step, answer, None) is None  # no practitioners
     assert gather_query(ctx)["stage"] == "offer"
+
+
+def test_a_live_caller_may_name_another_practitioner_at_an_offer() -> None:
+    """What the media stream sends to an offer or a confirmation besides its keys: the
+    practitioners' names who offer the type (never "anyone": "any of those" is a pick),
+    and nothing when moving an appointment (it keeps its practitioner)."""
+    from tests.call_flows.flow_helpers import make_ctx
+    from tests.twilio.practice import practice_text
+
+    ctx = make_ctx(practice_text("en"))
+    step = ctx.script.steps["book"]
+    assert isinstance(step, BookStep)
+    checkup = slots.Plan(Want("checkup", "martin"), [], None)
+    names = slots._names_heard(ctx, step, checkup)
+    assert {"dr martin", "doctor okafor", "okafor"} <= set(names)
+    assert "anyone" not in names and "sam lee" not in names  # no check-ups
+    cleaning = slots.Plan(Want("cleaning", "lee"), [], None)
+    assert "sam lee" in slots._names_heard(ctx, step, cleaning)
