@@ -122,9 +122,11 @@ def match_intent(text: str, choices: Sequence[OptionT],
             if choice.digit == digit:
                 return IntentMatch(choice.intent, 0.95, transcript, choice)
     # Two words said may be one of a phrase's: a recogniser cuts a name it does not know
-    # ("Oka for" for Okafor, "for" being a filler alone), a caller writes "check up".
+    # ("Oka for" for Okafor, "for" being a filler alone), a caller writes "check up". Not
+    # from a filler on: "okay for Monday" is no Okafor.
+    fillers = words_of(language).fillers
     said = [*content_words(words, language),
-            *(a + b for a, b in itertools.pairwise(words))]
+            *(a + b for a, b in itertools.pairwise(words) if a not in fillers)]
     ranked: list[tuple[float, int, OptionT]] = []
     for choice in choices:
         best = (0.0, 0)

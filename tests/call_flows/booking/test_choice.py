@@ -55,6 +55,9 @@ def test_keys_follow_the_script_and_keep_declared_digits() -> None:
     ("fr", "un contrôle jeudi matin", "controle", None),
     ("fr", "un contrôle avec le docteur Martin jeudi matin", "controle", "martin"),
     ("en", "a checkup on Monday morning", "checkup", None),
+    # "okay for" is no Okafor; a name a recogniser cut in two still is.
+    ("en", "a checkup, would Thursday be okay for you", "checkup", None),
+    ("en", "a checkup with doctor Oka for please", "checkup", "okafor"),
 ])
 def test_words_name_the_type_and_the_practitioner(language: str, said: str, kind: str | None,
                                                   who: str | None) -> None:
