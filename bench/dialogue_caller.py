@@ -291,6 +291,21 @@ class PersonOnThePhone:
             return None
         return self._their_time()
 
+    def _wrong_who(self, heard: str) -> str | None:
+        """A practitioner read back who is not the one the caller wants: "no, Dr Okafor"
+        (None: theirs, none named, or anyone would do)."""
+        window = self.caller.expect.booking
+        wanted = [w for w in window.who if w] if window is not None else []
+        names = NAMES[self.caller.language]
+        if len(wanted) != 1 or wanted[0] not in names:
+            return None
+        said = heard.lower()
+        named = [(said.rfind(name.lower()), pid) for pid, name in names.items()
+                 if name.lower() in said]
+        if not named or max(named)[1] == wanted[0]:
+            return None
+        return f"{NO[self.caller.language]}, {names[wanted[0]]}"
+
     def press(self, prompt: list[Heard]) -> str | Spoken | None:
         heard = self._hear(prompt)
         if self.turns >= self.turn_cap:
@@ -309,7 +324,8 @@ class PersonOnThePhone:
             return self._say(self._take("check") or (YES if fits else NO)[language])
         if kind == "confirm":  # the booking's own "to confirm, press 1"
             return self._say(self._take("confirm") or self._wrong_day(heard)
-                             or self._wrong_time(heard) or YES[language])
+                             or self._wrong_time(heard) or self._wrong_who(heard)
+                             or YES[language])
         if kind == "offer":
             return self._say(self._take("offer") or self._wrong_day(heard)
                              or self.caller.pick or self._offer_answer(heard)

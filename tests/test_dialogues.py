@@ -247,6 +247,22 @@ def test_the_caller_hears_the_times_said() -> None:
     assert times_said("How can I help you today?", "en") == []
 
 
+def test_the_caller_hears_whom_a_time_is_with() -> None:
+    """Read back with another practitioner than the one wanted: "no, <theirs>"."""
+    def answer(ident: str, heard: str) -> str | None:
+        person = PersonOnThePhone(CALLERS[ident], Markers.of(CALLERS[ident].language, []),
+                                  turn_cap=10)
+        return person._wrong_who(heard)
+
+    martin = ("A check-up with Dr Martin, Monday, November 23rd at 9 AM. To confirm, "
+              "press 1. To choose another time, press 2.")
+    assert answer("en-book-33", martin) == "no, Dr Okafor"  # wants Dr Okafor
+    assert answer("en-book-33", martin.replace("Dr Martin", "Dr Okafor")) is None
+    assert answer("en-book-23", martin) is None  # anyone will do
+    assert answer("fr-book-33", "Un contrôle avec le docteur Martin, le lundi 23 novembre "
+                                "à 9 h.") == "non, la docteure Okafor"
+
+
 def test_asked_whom_a_caller_names_the_practitioner_they_want() -> None:
     def whom(ident: str) -> str:
         person = PersonOnThePhone(CALLERS[ident], Markers.of(CALLERS[ident].language, []),
