@@ -532,10 +532,10 @@ def _seat(ctx: FlowContext, plan: Plan, slug: str) -> Agenda | None:
 def other_practitioner(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan,
                        said: str, seat: str = "") -> str | Plan | None:
     """"No, I'd rather see Dr Okafor" at an offer or a confirmation: the times of the
-    practitioner now named (or of whoever is free first), within the day and time asked
-    for, in these words or before. Returns the plan unchanged when the words name no
-    other practitioner who offers the type, say yes ("yes, Dr Martin is fine"), or name
-    the one whose time is being confirmed (`seat`); moving keeps the appointment's."""
+    practitioner now named, within the day and time asked for, in these words or before.
+    Returns the plan unchanged when the words name no other practitioner who offers the
+    type (nor "anyone": "any of those" is a pick), say yes ("yes, Dr Martin is fine"), or
+    name the one whose time is being confirmed (`seat`); moving keeps the appointment's."""
     script = ctx.script
     if plan.moving is not None or not isinstance(step, BookStep) or step.practitioner or (
             not script.booking.practitioners):
