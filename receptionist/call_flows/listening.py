@@ -18,8 +18,9 @@ of step kinds:
   What to book and with whom take any words (`any_words`): the step reads a change of
   course there ("move it"), and the end of the utterance is awaited (no early decision on
   a partial result, which would drop "on Friday"); a confirmation takes no other words
-  (noise heard as "thank you" is no yes) and keeps the early decision (a yes or a no is
-  short: waiting for the end of it only costs the caller time).
+  (noise heard as "thank you" is no yes) and keeps the early decision for a yes (short:
+  waiting for the end of it only costs the caller time), not for a no, which may go on
+  ("no, Thursday would be better": `late`).
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ class ListenFor(BaseModel):
     # `key` prompts: any other words are sent as `said` too (the step reads a change of
     # course: "move it" when asked what to book), not ignored.
     any_words: bool = False
+    # Keys whose phrases are no early decision: a "no" may go on ("no, Thursday would be
+    # better", "no, I wanted to cancel"), so the end of the utterance is awaited.
+    late: tuple[str, ...] = ()
 
     def dump(self) -> str:
         return self.model_dump_json()
@@ -132,4 +136,6 @@ def names_an_option(listen: ListenFor, transcript: str, language: str) -> float 
     if listen.any_words:
         return None
     match = match_intent(transcript, listen.options, language)
-    return match.confidence if match.choice is not None else None
+    if match.choice is None or match.choice.digit in listen.late:
+        return None
+    return match.confidence

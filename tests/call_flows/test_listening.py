@@ -116,6 +116,12 @@ def test_where_the_step_reads_the_whole_utterance_a_keys_phrase_comes_as_words()
     assert hear(confirm, "the weather", "en-US") == Ignore()
     assert names_an_option(confirm, "no", "en-US") is not None
     assert ListenFor.load(confirm.dump()) == confirm
+    # A "no" may go on ("no, sorry, Thursday…"): where its key is late, a partial "no"
+    # decides nothing; a yes still decides at once.
+    waiting = confirm.model_copy(update={"late": ("2",)})
+    assert names_an_option(waiting, "No, sorry,", "en-US") is None
+    assert names_an_option(waiting, "yes", "en-US") is not None
+    assert ListenFor.load(waiting.dump()) == waiting
 
 
 def test_what_to_book_and_with_whom_take_any_words() -> None:

@@ -177,20 +177,22 @@ def confirm(ctx: FlowContext, step_id: str, step: AnyStep, plan: Plan, slot: dat
     ctx.do(gather)
     # "No, Thursday would be better": the whole answer, the correction with the no.
     listen_for(ctx, query, voice_choices("confirm", ctx.language), times=True, whole=True,
-               words=(*heard_words("confirm", ctx.language), *_names_heard(ctx, step, plan)))
+               words=(*heard_words("confirm", ctx.language), *_names_heard(ctx, step, plan)),
+               late=("2",))
 
 
 def listen_for(ctx: FlowContext, query: dict[str, str | int],
                keys: dict[str, list[str]], *, times: bool = False,
                words: tuple[str, ...] = (), whole: bool = False,
-               any_words: bool = False) -> None:
+               any_words: bool = False, late: tuple[str, ...] = ()) -> None:
     """Let speech answer this prompt: a phrase stands for its key, sent to the prompt's
     own callback as if pressed (call_flows.listening); `times`: a day or time too;
     `whole`: the step reads the whole utterance (sent as words, a key's phrase and what
-    comes with it); `any_words`: other words are sent too."""
+    comes with it); `any_words`: other words are sent too; `late`: keys whose phrases
+    wait for the end of the utterance."""
     ctx.listen(ListenFor(answer="key", route="book", query=tuple(query.items()), times=times,
                          options=_options(keys), words=words, whole=whole,
-                         any_words=any_words))
+                         any_words=any_words, late=late))
 
 
 def _options(keys: dict[str, list[str]]) -> tuple[SpokenOption, ...]:

@@ -76,7 +76,8 @@ def ask_to_confirm(ctx: FlowContext, step_id: str, step: MenuStep, target: Targe
         SpokenOption(intent=f"key{digit}", digit=digit, phrases=tuple(words))
         for digit, words in hints.items()),
         query=(("step", step_id), ("attempt", attempt), ("seq", seq),
-               ("confirm", target.intent))))
+               ("confirm", target.intent)),
+        late=("2",)))  # "no, I wanted to cancel": the end of the words is awaited
     ctx.log(EventKind.confirm_asked, step_id, EventFields(intent=target.intent))
 
 
