@@ -39,8 +39,21 @@ log = logging.getLogger(__name__)
 
 # How often the call's current step is re-read while audio flows.
 STEP_REFRESH_S = 0.25
+# After an early decision (a partial transcript naming an option before the caller
+# stopped), the rest of that utterance is heard out on the answered prompt's stream, at
+# most this long, so that the next prompt never takes its tail ("…first" of "whoever is
+# free first") for an answer of its own.
+FINISH_CAP_S = 3.0
 _CURRENT_STEP = select(Call.current_step, Call.seq, Call.attempt, Call.status,  # type: ignore[call-overload]
                        Call.step_data)
+
+
+@dataclass
+class Finishing:
+    """The stream of a prompt answered early, until the caller's utterance ends."""
+
+    stream: RemoteStream
+    until: float  # time.monotonic()
 
 
 @dataclass
@@ -73,6 +86,7 @@ class Hearing:
         # The prompt speech just answered: until the call has moved on from it, audio is
         # not for anything (and the call's state is re-read on every batch).
         self.answered: tuple[str, int] | None = None
+        self.finishing: Finishing | None = None
         self.checked_at = 0.0
         self.done = False
 
@@ -119,6 +133,8 @@ class Hearing:
         `spoken_at`: when the end of the batch was spoken (time.monotonic)."""
         if self.done:
             return None
+        if self.finishing is not None and await self._finish(ulaw, spoken_at):
+            return None
         await self._listen_to_current_step()
         listening = self.listening
         if listening is None:
@@ -149,8 +165,30 @@ class Hearing:
         log.info("call %s: heard %r (confidence %.2f) at %s", self.call_sid,
                  recognition.transcript, recognition.confidence, listening.step_id)
         self.answered = (listening.step_id, listening.seq)
-        self._stop_listening()
+        if heard.final is None:  # decided on a partial: the caller is still speaking
+            self.finishing = Finishing(listening.stream, time.monotonic() + FINISH_CAP_S)
+            self.listening = None
+        else:
+            self._stop_listening()
         return meaning.callback
+
+    async def _finish(self, ulaw: bytes, spoken_at: float | None) -> bool:
+        """Whether this batch belongs to the utterance an early decision answered (it
+        goes to that prompt's stream); False once the utterance ended or the cap passed."""
+        finishing = self.finishing
+        assert finishing is not None
+        if time.monotonic() > finishing.until:
+            self._stop_finishing()
+            return False
+        heard = await finishing.stream.accept(ulaw, spoken_at=spoken_at)
+        if heard.final is not None:
+            self._stop_finishing()
+        return True
+
+    def _stop_finishing(self) -> None:
+        if self.finishing is not None:
+            self.finishing.stream.close()
+            self.finishing = None
 
     def _note_ignored(self, step_id: str, seq: int, transcript: str, confidence: float
                       ) -> None:
@@ -176,3 +214,4 @@ class Hearing:
     def close(self) -> None:
         self.done = True
         self._stop_listening()
+        self._stop_finishing()

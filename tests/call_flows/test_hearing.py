@@ -1,0 +1,129 @@
+"""A live call's words (`call_flows.hearing.Hearing`) with a scripted recognizer: what an
+utterance answers, and that the tail of an utterance answered early never answers the
+next prompt. The call's state is a real row; the recognition processes are fakes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, cast
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from receptionist.call_flows.actions import Callback
+from receptionist.call_flows.hearing import Hearing
+from receptionist.call_flows.listening import ListenFor, SpokenOption
+from receptionist.call_flows.loader import parse_script
+from receptionist.calls import service as calls
+from receptionist.calls.models import Call
+from receptionist.demo import demo_script_text
+from receptionist.runtime import Runtime
+from receptionist.speech.process_pool import Heard, RecognitionPool
+from receptionist.speech.recognizer import Recognition
+from receptionist.tenants.service import get_tenant
+
+SID = "CA" + "7" * 32
+BATCH = b"\xff" * 800
+
+
+class ScriptedStream:
+    """A recognizer stream that answers each batch from a script (then silence)."""
+
+    def __init__(self, replies: list[Heard]) -> None:
+        self.replies = replies
+        self.batches = 0
+        self.closed = False
+
+    async def accept(self, ulaw: bytes, *, spoken_at: float | None = None) -> Heard:
+        self.batches += 1
+        return self.replies.pop(0) if self.replies else Heard(None, "")
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class ScriptedPool:
+    def __init__(self, streams: list[ScriptedStream]) -> None:
+        self.streams = streams
+        self.opened: list[ScriptedStream] = []
+
+    async def open(self, *, language: str, phrases: Any) -> ScriptedStream:
+        stream = self.streams.pop(0)
+        self.opened.append(stream)
+        return stream
+
+
+def _offer(seq: int) -> ListenFor:
+    return ListenFor(answer="key", route="book", query=(("step", "book"), ("seq", seq)),
+                     options=(SpokenOption(intent="key1", digit="1",
+                                           phrases=("first", "the first one")),
+                              SpokenOption(intent="key2", digit="2",
+                                           phrases=("second", "the second one"))))
+
+
+def _wait_at(runtime: Runtime, seq: int, listen: ListenFor) -> None:
+    with runtime.database.write_transaction(urgent=True) as session:
+        session.execute(update(Call).where(col(Call.call_sid) == SID).values(
+            current_step="book", seq=seq, step_data=listen.dump()))
+
+
+def _hearing(runtime: Runtime, pool: ScriptedPool) -> Hearing:
+    with runtime.database.write_transaction(urgent=True) as session:
+        demo = get_tenant(session, slug="demo")
+        calls.open_call(session, call_sid=SID, tenant_id=demo.id, from_number="+15550001",
+                        to_number="+15005550006", script_version=1, now=runtime.clock())
+    script = parse_script(demo_script_text("demo.yaml"))
+    recognition = cast(Callable[[], RecognitionPool], lambda: pool)
+    return Hearing(runtime.database, recognition, SID, script, runtime.clock)
+
+
+def test_the_tail_of_an_utterance_answered_early_is_not_the_next_answer(
+        runtime: Runtime) -> None:
+    """"Whoever is free first": decided on the partial "the first", the call moves to the
+    next prompt while the caller still says "one"; that tail is heard out on the first
+    prompt's stream and the next prompt hears only what comes after the utterance."""
+    answered = ScriptedStream([Heard(None, "the first"), Heard(None, "the first"),
+                               Heard(None, "the first one"),
+                               Heard(Recognition("the first one", 0.9), "")])
+    following = ScriptedStream([Heard(Recognition("the second one", 0.9), "")])
+    pool = ScriptedPool([answered, following])
+    hearing = _hearing(runtime, pool)
+    _wait_at(runtime, 1, _offer(1))
+
+    async def play() -> list[Callback | None]:
+        said = [await hearing.feed(BATCH), await hearing.feed(BATCH)]  # early decision
+        _wait_at(runtime, 2, _offer(2))  # the call moved on to the next prompt
+        said += [await hearing.feed(BATCH) for _ in range(3)]
+        hearing.close()
+        return said
+
+    first, second, *after = asyncio.run(play())
+    assert first is None and second is not None
+    assert dict(second.query)["pressed"] == "1"
+    # The tail went to the answered prompt's stream, which closed at the utterance's end.
+    assert answered.batches == 4 and answered.closed
+    assert after[:2] == [None, None]
+    assert following.batches == 1  # only the batch after the utterance
+    assert after[2] is not None and dict(after[2].query)["pressed"] == "2"
+
+
+def test_a_decision_on_a_whole_utterance_listens_to_the_next_prompt_at_once(
+        runtime: Runtime) -> None:
+    answered = ScriptedStream([Heard(Recognition("the first one", 0.9), "")])
+    following = ScriptedStream([Heard(Recognition("the second one", 0.9), "")])
+    pool = ScriptedPool([answered, following])
+    hearing = _hearing(runtime, pool)
+    _wait_at(runtime, 1, _offer(1))
+
+    async def play() -> list[Callback | None]:
+        said = [await hearing.feed(BATCH)]
+        _wait_at(runtime, 2, _offer(2))
+        said.append(await hearing.feed(BATCH))
+        hearing.close()
+        return said
+
+    first, second = asyncio.run(play())
+    assert first is not None and dict(first.query)["pressed"] == "1"
+    assert second is not None and dict(second.query)["pressed"] == "2"
+    assert answered.closed and following.batches == 1
