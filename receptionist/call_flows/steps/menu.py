@@ -176,7 +176,8 @@ def _on_confirmation(ctx: FlowContext, step_id: str, step: MenuStep, event: KeyP
         return None
     silent = not event.digits and event.said is None and not ctx.spoke_unanswered()
     return _retry(ctx, step_id, step, event.attempt,
-                  gettext(ctx.language, "call.no_input" if silent else "call.not_understood"))
+                  gettext(ctx.language, "call.no_input") if silent
+                  else gettext(ctx.language, "call.not_understood"))
 
 
 def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str | None:
@@ -211,8 +212,9 @@ def resume(ctx: FlowContext, step_id: str, step: MenuStep, event: Event) -> str 
             preface = step.reprompt or gettext(ctx.language, "call.not_understood")
     else:
         ctx.log(EventKind.no_input, step_id)
-        preface = step.reprompt or gettext(
-            ctx.language, "call.not_understood" if ctx.spoke_unanswered() else "call.no_input")
+        preface = step.reprompt or (
+            gettext(ctx.language, "call.not_understood") if ctx.spoke_unanswered()
+            else gettext(ctx.language, "call.no_input"))
     return _retry(ctx, step_id, step, attempt, preface)
 
 
