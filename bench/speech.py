@@ -276,6 +276,7 @@ class Served:
     receiver: RedirectReceiver
     proc: subprocess.Popen[bytes]
     log_path: Path
+    database: Path | None = None  # the server's SQLite file
 
     def run(self, n: int, follow: bool = False) -> Outcome:
         return asyncio.run(run_level(self.base, self.number, self.frames, self.expected,
@@ -283,10 +284,12 @@ class Served:
 
 
 @contextmanager
-def served(engine: str, tmp: Path) -> Iterator[Served]:
+def served(engine: str, tmp: Path, transport: str = "twiml") -> Iterator[Served]:
     """`engine`: an engine's name, or whisper:N for whisper encoding utterances in
     windows of at least N seconds (WHISPER_MIN_WINDOW_S; whisper alone: the setting's
-    default). Warmed up by two calls."""
+    default). `transport`: the always-open script's (`stream`: a two-way stream for the
+    whole call; then nothing is run to warm it: the caller does). Warmed up by two
+    calls."""
     receiver = RedirectReceiver()
     name, _, window = engine.partition(":")
     env = {**os.environ, "RECEPTIONIST_ENV": "production", "PUBLIC_BASE_URL": PUBLIC,
@@ -296,6 +299,9 @@ def served(engine: str, tmp: Path) -> Iterator[Served]:
            "VOSK_MODEL_DIR": str(tmp / "models")}
     if window:
         env["WHISPER_MIN_WINDOW_S"] = window
+    tmp = tmp / transport
+    tmp.mkdir(exist_ok=True)
+    env["DATABASE_URL"] = f"sqlite:///{tmp / name}{window}.db"
     cli = [sys.executable, "-m", "receptionist.cli"]
     for command in (["migrate"], ["seed-demo"]):
         subprocess.run([*cli, *command], env=env, check=True, capture_output=True)
@@ -305,7 +311,10 @@ def served(engine: str, tmp: Path) -> Iterator[Served]:
         text = demo_script_text("demo.yaml")
         hours = "hours:\n" + "".join(f'  {day}: ["00:00-24:00"]\n' for day in DAYS)
         script = tmp / "always-open.yaml"
-        script.write_text(text.replace(text[text.index("hours:"):text.index("start:")], hours))
+        text = text.replace(text[text.index("hours:"):text.index("start:")], hours)
+        if transport == "stream":
+            text = text.replace("\nstart:", "\ntransport: stream\nstart:", 1)
+        script.write_text(text)
         number = "+15550007777"
         subprocess.run([*cli, "tenant", "create", "--slug", "always", "--script", str(script),
                         "--number", number], env=env, check=True, capture_output=True)
@@ -340,8 +349,9 @@ def served(engine: str, tmp: Path) -> Iterator[Served]:
                     break
             time.sleep(0.1)
         server = Served(f"http://127.0.0.1:{port}", number, frames, [e for _, e in said],
-                        receiver, proc, log_path)
-        server.run(2)  # warm
+                        receiver, proc, log_path, tmp / f"{name}{window}.db")
+        if transport == "twiml":
+            server.run(2)  # warm
         yield server
     finally:
         proc.terminate()

@@ -38,6 +38,7 @@ from receptionist.request_guards import RequestGuards
 from receptionist.runtime import Runtime
 from receptionist.twilio import dev_twilio, rest, spool
 from receptionist.twilio.app import unexpected_error
+from receptionist.twilio.conversation import router as conversation_router
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
 from receptionist.warm_up import WarmUp
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.state.database = rt.database  # web_deps.get_db
     app.include_router(twilio_router)
     app.include_router(media_router)
+    app.include_router(conversation_router)
     if settings.dev_mode:  # the stand-in for Twilio's REST API: never in production
         app.include_router(dev_twilio.router)
     app.include_router(api_router)

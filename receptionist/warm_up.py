@@ -167,7 +167,7 @@ def load_voices(rt: Runtime) -> None:
     installed), and its own prompts queued for rendering if the cache lacks them (a voice
     installed since, a new cache folder)."""
     for script in active_scripts(rt):
-        voice = script.voice
+        voice = script.prompt_voice
         if voice is not None and is_local(voice) and rt.prompts.voice(voice, script.language):
             rt.prompts.prepare_script(static_prompts(script), voice, script.language)
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
+from starlette.websockets import WebSocketDisconnect
 
 from receptionist.call_flows.hearing import STEP_REFRESH_S
 from receptionist.runtime import Runtime
@@ -32,7 +33,7 @@ from receptionist.speech.audio import Samples
 from receptionist.twilio import media as media_handler
 from receptionist.twilio.frames import stream_frames
 from receptionist.twilio.media import BATCH_BYTES, MediaSession
-from receptionist.twilio.simulator import SimulatedCall, TwilioSim, new_sid
+from receptionist.twilio.simulator import Heard, SimulatedCall, Spoken, TwilioSim, new_sid
 
 if TYPE_CHECKING:
     import pytest
@@ -269,6 +270,19 @@ class AudioHeard:
                     f"{sent} bytes of audio after {timeout:.0f} s")
 
 
+def start_stream(socket: Any, call: SimulatedCall, stream_sid: str,
+                 parameters: dict[str, str]) -> None:
+    """Twilio's first two messages on a call's stream."""
+    socket.send_text(json.dumps({"event": "connected", "protocol": "Call", "version": "1.0.0"}))
+    socket.send_text(json.dumps({
+        "event": "start", "sequenceNumber": "1", "streamSid": stream_sid,
+        "start": {"streamSid": stream_sid, "accountSid": call.sim.account_sid,
+                  "callSid": call.call_sid, "tracks": ["inbound"],
+                  "customParameters": parameters,
+                  "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000,
+                                  "channels": 1}}}))
+
+
 class TestMediaStreams:
     """Twilio's media-stream side: opens the <Stream> WebSocket (signed), sends `start`,
     then the caller's speech as Twilio frames it (8 kHz μ-law, 20 ms, base64) followed by
@@ -303,15 +317,7 @@ class TestMediaStreams:
             urlsplit(url).path, headers={"X-Twilio-Signature": self.sign(url, {})})
         socket = manager.__enter__()
         stream_sid = new_sid("MZ")
-        socket.send_text(json.dumps({"event": "connected", "protocol": "Call",
-                                     "version": "1.0.0"}))
-        socket.send_text(json.dumps({
-            "event": "start", "sequenceNumber": "1", "streamSid": stream_sid,
-            "start": {"streamSid": stream_sid, "accountSid": call.sim.account_sid,
-                      "callSid": call.call_sid, "tracks": ["inbound"],
-                      "customParameters": parameters,
-                      "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000,
-                                      "channels": 1}}}))
+        start_stream(socket, call, stream_sid, parameters)
         self.sockets[call.call_sid] = (manager, socket, stream_sid)
         self.opened[call.call_sid] = (time.monotonic(), 0)
         self.sent_bytes[call.call_sid] = 0
@@ -365,3 +371,113 @@ class TestMediaStreams:
         manager, socket, stream_sid = entry
         socket.send_text(json.dumps({"event": "stop", "streamSid": stream_sid}))
         manager.__exit__(None, None, None)
+
+
+class TestConversations:
+    """Twilio's side of the two-way stream (`<Connect><Stream>`, the stream transport):
+    opens the WebSocket (signed), sends `start`, then reads what the app sends: its
+    voice (`media`, kept per call in `audio`), `mark`s (echoed, as Twilio does once it
+    has played the audio before them) and `clear`s (counted). When the app marks that a
+    <Gather> waits ("gather-<timeout>-<n>"), the caller is asked: keys go as `dtmf`, words
+    as the caller's audio followed by silence, nothing as `timeout` seconds of silence;
+    hanging up sends `stop`. The caller's audio is sent at once, not in real time: the
+    app's clock for a <Gather> is the audio it receives, so the outcome is the same on a
+    busy machine. When the app closes the stream, the call goes on where the app moved
+    it (its REST redirect), or with the next verb."""
+
+    __test__ = False
+
+    def __init__(self, client: Any, api: FakeTwilioApi, sign: Callable[..., str],
+                 speak: Callable[..., tuple[Samples, int]], *, voice: str = "en-us") -> None:
+        self.client = client
+        self.api = api
+        self.sign = sign
+        self.synthesize = speak
+        self.voice = voice
+        self.audio: dict[str, bytearray] = {}  # per call: what the app said, μ-law
+        self.clears: dict[str, int] = {}
+        self.marks: dict[str, list[str]] = {}
+        # The caller answers a <Gather> before its prompt has been played (barge-in).
+        self.barge_in = False
+
+    def carry(self, call: SimulatedCall, url: str, parameters: dict[str, str]) -> str | None:
+        before = self.api.redirect_count(call.call_sid)
+        stream_sid = new_sid("MZ")
+        self.audio.setdefault(call.call_sid, bytearray())
+        self.marks.setdefault(call.call_sid, [])
+        with self.client.websocket_connect(
+                urlsplit(url).path, headers={"X-Twilio-Signature": self.sign(url, {})}
+        ) as socket:
+            sender = _Sender(socket, stream_sid)
+            start_stream(socket, call, stream_sid, parameters)
+            heard_from = len(call.heard)
+            while True:
+                try:
+                    message = json.loads(socket.receive_text())
+                except WebSocketDisconnect:
+                    break
+                kind = message.get("event")
+                if kind == "media":
+                    audio = base64.b64decode(message["media"]["payload"])
+                    self.audio[call.call_sid] += audio
+                    call.heard.append(Heard("Stream", f"{len(audio)} bytes of audio"))
+                elif kind == "clear":
+                    self.clears[call.call_sid] = self.clears.get(call.call_sid, 0) + 1
+                elif kind == "mark":
+                    name = message["mark"]["name"]
+                    self.marks[call.call_sid].append(name)
+                    if not self.barge_in or not name.startswith("gather-"):
+                        sender.send({"event": "mark", "mark": {"name": name}})
+                    if name.startswith("gather-"):
+                        timeout = int(name.split("-")[1])
+                        if not self._answer(call, sender, timeout,
+                                            call.heard[heard_from:]):
+                            call.ended = True
+                            return None
+                        heard_from = len(call.heard)
+                        if self.barge_in:  # played after the caller answered, if at all
+                            sender.send({"event": "mark", "mark": {"name": name}})
+        return self.api.redirect(call.call_sid, before)
+
+    def _answer(self, call: SimulatedCall, sender: _Sender, timeout: int,
+                heard: list[Heard]) -> bool:
+        """The caller's answer to a waiting <Gather>; False: they hung up."""
+        answer = call.caller.press(heard)
+        if answer is None:
+            sender.send({"event": "stop"})
+            return False
+        if isinstance(answer, Spoken):
+            samples, rate = self.synthesize(answer.text, voice=self.voice)
+            audio = np.concatenate([samples, np.zeros(rate, dtype=np.int16)])
+            frames = stream_frames(audio, rate)
+            silence = max(0, timeout * 50 - len(frames))
+            sender.frames(frames + [b"\xff" * 160] * silence)
+        elif answer == "":
+            sender.frames([b"\xff" * 160] * (timeout * 50))
+        else:
+            sender.send({"event": "dtmf", "dtmf": {"track": "inbound_track",
+                                                   "digit": answer[:1]}})
+        call.seconds += timeout
+        return True
+
+
+class _Sender:
+    """Twilio's messages on one stream, numbered and stamped as it does."""
+
+    def __init__(self, socket: Any, stream_sid: str) -> None:
+        self.socket = socket
+        self.stream_sid = stream_sid
+        self.sequence = 1
+        self.sent_ms = 0
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.sequence += 1
+        self.socket.send_text(json.dumps({**message, "sequenceNumber": str(self.sequence),
+                                          "streamSid": self.stream_sid}))
+
+    def frames(self, frames: list[bytes]) -> None:
+        for chunk, frame in enumerate(frames):
+            self.send({"event": "media", "media": {
+                "track": "inbound", "chunk": str(chunk + 1), "timestamp": str(self.sent_ms),
+                "payload": base64.b64encode(frame).decode()}})
+            self.sent_ms += 20

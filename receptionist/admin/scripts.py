@@ -99,8 +99,9 @@ def prompt_previews(rt: Runtime, script: Script) -> list[tuple[str, str | None]]
 def render_prompts(rt: Runtime, yaml_text: str) -> None:
     """A version just published: its own prompts rendered now, in the background."""
     script = compiled_script(yaml_text)
-    if script.voice is not None:
-        rt.prompts.prepare_script(static_prompts(script), script.voice, script.language)
+    if script.prompt_voice is not None:
+        rt.prompts.prepare_script(static_prompts(script), script.prompt_voice,
+                                  script.language)
 
 
 def _editor(request: Request, user: User, data: object, tenant: Tenant, db: SessionDep, *,

@@ -102,7 +102,21 @@ class StreamAudio:
     parameters: tuple[tuple[str, str], ...]
 
 
-Action = Say | Play | Gather | Record | Dial | Redirect | Hangup | Reject | StreamAudio
+@dataclass(frozen=True)
+class Converse:
+    """Carry the rest of the call over a two-way media stream to our endpoint at `url`
+    (the stream transport): `first` is what the caller hears and does first, played by
+    the stream's runner. When the stream ends without the runner moving the call (a
+    dropped connection, a dead instance), the provider goes on with the actions after
+    this one: a `Redirect` that resumes the call from the database."""
+
+    url: str
+    parameters: tuple[tuple[str, str], ...]
+    first: tuple[Action, ...]
+
+
+Action = (Say | Play | Gather | Record | Dial | Redirect | Hangup | Reject | StreamAudio
+          | Converse)
 
 
 def say_then_hang_up(*lines: Say) -> list[Action]:

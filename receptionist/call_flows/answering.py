@@ -12,7 +12,14 @@ from sqlmodel import Session
 
 from receptionist.call_flows import engine as flow
 from receptionist.call_flows import gatekeeper
-from receptionist.call_flows.actions import Action, Callback, Say, say_then_hang_up
+from receptionist.call_flows.actions import (
+    Action,
+    Callback,
+    Converse,
+    Redirect,
+    Say,
+    say_then_hang_up,
+)
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.desk import Desk, call_script, flow_context, script
 from receptionist.call_flows.gatekeeper import CallerId
@@ -79,16 +86,29 @@ def answer(desk: Desk, session: Session, incoming: IncomingCall) -> list[Action]
         call.tenant_id, call.script_version = route.tenant_id, route.active_version
     ctx = flow_context(desk, session, call, version)
     if gatekeeper.let_in(ctx, incoming.caller_id):
-        _start(desk, ctx)
+        return _start(desk, ctx)
     return ctx.finish()
 
 
-def _start(desk: Desk, ctx: FlowContext) -> None:
-    """The script begins; speech listens when the script has a menu to answer."""
-    if ctx.script.main_menu_step() is not None and desk.listens(ctx.language):
+def _start(desk: Desk, ctx: FlowContext) -> list[Action]:
+    """The script begins; speech listens when the script has a menu to answer. With the
+    stream transport (and a process that can carry it), the script's first actions are
+    played over a two-way stream; `resume` takes the call back if the stream drops."""
+    conversation = (desk.conversation(ctx.call.call_sid, ctx.language, ctx.now)
+                    if ctx.script.transport == "stream" else None)
+    if conversation is not None:
+        ctx.converses = True
+    elif ctx.script.main_menu_step() is not None and desk.listens(ctx.language):
         ctx.media_stream_url, ctx.media_stream_token = desk.media_stream(
             ctx.call.call_sid, ctx.now)
     flow.start_call(ctx)
+    actions = ctx.finish()
+    if conversation is None:
+        return actions
+    url, token = conversation
+    return [Converse(url, (("callSid", ctx.call.call_sid), ("token", token)),
+                     tuple(actions)),
+            Redirect(Callback.to("resume"))]
 
 
 def challenge_answer(desk: Desk, session: Session, call_sid: str, digits: str,
@@ -107,7 +127,7 @@ def challenge_answer(desk: Desk, session: Session, call_sid: str, digits: str,
             ctx.redirect(Callback.to("step", step=call.current_step))
         return ctx.finish()
     if gatekeeper.challenge_answer(ctx, digits[:1], attempt):
-        _start(desk, ctx)
+        return _start(desk, ctx)
     return ctx.finish()
 
 

@@ -33,6 +33,8 @@ class FlowContext:
     media_stream_url: str | None = None
     # The stream's own credential for this call (twilio.stream_token), sent as a parameter.
     media_stream_token: str = ""
+    # The call is carried by a two-way media stream (the stream transport): it listens.
+    converses: bool = False
     # Local-voice prompts: (text, voice, language, personal) -> URL of the rendered audio,
     # or None when not rendered yet (then <Say> is used for this call).
     local_prompt: Callable[[str, str, str, bool], str | None] | None = None
@@ -49,7 +51,11 @@ class FlowContext:
         voice's audio of it is then deleted once the call can no longer fetch it
         (voice.prompts), where script prompts stay cached."""
         target = self.actions if into is None else into.prompts
-        voice = self.script.voice
+        voice = self.script.prompt_voice
+        if personal and self.script.transport == "stream":
+            # Spoken by the stream's runner as it goes, never written to the cache.
+            target.append(Say(text, "", self.language))
+            return
         if is_local(voice) and self.local_prompt is not None:
             assert voice is not None
             url = self.local_prompt(text, voice, self.language, personal)

@@ -46,6 +46,13 @@ class Desk(Protocol):
         """Where the caller's audio is forked, and the stream's token for this call."""
         ...
 
+    def conversation(self, call_sid: str, language: str, now: datetime
+                     ) -> tuple[str, str] | None:
+        """Where a two-way media stream carries a call in `language` (the stream
+        transport) and its token for this call; None when this process cannot carry one
+        (no local voice or no speech recognition for the language)."""
+        ...
+
     def number_speaks(self, number: str, language: str) -> None:
         """Remember the language of the script behind `number` (for the fallback flow)."""
         ...

@@ -57,6 +57,8 @@ def start_call(ctx: FlowContext) -> None:
         ctx.do(StreamAudio(ctx.media_stream_url, (("callSid", ctx.call.call_sid),
                                                   ("token", ctx.media_stream_token))))
         ctx.log(EventKind.speech, None)
+    elif ctx.converses:
+        ctx.log(EventKind.speech, None)
     run_from(ctx, ctx.script.start)
 
 

@@ -317,6 +317,10 @@ class Script(_Strict):
     # A Twilio <Say> voice (Polly.Lea, alice…) or the local one: `local[:VOICE[+variant]]`.
     voice: str | None = Field(default=None, max_length=64,
                               pattern=r"^[A-Za-z][A-Za-z0-9._:/+-]{0,63}$")
+    # How the call is carried: `twiml` (a webhook per turn, the provider's or our prompts
+    # played by it) or `stream` (one two-way media stream for the whole call: our local
+    # voice, keys and words heard on it, barge-in; where it cannot, the call stays on twiml).
+    transport: Literal["twiml", "stream"] = "twiml"
     hours: dict[str, list[OpeningRange]] = Field(default_factory=dict)
     holidays: list[Holiday] = Field(default_factory=list)
     start: str
@@ -328,6 +332,16 @@ class Script(_Strict):
     callers: CallerScreening = Field(default_factory=CallerScreening)
     booking: Booking = Field(default_factory=Booking)
     steps: dict[str, Step] = Field(min_length=1, max_length=MAX_STEPS)
+
+    @property
+    def prompt_voice(self) -> str | None:
+        """The voice its prompts are spoken in: `voice`, except that a script carried by
+        the stream transport always speaks in a local one (`local`: the best installed for
+        its language, unless `voice` names one), since Twilio's voices cannot speak into
+        the stream."""
+        if self.transport == "stream" and not catalog.is_local(self.voice):
+            return "local"
+        return self.voice
 
     @field_validator("voice")
     @classmethod

@@ -137,6 +137,18 @@ def stored_reply(session: Session, *, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+_RECENT_REPLIES = (select(WebhookReply.twiml)
+                   .where(WebhookReply.call_sid == bindparam("call_sid"))
+                   .order_by(col(WebhookReply.id).desc()).limit(bindparam("limit")))
+
+
+def recent_replies(session: Session, *, call_sid: str, limit: int = 20) -> list[str]:
+    """The call's stored webhook answers, newest first."""
+    rows = session.connection().execute(_RECENT_REPLIES, {"call_sid": call_sid,
+                                                          "limit": limit})
+    return [str(row[0]) for row in rows]
+
+
 def save_reply(session: Session, *, key: str, call_sid: str, twiml: str,
                now: datetime) -> str:
     """Store the answer with the side effects (same transaction). If a concurrent replay

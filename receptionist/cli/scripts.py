@@ -108,10 +108,11 @@ def _render_prompts(settings: Settings, yaml_text: str) -> None:
     from receptionist.voice.prompts import PromptCache
 
     script = compiled_script(yaml_text)
-    if script.voice is None:
+    if script.prompt_voice is None:
         return
     cache = PromptCache(settings.prompts_dir, secret_key=settings.secret_key)
-    queued = cache.prepare_script(static_prompts(script), script.voice, script.language)
+    queued = cache.prepare_script(static_prompts(script), script.prompt_voice,
+                                  script.language)
     if queued:
         typer.echo(f"rendering {queued} prompts in the local voice…")
         cache.wait_idle()

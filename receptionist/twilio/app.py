@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from receptionist.runtime import Runtime
+from receptionist.twilio.conversation import router as conversation_router
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
 
@@ -21,6 +22,7 @@ def create_call_app(runtime: Runtime) -> FastAPI:
     app.state.database = runtime.database  # web_deps.get_db
     app.include_router(twilio_router)
     app.include_router(media_router)
+    app.include_router(conversation_router)
     app.add_exception_handler(Exception, unexpected_error)
     return app
 

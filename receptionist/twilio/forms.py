@@ -204,6 +204,14 @@ class ChallengeQuery(BaseModel):
     attempt: int = Field(default=0, ge=0, le=1)
 
 
+class ResumeQuery(BaseModel):
+    """A call leaving its two-way stream: how many verbs of its latest document the
+    stream runner carried out already."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    skip: int = Field(default=0, ge=0, le=100)
+
+
 class BookQuery(StepQuery):
     """The booking dialogue's own state, carried by its callback URLs."""
 

@@ -80,9 +80,10 @@ class MediaSession:
         self.hearing.close()
 
 
-def _claim_stream(rt: Runtime, call_sid: str, stream_sid: str) -> Script | None:
+def claim_stream(rt: Runtime, call_sid: str, stream_sid: str) -> tuple[Script, Call] | None:
     """Record this stream as the call's only one (a conditional UPDATE, so two sockets
-    racing for one call cannot both win); the call's script, or None if refused."""
+    racing for one call cannot both win); the call's script and row, or None if refused.
+    Also the two-way stream's (`conversation.py`)."""
     database = rt.database
     with database.call_session() as session:
         with database.write_transaction(session, urgent=True):
@@ -96,7 +97,8 @@ def _claim_stream(rt: Runtime, call_sid: str, stream_sid: str) -> Script | None:
             return None
         # Read after the commit, outside the lock: the script may have to be compiled.
         call = calls.get_call(session, call_sid=call_sid)
-        return None if call is None else call_script(webhooks.TwilioDesk(rt), session, call)
+        script = None if call is None else call_script(webhooks.TwilioDesk(rt), session, call)
+        return None if call is None or script is None else (script, call)
 
 
 @router.websocket("/media")
@@ -176,13 +178,13 @@ async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
         return None
     if not isinstance(stream_sid, str) or not STREAM_SID.match(stream_sid):
         stream_sid = "local-" + secrets.token_hex(8)
-    script = await rt.database.run(partial(_claim_stream, rt, call_sid, stream_sid))
-    if script is None:
+    claimed = await rt.database.run(partial(claim_stream, rt, call_sid, stream_sid))
+    if claimed is None:
         log.warning("media stream for call %s refused: unknown or ended call, or it has a "
                     "stream already", call_sid)
         await websocket.close(code=POLICY_VIOLATION)
         return None
-    return MediaSession(rt, call_sid, script)
+    return MediaSession(rt, call_sid, claimed[0])
 
 
 async def _recognise(rt: Runtime, session: MediaSession, batch: bytes) -> None:

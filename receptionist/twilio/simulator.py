@@ -76,6 +76,17 @@ class MediaStreams(Protocol):
     def close(self, call: SimulatedCall) -> None: ...
 
 
+class Conversations(Protocol):
+    """Plays Twilio's side of a two-way media stream (`<Connect><Stream>`): opens the
+    WebSocket, plays what the app sends, asks the caller whenever the app waits for them
+    and sends their keys (`dtmf`) and speech (`media`)."""
+
+    def carry(self, call: SimulatedCall, url: str, parameters: dict[str, str]) -> str | None:
+        """Carry the call over the stream until it ends: the URL the app moved the call
+        to (REST update), or None when the stream just ended (the caller hung up, the
+        app dropped it: Twilio goes on with the next verb)."""
+
+
 class Caller(Protocol):
     """The person on the phone: asked for input whenever the TwiML waits for some."""
 
@@ -340,6 +351,8 @@ class SimulatedCall:
             return _CONTINUE
         if tag == "Redirect":
             return self.request(self._absolute(verb.text or ""))
+        if tag == "Connect":
+            return self._connect(verb)
         if tag == "Gather":
             return self._gather(verb)
         if tag == "Record":
@@ -347,6 +360,22 @@ class SimulatedCall:
         if tag == "Dial":
             return self._dial(verb)
         raise SimulationError(f"unsupported TwiML verb <{tag}>")
+
+    def _connect(self, verb: ET.Element) -> str | object | None:
+        streams = [noun for noun in verb if noun.tag == "Stream"]
+        if len(streams) != 1 or len(verb) != 1:
+            raise SimulationError("only <Connect><Stream> is simulated")
+        url = streams[0].get("url", "")
+        params = {p.get("name", ""): p.get("value", "") for p in streams[0]
+                  if p.tag == "Parameter"}
+        if self.sim.conversations is None:
+            # No player for the stream (the terminal's typed calls): as when a stream
+            # cannot connect, Twilio goes on with the next verb (ours: resume over TwiML).
+            return _CONTINUE
+        moved = self.sim.conversations.carry(self, url, params)
+        if self.ended:
+            return None
+        return _CONTINUE if moved is None else self.request(moved)
 
     def _gather(self, verb: ET.Element) -> str | object | None:
         heard_before = len(self.heard)
@@ -513,6 +542,7 @@ class TwilioSim:
     recordings_base: str = "https://api.twilio.com"
     on_recording: Callable[[str, int], None] | None = None
     media: MediaStreams | None = None
+    conversations: Conversations | None = None
     # Where recordings are kept as audio (dev mode: the stand-in for Twilio's REST API
     # serves them from there, twilio/dev_twilio.py); None: no audio is made.
     recordings: Path | None = None

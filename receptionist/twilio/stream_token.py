@@ -14,12 +14,12 @@ import hmac
 from datetime import datetime, timedelta
 
 
-def stream_url(public_base_url: str) -> str:
-    """The media stream's WebSocket URL (`wss://…/twilio/media`): where <Stream> connects,
-    and the URL Twilio signs the handshake over."""
+def stream_url(public_base_url: str, path: str = "/twilio/media") -> str:
+    """The media stream's WebSocket URL (`wss://…/twilio/media`, or the two-way stream's
+    `/twilio/conversation`): where <Stream> connects, and the URL Twilio signs the
+    handshake over."""
     base = public_base_url
-    return base.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + (
-        "/twilio/media")
+    return base.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + path
 
 
 # Twilio opens the stream as soon as it reads the TwiML; a little slack for slow networks.

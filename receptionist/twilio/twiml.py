@@ -5,18 +5,20 @@ steps, the webhooks' apologies and refusals, the fallback flow."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
 from twilio.twiml import TwiML
+from twilio.twiml.voice_response import Connect, Start, VoiceResponse
 from twilio.twiml.voice_response import Dial as TwilioDial
 from twilio.twiml.voice_response import Gather as TwilioGather
 from twilio.twiml.voice_response import Record as TwilioRecord
-from twilio.twiml.voice_response import Start, VoiceResponse
 
 from receptionist.call_flows.actions import (
     Action,
     Callback,
+    Converse,
     Dial,
     Gather,
     Hangup,
@@ -113,4 +115,24 @@ def render(actions: Sequence[Action], url: UrlFor = _no_callbacks) -> str:
                 for name, value in action.parameters:
                     stream.parameter(name=name, value=value)
                 response.append(start)
+            case Converse():
+                # The actions of `first` are the stream runner's (twilio/conversation.py).
+                connect = Connect()
+                stream = connect.stream(url=action.url)
+                for name, value in action.parameters:
+                    stream.parameter(name=name, value=value)
+                response.append(connect)
     return str(response)
+
+
+def remainder(document: str, skip: int, fork: StreamAudio | None = None) -> str:
+    """A document we answered earlier, less its first `skip` verbs (carried out already by
+    the stream runner), with `fork` first when a `<Gather>` is left (so that speech still
+    answers its prompts once the call is back on TwiML)."""
+    root = ET.fromstring(document)
+    for verb in list(root)[:skip]:
+        root.remove(verb)
+    if fork is not None and root.find("Gather") is not None:
+        for verb in reversed(list(ET.fromstring(render([fork])))):
+            root.insert(0, verb)
+    return '<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(root, encoding="unicode")

@@ -13,16 +13,14 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from receptionist.runtime import Runtime
-from receptionist.twilio import caller_ids, fallback, parameters, screening, webhooks
+from receptionist.twilio import callbacks, caller_ids, fallback, parameters, screening, webhooks
 from receptionist.twilio.forms import (
-    BookForm,
-    BookQuery,
-    ChallengeQuery,
     DialForm,
     DialQuery,
     MenuForm,
     RecordedForm,
     RecordingStatusForm,
+    ResumeQuery,
     ScreenForm,
     ScreenQuery,
     StatusForm,
@@ -76,20 +74,23 @@ async def _answer(request: Request, form_model: type[F],
         raise HTTPException(400, "parameters Twilio never sends to this URL: "
                                  f"{', '.join(unknown)[:200]}")
     form = parse(form_model, dict(pairs))
-    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    key = parameters.replay_key(call_sid=form.call_sid, path_and_query=path,
-                                event=form.event())
-    run = partial(webhooks.answered_once, rt, key=key, call_sid=form.call_sid,
-                  handle=lambda session: handle(rt, session, form))
+    run = partial(callbacks.answer, rt, request.url.path, request.url.query, form, handle)
     try:
         twiml = await rt.database.run(run)
     except Exception:
         # Database down, a bug...: the caller is never cut off with Twilio's "application
         # error"; the fallback flow takes a message without the database. Nothing was
         # committed, so a retry starts clean.
-        log.exception("webhook %s failed for call %s", path, form.call_sid)
+        log.exception("webhook %s failed for call %s", request.url.path, form.call_sid)
         twiml = await _fall_back(rt, dict(pairs))
     return Response(twiml, media_type=TWIML)
+
+
+async def _in_process_route(request: Request) -> Response:
+    """One of the callbacks the stream runner may also answer itself
+    (`callbacks.IN_PROCESS`)."""
+    form_model, handle = callbacks.IN_PROCESS[request.url.path](request.query_params)
+    return await _answer(request, form_model, handle)
 
 
 async def _fall_back(rt: Runtime, fields: dict[str, str]) -> str:
@@ -154,7 +155,7 @@ async def fallback_recorded(request: Request) -> Response:
 
 def _with_query(handle: Callable[[Runtime, Session, Any, Q], str],
                 query: Q) -> Callable[[Runtime, Session, Any], str]:
-    return lambda rt, session, form: handle(rt, session, form, query)
+    return callbacks.with_query(handle, query)
 
 
 @router.get("/prompts/{name}.wav", include_in_schema=False)
@@ -186,7 +187,7 @@ async def status(request: Request) -> Response:
 
 @router.post("/menu", include_in_schema=False)
 async def menu(request: Request) -> Response:
-    return await _answer(request, MenuForm, _with_query(webhooks.menu_input, _query(request)))
+    return await _in_process_route(request)
 
 
 @router.post("/recorded", include_in_schema=False)
@@ -226,18 +227,39 @@ async def screened(request: Request) -> Response:
 
 @router.post("/challenge", include_in_schema=False)
 async def challenge(request: Request) -> Response:
-    query = parse(ChallengeQuery, dict(request.query_params))
-    return await _answer(request, MenuForm, _with_query(webhooks.challenge_answer, query))
+    return await _in_process_route(request)
 
 
 @router.post("/book", include_in_schema=False)
 async def book(request: Request) -> Response:
-    query = parse(BookQuery, dict(request.query_params))
-    return await _answer(request, BookForm, _with_query(webhooks.booking_input, query))
+    return await _in_process_route(request)
 
 
 @router.post("/step", include_in_schema=False)
 async def step(request: Request) -> Response:
-    return await _answer(request, MenuForm, _with_query(webhooks.goto_step, _query(request)))
+    return await _in_process_route(request)
+
+
+@router.post("/resume", include_in_schema=False)
+async def resume(request: Request) -> Response:
+    """Where a call carried by a two-way stream goes when the stream ends: handed back by
+    the runner (`skip`: the verbs of the call's latest document it carried out already)
+    or dropped (a lost connection, a dead instance: the latest document from its start).
+    Answers are not stored: each resume reads the call as it stands."""
+    rt = runtime_of(request)
+    pairs = await _signed(request, rt)
+    query = parse(ResumeQuery, dict(request.query_params))
+    unknown = parameters.unexpected((name for name, _ in pairs), MenuForm.DOCUMENTED)
+    if unknown:
+        raise HTTPException(400, "parameters Twilio never sends to this URL: "
+                                 f"{', '.join(unknown)[:200]}")
+    form = parse(MenuForm, dict(pairs))
+    try:
+        twiml = await rt.database.run(partial(webhooks.resumed, rt, form.call_sid,
+                                              query.skip))
+    except Exception:
+        log.exception("resuming call %s failed", form.call_sid)
+        twiml = await _fall_back(rt, dict(pairs))
+    return Response(twiml, media_type=TWIML)
 
 

@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from receptionist.call_flows import answering, reports, resuming
-from receptionist.call_flows.actions import Action
+from receptionist.call_flows.actions import Action, Converse, StreamAudio
 from receptionist.call_flows.context import FlowContext
+from receptionist.call_flows.desk import call_script
 from receptionist.call_flows.events import BookingAnswer, KeyPressed, NoRecording
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
@@ -39,6 +40,7 @@ from receptionist.twilio.forms import (
 )
 
 EMPTY = twiml.render([])  # answers nothing: Twilio carries on (or ends the call)
+CONVERSATION_PATH = "/twilio/conversation"  # the two-way stream (twilio/conversation.py)
 
 
 def answered_once(rt: Runtime, *, key: str, call_sid: str,
@@ -100,6 +102,14 @@ class TwilioDesk:
         return (stream_token.stream_url(settings.public_base_url),
                 stream_token.issue(settings.secret_key, call_sid, now))
 
+    def conversation(self, call_sid: str, language: str, now: datetime
+                     ) -> tuple[str, str] | None:
+        if self.rt.prompts.voice("local", language) is None:
+            return None  # keys alone are carried too: speech is heard where it can be
+        settings = self.rt.settings
+        return (stream_token.stream_url(settings.public_base_url, CONVERSATION_PATH),
+                stream_token.issue(settings.secret_key, call_sid, now))
+
     def number_speaks(self, number: str, language: str) -> None:
         self.rt.number_languages[number] = language
 
@@ -117,16 +127,66 @@ def apology(language: str = "en-US") -> str:
     return twiml.render(answering.apology(language))
 
 
+def _conversing(rt: Runtime, session: Session, call_sid: str,
+                actions: Sequence[Action]) -> str:
+    """The TwiML of `actions`; when they hand the call to a two-way stream, the stream's
+    first document is stored as the call's latest (`latest_document`), where the stream
+    runner and a resumed call read it."""
+    for action in actions:
+        if isinstance(action, Converse):
+            calls.save_reply(session, key=conversation_key(call_sid), call_sid=call_sid,
+                             twiml=_twiml(rt, action.first), now=rt.clock())
+    return _twiml(rt, actions)
+
+
+def conversation_key(call_sid: str) -> str:
+    """The stored-reply key of the first document of a call carried by a stream."""
+    return f"stream:{call_sid}"
+
+
+def latest_document(session: Session, call_sid: str) -> str | None:
+    """The last TwiML document the call was given to carry out (the stream's first one,
+    or the answer to its latest callback), not counting the stream's own `<Connect>`
+    document nor the empty answers to status reports."""
+    for document in calls.recent_replies(session, call_sid=call_sid):
+        if document != EMPTY and "<Connect>" not in document:
+            return document
+    return None
+
+
+def resumed(rt: Runtime, call_sid: str, skip: int) -> str:
+    """What a call leaving its two-way stream carries out next: its latest document, less
+    the `skip` verbs the stream runner carried out already; with a one-way fork for speech
+    when a prompt is left (the stream that ended frees the call's stream claim)."""
+    database = rt.database
+    desk = TwilioDesk(rt)
+    with database.call_session() as session, database.write_transaction(session, urgent=True):
+        call = calls.get_call(session, call_sid=call_sid)
+        document = None if call is None else latest_document(session, call_sid)
+        if call is None or document is None:
+            return EMPTY
+        fork = None
+        script = call_script(desk, session, call)
+        if (script is not None and call.status not in calls.TERMINAL_STATUSES
+                and desk.listens(script.language)):
+            call.media_stream_sid = None
+            session.add(call)
+            url, token = desk.media_stream(call_sid, desk.now())
+            fork = StreamAudio(url, (("callSid", call_sid), ("token", token)))
+        return twiml.remainder(document, skip, fork)
+
+
 def incoming_call(rt: Runtime, session: Session, form: VoiceForm) -> str:
-    return _twiml(rt, answering.answer(TwilioDesk(rt), session, answering.IncomingCall(
-        form.call_sid, form.from_number, form.to_number, form.caller_id())))
+    return _conversing(rt, session, form.call_sid, answering.answer(
+        TwilioDesk(rt), session, answering.IncomingCall(
+            form.call_sid, form.from_number, form.to_number, form.caller_id())))
 
 
 def challenge_answer(rt: Runtime, session: Session, form: MenuForm,
                      query: ChallengeQuery) -> str:
     """The caller's key at the "press 5 to reach us" challenge."""
-    return _twiml(rt, answering.challenge_answer(TwilioDesk(rt), session, form.call_sid,
-                                                 form.digits, query.attempt))
+    return _conversing(rt, session, form.call_sid, answering.challenge_answer(
+        TwilioDesk(rt), session, form.call_sid, form.digits, query.attempt))
 
 
 def _at(query: StepQuery) -> resuming.StepAt:

@@ -7,10 +7,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from receptionist.call_flows import answering, reports, resuming
-from receptionist.call_flows.actions import Callback, Gather, Hangup, Redirect, Say, StreamAudio
+from receptionist.call_flows.actions import (
+    Callback,
+    Converse,
+    Gather,
+    Hangup,
+    Redirect,
+    Say,
+    StreamAudio,
+)
 from receptionist.call_flows.events import KeyPressed
 from receptionist.call_flows.gatekeeper import CallerId
 from receptionist.call_flows.loader import ScriptCache
@@ -19,6 +28,7 @@ from receptionist.calls import service as calls
 from receptionist.calls.events import EventKind, Reason
 from receptionist.calls.models import CallEvent
 from tests.conftest import DEMO_EN, FixedClock
+from tests.twilio.helpers import publish_demo
 
 SID = "CA" + "7" * 32
 VERIFIED = CallerId("passed", "TN-Validation-Passed-A")
@@ -31,6 +41,7 @@ class Desk:
     speech: bool = False
     scripts: ScriptCache = field(default_factory=ScriptCache)
     languages: dict[str, str] = field(default_factory=dict)
+    streams: bool = False  # a local voice: the stream transport can carry calls
 
     def now(self) -> datetime:
         return self.clock()
@@ -51,6 +62,10 @@ class Desk:
 
     def media_stream(self, call_sid: str, now: datetime) -> tuple[str, str]:
         return "wss://example.test/stream", f"token-{call_sid}"
+
+    def conversation(self, call_sid: str, language: str, now: datetime
+                     ) -> tuple[str, str] | None:
+        return ("wss://example.test/conversation", f"token-{call_sid}") if self.streams else None
 
     def number_speaks(self, number: str, language: str) -> None:
         self.languages[number] = language
@@ -77,6 +92,26 @@ def test_an_incoming_call_starts_the_script_and_listens_when_speech_can(
     assert desk.languages == {DEMO_EN: "en-US"}
     kinds = _kinds(session)
     assert kinds[:2] == [EventKind.call_started.value, EventKind.speech.value]
+
+
+def test_a_stream_script_hands_its_first_actions_to_the_stream(
+        session: Session, clock: FixedClock, engine: Engine) -> None:
+    publish_demo(engine, DEMO_EN,
+                 ("\nstart: greeting\n", "\ntransport: stream\nstart: greeting\n"))
+    twiml_desk = Desk(clock, speech=True)  # no local voice: the call stays on TwiML
+    assert isinstance(answering.answer(twiml_desk, session, _incoming())[0], StreamAudio)
+    other = "CA" + "9" * 32
+    actions = answering.answer(Desk(clock, speech=True, streams=True), session,
+                               _incoming(sid=other))
+    converse, then = actions
+    assert isinstance(converse, Converse) and then == Redirect(Callback.to("resume"))
+    assert converse.url == "wss://example.test/conversation"
+    assert converse.parameters == (("callSid", other), ("token", f"token-{other}"))
+    # What the stream plays first: the script's own start, with no one-way fork.
+    assert isinstance(converse.first[-1], Gather)
+    assert not any(isinstance(a, StreamAudio) for a in converse.first)
+    assert _kinds(session, other)[:2] == [EventKind.call_started.value,
+                                          EventKind.speech.value]
 
 
 def test_an_unknown_number_is_refused_with_words_and_a_rejected_event(

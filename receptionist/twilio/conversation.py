@@ -1,0 +1,499 @@
+"""The stream transport: a call carried by one two-way media stream (`<Connect><Stream>`),
+the script's `transport: stream`.
+
+Twilio opens our WebSocket for the whole call. The runner carries out the call's TwiML
+documents itself, the way Twilio would, on that stream:
+- `<Say>` and `<Play>`: our local voice's audio, sent as `media` messages, each followed by
+  a `mark` that Twilio echoes once it has played it; `<Pause>`: silence;
+- `<Gather>`: the caller's keys arrive as `dtmf` messages and their words are heard by
+  `call_flows.hearing` on the same stream; the answer (or the timeout, counted in the
+  caller's audio frames after the prompt was played, so on Twilio's clock, not ours) is
+  answered in this process (`callbacks.in_process`, stored like a webhook's);
+- barge-in: a key, or words that answer the prompt, while a prompt plays send `clear`
+  (Twilio drops the audio not yet played) and the answer is carried out at once;
+- `<Redirect>`: answered in this process too;
+- `<Record>`, `<Dial>`, `<Hangup>`, the end of a document: handed back to Twilio, which
+  the REST API moves to `/twilio/resume?skip=N` (the rest of the document as TwiML); the
+  stream ends there and the call goes on with the TwiML transport.
+
+If the stream drops or this process dies, Twilio goes on with the TwiML after
+`<Connect>`: a `<Redirect>` to `/twilio/resume`, which replays the call's latest
+document from the database on any instance (the caller hears the prompt again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi.concurrency import run_in_threadpool
+
+from receptionist.call_flows.actions import Callback
+from receptionist.call_flows.hearing import Hearing
+from receptionist.call_flows.schema import Script
+from receptionist.runtime import Runtime
+from receptionist.speech.audio import PHONE_RATE, resample, ulaw_encode
+from receptionist.speech.process_pool import SpeechUnavailable
+from receptionist.speech.recognizer import ModelUnavailable
+from receptionist.twilio import callbacks, rest, stream_token, twiml, webhooks
+from receptionist.twilio.media import claim_stream
+from receptionist.twilio.signature import is_valid, validator_for
+from receptionist.voice import speaking
+from receptionist.voice.text_prep.prepare import for_speech
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/twilio")
+
+FRAME_BYTES = 160  # 20 ms of 8 kHz μ-law: how Twilio frames the caller's audio
+FRAMES_PER_S = 50
+BATCH_BYTES = 800  # the caller's audio goes to the recognizer 100 ms at a time
+SEND_BYTES = 1600  # our voice goes out 200 ms per message
+MAX_MESSAGE_BYTES = 64 * 1024
+POLICY_VIOLATION = 1008
+ULAW_SILENCE = b"\xff"
+# The mark after a <Gather>'s prompts: once it is played, the runner waits (its name
+# says how long, in seconds of the caller's audio: "gather-5-12").
+GATHER_MARK = "gather-"
+
+
+class Ended(Exception):
+    """The stream ended (the caller hung up, or Twilio moved the call)."""
+
+
+@dataclass(frozen=True)
+class Key:
+    digit: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Words that answered the prompt (`call_flows.hearing`): its callback."""
+
+    callback: Callback
+
+
+@dataclass(frozen=True)
+class Marked:
+    name: str
+
+
+@dataclass(frozen=True)
+class Frames:
+    """More of the caller's audio arrived (the stream's clock moved)."""
+
+
+@dataclass(frozen=True)
+class Stopped:
+    pass
+
+
+Event = Key | Answer | Marked | Frames | Stopped
+
+
+@dataclass(frozen=True)
+class Line:
+    """The call as the stream's `start` names it, and what its callbacks' forms carry."""
+
+    call_sid: str
+    stream_sid: str
+    account_sid: str
+    from_number: str
+    to_number: str
+
+
+def ulaw_of_wav(data: bytes) -> bytes:
+    """The samples of a μ-law WAV file (our prompts: `voice.prompts.ulaw_wav`)."""
+    position = 12
+    while position + 8 <= len(data):
+        chunk, size = data[position:position + 4], int.from_bytes(data[position + 4:position + 8],
+                                                                 "little")
+        if chunk == b"data":
+            return data[position + 8:position + 8 + size]
+        position += 8 + size + (size % 2)
+    raise ValueError("no audio in the prompt file")
+
+
+class Conversation:
+    """One call on its two-way stream: what comes in (`on_message`) and the runner that
+    carries out the call's documents (`run`)."""
+
+    def __init__(self, rt: Runtime, websocket: WebSocket, line: Line, script: Script) -> None:
+        self.rt = rt
+        self.websocket = websocket
+        self.line = line
+        self.script = script
+        self.hearing: Hearing | None = (
+            Hearing(rt.database, lambda: rt.recognition, line.call_sid, script, rt.clock)
+            if rt.recognizer.supports(script.language) else None)
+        self.events: asyncio.Queue[Event] = asyncio.Queue()
+        self.frames = 0  # the caller's audio frames received: the stream's clock
+        self.pending = bytearray()
+        self.marks = 0
+        self.unplayed: set[str] = set()  # marks sent, not yet echoed
+        self.gathering = False  # keys count only while a <Gather> waits
+        self.voice = rt.prompts.voice(script.prompt_voice or "local", script.language)
+
+    # -- what Twilio sends ------------------------------------------------------------
+
+    async def on_message(self, event: dict[str, object]) -> None:
+        kind = event.get("event")
+        if kind == "media":
+            await self._media(event)
+        elif kind == "dtmf":
+            dtmf = event.get("dtmf")
+            digit = dtmf.get("digit") if isinstance(dtmf, dict) else None
+            if isinstance(digit, str) and len(digit) == 1 and digit in "0123456789*#":
+                self.events.put_nowait(Key(digit))
+        elif kind == "mark":
+            mark = event.get("mark")
+            name = mark.get("name") if isinstance(mark, dict) else None
+            if isinstance(name, str):
+                self.events.put_nowait(Marked(name))
+        elif kind == "stop":
+            self.events.put_nowait(Stopped())
+
+    async def _media(self, event: dict[str, object]) -> None:
+        media = event.get("media")
+        payload = media.get("payload") if isinstance(media, dict) else None
+        if not isinstance(payload, str):
+            return
+        try:
+            audio = base64.b64decode(payload, validate=True)
+        except (binascii.Error, ValueError):
+            log.warning("conversation: payload is not base64")
+            return
+        self.pending += audio
+        if len(self.pending) >= BATCH_BYTES:
+            batch = bytes(self.pending)
+            self.pending.clear()
+            await self._hear(batch)
+        # Counted once heard: words that answer come before the time they were said in.
+        self.frames += max(1, len(audio) // FRAME_BYTES)
+        self.events.put_nowait(Frames())  # the stream's clock moved
+
+    async def _hear(self, batch: bytes) -> None:
+        if self.hearing is None:
+            return
+        try:
+            callback = await self.hearing.feed(batch)
+        except (ModelUnavailable, SpeechUnavailable) as exc:
+            log.warning("call %s: speech off, keypad only: %s", self.line.call_sid, exc)
+            self.hearing.close()
+            self.hearing = None
+            return
+        if callback is not None:
+            self.events.put_nowait(Answer(callback))
+
+    def close(self) -> None:
+        if self.hearing is not None:
+            self.hearing.close()
+
+    # -- the runner -------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Carry out the call's latest document, then each answer's, until the call is
+        handed back to Twilio or the stream ends."""
+        document = await self.rt.database.run(self._latest)
+        try:
+            while document is not None:
+                document = await self._document(document)
+        except Ended:
+            return
+        await self.websocket.close()
+
+    def _latest(self) -> str | None:
+        with self.rt.database.call_session() as session:
+            return webhooks.latest_document(session, self.line.call_sid)
+
+    async def _document(self, document: str) -> str | None:
+        """Carry out one document; the next one (an answer's), or None once handed back."""
+        verbs = list(ET.fromstring(document))
+        for index, verb in enumerate(verbs):
+            if verb.tag in ("Say", "Play", "Pause"):
+                event = await self._play([verb])
+                if isinstance(event, Answer):
+                    return await self._request(self._url(event.callback), {})
+            elif verb.tag == "Start":
+                continue  # the caller's audio is on this stream already
+            elif verb.tag == "Gather":
+                return await self._gather(verb)
+            elif verb.tag == "Redirect" and verb.text:
+                return await self._request(verb.text.strip(), {})
+            else:  # <Record>, <Dial>, <Hangup>, <Reject>: Twilio's
+                await self._hand_off(index)
+                return None
+        await self._hand_off(len(verbs))  # the end of a document: Twilio hangs up
+        return None
+
+    async def _gather(self, verb: ET.Element) -> str | None:
+        action = verb.get("action", "")
+        timeout = int(verb.get("timeout", "5"))
+        self.gathering = True
+        try:
+            event = await self._play(list(verb), last_mark=f"{GATHER_MARK}{timeout}-")
+            if event is None:
+                event = await self._played()
+            if event is None:
+                event = await self._wait(timeout)
+        finally:
+            self.gathering = False
+        if isinstance(event, Key):
+            return await self._request(action, {"Digits": event.digit})
+        if isinstance(event, Answer):
+            return await self._request(self._url(event.callback), {})
+        return await self._request(action, {})  # nothing: actionOnEmptyResult
+
+    async def _wait(self, timeout_s: int) -> Event | None:
+        """A key or an answer within `timeout_s` of the caller's audio; None: nothing."""
+        until = self.frames + timeout_s * FRAMES_PER_S
+        while self.frames < until:
+            event = self._answering(await self.events.get())
+            if event is not None:
+                return event
+        return None
+
+    async def _play(self, prompts: list[ET.Element], last_mark: str = "") -> Event | None:
+        """Send `prompts`' audio, each followed by a mark (the last one named after
+        `last_mark`), without waiting for Twilio to play it; a key (at a <Gather>) or an
+        answer meanwhile stops them (`clear`) and is returned."""
+        for prompt in prompts:
+            for audio in self._audio_of(prompt):
+                event = self._interruption()
+                if event is not None:
+                    return await self._cleared(event)
+                await self._send_audio(await audio)
+            await self._mark(last_mark if prompt is prompts[-1] else "")
+        if not prompts and last_mark:
+            await self._mark(last_mark)
+        return None
+
+    async def _played(self) -> Event | None:
+        """Wait until Twilio has played everything sent; a key (at a <Gather>) or an
+        answer meanwhile stops it (`clear`) and is returned."""
+        while self.unplayed:
+            event = self._answering(await self.events.get())
+            if event is not None:
+                return await self._cleared(event)
+        return None
+
+    def _answering(self, event: Event) -> Event | None:
+        """`event` if it answers (words, or a key while a <Gather> waits); a mark is
+        noted as played, the end of the stream ends the runner."""
+        if isinstance(event, Stopped):
+            raise Ended
+        if isinstance(event, Marked):
+            self.unplayed.discard(event.name)
+        elif isinstance(event, Answer) or (isinstance(event, Key) and self.gathering):
+            return event
+        return None
+
+    def _interruption(self) -> Event | None:
+        """The first answer waiting in the queue (the rest of the queue is read: marks
+        noted, the stream's clock ticks and keys outside a <Gather> dropped)."""
+        found: Event | None = None
+        while not self.events.empty():
+            event = self._answering(self.events.get_nowait())
+            if found is None:
+                found = event
+        return found
+
+    async def _cleared(self, event: Event) -> Event:
+        """Barge-in: Twilio drops what it has not played yet."""
+        await self._send({"event": "clear", "streamSid": self.line.stream_sid})
+        self.unplayed.clear()
+        return event
+
+    def _audio_of(self, prompt: ET.Element) -> Iterator[asyncio.Future[bytes]]:
+        """The prompt's μ-law audio, in pieces as they are ready (a Say sentence by
+        sentence), each rendered off the event loop."""
+        loop = asyncio.get_running_loop()
+        if prompt.tag == "Pause":
+            seconds = int(prompt.get("length", "1"))
+            done: asyncio.Future[bytes] = loop.create_future()
+            done.set_result(ULAW_SILENCE * (PHONE_RATE * seconds))
+            yield done
+        elif prompt.tag == "Play" and prompt.text:
+            yield asyncio.ensure_future(run_in_threadpool(self._prompt_audio,
+                                                          prompt.text.strip()))
+        elif prompt.tag == "Say" and prompt.text:
+            if self.voice is None:
+                return
+            sentences = speaking.chunks(self.voice, for_speech(prompt.text,
+                                                               self.script.language))
+            rate = speaking.sample_rate(self.voice)
+            while True:
+                piece = asyncio.ensure_future(run_in_threadpool(_next_ulaw, sentences, rate))
+                yield piece
+                if not piece.done() or piece.result():
+                    continue
+                return
+
+    def _prompt_audio(self, url: str) -> bytes:
+        name = url.rsplit("/", 1)[-1].removesuffix(".wav")
+        path = self.rt.prompts.serving(name)
+        if path is None:
+            log.warning("call %s: prompt %s not served any more", self.line.call_sid, name)
+            return b""
+        return ulaw_of_wav(path.read_bytes())
+
+    async def _send_audio(self, audio: bytes) -> None:
+        if not audio:
+            return
+        for start in range(0, len(audio), SEND_BYTES):
+            await self._send({"event": "media", "streamSid": self.line.stream_sid,
+                              "media": {"payload": base64.b64encode(
+                                  audio[start:start + SEND_BYTES]).decode()}})
+
+    async def _mark(self, prefix: str) -> None:
+        self.marks += 1
+        name = f"{prefix}{self.marks}"
+        self.unplayed.add(name)
+        await self._send({"event": "mark", "streamSid": self.line.stream_sid,
+                          "mark": {"name": name}})
+
+    async def _send(self, message: dict[str, object]) -> None:
+        try:
+            await self.websocket.send_text(json.dumps(message))
+        except (WebSocketDisconnect, RuntimeError):
+            raise Ended from None
+
+    def _url(self, callback: Callback) -> str:
+        return twiml.url_for(self.rt.settings.public_base_url)(callback)
+
+    def _form(self, extra: dict[str, str]) -> dict[str, str]:
+        return {"CallSid": self.line.call_sid, "AccountSid": self.line.account_sid,
+                "From": self.line.from_number, "To": self.line.to_number,
+                "CallStatus": "in-progress", "Direction": "inbound",
+                "ApiVersion": "2010-04-01", **extra}
+
+    async def _request(self, url: str, extra: dict[str, str]) -> str | None:
+        """The answer to our own callback, answered here (as Twilio would have fetched
+        it); a URL that only Twilio can follow hands the call back to it."""
+        try:
+            document = await self.rt.database.run(
+                partial(callbacks.in_process, self.rt, url, self._form(extra)))
+        except Exception:
+            # A bug or the database: Twilio takes over, through the TwiML path and its
+            # fallback (the prompt is asked again, or a message is taken).
+            log.exception("call %s: answering %s on the stream failed", self.line.call_sid,
+                          url)
+            await self._hand_off(0, wait=False)
+            return None
+        if document is None:
+            await self._move(url)
+            return None
+        if self.hearing is not None:
+            self.hearing.checked_at = 0.0  # the call moved on: read its prompt again
+        return document
+
+    async def _hand_off(self, skip: int, *, wait: bool = True) -> None:
+        """Twilio carries out the rest of the latest document (from verb `skip`), once
+        what we sent has been played."""
+        while wait and self.unplayed:
+            self._answering(await self.events.get())  # nothing answers now
+        await self._move(f"{self.rt.settings.public_base_url}/twilio/resume?skip={skip}")
+
+    async def _move(self, url: str) -> None:
+        try:
+            await self.rt.database.run_waiting(lambda: self.rt.telephony.redirect_call(
+                call_sid=self.line.call_sid, url=url))
+        except rest.TwilioRestError as exc:
+            log.error("%s", exc)
+
+
+def _next_ulaw(sentences: Iterator[speaking.Samples], rate: int) -> bytes:
+    """The next sentence as 8 kHz μ-law (b"" when there is none)."""
+    samples = next(sentences, None)
+    if samples is None or not len(samples):
+        return b""
+    return ulaw_encode(resample(samples.astype(np.int16), rate, PHONE_RATE))
+
+
+@router.websocket("/conversation")
+async def conversation(websocket: WebSocket) -> None:
+    rt: Runtime = websocket.app.state.runtime
+    url = stream_token.stream_url(rt.settings.public_base_url, webhooks.CONVERSATION_PATH)
+    if not is_valid(validator_for(rt.settings.twilio_auth_token), url=url, form=[],
+                    signature=websocket.headers.get("x-twilio-signature")):
+        log.warning("rejected unsigned conversation stream connection")
+        await websocket.close(code=POLICY_VIOLATION)
+        return
+    await websocket.accept()
+    talk: Conversation | None = None
+    runner: asyncio.Task[None] | None = None
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            text = message.get("text")
+            if text is None or len(text) > MAX_MESSAGE_BYTES:
+                continue
+            try:
+                event = json.loads(text)
+                kind = event["event"]
+            except (ValueError, KeyError, TypeError):
+                log.warning("conversation: not a Twilio message: %.80r", text)
+                continue
+            if kind == "start" and talk is None:
+                talk = await _start(rt, websocket, event)
+                if talk is None:
+                    return
+                runner = asyncio.create_task(talk.run())
+            elif talk is not None:
+                await talk.on_message(event)
+                if kind == "stop":
+                    break
+    except WebSocketDisconnect:
+        pass
+    finally:
+        if talk is not None:
+            talk.close()
+        if runner is not None:
+            if not runner.done():
+                runner.cancel()
+            try:
+                await runner
+            except (asyncio.CancelledError, Ended):
+                pass
+            except Exception:
+                log.exception("conversation runner failed")
+
+
+async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
+                 ) -> Conversation | None:
+    """The call's conversation, if `start` brings its own unexpired token and the call
+    has no stream yet; otherwise the socket is closed (a policy violation)."""
+    start = event.get("start")
+    params = start.get("customParameters") if isinstance(start, dict) else None
+    call_sid = params.get("callSid") if isinstance(params, dict) else None
+    stream_sid = start.get("streamSid") if isinstance(start, dict) else None
+    account_sid = start.get("accountSid") if isinstance(start, dict) else None
+    if (not isinstance(call_sid, str) or not isinstance(params, dict)
+            or not stream_token.valid(rt.settings.secret_key, call_sid, params.get("token"),
+                                      rt.clock())
+            or not isinstance(stream_sid, str) or not stream_sid):
+        log.warning("conversation stream refused: no call, or a missing, wrong or expired "
+                    "token")
+        await websocket.close(code=POLICY_VIOLATION)
+        return None
+    claimed = await rt.database.run(partial(claim_stream, rt, call_sid, stream_sid[:64]))
+    if claimed is None:
+        log.warning("conversation stream for call %s refused: unknown or ended call, or it "
+                    "has a stream already", call_sid)
+        await websocket.close(code=POLICY_VIOLATION)
+        return None
+    script, call = claimed
+    line = Line(call_sid, stream_sid[:64],
+                account_sid if isinstance(account_sid, str) else
+                rt.settings.twilio_account_sid, call.from_number, call.to_number)
+    return Conversation(rt, websocket, line, script)
