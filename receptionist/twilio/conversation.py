@@ -29,7 +29,7 @@ import binascii
 import json
 import logging
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -45,7 +45,7 @@ from receptionist.speech.audio import PHONE_RATE, resample, ulaw_encode
 from receptionist.speech.process_pool import SpeechUnavailable
 from receptionist.speech.recognizer import ModelUnavailable
 from receptionist.twilio import callbacks, rest, stream_token, twiml, webhooks
-from receptionist.twilio.media import claim_stream
+from receptionist.twilio.media import POLICY_VIOLATION, admit
 from receptionist.twilio.signature import is_valid, validator_for
 from receptionist.voice import speaking
 from receptionist.voice.text_prep.prepare import for_speech
@@ -58,7 +58,6 @@ FRAMES_PER_S = 50
 BATCH_BYTES = 800  # the caller's audio goes to the recognizer 100 ms at a time
 SEND_BYTES = 1600  # our voice goes out 200 ms per message
 MAX_MESSAGE_BYTES = 64 * 1024
-POLICY_VIOLATION = 1008
 ULAW_SILENCE = b"\xff"
 # The mark after a <Gather>'s prompts: once it is played, the runner waits (its name
 # says how long, in seconds of the caller's audio: "gather-5-12").
@@ -266,11 +265,11 @@ class Conversation:
         `last_mark`), without waiting for Twilio to play it; a key (at a <Gather>) or an
         answer meanwhile stops them (`clear`) and is returned."""
         for prompt in prompts:
-            for audio in self._audio_of(prompt):
+            async for audio in self._audio_of(prompt):
                 event = self._interruption()
                 if event is not None:
                     return await self._cleared(event)
-                await self._send_audio(await audio)
+                await self._send_audio(audio)
             await self._mark(last_mark if prompt is prompts[-1] else "")
         if not prompts and last_mark:
             await self._mark(last_mark)
@@ -312,30 +311,19 @@ class Conversation:
         self.unplayed.clear()
         return event
 
-    def _audio_of(self, prompt: ET.Element) -> Iterator[asyncio.Future[bytes]]:
+    async def _audio_of(self, prompt: ET.Element) -> AsyncIterator[bytes]:
         """The prompt's μ-law audio, in pieces as they are ready (a Say sentence by
         sentence), each rendered off the event loop."""
-        loop = asyncio.get_running_loop()
         if prompt.tag == "Pause":
-            seconds = int(prompt.get("length", "1"))
-            done: asyncio.Future[bytes] = loop.create_future()
-            done.set_result(ULAW_SILENCE * (PHONE_RATE * seconds))
-            yield done
+            yield ULAW_SILENCE * (PHONE_RATE * int(prompt.get("length", "1")))
         elif prompt.tag == "Play" and prompt.text:
-            yield asyncio.ensure_future(run_in_threadpool(self._prompt_audio,
-                                                          prompt.text.strip()))
-        elif prompt.tag == "Say" and prompt.text:
-            if self.voice is None:
-                return
+            yield await run_in_threadpool(self._prompt_audio, prompt.text.strip())
+        elif prompt.tag == "Say" and prompt.text and self.voice is not None:
             sentences = speaking.chunks(self.voice, for_speech(prompt.text,
                                                                self.script.language))
             rate = speaking.sample_rate(self.voice)
-            while True:
-                piece = asyncio.ensure_future(run_in_threadpool(_next_ulaw, sentences, rate))
+            while piece := await run_in_threadpool(_next_ulaw, sentences, rate):
                 yield piece
-                if not piece.done() or piece.result():
-                    continue
-                return
 
     def _prompt_audio(self, url: str) -> bytes:
         name = url.rsplit("/", 1)[-1].removesuffix(".wav")
@@ -471,29 +459,10 @@ async def conversation(websocket: WebSocket) -> None:
 
 async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
                  ) -> Conversation | None:
-    """The call's conversation, if `start` brings its own unexpired token and the call
-    has no stream yet; otherwise the socket is closed (a policy violation)."""
-    start = event.get("start")
-    params = start.get("customParameters") if isinstance(start, dict) else None
-    call_sid = params.get("callSid") if isinstance(params, dict) else None
-    stream_sid = start.get("streamSid") if isinstance(start, dict) else None
-    account_sid = start.get("accountSid") if isinstance(start, dict) else None
-    if (not isinstance(call_sid, str) or not isinstance(params, dict)
-            or not stream_token.valid(rt.settings.secret_key, call_sid, params.get("token"),
-                                      rt.clock())
-            or not isinstance(stream_sid, str) or not stream_sid):
-        log.warning("conversation stream refused: no call, or a missing, wrong or expired "
-                    "token")
-        await websocket.close(code=POLICY_VIOLATION)
+    admitted = await admit(rt, websocket, event, "conversation stream")
+    if admitted is None:
         return None
-    claimed = await rt.database.run(partial(claim_stream, rt, call_sid, stream_sid[:64]))
-    if claimed is None:
-        log.warning("conversation stream for call %s refused: unknown or ended call, or it "
-                    "has a stream already", call_sid)
-        await websocket.close(code=POLICY_VIOLATION)
-        return None
-    script, call = claimed
-    line = Line(call_sid, stream_sid[:64],
-                account_sid if isinstance(account_sid, str) else
-                rt.settings.twilio_account_sid, call.from_number, call.to_number)
-    return Conversation(rt, websocket, line, script)
+    call = admitted.call
+    line = Line(admitted.call_sid, admitted.stream_sid, admitted.account_sid,
+                call.from_number, call.to_number)
+    return Conversation(rt, websocket, line, admitted.script)

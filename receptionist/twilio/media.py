@@ -22,6 +22,7 @@ import logging
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from functools import partial
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -157,34 +158,55 @@ async def media_stream(websocket: WebSocket) -> None:
                      "%.3f ms", session.call_sid, session.frames, session.max_loop_ms)
 
 
-async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
-                 ) -> MediaSession | None:
-    """The call's session, if `start` brings that call's own unexpired token and the call
-    has no stream yet; otherwise the socket is closed (a policy violation)."""
+@dataclass(frozen=True)
+class Admitted:
+    """A stream let in for its call (`admit`)."""
+
+    call_sid: str
+    stream_sid: str
+    account_sid: str
+    script: Script
+    call: Call
+
+
+async def admit(rt: Runtime, websocket: WebSocket, event: dict[str, object], what: str
+                ) -> Admitted | None:
+    """The call a stream's `start` message names, if it brings that call's own unexpired
+    token and the call has no stream yet (`claim_stream`); otherwise the socket is closed
+    (a policy violation). `what`: the stream's kind, for the log. Both kinds of stream
+    (this one-way fork, and the two-way `conversation.py`) are let in here."""
     start = event.get("start")
     params = start.get("customParameters") if isinstance(start, dict) else None
     call_sid = params.get("callSid") if isinstance(params, dict) else None
-    stream_sid = start.get("streamSid") if isinstance(start, dict) else None
     if not isinstance(call_sid, str) or not CALL_SID.match(call_sid):
-        log.warning("media stream: start without a callSid parameter")
+        log.warning("%s: start without a callSid parameter", what)
         await websocket.close(code=POLICY_VIOLATION)
         return None
-    assert isinstance(params, dict)
+    assert isinstance(start, dict) and isinstance(params, dict)
     if not stream_token.valid(rt.settings.secret_key, call_sid, params.get("token"),
                               rt.clock()):
-        log.warning("media stream for call %s refused: missing, wrong or expired token",
-                    call_sid)
+        log.warning("%s for call %s refused: missing, wrong or expired token", what, call_sid)
         await websocket.close(code=POLICY_VIOLATION)
         return None
+    stream_sid = start.get("streamSid")
     if not isinstance(stream_sid, str) or not STREAM_SID.match(stream_sid):
         stream_sid = "local-" + secrets.token_hex(8)
     claimed = await rt.database.run(partial(claim_stream, rt, call_sid, stream_sid))
     if claimed is None:
-        log.warning("media stream for call %s refused: unknown or ended call, or it has a "
-                    "stream already", call_sid)
+        log.warning("%s for call %s refused: unknown or ended call, or it has a stream "
+                    "already", what, call_sid)
         await websocket.close(code=POLICY_VIOLATION)
         return None
-    return MediaSession(rt, call_sid, claimed[0])
+    account_sid = start.get("accountSid")
+    return Admitted(call_sid, stream_sid,
+                    account_sid if isinstance(account_sid, str) and account_sid
+                    else rt.settings.twilio_account_sid, *claimed)
+
+
+async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
+                 ) -> MediaSession | None:
+    admitted = await admit(rt, websocket, event, "media stream")
+    return None if admitted is None else MediaSession(rt, admitted.call_sid, admitted.script)
 
 
 async def _recognise(rt: Runtime, session: MediaSession, batch: bytes) -> None:

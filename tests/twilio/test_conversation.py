@@ -93,3 +93,14 @@ def test_a_document_less_what_was_carried_out_with_a_fork_for_its_prompt() -> No
     assert rest.index("<Start>") < rest.index("<Gather") and "Hello." not in rest
     assert twiml.remainder(document, 2, fork).endswith("<Response><Hangup /></Response>")
     assert twiml.remainder(document, 0) .count("<Say") == 2
+
+
+def test_resume_refuses_what_twilio_never_sends(sim: TestTwilioSim, client: TestClient) -> None:
+    form = {"CallSid": "CA" + "4" * 32, "To": DEMO_EN, "From": "+15550001111"}
+    url = PUBLIC_BASE + "/twilio/resume"
+    assert client.post("/twilio/resume", data=form).status_code == 403  # unsigned
+    assert sim.post(url + "?skip=many", form).status_code == 400
+    assert sim.post(url, {**form, "Bogus": "1"}).status_code == 400
+    # A call we never answered: nothing to carry out (Twilio ends it).
+    unknown = sim.post(url, form)
+    assert unknown.status_code == 200 and "<Response />" in unknown.text
