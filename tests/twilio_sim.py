@@ -373,6 +373,10 @@ class TestMediaStreams:
         manager.__exit__(None, None, None)
 
 
+# What a scripted caller says at a <Record> on the stream when its script gives no words.
+MESSAGE_WORDS = "Hello, this is Alex, please call me back about my appointment."
+
+
 class TestConversations:
     """Twilio's side of the two-way stream (`<Connect><Stream>`, the stream transport):
     opens the WebSocket (signed), sends `start`, then reads what the app sends: its
@@ -399,6 +403,10 @@ class TestConversations:
         self.marks: dict[str, list[str]] = {}
         # The caller answers a <Gather> before its prompt has been played (barge-in).
         self.barge_in = False
+        # Said once over the first <Gather>'s prompt after its first sentence ("mm-hm"):
+        # not an answer. The prompt's other marks are held until the app clears them.
+        self.backchannel = ""
+        self.cleared_at: dict[str, int] = {}  # per call: bytes of our voice at the clear
 
     def carry(self, call: SimulatedCall, url: str, parameters: dict[str, str]) -> str | None:
         before = self.api.redirect_count(call.call_sid)
@@ -411,6 +419,7 @@ class TestConversations:
             sender = _Sender(socket, stream_sid)
             start_stream(socket, call, stream_sid, parameters)
             heard_from = len(call.heard)
+            holding: list[str] = []  # marks of audio "still playing"
             while True:
                 try:
                     message = json.loads(socket.receive_text())
@@ -421,13 +430,34 @@ class TestConversations:
                     audio = base64.b64decode(message["media"]["payload"])
                     self.audio[call.call_sid] += audio
                     call.heard.append(Heard("Stream", f"{len(audio)} bytes of audio"))
-                elif kind == "clear":
+                elif kind == "clear":  # Twilio echoes the marks of what it dropped
                     self.clears[call.call_sid] = self.clears.get(call.call_sid, 0) + 1
+                    self.cleared_at[call.call_sid] = len(self.audio[call.call_sid])
+                    for held in holding:
+                        sender.send({"event": "mark", "mark": {"name": held}})
+                    holding.clear()
                 elif kind == "mark":
                     name = message["mark"]["name"]
                     self.marks[call.call_sid].append(name)
+                    if self.backchannel and not name.startswith("record-"):
+                        holding.append(name)  # not played yet: the caller talks over it
+                        if not name.startswith("gather-"):
+                            continue
+                        # The first sentence was played; then the caller's "mm-hm".
+                        sender.send({"event": "mark", "mark": {"name": holding.pop(0)}})
+                        samples, rate = self.synthesize(self.backchannel, voice=self.voice)
+                        quiet = np.zeros(2 * rate, dtype=np.int16)
+                        sender.frames(stream_frames(np.concatenate([samples, quiet]), rate))
+                        self.backchannel = ""
+                        continue
                     if not self.barge_in or not name.startswith("gather-"):
                         sender.send({"event": "mark", "mark": {"name": name}})
+                    if name.startswith("record-"):  # the beep was played: record
+                        if not self._leave(call, sender, int(name.split("-")[1]),
+                                           call.heard[heard_from:]):
+                            call.ended = True
+                            return None
+                        heard_from = len(call.heard)
                     if name.startswith("gather-"):
                         timeout = int(name.split("-")[1])
                         if not self._answer(call, sender, timeout,
@@ -438,6 +468,32 @@ class TestConversations:
                         if self.barge_in:  # played after the caller answered, if at all
                             sender.send({"event": "mark", "mark": {"name": name}})
         return self.api.redirect(call.call_sid, before)
+
+    def _leave(self, call: SimulatedCall, sender: _Sender, timeout: int,
+               heard: list[Heard]) -> bool:
+        """The caller's message at a <Record> made on the stream (after its beep): their
+        words (or a sentence of `seconds`' worth), then the finish key or hanging up;
+        silence is `timeout` seconds of a quiet line. False: they hung up."""
+        left = call.caller.record(heard)
+        if left is None:
+            sender.send({"event": "stop"})
+            return False
+        if left.seconds > 0:
+            words = left.words or MESSAGE_WORDS
+            samples, rate = self.synthesize(words, voice=self.voice)
+            audio = np.concatenate([samples, np.zeros(rate // 2, dtype=np.int16)])
+            sender.frames(stream_frames(audio, rate))
+            call.seconds += max(1, len(samples) // rate)
+        else:
+            sender.frames([b"\xff" * 160] * ((timeout + 1) * 50))
+            call.seconds += timeout
+            return True
+        if left.finish_key == "hangup":
+            sender.send({"event": "stop"})
+            return False
+        sender.send({"event": "dtmf", "dtmf": {"track": "inbound_track",
+                                               "digit": left.finish_key[:1]}})
+        return True
 
     def _answer(self, call: SimulatedCall, sender: _Sender, timeout: int,
                 heard: list[Heard]) -> bool:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from receptionist.call_flows import engine as flow
 from receptionist.call_flows import screening
-from receptionist.call_flows.actions import Action, Callback
+from receptionist.call_flows.actions import Action, Callback, Converse, Gather, Record, Redirect
 from receptionist.call_flows.answering import apology
 from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.desk import Desk, call_script, flow_context
@@ -111,9 +111,32 @@ def dialed(desk: Desk, session: Session, call_sid: str, at: StepAt, *, status: s
     call = calls.get_call(session, call_sid=call_sid)
     answer, by = screening.answer_for(call.transfer_answer if call is not None else None,
                                       at.seq)
-    return answered(desk, session, call_sid, at,
-                    DialResult(status, duration, group=group, ring=ring, answer=answer,
-                               by=by, bridged=bridged))
+    return back_on_stream(desk, session, call_sid, answered(
+        desk, session, call_sid, at, DialResult(status, duration, group=group, ring=ring,
+                                                answer=answer, by=by, bridged=bridged)))
+
+
+def back_on_stream(desk: Desk, session: Session, call_sid: str,
+                   actions: list[Action]) -> list[Action]:
+    """A call of the stream transport handed to the provider for a transfer goes back on
+    a two-way stream for what follows it (a message when nobody answered, a question):
+    recorded and spoken on this server, as before the transfer. `actions` unchanged when
+    nothing follows but prompts and the end, or when the call cannot be carried."""
+    if not any(isinstance(action, Gather | Record) for action in actions):
+        return actions
+    call = calls.get_call(session, call_sid=call_sid)
+    script = call_script(desk, session, call) if call is not None else None
+    if (call is None or script is None or script.transport != "stream"
+            or call.status in calls.TERMINAL_STATUSES):
+        return actions
+    conversation = desk.conversation(call_sid, script.language, desk.now())
+    if conversation is None:
+        return actions
+    call.media_stream_sid = None  # the new stream claims the call
+    session.add(call)
+    url, token = conversation
+    return [Converse(url, (("callSid", call_sid), ("token", token)), tuple(actions)),
+            Redirect(Callback.to("resume"))]
 
 
 def goto_step(desk: Desk, session: Session, call_sid: str, at: StepAt) -> list[Action]:

@@ -4,12 +4,19 @@ A message row exists before its audio: fetching is retried with exponential back
 when it finally gives up the row (with the provider's URL) stays, marked `failed`. What a
 recording URL looks like and where its audio is downloaded from is the provider's business
 (`RecordingSource`, the adapter's REST client).
+
+A recording made on this server (a call carried by a two-way media stream records the
+caller itself: nothing is stored at the provider) is written where a fetched message's
+audio goes, `RECORDINGS_DIR/<business>/<sid>.wav`, and named by a URL of ours
+(`stream_recording_url`): the rest of the pipeline (messages, spoken names, the fallback
+spool) treats it like any other, and its "download" reads the file back.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -45,6 +52,29 @@ class RecordingSource(Protocol):
         """The WAV bytes of the recording the provider named `recording_url` (a URL it
         sent us, read and checked by the provider's adapter). Raises FetchError."""
         ...
+
+
+STREAM_RECORDINGS = "/twilio/stream-recordings/"
+_STREAM_RECORDING = re.compile(r"^(\d{1,12})/(RE[0-9a-f]{32})$")
+
+
+def stream_recording_url(settings: Settings, tenant_id: int, sid: str) -> str:
+    """How a recording made on this server is named (a URL, as the provider's are)."""
+    if not _STREAM_RECORDING.match(f"{tenant_id}/{sid}"):
+        raise ValueError(f"not a stream recording: {tenant_id}/{sid}")
+    return f"{settings.public_base_url}{STREAM_RECORDINGS}{tenant_id}/{sid}"
+
+
+def stream_recording_path(settings: Settings, recording_url: str) -> Path | None:
+    """Where the recording `recording_url` names was written on this server; None when it
+    is not one of ours (the provider's, or anything else: nothing else is read)."""
+    prefix = settings.public_base_url + STREAM_RECORDINGS
+    if not recording_url.startswith(prefix):
+        return None
+    found = _STREAM_RECORDING.match(recording_url[len(prefix):])
+    if found is None:
+        return None
+    return settings.recordings_dir / found.group(1) / f"{found.group(2)}.wav"
 
 
 def write_atomically(path: Path, data: bytes) -> None:

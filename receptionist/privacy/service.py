@@ -35,6 +35,7 @@ from receptionist.catalog_text import Refused
 from receptionist.config import Settings
 from receptionist.i18n import N_
 from receptionist.messages.models import Message
+from receptionist.messages.recordings import stream_recording_path
 from receptionist.outbox.models import OutboxItem
 from receptionist.privacy.models import ErasureRequest
 from receptionist.tenants.models import Tenant
@@ -99,11 +100,16 @@ def _delete_calls(session: Session, settings: Settings, calls: Sequence[Call],
 
 def _anonymise(session: Session, settings: Settings, condition: object,
                erased: Erased) -> None:
-    # The spoken name's audio, if the worker stored it (appointments.spoken_names), goes too.
-    for appointment_id, tenant_id in session.execute(
-            select(Appointment.id, Appointment.tenant_id).where(condition)):  # type: ignore[arg-type]
+    # The spoken name's audio, if the worker stored it (appointments.spoken_names), goes
+    # too, and the recording itself when this server made it (the stream transport).
+    for appointment_id, tenant_id, url in session.execute(
+            select(Appointment.id, Appointment.tenant_id, Appointment.name_recording_url)
+            .where(condition)):  # type: ignore[arg-type]
         erased.files.append(settings.recordings_dir / str(tenant_id)
                             / f"name-{appointment_id}.wav")
+        made_here = stream_recording_path(settings, url or "")
+        if made_here is not None:
+            erased.files.append(made_here)
     result = session.execute(update(Appointment).where(condition)  # type: ignore[arg-type]
                              .values(caller_number="", caller_name=ERASED_NAME,
                                      name_recording_url=None, name_status=NameStatus.none,

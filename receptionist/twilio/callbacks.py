@@ -22,6 +22,8 @@ from receptionist.twilio.forms import (
     BookQuery,
     ChallengeQuery,
     MenuForm,
+    RecordedForm,
+    RecordingStatusForm,
     StepQuery,
     TwilioForm,
     parse,
@@ -41,8 +43,8 @@ def _step(query: Mapping[str, str]) -> StepQuery:
 
 
 # The routes a call carried by a stream may be sent to without Twilio: what a <Gather>
-# waits for and where a <Redirect> leads. (A <Record> or a <Dial> hands the call back
-# to Twilio, which then calls the others itself.)
+# waits for, where a <Redirect> leads, what a <Record> made on the stream reports. (A
+# <Dial> hands the call back to Twilio, which then calls the others itself.)
 IN_PROCESS: dict[str, Callable[[Mapping[str, str]], Route]] = {
     "/twilio/menu": lambda q: (MenuForm, with_query(webhooks.menu_input, _step(q))),
     "/twilio/step": lambda q: (MenuForm, with_query(webhooks.goto_step, _step(q))),
@@ -50,6 +52,10 @@ IN_PROCESS: dict[str, Callable[[Mapping[str, str]], Route]] = {
                                                     parse(BookQuery, dict(q)))),
     "/twilio/challenge": lambda q: (MenuForm, with_query(
         webhooks.challenge_answer, parse(ChallengeQuery, dict(q)))),
+    "/twilio/recorded": lambda q: (RecordedForm, with_query(webhooks.recorded, _step(q))),
+    "/twilio/no-recording": lambda q: (MenuForm, with_query(webhooks.no_recording,
+                                                            _step(q))),
+    "/twilio/recording-status": lambda q: (RecordingStatusForm, webhooks.recording_status),
 }
 
 

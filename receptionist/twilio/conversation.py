@@ -11,10 +11,13 @@ documents itself, the way Twilio would, on that stream:
   answered in this process (`callbacks.in_process`, stored like a webhook's);
 - barge-in: a key, or words that answer the prompt, while a prompt plays send `clear`
   (Twilio drops the audio not yet played) and the answer is carried out at once;
+- `<Record>`: recorded here from the stream (`stream_recording`: a beep, the caller's
+  audio until the finish key, silence, the longest length or hanging up), written to
+  RECORDINGS_DIR and answered in this process: no recording is made at Twilio;
 - `<Redirect>`: answered in this process too;
-- `<Record>`, `<Dial>`, `<Hangup>`, the end of a document: handed back to Twilio, which
-  the REST API moves to `/twilio/resume?skip=N` (the rest of the document as TwiML); the
-  stream ends there and the call goes on with the TwiML transport.
+- `<Dial>`, `<Hangup>`, the end of a document: handed back to Twilio, which the REST API
+  moves to `/twilio/resume?skip=N` (the rest of the document as TwiML); the stream ends
+  there and the call goes on with the TwiML transport.
 
 If the stream drops or this process dies, Twilio goes on with the TwiML after
 `<Connect>`: a `<Redirect>` to `/twilio/resume`, which replays the call's latest
@@ -28,6 +31,7 @@ import base64
 import binascii
 import json
 import logging
+import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -40,11 +44,22 @@ from fastapi.concurrency import run_in_threadpool
 from receptionist.call_flows.actions import Callback
 from receptionist.call_flows.hearing import Hearing
 from receptionist.call_flows.schema import Script
+from receptionist.messages.recordings import stream_recording_url, write_atomically
 from receptionist.runtime import Runtime
 from receptionist.speech.audio import PHONE_RATE, resample, ulaw_encode
 from receptionist.speech.process_pool import SpeechUnavailable
 from receptionist.speech.recognizer import ModelUnavailable
-from receptionist.twilio import callbacks, rest, stream_token, twiml, webhooks
+from receptionist.twilio import (
+    barge_in,
+    callbacks,
+    fallback,
+    rest,
+    stream_recording,
+    stream_token,
+    twiml,
+    webhooks,
+)
+from receptionist.twilio.forms import RECORD_HANG_UP
 from receptionist.twilio.media import POLICY_VIOLATION, admit
 from receptionist.twilio.signature import is_valid, validator_for
 from receptionist.voice import speaking
@@ -62,6 +77,13 @@ ULAW_SILENCE = b"\xff"
 # The mark after a <Gather>'s prompts: once it is played, the runner waits (its name
 # says how long, in seconds of the caller's audio: "gather-5-12").
 GATHER_MARK = "gather-"
+# The mark after a <Record>'s beep: the recording starts once it is played ("record-5-13":
+# the seconds of silence that end it).
+RECORD_MARK = "record-"
+# Once the stream ends, the runner may still store what it was recording this long.
+STOP_GRACE_S = 30.0
+# <Record>'s finishOnKey when the verb names none (Twilio's default: any key).
+ANY_KEY = "1234567890*#"
 
 
 class Ended(Exception):
@@ -95,7 +117,12 @@ class Stopped:
     pass
 
 
-Event = Key | Answer | Marked | Frames | Stopped
+@dataclass(frozen=True)
+class Onset:
+    """The caller started speaking over a prompt at a <Gather> (`barge_in`)."""
+
+
+Event = Key | Answer | Marked | Frames | Stopped | Onset
 
 
 @dataclass(frozen=True)
@@ -107,6 +134,7 @@ class Line:
     account_sid: str
     from_number: str
     to_number: str
+    tenant_id: int | None = None
 
 
 def ulaw_of_wav(data: bytes) -> bytes:
@@ -139,6 +167,12 @@ class Conversation:
         self.marks = 0
         self.unplayed: set[str] = set()  # marks sent, not yet echoed
         self.gathering = False  # keys count only while a <Gather> waits
+        self.take: stream_recording.Take | None = None  # a <Record> in progress
+        self.armed: tuple[str, stream_recording.Take] | None = None  # …after this mark
+        self.onset: barge_in.Onset | None = None  # the caller's voice over a prompt
+        self.pieces: list[tuple[str, bytes]] = []  # a <Gather>'s prompts: (mark, audio)
+        self.played: list[str] = []  # marks Twilio echoed, in order
+        self.paused: list[tuple[str, bytes]] | None = None  # cut by the caller's voice
         self.voice = rt.prompts.voice(script.prompt_voice or "local", script.language)
 
     # -- what Twilio sends ------------------------------------------------------------
@@ -156,6 +190,9 @@ class Conversation:
             mark = event.get("mark")
             name = mark.get("name") if isinstance(mark, dict) else None
             if isinstance(name, str):
+                self.played.append(name)
+                if self.armed is not None and self.armed[0] == name:
+                    self.take, self.armed = self.armed[1], None
                 self.events.put_nowait(Marked(name))
         elif kind == "stop":
             self.events.put_nowait(Stopped())
@@ -170,7 +207,15 @@ class Conversation:
         except (binascii.Error, ValueError):
             log.warning("conversation: payload is not base64")
             return
-        self.pending += audio
+        if self.take is not None:  # a message is not an answer: not heard, recorded
+            self.take.add(audio)
+            self.pending.clear()
+        else:
+            self.pending += audio
+            if (self.onset is not None and self.gathering
+                    and (self.unplayed or self.paused is not None)
+                    and self.onset.add(audio) and self.paused is None):
+                self.events.put_nowait(Onset())
         if len(self.pending) >= BATCH_BYTES:
             batch = bytes(self.pending)
             self.pending.clear()
@@ -202,6 +247,9 @@ class Conversation:
         """Carry out the call's latest document, then each answer's, until the call is
         handed back to Twilio or the stream ends."""
         document = await self.rt.database.run(self._latest)
+        windows = await run_in_threadpool(barge_in.detector)
+        if windows is not None:
+            self.onset = barge_in.Onset(windows)
         try:
             while document is not None:
                 document = await self._document(document)
@@ -227,7 +275,12 @@ class Conversation:
                 return await self._gather(verb)
             elif verb.tag == "Redirect" and verb.text:
                 return await self._request(verb.text.strip(), {})
-            else:  # <Record>, <Dial>, <Hangup>, <Reject>: Twilio's
+            elif verb.tag == "Record" and self.line.tenant_id is not None:
+                recorded = await self._record(verb)
+                if recorded is not NOTHING_RECORDED:
+                    return recorded if isinstance(recorded, str) else None
+                # Nothing but silence: no recording, on with the next verb (as Twilio).
+            else:  # <Dial>, <Hangup>, <Reject>: Twilio's
                 await self._hand_off(index)
                 return None
         await self._hand_off(len(verbs))  # the end of a document: Twilio hangs up
@@ -237,28 +290,137 @@ class Conversation:
         action = verb.get("action", "")
         timeout = int(verb.get("timeout", "5"))
         self.gathering = True
+        self.pieces, self.paused, self.played = [], None, []
+        if self.onset is not None:
+            self.onset.reset()
         try:
             event = await self._play(list(verb), last_mark=f"{GATHER_MARK}{timeout}-")
             if event is None:
-                event = await self._played()
-            if event is None:
-                event = await self._wait(timeout)
+                event = await self._listen(timeout)
         finally:
             self.gathering = False
+            self.pieces, self.paused = [], None
         if isinstance(event, Key):
             return await self._request(action, {"Digits": event.digit})
         if isinstance(event, Answer):
             return await self._request(self._url(event.callback), {})
         return await self._request(action, {})  # nothing: actionOnEmptyResult
 
-    async def _wait(self, timeout_s: int) -> Event | None:
-        """A key or an answer within `timeout_s` of the caller's audio; None: nothing."""
-        until = self.frames + timeout_s * FRAMES_PER_S
-        while self.frames < until:
-            event = self._answering(await self.events.get())
-            if event is not None:
-                return event
+    async def _record(self, verb: ET.Element) -> str | object | None:
+        """Carry out a <Record> on the stream: the action's document (None: the call is
+        over or handed back), or NOTHING_RECORDED."""
+        timeout = int(verb.get("timeout", "5"))
+        detector = await run_in_threadpool(stream_recording.speech_windows)
+        take = stream_recording.Take(detector, timeout, int(verb.get("maxLength", "3600")))
+        if verb.get("playBeep", "true") == "true":
+            await self._send_audio(BEEP)
+        # The recording starts once the beep is played, as Twilio's: when its mark comes
+        # back, on the receiving side (`on_message`), so no audio after it is missed.
+        self.armed = (await self._mark(f"{RECORD_MARK}{timeout}-"), take)
+        try:
+            while self.unplayed:
+                self._answering(await self.events.get())
+            key = await self._recording(take, verb.get("finishOnKey", ANY_KEY))
+        finally:
+            self.take, self.armed = None, None
+        audio = take.trimmed()
+        if not audio:
+            status = verb.get("recordingStatusCallback")
+            if status and "absent" in verb.get("recordingStatusCallbackEvent", ""):
+                await self._request(status, {"RecordingSid": _new_recording_sid(),
+                                             "RecordingStatus": "absent",
+                                             "RecordingDuration": "0", "RecordingUrl": ""})
+            if key == RECORD_HANG_UP:
+                raise Ended
+            return NOTHING_RECORDED
+        fields = await self._keep(audio)
+        if key:
+            fields["Digits"] = key
+        document = await self._recorded(verb.get("action", ""), fields)
+        if key == RECORD_HANG_UP:  # Twilio requests the action, follows nothing
+            raise Ended
+        return document
+
+    async def _recording(self, take: stream_recording.Take, finish: str) -> str | None:
+        """Until the recording ends: the key that ended it, `hangup`, or None (silence or
+        the longest length)."""
+        while not take.done:
+            event = await self.events.get()
+            if isinstance(event, Stopped):
+                return RECORD_HANG_UP
+            if isinstance(event, Marked):
+                self.unplayed.discard(event.name)
+            elif isinstance(event, Key) and event.digit in finish:
+                return event.digit
         return None
+
+    async def _keep(self, audio: bytes) -> dict[str, str]:
+        """Write the recording where the business's recordings are; its callback fields."""
+        assert self.line.tenant_id is not None
+        sid = _new_recording_sid()
+        url = stream_recording_url(self.rt.settings, self.line.tenant_id, sid)
+        path = self.rt.settings.recordings_dir / str(self.line.tenant_id) / f"{sid}.wav"
+        await run_in_threadpool(write_atomically, path, stream_recording.wav_of(audio))
+        return {"RecordingSid": sid, "RecordingUrl": url,
+                "RecordingDuration": str(stream_recording.seconds(audio))}
+
+    async def _recorded(self, action: str, fields: dict[str, str]) -> str | None:
+        """The <Record>'s action, answered here. Should that fail, the recording is
+        spooled for the fallback import (twilio/spool.py), never lost, and the call is
+        handed back to Twilio."""
+        try:
+            document = await self.rt.database.run(
+                partial(callbacks.in_process, self.rt, action, self._form(fields)))
+        except Exception:
+            log.exception("call %s: storing recording %s failed; spooled",
+                          self.line.call_sid, fields["RecordingSid"])
+            await run_in_threadpool(partial(
+                fallback.keep_recording, self.rt.settings.spool_dir,
+                call_sid=self.line.call_sid, from_number=self.line.from_number,
+                to_number=self.line.to_number, recording_sid=fields["RecordingSid"],
+                recording_url=fields["RecordingUrl"],
+                duration_s=int(fields["RecordingDuration"])))
+            await self._hand_off(0, wait=False)
+            return None
+        if document is None:  # not one of ours to answer: Twilio's
+            await self._move(action)
+        return document
+
+    async def _listen(self, timeout_s: int) -> Event | None:
+        """A key or an answer at a <Gather>: while its prompts play (the caller's voice
+        over them pauses them, `barge_in`), then within `timeout_s` of the caller's audio
+        after they were played; None: nothing."""
+        until: int | None = None
+        while True:
+            if until is None and not self.unplayed and self.paused is None:
+                until = self.frames + timeout_s * FRAMES_PER_S
+            if until is not None and self.frames >= until:
+                return None
+            event = self._answering(await self.events.get())
+            if isinstance(event, Onset):
+                await self._pause()
+                until = None
+            elif event is not None:
+                return await self._cleared(event) if self.unplayed else event
+            elif (self.paused is not None and self.onset is not None
+                  and self.onset.quiet_s >= barge_in.RESUME_S):
+                await self._resume()
+
+    async def _pause(self) -> None:
+        """The caller speaks over the prompt: it stops (`clear`), and what Twilio had not
+        played yet is kept to go on with if what they say answers nothing."""
+        await self._send({"event": "clear", "streamSid": self.line.stream_sid})
+        played = set(self.played)
+        self.paused = [(name, audio) for name, audio in self.pieces if name not in played]
+        self.unplayed.clear()  # Twilio echoes the cleared marks: they were not played
+
+    async def _resume(self) -> None:
+        """Nothing answered: the prompt goes on from the sentence it was cut in."""
+        assert self.paused is not None and self.onset is not None
+        rest, self.paused = self.paused, None
+        self.onset.reset()
+        for name, audio in rest:  # new marks: the old ones came back with the `clear`
+            await self._out(audio, name.rstrip("0123456789"))
 
     async def _play(self, prompts: list[ET.Element], last_mark: str = "") -> Event | None:
         """Send `prompts`' audio, each followed by a mark (the last one named after
@@ -267,31 +429,40 @@ class Conversation:
         for prompt in prompts:
             async for audio in self._audio_of(prompt):
                 event = self._interruption()
-                if event is not None:
+                if isinstance(event, Onset):
+                    await self._pause()
+                elif event is not None:
                     return await self._cleared(event)
-                await self._send_audio(audio)
-            await self._mark(last_mark if prompt is prompts[-1] else "")
-        if not prompts and last_mark:
-            await self._mark(last_mark)
+                await self._out(audio, "")
+        if last_mark or not prompts:
+            await self._out(b"", last_mark)
         return None
 
-    async def _played(self) -> Event | None:
-        """Wait until Twilio has played everything sent; a key (at a <Gather>) or an
-        answer meanwhile stops it (`clear`) and is returned."""
-        while self.unplayed:
-            event = self._answering(await self.events.get())
-            if event is not None:
-                return await self._cleared(event)
-        return None
+    async def _out(self, audio: bytes, prefix: str) -> None:
+        """One piece of a prompt and its mark: sent, or kept while the prompt is paused
+        (`_resume` sends it); a <Gather>'s pieces are remembered to resume them."""
+        self.marks += 1
+        name = f"{prefix}{self.marks}"
+        if self.gathering:
+            self.pieces.append((name, audio))
+        if self.paused is not None:
+            self.paused.append((name, audio))
+            return
+        await self._send_audio(audio)
+        self.unplayed.add(name)
+        await self._send({"event": "mark", "streamSid": self.line.stream_sid,
+                          "mark": {"name": name}})
 
     def _answering(self, event: Event) -> Event | None:
-        """`event` if it answers (words, or a key while a <Gather> waits); a mark is
-        noted as played, the end of the stream ends the runner."""
+        """`event` if it answers (words, or a key while a <Gather> waits) or starts to
+        (the caller's voice over a <Gather>'s prompt); a mark is noted as played, the end
+        of the stream ends the runner."""
         if isinstance(event, Stopped):
             raise Ended
         if isinstance(event, Marked):
             self.unplayed.discard(event.name)
-        elif isinstance(event, Answer) or (isinstance(event, Key) and self.gathering):
+        elif isinstance(event, Answer) or (self.gathering and (
+                isinstance(event, Key) or (isinstance(event, Onset) and self.unplayed))):
             return event
         return None
 
@@ -307,8 +478,10 @@ class Conversation:
 
     async def _cleared(self, event: Event) -> Event:
         """Barge-in: Twilio drops what it has not played yet."""
-        await self._send({"event": "clear", "streamSid": self.line.stream_sid})
+        if self.unplayed or self.paused is None:
+            await self._send({"event": "clear", "streamSid": self.line.stream_sid})
         self.unplayed.clear()
+        self.paused = None
         return event
 
     async def _audio_of(self, prompt: ET.Element) -> AsyncIterator[bytes]:
@@ -341,12 +514,13 @@ class Conversation:
                               "media": {"payload": base64.b64encode(
                                   audio[start:start + SEND_BYTES]).decode()}})
 
-    async def _mark(self, prefix: str) -> None:
+    async def _mark(self, prefix: str) -> str:
         self.marks += 1
         name = f"{prefix}{self.marks}"
         self.unplayed.add(name)
         await self._send({"event": "mark", "streamSid": self.line.stream_sid,
                           "mark": {"name": name}})
+        return name
 
     async def _send(self, message: dict[str, object]) -> None:
         try:
@@ -398,6 +572,15 @@ class Conversation:
             log.error("%s", exc)
 
 
+NOTHING_RECORDED = object()
+BEEP = stream_recording.beep()
+
+
+def _new_recording_sid() -> str:
+    """A recording of ours: shaped like Twilio's SIDs, 128 random bits."""
+    return "RE" + uuid.uuid4().hex
+
+
 def _next_ulaw(sentences: Iterator[speaking.Samples], rate: int) -> bytes:
     """The next sentence as 8 kHz μ-law (b"" when there is none)."""
     samples = next(sentences, None)
@@ -445,8 +628,10 @@ async def conversation(websocket: WebSocket) -> None:
         pass
     finally:
         if talk is not None:
-            talk.close()
+            talk.events.put_nowait(Stopped())  # a drop without `stop` ends it the same
         if runner is not None:
+            # A recording in progress is still stored (the caller hung up to end it).
+            await asyncio.wait({runner}, timeout=STOP_GRACE_S)
             if not runner.done():
                 runner.cancel()
             try:
@@ -455,6 +640,8 @@ async def conversation(websocket: WebSocket) -> None:
                 pass
             except Exception:
                 log.exception("conversation runner failed")
+        if talk is not None:
+            talk.close()
 
 
 async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
@@ -464,5 +651,5 @@ async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
         return None
     call = admitted.call
     line = Line(admitted.call_sid, admitted.stream_sid, admitted.account_sid,
-                call.from_number, call.to_number)
+                call.from_number, call.to_number, call.tenant_id)
     return Conversation(rt, websocket, line, admitted.script)

@@ -13,7 +13,7 @@ import threading
 import httpx
 
 from receptionist.config import Settings
-from receptionist.messages.recordings import FetchError
+from receptionist.messages.recordings import FetchError, stream_recording_path
 from receptionist.notifications.sms import SmsError
 from receptionist.runtime import Runtime
 from receptionist.twilio.recording_urls import api_url
@@ -77,7 +77,14 @@ class TwilioRest:
             return ""
 
     def download_recording(self, recording_url: str) -> bytes:
-        """The recording's WAV, from TWILIO_API_BASE whatever host `recording_url` names."""
+        """The recording's WAV, from TWILIO_API_BASE whatever host `recording_url` names;
+        one the stream transport made on this server, from its file (nothing at Twilio)."""
+        local = stream_recording_path(self.settings, recording_url)
+        if local is not None:
+            try:
+                return local.read_bytes()
+            except OSError as exc:
+                raise FetchError(f"stream recording unreadable: {exc}") from None
         target = api_url(self.settings, recording_url)
         try:
             response = self.http.get(target, timeout=self.settings.recording_fetch_timeout_s,

@@ -19,12 +19,10 @@ from receptionist.twilio.forms import (
     DialQuery,
     MenuForm,
     RecordedForm,
-    RecordingStatusForm,
     ResumeQuery,
     ScreenForm,
     ScreenQuery,
     StatusForm,
-    StepQuery,
     TwilioForm,
     VoiceForm,
     parse,
@@ -57,10 +55,6 @@ async def _signed(request: Request, rt: Runtime) -> list[tuple[str, str]]:
         log.warning("rejected unsigned or wrongly signed request to %s", url)
         raise HTTPException(403, "invalid or missing X-Twilio-Signature")
     return form
-
-
-def _query(request: Request) -> StepQuery:
-    return parse(StepQuery, dict(request.query_params))
 
 
 async def _answer(request: Request, form_model: type[F],
@@ -192,18 +186,17 @@ async def menu(request: Request) -> Response:
 
 @router.post("/recorded", include_in_schema=False)
 async def recorded(request: Request) -> Response:
-    return await _answer(request, RecordedForm, _with_query(webhooks.recorded, _query(request)))
+    return await _in_process_route(request)
 
 
 @router.post("/no-recording", include_in_schema=False)
 async def no_recording(request: Request) -> Response:
-    return await _answer(request, MenuForm,
-                         _with_query(webhooks.no_recording, _query(request)))
+    return await _in_process_route(request)
 
 
 @router.post("/recording-status", include_in_schema=False)
 async def recording_status(request: Request) -> Response:
-    return await _answer(request, RecordingStatusForm, webhooks.recording_status)
+    return await _in_process_route(request)
 
 
 @router.post("/dialed", include_in_schema=False)

@@ -8,6 +8,7 @@ URL and form: a webhook Twilio retries gets the same answer and causes nothing t
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -140,8 +141,9 @@ def _conversing(rt: Runtime, session: Session, call_sid: str,
 
 
 def conversation_key(call_sid: str) -> str:
-    """The stored-reply key of the first document of a call carried by a stream."""
-    return f"stream:{call_sid}"
+    """The stored-reply key of the first document of a stream carrying the call (a call
+    may go back on a stream after a transfer: each stream's key is its own)."""
+    return f"stream:{call_sid}:{uuid.uuid4().hex[:16]}"  # 64 characters at most
 
 
 def latest_document(session: Session, call_sid: str) -> str | None:
@@ -225,7 +227,7 @@ def no_recording(rt: Runtime, session: Session, form: MenuForm, query: StepQuery
 
 
 def dialed(rt: Runtime, session: Session, form: DialForm, query: DialQuery) -> str:
-    return _twiml(rt, resuming.dialed(
+    return _conversing(rt, session, form.call_sid, resuming.dialed(
         TwilioDesk(rt), session, form.call_sid, _at(query), status=form.dial_status,
         duration=form.dial_duration, bridged=form.bridged, group=query.group,
         ring=query.ring))

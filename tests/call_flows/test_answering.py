@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from receptionist.call_flows import answering, reports, resuming
 from receptionist.call_flows.actions import (
+    Action,
     Callback,
     Converse,
     Gather,
@@ -112,6 +113,27 @@ def test_a_stream_script_hands_its_first_actions_to_the_stream(
     assert not any(isinstance(a, StreamAudio) for a in converse.first)
     assert _kinds(session, other)[:2] == [EventKind.call_started.value,
                                           EventKind.speech.value]
+
+
+def test_after_a_transfer_a_stream_call_goes_back_on_a_stream_for_what_follows(
+        session: Session, clock: FixedClock, engine: Engine) -> None:
+    publish_demo(engine, DEMO_EN,
+                 ("\nstart: greeting\n", "\ntransport: stream\nstart: greeting\n"))
+    desk = Desk(clock, speech=True, streams=True)
+    answering.answer(desk, session, _incoming())
+    call = calls.get_call(session, call_sid=SID)
+    assert call is not None
+    call.media_stream_sid = "MZ" + "1" * 32  # the stream that carried it before
+    question: list[Action] = [Say("Nobody answered.", "", "en-US"),
+                              Gather(Callback.to("menu", step="m"), 5, [])]
+    converse, then = resuming.back_on_stream(desk, session, SID, question)
+    assert isinstance(converse, Converse) and converse.first == tuple(question)
+    assert then == Redirect(Callback.to("resume")) and call.media_stream_sid is None
+    # Nothing to hear or record after it (a goodbye), or no stream here: unchanged.
+    goodbye: list[Action] = [Say("Goodbye.", "", "en-US"), Hangup()]
+    assert resuming.back_on_stream(desk, session, SID, goodbye) == goodbye
+    assert resuming.back_on_stream(Desk(clock, speech=True), session, SID,
+                                   question) == question
 
 
 def test_an_unknown_number_is_refused_with_words_and_a_rejected_event(

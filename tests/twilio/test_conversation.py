@@ -72,15 +72,17 @@ def test_prompt_audio_is_the_wav_files_samples() -> None:
         ulaw_of_wav(b"RIFF\x04\x00\x00\x00WAVE")
 
 
-def test_only_our_own_gather_and_redirect_urls_are_answered_in_process(
+def test_only_our_own_gather_record_and_redirect_urls_are_answered_in_process(
         runtime: Runtime) -> None:
     form = {"CallSid": "CA" + "3" * 32}
     for url in ("https://elsewhere.example.com/twilio/menu?step=main_menu",
-                PUBLIC_BASE + "/twilio/recorded?step=message",
-                PUBLIC_BASE + "/twilio/dialed?step=transfer"):
+                "https://elsewhere.example.com/twilio/recorded?step=message",
+                PUBLIC_BASE + "/twilio/dialed?step=transfer",
+                PUBLIC_BASE + "/twilio/status"):
         assert callbacks.in_process(runtime, url, form) is None
-    assert set(callbacks.IN_PROCESS) == {"/twilio/menu", "/twilio/step", "/twilio/book",
-                                         "/twilio/challenge"}
+    assert set(callbacks.IN_PROCESS) == {
+        "/twilio/menu", "/twilio/step", "/twilio/book", "/twilio/challenge",
+        "/twilio/recorded", "/twilio/no-recording", "/twilio/recording-status"}
 
 
 def test_a_document_less_what_was_carried_out_with_a_fork_for_its_prompt() -> None:

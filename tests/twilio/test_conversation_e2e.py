@@ -1,12 +1,14 @@
 """The stream transport (`transport: stream`): whole calls carried by one two-way media
 stream, played by our local voice, with keys as `dtmf` messages and words heard on the
-same stream; `<Record>` and the end of a call handed back to Twilio; a stream that drops
-resumed from the database. Judged by what ends up in the database."""
+same stream; messages and names recorded from the stream by this server (nothing at
+Twilio); the end of a call handed back to Twilio; a stream that drops resumed from the
+database. Judged by what ends up in the database."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,7 +19,12 @@ from receptionist.appointments.models import Appointment
 from receptionist.calls.events import EventKind
 from receptionist.config import Settings
 from receptionist.demo import demo_script_text
+from receptionist.messages.models import FetchStatus
+from receptionist.messages.recordings import fetch_due_recordings
+from receptionist.runtime import Runtime
+from receptionist.speech.audio import read_wav
 from receptionist.twilio.simulator import (
+    DialOutcome,
     HangUp,
     LeaveMessage,
     NoInput,
@@ -82,18 +89,21 @@ def test_the_call_is_carried_by_a_two_way_stream(sim: TestTwilioSim, engine: Eng
 
 def test_a_keypad_booking_over_the_stream(sim: TestTwilioSim, engine: Engine,
                                           conversations: TestConversations,
-                                          settings: Settings) -> None:
+                                          settings: Settings, runtime: Runtime) -> None:
     publish_streamed(engine, DEMO_EN)
-    # Book, the first time, confirm; the name is a <Record>: Twilio's, so the call is
-    # handed back (REST) to /twilio/resume, which carries out the rest as TwiML.
-    call = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), LeaveMessage(2)])
+    # Book, the first time, confirm, say the name after the beep and press #: the name
+    # is recorded from the stream by this server, not by Twilio.
+    call = sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"),
+                              LeaveMessage(2, words="Jane Doe")])
     [booked] = appointments(engine)
     assert booked.starts_at == datetime(2026, 11, 17, 16, tzinfo=UTC)
     assert booked.call_sid == call.call_sid and booked.name_recording_url is not None
-    urls = [e.url for e in call.exchanges]
-    assert any("/twilio/resume?skip=" in url for url in urls)
-    resumed = next(e for e in call.exchanges if "/twilio/resume" in e.url)
-    assert "<Record" in resumed.body and "<Say" not in resumed.body.split("<Record")[0]
+    assert booked.name_recording_url.startswith(settings.public_base_url)
+    assert not any("<Record" in e.body for e in call.exchanges)
+    assert "record-3-" in " ".join(conversations.marks[call.call_sid])
+    # The worker reads it like Twilio's: a WAV of the caller's words, trimmed.
+    samples, rate = read_wav(runtime.telephony.download_recording(booked.name_recording_url))
+    assert rate == 8000 and 0.5 < len(samples) / rate < 3.0
     assert path(engine, call.call_sid)[-2:] == ["book", "goodbye"]
     # The times offered to this caller were spoken as they went: no file holds them.
     caller_prompts = settings.prompts_dir / "caller"
@@ -101,14 +111,44 @@ def test_a_keypad_booking_over_the_stream(sim: TestTwilioSim, engine: Engine,
 
 
 def test_silence_times_out_on_the_stream_clock(sim: TestTwilioSim, engine: Engine,
-                                              conversations: TestConversations) -> None:
+                                              conversations: TestConversations,
+                                              settings: Settings, runtime: Runtime) -> None:
     publish_streamed(engine, DEMO_EN)
-    # Silence at the menu and its two retries: the demo takes a message (a <Record>,
-    # Twilio's).
+    # Silence at the menu and its two retries: the demo takes a message, recorded on the
+    # stream; the call never goes back to Twilio before its goodbye.
     call = sim.call(DEMO_EN, [NoInput(), NoInput(), NoInput(), LeaveMessage(3)])
-    assert len(messages(engine)) == 1
+    [message] = messages(engine)
     assert path(engine, call.call_sid)[-2:] == ["message", "goodbye"]
     assert kinds(engine, call.call_sid).count(EventKind.no_input) == 3
+    assert message.recording_url.startswith(settings.public_base_url)
+    assert 2 <= message.duration_s <= 6
+    assert not any("<Record" in e.body for e in call.exchanges)
+    # The worker takes it in as it does Twilio's recordings.
+    assert fetch_due_recordings(settings, runtime.database, now=runtime.clock(),
+                                source=runtime.telephony) == 1
+    [fetched] = messages(engine)
+    assert fetched.fetch_status == FetchStatus.fetched
+    assert Path(fetched.audio_path or "").read_bytes().startswith(b"RIFF")
+
+
+def test_a_message_ended_by_hanging_up_is_kept(sim: TestTwilioSim, engine: Engine,
+                                               conversations: TestConversations) -> None:
+    publish_streamed(engine, DEMO_EN)
+    # The caller asks for the message option, speaks, and hangs up instead of pressing #.
+    call = sim.call(DEMO_EN, [Press("2"), LeaveMessage(3, hang_up=True)])
+    [message] = messages(engine)
+    assert message.call_id is not None and message.duration_s >= 2
+    assert "message" in path(engine, call.call_sid)
+
+
+def test_silence_after_the_beep_is_no_message(sim: TestTwilioSim, engine: Engine,
+                                              conversations: TestConversations) -> None:
+    publish_streamed(engine, DEMO_EN)
+    # Nothing but a quiet line after the beep: no recording, as with Twilio (the call
+    # goes on with the next verb: "no message was recorded").
+    call = sim.call(DEMO_EN, [Press("2"), StaySilent(), HangUp()])
+    assert messages(engine) == []
+    assert EventKind.message_absent in kinds(engine, call.call_sid)
 
 
 def test_a_booking_by_voice_over_the_stream(sim: TestTwilioSim, engine: Engine,
@@ -120,10 +160,11 @@ def test_a_booking_by_voice_over_the_stream(sim: TestTwilioSim, engine: Engine,
     [booked] = appointments(engine)
     assert booked.starts_at == datetime(2026, 11, 17, 16, tzinfo=UTC)
     assert booked.call_sid == call.call_sid
-    # Heard on the stream itself: no REST redirect for the words, only the hand-back of
-    # the name's <Record> to Twilio.
+    # Heard on the stream itself: no REST redirect for the words; the name (silence
+    # here: none) is the stream's too; only the goodbye's hang-up goes back to Twilio.
     assert [url.split("?")[0].rsplit("/", 1)[-1]
             for url in twilio_redirects(conversations, call)] == ["resume"]
+    assert not any("<Record" in e.body for e in call.exchanges)
     assert fields(engine, call.call_sid, EventKind.choice)[0].via == "speech"
 
 
@@ -134,6 +175,31 @@ def test_a_key_during_a_prompt_stops_it(sim: TestTwilioSim, engine: Engine,
     call = sim.call(DEMO_EN, [Press("3"), HangUp()])
     assert "opening_hours" in path(engine, call.call_sid)
     assert conversations.clears[call.call_sid] == 1  # the menu's prompt, cut short
+
+
+def test_the_callers_voice_over_a_prompt_stops_it_before_the_words_are_recognised(
+        sim: TestTwilioSim, engine: Engine, conversations: TestConversations) -> None:
+    publish_streamed(engine, DEMO_EN)
+    conversations.barge_in = True  # the caller talks while the menu's prompt plays
+    call = sim.call(DEMO_EN, [Speak("What are your opening hours?"), HangUp()])
+    assert "opening_hours" in path(engine, call.call_sid)
+    # One `clear`: at the start of their voice (the words' answer then needs none).
+    assert conversations.clears[call.call_sid] == 1
+
+
+def test_a_mm_hm_over_a_prompt_pauses_it_and_it_goes_on(
+        sim: TestTwilioSim, engine: Engine, conversations: TestConversations) -> None:
+    publish_streamed(engine, DEMO_EN)
+    conversations.backchannel = "mm-hm"
+    call = sim.call(DEMO_EN, [Press("3"), HangUp()])
+    assert conversations.clears[call.call_sid] == 1
+    # The rest of the menu's prompt was played again after the pause, then the caller's
+    # key was taken as usual: nothing was made of the "mm-hm".
+    resumed = len(conversations.audio[call.call_sid]) - conversations.cleared_at[call.call_sid]
+    assert resumed > 8000
+    gathers = [m for m in conversations.marks[call.call_sid] if m.startswith("gather-")]
+    assert len(gathers) == 3  # the menu's, again after the pause, the hours' menu
+    assert path(engine, call.call_sid)[:3] == ["greeting", "main_menu", "opening_hours"]
 
 
 def test_french_over_the_stream(sim: TestTwilioSim, engine: Engine,
@@ -165,3 +231,42 @@ def test_typed_calls_without_a_stream_player_go_on_over_twiml(
     assert [e.url.split("?")[0].rsplit("/", 1)[-1] for e in call.exchanges][:2] == [
         "voice", "resume"]
     assert "opening_hours" in path(engine, call.call_sid)
+
+
+def test_erasing_the_caller_removes_a_name_recorded_on_the_stream(
+        sim: TestTwilioSim, engine: Engine, conversations: TestConversations,
+        runtime: Runtime, session: Session) -> None:
+    from receptionist.messages.recordings import stream_recording_path
+    from receptionist.privacy.service import request_erasure
+    from receptionist.tenants.service import get_tenant
+    from receptionist.worker import erasure_job
+
+    publish_streamed(engine, DEMO_EN)
+    sim.call(DEMO_EN, [Press("1"), Press("1"), Press("1"), LeaveMessage(2, words="Jane Doe")])
+    [booked] = appointments(engine)
+    audio = stream_recording_path(runtime.settings, booked.name_recording_url or "")
+    assert audio is not None and audio.exists()
+    demo = get_tenant(session, slug="demo")
+    assert demo.id is not None
+    request_erasure(session, tenant_id=demo.id, phone=booked.caller_number,
+                    requested_by="owner", now=runtime.clock())
+    session.commit()
+    erasure_job(runtime)
+    assert not audio.exists()
+    assert appointments(engine)[0].name_recording_url is None
+
+
+def test_after_an_unanswered_transfer_the_message_is_recorded_on_a_new_stream(
+        sim: TestTwilioSim, engine: Engine, conversations: TestConversations,
+        settings: Settings) -> None:
+    publish_streamed(engine, DEMO_EN)
+    call = sim.call(DEMO_EN, [Press("0"), DialOutcome("no-answer"), LeaveMessage(3)])
+    assert path(engine, call.call_sid)[-3:] == ["transfer_failed", "message", "goodbye"]
+    [message] = messages(engine)
+    # Twilio carried the <Dial> only: the call came back on a stream of its own, where
+    # the message was recorded by this server.
+    assert message.recording_url.startswith(settings.public_base_url)
+    assert not any("<Record" in e.body for e in call.exchanges)
+    dialed = next(e for e in call.exchanges if "/twilio/dialed" in e.url)
+    assert "<Connect><Stream" in dialed.body
+    assert sum("<Dial" in e.body for e in call.exchanges) == 1
