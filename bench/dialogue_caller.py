@@ -179,8 +179,11 @@ class PersonOnThePhone:
 
     def _hear(self, prompt: list[Heard]) -> str:
         """The prompt's words, and the new ones into the transcript."""
-        fresh = [h.text for h in [*self.said, *prompt] if h.text and id(h) not in self.seen]
-        self.seen.update(id(h) for h in [*self.said, *prompt])
+        fresh = []
+        for h in [*self.said, *prompt]:  # the prompt is in `said` too: each once
+            if h.text and id(h) not in self.seen:
+                fresh.append(h.text)
+            self.seen.add(id(h))
         if fresh:
             self.transcript.append(Talk("receptionist", _once(fresh)))
         text = " ".join(h.text for h in prompt if h.text)

@@ -111,6 +111,18 @@ def publish_practice(engine: Engine, slug: str, language: str) -> bool:
     return True
 
 
+def publish_transport(engine: Engine, slug: str, transport: str) -> None:
+    """Publish the active script of `slug` carried by `transport` (`twiml`, `stream`)."""
+    with Session(engine) as session:
+        text = active_text(session, slug)
+        assert "\ntransport:" not in text and "\nsteps:\n" in text
+        tenant = tenants.get_tenant(session, slug=slug)
+        publishing.publish_script(session, tenant=tenant, author="bench",
+                                  yaml_text=text.replace(
+                                      "\nsteps:\n", f"\ntransport: {transport}\nsteps:\n", 1))
+        session.commit()
+
+
 def seed_existing(engine: Engine, caller: Caller) -> int:
     """Book the caller's existing appointment (their number, the caller's language)."""
     existing = caller.existing

@@ -17,7 +17,12 @@ from sqlmodel import Session, col, select
 
 from bench.dialogue_caller import Markers, PersonOnThePhone, Talk
 from bench.dialogue_data import LANGUAGES, NUMBERS, Caller
-from bench.dialogue_practice import active_text, publish_practice, seed_existing
+from bench.dialogue_practice import (
+    active_text,
+    publish_practice,
+    publish_transport,
+    seed_existing,
+)
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.meaning import confirmation, faq_intent, target_for
@@ -72,8 +77,9 @@ class Result:
     heard: list[str] = field(default_factory=list)
 
 
-def template_database(folder: Path) -> Path:
-    """A migrated database with the demo businesses and their practice, copied per call."""
+def template_database(folder: Path, transport: str = "twiml") -> Path:
+    """A migrated database with the demo businesses and their practice, copied per call
+    (their scripts carried by `transport`)."""
     path = folder / "template.db"
     url = f"sqlite:///{path}"
     upgrade(url)
@@ -83,6 +89,8 @@ def template_database(folder: Path) -> Path:
         session.commit()
     for language in LANGUAGES:
         publish_practice(engine, SLUGS[language], language)
+        if transport != "twiml":
+            publish_transport(engine, SLUGS[language], transport)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()

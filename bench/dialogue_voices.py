@@ -21,10 +21,12 @@ from fastapi.testclient import TestClient
 
 from bench.dialogue_data import Caller
 from bench.dialogue_run import ACCOUNT_SID, AUTH_TOKEN, Result, run_caller, template_database
+from receptionist.call_flows.actions import Gather
+from receptionist.call_flows.context import FlowContext
 from receptionist.speech.audio import Samples, read_wav, resample, ulaw_decode
 from receptionist.twilio.frames import stream_frames
-from receptionist.twilio.simulator import MediaStreams, TwilioSim
-from tests.twilio_sim import AudioHeard, FakeTwilioApi, TestMediaStreams
+from receptionist.twilio.simulator import Heard, MediaStreams, TwilioSim
+from tests.twilio_sim import AudioHeard, FakeTwilioApi, TestConversations, TestMediaStreams
 
 HISS = 40.0  # line noise, as bench/speech_accuracy.py
 PICO_VOICES = {"en": "en-US", "fr": "fr-FR"}
@@ -76,12 +78,40 @@ def phone_line(samples: Samples, rate: int, seed: int = 0) -> Samples:
     return ulaw_decode(b"".join(stream_frames(clipped, 8000)))
 
 
-class SpokenLine:
-    """Builds each call's media streams, speaking with one synthetic voice."""
+class SaidWords:
+    """What the receptionist said to each call, as words: the stream transport plays our
+    voice as audio, so the scripted callers, who listen to words, are told them
+    (`FlowContext.say`, every prompt's text, patched while the bench runs), as the
+    simulator reads them from TwiML's `<Say>`. Each call's words are given once."""
 
-    def __init__(self, voice: Synthesizer, heard: AudioHeard) -> None:
+    def __init__(self) -> None:
+        self.words: dict[str, list[Heard]] = {}
+
+    def install(self, patch: pytest.MonkeyPatch) -> SaidWords:
+        original = FlowContext.say
+        words = self.words
+
+        def say(ctx: FlowContext, text: str, into: Gather | None = None, *,
+                personal: bool = False) -> None:
+            words.setdefault(ctx.call.call_sid, []).append(Heard("Say", text, ctx.language))
+            original(ctx, text, into, personal=personal)
+
+        patch.setattr(FlowContext, "say", say)
+        return self
+
+    def __call__(self, call_sid: str) -> list[Heard]:
+        return self.words.pop(call_sid, [])
+
+
+class SpokenLine:
+    """Builds each call's media streams, speaking with one synthetic voice; with
+    `said`, the two-way streams of the stream transport too."""
+
+    def __init__(self, voice: Synthesizer, heard: AudioHeard,
+                 said: SaidWords | None = None) -> None:
         self.voice = voice
         self.heard = heard
+        self.said = said
 
     def __call__(self, client: TestClient, api: FakeTwilioApi, sim: TwilioSim,
                  language: str) -> MediaStreams:
@@ -89,6 +119,9 @@ class SpokenLine:
             samples, rate = self.voice(text, language)
             return phone_line(samples, rate, seed=len(text)), 8000
 
+        if self.said is not None:
+            sim.conversations = TestConversations(client, api, sim.sign, speak,
+                                                  said=self.said)
         return TestMediaStreams(client, api, sim.sign, speak, heard=self.heard)
 
 
@@ -103,7 +136,7 @@ def install_models(folder: Path, languages: set[str]) -> Path:
     return root
 
 
-def run_spoken(callers: list[Caller], mode: str) -> list[Result]:
+def run_spoken(callers: list[Caller], mode: str, transport: str = "twiml") -> list[Result]:
     voice = VOICES[mode]
     if mode == "piper":
         callers = [c for c in callers if c.language == "en"]
@@ -111,14 +144,16 @@ def run_spoken(callers: list[Caller], mode: str) -> list[Result]:
     patch = pytest.MonkeyPatch()
     try:
         heard = AudioHeard().install(patch)
-        line = SpokenLine(voice, heard)
+        said = SaidWords().install(patch) if transport == "stream" else None
+        line = SpokenLine(voice, heard, said)
+        label = mode if transport == "twiml" else f"{mode}, {transport}"
         with tempfile.TemporaryDirectory(prefix="dialogues-") as tmp, \
                 FakeTwilioApi(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN) as api:
             folder = Path(tmp)
             models = install_models(folder, {c.language for c in callers})
-            template = template_database(folder)
+            template = template_database(folder, transport)
             for caller in callers:
-                results.append(run_caller(caller, folder, template, api, mode, line,
+                results.append(run_caller(caller, folder, template, api, label, line,
                                           models))
     finally:
         patch.undo()

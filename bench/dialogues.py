@@ -8,10 +8,12 @@ answered, a transfer tried, nothing booked), a **wrong outcome** (something done
 caller did not want: the wrong day, person or type, another appointment cancelled…),
 caller turns against the shortest possible, confirmation questions, "did not
 understand"s, calls that ended at the keypad. Typed mode sends the words as Twilio's
-`SpeechResult`; spoken modes are in bench/dialogue_voices.py.
+`SpeechResult`; spoken modes are in bench/dialogue_voices.py, over the TwiML transport
+(webhooks, with a one-way media stream for speech) or, with `--transport stream`, the
+stream transport (the whole call on a two-way stream, our voice as audio).
 
     python -m bench.dialogues [--mode typed] [--lang en|fr] [--limit N] [--caller ID]
-                              [--transcripts N]
+                              [--transcripts N] [--transport twiml|stream]
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ from bench.dialogue_run import ACCOUNT_SID, AUTH_TOKEN, Result, run_caller, temp
 from tests.twilio_sim import FakeTwilioApi
 
 
-def run(callers: list[Caller], mode: str = "typed") -> list[Result]:
+def run(callers: list[Caller], mode: str = "typed", transport: str = "twiml") -> list[Result]:
     if mode != "typed":
         from bench.dialogue_voices import run_spoken
-        return run_spoken(callers, mode)
+        return run_spoken(callers, mode, transport)
+    if transport != "twiml":
+        raise SystemExit("typed words go over TwiML (SpeechResult): a spoken mode for "
+                         "--transport stream")
     results = []
     with tempfile.TemporaryDirectory(prefix="dialogues-") as tmp, \
             FakeTwilioApi(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN) as api:
@@ -95,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=("typed", "piper", "pico", "espeak"),
                         default="typed")
     parser.add_argument("--lang", choices=LANGUAGES)
+    parser.add_argument("--transport", choices=("twiml", "stream"), default="twiml",
+                        help="stream: the demo scripts carried by a two-way media stream")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--caller", action="append", help="a caller's id (repeatable)")
     parser.add_argument("--transcripts", type=int, default=6,
@@ -111,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             if per_language[c.language] <= args.limit:
                 kept.append(c)
         callers = kept
-    results = run(callers, args.mode)
+    results = run(callers, args.mode, args.transport)
     print("\n".join(table(results)))
     print()
     print("\n".join(by_goal(results)))

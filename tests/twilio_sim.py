@@ -392,8 +392,12 @@ class TestConversations:
     __test__ = False
 
     def __init__(self, client: Any, api: FakeTwilioApi, sign: Callable[..., str],
-                 speak: Callable[..., tuple[Samples, int]], *, voice: str = "en-us") -> None:
+                 speak: Callable[..., tuple[Samples, int]], *, voice: str = "en-us",
+                 said: Callable[[str], list[Heard]] | None = None) -> None:
         self.client = client
+        # The words of what the app said to a call since last asked (bench.dialogues'
+        # callers listen to words): without it, the caller hears "N bytes of audio".
+        self.said = said
         self.api = api
         self.sign = sign
         self.synthesize = speak
@@ -429,7 +433,8 @@ class TestConversations:
                 if kind == "media":
                     audio = base64.b64decode(message["media"]["payload"])
                     self.audio[call.call_sid] += audio
-                    call.heard.append(Heard("Stream", f"{len(audio)} bytes of audio"))
+                    if self.said is None:
+                        call.heard.append(Heard("Stream", f"{len(audio)} bytes of audio"))
                 elif kind == "clear":  # Twilio echoes the marks of what it dropped
                     self.clears[call.call_sid] = self.clears.get(call.call_sid, 0) + 1
                     self.cleared_at[call.call_sid] = len(self.audio[call.call_sid])
@@ -439,6 +444,8 @@ class TestConversations:
                 elif kind == "mark":
                     name = message["mark"]["name"]
                     self.marks[call.call_sid].append(name)
+                    if self.said is not None:
+                        call.heard.extend(self.said(call.call_sid))
                     if self.backchannel and not name.startswith("record-"):
                         holding.append(name)  # not played yet: the caller talks over it
                         if not name.startswith("gather-"):

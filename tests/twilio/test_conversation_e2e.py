@@ -7,6 +7,7 @@ database. Judged by what ends up in the database."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -270,3 +271,31 @@ def test_after_an_unanswered_transfer_the_message_is_recorded_on_a_new_stream(
     dialed = next(e for e in call.exchanges if "/twilio/dialed" in e.url)
     assert "<Connect><Stream" in dialed.body
     assert sum("<Dial" in e.body for e in call.exchanges) == 1
+
+
+def test_a_message_the_database_could_not_take_is_spooled_not_lost(
+        sim: TestTwilioSim, engine: Engine, conversations: TestConversations,
+        settings: Settings, runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    from receptionist.db import Database
+    from receptionist.twilio import callbacks, spool
+
+    publish_streamed(engine, DEMO_EN)
+    answer = callbacks.in_process
+
+    def failing(rt: Runtime, url: str, form: Mapping[str, str]) -> str | None:
+        if "/twilio/recorded" in url:
+            raise RuntimeError("the database went away")
+        return answer(rt, url, form)
+
+    monkeypatch.setattr(callbacks, "in_process", failing)
+    call = sim.call(DEMO_EN, [Press("2"), LeaveMessage(3), LeaveMessage(3)])
+    # The recording was spooled with our own URL, and the call handed back to Twilio.
+    [spooled] = spool.pending(settings.spool_dir)
+    assert call.call_sid in spooled.read_text() and settings.public_base_url in spooled.read_text()
+    assert any("/twilio/resume" in url for url in twilio_redirects(conversations, call))
+    monkeypatch.setattr(callbacks, "in_process", answer)
+    assert spool.import_spool(Database(engine), settings.spool_dir, now=runtime.clock()) == 1
+    stored = [m for m in messages(engine) if m.recording_url.startswith(settings.public_base_url)]
+    assert len(stored) == 1
+    assert fetch_due_recordings(settings, runtime.database, now=runtime.clock(),
+                                source=runtime.telephony) >= 1
