@@ -134,6 +134,23 @@ def test_a_caller_refuses_a_time_they_did_not_ask_for(bench_folder: tuple[Path, 
     assert offered.success and not offered.wrong, _explain(offered)
 
 
+STREAMED = ["en-book-01", "en-message-02", "en-faq-01"]
+
+
+def test_spoken_callers_reach_their_goal_over_the_stream_transport() -> None:
+    """The whole-call suite in the other transport: callers spoken by Piper through the
+    phone line, each call carried by a two-way stream (our voice as audio, keys as
+    `dtmf`, the message recorded by our server): a booking said in one sentence, a
+    message whose context comes first (longer than the menu's timeout), a question."""
+    from bench.dialogue_voices import run_spoken
+
+    results = run_spoken([CALLERS[ident] for ident in STREAMED], "piper", "stream")
+    for result in results:
+        assert result.mode == "piper, stream"
+        assert not result.wrong, _explain(result)
+        assert result.success, _explain(result)
+
+
 # --- the data ---------------------------------------------------------------------------
 
 def test_each_language_has_enough_callers_of_every_kind() -> None:

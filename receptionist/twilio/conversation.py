@@ -212,9 +212,10 @@ class Conversation:
             self.pending.clear()
         else:
             self.pending += audio
-            if (self.onset is not None and self.gathering
-                    and (self.unplayed or self.paused is not None)
-                    and self.onset.add(audio) and self.paused is None):
+            # Where the caller's voice starts (over a prompt: barge-in) and stops (a
+            # <Gather> times out only after they are quiet).
+            if (self.onset is not None and self.gathering and self.onset.add(audio)
+                    and self.unplayed and self.paused is None):
                 self.events.put_nowait(Onset())
         if len(self.pending) >= BATCH_BYTES:
             batch = bytes(self.pending)
@@ -389,12 +390,14 @@ class Conversation:
     async def _listen(self, timeout_s: int) -> Event | None:
         """A key or an answer at a <Gather>: while its prompts play (the caller's voice
         over them pauses them, `barge_in`), then within `timeout_s` of the caller's audio
-        after they were played; None: nothing."""
+        after they were played; None: nothing. A caller still speaking is not timed out
+        (Twilio's keypad <Gather> would be, mid-sentence): the time runs from the end of
+        their speech, so a long answer is heard out."""
         until: int | None = None
         while True:
             if until is None and not self.unplayed and self.paused is None:
                 until = self.frames + timeout_s * FRAMES_PER_S
-            if until is not None and self.frames >= until:
+            if until is not None and self.frames >= until and not self._spoke_within(timeout_s):
                 return None
             event = self._answering(await self.events.get())
             if isinstance(event, Onset):
@@ -405,6 +408,10 @@ class Conversation:
             elif (self.paused is not None and self.onset is not None
                   and self.onset.quiet_s >= barge_in.RESUME_S):
                 await self._resume()
+
+    def _spoke_within(self, seconds: int) -> bool:
+        """Whether the caller's voice was heard in the last `seconds` of their audio."""
+        return self.onset is not None and self.onset.quiet_s < seconds
 
     async def _pause(self) -> None:
         """The caller speaks over the prompt: it stops (`clear`), and what Twilio had not

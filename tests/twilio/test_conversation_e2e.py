@@ -169,6 +169,20 @@ def test_a_booking_by_voice_over_the_stream(sim: TestTwilioSim, engine: Engine,
     assert fields(engine, call.call_sid, EventKind.choice)[0].via == "speech"
 
 
+def test_a_caller_speaking_longer_than_the_timeout_is_heard_out(
+        sim: TestTwilioSim, engine: Engine, conversations: TestConversations,
+        speak: Synthesize) -> None:
+    publish_streamed(engine, DEMO_EN)
+    words = ("Good morning, I have been a patient of yours for many years now, and I "
+             "would like to book an appointment with you, please")
+    samples, rate = speak(words)
+    assert len(samples) / rate > 6  # longer than the menu's timeout
+    call = sim.call(DEMO_EN, [Speak(words), HangUp()])
+    # Not cut off by the <Gather>'s 6 seconds: the time runs from the end of speech.
+    assert EventKind.no_input not in kinds(engine, call.call_sid)
+    assert "book" in path(engine, call.call_sid)
+
+
 def test_a_key_during_a_prompt_stops_it(sim: TestTwilioSim, engine: Engine,
                                         conversations: TestConversations) -> None:
     publish_streamed(engine, DEMO_EN)
