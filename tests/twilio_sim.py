@@ -512,9 +512,9 @@ class TestConversations:
         if isinstance(answer, Spoken):
             samples, rate = self.synthesize(answer.text, voice=self.voice)
             audio = np.concatenate([samples, np.zeros(rate, dtype=np.int16)])
-            frames = stream_frames(audio, rate)
-            silence = max(0, timeout * 50 - len(frames))
-            sender.frames(frames + [b"\xff" * 160] * silence)
+            # Then quiet for the <Gather>'s timeout, which runs from the end of their
+            # speech (the line goes on streaming, as Twilio's does).
+            sender.frames(stream_frames(audio, rate) + [b"\xff" * 160] * (timeout * 50))
         elif answer == "":
             sender.frames([b"\xff" * 160] * (timeout * 50))
         else:

@@ -64,5 +64,10 @@ class Onset:
     def quiet_s(self) -> float:
         return self.quiet / PHONE_RATE
 
+    def quiet_for(self, seconds: float) -> bool:
+        """No speech in the last `seconds` of audio fed (to a window: the audio not yet
+        filling one is counted as quiet)."""
+        return self.quiet + self.windows.window > seconds * PHONE_RATE
+
     def reset(self) -> None:
         self.run, self.quiet, self.fired = 0, 0, False

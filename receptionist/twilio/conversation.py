@@ -82,6 +82,9 @@ GATHER_MARK = "gather-"
 RECORD_MARK = "record-"
 # Once the stream ends, the runner may still store what it was recording this long.
 STOP_GRACE_S = 30.0
+# A caller still speaking when a <Gather> times out is heard out this long at most (a
+# line whose noise passes for speech must not hold the call forever).
+HEARD_OUT_S = 15
 # <Record>'s finishOnKey when the verb names none (Twilio's default: any key).
 ANY_KEY = "1234567890*#"
 
@@ -397,7 +400,9 @@ class Conversation:
         while True:
             if until is None and not self.unplayed and self.paused is None:
                 until = self.frames + timeout_s * FRAMES_PER_S
-            if until is not None and self.frames >= until and not self._spoke_within(timeout_s):
+            if until is not None and self.frames >= until and (
+                    not self._spoke_within(timeout_s)
+                    or self.frames >= until + HEARD_OUT_S * FRAMES_PER_S):
                 return None
             event = self._answering(await self.events.get())
             if isinstance(event, Onset):
@@ -410,8 +415,9 @@ class Conversation:
                 await self._resume()
 
     def _spoke_within(self, seconds: int) -> bool:
-        """Whether the caller's voice was heard in the last `seconds` of their audio."""
-        return self.onset is not None and self.onset.quiet_s < seconds
+        """Whether the caller's voice was heard in the last `seconds` of their audio (to
+        the detector's window)."""
+        return self.onset is not None and not self.onset.quiet_for(seconds)
 
     async def _pause(self) -> None:
         """The caller speaks over the prompt: it stops (`clear`), and what Twilio had not

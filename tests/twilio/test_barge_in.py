@@ -50,3 +50,10 @@ def test_hiss_and_clicks_do_not_stop_a_prompt() -> None:
     click[100:160] = 20000  # a key's edge, a bump on the handset
     audio = line(2.0) + ulaw_encode(click) + line(2.0, level=200)
     assert fired_at(detector, audio) is None
+
+
+def test_quiet_is_counted_to_a_window() -> None:
+    detector = onset()
+    detector.add(line(2.0))
+    # 2 s fed: quiet for 2 s to the window (the last part-window counts as quiet).
+    assert detector.quiet_for(2) and not detector.quiet_for(3)
