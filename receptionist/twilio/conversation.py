@@ -3,21 +3,25 @@ the script's `transport: stream`.
 
 Twilio opens our WebSocket for the whole call. The runner carries out the call's TwiML
 documents itself, the way Twilio would, on that stream:
-- `<Say>` and `<Play>`: our local voice's audio, sent as `media` messages, each followed by
-  a `mark` that Twilio echoes once it has played it; `<Pause>`: silence;
+- `<Say>` and `<Play>`: our local voice's audio, sent as `media` messages a sentence at
+  a time, each followed by a `mark` that Twilio echoes once it has played it;
+  `<Pause>`: silence;
 - `<Gather>`: the caller's keys arrive as `dtmf` messages and their words are heard by
   `call_flows.hearing` on the same stream; the answer (or the timeout, counted in the
-  caller's audio frames after the prompt was played, so on Twilio's clock, not ours) is
-  answered in this process (`callbacks.in_process`, stored like a webhook's);
-- barge-in: a key, or words that answer the prompt, while a prompt plays send `clear`
-  (Twilio drops the audio not yet played) and the answer is carried out at once;
+  caller's audio frames after the prompt was played and after their speech, so on
+  Twilio's clock, not ours) is answered in this process (`callbacks.in_process`, stored
+  like a webhook's);
+- barge-in: the caller's voice over a <Gather>'s prompt pauses it (`barge_in`: `clear`,
+  Twilio drops the audio not yet played), words that answer are carried out, and if
+  nothing answers the prompt goes on from the sentence it was cut in; a key stops it;
 - `<Record>`: recorded here from the stream (`stream_recording`: a beep, the caller's
   audio until the finish key, silence, the longest length or hanging up), written to
   RECORDINGS_DIR and answered in this process: no recording is made at Twilio;
 - `<Redirect>`: answered in this process too;
 - `<Dial>`, `<Hangup>`, the end of a document: handed back to Twilio, which the REST API
   moves to `/twilio/resume?skip=N` (the rest of the document as TwiML); the stream ends
-  there and the call goes on with the TwiML transport.
+  there and the call goes on with the TwiML transport (after a transfer, back on a new
+  stream when a question or a message follows: `resuming.back_on_stream`).
 
 If the stream drops or this process dies, Twilio goes on with the TwiML after
 `<Connect>`: a `<Redirect>` to `/twilio/resume`, which replays the call's latest
