@@ -463,6 +463,7 @@ class TestConversations:
                         if not self._leave(call, sender, int(name.split("-")[1]),
                                            call.heard[heard_from:]):
                             call.ended = True
+                            _until_closed(socket)  # the app stores what it recorded
                             return None
                         heard_from = len(call.heard)
                     if name.startswith("gather-"):
@@ -522,6 +523,17 @@ class TestConversations:
                                                    "digit": answer[:1]}})
         call.seconds += timeout
         return True
+
+
+def _until_closed(socket: Any) -> None:
+    """Read what the app still sends until it closes the stream: after the caller hung
+    up, it stores the recording in progress before closing (as Twilio's action request
+    comes before the call's final status)."""
+    while True:
+        try:
+            socket.receive_text()
+        except WebSocketDisconnect:
+            return
 
 
 class _Sender:

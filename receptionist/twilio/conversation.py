@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import json
 import logging
 import uuid
@@ -324,8 +325,14 @@ class Conversation:
             await self._send_audio(BEEP)
         # The recording starts once the beep is played, as Twilio's: when its mark comes
         # back, on the receiving side (`on_message`), so no audio after it is missed.
-        self.armed = (await self._mark(f"{RECORD_MARK}{timeout}-"), take)
+        # Armed before the mark is sent: its echo may be read before the send returns.
+        self.marks += 1
+        mark = f"{RECORD_MARK}{timeout}-{self.marks}"
+        self.armed = (mark, take)
+        self.unplayed.add(mark)
         try:
+            await self._send({"event": "mark", "streamSid": self.line.stream_sid,
+                              "mark": {"name": mark}})
             while self.unplayed:
                 self._answering(await self.events.get())
             key = await self._recording(take, verb.get("finishOnKey", ANY_KEY))
@@ -531,14 +538,6 @@ class Conversation:
                               "media": {"payload": base64.b64encode(
                                   audio[start:start + SEND_BYTES]).decode()}})
 
-    async def _mark(self, prefix: str) -> str:
-        self.marks += 1
-        name = f"{prefix}{self.marks}"
-        self.unplayed.add(name)
-        await self._send({"event": "mark", "streamSid": self.line.stream_sid,
-                          "mark": {"name": name}})
-        return name
-
     async def _send(self, message: dict[str, object]) -> None:
         try:
             await self.websocket.send_text(json.dumps(message))
@@ -659,6 +658,9 @@ async def conversation(websocket: WebSocket) -> None:
                 log.exception("conversation runner failed")
         if talk is not None:
             talk.close()
+        # Done with what the caller left (a recording stored): the stream may close.
+        with contextlib.suppress(RuntimeError):  # closed already
+            await websocket.close()
 
 
 async def _start(rt: Runtime, websocket: WebSocket, event: dict[str, object]
