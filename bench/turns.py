@@ -17,7 +17,8 @@ Its goals: p95 < 800 ms with one caller, < 1.2 s with five. Whether each turn wa
 understood (the menu's first choice or confirmation, by intent) and which were asked for
 the keypad is read from the server's database afterwards.
 
-    python -m bench.turns [--levels 1,5,10] [--engine whisper] [--transports twiml,stream]
+    python -m bench.turns [--levels 1,5,10] [--engine whisper[,whisper:30]]
+                          [--transports twiml,stream]
 """
 
 from __future__ import annotations
@@ -139,11 +140,37 @@ def understood(server: Served, calls: list[tuple[str, str]]) -> tuple[int, int]:
 STREAM_GOALS = {1: "p95 < 800 ms", 5: "p95 < 1,200 ms"}
 
 
+def engine_rows(engine: str, tmp: Path, levels: list[int], transports: list[str]
+                ) -> list[str]:
+    rows = []
+    if "twiml" in transports:
+        with served(engine, tmp) as server:
+            for n in levels:
+                outcome = server.run(n, follow=True)
+                decided, answered = p50_p95(outcome.latencies), p50_p95(outcome.answers)
+                rows.append(f"| TwiML ({engine}) | {n} | {outcome.correct} / "
+                            f"{outcome.calls} | {outcome.keypad} | {decided[0]:.0f} / "
+                            f"{decided[1]:.0f} | {answered[0]:.0f} / {answered[1]:.0f} "
+                            "| - |")
+    if "stream" in transports:
+        with served(engine, tmp, transport="stream") as server:
+            stream_level(server, 2)  # warm: the recognition processes, the voice
+            for n in levels:
+                streamed = stream_level(server, n)
+                right, keypad = understood(server, streamed.calls)
+                answered = p50_p95(streamed.answers)
+                rows.append(f"| stream ({engine}) | {n} | {right} / {n} | {keypad} "
+                            f"| - | {answered[0]:.0f} / {answered[1]:.0f} "
+                            f"| {STREAM_GOALS.get(n, '-')} |")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--levels", default="1,5,10")
     parser.add_argument("--engine", default="whisper",
-                        help="a speech engine, or whisper:N (WHISPER_MIN_WINDOW_S=N)")
+                        help="speech engines, comma-separated, each run in turn: an "
+                             "engine, or whisper:N (WHISPER_MIN_WINDOW_S=N)")
     parser.add_argument("--transports", default="twiml,stream")
     args = parser.parse_args()
     transports = args.transports.split(",")
@@ -151,26 +178,9 @@ def main() -> None:
         sys.exit("espeak-ng is needed (make deps)")
     rows = []
     levels = [int(level) for level in args.levels.split(",")]
-    with tempfile.TemporaryDirectory(prefix="bench-turns-") as tmp:
-        if "twiml" in transports:
-            with served(args.engine, Path(tmp)) as server:
-                for n in levels:
-                    outcome = server.run(n, follow=True)
-                    decided, answered = p50_p95(outcome.latencies), p50_p95(outcome.answers)
-                    rows.append(f"| TwiML ({args.engine}) | {n} | {outcome.correct} / "
-                                f"{outcome.calls} | {outcome.keypad} | {decided[0]:.0f} / "
-                                f"{decided[1]:.0f} | {answered[0]:.0f} / {answered[1]:.0f} "
-                                "| - |")
-        if "stream" in transports:
-            with served(args.engine, Path(tmp), transport="stream") as server:
-                stream_level(server, 2)  # warm: the recognition processes, the voice
-                for n in levels:
-                    streamed = stream_level(server, n)
-                    right, keypad = understood(server, streamed.calls)
-                    answered = p50_p95(streamed.answers)
-                    rows.append(f"| stream ({args.engine}) | {n} | {right} / {n} | {keypad} "
-                                f"| - | {answered[0]:.0f} / {answered[1]:.0f} "
-                                f"| {STREAM_GOALS.get(n, '-')} |")
+    for engine in args.engine.split(","):
+        with tempfile.TemporaryDirectory(prefix="bench-turns-") as tmp:
+            rows += engine_rows(engine, Path(tmp), levels, transports)
     print(f"\nturns: end of the caller's speech -> our decision (TwiML: the REST redirect) "
           f"and our answer (TwiML: the callback's document fetched; stream: the first audio "
           f"byte of our reply), {os.cpu_count()} cores\n")

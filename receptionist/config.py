@@ -131,9 +131,10 @@ class Settings(BaseSettings):
                                        "and still decode; 0 = decode however late")
     # Whisper encodes each utterance in a window of at least this many seconds (its own
     # length and a second, up to 30) instead of always 30 s padded with silence
-    # (speech.engines.whisper_engine.window_for): 30 = as whisper was trained.
+    # (speech.engines.whisper_engine.window_for), and again in 30 s when it is unsure
+    # (RECHECK_BELOW): 30 = always as whisper was trained.
     whisper_min_window_s: int = Field(
-        default=30, ge=1, le=30, description="shortest window whisper encodes, seconds")
+        default=10, ge=1, le=30, description="shortest window whisper encodes, seconds")
     vosk_models_url: str = ""  # where `models install LANG` downloads from; default official
     whisper_models_url: str = ""  # where `models install whisper-…` downloads from
     smtp_url: str = ""  # smtp://user:password@host:587 (STARTTLS) or smtps://...:465

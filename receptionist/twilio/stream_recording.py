@@ -59,8 +59,12 @@ class SileroWindows:
         self.threshold = threshold
 
     def speech(self, samples: npt.NDArray[np.int16]) -> bool:
+        return self.likelihood(samples) >= self.threshold
+
+    def likelihood(self, samples: npt.NDArray[np.int16]) -> float:
+        """P(speech) of one window."""
         wide = resample(samples, PHONE_RATE, vad.RATE).astype(np.float32) / 32768.0
-        return self.probability.window(wide[:vad.WINDOW]) >= self.threshold
+        return self.probability.window(wide[:vad.WINDOW])
 
 
 class LevelWindows:

@@ -52,6 +52,39 @@ def test_hiss_and_clicks_do_not_stop_a_prompt() -> None:
     assert fired_at(detector, audio) is None
 
 
+class Scripted:
+    """Silero's likelihoods, one per window, in a given order."""
+
+    window = 256
+    threshold = 0.5
+
+    def __init__(self, likelihoods: list[float]) -> None:
+        self.likelihoods = iter(likelihoods)
+
+    def likelihood(self, samples: object) -> float:
+        return next(self.likelihoods)
+
+
+def windows_to_onset(likelihoods: list[float]) -> int | None:
+    """After how many windows speech is said to start."""
+    detector = barge_in.Onset(Scripted(likelihoods))
+    for index in range(len(likelihoods)):
+        if detector.add(bytes(256)):
+            return index + 1
+    return None
+
+
+def test_a_soft_start_counts_once_the_voice_is_sure() -> None:
+    assert windows_to_onset([0.9, 0.9, 0.9, 0.9]) == 4
+    # A soft first syllable under the threshold, then sure speech: from the first window.
+    assert windows_to_onset([0.4, 0.4, 0.8, 0.8, 0.8]) == 4
+    # Never sure twice: a breath, a rustle.
+    assert windows_to_onset([0.4, 0.45, 0.6, 0.4, 0.4, 0.4, 0.4]) is None
+    # A window under the hysteresis starts the run again.
+    assert windows_to_onset([0.9, 0.9, 0.9, 0.2, 0.9, 0.9, 0.9, 0.9]) == 8
+    assert windows_to_onset([0.3, 0.3, 0.3, 0.3, 0.3]) is None
+
+
 def test_quiet_is_counted_to_a_window() -> None:
     detector = onset()
     detector.add(line(2.0))

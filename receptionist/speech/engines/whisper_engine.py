@@ -15,7 +15,11 @@ What keeps it fast and honest on a phone line (measured, bench/speech_accuracy.p
   (base on espeak's French) stops there instead of running to 448 tokens;
 - confidence = exp(mean log-probability) × (1 − P(no speech)), lowered for a transcript
   that repeats itself (compression ratio), so such output is confirmed or re-asked,
-  never routed.
+  never routed;
+- a live utterance encoded in a window of its own length (at least MIN_WINDOW_S) rather
+  than 30 s of padding, a third of the CPU, and again in 30 s when that first pass is
+  unsure or says the sentence twice over (RECHECK_BELOW): lone short words are what a
+  short window hears less surely.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ TOKENS_PER_SECOND = 6  # fast speech is ~3-4 words a second, ~1.3 tokens a word
 MIN_TOKENS = 16
 MAX_TOKENS = 200
 REPETITIVE = 2.4  # gzip compression ratio above which whisper is looping
+REPEATED_WORDS = 4  # a run this long said twice in a row is whisper looping (said_twice)
 NO_SPEECH = 0.6
 # Utterances shorter than this get the menu's phrases as a hint: none by default (see the
 # module docstring); kept to measure it again with other models.
@@ -55,8 +60,16 @@ MAX_HINT_CHARS = 300  # whisper's prompt holds ~220 tokens; the hint stays well 
 FULL_WINDOW_S = 30
 FRAMES_PER_SECOND = 100  # whisper's log-Mel frames (10 ms hops)
 LOGPROB_FLOOR = -1.0  # transcribe's log_prob_threshold: with NO_SPEECH, silence
-MIN_WINDOW_S = FULL_WINDOW_S
+MIN_WINDOW_S = 10
 WINDOW_MARGIN_S = 1.0
+# A short window hears sentences as well as the full one, and costs a third of the CPU,
+# but lone short words ("yes", "no", a name) come out less sure: a Piper "yes" has
+# confidence 0.72 in 30 s, 0.17 in 10 s (bench/speech_accuracy.py); and it can fill
+# itself with the sentence said twice over. So a transcript from a shortened window less
+# sure than this (words under bands.HEARD_ROUTE are confirmed, not acted on), or said
+# twice, is decoded again in the full window, whose result stands: the fast pass decides
+# what it hears surely, whisper as trained decides the rest.
+RECHECK_BELOW = 0.5
 
 
 def window_for(samples: int, min_window_s: int = MIN_WINDOW_S) -> int:
@@ -94,6 +107,20 @@ def loops(text: str) -> bool:
         words[i] == words[i + 1] == words[i + 2] for i in range(len(words) - 2))
 
 
+def said_twice(text: str) -> bool:
+    """A run of at least REPEATED_WORDS words followed by itself, the two making at least
+    half the transcript ("can I talk to a real person? can I talk to a real person"):
+    what a short window can give by filling itself, not a caller's stammer ("I need, I
+    need a cleaning")."""
+    words = re.findall(r"\w+", text.lower())
+    for n in range(REPEATED_WORDS, len(words) // 2 + 1):
+        if 4 * n < len(words):
+            continue
+        if any(words[i:i + n] == words[i + n:i + 2 * n] for i in range(len(words) - 2 * n + 1)):
+            return True
+    return False
+
+
 def confidence_of(avg_logprob: float, no_speech_prob: float, text: str) -> float:
     confidence = math.exp(min(avg_logprob, 0.0)) * (1.0 - no_speech_prob)
     if loops(text):
@@ -107,10 +134,13 @@ class WhisperRecognizer:
 
     def __init__(self, model_dirs: Mapping[str, Path], *, cpu_threads: int = 1,
                  beam_size: int = BEAM, hint_under_s: float = HINT_UNDER_S,
-                 min_window_s: int = MIN_WINDOW_S) -> None:
+                 min_window_s: int = MIN_WINDOW_S,
+                 recheck_below: float = RECHECK_BELOW) -> None:
         """`model_dirs`: catalog name (whisper-tiny-en, whisper-base) -> model folder."""
         self._beam = beam_size
         self._min_window_s = min_window_s
+        self._recheck_below = recheck_below
+        self.rechecks = 0  # utterances decoded again in the full window (for benches)
         self._hint_under_s = hint_under_s
         self._dirs = {name: Path(path) for name, path in model_dirs.items()
                       if name in CATALOG}
@@ -223,11 +253,17 @@ class WhisperRecognizer:
     def decode(self, audio: npt.NDArray[np.float32], *, language: str,
                hint: str | None = None) -> Recognition:
         """One utterance (float samples at 16 kHz); `hint`: words it is likely to hold,
-        given to whisper for short utterances only (see HINT_UNDER_S)."""
+        given to whisper for short utterances only (see HINT_UNDER_S). Encoded in a short
+        window first, again in the full one when that is unsure (RECHECK_BELOW)."""
         model, lang = self._model(language)
-        return self._decode(model, lang, audio,
-                            hint=hint if audio.size / RATE < self._hint_under_s else None,
-                            window_s=window_for(audio.size, self._min_window_s))
+        hint = hint if audio.size / RATE < self._hint_under_s else None
+        window = window_for(audio.size, self._min_window_s)
+        heard = self._decode(model, lang, audio, hint=hint, window_s=window)
+        if window < FULL_WINDOW_S and (heard.confidence < self._recheck_below
+                                       or said_twice(heard.transcript)):
+            self.rechecks += 1
+            heard = self._decode(model, lang, audio, hint=hint, window_s=FULL_WINDOW_S)
+        return heard
 
     def recognize_whole(self, audio: Samples, *, language: str,
                         phrases: Sequence[str] | None) -> Recognition:

@@ -17,10 +17,16 @@ from receptionist.speech.engines.whisper_engine import (
     compression_ratio,
     confidence_of,
     hint_of,
+    said_twice,
     token_budget,
     window_for,
 )
-from receptionist.speech.recognizer import ModelUnavailable, recognize, recognize_by_streaming
+from receptionist.speech.recognizer import (
+    ModelUnavailable,
+    Recognition,
+    recognize,
+    recognize_by_streaming,
+)
 from tests.conftest import Speak
 
 
@@ -100,7 +106,8 @@ def test_no_hint_by_default_and_short_utterances_only_when_asked(
     tiny_dir = whisper_models.found(Path("/nonexistent"))["whisper-tiny-en"]
     prompts: list[str | None] = []
     for under in (0.0, 5.0):
-        engine = WhisperRecognizer({"whisper-tiny-en": tiny_dir}, hint_under_s=under)
+        engine = WhisperRecognizer({"whisper-tiny-en": tiny_dir}, hint_under_s=under,
+                                   min_window_s=30)  # transcribe's path, spied on
         model, _ = engine._model("en")
         original = model.transcribe
 
@@ -117,7 +124,8 @@ def test_no_hint_by_default_and_short_utterances_only_when_asked(
 
 def test_the_window_fits_the_utterance_within_its_bounds() -> None:
     second = 16000
-    assert window_for(2 * second) == 30  # the default: as whisper was trained
+    assert window_for(2 * second) == 10  # the default: a third of whisper's own
+    assert window_for(2 * second, 30) == 30  # as whisper was trained
     assert window_for(2 * second, 5) == 5  # 2 s and a margin fit in the shortest
     assert window_for(int(6.5 * second), 5) == 8  # its length and a second, rounded up
     assert window_for(29 * second, 5) == 30 and window_for(60 * second, 1) == 30
@@ -146,6 +154,54 @@ def test_a_short_window_hears_a_sentence_and_a_recording_keeps_30_s(
     engine.recognize_whole(wide, language="en", phrases=None)
     assert frames[-1] == 3000
     assert engine.decode(np.zeros(16000, dtype=np.float32), language="en").transcript == ""
+
+
+def test_a_sentence_said_twice_over_is_told_from_a_stammer() -> None:
+    assert said_twice("Can I talk to a real person? Can I talk to a real person")
+    assert said_twice("I'd like to book an appointment. I'd like to book an appointment.")
+    assert not said_twice("I need, I need a cleaning on Friday")
+    assert not said_twice("yes please, yes please")
+    assert not said_twice("I'd like to book, I'd like to book a check-up on Monday "
+                          "morning with Dr Martin if he is free")
+
+
+def test_an_unsure_short_window_is_heard_again_in_the_full_window(
+        tiny: WhisperRecognizer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the short window hears surely stands; what it hears unsurely (a lone "yes" is
+    often under 0.5 there) is decoded again in 30 s, as whisper was trained, and that
+    result stands, even when less sure; a long utterance has no shorter window."""
+    heard_in = {10: Recognition("Yes", 0.9), 30: Recognition("Yes", 0.7)}
+    windows: list[int] = []
+
+    def decode(model: Any, lang: str, audio: Any, *, vad: bool = False,
+               hint: str | None = None, window_s: int = 30) -> Recognition:
+        windows.append(window_s)
+        return heard_in[window_s]
+
+    engine = WhisperRecognizer(tiny.model_dirs)
+    monkeypatch.setattr(engine, "_decode", decode)
+    short = np.zeros(16000, dtype=np.float32)
+    assert engine.decode(short, language="en") == Recognition("Yes", 0.9)
+    assert windows == [10] and engine.rechecks == 0
+    heard_in[10] = Recognition("Yeah", 0.3)
+    assert engine.decode(short, language="en") == Recognition("Yes", 0.7)
+    assert windows == [10, 10, 30] and engine.rechecks == 1
+    heard_in[30] = Recognition("Yes", 0.2)
+    assert engine.decode(short, language="en") == Recognition("Yes", 0.2)
+    # Sure, but the sentence twice over: heard again too.
+    heard_in[10] = Recognition("Can I talk to someone please? Can I talk to someone please",
+                               0.8)
+    heard_in[30] = Recognition("Can I talk to someone please", 0.85)
+    assert engine.decode(short, language="en").transcript == "Can I talk to someone please"
+    windows.clear()
+    engine.decode(np.zeros(16000 * 29, dtype=np.float32), language="en")
+    assert windows == [30]  # 29 s and a margin: the full window from the start
+    windows.clear()
+    heard_in[10] = Recognition("Yeah", 0.3)
+    never = WhisperRecognizer(tiny.model_dirs, recheck_below=0.0)
+    monkeypatch.setattr(never, "_decode", decode)
+    never.decode(short, language="en")
+    assert windows == [10]
 
 
 def test_the_window_decode_is_transcribes_own_at_30_s(
