@@ -140,7 +140,6 @@ class WhisperRecognizer:
         self._beam = beam_size
         self._min_window_s = min_window_s
         self._recheck_below = recheck_below
-        self.rechecks = 0  # utterances decoded again in the full window (for benches)
         self._hint_under_s = hint_under_s
         self._dirs = {name: Path(path) for name, path in model_dirs.items()
                       if name in CATALOG}
@@ -261,7 +260,6 @@ class WhisperRecognizer:
         heard = self._decode(model, lang, audio, hint=hint, window_s=window)
         if window < FULL_WINDOW_S and (heard.confidence < self._recheck_below
                                        or said_twice(heard.transcript)):
-            self.rechecks += 1
             heard = self._decode(model, lang, audio, hint=hint, window_s=FULL_WINDOW_S)
         return heard
 

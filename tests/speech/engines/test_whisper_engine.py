@@ -182,10 +182,10 @@ def test_an_unsure_short_window_is_heard_again_in_the_full_window(
     monkeypatch.setattr(engine, "_decode", decode)
     short = np.zeros(16000, dtype=np.float32)
     assert engine.decode(short, language="en") == Recognition("Yes", 0.9)
-    assert windows == [10] and engine.rechecks == 0
+    assert windows == [10]
     heard_in[10] = Recognition("Yeah", 0.3)
     assert engine.decode(short, language="en") == Recognition("Yes", 0.7)
-    assert windows == [10, 10, 30] and engine.rechecks == 1
+    assert windows == [10, 10, 30]
     heard_in[30] = Recognition("Yes", 0.2)
     assert engine.decode(short, language="en") == Recognition("Yes", 0.2)
     # Sure, but the sentence twice over: heard again too.
