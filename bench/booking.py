@@ -13,7 +13,11 @@ clients booking through the HTTP API.
    and the load generator used, and double bookings (must be 0, checked in the database
    afterwards).
 
-    python -m bench.booking [--clients 50] [--repeat 200] [--database sqlite|postgresql]
+   The API part runs `--runs` times on the same server (fresh agendas each time) and
+   prints the median bookings/s with the range.
+
+    python -m bench.booking [--clients 50] [--repeat 200] [--runs 5]
+                            [--database sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import json
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -153,16 +158,19 @@ class RaceRun:
 SCENARIOS = (("one day", "day", 1), ("one week", "week", 7))
 
 
-def booking_rows(url: str, clients: int) -> tuple[list[str], int]:
+def booking_rows(url: str, clients: int, runs: int) -> tuple[list[str], list[str], int]:
+    """Each run books fresh agendas of its own (`day-2`, `week-2`...) on the same server;
+    the summary is the median of the runs' bookings/s (and their range) per scenario."""
     upgrade(url)
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         seed_demo(session)
         tenant = get_tenant(session, slug="demo")
-        for _, slug, _ in SCENARIOS:
-            agendas.create_agenda(session, tenant=tenant, slug=slug, name=slug,
-                                  weekly_hours=ALWAYS, timezone="UTC", slot_minutes=5,
-                                  min_notice_minutes=0, horizon_days=60)
+        for index in range(1, runs + 1):
+            for _, slug, _ in SCENARIOS:
+                agendas.create_agenda(session, tenant=tenant, slug=f"{slug}-{index}",
+                                      name=slug, weekly_hours=ALWAYS, timezone="UTC",
+                                      slot_minutes=5, min_notice_minutes=0, horizon_days=60)
         agendas.create_agenda(session, tenant=tenant, slug="warm", name="warm",
                               weekly_hours=ALWAYS, timezone="UTC", slot_minutes=5,
                               min_notice_minutes=0, horizon_days=60)
@@ -178,6 +186,8 @@ def booking_rows(url: str, clients: int) -> tuple[list[str], int]:
                                "receptionist.main:create_app", "--port", str(port),
                                "--log-level", "warning"], env=env)
     rows: list[str] = []
+    rates: dict[str, list[float]] = {name: [] for name, _, _ in SCENARIOS}
+    per_request: dict[str, list[float]] = {name: [] for name, _, _ in SCENARIOS}
     first = datetime.now(UTC).date() + timedelta(days=2)
     try:
         for _ in range(100):
@@ -191,7 +201,9 @@ def booking_rows(url: str, clients: int) -> tuple[list[str], int]:
                 warm.get("/api/v1/tenants/demo/availability",
                          params={"date": first.isoformat(), "agenda": "warm"},
                          headers={"Authorization": f"Bearer {token}"}).raise_for_status()
-        for name, slug, count in SCENARIOS:
+        for index, (name, slug, count) in (
+                (index, scenario) for index in range(1, runs + 1) for scenario in SCENARIOS):
+            slug = f"{slug}-{index}"
             days = [(first + timedelta(days=d)).isoformat() for d in range(count)]
             run = RaceRun()
 
@@ -220,6 +232,8 @@ def booking_rows(url: str, clients: int) -> tuple[list[str], int]:
                 f"{booked / elapsed:.0f} | {requests / elapsed:.0f} | {p50:.1f} | {p95:.1f} | "
                 f"{server_cpu / elapsed:.0%} | {own_cpu / elapsed:.0%} | "
                 f"{server_cpu / requests * 1000:.2f} |")
+            rates[name].append(booked / elapsed)
+            per_request[name].append(server_cpu / requests * 1000)
     finally:
         server.terminate()
         server.wait()
@@ -229,13 +243,18 @@ def booking_rows(url: str, clients: int) -> tuple[list[str], int]:
             "AND a.agenda_id = b.agenda_id AND a.status = 'booked' AND b.status = 'booked' "
             "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at")).scalar_one()
     engine.dispose()
-    return rows, int(overlaps)
+    summary = [f"| {name} | {runs} | {statistics.median(rates[name]):.0f} | "
+               f"{min(rates[name]):.0f}–{max(rates[name]):.0f} | "
+               f"{statistics.median(per_request[name]):.2f} |" for name, _, _ in SCENARIOS]
+    return rows, summary, int(overlaps)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=5,
+                        help="API runs on one server (fresh agendas each): the median counts")
     parser.add_argument("--database", choices=CHOICES, default="sqlite",
                         help="for the HTTP API part; postgresql: a server started from "
                              "Debian's binaries")
@@ -247,7 +266,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     print("\n".join(rows))
     with bench_database(args.database, tmp, "race") as url:
-        race, overlaps = booking_rows(url, args.clients)
+        race, summary, overlaps = booking_rows(url, args.clients, args.runs)
     print(f"\nbooking through the HTTP API until full: one day (288 five-minute slots, "
           f"every client racing for the same ones), then one week (2,016), 1 uvicorn "
           f"process, {args.database}, {os.cpu_count()} cores. CPU: the server's and the load "
@@ -257,6 +276,10 @@ def main() -> None:
           "server CPU ms per request |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(race))
+    print(f"\nmedian of the {args.runs} runs\n")
+    print("| run | runs | bookings/s, median | range | server CPU ms per request, median |")
+    print("|---|---|---|---|---|")
+    print("\n".join(summary))
     print(f"\ndouble bookings (checked in the database afterwards): {overlaps}")
     if overlaps:
         sys.exit(f"{overlaps} double bookings")

@@ -14,7 +14,10 @@ during the calls: the load generator (simulated Twilio and callers, espeak-ng), 
 instances, their recognition processes, PostgreSQL, and what was left idle, so that the
 latencies can be read against what the machine had to spare.
 
-    python -m bench.load [--calls 200] [--instances 2] [--think 1.0] [--ramp 1]
+The instances get calls once `/readyz` says 200, as compose's proxy sends them. Each
+configuration runs `--runs` times, interleaved, and the webhook p99 is their median.
+
+    python -m bench.load [--calls 200] [--instances 2] [--think 1.0] [--ramp 1] [--runs 3]
 
 `--after-start N` measures readiness instead: N calls arriving as soon as the instances
 say ready (`/readyz` 200), then N more in the same run, their webhooks' p50 / p95 / p99
@@ -282,13 +285,17 @@ def percentile(sorted_values: list[float], share: float) -> float:
 
 
 def run(calls: int, instances: int, think: float, ramp: float, server: PostgresServer,
-        tmp: Path) -> tuple[str, list[str], list[str]]:
-    name = f"load_{instances}"
+        tmp: Path, attempt: int = 1) -> tuple[str, list[str], list[str], float]:
+    name = f"load_{instances}_{attempt}"
     url, env, api = prepare(name, calls, server, tmp)
     engine = make_engine(url)
     web = [Instance(env, tmp, f"{name}-web{i}") for i in range(instances)]
     for instance in web:
         instance.start()
+    for instance in web:
+        # As deployed: compose's proxy sends calls to an instance once /readyz says 200
+        # (`--after-start` measures what the first calls meet before and after that).
+        instance.wait_ready()
     proxy = RoundRobin(web, timeout=60)
     timed = Timed(proxy)
     sim = simulated_twilio(timed, api, tmp)
@@ -336,7 +343,7 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
     if os.environ.get("LOAD_DEBUG"):
         print("slowest webhooks:", [(round(t, 2), round(at - began, 1), u)
                                     for t, at, u in timed.slowest])
-    return row, cpu_rows, outcome.failed[:2]
+    return row, cpu_rows, outcome.failed[:2], p99
 
 
 def after_start(calls: int, instances: int, think: float, ramp: float,
@@ -395,6 +402,9 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--ramp", type=float, default=1.0,
                         help="the calls arrive within this many seconds")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="load runs per configuration, interleaved: the p99 is their "
+                             "median")
     parser.add_argument("--after-start", type=int, default=0, metavar="N",
                         help="instead: N calls as soon as the instances are ready, then N "
                              "more, compared (and the same when only /healthz is waited for)")
@@ -434,14 +444,19 @@ def main() -> None:
             print(row)
         return
     rows, cpu_rows = [], []
+    tails: dict[int, list[float]] = {}
     try:
-        for instances in sorted({1, args.instances}):
-            row, cpu, failures = run(args.calls, instances, args.think, args.ramp, server,
-                                     tmp)
-            rows.append(row)
-            cpu_rows += cpu
-            for failure in failures:
-                print("failed:", failure)
+        # Runs interleaved (1 instance, then N, again...): each pair sees the same machine.
+        for attempt in range(1, args.runs + 1):
+            for instances in sorted({1, args.instances}):
+                row, cpu, failures, p99 = run(args.calls, instances, args.think, args.ramp,
+                                              server, tmp, attempt)
+                rows.append(row)
+                tails.setdefault(instances, []).append(p99)
+                if attempt == 1:
+                    cpu_rows += cpu
+                for failure in failures:
+                    print("failed:", failure)
     finally:
         server.stop()
     print(f"\nload: {args.calls} calls arriving within {args.ramp:.0f} s, all in progress "
@@ -454,8 +469,15 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(row)
-    print(f"\nwhere the {os.cpu_count()} cores went during the calls (share of all cores' "
-          "time, from /proc)\n")
+    print(f"\nwebhook p99 over the {args.runs} runs (a run's p99 is its ~16 slowest "
+          "webhooks: it varies from run to run on a shared machine)\n")
+    print("| web instances | runs | p99 ms, median | range |")
+    print("|---|---|---|---|")
+    for instances, values in tails.items():
+        print(f"| {instances} | {len(values)} | {statistics.median(values):.0f} | "
+              f"{min(values):.0f}–{max(values):.0f} |")
+    print(f"\nwhere the {os.cpu_count()} cores went during the calls of the first run (share "
+          "of all cores' time, from /proc)\n")
     print("| web instances, period | " + " | ".join(CPU_PARTS) + " | idle |")
     print("|---|" + "---|" * (len(CPU_PARTS) + 1))
     for row in cpu_rows:

@@ -54,35 +54,27 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
             session.close()
 
 
-async def run_in_session(database: Database, session: Session, work: Callable[[], T]) -> T:
-    """A view's database work through `Database.run`, the session closed when it is done:
-    its connection goes back to the pool at once, not after the response is sent."""
-    def whole() -> T:
-        try:
-            return work()
-        finally:
-            session.close()
-    return await database.run(whole)
-
-
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
-async def get_read_db(request: Request) -> AsyncIterator[Session]:
-    """A read-only session for the request (`Database.read_session`): no transaction
-    to end, so closing it costs no statement."""
-    database: Database = request.app.state.database
-    session = database.read_session()
-    try:
-        yield session
-    finally:
-        if session.in_transaction():
-            await database.run(session.close)
-        else:
-            session.close()
+async def reading(database: Database, work: Callable[[Session], T]) -> T:
+    """`work` on a read session (`Database.read_session`) opened and closed in the one
+    database hop of the request (`Database.run`). A view that needs a session for this
+    alone takes no session dependency: a generator dependency is an exit stack and a
+    close per request, and nothing can hold a connection past the hop."""
+    def whole() -> T:
+        with database.read_session() as session:
+            return work(session)
+    return await database.run(whole)
 
 
-ReadSessionDep = Annotated[Session, Depends(get_read_db)]
+async def writing(database: Database, work: Callable[[Session], T]) -> T:
+    """`work` on a session that may write (`Database.session`; its writes go through
+    `write_transaction`), opened and closed in the one database hop of the request."""
+    def whole() -> T:
+        with database.session() as session:
+            return work(session)
+    return await database.run(whole)
 
 
 # A row id in a URL: anything outside a 32-bit key is a 404 like any unknown id, not a

@@ -22,7 +22,7 @@ from receptionist.calls import service as calls
 from receptionist.clock import SaneDate, SaneDateTime
 from receptionist.messages import service as messages
 from receptionist.tenants.models import Tenant
-from receptionist.web_deps import ReadSessionDep, RowId, RuntimeDep, SessionDep, run_in_session
+from receptionist.web_deps import RowId, RuntimeDep, reading, writing
 
 router = APIRouter(prefix="/api/v1/tenants/{slug}", tags=["api"])
 Limit = Annotated[int, Query(ge=1, le=500)]
@@ -125,35 +125,35 @@ def _appointment_out(appointment: Appointment, agenda_slug: str) -> AppointmentO
 
 
 @router.get("/calls", summary="Calls, newest first")
-async def list_calls(tenant: TenantDep, session: ReadSessionDep, rt: RuntimeDep, limit: Limit = 50,
+async def list_calls(tenant: TenantDep, rt: RuntimeDep, limit: Limit = 50,
                      offset: Offset = 0) -> list[CallOut]:
     assert tenant.id is not None
     tenant_id = tenant.id
 
-    def work() -> list[CallOut]:
+    def work(session: Session) -> list[CallOut]:
         rows = calls.list_calls(session, tenant_id=tenant_id, limit=limit, offset=offset)
         return [CallOut.model_validate(row, from_attributes=True) for row in rows]
-    return await run_in_session(rt.database, session, work)
+    return await reading(rt.database, work)
 
 
 @router.get("/messages", summary="Messages left by callers, newest first")
-async def list_messages(tenant: TenantDep, session: ReadSessionDep, rt: RuntimeDep,
+async def list_messages(tenant: TenantDep, rt: RuntimeDep,
                         limit: Limit = 50, offset: Offset = 0) -> list[MessageOut]:
     assert tenant.id is not None
     tenant_id = tenant.id
 
-    def work() -> list[MessageOut]:
+    def work(session: Session) -> list[MessageOut]:
         rows = messages.list_messages(session, tenant_id=tenant_id, limit=limit,
                                       offset=offset)
         return [MessageOut(id=m.id, call_sid=sid, caller=m.caller, created_at=m.created_at,
                            duration_s=m.duration_s, handled=m.handled,
                            transcript=m.transcript, fetch_status=m.fetch_status)
                 for m, sid in rows]
-    return await run_in_session(rt.database, session, work)
+    return await reading(rt.database, work)
 
 
 @router.get("/availability", summary="Free slot starts of one local day")
-async def availability(tenant: TenantDep, session: ReadSessionDep, rt: RuntimeDep,
+async def availability(tenant: TenantDep, rt: RuntimeDep,
                        day: Annotated[SaneDate, Query(alias="date")],
                        agenda: Annotated[str, Query(max_length=64)] = "main",
                        type_id: Annotated[TypeId, Query(alias="type")] = ""
@@ -161,7 +161,7 @@ async def availability(tenant: TenantDep, session: ReadSessionDep, rt: RuntimeDe
     assert tenant.id is not None
     tenant_id = tenant.id
 
-    def work() -> AvailabilityOut:
+    def work(session: Session) -> AvailabilityOut:
         found = _agenda(session, tenant_id, agenda)
         kind = _kind(session, tenant, type_id)
         start, end = free_times.day_bounds(found, datetime.combine(
@@ -171,11 +171,11 @@ async def availability(tenant: TenantDep, session: ReadSessionDep, rt: RuntimeDe
         return AvailabilityOut(agenda=found.slug, date=day, timezone=found.timezone,
                                slot_minutes=kind.minutes if kind else found.slot_minutes,
                                type=type_id, slots=slots)
-    return await run_in_session(rt.database, session, work)
+    return await reading(rt.database, work)
 
 
 @router.get("/appointments", summary="Appointments from a date on (default: today)")
-async def list_appointments(tenant: TenantDep, session: ReadSessionDep, rt: RuntimeDep,
+async def list_appointments(tenant: TenantDep, rt: RuntimeDep,
                             since: SaneDate | None = None, include_cancelled: bool = False,
                             limit: Limit = 100, offset: Offset = 0) -> list[AppointmentOut]:
     start = (datetime.combine(since, time(0), ZoneInfo(tenant.timezone))
@@ -183,23 +183,23 @@ async def list_appointments(tenant: TenantDep, session: ReadSessionDep, rt: Runt
     assert tenant.id is not None
     tenant_id = tenant.id
 
-    def work() -> list[AppointmentOut]:
+    def work(session: Session) -> list[AppointmentOut]:
         rows = lookups.list_appointments(session, tenant_id=tenant_id, since=start,
                                          include_cancelled=include_cancelled,
                                          limit=limit, offset=offset)
         return [_appointment_out(a, slug) for a, slug in rows]
-    return await run_in_session(rt.database, session, work)
+    return await reading(rt.database, work)
 
 
 @router.post("/appointments", status_code=201, summary="Book a free slot (409 if taken)",
              responses={409: {"description": "the slot is taken"},
                         422: {"description": "not a bookable slot"}})
-async def create_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+async def create_appointment(tenant: TenantDep, rt: RuntimeDep,
                              body: AppointmentIn) -> AppointmentOut:
     assert tenant.id is not None
     tenant_id, language = tenant.id, body.language or tenant.language
 
-    def work() -> AppointmentOut:
+    def work(session: Session) -> AppointmentOut:
         with rt.database.write_transaction(session):
             # Read inside: the transaction starts from a fresh snapshot (reloading
             # whatever was read before it).
@@ -209,7 +209,7 @@ async def create_appointment(tenant: TenantDep, session: SessionDep, rt: Runtime
                 caller_number=body.caller_number, caller_name=body.caller_name,
                 language=language, source="api", kind=_kind(session, tenant, body.type))
         return _appointment_out(appointment, agenda.slug)
-    return await run_in_session(rt.database, session, work)
+    return await writing(rt.database, work)
 
 
 def _own(session: Session, tenant_id: int, appointment_id: int) -> tuple[Appointment, Agenda]:
@@ -223,31 +223,31 @@ def _own(session: Session, tenant_id: int, appointment_id: int) -> tuple[Appoint
 
 
 @router.patch("/appointments/{appointment_id}", summary="Move an appointment (409 if taken)")
-async def move_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+async def move_appointment(tenant: TenantDep, rt: RuntimeDep,
                            appointment_id: RowId, body: MoveIn) -> AppointmentOut:
     assert tenant.id is not None
     tenant_id = tenant.id
 
-    def work() -> AppointmentOut:
+    def work(session: Session) -> AppointmentOut:
         appointment, agenda = _own(session, tenant_id, appointment_id)
         with rt.database.write_transaction(session):
             booking.move(session, appointment=appointment, agenda=agenda,
                          starts_at=body.starts_at, now=rt.clock(), by="api")
         return _appointment_out(appointment, agenda.slug)
-    return await run_in_session(rt.database, session, work)
+    return await writing(rt.database, work)
 
 
 @router.delete("/appointments/{appointment_id}", status_code=204,
                summary="Cancel an appointment")
-async def cancel_appointment(tenant: TenantDep, session: SessionDep, rt: RuntimeDep,
+async def cancel_appointment(tenant: TenantDep, rt: RuntimeDep,
                              appointment_id: RowId) -> Response:
     assert tenant.id is not None
     tenant_id = tenant.id
 
-    def work() -> None:
+    def work(session: Session) -> None:
         appointment, agenda = _own(session, tenant_id, appointment_id)
         with rt.database.write_transaction(session):
             booking.cancel(session, appointment=appointment, agenda=agenda,
                            now=rt.clock(), by="api")
-    await run_in_session(rt.database, session, work)
+    await writing(rt.database, work)
     return Response(status_code=204)
