@@ -10,7 +10,9 @@ caller turns against the shortest possible, confirmation questions, "did not
 understand"s, calls that ended at the keypad. Typed mode sends the words as Twilio's
 `SpeechResult`; spoken modes are in bench/dialogue_voices.py, over the TwiML transport
 (webhooks, with a one-way media stream for speech) or, with `--transport stream`, the
-stream transport (the whole call on a two-way stream, our voice as audio).
+stream transport (the whole call on a two-way stream, our voice as audio). Then issue
+30's targets, met or not, and for a spoken mode that misses its success target, how many
+of the callers who failed were not heard word for word (bench/dialogue_verdicts.py).
 
     python -m bench.dialogues [--mode typed] [--lang en|fr] [--limit N] [--caller ID]
                               [--transcripts N] [--transport twiml|stream]
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from bench.dialogue_data import LANGUAGES, Caller, all_callers
 from bench.dialogue_run import ACCOUNT_SID, AUTH_TOKEN, Result, run_caller, template_database
+from bench.dialogue_verdicts import verdicts
 from tests.twilio_sim import FakeTwilioApi
 
 
@@ -122,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(table(results)))
     print()
     print("\n".join(by_goal(results)))
+    print("\nissue 30's targets:\n")
+    print("\n".join(verdict.line for verdict in verdicts(results)))
     print()
     print("\n".join(failures(results, args.transcripts)))
     return 0
