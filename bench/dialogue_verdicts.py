@@ -41,8 +41,9 @@ def _distance(a: Sequence[str], b: Sequence[str]) -> int:
 
 def misheard(result: Result) -> list[tuple[str, str]]:
     """The caller's sentences that no words the app heard match word for word, each
-    with the closest it heard ("" when it heard nothing at all). Names and messages
-    left after a beep are recordings, not heard: left out."""
+    with the closest it heard ("" when nothing it heard shares a word with it: not
+    heard at all). Names and messages left after a beep are recordings, not heard: left
+    out."""
     found = []
     for talk in result.transcript:
         if talk.who != "caller" or talk.text.startswith("("):
@@ -53,7 +54,7 @@ def misheard(result: Result) -> list[tuple[str, str]]:
         closest = min(result.heard, key=lambda heard: _distance(said, words(heard)),
                       default="")
         if words(closest) != said:
-            found.append((talk.text, closest))
+            found.append((talk.text, closest if set(words(closest)) & set(said) else ""))
     return found
 
 
@@ -110,12 +111,15 @@ def _why(rows: Sequence[Result]) -> str:
     ears = [(r, turns) for r, turns in unheard if turns]
     example = ""
     if ears:
-        # The most misheard sentence of all (a "cleaned" written "clean" says little).
-        said, heard = max((pair for _, turns in ears for pair in turns),
-                          key=lambda pair: _distance(words(pair[0]), words(pair[1]))
-                          / len(words(pair[0])))
-        example = f', e.g. "{said}" heard as "{heard}"' if heard else (
-            f', e.g. "{said}" not heard at all')
+        pairs = [pair for _, turns in ears for pair in turns]
+        lost = sum(1 for _, heard in pairs if not heard)
+        # The most misheard of the sentences heard otherwise (a "cleaned" written "clean"
+        # says little), else one not heard at all.
+        said, heard = max(pairs, key=lambda pair: (
+            bool(pair[1]), _distance(words(pair[0]), words(pair[1])) / len(words(pair[0]))))
+        example = (f' ({len(pairs) - lost} sentences heard otherwise, e.g. "{said}" heard '
+                   f'as "{heard}"; {lost} not heard at all)') if heard else (
+            f' (none heard otherwise; {lost} not heard at all, e.g. "{said}")')
     return (f" ({len(ears)} of the {len(failed)} callers who failed had a sentence the app "
             f"did not hear word for word{example}; {len(failed) - len(ears)} failed with "
             "every sentence heard as said)")

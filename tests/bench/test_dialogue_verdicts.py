@@ -34,8 +34,9 @@ def test_a_sentence_heard_as_said_is_not_misheard_whatever_the_order() -> None:
 def test_a_sentence_heard_otherwise_or_not_at_all_is_misheard_with_the_closest() -> None:
     result = _result("pico", False, ["Whoever is free first", "Yes."],
                      ["The bird's free bird"])
+    # "Yes." shares no word with what was heard: not heard at all.
     assert misheard(result) == [("Whoever is free first", "The bird's free bird"),
-                                ("Yes.", "The bird's free bird")]
+                                ("Yes.", "")]
     assert misheard(_result("pico", False, ["Yes."], [])) == [("Yes.", "")]
 
 
@@ -51,8 +52,12 @@ def test_targets_met_and_not_met_with_why() -> None:
     assert not found["pico"].met
     assert "80 % < 93 %: **not met**" in found["pico"].line
     assert ("1 of the 2 callers who failed had a sentence the app did not hear word for "
-            'word, e.g. "Whoever is free first" heard as "The bird\'s free bird"; 1 failed '
-            "with every sentence heard as said") in found["pico"].line
+            'word (1 sentences heard otherwise, e.g. "Whoever is free first" heard as "The '
+            'bird\'s free bird"; 0 not heard at all); 1 failed with every sentence heard as '
+            "said") in found["pico"].line
+    lost = [_result("pico", False, ["No."], ["I know it's late"])]
+    assert ('(none heard otherwise; 1 not heard at all, e.g. "No.")'
+            in verdicts(lost)[0].line)
     assert not found["espeak"].met
     assert "(reported as is)" in found["espeak"].line
     assert "1 wrong outcome(s): **not met**" in found["espeak"].line
