@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bench.dialogue_run import Result
+from bench.word_distance import word_errors
 
 SUCCESS_TARGETS = {"typed": 97.0, "piper": 93.0, "pico": 93.0}  # espeak: as is
 EXTRA_TURNS = 1
@@ -25,18 +26,6 @@ _PUNCTUATION = re.compile(r"[^\w\s']+")
 def words(text: str) -> list[str]:
     """Lowercase words without punctuation ("Dr." and "dr", "9:30" and "9 30" alike)."""
     return _PUNCTUATION.sub(" ", text.lower()).split()
-
-
-def _distance(a: Sequence[str], b: Sequence[str]) -> int:
-    """Word edit distance."""
-    previous = list(range(len(b) + 1))
-    for i, word in enumerate(a, 1):
-        current = [i]
-        for j, other in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (word != other)))
-        previous = current
-    return previous[-1]
 
 
 def misheard(result: Result) -> list[tuple[str, str]]:
@@ -51,7 +40,7 @@ def misheard(result: Result) -> list[tuple[str, str]]:
         said = words(talk.text)
         if not said:
             continue
-        closest = min(result.heard, key=lambda heard: _distance(said, words(heard)),
+        closest = min(result.heard, key=lambda heard: word_errors(said, words(heard)),
                       default="")
         if words(closest) != said:
             found.append((talk.text, closest if set(words(closest)) & set(said) else ""))
@@ -116,7 +105,7 @@ def _why(rows: Sequence[Result]) -> str:
         # The most misheard of the sentences heard otherwise (a "cleaned" written "clean"
         # says little), else one not heard at all.
         said, heard = max(pairs, key=lambda pair: (
-            bool(pair[1]), _distance(words(pair[0]), words(pair[1])) / len(words(pair[0]))))
+            bool(pair[1]), word_errors(words(pair[0]), words(pair[1])) / len(words(pair[0]))))
         example = (f' ({len(pairs) - lost} sentences heard otherwise, e.g. "{said}" heard '
                    f'as "{heard}"; {lost} not heard at all)') if heard else (
             f' (none heard otherwise; {lost} not heard at all, e.g. "{said}")')

@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from bench import word_distance
 from receptionist.call_flows.loader import parse_script
 from receptionist.call_flows.meaning import script_model, thresholds
 from receptionist.demo import demo_script_text
@@ -143,14 +144,8 @@ def words(text: str) -> list[str]:
 
 def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
     """(Levenshtein distance in words, reference length)."""
-    ref, hyp = words(reference), words(hypothesis)
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        previous, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1,
-                                           previous + (r != h))
-    return row[len(hyp)], len(ref)
+    ref = words(reference)
+    return word_distance.word_errors(ref, words(hypothesis)), len(ref)
 
 
 def read_messages(language: str) -> list[str]:

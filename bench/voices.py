@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.word_distance import word_errors
 from receptionist.call_flows.loader import parse_script
 from receptionist.demo import demo_script_text
 from receptionist.speech.audio import Samples, resample, ulaw_decode
@@ -162,15 +163,6 @@ def normalized(text: str, language: str) -> list[str]:
     text = re.sub(r"\d+", lambda m: " " + number_words(int(m[0]), language) + " "
                   if len(m[0]) < 10 else m[0], text)
     return re.sub(r"[^\w' ]+", " ", text.replace("-", " ")).split()
-
-
-def word_errors(reference: list[str], hypothesis: list[str]) -> int:
-    row = list(range(len(hypothesis) + 1))
-    for i, ref in enumerate(reference, 1):
-        previous, row[0] = row[0], i
-        for j, hyp in enumerate(hypothesis, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ref != hyp))
-    return row[len(hypothesis)]
 
 
 @dataclass
