@@ -1,7 +1,8 @@
 """Refusals made before a request's body is read: who is asking, then how much they send.
 
 One ASGI middleware in front of every route (Twilio, JSON API, admin UI, ICS):
-- `/api/…` needs a known bearer token and `POST /admin/…` (but the login form) a valid
+- `/api/…` needs a known bearer token (read with its business, then kept a few seconds:
+  `tenants/token_cache.py`) and `POST /admin/…` (but the login form) a valid
   signed session cookie, checked on the headers alone: an anonymous client never gets a
   body parsed (401 / a redirect to the login page);
 - every body is limited to MAX_BODY_BYTES: a larger Content-Length is refused at once, and
@@ -103,8 +104,12 @@ class RequestGuards:
     async def _refusal(self, scope: Scope, headers: Headers) -> Response | None:
         path: str = scope["path"]
         if path.startswith("/api/"):
-            token = await self.rt.database.run(
-                partial(self._token, headers.get("authorization", "")))
+            header = headers.get("authorization", "")
+            token = self.rt.api_tokens.get(header)
+            if token is None:
+                token = await self.rt.database.run(partial(self._token, header))
+                if token is not None:
+                    self.rt.api_tokens.put(header, token)
             if token is None:
                 return _json(401, "missing, unknown or revoked bearer token "
                              "(Authorization: Bearer <token>)", {"WWW-Authenticate": "Bearer"})

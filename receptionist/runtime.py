@@ -23,6 +23,7 @@ from receptionist.outbound import Policy
 from receptionist.speech.engines.choice import build_recognizer, spec_of
 from receptionist.speech.process_pool import RecognitionPool
 from receptionist.speech.recognizer import Recognizer
+from receptionist.tenants.token_cache import TokenCache
 from receptionist.understanding.intent_model import keep_models_in
 from receptionist.voice.catalog import keep_voices_in
 from receptionist.voice.prompts import PromptCache
@@ -44,6 +45,7 @@ class Runtime:
     scripts: ScriptCache = field(default_factory=ScriptCache, init=False)
     prompts: PromptCache = field(init=False)
     outbound: Policy = field(init=False)  # where owners' URLs may lead
+    api_tokens: TokenCache = field(default_factory=TokenCache, init=False)
     # Behind `recognizer` (set it to give one), `recognition` and `telephony`.
     _recognizer: Recognizer | None = field(default=None, init=False)
     _recognition: RecognitionPool | None = field(default=None, init=False)

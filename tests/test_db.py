@@ -92,6 +92,36 @@ def test_an_error_in_run_reaches_the_caller(engine: Engine) -> None:
         asyncio.run(Database(engine).run(fail))
 
 
+def test_a_cancelled_caller_waits_for_its_database_work_to_end() -> None:
+    """On PostgreSQL `run` hops to a database thread: a request cancelled meanwhile (its
+    client left) still waits for the statements under way, so nothing closes their
+    session under them; then the cancellation goes on. No server is needed: the work
+    here runs no statement."""
+    database = Database(make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none"))
+    started, release = threading.Event(), threading.Event()
+    finished: list[int] = []
+
+    def work() -> int:
+        started.set()
+        release.wait(30)
+        finished.append(threading.get_ident())
+        return 1
+
+    async def cancelled_midway() -> None:
+        task = asyncio.create_task(database.run(work))
+        await asyncio.to_thread(started.wait, 30)
+        task.cancel()
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not task.done() and finished == []
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert len(finished) == 1 and finished[0] != threading.get_ident()
+
+    asyncio.run(cancelled_midway())
+
+
 def test_the_call_path_goes_before_every_writer_already_waiting() -> None:
     """A webhook waits for the transaction under way, never for the admin writers queued
     before it (a login burst, a dashboard export…)."""

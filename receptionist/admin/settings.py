@@ -196,6 +196,7 @@ def revoke_token(request: Request, db: SessionDep,
     with rt.database.write_transaction(db):
         row.revoked_at = rt.clock()
         db.add(row)
+    rt.api_tokens.forget(row.token_sha256)  # other instances: within token_cache.TTL_S
     return _done(request, slug, CatalogText(N_("admin.notice.token_revoked")))
 
 

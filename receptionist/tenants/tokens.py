@@ -39,12 +39,21 @@ class TokenGrant:
     tenant: Tenant
 
 
-def find_token(session: Session, header: str) -> TokenGrant | None:
-    """The live token an `Authorization: Bearer …` header names, or None."""
+def bearer_digest(header: str) -> str | None:
+    """The SHA-256 of the token an `Authorization: Bearer …` header carries (as stored),
+    or None when the header carries no token that could be ours."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip() or len(token) > 200:
         return None
-    row = session.execute(_LIVE_TOKEN, {"digest": digest(token.strip())}).first()
+    return digest(token.strip())
+
+
+def find_token(session: Session, header: str) -> TokenGrant | None:
+    """The live token an `Authorization: Bearer …` header names, or None."""
+    token_sha256 = bearer_digest(header)
+    if token_sha256 is None:
+        return None
+    row = session.execute(_LIVE_TOKEN, {"digest": token_sha256}).first()
     if row is None:
         return None
     tenant, user_id = row

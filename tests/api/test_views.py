@@ -184,3 +184,30 @@ def test_appointment_types_through_the_api(client: TestClient, tokens: dict[str,
     unknown = client.get(url + "&type=surgery", headers=headers)
     assert unknown.status_code == 422 and "unknown appointment type 'surgery'" in unknown.text
     assert client.get(url + "&type=Bad!", headers=headers).status_code == 422
+
+
+def test_a_token_revoked_through_another_instance_stops_within_the_cache_time(
+        client: TestClient, session: Session, tokens: dict[str, str]) -> None:
+    """Checked tokens are kept TTL_S seconds (tenants/token_cache.py); a revocation made
+    elsewhere (another instance, the database) takes effect when that time is up."""
+    from sqlalchemy import update
+
+    from receptionist.tenants.models import ApiToken
+    from receptionist.tenants.token_cache import TTL_S, TokenCache
+    from receptionist.tenants.tokens import digest
+
+    now = [0.0]
+    client.app.state.runtime.api_tokens = TokenCache(clock=lambda: now[0])  # type: ignore[attr-defined]
+    url = "/api/v1/tenants/demo/calls"
+    assert client.get(url, headers=auth(tokens["demo"])).status_code == 200
+    session.execute(update(ApiToken).where(
+        ApiToken.token_sha256 == digest(tokens["demo"])).values(  # type: ignore[arg-type]
+        revoked_at=get_tenant(session, slug="demo").created_at))
+    session.commit()
+    now[0] += TTL_S - 0.5
+    assert client.get(url, headers=auth(tokens["demo"])).status_code == 200
+    now[0] += 0.5
+    assert client.get(url, headers=auth(tokens["demo"])).status_code == 401
+    # The other business's token was never affected.
+    assert client.get("/api/v1/tenants/demo-fr/calls",
+                      headers=auth(tokens["demo-fr"])).status_code == 200
