@@ -16,7 +16,11 @@ On SQLite webhook transactions run on the event loop (`Database.inline_writes`),
 whole request is in one thread and the profile sees all of it.
 
     python -m bench.profile_webhooks [--calls 300] [--top 25] [--sort tottime]
-                                     [--database sqlite|postgresql]
+                                     [--database sqlite|postgresql] [--dump FILE]
+                                     [--statements CHARS]
+
+`--dump` also writes the raw profile (pstats' format), to read its callers with
+`python -m pstats FILE`.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ class Phases:
     def __init__(self) -> None:
         self.current: dict[str, float] = defaultdict(float)
         self.statements = 0
+        self.texts: list[str] = []  # the statements of the request in flight
+        self.last: dict[str, list[str]] = {}  # each route's latest statements
         self.done: list[tuple[str, dict[str, float], int]] = []
 
     @contextmanager
@@ -76,8 +82,10 @@ class Phases:
                                   - phases.get("signature", 0.0), 0.0)
         phases["total"] = total
         self.done.append((route, phases, self.statements))
+        self.last[route] = self.texts
         self.current = defaultdict(float)
         self.statements = 0
+        self.texts = []
 
 
 def main() -> None:
@@ -90,6 +98,9 @@ def main() -> None:
                         help="postgresql: a server started from Debian's binaries; the "
                              "webhooks' transactions then run on the event loop too, so "
                              "that the profile sees them (they run in threads when served)")
+    parser.add_argument("--dump", type=Path, help="also write the raw profile there")
+    parser.add_argument("--statements", type=int, default=0, metavar="CHARS",
+                        help="also print each route's statements (their first CHARS)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     with bench_database(args.database, tmp, "bench") as url:
@@ -146,6 +157,7 @@ def profile(args: argparse.Namespace, tmp: Path, url: str) -> None:
                many: bool) -> None:
         phases.current["sql"] += time.perf_counter() - conn.info.pop("bench_began")
         phases.statements += 1
+        phases.texts.append(" ".join(statement.split()))
 
     @event.listens_for(lane, "commit")
     def _commit_began(conn: Any) -> None:
@@ -229,6 +241,13 @@ def profile(args: argparse.Namespace, tmp: Path, url: str) -> None:
         per_request = statistics.median(s for _, s in rows)
         print(f"| {route} | {len(rows)} | {per_request:.0f} | "
               + " | ".join(f"{c:.2f}" for c in cells) + f" | {p99:.2f} |")
+    if args.statements:
+        for route, texts in phases.last.items():
+            print(f"\nthe statements of one {route} request, as run:")
+            for text in texts:
+                print(f"- {text[:args.statements]}")
+    if args.dump:
+        profile.dump_stats(args.dump)
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
     print(f"\ncProfile of another {args.calls} calls, {args.sort}, top", args.top)
