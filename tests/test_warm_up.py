@@ -189,3 +189,42 @@ def test_a_part_cut_short_by_the_shutdown_is_not_logged_as_a_fault(
     failed = warm.report()["failed"]
     assert warm.ready and isinstance(failed, dict) and "speech" in failed
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+def test_a_settling_warm_up_freezes_what_it_loaded_before_saying_ready(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve`'s warm-up sets its heap aside from full collections (`settle_heap`) once
+    every part has run and before the process says ready; tests' and embedders' do not."""
+    order: list[str] = []
+    monkeypatch.setattr(warm_up, "settle_heap", lambda: order.append("settled"))
+    plain = WarmUp([Part("texts", lambda: order.append("texts"))])
+    plain.run()
+    assert order == ["texts"] and plain.ready
+    order.clear()
+    settling = WarmUp([Part("texts", lambda: order.append("texts"))], settles_heap=True)
+
+    def settled() -> None:
+        order.extend([f"ready={settling.ready}", "settled"])
+    monkeypatch.setattr(warm_up, "settle_heap", settled)
+    settling.run()
+    assert order == ["texts", "ready=False", "settled"] and settling.ready
+
+
+def test_settling_the_heap_freezes_it_after_a_last_collection() -> None:
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    node = Node()
+    node.itself = node  # type: ignore[attr-defined]  # a cycle: only a collection frees it
+    freed = weakref.ref(node)
+    del node
+    before = gc.get_freeze_count()
+    try:
+        warm_up.settle_heap()
+        assert gc.get_freeze_count() > before
+        assert freed() is None  # collected, not frozen for the life of the process
+    finally:
+        gc.unfreeze()  # the test process keeps collecting as before

@@ -130,7 +130,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     # first call runs for the first time: lazy imports, caches filled at first use).
     rehearsal = warm_up.Part("rehearsal", lambda: rehearse(
         settings, rt.clock, warm_up.script_per_language(rt)))
-    warm = warm_up.for_runtime(rt, [rehearsal])
+    warm = warm_up.for_runtime(rt, [rehearsal], settles_heap=True)
     schedulers: list[BackgroundScheduler] = []
     if settings.dev_mode and settings.demo_history and _history_missing(rt):
         # The demo's last few days, written in the background once the server is ready
