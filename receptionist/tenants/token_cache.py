@@ -11,7 +11,9 @@ What is kept, and for how long:
   cache with guesses), keyed by their SHA-256 (no token is held in the clear), at most
   `MAX_ENTRIES` (the oldest go first);
 - `TTL_S` seconds from when it was read. A token revoked in this process is forgotten at
-  once (`forget`); revoked through another instance or the CLI, it keeps working here
+  once and never kept again (`forget`: a request that read it just before the
+  revocation cannot put it back); revoked through another instance or the CLI, it keeps
+  working here
   for at most `TTL_S` seconds. The business read with it (its published script version,
   language, time zone) is as old as that too;
 - each request gets its own copy of the business (`Tenant`), never an object another
@@ -48,6 +50,8 @@ class TokenCache:
         self._max = max_entries
         self._clock = clock
         self._kept: dict[str, _Kept] = {}
+        # Revoked here (a revoked token never comes back): never kept again. Oldest first.
+        self._revoked: dict[str, None] = {}
         self._lock = threading.Lock()
 
     def get(self, header: str) -> TokenGrant | None:
@@ -73,15 +77,20 @@ class TokenCache:
         kept = _Kept(tenant_id=grant.tenant_id, user_id=grant.user_id,
                      tenant=grant.tenant.model_dump(), until=self._clock() + self._ttl_s)
         with self._lock:
+            if key in self._revoked:
+                return
             self._kept.pop(key, None)
             while len(self._kept) >= self._max:
                 del self._kept[next(iter(self._kept))]
             self._kept[key] = kept
 
     def forget(self, token_sha256: str) -> None:
-        """A token revoked here: the next request with it is checked in the database."""
+        """A token revoked here: every later request with it is checked in the database."""
         with self._lock:
             self._kept.pop(token_sha256, None)
+            self._revoked[token_sha256] = None
+            while len(self._revoked) > self._max:
+                del self._revoked[next(iter(self._revoked))]
 
     def __len__(self) -> int:
         with self._lock:

@@ -54,12 +54,16 @@ def test_each_answer_is_a_business_of_its_own(session: Session, clock: FixedCloc
     assert first.tenant.model_dump() == grant.tenant.model_dump()
 
 
-def test_a_forgotten_token_is_read_again(session: Session, clock: FixedClock) -> None:
+def test_a_forgotten_token_is_read_again_and_never_kept_again(session: Session,
+                                                              clock: FixedClock) -> None:
     cache = TokenCache(clock=Ticks())
     token, grant = _grant(session, clock)
     cache.put(f"Bearer {token}", grant)
     cache.forget(digest(token))
     assert cache.get(f"Bearer {token}") is None
+    # A request that read the token just before it was revoked cannot keep it again.
+    cache.put(f"Bearer {token}", grant)
+    assert cache.get(f"Bearer {token}") is None and len(cache) == 0
 
 
 def test_headers_that_carry_no_token_are_never_kept(session: Session,
