@@ -2,9 +2,10 @@
 `.onnx.json` config, run by onnxruntime, text phonemized by Piper's own espeak-ng data.
 
 A loaded voice is kept for the process (loading costs about a second and 60 MB); calls
-into one voice are serialized (onnxruntime sessions are thread-safe, Piper's phonemizer
-state is not promised to be). Piper speaks sentence by sentence: `sentences` yields each
-one's audio as soon as it is ready, so a stream can start on the first.
+into one voice are serialized sentence by sentence (onnxruntime sessions are
+thread-safe, Piper's phonemizer state is not promised to be). Piper speaks sentence by
+sentence: `sentences` yields each one's audio as soon as it is ready, so a stream can
+start on the first.
 """
 
 from __future__ import annotations
@@ -81,16 +82,20 @@ def sample_rate(files: PiperFiles) -> int:
 
 
 def sentences(files: PiperFiles, text: str) -> Iterator[npt.NDArray[np.int16]]:
-    """The audio of `text`, one sentence at a time, at `sample_rate(files)`."""
+    """The audio of `text`, one sentence at a time, at `sample_rate(files)`.
+
+    The lock is held while a sentence renders, never while its audio is out with the
+    caller: a stream's runner takes a sentence, then sends it to Twilio (which may wait
+    on a stalled connection) or drops the rest when the caller answers; holding the
+    lock across that would stop every other call's voice until it came back."""
     voice = _load(files)
-    with _LOCK:
-        chunks = voice.synthesize(text)
-        while True:
-            try:
-                chunk = next(chunks)
-            except StopIteration:
-                return
-            yield np.asarray(chunk.audio_int16_array, dtype=np.int16)
+    chunks = iter(voice.synthesize(text))  # a generator: nothing runs until `next`
+    while True:
+        with _LOCK:
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield np.asarray(chunk.audio_int16_array, dtype=np.int16)
 
 
 def synthesize(files: PiperFiles, text: str) -> npt.NDArray[np.int16]:

@@ -42,6 +42,23 @@ def test_chunks_come_sentence_by_sentence() -> None:
         assert len(parts) == 3 and all(part.size > 1000 for part in parts)
 
 
+def test_piper_holds_its_lock_only_while_a_sentence_renders() -> None:
+    """A stream takes one sentence, then sends it (or drops the rest when the caller
+    answers): the other calls' voices must not wait for that."""
+    from receptionist.voice import piper_engine
+
+    voice = installed("local:piper:en_US-joe-medium")
+    assert voice.files is not None
+    first_call = piper_engine.sentences(voice.files, "First sentence here. Second one.")
+    assert next(first_call).size > 1000
+    assert not piper_engine._LOCK.locked()
+    # Another call speaks in full meanwhile (before: it waited for the first call's
+    # generator, forever on this same thread).
+    assert piper_engine.synthesize(voice.files, "Another call.").size > 1000
+    assert next(first_call).size > 1000
+    assert next(first_call, None) is None
+
+
 def test_split_sentences() -> None:
     assert speaking.split_sentences("Hello. How are you? Fine! ") == [
         "Hello.", "How are you?", "Fine!"]
