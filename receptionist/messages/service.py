@@ -5,9 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import JSON, bindparam, func, or_, type_coerce
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import JSON, bindparam, exists, func, or_, type_coerce
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, select
 
 from receptionist.calls import service as calls
@@ -40,28 +44,61 @@ def store_recording(session: Session, *, call: Call, info: RecordingInfo,
                             kind=EventKind.message_absent,
                             fields=EventFields(recording=info.sid))
         return None
-    existing = session.exec(_MESSAGE_BY_RECORDING, params={"sid": info.sid}).first()
-    if existing is not None:
-        if not existing.duration_s and info.duration_s:
-            existing.duration_s = info.duration_s
-            session.add(existing)
-        return existing
-    if _reported_absent(session, call_id=call.id, recording_sid=info.sid):
-        return None
     if call.tenant_id is None:
-        return None
+        return _known(session, info)
     message = Message(tenant_id=call.tenant_id, call_id=call.id, recording_sid=info.sid,
                       caller=call.from_number, created_at=now, duration_s=info.duration_s or 0,
                       recording_url=info.url, next_fetch_at=now)
-    try:
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:  # the same recording stored concurrently by the other callback
-        return session.exec(select(Message).where(Message.recording_sid == info.sid)).one()
+    message_id = _insert_unless_known(session, message, call_id=call.id)
+    if message_id is None:  # stored already (a retry, the other callback), or said absent
+        return _known(session, info)
+    message.id = message_id
+    make_transient_to_detached(message)  # the row as inserted: no SELECT to read it back
+    session.add(message)
     calls.add_event(session, call_id=call.id, at=now, step=call.current_step,
                     kind=EventKind.message_recorded,
                     fields=EventFields(duration_s=info.duration_s, recording=info.sid))
     return message
+
+
+def _insert_unless_known(session: Session, message: Message, *, call_id: int) -> int | None:
+    """Insert `message` unless its recording has a message already or was reported
+    absent on the call: its new id, or None. One statement (INSERT … SELECT … WHERE NOT
+    EXISTS … ON CONFLICT DO NOTHING RETURNING), not a lookup of each, a savepoint and the
+    INSERT: each recording callback runs it while the caller waits, and on PostgreSQL
+    each statement is a round trip. Two callbacks for one recording at once: the second
+    waits for the first's row (the unique recording SID), then inserts nothing."""
+    params = {f"v_{key}": getattr(message, key) for key in _INSERTED}
+    params.update(call_id=call_id, sid=message.recording_sid)
+    statement = _insert_message(session.get_bind().dialect.name)
+    return session.execute(statement, params).scalar_one_or_none()
+
+
+_INSERTED = [column.key for column in Message.__table__.columns  # type: ignore[attr-defined]
+             if column.key != "id"]
+
+
+@cache
+def _insert_message(dialect: str) -> Executable:
+    """`_insert_unless_known`'s statement, built once per dialect (the values and the
+    call's id are its parameters)."""
+    table = Message.__table__  # type: ignore[attr-defined]
+    values = select(*(bindparam(f"v_{key}", type_=table.c[key].type) for key in _INSERTED)
+                    ).where(~exists(_ABSENT_EVENT_ROW))
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (insert(table).from_select(_INSERTED, values)
+            .on_conflict_do_nothing(index_elements=["recording_sid"])
+            .returning(table.c.id))
+
+
+def _known(session: Session, info: RecordingInfo) -> Message | None:
+    """The message already made for this recording (its length kept if it had none), or
+    None: the recording was reported absent."""
+    existing = session.exec(_MESSAGE_BY_RECORDING, params={"sid": info.sid}).first()
+    if existing is not None and not existing.duration_s and info.duration_s:
+        existing.duration_s = info.duration_s
+        session.add(existing)
+    return existing
 
 
 def _reported_absent(session: Session, *, call_id: int, recording_sid: str) -> bool:
@@ -71,10 +108,10 @@ def _reported_absent(session: Session, *, call_id: int, recording_sid: str) -> b
 
 # Built once: each recording callback runs them.
 _MESSAGE_BY_RECORDING = select(Message).where(Message.recording_sid == bindparam("sid"))
-_ABSENT_EVENT = select(CallEvent.id).where(
+_ABSENT_EVENT_ROW = select(CallEvent.id).where(
     CallEvent.call_id == bindparam("call_id"), CallEvent.kind == EventKind.message_absent.value,
-    type_coerce(col(CallEvent.fields), JSON)["recording"].as_string() == bindparam("sid")
-).limit(1)
+    type_coerce(col(CallEvent.fields), JSON)["recording"].as_string() == bindparam("sid"))
+_ABSENT_EVENT = _ABSENT_EVENT_ROW.limit(1)
 
 
 def discard_absent(session: Session, *, call: Call, recording_sid: str, now: datetime) -> None:
