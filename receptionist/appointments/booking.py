@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col
 
 from receptionist.appointments import caller_sms
@@ -34,6 +35,7 @@ from receptionist.appointments.models import (
     AppointmentStatus,
     SlotClaim,
     SyncState,
+    set_spans,
 )
 from receptionist.appointments.reminders import REMINDER_KINDS
 from receptionist.catalog_text import Refused
@@ -126,14 +128,29 @@ def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime
         sync_state=SyncState.pending if agenda.caldav_url else SyncState.none,
         sync_next_at=now if agenda.caldav_url else None)
     with _claiming(session, savepoint):
-        session.add(appointment)
-        session.flush()
+        _insert(session, appointment)
         assert appointment.id is not None
         session.execute(_INSERT_CLAIMS, _claims(agenda, appointment.id, starts_at, ends_at,
                                                 buffer_minutes))
     caller_sms.queue(session, appointment, agenda, kind="booking_confirmed", now=now,
                      sender=sms_sender)
     return appointment
+
+
+def _insert(session: Session, appointment: Appointment) -> None:
+    """Insert a new appointment with one Core statement and make the object the
+    session's row, as a flush would, for about half its CPU: every booking (the JSON
+    API's, a caller's) does it while a client or a caller waits."""
+    set_spans(appointment)
+    values = {key: getattr(appointment, key) for key in _APPOINTMENT_COLUMNS}
+    appointment.id = session.execute(_INSERT_APPOINTMENT, values).scalar_one()
+    make_transient_to_detached(appointment)  # the row as inserted: nothing to read back
+    session.add(appointment)
+
+
+_APPOINTMENT_TABLE = Appointment.__table__  # type: ignore[attr-defined]
+_APPOINTMENT_COLUMNS = [c.key for c in _APPOINTMENT_TABLE.columns if c.key != "id"]
+_INSERT_APPOINTMENT = insert(_APPOINTMENT_TABLE).returning(_APPOINTMENT_TABLE.c.id)
 
 
 def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_at: datetime,

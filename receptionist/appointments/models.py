@@ -178,6 +178,12 @@ class ExternalBusy(SQLModel, table=True):
 @event.listens_for(ExternalBusy, "before_insert")
 @event.listens_for(ExternalBusy, "before_update")
 def _spans(_mapper: object, _connection: object, row: Appointment | ExternalBusy) -> None:
+    set_spans(row)
+
+
+def set_spans(row: Appointment | ExternalBusy) -> None:
+    """The epoch columns of a row's span (the mapper's hook sets them on every flush; a
+    Core INSERT of the row calls this itself)."""
     row.start_s = int(row.starts_at.timestamp())
     row.end_s = int(row.ends_at.timestamp())
     if isinstance(row, Appointment):

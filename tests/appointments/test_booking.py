@@ -33,6 +33,25 @@ def test_book_claims_the_units_and_queues_the_sms(session: Session, clock: Fixed
                                             end=NOON + timedelta(hours=1))
 
 
+def test_a_booked_appointment_is_the_sessions_row_as_stored(session: Session,
+                                                            clock: FixedClock) -> None:
+    """Inserted by one statement (not a flush): its spans are set, and the object is the
+    session's, so a change to it is written like any other."""
+    agenda = main_agenda(session)
+    booked = booking.book(session, agenda=agenda, starts_at=NOON, now=clock(),
+                          caller_name="Ann", source="api")
+    assert booked.id is not None and booked in session and not session.new
+    assert booked.start_s == int(NOON.timestamp())
+    assert booked.block_end_s == booked.end_s == booked.start_s + 30 * 60
+    booked.caller_name = "Ann Lee"
+    session.commit()
+    session.expire_all()
+    stored = session.get(Appointment, booked.id)
+    assert stored is not None and stored.caller_name == "Ann Lee"
+    assert (stored.starts_at, stored.start_s, stored.source) == (NOON, booked.start_s, "api")
+    assert stored.uid == booked.uid and stored.status == booked.status
+
+
 @pytest.mark.parametrize(("starts_at", "error", "reason"), [
     (NOON + timedelta(minutes=10), booking.NotASlot, "not a slot start"),
     (datetime(2026, 11, 17, 15, 30, tzinfo=UTC), booking.NotASlot, "too soon"),
