@@ -309,6 +309,14 @@ class WhisperStream:
             raise RuntimeError("stream already finished")
         return self._heard(self._endpointer.accept(samples), decode)
 
+    def peek(self) -> Recognition:
+        """What the utterance in progress says so far, decoded without ending it (an empty
+        transcript: nothing is being said, or too little to be kept)."""
+        speech = self._endpointer.so_far()
+        if speech is None:
+            return Recognition("", 0.0)
+        return self._owner.decode(speech, language=self._language, hint=self._hint)
+
     def finish(self) -> Recognition | None:
         if self._finished:
             return None
