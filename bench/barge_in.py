@@ -154,7 +154,7 @@ def hear(clip: Samples, seed: int, listen: ListenFor, language: str,
             if final is not None and pause is not None and heard.resumed is None:
                 if isinstance(means(listen, final.transcript, language, final.confidence),
                               Ignore):
-                    pause.ended_unanswered()
+                    pause.ended_unanswered(onset.quiet_s)
                     late = time.perf_counter() - started
                 elif heard.answered is None:
                     heard.answered = at + time.perf_counter() - started

@@ -145,9 +145,13 @@ class Pause:
             self.answers = answers
             self.hears = answers is not None  # cannot tell: quiet decides (`RESUME_S`)
 
-    def ended_unanswered(self) -> None:
-        """The recognizer's end of the utterance: it answered nothing."""
-        self.answers, self.waiting = False, False
+    def ended_unanswered(self, quiet_s: float) -> None:
+        """The recognizer's end of an utterance: it answered nothing. Taken for the words
+        that paused the prompt only if the caller is quiet now (its end comes after 600
+        ms of quiet: one heard while they speak is of words before these)."""
+        self.heard(quiet_s)
+        if quiet_s >= READ_AFTER_S:
+            self.answers, self.waiting = False, False
 
     def goes_on(self) -> bool:
         if self.answers is False:

@@ -544,8 +544,8 @@ class Conversation:
             if event.pause is self.pause:
                 event.pause.read(event.number, event.answers)
         elif isinstance(event, Unanswered):
-            if self.pause is not None:
-                self.pause.ended_unanswered()
+            if self.pause is not None and self.onset is not None:
+                self.pause.ended_unanswered(self.onset.quiet_s)
         elif isinstance(event, Answer) or (self.gathering and (
                 isinstance(event, Key) or (isinstance(event, Onset) and self.unplayed))):
             return event

@@ -128,8 +128,13 @@ def test_words_that_may_answer_hold_the_prompt_until_their_end_decides() -> None
     pause.read(number, True)
     assert quiet_until(pause, int(barge_in.HOLD_S / FRAME_S), start=15) is None
     # The end of the utterance answered nothing after all: it goes on.
-    pause.ended_unanswered()
+    pause.ended_unanswered(0.7)
     assert pause.goes_on()
+    # The end of earlier words, heard while the caller speaks again: not of these.
+    speaking = barge_in.Pause(hears=True)
+    speaking.ended_unanswered(0.04)
+    assert speaking.answers is None
+    assert quiet_until(speaking, 40, start=2) is None
     # Nothing came at all (a recognizer that lost it): it goes on after HOLD_S.
     stuck = barge_in.Pause(hears=True)
     stuck.heard(0.3)
