@@ -123,6 +123,7 @@ class Heard:
     resumed_before: float | None = None  # …by the rule this replaces (`RESUME_S`)
     answered: float | None = None  # the end of the utterance answered (whisper's final)
     quiet: float = 0.0  # how long the caller had been quiet when it went on
+    reading: float = 0.0  # of `resumed`, the recognizer's time (wall clock, this machine)
     cpu: float = 0.0
 
 
@@ -171,6 +172,7 @@ def hear(clip: Samples, seed: int, listen: ListenFor, language: str,
             pause.heard(onset.quiet_s)
             if pause.goes_on():
                 heard.resumed, heard.quiet = at + late, onset.quiet_s + late
+                heard.reading = late
     heard.cpu = time.process_time() - cpu
     return heard
 
