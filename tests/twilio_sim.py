@@ -411,12 +411,18 @@ class TestConversations:
         # not an answer. The prompt's other marks are held until the app clears them.
         self.backchannel = ""
         self.cleared_at: dict[str, int] = {}  # per call: bytes of our voice at the clear
+        # Per call: the bytes of our voice before each mark, in order, and how many of
+        # them were marked before the last clear.
+        self.pieces: dict[str, list[int]] = {}
+        self.cleared_piece: dict[str, int] = {}
 
     def carry(self, call: SimulatedCall, url: str, parameters: dict[str, str]) -> str | None:
         before = self.api.redirect_count(call.call_sid)
         stream_sid = new_sid("MZ")
         self.audio.setdefault(call.call_sid, bytearray())
         self.marks.setdefault(call.call_sid, [])
+        pieces = self.pieces.setdefault(call.call_sid, [])
+        marked = len(self.audio[call.call_sid])
         with self.client.websocket_connect(
                 urlsplit(url).path, headers={"X-Twilio-Signature": self.sign(url, {})}
         ) as socket:
@@ -438,12 +444,15 @@ class TestConversations:
                 elif kind == "clear":  # Twilio echoes the marks of what it dropped
                     self.clears[call.call_sid] = self.clears.get(call.call_sid, 0) + 1
                     self.cleared_at[call.call_sid] = len(self.audio[call.call_sid])
+                    self.cleared_piece[call.call_sid] = len(pieces)
                     for held in holding:
                         sender.send({"event": "mark", "mark": {"name": held}})
                     holding.clear()
                 elif kind == "mark":
                     name = message["mark"]["name"]
                     self.marks[call.call_sid].append(name)
+                    pieces.append(len(self.audio[call.call_sid]) - marked)
+                    marked = len(self.audio[call.call_sid])
                     if self.said is not None:
                         call.heard.extend(self.said(call.call_sid))
                     if self.backchannel and not name.startswith("record-"):

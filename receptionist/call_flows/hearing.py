@@ -89,6 +89,9 @@ class Hearing:
         self.finishing: Finishing | None = None
         self.checked_at = 0.0
         self.done = False
+        # Utterances heard to their end that answered nothing (a "mm-hm" over a prompt):
+        # the stream transport's barge-in counts them to let a paused prompt go on.
+        self.ignored = 0
 
     def _current(self) -> tuple[str | None, int, int, ListenFor | None]:
         """(step, seq, attempt, what it listens for) of the live call (`Database.run`)."""
@@ -152,6 +155,8 @@ class Hearing:
             meaning = hear(listening.listen, recognition.transcript, self.script.language,
                            recognition.confidence)
         if isinstance(meaning, Ignore):
+            if heard.final is not None:
+                self.ignored += 1
             log.debug("call %s: heard %r (confidence %.2f), no answer at %s", self.call_sid,
                       recognition.transcript, recognition.confidence, listening.step_id)
             if heard.final is not None and normalize(recognition.transcript):
@@ -171,6 +176,21 @@ class Hearing:
         else:
             self._stop_listening()
         return meaning.callback
+
+    async def answers_so_far(self) -> bool | None:
+        """Whether what the caller is saying answers the prompt, from the recognizer's
+        speculative read of the utterance in progress (`RemoteStream.peek`): False when
+        it answers nothing (a "mm-hm", a cough, nothing being said), True when it may (the
+        end of the utterance decides), None when that cannot be known here."""
+        listening = self.listening
+        if self.done or listening is None or self.finishing is not None:
+            return None
+        so_far = await listening.stream.peek()
+        if so_far is None:
+            return None
+        meaning = hear(listening.listen, so_far.transcript, self.script.language,
+                       so_far.confidence)
+        return not isinstance(meaning, Ignore)
 
     async def _finish(self, ulaw: bytes, spoken_at: float | None) -> bool:
         """Whether this batch belongs to the utterance an early decision answered (it

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from receptionist.call_flows.actions import Callback
 from receptionist.understanding.bands import HEARD_FLOOR
+from receptionist.understanding.lang import words_of
 from receptionist.understanding.phrase_match import match_intent, normalize
 from receptionist.understanding.when import mentions_time
 
@@ -104,11 +105,13 @@ def hear(listen: ListenFor, transcript: str, language: str, heard: float | None 
         return Ignore()
     said: tuple[tuple[str, str | int], ...] = (
         *listen.query, ("said", transcript.strip()[:MAX_SAID]))
+    padded = f" {' '.join(normalize(transcript))} "
+    if backchannel(transcript, language) and not asks_yes_or_no(listen, language):
+        return Ignore()  # "mm-hm", "yeah" over a menu: the caller follows, and says so
     if listen.answer == "said":
         if heard is not None:
             said = (*said, ("heard", f"{heard:.2f}"))
         return Send(Callback(listen.route, said))
-    padded = f" {' '.join(normalize(transcript))} "
     if any(f" {phrase} " in padded for phrase in listen.words):
         return Send(Callback(listen.route, said))
     match = match_intent(transcript, listen.options, language)
@@ -119,6 +122,22 @@ def hear(listen: ListenFor, transcript: str, language: str, heard: float | None 
     if (listen.times and mentions_time(transcript, language)) or listen.any_words:
         return Send(Callback(listen.route, said))
     return Ignore()
+
+
+def backchannel(transcript: str, language: str) -> bool:
+    """Whether the words only show the caller follows ("mm-hm", "yeah", « d'accord »)."""
+    words = normalize(transcript)
+    return bool(words) and all(w in words_of(language).backchannels for w in words)
+
+
+def asks_yes_or_no(listen: ListenFor, language: str) -> bool:
+    """Whether "yeah", "okay" may answer the prompt: one of its answers is said so (a
+    confirmation, an offer of times), not a menu's choices."""
+    words = words_of(language)
+    yes_no = words.backchannels | {w for phrase in words.yes_no for w in normalize(phrase)}
+    phrases = [*listen.words, *(p for option in listen.options for p in option.phrases)]
+    return any((said := normalize(phrase)) and all(w in yes_no for w in said)
+               for phrase in phrases)
 
 
 def keypad_please(listen: ListenFor) -> Heard:

@@ -187,6 +187,15 @@ class RemoteStream:
                          str(final[0]), float(final[1]), skipped=bool(reply.get("skipped"))),
                      partial=str(reply.get("partial") or ""))
 
+    async def peek(self) -> Recognition | None:
+        """What the utterance in progress says so far, without ending it ("": nothing is
+        being said); None when the engine cannot tell."""
+        reply = await self._child.request(self._id, frame(b"P", STREAM_ID.pack(self._id)))
+        if reply.get("error"):
+            raise SpeechUnavailable(str(reply["error"]))
+        final = reply.get("final")
+        return None if final is None else Recognition(str(final[0]), float(final[1]))
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True

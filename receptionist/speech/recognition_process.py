@@ -9,11 +9,16 @@ out on stdout, as frames of `!IB` (body length, kind) + body:
     parent -> child  b"O" open   JSON {"id", "language", "phrases"}       -> one reply
                      b"A" audio  !Q stream id + !d time sent (monotonic)
                                  + 8 kHz μ-law bytes                         -> one reply
+                     b"P" peek   !Q stream id                                -> one reply
                      b"C" close  !Q stream id                                -> no reply
     child -> parent  b"H" hello  JSON {"engine", "ready"} once models are loaded
                      b"R" reply  JSON {"id", "final": [text, confidence] | null,
                                        "partial": str, "error": str | null,
                                        "skipped": bool}
+
+A peek decodes the utterance in progress without ending it (`final`: what it says so
+far, "" when nothing is being said; null when the engine cannot tell): barge-in asks
+it once a caller who spoke over a prompt is quiet, to go on sooner than the end of turn.
 
 CPU is finite: when audio reaches the child more than BEHIND_S after it was sent (the
 child is busy decoding other callers), an utterance that ends is not decoded but
@@ -127,6 +132,16 @@ class Child:
                        skipped=heard is not None and heard.skipped,
                        partial=partial_of() if partial_of is not None and heard is None
                        else "")
+        elif kind == b"P":
+            (stream_id,) = STREAM_ID.unpack_from(body)
+            stream = self.streams.get(stream_id)
+            if stream is None:
+                self.reply(stream_id, error="unknown stream")
+                return
+            peek = getattr(stream, "peek", None)
+            so_far = peek() if peek is not None else None
+            self.reply(stream_id, final=None if so_far is None
+                       else (so_far.transcript, so_far.confidence))
         elif kind == b"C":
             (stream_id,) = STREAM_ID.unpack_from(body)
             stream = self.streams.pop(stream_id, None)

@@ -25,7 +25,10 @@ class ModelUnavailable(RuntimeError):
 
 
 class UtteranceStream(Protocol):
-    """One caller's audio, fed as it arrives; each finished utterance comes back once."""
+    """One caller's audio, fed as it arrives; each finished utterance comes back once.
+    An engine may also offer `partial() -> str` (the utterance so far, every batch) and
+    `peek() -> Recognition` (the utterance in progress decoded without ending it, "" when
+    none: barge-in's read, `recognition_process`)."""
 
     def accept(self, samples: Samples, *, decode: bool = True) -> Recognition | None:
         """Feed 16-bit samples at the recognizer's rate; returns an utterance that ended.

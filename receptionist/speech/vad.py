@@ -108,6 +108,13 @@ class Endpointer:
         """End of audio: the utterance in progress, if it holds enough speech."""
         return self._close() if self.in_speech else None
 
+    def so_far(self) -> npt.NDArray[np.float32] | None:
+        """The utterance in progress as it would end now (None: none in progress, or too
+        little speech in it to be kept), without ending it: a speculative read."""
+        if not self.in_speech or self._voiced * WINDOW * 1000 // RATE < self.min_speech_ms:
+            return None
+        return np.concatenate(self._speech)
+
     def _step(self, window: npt.NDArray[np.float32], p: float
               ) -> npt.NDArray[np.float32] | None:
         if not self.in_speech:

@@ -13,7 +13,8 @@ documents itself, the way Twilio would, on that stream:
   like a webhook's);
 - barge-in: the caller's voice over a <Gather>'s prompt pauses it (`barge_in`: `clear`,
   Twilio drops the audio not yet played), words that answer are carried out, and if
-  nothing answers the prompt goes on from the sentence it was cut in; a key stops it;
+  nothing answers the prompt goes on as soon as that is known (`barge_in.Pause`), from a
+  gap between words where it was cut (`playhead`); a key stops it;
 - `<Record>`: recorded here from the stream (`stream_recording`: a beep, the caller's
   audio until the finish key, silence, the longest length or hanging up), written to
   RECORDINGS_DIR and answered in this process: no recording is made at Twilio;
@@ -58,6 +59,7 @@ from receptionist.twilio import (
     barge_in,
     callbacks,
     fallback,
+    playhead,
     rest,
     stream_recording,
     stream_token,
@@ -127,10 +129,27 @@ class Stopped:
 
 @dataclass(frozen=True)
 class Onset:
-    """The caller started speaking over a prompt at a <Gather> (`barge_in`)."""
+    """The caller started speaking over a prompt at a <Gather> (`barge_in`), at this frame
+    of the stream."""
+
+    at: int
 
 
-Event = Key | Answer | Marked | Frames | Stopped | Onset
+@dataclass(frozen=True)
+class Read:
+    """What the caller said over a paused prompt, read so far (`barge_in.Pause.read`)."""
+
+    pause: barge_in.Pause
+    number: int
+    answers: bool | None
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """An utterance of the caller's ended, and it answered nothing."""
+
+
+Event = Key | Answer | Marked | Frames | Stopped | Onset | Read | Unanswered
 
 
 @dataclass(frozen=True)
@@ -181,6 +200,9 @@ class Conversation:
         self.pieces: list[tuple[str, bytes]] = []  # a <Gather>'s prompts: (mark, audio)
         self.played: list[str] = []  # marks Twilio echoed, in order
         self.paused: list[tuple[str, bytes]] | None = None  # cut by the caller's voice
+        self.pause: barge_in.Pause | None = None  # …and when it goes on
+        self.playhead = playhead.Playhead()  # where Twilio is in playing our voice
+        self.replayed = 0  # samples of the cut piece played again at the last resume
         self.voice = rt.prompts.voice(script.prompt_voice or "local", script.language)
 
     # -- what Twilio sends ------------------------------------------------------------
@@ -199,6 +221,7 @@ class Conversation:
             name = mark.get("name") if isinstance(mark, dict) else None
             if isinstance(name, str):
                 self.played.append(name)
+                self.playhead.echoed(name, self.frames)
                 if self.armed is not None and self.armed[0] == name:
                     self.take, self.armed = self.armed[1], None
                 self.events.put_nowait(Marked(name))
@@ -224,7 +247,7 @@ class Conversation:
             # <Gather> times out only after they are quiet).
             if (self.onset is not None and self.gathering and self.onset.add(audio)
                     and self.unplayed and self.paused is None):
-                self.events.put_nowait(Onset())
+                self.events.put_nowait(Onset(self.frames + max(1, len(audio) // FRAME_BYTES)))
         if len(self.pending) >= BATCH_BYTES:
             batch = bytes(self.pending)
             self.pending.clear()
@@ -236,15 +259,32 @@ class Conversation:
     async def _hear(self, batch: bytes) -> None:
         if self.hearing is None:
             return
+        ignored = self.hearing.ignored
         try:
             callback = await self.hearing.feed(batch)
+            if callback is not None:
+                self.events.put_nowait(Answer(callback))
+            elif self.hearing.ignored > ignored:
+                self.events.put_nowait(Unanswered())
+            else:
+                await self._read_over_pause()
         except (ModelUnavailable, SpeechUnavailable) as exc:
             log.warning("call %s: speech off, keypad only: %s", self.line.call_sid, exc)
             self.hearing.close()
             self.hearing = None
+
+    async def _read_over_pause(self) -> None:
+        """Once a caller who paused the prompt is quiet, what they said so far is read
+        (the prompt goes on as soon as it answers nothing: `barge_in.Pause`). Asked here,
+        after the audio it reads, since a recognizer stream takes one request at a time."""
+        pause = self.pause
+        if pause is None or self.onset is None or self.hearing is None:
             return
-        if callback is not None:
-            self.events.put_nowait(Answer(callback))
+        pause.heard(self.onset.quiet_s)
+        number = pause.read_now()
+        if number is not None:
+            answers = await self.hearing.answers_so_far()
+            self.events.put_nowait(Read(pause, number, answers))
 
     def close(self) -> None:
         if self.hearing is not None:
@@ -308,7 +348,7 @@ class Conversation:
                 event = await self._listen(timeout)
         finally:
             self.gathering = False
-            self.pieces, self.paused = [], None
+            self.pieces, self.paused, self.pause = [], None, None
         if isinstance(event, Key):
             return await self._request(action, {"Digits": event.digit})
         if isinstance(event, Answer):
@@ -330,6 +370,7 @@ class Conversation:
         mark = f"{RECORD_MARK}{timeout}-{self.marks}"
         self.armed = (mark, take)
         self.unplayed.add(mark)
+        self.playhead.sent(mark, self.frames)
         try:
             await self._send({"event": "mark", "streamSid": self.line.stream_sid,
                               "mark": {"name": mark}})
@@ -417,31 +458,44 @@ class Conversation:
                 return None
             event = self._answering(await self.events.get())
             if isinstance(event, Onset):
-                await self._pause()
+                await self._pause(event.at)
                 until = None
             elif event is not None:
                 return await self._cleared(event) if self.unplayed else event
-            elif (self.paused is not None and self.onset is not None
-                  and self.onset.quiet_s >= barge_in.RESUME_S):
-                await self._resume()
+            elif self.pause is not None and self.onset is not None:
+                self.pause.heard(self.onset.quiet_s)
+                if self.pause.goes_on():
+                    await self._resume()
 
     def _spoke_within(self, seconds: int) -> bool:
         """Whether the caller's voice was heard in the last `seconds` of their audio (to
         the detector's window)."""
         return self.onset is not None and not self.onset.quiet_for(seconds)
 
-    async def _pause(self) -> None:
-        """The caller speaks over the prompt: it stops (`clear`), and what Twilio had not
-        played yet is kept to go on with if what they say answers nothing."""
+    async def _pause(self, at: int) -> None:
+        """The caller speaks over the prompt (from frame `at`): it stops (`clear`), and
+        what Twilio had not played yet is kept to go on with if what they say answers
+        nothing, the piece it was in from a gap between words before where it was."""
         await self._send({"event": "clear", "streamSid": self.line.stream_sid})
         played = set(self.played)
         self.paused = [(name, audio) for name, audio in self.pieces if name not in played]
+        if self.paused:
+            name, audio = self.paused[0]
+            position = self.playhead.position(name, at)
+            cut = playhead.resume_point(audio, position)
+            self.paused[0] = (name, audio[cut:])
+            self.replayed = 0 if position is None else min(position, len(audio)) - cut
+        self.playhead.clear()
         self.unplayed.clear()  # Twilio echoes the cleared marks: they were not played
+        self.pause = barge_in.Pause(hears=self.hearing is not None)
 
     async def _resume(self) -> None:
-        """Nothing answered: the prompt goes on from the sentence it was cut in."""
+        """Nothing answered: the prompt goes on where it was paused."""
         assert self.paused is not None and self.onset is not None
-        rest, self.paused = self.paused, None
+        log.debug("call %s: the prompt goes on after %.2f s of quiet (%s), %d ms again",
+                  self.line.call_sid, self.onset.quiet_s, self.pause,
+                  self.replayed // (PHONE_RATE // 1000))
+        rest, self.paused, self.pause = self.paused, None, None
         self.onset.reset()
         for name, audio in rest:  # new marks: the old ones came back with the `clear`
             await self._out(audio, name.rstrip("0123456789"))
@@ -454,7 +508,7 @@ class Conversation:
             async for audio in self._audio_of(prompt):
                 event = self._interruption()
                 if isinstance(event, Onset):
-                    await self._pause()
+                    await self._pause(event.at)
                 elif event is not None:
                     return await self._cleared(event)
                 await self._out(audio, "")
@@ -474,6 +528,7 @@ class Conversation:
             return
         await self._send_audio(audio)
         self.unplayed.add(name)
+        self.playhead.sent(name, self.frames)
         await self._send({"event": "mark", "streamSid": self.line.stream_sid,
                           "mark": {"name": name}})
 
@@ -485,6 +540,12 @@ class Conversation:
             raise Ended
         if isinstance(event, Marked):
             self.unplayed.discard(event.name)
+        elif isinstance(event, Read):
+            if event.pause is self.pause:
+                event.pause.read(event.number, event.answers)
+        elif isinstance(event, Unanswered):
+            if self.pause is not None and self.onset is not None:
+                self.pause.ended_unanswered(self.onset.quiet_s)
         elif isinstance(event, Answer) or (self.gathering and (
                 isinstance(event, Key) or (isinstance(event, Onset) and self.unplayed))):
             return event
@@ -505,7 +566,8 @@ class Conversation:
         if self.unplayed or self.paused is None:
             await self._send({"event": "clear", "streamSid": self.line.stream_sid})
         self.unplayed.clear()
-        self.paused = None
+        self.playhead.clear()
+        self.paused, self.pause = None, None
         return event
 
     async def _audio_of(self, prompt: ET.Element) -> AsyncIterator[bytes]:

@@ -1,11 +1,13 @@
 """bench.barge_in's own logic: where a clip's speech starts, the coughs it makes, and a
-clip heard the way the stream hears it."""
+clip heard the way the stream hears it (the onset detector and whisper tiny.en)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
-from bench.barge_in import LEAD_S, burst, hear, speech_start
+from bench.barge_in import LEAD_S, burst, hear, menu, speech_start
 from receptionist.speech.audio import PHONE_RATE
 from tests.conftest import Speak
 
@@ -23,9 +25,16 @@ def test_a_cough_is_a_short_loud_burst() -> None:
     assert np.abs(cough[-100:]).mean() < np.abs(cough[200:400]).mean()
 
 
-def test_words_pause_the_prompt_and_silence_lets_it_go_on(speak: Speak) -> None:
-    samples, _ = speak("mm-hm, okay")
-    paused, resumed, cpu = hear(samples, seed=0)
-    assert paused is not None and resumed is not None and cpu >= 0
-    assert LEAD_S < paused < resumed
-    assert hear(burst(120, seed=2), seed=0)[0] is None
+def test_a_backchannel_pauses_the_prompt_and_it_goes_on_once_read(speak: Speak) -> None:
+    from receptionist.speech.engines import whisper_models
+    from receptionist.speech.engines.whisper_engine import WhisperRecognizer
+
+    recognizer = WhisperRecognizer(whisper_models.found(Path("/nonexistent")))  # tiny.en
+    samples, _ = speak("okay")
+    heard = hear(samples, 0, menu("en"), "en", recognizer)
+    assert heard.paused is not None and heard.resumed is not None and heard.cpu >= 0
+    assert heard.resumed_before is not None and heard.answered is None
+    # Read as answering nothing: sooner than a second of quiet after it, on the stream's
+    # clock (the recognizer's own time, this machine's, aside).
+    assert LEAD_S < heard.paused < heard.resumed - heard.reading < heard.resumed_before
+    assert hear(burst(120, seed=2), 0, menu("en"), "en", recognizer).paused is None

@@ -30,14 +30,18 @@ BATCH = b"\xff" * 800
 class ScriptedStream:
     """A recognizer stream that answers each batch from a script (then silence)."""
 
-    def __init__(self, replies: list[Heard]) -> None:
+    def __init__(self, replies: list[Heard], so_far: Recognition | None = None) -> None:
         self.replies = replies
+        self.so_far = so_far
         self.batches = 0
         self.closed = False
 
     async def accept(self, ulaw: bytes, *, spoken_at: float | None = None) -> Heard:
         self.batches += 1
         return self.replies.pop(0) if self.replies else Heard(None, "")
+
+    async def peek(self) -> Recognition | None:
+        return self.so_far
 
     def close(self) -> None:
         self.closed = True
@@ -127,3 +131,32 @@ def test_a_decision_on_a_whole_utterance_listens_to_the_next_prompt_at_once(
     assert first is not None and dict(first.query)["pressed"] == "1"
     assert second is not None and dict(second.query)["pressed"] == "2"
     assert answered.closed and following.batches == 1
+
+
+def test_what_a_caller_says_so_far_is_read_and_an_utterance_that_answers_nothing_counted(
+        runtime: Runtime) -> None:
+    """Barge-in reads the words of an utterance in progress (the recognizer's peek): a
+    "mm-hm" answers nothing, "the first" may; an engine that cannot tell says None."""
+    streams = [ScriptedStream([Heard(Recognition("Mm-hmm.", 0.8), "")],
+                              Recognition("Mm-hmm.", 0.8)),
+               ScriptedStream([], Recognition("the first", 0.8)),
+               ScriptedStream([], None)]
+    pool = ScriptedPool(list(streams))
+    hearing = _hearing(runtime, pool)
+    readings: list[bool | None] = []
+
+    async def play() -> list[Callback | None]:
+        said = []
+        for seq in (1, 2, 3):
+            _wait_at(runtime, seq, _offer(seq))
+            hearing.checked_at = 0.0
+            said.append(await hearing.feed(BATCH))
+            readings.append(await hearing.answers_so_far())
+        hearing.close()
+        return said
+
+    assert asyncio.run(play()) == [None, None, None]
+    # The whole "mm-hm" ended as nothing (the stream was closed after the first read:
+    # the call moved on, so its read is of the second stream).
+    assert hearing.ignored == 1
+    assert readings == [False, True, None]

@@ -138,3 +138,24 @@ def test_what_to_book_and_with_whom_take_any_words() -> None:
     # confirmation decides early as before.
     assert names_an_option(asking, "yes", "en-US") is None
     assert names_an_option(confirm, "yes", "en-US") is not None
+
+
+def test_a_backchannel_over_a_menu_answers_nothing_but_answers_a_yes_or_no_question(
+        ) -> None:
+    """"Mm-hm", "yeah", « d'accord »: the caller follows the prompt, they do not choose."""
+    from receptionist.call_flows.booking.phrases import voice_choices
+
+    for language, said in (("en-US", ["Mm-hmm.", "Yeah.", "Okay", "uh huh", "all right"]),
+                           ("fr-FR", ["D'accord.", "Oui oui", "Ah oui", "Ouais", "Hm hm"])):
+        confirm = ListenFor(answer="said", route="menu", options=tuple(
+            SpokenOption(intent=f"key{d}", digit=d, phrases=tuple(p))
+            for d, p in voice_choices("confirm", language).items()))
+        for words in said:
+            assert hear(MENU, words, language, 0.9) == Ignore(), words
+            assert isinstance(hear(confirm, words, language, 0.9), Send), words
+    # With more words it is a request; at a menu whose choices are yes and no, an answer.
+    assert isinstance(hear(MENU, "Okay, I'd like an appointment", "en-US", 0.9), Send)
+    urgent = MENU.model_copy(update={"options": (
+        SpokenOption(intent="urgent", digit="1", phrases=("yes",)),
+        SpokenOption(intent="later", digit="2", phrases=("no",)))})
+    assert isinstance(hear(urgent, "yeah", "en-US", 0.9), Send)

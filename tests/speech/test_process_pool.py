@@ -260,3 +260,28 @@ def test_the_pools_limit_reaches_its_processes(
         assert asyncio.run(scenario()) == heard
     finally:
         late.close()
+
+
+def test_an_utterance_in_progress_is_read_without_ending_it(pool: RecognitionPool,
+                                                            speak: Speak) -> None:
+    """Barge-in's peek: the words so far, decoded while the caller is still in the
+    utterance (300 ms into the quiet after it, before the 600 ms end of speech); the
+    utterance still ends once, whole."""
+    samples, _ = speak(SAID)
+    end = np.flatnonzero(np.abs(samples) > 300)[-1] + 2400  # the voice, then 300 ms
+    words, rest = ulaw_encode(samples[:end]), ulaw_encode(np.concatenate(
+        [samples[end:], np.zeros(8000, np.int16)]))
+
+    async def scenario() -> tuple[Recognition | None, Recognition | None, list[str]]:
+        stream = await pool.open(language="en-US", phrases=PHRASES)
+        before = await stream.peek()  # nothing said yet
+        heard = await stream_through(stream, words)
+        so_far = await stream.peek()
+        heard += await stream_through(stream, rest)
+        stream.close()
+        return before, so_far, [h.final.transcript for h in heard if h.final is not None]
+
+    before, so_far, finals = asyncio.run(scenario())
+    assert before == Recognition("", 0.0)
+    assert so_far is not None and so_far.transcript == SAID
+    assert finals == [SAID]

@@ -202,19 +202,24 @@ def test_the_callers_voice_over_a_prompt_stops_it_before_the_words_are_recognise
     assert conversations.clears[call.call_sid] == 1
 
 
-def test_a_mm_hm_over_a_prompt_pauses_it_and_it_goes_on(
+def test_a_backchannel_over_a_prompt_pauses_it_and_it_goes_on_from_where_it_was(
         sim: TestTwilioSim, engine: Engine, conversations: TestConversations) -> None:
     publish_streamed(engine, DEMO_EN)
-    conversations.backchannel = "mm-hm"
+    conversations.backchannel = "yeah"  # over the menu's second sentence, as it starts
     call = sim.call(DEMO_EN, [Press("3"), HangUp()])
     assert conversations.clears[call.call_sid] == 1
-    # The rest of the menu's prompt was played again after the pause, then the caller's
-    # key was taken as usual: nothing was made of the "mm-hm".
-    resumed = len(conversations.audio[call.call_sid]) - conversations.cleared_at[call.call_sid]
-    assert resumed > 8000
+    # The prompt went on, read as answering nothing once the caller was quiet, not
+    # answered: then the caller's key was taken as usual.
     gathers = [m for m in conversations.marks[call.call_sid] if m.startswith("gather-")]
     assert len(gathers) == 3  # the menu's, again after the pause, the hours' menu
     assert path(engine, call.call_sid)[:3] == ["greeting", "main_menu", "opening_hours"]
+    # From where it was cut in its second sentence: some of that sentence, not all of
+    # it again, then the sentences after it as they were.
+    pieces, cut = conversations.pieces[call.call_sid], conversations.cleared_piece[call.call_sid]
+    prompt = pieces[:cut]  # the greeting and menu's sentences, then their gather mark (0)
+    again = pieces[cut:pieces.index(0, cut) + 1]
+    assert len(again) == len(prompt) - 1  # the sentences from the one cut
+    assert 0 < again[0] < prompt[1] and again[1:] == prompt[2:]
 
 
 def test_french_over_the_stream(sim: TestTwilioSim, engine: Engine,

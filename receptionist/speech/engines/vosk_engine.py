@@ -107,6 +107,10 @@ class VoskStream:
         text = str(json.loads(self._recognizer.PartialResult()).get("partial", ""))
         return " ".join(w for w in text.split() if w != UNKNOWN)
 
+    def peek(self) -> Recognition:
+        """The utterance so far: its partial result (no confidence of its own)."""
+        return Recognition(self.partial(), 1.0)
+
     def finish(self) -> Recognition | None:
         if self._recognizer is None:
             return None

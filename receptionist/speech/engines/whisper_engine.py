@@ -250,15 +250,16 @@ class WhisperRecognizer:
         return Recognition(text, confidence_of(avg_logprob, result.no_speech_prob, text))
 
     def decode(self, audio: npt.NDArray[np.float32], *, language: str,
-               hint: str | None = None) -> Recognition:
+               hint: str | None = None, recheck: bool = True) -> Recognition:
         """One utterance (float samples at 16 kHz); `hint`: words it is likely to hold,
         given to whisper for short utterances only (see HINT_UNDER_S). Encoded in a short
-        window first, again in the full one when that is unsure (RECHECK_BELOW)."""
+        window first, again in the full one when that is unsure (RECHECK_BELOW) unless
+        `recheck` is False (a speculative read: the utterance's end decodes it again)."""
         model, lang = self._model(language)
         hint = hint if audio.size / RATE < self._hint_under_s else None
         window = window_for(audio.size, self._min_window_s)
         heard = self._decode(model, lang, audio, hint=hint, window_s=window)
-        if window < FULL_WINDOW_S and (heard.confidence < self._recheck_below
+        if recheck and window < FULL_WINDOW_S and (heard.confidence < self._recheck_below
                                        or said_twice(heard.transcript)):
             heard = self._decode(model, lang, audio, hint=hint, window_s=FULL_WINDOW_S)
         return heard
@@ -308,6 +309,17 @@ class WhisperStream:
         if self._finished:
             raise RuntimeError("stream already finished")
         return self._heard(self._endpointer.accept(samples), decode)
+
+    def peek(self) -> Recognition:
+        """What the utterance in progress says so far, decoded without ending it (an empty
+        transcript: nothing is being said, or too little to be kept)."""
+        speech = self._endpointer.so_far()
+        if speech is None:
+            return Recognition("", 0.0)
+        # The short window only (a third of the full one's CPU): the caller waits on
+        # this read, and the end of the utterance is decoded again, with its recheck.
+        return self._owner.decode(speech, language=self._language, hint=self._hint,
+                                  recheck=False)
 
     def finish(self) -> Recognition | None:
         if self._finished:

@@ -64,5 +64,8 @@ WORDS = Words(
     examples=EXAMPLES,
     key_verbs=word_set("press push dial hit tap enter select"),
     key_joiners=word_set("or and then"),
+    backchannels=word_set("""
+        mm mmm hm hmm mhm mmhm uh huh uhhuh aha ah oh yeah yep yup okay ok right alright
+        all sure"""),
     key_fillers=word_set("the key number button"),
 )

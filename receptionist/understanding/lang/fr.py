@@ -69,5 +69,7 @@ WORDS = Words(
     key_verbs=word_set("tapez tape taper appuyez appuie appuyer composez compose composer "
                        "faites fais pressez presse selectionnez choisissez touche"),
     key_joiners=word_set("ou et puis"),
+    backchannels=word_set("""
+        mm mmm hm hmm mhm ah oh oui ouais ok okay d accord bon voila hein"""),
     key_fillers=word_set("sur le la l touche numero chiffre"),
 )

@@ -66,5 +66,9 @@ class Words:
     # and those that join the items of a list of keys ("or", « ou »): the script check
     # reads a menu's prompts with them (`call_flows/menu_keys.py`).
     key_verbs: frozenset[str] = frozenset()
+    # What a listener says to show they follow ("mm-hm", "yeah", « d'accord »): an
+    # utterance of these words only, said over a prompt that asks no yes or no, answers
+    # nothing there (`call_flows.listening.hear`), so the prompt goes on.
+    backchannels: frozenset[str] = frozenset()
     key_fillers: frozenset[str] = frozenset()
     key_joiners: frozenset[str] = frozenset()

@@ -68,5 +68,6 @@ def test_partial_result_names_the_phrase_before_the_silence(
     for i in range(0, audio.size, 320):  # the word only: no trailing silence yet
         assert stream.accept(audio[i:i + 320]) is None
     assert stream.partial() == "상담원"
+    assert stream.peek().transcript == "상담원"  # barge-in's read: the partial
     final = stream.finish()
     assert final is not None and final.transcript == "상담원"
