@@ -52,6 +52,30 @@ def test_a_booked_appointment_is_the_sessions_row_as_stored(session: Session,
     assert stored.uid == booked.uid and stored.status == booked.status
 
 
+def test_a_race_lost_under_a_savepoint_leaves_nothing_in_the_session(
+        session: Session, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A caller's booking (a webhook's transaction goes on after it): the rolled-back
+    appointment is no object of the session, so the next booking in the same transaction
+    (SQLite hands out the same id again) is the session's row."""
+    agenda = main_agenda(session)
+    booking.book(session, agenda=agenda, starts_at=NOON, now=clock())
+    session.commit()
+    known = set(session.identity_map.keys())
+    with monkeypatch.context() as fooled:  # the availability check misses the race
+        fooled.setattr(booking, "available", lambda *a, **k: [NOON])
+        with pytest.raises(booking.SlotTaken):
+            booking.book(session, agenda=agenda, starts_at=NOON, now=clock(),
+                         savepoint=True)
+    assert set(session.identity_map.keys()) == known
+    later = NOON + timedelta(hours=1)
+    booked = booking.book(session, agenda=agenda, starts_at=later, now=clock(),
+                          savepoint=True)
+    session.commit()
+    assert booked in session
+    assert [a.starts_at for a in session.execute(select(Appointment).order_by(
+        col(Appointment.starts_at))).scalars()] == [NOON, later]
+
+
 @pytest.mark.parametrize(("starts_at", "error", "reason"), [
     (NOON + timedelta(minutes=10), booking.NotASlot, "not a slot start"),
     (datetime(2026, 11, 17, 15, 30, tzinfo=UTC), booking.NotASlot, "too soon"),
