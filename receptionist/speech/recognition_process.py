@@ -105,6 +105,15 @@ class Child:
                            "error": error, "skipped": skipped}, ensure_ascii=False).encode()
         self.out.write(frame(b"R", body))
 
+    def _stream(self, body: bytes) -> tuple[int, UtteranceStream | None]:
+        """The stream a request names (its id leads the body); None, answered with an
+        error, when it is not open."""
+        (stream_id,) = STREAM_ID.unpack_from(body)
+        stream = self.streams.get(stream_id)
+        if stream is None:
+            self.reply(stream_id, error="unknown stream")
+        return stream_id, stream
+
     def handle(self, kind: bytes, body: bytes) -> None:
         if kind == b"O":
             request = json.loads(body)
@@ -117,10 +126,8 @@ class Child:
                 return
             self.reply(stream_id)
         elif kind == b"A":
-            (stream_id,) = STREAM_ID.unpack_from(body)
-            stream = self.streams.get(stream_id)
+            stream_id, stream = self._stream(body)
             if stream is None:
-                self.reply(stream_id, error="unknown stream")
                 return
             (sent_at,) = SENT_AT.unpack_from(body, STREAM_ID.size)
             start = STREAM_ID.size + SENT_AT.size
@@ -133,10 +140,8 @@ class Child:
                        partial=partial_of() if partial_of is not None and heard is None
                        else "")
         elif kind == b"P":
-            (stream_id,) = STREAM_ID.unpack_from(body)
-            stream = self.streams.get(stream_id)
+            stream_id, stream = self._stream(body)
             if stream is None:
-                self.reply(stream_id, error="unknown stream")
                 return
             peek = getattr(stream, "peek", None)
             so_far = peek() if peek is not None else None
