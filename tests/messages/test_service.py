@@ -157,7 +157,7 @@ def test_two_callbacks_at_once_store_one_message(engine: Engine, clock: FixedClo
     worker = threading.Thread(target=other_callback)
     worker.start()
     with engine.connect() as watch:  # wait until it waits on the first one's row
-        for _ in range(600):
+        for _ in range(2400):  # up to 2 minutes on a busy machine
             waiting = watch.execute(text(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                 "AND datname = current_database()")).scalar_one()
@@ -168,7 +168,7 @@ def test_two_callbacks_at_once_store_one_message(engine: Engine, clock: FixedClo
     assert waiting == 1
     first.commit()
     first.close()
-    worker.join(timeout=60)
+    worker.join(timeout=120)
     assert theirs and theirs[0] is not None and theirs[0].id == mine.id
     with Session(engine) as check:
         assert len(check.exec(select(Message).where(Message.recording_sid == sid)).all()) == 1
