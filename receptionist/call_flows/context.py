@@ -86,8 +86,8 @@ class FlowContext:
     def finish(self) -> list[Action]:
         """Write the call's state (one INSERT for a new call) and its buffered timeline
         (one statement); return the actions."""
-        self.session.add(self.call)
-        self.session.flush()
+        calls.write_call(self.session, self.call)
+        self.session.flush()  # anything else the flow added (nothing, on most requests)
         if self.events:
             rows = [{"call_id": self.call.id, "at": e.at, "step": e.step, "kind": e.kind.value,
                      "fields": e.fields} for e in self.events]

@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlalchemy import Engine, event
+from sqlmodel import Session, select
 
 from receptionist.calls import service as calls
 from receptionist.calls.events import EventFields, EventKind
-from receptionist.calls.models import Call
+from receptionist.calls.models import Call, CallEvent
 from receptionist.tenants.service import get_tenant
 from tests.conftest import FixedClock
 
@@ -98,3 +99,102 @@ def test_words_since_prompt_is_the_calls_latest_event_only(session: Session,
     calls.add_event(session, call_id=call.id, at=clock(), kind=EventKind.prompt, step="menu")
     session.flush()  # a new prompt since: those words were for the one before
     assert calls.words_since_prompt(session, call=call) is None
+
+
+class _Statements:
+    """The statements run on `engine` inside the block."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine, self.seen = engine, list[str]()
+
+    def _seen(self, *args: object) -> None:
+        self.seen.append(" ".join(str(args[2]).split()))
+
+    def __enter__(self) -> list[str]:
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self.seen
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+def _stored(engine: Engine, call_id: int | None) -> Call:
+    with Session(engine) as other:
+        row = other.get(Call, call_id)
+        assert row is not None
+        return row
+
+
+def test_a_new_call_is_written_with_one_insert_and_becomes_the_sessions_row(
+        session: Session, engine: Engine, clock: FixedClock) -> None:
+    demo = get_tenant(session, slug="demo")
+    call = calls.new_call(session, call_sid="CA" + "7" * 32, tenant_id=demo.id,
+                          from_number="+15550001", to_number="+15005550006",
+                          script_version=1, now=clock())
+    call.current_step, call.seq = "welcome", 1
+    with _Statements(engine) as seen:
+        calls.write_call(session, call)
+    assert [s.split("(")[0].strip() for s in seen] == ["INSERT INTO calls"]
+    assert call.id is not None and call in session and not session.new
+    # The session's row: found by its id and sid without a read, and a change is written.
+    assert session.get(Call, call.id) is call
+    assert calls.get_call(session, call_sid=call.call_sid) is call
+    call.status = "completed"
+    session.commit()
+    stored = _stored(engine, call.id)
+    assert (stored.current_step, stored.seq, stored.status) == ("welcome", 1, "completed")
+    assert stored.started_at.replace(tzinfo=None) == clock().replace(tzinfo=None)
+
+
+def test_a_known_call_writes_only_its_changed_columns_once(
+        session: Session, engine: Engine, clock: FixedClock) -> None:
+    call = _call(session, clock)
+    session.commit()
+    call.current_step, call.seq = "menu", call.seq + 1
+    call.from_number = "+15550001"  # the value it has: nothing to write
+    with _Statements(engine) as seen:
+        calls.write_call(session, call)
+        calls.write_call(session, call)  # written already: nothing more
+        session.flush()  # nor does a flush write it again
+    assert len(seen) == 1 and seen[0].startswith("UPDATE calls SET ")
+    assigned = seen[0].removeprefix("UPDATE calls SET ").split(" WHERE ")[0]
+    assert [part.split("=")[0] for part in assigned.split(", ")] == ["current_step", "seq"]
+    session.commit()
+    stored = _stored(engine, call.id)
+    assert (stored.current_step, stored.seq, stored.from_number) == ("menu", 1, "+15550001")
+
+
+def test_a_written_call_rolled_back_is_read_again(session: Session, engine: Engine,
+                                                  clock: FixedClock) -> None:
+    call = _call(session, clock)
+    session.commit()
+    call.current_step = "menu"
+    calls.write_call(session, call)
+    session.rollback()
+    assert call.current_step is None  # as stored: the write was undone, and so is the object
+
+
+def test_writing_a_call_flushes_nothing_else(session: Session, engine: Engine,
+                                            clock: FixedClock) -> None:
+    """The call's statement runs without an autoflush: what else the flow added is
+    written by the flush after it, once."""
+    call = _call(session, clock)
+    session.commit()
+    assert call.id is not None
+    session.add(CallEvent(call_id=call.id, kind="status"))
+    call.current_step = "menu"
+    with _Statements(engine) as seen:
+        calls.write_call(session, call)
+    assert [s.split()[0] for s in seen] == ["UPDATE"] and session.new
+
+
+def test_an_event_added_outside_a_flow_is_inserted_at_once(
+        session: Session, engine: Engine, clock: FixedClock) -> None:
+    call = _call(session, clock)
+    assert call.id is not None
+    with _Statements(engine) as seen:
+        calls.add_event(session, call_id=call.id, at=clock(), kind=EventKind.status,
+                        fields=EventFields(status="ringing"), step="menu")
+    assert len(seen) == 1 and seen[0].startswith("INSERT INTO call_events")
+    row = session.exec(select(CallEvent).where(CallEvent.call_id == call.id)).one()
+    assert (row.kind, row.step, row.fields.status) == ("status", "menu", "ringing")

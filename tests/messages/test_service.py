@@ -87,7 +87,9 @@ def test_a_new_recording_is_one_statement_and_a_message_of_the_session(
             info=messages.RecordingInfo(sid="RE" + "1" * 32, url="u", duration_s=7))
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    assert [s.split()[0] for s in statements] == ["INSERT"]  # no lookup, no savepoint
+    # The message's INSERT and its timeline event's: no lookup, no savepoint.
+    assert [" ".join(s.split()[:3]) for s in statements] == [
+        "INSERT INTO messages", "INSERT INTO call_events"]
     assert stored is not None and stored.id is not None
     assert (stored.caller, stored.duration_s, stored.call_id) == ("+15550000009", 7, call.id)
     # The object is the session's row: a change to it is written like any other.
