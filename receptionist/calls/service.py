@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -68,9 +69,21 @@ def open_call(session: Session, *, call_sid: str, tenant_id: int | None, from_nu
 def new_call(session: Session, *, call_sid: str, tenant_id: int | None, from_number: str,
              to_number: str, script_version: int | None, now: datetime) -> Call:
     """A call row known not to exist yet (added to the session, inserted when flushed)."""
-    call = Call(call_sid=call_sid, tenant_id=tenant_id, from_number=from_number,
-                to_number=to_number, script_version=script_version, started_at=now)
+    call = _fresh_call(call_sid=call_sid, tenant_id=tenant_id, from_number=from_number,
+                       to_number=to_number, script_version=script_version, started_at=now)
     session.add(call)
+    return call
+
+
+def _fresh_call(**values: Any) -> Call:
+    """A new `Call` built as the ORM builds a row it loads: the instance and its state,
+    then its attributes, with no validation. `Call(...)` validates and sets its twenty
+    fields one by one through the instrumentation: about 60 µs on every incoming call,
+    for values this module produced itself."""
+    call: Call = _CALL_MANAGER.new_instance()
+    call.__dict__.update(_CALL_DEFAULTS)
+    call.__dict__.update(values)
+    object.__setattr__(call, "__pydantic_fields_set__", set(values))
     return call
 
 
@@ -107,6 +120,11 @@ _CALL_COLUMNS = [c.key for c in _CALL_TABLE.columns if c.key != "id"]
 _CALL_COLUMN_SET = frozenset(_CALL_COLUMNS)
 _INSERT_CALL = insert(_CALL_TABLE).returning(_CALL_TABLE.c.id)
 _CALL_UPDATES: dict[tuple[str, ...], Update] = {}
+_CALL_MANAGER = manager_of_class(Call)
+# Every column's default (none of them is computed, but for `started_at`, always given).
+_CALL_DEFAULTS = {name: field.get_default(call_default_factory=False)
+                  for name, field in Call.model_fields.items()
+                  if name != "started_at" and not field.is_required()}
 
 
 def _update_call(columns: tuple[str, ...]) -> Update:

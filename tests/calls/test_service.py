@@ -198,3 +198,22 @@ def test_an_event_added_outside_a_flow_is_inserted_at_once(
     assert len(seen) == 1 and seen[0].startswith("INSERT INTO call_events")
     row = session.exec(select(CallEvent).where(CallEvent.call_id == call.id)).one()
     assert (row.kind, row.step, row.fields.status) == ("status", "menu", "ringing")
+
+
+def test_a_new_call_holds_what_the_models_constructor_would(
+        session: Session, engine: Engine, clock: FixedClock) -> None:
+    """`new_call` builds its object without the model's validation: every field has the
+    value and default `Call(...)` gives it, and the ORM's own flush inserts it whole."""
+    demo = get_tenant(session, slug="demo")
+    call = calls.new_call(session, call_sid="CA" + "8" * 32, tenant_id=demo.id,
+                          from_number="+15550001", to_number="+15005550006",
+                          script_version=1, now=clock())
+    model = Call(call_sid="CA" + "8" * 32, tenant_id=demo.id, from_number="+15550001",
+                 to_number="+15005550006", script_version=1, started_at=clock())
+    assert call.model_dump() == model.model_dump()
+    assert call.model_fields_set == model.model_fields_set
+    session.flush()  # the ORM's INSERT, as when a query autoflushes the pending call
+    session.commit()
+    stored = _stored(engine, call.id)
+    assert stored.model_dump(exclude={"id", "started_at"}) == model.model_dump(
+        exclude={"id", "started_at"})
