@@ -3,9 +3,13 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from receptionist.call_flows.actions import (
+    Action,
     Callback,
+    Converse,
     Dial,
     Gather,
     Hangup,
@@ -18,6 +22,7 @@ from receptionist.call_flows.actions import (
     say_then_hang_up,
 )
 from receptionist.twilio.twiml import render, url_for
+from tests.twilio import twiml_reference
 
 BASE = "https://rcp.example.com"
 
@@ -99,3 +104,35 @@ def test_documents_without_callbacks() -> None:
         'voice="alice">Goodbye.</Say><Hangup /></Response>')
     with pytest.raises(ValueError, match="menu"):
         render([Redirect(Callback("menu"))])
+
+
+# Any text a verb may carry: script and catalog sentences, callers' names, numbers and
+# URLs, with XML's special characters and control characters among them.
+_TEXT = st.text(max_size=30) | st.sampled_from(["", "0", "a & b < c > \"d\"", "é\r\n\t'"])
+_CALLBACK = st.builds(
+    Callback, st.sampled_from(["menu", "recorded", "step", "dialed", "book"]),
+    st.lists(st.tuples(st.sampled_from(["step", "seq", "wish"]),
+                       _TEXT | st.integers(0, 99)), max_size=3).map(tuple))
+_SAY = st.builds(Say, _TEXT, st.sampled_from(["", "Polly.Joanna", "man"]) | _TEXT,
+                 st.sampled_from(["en-US", "fr-FR", ""]) | _TEXT)
+_PROMPT = _SAY | st.builds(Play, _TEXT)
+_PARAMETERS = st.lists(st.tuples(_TEXT, _TEXT), max_size=3).map(tuple)
+_ACTION: st.SearchStrategy[Action] = st.one_of(
+    _PROMPT,
+    st.builds(Gather, _CALLBACK, st.integers(0, 60), st.lists(_PROMPT, max_size=3)),
+    st.builds(Record, _CALLBACK, st.integers(1, 600), st.integers(0, 30), _TEXT,
+              st.none() | _CALLBACK),
+    st.builds(Dial, st.lists(_TEXT, min_size=1, max_size=3).map(tuple),
+              st.integers(1, 60), _CALLBACK, st.none() | _CALLBACK, st.none() | _TEXT),
+    st.builds(Redirect, _CALLBACK), st.just(Hangup()), st.builds(Reject, st.booleans()),
+    st.builds(StreamAudio, _TEXT, _PARAMETERS),
+    st.builds(Converse, _TEXT, _PARAMETERS, st.just(())))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ACTION, max_size=6))
+def test_documents_are_what_twilios_helper_library_writes(actions: list[Action]) -> None:
+    """`render` writes its strings itself; they are the helper library's, byte for byte,
+    whatever the verbs and whatever their texts hold."""
+    url = url_for(BASE)
+    assert render(actions, url) == twiml_reference.render(actions, url)
