@@ -56,26 +56,6 @@ def default_voice(language: str) -> str | None:
     return DEFAULT_VOICES.get(lang_key(language))
 
 
-def _attribute(value: object) -> str:
-    """An attribute's value as `xml.etree` writes it (Twilio's helper library's way)."""
-    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
-
-
 def _text(text: str) -> str:
     """Character data as `xml.etree` writes it."""
     if "&" in text:
@@ -84,6 +64,21 @@ def _text(text: str) -> str:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
+    return text
+
+
+def _attribute(value: object) -> str:
+    """An attribute's value as `xml.etree` writes it (Twilio's helper library's way):
+    character data's escapes, then the quote and the whitespace kept as characters."""
+    text = _text(("true" if value else "false") if isinstance(value, bool) else str(value))
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
     return text
 
 
