@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from schemathesis.core import NotSet
 from twilio.request_validator import RequestValidator
@@ -94,6 +94,10 @@ def test_twilio_routes_with_generated_forms(client: TestClient,
     @settings(max_examples=300, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(request=twilio_requests())
+    # A call Twilio could announce, always among the forms: the random ones reach a
+    # handler (200) in most runs, not in every one (a run drew none of 300).
+    @example(request=("/twilio/voice", {"CallSid": "CA" + "a" * 32, "To": DEMO_EN,
+                                        "From": "+15550001111"}, True))
     def check(request: tuple[str, dict[str, str], bool]) -> None:
         target, form, signed = request
         headers = {"X-Twilio-Signature": VALIDATOR.compute_signature(
