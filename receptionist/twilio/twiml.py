@@ -56,30 +56,28 @@ def default_voice(language: str) -> str | None:
     return DEFAULT_VOICES.get(lang_key(language))
 
 
+# `xml.etree`'s escapes, in its order: character data's, then an attribute's own.
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"),
+                      ("\t", "&#09;"))
+
+
+def _escaped(text: str, escapes: tuple[tuple[str, str], ...]) -> str:
+    for character, entity in escapes:
+        if character in text:
+            text = text.replace(character, entity)
+    return text
+
+
 def _text(text: str) -> str:
     """Character data as `xml.etree` writes it."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return _escaped(text, _TEXT_ESCAPES)
 
 
 def _attribute(value: object) -> str:
-    """An attribute's value as `xml.etree` writes it (Twilio's helper library's way):
-    character data's escapes, then the quote and the whitespace kept as characters."""
-    text = _text(("true" if value else "false") if isinstance(value, bool) else str(value))
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    """An attribute's value as `xml.etree` writes it (Twilio's helper library's way)."""
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return _escaped(text, _ATTRIBUTE_ESCAPES)
 
 
 def _element(tag: str, attributes: dict[str, object], inner: str = "") -> str:
