@@ -22,9 +22,12 @@ from sqlmodel import Session, create_engine
 from receptionist.clock import Clock
 
 T = TypeVar("T")
-DB_THREADS = 4
+# On PostgreSQL, the threads that run statements (`Database.run`), per process: DB_THREADS
+# for everything else (the JSON API, token checks), CALL_DB_THREADS of the call path's own.
+DB_THREADS = 2
+CALL_DB_THREADS = 4
 # The call path's own connections (Twilio webhooks, media streams, health checks): at most
-# DB_THREADS requests run statements at once, plus the media streams' claims and polls.
+# CALL_DB_THREADS requests run statements at once, plus the media streams' claims and polls.
 CALL_POOL_SIZE = 5
 CALL_POOL_OVERFLOW = 10
 # Threads for the call path's waits on other servers (`Database.run_waiting`).
@@ -178,10 +181,10 @@ class Database:
         self.engine = engine
         self._write_lock = WriteLock() if engine.dialect.name == "sqlite" else None
         self._reads: tuple[Engine, Engine] | None = None
-        # One executor and one limiter per event loop (tests run several apps, each on its
-        # own loop).
-        self._executors: weakref.WeakKeyDictionary[Any, ThreadPoolExecutor] = (
-            weakref.WeakKeyDictionary())
+        # The two lanes' executors (urgent first) and one limiter per event loop (tests
+        # run several apps, each on its own loop).
+        self._executors: weakref.WeakKeyDictionary[
+            Any, tuple[ThreadPoolExecutor, ThreadPoolExecutor]] = weakref.WeakKeyDictionary()
         self._waiting_limiters: weakref.WeakKeyDictionary[Any, Any] = (
             weakref.WeakKeyDictionary())
 
@@ -263,29 +266,37 @@ class Database:
         concurrent transactions, so there they go to the thread pool."""
         return self._write_lock is not None
 
-    async def run(self, work: Callable[[], T]) -> T:
+    async def run(self, work: Callable[[], T], *, urgent: bool = False) -> T:
         """`work` (database statements) from async code: inline on SQLite (see
         `inline_writes`), in this loop's database threads on PostgreSQL. A request pays
         one thread hop at most, instead of one per dependency.
 
-        On PostgreSQL at most DB_THREADS requests run statements at once per process:
-        more threads only fight for the GIL (measured with `bench.webhooks --database
-        postgresql`: 50 concurrent calls got ~30 % fewer requests through with
-        anyio's default of 40 threads than with 4). The threads are a plain executor, not
-        anyio's `to_thread` with a limiter: a hop there cost about 70 µs of CPU against
-        25 µs, and API bookings on PostgreSQL (`bench.booking`) went from about 150/s to
-        180/s. A cancelled caller still waits for its work to end (as anyio's did): a
-        session is never closed under a statement still running."""
+        On PostgreSQL the call path (`urgent`: webhooks, media streams, health checks)
+        has threads of its own, as it has connections of its own: a burst of API
+        requests queues behind its own lane, never in front of a caller's webhook.
+        Each lane runs at most DB_THREADS / CALL_DB_THREADS pieces of work at once per
+        process: more threads only fight for the GIL. Measured on 2 cores, runs
+        interleaved: API bookings (`bench.booking --database postgresql`, 50 clients,
+        one week) got 1 thread 153–174/s, 2 threads 202–218/s, 4 threads 168–202/s,
+        8 threads 162–179/s, and 2 used the least CPU per request. The call path keeps
+        4: with 2, 200 calls arriving in one second on one instance (`bench.load`)
+        waited longer (webhook p50 156–212 ms against 48–59 ms, p99 626–847 against
+        390–553); anyio's default of 40 got ~30 % fewer webhooks through than 4
+        (`bench.webhooks`). The threads are plain executors, not anyio's `to_thread`
+        with a limiter: a hop there cost about 70 µs of CPU against 25 µs. A cancelled
+        caller still waits for its work to end (as anyio's did): a session is never
+        closed under a statement still running."""
         if self.inline_writes:
             return work()
         import asyncio  # the web server's; the CLI never needs them
 
         loop = asyncio.get_running_loop()
-        executor = self._executors.get(loop)
-        if executor is None:
-            executor = self._executors[loop] = ThreadPoolExecutor(
-                DB_THREADS, thread_name_prefix="database")
-        done = loop.run_in_executor(executor, work)
+        lanes = self._executors.get(loop)
+        if lanes is None:
+            lanes = self._executors[loop] = (
+                ThreadPoolExecutor(CALL_DB_THREADS, thread_name_prefix="database-calls"),
+                ThreadPoolExecutor(DB_THREADS, thread_name_prefix="database"))
+        done = loop.run_in_executor(lanes[0] if urgent else lanes[1], work)
         try:
             return await asyncio.shield(done)
         except asyncio.CancelledError:

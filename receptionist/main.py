@@ -123,7 +123,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
         """On the call path's own connections and threads: a burst of admin requests
         (plain functions, in anyio's thread pool) never makes the service look dead."""
         try:
-            await rt.database.run(_database_answers)
+            await rt.database.run(_database_answers, urgent=True)
         except SQLAlchemyError as exc:
             log.error("health check: database unreachable: %s", exc)
             return JSONResponse({"status": "error", "detail": "database unreachable"}, 503)
@@ -135,7 +135,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
         loaded, or their failure reported in `failed`) and the database answers; 503
         before. A proxy or orchestrator sends calls only to a ready process."""
         try:
-            await rt.database.run(_database_answers)
+            await rt.database.run(_database_answers, urgent=True)
         except SQLAlchemyError as exc:
             log.error("readiness check: database unreachable: %s", exc)
             return JSONResponse({"status": "error", "detail": "database unreachable",

@@ -10,7 +10,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
-from receptionist.db import Database, WriteConflict, WriteLock, make_engine
+from receptionist.db import (
+    CALL_DB_THREADS,
+    DB_THREADS,
+    Database,
+    WriteConflict,
+    WriteLock,
+    make_engine,
+)
 from receptionist.tenants.models import Tenant, TenantNumber
 from tests.conftest import ON_POSTGRES
 from tests.waiting import wait_until
@@ -120,6 +127,41 @@ def test_a_cancelled_caller_waits_for_its_database_work_to_end() -> None:
         assert len(finished) == 1 and finished[0] != threading.get_ident()
 
     asyncio.run(cancelled_midway())
+
+
+def test_the_call_path_has_database_threads_of_its_own() -> None:
+    """On PostgreSQL every thread of the general lane busy (a burst of API requests) holds
+    back more general work, never a caller's webhook: `urgent` work runs on threads of
+    its own meanwhile. No server is needed: the work here runs no statement."""
+    database = Database(make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none"))
+    release = threading.Event()
+    busy = threading.Semaphore(0)
+    lanes: dict[str, set[str]] = {"general": set(), "urgent": set()}
+
+    def general() -> None:
+        lanes["general"].add(threading.current_thread().name)
+        busy.release()
+        release.wait(30)
+
+    def urgent() -> str:
+        lanes["urgent"].add(threading.current_thread().name)
+        return "answered"
+
+    async def burst() -> None:
+        held = [asyncio.create_task(database.run(general)) for _ in range(DB_THREADS + 1)]
+        for _ in range(DB_THREADS):
+            await asyncio.to_thread(busy.acquire, True, 30)
+        assert len(lanes["general"]) == DB_THREADS
+        assert await database.run(urgent, urgent=True) == "answered"
+        # the general lane is still full: its last piece of work has not started
+        assert not busy.acquire(blocking=False)
+        assert not any(task.done() for task in held)
+        release.set()
+        await asyncio.gather(*held)
+
+    asyncio.run(burst())
+    assert lanes["urgent"] and not lanes["urgent"] & lanes["general"]
+    assert len(lanes["urgent"] | lanes["general"]) <= DB_THREADS + CALL_DB_THREADS
 
 
 def test_the_call_path_goes_before_every_writer_already_waiting() -> None:

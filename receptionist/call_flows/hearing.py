@@ -106,7 +106,7 @@ class Hearing:
         if now - self.checked_at < STEP_REFRESH_S and self.listening is not None:
             return
         self.checked_at = now
-        step_id, seq, attempt, listen = await self.database.run(self._current)
+        step_id, seq, attempt, listen = await self.database.run(self._current, urgent=True)
         if self.listening is not None and (self.listening.step_id, self.listening.seq) == (
                 step_id, seq):
             return
@@ -164,7 +164,7 @@ class Hearing:
                 # are told they were not understood, not that nothing was heard.
                 await self.database.run(lambda: self._note_ignored(
                     listening.step_id, listening.seq, recognition.transcript,
-                    recognition.confidence))
+                    recognition.confidence), urgent=True)
             return None  # not an answer: the keypad prompt goes on, so do we
         # The callback claims the prompt by its seq, as for a key press.
         log.info("call %s: heard %r (confidence %.2f) at %s", self.call_sid,

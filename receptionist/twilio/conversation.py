@@ -295,7 +295,7 @@ class Conversation:
     async def run(self) -> None:
         """Carry out the call's latest document, then each answer's, until the call is
         handed back to Twilio or the stream ends."""
-        document = await self.rt.database.run(self._latest)
+        document = await self.rt.database.run(self._latest, urgent=True)
         windows = await run_in_threadpool(barge_in.detector)
         if windows is not None:
             self.onset = barge_in.Onset(windows)
@@ -426,7 +426,8 @@ class Conversation:
         handed back to Twilio."""
         try:
             document = await self.rt.database.run(
-                partial(callbacks.in_process, self.rt, action, self._form(fields)))
+                partial(callbacks.in_process, self.rt, action, self._form(fields)),
+                urgent=True)
         except Exception:
             log.exception("call %s: storing recording %s failed; spooled",
                           self.line.call_sid, fields["RecordingSid"])
@@ -620,7 +621,7 @@ class Conversation:
         it); a URL that only Twilio can follow hands the call back to it."""
         try:
             document = await self.rt.database.run(
-                partial(callbacks.in_process, self.rt, url, self._form(extra)))
+                partial(callbacks.in_process, self.rt, url, self._form(extra)), urgent=True)
         except Exception:
             # A bug or the database: Twilio takes over, through the TwiML path and its
             # fallback (the prompt is asked again, or a message is taken).

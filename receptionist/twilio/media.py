@@ -191,7 +191,8 @@ async def admit(rt: Runtime, websocket: WebSocket, event: dict[str, object], wha
     stream_sid = start.get("streamSid")
     if not isinstance(stream_sid, str) or not STREAM_SID.match(stream_sid):
         stream_sid = "local-" + secrets.token_hex(8)
-    claimed = await rt.database.run(partial(claim_stream, rt, call_sid, stream_sid))
+    claimed = await rt.database.run(partial(claim_stream, rt, call_sid, stream_sid),
+                                    urgent=True)
     if claimed is None:
         log.warning("%s for call %s refused: unknown or ended call, or it has a stream "
                     "already", what, call_sid)

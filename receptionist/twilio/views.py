@@ -70,7 +70,7 @@ async def _answer(request: Request, form_model: type[F],
     form = parse(form_model, dict(pairs))
     run = partial(callbacks.answer, rt, request.url.path, request.url.query, form, handle)
     try:
-        twiml = await rt.database.run(run)
+        twiml = await rt.database.run(run, urgent=True)
     except Exception:
         # Database down, a bug...: the caller is never cut off with Twilio's "application
         # error"; the fallback flow takes a message without the database. Nothing was
@@ -249,7 +249,7 @@ async def resume(request: Request) -> Response:
     form = parse(MenuForm, dict(pairs))
     try:
         twiml = await rt.database.run(partial(webhooks.resumed, rt, form.call_sid,
-                                              query.skip))
+                                              query.skip), urgent=True)
     except Exception:
         log.exception("resuming call %s failed", form.call_sid)
         twiml = await _fall_back(rt, dict(pairs))
