@@ -40,6 +40,7 @@ from receptionist.appointments.models import (
 from receptionist.appointments.reminders import REMINDER_KINDS
 from receptionist.catalog_text import Refused
 from receptionist.i18n import N_
+from receptionist.orm_rows import RowMaker
 from receptionist.outbox import service as outbox
 
 _INSERT_CLAIMS = insert(SlotClaim.__table__)  # type: ignore[attr-defined]
@@ -118,7 +119,7 @@ def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     assert agenda.id is not None
     buffer_minutes = agenda.buffer_minutes if kind is None else kind.buffer_minutes
-    appointment = Appointment(
+    appointment = _NEW_APPOINTMENT.new(
         appointment_type="" if kind is None else kind.type_id, buffer_minutes=buffer_minutes,
         tenant_id=agenda.tenant_id, agenda_id=agenda.id, uid=f"{uuid.uuid4()}@receptionist",
         starts_at=starts_at, ends_at=ends_at, caller_number=caller_number,
@@ -151,6 +152,8 @@ def _insert(session: Session, appointment: Appointment) -> int:
     return new_id
 
 
+# A booking's object in a few µs instead of ~50 (`Appointment(...)`).
+_NEW_APPOINTMENT = RowMaker(Appointment)
 _APPOINTMENT_TABLE = Appointment.__table__  # type: ignore[attr-defined]
 _APPOINTMENT_COLUMNS = [c.key for c in _APPOINTMENT_TABLE.columns if c.key != "id"]
 _INSERT_APPOINTMENT = insert(_APPOINTMENT_TABLE).returning(_APPOINTMENT_TABLE.c.id)

@@ -22,13 +22,13 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from receptionist.calls import outcomes
 from receptionist.calls.events import NO_FIELDS, EventFields, EventKind
 from receptionist.calls.models import Call, CallEvent, WebhookReply
+from receptionist.orm_rows import RowMaker
 
 # Twilio's CallStatus values; the last five end a call. "timed-out" is ours: Twilio never
 # sent the final status (see close_stale_calls).
@@ -69,21 +69,9 @@ def open_call(session: Session, *, call_sid: str, tenant_id: int | None, from_nu
 def new_call(session: Session, *, call_sid: str, tenant_id: int | None, from_number: str,
              to_number: str, script_version: int | None, now: datetime) -> Call:
     """A call row known not to exist yet (added to the session, inserted when flushed)."""
-    call = _fresh_call(call_sid=call_sid, tenant_id=tenant_id, from_number=from_number,
-                       to_number=to_number, script_version=script_version, started_at=now)
+    call = _NEW_CALL.new(call_sid=call_sid, tenant_id=tenant_id, from_number=from_number,
+                         to_number=to_number, script_version=script_version, started_at=now)
     session.add(call)
-    return call
-
-
-def _fresh_call(**values: Any) -> Call:
-    """A new `Call` built as the ORM builds a row it loads: the instance and its state,
-    then its attributes, with no validation. `Call(...)` validates and sets its twenty
-    fields one by one through the instrumentation: about 60 µs on every incoming call,
-    for values this module produced itself."""
-    call: Call = _CALL_MANAGER.new_instance()
-    call.__dict__.update(_CALL_DEFAULTS)
-    call.__dict__.update(values)
-    object.__setattr__(call, "__pydantic_fields_set__", set(values))
     return call
 
 
@@ -120,11 +108,8 @@ _CALL_COLUMNS = [c.key for c in _CALL_TABLE.columns if c.key != "id"]
 _CALL_COLUMN_SET = frozenset(_CALL_COLUMNS)
 _INSERT_CALL = insert(_CALL_TABLE).returning(_CALL_TABLE.c.id)
 _CALL_UPDATES: dict[tuple[str, ...], Update] = {}
-_CALL_MANAGER = manager_of_class(Call)
-# Every column's default (none of them is computed, but for `started_at`, always given).
-_CALL_DEFAULTS = {name: field.get_default(call_default_factory=False)
-                  for name, field in Call.model_fields.items()
-                  if name != "started_at" and not field.is_required()}
+# A new call's object in ~5 µs instead of ~60 (`Call(...)`), on every incoming call.
+_NEW_CALL = RowMaker(Call)
 
 
 def _update_call(columns: tuple[str, ...]) -> Update:

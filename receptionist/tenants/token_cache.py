@@ -28,11 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from receptionist.orm_rows import RowMaker
 from receptionist.tenants.models import Tenant
 from receptionist.tenants.tokens import TokenGrant, bearer_digest
 
 TTL_S = 5.0
 MAX_ENTRIES = 1024
+# The business handed out with a kept grant: a new object each time (a request may change
+# or attach its own), built without `Tenant(...)`'s ~30 µs per API request.
+_NEW_TENANT = RowMaker(Tenant)
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class TokenCache:
         if kept is None:
             return None
         return TokenGrant(tenant_id=kept.tenant_id, user_id=kept.user_id,
-                          tenant=Tenant(**kept.tenant))
+                          tenant=_NEW_TENANT.new(**kept.tenant))
 
     def put(self, header: str, grant: TokenGrant) -> None:
         """Keep a grant just read from the database for this header."""
