@@ -6,7 +6,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Speak
-from tests.twilio_sim import AudioHeard, FakeTwilioApi, TestMediaStreams, TestTwilioSim
+from tests.twilio_sim import (
+    AudioHeard,
+    FakeTwilioApi,
+    TestConversations,
+    TestMediaStreams,
+    TestTwilioSim,
+)
 
 
 @pytest.fixture
@@ -24,3 +30,12 @@ def media(client: TestClient, sim: TestTwilioSim, twilio_api: FakeTwilioApi,
     streams = TestMediaStreams(client, twilio_api, sim.sign, speak, heard=heard_audio)
     sim.media = streams
     return streams
+
+
+@pytest.fixture
+def conversations(client: TestClient, sim: TestTwilioSim, twilio_api: FakeTwilioApi,
+                  speak: Speak) -> TestConversations:
+    """The two-way streams of the simulated calls (`transport: stream`)."""
+    player = TestConversations(client, twilio_api, sim.sign, speak)
+    sim.conversations = player
+    return player

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -39,18 +38,10 @@ from tests.conftest import DEMO_EN, DEMO_FR
 from tests.conftest import Speak as Synthesize
 from tests.twilio.helpers import fields, kinds, messages, path, publish_demo
 from tests.twilio.practice import booking_section
-from tests.twilio_sim import FakeTwilioApi, TestConversations, TestTwilioSim
+from tests.twilio_sim import TestConversations, TestTwilioSim
 
 STREAM = ("\nstart: greeting\n", "\ntransport: stream\nstart: greeting\n")
 START = {DEMO_EN: STREAM, DEMO_FR: STREAM}
-
-
-@pytest.fixture
-def conversations(client: TestClient, sim: TestTwilioSim, twilio_api: FakeTwilioApi,
-                  speak: Synthesize) -> TestConversations:
-    player = TestConversations(client, twilio_api, sim.sign, speak)
-    sim.conversations = player
-    return player
 
 
 def publish_streamed(engine: Engine, number: str, practice: bool = False) -> None:
