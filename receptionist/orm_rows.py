@@ -36,8 +36,9 @@ class RowMaker(Generic[M]):
         self._fields = frozenset(fields)
 
     def new(self, **values: Any) -> M:
-        """The object `model(**values)` would be: the values as given (no coercion),
-        the fields' defaults for the rest (each default factory called afresh)."""
+        """The object `model(**values)` would be: the values as given (no coercion and
+        no copy: a mutable value is shared with the caller), the fields' defaults for
+        the rest (each default factory called afresh)."""
         missing, unknown = self._required - values.keys(), values.keys() - self._fields
         if missing or unknown:
             raise TypeError(f"missing fields: {', '.join(sorted(missing))}; "
