@@ -158,24 +158,41 @@ class RaceRun:
 SCENARIOS = (("one day", "day", 1), ("one week", "week", 7))
 
 
-def booking_rows(url: str, clients: int, runs: int) -> tuple[list[str], list[str], int]:
-    """Each run books fresh agendas of its own (`day-2`, `week-2`...) on the same server;
-    the summary is the median of the runs' bookings/s (and their range) per scenario."""
+def seed_agendas(url: str, slugs: list[str]) -> str:
+    """Migrate and seed the demo, with one always-open agenda of five-minute slots per
+    slug for the demo business; returns an API token of that business."""
     upgrade(url)
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         seed_demo(session)
         tenant = get_tenant(session, slug="demo")
-        for index in range(1, runs + 1):
-            for _, slug, _ in SCENARIOS:
-                agendas.create_agenda(session, tenant=tenant, slug=f"{slug}-{index}",
-                                      name=slug, weekly_hours=ALWAYS, timezone="UTC",
-                                      slot_minutes=5, min_notice_minutes=0, horizon_days=60)
-        agendas.create_agenda(session, tenant=tenant, slug="warm", name="warm",
-                              weekly_hours=ALWAYS, timezone="UTC", slot_minutes=5,
-                              min_notice_minutes=0, horizon_days=60)
+        for slug in slugs:
+            agendas.create_agenda(session, tenant=tenant, slug=slug, name=slug,
+                                  weekly_hours=ALWAYS, timezone="UTC", slot_minutes=5,
+                                  min_notice_minutes=0, horizon_days=60)
         token = create_token(session, tenant=tenant, name="bench", now=NOW)
         session.commit()
+    engine.dispose()
+    return token
+
+
+def double_bookings(url: str) -> int:
+    """Booked appointments of one agenda that overlap another (must be 0)."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        overlaps = conn.execute(text(
+            "SELECT count(*) FROM appointments a JOIN appointments b ON a.id < b.id "
+            "AND a.agenda_id = b.agenda_id AND a.status = 'booked' AND b.status = 'booked' "
+            "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at")).scalar_one()
+    engine.dispose()
+    return int(overlaps)
+
+
+def booking_rows(url: str, clients: int, runs: int) -> tuple[list[str], list[str], int]:
+    """Each run books fresh agendas of its own (`day-2`, `week-2`...) on the same server;
+    the summary is the median of the runs' bookings/s (and their range) per scenario."""
+    slugs = [f"{slug}-{index}" for index in range(1, runs + 1) for _, slug, _ in SCENARIOS]
+    token = seed_agendas(url, [*slugs, "warm"])
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": url, "RECEPTIONIST_ENV": "production",
@@ -237,16 +254,11 @@ def booking_rows(url: str, clients: int, runs: int) -> tuple[list[str], list[str
     finally:
         server.terminate()
         server.wait()
-    with engine.connect() as conn:
-        overlaps = conn.execute(text(
-            "SELECT count(*) FROM appointments a JOIN appointments b ON a.id < b.id "
-            "AND a.agenda_id = b.agenda_id AND a.status = 'booked' AND b.status = 'booked' "
-            "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at")).scalar_one()
-    engine.dispose()
+    overlaps = double_bookings(url)
     summary = [f"| {name} | {runs} | {statistics.median(rates[name]):.0f} | "
                f"{min(rates[name]):.0f}–{max(rates[name]):.0f} | "
                f"{statistics.median(per_request[name]):.2f} |" for name, _, _ in SCENARIOS]
-    return rows, summary, int(overlaps)
+    return rows, summary, overlaps
 
 
 def main() -> None:

@@ -27,18 +27,10 @@ from pathlib import Path
 
 import aiohttp
 import httpx
-from sqlalchemy import text
-from sqlmodel import Session
 
-from bench.booking import ALWAYS, NOW
+from bench.booking import double_bookings, seed_agendas
 from bench.databases import CHOICES, bench_database
 from bench.webhooks import ACCOUNT, PUBLIC_BASE, TOKEN, Stats, drive, free_port, pct, wait_for
-from receptionist.appointments import agendas
-from receptionist.db import make_engine
-from receptionist.demo import seed_demo
-from receptionist.migrations_runner import upgrade
-from receptionist.tenants.service import get_tenant
-from receptionist.tenants.tokens import create_token
 
 
 async def book_until(stop: asyncio.Event, http: aiohttp.ClientSession, base: str,
@@ -77,33 +69,6 @@ async def during_burst(base: str, token: str, agenda: str, days: list[str],
     return stats, booked
 
 
-def prepare(url: str, runs: int) -> str:
-    upgrade(url)
-    engine = make_engine(url)
-    with Session(engine, expire_on_commit=False) as session:
-        seed_demo(session)
-        tenant = get_tenant(session, slug="demo")
-        for index in range(1, runs + 1):
-            agendas.create_agenda(session, tenant=tenant, slug=f"burst-{index}", name="burst",
-                                  weekly_hours=ALWAYS, timezone="UTC", slot_minutes=5,
-                                  min_notice_minutes=0, horizon_days=60)
-        token = create_token(session, tenant=tenant, name="bench", now=NOW)
-        session.commit()
-    engine.dispose()
-    return token
-
-
-def double_bookings(url: str) -> int:
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        overlaps = conn.execute(text(
-            "SELECT count(*) FROM appointments a JOIN appointments b ON a.id < b.id "
-            "AND a.agenda_id = b.agenda_id AND a.status = 'booked' AND b.status = 'booked' "
-            "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at")).scalar_one()
-    engine.dispose()
-    return int(overlaps)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -114,7 +79,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-mixed-"))
     with bench_database(args.database, tmp, "mixed") as url:
-        token = prepare(url, args.runs)
+        token = seed_agendas(url, [f"burst-{index}" for index in range(1, args.runs + 1)])
         env = {**os.environ, "RECEPTIONIST_ENV": "production", "PUBLIC_BASE_URL": PUBLIC_BASE,
                "DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_ACCOUNT_SID": ACCOUNT,
                "SECRET_KEY": "bench-secret-key-0123456789abcdef",
