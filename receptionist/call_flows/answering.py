@@ -74,8 +74,9 @@ def answer(desk: Desk, session: Session, incoming: IncomingCall) -> list[Action]
     desk.number_speaks(incoming.to_number, version.language)
     limit = route.calls_per_minute or desk.calls_per_minute()
     known = calls.get_call(session, call_sid=incoming.call_sid)
-    if known is None and calls.admitted_since(
-            session, tenant_id=route.tenant_id, since=now - timedelta(minutes=1)) >= limit:
+    if known is None and calls.limit_reached(
+            session, tenant_id=route.tenant_id, since=now - timedelta(minutes=1),
+            limit=limit):
         return _over_limit(session, incoming, tenant_id=route.tenant_id, limit=limit,
                            now=now, language=version.language)
     call = known or calls.new_call(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from receptionist.calls.events import NO_FIELDS, EventFields, FieldsJSON
@@ -21,7 +21,13 @@ class Call(SQLModel, table=True):
                       Index("ix_calls_figures", "tenant_id", "started_at", "outcome",
                             "first_intent", "ended_at", "last_step", "screening"),
                       # A caller's earlier calls (returning callers, known numbers).
-                      Index("ix_calls_caller", "tenant_id", "from_number"))
+                      Index("ix_calls_caller", "tenant_id", "from_number"),
+                      # The calls answered with a script, by start: the rate limit counts
+                      # a minute of them from this index alone (calls.limit_reached;
+                      # SQLite checks the condition on the index's own script_version).
+                      Index("ix_calls_admitted", "tenant_id", "started_at", "script_version",
+                            sqlite_where=text("script_version IS NOT NULL"),
+                            postgresql_where=text("script_version IS NOT NULL")))
 
     id: int | None = Field(default=None, primary_key=True)
     call_sid: str = Field(unique=True, index=True, max_length=64)

@@ -79,8 +79,39 @@ def test_the_call_log_is_the_businesss_own(session: Session, clock: FixedClock) 
     assert calls.list_calls(session, tenant_id=demo.id, limit=10)[0] is call
     assert calls.tenant_call(session, tenant_id=demo.id, call_sid=call.call_sid) is call
     assert calls.tenant_call(session, tenant_id=other.id, call_sid=call.call_sid) is None
-    assert calls.admitted_since(session, tenant_id=demo.id,
-                                since=clock() - timedelta(minutes=1)) == 1
+    since = clock() - timedelta(minutes=1)
+    assert calls.limit_reached(session, tenant_id=demo.id, since=since, limit=1)
+    assert not calls.limit_reached(session, tenant_id=demo.id, since=since, limit=2)
+
+
+def test_the_call_limit_counts_the_admitted_calls_of_the_minute(
+        session: Session, clock: FixedClock) -> None:
+    demo = get_tenant(session, slug="demo")
+    assert demo.id is not None
+    for index in range(5):
+        _call(session, clock, sid=f"CA{index:032d}")
+    unscripted = _call(session, clock, sid="CA" + "7" * 32)  # a status callback's row
+    unscripted.script_version = None
+    earlier = _call(session, clock, sid="CA" + "8" * 32)
+    earlier.started_at = clock() - timedelta(minutes=2)
+    session.add_all([unscripted, earlier])
+    session.flush()
+    since = clock() - timedelta(minutes=1)
+    assert [calls.limit_reached(session, tenant_id=demo.id, since=since, limit=limit)
+            for limit in (1, 4, 5, 6, 60)] == [True, True, True, False, False]
+    assert calls.limit_reached(session, tenant_id=demo.id,
+                               since=since - timedelta(minutes=5), limit=6)
+
+
+def test_the_call_limit_reads_its_index_alone(session: Session) -> None:
+    """SQLite's plan for the limit's lookup: the partial index of admitted calls, alone."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    compiled = calls._LIMITTH_ADMITTED.compile(dialect=session.get_bind().dialect)
+    plan = session.connection().exec_driver_sql(
+        f"EXPLAIN QUERY PLAN {compiled}", (1, "2026-01-01 00:00:00.000000", 1, 59)).all()
+    details = " ".join(str(row[-1]) for row in plan)
+    assert "COVERING INDEX ix_calls_admitted" in details, details
 
 
 def test_words_since_prompt_is_the_calls_latest_event_only(session: Session,
