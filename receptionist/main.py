@@ -41,6 +41,7 @@ from receptionist.twilio.app import unexpected_error
 from receptionist.twilio.conversation import router as conversation_router
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
+from receptionist.wal_checkpoints import Checkpoints, checkpointed
 from receptionist.warm_up import WarmUp
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        database = rt.database
+        checkpoints = (Checkpoints(database.engine, (database.engine, database.call_engine))
+                       if checkpointed(database.engine) else None)
+        if checkpoints is not None:  # SQLite: no webhook waits for a checkpoint
+            checkpoints.start()
         warm.start()  # in its own threads: the event loop (and /healthz) answer meanwhile
         drain = asyncio.create_task(drain_spool_forever(rt))
         try:
@@ -78,6 +84,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
         finally:
             drain.cancel()
             warm.stop()  # a part still loading fails as its resources close: not a fault
+            if checkpoints is not None:
+                checkpoints.stop()
             rt.close()  # recognition processes, HTTP clients
 
     docs = settings.docs_enabled

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,17 @@ def test_healthz_reports_an_unreachable_database(tmp_path: Path) -> None:
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "error"
+
+
+def _checkpointing() -> int:
+    return sum(thread.name == "sqlite-checkpoints" for thread in threading.enumerate())
+
+
+def test_a_sqlite_file_is_checkpointed_beside_the_app_while_it_runs(tmp_path: Path) -> None:
+    settings = Settings(receptionist_env="dev", database_url=f"sqlite:///{tmp_path}/x.db")
+    with TestClient(create_app(settings)):
+        assert _checkpointing() == 1
+    assert _checkpointing() == 0
 
 
 def test_app_refuses_placeholder_secrets_in_production() -> None:
