@@ -10,8 +10,9 @@ Played in-process (`callbacks.answer`, 2,000 calls of 3 webhooks, runs interleav
 with SQLite's own checkpoints 68–85 webhooks took over 5 ms (p99 5.2–6.0 ms, p99.9
 6.9–7.3); checkpointed from this thread every 0.2 s, 5–9 did (p99 1.7–2.0 ms, p99.9
 4.4–8.4). Every second instead, the rare webhook that met a checkpoint under way
-waited longer (p99.9 7.3–17 ms, at most 41): bigger checkpoints hold SQLite's locks
-longer, and its busy handler backs off in growing sleeps.
+waited longer (p99.9 7.3–17 ms, at most 41). That wait is not the sync (it stays with
+the checkpointer's sync turned off) nor the GIL (it stays with the checkpoints run by
+another process): SQLite's locks, held longer by a bigger checkpoint.
 
 `Checkpoints` gives the serving process's connections a much higher threshold (a safety
 net should this thread stall) and checkpoints from a thread of its own, passively: it

@@ -1,14 +1,14 @@
 """admitted calls index: the calls answered with a script, by business and start, so the
-per-minute call limit counts them from the index alone
+per-minute call limit is checked from the index alone
 
 Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-05 22:10:00
 
-Every incoming call counts the business's calls admitted in the last minute
-(`calls.admitted_since`). Through `ix_calls_log` each counted call cost a read of its
-row for `script_version`; this partial index holds only admitted calls, so the count
-reads index entries alone (and at most the limit's number of them).
+Every incoming call asks whether the business admitted its limit of calls in the last
+minute (`calls.limit_reached`). Counting them through `ix_calls_log` cost a read of
+each call's row for `script_version`; this partial index holds only admitted calls,
+so the check reads index entries alone, at most the limit's number of them.
 """
 from collections.abc import Sequence
 
