@@ -7,10 +7,10 @@ that connection is a webhook's, run on the event loop: a few milliseconds of cop
 an fsync that every request waiting behind it waits for too.
 
 Played in-process (`callbacks.answer`, 2,000 calls of 3 webhooks, runs interleaved):
-with SQLite's own checkpoints 68–85 webhooks took over 5 ms (p99 5.2–6.0 ms, p99.9
-6.9–7.3); checkpointed from this thread every 0.2 s, 5–9 did (p99 1.7–2.0 ms, p99.9
+with SQLite's own checkpoints 68–84 webhooks took over 5 ms (p99 5.2–6.0 ms, p99.9
+6.8–7.3); checkpointed from this thread every 0.2 s, 5–9 did (p99 1.7–2.0 ms, p99.9
 4.4–8.4). Every second instead, the rare webhook that met a checkpoint under way
-waited longer (p99.9 7.3–17 ms, at most 41). That wait is not the sync (it stays with
+waited longer (p99.9 7.5–17 ms, at most 42). That wait is not the sync (it stays with
 the checkpointer's sync turned off) nor the GIL (it stays with the checkpoints run by
 another process): SQLite's locks, held longer by a bigger checkpoint.
 
