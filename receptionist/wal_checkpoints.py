@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # 4 KB pages, reached only if the background checkpoints stop keeping up.
 SAFETY_NET_PAGES = 10_000
 INTERVAL_SECONDS = 0.2  # small checkpoints: see above
+THREAD_NAME = "sqlite-checkpoints"
 
 
 def checkpointed(engine: Engine) -> bool:
@@ -61,8 +62,7 @@ class Checkpoints:
                 event.listen(writer, "connect", _safety_net)
             writer.pool.dispose()  # idle connections reopen with the safety net
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoints",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
