@@ -4,13 +4,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import bindparam, inspect
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from receptionist.appointments.agendas import get_agenda
 from receptionist.appointments.models import Appointment, SyncState
-from receptionist.orm_rows import RowMaker
+from receptionist.orm_rows import RowMaker, RowReader
 from receptionist.tenants.models import Tenant
 from receptionist.tenants.service import get_tenant
 from tests.conftest import FixedClock
@@ -70,3 +70,38 @@ def test_a_made_row_added_to_a_session_is_stored_as_a_constructed_one(
         dumps = [row.model_dump(exclude={"id", "uid"}) for row in rows if row is not None]
     assert len(dumps) == 2 and dumps[0] == dumps[1]
     assert dumps[0]["caller_name"] == "Zoé <x>" and dumps[0]["sync_state"] == "pending"
+
+
+_BY_SLUG = RowReader(Tenant, col(Tenant.slug) == bindparam("slug"))
+
+
+def test_a_read_row_is_what_the_orms_query_loads(engine: Engine) -> None:
+    with Session(engine) as orm, Session(engine) as ours:
+        loaded = orm.execute(select(Tenant).where(Tenant.slug == "demo")).scalar_one()
+        read = _BY_SLUG.first(ours, {"slug": "demo"})
+        assert read is not None and read.model_dump() == loaded.model_dump()
+        assert inspect(read).persistent and not ours.dirty and not ours.new
+        assert ours.get(Tenant, read.id) is read  # the session's row: no second read
+        assert _BY_SLUG.first(ours, {"slug": "demo"}) is read
+        assert _BY_SLUG.first(ours, {"slug": "nobody"}) is None
+        read.name = "Renamed"
+        ours.commit()
+    with Session(engine) as again:
+        assert get_tenant(again, slug="demo").name == "Renamed"
+
+
+def test_a_row_added_but_not_written_is_read(session: Session, clock: FixedClock) -> None:
+    made = RowMaker(Tenant).new(**_tenant_values(clock))
+    session.add(made)
+    assert _BY_SLUG.first(session, {"slug": "rows"}) is made and made.id is not None
+
+
+def test_an_expired_row_is_read_again_into_the_same_object(engine: Engine,
+                                                           session: Session) -> None:
+    held = get_tenant(session, slug="demo")
+    session.commit()
+    with Session(engine) as other:
+        get_tenant(other, slug="demo").name = "Elsewhere"
+        other.commit()
+    session.expire(held)
+    assert _BY_SLUG.first(session, {"slug": "demo"}) is held and held.name == "Elsewhere"

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from receptionist.call_flows.actions import Action, Callback, Gather, Hangup, Play, Redirect, Say
@@ -15,10 +14,8 @@ from receptionist.call_flows.listening import ListenFor
 from receptionist.call_flows.schema import Script
 from receptionist.calls import service as calls
 from receptionist.calls.events import NO_FIELDS, EventFields, EventKind, Logged
-from receptionist.calls.models import Call, CallEvent
+from receptionist.calls.models import Call
 from receptionist.voice.prompts import is_local
-
-_INSERT_EVENTS = insert(CallEvent.__table__)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -91,7 +88,7 @@ class FlowContext:
         if self.events:
             rows = [{"call_id": self.call.id, "at": e.at, "step": e.step, "kind": e.kind.value,
                      "fields": e.fields} for e in self.events]
-            self.session.connection().execute(_INSERT_EVENTS, rows)
+            calls.INSERT_EVENT.run_many(self.session.connection(), rows)
             self.events = []
         return self.actions
 

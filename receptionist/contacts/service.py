@@ -19,6 +19,7 @@ from receptionist.calls.models import Call
 from receptionist.catalog_text import Refused
 from receptionist.contacts.models import E164, Contact, Listed
 from receptionist.i18n import N_
+from receptionist.orm_rows import RowReader
 
 _E164 = re.compile(E164)
 # What Twilio (and carriers) put in `From` when the caller hides their number.
@@ -38,12 +39,12 @@ def is_anonymous(number: str) -> bool:
 
 
 def contact_for(session: Session, *, tenant_id: int, number: str) -> Contact | None:
-    return session.execute(_CONTACT, {"tenant": tenant_id, "number": number}
-                           ).scalars().first()
+    """The number's contact in the business (read on every incoming call)."""
+    return _CONTACT.first(session, {"tenant": tenant_id, "number": number})
 
 
-_CONTACT = select(Contact).where(col(Contact.tenant_id) == bindparam("tenant"),
-                                 col(Contact.number) == bindparam("number"))
+_CONTACT = RowReader(Contact, (col(Contact.tenant_id) == bindparam("tenant"))
+                     & (col(Contact.number) == bindparam("number")))
 
 
 def name_of(session: Session, *, tenant_id: int, number: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from receptionist.catalog_text import Refused
+from receptionist.direct_statements import Direct
 from receptionist.i18n import N_
 from receptionist.tenants.models import ScriptVersion, Tenant, TenantNumber
 
@@ -44,13 +45,13 @@ class NumberRoute:
     calls_per_minute: int | None = None  # the business's own limit, if set
 
 
-_ROUTE = (select(Tenant.id, Tenant.active_version, Tenant.calls_per_minute).join(TenantNumber)
-          .where(TenantNumber.number == bindparam("number")))
+_ROUTE = Direct(select(Tenant.id, Tenant.active_version, Tenant.calls_per_minute)
+                .join(TenantNumber).where(TenantNumber.number == bindparam("number")))
 
 
 def route_number(session: Session, *, number: str) -> NumberRoute | None:
     """Which tenant (and script version) answers a dialled number: one indexed lookup."""
-    row = session.connection().execute(_ROUTE, {"number": number}).first()
+    row = _ROUTE.run(session.connection(), {"number": number}).fetchone()
     return None if row is None else NumberRoute(tenant_id=row[0], active_version=row[1],
                                                 calls_per_minute=row[2])
 

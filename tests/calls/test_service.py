@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Select, event, inspect
+from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, select
 
 from receptionist.calls import service as calls
@@ -11,6 +13,11 @@ from receptionist.calls.events import EventFields, EventKind
 from receptionist.calls.models import Call, CallEvent
 from receptionist.tenants.service import get_tenant
 from tests.conftest import FixedClock
+
+
+def _select(statement: Executable) -> Select[Any]:
+    assert isinstance(statement, Select)
+    return statement
 
 
 def _call(session: Session, clock: FixedClock, sid: str = "CA" + "5" * 32) -> Call:
@@ -24,6 +31,50 @@ def _call(session: Session, clock: FixedClock, sid: str = "CA" + "5" * 32) -> Ca
 def test_a_second_voice_webhook_reuses_the_call(session: Session, clock: FixedClock) -> None:
     first = _call(session, clock)
     assert _call(session, clock) is first
+
+
+def test_a_call_read_is_the_row_as_the_orm_loads_it(engine: Engine, clock: FixedClock) -> None:
+    """`get_call` makes the object itself: every column as `select(Call)` reads it, a
+    persistent row with nothing to write, and a change to it is written like any other."""
+    with Session(engine) as first:
+        call = _call(first, clock)
+        call.current_step, call.step_data, call.ended_at = "menu", '{"a": 1}', clock()
+        first.commit()
+        sid, call_id = call.call_sid, call.id
+    with Session(engine) as orm, Session(engine) as ours:
+        loaded = orm.execute(select(Call).where(Call.call_sid == sid)).scalar_one()
+        read = calls.get_call(ours, call_sid=sid)
+        assert read is not None and read.model_dump() == loaded.model_dump()
+        state = inspect(read)
+        assert state.persistent and not ours.dirty and not ours.new
+        assert ours.get(Call, read.id) is read  # the session's row: no second read
+        read.status = "completed"
+        ours.commit()
+    assert _stored(engine, call_id).status == "completed"
+
+
+def test_a_call_added_but_not_written_is_found(session: Session, clock: FixedClock) -> None:
+    """As the ORM's query would (autoflush): a second /voice in the same transaction
+    never inserts the call twice."""
+    demo = get_tenant(session, slug="demo")
+    call = calls.new_call(session, call_sid="CA" + "6" * 32, tenant_id=demo.id,
+                          from_number="+15550001", to_number="+15005550006",
+                          script_version=1, now=clock())
+    assert calls.get_call(session, call_sid=call.call_sid) is call and call.id is not None
+
+
+def test_a_call_expired_in_the_session_is_read_again(engine: Engine, session: Session,
+                                                     clock: FixedClock) -> None:
+    call = _call(session, clock)
+    session.commit()
+    with Session(engine) as other:
+        changed = calls.get_call(other, call_sid=call.call_sid)
+        assert changed is not None
+        changed.status = "busy"
+        other.commit()
+    session.expire(call)
+    assert calls.get_call(session, call_sid=call.call_sid) is call
+    assert call.status == "busy"
 
 
 def test_only_the_first_answer_claims_a_waiting_step(session: Session,
@@ -107,7 +158,8 @@ def test_the_call_limit_reads_its_index_alone(session: Session) -> None:
     """SQLite's plan for the limit's lookup: the partial index of admitted calls, alone."""
     if session.get_bind().dialect.name != "sqlite":
         pytest.skip("SQLite's query plan")
-    compiled = calls._LIMITTH_ADMITTED.compile(dialect=session.get_bind().dialect)
+    compiled = _select(calls._LIMITTH_ADMITTED.statement).compile(
+        dialect=session.get_bind().dialect)
     plan = session.connection().exec_driver_sql(
         f"EXPLAIN QUERY PLAN {compiled}", (1, "2026-01-01 00:00:00.000000", 1, 59)).all()
     details = " ".join(str(row[-1]) for row in plan)

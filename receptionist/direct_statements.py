@@ -1,0 +1,170 @@
+"""Prebuilt statements of the call path run on SQLite's driver directly.
+
+SQLAlchemy Core spends 30–70 µs of Python on each statement it runs (cache lookup,
+execution context, parameter and result processing, events) where SQLite itself spends
+10–20 µs on the call path's statements (profile of `callbacks.answer`, this 2-core VM).
+A webhook runs six to eight of them. `Direct` compiles a statement once for SQLite, keeps
+its SQL, the order of its parameters and each parameter's bind processor (the same
+conversions SQLAlchemy applies: a datetime's text, a JSON document, a type decorator's
+value), and runs it on the session connection's own cursor: same SQL, same stored
+values, same transaction.
+
+Only where that is exact: a statement whose compiled form needs nothing evaluated in
+Python per execution (no Python-side column default to fill in) and whose result columns
+need no conversion; anything else is refused when the statement is prepared. On any
+other database (PostgreSQL) the statement runs through SQLAlchemy as before. A driver
+error is raised as SQLAlchemy's own (`IntegrityError`, `OperationalError`…), so callers
+catch what they caught before. SQLAlchemy's `before_cursor_execute` listeners see them
+as they see any statement (its logging of statements, `echo`, does not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from sqlalchemy import exc
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import Executable
+
+
+class Rows(Protocol):
+    """What callers read of a run: SQLite's cursor and SQLAlchemy's result both have it."""
+
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> Sequence[Any]: ...
+
+
+class _Plan:
+    """A statement compiled for one SQLite dialect: its SQL and how to order and convert
+    a mapping of parameters into the driver's tuple."""
+
+    def __init__(self, statement: Executable, dialect: Dialect,
+                 keys: Sequence[str] | None) -> None:
+        assert isinstance(statement, ClauseElement)
+        compiled = statement.compile(dialect=dialect, column_keys=keys)
+        assert isinstance(compiled, SQLCompiler)
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            raise TypeError("a Python-side column default must be given as a parameter "
+                            f"to run directly: {statement}")
+        converters = tuple(column[3]._cached_result_processor(dialect, None)
+                           for column in compiled._result_columns)
+        # How each result column is read back as SQLAlchemy reads it (a datetime from
+        # its text…); None when every column is the driver's value as is.
+        self.converters = converters if any(converters) else None
+        self.sql = compiled.string
+        processors: list[tuple[str, Callable[[Any], Any] | None]] = []
+        self.fixed: dict[str, Any] = {}
+        for name in compiled.positiontup or ():
+            bind = compiled.binds[name]
+            if bind.expanding:
+                raise TypeError(f"an expanding parameter cannot run directly: {statement}")
+            if not bind.required:  # a value given in the statement (`.limit(1)`)
+                self.fixed[name] = bind.effective_value
+            processors.append((name, bind.type._cached_bind_processor(dialect)))
+        self.processors = tuple(processors)
+
+    def row(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The driver's parameters: each by name (a value in the statement unless given),
+        converted as SQLAlchemy converts it."""
+        values = []
+        fixed = self.fixed
+        for name, process in self.processors:
+            value = params[name] if name in params or name not in fixed else fixed[name]
+            values.append(value if process is None else process(value))
+        return tuple(values)
+
+
+class Direct:
+    """One prebuilt statement, run on SQLite's cursor (see the module's docstring).
+
+    `keys`: for an INSERT without `.values()`, the columns given on every run (the
+    compiled statement names exactly these)."""
+
+    def __init__(self, statement: Executable, *, keys: Sequence[str] | None = None
+                 ) -> None:
+        self.statement = statement
+        self._keys = keys
+        self._plans: dict[int, _Plan] = {}
+
+    def _plan(self, dialect: Dialect) -> _Plan:
+        plan = self._plans.get(id(dialect))
+        if plan is None:
+            plan = self._plans[id(dialect)] = _Plan(self.statement, dialect, self._keys)
+        return plan
+
+    def run(self, connection: Connection, params: Mapping[str, Any]) -> Rows:
+        """Run with one set of parameters; the rows, row count (and RETURNING) as read."""
+        dialect = connection.dialect
+        if dialect.name != "sqlite":
+            return connection.execute(self.statement, dict(params))
+        plan = self._plan(dialect)
+        if plan.converters is not None:
+            raise TypeError(f"result columns needing conversion, read with first(): "
+                            f"{self.statement}")
+        return self._execute(connection, plan, params)
+
+    def first(self, connection: Connection, params: Mapping[str, Any]
+              ) -> tuple[Any, ...] | None:
+        """The first row, each column read as SQLAlchemy reads it, or None."""
+        dialect = connection.dialect
+        if dialect.name != "sqlite":
+            found = connection.execute(self.statement, dict(params)).first()
+            return None if found is None else tuple(found)
+        plan = self._plan(dialect)
+        row = self._execute(connection, plan, params).fetchone()
+        if row is None or plan.converters is None:
+            return None if row is None else tuple(row)
+        return tuple(value if convert is None else convert(value)
+                     for value, convert in zip(row, plan.converters, strict=True))
+
+    @staticmethod
+    def _execute(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> Rows:
+        dialect = connection.dialect
+        values = plan.row(params)
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        _announce(connection, cursor, plan.sql, values, many=False)
+        try:
+            cursor.execute(plan.sql, values)
+        except dialect.loaded_dbapi.Error as error:
+            raise _as_sqlalchemy(plan.sql, values, error, dialect) from error
+        rows: Rows = cursor
+        return rows
+
+    def run_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run once per set of parameters, in one call to the driver."""
+        dialect = connection.dialect
+        if dialect.name != "sqlite":
+            connection.execute(self.statement, [dict(row) for row in rows])
+            return
+        plan = self._plan(dialect)
+        values = [plan.row(row) for row in rows]
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        _announce(connection, cursor, plan.sql, values, many=True)
+        try:
+            cursor.executemany(plan.sql, values)
+        except dialect.loaded_dbapi.Error as error:
+            raise _as_sqlalchemy(plan.sql, values, error, dialect) from error
+        finally:
+            cursor.close()
+
+
+def _announce(connection: Connection, cursor: Any, sql: str, values: Any, *,
+              many: bool) -> None:
+    """Tell `before_cursor_execute` listeners, as SQLAlchemy does before its cursor runs
+    a statement (with no execution context: these have none)."""
+    if connection._has_events or connection.engine._has_events:
+        connection.dispatch.before_cursor_execute(connection, cursor, sql, values, None, many)
+
+
+def _as_sqlalchemy(sql: str, values: Any, error: Exception, dialect: Dialect
+                   ) -> exc.DBAPIError:
+    """The driver's error as SQLAlchemy raises it (IntegrityError for a constraint…)."""
+    wrapped = exc.DBAPIError.instance(sql, values, error, dialect.loaded_dbapi.Error,
+                                      dialect=dialect)
+    assert isinstance(wrapped, exc.DBAPIError)
+    return wrapped

@@ -1,0 +1,177 @@
+"""Statements run on SQLite's driver directly store and read what SQLAlchemy would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    exc,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from receptionist.calls.events import EventFields
+from receptionist.calls.models import Call, CallEvent, WebhookReply
+from receptionist.direct_statements import Direct
+from receptionist.tenants.service import get_tenant
+
+EVENTS = CallEvent.__table__  # type: ignore[attr-defined]
+CALLS = Call.__table__  # type: ignore[attr-defined]
+REPLIES = WebhookReply.__table__  # type: ignore[attr-defined]
+AT = datetime(2026, 11, 17, 15, 4, 5, 678901, tzinfo=UTC)
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn, conn.begin() as transaction:
+        yield conn
+        transaction.rollback()
+
+
+def _call_id(connection: Connection, sid: str = "CA" + "d" * 32) -> int:
+    with Session(bind=connection) as session:
+        tenant_id = get_tenant(session, slug="demo").id
+    values = {"call_sid": sid, "tenant_id": tenant_id, "from_number": "+15550001",
+              "to_number": "+15005550006", "script_version": 1, "started_at": AT,
+              "ended_at": AT + timedelta(minutes=3), "status": "completed", "seq": 4,
+              "attempt": 0, "step_data": '{"x": 1}'}
+    return int(connection.execute(insert(CALLS).returning(CALLS.c.id), values).scalar_one())
+
+
+def _raw_events(connection: Connection, ids: list[int]) -> list[tuple[object, ...]]:
+    """The columns as the database holds them, read without any type's conversion."""
+    rows = connection.execute(text(
+        "SELECT call_id, at, step, kind, fields FROM call_events WHERE id IN "
+        f"({', '.join(str(i) for i in ids)}) ORDER BY id"))
+    return [tuple(row) for row in rows]
+
+
+def test_a_direct_insert_stores_what_sqlalchemy_stores(connection: Connection) -> None:
+    call_id = _call_id(connection)
+    values = {"call_id": call_id, "at": AT, "step": "menu", "kind": "choice",
+              "fields": EventFields(intent="book", via="keypad", digit="1")}
+    theirs = connection.execute(insert(EVENTS).returning(EVENTS.c.id), values).scalar_one()
+    ours = Direct(insert(EVENTS).returning(EVENTS.c.id),
+                  keys=("call_id", "at", "step", "kind", "fields")).run(connection, values)
+    row = ours.fetchone()
+    assert row is not None
+    stored = _raw_events(connection, [theirs, int(row[0])])
+    assert stored[0] == stored[1]
+    assert stored[0][2:4] == ("menu", "choice")
+
+
+def test_several_rows_are_inserted_in_one_run(connection: Connection) -> None:
+    call_id = _call_id(connection)
+    rows = [{"call_id": call_id, "at": AT + timedelta(seconds=n), "step": None,
+             "kind": "enter", "fields": EventFields(step_kind=f"k{n}")} for n in range(3)]
+    Direct(insert(EVENTS), keys=("call_id", "at", "step", "kind", "fields")).run_many(
+        connection, rows)
+    read = connection.execute(select(EVENTS.c.at, EVENTS.c.fields).where(
+        EVENTS.c.call_id == call_id).order_by(EVENTS.c.id)).all()
+    assert [(at.replace(tzinfo=None), fields.step_kind) for at, fields in read] == [
+        ((AT + timedelta(seconds=n)).replace(tzinfo=None), f"k{n}") for n in range(3)]
+
+
+def test_a_row_is_read_as_sqlalchemy_reads_it(connection: Connection) -> None:
+    _call_id(connection)
+    statement = select(*CALLS.columns).where(CALLS.c.call_sid == bindparam("sid"))
+    theirs = connection.execute(statement, {"sid": "CA" + "d" * 32}).first()
+    ours = Direct(statement).first(connection, {"sid": "CA" + "d" * 32})
+    assert theirs is not None and ours == tuple(theirs)
+    started = ours[list(CALLS.columns.keys()).index("started_at")]
+    assert isinstance(started, datetime)
+    assert Direct(statement).first(connection, {"sid": "CA" + "e" * 32}) is None
+
+
+def test_an_update_counts_the_rows_it_changed(connection: Connection) -> None:
+    call_id = _call_id(connection)
+    claim = Direct(update(CALLS).where(CALLS.c.id == bindparam("call_id"),
+                                       CALLS.c.seq == bindparam("expected"))
+                   .values(seq=bindparam("claimed")))
+    assert claim.run(connection, {"call_id": call_id, "expected": 4, "claimed": 5}
+                     ).rowcount == 1
+    assert claim.run(connection, {"call_id": call_id, "expected": 4, "claimed": 5}
+                     ).rowcount == 0
+    assert connection.execute(select(CALLS.c.seq).where(CALLS.c.id == call_id)
+                              ).scalar_one() == 5
+
+
+def test_a_value_written_in_the_statement_is_used_unless_given(
+        connection: Connection) -> None:
+    """`.limit(1)` is a value of the statement; the offset is the caller's parameter."""
+    for n in range(3):
+        _call_id(connection, sid=f"CA{n:032d}")
+    nth = Direct(select(CALLS.c.call_sid).where(CALLS.c.call_sid.like("CA000%"))
+                 .order_by(CALLS.c.call_sid.desc()).limit(1).offset(bindparam("skip")))
+    assert [tuple(nth.run(connection, {"skip": n}).fetchall()) for n in range(4)] == [
+        ((f"CA{2:032d}",),), ((f"CA{1:032d}",),), ((f"CA{0:032d}",),), ()]
+
+
+def test_a_refused_constraint_is_sqlalchemys_integrity_error(connection: Connection) -> None:
+    store = Direct(insert(REPLIES), keys=("key", "call_sid", "twiml", "created_at"))
+    values = {"key": "k" * 64, "call_sid": "CA1", "twiml": "<Response/>", "created_at": AT}
+    store.run(connection, values)
+    with pytest.raises(exc.IntegrityError), connection.begin_nested():
+        store.run(connection, values)
+
+
+def test_listeners_see_the_statement(connection: Connection) -> None:
+    seen: list[str] = []
+
+    def listen(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(connection, "before_cursor_execute", listen)
+    try:
+        Direct(select(REPLIES.c.twiml).where(REPLIES.c.key == bindparam("key"))).run(
+            connection, {"key": "none"})
+    finally:
+        event.remove(connection, "before_cursor_execute", listen)
+    assert len(seen) == 1 and seen[0].startswith("SELECT webhook_replies.twiml")
+
+
+# What cannot be run directly is refused when first run on SQLite, not run differently.
+_metadata = MetaData()
+_DEFAULTED = Table("defaulted", _metadata, Column("id", Integer, primary_key=True),
+                   Column("name", String(10)), Column("n", Integer, default=7),
+                   Column("at", DateTime))
+
+
+@pytest.fixture
+def memory() -> Iterator[Connection]:
+    engine = create_engine("sqlite://")
+    _metadata.create_all(engine)
+    with engine.connect() as conn:
+        yield conn
+    engine.dispose()
+
+
+def test_a_python_side_default_must_be_given(memory: Connection) -> None:
+    with pytest.raises(TypeError, match="Python-side column default"):
+        Direct(insert(_DEFAULTED), keys=("name",)).run(memory, {"name": "a"})
+    Direct(insert(_DEFAULTED), keys=("name", "n")).run(memory, {"name": "a", "n": 7})
+    assert memory.execute(select(_DEFAULTED.c.n)).scalar_one() == 7
+
+
+def test_rows_needing_conversion_are_read_with_first(memory: Connection) -> None:
+    memory.execute(insert(_DEFAULTED), {"name": "a", "n": 1, "at": AT})
+    when = Direct(select(_DEFAULTED.c.name, _DEFAULTED.c.at))
+    with pytest.raises(TypeError, match="read with first"):
+        when.run(memory, {})
+    assert when.first(memory, {}) == tuple(memory.execute(when.statement).one()) == (
+        "a", AT.replace(tzinfo=None))
