@@ -1,27 +1,31 @@
 """Prebuilt statements of the call path run on SQLite's driver directly.
 
-SQLAlchemy Core spends 30–70 µs of Python on each statement it runs (cache lookup,
-execution context, parameter and result processing, events) where SQLite itself spends
-10–20 µs on the call path's statements (profile of `callbacks.answer`, this 2-core VM).
-A webhook runs six to eight of them. `Direct` compiles a statement once for SQLite, keeps
-its SQL, the order of its parameters and each parameter's bind processor (the same
-conversions SQLAlchemy applies: a datetime's text, a JSON document, a type decorator's
-value), and runs it on the session connection's own cursor: same SQL, same stored
-values, same transaction.
+SQLAlchemy Core spends more Python on each statement it runs (cache lookup, execution
+context, parameter and result processing, events) than SQLite spends running one of the
+call path's: timeit, a timeline event's INSERT took 18 µs through Core and 6 on the
+driver, the stored reply's SELECT 14 and 1.2. A webhook runs six to eight of them.
+`Direct` compiles a statement once for SQLite, keeps its SQL, the order of its
+parameters and each one's bind processor (the conversions SQLAlchemy applies: a
+datetime's text, a JSON document, a type decorator's value) and each result column's
+processor, and runs it on the session connection's own cursor: same SQL, same stored
+values, same transaction. With the call read the same way (`orm_rows.RowReader`), the
+three webhooks of a call took 1.7 ms in process where they took 2.6 ms
+(`callbacks.answer`, medians, runs interleaved).
 
 Only where that is exact: a statement whose compiled form needs nothing evaluated in
-Python per execution (no Python-side column default to fill in) and whose result columns
-need no conversion; anything else is refused when the statement is prepared. On any
-other database (PostgreSQL) the statement runs through SQLAlchemy as before. A driver
-error is raised as SQLAlchemy's own (`IntegrityError`, `OperationalError`…), so callers
-catch what they caught before. SQLAlchemy's `before_cursor_execute` listeners see them
-as they see any statement (its logging of statements, `echo`, does not).
+Python per execution (no Python-side column default to fill in) runs directly; any other
+is refused when first run. On any other database (PostgreSQL) the statement runs through
+SQLAlchemy as before. A driver error is raised as SQLAlchemy's own (`IntegrityError`,
+`OperationalError`…), so callers catch what they caught before. SQLAlchemy's
+`before_cursor_execute` listeners see these statements as they see any (its logging of
+statements, `echo`, does not).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Dialect
@@ -30,13 +34,16 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import Executable
 
 
-class Rows(Protocol):
-    """What callers read of a run: SQLite's cursor and SQLAlchemy's result both have it."""
+@dataclass(frozen=True, slots=True)
+class Ran:
+    """What a run did: the rows it returned (all read, its cursor closed: no statement
+    is left open until the commit) and how many rows it changed."""
 
-    @property
-    def rowcount(self) -> int: ...
-    def fetchone(self) -> Any: ...
-    def fetchall(self) -> Sequence[Any]: ...
+    rows: list[tuple[Any, ...]]
+    rowcount: int
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self.rows[0] if self.rows else None
 
 
 class _Plan:
@@ -97,11 +104,14 @@ class Direct:
             plan = self._plans[id(dialect)] = _Plan(self.statement, dialect, self._keys)
         return plan
 
-    def run(self, connection: Connection, params: Mapping[str, Any]) -> Rows:
-        """Run with one set of parameters; the rows, row count (and RETURNING) as read."""
+    def run(self, connection: Connection, params: Mapping[str, Any]) -> Ran:
+        """Run with one set of parameters: the rows it returned, as the driver gives them
+        (a statement whose columns need converting is read with `first`)."""
         dialect = connection.dialect
         if dialect.name != "sqlite":
-            return connection.execute(self.statement, dict(params))
+            result = connection.execute(self.statement, dict(params))
+            rows = [tuple(row) for row in result] if result.returns_rows else []
+            return Ran(rows, result.rowcount)
         plan = self._plan(dialect)
         if plan.converters is not None:
             raise TypeError(f"result columns needing conversion, read with first(): "
@@ -118,22 +128,23 @@ class Direct:
         plan = self._plan(dialect)
         row = self._execute(connection, plan, params).fetchone()
         if row is None or plan.converters is None:
-            return None if row is None else tuple(row)
+            return row
         return tuple(value if convert is None else convert(value)
                      for value, convert in zip(row, plan.converters, strict=True))
 
     @staticmethod
-    def _execute(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> Rows:
+    def _execute(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> Ran:
         dialect = connection.dialect
         values = plan.row(params)
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         _announce(connection, cursor, plan.sql, values, many=False)
         try:
             cursor.execute(plan.sql, values)
+            return Ran(cursor.fetchall(), cursor.rowcount)
         except dialect.loaded_dbapi.Error as error:
             raise _as_sqlalchemy(plan.sql, values, error, dialect) from error
-        rows: Rows = cursor
-        return rows
+        finally:
+            cursor.close()
 
     def run_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run once per set of parameters, in one call to the driver."""

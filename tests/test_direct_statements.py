@@ -118,8 +118,8 @@ def test_a_value_written_in_the_statement_is_used_unless_given(
         _call_id(connection, sid=f"CA{n:032d}")
     nth = Direct(select(CALLS.c.call_sid).where(CALLS.c.call_sid.like("CA000%"))
                  .order_by(CALLS.c.call_sid.desc()).limit(1).offset(bindparam("skip")))
-    assert [tuple(nth.run(connection, {"skip": n}).fetchall()) for n in range(4)] == [
-        ((f"CA{2:032d}",),), ((f"CA{1:032d}",),), ((f"CA{0:032d}",),), ()]
+    assert [nth.run(connection, {"skip": n}).rows for n in range(4)] == [
+        [(f"CA{2:032d}",)], [(f"CA{1:032d}",)], [(f"CA{0:032d}",)], []]
 
 
 def test_a_refused_constraint_is_sqlalchemys_integrity_error(connection: Connection) -> None:

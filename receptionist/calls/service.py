@@ -91,7 +91,7 @@ def write_call(session: Session, call: Call) -> None:
         if state.pending:
             session.expunge(call)
         values = {key: getattr(call, key) for key in _CALL_COLUMNS}
-        call.id = _INSERT_CALL.run(session.connection(), values).fetchone()[0]
+        call.id = _INSERT_CALL.run(session.connection(), values).rows[0][0]
         make_transient_to_detached(call)
         session.add(call)
     else:
