@@ -81,8 +81,9 @@ class RowReader(Generic[M]):
         self._primary = tuple(primary)
 
     def first(self, session: Session, params: dict[str, Any]) -> M | None:
-        if session.autoflush:
-            session.flush()  # as the ORM's query would: a row added, not written, is found
+        # As the ORM's query would (unless autoflush is off, or a flush is running): a
+        # row added but not written yet is found.
+        session._autoflush()
         row = self._row.first(session.connection(), params)
         if row is None:
             return None
