@@ -17,8 +17,8 @@ Python per execution (no Python-side column default to fill in) runs directly; a
 is refused when first run. On any other database (PostgreSQL) the statement runs through
 SQLAlchemy as before. A driver error is raised as SQLAlchemy's own (`IntegrityError`,
 `OperationalError`…), so callers catch what they caught before. SQLAlchemy's
-`before_cursor_execute` listeners see these statements as they see any (its logging of
-statements, `echo`, does not).
+`before_cursor_execute` and `after_cursor_execute` listeners see these statements as
+they see any (its logging of statements, `echo`, does not).
 """
 
 from __future__ import annotations
@@ -137,14 +137,21 @@ class Direct:
         dialect = connection.dialect
         values = plan.row(params)
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        _announce(connection, cursor, plan.sql, values, many=False)
+        listened = _listened(connection)
+        if listened:
+            connection.dispatch.before_cursor_execute(connection, cursor, plan.sql, values,
+                                                      None, False)
         try:
             cursor.execute(plan.sql, values)
-            return Ran(cursor.fetchall(), cursor.rowcount)
+            ran = Ran(cursor.fetchall(), cursor.rowcount)
         except dialect.loaded_dbapi.Error as error:
             raise _as_sqlalchemy(plan.sql, values, error, dialect) from error
         finally:
             cursor.close()
+        if listened:
+            connection.dispatch.after_cursor_execute(connection, cursor, plan.sql, values,
+                                                     None, False)
+        return ran
 
     def run_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run once per set of parameters, in one call to the driver."""
@@ -155,21 +162,26 @@ class Direct:
         plan = self._plan(dialect)
         values = [plan.row(row) for row in rows]
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        _announce(connection, cursor, plan.sql, values, many=True)
+        listened = _listened(connection)
+        if listened:
+            connection.dispatch.before_cursor_execute(connection, cursor, plan.sql, values,
+                                                      None, True)
         try:
             cursor.executemany(plan.sql, values)
         except dialect.loaded_dbapi.Error as error:
             raise _as_sqlalchemy(plan.sql, values, error, dialect) from error
         finally:
             cursor.close()
+        if listened:
+            connection.dispatch.after_cursor_execute(connection, cursor, plan.sql, values,
+                                                     None, True)
 
 
-def _announce(connection: Connection, cursor: Any, sql: str, values: Any, *,
-              many: bool) -> None:
-    """Tell `before_cursor_execute` listeners, as SQLAlchemy does before its cursor runs
-    a statement (with no execution context: these have none)."""
-    if connection._has_events or connection.engine._has_events:
-        connection.dispatch.before_cursor_execute(connection, cursor, sql, values, None, many)
+def _listened(connection: Connection) -> bool:
+    """Whether statement listeners are registered: they are told before and after each
+    statement runs, as SQLAlchemy tells them (with no execution context: these have
+    none)."""
+    return bool(connection._has_events or connection.engine._has_events)
 
 
 def _as_sqlalchemy(sql: str, values: Any, error: Exception, dialect: Dialect

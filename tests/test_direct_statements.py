@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -130,19 +130,26 @@ def test_a_refused_constraint_is_sqlalchemys_integrity_error(connection: Connect
         store.run(connection, values)
 
 
-def test_listeners_see_the_statement(connection: Connection) -> None:
-    seen: list[str] = []
+def test_listeners_are_told_before_and_after(connection: Connection) -> None:
+    seen: list[tuple[str, str, bool]] = []
+    call_id = _call_id(connection)
+    row = {"call_id": call_id, "at": AT, "step": None, "kind": "enter", "fields": None}
 
-    def listen(*args: object) -> None:
-        seen.append(str(args[2]))
+    def listener(when: str) -> Callable[..., None]:
+        return lambda *args: seen.append((when, str(args[2]).split()[0], bool(args[5])))
 
-    event.listen(connection, "before_cursor_execute", listen)
+    before, after = listener("before"), listener("after")
+    event.listen(connection, "before_cursor_execute", before)
+    event.listen(connection, "after_cursor_execute", after)
     try:
         Direct(select(REPLIES.c.twiml).where(REPLIES.c.key == bindparam("key"))).run(
             connection, {"key": "none"})
+        Direct(insert(EVENTS), keys=tuple(row)).run_many(connection, [row, row])
     finally:
-        event.remove(connection, "before_cursor_execute", listen)
-    assert len(seen) == 1 and seen[0].startswith("SELECT webhook_replies.twiml")
+        event.remove(connection, "before_cursor_execute", before)
+        event.remove(connection, "after_cursor_execute", after)
+    assert seen == [("before", "SELECT", False), ("after", "SELECT", False),
+                    ("before", "INSERT", True), ("after", "INSERT", True)]
 
 
 # What cannot be run directly is refused when first run on SQLite, not run differently.
