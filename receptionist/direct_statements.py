@@ -23,6 +23,7 @@ they see any (its logging of statements, `echo`, does not).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -96,12 +97,13 @@ class Direct:
                  ) -> None:
         self.statement = statement
         self._keys = keys
-        self._plans: dict[int, _Plan] = {}
+        # One plan per dialect (each engine has its own), forgotten with the engine.
+        self._plans: weakref.WeakKeyDictionary[Dialect, _Plan] = weakref.WeakKeyDictionary()
 
     def _plan(self, dialect: Dialect) -> _Plan:
-        plan = self._plans.get(id(dialect))
+        plan = self._plans.get(dialect)
         if plan is None:
-            plan = self._plans[id(dialect)] = _Plan(self.statement, dialect, self._keys)
+            plan = self._plans[dialect] = _Plan(self.statement, dialect, self._keys)
         return plan
 
     def run(self, connection: Connection, params: Mapping[str, Any]) -> Ran:

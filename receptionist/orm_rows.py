@@ -90,7 +90,9 @@ class RowReader(Generic[M]):
         key = self._mapper.identity_key_from_primary_key(tuple(row[i] for i in self._primary))
         known = session.identity_map.get(key)
         if known is not None:
-            # What it holds; an attribute expired (by a rollback) is read again on use.
+            # What it holds. An attribute expired (by a rollback) is read again on use,
+            # a second statement where the ORM's query would have filled it from this
+            # row: the same values within a transaction (the call path's reads are).
             return known  # type: ignore[no-any-return]
         made: M = self._manager.new_instance()
         made.__dict__.update(zip(self._keys, row, strict=True))

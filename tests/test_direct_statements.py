@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -182,3 +183,16 @@ def test_rows_needing_conversion_are_read_with_first(memory: Connection) -> None
         when.run(memory, {})
     assert when.first(memory, {}) == tuple(memory.execute(when.statement).one()) == (
         "a", AT.replace(tzinfo=None))
+
+
+def test_each_engine_gets_its_own_plan_forgotten_with_it() -> None:
+    statement = Direct(select(_DEFAULTED.c.name))
+    for _ in range(3):
+        engine = create_engine("sqlite://")
+        _metadata.create_all(engine)
+        with engine.connect() as conn:
+            assert statement.run(conn, {}).rows == []
+        engine.dispose()
+        del engine, conn
+    gc.collect()
+    assert len(statement._plans) == 0
