@@ -134,27 +134,6 @@ class Direct:
         return tuple(value if convert is None else convert(value)
                      for value, convert in zip(row, plan.converters, strict=True))
 
-    @staticmethod
-    def _execute(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> Ran:
-        dialect = connection.dialect
-        values = plan.row(params)
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        listened = _listened(connection)
-        if listened:
-            connection.dispatch.before_cursor_execute(connection, cursor, plan.sql, values,
-                                                      None, False)
-        try:
-            cursor.execute(plan.sql, values)
-            ran = Ran(cursor.fetchall(), cursor.rowcount)
-        except dialect.loaded_dbapi.Error as error:
-            raise _as_sqlalchemy(plan.sql, values, error, dialect) from error
-        finally:
-            cursor.close()
-        if listened:
-            connection.dispatch.after_cursor_execute(connection, cursor, plan.sql, values,
-                                                     None, False)
-        return ran
-
     def run_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run once per set of parameters, in one call to the driver."""
         dialect = connection.dialect
@@ -162,21 +141,37 @@ class Direct:
             connection.execute(self.statement, [dict(row) for row in rows])
             return
         plan = self._plan(dialect)
-        values = [plan.row(row) for row in rows]
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        listened = _listened(connection)
-        if listened:
-            connection.dispatch.before_cursor_execute(connection, cursor, plan.sql, values,
-                                                      None, True)
-        try:
-            cursor.executemany(plan.sql, values)
-        except dialect.loaded_dbapi.Error as error:
-            raise _as_sqlalchemy(plan.sql, values, error, dialect) from error
-        finally:
-            cursor.close()
-        if listened:
-            connection.dispatch.after_cursor_execute(connection, cursor, plan.sql, values,
-                                                     None, True)
+        _on_driver(connection, plan.sql, [plan.row(row) for row in rows], many=True)
+
+    @staticmethod
+    def _execute(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> Ran:
+        return _on_driver(connection, plan.sql, plan.row(params), many=False)
+
+
+def _on_driver(connection: Connection, sql: str, values: Any, *, many: bool) -> Ran:
+    """`sql` run on the connection's driver cursor (once per row of `values` if `many`),
+    its rows read whole and the cursor closed, as SQLAlchemy would run it: listeners told
+    before and after, a driver error raised as SQLAlchemy's."""
+    dialect = connection.dialect
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    listened = _listened(connection)
+    if listened:
+        connection.dispatch.before_cursor_execute(connection, cursor, sql, values, None,
+                                                  many)
+    try:
+        if many:
+            cursor.executemany(sql, values)
+            ran = Ran([], cursor.rowcount)
+        else:
+            cursor.execute(sql, values)
+            ran = Ran(cursor.fetchall(), cursor.rowcount)
+    except dialect.loaded_dbapi.Error as error:
+        raise _as_sqlalchemy(sql, values, error, dialect) from error
+    finally:
+        cursor.close()
+    if listened:
+        connection.dispatch.after_cursor_execute(connection, cursor, sql, values, None, many)
+    return ran
 
 
 def _listened(connection: Connection) -> bool:
