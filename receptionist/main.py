@@ -41,6 +41,7 @@ from receptionist.twilio.app import unexpected_error
 from receptionist.twilio.conversation import router as conversation_router
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
+from receptionist.twilio.webhook_routes import include_webhooks
 from receptionist.wal_checkpoints import Checkpoints, checkpointed
 from receptionist.warm_up import WarmUp
 
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
     app.add_middleware(NoStore)  # added last: outside the guards, so their refusals too
     app.state.runtime = rt
     app.state.database = rt.database  # web_deps.get_db
-    app.include_router(twilio_router)
+    include_webhooks(app, twilio_router)
     app.include_router(media_router)
     app.include_router(conversation_router)
     if settings.dev_mode:  # the stand-in for Twilio's REST API: never in production

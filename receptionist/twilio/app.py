@@ -12,6 +12,7 @@ from receptionist.runtime import Runtime
 from receptionist.twilio.conversation import router as conversation_router
 from receptionist.twilio.media import router as media_router
 from receptionist.twilio.views import router as twilio_router
+from receptionist.twilio.webhook_routes import include_webhooks
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ def create_call_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
     app.state.database = runtime.database  # web_deps.get_db
-    app.include_router(twilio_router)
+    include_webhooks(app, twilio_router)
     app.include_router(media_router)
     app.include_router(conversation_router)
     app.add_exception_handler(Exception, unexpected_error)

@@ -4,32 +4,67 @@ Behind a proxy or a tunnel the URL the app sees (http://127.0.0.1:8000/...) diff
 the one Twilio signed (https://example.com/...), so the URL is rebuilt from
 PUBLIC_BASE_URL + path + query.
 
-The validator lives here, in the adapter, not in the runtime: it is built from the
-account's auth token on first use and kept per token (`validator_for`).
+The signature is Twilio's HMAC-SHA1 (keyed by the account's auth token) of the URL
+followed by each form parameter's name and value, sorted; the URL is tried without its
+port, then with it, as Twilio's own validator does (`twilio.request_validator`: the
+same URLs and text, tested against it in tests/twilio/test_signature.py). Computed here
+rather than by that validator on every request: it computes both URLs' signatures
+every time and reads each parameter's values by scanning the whole form, about 40 µs of
+each webhook's CPU against about 8 here (timeit, 12 parameters). The key lives here, in
+the adapter, not in the runtime: built from the auth token on first use and kept per
+token (`validator_for`).
 """
 
 from __future__ import annotations
 
+import base64
+import hmac
 from collections.abc import Sequence
 from functools import lru_cache
+from hashlib import sha1
+from urllib.parse import urlparse
 
-from starlette.datastructures import URL, ImmutableMultiDict
-from twilio.request_validator import RequestValidator
+from starlette.datastructures import URL
+from twilio.request_validator import add_port, remove_port
 
 
 def public_url(base_url: str, url: URL) -> str:
     return base_url + url.path + (f"?{url.query}" if url.query else "")
 
 
+class SignatureKey:
+    """The auth token that signs Twilio's requests to us."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, auth_token: str) -> None:
+        self._key = auth_token.encode()
+
+    def signature(self, url: str, form: Sequence[tuple[str, str]]) -> str:
+        """Twilio's signature of a request to `url` with these form parameters: a
+        parameter's values sorted and each counted once, as Twilio signs repeats."""
+        values: dict[str, set[str]] = {}
+        for name, value in form:
+            values.setdefault(name, set()).add(value)
+        signed = url + "".join(name + value for name in sorted(values)
+                               for value in sorted(values[name]))
+        digest = hmac.digest(self._key, signed.encode(), sha1)
+        return base64.b64encode(digest).decode()
+
+
 @lru_cache(maxsize=8)
-def validator_for(auth_token: str) -> RequestValidator:
-    """The validator for TWILIO_AUTH_TOKEN `auth_token` (built once per token)."""
-    return RequestValidator(auth_token)
+def validator_for(auth_token: str) -> SignatureKey:
+    """The key for TWILIO_AUTH_TOKEN `auth_token` (built once per token)."""
+    return SignatureKey(auth_token)
 
 
-def is_valid(validator: RequestValidator, *, url: str, form: Sequence[tuple[str, str]],
+def is_valid(key: SignatureKey, *, url: str, form: Sequence[tuple[str, str]],
              signature: str | None) -> bool:
+    """Whether `signature` is Twilio's for `url` without its port or with it (Twilio's
+    signing has used both): the second is computed only when the first differs."""
     if not signature:
         return False
-    # A multidict so that repeated keys are signed the way Twilio signs them (getlist).
-    return bool(validator.validate(url, ImmutableMultiDict(form), signature))
+    given = signature.encode("utf-8", "surrogatepass")
+    parsed = urlparse(url)
+    return any(hmac.compare_digest(key.signature(candidate(parsed), form).encode(), given)
+               for candidate in (remove_port, add_port))

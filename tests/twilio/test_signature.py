@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
-from starlette.datastructures import URL
+from starlette.datastructures import URL, ImmutableMultiDict
 from twilio.request_validator import RequestValidator
 
 from receptionist.calls.models import Call, CallEvent, WebhookReply
-from receptionist.twilio.signature import is_valid, public_url
+from receptionist.twilio.signature import SignatureKey, is_valid, public_url
 from tests.conftest import DEMO_EN, PUBLIC_BASE
 from tests.twilio_sim import TestTwilioSim
 
@@ -20,22 +20,52 @@ VECTOR_SIGNATURE = "RSOYDt4T1cUTdK1PDd93/VVr8B8="
 
 
 def test_known_answer_vector() -> None:
-    validator = RequestValidator("12345")
-    assert validator.compute_signature(VECTOR_URL, VECTOR_PARAMS) == VECTOR_SIGNATURE
-    assert is_valid(validator, url=VECTOR_URL, form=list(VECTOR_PARAMS.items()),
+    key = SignatureKey("12345")
+    assert key.signature(VECTOR_URL, list(VECTOR_PARAMS.items())) == VECTOR_SIGNATURE
+    assert is_valid(key, url=VECTOR_URL, form=list(VECTOR_PARAMS.items()),
                     signature=VECTOR_SIGNATURE)
 
 
 def test_vector_rejects_any_change() -> None:
-    validator = RequestValidator("12345")
+    validator = SignatureKey("12345")
     form = list(VECTOR_PARAMS.items())
     assert not is_valid(validator, url=VECTOR_URL, form=form, signature=None)
-    assert not is_valid(RequestValidator("54321"), url=VECTOR_URL, form=form,
+    assert not is_valid(validator, url=VECTOR_URL, form=form, signature="")
+    assert not is_valid(SignatureKey("54321"), url=VECTOR_URL, form=form,
                         signature=VECTOR_SIGNATURE)
     assert not is_valid(validator, url=VECTOR_URL.replace("foo=1", "foo=2"), form=form,
                         signature=VECTOR_SIGNATURE)
     tampered = [(k, "+19999999999" if k == "From" else v) for k, v in form]
     assert not is_valid(validator, url=VECTOR_URL, form=tampered, signature=VECTOR_SIGNATURE)
+
+
+# URLs as Twilio may have signed them: with or without the default port, a port of our
+# own, a query, characters outside ASCII; forms with repeated names, empty values, text
+# outside ASCII.
+URLS = ["https://rx.example.com/twilio/voice", "https://rx.example.com:443/twilio/voice",
+        "https://rx.example.com:8443/twilio/menu?step=main&seq=2",
+        "http://rx.example.com/twilio/menu?step=caf%C3%A9&attempt=0",
+        "http://rx.example.com:80/twilio/recorded?step=msg", "https://rx.example.com/été?a=b"]
+FORMS = [[], list(VECTOR_PARAMS.items()),
+         [("Digits", "1"), ("Digits", "2"), ("Digits", "1"), ("From", "")],
+         [("SpeechResult", "Je voudrais un rendez-vous à 15 h"), ("Confidence", "0.9")],
+         [("b", "2"), ("a", "2"), ("ab", "1"), ("a", "10")]]
+
+
+def test_signatures_are_exactly_twilios() -> None:
+    """Accepted exactly when Twilio's own validator accepts: each URL's signatures
+    (without the port, with it, other URLs'), a wrong token's, a tampered one."""
+    ours, twilios = SignatureKey("token-1"), RequestValidator("token-1")
+    for url in URLS:
+        for form in FORMS:
+            params = ImmutableMultiDict(form)
+            assert ours.signature(url, form) == twilios.compute_signature(url, params)
+            candidates = {twilios.compute_signature(other, params) for other in URLS}
+            candidates |= {RequestValidator("token-2").compute_signature(url, params),
+                           ours.signature(url, form)[:-2] + "x=", "", "é" * 28}
+            for signature in candidates:
+                assert is_valid(ours, url=url, form=form, signature=signature) == bool(
+                    signature and twilios.validate(url, params, signature)), (url, form)
 
 
 def test_public_url_is_rebuilt_from_settings_not_from_the_proxy() -> None:
