@@ -7,8 +7,8 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
-from sqlmodel import func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, func, select
 
 from receptionist.db import (
     CALL_DB_THREADS,
@@ -231,10 +231,91 @@ def test_the_call_lane_has_connections_of_its_own(engine: Engine) -> None:
 def test_an_urgent_write_without_a_session_runs_on_the_call_lane(engine: Engine) -> None:
     database = Database(engine)
     with database.write_transaction(urgent=True) as session:
-        assert session.get_bind() is database.call_engine
+        assert _engine_of(session.get_bind()) is database.call_engine
     with database.write_transaction() as session:
         assert session.get_bind() is database.engine
     database.dispose()
+
+
+def _engine_of(bind: Engine | Connection) -> Engine:
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def _driver(session: Session) -> object:
+    return session.connection().connection.driver_connection
+
+
+def test_on_sqlite_call_sessions_keep_one_connection(engine: Engine) -> None:
+    """One call session after another: the same connection, never given back to the
+    pool in between; on PostgreSQL each takes a pooled one as before."""
+    database = Database(engine)
+    kept = not ON_POSTGRES
+    pool = database.call_engine.pool
+    with database.call_session() as first:
+        first_connection = _driver(first)
+    assert pool.checkedout() == int(kept)  # type: ignore[attr-defined]
+    with database.write_transaction(urgent=True) as second:
+        assert pool.checkedout() == 1  # type: ignore[attr-defined]
+        assert _driver(second) is first_connection or not kept
+        assert isinstance(second.get_bind(), Connection) is kept
+    assert pool.checkedout() == int(kept)  # type: ignore[attr-defined]
+    database.dispose()
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_a_call_session_inside_another_takes_a_pooled_connection(engine: Engine) -> None:
+    database = Database(engine)
+    with database.call_session() as outer:
+        outer_connection = _driver(outer)
+        with database.call_session() as inner:
+            assert _driver(inner) is not outer_connection
+            assert inner.exec(select(Tenant.slug).where(Tenant.slug == "demo")).one()
+        outer.rollback()
+    with database.call_session() as again:  # the kept one is free again
+        assert (_driver(again) is outer_connection) is not ON_POSTGRES
+    database.dispose()
+
+
+def test_a_kept_connection_writes_only_what_its_transactions_commit(engine: Engine) -> None:
+    """Commit, rollback and an abandoned session on the kept connection: each next
+    session starts clean, and only the committed change is stored."""
+    database = Database(engine)
+    with database.write_transaction(urgent=True) as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == "demo")).one()
+        tenant.name = "Committed"
+        session.add(tenant)
+    with pytest.raises(RuntimeError), database.write_transaction(urgent=True) as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == "demo")).one()
+        tenant.name = "Rolled back"
+        session.add(tenant)
+        session.flush()
+        raise RuntimeError("boom")
+    with database.call_session() as session:  # closed in the middle of a transaction
+        session.connection().execute(text("UPDATE tenants SET name = 'Abandoned' "
+                                          "WHERE slug = 'demo'"))
+    with database.call_session() as session:
+        bind = session.get_bind()  # the kept connection, out of any transaction
+        assert not (isinstance(bind, Connection) and bind.in_transaction())
+        assert session.exec(select(Tenant.name).where(Tenant.slug == "demo")).one() == (
+            "Committed")
+    assert _name(database, "demo") == "Committed"
+    database.dispose()
+
+
+def test_disposing_closes_the_kept_connection_once_its_session_ends(engine: Engine) -> None:
+    database = Database(engine)
+    with database.call_session() as session:
+        first = _driver(session)
+        database.dispose()  # held: closed when the session ends
+        assert session.exec(select(Tenant.slug).where(Tenant.slug == "demo")).one()
+    assert database.call_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    with database.call_session() as session:
+        assert _driver(session) is not first
+    database.engine = make_engine(str(engine.url.render_as_string(hide_password=False)))
+    with database.call_session() as session:  # the new engine's connection
+        assert _engine_of(session.connection().engine) is database.call_engine
+    database.dispose()
+    database.engine.dispose()
 
 
 def test_ending_reads_keeps_what_was_read_and_refuses_unwritten_changes(

@@ -90,6 +90,33 @@ def test_a_read_row_is_what_the_orms_query_loads(engine: Engine) -> None:
         assert get_tenant(again, slug="demo").name == "Renamed"
 
 
+def _as_held(session: Session, row: object) -> tuple[object, ...]:
+    state = inspect(row)
+    return (state.key, state.identity_token, state.persistent, state.modified,
+            dict(state.committed_state), set(state.expired_attributes),
+            state.session_id == session.hash_key, state in session.identity_map.all_states())
+
+
+def test_a_read_row_is_held_as_the_orm_holds_a_loaded_one(engine: Engine) -> None:
+    """The same state in its session, through a rollback and a close, as a loaded row."""
+    with Session(engine) as orm, Session(engine) as ours:
+        loaded = orm.execute(select(Tenant).where(Tenant.slug == "demo")).scalar_one()
+        read = _BY_SLUG.first(ours, {"slug": "demo"})
+        assert read is not None and _as_held(ours, read) == _as_held(orm, loaded)
+        for row in (loaded, read):
+            row.name = "Changed"
+        assert _as_held(ours, read) == _as_held(orm, loaded)
+        assert list(ours.dirty) == [read] and list(orm.dirty) == [loaded]
+        orm.rollback()
+        ours.rollback()
+        assert _as_held(ours, read) == _as_held(orm, loaded)
+        assert read.name == loaded.name == "Demo Dental Clinic"  # read again after the rollback
+        orm.close()
+        ours.close()
+        assert _as_held(ours, read) == _as_held(orm, loaded)
+        assert inspect(read).detached and inspect(loaded).detached
+
+
 def test_a_row_added_but_not_written_is_read(session: Session, clock: FixedClock) -> None:
     made = RowMaker(Tenant).new(**_tenant_values(clock))
     session.add(made)

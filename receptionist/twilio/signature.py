@@ -65,6 +65,18 @@ def is_valid(key: SignatureKey, *, url: str, form: Sequence[tuple[str, str]],
     if not signature:
         return False
     given = signature.encode("utf-8", "surrogatepass")
+    urls = _signed_urls(url) if len(url) <= _KEPT_URL_LENGTH else _port_variants(url)
+    return any(hmac.compare_digest(key.signature(candidate, form).encode(), given)
+               for candidate in urls)
+
+
+def _port_variants(url: str) -> tuple[str, str]:
+    """`url` without its port and with it, as Twilio's validator writes them."""
     parsed = urlparse(url)
-    return any(hmac.compare_digest(key.signature(candidate(parsed), form).encode(), given)
-               for candidate in (remove_port, add_port))
+    return remove_port(parsed), add_port(parsed)
+
+
+# A webhook's URLs repeat (a few paths, a few steps): kept, unless long enough that
+# unsigned requests with made-up queries could fill memory with them.
+_KEPT_URL_LENGTH = 400
+_signed_urls = lru_cache(maxsize=1024)(_port_variants)

@@ -40,12 +40,13 @@ def test_vector_rejects_any_change() -> None:
 
 
 # URLs as Twilio may have signed them: with or without the default port, a port of our
-# own, a query, characters outside ASCII; forms with repeated names, empty values, text
-# outside ASCII.
+# own, a query, characters outside ASCII, a long query; forms with repeated names, empty
+# values, text outside ASCII.
 URLS = ["https://rx.example.com/twilio/voice", "https://rx.example.com:443/twilio/voice",
         "https://rx.example.com:8443/twilio/menu?step=main&seq=2",
         "http://rx.example.com/twilio/menu?step=caf%C3%A9&attempt=0",
-        "http://rx.example.com:80/twilio/recorded?step=msg", "https://rx.example.com/été?a=b"]
+        "http://rx.example.com:80/twilio/recorded?step=msg", "https://rx.example.com/été?a=b",
+        "https://rx.example.com:443/twilio/menu?step=" + "x" * 500]  # too long to keep
 FORMS = [[], list(VECTOR_PARAMS.items()),
          [("Digits", "1"), ("Digits", "2"), ("Digits", "1"), ("From", "")],
          [("SpeechResult", "Je voudrais un rendez-vous à 15 h"), ("Confidence", "0.9")],
