@@ -249,12 +249,21 @@ class Database:
         releases the kept connection with its lock: a session opened while another holds
         it (nested, or on another thread) takes a pooled connection as before. Its
         transactions are the session's own (it begins, commits and rolls back on the
-        connection as on a pooled one). `dispose` closes it."""
+        connection as on a pooled one). `dispose` closes it, and
+        `renew_call_connection` has the next session open a new one. Unlike a pooled
+        connection, the session's connection is not refused if used after the session
+        ended: nothing here keeps one."""
         if self._write_lock is not None:
             connection = self._kept.take(self.call_engine)
             if connection is not None:
                 return _KeptSession(connection, self._kept)
         return Session(self.call_engine, expire_on_commit=False)
+
+    def renew_call_connection(self) -> None:
+        """Close the call sessions' kept connection (see `call_session`): the next one
+        opens a new connection, with the connect listeners registered since (the WAL
+        checkpoints' safety net, `wal_checkpoints.Checkpoints.start`)."""
+        self._kept.close(discard=True)
 
     def _locked(self, session: Session, *, urgent: bool) -> AbstractContextManager[object]:
         """The write lock, once `session` has its connection: a writer holding the lock
@@ -376,6 +385,7 @@ class _KeptConnection:
         self._lock = threading.Lock()
         self._connection: Connection | None = None
         self._closing = False  # `close` was called while a session held it
+        self._discard = False  # ... asking for a new driver connection
 
     def take(self, engine: Engine) -> Connection | None:
         """The kept connection to `engine`, opened if need be, now held by the caller
@@ -395,26 +405,45 @@ class _KeptConnection:
         return connection
 
     def release(self) -> None:
+        """Give the kept connection back. One left in a transaction (a COMMIT that
+        failed: SQLAlchemy then never sends the ROLLBACK; a connection used after its
+        session ended) is closed instead: the pool's reset rolls it back, as it did for
+        every pooled session, and the next session opens a clean one."""
         try:
-            if self._closing:
+            connection = self._connection
+            if self._closing or (connection is not None and not _idle(connection)):
                 self._close_connection()
         finally:
             self._lock.release()
 
-    def close(self) -> None:
-        """Close the kept connection now, or when the session holding it ends."""
+    def close(self, *, discard: bool = False) -> None:
+        """Close the kept connection now, or when the session holding it ends: given
+        back to the pool, or with `discard` its driver connection closed too (the next
+        one is opened afresh, with the engine's connect listeners)."""
         if not self._lock.acquire(blocking=False):
             self._closing = True
+            self._discard = self._discard or discard
             return
         try:
+            self._discard = self._discard or discard
             self._close_connection()
         finally:
             self._lock.release()
 
     def _close_connection(self) -> None:
-        connection, self._connection, self._closing = self._connection, None, False
+        connection, discard = self._connection, self._discard
+        self._connection, self._closing, self._discard = None, False, False
         if connection is not None:
+            if discard and not connection.closed:
+                connection.invalidate()  # the driver's connection is closed for good
             connection.close()
+
+
+def _idle(connection: Connection) -> bool:
+    """Open, valid and outside any transaction, SQLAlchemy's and the driver's."""
+    if connection.closed or connection.invalidated or connection.in_transaction():
+        return False
+    return not connection.connection.driver_connection.in_transaction  # type: ignore[union-attr]
 
 
 class _KeptSession(Session):

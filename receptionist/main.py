@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
                        if checkpointed(database.engine) else None)
         if checkpoints is not None:  # SQLite: no webhook waits for a checkpoint
             checkpoints.start()
+            database.renew_call_connection()  # opened again with the safety net
         warm.start()  # in its own threads: the event loop (and /healthz) answer meanwhile
         drain = asyncio.create_task(drain_spool_forever(rt))
         try:

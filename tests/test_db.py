@@ -302,6 +302,45 @@ def test_a_kept_connection_writes_only_what_its_transactions_commit(engine: Engi
     database.dispose()
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's kept connection")
+def test_a_commit_that_fails_leaves_nothing_to_the_next_session(engine: Engine) -> None:
+    """A COMMIT refused by SQLite (a deferred foreign key here; a full disk in life):
+    SQLAlchemy never sends the ROLLBACK, so the kept connection is given back to the
+    pool, which rolls it back. Nothing of that transaction is committed later, and the
+    next session writes as usual."""
+    database = Database(engine)
+    with pytest.raises(WriteConflict), database.write_transaction(urgent=True) as session:
+        connection = failed = session.connection()
+        connection.execute(text("PRAGMA defer_foreign_keys=ON"))
+        connection.execute(text("UPDATE tenants SET name = 'Failed' WHERE slug = 'demo'"))
+        connection.execute(text("INSERT INTO call_events (call_id, at, kind, fields) "
+                                "VALUES (999999, '2026-12-06 00:00:00', 'enter', '{}')"))
+    with database.write_transaction(urgent=True) as session:
+        assert session.connection() is not failed  # a new one: that one was given back
+        tenant = session.exec(select(Tenant).where(Tenant.slug == "demo")).one()
+        assert tenant.name != "Failed"
+        tenant.name = "Written"
+        session.add(tenant)
+    assert _name(database, "demo") == "Written"
+    with database.write_transaction() as other:  # no lock left behind
+        other.connection().execute(text("UPDATE tenants SET name = 'Other' "
+                                         "WHERE slug = 'demo'"))
+    assert _name(database, "demo") == "Other"
+    database.dispose()
+
+
+def test_renewing_opens_the_next_call_connection_anew(engine: Engine) -> None:
+    database = Database(engine)
+    with database.call_session() as session:
+        first = _driver(session)
+    database.renew_call_connection()
+    with database.call_session() as session:
+        assert (_driver(session) is not first) or ON_POSTGRES
+    database.dispose()
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's kept connection (a pooled one held "
+                    "across `dispose` returns to the discarded pool)")
 def test_disposing_closes_the_kept_connection_once_its_session_ends(engine: Engine) -> None:
     database = Database(engine)
     with database.call_session() as session:

@@ -47,8 +47,13 @@ def _autocheckpoint(engine: Engine) -> int:
 def test_writers_leave_the_wal_to_the_checkpoints(database: Database) -> None:
     checkpoints = Checkpoints(database.engine, (database.engine, database.call_engine),
                               interval=3600)  # its thread never gets to run here
+    _write_pages(database, 1)  # the call sessions' kept connection, opened before
     checkpoints.start()
+    database.renew_call_connection()  # as the app's lifespan does
     try:
+        with database.call_session() as session:
+            assert session.connection().exec_driver_sql(
+                "PRAGMA wal_autocheckpoint").scalar_one() == SAFETY_NET_PAGES
         assert _autocheckpoint(database.call_engine) == SAFETY_NET_PAGES
         assert _autocheckpoint(database.engine) == SAFETY_NET_PAGES
         _write_pages(database, 1200)  # past SQLite's own threshold of 1,000 pages

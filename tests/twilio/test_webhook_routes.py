@@ -3,7 +3,7 @@ same refusals, everything else left to the app's routes."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.testclient import TestClient
 from starlette.routing import Match
 
@@ -63,6 +63,41 @@ def test_a_webhook_is_answered_by_its_view_first() -> None:
     assert (answer.status_code, answer.text) == (200, "A")
     assert answer.headers["content-type"] == "application/xml"
     assert seen == ["a /hooks/a x=1 b'k=v'"]
+
+
+def test_views_with_parameters_or_dependencies_are_left_to_fastapi() -> None:
+    seen: list[str] = []
+
+    def audit(request: Request) -> None:
+        seen.append(f"audit {request.url.path}")
+
+    router = APIRouter()
+
+    @router.post("/query")
+    async def query(step: int = 0) -> Response:
+        return Response(str(step))
+
+    @router.post("/guarded", dependencies=[Depends(audit)])
+    async def guarded(request: Request) -> Response:
+        return Response("guarded")
+
+    assert WebhookRoutes(router).paths == frozenset()
+    app = FastAPI()
+    include_webhooks(app, router)
+    client = TestClient(app)
+    assert client.post("/query?step=3").text == "3"
+    assert client.post("/guarded").text == "guarded" and seen == ["audit /guarded"]
+    audited = FastAPI(dependencies=[Depends(audit)])  # the app's own: FastAPI's routes
+    toy_router = APIRouter(prefix="/hooks")
+
+    @toy_router.post("/a")
+    async def a(request: Request) -> Response:
+        return Response("A")
+
+    include_webhooks(audited, toy_router)
+    assert not any(isinstance(route, WebhookRoutes) for route in audited.router.routes)
+    assert TestClient(audited).post("/hooks/a").text == "A"
+    assert seen[-1] == "audit /hooks/a"
 
 
 def test_refusals_and_other_routes_are_answered_as_before() -> None:
