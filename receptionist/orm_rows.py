@@ -12,7 +12,10 @@ either: SQLModel does not validate table models).
 (`direct_statements`), the object made as the ORM makes a loaded one, and handed to the
 session as persistent. A webhook reads its call, and an incoming call the caller's
 contact, so: the ORM's query and loading cost ~90 µs over the session, this ~40 (timeit,
-a fresh session per read as on the call path)."""
+a fresh session per read as on the call path).
+
+`hold_written` does it for a row a direct INSERT has just written: the session holds it
+as a flush leaves a row it inserted, without `session.add`'s cascade and checks."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import inspect
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.sql.elements import ColumnElement
@@ -96,13 +100,48 @@ class RowReader(Generic[M]):
             return known  # type: ignore[no-any-return]
         made: M = self._manager.new_instance()
         made.__dict__.update(zip(self._keys, row, strict=True))
-        # Placed in the session as the ORM's loading places a row it reads (its
-        # identity, its session, the identity map), not by `session.add`, whose cascade
-        # and checks cost about 3 % of a call's instructions (callgrind, four reads
-        # a call). Nothing is pending on it: it is clean until changed.
-        state = instance_state(made)
-        state.key = key
-        state.identity_token = key[2]
-        state.session_id = session.hash_key
-        session.identity_map._add_unpresent(state, key)
+        # Placed in the session as the ORM's loading places a row it reads, not by
+        # `session.add`, whose cascade and checks cost about 3 % of a call's
+        # instructions (callgrind, four reads a call). Nothing is pending on it: it is
+        # clean until changed.
+        _place(session, instance_state(made), key)
         return made
+
+
+def hold_written(session: Session, made: SQLModel) -> None:
+    """Make `made` the session's row as a flush leaves an object it has just inserted:
+    `made` holds the row a direct statement wrote in the session's transaction (its
+    primary key included). It is then persistent and clean; a rollback of the
+    transaction sends it back to transient, as it would a flushed one.
+
+    A pending object (added, not flushed) moves as the flush moves it. A transient one is
+    placed as the ORM's loading places a row, not by `session.add`: on the call path
+    (a new call, a recording's message) its cascade and checks cost about 2 % of a
+    webhook's instructions (callgrind). Attributes it does not hold are expired (read
+    again on use)."""
+    state = instance_state(made)
+    if state.pending and state.session_id == session.hash_key:
+        session._register_persistent({state})
+        return
+    if state.key is not None or state.session_id is not None:
+        raise InvalidRequestError(f"{state.class_.__name__} must be transient or pending "
+                                  "in this session to be held as written")
+    key = state.mapper._identity_key_from_state(state)
+    if None in key[1]:
+        raise InvalidRequestError(f"{state.class_.__name__} has no primary key")
+    state._commit_all(state.dict)
+    missing = state.manager.keys() - state.dict.keys()
+    if missing:
+        state._expire_attributes(state.dict, missing)
+    _place(session, state, key)
+    if session._transaction is not None:
+        session._transaction._new[state] = True  # what a flush registers for a rollback
+
+
+def _place(session: Session, state: Any, key: Any) -> None:
+    """Put `state` in `session` under `key` as `loading._instance` does for a row it
+    reads (its identity, its session, the identity map)."""
+    state.key = key
+    state.identity_token = key[2]
+    state.session_id = session.hash_key
+    session.identity_map._add_unpresent(state, key)

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, inspect
+from sqlalchemy import bindparam, insert, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InvalidRequestError
 from sqlmodel import Session, col, select
 
 from receptionist.appointments.agendas import get_agenda
 from receptionist.appointments.models import Appointment, SyncState
-from receptionist.orm_rows import RowMaker, RowReader
+from receptionist.orm_rows import RowMaker, RowReader, hold_written
 from receptionist.tenants.models import Tenant
 from receptionist.tenants.service import get_tenant
 from tests.conftest import FixedClock
@@ -132,3 +134,85 @@ def test_an_expired_row_is_read_again_into_the_same_object(engine: Engine,
         other.commit()
     session.expire(held)
     assert _BY_SLUG.first(session, {"slug": "demo"}) is held and held.name == "Elsewhere"
+
+
+def _insert_directly(session: Session, row: Tenant) -> None:
+    """The row written by a Core statement on the session's connection, as the call path
+    writes a new call or message; its id set from the statement."""
+    table = Tenant.__table__  # type: ignore[attr-defined]
+    values = {c.key: getattr(row, c.key) for c in table.columns if c.key != "id"}
+    row.id = session.connection().execute(
+        insert(table).values(values).returning(table.c.id)).scalar_one()
+
+
+def _held_shape(session: Session, row: Tenant) -> tuple[object, ...]:
+    """`_as_held`, with the row's own id in place of its key's (two rows compared)."""
+    key, *rest = _as_held(session, row)
+    assert isinstance(key, tuple) and key[1] == (row.id,)
+    return (key[0], key[2], *rest)
+
+
+def _phases(session: Session, row: Tenant, write: Callable[[], None]) -> list[object]:
+    """The row's state after its write, a change and a rollback."""
+    write()
+    shapes: list[object] = [_held_shape(session, row), session.get(Tenant, row.id) is row,
+                            list(session.new), list(session.dirty)]
+    row.name = "Changed"
+    shapes += [_held_shape(session, row), list(session.dirty) == [row]]
+    session.rollback()
+    shapes += [inspect(row).transient, row in session]
+    return shapes
+
+
+@pytest.mark.parametrize("added_first", [False, True], ids=["transient", "pending"])
+def test_a_written_row_is_held_as_a_flush_holds_an_inserted_one(
+        engine: Engine, clock: FixedClock, added_first: bool) -> None:
+    """The same state as a row the ORM flushed: after the write, a change, a rollback
+    (back to transient, out of the session) and, written again, a commit."""
+    with Session(engine) as orm:
+        flushed = RowMaker(Tenant).new(**{**_tenant_values(clock), "slug": "flushed"})
+        orm.add(flushed)
+        expected = _phases(orm, flushed, orm.flush)
+    with Session(engine) as ours:
+        written = RowMaker(Tenant).new(**_tenant_values(clock))
+        if added_first:
+            ours.add(written)
+
+        def write() -> None:
+            _insert_directly(ours, written)
+            hold_written(ours, written)
+
+        assert _phases(ours, written, write) == expected
+        assert expected[-2:] == [True, False]  # the rollback made it transient
+        write()
+        ours.commit()
+        assert inspect(written).persistent and "name" in inspect(written).expired_attributes
+    with Session(engine) as again:
+        assert get_tenant(again, slug="rows").name == "Changed"
+        assert again.exec(select(Tenant).where(Tenant.slug == "flushed")).first() is None
+
+
+def test_a_written_row_missing_an_attribute_reads_it_again(engine: Engine,
+                                                           clock: FixedClock) -> None:
+    with Session(engine) as session:
+        written = RowMaker(Tenant).new(**_tenant_values(clock))
+        _insert_directly(session, written)
+        del written.__dict__["name"]
+        hold_written(session, written)
+        assert inspect(written).expired_attributes == {"name"}
+        assert written.name == "Rows & Co"  # read from the row
+
+
+def test_only_a_new_row_is_held_as_written(engine: Engine, clock: FixedClock) -> None:
+    with Session(engine) as session, Session(engine) as other:
+        read = get_tenant(session, slug="demo")
+        with pytest.raises(InvalidRequestError, match="transient or pending"):
+            hold_written(session, read)
+        elsewhere = RowMaker(Tenant).new(**_tenant_values(clock))
+        other.add(elsewhere)
+        _insert_directly(session, elsewhere)
+        with pytest.raises(InvalidRequestError, match="transient or pending"):
+            hold_written(session, elsewhere)
+        without_key = RowMaker(Tenant).new(**_tenant_values(clock))
+        with pytest.raises(InvalidRequestError, match="no primary key"):
+            hold_written(session, without_key)

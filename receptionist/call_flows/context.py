@@ -116,5 +116,6 @@ class FlowContext:
         self.call.current_step = step_id
         self.call.seq += 1
         self.call.step_data = None  # a prompt that speech may answer sets its own
-        self.session.add(self.call)
+        if self.call not in self.session:  # add's cascade costs where it has nothing to do
+            self.session.add(self.call)
         return self.call.seq

@@ -31,7 +31,9 @@ class Call(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     call_sid: str = Field(unique=True, index=True, max_length=64)
-    tenant_id: int | None = Field(default=None, foreign_key="tenants.id", index=True)
+    # Looked up by business through the indexes above, which it leads (no index of its own:
+    # one more B-tree to write on every incoming call).
+    tenant_id: int | None = Field(default=None, foreign_key="tenants.id")
     from_number: str = Field(default="", max_length=64)
     to_number: str = Field(default="", max_length=64)
     script_version: int | None = None

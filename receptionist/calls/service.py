@@ -19,7 +19,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -28,7 +27,7 @@ from receptionist.calls import outcomes
 from receptionist.calls.events import NO_FIELDS, EventFields, EventKind
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 from receptionist.direct_statements import Direct
-from receptionist.orm_rows import RowMaker, RowReader
+from receptionist.orm_rows import RowMaker, RowReader, hold_written
 
 # Twilio's CallStatus values; the last five end a call. "timed-out" is ours: Twilio never
 # sent the final status (see close_stale_calls).
@@ -84,25 +83,23 @@ def write_call(session: Session, call: Call) -> None:
 
     Every webhook ends by writing its call (`call_flows.context.FlowContext.finish`); the
     ORM's flush of that one row cost about half of a webhook's own CPU (bench
-    `profile_webhooks`). The object stays the session's row, marked as written; a
-    rollback expires it as it would after a flush."""
+    `profile_webhooks`). The object stays the session's row, marked as written, as a
+    flush leaves it: a rollback sends a new call back to transient and expires a read
+    one."""
     state = inspect(call)
     if state.key is None:  # new (a flush has not inserted it yet)
-        if state.pending:
-            session.expunge(call)
         values = {key: getattr(call, key) for key in _CALL_COLUMNS}
         call.id = _INSERT_CALL.run(session.connection(), values).rows[0][0]
-        make_transient_to_detached(call)
-        session.add(call)
-    else:
-        old = state.committed_state
-        changed = tuple(sorted(key for key in old if key in _CALL_COLUMN_SET
-                               and state.dict.get(key) != old[key]))
-        if changed:
-            values = {f"v_{key}": state.dict[key] for key in changed}
-            values["call_id"] = call.id
-            _update_call(changed).run(session.connection(), values)  # no autoflush
-        state._commit_all(state.dict, session.identity_map)  # what a flush does after
+        hold_written(session, call)
+        return
+    old = state.committed_state
+    changed = tuple(sorted(key for key in old if key in _CALL_COLUMN_SET
+                           and state.dict.get(key) != old[key]))
+    if changed:
+        values = {f"v_{key}": state.dict[key] for key in changed}
+        values["call_id"] = call.id
+        _update_call(changed).run(session.connection(), values)  # no autoflush
+    state._commit_all(state.dict, session.identity_map)  # what a flush does after
     session._register_altered([state])  # a rollback expires it, as after a flush
 
 

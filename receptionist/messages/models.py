@@ -31,7 +31,8 @@ class Message(SQLModel, table=True):
                       Index("ix_messages_tenant_created", "tenant_id", "created_at"))
 
     id: int | None = Field(default=None, primary_key=True)
-    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    # Looked up by business through the two indexes above, which it leads.
+    tenant_id: int = Field(foreign_key="tenants.id")
     call_id: int = Field(foreign_key="calls.id", index=True)
     recording_sid: str = Field(unique=True, index=True, max_length=64)
     caller: str = Field(default="", max_length=64)

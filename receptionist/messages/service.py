@@ -10,7 +10,6 @@ from functools import cache
 from sqlalchemy import JSON, bindparam, exists, func, or_, type_coerce
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from receptionist.calls import service as calls
@@ -18,7 +17,7 @@ from receptionist.calls.events import EventFields, EventKind
 from receptionist.calls.models import Call, CallEvent
 from receptionist.direct_statements import Direct
 from receptionist.messages.models import FetchStatus, Message
-from receptionist.orm_rows import RowMaker
+from receptionist.orm_rows import RowMaker, hold_written
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +54,7 @@ def store_recording(session: Session, *, call: Call, info: RecordingInfo,
     if message_id is None:  # stored already (a retry, the other callback), or said absent
         return _known(session, info)
     message.id = message_id
-    make_transient_to_detached(message)  # the row as inserted: no SELECT to read it back
-    session.add(message)
+    hold_written(session, message)  # the row as inserted: no SELECT to read it back
     calls.add_event(session, call_id=call.id, at=now, step=call.current_step,
                     kind=EventKind.message_recorded,
                     fields=EventFields(duration_s=info.duration_s, recording=info.sid))

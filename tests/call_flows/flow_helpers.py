@@ -86,6 +86,9 @@ class FakeSession:
     def add(self, row: object) -> None:
         self.added.append(row)
 
+    def __contains__(self, row: object) -> bool:
+        return any(row is added for added in self.added)
+
     def flush(self) -> None:
         pass
 
