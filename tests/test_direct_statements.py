@@ -216,6 +216,13 @@ def test_a_utc_datetime_is_written_as_sqlalchemy_writes_it() -> None:
                   datetime(999, 1, 1, tzinfo=UTC), datetime(1, 1, 1, 5, tzinfo=paris),
                   datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC")), None):
         assert ours(value) == theirs(value), value
+    # Each value written twice, and again after others: the text kept for the last one
+    # is its own, never another's.
+    values = [datetime(2026, 12, 6, 4, 5, 6, 789, tzinfo=UTC),
+              datetime(2026, 12, 6, 4, 5, 6, 789, tzinfo=paris),
+              datetime(2026, 12, 6, 4, 5, 7, tzinfo=ZoneInfo("Europe/Paris")), None]
+    for value in [*values, *values, *reversed(values), values[0], values[0]]:
+        assert ours(value) == theirs(value), value
     for refused in (datetime(2026, 1, 1), date(2026, 1, 1), "2026-01-01"):
         with pytest.raises((ValueError, AttributeError, TypeError)) as theirs_refusal:
             theirs(refused)
