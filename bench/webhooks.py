@@ -7,15 +7,19 @@ call, menu key, recorded message), as Twilio would. Two measurements:
 - saturation: N calls at a time with no pause between requests (closed loop): requests/s
   and our share of the bare endpoint's throughput, and of the "durable floor"
   (bench/floor_app.py: what any webhook that stores its state must do, with no call
-  flow: form, signature, a five-statement SQLite transaction);
+  flow: form, signature, a five-statement SQLite transaction). A shared machine's speed
+  drifts by a third within minutes, and one measurement of each endpoint per level
+  moved a share by ten points from run to run: each level is measured in `--rounds`
+  rounds, the endpoints one after the other in alternating order (ours, floor, bare, then
+  bare, floor, ours), and a share is the median of the rounds' shares, with their range;
 - paced: 50 concurrent calls whose caller pauses `--think` seconds between requests (real
   prompts last 5-15 s, so 1 s is already ~10x a real load): webhook latency p50/p99.
   A run's p99 is its few slowest requests, which vary a lot from run to run on a shared
   machine: the paced runs are repeated (`--paced-runs`) and the median p99 is reported
   with the range.
 
-    python -m bench.webhooks [--calls 600] [--concurrency 1,10,50] [--think 1.0]
-                             [--database sqlite|postgresql]
+    python -m bench.webhooks [--calls 600] [--concurrency 1,10,50] [--rounds 3]
+                             [--think 1.0] [--database sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -164,6 +168,20 @@ PACED: dict[str, bool | None] = {"receptionist serve --no-jobs": False,
 FLOOR = "durable floor"
 
 
+def throughput(stats: Stats) -> float:
+    return len(stats.all) / stats.elapsed
+
+
+def share(part: list[float], whole: list[float]) -> str:
+    """The median of the rounds' shares `part[i] / whole[i]` (each pair measured one
+    after the other), with their range when there are several."""
+    shares = [p / w for p, w in zip(part, whole, strict=True)]
+    median = f"{statistics.median(shares):.0%}"
+    if len(shares) == 1:
+        return median
+    return f"{median} [{min(shares) * 100:.0f}–{max(shares) * 100:.0f}]"
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
@@ -172,6 +190,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=600)
     parser.add_argument("--concurrency", default="1,10,50")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="saturation rounds per level (median share reported)")
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--paced-calls", type=int, default=250)
     parser.add_argument("--paced-runs", type=int, default=5)
@@ -207,10 +227,13 @@ def measure(args: argparse.Namespace, tmp: Path, url: str) -> None:
         for _, port in saturated:
             asyncio.run(drive(f"http://127.0.0.1:{port}", 60, 10))  # warm-up
         for level in levels:
-            result = {}
-            for name, port in saturated:
-                result[name] = asyncio.run(drive(f"http://127.0.0.1:{port}", args.calls, level))
-            rows.append((level, result))
+            rounds: list[dict[str, Stats]] = []
+            for index in range(max(1, args.rounds)):
+                order = saturated if index % 2 == 0 else saturated[::-1]
+                rounds.append({name: asyncio.run(drive(f"http://127.0.0.1:{port}",
+                                                       args.calls, level))
+                               for name, port in order})
+            rows.append((level, rounds))
         for proc in (ours, floor):
             proc.terminate()
             proc.wait()
@@ -236,22 +259,27 @@ def measure(args: argparse.Namespace, tmp: Path, url: str) -> None:
         for proc in (ours, floor, bare):
             proc.terminate()
             proc.wait()
-    print(f"\nsaturation: {args.calls} calls x 3 signed requests per level "
+    print(f"\nsaturation: {args.calls} calls x 3 signed requests per level and round "
           f"(incoming, menu key, recording), 1 uvicorn process each, {database}, "
-          f"{os.cpu_count()} cores\n")
+          f"{os.cpu_count()} cores; {len(rows[0][1]) if rows else 0} rounds per level "
+          "(req/s: the rounds' median; latencies: all rounds' requests; shares: the "
+          "median of the rounds' shares, their range in brackets)\n")
     print("| concurrency | endpoint | req/s | /voice p50 ms | /voice p99 ms | all p99 ms "
           "| errors |")
     print("|---|---|---|---|---|---|---|")
-    for level, result in rows:
-        for name, stats in result.items():
-            rps = len(stats.all) / stats.elapsed
-            print(f"| {level} | {name} | {rps:.0f} | {pct(stats.voice, 50):.2f} | "
-                  f"{pct(stats.voice, 99):.2f} | {pct(stats.all, 99):.2f} | {stats.errors} |")
-        ours_rps, floor_rps, bare_rps = (len(result[name].all) / result[name].elapsed
+    for level, rounds in rows:
+        for name, _ in saturated:
+            runs = [result[name] for result in rounds]
+            voice = [ms for stats in runs for ms in stats.voice]
+            every = [ms for stats in runs for ms in stats.all]
+            print(f"| {level} | {name} | {statistics.median(map(throughput, runs)):.0f} "
+                  f"| {pct(voice, 50):.2f} | {pct(voice, 99):.2f} | {pct(every, 99):.2f} "
+                  f"| {sum(stats.errors for stats in runs)} |")
+        ours_rps, floor_rps, bare_rps = ([throughput(result[name]) for result in rounds]
                                          for name, _ in saturated)
-        print(f"| {level} | **ratio** | **{ours_rps / bare_rps:.0%}** of bare, "
-              f"{ours_rps / floor_rps:.0%} of the durable floor (itself "
-              f"{floor_rps / bare_rps:.0%} of bare) | | | | |")
+        print(f"| {level} | **ratio** | **{share(ours_rps, bare_rps)}** of bare, "
+              f"{share(ours_rps, floor_rps)} of the durable floor (itself "
+              f"{share(floor_rps, bare_rps)} of bare) | | | | |")
     print(f"\npaced: {args.paced_calls} calls, 50 at a time, {args.think:g} s between a "
           f"caller's requests; median of {args.paced_runs} runs (p99 range in brackets; the bare "
           "endpoint ran beside each of ours)\n")
