@@ -10,15 +10,17 @@ call, menu key, recorded message), as Twilio would. Two measurements:
   flow: form, signature, a five-statement SQLite transaction). A shared machine's speed
   drifts by a third within minutes, and one measurement of each endpoint per level
   moved a share by ten points from run to run: each level is measured in `--rounds`
-  rounds, the endpoints one after the other in alternating order (ours, floor, bare, then
-  bare, floor, ours), and a share is the median of the rounds' shares, with their range;
+  rounds (even: each endpoint first as often as last), the endpoints one after the other
+  in alternating order (ours, floor, bare, then bare, floor, ours), and a share is the
+  median of the rounds' shares, with their range. The databases grow from round to
+  round, as within a one-round run;
 - paced: 50 concurrent calls whose caller pauses `--think` seconds between requests (real
   prompts last 5-15 s, so 1 s is already ~10x a real load): webhook latency p50/p99.
   A run's p99 is its few slowest requests, which vary a lot from run to run on a shared
   machine: the paced runs are repeated (`--paced-runs`) and the median p99 is reported
   with the range.
 
-    python -m bench.webhooks [--calls 600] [--concurrency 1,10,50] [--rounds 3]
+    python -m bench.webhooks [--calls 600] [--concurrency 1,10,50] [--rounds 4]
                              [--think 1.0] [--database sqlite|postgresql]
 """
 
@@ -190,7 +192,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=600)
     parser.add_argument("--concurrency", default="1,10,50")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=4,
                         help="saturation rounds per level (median share reported)")
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--paced-calls", type=int, default=250)
@@ -261,9 +263,9 @@ def measure(args: argparse.Namespace, tmp: Path, url: str) -> None:
             proc.wait()
     print(f"\nsaturation: {args.calls} calls x 3 signed requests per level and round "
           f"(incoming, menu key, recording), 1 uvicorn process each, {database}, "
-          f"{os.cpu_count()} cores; {len(rows[0][1]) if rows else 0} rounds per level "
-          "(req/s: the rounds' median; latencies: all rounds' requests; shares: the "
-          "median of the rounds' shares, their range in brackets)\n")
+          f"{os.cpu_count()} cores; {max(1, args.rounds)} round(s) per level "
+          "(req/s: the rounds' median; latencies: all rounds' requests pooled; shares: "
+          "the median of the rounds' shares, their range in brackets)\n")
     print("| concurrency | endpoint | req/s | /voice p50 ms | /voice p99 ms | all p99 ms "
           "| errors |")
     print("|---|---|---|---|---|---|---|")

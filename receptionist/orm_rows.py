@@ -122,20 +122,20 @@ def hold_written(session: Session, made: SQLModel) -> None:
     state = instance_state(made)
     if state.pending and state.session_id == session.hash_key:
         session._register_persistent({state})
-        return
-    if state.key is not None or state.session_id is not None:
-        raise InvalidRequestError(f"{state.class_.__name__} must be transient or pending "
-                                  "in this session to be held as written")
-    key = state.mapper._identity_key_from_state(state)
-    if None in key[1]:
-        raise InvalidRequestError(f"{state.class_.__name__} has no primary key")
-    state._commit_all(state.dict)
+    else:
+        if state.key is not None or state.session_id is not None:
+            raise InvalidRequestError(f"{state.class_.__name__} must be transient or "
+                                      "pending in this session to be held as written")
+        key = state.mapper._identity_key_from_state(state)
+        if None in key[1]:
+            raise InvalidRequestError(f"{state.class_.__name__} has no primary key")
+        state._commit_all(state.dict)
+        _place(session, state, key)
+        if session._transaction is not None:
+            session._transaction._new[state] = True  # as a flush registers it
     missing = state.manager.keys() - state.dict.keys()
-    if missing:
+    if missing:  # a server default, say: read on use, as after a flush
         state._expire_attributes(state.dict, missing)
-    _place(session, state, key)
-    if session._transaction is not None:
-        session._transaction._new[state] = True  # what a flush registers for a rollback
 
 
 def _place(session: Session, state: Any, key: Any) -> None:

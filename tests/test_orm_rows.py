@@ -192,10 +192,13 @@ def test_a_written_row_is_held_as_a_flush_holds_an_inserted_one(
         assert again.exec(select(Tenant).where(Tenant.slug == "flushed")).first() is None
 
 
-def test_a_written_row_missing_an_attribute_reads_it_again(engine: Engine,
-                                                           clock: FixedClock) -> None:
+@pytest.mark.parametrize("added_first", [False, True], ids=["transient", "pending"])
+def test_a_written_row_missing_an_attribute_reads_it_again(
+        engine: Engine, clock: FixedClock, added_first: bool) -> None:
     with Session(engine) as session:
         written = RowMaker(Tenant).new(**_tenant_values(clock))
+        if added_first:
+            session.add(written)
         _insert_directly(session, written)
         del written.__dict__["name"]
         hold_written(session, written)

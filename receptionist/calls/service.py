@@ -18,7 +18,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -85,8 +85,11 @@ def write_call(session: Session, call: Call) -> None:
     ORM's flush of that one row cost about half of a webhook's own CPU (bench
     `profile_webhooks`). The object stays the session's row, marked as written, as a
     flush leaves it: a rollback sends a new call back to transient and expires a read
-    one."""
+    one. A call held by another session is refused before anything is written (as
+    `session.add` refuses it)."""
     state = inspect(call)
+    if state.session_id is not None and state.session_id != session.hash_key:
+        raise InvalidRequestError(f"call {call.call_sid} is held by another session")
     if state.key is None:  # new (a flush has not inserted it yet)
         values = {key: getattr(call, key) for key in _CALL_COLUMNS}
         call.id = _INSERT_CALL.run(session.connection(), values).rows[0][0]

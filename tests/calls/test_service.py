@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, Select, event, inspect
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, select
 
@@ -227,6 +228,35 @@ def test_a_new_call_is_written_with_one_insert_and_becomes_the_sessions_row(
     stored = _stored(engine, call.id)
     assert (stored.current_step, stored.seq, stored.status) == ("welcome", 1, "completed")
     assert stored.started_at.replace(tzinfo=None) == clock().replace(tzinfo=None)
+
+
+def test_a_new_call_rolled_back_is_new_again(session: Session, clock: FixedClock) -> None:
+    """As after a flush: the INSERT undone, the call is transient (its id kept), and is
+    inserted again when written again."""
+    demo = get_tenant(session, slug="demo")
+    call = calls.new_call(session, call_sid="CA" + "6" * 32, tenant_id=demo.id,
+                          from_number="+15550001", to_number="+15005550006",
+                          script_version=1, now=clock())
+    calls.write_call(session, call)
+    session.rollback()
+    assert inspect(call).transient and call not in session
+    assert calls.get_call(session, call_sid=call.call_sid) is None
+    calls.write_call(session, call)
+    session.commit()
+    assert calls.get_call(session, call_sid=call.call_sid) is call
+
+
+def test_a_call_held_by_another_session_is_refused_before_any_write(
+        session: Session, engine: Engine, clock: FixedClock) -> None:
+    known = _call(session, clock)  # flushed: persistent in `session`
+    pending = calls.new_call(session, call_sid="CA" + "4" * 32, tenant_id=known.tenant_id,
+                             from_number="+15550001", to_number="+15005550006",
+                             script_version=1, now=clock())
+    with Session(engine) as other, _Statements(engine) as seen:
+        for call in (pending, known):
+            with pytest.raises(InvalidRequestError, match="held by another session"):
+                calls.write_call(other, call)
+    assert seen == [] and pending.id is None
 
 
 def test_a_known_call_writes_only_its_changed_columns_once(
