@@ -113,7 +113,7 @@ def _utc_text(value: Any, *, slow: Callable[[Any], Any]) -> Any:
     """An aware datetime's UTC text as `UTCDateTime` on SQLite writes it (its
     `process_bind_param`, then DATETIME's `%` format): the same text from `isoformat`,
     with fewer instructions (0.5 % of a webhook's, about six datetimes a request,
-    counted under callgrind), and once for the same datetime written again (1 %, its
+    counted under callgrind), and once for the same datetime written again (2 %, its
     C formatting). Anything else (None, a naive datetime refused, another
     type) goes to SQLAlchemy's own conversion."""
     global _last_text

@@ -29,6 +29,13 @@ def _call(session: Session, clock: FixedClock, sid: str = "CA" + "5" * 32) -> Ca
     return call
 
 
+def _new_call(session: Session, clock: FixedClock, sid: str) -> Call:
+    """A demo call made by `calls.new_call`: pending in `session`, not written yet."""
+    demo = get_tenant(session, slug="demo")
+    return calls.new_call(session, call_sid=sid, tenant_id=demo.id, from_number="+15550001",
+                          to_number="+15005550006", script_version=1, now=clock())
+
+
 def test_a_second_voice_webhook_reuses_the_call(session: Session, clock: FixedClock) -> None:
     first = _call(session, clock)
     assert _call(session, clock) is first
@@ -57,10 +64,7 @@ def test_a_call_read_is_the_row_as_the_orm_loads_it(engine: Engine, clock: Fixed
 def test_a_call_added_but_not_written_is_found(session: Session, clock: FixedClock) -> None:
     """As the ORM's query would (autoflush): a second /voice in the same transaction
     never inserts the call twice."""
-    demo = get_tenant(session, slug="demo")
-    call = calls.new_call(session, call_sid="CA" + "6" * 32, tenant_id=demo.id,
-                          from_number="+15550001", to_number="+15005550006",
-                          script_version=1, now=clock())
+    call = _new_call(session, clock, "CA" + "6" * 32)
     assert calls.get_call(session, call_sid=call.call_sid) is call and call.id is not None
 
 
@@ -211,10 +215,7 @@ def _stored(engine: Engine, call_id: int | None) -> Call:
 
 def test_a_new_call_is_written_with_one_insert_and_becomes_the_sessions_row(
         session: Session, engine: Engine, clock: FixedClock) -> None:
-    demo = get_tenant(session, slug="demo")
-    call = calls.new_call(session, call_sid="CA" + "7" * 32, tenant_id=demo.id,
-                          from_number="+15550001", to_number="+15005550006",
-                          script_version=1, now=clock())
+    call = _new_call(session, clock, "CA" + "7" * 32)
     call.current_step, call.seq = "welcome", 1
     with _Statements(engine) as seen:
         calls.write_call(session, call)
@@ -233,10 +234,7 @@ def test_a_new_call_is_written_with_one_insert_and_becomes_the_sessions_row(
 def test_a_new_call_rolled_back_is_new_again(session: Session, clock: FixedClock) -> None:
     """As after a flush: the INSERT undone, the call is transient (its id kept), and is
     inserted again when written again."""
-    demo = get_tenant(session, slug="demo")
-    call = calls.new_call(session, call_sid="CA" + "6" * 32, tenant_id=demo.id,
-                          from_number="+15550001", to_number="+15005550006",
-                          script_version=1, now=clock())
+    call = _new_call(session, clock, "CA" + "6" * 32)
     calls.write_call(session, call)
     session.rollback()
     assert inspect(call).transient and call not in session
@@ -249,9 +247,7 @@ def test_a_new_call_rolled_back_is_new_again(session: Session, clock: FixedClock
 def test_a_call_held_by_another_session_is_refused_before_any_write(
         session: Session, engine: Engine, clock: FixedClock) -> None:
     known = _call(session, clock)  # flushed: persistent in `session`
-    pending = calls.new_call(session, call_sid="CA" + "4" * 32, tenant_id=known.tenant_id,
-                             from_number="+15550001", to_number="+15005550006",
-                             script_version=1, now=clock())
+    pending = _new_call(session, clock, "CA" + "4" * 32)
     with Session(engine) as other, _Statements(engine) as seen:
         for call in (pending, known):
             with pytest.raises(InvalidRequestError, match="held by another session"):
@@ -317,11 +313,8 @@ def test_a_new_call_holds_what_the_models_constructor_would(
         session: Session, engine: Engine, clock: FixedClock) -> None:
     """`new_call` builds its object without the model's validation: every field has the
     value and default `Call(...)` gives it, and the ORM's own flush inserts it whole."""
-    demo = get_tenant(session, slug="demo")
-    call = calls.new_call(session, call_sid="CA" + "8" * 32, tenant_id=demo.id,
-                          from_number="+15550001", to_number="+15005550006",
-                          script_version=1, now=clock())
-    model = Call(call_sid="CA" + "8" * 32, tenant_id=demo.id, from_number="+15550001",
+    call = _new_call(session, clock, "CA" + "8" * 32)
+    model = Call(call_sid="CA" + "8" * 32, tenant_id=call.tenant_id, from_number="+15550001",
                  to_number="+15005550006", script_version=1, started_at=clock())
     assert call.model_dump() == model.model_dump()
     assert call.model_fields_set == model.model_fields_set
