@@ -13,12 +13,11 @@ from receptionist.clock import utcnow
 
 class Call(SQLModel, table=True):
     __tablename__ = "calls"
-    # The call log: one business's calls, newest first (the row id after started_at in
-    # the index gives the log's tie order without a sort).
-    __table_args__ = (Index("ix_calls_log", "tenant_id", "started_at"),
-                      # The dashboard's figures group a range of calls by what this index
-                      # holds, so SQLite reads no row of the table.
-                      Index("ix_calls_figures", "tenant_id", "started_at", "outcome",
+    # The dashboard's figures group a range of calls by what this index holds, so SQLite
+    # reads no row of the table. It also serves the call log (one business's calls,
+    # newest first): calls started in the same microsecond, the only ones its order
+    # leaves to a sort by id, are few.
+    __table_args__ = (Index("ix_calls_figures", "tenant_id", "started_at", "outcome",
                             "first_intent", "ended_at", "last_step", "screening"),
                       # A caller's earlier calls (returning callers, known numbers).
                       Index("ix_calls_caller", "tenant_id", "from_number"),
@@ -89,9 +88,14 @@ class WebhookReply(SQLModel, table=True):
     """
 
     __tablename__ = "webhook_replies"
+    __table_args__ = (Index("ix_webhook_replies_call_key", "call_sid", "key", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(unique=True, index=True, max_length=64)
-    call_sid: str = Field(index=True, max_length=64)
+    # Unique per call (`ix_webhook_replies_call_key`): a key hashes the call's SID with
+    # the request, and each lookup names the call. One index serves the lookups and a
+    # call's replies (`recent_replies`), where a unique key and a call index took two
+    # B-tree inserts on every webhook.
+    key: str = Field(max_length=64)
+    call_sid: str = Field(max_length=64)
     twiml: str = Field(sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow)

@@ -45,7 +45,8 @@ _CALL_BY_SID = RowReader(Call, col(Call.call_sid) == bindparam("sid"))
 _CLAIM_STEP = Direct(update(Call).where(Call.id == bindparam("call_id"),  # type: ignore[arg-type]
                                          Call.seq == bindparam("expected"))  # type: ignore[arg-type]
                       .values(seq=bindparam("claimed")))
-_REPLY_BY_KEY = Direct(select(WebhookReply.twiml).where(WebhookReply.key == bindparam("key")))
+_REPLY_BY_KEY = Direct(select(WebhookReply.twiml).where(
+    WebhookReply.call_sid == bindparam("call_sid"), WebhookReply.key == bindparam("key")))
 _INSERT_REPLY = Direct(insert(WebhookReply.__table__),  # type: ignore[attr-defined]
                        keys=("key", "call_sid", "twiml", "created_at"))
 
@@ -195,8 +196,10 @@ def has_event(session: Session, *, call: Call, kind: EventKind) -> bool:
         CallEvent.call_id == call.id, CallEvent.kind == kind).limit(1)).first() is not None
 
 
-def stored_reply(session: Session, *, key: str) -> str | None:
-    row = _REPLY_BY_KEY.run(session.connection(), {"key": key}).fetchone()
+def stored_reply(session: Session, *, call_sid: str, key: str) -> str | None:
+    """The answer stored under `key` for this call (`save_reply`), or None."""
+    row = _REPLY_BY_KEY.run(session.connection(), {"call_sid": call_sid, "key": key}
+                            ).fetchone()
     return None if row is None else str(row[0])
 
 

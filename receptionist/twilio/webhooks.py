@@ -56,7 +56,7 @@ def answered_once(rt: Runtime, *, key: str, call_sid: str,
     with database.call_session() as session:
         try:
             with database.write_transaction(session, urgent=True):
-                cached = calls.stored_reply(session, key=key)
+                cached = calls.stored_reply(session, call_sid=call_sid, key=key)
                 if cached is not None:
                     return cached
                 twiml = handle(session)
@@ -64,9 +64,9 @@ def answered_once(rt: Runtime, *, key: str, call_sid: str,
                                  now=rt.clock())
             return twiml
         except calls.DuplicateWebhook:
-            return calls.stored_reply(session, key=key) or EMPTY
+            return calls.stored_reply(session, call_sid=call_sid, key=key) or EMPTY
         except WriteConflict:
-            stored = calls.stored_reply(session, key=key)
+            stored = calls.stored_reply(session, call_sid=call_sid, key=key)
             if stored is None:
                 raise
             return stored

@@ -109,14 +109,15 @@ def test_statuses_end_a_call_once_and_late_ones_are_ignored(session: Session,
 def test_stored_answers_are_replayed_and_pruned(session: Session, clock: FixedClock) -> None:
     key = "a" * 64
     calls.save_reply(session, key=key, call_sid="CA1", twiml="<Response/>", now=clock())
-    assert calls.stored_reply(session, key=key) == "<Response/>"
+    assert calls.stored_reply(session, call_sid="CA1", key=key) == "<Response/>"
+    assert calls.stored_reply(session, call_sid="CA2", key=key) is None  # another call's
     with pytest.raises(calls.DuplicateWebhook):
         calls.save_reply(session, key=key, call_sid="CA1", twiml="<Other/>", now=clock())
     session.rollback()
     calls.save_reply(session, key=key, call_sid="CA1", twiml="<Response/>", now=clock())
     later = clock() + calls.REPLY_RETENTION + timedelta(seconds=1)
     assert calls.prune_replies(session, now=later) == 1
-    assert calls.stored_reply(session, key=key) is None
+    assert calls.stored_reply(session, call_sid="CA1", key=key) is None
 
 
 def test_calls_without_a_final_status_are_closed(session: Session, clock: FixedClock) -> None:

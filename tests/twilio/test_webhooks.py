@@ -127,4 +127,4 @@ def test_a_conflict_with_no_stored_answer_is_an_error(runtime: Runtime) -> None:
     with pytest.raises(WriteConflict):
         webhooks.answered_once(runtime, key=key, call_sid=SID, handle=handle)
     with runtime.database.session() as session:
-        assert calls.stored_reply(session, key=key) is None  # rolled back
+        assert calls.stored_reply(session, call_sid=SID, key=key) is None  # rolled back
