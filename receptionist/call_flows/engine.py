@@ -12,7 +12,7 @@ from receptionist.call_flows.context import FlowContext
 from receptionist.call_flows.events import Event
 from receptionist.call_flows.registry import kind_of
 from receptionist.call_flows.step_kind import FlowError
-from receptionist.calls.events import EventFields, EventKind
+from receptionist.calls.events import EventFields, EventKind, entered
 from receptionist.i18n import gettext
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def run_from(ctx: FlowContext, step_id: str | None) -> None:
         if step is None:
             raise FlowError(f"script has no step {step_id!r}")
         ctx.call.current_step = step_id
-        ctx.log(EventKind.enter, step_id, EventFields(step_kind=step.kind))
+        ctx.log(EventKind.enter, step_id, entered(step.kind))
         step_id = kind_of(step).render(ctx, step_id, step)
         if step_id is None:
             return

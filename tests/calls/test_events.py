@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session
 
 from receptionist.calls import service as calls
@@ -13,8 +18,11 @@ from receptionist.calls.events import (
     EventFields,
     EventKind,
     Ranked,
+    FieldsJSON,
     Reason,
     SlotOffered,
+    entered,
+    fields_text,
     load_fields,
 )
 from receptionist.calls.models import Call
@@ -49,6 +57,39 @@ def test_only_the_fields_set_are_stored_and_read_back_typed() -> None:
     assert stored["offered"] == [{"at": "2026-03-02T10:00:00+01:00", "agenda": "martin"}]
     assert load_fields(stored) == fields
     assert NO_FIELDS.dump() == {} and load_fields({}) is NO_FIELDS
+
+
+# Any value a field may hold, as callers set them: text (accents, quotes, control
+# characters, emoji), numbers, flags, enum values, slots and alternatives.
+_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "intent": st.text(), "via": st.sampled_from(["keypad", "speech", "confirmed"]),
+    "digit": st.text(alphabet="0123456789*#", max_size=4), "heard": st.text(),
+    "band": st.sampled_from(["route", "confirm", "reprompt"]),
+    "confidence": st.floats(0, 1), "attempt": st.integers(-5, 10**12),
+    "step_kind": st.text(max_size=20), "screened": st.booleans(),
+    "reason": st.sampled_from(list(Reason)), "numbers": st.tuples(st.text(max_size=8)),
+    "alternatives": st.tuples(st.builds(Ranked, intent=st.text(max_size=8),
+                                        probability=st.floats(0, 1))),
+    "at": st.datetimes(timezones=st.just(UTC)), "note": st.text(),
+}
+
+
+@given(st.dictionaries(st.sampled_from(sorted(_VALUES)), st.none(), max_size=6).flatmap(
+    lambda chosen: st.fixed_dictionaries(
+        {name: st.one_of(st.none(), _VALUES[name]) for name in chosen})))
+def test_the_json_text_on_sqlite_is_what_sqlalchemy_writes(values: dict[str, Any]) -> None:
+    """The column's text made directly (`fields_text`) equals SQLAlchemy's: the model's
+    dump through `json.dumps`, the same keys in the same order."""
+    fields = EventFields(**values)
+    write = FieldsJSON().dialect_impl(sqlite.dialect()).bind_processor(sqlite.dialect())
+    assert write is fields_text
+    assert fields_text(fields) == json.dumps(fields.dump())
+    assert fields_text(None) == json.dumps({}) and fields_text(NO_FIELDS) == "{}"
+
+
+def test_a_step_kinds_entry_fields_are_shared() -> None:
+    assert entered("menu") is entered("menu") == EventFields(step_kind="menu")
+    assert entered("say") != entered("menu")
 
 
 def test_a_stored_value_that_does_not_fit_is_kept_as_a_note() -> None:
