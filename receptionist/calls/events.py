@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import JSON
@@ -216,29 +216,47 @@ def entered(step_kind: str) -> EventFields:
     return EventFields(step_kind=step_kind)
 
 
-# Each field's place in the model: `dump` writes them in that order.
-_FIELD_ORDER = {name: place for place, name in enumerate(EventFields.model_fields)}
+def _written_as(annotation: Any) -> str | None:
+    """How a field's validated value is written to JSON directly ("str": text, a literal
+    or a StrEnum; "int"; "bool"), or None: through pydantic's dump."""
+    kinds = [arg for arg in get_args(annotation) if arg is not type(None)] or [annotation]
+    if len(kinds) != 1:
+        return None
+    kind = kinds[0]
+    if get_origin(kind) is Literal and all(isinstance(v, str) for v in get_args(kind)):
+        return "str"
+    if not isinstance(kind, type):
+        return None
+    if issubclass(kind, str):  # text, a StrEnum
+        return "str"
+    return {bool: "bool", int: "int"}.get(kind)
+
+
+_WRITTEN_AS = {name: kind for name, info in EventFields.model_fields.items()
+               if (kind := _written_as(info.annotation)) is not None}
 
 
 def fields_text(fields: EventFields | None) -> str:
     """`json.dumps(fields.dump())`, the text SQLAlchemy's JSON type writes on SQLite, made
-    directly when every field set is a string or an integer (nearly every event: the
-    step's kind, the key pressed, the attempt…), else through `dump`. An event's model
-    dump and JSON encoding took ~3.5 µs, written several times per webhook."""
+    directly when every field holding a value is text, an integer or a flag as declared
+    (nearly every event: the step's kind, the key pressed, the attempt…), else through
+    `dump`. An event's model dump and JSON encoding took ~3.5 µs, several times per
+    webhook. The values are read as `dump` reads them (every field not None, in the
+    model's order), whether the fields were validated or not."""
     if fields is None:
         return "{}"
     parts = []
-    for name in sorted(fields.model_fields_set, key=_FIELD_ORDER.__getitem__):
-        value = getattr(fields, name)
+    for name, value in fields.__dict__.items():
         if value is None:
             continue
-        if isinstance(value, str):
+        kind = _WRITTEN_AS.get(name)
+        if kind == "str" and isinstance(value, str):
             text = encode_basestring_ascii(value)
-        elif value is True or value is False:
-            text = "true" if value else "false"
-        elif type(value) is int:
+        elif kind == "int" and type(value) is int:
             text = int.__repr__(value)
-        else:  # a float, a datetime, offered slots…: pydantic's JSON form
+        elif kind == "bool" and (value is True or value is False):
+            text = "true" if value else "false"
+        else:  # a float, a datetime, offered slots, anything unexpected: pydantic's
             return json.dumps(fields.dump())
         parts.append(f'"{name}": {text}')
     return "{" + ", ".join(parts) + "}"

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
@@ -17,8 +17,8 @@ from receptionist.calls.events import (
     NO_FIELDS,
     EventFields,
     EventKind,
-    Ranked,
     FieldsJSON,
+    Ranked,
     Reason,
     SlotOffered,
     entered,
@@ -74,6 +74,8 @@ _VALUES: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
+@settings(max_examples=300, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
 @given(st.dictionaries(st.sampled_from(sorted(_VALUES)), st.none(), max_size=6).flatmap(
     lambda chosen: st.fixed_dictionaries(
         {name: st.one_of(st.none(), _VALUES[name]) for name in chosen})))
@@ -85,6 +87,17 @@ def test_the_json_text_on_sqlite_is_what_sqlalchemy_writes(values: dict[str, Any
     assert write is fields_text
     assert fields_text(fields) == json.dumps(fields.dump())
     assert fields_text(None) == json.dumps({}) and fields_text(NO_FIELDS) == "{}"
+
+
+def test_fields_made_without_validation_are_written_as_the_dump_writes_them() -> None:
+    """A copy with an update, or a model constructed without validation: the values
+    `dump` reads (every field not None, nothing else), written as it writes them."""
+    unchecked = [EventFields(intent="a").model_copy(update={"bogus": 1}),
+                 EventFields(attempt=2).model_copy(update={"attempt": True}),
+                 EventFields.model_construct(_fields_set=set(), intent="x"),
+                 EventFields.model_construct(step_kind=Reason.goodbye, seq=3)]
+    for fields in unchecked:
+        assert fields_text(fields) == json.dumps(fields.dump()), fields
 
 
 def test_a_step_kinds_entry_fields_are_shared() -> None:
