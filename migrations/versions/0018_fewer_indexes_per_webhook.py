@@ -21,9 +21,11 @@ reply; every incoming call inserts a call, every recording a message.
 - `messages`: the fetch queue's two single indexes (`fetch_status`, `next_fetch_at`)
   become one on both, as its query reads them; the transcript queue's
   (`transcript_status`) becomes one on (`transcript_status`, `fetch_status`,
-  `created_at`), as its query reads them, and `created_at` alone goes: every other query
-  of messages by date names the business first (`ix_messages_tenant_created`,
-  `ix_messages_inbox`). Two B-tree inserts less for each message. SQLite's plans get
+  `created_at`), as its query reads them (with two statuses asked for, the last column
+  cannot give its order: it sorts the few messages waiting; with it, SQLite prefers the
+  call's own index for "does this call wait for a transcript"), and `created_at` alone
+  goes: every other query of messages by date names the business first
+  (`ix_messages_tenant_created`, `ix_messages_inbox`). Two B-tree inserts less for each message. SQLite's plans get
   better on the way: the transcript queue read every fetched message (by
   `fetch_status`) and now reads only those waiting; whether a call's messages wait for
   a transcript read every waiting message and now reads the call's.

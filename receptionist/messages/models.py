@@ -31,8 +31,9 @@ class Message(SQLModel, table=True):
                       Index("ix_messages_tenant_created", "tenant_id", "created_at"),
                       # The workers' queues: recordings due for fetching, by when
                       # (messages.recordings), and fetched recordings waiting for their
-                      # transcript, oldest first (messages.transcripts). One index each,
-                      # not one per column.
+                      # transcript (messages.transcripts, which sorts the few waiting by
+                      # age: its two statuses keep the index from giving that order).
+                      # One index each, not one per column (migration 0018).
                       Index("ix_messages_fetch_queue", "fetch_status", "next_fetch_at"),
                       Index("ix_messages_transcript_queue", "transcript_status",
                             "fetch_status", "created_at"))
