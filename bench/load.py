@@ -8,7 +8,10 @@ first slot offered: races are the point) and transfers (answered or not; unanswe
 end at voicemail).
 
 Printed per configuration: calls completed, webhook latency p50 / p99, errors (non-200
-answers or calls that failed), messages left vs stored, bookings, double bookings. The
+answers or calls that failed), the voice callers and how many utterances the recognition
+processes were too far behind to decode (SPEECH_MAX_BEHIND_S: those callers were asked
+for the keypad, which the load's voice callers then press, so their calls end as they
+should), messages left vs stored, bookings, double bookings. The
 baseline is the same load on one instance, in the same run. Then where the cores went
 during the calls: the load generator (simulated Twilio and callers, espeak-ng), the web
 instances, their recognition processes, PostgreSQL, and what was left idle, so that the
@@ -45,6 +48,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from bench.process_cpu import children_seconds, own_seconds, tree_seconds
+from receptionist.call_flows.hearing import SATURATED
 from receptionist.call_flows.publishing import create_tenant
 from receptionist.db import make_engine
 from receptionist.demo import seed_demo
@@ -328,7 +332,12 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
             "b.agenda_id AND a.id < b.id AND a.status = 'booked' AND b.status = 'booked' "
             "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at")).scalar_one()
     engine.dispose()
-    tracebacks = sum(instance.log().count("Traceback") for instance in web)
+    logs = [instance.log() for instance in web]
+    tracebacks = sum(log.count("Traceback") for log in logs)
+    # Utterances the recognition processes were too far behind to decode (their callers
+    # were asked for the keypad): the voice callers press the key then, so the call ends
+    # as it should, but they were not heard.
+    unheard = sum(log.count(SATURATED) for log in logs)
     lat = sorted(timed.latencies)
     p50 = statistics.median(lat) * 1000
     p99 = percentile(lat, 0.99) * 1000
@@ -336,7 +345,8 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
                                        if status != 200) + tracebacks
     row = (f"| {instances} | {calls} | {outcome.most_in_progress} | {outcome.completed} | "
            f"{len(lat)} | {p50:.0f} | "
-           f"{p99:.0f} | {errors} | {outcome.messages_left} | {stored} | "
+           f"{p99:.0f} | {errors} | {outcome.kinds['voice']} | {unheard} | "
+           f"{outcome.messages_left} | {stored} | "
            f"{outcome.bookings_said} | {booked} | {overlaps} | {elapsed:.0f} |")
     cpu_rows = [cpu_row(f"{instances}, whole run", samples[0], samples[-1]),
                 cpu_row(f"{instances}, busiest {BUSIEST_S} s", *busiest(samples))]
@@ -464,9 +474,9 @@ def main() -> None:
           f"prompt; PostgreSQL; {os.cpu_count()} cores shared with the load generator; "
           "baseline: 1 instance\n")
     print("| web instances | calls | most at once | completed | webhooks | p50 ms | p99 ms | "
-          "errors | messages left | messages stored | bookings heard | bookings stored | "
-          "double bookings | seconds |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "errors | voice callers | utterances not decoded | messages left | "
+          "messages stored | bookings heard | bookings stored | double bookings | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(row)
     print(f"\nwebhook p99 over the {args.runs} runs (a run's p99 is its ~16 slowest "

@@ -36,6 +36,10 @@ from receptionist.understanding.menu_grammar import menu_phrases
 from receptionist.understanding.phrase_match import normalize
 
 log = logging.getLogger(__name__)
+# Logged (a warning) for each utterance the recognition processes were too far behind to
+# decode, whose caller is asked for the keypad: `bench.load` counts it in the instances'
+# logs (a load that answers every webhook may still leave speaking callers unheard).
+SATURATED = "speech recognition saturated"
 
 # How often the call's current step is re-read while audio flows.
 STEP_REFRESH_S = 0.25
@@ -147,8 +151,8 @@ class Hearing:
         if recognition is None:
             return None
         if recognition.skipped:
-            log.warning("call %s: speech recognition saturated at %s, keypad asked for",
-                        self.call_sid, listening.step_id)
+            log.warning("call %s: %s at %s, keypad asked for", self.call_sid, SATURATED,
+                        listening.step_id)
             meaning = keypad_please(listening.listen)
         else:
             # An utterance ended: is it an answer to this prompt?

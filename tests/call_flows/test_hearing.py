@@ -5,14 +5,16 @@ next prompt. The call's state is a real row; the recognition processes are fakes
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import Any, cast
 
+import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
 from receptionist.call_flows.actions import Callback
-from receptionist.call_flows.hearing import Hearing
+from receptionist.call_flows.hearing import SATURATED, Hearing
 from receptionist.call_flows.listening import ListenFor, SpokenOption
 from receptionist.call_flows.loader import parse_script
 from receptionist.calls import service as calls
@@ -160,3 +162,27 @@ def test_what_a_caller_says_so_far_is_read_and_an_utterance_that_answers_nothing
     # the call moved on, so its read is of the second stream).
     assert hearing.ignored == 1
     assert readings == [False, True, None]
+
+
+def test_an_utterance_not_decoded_asks_for_the_keypad_and_is_logged_as_saturated(
+        runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    """The recognition process was too far behind to decode the utterance: a prompt that
+    takes words sends the caller to the keypad, and the warning bench.load counts names
+    the call."""
+    words = ListenFor(answer="said", route="menu", query=(("step", "main_menu"), ("seq", 1)),
+                      options=())
+    skipped = ScriptedStream([Heard(Recognition("", 0.0, skipped=True), "")])
+    hearing = _hearing(runtime, ScriptedPool([skipped]))
+    _wait_at(runtime, 1, words)
+
+    async def play() -> Callback | None:
+        said = await hearing.feed(BATCH)
+        hearing.close()
+        return said
+
+    with caplog.at_level(logging.WARNING, logger="receptionist.call_flows.hearing"):
+        sent = asyncio.run(play())
+    assert sent is not None and sent.route == "menu"
+    assert dict(sent.query)["keypad"] == 1
+    saturated = [r.getMessage() for r in caplog.records if SATURATED in r.getMessage()]
+    assert saturated == [f"call {SID}: {SATURATED} at book, keypad asked for"]
