@@ -169,7 +169,7 @@ def test_an_utterance_not_decoded_asks_for_the_keypad_and_is_logged_as_saturated
     """The recognition process was too far behind to decode the utterance: a prompt that
     takes words sends the caller to the keypad, and the warning bench.load counts names
     the call."""
-    words = ListenFor(answer="said", route="menu", query=(("step", "main_menu"), ("seq", 1)),
+    words = ListenFor(answer="said", route="menu", query=(("step", "book"), ("seq", 1)),
                       options=())
     skipped = ScriptedStream([Heard(Recognition("", 0.0, skipped=True), "")])
     hearing = _hearing(runtime, ScriptedPool([skipped]))
