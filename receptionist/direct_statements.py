@@ -1,22 +1,29 @@
-"""Prebuilt statements of the call path run on SQLite's driver directly.
+"""Prebuilt statements of hot paths (webhooks, API bookings) run on the driver directly:
+SQLite's (`sqlite3`) and PostgreSQL's (psycopg).
 
 SQLAlchemy Core spends more Python on each statement it runs (cache lookup, execution
 context, parameter and result processing, events) than SQLite spends running one of the
 call path's: timeit, a timeline event's INSERT took 18 µs through Core and 6 on the
 driver, the stored reply's SELECT 14 and 1.2. A webhook runs six to eight of them.
-`Direct` compiles a statement once for SQLite, keeps its SQL, the order of its
-parameters and each one's bind processor (the conversions SQLAlchemy applies: a
-datetime's text, a JSON document, a type decorator's value) and each result column's
-processor, and runs it on the session connection's own cursor: same SQL, same stored
-values, same transaction. With the call read the same way (`orm_rows.RowReader`), the
-three webhooks of a call took 1.7 ms in process where they took 2.6 ms
-(`callbacks.answer`, medians, runs interleaved).
+`Direct` compiles a statement once per dialect, keeps its SQL, its parameters (their
+order for SQLite's `?`, their names for psycopg's `%(name)s`) and each one's bind
+processor (the conversions SQLAlchemy applies: a datetime's text, a JSON document, a
+type decorator's value) and each result column's processor, and runs it on the session
+connection's own cursor: same SQL, same stored values, same transaction. With the call
+read the same way (`orm_rows.RowReader`), the three webhooks of a call took 1.7 ms in
+process where they took 2.6 ms (`callbacks.answer`, medians, runs interleaved).
+
+On PostgreSQL a statement's round trip costs the client more than SQLite's whole run,
+and Core's share is smaller but still there: an agenda read by its business and slug took 137 µs
+of the thread's CPU through Core, 145 through the ORM and 69 on psycopg directly (a
+bare `SELECT 1`: 46; timeit, `thread_time`, a local server).
 
 Only where that is exact: a statement whose compiled form needs nothing evaluated in
-Python per execution (no Python-side column default to fill in) runs directly; any other
-is refused when first run. On any other database (PostgreSQL) the statement runs through
-SQLAlchemy as before. A driver error is raised as SQLAlchemy's own (`IntegrityError`,
-`OperationalError`…), so callers catch what they caught before. SQLAlchemy's
+Python per execution (no Python-side column default to fill in, no parameter rendered
+at run time) runs directly; any other is refused when first run. On any other driver
+the statement runs through SQLAlchemy as before. A driver error goes through
+SQLAlchemy's own handling (raised as `IntegrityError`, `OperationalError`…, and a lost
+connection invalidated), so callers catch what they caught before. SQLAlchemy's
 `before_cursor_execute` and `after_cursor_execute` listeners see these statements as
 they see any (its logging of statements, `echo`, does not).
 """
@@ -30,7 +37,6 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -52,8 +58,8 @@ class Ran:
 
 
 class _Plan:
-    """A statement compiled for one SQLite dialect: its SQL and how to order and convert
-    a mapping of parameters into the driver's tuple."""
+    """A statement compiled for one dialect: its SQL and how to order (SQLite's `?`) or
+    name (psycopg's `%(name)s`) and convert a mapping of parameters into the driver's."""
 
     def __init__(self, statement: Executable, dialect: Dialect,
                  keys: Sequence[str] | None) -> None:
@@ -63,32 +69,48 @@ class _Plan:
         if compiled.insert_prefetch or compiled.update_prefetch:
             raise TypeError("a Python-side column default must be given as a parameter "
                             f"to run directly: {statement}")
+        if compiled.literal_execute_params or compiled.post_compile_params:
+            raise TypeError(f"a parameter rendered at run time cannot run directly: "
+                            f"{statement}")
         converters = tuple(column[3]._cached_result_processor(dialect, None)
                            for column in compiled._result_columns)
         # How each result column is read back as SQLAlchemy reads it (a datetime from
         # its text…); None when every column is the driver's value as is.
         self.converters = converters if any(converters) else None
         self.sql = compiled.string
-        processors: list[tuple[str, Callable[[Any], Any] | None]] = []
+        # SQLite's driver takes a tuple in the order of the `?`s; psycopg a mapping by
+        # the names in the SQL (a name SQLAlchemy had to escape is written escaped).
+        self.positional = compiled.positional
+        names = (compiled.positiontup or () if compiled.positional
+                 else tuple(compiled.binds))
+        escaped = compiled.escaped_bind_names
+        processors: list[tuple[str, str, Callable[[Any], Any] | None]] = []
         self.fixed: dict[str, Any] = {}
-        for name in compiled.positiontup or ():
+        for name in names:
             bind = compiled.binds[name]
             if bind.expanding:
                 raise TypeError(f"an expanding parameter cannot run directly: {statement}")
             if not bind.required:  # a value given in the statement (`.limit(1)`)
                 self.fixed[name] = bind.effective_value
-            processors.append((name, _bind_processor(bind.type, dialect)))
+            processors.append((name, escaped.get(name, name),
+                               _bind_processor(bind.type, dialect)))
         self.processors = tuple(processors)
 
-    def row(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+    def row(self, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         """The driver's parameters: each by name (a value in the statement unless given),
         converted as SQLAlchemy converts it."""
-        values = []
         fixed = self.fixed
-        for name, process in self.processors:
+        if self.positional:
+            values = []
+            for name, _, process in self.processors:
+                value = params[name] if name in params or name not in fixed else fixed[name]
+                values.append(value if process is None else process(value))
+            return tuple(values)
+        named = {}
+        for name, key, process in self.processors:
             value = params[name] if name in params or name not in fixed else fixed[name]
-            values.append(value if process is None else process(value))
-        return tuple(values)
+            named[key] = value if process is None else process(value)
+        return named
 
 
 def _bind_processor(type_: TypeEngine[Any], dialect: Dialect
@@ -134,7 +156,7 @@ _last_text: tuple[object, str] = (object(), "")
 
 
 class Direct:
-    """One prebuilt statement, run on SQLite's cursor (see the module's docstring).
+    """One prebuilt statement, run on the driver's cursor (see the module's docstring).
 
     `keys`: for an INSERT without `.values()`, the columns given on every run (the
     compiled statement names exactly these)."""
@@ -156,7 +178,7 @@ class Direct:
         """Run with one set of parameters: the rows it returned, as the driver gives them
         (a statement whose columns need converting is read with `first`)."""
         dialect = connection.dialect
-        if dialect.name != "sqlite":
+        if not _runs_directly(dialect):
             result = connection.execute(self.statement, dict(params))
             rows = [tuple(row) for row in result] if result.returns_rows else []
             return Ran(rows, result.rowcount)
@@ -170,7 +192,7 @@ class Direct:
               ) -> tuple[Any, ...] | None:
         """The first row, each column read as SQLAlchemy reads it, or None."""
         dialect = connection.dialect
-        if dialect.name != "sqlite":
+        if not _runs_directly(dialect):
             found = connection.execute(self.statement, dict(params)).first()
             return None if found is None else tuple(found)
         plan = self._plan(dialect)
@@ -183,7 +205,7 @@ class Direct:
     def run_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run once per set of parameters, in one call to the driver."""
         dialect = connection.dialect
-        if dialect.name != "sqlite":
+        if not _runs_directly(dialect):
             connection.execute(self.statement, [dict(row) for row in rows])
             return
         plan = self._plan(dialect)
@@ -192,6 +214,15 @@ class Direct:
     @staticmethod
     def _execute(connection: Connection, plan: _Plan, params: Mapping[str, Any]) -> Ran:
         return _on_driver(connection, plan.sql, plan.row(params), many=False)
+
+
+# The drivers these statements run on directly (dialect name, driver): any other runs
+# them through SQLAlchemy.
+_DRIVERS = frozenset({("sqlite", "pysqlite"), ("postgresql", "psycopg")})
+
+
+def _runs_directly(dialect: Dialect) -> bool:
+    return (dialect.name, dialect.driver) in _DRIVERS
 
 
 def _on_driver(connection: Connection, sql: str, values: Any, *, many: bool) -> Ran:
@@ -210,9 +241,13 @@ def _on_driver(connection: Connection, sql: str, values: Any, *, many: bool) -> 
             ran = Ran([], cursor.rowcount)
         else:
             cursor.execute(sql, values)
-            ran = Ran(cursor.fetchall(), cursor.rowcount)
+            # psycopg refuses to fetch from a statement that returns no rows.
+            ran = Ran(cursor.fetchall() if cursor.description is not None else [],
+                      cursor.rowcount)
     except dialect.loaded_dbapi.Error as error:
-        raise _as_sqlalchemy(sql, values, error, dialect) from error
+        # As SQLAlchemy handles it: raised as its own error (IntegrityError for a
+        # constraint…), and a lost connection invalidated with the pool's others.
+        connection._handle_dbapi_exception(error, sql, values, cursor, None)
     finally:
         cursor.close()
     if listened:
@@ -225,12 +260,3 @@ def _listened(connection: Connection) -> bool:
     statement runs, as SQLAlchemy tells them (with no execution context: these have
     none)."""
     return bool(connection._has_events or connection.engine._has_events)
-
-
-def _as_sqlalchemy(sql: str, values: Any, error: Exception, dialect: Dialect
-                   ) -> exc.DBAPIError:
-    """The driver's error as SQLAlchemy raises it (IntegrityError for a constraint…)."""
-    wrapped = exc.DBAPIError.instance(sql, values, error, dialect.loaded_dbapi.Error,
-                                      dialect=dialect)
-    assert isinstance(wrapped, exc.DBAPIError)
-    return wrapped

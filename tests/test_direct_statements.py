@@ -1,4 +1,5 @@
-"""Statements run on SQLite's driver directly store and read what SQLAlchemy would."""
+"""Statements run on the driver directly (SQLite's, psycopg) store and read what
+SQLAlchemy would."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from receptionist.calls.events import EventFields
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 from receptionist.direct_statements import Direct, _bind_processor
 from receptionist.tenants.service import get_tenant
+from tests.conftest import ON_POSTGRES
 
 EVENTS = CallEvent.__table__  # type: ignore[attr-defined]
 CALLS = Call.__table__  # type: ignore[attr-defined]
@@ -155,6 +157,63 @@ def test_listeners_are_told_before_and_after(connection: Connection) -> None:
                     ("before", "INSERT", True), ("after", "INSERT", True)]
 
 
+def test_statements_run_on_the_drivers_cursor_not_through_sqlalchemy(
+        connection: Connection) -> None:
+    """On both databases the suite runs on (SQLite's driver, psycopg): SQLAlchemy's
+    `before_execute` (its Core and ORM executions) never hears of them, the cursor-level
+    listeners do."""
+    heard: list[str] = []
+    call_id = _call_id(connection)
+
+    def executed(*args: object) -> None:
+        heard.append("execute")
+
+    def cursor(*args: object) -> None:
+        heard.append("cursor")
+
+    event.listen(connection, "before_execute", executed)
+    event.listen(connection, "before_cursor_execute", cursor)
+    try:
+        row = Direct(select(CALLS.c.seq).where(CALLS.c.id == bindparam("id"))).run(
+            connection, {"id": call_id}).rows
+    finally:
+        event.remove(connection, "before_execute", executed)
+        event.remove(connection, "before_cursor_execute", cursor)
+    assert row == [(4,)]
+    assert heard == ["cursor"]
+
+
+def test_a_parameter_name_sqlalchemy_escapes_is_given_by_its_own_name(
+        connection: Connection) -> None:
+    """psycopg's parameters are named in the SQL: a name with characters SQLAlchemy
+    escapes there is still given by the caller under its own name."""
+    call_id = _call_id(connection)
+    odd = Direct(select(CALLS.c.call_sid).where(CALLS.c.id == bindparam("the call.id"),
+                                                 CALLS.c.seq >= bindparam("seq(min)")))
+    assert odd.run(connection, {"the call.id": call_id, "seq(min)": 4}).rows == [
+        ("CA" + "d" * 32,)]
+    assert odd.run(connection, {"the call.id": call_id, "seq(min)": 5}).rows == []
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="a server whose connection can be cut")
+def test_a_lost_connection_is_invalidated_as_sqlalchemy_invalidates_it(engine: Engine) -> None:
+    """A connection the server dropped (a restart, a failover) is raised as SQLAlchemy's
+    error for a lost connection, and the pool forgets it: the next checkout connects
+    afresh instead of failing on the dead one."""
+    read = Direct(select(CALLS.c.id).where(CALLS.c.call_sid == bindparam("sid")))
+    with engine.connect() as doomed:
+        pid = doomed.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(exc.OperationalError) as lost:
+            read.run(doomed, {"sid": "CA1"})
+        assert lost.value.connection_invalidated
+        assert doomed.invalidated
+    with engine.connect() as fresh:
+        assert read.run(fresh, {"sid": "CA1"}).rows == []
+        assert fresh.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+
+
 # What cannot be run directly is refused when first run on SQLite, not run differently.
 _metadata = MetaData()
 _DEFAULTED = Table("defaulted", _metadata, Column("id", Integer, primary_key=True),
@@ -176,6 +235,12 @@ def test_a_python_side_default_must_be_given(memory: Connection) -> None:
         Direct(insert(_DEFAULTED), keys=("name",)).run(memory, {"name": "a"})
     Direct(insert(_DEFAULTED), keys=("name", "n")).run(memory, {"name": "a", "n": 7})
     assert memory.execute(select(_DEFAULTED.c.n)).scalar_one() == 7
+
+
+def test_a_parameter_rendered_at_run_time_is_refused(memory: Connection) -> None:
+    with pytest.raises(TypeError, match="rendered at run time"):
+        Direct(select(_DEFAULTED.c.name).where(
+            _DEFAULTED.c.n == bindparam("n", literal_execute=True))).run(memory, {"n": 1})
 
 
 def test_rows_needing_conversion_are_read_with_first(memory: Connection) -> None:

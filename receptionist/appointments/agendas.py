@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import and_, bindparam, delete, select, update
 from sqlmodel import Session, col
 
 from receptionist.appointments.availability import parse_closures, parse_hours
@@ -24,6 +24,7 @@ from receptionist.appointments.models import (
 )
 from receptionist.catalog_text import Refused
 from receptionist.i18n import N_
+from receptionist.orm_rows import RowReader
 from receptionist.tenants.models import Tenant
 
 MAX_REMINDER_HOURS = 168
@@ -88,11 +89,13 @@ def create_agenda(session: Session, *, tenant: Tenant, slug: str, name: str,
 
 
 def get_agenda(session: Session, *, tenant_id: int, slug: str) -> Agenda | None:
-    return session.execute(_AGENDA, {"tenant_id": tenant_id, "slug": slug}).scalars().first()
+    return _AGENDA.first(session, {"tenant_id": tenant_id, "slug": slug})
 
 
-_AGENDA = select(Agenda).where(col(Agenda.tenant_id) == bindparam("tenant_id"),
-                               col(Agenda.slug) == bindparam("slug"))
+# Every API availability and booking reads its agenda first: read on the driver
+# (`orm_rows.RowReader`), the same object the ORM's query would give.
+_AGENDA = RowReader(Agenda, and_(col(Agenda.tenant_id) == bindparam("tenant_id"),
+                                 col(Agenda.slug) == bindparam("slug")))
 
 
 def list_agendas(session: Session, *, tenant_id: int) -> list[Agenda]:

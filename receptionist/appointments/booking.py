@@ -39,11 +39,13 @@ from receptionist.appointments.models import (
 )
 from receptionist.appointments.reminders import REMINDER_KINDS
 from receptionist.catalog_text import Refused
+from receptionist.direct_statements import Direct
 from receptionist.i18n import N_
 from receptionist.orm_rows import RowMaker
 from receptionist.outbox import service as outbox
 
-_INSERT_CLAIMS = insert(SlotClaim.__table__)  # type: ignore[attr-defined]
+_INSERT_CLAIMS = Direct(insert(SlotClaim.__table__),  # type: ignore[attr-defined]
+                       keys=("agenda_id", "unit_start", "appointment_id"))
 
 
 class BookingError(Refused):
@@ -130,8 +132,8 @@ def book(session: Session, *, agenda: Agenda, starts_at: datetime, now: datetime
         sync_next_at=now if agenda.caldav_url else None)
     with _claiming(session, savepoint):
         appointment.id = _insert(session, appointment)
-        session.execute(_INSERT_CLAIMS, _claims(agenda, appointment.id, starts_at, ends_at,
-                                                buffer_minutes))
+        _INSERT_CLAIMS.run_many(session.connection(), _claims(
+            agenda, appointment.id, starts_at, ends_at, buffer_minutes))
     # The session's row only once its claims hold: a lost race under a savepoint leaves
     # no object behind for a row that was rolled back.
     make_transient_to_detached(appointment)
@@ -148,7 +150,7 @@ def _insert(session: Session, appointment: Appointment) -> int:
     as inserted: nothing to read back)."""
     set_spans(appointment)
     values = {key: getattr(appointment, key) for key in _APPOINTMENT_COLUMNS}
-    new_id: int = session.execute(_INSERT_APPOINTMENT, values).scalar_one()
+    new_id: int = _INSERT_APPOINTMENT.run(session.connection(), values).rows[0][0]
     return new_id
 
 
@@ -156,7 +158,8 @@ def _insert(session: Session, appointment: Appointment) -> int:
 _NEW_APPOINTMENT = RowMaker(Appointment)
 _APPOINTMENT_TABLE = Appointment.__table__  # type: ignore[attr-defined]
 _APPOINTMENT_COLUMNS = [c.key for c in _APPOINTMENT_TABLE.columns if c.key != "id"]
-_INSERT_APPOINTMENT = insert(_APPOINTMENT_TABLE).returning(_APPOINTMENT_TABLE.c.id)
+_INSERT_APPOINTMENT = Direct(insert(_APPOINTMENT_TABLE).returning(_APPOINTMENT_TABLE.c.id),
+                             keys=_APPOINTMENT_COLUMNS)
 
 
 def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_at: datetime,
@@ -176,8 +179,8 @@ def move(session: Session, *, appointment: Appointment, agenda: Agenda, starts_a
     with _claiming(session, savepoint):
         session.execute(delete(SlotClaim).where(
             col(SlotClaim.appointment_id) == appointment.id))
-        session.execute(_INSERT_CLAIMS, _claims(agenda, appointment.id, starts_at, ends_at,
-                                                buffer_minutes))
+        _INSERT_CLAIMS.run_many(session.connection(), _claims(
+            agenda, appointment.id, starts_at, ends_at, buffer_minutes))
     session.refresh(appointment)
     appointment.buffer_minutes = buffer_minutes
     appointment.history = _changed(appointment.history, "moved", now, starts_at, by)

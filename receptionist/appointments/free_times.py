@@ -12,19 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    CompoundSelect,
-    Connection,
-    Executable,
-    bindparam,
-    func,
-    null,
-    select,
-    union_all,
-)
+from sqlalchemy import bindparam, func, null, select, union_all
 from sqlmodel import Session, col
 
 from receptionist.appointments.availability import (
@@ -36,6 +26,7 @@ from receptionist.appointments.availability import (
     parse_hours,
 )
 from receptionist.appointments.models import Agenda, Appointment, AppointmentStatus, ExternalBusy
+from receptionist.direct_statements import Direct
 
 
 @dataclass(frozen=True)
@@ -108,13 +99,15 @@ def blocked(session: Session, agenda: Agenda, start: datetime, end: datetime,
               "day_before": since - 86400 - buffer_s, "buffer_s": buffer_s,
               "busy_since": since - buffer_s}
     return [(s, e) for s, e, appointment_id
-            in _raw_rows(session.connection(), _BLOCKING, window)
+            in _BLOCKING.run(session.connection(), window).rows
             if appointment_id is None or appointment_id != ignore]
 
 
 # Built once (every offer and booking runs it): appointments (with their id) and external
-# busy times (id NULL) meeting [since, until), in one statement.
-_BLOCKING: CompoundSelect[tuple[int, int, int | None]] = union_all(
+# busy times (id NULL) meeting [since, until), in one statement, run on the driver
+# (`direct_statements`): its rows are the driver's plain tuples (for thousands of rows of
+# integers, SQLAlchemy's Row objects cost more than the query).
+_BLOCKING = Direct(union_all(
     select(col(Appointment.start_s), col(Appointment.block_end_s), col(Appointment.id)).where(
         col(Appointment.agenda_id) == bindparam("agenda_id"),
         col(Appointment.start_s) < bindparam("until"),
@@ -127,18 +120,7 @@ _BLOCKING: CompoundSelect[tuple[int, int, int | None]] = union_all(
            null()).where(
         col(ExternalBusy.agenda_id) == bindparam("agenda_id"),
         col(ExternalBusy.start_s) < bindparam("until"),
-        col(ExternalBusy.end_s) > bindparam("busy_since")))
-
-
-def _raw_rows(connection: Connection, statement: Executable,
-              parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """The DBAPI's own tuples: for thousands of rows of plain integers, SQLAlchemy's Row
-    objects cost more than the query."""
-    result = connection.execute(statement, parameters)
-    try:
-        return list(result.cursor.fetchall())
-    finally:
-        result.close()
+        col(ExternalBusy.end_s) > bindparam("busy_since"))))
 
 
 def available(session: Session, agenda: Agenda, *, now: datetime, start: datetime,
