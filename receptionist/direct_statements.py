@@ -14,11 +14,13 @@ read the same way (`orm_rows.RowReader`), the three webhooks of a call took 1.7 
 process where they took 2.6 ms (`callbacks.answer`, medians, runs interleaved).
 
 On PostgreSQL a statement's round trip costs the client more than SQLite's whole run,
-and Core's share is smaller but still there: an agenda read by its business and slug
-took 137 µs of the thread's CPU through Core, 145 through the ORM and 69 on psycopg
-directly (a bare `SELECT 1`: 46; timeit, `thread_time`, a local server). API bookings
-(`bench.booking --database postgresql`) went from 185/s to 211–222/s with theirs run
-this way.
+and SQLAlchemy's share is smaller but still there. The thread's CPU for the JSON API's
+availability of one day, with a fresh session each as a request has (a local server,
+medians of 500, old and new code alternately): 770–800 µs through the ORM and Core,
+725–750 with its busy times read here, 557–566 with its agenda read by
+`orm_rows.RowReader` too; a booking's transaction 1220–1250, 1080–1120 and 922–943
+µs. API bookings (`bench.booking --database postgresql`) went from 185/s to
+211–222/s.
 
 Only where that is exact: a statement whose compiled form needs nothing evaluated in
 Python per execution (no Python-side column default to fill in, no parameter rendered
