@@ -70,14 +70,27 @@ class _Plan:
         assert isinstance(statement, ClauseElement)
         compiled = statement.compile(dialect=dialect, column_keys=keys)
         assert isinstance(compiled, SQLCompiler)
+        if compiled.implicit_returning:
+            # On PostgreSQL SQLAlchemy adds `RETURNING id` to an INSERT for its own
+            # `inserted_primary_key`; nothing here reads it (an id wanted is asked for
+            # with `.returning`), so the statement is compiled as for many rows, without.
+            compiled = statement.compile(dialect=dialect, column_keys=keys,
+                                         for_executemany=True)
+            assert isinstance(compiled, SQLCompiler) and not compiled.implicit_returning
         if compiled.insert_prefetch or compiled.update_prefetch:
             raise TypeError("a Python-side column default must be given as a parameter "
                             f"to run directly: {statement}")
         if compiled.literal_execute_params or compiled.post_compile_params:
             raise TypeError(f"a parameter rendered at run time cannot run directly: "
                             f"{statement}")
-        converters = tuple(column[3]._cached_result_processor(dialect, None)
-                           for column in compiled._result_columns)
+        try:
+            converters = tuple(column[3]._cached_result_processor(dialect, None)
+                               for column in compiled._result_columns)
+        except TypeError:
+            # psycopg's Float and Numeric pick their conversion by the type the server
+            # reports for the column, known only once a statement ran.
+            raise TypeError("a result column converted by the type the driver reports "
+                            f"cannot run directly: {statement}") from None
         # How each result column is read back as SQLAlchemy reads it (a datetime from
         # its text…); None when every column is the driver's value as is.
         self.converters = converters if any(converters) else None
@@ -85,8 +98,9 @@ class _Plan:
         # SQLite's driver takes a tuple in the order of the `?`s; psycopg a mapping by
         # the names in the SQL (a name SQLAlchemy had to escape is written escaped).
         self.positional = compiled.positional
+        # (`binds` also holds an anonymous parameter under its key before naming.)
         names = (compiled.positiontup or () if compiled.positional
-                 else tuple(compiled.binds))
+                 else tuple(dict.fromkeys(compiled.bind_names.values())))
         escaped = compiled.escaped_bind_names
         processors: list[tuple[str, str, Callable[[Any], Any] | None]] = []
         self.fixed: dict[str, Any] = {}
@@ -94,6 +108,9 @@ class _Plan:
             bind = compiled.binds[name]
             if bind.expanding:
                 raise TypeError(f"an expanding parameter cannot run directly: {statement}")
+            if bind.callable is not None:  # its value is computed at each execution
+                raise TypeError(f"a parameter computed when run cannot run directly: "
+                                f"{statement}")
             if not bind.required:  # a value given in the statement (`.limit(1)`)
                 self.fixed[name] = bind.effective_value
             processors.append((name, escaped.get(name, name),
@@ -234,7 +251,10 @@ def _on_driver(connection: Connection, sql: str, values: Any, *, many: bool) -> 
     its rows read whole and the cursor closed, as SQLAlchemy would run it: listeners told
     before and after, a driver error raised as SQLAlchemy's."""
     dialect = connection.dialect
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    except dialect.loaded_dbapi.Error as error:  # a connection closed under us
+        connection._handle_dbapi_exception(error, sql, values, None, None)
     listened = _listened(connection)
     if listened:
         connection.dispatch.before_cursor_execute(connection, cursor, sql, values, None,

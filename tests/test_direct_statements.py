@@ -12,11 +12,13 @@ import pytest
 from sqlalchemy import (
     Column,
     DateTime,
+    Float,
     Integer,
     MetaData,
     String,
     Table,
     bindparam,
+    cast,
     create_engine,
     event,
     exc,
@@ -295,3 +297,54 @@ def test_a_utc_datetime_is_written_as_sqlalchemy_writes_it() -> None:
             ours(refused)
     other = DateTime()  # not UTCDateTime: SQLAlchemy's own
     assert _bind_processor(other, dialect) is other._cached_bind_processor(dialect)
+
+
+def test_a_connection_closed_under_a_statement_is_invalidated(engine: Engine) -> None:
+    """The driver's connection closed (a failover, a pool bug): the error is SQLAlchemy's
+    for a lost connection, whether the driver refuses the cursor or the statement."""
+    read = Direct(select(CALLS.c.id).where(CALLS.c.call_sid == bindparam("sid")))
+    with engine.connect() as conn:
+        conn.connection.driver_connection.close()  # type: ignore[union-attr]
+        with pytest.raises(exc.DBAPIError) as lost:
+            read.run(conn, {"sid": "CA1"})
+        assert lost.value.connection_invalidated
+        assert conn.invalidated
+    with engine.connect() as fresh:
+        assert read.run(fresh, {"sid": "CA1"}).rows == []
+
+
+def test_a_parameter_computed_when_run_is_refused(memory: Connection) -> None:
+    with pytest.raises(TypeError, match="computed when run"):
+        Direct(select(_DEFAULTED.c.name).where(
+            _DEFAULTED.c.n == bindparam("n", callable_=lambda: 1))).run(memory, {})
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="psycopg's conversion of a float column")
+def test_a_column_converted_by_the_reported_type_is_refused(
+        connection: Connection) -> None:
+    """psycopg's Float and Numeric pick their conversion from the type the server reports:
+    refused plainly when first run, not run with a wrong one."""
+    with pytest.raises(TypeError, match="the type the driver reports"):
+        Direct(select(cast(CALLS.c.seq, Float))).run(connection, {})
+
+
+def test_an_insert_returns_only_what_it_asks_for(connection: Connection) -> None:
+    """SQLAlchemy adds `RETURNING id` to an INSERT on PostgreSQL for its own use; run
+    directly, an INSERT returns only the columns its `.returning` names."""
+    call_id = _call_id(connection)
+    sent: list[str] = []
+
+    def seen(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    row = {"call_id": call_id, "at": AT, "step": None, "kind": "enter", "fields": None}
+    event.listen(connection, "before_cursor_execute", seen)
+    try:
+        plain = Direct(insert(EVENTS), keys=tuple(row)).run(connection, row)
+        asked = Direct(insert(EVENTS).returning(EVENTS.c.kind), keys=tuple(row)).run(
+            connection, row)
+    finally:
+        event.remove(connection, "before_cursor_execute", seen)
+    assert plain.rows == [] and plain.rowcount == 1
+    assert asked.rows == [("enter",)]
+    assert ["RETURNING" in sql.upper() for sql in sent] == [False, True]
