@@ -197,23 +197,37 @@ def test_a_parameter_name_sqlalchemy_escapes_is_given_by_its_own_name(
     assert odd.run(connection, {"the call.id": call_id, "seq(min)": 5}).rows == []
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="a server whose connection can be cut")
-def test_a_lost_connection_is_invalidated_as_sqlalchemy_invalidates_it(engine: Engine) -> None:
-    """A connection the server dropped (a restart, a failover) is raised as SQLAlchemy's
-    error for a lost connection, and the pool forgets it: the next checkout connects
-    afresh instead of failing on the dead one."""
-    read = Direct(select(CALLS.c.id).where(CALLS.c.call_sid == bindparam("sid")))
+_READ_CALL = Direct(select(CALLS.c.id).where(CALLS.c.call_sid == bindparam("sid")))
+
+
+def _lost_then_afresh(engine: Engine, cut: Callable[[Connection], None]) -> None:
+    """After `cut` loses a connection, a statement on it raises SQLAlchemy's error for a
+    lost connection and invalidates it; the pool forgets it, so the next checkout
+    connects afresh instead of failing on the dead one."""
     with engine.connect() as doomed:
-        pid = doomed.execute(text("SELECT pg_backend_pid()")).scalar_one()
-        with engine.connect() as other:
-            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        with pytest.raises(exc.OperationalError) as lost:
-            read.run(doomed, {"sid": "CA1"})
+        cut(doomed)
+        with pytest.raises(exc.DBAPIError) as lost:
+            _READ_CALL.run(doomed, {"sid": "CA1"})
+        assert isinstance(lost.value, exc.OperationalError | exc.ProgrammingError)
         assert lost.value.connection_invalidated
         assert doomed.invalidated
     with engine.connect() as fresh:
-        assert read.run(fresh, {"sid": "CA1"}).rows == []
-        assert fresh.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+        assert _READ_CALL.run(fresh, {"sid": "CA1"}).rows == []
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="a server whose connection can be cut")
+def test_a_lost_connection_is_invalidated_as_sqlalchemy_invalidates_it(engine: Engine) -> None:
+    """The server dropped the connection (a restart, a failover)."""
+    pids: list[int] = []
+
+    def terminate(doomed: Connection) -> None:
+        pids.append(doomed.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        with engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pids[0]})
+
+    _lost_then_afresh(engine, terminate)
+    with engine.connect() as fresh:
+        assert fresh.execute(text("SELECT pg_backend_pid()")).scalar_one() != pids[0]
 
 
 # What cannot be run directly is refused when first run on SQLite, not run differently.
@@ -300,17 +314,12 @@ def test_a_utc_datetime_is_written_as_sqlalchemy_writes_it() -> None:
 
 
 def test_a_connection_closed_under_a_statement_is_invalidated(engine: Engine) -> None:
-    """The driver's connection closed (a failover, a pool bug): the error is SQLAlchemy's
-    for a lost connection, whether the driver refuses the cursor or the statement."""
-    read = Direct(select(CALLS.c.id).where(CALLS.c.call_sid == bindparam("sid")))
-    with engine.connect() as conn:
-        conn.connection.driver_connection.close()  # type: ignore[union-attr]
-        with pytest.raises(exc.DBAPIError) as lost:
-            read.run(conn, {"sid": "CA1"})
-        assert lost.value.connection_invalidated
-        assert conn.invalidated
-    with engine.connect() as fresh:
-        assert read.run(fresh, {"sid": "CA1"}).rows == []
+    """The driver's connection closed on our side (a pool bug): the driver refuses the
+    cursor itself, on SQLite as on PostgreSQL."""
+    def close(doomed: Connection) -> None:
+        doomed.connection.driver_connection.close()  # type: ignore[union-attr]
+
+    _lost_then_afresh(engine, close)
 
 
 def test_a_parameter_computed_when_run_is_refused(memory: Connection) -> None:
