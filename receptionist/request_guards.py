@@ -48,13 +48,13 @@ class NulCharacter(HTTPException):
                          headers={"Connection": "close"})
 
 
-# A NUL as it travels: raw, urlencoded, or escaped in JSON.
-_NUL_FORMS = (b"\x00", b"%00", b"\\u0000")
-
-
 def _has_nul(data: bytes) -> bool:
-    lowered = data.lower()
-    return any(form in lowered for form in _NUL_FORMS)
+    """A NUL as it travels: raw, urlencoded, or escaped in JSON (`\\u0000`, and
+    `\\U0000` too: the letter in either case). Written out rather than searched for in a
+    lowered copy of the body: this runs on every request's body (about 1 % of a
+    webhook's CPU the other way)."""
+    return (b"\x00" in data or b"%00" in data or b"\\u0000" in data
+            or b"\\U0000" in data)
 
 
 class RequestGuards:

@@ -89,7 +89,7 @@ def recorded(desk: Desk, session: Session, call_sid: str, at: StepAt,
         # or failed flow step.
         if info is not None:
             stored = messages.store_recording(ctx.session, call=ctx.call, info=info,
-                                              now=ctx.now)
+                                              now=ctx.now, log=ctx.log)
             kept.extend([stored] if stored is not None else [])
 
     def resume(ctx: FlowContext) -> None:

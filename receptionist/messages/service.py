@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -22,6 +23,10 @@ from receptionist.orm_rows import RowMaker, hold_written
 log = logging.getLogger(__name__)
 
 
+# Adds one event to the call's timeline: (kind, step, fields).
+Log = Callable[[EventKind, str | None, EventFields], None]
+
+
 @dataclass(frozen=True)
 class RecordingInfo:
     """A recording as the provider reported it; `duration_s` None: its length was not
@@ -33,10 +38,13 @@ class RecordingInfo:
 
 
 def store_recording(session: Session, *, call: Call, info: RecordingInfo,
-                    now: datetime) -> Message | None:
+                    now: datetime, log: Log | None = None) -> Message | None:
     """Create the message for a recording (once per RecordingSid). A zero-length recording
     is not a message: it is logged on the call instead. Returns None in that case. A
-    length reported after the message was made without one is kept on it."""
+    length reported after the message was made without one is kept on it.
+
+    `log`: where the new message's timeline event goes instead of its own INSERT (a
+    call flow's `FlowContext.log`, which writes the request's events in one statement)."""
     assert call.id is not None
     if not info.url or (info.duration_s is not None and info.duration_s <= 0):
         if not _reported_absent(session, call_id=call.id, recording_sid=info.sid):
@@ -55,9 +63,12 @@ def store_recording(session: Session, *, call: Call, info: RecordingInfo,
         return _known(session, info)
     message.id = message_id
     hold_written(session, message)  # the row as inserted: no SELECT to read it back
-    calls.add_event(session, call_id=call.id, at=now, step=call.current_step,
-                    kind=EventKind.message_recorded,
-                    fields=EventFields(duration_s=info.duration_s, recording=info.sid))
+    fields = EventFields(duration_s=info.duration_s, recording=info.sid)
+    if log is not None:
+        log(EventKind.message_recorded, call.current_step, fields)
+    else:
+        calls.add_event(session, call_id=call.id, at=now, step=call.current_step,
+                        kind=EventKind.message_recorded, fields=fields)
     return message
 
 

@@ -24,12 +24,13 @@ from functools import lru_cache
 from hashlib import sha1
 from urllib.parse import urlparse
 
-from starlette.datastructures import URL
 from twilio.request_validator import add_port, remove_port
 
 
-def public_url(base_url: str, url: URL) -> str:
-    return base_url + url.path + (f"?{url.query}" if url.query else "")
+def public_url(base_url: str, path: str, query: str) -> str:
+    """The URL Twilio called: our public base, then the request's path and query
+    (`request_target.path_and_query`)."""
+    return base_url + path + (f"?{query}" if query else "")
 
 
 class SignatureKey:

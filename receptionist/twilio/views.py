@@ -29,6 +29,7 @@ from receptionist.twilio.forms import (
     parse_or_none,
     read_form,
 )
+from receptionist.twilio.request_target import path_and_query, query_dict
 from receptionist.twilio.signature import is_valid, public_url, validator_for
 from receptionist.web_deps import runtime_of
 
@@ -49,7 +50,7 @@ async def _signed(request: Request, rt: Runtime) -> list[tuple[str, str]]:
     if len(set(names)) != len(names):
         repeated = sorted({name for name in names if names.count(name) > 1})
         raise HTTPException(400, f"repeated form parameter: {', '.join(repeated)[:200]}")
-    url = public_url(rt.settings.public_base_url, request.url)
+    url = public_url(rt.settings.public_base_url, *path_and_query(request.scope))
     if not is_valid(validator_for(rt.settings.twilio_auth_token), url=url, form=form,
                     signature=request.headers.get("x-twilio-signature")):
         log.warning("rejected unsigned or wrongly signed request to %s", url)
@@ -68,7 +69,8 @@ async def _answer(request: Request, form_model: type[F],
         raise HTTPException(400, "parameters Twilio never sends to this URL: "
                                  f"{', '.join(unknown)[:200]}")
     form = parse(form_model, dict(pairs))
-    run = partial(callbacks.answer, rt, request.url.path, request.url.query, form, handle)
+    path, query = path_and_query(request.scope)
+    run = partial(callbacks.answer, rt, path, query, form, handle)
     try:
         twiml = await rt.database.run(run, urgent=True)
     except Exception:
@@ -83,7 +85,8 @@ async def _answer(request: Request, form_model: type[F],
 async def _in_process_route(request: Request) -> Response:
     """One of the callbacks the stream runner may also answer itself
     (`callbacks.IN_PROCESS`)."""
-    form_model, handle = callbacks.IN_PROCESS[request.url.path](request.query_params)
+    path, _ = path_and_query(request.scope)
+    form_model, handle = callbacks.IN_PROCESS[path](query_dict(request.scope))
     return await _answer(request, form_model, handle)
 
 

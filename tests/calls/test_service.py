@@ -12,8 +12,9 @@ from sqlmodel import Session, select
 from receptionist.calls import service as calls
 from receptionist.calls.events import EventFields, EventKind
 from receptionist.calls.models import Call, CallEvent
+from receptionist.db import WriteConflict
 from receptionist.tenants.service import get_tenant
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, sqlite_only
 
 
 def _select(statement: Executable) -> Select[Any]:
@@ -90,6 +91,51 @@ def test_only_the_first_answer_claims_a_waiting_step(session: Session,
     session.flush()
     assert calls.claim_step(session, call=call, seq=3) and call.seq == 4
     assert not calls.claim_step(session, call=call, seq=3)  # the late or duplicate one
+
+
+def test_a_claim_and_the_calls_changes_are_one_update_on_sqlite_two_on_postgresql(
+        session: Session, engine: Engine, clock: FixedClock) -> None:
+    """On PostgreSQL the claim locks the row at once (a concurrent duplicate waits there);
+    SQLite's one writer read what the row holds, so the claim goes with the step."""
+    call = _call(session, clock)
+    session.commit()
+    seq = call.seq
+    with _Statements(engine) as seen:
+        assert calls.claim_step(session, call=call, seq=seq)
+        call.current_step = "menu"
+        calls.write_call(session, call)
+    updates = [s for s in seen if s.startswith("UPDATE calls")]
+    if engine.dialect.name == "sqlite":
+        assert len(updates) == 1 and "seq=" in updates[0]
+        assert updates[0].endswith("WHERE calls.id = ? AND calls.seq = ?")
+    else:
+        assert len(updates) == 2
+    session.commit()
+    stored = _stored(engine, call.id)
+    assert (stored.seq, stored.current_step) == (seq + 1, "menu")
+
+
+@sqlite_only
+def test_a_step_claimed_by_another_process_meanwhile_keeps_nothing(
+        session: Session, engine: Engine, clock: FixedClock) -> None:
+    """The claim's guard: another writer (another process) claimed the step between this
+    one's read and its write. The UPDATE changes nothing and the request is refused,
+    before its commit."""
+    call = _call(session, clock)
+    session.commit()
+    seq = call.seq
+    assert calls.claim_step(session, call=call, seq=seq)
+    with Session(engine) as other:
+        row = other.get(Call, call.id)
+        assert row is not None
+        row.seq, row.current_step = seq + 1, "theirs"
+        other.commit()
+    call.current_step = "mine"
+    with pytest.raises(WriteConflict, match="claimed by another writer"):
+        calls.write_call(session, call)
+    session.rollback()
+    stored = _stored(engine, call.id)
+    assert (stored.seq, stored.current_step) == (seq + 1, "theirs")
 
 
 def test_statuses_end_a_call_once_and_late_ones_are_ignored(session: Session,

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from receptionist import request_guards
 from receptionist.admin import sessions
 from receptionist.config import Settings
 from receptionist.main import create_app
@@ -149,3 +150,11 @@ def test_nul_characters_are_refused_everywhere(client: TestClient, demo_token: s
     assert api.status_code == 400
     assert client.get("/admin/t/demo/inbox?q=%00").status_code == 400
     assert client.get("/admin/t/demo/inbox?q=100%25").status_code == 200  # "%" is fine
+
+
+@pytest.mark.parametrize(("data", "nul"), [
+    (b"a\x00b", True), (b"name=%00", True), (b'"a\\u0000b"', True), (b'"a\\U0000b"', True),
+    (b"name=%2500", False), (b"100%25", False), (b'"a\\u00e9"', False), (b"u0000", False),
+    (b"%0", False), (b"", False)])
+def test_what_counts_as_a_nul(data: bytes, nul: bool) -> None:
+    assert request_guards._has_nul(data) is nul

@@ -29,7 +29,7 @@ def render(ctx: FlowContext, step_id: str, step: MessageStep) -> str | None:
 def resume(ctx: FlowContext, step_id: str, step: MessageStep, event: Event) -> str | None:
     if isinstance(event, Recorded):
         stored = event.message or messages.store_recording(
-            ctx.session, call=ctx.call, info=event.recording, now=ctx.now)
+            ctx.session, call=ctx.call, info=event.recording, now=ctx.now, log=ctx.log)
         if stored is None:
             ctx.say(gettext(ctx.language, "call.no_recording"))
         elif step.thanks:
