@@ -19,7 +19,7 @@ as a flush leaves a row it inserted, without `session.add`'s cascade and checks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import inspect
@@ -77,7 +77,8 @@ class RowReader(Generic[M]):
 
     def __init__(self, model: type[M], where: ColumnElement[bool]) -> None:
         table = model.__table__  # type: ignore[attr-defined]
-        self._row = Direct(select(*table.columns).where(where))
+        self.columns = tuple(table.columns)  # in the order `held` takes their values
+        self._row = Direct(select(*self.columns).where(where))
         self._keys = tuple(column.key for column in table.columns)
         self._mapper = inspect(model)
         self._manager = manager_of_class(model)
@@ -89,8 +90,12 @@ class RowReader(Generic[M]):
         # row added but not written yet is found.
         session._autoflush()
         row = self._row.first(session.connection(), params)
-        if row is None:
-            return None
+        return None if row is None else self.held(session, row)
+
+    def held(self, session: Session, row: Sequence[Any]) -> M:
+        """The object for a row of `columns` read in `session`'s transaction by another
+        statement (values as SQLAlchemy reads them): the session's own object when it
+        holds that row already, else one made from the row, as `first` gives it."""
         key = self._mapper.identity_key_from_primary_key(tuple(row[i] for i in self._primary))
         known = session.identity_map.get(key)
         if known is not None:

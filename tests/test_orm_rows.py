@@ -119,6 +119,20 @@ def test_a_read_row_is_held_as_the_orm_holds_a_loaded_one(engine: Engine) -> Non
         assert inspect(read).detached and inspect(loaded).detached
 
 
+def test_a_row_read_by_another_statement_is_held_as_first_holds_it(engine: Engine) -> None:
+    """`held`: the row's values read by a statement of the caller's own (the columns in
+    `columns`' order) become the object `first` would give."""
+    by_slug = select(*_BY_SLUG.columns).where(col(Tenant.slug) == "demo")
+    with Session(engine) as first, Session(engine) as other:
+        read = _BY_SLUG.first(first, {"slug": "demo"})
+        row = other.connection().execute(by_slug).one()
+        held = _BY_SLUG.held(other, tuple(row))
+        assert read is not None and held.model_dump() == read.model_dump()
+        assert _as_held(other, held) == _as_held(first, read)
+        assert _BY_SLUG.held(other, tuple(row)) is held  # the session's own, once held
+        assert _BY_SLUG.first(other, {"slug": "demo"}) is held
+
+
 def test_a_row_added_but_not_written_is_read(session: Session, clock: FixedClock) -> None:
     made = RowMaker(Tenant).new(**_tenant_values(clock))
     session.add(made)

@@ -46,15 +46,32 @@ _CALL_BY_SID = RowReader(Call, col(Call.call_sid) == bindparam("sid"))
 _CLAIM_STEP = Direct(update(Call).where(Call.id == bindparam("call_id"),  # type: ignore[arg-type]
                                          Call.seq == bindparam("expected"))  # type: ignore[arg-type]
                       .values(seq=bindparam("claimed")))
-_REPLY_BY_KEY = Direct(select(WebhookReply.twiml).where(
-    WebhookReply.call_sid == bindparam("call_sid"), WebhookReply.key == bindparam("key")))
+# A webhook's first statement: its stored answer, with its call's row (`stored_reply`).
+# One row always: the call's columns are NULL for a call not seen yet.
+_REPLY_AND_CALL = Direct(
+    select(select(WebhookReply.twiml).where(WebhookReply.call_sid == bindparam("sid"),
+                                            WebhookReply.key == bindparam("key"))
+           .scalar_subquery().label("twiml"), *_CALL_BY_SID.columns)
+    .select_from(select(literal_column("1").label("one")).subquery("one").outerjoin(
+        Call.__table__, col(Call.call_sid) == bindparam("sid"))))  # type: ignore[attr-defined]
+_CALL_ID = [column.key for column in _CALL_BY_SID.columns].index("id")
+# The session's info: the call read by `stored_reply` in this transaction, waiting for
+# the transaction's first `get_call`.
+_READ_AHEAD = "receptionist.call_read_ahead"
 _INSERT_REPLY = Direct(insert(WebhookReply.__table__),  # type: ignore[attr-defined]
                        keys=("key", "call_sid", "twiml", "created_at"))
 
 
 def get_call(session: Session, *, call_sid: str) -> Call | None:
     """The call, as `select(Call)` gives it (every webhook reads its call first: read by
-    `orm_rows.RowReader`, at less than half the ORM query's cost)."""
+    `orm_rows.RowReader`, at less than half the ORM query's cost). The transaction's
+    first one takes the row `stored_reply` read with the stored answer, unless something
+    new waits to be written (the ORM's query would write it first, and could find it)."""
+    ahead = session.info.pop(_READ_AHEAD, None)
+    if (ahead is not None and ahead[0] is session.get_transaction() and ahead[1] == call_sid
+            and not session.new):
+        session._autoflush()  # what else changed, written here as the query would
+        return ahead[2]  # type: ignore[no-any-return]
     return _CALL_BY_SID.first(session, {"sid": call_sid})
 
 
@@ -228,10 +245,20 @@ def has_event(session: Session, *, call: Call, kind: EventKind) -> bool:
 
 
 def stored_reply(session: Session, *, call_sid: str, key: str) -> str | None:
-    """The answer stored under `key` for this call (`save_reply`), or None."""
-    row = _REPLY_BY_KEY.run(session.connection(), {"call_sid": call_sid, "key": key}
-                            ).fetchone()
-    return None if row is None else str(row[0])
+    """The answer stored under `key` for this call (`save_reply`), or None.
+
+    Every webhook asks this first, then reads its call: the same statement reads the
+    call's row, and the transaction's first `get_call` takes it from here. One
+    statement of a webhook's five to eight, where it took two (on PostgreSQL, one round
+    trip less)."""
+    row = _REPLY_AND_CALL.first(session.connection(), {"sid": call_sid, "key": key})
+    assert row is not None  # one row, whether or not anything matched
+    if row[0] is not None:
+        return str(row[0])
+    values = row[1:]
+    call = None if values[_CALL_ID] is None else _CALL_BY_SID.held(session, values)
+    session.info[_READ_AHEAD] = (session.get_transaction(), call_sid, call)
+    return None
 
 
 _RECENT_REPLIES = (select(WebhookReply.twiml)

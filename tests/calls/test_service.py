@@ -138,6 +138,78 @@ def test_a_step_claimed_by_another_process_meanwhile_keeps_nothing(
     assert (stored.seq, stored.current_step) == (seq + 1, "theirs")
 
 
+KEY = "k" * 64
+
+
+def test_a_webhooks_stored_answer_and_its_call_are_read_by_one_statement(
+        session: Session, engine: Engine, clock: FixedClock) -> None:
+    call = _call(session, clock)
+    sid, call_id, seq = call.call_sid, call.id, call.seq
+    session.commit()
+    session.expunge_all()
+    with _Statements(engine) as seen:
+        assert calls.stored_reply(session, call_sid=sid, key=KEY) is None
+        read = calls.get_call(session, call_sid=sid)
+        assert read is not None and (read.id, read.seq) == (call_id, seq)
+    assert len(seen) == 1 and "webhook_replies" in seen[0] and "FROM (SELECT 1" in seen[0]
+    assert inspect(read).persistent and not session.dirty
+    with _Statements(engine) as seen:  # the read ahead serves the first get_call only
+        assert calls.get_call(session, call_sid=sid) is read
+    assert len(seen) == 1
+    read.current_step = "menu"
+    session.commit()
+    assert _stored(engine, call_id).current_step == "menu"
+
+
+def test_a_stored_answer_is_given_back_and_the_call_read_as_usual(
+        session: Session, engine: Engine, clock: FixedClock) -> None:
+    call = _call(session, clock)
+    sid = call.call_sid
+    calls.save_reply(session, key=KEY, call_sid=sid, twiml="<Response/>", now=clock())
+    session.commit()
+    with _Statements(engine) as seen:
+        assert calls.stored_reply(session, call_sid=sid, key=KEY) == "<Response/>"
+        assert calls.get_call(session, call_sid=sid) is call
+    assert len(seen) == 2  # no call read ahead with a stored answer: read on its own
+
+
+def test_a_call_not_seen_yet_is_none_once_then_read(session: Session, engine: Engine,
+                                                    clock: FixedClock) -> None:
+    sid = "CA" + "8" * 32
+    with _Statements(engine) as seen:
+        assert calls.stored_reply(session, call_sid=sid, key=KEY) is None
+        assert calls.get_call(session, call_sid=sid) is None
+    assert len(seen) == 1
+    call = _call(session, clock, sid)  # written in this transaction
+    assert calls.get_call(session, call_sid=sid) is call
+
+
+def test_the_read_ahead_serves_only_its_call_its_transaction_and_nothing_new(
+        session: Session, engine: Engine, clock: FixedClock) -> None:
+    """Read again otherwise, as the ORM's query would: another call's SID, after a
+    rollback, or with a new row waiting to be written (which the query writes first,
+    and finds)."""
+    call = _call(session, clock)
+    sid = call.call_sid
+    session.commit()
+    other = "CA" + "9" * 32
+    calls.stored_reply(session, call_sid=sid, key=KEY)
+    assert calls.get_call(session, call_sid=other) is None
+    with _Statements(engine) as seen:  # taken by the first get_call, even another call's
+        assert calls.get_call(session, call_sid=sid) is call
+    assert len(seen) == 1
+    calls.stored_reply(session, call_sid=sid, key=KEY)
+    session.rollback()
+    with _Statements(engine) as seen:
+        assert calls.get_call(session, call_sid=sid) is call
+    assert len(seen) == 1
+    assert calls.stored_reply(session, call_sid=other, key=KEY) is None
+    waiting = _new_call(session, clock, other)
+    session.add(waiting)
+    assert calls.get_call(session, call_sid=other) is waiting
+    assert waiting.id is not None and not session.new
+
+
 def test_statuses_end_a_call_once_and_late_ones_are_ignored(session: Session,
                                                            clock: FixedClock) -> None:
     call = _call(session, clock)
