@@ -168,8 +168,8 @@ def claim_step(session: Session, *, call: Call, seq: int) -> bool:
     lock here, before it does anything. On SQLite the claim is written with the call's
     other changes by the UPDATE that ends the webhook (`write_call`), guarded by the
     sequence read: there the webhook holds the process's write lock from before it
-    read the call, so it read what the row holds. That saves one statement of a menu
-    key's six and a recording's seven. Should another process have claimed the step
+    read the call, so it read what the row holds. That saves a statement on every
+    menu key and recording. Should another process have claimed the step
     meanwhile, the guarded UPDATE changes nothing and `write_call` raises
     `WriteConflict`: nothing of the request is kept."""
     if session.get_bind().dialect.name == "sqlite":
@@ -248,9 +248,8 @@ def stored_reply(session: Session, *, call_sid: str, key: str) -> str | None:
     """The answer stored under `key` for this call (`save_reply`), or None.
 
     Every webhook asks this first, then reads its call: the same statement reads the
-    call's row, and the transaction's first `get_call` takes it from here. One
-    statement of a webhook's five to eight, where it took two (on PostgreSQL, one round
-    trip less)."""
+    call's row, and the transaction's first `get_call` takes it from here: one
+    statement where it took two (on PostgreSQL, one round trip less)."""
     row = _REPLY_AND_CALL.first(session.connection(), {"sid": call_sid, "key": key})
     assert row is not None  # one row, whether or not anything matched
     if row[0] is not None:

@@ -4,8 +4,8 @@ ASGI scope.
 
 `request.url` builds a URL object from the scope (the Host header parsed and checked, the
 URL joined and split again) only for the webhook to take back its path and query: about
-3 % of a webhook's CPU under load (py-spy, `bench.webhooks`). These give the same strings
-(tested against Starlette's own on awkward paths and queries in
+3 % of a webhook server's samples under load (py-spy, `bench.webhooks`). These give the
+same strings (tested against Starlette's own on awkward paths and queries in
 tests/twilio/test_request_target.py); the Host header plays no part in them, as it plays
 none in the URL Twilio signed (`signature.public_url`)."""
 
@@ -22,7 +22,7 @@ _DROPPED = str.maketrans("", "", "\t\r\n")
 def path_and_query(scope: Scope) -> tuple[str, str]:
     """`(request.url.path, request.url.query)` for a request to one of our routes."""
     path: str = scope["path"]
-    if path.startswith("//") or not path.startswith("/") or path[:1].isspace():
+    if not path.startswith("/") or path.startswith("//"):
         from starlette.datastructures import URL  # a path no route of ours matches
 
         url = URL(scope=scope)
