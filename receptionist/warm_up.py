@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import select
 
-from receptionist import i18n
+from receptionist import direct_statements, i18n
 from receptionist.call_flows.meaning import script_model
 from receptionist.call_flows.prompt_texts import static_prompts
 from receptionist.call_flows.schema import Script
@@ -197,13 +197,20 @@ def load_voices(rt: Runtime) -> None:
 def open_connections(rt: Runtime) -> int:
     """Fill the call path's connection pool (`Database.call_engine`): on PostgreSQL a
     connection costs a round trip and an authentication, which the first calls arriving
-    together would otherwise each pay. Returns how many were opened."""
+    together would otherwise each pay. Then compile the prebuilt statements for both
+    engines (`direct_statements.prepare`), once each has connected: a first call
+    otherwise compiles each statement it meets. Returns how many connections were
+    opened."""
     engine = rt.database.call_engine
     size = getattr(engine.pool, "size", lambda: 1)()
     with ExitStack() as held:  # all held at once, so that the pool opens that many
         for _ in range(max(int(size), 1)):
             held.enter_context(engine.connect()).execute(text("SELECT 1"))
-        return max(int(size), 1)
+    with rt.database.engine.connect():  # its dialect set up by its first connection
+        pass
+    for dialect in {engine.dialect, rt.database.engine.dialect}:
+        direct_statements.prepare(dialect)
+    return max(int(size), 1)
 
 
 def start_recognition(rt: Runtime) -> None:

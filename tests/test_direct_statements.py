@@ -27,10 +27,11 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from receptionist import direct_statements
 from receptionist.calls.events import EventFields
 from receptionist.calls.models import Call, CallEvent, WebhookReply
 from receptionist.direct_statements import Direct, _bind_processor
@@ -357,3 +358,20 @@ def test_an_insert_returns_only_what_it_asks_for(connection: Connection) -> None
     assert plain.rows == [] and plain.rowcount == 1
     assert asked.rows == [("enter",)]
     assert ["RETURNING" in sql.upper() for sql in sent] == [False, True]
+
+
+def test_prepare_compiles_every_statement_made_for_an_engines_dialect(
+        engine: Engine) -> None:
+    """What a web process does before it says it is ready: a later run finds its plan."""
+    with engine.connect():
+        pass
+    made = Direct(select(CALLS.c.id).where(CALLS.c.call_sid == bindparam("sid")))
+    refused = Direct(select(CALLS.c.id).where(
+        CALLS.c.id == bindparam("n", literal_execute=True)))
+    prepared = direct_statements.prepare(engine.dialect)
+    assert prepared >= 1 and engine.dialect in made._plans
+    assert engine.dialect not in refused._plans  # refused where it runs, as before
+    with pytest.raises(TypeError, match="rendered"), engine.connect() as conn:
+        refused.run(conn, {"n": 1})
+    other = mysql.dialect()  # a driver whose statements run through SQLAlchemy
+    assert direct_statements.prepare(other) == 0 and other not in made._plans

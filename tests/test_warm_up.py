@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from receptionist import i18n, warm_up
 from receptionist.call_flows.meaning import training_set
+from receptionist.calls import service as calls_service
 from receptionist.config import Settings
 from receptionist.main import create_app
 from receptionist.runtime import Runtime
@@ -175,6 +176,17 @@ def test_the_database_part_fills_the_call_paths_connection_pool(runtime: Runtime
     pool = runtime.database.call_engine.pool
     assert opened == pool.size() >= 1  # type: ignore[attr-defined]
     assert pool.checkedin() == opened  # type: ignore[attr-defined]
+
+
+def test_the_database_part_compiles_the_call_paths_statements(runtime: Runtime) -> None:
+    """For the call path's engine and the other: a first call compiles nothing."""
+    database = runtime.database
+    database.dispose()  # engines anew: no statement compiled for them yet
+    assert database.call_engine.dialect not in calls_service._REPLY_AND_CALL._plans
+    warm_up.open_connections(runtime)
+    for engine in (database.call_engine, database.engine):
+        assert engine.dialect in calls_service._REPLY_AND_CALL._plans
+        assert engine.dialect in calls_service._INSERT_REPLY._plans
 
 
 def test_a_part_cut_short_by_the_shutdown_is_not_logged_as_a_fault(
