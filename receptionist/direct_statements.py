@@ -4,7 +4,7 @@ SQLite's (`sqlite3`) and PostgreSQL's (psycopg).
 SQLAlchemy Core spends more Python on each statement it runs (cache lookup, execution
 context, parameter and result processing, events) than SQLite spends running one of the
 call path's: timeit, a timeline event's INSERT took 18 µs through Core and 6 on the
-driver, the stored reply's SELECT 14 and 1.2. A webhook runs six to eight of them.
+driver, the stored reply's SELECT 14 and 1.2. A webhook runs four to seven of them.
 `Direct` compiles a statement once per dialect, keeps its SQL, its parameters (their
 order for SQLite's `?`, their names for psycopg's `%(name)s`) and each one's bind
 processor (the conversions SQLAlchemy applies: a datetime's text, a JSON document, a
