@@ -28,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import mysql, sqlite
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
@@ -375,3 +376,17 @@ def test_prepare_compiles_every_statement_made_for_an_engines_dialect(
         refused.run(conn, {"n": 1})
     other = mysql.dialect()  # a driver whose statements run through SQLAlchemy
     assert direct_statements.prepare(other) == 0 and other not in made._plans
+
+
+def test_prepare_skips_a_statement_built_for_another_database() -> None:
+    """The warm-up's rehearsal runs on a SQLite sandbox: on a PostgreSQL deployment its
+    SQLite variant of a statement exists too (`messages.service._insert_message`), and
+    must not stop the others compiling."""
+    foreign = Direct(sqlite_insert(REPLIES).on_conflict_do_nothing(
+        index_elements=["call_sid", "key"]), keys=("key", "call_sid", "twiml", "created_at"))
+    made = Direct(select(CALLS.c.id).where(CALLS.c.call_sid == bindparam("sid")))
+    dialect = create_engine("postgresql+psycopg://nobody@localhost/none").dialect
+    with pytest.raises(AttributeError):  # SQLite's ON CONFLICT, compiled for PostgreSQL
+        foreign._plan(dialect)
+    assert direct_statements.prepare(dialect) >= 1
+    assert dialect in made._plans and dialect not in foreign._plans
