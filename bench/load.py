@@ -21,15 +21,24 @@ The instances get calls once `/readyz` says 200, as compose's proxy sends them. 
 configuration runs `--runs` times, interleaved, and the webhook p99 is their median.
 
     python -m bench.load [--calls 200] [--instances 2] [--think 1.0] [--ramp 1] [--runs 3]
+    python -m bench.load --after-start 50 --instances 1 [--batches 3] [--runs 3]
+                         [--wait-for both|readyz|healthz]
 
 `--after-start N` measures readiness instead: N calls arriving as soon as the instances
-say ready (`/readyz` 200), then N more in the same run, their webhooks' p50 / p95 / p99
-side by side (the ratio to the later batch), and the same after `/healthz` alone.
+say ready (`/readyz` 200), then the same N calls again (new numbers) once those ended,
+`--batches` times, after each of `--runs` starts: each start's p99 per batch, then all
+starts' webhooks pooled per batch (p50 / p95 / p99 against the later batches'), and the
+same after `/healthz` alone. The later batches show how much a p99 moves between two
+batches of a warm process.
+
+The load generator does not collect garbage while calls run (`place_calls`): its full
+collections stopped every simulated caller for 130-160 ms, counted as webhook latency.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import shutil
@@ -234,9 +243,11 @@ def simulated_twilio(timed: Timed, api: FakeTwilioApi, tmp: Path) -> Any:
     return sim
 
 
-def place_calls(sim: Any, calls: int, think: float, ramp: float, first: int = 0) -> Outcome:
-    """`calls` calls of the mix (callers `first`, `first + 1`…), arriving within `ramp`
-    seconds; returns once they have all ended."""
+def place_calls(sim: Any, calls: int, think: float, ramp: float, numbers_from: int = 0
+                ) -> Outcome:
+    """`calls` calls of the mix (callers 0 to `calls` - 1, each with its kind, arrival
+    time, pauses and choices), arriving within `ramp` seconds, dialled from the numbers
+    `numbers_from`, `numbers_from + 1`…; returns once they have all ended."""
     outcome = Outcome()
     lock = threading.Lock()
     start = threading.Barrier(calls)
@@ -258,7 +269,8 @@ def place_calls(sim: Any, calls: int, think: float, ramp: float, first: int = 0)
             outcome.most_in_progress = max(outcome.most_in_progress, outcome.in_progress)
         try:
             call: SimulatedCall = sim.call(NUMBER, caller=caller,
-                                           from_=f"+1555{index:07d}", before_post=pause)
+                                           from_=f"+1555{numbers_from + index:07d}",
+                                           before_post=pause)
         except Exception as exc:
             with lock:
                 outcome.failed.append(f"{kind}: {exc}"[:400])
@@ -276,11 +288,19 @@ def place_calls(sim: Any, calls: int, think: float, ramp: float, first: int = 0)
             if caller.answers > 30:
                 outcome.failed.append(f"{kind}: looped: ...{call.said[-300:]}")
 
-    threads = [threading.Thread(target=one, args=(first + i,)) for i in range(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(calls)]
+    # No collection in this process while the calls run: a full one stopped every caller
+    # thread for 130-160 ms, and the webhooks in flight then counted it as the server's
+    # latency (it fell in the first batch after a start more often than in later ones).
+    gc.collect()
+    gc.disable()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        gc.enable()
     return outcome
 
 
@@ -356,12 +376,31 @@ def run(calls: int, instances: int, think: float, ramp: float, server: PostgresS
     return row, cpu_rows, outcome.failed[:2], p99
 
 
-def after_start(calls: int, instances: int, think: float, ramp: float,
-                server: PostgresServer, tmp: Path, *, ready: bool) -> tuple[list[str], int]:
+@dataclass
+class Batch:
+    """One batch of calls after a start: its webhooks' latencies (sorted) and CPU use."""
+
+    start: str  # which start ("readyz 1", "healthz 2"...)
+    position: int  # 0: the first calls after the start
+    latencies: list[float]
+    before: Sample
+    after: Sample
+    failed: int
+
+
+def after_start(calls: int, batches: int, instances: int, think: float, ramp: float,
+                server: PostgresServer, tmp: Path, *, ready: bool, attempt: int
+                ) -> tuple[list[Batch], int]:
     """Start the web instances, wait for /readyz (or, `ready` False, only for /healthz, as
-    a proxy that checks liveness would), then `calls` calls at once, then `calls` more once
-    those ended: the webhooks' latency of each batch, and the CPU shares during it."""
-    name = f"start_{'ready' if ready else 'live'}_{instances}"
+    a proxy that checks liveness would), then `calls` calls at once, and again once those
+    ended, `batches` times in all: the webhooks' latency of each batch, the CPU use
+    during it, and the non-200 answers and tracebacks.
+
+    Every batch is the same calls (the same kinds, arrival times, pauses and choices:
+    callers 0 to `calls` - 1), dialled from numbers not seen before: a batch differs from
+    the next only by what the process had done before it."""
+    label = "readyz" if ready else "healthz"
+    name = f"start_{label}_{instances}_{attempt}"
     _, env, api = prepare(name, calls, server, tmp)
     web = [Instance(env, tmp, f"{name}-web{i}") for i in range(instances)]
     for instance in web:
@@ -371,38 +410,68 @@ def after_start(calls: int, instances: int, think: float, ramp: float,
     proxy = RoundRobin(web, timeout=60)
     timed = Timed(proxy)
     sim = simulated_twilio(timed, api, tmp)
-    # The voice callers' words, synthesized before the first batch as the later one finds
+    # The voice callers' words, synthesized before the first batch as the later ones find
     # them: else the load generator runs espeak-ng during the first batch only.
     sim.media.synthesize(VOICE_CALLER_SAYS, voice=sim.media.voice)
-    batches: list[tuple[str, list[float], Sample, Sample, int]] = []
-    for label, first in ((f"first {calls} after /{'readyz' if ready else 'healthz'} 200", 0),
-                         (f"next {calls}", calls)):
+    done: list[Batch] = []
+    for position in range(batches):
         timed.latencies, timed.slowest = [], []
         before = (time.perf_counter(), cpu_use(web, server))
-        outcome = place_calls(sim, calls, think, ramp, first=first)
+        outcome = place_calls(sim, calls, think, ramp, numbers_from=position * calls)
         after = (time.perf_counter(), cpu_use(web, server))
         if os.environ.get("LOAD_DEBUG"):
-            print(f"{label}, slowest webhooks:", [(round(t, 2), round(at - before[0], 1), u)
-                                                   for t, at, u in timed.slowest])
-        batches.append((label, sorted(timed.latencies), before, after,
-                        len(outcome.failed)))
+            print(f"{label} {attempt}, batch {position + 1}, slowest webhooks:",
+                  [(round(t, 3), round(at - before[0], 2), u) for t, at, u in timed.slowest])
+        done.append(Batch(f"{label} {attempt}", position, sorted(timed.latencies), before,
+                          after, len(outcome.failed)))
     for instance in web:
         instance.stop()
     proxy.close()
     api.__exit__(None, None, None)
     errors = sum(n for status, n in proxy.statuses.items() if status != 200) + sum(
         instance.log().count("Traceback") for instance in web)
-    base = batches[1][1]
-    rows = []
-    for label, lat, before, after, failed in batches:
-        cells = []
-        for share in (0.5, 0.95, 0.99):
-            ms = percentile(lat, share) * 1000
-            cells.append(f"{ms:.0f} ({ms / (percentile(base, share) * 1000):.1f}×)")
-        shares = cpu_row("", before, after).split("|")[2:-1]
-        rows.append(f"| {label} | {len(lat)} | " + " | ".join(cells) + f" | {failed} |"
-                    + "|".join(shares) + "|")
-    return rows, errors
+    return done, errors
+
+
+def after_start_tables(done: list[Batch], calls: int) -> list[str]:
+    """What `--after-start` prints: per start, each batch's p99 and the first batch's
+    against the later ones; then, all starts' webhooks pooled per batch, p50 / p95 / p99
+    against the later batches' pooled, and the CPU shares."""
+    lines = ["| start | " + " | ".join(
+        f"batch {p + 1} p99 ms" for p in range(max(b.position for b in done) + 1))
+        + " | first ÷ later (median of their p99) | later ÷ later (largest) |",
+        "|---|" + "---|" * (max(b.position for b in done) + 3)]
+    for start in dict.fromkeys(b.start for b in done):
+        mine = sorted((b for b in done if b.start == start), key=lambda b: b.position)
+        p99s = [percentile(b.latencies, 0.99) * 1000 for b in mine]
+        later = p99s[1:]
+        spread = max(later) / min(later) if len(later) > 1 else float("nan")
+        lines.append(f"| {start} | " + " | ".join(f"{v:.0f}" for v in p99s)
+                     + f" | {p99s[0] / statistics.median(later):.2f}× | {spread:.2f}× |")
+    lines += ["", "all starts pooled: each batch's webhooks, × the later batches' pooled "
+                  "(a p99 over n webhooks is their n/100 slowest)", "",
+              "| wait for | batch | starts | webhooks | p50 ms | p95 ms | p99 ms | failed calls | "
+              + " | ".join(f"CPU {part}" for part in CPU_PARTS) + " | idle |",
+              "|---|---|---|---|---|---|---|---|" + "---|" * (len(CPU_PARTS) + 1)]
+    for label in dict.fromkeys(b.start.split()[0] for b in done):
+        mine = [b for b in done if b.start.split()[0] == label]
+        base = sorted(x for b in mine if b.position > 0 for x in b.latencies)
+        for position in sorted({b.position for b in mine}):
+            batch = [b for b in mine if b.position == position]
+            lat = sorted(x for b in batch for x in b.latencies)
+            cells = []
+            for share in (0.5, 0.95, 0.99):
+                ms = percentile(lat, share) * 1000
+                cells.append(f"{ms:.0f} ({ms / (percentile(base, share) * 1000):.2f}×)")
+            seconds = sum((b.after[0] - b.before[0]) * (os.cpu_count() or 1) for b in batch)
+            shares = [sum(b.after[1][part] - b.before[1][part] for b in batch) / seconds
+                      for part in CPU_PARTS]
+            name = f"first {calls}" if position == 0 else f"batch {position + 1}"
+            lines.append(f"| /{label} | {name} | {len(batch)} | {len(lat)} | "
+                         + " | ".join(cells) + f" | {sum(b.failed for b in batch)} | "
+                         + " | ".join(f"{share:.0%}" for share in shares)
+                         + f" | {max(0.0, 1 - sum(shares)):.0%} |")
+    return lines
 
 
 def main() -> None:
@@ -414,15 +483,22 @@ def main() -> None:
                         help="the calls arrive within this many seconds")
     parser.add_argument("--runs", type=int, default=3,
                         help="load runs per configuration, interleaved: the p99 is their "
-                             "median")
+                             "median (with --after-start: starts per wait)")
     parser.add_argument("--after-start", type=int, default=0, metavar="N",
-                        help="instead: N calls as soon as the instances are ready, then N "
-                             "more, compared (and the same when only /healthz is waited for)")
+                        help="instead: N calls as soon as the instances are ready, then "
+                             "the same N calls again (--batches in all), compared (and the "
+                             "same when only /healthz is waited for); --runs starts each")
+    parser.add_argument("--batches", type=int, default=3,
+                        help="with --after-start: batches of calls after each start (the "
+                             "later ones are the baseline, and show how much a p99 varies "
+                             "between batches of a warm process)")
     parser.add_argument("--wait-for", choices=("both", "readyz", "healthz"), default="both",
                         help="with --after-start: which start to measure (healthz: what a "
                              "proxy that checks liveness only sees, or a version without "
                              "/readyz)")
     args = parser.parse_args()
+    if args.after_start and args.batches < 2:
+        parser.error("--batches: at least 2 (the later ones are the baseline)")
     if shutil.which("espeak-ng") is None:
         sys.exit("espeak-ng is needed (make deps)")
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
@@ -431,27 +507,30 @@ def main() -> None:
     server.init()
     server.start()
     if args.after_start:
+        done: list[Batch] = []
+        errors = 0
         try:
-            start_rows, errors = [], 0
-            for ready in {"both": (True, False), "readyz": (True,),
-                          "healthz": (False,)}[args.wait_for]:
-                rows_, errors_ = after_start(args.after_start, args.instances, args.think,
-                                             args.ramp, server, tmp, ready=ready)
-                start_rows += rows_
-                errors += errors_
+            # Starts interleaved (ready, then live, again...): each pair sees the same
+            # machine.
+            for attempt in range(1, args.runs + 1):
+                for ready in {"both": (True, False), "readyz": (True,),
+                              "healthz": (False,)}[args.wait_for]:
+                    batches, errors_ = after_start(
+                        args.after_start, args.batches, args.instances, args.think,
+                        args.ramp, server, tmp, ready=ready, attempt=attempt)
+                    done += batches
+                    errors += errors_
         finally:
             server.stop()
         print(f"\nafter a start: {args.instances} web instance(s), PostgreSQL, "
-              f"{args.after_start} calls arriving within {args.ramp:.0f} s (mix: "
-              f"{dict(Counter(KINDS))}), callers pause ~{args.think:.1f} s per prompt, then "
-              f"{args.after_start} more; webhook latency, × the later batch of the same "
-              f"start; {os.cpu_count()} cores shared with the load generator; "
-              f"non-200 answers and tracebacks: {errors}\n")
-        print("| batch | webhooks | p50 ms | p95 ms | p99 ms | failed calls | "
-              + " | ".join(f"CPU {part}" for part in CPU_PARTS) + " | idle |")
-        print("|---|---|---|---|---|---|" + "---|" * (len(CPU_PARTS) + 1))
-        for row in start_rows:
-            print(row)
+              f"{args.runs} start(s) per wait; after each, {args.batches} batches of the "
+              f"same {args.after_start} calls (mix: {dict(Counter(KINDS))}), each batch "
+              f"arriving within {args.ramp:.0f} s once the one before ended, callers "
+              f"pause ~{args.think:.1f} s per prompt; webhook latency; {os.cpu_count()} "
+              f"cores shared with the load generator; non-200 answers and tracebacks: "
+              f"{errors}\n")
+        for line in after_start_tables(done, args.after_start):
+            print(line)
         return
     rows, cpu_rows = [], []
     tails: dict[int, list[float]] = {}

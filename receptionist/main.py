@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
         if checkpoints is not None:  # SQLite: no webhook waits for a checkpoint
             checkpoints.start()
             database.renew_call_connection()  # opened again with the safety net
+        database.start_threads()  # before the first calls, not during their burst
         warm.start()  # in its own threads: the event loop (and /healthz) answer meanwhile
         drain = asyncio.create_task(drain_spool_forever(rt))
         try:
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utcnow,
             if checkpoints is not None:
                 checkpoints.stop()
             rt.close()  # recognition processes, HTTP clients
+            database.stop_threads()
 
     docs = settings.docs_enabled
     app = FastAPI(title="receptionist", version=__version__, lifespan=lifespan,

@@ -213,6 +213,12 @@ def open_connections(rt: Runtime) -> int:
     return max(int(size), 1)
 
 
+def prepare_telephony(rt: Runtime) -> None:
+    """The provider's REST client, built (`Telephony.prepare`): the first media stream's
+    redirect would otherwise build it, with every request of the process waiting."""
+    rt.telephony.prepare()
+
+
 def start_recognition(rt: Runtime) -> None:
     """The recognition processes, each with the speech models of the languages in use
     that an installed engine hears (none heard: nothing to start, calls use the keypad)."""
@@ -250,6 +256,7 @@ def for_runtime(rt: Runtime, extra: Sequence[Part] = (), *, settles_heap: bool =
     such as `serve`'s rehearsal of calls in the trial call's sandbox)."""
     return WarmUp([*extra, Part("speech", lambda: start_recognition(rt)),
                    Part("database", lambda: open_connections(rt)),
+                   Part("telephony", lambda: prepare_telephony(rt)),
                    Part("scripts", lambda: load_scripts(rt)),
                    Part("intent models", lambda: load_intent_models(rt)),
                    Part("texts", lambda: load_texts(rt)),

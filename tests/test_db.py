@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 
 from receptionist.db import (
     CALL_DB_THREADS,
+    CALL_THREADS,
     DB_THREADS,
     Database,
     WriteConflict,
@@ -162,6 +163,77 @@ def test_the_call_path_has_database_threads_of_its_own() -> None:
     asyncio.run(burst())
     assert lanes["urgent"] and not lanes["urgent"] & lanes["general"]
     assert len(lanes["urgent"] | lanes["general"]) <= DB_THREADS + CALL_DB_THREADS
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_start_threads_starts_every_thread_the_call_path_uses_before_its_calls(
+        dialect: str) -> None:
+    """A burst of calls after a start meets threads already running: none is started
+    while its requests wait. On SQLite statements run inline: only the waits' threads.
+    No server is needed: the work here runs no statement."""
+    url = ("sqlite://" if dialect == "sqlite"
+           else "postgresql+psycopg://nobody@127.0.0.1:9/none")
+    database = Database(make_engine(url))
+    expected = CALL_THREADS + (0 if dialect == "sqlite" else CALL_DB_THREADS + DB_THREADS)
+
+    async def start_then_burst() -> tuple[int, set[int], set[int]]:
+        started = database.start_threads()
+        before = {thread.ident for thread in threading.enumerate()}
+        waits = await _gathered(database, "waits", CALL_THREADS)
+        calls = (await _gathered(database, "calls", CALL_DB_THREADS)
+                 if dialect == "postgresql" else set())
+        assert {thread.ident for thread in threading.enumerate()} <= before | {None}
+        database.stop_threads()  # the app's shutdown
+        return started, waits, calls
+
+    started, waits, calls = asyncio.run(start_then_burst())
+    assert started == expected
+    assert len(waits) == CALL_THREADS and threading.get_ident() not in waits
+    assert len(calls) == (CALL_DB_THREADS if dialect == "postgresql" else 0)
+    assert not waits & calls
+    wait_until(lambda: not {t.ident for t in threading.enumerate()} & (waits | calls),
+               "the lanes' threads end once the app has stopped them")
+
+
+async def _gathered(database: Database, lane: str, count: int) -> set[int]:
+    """The threads `count` pieces of work ran on, all at once, in `lane`."""
+    all_in = threading.Barrier(count)
+
+    def work() -> int:
+        all_in.wait(30)  # each holds its thread until all run: `count` threads in use
+        return threading.get_ident()
+
+    if lane == "waits":
+        return set(await asyncio.gather(*(database.run_waiting(work) for _ in range(count))))
+    return set(await asyncio.gather(*(database.run(work, urgent=True) for _ in range(count))))
+
+
+def test_a_cancelled_caller_waits_for_its_wait_on_another_server_to_end() -> None:
+    """`run_waiting` (a REST call to the provider) as `run`: a cancelled caller waits for
+    the work under way, then is cancelled."""
+    database = Database(make_engine("sqlite://"))
+    started, release = threading.Event(), threading.Event()
+    finished: list[int] = []
+
+    def work() -> int:
+        started.set()
+        release.wait(30)
+        finished.append(threading.get_ident())
+        return 1
+
+    async def cancelled_midway() -> None:
+        task = asyncio.create_task(database.run_waiting(work))
+        await asyncio.to_thread(started.wait, 30)
+        task.cancel()
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not task.done() and finished == []
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert len(finished) == 1 and finished[0] != threading.get_ident()
+
+    asyncio.run(cancelled_midway())
 
 
 def test_the_call_path_goes_before_every_writer_already_waiting() -> None:

@@ -8,6 +8,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,7 +19,7 @@ from receptionist.call_flows.meaning import training_set
 from receptionist.calls import service as calls_service
 from receptionist.config import Settings
 from receptionist.main import create_app
-from receptionist.runtime import Runtime
+from receptionist.runtime import Runtime, Telephony
 from receptionist.tenants.models import Tenant
 from receptionist.twilio.simulator import LeaveMessage, Press
 from receptionist.understanding.intent_model import TrainingSet, model_for
@@ -70,6 +71,23 @@ def test_readyz_says_starting_until_the_warm_up_has_finished(
     assert ready.status_code == 200
     assert ready.json() == {"status": "ready", "loaded": ["speech", "texts"], "failed": {},
                             "loading": []}
+
+
+def test_the_app_starts_the_call_paths_threads_before_its_warm_up(
+        settings: Settings, runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the first calls' burst, not during it (`Database.start_threads`)."""
+    order: list[str] = []
+    start_threads = runtime.database.start_threads
+
+    def recorded() -> int:
+        order.append("threads")
+        return start_threads()
+
+    monkeypatch.setattr(runtime.database, "start_threads", recorded)
+    warm = WarmUp([Part("texts", lambda: order.append("warm-up"))])
+    with TestClient(create_app(settings, runtime=runtime, warm_up=warm)):
+        assert warm.done.wait(WAIT_S)
+    assert order == ["threads", "warm-up"]
 
 
 def test_a_part_that_fails_is_reported_and_the_process_keeps_serving(
@@ -167,7 +185,38 @@ def test_the_speech_part_starts_the_recognition_processes_with_their_models(
 
 def test_for_runtime_names_every_part(runtime: Runtime) -> None:
     parts = [p.name for p in warm_up.for_runtime(runtime).parts]
-    assert parts == ["speech", "database", "scripts", "intent models", "texts", "voices"]
+    assert parts == ["speech", "database", "telephony", "scripts", "intent models", "texts",
+                     "voices"]
+
+
+class Prepared:
+    """A telephony client that only counts `prepare`."""
+
+    def __init__(self) -> None:
+        self.prepared = 0
+
+    def prepare(self) -> None:
+        self.prepared += 1
+
+
+def test_the_telephony_part_prepares_the_providers_client(settings: Settings,
+                                                          runtime: Runtime) -> None:
+    client = Prepared()
+    rt = Runtime(settings=settings, engine=runtime.database.engine)
+    rt.plug(lambda _settings: cast(Telephony, client))
+    warm = warm_up.for_runtime(rt)
+    part = next(p for p in warm.parts if p.name == "telephony")
+    part.load()
+    assert client.prepared == 1
+
+
+def test_the_telephony_part_fails_clearly_without_a_provider(settings: Settings,
+                                                             runtime: Runtime) -> None:
+    """Only `create_app` plugs the client in: a warm-up run without it is reported."""
+    rt = Runtime(settings=settings, engine=runtime.database.engine)
+    warm = WarmUp([p for p in warm_up.for_runtime(rt).parts if p.name == "telephony"])
+    warm.run()
+    assert "no telephony provider" in str(warm.report()["failed"])
 
 
 def test_the_database_part_fills_the_call_paths_connection_pool(runtime: Runtime) -> None:

@@ -38,6 +38,12 @@ class TwilioRest:
                                                              self.settings.twilio_auth_token))
             return self._http
 
+    def prepare(self) -> None:
+        """Build the HTTP client now (the warm-up does, before the process says ready):
+        its TLS context reads the CA bundle, about 25 ms with the GIL held, which the
+        first redirect after a start otherwise made every request of the process wait."""
+        self.http  # noqa: B018 (built on first access)
+
     def close(self) -> None:
         with self._lock:
             client, self._http = self._http, None

@@ -23,6 +23,22 @@ def test_redirect_moves_the_live_call(settings: Settings, twilio_api: FakeTwilio
     rest.close()
 
 
+def test_prepare_builds_the_client_that_later_requests_use_and_sends_nothing(
+        settings: Settings, twilio_api: FakeTwilioApi) -> None:
+    """The warm-up's `prepare`: the client (and its TLS context) exists before the first
+    redirect, which then uses it; preparing asks nothing of Twilio."""
+    rest = TwilioRest(settings)
+    rest.prepare()
+    prepared = rest.http
+    rest.prepare()  # a second time changes nothing
+    assert rest.http is prepared
+    assert twilio_api.requests == []
+    rest.redirect_call(call_sid=CALL, url="https://rcp.example.com/twilio/step?step=x")
+    assert rest.http is prepared
+    assert twilio_api.redirects[CALL] == ["https://rcp.example.com/twilio/step?step=x"]
+    rest.close()
+
+
 def test_sms_returns_the_message_sid_and_tells_permanent_refusals(
         settings: Settings, twilio_api: FakeTwilioApi) -> None:
     rest = TwilioRest(settings)
