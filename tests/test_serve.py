@@ -130,7 +130,7 @@ def test_serve_answers_a_simulated_call_and_fetches_the_recording(
     ready = httpx.get(f"{url}/readyz", timeout=5).json()
     assert ready == {"status": "ready", "failed": {}, "loading": [],
                      "loaded": ["database", "intent models", "rehearsal", "scripts",
-                                "speech", "texts", "voices"]}
+                                "speech", "telephony", "texts", "voices"]}
     # The demo office may be closed today: use a copy of its script that is always open.
     script = tmp_path / "always-open.yaml"
     text = demo_script_text("demo-fr.yaml")
