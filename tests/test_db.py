@@ -100,11 +100,12 @@ def test_an_error_in_run_reaches_the_caller(engine: Engine) -> None:
         asyncio.run(Database(engine).run(fail))
 
 
-def test_a_cancelled_caller_waits_for_its_database_work_to_end() -> None:
-    """On PostgreSQL `run` hops to a database thread: a request cancelled meanwhile (its
-    client left) still waits for the statements under way, so nothing closes their
-    session under them; then the cancellation goes on. No server is needed: the work
-    here runs no statement."""
+@pytest.mark.parametrize("waits", [False, True], ids=["statements", "other servers"])
+def test_a_cancelled_caller_waits_for_its_work_in_a_thread_to_end(waits: bool) -> None:
+    """On PostgreSQL `run` hops to a database thread, and `run_waiting` (a REST call to
+    the provider) always does: a request cancelled meanwhile (its client left) still
+    waits for the work under way, so nothing closes its session under it; then the
+    cancellation goes on. No server is needed: the work here runs no statement."""
     database = Database(make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none"))
     started, release = threading.Event(), threading.Event()
     finished: list[int] = []
@@ -116,7 +117,8 @@ def test_a_cancelled_caller_waits_for_its_database_work_to_end() -> None:
         return 1
 
     async def cancelled_midway() -> None:
-        task = asyncio.create_task(database.run(work))
+        task = asyncio.create_task(database.run_waiting(work) if waits
+                                   else database.run(work))
         await asyncio.to_thread(started.wait, 30)
         task.cancel()
         for _ in range(5):
@@ -206,34 +208,6 @@ async def _gathered(database: Database, lane: str, count: int) -> set[int]:
     if lane == "waits":
         return set(await asyncio.gather(*(database.run_waiting(work) for _ in range(count))))
     return set(await asyncio.gather(*(database.run(work, urgent=True) for _ in range(count))))
-
-
-def test_a_cancelled_caller_waits_for_its_wait_on_another_server_to_end() -> None:
-    """`run_waiting` (a REST call to the provider) as `run`: a cancelled caller waits for
-    the work under way, then is cancelled."""
-    database = Database(make_engine("sqlite://"))
-    started, release = threading.Event(), threading.Event()
-    finished: list[int] = []
-
-    def work() -> int:
-        started.set()
-        release.wait(30)
-        finished.append(threading.get_ident())
-        return 1
-
-    async def cancelled_midway() -> None:
-        task = asyncio.create_task(database.run_waiting(work))
-        await asyncio.to_thread(started.wait, 30)
-        task.cancel()
-        for _ in range(5):
-            await asyncio.sleep(0)
-        assert not task.done() and finished == []
-        release.set()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-        assert len(finished) == 1 and finished[0] != threading.get_ident()
-
-    asyncio.run(cancelled_midway())
 
 
 def test_the_call_path_goes_before_every_writer_already_waiting() -> None:
